@@ -1,0 +1,105 @@
+/**
+ * A generated block: its files (RTL, testbench, vectors, manifest, config) as text, computed from a
+ * config through plan and render. Nothing is written here; see writer.ts.
+ */
+import type { Config } from './config.js';
+import { hexFile } from './hexfile.js';
+import { accuracy, type Accuracy } from './metrics.js';
+import { model } from './model.js';
+import { makePlan, type Plan } from './plan.js';
+import { header, renderRtl, resolvedConfig } from './render.js';
+import { GENERATOR_NAME, GENERATOR_VERSION } from './version.js';
+import { vectorSet } from '../testbench/vectors.js';
+import Handlebars from 'handlebars';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './version.js';
+
+export interface Block {
+  plan: Plan;
+  module: string;
+  vectors: number[][];
+  expected: number[][];
+  accuracy: Accuracy;
+  manifest: Record<string, unknown>;
+  /** File name -> content, all in one folder. */
+  files: Map<string, string>;
+}
+
+export const MANIFEST = 'manifest.json';
+
+export function fileNames(module: string) {
+  return {
+    rtl: `${module}.v`,
+    tb: `${module}_tb.v`,
+    vin: `${module}_in.hex`,
+    vexp: `${module}_exp.hex`,
+    config: 'config.json',
+    manifest: MANIFEST,
+  };
+}
+
+let tbTemplate: HandlebarsTemplateDelegate | undefined;
+
+export function renderTestbench(p: Plan, nvec: number): string {
+  tbTemplate ??= Handlebars.compile(readFileSync(join(ROOT, 'templates', 'testbench.v.hbs'), 'utf8'), { strict: true });
+  const c = p.common;
+  return tbTemplate({
+    header: header(p, 'self-checking testbench'),
+    module: c.config.name,
+    n: c.n,
+    iw: c.iw,
+    ow: c.ow,
+    nvec,
+    latency: p.latency,
+    seed: c.config.verify.seed,
+  });
+}
+
+export function buildBlock(config: Config): Block {
+  const plan = makePlan(config);
+  const module = config.name;
+  const names = fileNames(module);
+  const vectors = vectorSet(config.n, config.input, config.verify.vectors, config.verify.seed);
+  const expected = vectors.map((x) => model(plan, x));
+  const acc = accuracy(plan, vectors);
+  const c = plan.common;
+  const manifest = {
+    generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}`,
+    module,
+    generatedFiles: Object.values(names),
+    files: [names.rtl],
+    testbench: { top: `${module}_tb`, files: [names.tb, names.rtl], vectors: names.vin, expected: names.vexp, count: vectors.length },
+    arch: config.arch,
+    method: plan.method.name,
+    addressing: config.method.addressing,
+    params: plan.mp.params,
+    n: c.n,
+    input: { width: c.iw, frac: c.ifrac, signed: true },
+    output: { width: c.ow, frac: c.ofrac, signed: false },
+    latency: plan.latency,
+    throughput: { vectorsPerCycle: 1 },
+    ports: {
+      s_axis_tdata: c.n * c.iw,
+      m_axis_tdata: c.n * c.ow,
+    },
+    luts: plan.luts,
+    lutBytes: plan.lutBytes,
+    accuracy: {
+      reference: 'float softmax of the quantised inputs; error against it in output LSBs, saturated at the largest code',
+      vectorSet: `the ${vectors.length} testbench vectors (corner cases, then seeded random), seed ${config.verify.seed}`,
+      ...acc,
+    },
+  };
+  const files = new Map<string, string>();
+  files.set(names.rtl, renderRtl(plan));
+  files.set(names.tb, renderTestbench(plan, vectors.length));
+  files.set(names.vin, hexFile(`${module} input vectors: ${vectors.length} beats of ${c.n} x ${c.iw} bits`, vectors, c.iw));
+  files.set(
+    names.vexp,
+    hexFile(`${module} expected outputs (golden model): ${vectors.length} beats of ${c.n} x ${c.ow} bits`, expected, c.ow),
+  );
+  files.set(names.config, JSON.stringify(resolvedConfig(plan), null, 2) + '\n');
+  files.set(names.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  return { plan, module, vectors, expected, accuracy: acc, manifest, files };
+}

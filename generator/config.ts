@@ -1,0 +1,211 @@
+/**
+ * Stage 1 of the flow: config. Reads a JSON config, applies command-line overrides, validates it
+ * and fills in the defaults. Every rejection names the key, the value and the allowed range.
+ */
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { intIn } from './schema.js';
+import { METHODS, methodByName } from './methods/index.js';
+
+export const VERILOG_KEYWORDS = new Set(
+  (
+    'always and assign automatic begin buf bufif0 bufif1 case casex casez cell cmos config deassign default ' +
+    'defparam design disable edge else end endcase endconfig endfunction endgenerate endmodule endprimitive ' +
+    'endspecify endtable endtask event for force forever fork function generate genvar highz0 highz1 if ' +
+    'ifnone incdir include initial inout input instance integer join large liblist library localparam ' +
+    'macromodule medium module nand negedge nmos nor noshowcancelled not notif0 notif1 or output parameter ' +
+    'pmos posedge primitive pull0 pull1 pulldown pullup pulsestyle_ondetect pulsestyle_onevent rcmos real ' +
+    'realtime reg release repeat rnmos rpmos rtran rtranif0 rtranif1 scalared showcancelled signed small ' +
+    'specify specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 ' +
+    'triand trior trireg unsigned use uwire vectored wait wand weak0 weak1 while wire wor xnor xor ' +
+    // SystemVerilog keywords, so the module also drops into SV projects
+    'bit byte logic int shortint longint struct union enum typedef interface package import export class ' +
+    'extends virtual const static string void return break continue do foreach final alias assert assume ' +
+    'cover property sequence program clocking modport bind chandle context cross dist expect first_match ' +
+    'forkjoin ignore_bins illegal_bins inside intersect join_any join_none local new null packed priority ' +
+    'protected pure rand randc randcase randsequence ref solve super tagged this throughout timeprecision ' +
+    'timeunit type unique var wait_order wildcard with within'
+  ).split(' '),
+);
+
+
+const identifier = z
+  .string({ invalid_type_error: 'allowed: a Verilog identifier', required_error: 'allowed: a Verilog identifier' })
+  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'allowed: a Verilog identifier (letter or _, then letters, digits, _; at most 63 characters)')
+  .refine((s) => !VERILOG_KEYWORDS.has(s), 'allowed: a Verilog identifier that is not a (System)Verilog keyword');
+
+const inputSchema = z
+  .object({
+    width: intIn(2, 32),
+    frac: intIn(-32, 48).optional(),
+  })
+  .strict();
+
+const outputSchema = z
+  .object({
+    width: intIn(2, 32),
+    frac: intIn(0, 48).optional(),
+  })
+  .strict();
+
+const methodSchema = z
+  .object({
+    name: z.enum(METHODS.map((m) => m.name) as [string, ...string[]], {
+      errorMap: () => ({ message: `allowed: one of ${METHODS.map((m) => m.name).join(', ')}` }),
+    }),
+    addressing: z.string().optional(),
+  })
+  .passthrough();
+
+const pipelineSchema = z
+  .object({
+    treeLevelsPerStage: intIn(1, 16).optional(),
+  })
+  .strict();
+
+const verifySchema = z
+  .object({
+    vectors: intIn(1, 100000).optional(),
+    seed: intIn(0, 2 ** 31 - 1).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    name: identifier,
+    n: intIn(2, 1024),
+    input: inputSchema,
+    output: outputSchema,
+    arch: z.enum(['parallel'], { errorMap: () => ({ message: 'allowed: parallel' }) }).optional(),
+    method: methodSchema,
+    pipeline: pipelineSchema.optional(),
+    verify: verifySchema.optional(),
+  })
+  .strict();
+
+/** A validated config with every default filled in. Method parameters stay raw until planned. */
+export interface Config {
+  name: string;
+  n: number;
+  input: { width: number; frac: number };
+  output: { width: number; frac: number };
+  arch: 'parallel';
+  method: { name: string; addressing: string; params: Record<string, unknown> };
+  pipeline: { treeLevelsPerStage: number };
+  verify: { vectors: number; seed: number };
+}
+
+export const DEFAULTS = {
+  arch: 'parallel' as const,
+  treeLevelsPerStage: 2,
+  vectors: 512,
+  seed: 1,
+};
+
+function valueAt(raw: unknown, path: (string | number)[]): unknown {
+  let v: unknown = raw;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[p];
+  }
+  return v;
+}
+
+function firstIssue(raw: unknown, error: z.ZodError, prefix = ''): ConfigError {
+  const issue = error.issues[0]!;
+  const key = prefix + (issue.path.length ? issue.path.join('.') : '(config)');
+  if (issue.code === 'unrecognized_keys') {
+    const k = issue.keys[0]!;
+    const where = issue.path.length ? issue.path.join('.') + '.' : '';
+    return new ConfigError(prefix + where + k, valueAt(raw, [...issue.path, k]), 'unknown key');
+  }
+  if (issue.code === 'invalid_type' && issue.received === 'undefined') {
+    return new ConfigError(key, undefined, `required; ${issue.message.replace(/^Required$/, 'missing')}`);
+  }
+  return new ConfigError(key, valueAt(raw, issue.path), issue.message);
+}
+
+/** Validate a raw config object (already merged with overrides). Throws ConfigError. */
+export function validateConfig(raw: unknown): Config {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError('(config)', raw, 'allowed: a JSON object');
+  }
+  const r = configSchema.safeParse(raw);
+  if (!r.success) throw firstIssue(raw, r.error);
+  const c = r.data;
+  const method = methodByName(c.method.name);
+  const addressing = c.method.addressing ?? method.addressings[0]!;
+  if (!method.addressings.includes(addressing)) {
+    throw new ConfigError('method.addressing', c.method.addressing, `allowed: one of ${method.addressings.join(', ')}`);
+  }
+  const { name: _n, addressing: _a, ...params } = c.method as Record<string, unknown>;
+  const pr = method.paramsSchema.safeParse(params);
+  if (!pr.success) throw firstIssue(params, pr.error, 'method.');
+  const inFrac = c.input.frac ?? Math.floor(c.input.width / 2);
+  const outFrac = c.output.frac ?? c.output.width;
+  return {
+    name: c.name,
+    n: c.n,
+    input: { width: c.input.width, frac: inFrac },
+    output: { width: c.output.width, frac: outFrac },
+    arch: c.arch ?? DEFAULTS.arch,
+    method: { name: method.name, addressing, params: pr.data as Record<string, unknown> },
+    pipeline: { treeLevelsPerStage: c.pipeline?.treeLevelsPerStage ?? DEFAULTS.treeLevelsPerStage },
+    verify: { vectors: c.verify?.vectors ?? DEFAULTS.vectors, seed: c.verify?.seed ?? DEFAULTS.seed },
+  };
+}
+
+/** Parse `key.path=value`: the value is JSON where it parses (numbers, true, "x"), else a string. */
+export function parseSetting(s: string): { path: string[]; value: unknown } {
+  const eq = s.indexOf('=');
+  if (eq <= 0) throw new ConfigError('--set', s, 'allowed: key.path=value, e.g. method.expWidth=10');
+  const path = s.slice(0, eq).split('.');
+  if (path.some((p) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p))) {
+    throw new ConfigError('--set', s, 'allowed: key.path=value with keys made of letters, digits and _');
+  }
+  const text = s.slice(eq + 1);
+  let value: unknown = text;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    /* a bare string */
+  }
+  return { path, value };
+}
+
+/** Set a nested key on a plain object, creating objects on the way. */
+export function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let o = obj;
+  for (const p of path.slice(0, -1)) {
+    const next = o[p];
+    if (next === null || typeof next !== 'object' || Array.isArray(next)) {
+      if (next !== undefined) throw new ConfigError(path.join('.'), value, `cannot set: ${p} is not an object`);
+      o[p] = {};
+    }
+    o = o[p] as Record<string, unknown>;
+  }
+  o[path[path.length - 1]!] = value;
+}
+
+/** The config that `generate` uses when no file is given. */
+export const DEFAULT_CONFIG = {
+  name: 'softmax_default',
+  n: 8,
+  input: { width: 8, frac: 4 },
+  output: { width: 8, frac: 8 },
+  method: { name: 'rexp', addressing: 'normalized' },
+};
+
+/** The config as written to generated/<name>/config.json: every default explicit. */
+export function resolvedConfigJson(c: Config, methodParams: Record<string, number>): Record<string, unknown> {
+  return {
+    name: c.name,
+    n: c.n,
+    input: c.input,
+    output: c.output,
+    arch: c.arch,
+    method: { name: c.method.name, addressing: c.method.addressing, ...methodParams },
+    pipeline: c.pipeline,
+    verify: c.verify,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The whole flow as library calls: config -> plan -> render -> verify -> report.
+ * The CLI, the scripts and the tests all go through these.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildBlock, fileNames, type Block } from './block.js';
+import { DEFAULT_CONFIG, parseSetting, setPath, validateConfig, type Config } from './config.js';
+import { ConfigError, UsageError } from './errors.js';
+import { lint, simulate, which, type SimResult } from '../testbench/runner.js';
+import { writeFiles } from './writer.js';
+import { ROOT } from './version.js';
+
+export interface Overrides {
+  name?: string;
+  n?: number;
+  method?: string;
+  addressing?: string;
+  set?: string[];
+}
+
+/** Read a config file (or the default config) and apply the overrides, then validate. */
+export function loadConfig(file: string | undefined, o: Overrides = {}): Config {
+  let raw: Record<string, unknown>;
+  if (file === undefined) {
+    raw = structuredClone(DEFAULT_CONFIG) as Record<string, unknown>;
+  } else {
+    if (!existsSync(file)) throw new UsageError(`config file ${file} does not exist`);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read config file ${file}: ${(e as Error).message}`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(file, text.slice(0, 40), `allowed: a JSON object (${(e as Error).message})`);
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new ConfigError('(config)', raw, 'allowed: a JSON object');
+    }
+  }
+  if (o.name !== undefined) raw.name = o.name;
+  if (o.n !== undefined) raw.n = o.n;
+  if (o.method !== undefined) {
+    // a different method: its own parameters do not carry over
+    const m = raw.method as Record<string, unknown> | undefined;
+    raw.method = m && typeof m === 'object' && m.name === o.method ? { ...m } : { name: o.method };
+  }
+  if (o.addressing !== undefined) {
+    const m = raw.method;
+    raw.method = { ...(m && typeof m === 'object' ? m : {}), addressing: o.addressing };
+  }
+  for (const s of o.set ?? []) {
+    const { path, value } = parseSetting(s);
+    setPath(raw, path, value);
+  }
+  return validateConfig(raw);
+}
+
+export function defaultOutDir(config: Config): string {
+  return join(ROOT, 'generated', config.name);
+}
+
+export function generate(config: Config, outDir: string): { block: Block; written: string[] } {
+  const block = buildBlock(config);
+  const written = writeFiles(outDir, block.files);
+  return { block, written };
+}
+
+export function simulateBlock(block: Block, dir: string): SimResult {
+  const names = fileNames(block.module);
+  return simulate({
+    dir,
+    top: `${block.module}_tb`,
+    sources: [names.tb, names.rtl],
+    vectors: names.vin,
+    expectedFile: names.vexp,
+    n: block.plan.common.n,
+    ow: block.plan.common.ow,
+    expected: block.expected,
+  });
+}
+
+/** Lint the block's RTL with Verilator when it is installed; null when it is not. */
+export function lintBlock(block: Block, dir: string): string[] | null {
+  if (!which('verilator')) return null;
+  return lint(join(dir, fileNames(block.module).rtl), block.module);
+}

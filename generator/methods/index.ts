@@ -1,0 +1,12 @@
+/** The registry of methods. Adding a method means adding it here; nothing else changes. */
+import { lut2d } from './lut2d.js';
+import { rexp } from './rexp.js';
+import type { Method } from './types.js';
+
+export const METHODS: readonly Method[] = [rexp, lut2d];
+
+export function methodByName(name: string): Method {
+  const m = METHODS.find((x) => x.name === name);
+  if (!m) throw new Error(`unknown method ${name}`);
+  return m;
+}

@@ -1,0 +1,177 @@
+/**
+ * 2D LUT (Vasyltsov & Chang): y_i = LUT_2D[row(S)][col(e_i)] ~ e_i / S. No multiplier, no divider.
+ *
+ * - linear:     row = (S >> sh) - base, col = e >> (EW - C); entry = e_mid / S_mid at the bin midpoints.
+ * - normalized: S = m * 2^p; row = top R bits of m - 1, col = top C bits of e / 2^p in [0, 2);
+ *               entry = v_mid / m_mid, since e / S = (e / 2^p) / m.
+ */
+import { z } from 'zod';
+import { intIn } from '../schema.js';
+import { ConfigError } from '../errors.js';
+import { bitsFor, roundHalfUp, shr } from '../numerics.js';
+import {
+  expParamShape,
+  linearIndex,
+  linearS,
+  mantissaMid,
+  normIndex,
+  normRtl,
+  normS,
+  planExp,
+  zext,
+  type LinearS,
+  type NormS,
+} from './common.js';
+import type { Coef, Method, MethodPlan } from './types.js';
+
+const paramsSchema = z
+  .object({
+    ...expParamShape,
+    rowBits: intIn(1, 12).optional(),
+    colBits: intIn(1, 12).optional(),
+  })
+  .strict();
+
+type Params = z.infer<typeof paramsSchema>;
+
+interface Lut2dVars {
+  linear?: LinearS;
+  norm?: NormS;
+}
+const extra = new WeakMap<MethodPlan, Lut2dVars>();
+
+const MAX_2D_BITS = 16;
+
+export const lut2d: Method = {
+  name: 'lut2d',
+  summary: 'one 2D table addressed by the sum and the numerator: no multiplier, no divider',
+  paramsSchema,
+  addressings: ['normalized', 'linear'] as const,
+
+  plan(c, raw, addressing) {
+    const prm = raw as Params;
+    const e = planExp(c, prm);
+    const rowBits = prm.rowBits ?? 5;
+    const colBits = prm.colBits ?? Math.min(e.ew, 5);
+    if (colBits > e.ew) {
+      throw new ConfigError('method.colBits', colBits, `allowed: an integer in 1..${e.ew} (at most expWidth)`);
+    }
+    const notes = [...e.notes];
+    const vars: Record<string, number> = { sw: e.sw, colBits };
+    const ex: Lut2dVars = {};
+    const values: number[] = [];
+    const toCode = (v: number) => Math.min(c.maxCode, roundHalfUp(v * 2 ** c.ofrac));
+    let rowAddr: number;
+    if (addressing === 'linear') {
+      const l = linearS(e, rowBits);
+      ex.linear = l;
+      rowAddr = l.addrWidth;
+      const colShift = e.ew - colBits;
+      vars.colShift = colShift;
+      for (const b of l.bins) {
+        const sMid = (b.lo + b.hi) / 2;
+        for (let col = 0; col < 2 ** colBits; col++) {
+          const eMid = col * 2 ** colShift + (2 ** colShift - 1) / 2;
+          values.push(toCode(eMid / sMid));
+        }
+      }
+      notes.push(
+        `2D table (linear): row = (S >> ${l.sh}) - ${l.base} (${l.entries} rows), col = e >> ${colShift} (${2 ** colBits} columns)`,
+      );
+    } else {
+      const ns = normS(e, rowBits);
+      ex.norm = ns;
+      rowAddr = rowBits;
+      // col = floor(e * 2^(C-1) / 2^p) = e >> (p - C + 1); p >= EW - 1 >= C - 1
+      const k = colBits - 1;
+      vars.k = k;
+      vars.shw = bitsFor(ns.pMax - k);
+      for (let j = 0; j < 2 ** rowBits; j++) {
+        const m = mantissaMid(ns, j);
+        for (let col = 0; col < 2 ** colBits; col++) values.push(toCode((col + 0.5) / 2 ** k / m));
+      }
+      notes.push(
+        `normalisation: S = m * 2^p by leading-one detection, p in ${ns.pMin}..${ns.pMax} (${ns.pw} bits)`,
+        `2D table (normalized): row = top ${rowBits} bits of m - 1, col = e >> (p - ${k}) (${2 ** colBits} columns, e/2^p in [0, 2))`,
+      );
+    }
+    if (rowAddr + colBits > MAX_2D_BITS) {
+      throw new ConfigError(
+        'method.rowBits',
+        rowBits,
+        `allowed: rows x columns at most 2^${MAX_2D_BITS} entries (colBits is ${colBits})`,
+      );
+    }
+    vars.rowAddr = rowAddr;
+    notes.push(`output: y = LUT_2D[row][col], ${c.ow}-bit entries, rounded and saturated in the table`);
+    const mp: MethodPlan = {
+      params: { expWidth: e.ew, expStepLog2: e.shift, rowBits, colBits },
+      expTable: e.table,
+      expShift: e.shift,
+      tables: [{ name: 'lut2d', what: 'e / S', width: c.ow, addrWidth: rowAddr + colBits, values }],
+      normStages: 1,
+      notes,
+      vars,
+    };
+    extra.set(mp, ex);
+    return mp;
+  },
+
+  normalize(mp, _c, s): Coef {
+    const ex = extra.get(mp)!;
+    if (ex.linear) return { row: linearIndex(ex.linear, s) };
+    const { p, j } = normIndex(ex.norm!, s);
+    return { row: j, shamt: p - mp.vars.k! };
+  },
+
+  lane(mp, _c, e, coef) {
+    const ex = extra.get(mp)!;
+    const cb = mp.vars.colBits!;
+    const col = ex.linear ? shr(e, mp.vars.colShift!) : shr(e, coef.shamt!);
+    if (col >= 2 ** cb) throw new Error(`internal: lut2d column ${col} out of range`);
+    const v = mp.tables[0]!.values[coef.row! * 2 ** cb + col];
+    return v ?? 0;
+  },
+
+  rtl(mp, c) {
+    const ex = extra.get(mp)!;
+    const sw = mp.vars.sw!;
+    const ew = mp.expTable.width;
+    const cb = mp.vars.colBits!;
+    const ra = mp.vars.rowAddr!;
+    if (ex.linear) {
+      const l = ex.linear;
+      const cs = mp.vars.colShift!;
+      const norm =
+        `  // linear addressing: row = (S >> ${l.sh}) - ${l.base}, computed modulo 2^${ra} (exact: it is below ${l.entries})\n` +
+        (sw > l.sh + ra ? `  wire unused_sum_hi = &{1'b0, sum_s[${sw - 1}:${l.sh + ra}], 1'b0};\n` : '') +
+        (l.sh > 0 ? `  wire unused_sum_lo = &{1'b0, sum_s[${l.sh - 1}:0], 1'b0};\n` : '') +
+        `  reg [${ra - 1}:0] row;\n` +
+        `  always @(posedge aclk) if (ce) row <= sum_s[${l.sh + ra - 1}:${l.sh}] - ${ra}'d${l.base % 2 ** ra};\n`;
+      const lane =
+        `  wire [${cb - 1}:0] col = e_i[${ew - 1}:${cs}];\n` +
+        (cs > 0 ? `  wire unused_e = &{1'b0, e_i[${cs - 1}:0], 1'b0};\n` : '') +
+        `  assign y_i = lut2d({row, col});\n`;
+      return { norm, lane };
+    }
+    const ns = ex.norm!;
+    const shw = mp.vars.shw!;
+    const k = mp.vars.k!;
+    const norm =
+      normRtl(ns, sw, 'n_') +
+      `  // register the row and the column shift p - ${k}
+  reg [${ra - 1}:0] row;
+  reg [${shw - 1}:0] shamt;
+  always @(posedge aclk) if (ce) begin
+    row <= n_j_c;
+    shamt <= ${shw >= ns.pw ? zext('n_p_c', ns.pw, shw) + ` - ${shw}'d${k}` : `n_p_c[${shw - 1}:0] - ${shw}'d${k}`};
+  end
+${shw < ns.pw ? `  wire unused_p = &{1'b0, n_p_c[${ns.pw - 1}:${shw}], 1'b0};\n` : ''}`;
+    const lane =
+      `  wire [${ew - 1}:0] e_sh = e_i >> shamt;\n` +
+      `  wire [${cb - 1}:0] col = e_sh[${cb - 1}:0];\n` +
+      (ew > cb ? `  wire unused_e = &{1'b0, e_sh[${ew - 1}:${cb}], 1'b0};\n` : '') +
+      `  assign y_i = lut2d({row, col});\n`;
+    return { norm, lane };
+  },
+};

@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import type { CommonPlan } from '../plan.js';
+
+/** A constant ROM of the block. `values[k]` is the entry at address k. */
+export interface Table {
+  name: string;
+  /** Short description for the RTL header and the manifest. */
+  what: string;
+  width: number;
+  /** Address width of the ROM function in the RTL. */
+  addrWidth: number;
+  values: number[];
+}
+
+/** Integer coefficients computed once per vector from the sum S. */
+export type Coef = Record<string, number>;
+
+/** What a method decided for one config: its tables, widths and pipeline depth. */
+export interface MethodPlan {
+  /** Resolved parameters, defaults filled in, in a stable order. */
+  params: Record<string, number>;
+  /** The exponent table: e = T[d >> expShift] for d >> expShift < length, else 0. */
+  expTable: Table;
+  /** Right shift applied to d before the exponent table. */
+  expShift: number;
+  /** Tables other than the exponent table. */
+  tables: Table[];
+  /** Registers in the normalisation part (from the sum S to the coefficients). */
+  normStages: number;
+  /** Human-readable plan lines: widths and how they were derived. */
+  notes: string[];
+  /** Anything else the method's model and template need (widths, shifts). */
+  vars: Record<string, number>;
+}
+
+/** The Verilog a method contributes to the skeleton (see templates/parallel.v.hbs). */
+export interface MethodRtl {
+  /**
+   * Code of the normalisation stages. Reads `sum_s` (width SW), `ce`, `aclk`; declares and
+   * registers the coefficient signals used by `lane`, with exactly `normStages` registers.
+   */
+  norm: string;
+  /**
+   * Body of the per-lane generate loop. Reads `e_i` (width EW) and the coefficients, assigns
+   * `y_i` (width OW) combinationally. The skeleton registers y_i.
+   */
+  lane: string;
+}
+
+/**
+ * A softmax method is a plug-in: the rest of the generator knows only this interface.
+ * The skeleton (max, d = max - x, exponent lookup, sum tree, output register) is common.
+ */
+export interface Method {
+  name: string;
+  /** One line for --help and the README. */
+  summary: string;
+  /** zod schema of the method's own keys (without name and addressing). */
+  paramsSchema: z.ZodTypeAny;
+  addressings: readonly string[];
+  plan(common: CommonPlan, raw: Record<string, unknown>, addressing: string): MethodPlan;
+  /** Bit-exact: the coefficients the normalisation stages compute from S. */
+  normalize(plan: MethodPlan, common: CommonPlan, sum: number): Coef;
+  /** Bit-exact: the output code of one lane. */
+  lane(plan: MethodPlan, common: CommonPlan, e: number, coef: Coef): number;
+  /** The method's part of the RTL. */
+  rtl(plan: MethodPlan, common: CommonPlan): MethodRtl;
+}

@@ -1,0 +1,50 @@
+/**
+ * The golden model: a bit-exact TypeScript model of the generated RTL, using the very tables the
+ * RTL holds, and the float reference softmax it is measured against.
+ */
+import { expLookup } from './methods/common.js';
+import type { Plan } from './plan.js';
+
+export interface ModelTrace {
+  max: number;
+  d: number[];
+  e: number[];
+  sum: number;
+  coef: Record<string, number>;
+  y: number[];
+}
+
+/** Bit-exact output codes for one vector of input codes (signed integers). */
+export function modelTrace(p: Plan, x: readonly number[]): ModelTrace {
+  let max = x[0]!;
+  for (const v of x) if (v > max) max = v;
+  const d = x.map((v) => max - v);
+  const e = d.map((dd) => expLookup(p.mp.expTable, p.mp.expShift, dd));
+  let sum = 0;
+  for (const v of e) sum += v;
+  const coef = p.method.normalize(p.mp, p.common, sum);
+  const y = e.map((ei) => p.method.lane(p.mp, p.common, ei, coef));
+  return { max, d, e, sum, coef, y };
+}
+
+export function model(p: Plan, x: readonly number[]): number[] {
+  return modelTrace(p, x).y;
+}
+
+/** Float softmax of the quantised inputs x_i * 2^-frac (double precision). */
+export function floatSoftmax(x: readonly number[], frac: number): number[] {
+  let max = x[0]!;
+  for (const v of x) if (v > max) max = v;
+  const ex = x.map((v) => Math.exp((v - max) * 2 ** -frac));
+  const s = ex.reduce((a, b) => a + b, 0);
+  return ex.map((v) => v / s);
+}
+
+/**
+ * The reference in output LSBs: y * 2^OF, saturated at the largest code. The ideal (correctly
+ * rounded) output is within 0.5 of it, which is therefore the best any block can reach.
+ */
+export function referenceLsb(p: Plan, x: readonly number[]): number[] {
+  const cap = p.common.maxCode;
+  return floatSoftmax(x, p.common.ifrac).map((y) => Math.min(cap, y * 2 ** p.common.ofrac));
+}
