@@ -90,7 +90,9 @@ export function simulate(spec: SimSpec): SimResult {
       timeoutMs,
     );
     const text = sim.stdout + sim.stderr;
-    const failLine = text.split('\n').find((l) => /^(FAIL|MISMATCH|FATAL|ERROR)/.test(l.trim()));
+    // the testbench's own words first ("FATAL: file:line: MISMATCH: ..."), else any error line
+    const failLine =
+      /(?:MISMATCH|FAIL): .*/.exec(text)?.[0] ?? text.split('\n').find((l) => /^(FATAL|ERROR|WARNING)/.test(l.trim()));
     const read = new RegExp(`^READ ${nvec} vectors`, 'm').test(sim.stdout);
     const pass = new RegExp(`^PASS: ${nvec} vectors`, 'm').test(sim.stdout);
     const m = /^THROUGHPUT phase 0: \d+ vectors accepted in (\d+) cycles/m.exec(sim.stdout);
@@ -107,8 +109,8 @@ export function simulate(spec: SimSpec): SimResult {
     });
     let problem: string | undefined;
     if (sim.error) problem = `vvp could not run: ${sim.error.message}`;
-    else if (sim.status !== 0) problem = `vvp exited with status ${sim.status}${sim.signal ? ` (${sim.signal})` : ''}: ${failLine ?? text.slice(-500)}`;
     else if (failLine) problem = failLine.trim();
+    else if (sim.status !== 0) problem = `vvp exited with status ${sim.status}${sim.signal ? ` (${sim.signal})` : ''}: ${text.slice(-500)}`;
     else if (!read) problem = `the testbench did not confirm reading ${nvec} vectors`;
     else if (!pass) problem = `the testbench did not report PASS for ${nvec} vectors`;
     else if (beats.length !== 2 * nvec) problem = `expected ${2 * nvec} output beats, the testbench wrote ${beats.length}`;

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    // simulation and synthesis tests start processes; two workers match the two cores
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
