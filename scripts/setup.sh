@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Quick start, step 1: install what a fresh Debian/Ubuntu machine lacks, then generate and verify the
+# default block. Safe to run again: it installs only what is missing.
+#   - Icarus Verilog (simulation), Verilator (lint), Yosys (synthesis) and nextpnr-ice40 (place and
+#     route) from the distribution's packages, with apt-get;
+#   - the npm dependencies, exactly as locked, with npm ci.
+# Set SOFTMAX_LUT_SKIP_MAIN=1 to install only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v iverilog >/dev/null 2>&1 && command -v vvp >/dev/null 2>&1 || need+=(iverilog)
+command -v verilator >/dev/null 2>&1 || need+=(verilator)
+command -v yosys >/dev/null 2>&1 || need+=(yosys)
+command -v nextpnr-ice40 >/dev/null 2>&1 || need+=(nextpnr-ice40)
+
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]} with apt-get"
+  if [ "$(id -u)" -eq 0 ]; then sudo=(); elif command -v sudo >/dev/null 2>&1; then sudo=(sudo); else
+    echo "setup: need root or sudo to install ${need[*]}" >&2; exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -q
+  "${sudo[@]}" apt-get install -y -q "${need[@]}"
+fi
+
+if ! command -v node >/dev/null 2>&1; then
+  echo "setup: Node.js 20 or newer is required (https://nodejs.org or your distribution's nodejs package)" >&2
+  exit 1
+fi
+node -e 'const [a]=process.versions.node.split(".").map(Number); if (a < 20) { console.error("setup: Node.js " + process.version + " is too old: 20 or newer is required"); process.exit(1); }'
+
+echo "setup: npm ci"
+npm ci --no-audit --no-fund
+
+echo "setup: tools: $(iverilog -V 2>&1 | head -n 1); $(verilator --version); $(yosys -V); $(nextpnr-ice40 --version 2>&1 | head -n 1)"
+
+if [ "${SOFTMAX_LUT_SKIP_MAIN:-0}" != 1 ]; then
+  echo "setup: generating and verifying the default block"
+  npm run --silent main
+fi

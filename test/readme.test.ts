@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { accuracyTable, readmeSection } from '../scripts/accuracy-table.js';
+import { ROOT } from '../generator/version.js';
+
+describe('README', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  it('its accuracy table is what `npm run table` measures now', () => {
+    expect(readmeSection(readme)).toBe(accuracyTable());
+  });
+  it('its quick start is exactly two commands, the ones .ci/run runs', () => {
+    const qs = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1]!.trim().split('\n');
+    expect(qs).toEqual(['bash scripts/setup.sh', 'npm test']);
+    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8');
+    for (const cmd of qs) expect(ci).toContain(cmd);
+  });
+});
