@@ -47,6 +47,7 @@
 // Table bytes: exp_lut 218 + recip_lut 320 = 538
 // Latency: 9 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
+`timescale 1ns / 1ps
 `default_nettype none
 
 module softmax_default (

@@ -47,6 +47,7 @@
 // Table bytes: exp_lut 218 + lut2d 1024 = 1242
 // Latency: 8 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
+`timescale 1ns / 1ps
 `default_nettype none
 
 module softmax_lut2d_norm_n16 (
@@ -1408,7 +1409,7 @@ module softmax_lut2d_norm_n16 (
   wire [20:0] n_sx = {sum_s, 5'd0} >> n_p_c;
   wire [4:0] n_j_c = n_sx[4:0];
   wire n_unused_sx = &{1'b0, n_sx[20:5], 1'b0};
-  // register the row and the column shift p - 4
+  // register the row and the column shift p - 4 (modulo 2^4: exact, p >= 4)
   reg [4:0] row;
   reg [3:0] shamt;
   always @(posedge aclk) if (ce) begin

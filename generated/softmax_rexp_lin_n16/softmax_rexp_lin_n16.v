@@ -46,6 +46,7 @@
 // Table bytes: exp_lut 218 + recip_lut 602 = 820
 // Latency: 8 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
+`timescale 1ns / 1ps
 `default_nettype none
 
 module softmax_rexp_lin_n16 (

@@ -159,12 +159,12 @@ export const lut2d: Method = {
     const k = mp.vars.k!;
     const norm =
       normRtl(ns, sw, 'n_') +
-      `  // register the row and the column shift p - ${k}
+      `  // register the row and the column shift p - ${k} (modulo 2^${shw}: exact, p >= ${k})
   reg [${ra - 1}:0] row;
   reg [${shw - 1}:0] shamt;
   always @(posedge aclk) if (ce) begin
     row <= n_j_c;
-    shamt <= ${shw >= ns.pw ? zext('n_p_c', ns.pw, shw) + ` - ${shw}'d${k}` : `n_p_c[${shw - 1}:0] - ${shw}'d${k}`};
+    shamt <= ${shw >= ns.pw ? zext('n_p_c', ns.pw, shw) : `n_p_c[${shw - 1}:0]`} - ${shw}'d${k % 2 ** shw};
   end
 ${shw < ns.pw ? `  wire unused_p = &{1'b0, n_p_c[${ns.pw - 1}:${shw}], 1'b0};\n` : ''}`;
     const lane =

@@ -157,11 +157,14 @@ export const rexp: Method = {
         `  always @(posedge aclk) if (ce) alpha <= recip_lut(ridx);\n`;
       let lane = product;
       if (s >= 1) {
-        // round half up: ((mul >> (s-1)) + 1) >> 1
+        // round half up: ((mul >> (s-1)) + 1) >> 1; mul is widened when the shift exceeds it
+        const w = Math.max(mulw, s);
+        const src = w > mulw ? 'mulx' : 'mul';
+        if (w > mulw) lane += `  wire [${w - 1}:0] mulx = ${zext('mul', mulw, w)};\n`;
         lane +=
-          `  wire [${mulw - s + 1}:0] half = {1'b0, mul[${mulw - 1}:${s - 1}]} + ${mulw - s + 2}'d1;\n` +
-          (s >= 2 ? `  wire unused_mul = &{1'b0, mul[${s - 2}:0], half[0], 1'b0};\n` : `  wire unused_half = &{1'b0, half[0], 1'b0};\n`) +
-          saturate(`half[${mulw - s + 1}:1]`, mulw - s + 1, c.ow);
+          `  wire [${w - s + 1}:0] half = {1'b0, ${src}[${w - 1}:${s - 1}]} + ${w - s + 2}'d1;\n` +
+          (s >= 2 ? `  wire unused_mul = &{1'b0, ${src}[${s - 2}:0], half[0], 1'b0};\n` : `  wire unused_half = &{1'b0, half[0], 1'b0};\n`) +
+          saturate(`half[${w - s + 1}:1]`, w - s + 1, c.ow);
       } else {
         lane += saturate(s < 0 ? `{mul, ${-s}'d0}` : 'mul', mulw - s, c.ow);
       }
