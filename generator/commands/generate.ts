@@ -1,0 +1,52 @@
+/** `generate`, `verify` and `plan`: the core flow from a config to a verified block. */
+import { buildBlock } from '../block.js';
+import { defaultOutDir, generate, lintBlock, loadConfig, simulateBlock } from '../flow.js';
+import { accuracyReport, planReport, simReport } from '../report.js';
+import { rel, withConfigOptions, type Command, type ConfigArgs } from './shared.js';
+
+function doGenerate(a: ConfigArgs, verify: boolean): number {
+  const config = loadConfig(a.config, a);
+  const out = a.out ?? defaultOutDir(config);
+  const say = (s: string) => {
+    if (!a.quiet) console.log(s);
+  };
+  const { block, written } = generate(config, out);
+  say(planReport(block));
+  console.log(`wrote ${written.length} files to ${rel(out)}: ${written.join(', ')}`);
+  say(accuracyReport(block));
+  if (!verify) return 0;
+  console.log(`simulating ${block.module} with Icarus Verilog (${block.vectors.length} vectors, twice)...`);
+  const r = simulateBlock(block, out);
+  console.log(simReport(block, r));
+  const warnings = lintBlock(block, out);
+  if (warnings === null) console.log('lint: skipped, verilator is not installed (sudo apt-get install -y verilator)');
+  else if (warnings.length === 0) console.log('lint: verilator --lint-only -Wall is clean');
+  else console.log(`lint: verilator --lint-only -Wall warns:\n  ${warnings.join('\n  ')}`);
+  return r.ok && (warnings === null || warnings.length === 0) ? 0 : 1;
+}
+
+export const generateCommand: Command = {
+  command: 'generate [config]',
+  describe: 'write the RTL, testbench, vectors and manifest to generated/<name>/',
+  builder: (y) => withConfigOptions(y),
+  run: (a) => doGenerate(a as ConfigArgs, false),
+};
+
+export const verifyCommand: Command = {
+  command: 'verify [config]',
+  describe: 'generate, then simulate in Icarus, compare bit-exactly with the model, lint and report accuracy',
+  builder: (y) => withConfigOptions(y),
+  run: (a) => doGenerate(a as ConfigArgs, true),
+};
+
+export const planCommand: Command = {
+  command: 'plan [config]',
+  describe: 'print the widths, tables and latency without writing anything',
+  builder: (y) => withConfigOptions(y),
+  run: (a) => {
+    const b = buildBlock(loadConfig((a as ConfigArgs).config, a as ConfigArgs));
+    console.log(planReport(b));
+    console.log(accuracyReport(b));
+    return 0;
+  },
+};
