@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, parseSetting, setPath, validateConfig, type Config } fr
 import { ConfigError, UsageError } from './errors.js';
 import { lint, simulate, which, type SimResult } from '../testbench/runner.js';
 import { writeFiles } from './writer.js';
+import { simulateStreamBlock } from '../testbench/stream-runner.js';
 import { ROOT } from './version.js';
 
 export interface Overrides {
@@ -70,6 +71,7 @@ export function generate(config: Config, outDir: string): { block: Block; writte
 }
 
 export function simulateBlock(block: Block, dir: string): SimResult {
+  if (block.stream) return simulateStreamBlock(block, dir);
   const names = fileNames(block.module);
   return simulate({
     dir,
