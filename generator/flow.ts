@@ -57,6 +57,8 @@ export function loadConfig(file: string | undefined, o: Overrides = {}): Config 
     const { path, value } = parseSetting(s);
     setPath(raw, path, value);
   }
+  // the built-in default is a parallel block; switched to arch stream, its n gives way to stream.maxN
+  if (file === undefined && raw.arch === 'stream' && o.n === undefined && !(o.set ?? []).some((s) => s.startsWith('n='))) delete raw.n;
   return validateConfig(raw);
 }
 
