@@ -45,7 +45,7 @@
 //   sum S = sum of n=4096 entries: 24 bits (= 12 + ceil(log2 4096)), cannot overflow
 //   tables: exp_lut 145x12b = 218 B, recip_lut 256x10b = 320 B; total 538 B
 //   stream: 16 lanes per beat, rows of 1..4096 elements (at most 256 beats), keep bit per lane in tuser
-//   row stores: 261 + 263 beats x 144 bits = 75456 bits (block RAM); row queues 8 deep (registers)
+//   row stores: 260 + 261 beats x 144 bits = 75024 bits (block RAM); row queues 8 deep (registers)
 //   pipeline: A: input register 1, A: max tree over 16 lanes (4 levels) 2, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 1, B: sum tree over 16 lanes (4 levels) 2, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 1, C: normalisation (rexp, normalized) 2, C: output (per lane) 1
 //   latency of a row of len elements: 2*ceil(len/16) + 12 cycles (last input beat to last output beat; 524 for maxN)
 //   throughput: 16 elements per cycle across back-to-back rows (8 rows of 4096 in 2048 cycles)
@@ -82,8 +82,8 @@ module softmax_stream_p16_n4096 (
   localparam EW = 12;   // exponent table entry width
   localparam SW = 24;   // sum width: a row of up to 4096 elements cannot overflow it
   localparam BW = P*(IW+1);   // row store word: keep bits and elements
-  localparam D1 = 261;   // row store 1 depth (beats)
-  localparam D2 = 263;   // row store 2 depth (beats)
+  localparam D1 = 260;   // row store 1 depth (beats)
+  localparam D2 = 261;   // row store 2 depth (beats)
   localparam Q  = 8;   // row queue depth (rows)
 
   // exp_lut: 145 entries x 12 bits (e^-d)
@@ -518,7 +518,7 @@ module softmax_stream_p16_n4096 (
   reg  [9-1:0] a_wp;
   reg  [8-1:0] a_beat;      // beat index within the row being taken
   reg  [3-1:0] q1_wc, q1_wm, q1_r;
-  assign s_axis_tready = (m1_cnt != 9'd261) && (q1_rows != 4'd8);
+  assign s_axis_tready = (m1_cnt != 9'd260) && (q1_rows != 4'd8);
   wire a_take = s_axis_tvalid & s_axis_tready;
 
   reg [BW-1:0] m1 [0:D1-1];      // row store 1: no reset, synchronous read (block RAM)
@@ -615,7 +615,7 @@ module softmax_stream_p16_n4096 (
   wire [8-1:0] b_lastbeat = q1c[q1_r];
   wire [IW-1:0] b_max = q1m[q1_r];
   wire b_end = (b_beat == b_lastbeat);
-  wire b_go = (q1_avail != 4'd0) && (m2_cnt != 9'd263) && (q2_rows != 4'd8);
+  wire b_go = (q1_avail != 4'd0) && (m2_cnt != 9'd261) && (q2_rows != 4'd8);
 
   reg [BW-1:0] m2 [0:D2-1];      // row store 2: no reset, synchronous read (block RAM)
   reg [8-1:0] q2c [0:Q-1];  // row queue 2: index of the row's last beat
@@ -872,15 +872,15 @@ module softmax_stream_p16_n4096 (
       q2_wc <= 3'd0; q2_ws <= 3'd0; q2_r <= 3'd0;
     end else begin
       if (a_take) begin
-        a_wp <= (a_wp == 9'd260) ? 9'd0 : a_wp + 9'd1;
+        a_wp <= (a_wp == 9'd259) ? 9'd0 : a_wp + 9'd1;
         a_beat <= s_axis_tlast ? 8'd0 : a_beat + 8'd1;
       end
       if (a_row) q1_wc <= q1_wc + 3'd1;
       if (a_mx4_v) a_first <= a_mx4_l;
       if (a_push) q1_wm <= q1_wm + 3'd1;
       if (b_go) begin
-        b_rp <= (b_rp == 9'd260) ? 9'd0 : b_rp + 9'd1;
-        b_wp <= (b_wp == 9'd262) ? 9'd0 : b_wp + 9'd1;
+        b_rp <= (b_rp == 9'd259) ? 9'd0 : b_rp + 9'd1;
+        b_wp <= (b_wp == 9'd260) ? 9'd0 : b_wp + 9'd1;
         b_beat <= b_end ? 8'd0 : b_beat + 8'd1;
       end
       if (b_row) begin
@@ -890,7 +890,7 @@ module softmax_stream_p16_n4096 (
       if (b_sm4_v) b_first <= b_sm4_l;
       if (b_push) q2_ws <= q2_ws + 3'd1;
       if (c_go) begin
-        c_rp <= (c_rp == 9'd262) ? 9'd0 : c_rp + 9'd1;
+        c_rp <= (c_rp == 9'd260) ? 9'd0 : c_rp + 9'd1;
         c_beat <= c_end ? 8'd0 : c_beat + 8'd1;
       end
       if (c_row) q2_r <= q2_r + 3'd1;

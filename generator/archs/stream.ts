@@ -62,10 +62,12 @@ export function makeStreamPlan(config: Config): StreamPlan {
   const sumRegs = regs(sumTree);
   const maxBeats = Math.ceil(s.maxN / P);
   const ns = plan.mp.normStages;
-  // store 1: a row, plus the beats of the next row taken while its max leaves the max pipeline
-  const depth1 = maxBeats + maxRegs + 3;
-  // store 2: a row, plus the beats of the next row copied while its sum leaves the sum pipeline
-  const depth2 = maxBeats + sumRegs + 5;
+  // store 1: a row, plus the maxRegs + 2 beats of the next row taken while the row's max leaves the
+  // max pipeline (input register, tree registers, running max); one beat less stalls the input
+  const depth1 = maxBeats + maxRegs + 2;
+  // store 2: a row, plus the sumRegs + 3 beats of the next row copied while the row's sum leaves the
+  // sum pipeline (store read, exponent register, tree registers, running sum); one less stalls pass B
+  const depth2 = maxBeats + sumRegs + 3;
   const queue = 2 ** clog2(Math.max(maxRegs + 3, sumRegs + 4) + 2);
   const wordBits = P * (config.input.width + 1);
   const latencyConst = maxRegs + sumRegs + ns + 6;
