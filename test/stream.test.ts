@@ -15,6 +15,8 @@ import { modelTrace } from '../generator/model.js';
 import { makeStreamPlan, streamModel } from '../generator/archs/stream.js';
 import { writeFiles } from '../generator/writer.js';
 import { cli, tmp } from './helpers.js';
+import { streamSection, streamTable } from '../scripts/stream-table.js';
+import { ROOT } from '../generator/version.js';
 
 const base = {
   name: 'st',
@@ -72,6 +74,12 @@ describe('stream config', () => {
     expect(sp.memoryBits).toBe((sp.depth1 + sp.depth2) * 16 * 9);
     expect(sp.latencyFormula).toBe(`2*ceil(len/16) + ${sp.latencyConst}`);
     expect(sp.plan.sw).toBe(sp.plan.ew + 10); // S of 1000 elements
+  });
+});
+
+describe('README', () => {
+  it('its table of stream blocks is what scripts/stream-table.ts computes now', () => {
+    expect(streamSection(readFileSync(join(ROOT, 'README.md'), 'utf8'))).toBe(streamTable());
   });
 });
 

@@ -45,7 +45,7 @@
 //   sum S = sum of n=4096 entries: 24 bits (= 12 + ceil(log2 4096)), cannot overflow
 //   tables: exp_lut 145x12b = 218 B, recip_lut 256x10b = 320 B; total 538 B
 //   stream: 16 lanes per beat, rows of 1..4096 elements (at most 256 beats), keep bit per lane in tuser
-//   row stores: 260 + 261 beats x 144 bits = 75024 bits (block RAM); row queues 8 deep (registers)
+//   row stores: 260 + 261 beats x 144 bits = 75024 bits (block RAM); row queues 8 rows deep
 //   pipeline: A: input register 1, A: max tree over 16 lanes (4 levels) 2, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 1, B: sum tree over 16 lanes (4 levels) 2, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 1, C: normalisation (rexp, normalized) 2, C: output (per lane) 1
 //   latency of a row of len elements: 2*ceil(len/16) + 12 cycles (last input beat to last output beat; 524 for maxN)
 //   throughput: 16 elements per cycle across back-to-back rows (8 rows of 4096 in 2048 cycles)

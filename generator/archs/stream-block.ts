@@ -89,7 +89,7 @@ export function buildStreamBlock(config: Config): Block {
         { name: 'm2', depth: sp.depth2, width: sp.wordBits },
       ],
       rowQueueDepth: sp.queue,
-      note: 'row stores: no reset, synchronous read, one write and one read port each (block RAM); row queues are registers',
+      note: 'row stores: no reset, synchronous read, one write and one read port each (block RAM); bits counts the row stores only, not the row queues',
     },
     ports: {
       s_axis_tdata: sp.lanes * c.iw,

@@ -110,7 +110,7 @@ export function makeStreamPlan(config: Config): StreamPlan {
   };
   plan.timing = [
     `stream: ${P} lanes per beat, rows of 1..${s.maxN} elements (at most ${maxBeats} beats), keep bit per lane in tuser`,
-    `row stores: ${depth1} + ${depth2} beats x ${wordBits} bits = ${sp.memoryBits} bits (block RAM); row queues ${queue} deep (registers)`,
+    `row stores: ${depth1} + ${depth2} beats x ${wordBits} bits = ${sp.memoryBits} bits (block RAM); row queues ${queue} rows deep`,
     `pipeline: ${plan.stages.filter((x) => x.registers > 0).map((x) => `${x.name} ${x.registers}`).join(', ')}`,
     `latency of a row of len elements: ${latencyFormula} cycles (last input beat to last output beat; ${plan.latency} for maxN)`,
     `throughput: ${P} elements per cycle across back-to-back rows (${THROUGHPUT_ROWS} rows of ${s.maxN} in ${sp.throughputCycles} cycles)`,
