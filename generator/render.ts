@@ -58,7 +58,7 @@ export function header(p: Plan, what: string, timing?: string[]): string {
   return lines.map((l) => `// ${l}`.trimEnd()).join('\n');
 }
 
-export function tableRows(t: { name: string; width: number; addrWidth: number; values: number[] }): string[] {
+function tableRows(t: { name: string; width: number; addrWidth: number; values: number[] }): string[] {
   const rows: string[] = [];
   t.values.forEach((v, k) => {
     if (v !== 0) rows.push(`${t.addrWidth}'d${k}: ${t.name} = ${t.width}'d${v};`);
@@ -83,6 +83,21 @@ export function expLookupRtl(p: Plan, target = 'e_c', by = 6): string {
     lines.push(`assign ${target}[g*EW +: EW] = (k < ${kw}'d${len}) ? ${t.name}(${addr}) : ${t.width}'d0;`);
   }
   return indent(lines.join('\n'), by);
+}
+
+/** Template fields every architecture's RTL uses: module name, formats and widths. */
+export function templateFormats(p: Plan) {
+  const c = p.common;
+  return { module: c.config.name, iw: c.iw, ifrac: c.ifrac, ow: c.ow, ofrac: c.ofrac, dw: c.dw, ew: p.ew, sw: p.sw };
+}
+
+/** The block's constant ROMs (exponent table, then the method's) as the templates list them. */
+export function tableContexts(p: Plan) {
+  return [p.mp.expTable, ...p.mp.tables].map((t) => ({
+    ...t,
+    entries: t.values.length,
+    rows: tableRows(t),
+  }));
 }
 
 export function renderRtl(p: Plan): string {
@@ -117,27 +132,15 @@ export function renderRtl(p: Plan): string {
     eDelay.push({ name: `en${k}`, prev: prevE });
     prevE = `en${k}`;
   }
-  const tables = [p.mp.expTable, ...p.mp.tables].map((t) => ({
-    ...t,
-    entries: t.values.length,
-    rows: tableRows(t),
-  }));
   return template('parallel.v.hbs')({
     header: header(p, `softmax, ${c.n} elements per beat, method ${p.method.name} (${c.config.method.addressing} addressing)`),
-    module: c.config.name,
+    ...templateFormats(p),
     n: c.n,
-    iw: c.iw,
-    ifrac: c.ifrac,
-    ow: c.ow,
-    ofrac: c.ofrac,
-    dw: c.dw,
-    ew: p.ew,
-    sw: p.sw,
     inBits: c.n * c.iw,
     outBits: c.n * c.ow,
     latency: p.latency,
     validShift: `{valid_pipe[LATENCY-2:0], s_axis_tvalid}`,
-    tables,
+    tables: tableContexts(p),
     maxTree: maxLevels,
     maxFinalExt: `{mx${lastMax}[IW-1], mx${lastMax}}`,
     xFinal: `x${lastMax}`,

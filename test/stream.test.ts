@@ -190,13 +190,20 @@ describe('the stream checks can fail', () => {
     expect(r.problem).toMatch(/could not read \d+ input beats/);
   });
 
+  /** Replace a piece of a generated file, checking first that it is there. */
+  function mutate(file: string, from: string | RegExp, to: string | ((...m: string[]) => string)) {
+    const v = readFileSync(file, 'utf8');
+    expect(v).toMatch(from);
+    writeFileSync(file, v.replace(from, to as string));
+  }
+
   it('RTL that lets masked lanes into the max is caught', () => {
     const { block, dir } = genSim({ name: 'stn3', ...small });
-    const f = join(dir, 'stn3.v');
-    const v = readFileSync(f, 'utf8');
-    const good = "assign a_xm[g*IW +: IW] = s_axis_tuser[g] ? s_axis_tdata[g*IW +: IW] : {1'b1, {(IW-1){1'b0}}};";
-    expect(v).toContain(good);
-    writeFileSync(f, v.replace(good, 'assign a_xm[g*IW +: IW] = s_axis_tdata[g*IW +: IW];'));
+    mutate(
+      join(dir, 'stn3.v'),
+      "assign a_xm[g*IW +: IW] = s_axis_tuser[g] ? s_axis_tdata[g*IW +: IW] : {1'b1, {(IW-1){1'b0}}};",
+      'assign a_xm[g*IW +: IW] = s_axis_tdata[g*IW +: IW];',
+    );
     const r = simulateBlock(block, dir);
     expect(r.ok).toBe(false);
     expect(r.problem).toMatch(/^MISMATCH: row \d+, beat \d+ .*lane \d+: expected \d+, got \d+/);
@@ -205,12 +212,8 @@ describe('the stream checks can fail', () => {
   for (const store of ['m1', 'm2'] as const) {
     it(`row store ${store} one beat shallower cannot sustain P per clock: the throughput check fails`, () => {
       const { block, dir } = genSim({ name: `stn4${store}`, ...small });
-      const f = join(dir, `stn4${store}.v`);
-      const v = readFileSync(f, 'utf8');
       const d = store === 'm1' ? block.stream!.sp.depth1 : block.stream!.sp.depth2;
-      const good = new RegExp(`\\(${store}_cnt != (\\d+)'d${d}\\)`);
-      expect(v).toMatch(good);
-      writeFileSync(f, v.replace(good, (_, w) => `(${store}_cnt < ${w}'d${d - 1})`));
+      mutate(join(dir, `stn4${store}.v`), new RegExp(`\\(${store}_cnt != (\\d+)'d${d}\\)`), (_, w) => `(${store}_cnt < ${w}'d${d - 1})`);
       const r = simulateBlock(block, dir);
       expect(r.ok).toBe(false);
       expect(r.problem).toMatch(/s_axis_tready low in phase 0 .*not 4 elements per clock/);
@@ -219,14 +222,9 @@ describe('the stream checks can fail', () => {
 
   it('the Node runner compares every beat itself: a testbench that checks nothing still fails', () => {
     const { block, dir } = genSim({ name: 'stn5', ...small });
-    const tb = join(dir, 'stn5_tb.v');
-    writeFileSync(tb, readFileSync(tb, 'utf8').replace('if (g_beat !== e_beat) begin', "if (1'b0) begin"));
-    const f = join(dir, 'stn5.v');
-    const v = readFileSync(f, 'utf8');
+    mutate(join(dir, 'stn5_tb.v'), 'if (g_beat !== e_beat) begin', "if (1'b0) begin");
     // masked lanes no longer give 0
-    const good = "assign y_c[g*OW +: OW] = c_kn2[g] ? y_i : {OW{1'b0}};";
-    expect(v).toContain(good);
-    writeFileSync(f, v.replace(good, 'assign y_c[g*OW +: OW] = y_i;'));
+    mutate(join(dir, 'stn5.v'), "assign y_c[g*OW +: OW] = c_kn2[g] ? y_i : {OW{1'b0}};", 'assign y_c[g*OW +: OW] = y_i;');
     const r = simulateBlock(block, dir);
     expect(r.ok).toBe(false);
     expect(r.problem).toMatch(/difference\(s\) from the golden model/);
@@ -238,10 +236,7 @@ describe('the stream checks can fail', () => {
 
   it('a wrong tlast is named as such', () => {
     const { block, dir } = genSim({ name: 'stn6', ...small });
-    const f = join(dir, 'stn6.v');
-    const v = readFileSync(f, 'utf8');
-    expect(v).toContain('l_out <= c_ln2;');
-    writeFileSync(f, v.replace('l_out <= c_ln2;', 'l_out <= 1\'b0;'));
+    mutate(join(dir, 'stn6.v'), 'l_out <= c_ln2;', "l_out <= 1'b0;");
     const r = simulateBlock(block, dir);
     expect(r.ok).toBe(false);
     expect(r.problem).toMatch(/^MISMATCH: row 0, beat \d+ .*: tlast expected 1, got 0/);

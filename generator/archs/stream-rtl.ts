@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import type { TreeLevel } from '../plan.js';
-import { expLookupRtl, header, indent, tableRows } from '../render.js';
+import { expLookupRtl, header, indent, tableContexts, templateFormats } from '../render.js';
 import { clog2, bitsFor } from '../numerics.js';
 import { ROOT } from '../version.js';
 import type { StreamPlan } from './stream.js';
@@ -112,7 +112,6 @@ export function renderStreamRtl(sp: StreamPlan): string {
     prevK = `c_kn${k}`;
     prevL = `c_ln${k}`;
   }
-  const tables = [p.mp.expTable, ...p.mp.tables].map((t) => ({ ...t, entries: t.values.length, rows: tableRows(t) }));
   const timing = [
     `Latency of a row of len elements: ${sp.latencyFormula} cycles, from the edge that accepts its last input`,
     `          beat to the edge that transfers its last output beat (sink always ready, the row not queued`,
@@ -124,15 +123,8 @@ export function renderStreamRtl(sp: StreamPlan): string {
   const qw = clog2(sp.queue);
   return streamTemplate('stream.v.hbs')({
     header: header(p, `streaming softmax, ${P} lanes per beat, rows up to ${sp.maxN}, method ${p.method.name} (${c.config.method.addressing} addressing)`, timing),
-    module: c.config.name,
+    ...templateFormats(p),
     P,
-    iw: c.iw,
-    ifrac: c.ifrac,
-    ow: c.ow,
-    ofrac: c.ofrac,
-    dw: c.dw,
-    ew: p.ew,
-    sw: p.sw,
     maxN: sp.maxN,
     maxBeats: sp.maxBeats,
     d1: sp.depth1,
@@ -151,7 +143,7 @@ export function renderStreamRtl(sp: StreamPlan): string {
     lastBeat: `${cw}'d${sp.maxBeats - 1}`,
     wrap1: `${Math.max(1, clog2(sp.depth1))}'d${sp.depth1 - 1}`,
     wrap2: `${Math.max(1, clog2(sp.depth2))}'d${sp.depth2 - 1}`,
-    tables,
+    tables: tableContexts(p),
     maxTree: maxT.code,
     maxOut: maxT.out,
     maxV: maxT.valid,
