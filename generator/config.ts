@@ -65,6 +65,8 @@ const pipelineSchema = z
 
 /** arch 'stream': P lanes per beat, rows of 1..maxN elements (see generator/archs/stream.ts). */
 export const STREAM_LIMITS = { lanes: [1, 64], maxN: [2, 8192] } as const;
+/** Random testbench rows of a stream block when verify.vectors is not given (rows run up to maxN long). */
+export const STREAM_DEFAULT_ROWS = 64;
 const streamSchema = z
   .object({
     lanes: intIn(...STREAM_LIMITS.lanes),
@@ -176,7 +178,7 @@ export function validateConfig(raw: unknown): Config {
     ...(c.stream ? { stream: { lanes: c.stream.lanes, maxN: c.stream.maxN } } : {}),
     method: { name: method.name, addressing, params: pr.data as Record<string, unknown> },
     pipeline: { treeLevelsPerStage: c.pipeline?.treeLevelsPerStage ?? DEFAULTS.treeLevelsPerStage },
-    verify: { vectors: c.verify?.vectors ?? DEFAULTS.vectors, seed: c.verify?.seed ?? DEFAULTS.seed },
+    verify: { vectors: c.verify?.vectors ?? (arch === 'stream' ? STREAM_DEFAULT_ROWS : DEFAULTS.vectors), seed: c.verify?.seed ?? DEFAULTS.seed },
   };
 }
 
