@@ -14,6 +14,7 @@ import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './version.js';
+import { buildStreamBlock, type StreamData } from './archs/stream-block.js';
 
 export interface Block {
   plan: Plan;
@@ -24,6 +25,8 @@ export interface Block {
   manifest: Record<string, unknown>;
   /** File name -> content, all in one folder. */
   files: Map<string, string>;
+  /** Only for arch 'stream': its plan, rows and beats (vectors/expected then hold kept rows/output beats). */
+  stream?: StreamData;
 }
 
 export const MANIFEST = 'manifest.json';
@@ -57,6 +60,7 @@ export function renderTestbench(p: Plan, nvec: number): string {
 }
 
 export function buildBlock(config: Config): Block {
+  if (config.arch === 'stream') return buildStreamBlock(config);
   const plan = makePlan(config);
   const module = config.name;
   const names = fileNames(module);

@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
     .example('$0 verify', 'generate and verify the default block (rexp, normalized, n=8, 8-bit in and out)')
     .example('$0 generate presets/rexp_lin_n16.json', 'generate a block from a config file')
     .example('$0 verify --name sm16 --n 16 --method lut2d --addressing linear', 'a 16-element 2D-LUT block')
+    .example('$0 verify presets/stream_p4_n1024.json', 'a streaming block: 4 elements per clock, rows up to 1024, keep bits in tuser')
     .example('$0 plan --set input.width=16 --set input.frac=8 --set method.expWidth=14', 'show the plan for a 16-bit input')
     .demandCommand(1, 'give a command: ' + COMMANDS.map((c) => c.command.split(' ')[0]).join(', '))
     .strict()

@@ -63,6 +63,17 @@ const pipelineSchema = z
   })
   .strict();
 
+/** arch 'stream': P lanes per beat, rows of 1..maxN elements (see generator/archs/stream.ts). */
+export const STREAM_LIMITS = { lanes: [1, 64], maxN: [2, 8192] } as const;
+/** Random testbench rows of a stream block when verify.vectors is not given (rows run up to maxN long). */
+export const STREAM_DEFAULT_ROWS = 64;
+const streamSchema = z
+  .object({
+    lanes: intIn(...STREAM_LIMITS.lanes),
+    maxN: intIn(...STREAM_LIMITS.maxN),
+  })
+  .strict();
+
 const verifySchema = z
   .object({
     vectors: intIn(1, 100000).optional(),
@@ -73,10 +84,11 @@ const verifySchema = z
 export const configSchema = z
   .object({
     name: identifier,
-    n: intIn(2, 1024),
+    n: intIn(2, 1024).optional(),
     input: inputSchema,
     output: outputSchema,
-    arch: z.enum(['parallel'], { errorMap: () => ({ message: 'allowed: parallel' }) }).optional(),
+    arch: z.enum(['parallel', 'stream'], { errorMap: () => ({ message: 'allowed: parallel, stream' }) }).optional(),
+    stream: streamSchema.optional(),
     method: methodSchema,
     pipeline: pipelineSchema.optional(),
     verify: verifySchema.optional(),
@@ -86,10 +98,13 @@ export const configSchema = z
 /** A validated config with every default filled in. Method parameters stay raw until planned. */
 export interface Config {
   name: string;
+  /** Elements per vector (parallel); for arch 'stream' the longest row, stream.maxN. */
   n: number;
   input: { width: number; frac: number };
   output: { width: number; frac: number };
-  arch: 'parallel';
+  arch: 'parallel' | 'stream';
+  /** Only for arch 'stream'. */
+  stream?: { lanes: number; maxN: number };
   method: { name: string; addressing: string; params: Record<string, unknown> };
   pipeline: { treeLevelsPerStage: number };
   verify: { vectors: number; seed: number };
@@ -133,6 +148,17 @@ export function validateConfig(raw: unknown): Config {
   const r = configSchema.safeParse(raw);
   if (!r.success) throw firstIssue(raw, r.error);
   const c = r.data;
+  const arch = c.arch ?? DEFAULTS.arch;
+  if (arch === 'stream') {
+    if (c.stream === undefined) throw new ConfigError('stream', undefined, 'required with arch stream: { "lanes": 1..64, "maxN": 2..8192 }');
+    if (c.n !== undefined) throw new ConfigError('n', c.n, 'not used with arch stream: the longest row is stream.maxN');
+    if (c.stream.lanes > c.stream.maxN) {
+      throw new ConfigError('stream.lanes', c.stream.lanes, `allowed: an integer in 1..${c.stream.maxN} (at most stream.maxN)`);
+    }
+  } else {
+    if (c.n === undefined) throw new ConfigError('n', undefined, 'required; allowed: an integer in 2..1024');
+    if (c.stream !== undefined) throw new ConfigError('stream', c.stream, 'allowed only with arch stream');
+  }
   const method = methodByName(c.method.name);
   const addressing = c.method.addressing ?? method.addressings[0]!;
   if (!method.addressings.includes(addressing)) {
@@ -145,13 +171,14 @@ export function validateConfig(raw: unknown): Config {
   const outFrac = c.output.frac ?? c.output.width;
   return {
     name: c.name,
-    n: c.n,
+    n: c.stream?.maxN ?? c.n!,
     input: { width: c.input.width, frac: inFrac },
     output: { width: c.output.width, frac: outFrac },
-    arch: c.arch ?? DEFAULTS.arch,
+    arch,
+    ...(c.stream ? { stream: { lanes: c.stream.lanes, maxN: c.stream.maxN } } : {}),
     method: { name: method.name, addressing, params: pr.data as Record<string, unknown> },
     pipeline: { treeLevelsPerStage: c.pipeline?.treeLevelsPerStage ?? DEFAULTS.treeLevelsPerStage },
-    verify: { vectors: c.verify?.vectors ?? DEFAULTS.vectors, seed: c.verify?.seed ?? DEFAULTS.seed },
+    verify: { vectors: c.verify?.vectors ?? (arch === 'stream' ? STREAM_DEFAULT_ROWS : DEFAULTS.vectors), seed: c.verify?.seed ?? DEFAULTS.seed },
   };
 }
 
@@ -200,10 +227,11 @@ export const DEFAULT_CONFIG = {
 export function resolvedConfigJson(c: Config, methodParams: Record<string, number>): Record<string, unknown> {
   return {
     name: c.name,
-    n: c.n,
+    ...(c.stream ? {} : { n: c.n }),
     input: c.input,
     output: c.output,
     arch: c.arch,
+    ...(c.stream ? { stream: c.stream } : {}),
     method: { name: c.method.name, addressing: c.method.addressing, ...methodParams },
     pipeline: c.pipeline,
     verify: c.verify,

@@ -9,6 +9,7 @@ import { DEFAULT_CONFIG, parseSetting, setPath, validateConfig, type Config } fr
 import { ConfigError, UsageError } from './errors.js';
 import { lint, simulate, which, type SimResult } from '../testbench/runner.js';
 import { writeFiles } from './writer.js';
+import { simulateStreamBlock } from '../testbench/stream-runner.js';
 import { ROOT } from './version.js';
 
 export interface Overrides {
@@ -56,6 +57,8 @@ export function loadConfig(file: string | undefined, o: Overrides = {}): Config 
     const { path, value } = parseSetting(s);
     setPath(raw, path, value);
   }
+  // the built-in default is a parallel block; switched to arch stream, its n gives way to stream.maxN
+  if (file === undefined && raw.arch === 'stream' && o.n === undefined && !(o.set ?? []).some((s) => s.startsWith('n='))) delete raw.n;
   return validateConfig(raw);
 }
 
@@ -70,6 +73,7 @@ export function generate(config: Config, outDir: string): { block: Block; writte
 }
 
 export function simulateBlock(block: Block, dir: string): SimResult {
+  if (block.stream) return simulateStreamBlock(block, dir);
   const names = fileNames(block.module);
   return simulate({
     dir,

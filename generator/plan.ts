@@ -53,6 +53,8 @@ export interface Plan {
   latency: number;
   luts: LutInfo[];
   lutBytes: number;
+  /** The closing pipeline/latency lines of the plan text, when an architecture other than parallel sets them. */
+  timing?: string[];
 }
 
 export function commonPlan(config: Config): CommonPlan {
@@ -139,8 +141,10 @@ export function planText(p: Plan): string[] {
     ...p.mp.notes,
     `sum S = sum of n=${c.n} entries: ${p.sw} bits (= ${p.ew} + ceil(log2 ${c.n})), cannot overflow`,
     `tables: ${p.luts.map((l) => `${l.name} ${l.entries}x${l.width}b = ${l.bytes} B`).join(', ')}; total ${p.lutBytes} B`,
-    `pipeline: ${p.stages.filter((s) => s.registers > 0).map((s) => `${s.name} ${s.registers}`).join(', ')}`,
-    `latency: ${p.latency} cycles, throughput 1 vector per cycle`,
+    ...(p.timing ?? [
+      `pipeline: ${p.stages.filter((s) => s.registers > 0).map((s) => `${s.name} ${s.registers}`).join(', ')}`,
+      `latency: ${p.latency} cycles, throughput 1 vector per cycle`,
+    ]),
   ];
   return lines;
 }

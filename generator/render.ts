@@ -23,7 +23,7 @@ function template(name: string): HandlebarsTemplateDelegate {
   return t;
 }
 
-function indent(text: string, by: number): string {
+export function indent(text: string, by: number): string {
   const pad = ' '.repeat(by);
   return text
     .split('\n')
@@ -37,7 +37,7 @@ export function resolvedConfig(p: Plan): Record<string, unknown> {
 }
 
 /** The header of every generated Verilog file: generator version, every parameter, no timestamp. */
-export function header(p: Plan, what: string): string {
+export function header(p: Plan, what: string, timing?: string[]): string {
   const cfgLines = JSON.stringify(resolvedConfig(p), null, 2).split('\n');
   const lines = [
     `${p.common.config.name}: ${what}`,
@@ -50,8 +50,10 @@ export function header(p: Plan, what: string): string {
     ...planText(p).map((l) => '  ' + l),
     '',
     `Table bytes: ${p.luts.map((l) => `${l.name} ${l.bytes}`).join(' + ')} = ${p.lutBytes}`,
-    `Latency: ${p.latency} cycles from the edge that accepts an input beat to the edge that transfers its result`,
-    '          (sink always ready); throughput one vector per clock.',
+    ...(timing ?? [
+      `Latency: ${p.latency} cycles from the edge that accepts an input beat to the edge that transfers its result`,
+      '          (sink always ready); throughput one vector per clock.',
+    ]),
   ];
   return lines.map((l) => `// ${l}`.trimEnd()).join('\n');
 }
@@ -64,7 +66,8 @@ function tableRows(t: { name: string; width: number; addrWidth: number; values: 
   return rows;
 }
 
-function expLookupRtl(p: Plan): string {
+/** The exponent lookup inside a per-lane generate loop: reads `d`, assigns `target[g*EW +: EW]`. */
+export function expLookupRtl(p: Plan, target = 'e_c', by = 6): string {
   const t = p.mp.expTable;
   const s = p.mp.expShift;
   const dw = p.common.dw;
@@ -74,12 +77,27 @@ function expLookupRtl(p: Plan): string {
   if (s > 0) lines.push(`wire unused_d = &{1'b0, d[${s - 1}:0], 1'b0};`);
   const addr = t.addrWidth === kw ? 'k' : `k[${t.addrWidth - 1}:0]`;
   if (len >= 2 ** kw) {
-    lines.push(`assign e_c[g*EW +: EW] = ${t.name}(${addr});`);
+    lines.push(`assign ${target}[g*EW +: EW] = ${t.name}(${addr});`);
   } else {
     lines.push(`// entries past the first that rounds to 0 are 0`);
-    lines.push(`assign e_c[g*EW +: EW] = (k < ${kw}'d${len}) ? ${t.name}(${addr}) : ${t.width}'d0;`);
+    lines.push(`assign ${target}[g*EW +: EW] = (k < ${kw}'d${len}) ? ${t.name}(${addr}) : ${t.width}'d0;`);
   }
-  return indent(lines.join('\n'), 6);
+  return indent(lines.join('\n'), by);
+}
+
+/** Template fields every architecture's RTL uses: module name, formats and widths. */
+export function templateFormats(p: Plan) {
+  const c = p.common;
+  return { module: c.config.name, iw: c.iw, ifrac: c.ifrac, ow: c.ow, ofrac: c.ofrac, dw: c.dw, ew: p.ew, sw: p.sw };
+}
+
+/** The block's constant ROMs (exponent table, then the method's) as the templates list them. */
+export function tableContexts(p: Plan) {
+  return [p.mp.expTable, ...p.mp.tables].map((t) => ({
+    ...t,
+    entries: t.values.length,
+    rows: tableRows(t),
+  }));
 }
 
 export function renderRtl(p: Plan): string {
@@ -114,27 +132,15 @@ export function renderRtl(p: Plan): string {
     eDelay.push({ name: `en${k}`, prev: prevE });
     prevE = `en${k}`;
   }
-  const tables = [p.mp.expTable, ...p.mp.tables].map((t) => ({
-    ...t,
-    entries: t.values.length,
-    rows: tableRows(t),
-  }));
   return template('parallel.v.hbs')({
     header: header(p, `softmax, ${c.n} elements per beat, method ${p.method.name} (${c.config.method.addressing} addressing)`),
-    module: c.config.name,
+    ...templateFormats(p),
     n: c.n,
-    iw: c.iw,
-    ifrac: c.ifrac,
-    ow: c.ow,
-    ofrac: c.ofrac,
-    dw: c.dw,
-    ew: p.ew,
-    sw: p.sw,
     inBits: c.n * c.iw,
     outBits: c.n * c.ow,
     latency: p.latency,
     validShift: `{valid_pipe[LATENCY-2:0], s_axis_tvalid}`,
-    tables,
+    tables: tableContexts(p),
     maxTree: maxLevels,
     maxFinalExt: `{mx${lastMax}[IW-1], mx${lastMax}}`,
     xFinal: `x${lastMax}`,

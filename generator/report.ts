@@ -2,6 +2,7 @@
 import type { Block } from './block.js';
 import { planText } from './plan.js';
 import type { SimResult } from '../testbench/runner.js';
+import { streamSimReport } from './archs/stream-report.js';
 
 export function planReport(b: Block): string {
   return [`plan for ${b.module}:`, ...planText(b.plan).map((l) => '  ' + l)].join('\n');
@@ -19,6 +20,7 @@ export function accuracyReport(b: Block): string {
 }
 
 export function simReport(b: Block, r: SimResult, shown = 10): string {
+  if (b.stream && r.stream) return streamSimReport(b, r.stream, shown);
   const nvec = b.vectors.length;
   if (r.ok) {
     const tp = r.phase0Cycles ? `, ${nvec} vectors in ${r.phase0Cycles} cycles without stalls` : '';

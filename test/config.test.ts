@@ -58,7 +58,7 @@ describe('config validation', () => {
     rejects({ ...base, method: { name: 'rexp', rowBits: 3 } }, 'method.rowBits', 3, /unknown key/);
     rejects({ ...base, method: { name: 'cordic' } }, 'method.name', 'cordic', /rexp, lut2d/);
     rejects({ ...base, method: { name: 'rexp', addressing: 'log' } }, 'method.addressing', 'log', /normalized, linear/);
-    rejects({ ...base, arch: 'stream' }, 'arch', 'stream', /parallel/);
+    rejects({ ...base, arch: 'systolic' }, 'arch', 'systolic', /parallel, stream/);
   });
   it('rejects names that are not Verilog identifiers or are keywords', () => {
     rejects({ ...base, name: '9lives' }, 'name', '9lives', /identifier/);

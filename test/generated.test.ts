@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBlock } from '../generator/block.js';
 import { loadConfig, simulateBlock } from '../generator/flow.js';
 import { lint, requireTool } from '../testbench/runner.js';
+import { iceSynth, rowStores } from './stream-helpers.js';
 import { ROOT } from '../generator/version.js';
 
 const presets = readdirSync(join(ROOT, 'presets'))
@@ -48,18 +49,33 @@ for (const preset of presets) {
 
     it('has a manifest with the required fields', () => {
       const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-      expect(m).toMatchObject({
+      const common = {
         module: config.name,
         files: [`${config.name}.v`],
-        arch: 'parallel',
         method: config.method.name,
         addressing: config.method.addressing,
-        n: config.n,
         input: { width: config.input.width, frac: config.input.frac, signed: true },
         output: { width: config.output.width, frac: config.output.frac, signed: false },
         latency: block.plan.latency,
         lutBytes: block.plan.lutBytes,
-      });
+      };
+      if (config.arch === 'stream') {
+        const sp = block.stream!.sp;
+        expect(m).toMatchObject({
+          ...common,
+          arch: 'stream',
+          lanes: config.stream!.lanes,
+          maxN: config.stream!.maxN,
+          latencyFormula: sp.latencyFormula,
+          memory: { bits: sp.memoryBits },
+          throughput: { rows: 8, rowLength: config.stream!.maxN, cycles: sp.throughputCycles },
+          ports: { s_axis_tuser: config.stream!.lanes, m_axis_tuser: config.stream!.lanes },
+        });
+        expect(m.latency).toBe(2 * Math.ceil(config.stream!.maxN / config.stream!.lanes) + sp.latencyConst);
+        expect(m.throughput.elementsPerCycle).toBeGreaterThanOrEqual(0.98 * config.stream!.lanes);
+      } else {
+        expect(m).toMatchObject({ ...common, arch: 'parallel', n: config.n });
+      }
       expect(m.luts.reduce((a: number, l: { bytes: number }) => a + l.bytes, 0)).toBe(m.lutBytes);
       expect(m.accuracy.maxErrLsb).toBe(block.accuracy.maxErrLsb);
       const v = readFileSync(join(dir, `${config.name}.v`), 'utf8');
@@ -73,21 +89,48 @@ for (const preset of presets) {
       expect(lint(join(dir, `${config.name}.v`), config.name)).toEqual([]);
     });
 
-    it('synthesises with Yosys (generic synth, no vendor cells)', () => {
-      const yosys = requireTool('yosys', 'yosys');
-      const r = spawnSync(yosys, ['-p', `read_verilog ${join(dir, config.name + '.v')}; synth -top ${config.name}; check -assert; stat`], {
-        encoding: 'utf8',
-        timeout: 600_000,
-        maxBuffer: 256 * 1024 * 1024,
+    if (config.arch === 'stream') {
+      // generic `synth` would turn the row stores into tens of thousands of flip-flops (minutes);
+      // an FPGA flow maps them to block RAM, which is what this checks
+      it('synthesises for iCE40 with both row stores in block RAM (synth_ice40)', () => {
+        const r = iceSynth(dir, config.name);
+        expect(r.mapped).toEqual(['m1', 'm2']);
+        expect(r.ramCells).toBeGreaterThan(0);
       });
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/Number of cells:\s+\d+/);
-    });
+    } else {
+      it('synthesises with Yosys (generic synth, no vendor cells)', () => {
+        const yosys = requireTool('yosys', 'yosys');
+        const r = spawnSync(yosys, ['-p', `read_verilog ${join(dir, config.name + '.v')}; synth -top ${config.name}; check -assert; stat`], {
+          encoding: 'utf8',
+          timeout: 600_000,
+          maxBuffer: 256 * 1024 * 1024,
+        });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stdout).toMatch(/Number of cells:\s+\d+/);
+      });
+    }
 
     it('simulates bit-exactly from the committed files', () => {
       const r = simulateBlock(block, dir);
       expect(r.problem).toBeUndefined();
-      expect(r.beats).toBe(2 * config.verify.vectors);
+      if (block.stream) {
+        // the sustained throughput the manifest states is what the simulation measured
+        expect(r.beats).toBe(block.stream.beatsIn.length);
+        const cycles = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).throughput.cycles;
+        expect(r.stream!.inputCycles).toBe(cycles);
+        expect(r.stream!.outputCycles).toBe(cycles);
+      } else {
+        expect(r.beats).toBe(2 * config.verify.vectors);
+      }
     });
+
+    if (config.arch === 'stream') {
+      it('keeps its row stores as memories with a synchronous read port (Yosys synth -run :fine)', () => {
+        expect(rowStores(dir, config.name)).toEqual([
+          { memid: 'm1', size: block.stream!.sp.depth1, width: block.stream!.sp.wordBits, syncRead: true },
+          { memid: 'm2', size: block.stream!.sp.depth2, width: block.stream!.sp.wordBits, syncRead: true },
+        ]);
+      });
+    }
   });
 }

@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { readHexBeats, unpackBeat } from '../generator/hexfile.js';
+import type { StreamSimResult } from './stream-runner.js';
 
 export class ToolMissing extends Error {
   constructor(tool: string, pkg: string) {
@@ -46,6 +47,8 @@ export interface SimResult {
   stdout: string;
   /** Cycles the no-stall phase took to accept all vectors (= vectors when one per clock). */
   phase0Cycles?: number;
+  /** Arch 'stream': its own findings (rows, lanes, tlast/tuser, measured throughput). */
+  stream?: StreamSimResult;
 }
 
 export interface SimSpec {
@@ -60,7 +63,7 @@ export interface SimSpec {
   timeoutMs?: number;
 }
 
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number) {
+export function run(cmd: string, args: string[], cwd: string, timeoutMs: number) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
   return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', error: r.error };
 }

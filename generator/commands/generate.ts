@@ -15,7 +15,10 @@ function doGenerate(a: ConfigArgs, verify: boolean): number {
   console.log(`wrote ${written.length} files to ${rel(out)}: ${written.join(', ')}`);
   say(accuracyReport(block));
   if (!verify) return 0;
-  console.log(`simulating ${block.module} with Icarus Verilog (${block.vectors.length} vectors, twice)...`);
+  const what = block.stream
+    ? `${block.stream.rows.length} rows, ${block.stream.beatsIn.length} beats`
+    : `${block.vectors.length} vectors, twice`;
+  console.log(`simulating ${block.module} with Icarus Verilog (${what})...`);
   const r = simulateBlock(block, out);
   console.log(simReport(block, r));
   const warnings = lintBlock(block, out);

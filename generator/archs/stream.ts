@@ -1,0 +1,138 @@
+/**
+ * Architecture 'stream': P lanes per beat, tlast-delimited rows of 1..maxN elements, a keep bit per
+ * lane in tuser. The numerics are those of the parallel architecture applied to the kept elements of
+ * a row, so the golden model is model.ts and the methods are used unchanged.
+ *
+ * Three passes over each row, each at one beat per clock, chained by two FIFO row stores:
+ *   A (ingest): write the beat to store 1, running max over the kept lanes;
+ *   B (sum):    read store 1, d = max - x, e = T[d >> s] (0 when masked), S = sum e; copy the beat to store 2;
+ *   C (output): read store 2, e again, the method's normalisation of S and its per-lane output.
+ * Each store holds one row plus the few beats that arrive while the next pass waits for the row's
+ * max (store 1) or sum (store 2), so the block takes P elements per clock across back-to-back rows.
+ * Small row queues (registers) carry each row's last-beat index, max and sum from pass to pass.
+ */
+import type { Config } from '../config.js';
+import { makePlan, treeLevels, type Plan, type TreeLevel } from '../plan.js';
+import { clog2 } from '../numerics.js';
+import { modelTrace } from '../model.js';
+
+export interface StreamPlan {
+  plan: Plan;
+  /** Lanes per beat and the longest row. */
+  lanes: number;
+  maxN: number;
+  /** Beats of the longest row: ceil(maxN / P). */
+  maxBeats: number;
+  /** Registered levels of the max and sum trees over P lanes. */
+  maxRegs: number;
+  sumRegs: number;
+  maxTree: TreeLevel[];
+  sumTree: TreeLevel[];
+  /** Depths (beats) of the two row stores, and the row-queue depth. */
+  depth1: number;
+  depth2: number;
+  queue: number;
+  /** Word of a row store: P elements and P keep bits. */
+  wordBits: number;
+  memoryBits: number;
+  /** Latency of a row of `beats` beats = 2 * beats + latencyConst. */
+  latencyConst: number;
+  latencyFormula: string;
+  latencyMaxN: number;
+  /** Rows of maxN elements in the throughput phase, and the cycles they take at each port. */
+  throughputRows: number;
+  throughputCycles: number;
+}
+
+export const THROUGHPUT_ROWS = 8;
+
+export function latencyOf(sp: StreamPlan, len: number): number {
+  return 2 * Math.ceil(len / sp.lanes) + sp.latencyConst;
+}
+
+export function makeStreamPlan(config: Config): StreamPlan {
+  const s = config.stream!;
+  const plan = makePlan(config); // n = maxN: S of any row lies in the range of a maxN-element vector
+  const P = s.lanes;
+  const k = config.pipeline.treeLevelsPerStage;
+  const maxTree = treeLevels(P, k);
+  const sumTree = treeLevels(P, k);
+  const regs = (t: TreeLevel[]) => t.filter((l) => l.registered).length;
+  const maxRegs = regs(maxTree);
+  const sumRegs = regs(sumTree);
+  const maxBeats = Math.ceil(s.maxN / P);
+  const ns = plan.mp.normStages;
+  // store 1: a row, plus the maxRegs + 2 beats of the next row taken while the row's max leaves the
+  // max pipeline (input register, tree registers, running max); one beat less stalls the input
+  const depth1 = maxBeats + maxRegs + 2;
+  // store 2: a row, plus the sumRegs + 3 beats of the next row copied while the row's sum leaves the
+  // sum pipeline (store read, exponent register, tree registers, running sum); one less stalls pass B
+  const depth2 = maxBeats + sumRegs + 3;
+  const queue = 2 ** clog2(Math.max(maxRegs + 3, sumRegs + 4) + 2);
+  const wordBits = P * (config.input.width + 1);
+  const latencyConst = maxRegs + sumRegs + ns + 6;
+  plan.maxTree = maxTree;
+  plan.sumTree = sumTree;
+  plan.stages = [
+    { name: 'A: input register', registers: 1 },
+    { name: `A: max tree over ${P} lanes (${maxTree.length} levels)`, registers: maxRegs },
+    { name: 'A: running max, row queue', registers: 1 },
+    { name: 'B: store 1 read', registers: 1 },
+    { name: 'B: d = max - x, exponent lookup', registers: 1 },
+    { name: `B: sum tree over ${P} lanes (${sumTree.length} levels)`, registers: sumRegs },
+    { name: 'B: running sum, row queue', registers: 1 },
+    { name: 'C: store 2 read', registers: 1 },
+    { name: 'C: d = max - x, exponent lookup', registers: 1 },
+    { name: `C: normalisation (${plan.method.name}, ${config.method.addressing})`, registers: ns },
+    { name: 'C: output (per lane)', registers: 1 },
+  ];
+  const latencyFormula = `2*ceil(len/${P}) + ${latencyConst}`;
+  plan.latency = 2 * maxBeats + latencyConst;
+  const sp: StreamPlan = {
+    plan,
+    lanes: P,
+    maxN: s.maxN,
+    maxBeats,
+    maxRegs,
+    sumRegs,
+    maxTree,
+    sumTree,
+    depth1,
+    depth2,
+    queue,
+    wordBits,
+    memoryBits: (depth1 + depth2) * wordBits,
+    latencyConst,
+    latencyFormula,
+    latencyMaxN: plan.latency,
+    throughputRows: THROUGHPUT_ROWS,
+    throughputCycles: THROUGHPUT_ROWS * maxBeats,
+  };
+  plan.timing = [
+    `stream: ${P} lanes per beat, rows of 1..${s.maxN} elements (at most ${maxBeats} beats), keep bit per lane in tuser`,
+    `row stores: ${depth1} + ${depth2} beats x ${wordBits} bits = ${sp.memoryBits} bits (block RAM); row queues ${queue} rows deep`,
+    `pipeline: ${plan.stages.filter((x) => x.registers > 0).map((x) => `${x.name} ${x.registers}`).join(', ')}`,
+    `latency of a row of len elements: ${latencyFormula} cycles (last input beat to last output beat; ${plan.latency} for maxN)`,
+    `throughput: ${P} elements per cycle across back-to-back rows (${THROUGHPUT_ROWS} rows of ${s.maxN} in ${sp.throughputCycles} cycles)`,
+  ];
+  return sp;
+}
+
+/** A row as it enters the block: `x[i]` and its keep bit, in element order. */
+export interface Row {
+  x: number[];
+  keep: boolean[];
+}
+
+/** Bit-exact outputs of one row: the parallel model on the kept elements, 0 where masked. */
+export function streamModel(sp: StreamPlan, row: Row): number[] {
+  const kept = row.x.filter((_, i) => row.keep[i]);
+  const y = new Array<number>(row.x.length).fill(0);
+  if (kept.length === 0) return y;
+  const yk = modelTrace(sp.plan, kept).y;
+  let j = 0;
+  row.x.forEach((_, i) => {
+    if (row.keep[i]) y[i] = yk[j++]!;
+  });
+  return y;
+}

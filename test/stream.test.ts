@@ -1,0 +1,244 @@
+/**
+ * Architecture 'stream': config errors, the stream golden model, and bit-exact simulation of stream
+ * configs (P in {1, 4, 16} x maxN in {16, 1000, 4096}, every method and addressing) with masks,
+ * partial beats, random stalls on both sides and the measured sustained throughput; then tests that
+ * show each check can fail. Icarus is required: without it these tests fail, they never skip.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildBlock } from '../generator/block.js';
+import { validateConfig } from '../generator/config.js';
+import { ConfigError } from '../generator/errors.js';
+import { simulateBlock } from '../generator/flow.js';
+import { modelTrace } from '../generator/model.js';
+import { makeStreamPlan, streamModel } from '../generator/archs/stream.js';
+import { writeFiles } from '../generator/writer.js';
+import { cli, tmp } from './helpers.js';
+import { streamSection, streamTable } from '../scripts/stream-table.js';
+import { ROOT } from '../generator/version.js';
+
+const base = {
+  name: 'st',
+  arch: 'stream',
+  stream: { lanes: 4, maxN: 64 },
+  input: { width: 8, frac: 4 },
+  output: { width: 8, frac: 8 },
+  method: { name: 'rexp', addressing: 'normalized' },
+};
+
+function rejection(raw: Record<string, unknown>): ConfigError {
+  try {
+    validateConfig(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('accepted');
+}
+
+describe('stream config', () => {
+  it('rejects bad keys naming the key, the value and the allowed range', () => {
+    const cases: [Record<string, unknown>, string, unknown, RegExp][] = [
+      [{ ...base, stream: { lanes: 0, maxN: 64 } }, 'stream.lanes', 0, /1\.\.64/],
+      [{ ...base, stream: { lanes: 65, maxN: 1024 } }, 'stream.lanes', 65, /1\.\.64/],
+      [{ ...base, stream: { lanes: 4, maxN: 8193 } }, 'stream.maxN', 8193, /2\.\.8192/],
+      [{ ...base, stream: { lanes: 4, maxN: 1 } }, 'stream.maxN', 1, /2\.\.8192/],
+      [{ ...base, stream: { lanes: 32, maxN: 16 } }, 'stream.lanes', 32, /1\.\.16 \(at most stream.maxN\)/],
+      [{ ...base, stream: { lanes: 4, maxN: 64, depth: 3 } }, 'stream.depth', 3, /unknown key/],
+      [{ ...base, stream: undefined }, 'stream', undefined, /required with arch stream/],
+      [{ ...base, n: 8 }, 'n', 8, /not used with arch stream/],
+      [{ ...base, arch: 'parallel', n: 8 }, 'stream', { lanes: 4, maxN: 64 }, /only with arch stream/],
+    ];
+    for (const [raw, key, value, allowed] of cases) {
+      const e = rejection(raw);
+      expect(e.key, key).toBe(key);
+      expect(e.value).toEqual(value);
+      expect(e.allowed).toMatch(allowed);
+    }
+  });
+
+  it('CLI: exit code 2 and nothing written', () => {
+    const dir = tmp();
+    const out = join(dir, 'o');
+    const r = cli(['generate', '--set', 'arch=stream', '--set', 'stream.lanes=65', '--set', 'stream.maxN=1024', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('stream.lanes = 65: allowed: an integer in 1..64');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('plans the row stores, latency and throughput from P and maxN', () => {
+    const sp = makeStreamPlan(validateConfig({ ...base, stream: { lanes: 16, maxN: 1000 } }));
+    expect(sp.maxBeats).toBe(63);
+    expect(sp.throughputCycles).toBe(8 * 63);
+    expect(sp.memoryBits).toBe((sp.depth1 + sp.depth2) * 16 * 9);
+    expect(sp.latencyFormula).toBe(`2*ceil(len/16) + ${sp.latencyConst}`);
+    expect(sp.plan.sw).toBe(sp.plan.ew + 10); // S of 1000 elements
+  });
+});
+
+describe('README', () => {
+  it('its table of stream blocks is what scripts/stream-table.ts computes now', () => {
+    expect(streamSection(readFileSync(join(ROOT, 'README.md'), 'utf8'))).toBe(streamTable());
+  });
+});
+
+describe('stream golden model', () => {
+  const sp = makeStreamPlan(validateConfig(base));
+  it('is the parallel model on the kept elements, 0 where masked', () => {
+    const x = [5, -100, 30, 127, 0, -7];
+    const keep = [true, true, false, false, true, true];
+    const y = streamModel(sp, { x, keep });
+    const yk = modelTrace(sp.plan, [5, -100, 0, -7]).y;
+    expect(y).toEqual([yk[0], yk[1], 0, 0, yk[2], yk[3]]);
+    // masked values do not matter
+    expect(streamModel(sp, { x: [5, -100, -128, 99, 0, -7], keep })).toEqual(y);
+  });
+  it('gives all zeros for an all-masked row, and the one-element softmax for a single kept element', () => {
+    expect(streamModel(sp, { x: [1, 2, 3], keep: [false, false, false] })).toEqual([0, 0, 0]);
+    const y = streamModel(sp, { x: [1, 2, 3], keep: [false, true, false] });
+    expect(y[0]).toBe(0);
+    expect(y[2]).toBe(0);
+    expect(y[1]).toBe(255); // 1.0 saturates at the largest 8-bit code
+  });
+});
+
+function genSim(over: Record<string, unknown>) {
+  const config = validateConfig({ ...base, ...over });
+  const block = buildBlock(config);
+  const dir = tmp();
+  writeFiles(dir, block.files);
+  return { block, dir, config };
+}
+
+const configs: [number, number, string, string, number][] = [
+  // lanes, maxN, method, addressing, random rows
+  [1, 16, 'rexp', 'linear', 60],
+  [4, 16, 'lut2d', 'normalized', 60],
+  [16, 16, 'rexp', 'normalized', 60],
+  [1, 1000, 'lut2d', 'linear', 16],
+  [4, 1000, 'rexp', 'normalized', 24],
+  [16, 1000, 'lut2d', 'normalized', 24],
+  [1, 4096, 'rexp', 'normalized', 8],
+  [4, 4096, 'lut2d', 'linear', 10],
+  [16, 4096, 'rexp', 'linear', 16],
+];
+
+describe(`bit-exact simulation of ${configs.length + 1} stream configs (masks, partial beats, stalls, throughput)`, () => {
+  for (const [lanes, maxN, method, addressing, rows] of configs) {
+    it(`P=${lanes} maxN=${maxN} ${method} ${addressing}`, () => {
+      const { block, dir } = genSim({
+        name: `st_${lanes}_${maxN}_${method}_${addressing}`,
+        stream: { lanes, maxN },
+        method: { name: method, addressing },
+        verify: { vectors: rows, seed: 11 },
+      });
+      const s = block.stream!;
+      // the rows cover length 1, maxN and lengths that are not a multiple of P
+      const lens = s.rows.map((r) => r.x.length);
+      expect(lens).toContain(1);
+      expect(lens).toContain(maxN);
+      if (lanes > 1) expect(lens.some((l) => l % lanes !== 0)).toBe(true);
+      expect(s.rows.some((r) => r.keep.every((k) => !k))).toBe(true);
+      const r = simulateBlock(block, dir);
+      expect(r.problem).toBeUndefined();
+      expect(r.mismatches).toEqual([]);
+      expect(r.beats).toBe(s.beatsIn.length);
+      const cycles = 8 * Math.ceil(maxN / lanes);
+      expect(r.stream!.inputCycles).toBe(cycles);
+      expect(r.stream!.outputCycles).toBe(cycles);
+      expect(r.stream!.elementsPerCycle).toBeGreaterThanOrEqual(0.98 * lanes);
+    });
+  }
+  it('other formats: P=3, 16-bit input, 6-bit output, a register after every tree level', () => {
+    const { block, dir } = genSim({
+      name: 'st_odd',
+      stream: { lanes: 3, maxN: 50 },
+      input: { width: 16, frac: 8 },
+      output: { width: 6, frac: 5 },
+      method: { name: 'lut2d', addressing: 'linear' },
+      pipeline: { treeLevelsPerStage: 1 },
+      verify: { vectors: 40, seed: 3 },
+    });
+    const r = simulateBlock(block, dir);
+    expect(r.problem).toBeUndefined();
+    expect(r.stream!.inputCycles).toBe(8 * 17);
+  });
+});
+
+describe('the stream checks can fail', () => {
+  const small = { stream: { lanes: 4, maxN: 40 }, verify: { vectors: 30, seed: 2 } };
+
+  it('a wrong expected value stops the testbench naming row, beat, lane, expected and got', () => {
+    const { block, dir } = genSim({ name: 'stn1', ...small });
+    const f = join(dir, 'stn1_exp.hex');
+    const lines = readFileSync(f, 'utf8').split('\n');
+    // output beat 3 (line 5, index 4) is beat 3 of row 0: flip bit 0 of lane 0
+    const hex = lines[4]!;
+    lines[4] = hex.slice(0, -1) + (parseInt(hex.slice(-1), 16) ^ 1).toString(16);
+    writeFileSync(f, lines.join('\n'));
+    const r = simulateBlock(block, dir);
+    expect(r.ok).toBe(false);
+    expect(r.problem).toMatch(/^MISMATCH: row 0, beat 3 \(output beat 3, line 5 of the vector files\), lane 0: expected \d+, got \d+/);
+  });
+
+  it('a missing beat file fails, though vvp would exit 0 on $readmemh errors', () => {
+    const { block, dir } = genSim({ name: 'stn2', ...small });
+    renameSync(join(dir, 'stn2_in.hex'), join(dir, 'moved.hex'));
+    const r = simulateBlock(block, dir);
+    expect(r.ok).toBe(false);
+    expect(r.problem).toMatch(/could not read \d+ input beats/);
+  });
+
+  /** Replace a piece of a generated file, checking first that it is there. */
+  function mutate(file: string, from: string | RegExp, to: string | ((...m: string[]) => string)) {
+    const v = readFileSync(file, 'utf8');
+    expect(v).toMatch(from);
+    writeFileSync(file, v.replace(from, to as string));
+  }
+
+  it('RTL that lets masked lanes into the max is caught', () => {
+    const { block, dir } = genSim({ name: 'stn3', ...small });
+    mutate(
+      join(dir, 'stn3.v'),
+      "assign a_xm[g*IW +: IW] = s_axis_tuser[g] ? s_axis_tdata[g*IW +: IW] : {1'b1, {(IW-1){1'b0}}};",
+      'assign a_xm[g*IW +: IW] = s_axis_tdata[g*IW +: IW];',
+    );
+    const r = simulateBlock(block, dir);
+    expect(r.ok).toBe(false);
+    expect(r.problem).toMatch(/^MISMATCH: row \d+, beat \d+ .*lane \d+: expected \d+, got \d+/);
+  });
+
+  for (const store of ['m1', 'm2'] as const) {
+    it(`row store ${store} one beat shallower cannot sustain P per clock: the throughput check fails`, () => {
+      const { block, dir } = genSim({ name: `stn4${store}`, ...small });
+      const d = store === 'm1' ? block.stream!.sp.depth1 : block.stream!.sp.depth2;
+      mutate(join(dir, `stn4${store}.v`), new RegExp(`\\(${store}_cnt != (\\d+)'d${d}\\)`), (_, w) => `(${store}_cnt < ${w}'d${d - 1})`);
+      const r = simulateBlock(block, dir);
+      expect(r.ok).toBe(false);
+      expect(r.problem).toMatch(/s_axis_tready low in phase 0 .*not 4 elements per clock/);
+    });
+  }
+
+  it('the Node runner compares every beat itself: a testbench that checks nothing still fails', () => {
+    const { block, dir } = genSim({ name: 'stn5', ...small });
+    mutate(join(dir, 'stn5_tb.v'), 'if (g_beat !== e_beat) begin', "if (1'b0) begin");
+    // masked lanes no longer give 0
+    mutate(join(dir, 'stn5.v'), "assign y_c[g*OW +: OW] = c_kn2[g] ? y_i : {OW{1'b0}};", 'assign y_c[g*OW +: OW] = y_i;');
+    const r = simulateBlock(block, dir);
+    expect(r.ok).toBe(false);
+    expect(r.problem).toMatch(/difference\(s\) from the golden model/);
+    const m = r.stream!.mismatches[0]!;
+    expect(m.lane).toEqual(expect.any(Number));
+    expect(m.expected).toBe(0);
+    expect(block.stream!.beatsOut[m.index]!.keep[m.lane as number]).toBe(false);
+  });
+
+  it('a wrong tlast is named as such', () => {
+    const { block, dir } = genSim({ name: 'stn6', ...small });
+    mutate(join(dir, 'stn6.v'), 'l_out <= c_ln2;', "l_out <= 1'b0;");
+    const r = simulateBlock(block, dir);
+    expect(r.ok).toBe(false);
+    expect(r.problem).toMatch(/^MISMATCH: row 0, beat \d+ .*: tlast expected 1, got 0/);
+  });
+});
