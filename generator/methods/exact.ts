@@ -9,8 +9,9 @@
  * exponent table (at most 1/2 in 2^EW per entry), so its max error is 0.5 LSB plus a small measured
  * excess that shrinks as expWidth grows; measured in the README's table.
  *
- * The divider is combinational inside the lane (Verilog `/`, which Yosys synthesises as an array
- * divider): it is the area reference, not a timing-closed design.
+ * The divider is combinational inside the lane: a restoring divider of OF + 1 quotient bits (the
+ * quotient is at most 2^OF since e_i <= S), each bit one compare-and-subtract. It is the area
+ * reference, not a timing-closed design.
  */
 import { z } from 'zod';
 import { intIn } from '../schema.js';
@@ -66,16 +67,28 @@ export const exact: Method = {
   },
 
   rtl(mp, c) {
-    const { sw, numw, denw } = mp.vars as { sw: number; numw: number; denw: number };
+    const { sw, numw } = mp.vars as { sw: number; numw: number; denw: number };
     const ew = mp.expTable.width;
-    const w = Math.max(numw, denw) + 1;
+    const qb = c.ofrac + 1; // quotient bits: e <= S, so round(e * 2^OF / S) <= 2^OF
+    const w = Math.max(numw, sw + qb) + 1; // holds the numerator and 2 S << (qb - 1)
     const norm = `  // register the sum for the dividers\n  reg [${sw - 1}:0] s_div;\n  always @(posedge aclk) if (ce) s_div <= sum_s;\n`;
     const lane =
-      `  // round(e * 2^${c.ofrac} / S) = (e * 2^${c.ofrac + 1} + S) / (2 S)\n` +
+      `  // restoring divider, ${qb} quotient bits: q = (e * 2^${c.ofrac + 1} + S) / (2 S) = round(e * 2^${c.ofrac} / S)\n` +
       `  wire [${w - 1}:0] num = ${zext(`{e_i, ${c.ofrac + 1}'d0}`, ew + c.ofrac + 1, w)} + ${zext('s_div', sw, w)};\n` +
-      `  wire [${w - 1}:0] den = ${zext(`{s_div, 1'b0}`, sw + 1, w)};\n` +
-      `  wire [${w - 1}:0] quo = num / den;\n` +
-      saturate('quo', w, c.ow);
+      `  reg [${w - 1}:0] rem;\n` +
+      `  reg [${qb - 1}:0] quo;\n` +
+      `  integer b;\n` +
+      `  always @* begin\n` +
+      `    rem = num;\n` +
+      `    quo = ${qb}'d0;\n` +
+      `    for (b = ${qb - 1}; b >= 0; b = b - 1)\n` +
+      `      if (rem >= (${zext('s_div', sw, w)} << (b + 1))) begin\n` +
+      `        rem = rem - (${zext('s_div', sw, w)} << (b + 1));\n` +
+      `        quo[b] = 1'b1;\n` +
+      `      end\n` +
+      `  end\n` +
+      `  wire unused_rem = &{1'b0, rem, 1'b0};\n` +
+      saturate('quo', qb, c.ow);
     return { norm, lane };
   },
 };

@@ -28,7 +28,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { clog2 } from '../numerics.js';
+import { bitsFor, clog2 } from '../numerics.js';
 import { saturate, zext } from './common.js';
 import type { Coef, Method, MethodPlan, Table } from './types.js';
 
@@ -76,7 +76,7 @@ export const hls4ml: Method = {
         `inverse table: index = top 10 bits of the 18-bit sum (512 reachable entries of 1024), entry 1/(lower bin edge)`,
         `output: y = floor(e * inv / 2^${shift}) (truncation), saturated at ${c.maxCode}`,
       ],
-      vars: { shift },
+      vars: { shift, eBits: bitsFor(Math.max(...exp)) },
     };
   },
 
@@ -101,8 +101,12 @@ export const hls4ml: Method = {
       `  reg [${W - 1}:0] inv;\n` +
       `  always @(posedge aclk) if (ce) inv <= inv_lut(s_sat[${W - 2}:${W - TABLE_BITS}]);\n`;
     const sh = mp.vars.shift!;
-    const mulw = 2 * W;
-    let lane = `  wire [${mulw - 1}:0] mul = ${zext('e_i', W, mulw)} * ${zext('inv', W, mulw)};\n`;
+    // entries are at most 1.0 (1024): only the low bits of e_i can be set
+    const eb = mp.vars.eBits!;
+    const mulw = eb + W;
+    let lane =
+      `  wire unused_e_hi = &{1'b0, e_i[${W - 1}:${eb}], 1'b0};\n` +
+      `  wire [${mulw - 1}:0] mul = ${zext(`e_i[${eb - 1}:0]`, eb, mulw)} * ${zext('inv', W, mulw)};\n`;
     if (sh > 0) {
       lane += `  wire unused_mul = &{1'b0, mul[${sh - 1}:0], 1'b0};\n` + saturate(`mul[${mulw - 1}:${sh}]`, mulw - sh, c.ow);
     } else {
