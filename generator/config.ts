@@ -80,6 +80,7 @@ export const configSchema = z
     method: methodSchema,
     pipeline: pipelineSchema.optional(),
     verify: verifySchema.optional(),
+    report: z.boolean({ invalid_type_error: 'allowed: true or false' }).optional(),
   })
   .strict();
 
@@ -93,6 +94,8 @@ export interface Config {
   method: { name: string; addressing: string; params: Record<string, unknown> };
   pipeline: { treeLevelsPerStage: number };
   verify: { vectors: number; seed: number };
+  /** Also write report.html (accuracy per workload, histogram, table curves, Pareto place). */
+  report: boolean;
 }
 
 export const DEFAULTS = {
@@ -152,6 +155,7 @@ export function validateConfig(raw: unknown): Config {
     method: { name: method.name, addressing, params: pr.data as Record<string, unknown> },
     pipeline: { treeLevelsPerStage: c.pipeline?.treeLevelsPerStage ?? DEFAULTS.treeLevelsPerStage },
     verify: { vectors: c.verify?.vectors ?? DEFAULTS.vectors, seed: c.verify?.seed ?? DEFAULTS.seed },
+    report: c.report ?? false,
   };
 }
 
@@ -207,5 +211,6 @@ export function resolvedConfigJson(c: Config, methodParams: Record<string, numbe
     method: { name: c.method.name, addressing: c.method.addressing, ...methodParams },
     pipeline: c.pipeline,
     verify: c.verify,
+    ...(c.report ? { report: true } : {}),
   };
 }
