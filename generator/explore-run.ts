@@ -78,18 +78,20 @@ export async function runSweep(f: Formats, all: Candidate[], o: RunOptions = {})
   return { rows, front, seconds: (performance.now() - t0) / 1000, configs: candidates.length };
 }
 
-/** A progress line on stderr, rewritten in place on a terminal. */
+/** A progress line on stderr: rewritten in place on a terminal, one line per tenth otherwise. */
 export function progressLine(label: string): (done: number, total: number) => void {
   let last = 0;
+  let lastTenth = 0;
   const t0 = performance.now();
   return (done, total) => {
     const now = performance.now();
-    if (done !== total && now - last < 500) return;
+    const tenth = Math.floor((done / total) * 10);
+    if (process.stderr.isTTY ? done !== total && now - last < 500 : tenth === lastTenth && done !== total) return;
     last = now;
+    lastTenth = tenth;
     const s = (now - t0) / 1000;
     const eta = done ? (s / done) * (total - done) : 0;
     const text = `${label}: ${done}/${total} configs, ${s.toFixed(0)} s elapsed, ~${eta.toFixed(0)} s left`;
-    if (process.stderr.isTTY) process.stderr.write(`\r${text}${done === total ? '\n' : ''}`);
-    else if (done === total || Math.floor(done / total * 10) !== Math.floor((done - 1) / total * 10)) process.stderr.write(text + '\n');
+    process.stderr.write(process.stderr.isTTY ? `\r${text}${done === total ? '\n' : ''}` : text + '\n');
   };
 }
