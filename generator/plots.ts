@@ -29,7 +29,17 @@ export function paretoSpec(points: ScatterPoint[], title: string, highlight?: Sc
       encoding: {
         x: { field: 'bytes', type: 'quantitative', scale: { type: 'log' }, title: 'table bytes' },
         y: { field: 'maxErr', type: 'quantitative', scale: { type: 'log' }, title: 'max error (output LSB)' },
-        color: { field: 'series', type: 'nominal', title: 'method / addressing' },
+        color: { field: 'series', type: 'nominal', title: 'method / addressing', legend: { labelLimit: 300 } },
+      },
+    },
+    {
+      // the baselines stand out: one or few points each
+      transform: [{ filter: "indexof(datum.series, 'exact') === 0 || indexof(datum.series, 'hls4ml') === 0" }],
+      mark: { type: 'point', shape: 'square', filled: true, opacity: 1, size: 70 },
+      encoding: {
+        x: { field: 'bytes', type: 'quantitative' },
+        y: { field: 'maxErr', type: 'quantitative' },
+        color: { field: 'series', type: 'nominal' },
       },
     },
     {
