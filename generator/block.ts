@@ -59,7 +59,8 @@ export function renderTestbench(p: Plan, nvec: number): string {
   });
 }
 
-export function buildBlock(config: Config): Block {
+/** `extra`: more files of the block (e.g. report.html), listed in the manifest as generated files. */
+export function buildBlock(config: Config, extra: Map<string, string> = new Map()): Block {
   if (config.arch === 'stream') return buildStreamBlock(config);
   const plan = makePlan(config);
   const module = config.name;
@@ -71,7 +72,7 @@ export function buildBlock(config: Config): Block {
   const manifest = {
     generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}`,
     module,
-    generatedFiles: Object.values(names),
+    generatedFiles: [...Object.values(names), ...extra.keys()],
     files: [names.rtl],
     testbench: { top: `${module}_tb`, files: [names.tb, names.rtl], vectors: names.vin, expected: names.vexp, count: vectors.length },
     arch: config.arch,
@@ -104,6 +105,7 @@ export function buildBlock(config: Config): Block {
     hexFile(`${module} expected outputs (golden model): ${vectors.length} beats of ${c.n} x ${c.ow} bits`, expected, c.ow),
   );
   files.set(names.config, JSON.stringify(resolvedConfig(plan), null, 2) + '\n');
+  for (const [k, v] of extra) files.set(k, v);
   files.set(names.manifest, JSON.stringify(manifest, null, 2) + '\n');
   return { plan, module, vectors, expected, accuracy: acc, manifest, files };
 }

@@ -6,12 +6,13 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError, UsageError } from './errors.js';
-import { generateCommand, planCommand, verifyCommand } from './commands/generate.js';
+import { generateCommand, planCommand, reportCommand, verifyCommand } from './commands/generate.js';
+import { exploreCommand } from './commands/explore.js';
 import type { Command } from './commands/shared.js';
 import { GENERATOR_VERSION } from './version.js';
 import { ToolMissing } from '../testbench/runner.js';
 
-const COMMANDS: Command[] = [generateCommand, verifyCommand, planCommand];
+const COMMANDS: Command[] = [generateCommand, verifyCommand, planCommand, exploreCommand, reportCommand];
 
 async function main(argv: string[]): Promise<number> {
   let code = 0;

@@ -92,6 +92,7 @@ export const configSchema = z
     method: methodSchema,
     pipeline: pipelineSchema.optional(),
     verify: verifySchema.optional(),
+    report: z.boolean({ invalid_type_error: 'allowed: true or false' }).optional(),
   })
   .strict();
 
@@ -108,6 +109,8 @@ export interface Config {
   method: { name: string; addressing: string; params: Record<string, unknown> };
   pipeline: { treeLevelsPerStage: number };
   verify: { vectors: number; seed: number };
+  /** Also write report.html (accuracy per workload, histogram, table curves, Pareto place). */
+  report: boolean;
 }
 
 export const DEFAULTS = {
@@ -155,6 +158,7 @@ export function validateConfig(raw: unknown): Config {
     if (c.stream.lanes > c.stream.maxN) {
       throw new ConfigError('stream.lanes', c.stream.lanes, `allowed: an integer in 1..${c.stream.maxN} (at most stream.maxN)`);
     }
+    if (c.report) throw new ConfigError('report', c.report, 'allowed: false with arch stream (the HTML report covers parallel blocks)');
   } else {
     if (c.n === undefined) throw new ConfigError('n', undefined, 'required; allowed: an integer in 2..1024');
     if (c.stream !== undefined) throw new ConfigError('stream', c.stream, 'allowed only with arch stream');
@@ -179,6 +183,7 @@ export function validateConfig(raw: unknown): Config {
     method: { name: method.name, addressing, params: pr.data as Record<string, unknown> },
     pipeline: { treeLevelsPerStage: c.pipeline?.treeLevelsPerStage ?? DEFAULTS.treeLevelsPerStage },
     verify: { vectors: c.verify?.vectors ?? (arch === 'stream' ? STREAM_DEFAULT_ROWS : DEFAULTS.vectors), seed: c.verify?.seed ?? DEFAULTS.seed },
+    report: c.report ?? false,
   };
 }
 
@@ -235,5 +240,6 @@ export function resolvedConfigJson(c: Config, methodParams: Record<string, numbe
     method: { name: c.method.name, addressing: c.method.addressing, ...methodParams },
     pipeline: c.pipeline,
     verify: c.verify,
+    ...(c.report ? { report: true } : {}),
   };
 }

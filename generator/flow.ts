@@ -10,6 +10,7 @@ import { ConfigError, UsageError } from './errors.js';
 import { lint, simulate, which, type SimResult } from '../testbench/runner.js';
 import { writeFiles } from './writer.js';
 import { simulateStreamBlock } from '../testbench/stream-runner.js';
+import { makePlan } from './plan.js';
 import { ROOT } from './version.js';
 
 export interface Overrides {
@@ -70,6 +71,19 @@ export function generate(config: Config, outDir: string): { block: Block; writte
   const block = buildBlock(config);
   const written = writeFiles(outDir, block.files);
   return { block, written };
+}
+
+/** The block with every file its config asks for, report.html included (which is async to render). */
+export async function buildFullBlock(config: Config): Promise<Block> {
+  if (!config.report) return buildBlock(config);
+  const { renderReport, REPORT_FILE } = await import('./htmlreport.js');
+  const html = await renderReport(makePlan(config));
+  return buildBlock(config, new Map([[REPORT_FILE, html]]));
+}
+
+export async function generateFull(config: Config, outDir: string): Promise<{ block: Block; written: string[] }> {
+  const block = await buildFullBlock(config);
+  return { block, written: writeFiles(outDir, block.files) };
 }
 
 export function simulateBlock(block: Block, dir: string): SimResult {

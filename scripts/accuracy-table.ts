@@ -1,50 +1,60 @@
 /**
- * The README's accuracy table: every method x addressing with its default parameters, on the default
- * formats (8-bit input with 4 fraction bits, 8-bit output with 8), for n = 8 and n = 64, measured
- * with the golden model (bit-exact with the RTL) over the same seeded vector set.
+ * The README's accuracy table and Pareto plot, measured in one run with the bit-exact golden model
+ * over the workload set (testbench/workloads.ts) on the default formats (8-bit input with 4 fraction
+ * bits, 8-bit output with 8):
+ * - every method x addressing with default parameters, the paper's two and both baselines
+ *   (hls4ml-like, exact), for n = 8, 64 and 512;
+ * - for n = 64, the committed presets best700_n64 (best rexp at most 700 B) and paper_linear_n64;
+ * - the Pareto plot of the full `explore` sweep for n = 64 (docs/pareto_n64.svg, with --write).
  *
  *   npm run table            print the table
- *   npm run table -- --write also replace the table in README.md
+ *   npm run table -- --write also replace the table in README.md and regenerate docs/pareto_n64.svg
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig } from '../generator/config.js';
-import { accuracy } from '../generator/metrics.js';
+import { evaluate, prepare } from '../generator/evaluate.js';
 import { makePlan } from '../generator/plan.js';
 import { ROOT } from '../generator/version.js';
 import { METHODS } from '../generator/methods/index.js';
-import { vectorSet } from '../testbench/vectors.js';
+import { describeParams, sweepSpace } from '../generator/explore.js';
+import { loadConfig } from '../generator/flow.js';
+import { workloadSet, WORKLOAD_DEFAULTS } from '../testbench/workloads.js';
 
-export const TABLE_VECTORS = 4096;
-export const TABLE_SEED = 1;
 const BEGIN = '<!-- accuracy-table:begin (npm run table -- --write) -->';
 const END = '<!-- accuracy-table:end -->';
+export const PARETO_SVG = 'docs/pareto_n64.svg';
+const INPUT = { width: 8, frac: 4 };
+const OUTPUT = { width: 8, frac: 8 };
 
 export function accuracyTable(): string {
   const rows = [
-    '| method | addressing | n | table bytes | tables | max err (LSB) | mean err (LSB) | argmax agree | worst abs(sum-1) | latency |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| method | addressing | parameters | n | table bytes | max err (LSB) | mean err (LSB) | RMS err (LSB) | KL mean (nats) | argmax agree | worst abs(sum-1) | latency |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const n of [8, 64]) {
-    const input = { width: 8, frac: 4 };
-    const vectors = vectorSet(n, input, TABLE_VECTORS, TABLE_SEED);
-    for (const m of METHODS) {
-      for (const addressing of m.addressings) {
-        const p = makePlan(validateConfig({ name: 't', n, input, output: { width: 8, frac: 8 }, method: { name: m.name, addressing } }));
-        const a = accuracy(p, vectors);
-        const tables = p.luts.map((l) => `${l.name} ${l.entries}x${l.width}b`).join(', ');
-        rows.push(
-          `| ${m.name} | ${addressing} | ${n} | ${p.lutBytes} | ${tables} | ${a.maxErrLsb.toFixed(3)} | ${a.meanErrLsb.toFixed(3)} | ` +
-            `${(a.argmaxAgreement * 100).toFixed(2)} % | ${a.worstSumErr.toFixed(4)} | ${p.latency} |`,
-        );
-      }
+  for (const n of [8, 64, 512]) {
+    const set = prepare(workloadSet(n, INPUT), n, INPUT.frac);
+    const configs = METHODS.flatMap((m) =>
+      m.addressings.map((addressing) => validateConfig({ name: 't', n, input: INPUT, output: OUTPUT, method: { name: m.name, addressing } })),
+    );
+    if (n === 64) for (const p of ['best700_n64', 'paper_linear_n64']) configs.push(loadConfig(join(ROOT, 'presets', `${p}.json`)));
+    for (const c of configs) {
+      const p = makePlan(c);
+      const a = evaluate(p, set).overall;
+      const params = (c.name === 't' ? 'defaults: ' : `preset ${c.name}: `) + (describeParams(p.mp.params) || 'fixed');
+      rows.push(
+        `| ${c.method.name} | ${c.method.addressing} | ${params} | ${n} | ${p.lutBytes} | ${a.maxErrLsb.toFixed(3)} | ${a.meanErrLsb.toFixed(3)} | ` +
+          `${a.rmsErrLsb.toFixed(3)} | ${a.klMean.toExponential(2)} | ${(a.argmaxAgreement * 100).toFixed(2)} % | ${a.worstSumErr.toFixed(4)} | ${p.latency} |`,
+      );
     }
   }
   rows.push('');
   rows.push(
-    `Measured over ${TABLE_VECTORS} vectors per n (every corner case, then seeded random vectors from uniform, Gaussian ` +
-      `σ = 0.5, 1, 2, 4, attention-like and near-tie distributions; seed ${TABLE_SEED}). Errors are against the float ` +
-      'softmax of the same quantised inputs, saturated at the largest code; 0.5 LSB is the best any block can reach.',
+    `Measured over the workload set: for each n, the corner cases plus ${WORKLOAD_DEFAULTS.perWorkload} seeded vectors each of ` +
+      'uniform, Gaussian σ = 0.5, 1, 2, 4 (real units), attention-like and near-tie logits ' +
+      `(seed ${WORKLOAD_DEFAULTS.seed}; testbench/workloads.ts). Errors are against the float softmax of the same quantised ` +
+      'inputs, saturated at the largest code; 0.5 LSB is the best any block can reach. KL: KL(p || q), q = output codes floored at ' +
+      'half an LSB and renormalised. Table bytes of hls4ml-like count the entries its RTL can reach; hls4ml itself stores 2 x 1024 x 18 bits = 4608 B.',
   );
   return rows.join('\n');
 }
@@ -54,6 +64,19 @@ export function readmeSection(readme: string): string | null {
   const b = readme.indexOf(END);
   if (a < 0 || b < a) return null;
   return readme.slice(a + BEGIN.length, b).trim();
+}
+
+async function writePareto(): Promise<void> {
+  const { runSweep, progressLine } = await import('../generator/explore-run.js');
+  const { paretoSpec, renderSvg } = await import('../generator/plots.js');
+  const { scatterPoints, frontTable } = await import('../generator/commands/explore.js');
+  const f = { n: 64, input: INPUT, output: OUTPUT };
+  const r = await runSweep(f, sweepSpace(f), { onProgress: progressLine('pareto n=64') });
+  console.log(`pareto: ${r.configs} configurations in ${r.seconds.toFixed(1)} s\n${frontTable(r.front)}`);
+  const svg = await renderSvg(paretoSpec(scatterPoints(r.rows), `max error vs table bytes: ${r.rows.length} configurations, n = 64, 8-bit in and out`));
+  mkdirSync(join(ROOT, 'docs'), { recursive: true });
+  writeFileSync(join(ROOT, PARETO_SVG), svg + '\n');
+  console.log(`${PARETO_SVG} written`);
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
@@ -68,5 +91,6 @@ if (isMain) {
     const b = readme.indexOf(END);
     writeFileSync(path, readme.slice(0, a) + '\n' + table + '\n' + readme.slice(b));
     console.log('README.md updated');
+    await writePareto();
   }
 }

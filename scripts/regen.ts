@@ -5,7 +5,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultOutDir, generate, loadConfig, simulateBlock } from '../generator/flow.js';
+import { defaultOutDir, generateFull, loadConfig, simulateBlock } from '../generator/flow.js';
 import { simReport } from '../generator/report.js';
 import { ROOT } from '../generator/version.js';
 
@@ -22,7 +22,7 @@ let failed = 0;
 for (const file of presetFiles()) {
   const config = loadConfig(file);
   const out = defaultOutDir(config);
-  const { block } = generate(config, out);
+  const { block } = await generateFull(config, out);
   let line = `${config.name}: ${block.plan.lutBytes} B of tables, latency ${block.plan.latency}, max error ${block.accuracy.maxErrLsb} LSB`;
   if (verify) {
     const r = simulateBlock(block, out);

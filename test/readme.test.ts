@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { accuracyTable, readmeSection } from '../scripts/accuracy-table.js';
+import { existsSync } from 'node:fs';
+import { accuracyTable, PARETO_SVG, readmeSection } from '../scripts/accuracy-table.js';
 import { ROOT } from '../generator/version.js';
 
 describe('README', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   it('its accuracy table is what `npm run table` measures now', () => {
     expect(readmeSection(readme)).toBe(accuracyTable());
+  });
+  it('shows the Pareto plot that `npm run table -- --write` renders with Vega', () => {
+    expect(readme).toContain(`](${PARETO_SVG})`);
+    expect(existsSync(join(ROOT, PARETO_SVG))).toBe(true);
+    expect(readFileSync(join(ROOT, PARETO_SVG), 'utf8')).toMatch(/^<svg [^>]*class="marks"[\s\S]*table bytes/);
   });
   it('its quick start is exactly two commands, the ones .ci/run runs', () => {
     const qs = /## Quick start[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)![1]!.trim().split('\n');

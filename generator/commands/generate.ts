@@ -1,16 +1,19 @@
 /** `generate`, `verify` and `plan`: the core flow from a config to a verified block. */
 import { buildBlock } from '../block.js';
-import { defaultOutDir, generate, lintBlock, loadConfig, simulateBlock } from '../flow.js';
+import { defaultOutDir, generateFull, lintBlock, loadConfig, simulateBlock } from '../flow.js';
+import { pickForMaxError, withMaxErrorOption, type MaxErrorArgs } from './pick.js';
 import { accuracyReport, planReport, simReport } from '../report.js';
 import { rel, withConfigOptions, type Command, type ConfigArgs } from './shared.js';
 
-function doGenerate(a: ConfigArgs, verify: boolean): number {
+async function doGenerate(a: MaxErrorArgs, verify: boolean, force: { report?: boolean } = {}): Promise<number> {
+  if (a.maxError !== undefined) a = await pickForMaxError(a);
+  if (force.report) a = { ...a, set: [...(a.set ?? []), 'report=true'] };
   const config = loadConfig(a.config, a);
   const out = a.out ?? defaultOutDir(config);
   const say = (s: string) => {
     if (!a.quiet) console.log(s);
   };
-  const { block, written } = generate(config, out);
+  const { block, written } = await generateFull(config, out);
   say(planReport(block));
   console.log(`wrote ${written.length} files to ${rel(out)}: ${written.join(', ')}`);
   say(accuracyReport(block));
@@ -31,15 +34,19 @@ function doGenerate(a: ConfigArgs, verify: boolean): number {
 export const generateCommand: Command = {
   command: 'generate [config]',
   describe: 'write the RTL, testbench, vectors and manifest to generated/<name>/',
-  builder: (y) => withConfigOptions(y),
-  run: (a) => doGenerate(a as ConfigArgs, false),
+  builder: (y) =>
+    withMaxErrorOption(withConfigOptions(y)).example(
+      '$0 generate --n 64 --max-error 1 --name sm64',
+      'the smallest-table block meeting 1 LSB max error on the workload set',
+    ),
+  run: (a) => doGenerate(a as MaxErrorArgs, false),
 };
 
 export const verifyCommand: Command = {
   command: 'verify [config]',
   describe: 'generate, then simulate in Icarus, compare bit-exactly with the model, lint and report accuracy',
-  builder: (y) => withConfigOptions(y),
-  run: (a) => doGenerate(a as ConfigArgs, true),
+  builder: (y) => withMaxErrorOption(withConfigOptions(y)),
+  run: (a) => doGenerate(a as MaxErrorArgs, true),
 };
 
 export const planCommand: Command = {
@@ -52,4 +59,12 @@ export const planCommand: Command = {
     console.log(accuracyReport(b));
     return 0;
   },
+};
+
+export const reportCommand: Command = {
+  command: 'report [config]',
+  describe: 'generate the block with report.html: accuracy per workload, error histogram, table curves, place on the Pareto front (opens offline)',
+  builder: (y) =>
+    withMaxErrorOption(withConfigOptions(y)).example('$0 report presets/default.json', 'generated/softmax_default/ with report.html'),
+  run: (a) => doGenerate(a as MaxErrorArgs, false, { report: true }),
 };

@@ -1,0 +1,94 @@
+/**
+ * Baseline "exact": the accuracy ceiling and the area reference. A wide exponent table (the same
+ * LUT_1/e as the paper's methods, default OW + 12 bits) and one real divider per lane:
+ *
+ *   y_i = round(e_i * 2^OF / S) = floor((e_i * 2^(OF+1) + S) / (2 S)), saturated at the largest code.
+ *
+ * What "exact" means here: the output is the correctly rounded quotient of the table's exponentials,
+ * e_i / S. It differs from the correctly rounded float softmax only through the rounding of the
+ * exponent table (at most 1/2 in 2^EW per entry), so its max error is 0.5 LSB plus a small measured
+ * excess that shrinks as expWidth grows; measured in the README's table.
+ *
+ * The divider is combinational inside the lane: a restoring divider of OF + 1 quotient bits (the
+ * quotient is at most 2^OF since e_i <= S), each bit one compare-and-subtract. It is the area
+ * reference, not a timing-closed design.
+ */
+import { z } from 'zod';
+import { intIn } from '../schema.js';
+import { ConfigError } from '../errors.js';
+import { planExp, saturate, zext } from './common.js';
+import type { Coef, Method } from './types.js';
+
+const paramsSchema = z
+  .object({
+    expWidth: intIn(2, 24).optional(),
+    expStepLog2: intIn(0, 31).optional(),
+  })
+  .strict();
+
+type Params = z.infer<typeof paramsSchema>;
+
+export const exact: Method = {
+  name: 'exact',
+  summary: 'baseline: correctly rounded e_i / S through a real divider per lane (accuracy ceiling, area reference)',
+  paramsSchema,
+  addressings: ['divider'] as const,
+
+  plan(c, raw) {
+    const prm = raw as Params;
+    const e = planExp(c, { expWidth: prm.expWidth ?? Math.min(24, c.ow + 12), expStepLog2: prm.expStepLog2 });
+    const numw = e.ew + c.ofrac + 1;
+    const denw = e.sw + 1;
+    if (Math.max(numw, denw) > 52) {
+      throw new ConfigError('method.expWidth', e.ew, `allowed: expWidth + output.frac + 1 <= 52 (the divider's numerator)`);
+    }
+    return {
+      params: { expWidth: e.ew, expStepLog2: e.shift },
+      expTable: e.table,
+      expShift: e.shift,
+      tables: [],
+      normStages: 1,
+      notes: [
+        ...e.notes,
+        `divider per lane: y = floor((e * 2^${c.ofrac + 1} + S) / (2 S)) = round(e * 2^${c.ofrac} / S), ` +
+          `${numw}-bit numerator / ${denw}-bit denominator, saturated at ${c.maxCode}`,
+      ],
+      vars: { sw: e.sw, numw, denw },
+    };
+  },
+
+  normalize(_mp, _c, s): Coef {
+    return { s };
+  },
+
+  lane(_mp, c, e, coef) {
+    const s = coef.s!;
+    return Math.min(c.maxCode, Math.floor((e * 2 ** (c.ofrac + 1) + s) / (2 * s)));
+  },
+
+  rtl(mp, c) {
+    const { sw, numw } = mp.vars as { sw: number; numw: number; denw: number };
+    const ew = mp.expTable.width;
+    const qb = c.ofrac + 1; // quotient bits: e <= S, so round(e * 2^OF / S) <= 2^OF
+    const w = Math.max(numw, sw + qb) + 1; // holds the numerator and 2 S << (qb - 1)
+    const norm = `  // register the sum for the dividers\n  reg [${sw - 1}:0] s_div;\n  always @(posedge aclk) if (ce) s_div <= sum_s;\n`;
+    const lane =
+      `  // restoring divider, ${qb} quotient bits: q = (e * 2^${c.ofrac + 1} + S) / (2 S) = round(e * 2^${c.ofrac} / S)\n` +
+      `  wire [${w - 1}:0] num = ${zext(`{e_i, ${c.ofrac + 1}'d0}`, ew + c.ofrac + 1, w)} + ${zext('s_div', sw, w)};\n` +
+      `  reg [${w - 1}:0] rem;\n` +
+      `  reg [${qb - 1}:0] quo;\n` +
+      `  integer b;\n` +
+      `  always @* begin\n` +
+      `    rem = num;\n` +
+      `    quo = ${qb}'d0;\n` +
+      `    for (b = ${qb - 1}; b >= 0; b = b - 1)\n` +
+      `      if (rem >= (${zext('s_div', sw, w)} << (b + 1))) begin\n` +
+      `        rem = rem - (${zext('s_div', sw, w)} << (b + 1));\n` +
+      `        quo[b] = 1'b1;\n` +
+      `      end\n` +
+      `  end\n` +
+      `  wire unused_rem = &{1'b0, rem, 1'b0};\n` +
+      saturate('quo', qb, c.ow);
+    return { norm, lane };
+  },
+};

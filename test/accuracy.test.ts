@@ -1,0 +1,126 @@
+/** The workload set, the metrics, the baselines' numerics and the explore machinery. */
+import { describe, expect, it } from 'vitest';
+import { evaluate, prepare } from '../generator/evaluate.js';
+import { markPareto, measure, prepareFor, smallestMeeting, sweepSpace, type Row } from '../generator/explore.js';
+import { accuracy } from '../generator/metrics.js';
+import { model, modelTrace } from '../generator/model.js';
+import { makePlan } from '../generator/plan.js';
+import { cornerVectors } from '../testbench/vectors.js';
+import { workloadSet, WORKLOAD_NAMES } from '../testbench/workloads.js';
+import { cfg } from './helpers.js';
+
+const F8 = { width: 8, frac: 4 };
+
+describe('workload set', () => {
+  it('has every workload, the corner cases first, deterministic, and each workload independent of the others', () => {
+    const a = workloadSet(64, F8, 50, 1);
+    expect(a.map((w) => w.name)).toEqual([...WORKLOAD_NAMES]);
+    expect(a[0]!.vectors).toEqual(cornerVectors(64, F8).map((c) => c.x));
+    expect(workloadSet(64, F8, 50, 1)).toEqual(a);
+    expect(workloadSet(64, F8, 50, 2)[1]!.vectors).not.toEqual(a[1]!.vectors);
+    // a longer set starts with the same vectors, workload by workload
+    const b = workloadSet(64, F8, 80, 1);
+    for (let k = 1; k < a.length; k++) expect(b[k]!.vectors.slice(0, 50)).toEqual(a[k]!.vectors);
+    for (const w of a) for (const x of w.vectors) for (const v of x) expect(v >= -128 && v <= 127 && Number.isInteger(v)).toBe(true);
+  });
+  it('draws what it says: near-ties within 4 codes, Gaussian sigma about right, attention has a large score', () => {
+    const ws = Object.fromEntries(workloadSet(512, { width: 16, frac: 8 }, 20, 3).map((w) => [w.name, w.vectors]));
+    for (const x of ws['near-ties']!) expect(Math.max(...x) - Math.min(...x)).toBeLessThanOrEqual(3);
+    const x = ws.gauss2![0]!.map((v) => v / 256);
+    const mu = x.reduce((a, b) => a + b, 0) / x.length;
+    const sd = Math.sqrt(x.reduce((a, b) => a + (b - mu) ** 2, 0) / x.length);
+    expect(sd).toBeGreaterThan(1.8);
+    expect(sd).toBeLessThan(2.2);
+    for (const v of ws.attention!) expect(Math.max(...v)).toBeGreaterThanOrEqual(2 * 256);
+  });
+});
+
+describe('metrics', () => {
+  it('agree with metrics.accuracy (max, mean, argmax, |sum-1|) on the same vectors', () => {
+    const p = makePlan(cfg({ n: 16 }));
+    const ws = workloadSet(16, F8, 40, 5);
+    const ev = evaluate(p, prepare(ws, 16, 4));
+    const a = accuracy(p, ws.flatMap((w) => w.vectors));
+    expect(ev.overall.maxErrLsb).toBe(a.maxErrLsb);
+    expect(ev.overall.meanErrLsb).toBe(a.meanErrLsb);
+    expect(ev.overall.argmaxAgreement).toBe(a.argmaxAgreement);
+    expect(ev.overall.worstSumErr).toBe(a.worstSumErr);
+    expect(ev.overall.vectors).toBe(ws.reduce((s, w) => s + w.vectors.length, 0));
+    expect(ev.perWorkload.map((w) => w.name)).toEqual(ws.map((w) => w.name));
+    expect(Math.max(...ev.perWorkload.map((w) => w.metrics.maxErrLsb))).toBe(ev.overall.maxErrLsb);
+  });
+  it('RMS and KL by hand for one vector', () => {
+    const p = makePlan(cfg({ n: 2 }));
+    const x = [16, 0];
+    const y = model(p, x);
+    const ref = [1 / (1 + Math.exp(-1)), Math.exp(-1) / (1 + Math.exp(-1))];
+    const ev = evaluate(p, prepare([{ name: 'one', description: '', vectors: [x] }], 2, 4));
+    const errs = y.map((v, i) => Math.abs(v - ref[i]! * 256));
+    expect(ev.overall.rmsErrLsb).toBeCloseTo(Math.sqrt((errs[0]! ** 2 + errs[1]! ** 2) / 2), 4);
+    const q = y.map((v) => v / 256 / ((y[0]! + y[1]!) / 256));
+    expect(ev.overall.klMean).toBeCloseTo(ref[0]! * Math.log(ref[0]! / q[0]!) + ref[1]! * Math.log(ref[1]! / q[1]!), 6);
+  });
+});
+
+describe('baselines', () => {
+  it('hls4ml-like: ap_fixed<18,8> tables at the lower bin edge, truncating output', () => {
+    const p = makePlan(cfg({ n: 4, method: { name: 'hls4ml-like' } }));
+    const exp = p.mp.expTable.values;
+    expect(exp[0]).toBe(1024);
+    expect(exp[16]).toBe(Math.floor(1024 * Math.exp(-1) + 0.5)); // 377
+    expect(exp[exp.length - 1]).toBeGreaterThan(0);
+    const inv = p.mp.tables[0]!.values;
+    expect(inv.length).toBe(512);
+    expect(inv[0]).toBe(2 ** 17 - 1); // 1/0 saturates
+    expect(inv[4]).toBe(1024); // S in [1.0, 1.25): 1/1.0
+    expect(inv[5]).toBe(819); // 1/1.25 = 0.8
+    // all equal, n = 4: S = 4.0 -> index 16 -> 1/4; y = floor(1024 * 256 / 2^12) = 64
+    expect(model(p, [3, 3, 3, 3])).toEqual([64, 64, 64, 64]);
+    // the known weakness: S = 1 + e^-(8/16)... lands in [1.5, 1.75): 1/S read as 1/1.5
+    const t = modelTrace(p, [8, 0, -128, -128]);
+    expect(t.sum).toBe(1024 + exp[8]!);
+    expect(t.coef.inv).toBe(inv[Math.floor((1024 + exp[8]!) / 256)]);
+    expect(t.y[0]).toBe(Math.min(255, Math.floor((1024 * t.coef.inv!) / 2 ** 12)));
+  });
+  it('hls4ml-like rejects inputs wider than 10 bits, naming the key', () => {
+    expect(() => makePlan(cfg({ input: { width: 12, frac: 6 }, method: { name: 'hls4ml-like' } }))).toThrow(/input.width = 12: allowed: 2..10/);
+  });
+  it('exact: round(e * 2^OF / S), within 0.5 LSB of the float softmax on every corner case', () => {
+    const p = makePlan(cfg({ n: 8, method: { name: 'exact' } }));
+    for (const { x } of cornerVectors(8, F8)) {
+      const t = modelTrace(p, x);
+      t.e.forEach((e, i) => expect(t.y[i]).toBe(Math.min(255, Math.round((e * 256) / t.sum))));
+    }
+    const ev = evaluate(p, prepareFor({ n: 8, input: F8, output: { width: 8, frac: 8 } }, 64));
+    expect(ev.overall.maxErrLsb).toBeLessThanOrEqual(0.5001);
+  });
+});
+
+describe('explore', () => {
+  const f = { n: 8, input: F8, output: { width: 8, frac: 8 } };
+  it('sweeps every method and addressing around the defaults', () => {
+    const c = sweepSpace(f);
+    const series = new Set(c.map((x) => `${x.method}/${x.addressing}`));
+    expect([...series].sort()).toEqual(['exact/divider', 'hls4ml-like/top-bits', 'lut2d/linear', 'lut2d/normalized', 'rexp/linear', 'rexp/normalized']);
+    expect(c.length).toBeGreaterThan(3000);
+    expect(c).toContainEqual({ method: 'rexp', addressing: 'normalized', params: { expWidth: 12, expStepLog2: 0, recipAddrBits: 8, recipWidth: 10 } });
+  });
+  it('measures a candidate exactly as evaluate does, and skips impossible ones', () => {
+    const set = prepareFor(f, 16);
+    const r = measure(f, { method: 'rexp', addressing: 'normalized', params: {} }, set)!;
+    expect(r.lutBytes).toBe(538);
+    expect(r.metrics).toEqual(evaluate(makePlan(cfg()), set).overall);
+    expect(measure(f, { method: 'lut2d', addressing: 'normalized', params: { expWidth: 4, colBits: 8 } }, set)).toBeNull();
+  });
+  it('marks the Pareto front and picks the smallest table meeting a bound', () => {
+    const row = (b: number, e: number) => ({ method: 'm', addressing: 'a', params: {}, resolved: { b }, lutBytes: b, latency: 1, pareto: false, metrics: { maxErrLsb: e } }) as unknown as Row;
+    const rows = [row(100, 5), row(200, 6), row(200, 2), row(300, 2), row(400, 0.9), row(50, 9)];
+    const front = markPareto(rows);
+    expect(front.map((r) => [r.lutBytes, r.metrics.maxErrLsb])).toEqual([[50, 9], [100, 5], [200, 2], [400, 0.9]]);
+    expect(rows.filter((r) => r.pareto).length).toBe(4);
+    expect(smallestMeeting(rows, 2)!.lutBytes).toBe(200);
+    expect(smallestMeeting(rows, 2)!.metrics.maxErrLsb).toBe(2);
+    expect(smallestMeeting(rows, 1)!.lutBytes).toBe(400);
+    expect(smallestMeeting(rows, 0.5)).toBeUndefined();
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The accuracy workload set: named, documented, seeded groups of input vectors for any n, built from
+ * the generators in vectors.ts (the testbench's corner cases and random distributions), so that the
+ * testbench and the accuracy figures draw from one definition.
+ *
+ * | workload   | what                                                                              |
+ * |------------|-----------------------------------------------------------------------------------|
+ * | corner     | every corner case of vectors.ts (all equal, extremes, ramps, one dominant, ...)   |
+ * | uniform    | every element uniform over the whole input code range                             |
+ * | gauss0.5 .. gauss4 | N(mu, sigma^2) logits in real units, sigma in {0.5, 1, 2, 4}, mu uniform in [-2, 2) |
+ * | attention  | a low background N(-2, 0.5^2) with 1..4 large scores in [2, 4)                   |
+ * | near-ties  | every element within -2..+1 codes of one random base code                         |
+ *
+ * Each random workload has its own generator, seeded from (seed, workload name, n), so adding a
+ * workload or changing one's count leaves the others' vectors unchanged.
+ */
+import { cornerVectors, DISTRIBUTIONS, randomVector, rng, type Distribution, type InputFormat } from './vectors.js';
+
+export interface Workload {
+  name: string;
+  description: string;
+  vectors: number[][];
+}
+
+export const WORKLOAD_NAMES: readonly string[] = ['corner', ...DISTRIBUTIONS];
+
+export const WORKLOAD_DESCRIPTIONS: Record<string, string> = {
+  corner: 'every corner case: all equal, extremes, ramps, one dominant at several lanes, one LSB apart',
+  uniform: 'each element uniform over the whole input code range',
+  'gauss0.5': 'Gaussian logits, sigma = 0.5 (real units), mean uniform in [-2, 2)',
+  gauss1: 'Gaussian logits, sigma = 1',
+  gauss2: 'Gaussian logits, sigma = 2',
+  gauss4: 'Gaussian logits, sigma = 4',
+  attention: 'attention-like: background N(-2, 0.5^2) with 1..4 large scores in [2, 4)',
+  'near-ties': 'near-ties: every element within -2..+1 codes of one random base code',
+};
+
+/** The default size of the set: random vectors per workload, and the seed. */
+export const WORKLOAD_DEFAULTS = { perWorkload: 256, seed: 1 };
+
+/** FNV-1a over a string: a stable 32-bit seed per (seed, workload, n). */
+function hashSeed(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** The workload set for n elements of the given input format. */
+export function workloadSet(
+  n: number,
+  f: InputFormat,
+  perWorkload = WORKLOAD_DEFAULTS.perWorkload,
+  seed = WORKLOAD_DEFAULTS.seed,
+): Workload[] {
+  const out: Workload[] = [{ name: 'corner', description: WORKLOAD_DESCRIPTIONS.corner!, vectors: cornerVectors(n, f).map((c) => c.x) }];
+  for (const d of DISTRIBUTIONS) {
+    const r = rng(hashSeed(`${seed}/${d}/${n}`));
+    const vectors: number[][] = [];
+    for (let k = 0; k < perWorkload; k++) vectors.push(randomVector(n, f, d as Distribution, r));
+    out.push({ name: d, description: WORKLOAD_DESCRIPTIONS[d]!, vectors });
+  }
+  return out;
+}
+
+/** One line describing the set, for reports and the README. */
+export function workloadSummary(n: number, perWorkload = WORKLOAD_DEFAULTS.perWorkload, seed = WORKLOAD_DEFAULTS.seed): string {
+  return (
+    `workload set for n = ${n}: the corner cases plus ${perWorkload} seeded vectors each of ` +
+    `${DISTRIBUTIONS.join(', ')} (seed ${seed})`
+  );
+}
