@@ -3,12 +3,13 @@
  * The CLI, the scripts and the tests all go through these.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { buildBlock, fileNames, type Block } from './block.js';
 import { DEFAULT_CONFIG, parseSetting, setPath, validateConfig, type Config } from './config.js';
 import { ConfigError, UsageError } from './errors.js';
 import { lint, simulate, which, type SimResult } from '../testbench/runner.js';
 import { writeFiles } from './writer.js';
+import { carrySynthesis } from './synthesis.js';
 import { ROOT } from './version.js';
 
 export interface Overrides {
@@ -59,12 +60,19 @@ export function loadConfig(file: string | undefined, o: Overrides = {}): Config 
   return validateConfig(raw);
 }
 
+/**
+ * generated/<name> of the checkout; for an installed package (its root lies in node_modules),
+ * generated/<name> in the working folder instead.
+ */
 export function defaultOutDir(config: Config): string {
-  return join(ROOT, 'generated', config.name);
+  const base = ROOT.split(sep).includes('node_modules') ? process.cwd() : ROOT;
+  return join(base, 'generated', config.name);
 }
 
 export function generate(config: Config, outDir: string): { block: Block; written: string[] } {
   const block = buildBlock(config);
+  // synthesis figures measured on byte-identical RTL stay; figures of other RTL are dropped
+  carrySynthesis(block, outDir);
   const written = writeFiles(outDir, block.files);
   return { block, written };
 }
