@@ -6,7 +6,6 @@
  *   npm run table            print the table
  *   npm run table -- --write also replace the table in README.md
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig } from '../generator/config.js';
 import { accuracy } from '../generator/metrics.js';
@@ -14,6 +13,7 @@ import { makePlan } from '../generator/plan.js';
 import { ROOT } from '../generator/version.js';
 import { METHODS } from '../generator/methods/index.js';
 import { vectorSet } from '../testbench/vectors.js';
+import { replaceSection, section } from './readme-section.js';
 
 export const TABLE_VECTORS = 4096;
 export const TABLE_SEED = 1;
@@ -50,10 +50,7 @@ export function accuracyTable(): string {
 }
 
 export function readmeSection(readme: string): string | null {
-  const a = readme.indexOf(BEGIN);
-  const b = readme.indexOf(END);
-  if (a < 0 || b < a) return null;
-  return readme.slice(a + BEGIN.length, b).trim();
+  return section(readme, BEGIN, END);
 }
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
@@ -61,12 +58,7 @@ if (isMain) {
   const table = accuracyTable();
   console.log(table);
   if (process.argv.includes('--write')) {
-    const path = join(ROOT, 'README.md');
-    const readme = readFileSync(path, 'utf8');
-    if (readmeSection(readme) === null) throw new Error(`README.md has no ${BEGIN} ... ${END} section`);
-    const a = readme.indexOf(BEGIN) + BEGIN.length;
-    const b = readme.indexOf(END);
-    writeFileSync(path, readme.slice(0, a) + '\n' + table + '\n' + readme.slice(b));
+    replaceSection(join(ROOT, 'README.md'), BEGIN, END, table);
     console.log('README.md updated');
   }
 }
