@@ -18,27 +18,12 @@ import { lint } from '../testbench/runner.js';
 export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Arbitrary<Record<string, unknown>> {
   const iw = fc.integer({ min: 2, max: 16 });
   const ow = fc.integer({ min: 2, max: 16 });
+  const addressed = (name: string, params: Record<string, fc.Arbitrary<number>>) =>
+    fc.record({ name: fc.constant(name), addressing: fc.constantFrom('normalized', 'linear'), ...params }, { requiredKeys: ['name', 'addressing'] });
+  const bits = (min: number, max: number) => fc.integer({ min, max });
   const method = fc.oneof(
-    fc.record(
-      {
-        name: fc.constant('rexp'),
-        addressing: fc.constantFrom('normalized', 'linear'),
-        expWidth: fc.integer({ min: 2, max: 20 }),
-        recipAddrBits: fc.integer({ min: 1, max: 12 }),
-        recipWidth: fc.integer({ min: 2, max: 20 }),
-      },
-      { requiredKeys: ['name', 'addressing'] },
-    ),
-    fc.record(
-      {
-        name: fc.constant('lut2d'),
-        addressing: fc.constantFrom('normalized', 'linear'),
-        expWidth: fc.integer({ min: 2, max: 20 }),
-        rowBits: fc.integer({ min: 1, max: 8 }),
-        colBits: fc.integer({ min: 1, max: 8 }),
-      },
-      { requiredKeys: ['name', 'addressing'] },
-    ),
+    addressed('rexp', { expWidth: bits(2, 20), recipAddrBits: bits(1, 12), recipWidth: bits(2, 20) }),
+    addressed('lut2d', { expWidth: bits(2, 20), rowBits: bits(1, 8), colBits: bits(1, 8) }),
   );
   return fc
     .record({

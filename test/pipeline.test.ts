@@ -14,13 +14,10 @@ import { lint } from '../testbench/runner.js';
 import { cfg, tmp } from './helpers.js';
 import { validateConfig } from '../generator/config.js';
 import { ConfigError } from '../generator/errors.js';
+import { METHODS } from '../generator/methods/index.js';
 
-const methods = [
-  ['rexp', 'normalized'],
-  ['rexp', 'linear'],
-  ['lut2d', 'normalized'],
-  ['lut2d', 'linear'],
-] as const;
+// the paper's methods, every addressing (methods added later have their own tests)
+const methods = METHODS.filter((m) => m.name === 'rexp' || m.name === 'lut2d').flatMap((m) => m.addressings.map((a) => [m.name, a] as const));
 
 describe('pipeline registers: bit-exact, latency as planned, lint clean', () => {
   for (const [name, addressing] of methods) {
