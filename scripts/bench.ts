@@ -36,7 +36,7 @@ export const ARCHS: readonly string[] = ['parallel'];
  */
 export const CANDIDATES: readonly { method: string; addressing?: string; params?: Record<string, number>; paper: boolean }[] = [
   { method: 'rexp', addressing: 'normalized', paper: true },
-  // small tables (297 B, under 1/4 of the hls4ml-like baseline's 1427 B) for the comparison at equal or better error
+  // small tables (297 B, under 1/4 of the hls4ml-like baseline's 1427 B at these formats) for the comparison at equal or better error
   { method: 'rexp', addressing: 'normalized', params: { expWidth: 10, recipAddrBits: 7, recipWidth: 9 }, paper: true },
   { method: 'rexp', addressing: 'linear', paper: true },
   { method: 'lut2d', addressing: 'normalized', paper: true },
