@@ -9,6 +9,7 @@ import { model } from './model.js';
 import { makePlan, type Plan } from './plan.js';
 import { header, renderRtl, resolvedConfig } from './render.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from './version.js';
+import { packagingFiles, packagingNames } from './packaging.js';
 import { vectorSet } from '../testbench/vectors.js';
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
@@ -31,12 +32,17 @@ export interface Block {
 
 export const MANIFEST = 'manifest.json';
 
+export function manifestText(manifest: Record<string, unknown>): string {
+  return JSON.stringify(manifest, null, 2) + '\n';
+}
+
 export function fileNames(module: string) {
   return {
     rtl: `${module}.v`,
     tb: `${module}_tb.v`,
     vin: `${module}_in.hex`,
     vexp: `${module}_exp.hex`,
+    ...packagingNames(module),
     config: 'config.json',
     manifest: MANIFEST,
   };
@@ -74,6 +80,7 @@ export function buildBlock(config: Config, extra: Map<string, string> = new Map(
     module,
     generatedFiles: [...Object.values(names), ...extra.keys()],
     files: [names.rtl],
+    packaging: { fusesoc: names.core, fileList: names.filelist, instantiation: names.inst },
     testbench: { top: `${module}_tb`, files: [names.tb, names.rtl], vectors: names.vin, expected: names.vexp, count: vectors.length },
     arch: config.arch,
     method: plan.method.name,
@@ -104,8 +111,9 @@ export function buildBlock(config: Config, extra: Map<string, string> = new Map(
     names.vexp,
     hexFile(`${module} expected outputs (golden model): ${vectors.length} beats of ${c.n} x ${c.ow} bits`, expected, c.ow),
   );
+  for (const [name, text] of packagingFiles(plan, names)) files.set(name, text);
   files.set(names.config, JSON.stringify(resolvedConfig(plan), null, 2) + '\n');
   for (const [k, v] of extra) files.set(k, v);
-  files.set(names.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  files.set(names.manifest, manifestText(manifest));
   return { plan, module, vectors, expected, accuracy: acc, manifest, files };
 }

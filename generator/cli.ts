@@ -3,18 +3,20 @@
  * softmax-lut command line. Each command lives in generator/commands/ and is listed in COMMANDS.
  * Exit codes: 0 success, 1 verification failed, 2 bad input (nothing written), 3 a tool is missing.
  */
+import { pathToFileURL } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ConfigError, UsageError } from './errors.js';
 import { generateCommand, planCommand, reportCommand, verifyCommand } from './commands/generate.js';
 import { exploreCommand } from './commands/explore.js';
+import { synthCommand } from './commands/synth.js';
 import type { Command } from './commands/shared.js';
 import { GENERATOR_VERSION } from './version.js';
 import { ToolMissing } from '../testbench/runner.js';
 
-const COMMANDS: Command[] = [generateCommand, verifyCommand, planCommand, exploreCommand, reportCommand];
+const COMMANDS: Command[] = [generateCommand, verifyCommand, planCommand, exploreCommand, reportCommand, synthCommand];
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   let code = 0;
   let parser = yargs(argv)
     .scriptName('softmax-lut')
@@ -43,24 +45,27 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-main(hideBin(process.argv)).then(
-  (code) => {
+/** The exit code and the message lines for an error that ended a command. */
+export function describeError(e: unknown): { code: number; lines: string[] } {
+  if (e instanceof ConfigError) return { code: 2, lines: [`softmax-lut: config error: ${e.message}`, 'nothing was written'] };
+  if (e instanceof UsageError) return { code: 2, lines: [`softmax-lut: ${e.message}`] };
+  if (e instanceof ToolMissing) return { code: 3, lines: [`softmax-lut: ${e.message}`] };
+  return { code: 1, lines: [`softmax-lut: internal error: ${(e as Error)?.stack ?? e}`] };
+}
+
+/** Run the CLI in this process: messages go to the console, the exit code is returned. */
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    return await main(argv);
+  } catch (e) {
+    const { code, lines } = describeError(e);
+    for (const l of lines) console.error(l);
+    return code;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runCli(hideBin(process.argv)).then((code) => {
     process.exitCode = code;
-  },
-  (e: unknown) => {
-    if (e instanceof ConfigError) {
-      console.error(`softmax-lut: config error: ${e.message}`);
-      console.error('nothing was written');
-      process.exitCode = 2;
-    } else if (e instanceof UsageError) {
-      console.error(`softmax-lut: ${e.message}`);
-      process.exitCode = 2;
-    } else if (e instanceof ToolMissing) {
-      console.error(`softmax-lut: ${e.message}`);
-      process.exitCode = 3;
-    } else {
-      console.error(`softmax-lut: internal error: ${(e as Error).stack ?? e}`);
-      process.exitCode = 1;
-    }
-  },
-);
+  });
+}

@@ -57,9 +57,13 @@ const methodSchema = z
   })
   .passthrough();
 
+const flag = z.boolean({ invalid_type_error: 'allowed: true or false' });
+
 const pipelineSchema = z
   .object({
     treeLevelsPerStage: intIn(1, 16).optional(),
+    expAddrRegister: flag.optional(),
+    laneRegister: flag.optional(),
   })
   .strict();
 
@@ -107,7 +111,11 @@ export interface Config {
   /** Only for arch 'stream'. */
   stream?: { lanes: number; maxN: number };
   method: { name: string; addressing: string; params: Record<string, unknown> };
-  pipeline: { treeLevelsPerStage: number };
+  /**
+   * Registers that trade latency for Fmax: after every k tree levels; between d = max - x and the
+   * exponent table (expAddrRegister); inside each output lane, e.g. after the multiplier (laneRegister).
+   */
+  pipeline: { treeLevelsPerStage: number; expAddrRegister: boolean; laneRegister: boolean };
   verify: { vectors: number; seed: number };
   /** Also write report.html (accuracy per workload, histogram, table curves, Pareto place). */
   report: boolean;
@@ -181,7 +189,11 @@ export function validateConfig(raw: unknown): Config {
     arch,
     ...(c.stream ? { stream: { lanes: c.stream.lanes, maxN: c.stream.maxN } } : {}),
     method: { name: method.name, addressing, params: pr.data as Record<string, unknown> },
-    pipeline: { treeLevelsPerStage: c.pipeline?.treeLevelsPerStage ?? DEFAULTS.treeLevelsPerStage },
+    pipeline: {
+      treeLevelsPerStage: c.pipeline?.treeLevelsPerStage ?? DEFAULTS.treeLevelsPerStage,
+      expAddrRegister: c.pipeline?.expAddrRegister ?? false,
+      laneRegister: c.pipeline?.laneRegister ?? false,
+    },
     verify: { vectors: c.verify?.vectors ?? (arch === 'stream' ? STREAM_DEFAULT_ROWS : DEFAULTS.vectors), seed: c.verify?.seed ?? DEFAULTS.seed },
     report: c.report ?? false,
   };
@@ -228,7 +240,18 @@ export const DEFAULT_CONFIG = {
   method: { name: 'rexp', addressing: 'normalized' },
 };
 
-/** The config as written to generated/<name>/config.json: every default explicit. */
+/**
+ * The pipeline keys as written out: the two optional registers appear only when switched on, so
+ * configs (and RTL headers) written before they existed stay byte-identical.
+ */
+function pipelineJson(p: Config['pipeline']): Record<string, unknown> {
+  const out: Record<string, unknown> = { treeLevelsPerStage: p.treeLevelsPerStage };
+  if (p.expAddrRegister) out.expAddrRegister = true;
+  if (p.laneRegister) out.laneRegister = true;
+  return out;
+}
+
+/** The config as written to generated/<name>/config.json: every default explicit (but see pipelineJson). */
 export function resolvedConfigJson(c: Config, methodParams: Record<string, number>): Record<string, unknown> {
   return {
     name: c.name,
@@ -238,7 +261,7 @@ export function resolvedConfigJson(c: Config, methodParams: Record<string, numbe
     arch: c.arch,
     ...(c.stream ? { stream: c.stream } : {}),
     method: { name: c.method.name, addressing: c.method.addressing, ...methodParams },
-    pipeline: c.pipeline,
+    pipeline: pipelineJson(c.pipeline),
     verify: c.verify,
     ...(c.report ? { report: true } : {}),
   };

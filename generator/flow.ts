@@ -3,7 +3,7 @@
  * The CLI, the scripts and the tests all go through these.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { buildBlock, fileNames, type Block } from './block.js';
 import { DEFAULT_CONFIG, parseSetting, setPath, validateConfig, type Config } from './config.js';
 import { ConfigError, UsageError } from './errors.js';
@@ -11,6 +11,7 @@ import { lint, simulate, which, type SimResult } from '../testbench/runner.js';
 import { writeFiles } from './writer.js';
 import { simulateStreamBlock } from '../testbench/stream-runner.js';
 import { makePlan } from './plan.js';
+import { carrySynthesis } from './synthesis.js';
 import { ROOT } from './version.js';
 
 export interface Overrides {
@@ -63,14 +64,23 @@ export function loadConfig(file: string | undefined, o: Overrides = {}): Config 
   return validateConfig(raw);
 }
 
+/**
+ * generated/<name> of the checkout; for an installed package (its root lies in node_modules),
+ * generated/<name> in the working folder instead.
+ */
 export function defaultOutDir(config: Config): string {
-  return join(ROOT, 'generated', config.name);
+  const base = ROOT.split(sep).includes('node_modules') ? process.cwd() : ROOT;
+  return join(base, 'generated', config.name);
+}
+
+/** Write a block; synthesis figures measured on byte-identical RTL stay, figures of other RTL are dropped. */
+function writeBlock(block: Block, outDir: string): { block: Block; written: string[] } {
+  carrySynthesis(block, outDir);
+  return { block, written: writeFiles(outDir, block.files) };
 }
 
 export function generate(config: Config, outDir: string): { block: Block; written: string[] } {
-  const block = buildBlock(config);
-  const written = writeFiles(outDir, block.files);
-  return { block, written };
+  return writeBlock(buildBlock(config), outDir);
 }
 
 /** The block with every file its config asks for, report.html included (which is async to render). */
@@ -82,8 +92,7 @@ export async function buildFullBlock(config: Config): Promise<Block> {
 }
 
 export async function generateFull(config: Config, outDir: string): Promise<{ block: Block; written: string[] }> {
-  const block = await buildFullBlock(config);
-  return { block, written: writeFiles(outDir, block.files) };
+  return writeBlock(await buildFullBlock(config), outDir);
 }
 
 export function simulateBlock(block: Block, dir: string): SimResult {

@@ -4,6 +4,7 @@
  * the ranges the values can take, and `planText` prints how.
  */
 import type { Config } from './config.js';
+import { ConfigError } from './errors.js';
 import { clog2 } from './numerics.js';
 import { methodByName } from './methods/index.js';
 import type { Method, MethodPlan, Table } from './methods/types.js';
@@ -95,6 +96,10 @@ export function makePlan(config: Config): Plan {
   const common = commonPlan(config);
   const method = methodByName(config.method.name);
   const mp = method.plan(common, config.method.params, config.method.addressing);
+  const laneStages = mp.laneStages ?? 0;
+  if (config.pipeline.laneRegister && laneStages === 0) {
+    throw new ConfigError('pipeline.laneRegister', true, `allowed: false (method ${method.name} has no lane register)`);
+  }
   const ew = mp.expTable.width;
   const sw = ew + clog2(common.n);
   const k = config.pipeline.treeLevelsPerStage;
@@ -104,9 +109,11 @@ export function makePlan(config: Config): Plan {
   const stages = [
     { name: 'input register', registers: 1 },
     { name: `max tree (${maxTree.length} levels)`, registers: count(maxTree) },
-    { name: 'd = max - x, exponent lookup', registers: 1 },
+    { name: 'd = max - x', registers: config.pipeline.expAddrRegister ? 1 : 0 },
+    { name: config.pipeline.expAddrRegister ? 'exponent lookup' : 'd = max - x, exponent lookup', registers: 1 },
     { name: `sum tree (${sumTree.length} levels)`, registers: count(sumTree) },
     { name: `normalisation (${method.name}, ${config.method.addressing})`, registers: mp.normStages },
+    { name: 'lane register', registers: laneStages },
     { name: 'output (per lane)', registers: 1 },
   ];
   const latency = stages.reduce((a, s) => a + s.registers, 0);

@@ -73,8 +73,15 @@ export function expLookupRtl(p: Plan, target = 'e_c', by = 6): string {
   const dw = p.common.dw;
   const kw = dw - s;
   const len = t.values.length;
-  const lines = [`wire [${kw - 1}:0] k = d[${dw - 1}:${s}];`];
-  if (s > 0) lines.push(`wire unused_d = &{1'b0, d[${s - 1}:0], 1'b0};`);
+  const lines: string[] = [];
+  let dsig = 'd';
+  if (p.common.config.pipeline.expAddrRegister) {
+    // pipeline.expAddrRegister: a register between the subtraction and the exponent table
+    lines.push(`reg [${dw - 1}:0] d_q;`, 'always @(posedge aclk) if (ce) d_q <= d;');
+    dsig = 'd_q';
+  }
+  lines.push(`wire [${kw - 1}:0] k = ${dsig}[${dw - 1}:${s}];`);
+  if (s > 0) lines.push(`wire unused_d = &{1'b0, ${dsig}[${s - 1}:0], 1'b0};`);
   const addr = t.addrWidth === kw ? 'k' : `k[${t.addrWidth - 1}:0]`;
   if (len >= 2 ** kw) {
     lines.push(`assign ${target}[g*EW +: EW] = ${t.name}(${addr});`);

@@ -10,7 +10,7 @@
  *   npm run table            print the table
  *   npm run table -- --write also replace the table in README.md and regenerate docs/pareto_n64.svg
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateConfig } from '../generator/config.js';
 import { evaluate, prepare } from '../generator/evaluate.js';
@@ -20,6 +20,7 @@ import { METHODS } from '../generator/methods/index.js';
 import { describeParams, sweepSpace } from '../generator/explore.js';
 import { loadConfig } from '../generator/flow.js';
 import { workloadSet, WORKLOAD_DEFAULTS } from '../testbench/workloads.js';
+import { replaceSection, section } from './readme-section.js';
 
 const BEGIN = '<!-- accuracy-table:begin (npm run table -- --write) -->';
 const END = '<!-- accuracy-table:end -->';
@@ -60,10 +61,7 @@ export function accuracyTable(): string {
 }
 
 export function readmeSection(readme: string): string | null {
-  const a = readme.indexOf(BEGIN);
-  const b = readme.indexOf(END);
-  if (a < 0 || b < a) return null;
-  return readme.slice(a + BEGIN.length, b).trim();
+  return section(readme, BEGIN, END);
 }
 
 async function writePareto(): Promise<void> {
@@ -84,12 +82,7 @@ if (isMain) {
   const table = accuracyTable();
   console.log(table);
   if (process.argv.includes('--write')) {
-    const path = join(ROOT, 'README.md');
-    const readme = readFileSync(path, 'utf8');
-    if (readmeSection(readme) === null) throw new Error(`README.md has no ${BEGIN} ... ${END} section`);
-    const a = readme.indexOf(BEGIN) + BEGIN.length;
-    const b = readme.indexOf(END);
-    writeFileSync(path, readme.slice(0, a) + '\n' + table + '\n' + readme.slice(b));
+    replaceSection(join(ROOT, 'README.md'), BEGIN, END, table);
     console.log('README.md updated');
     await writePareto();
   }

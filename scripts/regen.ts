@@ -3,19 +3,9 @@
  * leave `git status` clean: the output is a pure function of the config.
  * Usage: npm run regen [-- --verify]   (--verify also simulates each block)
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { defaultOutDir, generateFull, loadConfig, simulateBlock } from '../generator/flow.js';
 import { simReport } from '../generator/report.js';
-import { ROOT } from '../generator/version.js';
-
-export function presetFiles(): string[] {
-  const dir = join(ROOT, 'presets');
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => join(dir, f));
-}
+import { presetFiles } from './presets.js';
 
 const verify = process.argv.includes('--verify');
 let failed = 0;

@@ -114,3 +114,7 @@ export function vectorSet(n: number, f: InputFormat, count: number, seed: number
   }
   return out;
 }
+
+/** The vector set behind the hardware table's max-error column and the sum bound: 4096 vectors, seed 1. */
+export const SUMMARY_VECTORS = 4096;
+export const SUMMARY_SEED = 1;

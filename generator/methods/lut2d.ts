@@ -110,6 +110,7 @@ export const lut2d: Method = {
       expShift: e.shift,
       tables: [{ name: 'lut2d', what: 'e / S', width: c.ow, addrWidth: rowAddr + colBits, values }],
       normStages: 1,
+      laneStages: c.config.pipeline.laneRegister ? 1 : 0,
       notes,
       vars,
     };
@@ -139,6 +140,12 @@ export const lut2d: Method = {
     const ew = mp.expTable.width;
     const cb = mp.vars.colBits!;
     const ra = mp.vars.rowAddr!;
+    // pipeline.laneRegister: the column is registered before the 2D table, the row follows it
+    const laneReg = (mp.laneStages ?? 0) > 0;
+    const rowSig = laneReg ? 'row_l' : 'row';
+    const rowDelay = laneReg ? `  reg [${ra - 1}:0] row_l;\n  always @(posedge aclk) if (ce) row_l <= row;\n` : '';
+    const col = (expr: string) =>
+      laneReg ? `  reg [${cb - 1}:0] col;\n  always @(posedge aclk) if (ce) col <= ${expr};\n` : `  wire [${cb - 1}:0] col = ${expr};\n`;
     if (ex.linear) {
       const l = ex.linear;
       const cs = mp.vars.colShift!;
@@ -147,11 +154,12 @@ export const lut2d: Method = {
         (sw > l.sh + ra ? `  wire unused_sum_hi = &{1'b0, sum_s[${sw - 1}:${l.sh + ra}], 1'b0};\n` : '') +
         (l.sh > 0 ? `  wire unused_sum_lo = &{1'b0, sum_s[${l.sh - 1}:0], 1'b0};\n` : '') +
         `  reg [${ra - 1}:0] row;\n` +
-        `  always @(posedge aclk) if (ce) row <= sum_s[${l.sh + ra - 1}:${l.sh}] - ${ra}'d${l.base % 2 ** ra};\n`;
+        `  always @(posedge aclk) if (ce) row <= sum_s[${l.sh + ra - 1}:${l.sh}] - ${ra}'d${l.base % 2 ** ra};\n` +
+        rowDelay;
       const lane =
-        `  wire [${cb - 1}:0] col = e_i[${ew - 1}:${cs}];\n` +
+        col(`e_i[${ew - 1}:${cs}]`) +
         (cs > 0 ? `  wire unused_e = &{1'b0, e_i[${cs - 1}:0], 1'b0};\n` : '') +
-        `  assign y_i = lut2d({row, col});\n`;
+        `  assign y_i = lut2d({${rowSig}, col});\n`;
       return { norm, lane };
     }
     const ns = ex.norm!;
@@ -166,12 +174,12 @@ export const lut2d: Method = {
     row <= n_j_c;
     shamt <= ${shw >= ns.pw ? zext('n_p_c', ns.pw, shw) : `n_p_c[${shw - 1}:0]`} - ${shw}'d${k % 2 ** shw};
   end
-${shw < ns.pw ? `  wire unused_p = &{1'b0, n_p_c[${ns.pw - 1}:${shw}], 1'b0};\n` : ''}`;
+${shw < ns.pw ? `  wire unused_p = &{1'b0, n_p_c[${ns.pw - 1}:${shw}], 1'b0};\n` : ''}${rowDelay}`;
     const lane =
       `  wire [${ew - 1}:0] e_sh = e_i >> shamt;\n` +
-      `  wire [${cb - 1}:0] col = e_sh[${cb - 1}:0];\n` +
+      col(`e_sh[${cb - 1}:0]`) +
       (ew > cb ? `  wire unused_e = &{1'b0, e_sh[${ew - 1}:${cb}], 1'b0};\n` : '') +
-      `  assign y_i = lut2d({row, col});\n`;
+      `  assign y_i = lut2d({${rowSig}, col});\n`;
     return { norm, lane };
   },
 };

@@ -108,6 +108,7 @@ export const rexp: Method = {
       expShift: e.shift,
       tables: [{ name: 'recip_lut', what: addressing === 'linear' ? '2^A / S' : '2^RW / m', width: rw, addrWidth, values }],
       normStages: addressing === 'linear' ? 1 : 2,
+      laneStages: c.config.pipeline.laneRegister ? 1 : 0,
       notes,
       vars,
     };
@@ -143,7 +144,12 @@ export const rexp: Method = {
     const rw = t.width;
     const pw = mp.vars.prodWidth!;
     const mulw = ew + rw;
-    const product = `  wire [${mulw - 1}:0] mul = ${zext('e_i', ew, mulw)} * ${zext(ex.linear ? 'alpha' : 'r', rw, mulw)};\n`;
+    const mulExpr = `${zext('e_i', ew, mulw)} * ${zext(ex.linear ? 'alpha' : 'r', rw, mulw)}`;
+    const laneReg = (mp.laneStages ?? 0) > 0;
+    // pipeline.laneRegister: the product is registered before the rounding shift and saturation
+    const product = laneReg
+      ? `  reg [${mulw - 1}:0] mul;\n  always @(posedge aclk) if (ce) mul <= ${mulExpr};\n`
+      : `  wire [${mulw - 1}:0] mul = ${mulExpr};\n`;
     if (ex.linear) {
       const l = ex.linear;
       const aw = t.addrWidth;
@@ -189,11 +195,17 @@ export const rexp: Method = {
     r <= recip_lut(n_j);
     shamt <= ${zext('n_p', ns.pw, shw)} ${mp.vars.k! >= 0 ? '+' : '-'} ${shw}'d${Math.abs(mp.vars.k!)};
   end
-`;
+` +
+      (laneReg
+        ? `  // the shift amount follows the registered product (pipeline.laneRegister)
+  reg [${shw - 1}:0] shamt_l;
+  always @(posedge aclk) if (ce) shamt_l <= shamt;
+`
+        : '');
     const lane =
       product +
       `  wire [${pw - 1}:0] prod = ${pad ? `{mul, ${pad}'d0}` : 'mul'};
-  wire [${pw - 1}:0] shifted = prod >> shamt;
+  wire [${pw - 1}:0] shifted = prod >> ${laneReg ? 'shamt_l' : 'shamt'};
   wire [${pw}:0] half = {1'b0, shifted} + ${pw + 1}'d1;
   wire unused_half = &{1'b0, half[0], 1'b0};
 ` +

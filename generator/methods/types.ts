@@ -27,6 +27,11 @@ export interface MethodPlan {
   tables: Table[];
   /** Registers in the normalisation part (from the sum S to the coefficients). */
   normStages: number;
+  /**
+   * Registers inside each output lane (0 when absent). A method that honours the config key
+   * pipeline.laneRegister sets 1 when it is on; the plan rejects the key for a method that does not.
+   */
+  laneStages?: number;
   /** Human-readable plan lines: widths and how they were derived. */
   notes: string[];
   /** Anything else the method's model and template need (widths, shifts). */
@@ -42,7 +47,8 @@ export interface MethodRtl {
   norm: string;
   /**
    * Body of the per-lane generate loop. Reads `e_i` (width EW) and the coefficients, assigns
-   * `y_i` (width OW) combinationally. The skeleton registers y_i.
+   * `y_i` (width OW), combinationally or through `laneStages` registers (clocked by aclk, enabled by
+   * ce). The skeleton registers y_i.
    */
   lane: string;
 }

@@ -1,0 +1,1 @@
+softmax_lut2d_norm_n16.v

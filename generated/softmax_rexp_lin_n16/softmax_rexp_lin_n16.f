@@ -1,0 +1,1 @@
+softmax_rexp_lin_n16.v

@@ -1,0 +1,1 @@
+softmax_rexp_norm_n16.v

@@ -1,0 +1,60 @@
+/**
+ * Latency against Fmax: the default block (rexp, normalized, n = 8) and the lut2d block of the same
+ * formats, synthesised and placed and routed on the iCE40 HX8K with each pipelining setting.
+ *   npm run bench:pipeline [-- --jobs 2 --method rexp]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBlock } from '../generator/block.js';
+import { DEFAULT_CONFIG, validateConfig } from '../generator/config.js';
+import { measureBlock, type SynthesisSection } from '../generator/synthesis.js';
+import { writeFiles } from '../generator/writer.js';
+import { pool } from './bench.js';
+
+export const SETTINGS: { label: string; pipeline: Record<string, unknown> }[] = [
+  { label: 'default (treeLevelsPerStage 2)', pipeline: {} },
+  { label: 'treeLevelsPerStage 1', pipeline: { treeLevelsPerStage: 1 } },
+  { label: 'expAddrRegister', pipeline: { expAddrRegister: true } },
+  { label: 'laneRegister', pipeline: { laneRegister: true } },
+  { label: 'laneRegister + expAddrRegister', pipeline: { laneRegister: true, expAddrRegister: true } },
+  { label: 'all three (tree 1, both registers)', pipeline: { treeLevelsPerStage: 1, laneRegister: true, expAddrRegister: true } },
+];
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const jobs = Number(arg('--jobs') ?? 2);
+const methods = arg('--method') ? [arg('--method')!] : ['rexp', 'lut2d'];
+const t0 = Date.now();
+const rows: { method: string; label: string; latency: number; s?: SynthesisSection; error?: string }[] = [];
+const todo = methods.flatMap((method) => SETTINGS.map((st) => ({ method, st })));
+let done = 0;
+await pool(todo, jobs, async ({ method, st }) => {
+  const config = validateConfig({ ...DEFAULT_CONFIG, name: `pl_${method}`, method: { name: method, addressing: 'normalized' }, pipeline: st.pipeline });
+  const block = buildBlock(config);
+  const dir = mkdtempSync(join(tmpdir(), 'softmax-lut-pl-'));
+  writeFiles(dir, block.files);
+  const row: (typeof rows)[number] = { method, label: st.label, latency: block.plan.latency };
+  rows.push(row);
+  try {
+    row.s = await measureBlock(block, dir);
+  } catch (e) {
+    row.error = (e as Error).message.split('\n')[0];
+  }
+  const f = row.s?.pnr?.fits ? `${row.s.pnr.fmaxMhz} MHz` : row.error ?? 'no Fmax';
+  done++;
+  console.log(`bench:pipeline: [${done}/${todo.length}] ${method} ${st.label}: latency ${row.latency}, ${f} (${Math.round((Date.now() - t0) / 1000)} s)`);
+});
+const order = (r: (typeof rows)[number]) => methods.indexOf(r.method) * 100 + SETTINGS.findIndex((s) => s.label === r.label);
+rows.sort((a, b) => order(a) - order(b));
+console.log('\n| method | pipeline setting | latency | iCE40 LUT | iCE40 FF | iCE40 RAM | Fmax iCE40HX8K (MHz) |\n|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const s = r.s;
+  const f = s?.pnr?.fits ? s.pnr.fmaxMhz.toFixed(2) : r.error ?? '-';
+  console.log(`| ${r.method} normalized n=8 | ${r.label} | ${r.latency} | ${s?.ice40.luts ?? '-'} | ${s?.ice40.ffs ?? '-'} | ${s?.ice40.ram ?? '-'} | ${f} |`);
+}
+const pnr = rows.find((r) => r.s?.pnr?.fits)?.s?.pnr;
+if (pnr?.fits) console.log(`\n${pnr.tool} on ${pnr.device}-${pnr.package}, ${pnr.constraint}. ${Math.round((Date.now() - t0) / 1000)} s with ${jobs} job(s).`);

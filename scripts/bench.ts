@@ -1,0 +1,301 @@
+/**
+ * Hardware benchmark: synthesise a fixed set of blocks in one run and print table bytes, cells,
+ * Fmax, latency and max error side by side.
+ *
+ * The set: every architecture in ARCHS x every entry of CANDIDATES x n in NS, on the default formats
+ * (8-bit input with 4 fraction bits, 8-bit output with 8). A method that is not registered in
+ * generator/methods/index.ts gets a "not available" row, so the baselines join the table as soon as
+ * they are merged. Max error is measured with the golden model (bit-exact with the RTL) over the
+ * README accuracy table's vector set.
+ *
+ *   npm run bench                     measure and print; results to build/bench.json
+ *   npm run bench -- --write          also save bench/results.json and the README's hardware table
+ *   npm run bench -- --jobs 1         one synthesis at a time (default 2)
+ *   npm run bench -- --only rexp      only rows whose method contains the text
+ *   npm run bench -- --readme         rewrite the README table from bench/results.json (no synthesis)
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildBlock } from '../generator/block.js';
+import { validateConfig, type Config } from '../generator/config.js';
+import { accuracy } from '../generator/metrics.js';
+import { METHODS } from '../generator/methods/index.js';
+import { measureBlock, type SynthesisSection } from '../generator/synthesis.js';
+import { ROOT } from '../generator/version.js';
+import { writeFiles } from '../generator/writer.js';
+import { vectorSet } from '../testbench/vectors.js';
+import { SUMMARY_SEED as TABLE_SEED, SUMMARY_VECTORS as TABLE_VECTORS } from '../testbench/vectors.js';
+import { replaceSection } from './readme-section.js';
+
+/** Architectures benchmarked. A new one (e.g. 'stream') is one more entry here. */
+export const ARCHS: readonly string[] = ['parallel'];
+/**
+ * Methods and addressings benchmarked; addressing undefined means the method's default, params
+ * undefined the method's default parameters.
+ */
+export const CANDIDATES: readonly { method: string; addressing?: string; params?: Record<string, number>; paper: boolean }[] = [
+  { method: 'rexp', addressing: 'normalized', paper: true },
+  // small tables (297 B, under 1/4 of the hls4ml-like baseline's 1427 B at these formats) for the comparison at equal or better error
+  { method: 'rexp', addressing: 'normalized', params: { expWidth: 10, recipAddrBits: 7, recipWidth: 9 }, paper: true },
+  { method: 'rexp', addressing: 'linear', paper: true },
+  { method: 'lut2d', addressing: 'normalized', paper: true },
+  { method: 'lut2d', addressing: 'linear', paper: true },
+  { method: 'hls4ml-like', paper: false },
+  { method: 'exact', paper: false },
+];
+export const NS: readonly number[] = [8, 64];
+export const FORMATS = { input: { width: 8, frac: 4 }, output: { width: 8, frac: 8 } };
+const PER_BLOCK_TIMEOUT_MS = 1_800_000; // wall clock: generous, the cores are often shared
+
+export interface BenchRow {
+  arch: string;
+  method: string;
+  addressing: string;
+  /** Method parameters other than the defaults. */
+  params?: Record<string, number>;
+  n: number;
+  paper: boolean;
+  /** Why there are no figures ("not available", a synthesis failure). */
+  missing?: string;
+  lutBytes?: number;
+  latency?: number;
+  maxErrLsb?: number;
+  synthesis?: SynthesisSection;
+  seconds?: number;
+}
+
+export interface BenchResults {
+  formats: typeof FORMATS;
+  vectors: number;
+  seed: number;
+  rows: BenchRow[];
+  /** Wall time of the run that measured these rows, seconds, and the job count. */
+  wallSeconds: number;
+  /** CPU seconds the synthesis tools used (user + system, from /proc), when known. */
+  toolCpuSeconds?: number;
+  jobs: number;
+}
+
+/** The config of one benchmark block; its module name holds the resolved addressing and the parameters. */
+export function benchConfig(arch: string, method: string, addressing: string | undefined, n: number, params: Record<string, number> = {}): Config {
+  const c = validateConfig({ name: 'bench', n, ...FORMATS, arch, method: { name: method, ...(addressing ? { addressing } : {}), ...params } });
+  const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, '_');
+  const p = Object.values(params).map(String).join('_');
+  return { ...c, name: `bench_${id(method)}_${id(c.method.addressing)}${p ? `_p${p}` : ''}_n${n}_${arch}` };
+}
+
+/** The addressing column: the addressing, and the parameters when they are not the defaults. */
+function addressingLabel(row: BenchRow): string {
+  if (!row.params) return row.addressing;
+  return `${row.addressing}, ${Object.entries(row.params).map(([k, v]) => `${k} ${v}`).join(', ')}`;
+}
+
+/** The rows of one run, with the figures that need no synthesis filled in. */
+export function plannedRows(): { row: BenchRow; config?: Config }[] {
+  const out: { row: BenchRow; config?: Config }[] = [];
+  for (const arch of ARCHS) {
+    for (const n of NS) {
+      for (const c of CANDIDATES) {
+        const row: BenchRow = { arch, method: c.method, addressing: c.addressing ?? '-', ...(c.params ? { params: c.params } : {}), n, paper: c.paper };
+        if (!METHODS.some((m) => m.name === c.method)) {
+          row.missing = `not available: method "${c.method}" is not registered in generator/methods/index.ts`;
+          out.push({ row });
+          continue;
+        }
+        let config: Config;
+        try {
+          config = benchConfig(arch, c.method, c.addressing, n, c.params);
+        } catch (e) {
+          row.missing = `not available: ${(e as Error).message}`;
+          out.push({ row });
+          continue;
+        }
+        row.addressing = config.method.addressing;
+        out.push({ row, config });
+      }
+    }
+  }
+  return out;
+}
+
+function fmt(v: number | undefined, digits = 0): string {
+  return v === undefined ? '-' : digits ? v.toFixed(digits) : String(v);
+}
+
+export function benchTable(r: BenchResults): string {
+  const lines = [
+    '| arch | method | addressing (and parameters other than the defaults) | n | table bytes | max err (LSB) | latency | iCE40 LUT | iCE40 FF | iCE40 carry | iCE40 RAM | iCE40 Fmax (MHz) | Xilinx LUT | Xilinx FF | Xilinx RAMB18 | Xilinx DSP |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const row of r.rows) {
+    const head = `| ${row.arch} | ${row.method} | ${addressingLabel(row)} | ${row.n} |`;
+    if (row.missing && row.lutBytes === undefined) {
+      lines.push(`${head} ${row.missing} | | | | | | | | | | | |`);
+      continue;
+    }
+    const s = row.synthesis;
+    const fmax = s?.pnr ? (s.pnr.fits ? s.pnr.fmaxMhz.toFixed(1) : 'does not fit') : '-';
+    lines.push(
+      `${head} ${fmt(row.lutBytes)} | ${fmt(row.maxErrLsb, 3)} | ${fmt(row.latency)} | ${fmt(s?.ice40.luts)} | ${fmt(s?.ice40.ffs)} | ` +
+        `${fmt(s?.ice40.carry)} | ${fmt(s?.ice40.ram)} | ${fmax} | ${fmt(s?.xilinx.luts)} | ${fmt(s?.xilinx.ffs)} | ${fmt(s?.xilinx.ram)} | ${fmt(s?.xilinx.dsp)} |` +
+        (row.missing ? ` ${row.missing}` : ''),
+    );
+  }
+  const devices = [...new Set(r.rows.flatMap((x) => (x.synthesis?.pnr?.fits ? [`${x.synthesis.pnr.device}-${x.synthesis.pnr.package}`] : [])))];
+  const pnr = r.rows.find((x) => x.synthesis?.pnr?.fits)?.synthesis?.pnr;
+  const tools = r.rows.find((x) => x.synthesis)?.synthesis?.tools;
+  lines.push('');
+  lines.push(
+    `Input ${r.formats.input.width} bits (${r.formats.input.frac} fraction bits), output ${r.formats.output.width} bits ` +
+      `(${r.formats.output.frac} fraction bits), default method parameters unless the addressing column lists others. Max error over ${r.vectors} vectors (seed ${r.seed}), ` +
+      'as in the accuracy table. Cells from Yosys synth_ice40 (no DSP inference, HX family) and synth_xilinx' +
+      (tools ? ` (${tools.yosys})` : '') +
+      '; iCE40 RAM counts SB_RAM40_4K blocks, Xilinx RAM RAMB18 units. ' +
+      (pnr && pnr.fits
+        ? `Fmax from ${pnr.tool} on ${devices.join(', ')} with ${pnr.constraint}; "does not fit" means the block's I/O or cells exceed the iCE40 HX8K and UP5K. `
+        : '') +
+      `One run of \`npm run bench\` with ${r.jobs} parallel job(s) took ${Math.round(r.wallSeconds)} s` +
+      (r.toolCpuSeconds !== undefined ? ` (the tools used ${r.toolCpuSeconds} CPU seconds).` : '.'),
+  );
+  return lines.join('\n');
+}
+
+/** For each n: paper-method blocks against the hls4ml-like baseline (the issue's acceptance test). */
+export function comparison(r: BenchResults): string[] {
+  const out: string[] = [];
+  for (const arch of ARCHS) {
+    for (const n of NS) {
+      const base = r.rows.find((x) => x.arch === arch && x.n === n && x.method === 'hls4ml-like' && x.synthesis);
+      if (!base) {
+        out.push(`${arch} n=${n}: no hls4ml-like baseline measured, no comparison`);
+        continue;
+      }
+      const bcost = base.synthesis!.ice40.luts + base.synthesis!.ice40.ram;
+      for (const p of r.rows.filter((x) => x.arch === arch && x.n === n && x.paper && x.synthesis)) {
+        const cost = p.synthesis!.ice40.luts + p.synthesis!.ice40.ram;
+        const errOk = p.maxErrLsb! <= base.maxErrLsb!;
+        const bytesOk = p.lutBytes! * 4 <= base.lutBytes!;
+        const cellsOk = cost < bcost;
+        out.push(
+          `${arch} n=${n} ${p.method} ${addressingLabel(p)}: max error ${p.maxErrLsb} vs ${base.maxErrLsb} LSB (${errOk ? 'equal or better' : 'worse'}); ` +
+            `table bytes ${p.lutBytes} vs ${base.lutBytes} (${bytesOk ? 'at most 1/4' : 'more than 1/4'}); ` +
+            `iCE40 LUTs+RAM ${cost} vs ${bcost} (${cellsOk ? 'fewer' : 'not fewer'})` +
+            (errOk ? (bytesOk && cellsOk ? ': MEETS the target' : ': MISSES the target') : ': not comparable (worse error)'),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+const BEGIN = '<!-- hardware-table:begin (npm run bench -- --write) -->';
+const END = '<!-- hardware-table:end -->';
+export const RESULTS = join(ROOT, 'bench', 'results.json');
+
+export function readResults(): BenchResults {
+  return JSON.parse(readFileSync(RESULTS, 'utf8')) as BenchResults;
+}
+
+export { BEGIN as HW_BEGIN, END as HW_END };
+
+export async function pool<T>(items: T[], jobs: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, jobs) }, worker));
+}
+
+/** CPU seconds (user + system) of this process's finished children, on Linux; undefined elsewhere. */
+function childCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields 16 and 17 of stat(5) (cutime, cstime), counted from the state field (3rd) here
+    return (Number(f[13]) + Number(f[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--readme')) {
+    // re-render the README's table from the saved results, measuring nothing
+    replaceSection(join(ROOT, 'README.md'), BEGIN, END, benchTable(readResults()));
+    console.log('bench: README hardware table rewritten from bench/results.json');
+    return;
+  }
+  const jobsAt = argv.indexOf('--jobs');
+  const jobs = jobsAt >= 0 ? Number(argv[jobsAt + 1]) : 2;
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? argv[onlyAt + 1]! : undefined;
+  const t0 = Date.now();
+  const planned = plannedRows().filter((p) => !only || p.row.method.includes(only));
+  // the largest blocks first, so that the two jobs finish together
+  const todo = planned.filter((p) => p.config).sort((a, b) => b.row.n - a.row.n);
+  console.log(`bench: ${planned.length} rows, ${todo.length} blocks to synthesise with ${jobs} job(s)`);
+  const vectorsByN = new Map<number, number[][]>();
+  let done = 0;
+  await pool(todo, jobs, async ({ row, config }) => {
+    const c = config!;
+    const block = buildBlock(c);
+    if (!vectorsByN.has(c.n)) vectorsByN.set(c.n, vectorSet(c.n, c.input, TABLE_VECTORS, TABLE_SEED));
+    row.lutBytes = block.plan.lutBytes;
+    row.latency = block.plan.latency;
+    row.maxErrLsb = accuracy(block.plan, vectorsByN.get(c.n)!).maxErrLsb;
+    const dir = mkdtempSync(join(tmpdir(), 'softmax-lut-bench-'));
+    writeFiles(dir, block.files);
+    const t = Date.now();
+    const tag = `${c.arch} ${c.method.name} ${addressingLabel(row)} n=${c.n}`;
+    console.log(`bench: [start] ${tag}`);
+    try {
+      row.synthesis = await measureBlock(block, dir, { timeoutMs: PER_BLOCK_TIMEOUT_MS });
+    } catch (e) {
+      row.missing = `synthesis failed: ${(e as Error).message.split('\n')[0]}`;
+    }
+    row.seconds = Math.round((Date.now() - t) / 1000);
+    done++;
+    const s = row.synthesis;
+    const fmax = s?.pnr?.fits ? `${s.pnr.fmaxMhz} MHz` : s?.pnr ? 'no Fmax (does not fit)' : '';
+    console.log(
+      `bench: [${done}/${todo.length}] ${tag}: ${row.seconds} s` +
+        (s ? `, iCE40 ${s.ice40.luts} LUT ${s.ice40.ram} RAM, ${fmax}` : `, ${row.missing}`) +
+        `; ${Math.round((Date.now() - t0) / 1000)} s elapsed`,
+    );
+  });
+  const results: BenchResults = {
+    formats: FORMATS,
+    vectors: TABLE_VECTORS,
+    seed: TABLE_SEED,
+    rows: planned.map((p) => p.row),
+    wallSeconds: Math.round((Date.now() - t0) / 1000),
+    jobs,
+  };
+  const cpu = childCpuSeconds();
+  if (cpu !== undefined) results.toolCpuSeconds = Math.round(cpu);
+  mkdirSync(join(ROOT, 'build'), { recursive: true });
+  writeFileSync(join(ROOT, 'build', 'bench.json'), JSON.stringify(results, null, 2) + '\n');
+  const table = benchTable(results);
+  console.log('\n' + table + '\n');
+  for (const l of comparison(results)) console.log(l);
+  console.log(`\nbench: ${results.wallSeconds} s wall time, ${results.toolCpuSeconds ?? '?'} CPU seconds in the tools; results in build/bench.json`);
+  if (argv.includes('--write')) {
+    if (only) throw new Error('--write needs the whole set: drop --only');
+    mkdirSync(join(ROOT, 'bench'), { recursive: true });
+    writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+    replaceSection(join(ROOT, 'README.md'), BEGIN, END, table);
+    console.log('bench: wrote bench/results.json and the README hardware table');
+  }
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (isMain) {
+  main(process.argv.slice(2)).catch((e: unknown) => {
+    console.error(`bench: ${(e as Error).message}`);
+    process.exitCode = 1;
+  });
+}

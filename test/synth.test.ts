@@ -1,0 +1,77 @@
+/**
+ * The `synth` command and the synthesis section of the manifest. Yosys and nextpnr-ice40 are
+ * required: without them these tests fail with the install hint, they never skip.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generate } from '../generator/flow.js';
+import { readSynthesis, sha256 } from '../generator/synthesis.js';
+import { ice40Counts, parseStat, pickDevice, xilinxCounts } from '../testbench/synth.js';
+import { cfg, cli, tmp } from './helpers.js';
+
+const STAT = `
+=== top ===
+
+   Number of wires:                 10
+   Number of cells:                 12
+     SB_CARRY                        3
+     SB_DFFE                         4
+     SB_DFFESR                       1
+     SB_LUT4                         2
+     SB_RAM40_4K                     2
+
+`;
+
+describe('parsing Yosys statistics', () => {
+  it('counts iCE40 cells by category', () => {
+    const cells = parseStat(STAT);
+    expect(cells).toEqual({ SB_CARRY: 3, SB_DFFE: 4, SB_DFFESR: 1, SB_LUT4: 2, SB_RAM40_4K: 2 });
+    expect(ice40Counts(cells)).toMatchObject({ luts: 2, ffs: 5, carry: 3, ram: 2, dsp: 0 });
+  });
+  it('counts Xilinx cells by category, RAMB36 as two RAMB18', () => {
+    const x = xilinxCounts({ LUT2: 3, LUT6: 4, FDRE: 7, FDSE: 1, CARRY4: 2, RAMB18E1: 1, RAMB36E1: 2, DSP48E1: 5, MUXF7: 9, IBUF: 3 });
+    expect(x).toMatchObject({ luts: 7, ffs: 8, carry: 2, ram: 5, dsp: 5 });
+  });
+  it('picks the first iCE40 that the I/O and cells fit, or says why none does', () => {
+    const c = { luts: 100, ffs: 100, carry: 0, ram: 1, dsp: 0, cells: {} };
+    expect(pickDevice(134, c)).toMatchObject({ device: { name: 'iCE40HX8K', package: 'ct256' } });
+    expect(pickDevice(1000, c)).toEqual({ reason: 'does not fit: iCE40HX8K-ct256: 1000 I/O > 206; iCE40UP5K-sg48: 1000 I/O > 39' });
+    expect(pickDevice(30, { ...c, luts: 9000 })).toMatchObject({ reason: expect.stringContaining('9000 LUTs or FFs > 7680') });
+  });
+  it('fails loudly when there is no statistics table', () => {
+    expect(() => parseStat('nothing here')).toThrow(/Number of cells/);
+  });
+});
+
+describe('synth command', () => {
+  it('measures a small block, writes the figures into its manifest, keeps them while the RTL is unchanged', () => {
+    const out = join(tmp(), 'o');
+    const args = ['--name', 'syn', '--n', '2', '--set', 'input.width=4', '--set', 'output.width=4', '--set', 'verify.vectors=20', '--out', out];
+    const r = cli(['synth', ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/iCE40 {2}\(synth_ice40\): {2}\d+ LUTs, \d+ FFs/);
+    expect(r.stdout).toMatch(/Fmax {3}[\d.]+ MHz on iCE40HX8K-ct256/);
+    const s = readSynthesis(out)!;
+    expect(s.rtlSha256).toBe(sha256(readFileSync(join(out, 'syn.v'), 'utf8')));
+    expect(s.pnr).toMatchObject({ fits: true, device: 'iCE40HX8K', package: 'ct256', seed: 1, ioCells: 22 });
+    expect(s.ice40.luts).toBeGreaterThan(10);
+    const before = readFileSync(join(out, 'manifest.json'), 'utf8');
+
+    // again: nothing to measure; generate keeps the section byte for byte
+    const again = cli(['synth', ...args]);
+    expect(again.stdout).toContain('already holds figures measured on this very RTL');
+    expect(cli(['generate', ...args, '-q']).code).toBe(0);
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(before);
+
+    // other RTL: the figures are dropped, never shown against RTL they were not measured on
+    const { block } = generate(cfg({ name: 'syn', n: 2, input: { width: 4, frac: 2 }, output: { width: 4 }, method: { name: 'rexp', recipWidth: 5 }, verify: { vectors: 20, seed: 1 } }), out);
+    expect(block.manifest.synthesis).toBeUndefined();
+    expect(readSynthesis(out)).toBeUndefined();
+  });
+  it('rejects a bad --freq with exit code 2', () => {
+    const r = cli(['synth', '--freq', '0', '--out', join(tmp(), 'o')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--freq = 0: allowed: a number in 1..1000');
+  });
+});
