@@ -3,7 +3,8 @@ import type { Config } from '../config.js';
 import { accuracy } from '../metrics.js';
 import { header, resolvedConfig } from '../render.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
-import { fileNames, type Block } from '../block.js';
+import { fileNames, manifestText, type Block } from '../block.js';
+import { packagingFiles } from '../packaging.js';
 import { rng } from '../../testbench/vectors.js';
 import { beatHex, rowBeats, streamRows, type Beat } from '../../testbench/stream-vectors.js';
 import { latencyOf, makeStreamPlan, streamModel, type Row, type StreamPlan } from './stream.js';
@@ -58,6 +59,7 @@ export function buildStreamBlock(config: Config): Block {
     module,
     generatedFiles: Object.values(names),
     files: [names.rtl],
+    packaging: { fusesoc: names.core, fileList: names.filelist, instantiation: names.inst },
     testbench: { top: `${module}_tb`, files: [names.tb, names.rtl], vectors: names.vin, expected: names.vexp, count: beatsIn.length, rows: rows.length },
     arch: 'stream',
     lanes: sp.lanes,
@@ -110,8 +112,9 @@ export function buildStreamBlock(config: Config): Block {
   files.set(names.tb, renderStreamTestbench(sp, rows.length, beatsIn.length));
   files.set(names.vin, beatFile(`${module} input beats {tlast, tuser[${sp.lanes - 1}:0], tdata}: ${rows.length} rows, ${beatsIn.length} beats`, beatsIn, c.iw));
   files.set(names.vexp, beatFile(`${module} expected output beats (golden model) {tlast, tuser, tdata}: ${beatsOut.length} beats`, beatsOut, c.ow));
+  for (const [name, text] of packagingFiles(plan, names, { lanes: sp.lanes, maxN: sp.maxN })) files.set(name, text);
   files.set(names.config, JSON.stringify(resolvedConfig(plan), null, 2) + '\n');
-  files.set(names.manifest, JSON.stringify(manifest, null, 2) + '\n');
+  files.set(names.manifest, manifestText(manifest));
   return {
     plan,
     module,

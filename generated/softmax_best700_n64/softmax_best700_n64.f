@@ -1,0 +1,1 @@
+softmax_best700_n64.v

@@ -1,0 +1,1 @@
+softmax_exact_n64.v

@@ -1,0 +1,1 @@
+softmax_paper_linear_n64.v

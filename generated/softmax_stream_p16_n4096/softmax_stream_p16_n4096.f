@@ -1,0 +1,1 @@
+softmax_stream_p16_n4096.v

@@ -1,0 +1,1 @@
+softmax_stream_p4_n1024.v
