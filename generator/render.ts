@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { resolvedConfigJson } from './config.js';
-import type { Plan } from './plan.js';
+import type { Plan, TreeLevel } from './plan.js';
 import { planText } from './plan.js';
 import { GENERATOR_NAME, GENERATOR_VERSION, ROOT } from './version.js';
 
@@ -107,26 +107,29 @@ export function tableContexts(p: Plan) {
   }));
 }
 
+/** What the templates need of one tree level: node pairs, and the odd node passed through. */
+export function levelContext(l: TreeLevel) {
+  return {
+    ...l,
+    pairs: Math.floor(l.prevCount / 2),
+    odd: l.prevCount % 2 === 1,
+    last: l.count - 1,
+    prevLast: l.prevCount - 1,
+  };
+}
+
 export function renderRtl(p: Plan): string {
   const c = p.common;
   const rtl = p.method.rtl(p.mp, c);
   // max tree: mx0 is x_in
   const maxLevels = p.maxTree.map((l, i) => ({
-    ...l,
-    pairs: Math.floor(l.prevCount / 2),
-    odd: l.prevCount % 2 === 1,
-    last: l.count - 1,
-    prevLast: l.prevCount - 1,
+    ...levelContext(l),
     prevMax: i === 0 ? 'x_in' : `mx${l.level - 1}`,
     prevX: i === 0 ? 'x_in' : `x${l.level - 1}`,
   }));
   const lastMax = p.maxTree[p.maxTree.length - 1]!.level;
   const sumLevels = p.sumTree.map((l, i) => ({
-    ...l,
-    pairs: Math.floor(l.prevCount / 2),
-    odd: l.prevCount % 2 === 1,
-    last: l.count - 1,
-    prevLast: l.prevCount - 1,
+    ...levelContext(l),
     w: p.ew + l.level,
     pw: p.ew + l.level - 1,
     prevSum: i === 0 ? 'e0' : `sm${l.level - 1}`,

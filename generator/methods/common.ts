@@ -123,6 +123,12 @@ export function linearIndex(l: LinearS, s: number): number {
   return shr(s, l.sh) - l.base;
 }
 
+/** How a method addresses its table by S: one of the two, planned. */
+export interface SAddressing {
+  linear?: LinearS;
+  norm?: NormS;
+}
+
 /** Normalised addressing: S = m * 2^p with m in [1, 2); the index is the top `bits` bits of m - 1. */
 export interface NormS {
   bits: number;

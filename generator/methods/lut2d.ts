@@ -19,8 +19,7 @@ import {
   normS,
   planExp,
   zext,
-  type LinearS,
-  type NormS,
+  type SAddressing,
 } from './common.js';
 import type { Coef, Method, MethodPlan } from './types.js';
 
@@ -34,11 +33,7 @@ const paramsSchema = z
 
 type Params = z.infer<typeof paramsSchema>;
 
-interface Lut2dVars {
-  linear?: LinearS;
-  norm?: NormS;
-}
-const extra = new WeakMap<MethodPlan, Lut2dVars>();
+const extra = new WeakMap<MethodPlan, SAddressing>();
 
 const MAX_2D_BITS = 16;
 
@@ -58,7 +53,7 @@ export const lut2d: Method = {
     }
     const notes = [...e.notes];
     const vars: Record<string, number> = { sw: e.sw, colBits };
-    const ex: Lut2dVars = {};
+    const ex: SAddressing = {};
     const values: number[] = [];
     const toCode = (v: number) => Math.min(c.maxCode, roundHalfUp(v * 2 ** c.ofrac));
     let rowAddr: number;

@@ -20,8 +20,7 @@ import {
   planExp,
   saturate,
   zext,
-  type LinearS,
-  type NormS,
+  type SAddressing,
 } from './common.js';
 import type { Coef, Method, MethodPlan } from './types.js';
 
@@ -35,11 +34,7 @@ const paramsSchema = z
 
 type Params = z.infer<typeof paramsSchema>;
 
-interface RexpVars {
-  linear?: LinearS;
-  norm?: NormS;
-}
-const extra = new WeakMap<MethodPlan, RexpVars>();
+const extra = new WeakMap<MethodPlan, SAddressing>();
 
 function sat(c: CommonPlan, v: number): number {
   return Math.min(v, c.maxCode);
@@ -59,7 +54,7 @@ export const rexp: Method = {
     const vars: Record<string, number> = { sw: e.sw };
     let values: number[];
     let addrWidth: number;
-    const ex: RexpVars = {};
+    const ex: SAddressing = {};
     let bits: number;
     if (addressing === 'linear') {
       bits = prm.recipAddrBits ?? Math.min(16, c.ow + 1);
