@@ -122,13 +122,16 @@ const configs: [number, number, string, string, number][] = [
   [1, 4096, 'rexp', 'normalized', 8],
   [4, 4096, 'lut2d', 'linear', 10],
   [16, 4096, 'rexp', 'linear', 16],
+  // the baselines are methods like the others: the stream architecture takes them unchanged
+  [4, 64, 'hls4ml-like', 'top-bits', 30],
+  [3, 64, 'exact', 'divider', 30],
 ];
 
 describe(`bit-exact simulation of ${configs.length + 1} stream configs (masks, partial beats, stalls, throughput)`, () => {
   for (const [lanes, maxN, method, addressing, rows] of configs) {
     it(`P=${lanes} maxN=${maxN} ${method} ${addressing}`, () => {
       const { block, dir } = genSim({
-        name: `st_${lanes}_${maxN}_${method}_${addressing}`,
+        name: `st_${lanes}_${maxN}_${method}_${addressing}`.replace(/-/g, "_"),
         stream: { lanes, maxN },
         method: { name: method, addressing },
         verify: { vectors: rows, seed: 11 },
