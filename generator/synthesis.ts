@@ -88,6 +88,11 @@ export function synthesisText(s: SynthesisSection): string[] {
 /** Top-level I/O bits of a block: the two data buses plus clock, reset and four handshake signals. */
 export function ioBits(block: Block): number {
   const c = block.plan.common;
+  // aclk, aresetn, two tvalid, two tready; stream blocks also carry tuser (a bit per lane) and tlast
+  if (block.stream) {
+    const p = block.stream.sp.lanes;
+    return p * (c.iw + c.ow) + 2 * p + 2 + 6;
+  }
   return c.n * (c.iw + c.ow) + 6;
 }
 

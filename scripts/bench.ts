@@ -148,8 +148,8 @@ export function benchTable(r: BenchResults): string {
   lines.push('');
   lines.push(
     `Input ${r.formats.input.width} bits (${r.formats.input.frac} fraction bits), output ${r.formats.output.width} bits ` +
-      `(${r.formats.output.frac} fraction bits), default method parameters unless the addressing column lists others. Max error over ${r.vectors} vectors (seed ${r.seed}), ` +
-      'as in the accuracy table. Cells from Yosys synth_ice40 (no DSP inference, HX family) and synth_xilinx' +
+      `(${r.formats.output.frac} fraction bits), default method parameters unless the addressing column lists others. Max error over ${r.vectors} vectors (seed ${r.seed}) ` +
+      '(every corner case, then seeded random vectors of testbench/vectors.ts). Cells from Yosys synth_ice40 (no DSP inference, HX family) and synth_xilinx' +
       (tools ? ` (${tools.yosys})` : '') +
       '; iCE40 RAM counts SB_RAM40_4K blocks, Xilinx RAM RAMB18 units. ' +
       (pnr && pnr.fits

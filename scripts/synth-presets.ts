@@ -2,20 +2,22 @@
  * Measure the hardware cost of every committed block: Yosys cell counts and nextpnr Fmax into
  * generated/<name>/manifest.json. Blocks whose manifest already holds figures for their very RTL are
  * skipped (--force measures them again). `npm run regen` keeps these figures while the RTL is unchanged.
- *   npm run synth:presets [-- --force]
+ *   npm run synth:presets [-- --force] [-- --only TEXT]   (--only: presets whose name contains TEXT)
  */
-import { defaultOutDir, generate, loadConfig } from '../generator/flow.js';
+import { defaultOutDir, generateFull, loadConfig } from '../generator/flow.js';
 import { measureBlock, synthesisText } from '../generator/synthesis.js';
 import { writeFiles } from '../generator/writer.js';
 import { presetFiles } from './presets.js';
 
 const force = process.argv.includes('--force');
-const files = presetFiles();
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+const files = presetFiles().filter((f) => !only || loadConfig(f).name.includes(only));
 const t0 = Date.now();
 for (const [i, file] of files.entries()) {
   const config = loadConfig(file);
   const out = defaultOutDir(config);
-  const { block } = generate(config, out);
+  const { block } = await generateFull(config, out);
   const tag = `[${i + 1}/${files.length}] ${config.name}`;
   if (block.manifest.synthesis && !force) {
     console.log(`${tag}: figures for this RTL already in the manifest`);
