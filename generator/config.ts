@@ -167,6 +167,10 @@ export function validateConfig(raw: unknown): Config {
       throw new ConfigError('stream.lanes', c.stream.lanes, `allowed: an integer in 1..${c.stream.maxN} (at most stream.maxN)`);
     }
     if (c.report) throw new ConfigError('report', c.report, 'allowed: false with arch stream (the HTML report covers parallel blocks)');
+    // the stream architecture has its own pipeline; these two registers exist only in the parallel one
+    for (const k of ['expAddrRegister', 'laneRegister'] as const) {
+      if (c.pipeline?.[k]) throw new ConfigError(`pipeline.${k}`, true, 'allowed: false with arch stream (a register of the parallel architecture)');
+    }
   } else {
     if (c.n === undefined) throw new ConfigError('n', undefined, 'required; allowed: an integer in 2..1024');
     if (c.stream !== undefined) throw new ConfigError('stream', c.stream, 'allowed only with arch stream');

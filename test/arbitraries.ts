@@ -24,6 +24,13 @@ export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Ar
   const method = fc.oneof(
     addressed('rexp', { expWidth: bits(2, 20), recipAddrBits: bits(1, 12), recipWidth: bits(2, 20) }),
     addressed('lut2d', { expWidth: bits(2, 20), rowBits: bits(1, 8), colBits: bits(1, 8) }),
+    fc.record({ name: fc.constant('hls4ml-like') }),
+    fc.record({ name: fc.constant('exact'), expWidth: bits(2, 24) }, { requiredKeys: ['name'] }),
+  );
+  // a quarter of the configs use the stream architecture: P lanes, rows up to maxN
+  const stream = fc.oneof(
+    { weight: 3, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.record({ lanes: fc.integer({ min: 1, max: 6 }), maxN: fc.integer({ min: 2, max: 40 }) }) },
   );
   return fc
     .record({
@@ -38,14 +45,16 @@ export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Ar
       laneRegister: fc.boolean(),
       vectors: fc.integer({ min: 40, max: o.maxVectors ?? 120 }),
       seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      stream,
     })
     .map((r) => ({
       name: 'rnd',
-      n: r.n,
+      ...(r.stream ? { arch: 'stream', stream: { lanes: Math.min(r.stream.lanes, r.stream.maxN), maxN: r.stream.maxN } } : { n: r.n }),
       input: { width: r.iw, frac: r.ifrac },
       output: { width: r.ow, frac: Math.min(r.ofrac, r.ow + 2) },
       method: r.method,
-      pipeline: { treeLevelsPerStage: r.tree, expAddrRegister: r.expAddrRegister, laneRegister: r.laneRegister },
+      // the two extra registers belong to the parallel architecture (the stream one rejects them)
+      pipeline: { treeLevelsPerStage: r.tree, expAddrRegister: !r.stream && r.expAddrRegister, laneRegister: !r.stream && r.laneRegister },
       verify: { vectors: r.vectors, seed: r.seed },
     }));
 }
@@ -76,7 +85,8 @@ export function checkConfig(config: Config): CheckResult {
     writeFiles(dir, block.files);
     const lintWarnings = lint(join(dir, `${config.name}.v`), config.name);
     const r = simulateBlock(block, dir);
-    const problem = r.ok ? (r.beats === 2 * block.vectors.length ? undefined : `${r.beats} beats`) : r.problem;
+    // a parallel testbench runs every vector twice; the stream runner checks its own beat count
+    const problem = r.ok ? (block.stream || r.beats === 2 * block.vectors.length ? undefined : `${r.beats} beats`) : r.problem;
     return { problem, lintWarnings, latency: block.plan.latency };
   } finally {
     rmSync(dir, { recursive: true, force: true });

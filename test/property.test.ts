@@ -47,7 +47,8 @@ describe('golden model invariants over random configs and vectors', () => {
   it('outputs are codes in 0..largest, and never larger for a smaller input', () => {
     fc.assert(
       fc.property(
-        rawConfig({ maxN: 64 }).chain((raw) => fc.tuple(fc.constant(raw), fc.array(vectorsFor((raw.input as { width: number }).width, raw.n as number), { minLength: 1, maxLength: 20 }))),
+        // the stream model is the parallel model of each row's kept elements: parallel configs suffice here
+        rawConfig({ maxN: 64 }).filter((raw) => raw.arch !== 'stream').chain((raw) => fc.tuple(fc.constant(raw), fc.array(vectorsFor((raw.input as { width: number }).width, raw.n as number), { minLength: 1, maxLength: 20 }))),
         ([raw, vectors]) => {
           const c = plannable(raw);
           fc.pre(c !== null);

@@ -245,3 +245,19 @@ describe('the stream checks can fail', () => {
     expect(r.problem).toMatch(/^MISMATCH: row 0, beat \d+ .*: tlast expected 1, got 0/);
   });
 });
+
+describe('stream config limits', () => {
+  it('rejects the parallel-only pipeline registers with arch stream', () => {
+    for (const k of ['expAddrRegister', 'laneRegister']) {
+      let err: unknown;
+      try {
+        validateConfig({ ...base, pipeline: { [k]: true } });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).key).toBe(`pipeline.${k}`);
+      expect((err as ConfigError).allowed).toMatch(/false with arch stream/);
+    }
+  });
+});
