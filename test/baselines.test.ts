@@ -3,10 +3,8 @@
  * the paper's methods (sim.test.ts), with every corner case and random stalls.
  */
 import { describe, expect, it } from 'vitest';
-import { buildBlock } from '../generator/block.js';
 import { simulateBlock } from '../generator/flow.js';
-import { writeFiles } from '../generator/writer.js';
-import { cfg, tmp } from './helpers.js';
+import { cfg, generateTo } from './helpers.js';
 
 const cases: [string, number, number][] = [
   ['hls4ml-like', 2, 8],
@@ -22,9 +20,7 @@ describe('bit-exact simulation of the baselines (512 vectors each)', () => {
   for (const [method, n, iw] of cases) {
     it(`${method} n=${n} input ${iw} bits`, () => {
       const config = cfg({ name: `sm_${method.replace('-', '_')}_${n}_${iw}`, n, input: { width: iw, frac: iw / 2 }, method: { name: method }, verify: { vectors: 512, seed: 9 } });
-      const block = buildBlock(config);
-      const dir = tmp();
-      writeFiles(dir, block.files);
+      const { block, dir } = generateTo(config);
       const r = simulateBlock(block, dir);
       expect(r.problem).toBeUndefined();
       expect(r.beats).toBe(1024);

@@ -2,11 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildBlock, type Block } from '../generator/block.js';
 import { validateConfig, type Config } from '../generator/config.js';
+import { writeFiles } from '../generator/writer.js';
 import { ROOT } from '../generator/version.js';
 
 export function tmp(prefix = 'softmax-lut-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Build a block and write its files into a fresh temporary folder. */
+export function generateTo(config: Config): { block: Block; dir: string } {
+  const block = buildBlock(config);
+  const dir = tmp();
+  writeFiles(dir, block.files);
+  return { block, dir };
 }
 
 export function cfg(over: Record<string, unknown> = {}): Config {

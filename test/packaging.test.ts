@@ -6,16 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBlock } from '../generator/block.js';
-import { writeFiles } from '../generator/writer.js';
 import { coreVlnv } from '../generator/packaging.js';
 import { requireTool } from '../testbench/runner.js';
-import { cfg, tmp } from './helpers.js';
+import { cfg, generateTo, tmp } from './helpers.js';
 
 const config = cfg({ name: 'pk', n: 4, input: { width: 6, frac: 2 }, output: { width: 7, frac: 7 }, verify: { vectors: 16, seed: 1 } });
-const block = buildBlock(config);
-const dir = tmp();
-writeFiles(dir, block.files);
+const { block, dir } = generateTo(config);
 
 function verilator(args: string[], cwd: string) {
   const v = requireTool('verilator', 'verilator');

@@ -5,13 +5,11 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBlock } from '../generator/block.js';
 import { simulateBlock } from '../generator/flow.js';
 import { makePlan } from '../generator/plan.js';
 import { renderRtl } from '../generator/render.js';
-import { writeFiles } from '../generator/writer.js';
 import { lint } from '../testbench/runner.js';
-import { cfg, tmp } from './helpers.js';
+import { cfg, generateTo } from './helpers.js';
 import { validateConfig } from '../generator/config.js';
 import { ConfigError } from '../generator/errors.js';
 import { METHODS } from '../generator/methods/index.js';
@@ -29,10 +27,8 @@ describe('pipeline registers: bit-exact, latency as planned, lint clean', () => 
       expect(pe.latency).toBe(p0.latency + 1);
       expect(pl.latency).toBe(p0.latency + 1);
       const config = cfg({ ...base, name: `pp_${name}_${addressing}`, pipeline: { expAddrRegister: true, laneRegister: true, treeLevelsPerStage: 1 } });
-      const block = buildBlock(config);
+      const { block, dir } = generateTo(config);
       expect(block.plan.latency).toBe(makePlan(cfg({ ...base, pipeline: { treeLevelsPerStage: 1 } })).latency + 2);
-      const dir = tmp();
-      writeFiles(dir, block.files);
       const r = simulateBlock(block, dir);
       expect(r.problem).toBeUndefined();
       expect(r.beats).toBe(400);

@@ -6,11 +6,9 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBlock } from '../generator/block.js';
 import { simulateBlock } from '../generator/flow.js';
-import { writeFiles } from '../generator/writer.js';
 import { cornerVectors } from '../testbench/vectors.js';
-import { cfg, tmp } from './helpers.js';
+import { cfg, generateTo } from './helpers.js';
 
 const methods = [
   ['rexp', 'normalized'],
@@ -22,11 +20,7 @@ const sizes = [2, 5, 16, 64];
 const widths = [8, 16];
 
 function genSim(over: Record<string, unknown>) {
-  const config = cfg({ verify: { vectors: 512, seed: 5 }, ...over });
-  const block = buildBlock(config);
-  const dir = tmp();
-  writeFiles(dir, block.files);
-  return { block, dir };
+  return generateTo(cfg({ verify: { vectors: 512, seed: 5 }, ...over }));
 }
 
 describe('bit-exact simulation of 32 configs (512 vectors each, every corner case)', () => {

@@ -7,14 +7,12 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBlock } from '../generator/block.js';
 import { validateConfig } from '../generator/config.js';
 import { ConfigError } from '../generator/errors.js';
 import { simulateBlock } from '../generator/flow.js';
 import { modelTrace } from '../generator/model.js';
 import { makeStreamPlan, streamModel } from '../generator/archs/stream.js';
-import { writeFiles } from '../generator/writer.js';
-import { cli, tmp } from './helpers.js';
+import { cli, generateTo, tmp } from './helpers.js';
 import { streamSection, streamTable } from '../scripts/stream-table.js';
 import { ROOT } from '../generator/version.js';
 
@@ -105,10 +103,7 @@ describe('stream golden model', () => {
 
 function genSim(over: Record<string, unknown>) {
   const config = validateConfig({ ...base, ...over });
-  const block = buildBlock(config);
-  const dir = tmp();
-  writeFiles(dir, block.files);
-  return { block, dir, config };
+  return { ...generateTo(config), config };
 }
 
 const configs: [number, number, string, string, number][] = [
