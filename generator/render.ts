@@ -14,6 +14,9 @@ import { GENERATOR_NAME, GENERATOR_VERSION, ROOT } from './version.js';
 const hbs = Handlebars.create();
 const cache = new Map<string, HandlebarsTemplateDelegate>();
 
+// a constant ROM as a Verilog function (templates/table.v.hbs), shared by the templates
+hbs.registerPartial('table', readFileSync(join(ROOT, 'templates', 'table.v.hbs'), 'utf8'));
+
 function template(name: string): HandlebarsTemplateDelegate {
   let t = cache.get(name);
   if (!t) {
@@ -66,8 +69,11 @@ function tableRows(t: { name: string; width: number; addrWidth: number; values: 
   return rows;
 }
 
-/** The exponent lookup inside a per-lane generate loop: reads `d`, assigns `target[g*EW +: EW]`. */
-export function expLookupRtl(p: Plan, target = 'e_c', by = 6): string {
+/**
+ * The exponent lookup of one lane: reads `d`, assigns `target` + `index` (by default the lane's
+ * slice `[g*EW +: EW]` of a generate loop's vector).
+ */
+export function expLookupRtl(p: Plan, target = 'e_c', by = 6, index = '[g*EW +: EW]'): string {
   const t = p.mp.expTable;
   const s = p.mp.expShift;
   const dw = p.common.dw;
@@ -84,10 +90,10 @@ export function expLookupRtl(p: Plan, target = 'e_c', by = 6): string {
   if (s > 0) lines.push(`wire unused_d = &{1'b0, ${dsig}[${s - 1}:0], 1'b0};`);
   const addr = t.addrWidth === kw ? 'k' : `k[${t.addrWidth - 1}:0]`;
   if (len >= 2 ** kw) {
-    lines.push(`assign ${target}[g*EW +: EW] = ${t.name}(${addr});`);
+    lines.push(`assign ${target}${index} = ${t.name}(${addr});`);
   } else {
     lines.push(`// entries past the first that rounds to 0 are 0`);
-    lines.push(`assign ${target}[g*EW +: EW] = (k < ${kw}'d${len}) ? ${t.name}(${addr}) : ${t.width}'d0;`);
+    lines.push(`assign ${target}${index} = (k < ${kw}'d${len}) ? ${t.name}(${addr}) : ${t.width}'d0;`);
   }
   return indent(lines.join('\n'), by);
 }
@@ -142,6 +148,13 @@ export function renderRtl(p: Plan): string {
     eDelay.push({ name: `en${k}`, prev: prevE });
     prevE = `en${k}`;
   }
+  const tables = tableContexts(p);
+  const laneTables = new Set(rtl.laneTables);
+  for (const name of laneTables) {
+    if (!p.mp.tables.some((t) => t.name === name)) throw new Error(`method ${p.method.name}: lane table ${name} is not one of its tables`);
+  }
+  // bits an exponent entry can use (entry 0, e^0, is the largest): the exp module outputs only these
+  const expSig = Math.max(1, Math.max(...p.mp.expTable.values).toString(2).length);
   return template('parallel.v.hbs')({
     header: header(p, `softmax, ${c.n} elements per beat, method ${p.method.name} (${c.config.method.addressing} addressing)`),
     ...templateFormats(p),
@@ -150,12 +163,17 @@ export function renderRtl(p: Plan): string {
     outBits: c.n * c.ow,
     latency: p.latency,
     validShift: `{valid_pipe[LATENCY-2:0], s_axis_tvalid}`,
-    tables: tableContexts(p),
+    expTables: tables.filter((t) => t.name === p.mp.expTable.name),
+    topTables: tables.filter((t) => t.name !== p.mp.expTable.name && !laneTables.has(t.name)),
+    laneTables: tables.filter((t) => laneTables.has(t.name)),
+    coefs: rtl.coefs,
     maxTree: maxLevels,
     maxFinalExt: `{mx${lastMax}[IW-1], mx${lastMax}}`,
     xFinal: `x${lastMax}`,
     expShift: p.mp.expShift,
-    expLookup: expLookupRtl(p),
+    expLookup: expLookupRtl(p, 'e_c', 2, ''),
+    expSig,
+    expPad: p.ew - expSig,
     sumTree: sumLevels,
     sumFinal: `sm${lastSum}`,
     methodName: p.method.name,
@@ -164,6 +182,6 @@ export function renderRtl(p: Plan): string {
     norm: rtl.norm.trimEnd(),
     eDelay,
     eFinal: prevE,
-    lane: indent(rtl.lane.trimEnd(), 4),
+    lane: rtl.lane.trimEnd(),
   });
 }

@@ -180,11 +180,15 @@ export async function synthesize(spec: SynthSpec): Promise<SynthResult> {
     const script = [
       `read_verilog -defer ${rtl}`,
       'design -save src',
-      `synth_ice40 -top ${spec.top} -json ice40.json`,
-      'tee -q -o ice40_stat.txt stat',
+      // hierarchy kept: each lane module is mapped once and counted once per instance (stat -top);
+      // the lanes begin and end at registers, so flattening would find nothing to share across them
+      `synth_ice40 -noflatten -top ${spec.top}`,
+      `tee -q -o ice40_stat.txt stat -top ${spec.top}`,
+      'flatten',
+      'write_json ice40.json',
       'design -load src',
       `synth_xilinx -top ${spec.top}`,
-      'tee -q -o xilinx_stat.txt stat',
+      `tee -q -o xilinx_stat.txt stat -top ${spec.top}`,
     ].join('; ');
     const y = await run(yosys, ['-q', '-p', script], work, timeoutMs);
     if (y.status !== 0) {

@@ -67,6 +67,218 @@ module softmax_exact_n64 (
   localparam SW = 26;   // sum width
   localparam LATENCY = 10;
 
+  // ---------------------------------------------------------------------------------------------
+  // Handshake: the whole pipeline advances when the output register is empty or being read.
+  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // ---------------------------------------------------------------------------------------------
+  reg  [LATENCY-1:0] valid_pipe;
+  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
+  assign s_axis_tready = ce;
+  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+
+  always @(posedge aclk) begin
+    if (!aresetn)
+      valid_pipe <= {LATENCY{1'b0}};
+    else if (ce)
+      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+  end
+
+  // stage: input register
+  reg [N*IW-1:0] x_in;
+  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+
+  // ---------------------------------------------------------------------------------------------
+  // Max tree (6 levels); x travels alongside through the registered levels.
+  // ---------------------------------------------------------------------------------------------
+  genvar g;
+  wire [32*IW-1:0] mx1_c;
+  generate
+    for (g = 0; g < 32; g = g + 1) begin : g_max1
+      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
+      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
+      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [32*IW-1:0] mx1 = mx1_c;
+  wire [N*IW-1:0] x1 = x_in;
+  wire [16*IW-1:0] mx2_c;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_max2
+      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
+      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
+      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
+    end
+  endgenerate
+  reg [16*IW-1:0] mx2;
+  reg [N*IW-1:0] x2;
+  always @(posedge aclk) if (ce) begin
+    mx2 <= mx2_c;
+    x2 <= x1;
+  end
+  wire [8*IW-1:0] mx3_c;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_max3
+      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
+      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
+      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [8*IW-1:0] mx3 = mx3_c;
+  wire [N*IW-1:0] x3 = x2;
+  wire [4*IW-1:0] mx4_c;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_max4
+      wire signed [IW-1:0] a = mx3[(2*g)*IW +: IW];
+      wire signed [IW-1:0] b = mx3[(2*g+1)*IW +: IW];
+      assign mx4_c[g*IW +: IW] = (a > b) ? a : b;
+    end
+  endgenerate
+  reg [4*IW-1:0] mx4;
+  reg [N*IW-1:0] x4;
+  always @(posedge aclk) if (ce) begin
+    mx4 <= mx4_c;
+    x4 <= x3;
+  end
+  wire [2*IW-1:0] mx5_c;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_max5
+      wire signed [IW-1:0] a = mx4[(2*g)*IW +: IW];
+      wire signed [IW-1:0] b = mx4[(2*g+1)*IW +: IW];
+      assign mx5_c[g*IW +: IW] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [2*IW-1:0] mx5 = mx5_c;
+  wire [N*IW-1:0] x5 = x4;
+  wire [1*IW-1:0] mx6_c;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_max6
+      wire signed [IW-1:0] a = mx5[(2*g)*IW +: IW];
+      wire signed [IW-1:0] b = mx5[(2*g+1)*IW +: IW];
+      assign mx6_c[g*IW +: IW] = (a > b) ? a : b;
+    end
+  endgenerate
+  reg [1*IW-1:0] mx6;
+  reg [N*IW-1:0] x6;
+  always @(posedge aclk) if (ce) begin
+    mx6 <= mx6_c;
+    x6 <= x5;
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
+  // ---------------------------------------------------------------------------------------------
+  // one softmax_exact_n64_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
+  wire [N*EW-1:0] e0;
+  generate
+    for (g = 0; g < N; g = g + 1) begin : g_exp
+      wire [IW:0] diff = {mx6[IW-1], mx6} - { x6[g*IW+IW-1], x6[g*IW +: IW] };
+      wire unused_diff = &{1'b0, diff[IW], 1'b0};
+      softmax_exact_n64_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: EW]));
+    end
+  endgenerate
+
+  // ---------------------------------------------------------------------------------------------
+  // Sum tree (6 levels): S = sum of e_i, 26 bits, cannot overflow
+  // ---------------------------------------------------------------------------------------------
+  wire [32*21-1:0] sm1_c;
+  generate
+    for (g = 0; g < 32; g = g + 1) begin : g_sum1
+      assign sm1_c[g*21 +: 21] = {1'b0, e0[(2*g)*20 +: 20]} + {1'b0, e0[(2*g+1)*20 +: 20]};
+    end
+  endgenerate
+  wire [32*21-1:0] sm1 = sm1_c;
+  wire [N*EW-1:0] e1 = e0;
+  wire [16*22-1:0] sm2_c;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_sum2
+      assign sm2_c[g*22 +: 22] = {1'b0, sm1[(2*g)*21 +: 21]} + {1'b0, sm1[(2*g+1)*21 +: 21]};
+    end
+  endgenerate
+  reg [16*22-1:0] sm2;
+  reg [N*EW-1:0] e2;
+  always @(posedge aclk) if (ce) begin
+    sm2 <= sm2_c;
+    e2 <= e1;
+  end
+  wire [8*23-1:0] sm3_c;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_sum3
+      assign sm3_c[g*23 +: 23] = {1'b0, sm2[(2*g)*22 +: 22]} + {1'b0, sm2[(2*g+1)*22 +: 22]};
+    end
+  endgenerate
+  wire [8*23-1:0] sm3 = sm3_c;
+  wire [N*EW-1:0] e3 = e2;
+  wire [4*24-1:0] sm4_c;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_sum4
+      assign sm4_c[g*24 +: 24] = {1'b0, sm3[(2*g)*23 +: 23]} + {1'b0, sm3[(2*g+1)*23 +: 23]};
+    end
+  endgenerate
+  reg [4*24-1:0] sm4;
+  reg [N*EW-1:0] e4;
+  always @(posedge aclk) if (ce) begin
+    sm4 <= sm4_c;
+    e4 <= e3;
+  end
+  wire [2*25-1:0] sm5_c;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_sum5
+      assign sm5_c[g*25 +: 25] = {1'b0, sm4[(2*g)*24 +: 24]} + {1'b0, sm4[(2*g+1)*24 +: 24]};
+    end
+  endgenerate
+  wire [2*25-1:0] sm5 = sm5_c;
+  wire [N*EW-1:0] e5 = e4;
+  wire [1*26-1:0] sm6_c;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_sum6
+      assign sm6_c[g*26 +: 26] = {1'b0, sm5[(2*g)*25 +: 25]} + {1'b0, sm5[(2*g+1)*25 +: 25]};
+    end
+  endgenerate
+  reg [1*26-1:0] sm6;
+  reg [N*EW-1:0] e6;
+  always @(posedge aclk) if (ce) begin
+    sm6 <= sm6_c;
+    e6 <= e5;
+  end
+  wire [SW-1:0] sum_s = sm6;
+
+  // ---------------------------------------------------------------------------------------------
+  // Normalisation: exact, divider addressing (1 register stage(s))
+  // ---------------------------------------------------------------------------------------------
+  // register the sum for the dividers
+  reg [25:0] s_div;
+  always @(posedge aclk) if (ce) s_div <= sum_s;
+  reg [N*EW-1:0] en1;
+  always @(posedge aclk) if (ce) en1 <= e6;
+
+  // ---------------------------------------------------------------------------------------------
+  // Output: one lane per element, registered
+  // ---------------------------------------------------------------------------------------------
+  // one softmax_exact_n64_lane instance per element: e_i and the coefficients in, registered y_i out
+  wire [N*OW-1:0] y_out;
+  generate
+    for (g = 0; g < N; g = g + 1) begin : g_lane
+      softmax_exact_n64_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en1[g*EW +: EW]), .s_div(s_div), .y(y_out[g*OW +: OW]));
+    end
+  endgenerate
+  assign m_axis_tdata = y_out;
+
+endmodule
+
+// -------------------------------------------------------------------------------------------------
+// Per-lane modules, private to this file (their names start with the block's). The lanes are
+// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
+// register, so a table ROM and the register after it stay together (block RAM inference).
+// -------------------------------------------------------------------------------------------------
+/* verilator lint_off DECLFILENAME */
+
+// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
+module softmax_exact_n64_exp (
+  input  wire              aclk,
+  input  wire              ce,
+  input  wire [8-1:0]       d,
+  output reg  [20-1:0]       e
+);
   // exp_lut: 233 entries x 20 bits (e^-d)
   function [20-1:0] exp_lut;
     input [8-1:0] a;
@@ -310,226 +522,43 @@ module softmax_exact_n64 (
     end
   endfunction
 
-  // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
-  // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
-
-  always @(posedge aclk) begin
-    if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
-  end
-
-  // stage: input register
-  reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
-
-  // ---------------------------------------------------------------------------------------------
-  // Max tree (6 levels); x travels alongside through the registered levels.
-  // ---------------------------------------------------------------------------------------------
-  genvar g;
-  wire [32*IW-1:0] mx1_c;
-  generate
-    for (g = 0; g < 32; g = g + 1) begin : g_max1
-      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
-      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  wire [32*IW-1:0] mx1 = mx1_c;
-  wire [N*IW-1:0] x1 = x_in;
-  wire [16*IW-1:0] mx2_c;
-  generate
-    for (g = 0; g < 16; g = g + 1) begin : g_max2
-      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
-      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  reg [16*IW-1:0] mx2;
-  reg [N*IW-1:0] x2;
-  always @(posedge aclk) if (ce) begin
-    mx2 <= mx2_c;
-    x2 <= x1;
-  end
-  wire [8*IW-1:0] mx3_c;
-  generate
-    for (g = 0; g < 8; g = g + 1) begin : g_max3
-      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
-      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  wire [8*IW-1:0] mx3 = mx3_c;
-  wire [N*IW-1:0] x3 = x2;
-  wire [4*IW-1:0] mx4_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_max4
-      wire signed [IW-1:0] a = mx3[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx3[(2*g+1)*IW +: IW];
-      assign mx4_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  reg [4*IW-1:0] mx4;
-  reg [N*IW-1:0] x4;
-  always @(posedge aclk) if (ce) begin
-    mx4 <= mx4_c;
-    x4 <= x3;
-  end
-  wire [2*IW-1:0] mx5_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_max5
-      wire signed [IW-1:0] a = mx4[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx4[(2*g+1)*IW +: IW];
-      assign mx5_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  wire [2*IW-1:0] mx5 = mx5_c;
-  wire [N*IW-1:0] x5 = x4;
-  wire [1*IW-1:0] mx6_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_max6
-      wire signed [IW-1:0] a = mx5[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx5[(2*g+1)*IW +: IW];
-      assign mx6_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  reg [1*IW-1:0] mx6;
-  reg [N*IW-1:0] x6;
-  always @(posedge aclk) if (ce) begin
-    mx6 <= mx6_c;
-    x6 <= x5;
-  end
-
-  // ---------------------------------------------------------------------------------------------
-  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
-  // ---------------------------------------------------------------------------------------------
-  wire [N*EW-1:0] e_c;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_exp
-      wire [IW:0] diff = {mx6[IW-1], mx6} - { x6[g*IW+IW-1], x6[g*IW +: IW] };
-      wire [8-1:0] d = diff[8-1:0];
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      wire [7:0] k = d[7:0];
-      // entries past the first that rounds to 0 are 0
-      assign e_c[g*EW +: EW] = (k < 8'd233) ? exp_lut(k) : 20'd0;
-    end
-  endgenerate
-  reg [N*EW-1:0] e0;
-  always @(posedge aclk) if (ce) e0 <= e_c;
-
-  // ---------------------------------------------------------------------------------------------
-  // Sum tree (6 levels): S = sum of e_i, 26 bits, cannot overflow
-  // ---------------------------------------------------------------------------------------------
-  wire [32*21-1:0] sm1_c;
-  generate
-    for (g = 0; g < 32; g = g + 1) begin : g_sum1
-      assign sm1_c[g*21 +: 21] = {1'b0, e0[(2*g)*20 +: 20]} + {1'b0, e0[(2*g+1)*20 +: 20]};
-    end
-  endgenerate
-  wire [32*21-1:0] sm1 = sm1_c;
-  wire [N*EW-1:0] e1 = e0;
-  wire [16*22-1:0] sm2_c;
-  generate
-    for (g = 0; g < 16; g = g + 1) begin : g_sum2
-      assign sm2_c[g*22 +: 22] = {1'b0, sm1[(2*g)*21 +: 21]} + {1'b0, sm1[(2*g+1)*21 +: 21]};
-    end
-  endgenerate
-  reg [16*22-1:0] sm2;
-  reg [N*EW-1:0] e2;
-  always @(posedge aclk) if (ce) begin
-    sm2 <= sm2_c;
-    e2 <= e1;
-  end
-  wire [8*23-1:0] sm3_c;
-  generate
-    for (g = 0; g < 8; g = g + 1) begin : g_sum3
-      assign sm3_c[g*23 +: 23] = {1'b0, sm2[(2*g)*22 +: 22]} + {1'b0, sm2[(2*g+1)*22 +: 22]};
-    end
-  endgenerate
-  wire [8*23-1:0] sm3 = sm3_c;
-  wire [N*EW-1:0] e3 = e2;
-  wire [4*24-1:0] sm4_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_sum4
-      assign sm4_c[g*24 +: 24] = {1'b0, sm3[(2*g)*23 +: 23]} + {1'b0, sm3[(2*g+1)*23 +: 23]};
-    end
-  endgenerate
-  reg [4*24-1:0] sm4;
-  reg [N*EW-1:0] e4;
-  always @(posedge aclk) if (ce) begin
-    sm4 <= sm4_c;
-    e4 <= e3;
-  end
-  wire [2*25-1:0] sm5_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_sum5
-      assign sm5_c[g*25 +: 25] = {1'b0, sm4[(2*g)*24 +: 24]} + {1'b0, sm4[(2*g+1)*24 +: 24]};
-    end
-  endgenerate
-  wire [2*25-1:0] sm5 = sm5_c;
-  wire [N*EW-1:0] e5 = e4;
-  wire [1*26-1:0] sm6_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_sum6
-      assign sm6_c[g*26 +: 26] = {1'b0, sm5[(2*g)*25 +: 25]} + {1'b0, sm5[(2*g+1)*25 +: 25]};
-    end
-  endgenerate
-  reg [1*26-1:0] sm6;
-  reg [N*EW-1:0] e6;
-  always @(posedge aclk) if (ce) begin
-    sm6 <= sm6_c;
-    e6 <= e5;
-  end
-  wire [SW-1:0] sum_s = sm6;
-
-  // ---------------------------------------------------------------------------------------------
-  // Normalisation: exact, divider addressing (1 register stage(s))
-  // ---------------------------------------------------------------------------------------------
-  // register the sum for the dividers
-  reg [25:0] s_div;
-  always @(posedge aclk) if (ce) s_div <= sum_s;
-  reg [N*EW-1:0] en1;
-  always @(posedge aclk) if (ce) en1 <= e6;
-
-  // ---------------------------------------------------------------------------------------------
-  // Output: one lane per element, registered
-  // ---------------------------------------------------------------------------------------------
-  wire [N*OW-1:0] y_c;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_lane
-      wire [EW-1:0] e_i = en1[g*EW +: EW];
-      wire [OW-1:0] y_i;
-      // restoring divider, 9 quotient bits: q = (e * 2^9 + S) / (2 S) = round(e * 2^8 / S)
-      wire [35:0] num = {7'd0, {e_i, 9'd0}} + {10'd0, s_div};
-      reg [35:0] rem;
-      reg [8:0] quo;
-      integer b;
-      always @* begin
-        rem = num;
-        quo = 9'd0;
-        for (b = 8; b >= 0; b = b - 1)
-          if (rem >= ({10'd0, s_div} << (b + 1))) begin
-            rem = rem - ({10'd0, s_div} << (b + 1));
-            quo[b] = 1'b1;
-          end
-      end
-      wire unused_rem = &{1'b0, rem, 1'b0};
-      wire [8:0] y_full = quo;
-      assign y_i = (|y_full[8:8]) ? {8{1'b1}} : y_full[7:0];
-      assign y_c[g*OW +: OW] = y_i;
-    end
-  endgenerate
-  reg [N*OW-1:0] y_out;
-  always @(posedge aclk) if (ce) y_out <= y_c;
-  assign m_axis_tdata = y_out;
+  wire [20-1:0] e_c;
+  wire [7:0] k = d[7:0];
+  // entries past the first that rounds to 0 are 0
+  assign e_c = (k < 8'd233) ? exp_lut(k) : 20'd0;
+  always @(posedge aclk) if (ce) e <= e_c;
 
 endmodule
+
+// Output of one lane: exact, divider addressing, from e_i and the coefficients, registered.
+module softmax_exact_n64_lane (
+  input  wire              aclk,
+  input  wire              ce,
+  input  wire [20-1:0]       e_i,
+  input  wire [26-1:0]       s_div,
+  output reg  [8-1:0]       y
+);
+  wire [8-1:0] y_i;
+  // restoring divider, 9 quotient bits: q = (e * 2^9 + S) / (2 S) = round(e * 2^8 / S)
+  wire [35:0] num = {7'd0, {e_i, 9'd0}} + {10'd0, s_div};
+  reg [35:0] rem;
+  reg [8:0] quo;
+  integer b;
+  always @* begin
+    rem = num;
+    quo = 9'd0;
+    for (b = 8; b >= 0; b = b - 1)
+      if (rem >= ({10'd0, s_div} << (b + 1))) begin
+        rem = rem - ({10'd0, s_div} << (b + 1));
+        quo[b] = 1'b1;
+      end
+  end
+  wire unused_rem = &{1'b0, rem, 1'b0};
+  wire [8:0] y_full = quo;
+  assign y_i = (|y_full[8:8]) ? {8{1'b1}} : y_full[7:0];
+  always @(posedge aclk) if (ce) y <= y_i;
+
+endmodule
+/* verilator lint_on DECLFILENAME */
 
 `default_nettype wire

@@ -67,138 +67,6 @@ module softmax_hls4ml_n64 (
   localparam SW = 24;   // sum width
   localparam LATENCY = 10;
 
-  // exp_lut: 122 entries x 18 bits (e^-d, ap_fixed&lt;18,8&gt;)
-  function [18-1:0] exp_lut;
-    input [7-1:0] a;
-    begin
-      case (a)
-        7'd0: exp_lut = 18'd1024;
-        7'd1: exp_lut = 18'd962;
-        7'd2: exp_lut = 18'd904;
-        7'd3: exp_lut = 18'd849;
-        7'd4: exp_lut = 18'd797;
-        7'd5: exp_lut = 18'd749;
-        7'd6: exp_lut = 18'd704;
-        7'd7: exp_lut = 18'd661;
-        7'd8: exp_lut = 18'd621;
-        7'd9: exp_lut = 18'd583;
-        7'd10: exp_lut = 18'd548;
-        7'd11: exp_lut = 18'd515;
-        7'd12: exp_lut = 18'd484;
-        7'd13: exp_lut = 18'd454;
-        7'd14: exp_lut = 18'd427;
-        7'd15: exp_lut = 18'd401;
-        7'd16: exp_lut = 18'd377;
-        7'd17: exp_lut = 18'd354;
-        7'd18: exp_lut = 18'd332;
-        7'd19: exp_lut = 18'd312;
-        7'd20: exp_lut = 18'd293;
-        7'd21: exp_lut = 18'd276;
-        7'd22: exp_lut = 18'd259;
-        7'd23: exp_lut = 18'd243;
-        7'd24: exp_lut = 18'd228;
-        7'd25: exp_lut = 18'd215;
-        7'd26: exp_lut = 18'd202;
-        7'd27: exp_lut = 18'd189;
-        7'd28: exp_lut = 18'd178;
-        7'd29: exp_lut = 18'd167;
-        7'd30: exp_lut = 18'd157;
-        7'd31: exp_lut = 18'd148;
-        7'd32: exp_lut = 18'd139;
-        7'd33: exp_lut = 18'd130;
-        7'd34: exp_lut = 18'd122;
-        7'd35: exp_lut = 18'd115;
-        7'd36: exp_lut = 18'd108;
-        7'd37: exp_lut = 18'd101;
-        7'd38: exp_lut = 18'd95;
-        7'd39: exp_lut = 18'd89;
-        7'd40: exp_lut = 18'd84;
-        7'd41: exp_lut = 18'd79;
-        7'd42: exp_lut = 18'd74;
-        7'd43: exp_lut = 18'd70;
-        7'd44: exp_lut = 18'd65;
-        7'd45: exp_lut = 18'd61;
-        7'd46: exp_lut = 18'd58;
-        7'd47: exp_lut = 18'd54;
-        7'd48: exp_lut = 18'd51;
-        7'd49: exp_lut = 18'd48;
-        7'd50: exp_lut = 18'd45;
-        7'd51: exp_lut = 18'd42;
-        7'd52: exp_lut = 18'd40;
-        7'd53: exp_lut = 18'd37;
-        7'd54: exp_lut = 18'd35;
-        7'd55: exp_lut = 18'd33;
-        7'd56: exp_lut = 18'd31;
-        7'd57: exp_lut = 18'd29;
-        7'd58: exp_lut = 18'd27;
-        7'd59: exp_lut = 18'd26;
-        7'd60: exp_lut = 18'd24;
-        7'd61: exp_lut = 18'd23;
-        7'd62: exp_lut = 18'd21;
-        7'd63: exp_lut = 18'd20;
-        7'd64: exp_lut = 18'd19;
-        7'd65: exp_lut = 18'd18;
-        7'd66: exp_lut = 18'd17;
-        7'd67: exp_lut = 18'd16;
-        7'd68: exp_lut = 18'd15;
-        7'd69: exp_lut = 18'd14;
-        7'd70: exp_lut = 18'd13;
-        7'd71: exp_lut = 18'd12;
-        7'd72: exp_lut = 18'd11;
-        7'd73: exp_lut = 18'd11;
-        7'd74: exp_lut = 18'd10;
-        7'd75: exp_lut = 18'd9;
-        7'd76: exp_lut = 18'd9;
-        7'd77: exp_lut = 18'd8;
-        7'd78: exp_lut = 18'd8;
-        7'd79: exp_lut = 18'd7;
-        7'd80: exp_lut = 18'd7;
-        7'd81: exp_lut = 18'd6;
-        7'd82: exp_lut = 18'd6;
-        7'd83: exp_lut = 18'd6;
-        7'd84: exp_lut = 18'd5;
-        7'd85: exp_lut = 18'd5;
-        7'd86: exp_lut = 18'd5;
-        7'd87: exp_lut = 18'd4;
-        7'd88: exp_lut = 18'd4;
-        7'd89: exp_lut = 18'd4;
-        7'd90: exp_lut = 18'd4;
-        7'd91: exp_lut = 18'd3;
-        7'd92: exp_lut = 18'd3;
-        7'd93: exp_lut = 18'd3;
-        7'd94: exp_lut = 18'd3;
-        7'd95: exp_lut = 18'd3;
-        7'd96: exp_lut = 18'd3;
-        7'd97: exp_lut = 18'd2;
-        7'd98: exp_lut = 18'd2;
-        7'd99: exp_lut = 18'd2;
-        7'd100: exp_lut = 18'd2;
-        7'd101: exp_lut = 18'd2;
-        7'd102: exp_lut = 18'd2;
-        7'd103: exp_lut = 18'd2;
-        7'd104: exp_lut = 18'd2;
-        7'd105: exp_lut = 18'd1;
-        7'd106: exp_lut = 18'd1;
-        7'd107: exp_lut = 18'd1;
-        7'd108: exp_lut = 18'd1;
-        7'd109: exp_lut = 18'd1;
-        7'd110: exp_lut = 18'd1;
-        7'd111: exp_lut = 18'd1;
-        7'd112: exp_lut = 18'd1;
-        7'd113: exp_lut = 18'd1;
-        7'd114: exp_lut = 18'd1;
-        7'd115: exp_lut = 18'd1;
-        7'd116: exp_lut = 18'd1;
-        7'd117: exp_lut = 18'd1;
-        7'd118: exp_lut = 18'd1;
-        7'd119: exp_lut = 18'd1;
-        7'd120: exp_lut = 18'd1;
-        7'd121: exp_lut = 18'd1;
-        default: exp_lut = 18'd0;
-      endcase
-    end
-  endfunction
-
   // inv_lut: 512 entries x 18 bits (1/S at the lower bin edge, ap_fixed&lt;18,8&gt;)
   function [18-1:0] inv_lut;
     input [9-1:0] a;
@@ -821,19 +689,17 @@ module softmax_hls4ml_n64 (
   // ---------------------------------------------------------------------------------------------
   // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
   // ---------------------------------------------------------------------------------------------
-  wire [N*EW-1:0] e_c;
+  // one softmax_hls4ml_n64_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
+  wire [N*EW-1:0] e0;
   generate
     for (g = 0; g < N; g = g + 1) begin : g_exp
       wire [IW:0] diff = {mx6[IW-1], mx6} - { x6[g*IW+IW-1], x6[g*IW +: IW] };
-      wire [8-1:0] d = diff[8-1:0];
       wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      wire [7:0] k = d[7:0];
-      // entries past the first that rounds to 0 are 0
-      assign e_c[g*EW +: EW] = (k < 8'd122) ? exp_lut(k[6:0]) : 18'd0;
+      // the table's entries need only 11 bits; the upper 7 are constant 0
+      softmax_hls4ml_n64_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: 11]));
+      assign e0[g*EW+11 +: 7] = 7'd0;
     end
   endgenerate
-  reg [N*EW-1:0] e0;
-  always @(posedge aclk) if (ce) e0 <= e_c;
 
   // ---------------------------------------------------------------------------------------------
   // Sum tree (6 levels): S = sum of e_i, 24 bits, cannot overflow
@@ -914,23 +780,189 @@ module softmax_hls4ml_n64 (
   // ---------------------------------------------------------------------------------------------
   // Output: one lane per element, registered
   // ---------------------------------------------------------------------------------------------
-  wire [N*OW-1:0] y_c;
+  // one softmax_hls4ml_n64_lane instance per element: e_i and the coefficients in, registered y_i out
+  wire [N*OW-1:0] y_out;
   generate
     for (g = 0; g < N; g = g + 1) begin : g_lane
-      wire [EW-1:0] e_i = en1[g*EW +: EW];
-      wire [OW-1:0] y_i;
-      wire unused_e_hi = &{1'b0, e_i[17:11], 1'b0};
-      wire [28:0] mul = {18'd0, e_i[10:0]} * {11'd0, inv};
-      wire unused_mul = &{1'b0, mul[11:0], 1'b0};
-      wire [16:0] y_full = mul[28:12];
-      assign y_i = (|y_full[16:8]) ? {8{1'b1}} : y_full[7:0];
-      assign y_c[g*OW +: OW] = y_i;
+      softmax_hls4ml_n64_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en1[g*EW +: EW]), .inv(inv), .y(y_out[g*OW +: OW]));
     end
   endgenerate
-  reg [N*OW-1:0] y_out;
-  always @(posedge aclk) if (ce) y_out <= y_c;
   assign m_axis_tdata = y_out;
 
 endmodule
+
+// -------------------------------------------------------------------------------------------------
+// Per-lane modules, private to this file (their names start with the block's). The lanes are
+// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
+// register, so a table ROM and the register after it stay together (block RAM inference).
+// -------------------------------------------------------------------------------------------------
+/* verilator lint_off DECLFILENAME */
+
+// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
+module softmax_hls4ml_n64_exp (
+  input  wire              aclk,
+  input  wire              ce,
+  input  wire [8-1:0]       d,
+  output reg  [11-1:0]       e
+);
+  // exp_lut: 122 entries x 18 bits (e^-d, ap_fixed&lt;18,8&gt;)
+  function [18-1:0] exp_lut;
+    input [7-1:0] a;
+    begin
+      case (a)
+        7'd0: exp_lut = 18'd1024;
+        7'd1: exp_lut = 18'd962;
+        7'd2: exp_lut = 18'd904;
+        7'd3: exp_lut = 18'd849;
+        7'd4: exp_lut = 18'd797;
+        7'd5: exp_lut = 18'd749;
+        7'd6: exp_lut = 18'd704;
+        7'd7: exp_lut = 18'd661;
+        7'd8: exp_lut = 18'd621;
+        7'd9: exp_lut = 18'd583;
+        7'd10: exp_lut = 18'd548;
+        7'd11: exp_lut = 18'd515;
+        7'd12: exp_lut = 18'd484;
+        7'd13: exp_lut = 18'd454;
+        7'd14: exp_lut = 18'd427;
+        7'd15: exp_lut = 18'd401;
+        7'd16: exp_lut = 18'd377;
+        7'd17: exp_lut = 18'd354;
+        7'd18: exp_lut = 18'd332;
+        7'd19: exp_lut = 18'd312;
+        7'd20: exp_lut = 18'd293;
+        7'd21: exp_lut = 18'd276;
+        7'd22: exp_lut = 18'd259;
+        7'd23: exp_lut = 18'd243;
+        7'd24: exp_lut = 18'd228;
+        7'd25: exp_lut = 18'd215;
+        7'd26: exp_lut = 18'd202;
+        7'd27: exp_lut = 18'd189;
+        7'd28: exp_lut = 18'd178;
+        7'd29: exp_lut = 18'd167;
+        7'd30: exp_lut = 18'd157;
+        7'd31: exp_lut = 18'd148;
+        7'd32: exp_lut = 18'd139;
+        7'd33: exp_lut = 18'd130;
+        7'd34: exp_lut = 18'd122;
+        7'd35: exp_lut = 18'd115;
+        7'd36: exp_lut = 18'd108;
+        7'd37: exp_lut = 18'd101;
+        7'd38: exp_lut = 18'd95;
+        7'd39: exp_lut = 18'd89;
+        7'd40: exp_lut = 18'd84;
+        7'd41: exp_lut = 18'd79;
+        7'd42: exp_lut = 18'd74;
+        7'd43: exp_lut = 18'd70;
+        7'd44: exp_lut = 18'd65;
+        7'd45: exp_lut = 18'd61;
+        7'd46: exp_lut = 18'd58;
+        7'd47: exp_lut = 18'd54;
+        7'd48: exp_lut = 18'd51;
+        7'd49: exp_lut = 18'd48;
+        7'd50: exp_lut = 18'd45;
+        7'd51: exp_lut = 18'd42;
+        7'd52: exp_lut = 18'd40;
+        7'd53: exp_lut = 18'd37;
+        7'd54: exp_lut = 18'd35;
+        7'd55: exp_lut = 18'd33;
+        7'd56: exp_lut = 18'd31;
+        7'd57: exp_lut = 18'd29;
+        7'd58: exp_lut = 18'd27;
+        7'd59: exp_lut = 18'd26;
+        7'd60: exp_lut = 18'd24;
+        7'd61: exp_lut = 18'd23;
+        7'd62: exp_lut = 18'd21;
+        7'd63: exp_lut = 18'd20;
+        7'd64: exp_lut = 18'd19;
+        7'd65: exp_lut = 18'd18;
+        7'd66: exp_lut = 18'd17;
+        7'd67: exp_lut = 18'd16;
+        7'd68: exp_lut = 18'd15;
+        7'd69: exp_lut = 18'd14;
+        7'd70: exp_lut = 18'd13;
+        7'd71: exp_lut = 18'd12;
+        7'd72: exp_lut = 18'd11;
+        7'd73: exp_lut = 18'd11;
+        7'd74: exp_lut = 18'd10;
+        7'd75: exp_lut = 18'd9;
+        7'd76: exp_lut = 18'd9;
+        7'd77: exp_lut = 18'd8;
+        7'd78: exp_lut = 18'd8;
+        7'd79: exp_lut = 18'd7;
+        7'd80: exp_lut = 18'd7;
+        7'd81: exp_lut = 18'd6;
+        7'd82: exp_lut = 18'd6;
+        7'd83: exp_lut = 18'd6;
+        7'd84: exp_lut = 18'd5;
+        7'd85: exp_lut = 18'd5;
+        7'd86: exp_lut = 18'd5;
+        7'd87: exp_lut = 18'd4;
+        7'd88: exp_lut = 18'd4;
+        7'd89: exp_lut = 18'd4;
+        7'd90: exp_lut = 18'd4;
+        7'd91: exp_lut = 18'd3;
+        7'd92: exp_lut = 18'd3;
+        7'd93: exp_lut = 18'd3;
+        7'd94: exp_lut = 18'd3;
+        7'd95: exp_lut = 18'd3;
+        7'd96: exp_lut = 18'd3;
+        7'd97: exp_lut = 18'd2;
+        7'd98: exp_lut = 18'd2;
+        7'd99: exp_lut = 18'd2;
+        7'd100: exp_lut = 18'd2;
+        7'd101: exp_lut = 18'd2;
+        7'd102: exp_lut = 18'd2;
+        7'd103: exp_lut = 18'd2;
+        7'd104: exp_lut = 18'd2;
+        7'd105: exp_lut = 18'd1;
+        7'd106: exp_lut = 18'd1;
+        7'd107: exp_lut = 18'd1;
+        7'd108: exp_lut = 18'd1;
+        7'd109: exp_lut = 18'd1;
+        7'd110: exp_lut = 18'd1;
+        7'd111: exp_lut = 18'd1;
+        7'd112: exp_lut = 18'd1;
+        7'd113: exp_lut = 18'd1;
+        7'd114: exp_lut = 18'd1;
+        7'd115: exp_lut = 18'd1;
+        7'd116: exp_lut = 18'd1;
+        7'd117: exp_lut = 18'd1;
+        7'd118: exp_lut = 18'd1;
+        7'd119: exp_lut = 18'd1;
+        7'd120: exp_lut = 18'd1;
+        7'd121: exp_lut = 18'd1;
+        default: exp_lut = 18'd0;
+      endcase
+    end
+  endfunction
+
+  wire [18-1:0] e_c;
+  wire [7:0] k = d[7:0];
+  // entries past the first that rounds to 0 are 0
+  assign e_c = (k < 8'd122) ? exp_lut(k[6:0]) : 18'd0;
+  always @(posedge aclk) if (ce) e <= e_c[11-1:0];
+  wire unused_e_c = &{1'b0, e_c[18-1:11], 1'b0};
+
+endmodule
+
+// Output of one lane: hls4ml-like, top-bits addressing, from e_i and the coefficients, registered.
+module softmax_hls4ml_n64_lane (
+  input  wire              aclk,
+  input  wire              ce,
+  input  wire [18-1:0]       e_i,
+  input  wire [18-1:0]       inv,
+  output reg  [8-1:0]       y
+);
+  wire [8-1:0] y_i;
+  wire unused_e_hi = &{1'b0, e_i[17:11], 1'b0};
+  wire [28:0] mul = {18'd0, e_i[10:0]} * {11'd0, inv};
+  wire unused_mul = &{1'b0, mul[11:0], 1'b0};
+  wire [16:0] y_full = mul[28:12];
+  assign y_i = (|y_full[16:8]) ? {8{1'b1}} : y_full[7:0];
+  always @(posedge aclk) if (ce) y <= y_i;
+
+endmodule
+/* verilator lint_on DECLFILENAME */
 
 `default_nettype wire

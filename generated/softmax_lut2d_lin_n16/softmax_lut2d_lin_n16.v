@@ -69,6 +69,175 @@ module softmax_lut2d_lin_n16 (
   localparam SW = 16;   // sum width
   localparam LATENCY = 8;
 
+  // ---------------------------------------------------------------------------------------------
+  // Handshake: the whole pipeline advances when the output register is empty or being read.
+  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // ---------------------------------------------------------------------------------------------
+  reg  [LATENCY-1:0] valid_pipe;
+  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
+  assign s_axis_tready = ce;
+  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+
+  always @(posedge aclk) begin
+    if (!aresetn)
+      valid_pipe <= {LATENCY{1'b0}};
+    else if (ce)
+      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+  end
+
+  // stage: input register
+  reg [N*IW-1:0] x_in;
+  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+
+  // ---------------------------------------------------------------------------------------------
+  // Max tree (4 levels); x travels alongside through the registered levels.
+  // ---------------------------------------------------------------------------------------------
+  genvar g;
+  wire [8*IW-1:0] mx1_c;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_max1
+      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
+      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
+      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [8*IW-1:0] mx1 = mx1_c;
+  wire [N*IW-1:0] x1 = x_in;
+  wire [4*IW-1:0] mx2_c;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_max2
+      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
+      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
+      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
+    end
+  endgenerate
+  reg [4*IW-1:0] mx2;
+  reg [N*IW-1:0] x2;
+  always @(posedge aclk) if (ce) begin
+    mx2 <= mx2_c;
+    x2 <= x1;
+  end
+  wire [2*IW-1:0] mx3_c;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_max3
+      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
+      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
+      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [2*IW-1:0] mx3 = mx3_c;
+  wire [N*IW-1:0] x3 = x2;
+  wire [1*IW-1:0] mx4_c;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_max4
+      wire signed [IW-1:0] a = mx3[(2*g)*IW +: IW];
+      wire signed [IW-1:0] b = mx3[(2*g+1)*IW +: IW];
+      assign mx4_c[g*IW +: IW] = (a > b) ? a : b;
+    end
+  endgenerate
+  reg [1*IW-1:0] mx4;
+  reg [N*IW-1:0] x4;
+  always @(posedge aclk) if (ce) begin
+    mx4 <= mx4_c;
+    x4 <= x3;
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
+  // ---------------------------------------------------------------------------------------------
+  // one softmax_lut2d_lin_n16_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
+  wire [N*EW-1:0] e0;
+  generate
+    for (g = 0; g < N; g = g + 1) begin : g_exp
+      wire [IW:0] diff = {mx4[IW-1], mx4} - { x4[g*IW+IW-1], x4[g*IW +: IW] };
+      wire unused_diff = &{1'b0, diff[IW], 1'b0};
+      softmax_lut2d_lin_n16_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: EW]));
+    end
+  endgenerate
+
+  // ---------------------------------------------------------------------------------------------
+  // Sum tree (4 levels): S = sum of e_i, 16 bits, cannot overflow
+  // ---------------------------------------------------------------------------------------------
+  wire [8*13-1:0] sm1_c;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_sum1
+      assign sm1_c[g*13 +: 13] = {1'b0, e0[(2*g)*12 +: 12]} + {1'b0, e0[(2*g+1)*12 +: 12]};
+    end
+  endgenerate
+  wire [8*13-1:0] sm1 = sm1_c;
+  wire [N*EW-1:0] e1 = e0;
+  wire [4*14-1:0] sm2_c;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_sum2
+      assign sm2_c[g*14 +: 14] = {1'b0, sm1[(2*g)*13 +: 13]} + {1'b0, sm1[(2*g+1)*13 +: 13]};
+    end
+  endgenerate
+  reg [4*14-1:0] sm2;
+  reg [N*EW-1:0] e2;
+  always @(posedge aclk) if (ce) begin
+    sm2 <= sm2_c;
+    e2 <= e1;
+  end
+  wire [2*15-1:0] sm3_c;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_sum3
+      assign sm3_c[g*15 +: 15] = {1'b0, sm2[(2*g)*14 +: 14]} + {1'b0, sm2[(2*g+1)*14 +: 14]};
+    end
+  endgenerate
+  wire [2*15-1:0] sm3 = sm3_c;
+  wire [N*EW-1:0] e3 = e2;
+  wire [1*16-1:0] sm4_c;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_sum4
+      assign sm4_c[g*16 +: 16] = {1'b0, sm3[(2*g)*15 +: 15]} + {1'b0, sm3[(2*g+1)*15 +: 15]};
+    end
+  endgenerate
+  reg [1*16-1:0] sm4;
+  reg [N*EW-1:0] e4;
+  always @(posedge aclk) if (ce) begin
+    sm4 <= sm4_c;
+    e4 <= e3;
+  end
+  wire [SW-1:0] sum_s = sm4;
+
+  // ---------------------------------------------------------------------------------------------
+  // Normalisation: lut2d, linear addressing (1 register stage(s))
+  // ---------------------------------------------------------------------------------------------
+  // linear addressing: row = (S >> 11) - 1, computed modulo 2^5 (exact: it is below 31)
+  wire unused_sum_lo = &{1'b0, sum_s[10:0], 1'b0};
+  reg [4:0] row;
+  always @(posedge aclk) if (ce) row <= sum_s[15:11] - 5'd1;
+  reg [N*EW-1:0] en1;
+  always @(posedge aclk) if (ce) en1 <= e4;
+
+  // ---------------------------------------------------------------------------------------------
+  // Output: one lane per element, registered
+  // ---------------------------------------------------------------------------------------------
+  // one softmax_lut2d_lin_n16_lane instance per element: e_i and the coefficients in, registered y_i out
+  wire [N*OW-1:0] y_out;
+  generate
+    for (g = 0; g < N; g = g + 1) begin : g_lane
+      softmax_lut2d_lin_n16_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en1[g*EW +: EW]), .row(row), .y(y_out[g*OW +: OW]));
+    end
+  endgenerate
+  assign m_axis_tdata = y_out;
+
+endmodule
+
+// -------------------------------------------------------------------------------------------------
+// Per-lane modules, private to this file (their names start with the block's). The lanes are
+// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
+// register, so a table ROM and the register after it stay together (block RAM inference).
+// -------------------------------------------------------------------------------------------------
+/* verilator lint_off DECLFILENAME */
+
+// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
+module softmax_lut2d_lin_n16_exp (
+  input  wire              aclk,
+  input  wire              ce,
+  input  wire [8-1:0]       d,
+  output reg  [12-1:0]       e
+);
   // exp_lut: 145 entries x 12 bits (e^-d)
   function [12-1:0] exp_lut;
     input [8-1:0] a;
@@ -224,6 +393,22 @@ module softmax_lut2d_lin_n16 (
     end
   endfunction
 
+  wire [12-1:0] e_c;
+  wire [7:0] k = d[7:0];
+  // entries past the first that rounds to 0 are 0
+  assign e_c = (k < 8'd145) ? exp_lut(k) : 12'd0;
+  always @(posedge aclk) if (ce) e <= e_c;
+
+endmodule
+
+// Output of one lane: lut2d, linear addressing, from e_i and the coefficients, registered.
+module softmax_lut2d_lin_n16_lane (
+  input  wire              aclk,
+  input  wire              ce,
+  input  wire [12-1:0]       e_i,
+  input  wire [5-1:0]       row,
+  output reg  [8-1:0]       y
+);
   // lut2d: 992 entries x 8 bits (e / S)
   function [8-1:0] lut2d;
     input [10-1:0] a;
@@ -1210,169 +1395,13 @@ module softmax_lut2d_lin_n16 (
     end
   endfunction
 
-  // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
-  // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
-
-  always @(posedge aclk) begin
-    if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
-  end
-
-  // stage: input register
-  reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
-
-  // ---------------------------------------------------------------------------------------------
-  // Max tree (4 levels); x travels alongside through the registered levels.
-  // ---------------------------------------------------------------------------------------------
-  genvar g;
-  wire [8*IW-1:0] mx1_c;
-  generate
-    for (g = 0; g < 8; g = g + 1) begin : g_max1
-      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
-      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  wire [8*IW-1:0] mx1 = mx1_c;
-  wire [N*IW-1:0] x1 = x_in;
-  wire [4*IW-1:0] mx2_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_max2
-      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
-      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  reg [4*IW-1:0] mx2;
-  reg [N*IW-1:0] x2;
-  always @(posedge aclk) if (ce) begin
-    mx2 <= mx2_c;
-    x2 <= x1;
-  end
-  wire [2*IW-1:0] mx3_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_max3
-      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
-      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  wire [2*IW-1:0] mx3 = mx3_c;
-  wire [N*IW-1:0] x3 = x2;
-  wire [1*IW-1:0] mx4_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_max4
-      wire signed [IW-1:0] a = mx3[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx3[(2*g+1)*IW +: IW];
-      assign mx4_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  reg [1*IW-1:0] mx4;
-  reg [N*IW-1:0] x4;
-  always @(posedge aclk) if (ce) begin
-    mx4 <= mx4_c;
-    x4 <= x3;
-  end
-
-  // ---------------------------------------------------------------------------------------------
-  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
-  // ---------------------------------------------------------------------------------------------
-  wire [N*EW-1:0] e_c;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_exp
-      wire [IW:0] diff = {mx4[IW-1], mx4} - { x4[g*IW+IW-1], x4[g*IW +: IW] };
-      wire [8-1:0] d = diff[8-1:0];
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      wire [7:0] k = d[7:0];
-      // entries past the first that rounds to 0 are 0
-      assign e_c[g*EW +: EW] = (k < 8'd145) ? exp_lut(k) : 12'd0;
-    end
-  endgenerate
-  reg [N*EW-1:0] e0;
-  always @(posedge aclk) if (ce) e0 <= e_c;
-
-  // ---------------------------------------------------------------------------------------------
-  // Sum tree (4 levels): S = sum of e_i, 16 bits, cannot overflow
-  // ---------------------------------------------------------------------------------------------
-  wire [8*13-1:0] sm1_c;
-  generate
-    for (g = 0; g < 8; g = g + 1) begin : g_sum1
-      assign sm1_c[g*13 +: 13] = {1'b0, e0[(2*g)*12 +: 12]} + {1'b0, e0[(2*g+1)*12 +: 12]};
-    end
-  endgenerate
-  wire [8*13-1:0] sm1 = sm1_c;
-  wire [N*EW-1:0] e1 = e0;
-  wire [4*14-1:0] sm2_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_sum2
-      assign sm2_c[g*14 +: 14] = {1'b0, sm1[(2*g)*13 +: 13]} + {1'b0, sm1[(2*g+1)*13 +: 13]};
-    end
-  endgenerate
-  reg [4*14-1:0] sm2;
-  reg [N*EW-1:0] e2;
-  always @(posedge aclk) if (ce) begin
-    sm2 <= sm2_c;
-    e2 <= e1;
-  end
-  wire [2*15-1:0] sm3_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_sum3
-      assign sm3_c[g*15 +: 15] = {1'b0, sm2[(2*g)*14 +: 14]} + {1'b0, sm2[(2*g+1)*14 +: 14]};
-    end
-  endgenerate
-  wire [2*15-1:0] sm3 = sm3_c;
-  wire [N*EW-1:0] e3 = e2;
-  wire [1*16-1:0] sm4_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_sum4
-      assign sm4_c[g*16 +: 16] = {1'b0, sm3[(2*g)*15 +: 15]} + {1'b0, sm3[(2*g+1)*15 +: 15]};
-    end
-  endgenerate
-  reg [1*16-1:0] sm4;
-  reg [N*EW-1:0] e4;
-  always @(posedge aclk) if (ce) begin
-    sm4 <= sm4_c;
-    e4 <= e3;
-  end
-  wire [SW-1:0] sum_s = sm4;
-
-  // ---------------------------------------------------------------------------------------------
-  // Normalisation: lut2d, linear addressing (1 register stage(s))
-  // ---------------------------------------------------------------------------------------------
-  // linear addressing: row = (S >> 11) - 1, computed modulo 2^5 (exact: it is below 31)
-  wire unused_sum_lo = &{1'b0, sum_s[10:0], 1'b0};
-  reg [4:0] row;
-  always @(posedge aclk) if (ce) row <= sum_s[15:11] - 5'd1;
-  reg [N*EW-1:0] en1;
-  always @(posedge aclk) if (ce) en1 <= e4;
-
-  // ---------------------------------------------------------------------------------------------
-  // Output: one lane per element, registered
-  // ---------------------------------------------------------------------------------------------
-  wire [N*OW-1:0] y_c;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_lane
-      wire [EW-1:0] e_i = en1[g*EW +: EW];
-      wire [OW-1:0] y_i;
-      wire [4:0] col = e_i[11:7];
-      wire unused_e = &{1'b0, e_i[6:0], 1'b0};
-      assign y_i = lut2d({row, col});
-      assign y_c[g*OW +: OW] = y_i;
-    end
-  endgenerate
-  reg [N*OW-1:0] y_out;
-  always @(posedge aclk) if (ce) y_out <= y_c;
-  assign m_axis_tdata = y_out;
+  wire [8-1:0] y_i;
+  wire [4:0] col = e_i[11:7];
+  wire unused_e = &{1'b0, e_i[6:0], 1'b0};
+  assign y_i = lut2d({row, col});
+  always @(posedge aclk) if (ce) y <= y_i;
 
 endmodule
+/* verilator lint_on DECLFILENAME */
 
 `default_nettype wire

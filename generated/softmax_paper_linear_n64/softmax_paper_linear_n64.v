@@ -70,116 +70,6 @@ module softmax_paper_linear_n64 (
   localparam SW = 14;   // sum width
   localparam LATENCY = 10;
 
-  // exp_lut: 100 entries x 8 bits (e^-d)
-  function [8-1:0] exp_lut;
-    input [7-1:0] a;
-    begin
-      case (a)
-        7'd0: exp_lut = 8'd255;
-        7'd1: exp_lut = 8'd240;
-        7'd2: exp_lut = 8'd225;
-        7'd3: exp_lut = 8'd211;
-        7'd4: exp_lut = 8'd199;
-        7'd5: exp_lut = 8'd187;
-        7'd6: exp_lut = 8'd175;
-        7'd7: exp_lut = 8'd165;
-        7'd8: exp_lut = 8'd155;
-        7'd9: exp_lut = 8'd145;
-        7'd10: exp_lut = 8'd136;
-        7'd11: exp_lut = 8'd128;
-        7'd12: exp_lut = 8'd120;
-        7'd13: exp_lut = 8'd113;
-        7'd14: exp_lut = 8'd106;
-        7'd15: exp_lut = 8'd100;
-        7'd16: exp_lut = 8'd94;
-        7'd17: exp_lut = 8'd88;
-        7'd18: exp_lut = 8'd83;
-        7'd19: exp_lut = 8'd78;
-        7'd20: exp_lut = 8'd73;
-        7'd21: exp_lut = 8'd69;
-        7'd22: exp_lut = 8'd64;
-        7'd23: exp_lut = 8'd61;
-        7'd24: exp_lut = 8'd57;
-        7'd25: exp_lut = 8'd53;
-        7'd26: exp_lut = 8'd50;
-        7'd27: exp_lut = 8'd47;
-        7'd28: exp_lut = 8'd44;
-        7'd29: exp_lut = 8'd42;
-        7'd30: exp_lut = 8'd39;
-        7'd31: exp_lut = 8'd37;
-        7'd32: exp_lut = 8'd35;
-        7'd33: exp_lut = 8'd32;
-        7'd34: exp_lut = 8'd30;
-        7'd35: exp_lut = 8'd29;
-        7'd36: exp_lut = 8'd27;
-        7'd37: exp_lut = 8'd25;
-        7'd38: exp_lut = 8'd24;
-        7'd39: exp_lut = 8'd22;
-        7'd40: exp_lut = 8'd21;
-        7'd41: exp_lut = 8'd20;
-        7'd42: exp_lut = 8'd18;
-        7'd43: exp_lut = 8'd17;
-        7'd44: exp_lut = 8'd16;
-        7'd45: exp_lut = 8'd15;
-        7'd46: exp_lut = 8'd14;
-        7'd47: exp_lut = 8'd14;
-        7'd48: exp_lut = 8'd13;
-        7'd49: exp_lut = 8'd12;
-        7'd50: exp_lut = 8'd11;
-        7'd51: exp_lut = 8'd11;
-        7'd52: exp_lut = 8'd10;
-        7'd53: exp_lut = 8'd9;
-        7'd54: exp_lut = 8'd9;
-        7'd55: exp_lut = 8'd8;
-        7'd56: exp_lut = 8'd8;
-        7'd57: exp_lut = 8'd7;
-        7'd58: exp_lut = 8'd7;
-        7'd59: exp_lut = 8'd6;
-        7'd60: exp_lut = 8'd6;
-        7'd61: exp_lut = 8'd6;
-        7'd62: exp_lut = 8'd5;
-        7'd63: exp_lut = 8'd5;
-        7'd64: exp_lut = 8'd5;
-        7'd65: exp_lut = 8'd4;
-        7'd66: exp_lut = 8'd4;
-        7'd67: exp_lut = 8'd4;
-        7'd68: exp_lut = 8'd4;
-        7'd69: exp_lut = 8'd3;
-        7'd70: exp_lut = 8'd3;
-        7'd71: exp_lut = 8'd3;
-        7'd72: exp_lut = 8'd3;
-        7'd73: exp_lut = 8'd3;
-        7'd74: exp_lut = 8'd2;
-        7'd75: exp_lut = 8'd2;
-        7'd76: exp_lut = 8'd2;
-        7'd77: exp_lut = 8'd2;
-        7'd78: exp_lut = 8'd2;
-        7'd79: exp_lut = 8'd2;
-        7'd80: exp_lut = 8'd2;
-        7'd81: exp_lut = 8'd2;
-        7'd82: exp_lut = 8'd2;
-        7'd83: exp_lut = 8'd1;
-        7'd84: exp_lut = 8'd1;
-        7'd85: exp_lut = 8'd1;
-        7'd86: exp_lut = 8'd1;
-        7'd87: exp_lut = 8'd1;
-        7'd88: exp_lut = 8'd1;
-        7'd89: exp_lut = 8'd1;
-        7'd90: exp_lut = 8'd1;
-        7'd91: exp_lut = 8'd1;
-        7'd92: exp_lut = 8'd1;
-        7'd93: exp_lut = 8'd1;
-        7'd94: exp_lut = 8'd1;
-        7'd95: exp_lut = 8'd1;
-        7'd96: exp_lut = 8'd1;
-        7'd97: exp_lut = 8'd1;
-        7'd98: exp_lut = 8'd1;
-        7'd99: exp_lut = 8'd1;
-        default: exp_lut = 8'd0;
-      endcase
-    end
-  endfunction
-
   // recip_lut: 504 entries x 8 bits (2^A / S)
   function [8-1:0] recip_lut;
     input [9-1:0] a;
@@ -794,19 +684,15 @@ module softmax_paper_linear_n64 (
   // ---------------------------------------------------------------------------------------------
   // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
   // ---------------------------------------------------------------------------------------------
-  wire [N*EW-1:0] e_c;
+  // one softmax_paper_linear_n64_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
+  wire [N*EW-1:0] e0;
   generate
     for (g = 0; g < N; g = g + 1) begin : g_exp
       wire [IW:0] diff = {mx6[IW-1], mx6} - { x6[g*IW+IW-1], x6[g*IW +: IW] };
-      wire [8-1:0] d = diff[8-1:0];
       wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      wire [7:0] k = d[7:0];
-      // entries past the first that rounds to 0 are 0
-      assign e_c[g*EW +: EW] = (k < 8'd100) ? exp_lut(k[6:0]) : 8'd0;
+      softmax_paper_linear_n64_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: EW]));
     end
   endgenerate
-  reg [N*EW-1:0] e0;
-  always @(posedge aclk) if (ce) e0 <= e_c;
 
   // ---------------------------------------------------------------------------------------------
   // Sum tree (6 levels): S = sum of e_i, 14 bits, cannot overflow
@@ -887,23 +773,166 @@ module softmax_paper_linear_n64 (
   // ---------------------------------------------------------------------------------------------
   // Output: one lane per element, registered
   // ---------------------------------------------------------------------------------------------
-  wire [N*OW-1:0] y_c;
+  // one softmax_paper_linear_n64_lane instance per element: e_i and the coefficients in, registered y_i out
+  wire [N*OW-1:0] y_out;
   generate
     for (g = 0; g < N; g = g + 1) begin : g_lane
-      wire [EW-1:0] e_i = en1[g*EW +: EW];
-      wire [OW-1:0] y_i;
-      wire [15:0] mul = {8'd0, e_i} * {8'd0, alpha};
-      wire [10:0] half = {1'b0, mul[15:6]} + 11'd1;
-      wire unused_mul = &{1'b0, mul[5:0], half[0], 1'b0};
-      wire [9:0] y_full = half[10:1];
-      assign y_i = (|y_full[9:8]) ? {8{1'b1}} : y_full[7:0];
-      assign y_c[g*OW +: OW] = y_i;
+      softmax_paper_linear_n64_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en1[g*EW +: EW]), .alpha(alpha), .y(y_out[g*OW +: OW]));
     end
   endgenerate
-  reg [N*OW-1:0] y_out;
-  always @(posedge aclk) if (ce) y_out <= y_c;
   assign m_axis_tdata = y_out;
 
 endmodule
+
+// -------------------------------------------------------------------------------------------------
+// Per-lane modules, private to this file (their names start with the block's). The lanes are
+// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
+// register, so a table ROM and the register after it stay together (block RAM inference).
+// -------------------------------------------------------------------------------------------------
+/* verilator lint_off DECLFILENAME */
+
+// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
+module softmax_paper_linear_n64_exp (
+  input  wire              aclk,
+  input  wire              ce,
+  input  wire [8-1:0]       d,
+  output reg  [8-1:0]       e
+);
+  // exp_lut: 100 entries x 8 bits (e^-d)
+  function [8-1:0] exp_lut;
+    input [7-1:0] a;
+    begin
+      case (a)
+        7'd0: exp_lut = 8'd255;
+        7'd1: exp_lut = 8'd240;
+        7'd2: exp_lut = 8'd225;
+        7'd3: exp_lut = 8'd211;
+        7'd4: exp_lut = 8'd199;
+        7'd5: exp_lut = 8'd187;
+        7'd6: exp_lut = 8'd175;
+        7'd7: exp_lut = 8'd165;
+        7'd8: exp_lut = 8'd155;
+        7'd9: exp_lut = 8'd145;
+        7'd10: exp_lut = 8'd136;
+        7'd11: exp_lut = 8'd128;
+        7'd12: exp_lut = 8'd120;
+        7'd13: exp_lut = 8'd113;
+        7'd14: exp_lut = 8'd106;
+        7'd15: exp_lut = 8'd100;
+        7'd16: exp_lut = 8'd94;
+        7'd17: exp_lut = 8'd88;
+        7'd18: exp_lut = 8'd83;
+        7'd19: exp_lut = 8'd78;
+        7'd20: exp_lut = 8'd73;
+        7'd21: exp_lut = 8'd69;
+        7'd22: exp_lut = 8'd64;
+        7'd23: exp_lut = 8'd61;
+        7'd24: exp_lut = 8'd57;
+        7'd25: exp_lut = 8'd53;
+        7'd26: exp_lut = 8'd50;
+        7'd27: exp_lut = 8'd47;
+        7'd28: exp_lut = 8'd44;
+        7'd29: exp_lut = 8'd42;
+        7'd30: exp_lut = 8'd39;
+        7'd31: exp_lut = 8'd37;
+        7'd32: exp_lut = 8'd35;
+        7'd33: exp_lut = 8'd32;
+        7'd34: exp_lut = 8'd30;
+        7'd35: exp_lut = 8'd29;
+        7'd36: exp_lut = 8'd27;
+        7'd37: exp_lut = 8'd25;
+        7'd38: exp_lut = 8'd24;
+        7'd39: exp_lut = 8'd22;
+        7'd40: exp_lut = 8'd21;
+        7'd41: exp_lut = 8'd20;
+        7'd42: exp_lut = 8'd18;
+        7'd43: exp_lut = 8'd17;
+        7'd44: exp_lut = 8'd16;
+        7'd45: exp_lut = 8'd15;
+        7'd46: exp_lut = 8'd14;
+        7'd47: exp_lut = 8'd14;
+        7'd48: exp_lut = 8'd13;
+        7'd49: exp_lut = 8'd12;
+        7'd50: exp_lut = 8'd11;
+        7'd51: exp_lut = 8'd11;
+        7'd52: exp_lut = 8'd10;
+        7'd53: exp_lut = 8'd9;
+        7'd54: exp_lut = 8'd9;
+        7'd55: exp_lut = 8'd8;
+        7'd56: exp_lut = 8'd8;
+        7'd57: exp_lut = 8'd7;
+        7'd58: exp_lut = 8'd7;
+        7'd59: exp_lut = 8'd6;
+        7'd60: exp_lut = 8'd6;
+        7'd61: exp_lut = 8'd6;
+        7'd62: exp_lut = 8'd5;
+        7'd63: exp_lut = 8'd5;
+        7'd64: exp_lut = 8'd5;
+        7'd65: exp_lut = 8'd4;
+        7'd66: exp_lut = 8'd4;
+        7'd67: exp_lut = 8'd4;
+        7'd68: exp_lut = 8'd4;
+        7'd69: exp_lut = 8'd3;
+        7'd70: exp_lut = 8'd3;
+        7'd71: exp_lut = 8'd3;
+        7'd72: exp_lut = 8'd3;
+        7'd73: exp_lut = 8'd3;
+        7'd74: exp_lut = 8'd2;
+        7'd75: exp_lut = 8'd2;
+        7'd76: exp_lut = 8'd2;
+        7'd77: exp_lut = 8'd2;
+        7'd78: exp_lut = 8'd2;
+        7'd79: exp_lut = 8'd2;
+        7'd80: exp_lut = 8'd2;
+        7'd81: exp_lut = 8'd2;
+        7'd82: exp_lut = 8'd2;
+        7'd83: exp_lut = 8'd1;
+        7'd84: exp_lut = 8'd1;
+        7'd85: exp_lut = 8'd1;
+        7'd86: exp_lut = 8'd1;
+        7'd87: exp_lut = 8'd1;
+        7'd88: exp_lut = 8'd1;
+        7'd89: exp_lut = 8'd1;
+        7'd90: exp_lut = 8'd1;
+        7'd91: exp_lut = 8'd1;
+        7'd92: exp_lut = 8'd1;
+        7'd93: exp_lut = 8'd1;
+        7'd94: exp_lut = 8'd1;
+        7'd95: exp_lut = 8'd1;
+        7'd96: exp_lut = 8'd1;
+        7'd97: exp_lut = 8'd1;
+        7'd98: exp_lut = 8'd1;
+        7'd99: exp_lut = 8'd1;
+        default: exp_lut = 8'd0;
+      endcase
+    end
+  endfunction
+
+  wire [8-1:0] e_c;
+  wire [7:0] k = d[7:0];
+  // entries past the first that rounds to 0 are 0
+  assign e_c = (k < 8'd100) ? exp_lut(k[6:0]) : 8'd0;
+  always @(posedge aclk) if (ce) e <= e_c;
+
+endmodule
+
+// Output of one lane: rexp, linear addressing, from e_i and the coefficients, registered.
+module softmax_paper_linear_n64_lane (
+  input  wire              aclk,
+  input  wire              ce,
+  input  wire [8-1:0]       e_i,
+  input  wire [8-1:0]       alpha,
+  output reg  [8-1:0]       y
+);
+  wire [8-1:0] y_i;
+  wire [15:0] mul = {8'd0, e_i} * {8'd0, alpha};
+  wire [10:0] half = {1'b0, mul[15:6]} + 11'd1;
+  wire unused_mul = &{1'b0, mul[5:0], half[0], 1'b0};
+  wire [9:0] y_full = half[10:1];
+  assign y_i = (|y_full[9:8]) ? {8{1'b1}} : y_full[7:0];
+  always @(posedge aclk) if (ce) y <= y_i;
+
+endmodule
+/* verilator lint_on DECLFILENAME */
 
 `default_nettype wire

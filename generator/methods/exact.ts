@@ -89,6 +89,6 @@ export const exact: Method = {
       `  end\n` +
       `  wire unused_rem = &{1'b0, rem, 1'b0};\n` +
       saturate('quo', qb, c.ow);
-    return { norm, lane };
+    return { norm, lane, coefs: [{ name: 's_div', width: sw }], laneTables: [] };
   },
 };

@@ -112,6 +112,6 @@ export const hls4ml: Method = {
     } else {
       lane += saturate(sh < 0 ? `{mul, ${-sh}'d0}` : 'mul', mulw - sh, c.ow);
     }
-    return { norm, lane };
+    return { norm, lane, coefs: [{ name: 'inv', width: W }], laneTables: [] };
   },
 };

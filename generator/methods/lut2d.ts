@@ -155,7 +155,7 @@ export const lut2d: Method = {
         col(`e_i[${ew - 1}:${cs}]`) +
         (cs > 0 ? `  wire unused_e = &{1'b0, e_i[${cs - 1}:0], 1'b0};\n` : '') +
         `  assign y_i = lut2d({${rowSig}, col});\n`;
-      return { norm, lane };
+      return { norm, lane, coefs: [{ name: rowSig, width: ra }], laneTables: ['lut2d'] };
     }
     const ns = ex.norm!;
     const shw = mp.vars.shw!;
@@ -175,6 +175,6 @@ ${shw < ns.pw ? `  wire unused_p = &{1'b0, n_p_c[${ns.pw - 1}:${shw}], 1'b0};\n`
       col(`e_sh[${cb - 1}:0]`) +
       (ew > cb ? `  wire unused_e = &{1'b0, e_sh[${ew - 1}:${cb}], 1'b0};\n` : '') +
       `  assign y_i = lut2d({${rowSig}, col});\n`;
-    return { norm, lane };
+    return { norm, lane, coefs: [{ name: 'shamt', width: shw }, { name: rowSig, width: ra }], laneTables: ['lut2d'] };
   },
 };

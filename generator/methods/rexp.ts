@@ -169,7 +169,7 @@ export const rexp: Method = {
       } else {
         lane += saturate(s < 0 ? `{mul, ${-s}'d0}` : 'mul', mulw - s, c.ow);
       }
-      return { norm, lane };
+      return { norm, lane, coefs: [{ name: 'alpha', width: rw }], laneTables: [] };
     }
     const ns = ex.norm!;
     const shw = mp.vars.shw!;
@@ -205,7 +205,7 @@ export const rexp: Method = {
   wire unused_half = &{1'b0, half[0], 1'b0};
 ` +
       saturate(`half[${pw}:1]`, pw, c.ow);
-    return { norm, lane };
+    return { norm, lane, coefs: [{ name: 'r', width: rw }, { name: laneReg ? 'shamt_l' : 'shamt', width: shw }], laneTables: [] };
   },
 };
 

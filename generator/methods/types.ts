@@ -46,11 +46,16 @@ export interface MethodRtl {
    */
   norm: string;
   /**
-   * Body of the per-lane generate loop. Reads `e_i` (width EW) and the coefficients, assigns
-   * `y_i` (width OW), combinationally or through `laneStages` registers (clocked by aclk, enabled by
-   * ce). The skeleton registers y_i.
+   * Body of one output lane. Reads `e_i` (width EW) and the coefficients, assigns `y_i` (width OW),
+   * combinationally or through `laneStages` registers (clocked by aclk, enabled by ce). The
+   * skeleton registers y_i. In the parallel architecture the lane is a module of its own
+   * (`<block>_lane`, N instances) whose inputs are `e_i`, aclk, ce and `coefs`.
    */
   lane: string;
+  /** The signals of `norm` that `lane` reads: the lane module's inputs, every bit of them used. */
+  coefs: { name: string; width: number }[];
+  /** Names of the method's tables that `lane` reads (declared in the lane module, not the top). */
+  laneTables: string[];
 }
 
 /**
