@@ -28,8 +28,10 @@ import { vectorSet } from '../testbench/vectors.js';
 import { SUMMARY_SEED as TABLE_SEED, SUMMARY_VECTORS as TABLE_VECTORS } from '../testbench/vectors.js';
 import { replaceSection } from './readme-section.js';
 
-/** Architectures benchmarked. A new one (e.g. 'stream') is one more entry here. */
-export const ARCHS: readonly string[] = ['parallel'];
+/** Architectures benchmarked. For 'stream', n is the longest row (stream.maxN), with STREAM_LANES lanes. */
+export const ARCHS: readonly string[] = ['parallel', 'stream'];
+/** Lanes (elements per beat) of the stream blocks benchmarked. */
+export const STREAM_LANES = 4;
 /**
  * Methods and addressings benchmarked; addressing undefined means the method's default, params
  * undefined the method's default parameters.
@@ -79,7 +81,8 @@ export interface BenchResults {
 
 /** The config of one benchmark block; its module name holds the resolved addressing and the parameters. */
 export function benchConfig(arch: string, method: string, addressing: string | undefined, n: number, params: Record<string, number> = {}): Config {
-  const c = validateConfig({ name: 'bench', n, ...FORMATS, arch, method: { name: method, ...(addressing ? { addressing } : {}), ...params } });
+  const shape = arch === 'stream' ? { stream: { lanes: STREAM_LANES, maxN: n } } : { n };
+  const c = validateConfig({ name: 'bench', ...shape, ...FORMATS, arch, method: { name: method, ...(addressing ? { addressing } : {}), ...params } });
   const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, '_');
   const p = Object.values(params).map(String).join('_');
   return { ...c, name: `bench_${id(method)}_${id(c.method.addressing)}${p ? `_p${p}` : ''}_n${n}_${arch}` };
@@ -125,11 +128,11 @@ function fmt(v: number | undefined, digits = 0): string {
 
 export function benchTable(r: BenchResults): string {
   const lines = [
-    '| arch | method | addressing (and parameters other than the defaults) | n | table bytes | max err (LSB) | latency | iCE40 LUT | iCE40 FF | iCE40 carry | iCE40 RAM | iCE40 Fmax (MHz) | Xilinx LUT | Xilinx FF | Xilinx RAMB18 | Xilinx DSP |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| arch | method | addressing (and parameters other than the defaults) | n | elements per cycle | table bytes | max err (LSB) | latency | iCE40 LUT | iCE40 FF | iCE40 carry | iCE40 RAM | iCE40 Fmax (MHz) | Xilinx LUT | Xilinx FF | Xilinx RAMB18 | Xilinx DSP |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of r.rows) {
-    const head = `| ${row.arch} | ${row.method} | ${addressingLabel(row)} | ${row.n} |`;
+    const head = `| ${row.arch} | ${row.method} | ${addressingLabel(row)} | ${row.n} | ${row.arch === 'stream' ? STREAM_LANES : row.n} |`;
     if (row.missing && row.lutBytes === undefined) {
       lines.push(`${head} ${row.missing} | | | | | | | | | | | |`);
       continue;
@@ -149,8 +152,13 @@ export function benchTable(r: BenchResults): string {
   lines.push(
     `Input ${r.formats.input.width} bits (${r.formats.input.frac} fraction bits), output ${r.formats.output.width} bits ` +
       `(${r.formats.output.frac} fraction bits), default method parameters unless the addressing column lists others. Max error over ${r.vectors} vectors (seed ${r.seed}) ` +
-      '(every corner case, then seeded random vectors of testbench/vectors.ts). Cells from Yosys synth_ice40 (no DSP inference, HX family) and synth_xilinx' +
+      '(every corner case, then seeded random vectors of testbench/vectors.ts). ' +
+      (ARCHS.includes('stream')
+        ? `Stream blocks take ${STREAM_LANES} elements per beat; their n is the longest row (stream.maxN), their max error is over the same vectors as rows of n elements, and their latency is that of a row of n elements. `
+        : '') +
+      'Cells from Yosys synth_ice40 (no DSP inference, HX family) and synth_xilinx' +
       (tools ? ` (${tools.yosys})` : '') +
+      ', hierarchy kept: the per-lane modules of a parallel block are mapped once and counted once per instance' +
       '; iCE40 RAM counts SB_RAM40_4K blocks, Xilinx RAM RAMB18 units. ' +
       (pnr && pnr.fits
         ? `Fmax from ${pnr.tool} on ${devices.join(', ')} with ${pnr.constraint}; "does not fit" means the block's I/O or cells exceed the iCE40 HX8K and UP5K. `
