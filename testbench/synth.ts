@@ -196,7 +196,7 @@ export async function synthesize(spec: SynthSpec): Promise<SynthResult> {
       throw new Error(`yosys failed on ${spec.rtl}: ${why}`);
     }
     const yosysVersion = firstLine((await run(yosys, ['-V'], work, 30_000)).stdout);
-    const ice40 = { flow: 'yosys synth_ice40', ...ice40Counts(parseStat(readFileSync(join(work, 'ice40_stat.txt'), 'utf8'))) };
+    const ice40 = { flow: 'yosys synth_ice40 -noflatten', ...ice40Counts(parseStat(readFileSync(join(work, 'ice40_stat.txt'), 'utf8'))) };
     const xilinx = { flow: 'yosys synth_xilinx', ...xilinxCounts(parseStat(readFileSync(join(work, 'xilinx_stat.txt'), 'utf8'))) };
     const result: SynthResult = { tools: { yosys: yosysVersion }, ice40, xilinx, seconds: 0 };
     if (!spec.noPnr) result.pnr = await placeAndRoute(work, spec, ice40, timeoutMs, result);

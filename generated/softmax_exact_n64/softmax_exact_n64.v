@@ -539,21 +539,24 @@ module softmax_exact_n64_lane (
   output reg  [8-1:0]       y
 );
   wire [8-1:0] y_i;
-  // restoring divider, 9 quotient bits: q = (e * 2^9 + S) / (2 S) = round(e * 2^8 / S)
+  // long division, 9 quotient bits: q = (e * 2^9 + S) / D, D = 2 S, = round(e * 2^8 / S)
   wire [35:0] num = {7'd0, {e_i, 9'd0}} + {10'd0, s_div};
-  reg [35:0] rem;
+  wire [26:0] den = {s_div, 1'b0};
+  reg [26:0] r;
+  reg [28:0] t;
   reg [8:0] quo;
   integer b;
   always @* begin
-    rem = num;
+    r = num[35:9];
     quo = 9'd0;
-    for (b = 8; b >= 0; b = b - 1)
-      if (rem >= ({10'd0, s_div} << (b + 1))) begin
-        rem = rem - ({10'd0, s_div} << (b + 1));
-        quo[b] = 1'b1;
-      end
+    for (b = 8; b >= 0; b = b - 1) begin
+      t = {1'b0, r, num[b]} - {2'b0, den};
+      quo[b] = ~t[28];
+      r = t[28] ? {r[25:0], num[b]} : t[26:0];
+    end
   end
-  wire unused_rem = &{1'b0, rem, 1'b0};
+  // t[27] is 0 whenever t is kept (no borrow: t < D)
+  wire unused_t = &{1'b0, t[27], 1'b0};
   wire [8:0] y_full = quo;
   assign y_i = (|y_full[8:8]) ? {8{1'b1}} : y_full[7:0];
   always @(posedge aclk) if (ce) y <= y_i;

@@ -9,9 +9,9 @@
  * exponent table (at most 1/2 in 2^EW per entry), so its max error is 0.5 LSB plus a small measured
  * excess that shrinks as expWidth grows; measured in the README's table.
  *
- * The divider is combinational inside the lane: a restoring divider of OF + 1 quotient bits (the
- * quotient is at most 2^OF since e_i <= S), each bit one compare-and-subtract. It is the area
- * reference, not a timing-closed design.
+ * The divider is combinational inside the lane: a long division of OF + 1 quotient bits (the
+ * quotient is at most 2^OF since e_i <= S), each bit one subtraction of the width of 2 S whose borrow
+ * decides the bit. It is the area reference, not a timing-closed design.
  */
 import { z } from 'zod';
 import { intIn } from '../schema.js';
@@ -70,24 +70,32 @@ export const exact: Method = {
     const { sw, numw } = mp.vars as { sw: number; numw: number; denw: number };
     const ew = mp.expTable.width;
     const qb = c.ofrac + 1; // quotient bits: e <= S, so round(e * 2^OF / S) <= 2^OF
-    const w = Math.max(numw, sw + qb) + 1; // holds the numerator and 2 S << (qb - 1)
+    const dw = sw + 1; // D = 2 S
+    const w = qb + dw; // num = e * 2^qb + S < (S + 1) * 2^qb holds in qb + dw bits (e <= S, ew <= sw)
+    if (numw > w) throw new Error(`exact: numerator of ${numw} bits wider than ${w}`);
     const norm = `  // register the sum for the dividers\n  reg [${sw - 1}:0] s_div;\n  always @(posedge aclk) if (ce) s_div <= sum_s;\n`;
+    // Long division, one numerator bit per step: the partial remainder r stays below D, so each step is
+    // one (D + 1)-bit subtraction whose borrow is the quotient bit (the numerator's top part,
+    // num >> qb, is below D because e <= S).
     const lane =
-      `  // restoring divider, ${qb} quotient bits: q = (e * 2^${c.ofrac + 1} + S) / (2 S) = round(e * 2^${c.ofrac} / S)\n` +
+      `  // long division, ${qb} quotient bits: q = (e * 2^${c.ofrac + 1} + S) / D, D = 2 S, = round(e * 2^${c.ofrac} / S)\n` +
       `  wire [${w - 1}:0] num = ${zext(`{e_i, ${c.ofrac + 1}'d0}`, ew + c.ofrac + 1, w)} + ${zext('s_div', sw, w)};\n` +
-      `  reg [${w - 1}:0] rem;\n` +
+      `  wire [${dw - 1}:0] den = {s_div, 1'b0};\n` +
+      `  reg [${dw - 1}:0] r;\n` +
+      `  reg [${dw + 1}:0] t;\n` +
       `  reg [${qb - 1}:0] quo;\n` +
       `  integer b;\n` +
       `  always @* begin\n` +
-      `    rem = num;\n` +
+      `    r = num[${qb + dw - 1}:${qb}];\n` +
       `    quo = ${qb}'d0;\n` +
-      `    for (b = ${qb - 1}; b >= 0; b = b - 1)\n` +
-      `      if (rem >= (${zext('s_div', sw, w)} << (b + 1))) begin\n` +
-      `        rem = rem - (${zext('s_div', sw, w)} << (b + 1));\n` +
-      `        quo[b] = 1'b1;\n` +
-      `      end\n` +
+      `    for (b = ${qb - 1}; b >= 0; b = b - 1) begin\n` +
+      `      t = {1'b0, r, num[b]} - {2'b0, den};\n` +
+      `      quo[b] = ~t[${dw + 1}];\n` +
+      `      r = t[${dw + 1}] ? {r[${dw - 2}:0], num[b]} : t[${dw - 1}:0];\n` +
+      `    end\n` +
       `  end\n` +
-      `  wire unused_rem = &{1'b0, rem, 1'b0};\n` +
+      `  // t[${dw}] is 0 whenever t is kept (no borrow: t < D)\n` +
+      `  wire unused_t = &{1'b0, t[${dw}], 1'b0};\n` +
       saturate('quo', qb, c.ow);
     return { norm, lane, coefs: [{ name: 's_div', width: sw }], laneTables: [] };
   },
