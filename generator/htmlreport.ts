@@ -12,6 +12,7 @@ import type { Plan } from './plan.js';
 import { planText } from './plan.js';
 import { histogramSpec, paretoSpec, renderSvg, tableCurveSpec } from './plots.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from './version.js';
+import { hardwareHtml, HW_BEGIN, HW_END } from './report-hardware.js';
 import { workloadSummary, WORKLOAD_DEFAULTS } from '../testbench/workloads.js';
 
 /** The report's Pareto sweep: every REPORT_STRIDE-th configuration of the full sweep, on a smaller set. */
@@ -118,6 +119,10 @@ ${rows}
 ${REPORT_PARETO_VECTORS} vectors per workload (the block too, for this plot); the black line is their Pareto front, the dashed
 line 1 LSB. ${esc(place)}</p>
 <div class="fig">${stripXmlDecl(paretoSvg)}</div>
+<h2>Hardware cost</h2>
+${HW_BEGIN}
+${hardwareHtml(undefined, cfg.name)}
+${HW_END}
 <h2>Plan</h2>
 <pre>${esc(planText(plan).join('\n'))}</pre>
 </body>
@@ -125,5 +130,5 @@ line 1 LSB. ${esc(place)}</p>
 `;
 }
 
-export const REPORT_FILE = 'report.html';
+export { REPORT_FILE } from './report-hardware.js';
 export { WORKLOAD_DEFAULTS };

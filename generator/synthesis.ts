@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileNames, manifestText, MANIFEST, type Block } from './block.js';
 import { ownedFiles } from './writer.js';
+import { REPORT_FILE, withHardware } from './report-hardware.js';
 import { synthesize, type CellCounts, type PnrOptions, type PnrResult, type SynthResult } from '../testbench/synth.js';
 
 export interface SynthesisSection {
@@ -43,6 +44,9 @@ export function attachSynthesis(block: Block, s: SynthesisSection | undefined): 
   if (s) block.manifest.synthesis = s;
   else delete block.manifest.synthesis;
   block.files.set(MANIFEST, manifestText(block.manifest));
+  // and into report.html's hardware section, when the block has a report
+  const html = block.files.get(REPORT_FILE);
+  if (html !== undefined) block.files.set(REPORT_FILE, withHardware(html, s, block.module));
 }
 
 /** The synthesis section of the generator's manifest in dir, when there is one. */

@@ -109,6 +109,17 @@ for (const preset of presets) {
       else expect(s.pnr!.reason).toMatch(/does not fit/);
     });
 
+    if (config.report) {
+      it('shows the manifest synthesis figures in report.html', () => {
+        const s = readSynthesis(dir)!;
+        const html = readFileSync(join(dir, 'report.html'), 'utf8');
+        const section = html.slice(html.indexOf('<!-- hardware:begin -->'), html.indexOf('<!-- hardware:end -->'));
+        expect(section).toContain(s.rtlSha256);
+        expect(section).toContain(`<td>${s.ice40.luts}</td><td>${s.ice40.ffs}</td><td>${s.ice40.carry}</td><td>${s.ice40.ram}</td>`);
+        expect(section).toContain(`<td>${s.xilinx.luts}</td><td>${s.xilinx.ffs}</td><td>${s.xilinx.carry}</td><td>${s.xilinx.ram}</td>`);
+      });
+    }
+
     it('lints clean under verilator --lint-only -Wall', () => {
       expect(lint(join(dir, `${config.name}.v`), config.name)).toEqual([]);
     });

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate } from '../generator/flow.js';
+import { generate, generateFull } from '../generator/flow.js';
 import { readSynthesis, sha256 } from '../generator/synthesis.js';
 import { ice40Counts, parseStat, pickDevice, xilinxCounts } from '../testbench/synth.js';
 import { cfg, cli, tmp } from './helpers.js';
@@ -44,6 +44,40 @@ describe('parsing Yosys statistics', () => {
   });
 });
 
+// the totals of a design with per-lane modules (stat -top): the last table, instances multiplied out
+const STAT_HIER = `
+=== top ===
+
+   Number of cells:                  5
+     SB_DFFE                         2
+     SB_LUT4                         1
+     top_lane                        2
+
+=== top_lane ===
+
+   Number of cells:                  4
+     SB_LUT4                         3
+     SB_RAM40_4K                     1
+
+=== design hierarchy ===
+
+   top                               1
+     top_lane                        2
+
+   Number of wires:                 20
+   Number of cells:                 11
+     SB_DFFE                         2
+     SB_LUT4                         7
+     SB_RAM40_4K                     2
+
+`;
+
+describe('parsing hierarchical Yosys statistics', () => {
+  it('counts the design totals, each lane module once per instance', () => {
+    expect(ice40Counts(parseStat(STAT_HIER))).toMatchObject({ luts: 7, ffs: 2, ram: 2, carry: 0, dsp: 0 });
+  });
+});
+
 describe('synth command', () => {
   it('measures a small block, writes the figures into its manifest, keeps them while the RTL is unchanged', () => {
     const out = join(tmp(), 'o');
@@ -68,6 +102,27 @@ describe('synth command', () => {
     const { block } = generate(cfg({ name: 'syn', n: 2, input: { width: 4, frac: 2 }, output: { width: 4 }, method: { name: 'rexp', recipWidth: 5 }, verify: { vectors: 20, seed: 1 } }), out);
     expect(block.manifest.synthesis).toBeUndefined();
     expect(readSynthesis(out)).toBeUndefined();
+  });
+  it('writes the figures into report.html too, and takes them out when the RTL changes', async () => {
+    const out = join(tmp(), 'o');
+    const args = ['--name', 'synr', '--n', '2', '--set', 'input.width=4', '--set', 'output.width=4', '--set', 'verify.vectors=20', '--set', 'report=true', '--no-pnr', '--out', out];
+    const r = cli(['synth', ...args]);
+    expect(r.code, r.stderr).toBe(0);
+    const s = readSynthesis(out)!;
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    const section = html.slice(html.indexOf('<!-- hardware:begin -->'), html.indexOf('<!-- hardware:end -->'));
+    expect(section).toContain(s.rtlSha256);
+    expect(section).toContain(`<tr><th>iCE40</th><td>yosys synth_ice40 -noflatten</td><td>${s.ice40.luts}</td><td>${s.ice40.ffs}</td>`);
+    expect(section).toContain(`<td>${s.xilinx.luts}</td><td>${s.xilinx.ffs}</td>`);
+    expect(section).toContain('Place and route was not run.');
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).generatedFiles).toContain('report.html');
+
+    // other RTL: the report's section goes back to "not measured"
+    const c = cfg({ name: 'synr', n: 2, input: { width: 4, frac: 2 }, output: { width: 4 }, method: { name: 'rexp', recipWidth: 5 }, verify: { vectors: 20, seed: 1 }, report: true });
+    await generateFull(c, out);
+    const after = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(after).toContain('Not measured yet.');
+    expect(after).not.toContain(s.rtlSha256);
   });
   it('rejects a bad --freq with exit code 2', () => {
     const r = cli(['synth', '--freq', '0', '--out', join(tmp(), 'o')]);

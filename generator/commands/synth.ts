@@ -1,5 +1,5 @@
 /** `synth`: generate a block, then measure its hardware cost and write it into its manifest. */
-import { generate, defaultOutDir, loadConfig } from '../flow.js';
+import { generateFull, defaultOutDir, loadConfig } from '../flow.js';
 import { measureBlock, synthesisText, type SynthesisSection } from '../synthesis.js';
 import { writeFiles } from '../writer.js';
 import { DEFAULT_PNR, type PnrOptions } from '../../testbench/synth.js';
@@ -44,7 +44,8 @@ export const synthCommand: Command = {
     checkNumber('pnr-seed', a.pnrSeed, 0, 2 ** 31 - 1, true);
     const config = loadConfig(a.config, a);
     const out = a.out ?? defaultOutDir(config);
-    const { block } = generate(config, out);
+    // generateFull: with report.html when the config asks for it, whose hardware section gets the figures
+    const { block } = await generateFull(config, out);
     const pnr = { freqMhz: a.freq ?? DEFAULT_PNR.freqMhz, seed: a.pnrSeed ?? DEFAULT_PNR.seed };
     const old = block.manifest.synthesis as SynthesisSection | undefined;
     let s: SynthesisSection;
