@@ -31,9 +31,9 @@ for (const raw of samples) {
   const r = checkConfig(c);
   const ok = !r.problem && r.lintWarnings.length === 0;
   if (!ok) failures.push(`${JSON.stringify(raw)}: ${r.problem ?? ''} ${r.lintWarnings.join(' | ')}`);
-  const m = raw.method as { name: string; addressing: string };
+  const shape = c.arch === 'stream' ? `stream P=${c.stream!.lanes} maxN=${c.stream!.maxN}` : `parallel n=${c.n}`;
   console.log(
-    `sweep: [${checked}/${count}] n=${c.n} in ${c.input.width}.${c.input.frac} out ${c.output.width}.${c.output.frac} ${m.name} ${m.addressing} ` +
+    `sweep: [${checked}/${count}] ${shape} in ${c.input.width}.${c.input.frac} out ${c.output.width}.${c.output.frac} ${c.method.name} ${c.method.addressing} ` +
       `latency ${r.latency}: ${ok ? 'lint clean, bit-exact' : 'FAIL'} (${Math.round((Date.now() - t0) / 1000)} s)`,
   );
 }
