@@ -12,16 +12,12 @@ import type { Plan } from './plan.js';
 import { planText } from './plan.js';
 import { histogramSpec, paretoSpec, renderSvg, tableCurveSpec } from './plots.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from './version.js';
-import { hardwareHtml, HW_BEGIN, HW_END } from './report-hardware.js';
+import { esc, hardwareHtml, HW_BEGIN, HW_END } from './report-hardware.js';
 import { workloadSummary, WORKLOAD_DEFAULTS } from '../testbench/workloads.js';
 
 /** The report's Pareto sweep: every REPORT_STRIDE-th configuration of the full sweep, on a smaller set. */
 export const REPORT_STRIDE = 10;
 export const REPORT_PARETO_VECTORS = 64;
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 function metricCells(m: Metrics): string {
   return [

@@ -11,7 +11,8 @@ export const REPORT_FILE = 'report.html';
 export const HW_BEGIN = '<!-- hardware:begin -->';
 export const HW_END = '<!-- hardware:end -->';
 
-function esc(s: string): string {
+/** HTML-escape text for the report. */
+export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
