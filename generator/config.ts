@@ -64,6 +64,7 @@ const pipelineSchema = z
     treeLevelsPerStage: intIn(1, 16).optional(),
     expAddrRegister: flag.optional(),
     laneRegister: flag.optional(),
+    outputSlice: flag.optional(),
   })
   .strict();
 
@@ -115,7 +116,7 @@ export interface Config {
    * Registers that trade latency for Fmax: after every k tree levels; between d = max - x and the
    * exponent table (expAddrRegister); inside each output lane, e.g. after the multiplier (laneRegister).
    */
-  pipeline: { treeLevelsPerStage: number; expAddrRegister: boolean; laneRegister: boolean };
+  pipeline: { treeLevelsPerStage: number; expAddrRegister: boolean; laneRegister: boolean; outputSlice: boolean };
   verify: { vectors: number; seed: number };
   /** Also write report.html (accuracy per workload, histogram, table curves, Pareto place). */
   report: boolean;
@@ -168,7 +169,7 @@ export function validateConfig(raw: unknown): Config {
     }
     if (c.report) throw new ConfigError('report', c.report, 'allowed: false with arch stream (the HTML report covers parallel blocks)');
     // the stream architecture has its own pipeline; these two registers exist only in the parallel one
-    for (const k of ['expAddrRegister', 'laneRegister'] as const) {
+    for (const k of ['expAddrRegister', 'laneRegister', 'outputSlice'] as const) {
       if (c.pipeline?.[k]) throw new ConfigError(`pipeline.${k}`, true, 'allowed: false with arch stream (a register of the parallel architecture)');
     }
   } else {
@@ -197,6 +198,7 @@ export function validateConfig(raw: unknown): Config {
       treeLevelsPerStage: c.pipeline?.treeLevelsPerStage ?? DEFAULTS.treeLevelsPerStage,
       expAddrRegister: c.pipeline?.expAddrRegister ?? false,
       laneRegister: c.pipeline?.laneRegister ?? false,
+      outputSlice: c.pipeline?.outputSlice ?? false,
     },
     verify: { vectors: c.verify?.vectors ?? (arch === 'stream' ? STREAM_DEFAULT_ROWS : DEFAULTS.vectors), seed: c.verify?.seed ?? DEFAULTS.seed },
     report: c.report ?? false,
@@ -252,6 +254,7 @@ function pipelineJson(p: Config['pipeline']): Record<string, unknown> {
   const out: Record<string, unknown> = { treeLevelsPerStage: p.treeLevelsPerStage };
   if (p.expAddrRegister) out.expAddrRegister = true;
   if (p.laneRegister) out.laneRegister = true;
+  if (p.outputSlice) out.outputSlice = true;
   return out;
 }
 

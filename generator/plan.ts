@@ -115,6 +115,7 @@ export function makePlan(config: Config): Plan {
     { name: `normalisation (${method.name}, ${config.method.addressing})`, registers: mp.normStages },
     { name: 'lane register', registers: laneStages },
     { name: 'output (per lane)', registers: 1 },
+    { name: 'output slice (2-beat buffer)', registers: config.pipeline.outputSlice ? 1 : 0 },
   ];
   const latency = stages.reduce((a, s) => a + s.registers, 0);
   const luts = [mp.expTable, ...mp.tables].map((t) => ({

@@ -18,6 +18,7 @@ export const SETTINGS: { label: string; pipeline: Record<string, unknown> }[] = 
   { label: 'expAddrRegister', pipeline: { expAddrRegister: true } },
   { label: 'laneRegister', pipeline: { laneRegister: true } },
   { label: 'laneRegister + expAddrRegister', pipeline: { laneRegister: true, expAddrRegister: true } },
+  { label: 'outputSlice', pipeline: { outputSlice: true } },
   { label: 'all three (tree 1, both registers)', pipeline: { treeLevelsPerStage: 1, laneRegister: true, expAddrRegister: true } },
 ];
 

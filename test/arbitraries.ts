@@ -43,6 +43,7 @@ export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Ar
       tree: fc.integer({ min: 1, max: 4 }),
       expAddrRegister: fc.boolean(),
       laneRegister: fc.boolean(),
+      outputSlice: fc.boolean(),
       vectors: fc.integer({ min: 40, max: o.maxVectors ?? 120 }),
       seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
       stream,
@@ -53,8 +54,13 @@ export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Ar
       input: { width: r.iw, frac: r.ifrac },
       output: { width: r.ow, frac: Math.min(r.ofrac, r.ow + 2) },
       method: r.method,
-      // the two extra registers belong to the parallel architecture (the stream one rejects them)
-      pipeline: { treeLevelsPerStage: r.tree, expAddrRegister: !r.stream && r.expAddrRegister, laneRegister: !r.stream && r.laneRegister },
+      // the extra registers belong to the parallel architecture (the stream one rejects them)
+      pipeline: {
+        treeLevelsPerStage: r.tree,
+        expAddrRegister: !r.stream && r.expAddrRegister,
+        laneRegister: !r.stream && r.laneRegister,
+        outputSlice: !r.stream && r.outputSlice,
+      },
       verify: { vectors: r.vectors, seed: r.seed },
     }));
 }

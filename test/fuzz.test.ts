@@ -55,7 +55,7 @@ const brokenConfig = fc.oneof(
   fc.constantFrom('name', 'n', 'input', 'output', 'method', 'input.width', 'output.width', 'method.name').map((k) => deleteAt(structuredClone(valid), k)),
 );
 
-const KNOWN = new Set(['name', 'n', 'input', 'output', 'arch', 'method', 'pipeline', 'verify', 'width', 'frac', 'addressing', 'expWidth', 'expStepLog2', 'recipAddrBits', 'recipWidth', 'rowBits', 'colBits', 'treeLevelsPerStage', 'expAddrRegister', 'laneRegister', 'vectors', 'seed']);
+const KNOWN = new Set(['name', 'n', 'input', 'output', 'arch', 'method', 'pipeline', 'verify', 'width', 'frac', 'addressing', 'expWidth', 'expStepLog2', 'recipAddrBits', 'recipWidth', 'rowBits', 'colBits', 'treeLevelsPerStage', 'expAddrRegister', 'laneRegister', 'outputSlice', 'vectors', 'seed']);
 
 function setAt(obj: Record<string, unknown>, path: string, value: unknown, define = false): Record<string, unknown> {
   const keys = path.split('.');

@@ -3,12 +3,13 @@
  * bit-exactly with the latency the plan states (the testbench checks the latency of every beat),
  * and lints clean. Icarus and Verilator are required: without them these tests fail, never skip.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulateBlock } from '../generator/flow.js';
 import { makePlan } from '../generator/plan.js';
 import { renderRtl } from '../generator/render.js';
-import { lint } from '../testbench/runner.js';
+import { lint, requireTool, run } from '../testbench/runner.js';
 import { cfg, generateTo } from './helpers.js';
 import { validateConfig } from '../generator/config.js';
 import { ConfigError } from '../generator/errors.js';
@@ -37,9 +38,66 @@ describe('pipeline registers: bit-exact, latency as planned, lint clean', () => 
     });
   }
 
+  for (const m of METHODS) {
+    it(`outputSlice with ${m.name}: one more cycle, full throughput, bit-exact under stalls, lint clean`, () => {
+      const base = { n: 4, method: { name: m.name }, verify: { vectors: 200, seed: 5 } };
+      const config = cfg({ ...base, name: `os_${m.name.replace(/-/g, '_')}`, pipeline: { outputSlice: true } });
+      const { block, dir } = generateTo(config);
+      expect(block.plan.latency).toBe(makePlan(cfg(base)).latency + 1);
+      const r = simulateBlock(block, dir);
+      expect(r.problem).toBeUndefined();
+      expect(r.beats).toBe(400);
+      expect(r.phase0Cycles).toBe(200);
+      expect(lint(join(dir, `${config.name}.v`), config.name)).toEqual([]);
+    });
+  }
+
+  // With the clock held still, toggle m_axis_tready while the output holds a beat: s_axis_tready
+  // must not follow it when the slice is on (it comes from a register), and does without it.
+  const readyFollows = (outputSlice: boolean): boolean => {
+    const config = cfg({ name: outputSlice ? 'rdy_slice' : 'rdy_plain', n: 2, pipeline: { outputSlice } });
+    const { block, dir } = generateTo(config);
+    const L = block.plan.latency;
+    writeFileSync(
+      join(dir, 'harness.v'),
+      `\`timescale 1ns / 1ps
+module harness;
+  reg aclk = 0, aresetn = 0, s_valid = 0, m_ready = 0;
+  wire s_ready, m_valid;
+  wire [15:0] m_data;
+  ${config.name} dut (.aclk(aclk), .aresetn(aresetn), .s_axis_tdata(16'h0102), .s_axis_tvalid(s_valid), .s_axis_tready(s_ready),
+    .m_axis_tdata(m_data), .m_axis_tvalid(m_valid), .m_axis_tready(m_ready));
+  integer i;
+  reg r0, r1;
+  initial begin
+    for (i = 0; i < 3; i = i + 1) begin #5 aclk = 1; #5 aclk = 0; end
+    aresetn = 1; s_valid = 1;
+    for (i = 0; i < ${L + 4}; i = i + 1) begin #5 aclk = 1; #5 aclk = 0; end
+    if (!m_valid) begin $display("NO OUTPUT"); $finish; end
+    m_ready = 0; #1 r0 = s_ready;
+    m_ready = 1; #1 r1 = s_ready;
+    $display("FOLLOWS %0d", r0 != r1);
+    $finish;
+  end
+endmodule
+`,
+    );
+    const comp = run(requireTool('iverilog', 'iverilog'), ['-g2005', '-o', 'h.vvp', 'harness.v', `${config.name}.v`], dir, 60_000);
+    expect(comp.status, comp.stderr + comp.stdout).toBe(0);
+    const sim = run(requireTool('vvp', 'iverilog'), ['-n', 'h.vvp'], dir, 60_000);
+    const m = /FOLLOWS (\d)/.exec(sim.stdout);
+    expect(m, sim.stdout).not.toBeNull();
+    return m![1] === '1';
+  };
+
+  it('outputSlice: s_axis_tready does not follow m_axis_tready combinationally (without the slice it does)', () => {
+    expect(readyFollows(false)).toBe(true);
+    expect(readyFollows(true)).toBe(false);
+  });
+
   it('the default RTL does not mention the knobs; switching them on shows them in the header', () => {
     const v0 = renderRtl(makePlan(cfg()));
-    expect(v0).not.toMatch(/laneRegister|expAddrRegister|d_q|shamt_l/);
+    expect(v0).not.toMatch(/laneRegister|expAddrRegister|outputSlice|d_q|shamt_l|ob_count/);
     const v1 = renderRtl(makePlan(cfg({ pipeline: { laneRegister: true, expAddrRegister: true } })));
     expect(v1).toContain('"laneRegister": true');
     expect(v1).toContain('"expAddrRegister": true');
@@ -51,6 +109,7 @@ describe('pipeline registers: bit-exact, latency as planned, lint clean', () => 
     for (const [key, value] of [
       ['laneRegister', 1],
       ['expAddrRegister', 'yes'],
+      ['outputSlice', 'on'],
     ] as const) {
       let err: unknown;
       try {

@@ -243,7 +243,7 @@ describe('the stream checks can fail', () => {
 
 describe('stream config limits', () => {
   it('rejects the parallel-only pipeline registers with arch stream', () => {
-    for (const k of ['expAddrRegister', 'laneRegister']) {
+    for (const k of ['expAddrRegister', 'laneRegister', 'outputSlice']) {
       let err: unknown;
       try {
         validateConfig({ ...base, pipeline: { [k]: true } });
