@@ -25,7 +25,8 @@ export interface ScatterPoint {
 export function paretoSpec(points: ScatterPoint[], title: string, highlight?: ScatterPoint): TopLevelSpec {
   const layers: unknown[] = [
     {
-      mark: { type: 'point', filled: true, opacity: 0.35, size: 18 },
+      // thousands of points: no per-point ARIA label (it was half of the SVG's bytes)
+      mark: { type: 'point', filled: true, opacity: 0.35, size: 18, aria: false },
       encoding: {
         x: { field: 'bytes', type: 'quantitative', scale: { type: 'log' }, title: 'table bytes' },
         y: { field: 'maxErr', type: 'quantitative', scale: { type: 'log' }, title: 'max error (output LSB)' },
