@@ -168,8 +168,9 @@ export function validateConfig(raw: unknown): Config {
       throw new ConfigError('stream.lanes', c.stream.lanes, `allowed: an integer in 1..${c.stream.maxN} (at most stream.maxN)`);
     }
     if (c.report) throw new ConfigError('report', c.report, 'allowed: false with arch stream (the HTML report covers parallel blocks)');
-    // the stream architecture has its own pipeline; these two registers exist only in the parallel one
-    for (const k of ['expAddrRegister', 'laneRegister', 'outputSlice'] as const) {
+    // the stream architecture has its own pipeline and its own output register; these exist only in
+    // the parallel one (laneRegister works in both)
+    for (const k of ['expAddrRegister', 'outputSlice'] as const) {
       if (c.pipeline?.[k]) throw new ConfigError(`pipeline.${k}`, true, 'allowed: false with arch stream (a register of the parallel architecture)');
     }
   } else {

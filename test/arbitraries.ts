@@ -54,11 +54,11 @@ export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Ar
       input: { width: r.iw, frac: r.ifrac },
       output: { width: r.ow, frac: Math.min(r.ofrac, r.ow + 2) },
       method: r.method,
-      // the extra registers belong to the parallel architecture (the stream one rejects them)
+      // expAddrRegister and outputSlice belong to the parallel architecture (the stream one rejects them)
       pipeline: {
         treeLevelsPerStage: r.tree,
         expAddrRegister: !r.stream && r.expAddrRegister,
-        laneRegister: !r.stream && r.laneRegister,
+        laneRegister: r.laneRegister,
         outputSlice: !r.stream && r.outputSlice,
       },
       verify: { vectors: r.vectors, seed: r.seed },

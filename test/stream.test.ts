@@ -13,6 +13,7 @@ import { simulateBlock } from '../generator/flow.js';
 import { modelTrace } from '../generator/model.js';
 import { makeStreamPlan, streamModel } from '../generator/archs/stream.js';
 import { cli, generateTo, tmp } from './helpers.js';
+import { lint } from '../testbench/runner.js';
 import { streamSection, streamTable } from '../scripts/stream-table.js';
 import { ROOT } from '../generator/version.js';
 
@@ -148,6 +149,26 @@ describe(`bit-exact simulation of ${configs.length + 1} stream configs (masks, p
       expect(r.stream!.elementsPerCycle).toBeGreaterThanOrEqual(0.98 * lanes);
     });
   }
+  // pipeline.laneRegister: one more cycle; the keep bits, tlast and valid wait for the lanes' register
+  for (const [lanes, method, addressing] of [
+    [1, 'rexp', 'normalized'],
+    [4, 'rexp', 'linear'],
+    [3, 'lut2d', 'normalized'],
+    [4, 'lut2d', 'linear'],
+  ] as const) {
+    it(`P=${lanes} maxN=37 ${method} ${addressing} with laneRegister`, () => {
+      const over = { stream: { lanes, maxN: 37 }, method: { name: method, addressing }, verify: { vectors: 40, seed: 12 } };
+      const { block, dir } = genSim({ ...over, name: `stl_${lanes}_${method}_${addressing}`, pipeline: { laneRegister: true } });
+      const plain = genSim({ ...over, name: `stp_${lanes}_${method}_${addressing}` }).block;
+      expect(block.stream!.sp.latencyConst).toBe(plain.stream!.sp.latencyConst + 1);
+      expect(block.stream!.rows.some((r) => r.keep.some((k) => !k) && r.keep.some((k) => k))).toBe(true);
+      const r = simulateBlock(block, dir);
+      expect(r.problem).toBeUndefined();
+      expect(r.mismatches).toEqual([]);
+      expect(r.beats).toBe(block.stream!.beatsIn.length);
+      expect(lint(join(dir, `${block.module}.v`), block.module)).toEqual([]);
+    });
+  }
   it('other formats: P=3, 16-bit input, 6-bit output, a register after every tree level', () => {
     const { block, dir } = genSim({
       name: 'st_odd',
@@ -243,7 +264,7 @@ describe('the stream checks can fail', () => {
 
 describe('stream config limits', () => {
   it('rejects the parallel-only pipeline registers with arch stream', () => {
-    for (const k of ['expAddrRegister', 'laneRegister', 'outputSlice']) {
+    for (const k of ['expAddrRegister', 'outputSlice']) {
       let err: unknown;
       try {
         validateConfig({ ...base, pipeline: { [k]: true } });

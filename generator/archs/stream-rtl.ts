@@ -112,6 +112,16 @@ export function renderStreamRtl(sp: StreamPlan): string {
     prevK = `c_kn${k}`;
     prevL = `c_ln${k}`;
   }
+  // pipeline.laneRegister: the lanes hold one register, so the keep bits, last and valid wait one more
+  // stage (the lane reads e and the coefficients before it; the method delays its own coefficients)
+  const laneDelay = [];
+  const eFinal = prevE;
+  for (let k = 1; k <= (p.mp.laneStages ?? 0); k++) {
+    laneDelay.push({ k: `c_kl${k}`, l: `c_ll${k}`, v: `c_vl${k}`, pk: prevK, pl: prevL, pv: prevV });
+    prevK = `c_kl${k}`;
+    prevL = `c_ll${k}`;
+    prevV = `c_vl${k}`;
+  }
   const timing = [
     `Latency of a row of len elements: ${sp.latencyFormula} cycles, from the edge that accepts its last input`,
     `          beat to the edge that transfers its last output beat (sink always ready, the row not queued`,
@@ -160,7 +170,8 @@ export function renderStreamRtl(sp: StreamPlan): string {
     normStages: ns,
     norm: rtl.norm.trimEnd(),
     eDelay,
-    eFinal: prevE,
+    laneDelay,
+    eFinal,
     kFinal: prevK,
     lFinal: prevL,
     vFinal: prevV,

@@ -70,7 +70,8 @@ export function makeStreamPlan(config: Config): StreamPlan {
   const depth2 = maxBeats + sumRegs + 3;
   const queue = 2 ** clog2(Math.max(maxRegs + 3, sumRegs + 4) + 2);
   const wordBits = P * (config.input.width + 1);
-  const latencyConst = maxRegs + sumRegs + ns + 6;
+  const laneStages = plan.mp.laneStages ?? 0;
+  const latencyConst = maxRegs + sumRegs + ns + laneStages + 6;
   plan.maxTree = maxTree;
   plan.sumTree = sumTree;
   plan.stages = [
@@ -84,6 +85,7 @@ export function makeStreamPlan(config: Config): StreamPlan {
     { name: 'C: store 2 read', registers: 1 },
     { name: 'C: d = max - x, exponent lookup', registers: 1 },
     { name: `C: normalisation (${plan.method.name}, ${config.method.addressing})`, registers: ns },
+    { name: 'C: lane register', registers: laneStages },
     { name: 'C: output (per lane)', registers: 1 },
   ];
   const latencyFormula = `2*ceil(len/${P}) + ${latencyConst}`;
