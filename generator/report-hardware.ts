@@ -5,6 +5,7 @@
  * regeneration reproduces it byte for byte from the manifest. Kept apart from htmlreport.ts so that
  * this needs no plotting library.
  */
+import { withSection } from './sections.js';
 import type { SynthesisSection } from './synthesis.js';
 
 export const REPORT_FILE = 'report.html';
@@ -45,8 +46,5 @@ export function hardwareHtml(s: SynthesisSection | undefined, module: string): s
 
 /** The report with its hardware section replaced; a report without the markers is returned as is. */
 export function withHardware(html: string, s: SynthesisSection | undefined, module: string): string {
-  const a = html.indexOf(HW_BEGIN);
-  const b = html.indexOf(HW_END);
-  if (a < 0 || b < a) return html;
-  return html.slice(0, a + HW_BEGIN.length) + '\n' + hardwareHtml(s, module) + '\n' + html.slice(b);
+  return withSection(html, HW_BEGIN, HW_END, hardwareHtml(s, module)) ?? html;
 }

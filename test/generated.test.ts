@@ -13,6 +13,8 @@ import { carrySynthesis, readSynthesis, sha256 } from '../generator/synthesis.js
 import { lint, requireTool } from '../testbench/runner.js';
 import { iceSynth, rowStores } from './stream-helpers.js';
 import { ROOT } from '../generator/version.js';
+import { HW_BEGIN, HW_END } from '../generator/report-hardware.js';
+import { section } from '../generator/sections.js';
 
 const presets = readdirSync(join(ROOT, 'presets'))
   .filter((f) => f.endsWith('.json'))
@@ -113,10 +115,10 @@ for (const preset of presets) {
       it('shows the manifest synthesis figures in report.html', () => {
         const s = readSynthesis(dir)!;
         const html = readFileSync(join(dir, 'report.html'), 'utf8');
-        const section = html.slice(html.indexOf('<!-- hardware:begin -->'), html.indexOf('<!-- hardware:end -->'));
-        expect(section).toContain(s.rtlSha256);
-        expect(section).toContain(`<td>${s.ice40.luts}</td><td>${s.ice40.ffs}</td><td>${s.ice40.carry}</td><td>${s.ice40.ram}</td>`);
-        expect(section).toContain(`<td>${s.xilinx.luts}</td><td>${s.xilinx.ffs}</td><td>${s.xilinx.carry}</td><td>${s.xilinx.ram}</td>`);
+        const hw = section(html, HW_BEGIN, HW_END)!;
+        expect(hw).toContain(s.rtlSha256);
+        expect(hw).toContain(`<td>${s.ice40.luts}</td><td>${s.ice40.ffs}</td><td>${s.ice40.carry}</td><td>${s.ice40.ram}</td>`);
+        expect(hw).toContain(`<td>${s.xilinx.luts}</td><td>${s.xilinx.ffs}</td><td>${s.xilinx.carry}</td><td>${s.xilinx.ram}</td>`);
       });
     }
 

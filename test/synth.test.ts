@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { generate, generateFull } from '../generator/flow.js';
 import { readSynthesis, sha256 } from '../generator/synthesis.js';
 import { ice40Counts, parseStat, pickDevice, xilinxCounts } from '../testbench/synth.js';
+import { HW_BEGIN, HW_END } from '../generator/report-hardware.js';
+import { section } from '../generator/sections.js';
 import { cfg, cli, tmp } from './helpers.js';
 
 const STAT = `
@@ -110,11 +112,11 @@ describe('synth command', () => {
     expect(r.code, r.stderr).toBe(0);
     const s = readSynthesis(out)!;
     const html = readFileSync(join(out, 'report.html'), 'utf8');
-    const section = html.slice(html.indexOf('<!-- hardware:begin -->'), html.indexOf('<!-- hardware:end -->'));
-    expect(section).toContain(s.rtlSha256);
-    expect(section).toContain(`<tr><th>iCE40</th><td>yosys synth_ice40 -noflatten</td><td>${s.ice40.luts}</td><td>${s.ice40.ffs}</td>`);
-    expect(section).toContain(`<td>${s.xilinx.luts}</td><td>${s.xilinx.ffs}</td>`);
-    expect(section).toContain('Place and route was not run.');
+    const hw = section(html, HW_BEGIN, HW_END)!;
+    expect(hw).toContain(s.rtlSha256);
+    expect(hw).toContain(`<tr><th>iCE40</th><td>yosys synth_ice40 -noflatten</td><td>${s.ice40.luts}</td><td>${s.ice40.ffs}</td>`);
+    expect(hw).toContain(`<td>${s.xilinx.luts}</td><td>${s.xilinx.ffs}</td>`);
+    expect(hw).toContain('Place and route was not run.');
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).generatedFiles).toContain('report.html');
 
     // other RTL: the report's section goes back to "not measured"
