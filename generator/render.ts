@@ -17,10 +17,14 @@ const cache = new Map<string, HandlebarsTemplateDelegate>();
 // a constant ROM as a Verilog function (templates/table.v.hbs), shared by the templates
 hbs.registerPartial('table', readFileSync(join(ROOT, 'templates', 'table.v.hbs'), 'utf8'));
 
-function template(name: string): HandlebarsTemplateDelegate {
+/**
+ * A template of templates/, compiled once. No HTML escaping: the output is Verilog, where `<` and `&`
+ * are text like any other (escaping had turned ap_fixed<18,8> into ap_fixed&lt;18,8&gt; in comments).
+ */
+export function template(name: string): HandlebarsTemplateDelegate {
   let t = cache.get(name);
   if (!t) {
-    t = hbs.compile(readFileSync(join(ROOT, 'templates', name), 'utf8'), { noEscape: false, strict: true });
+    t = hbs.compile(readFileSync(join(ROOT, 'templates', name), 'utf8'), { noEscape: true, strict: true });
     cache.set(name, t);
   }
   return t;

@@ -67,7 +67,7 @@ module softmax_hls4ml_n64 (
   localparam SW = 24;   // sum width
   localparam LATENCY = 10;
 
-  // inv_lut: 512 entries x 18 bits (1/S at the lower bin edge, ap_fixed&lt;18,8&gt;)
+  // inv_lut: 512 entries x 18 bits (1/S at the lower bin edge, ap_fixed<18,8>)
   function [18-1:0] inv_lut;
     input [9-1:0] a;
     begin
@@ -805,7 +805,7 @@ module softmax_hls4ml_n64_exp (
   input  wire [8-1:0]       d,
   output reg  [11-1:0]       e
 );
-  // exp_lut: 122 entries x 18 bits (e^-d, ap_fixed&lt;18,8&gt;)
+  // exp_lut: 122 entries x 18 bits (e^-d, ap_fixed<18,8>)
   function [18-1:0] exp_lut;
     input [7-1:0] a;
     begin

@@ -1,14 +1,14 @@
 /** A generated 'stream' block: RTL, testbench, beat files, config and manifest (see block.ts). */
 import type { Config } from '../config.js';
 import { accuracy } from '../metrics.js';
-import { header, resolvedConfig } from '../render.js';
+import { header, resolvedConfig, template } from '../render.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
 import { fileNames, manifestText, type Block } from '../block.js';
 import { packagingFiles } from '../packaging.js';
 import { rng } from '../../testbench/vectors.js';
 import { beatHex, rowBeats, streamRows, type Beat } from '../../testbench/stream-vectors.js';
 import { latencyOf, makeStreamPlan, streamModel, type Row, type StreamPlan } from './stream.js';
-import { renderStreamRtl, streamTemplate } from './stream-rtl.js';
+import { renderStreamRtl } from './stream-rtl.js';
 
 export interface StreamData {
   sp: StreamPlan;
@@ -23,7 +23,7 @@ function beatFile(comment: string, beats: readonly Beat[], width: number): strin
 
 export function renderStreamTestbench(sp: StreamPlan, rows: number, beats: number): string {
   const c = sp.plan.common;
-  return streamTemplate('stream_tb.v.hbs')({
+  return template('stream_tb.v.hbs')({
     header: header(sp.plan, 'self-checking testbench (stream)', [`Latency of a row: ${sp.latencyFormula} cycles`]),
     module: c.config.name,
     P: sp.lanes,

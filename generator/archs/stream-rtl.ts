@@ -1,23 +1,8 @@
 /** Render the 'stream' architecture: templates/stream.v.hbs filled from a StreamPlan. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Handlebars from 'handlebars';
 import type { TreeLevel } from '../plan.js';
-import { expLookupRtl, header, indent, tableContexts, templateFormats } from '../render.js';
+import { expLookupRtl, header, indent, tableContexts, template, templateFormats } from '../render.js';
 import { clog2, bitsFor } from '../numerics.js';
-import { ROOT } from '../version.js';
 import type { StreamPlan } from './stream.js';
-
-const hbs = Handlebars.create();
-const cache = new Map<string, HandlebarsTemplateDelegate>();
-export function streamTemplate(name: string): HandlebarsTemplateDelegate {
-  let t = cache.get(name);
-  if (!t) {
-    t = hbs.compile(readFileSync(join(ROOT, 'templates', name), 'utf8'), { strict: true, noEscape: true });
-    cache.set(name, t);
-  }
-  return t;
-}
 
 /**
  * A free-running reduction tree over the lanes of `input` (lane width w0, widening by `grow` bits
@@ -131,7 +116,7 @@ export function renderStreamRtl(sp: StreamPlan): string {
   const c1w = bitsFor(sp.depth1);
   const c2w = bitsFor(sp.depth2);
   const qw = clog2(sp.queue);
-  return streamTemplate('stream.v.hbs')({
+  return template('stream.v.hbs')({
     header: header(p, `streaming softmax, ${P} lanes per beat, rows up to ${sp.maxN}, method ${p.method.name} (${c.config.method.addressing} addressing)`, timing),
     ...templateFormats(p),
     P,
