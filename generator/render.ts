@@ -159,6 +159,7 @@ export function renderRtl(p: Plan): string {
   }
   // bits an exponent entry can use (entry 0, e^0, is the largest): the exp module outputs only these
   const expSig = Math.max(1, Math.max(...p.mp.expTable.values).toString(2).length);
+  const pipe = c.config.pipeline.outputSlice ? 'PIPE' : 'LATENCY';
   return template('parallel.v.hbs')({
     header: header(p, `softmax, ${c.n} elements per beat, method ${p.method.name} (${c.config.method.addressing} addressing)`),
     ...templateFormats(p),
@@ -166,7 +167,9 @@ export function renderRtl(p: Plan): string {
     inBits: c.n * c.iw,
     outBits: c.n * c.ow,
     latency: p.latency,
-    validShift: `{valid_pipe[${c.config.pipeline.outputSlice ? 'PIPE' : 'LATENCY'}-2:0], s_axis_tvalid}`,
+    // the valid bits span the pipeline: LATENCY stages, or PIPE = LATENCY - 1 before an output slice
+    validShift: `{valid_pipe[${pipe}-2:0], s_axis_tvalid}`,
+    validZero: `{${pipe}{1'b0}}`,
     outputSlice: c.config.pipeline.outputSlice,
     expTables: tables.filter((t) => t.name === p.mp.expTable.name),
     topTables: tables.filter((t) => t.name !== p.mp.expTable.name && !laneTables.has(t.name)),

@@ -67,10 +67,9 @@ export const exact: Method = {
   },
 
   rtl(mp, c) {
-    const { sw, numw } = mp.vars as { sw: number; numw: number; denw: number };
+    const { sw, numw, denw: dw } = mp.vars as { sw: number; numw: number; denw: number }; // D = 2 S: dw bits
     const ew = mp.expTable.width;
     const qb = c.ofrac + 1; // quotient bits: e <= S, so round(e * 2^OF / S) <= 2^OF
-    const dw = sw + 1; // D = 2 S
     const w = qb + dw; // num = e * 2^qb + S < (S + 1) * 2^qb holds in qb + dw bits (e <= S, ew <= sw)
     if (numw > w) throw new Error(`exact: numerator of ${numw} bits wider than ${w}`);
     const norm = `  // register the sum for the dividers\n  reg [${sw - 1}:0] s_div;\n  always @(posedge aclk) if (ce) s_div <= sum_s;\n`;
