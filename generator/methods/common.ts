@@ -6,7 +6,7 @@ import { intIn } from '../schema.js';
 import { ConfigError } from '../errors.js';
 import type { CommonPlan } from '../plan.js';
 import { bitsFor, clog2, leadingOne, roundHalfUp, shr } from '../numerics.js';
-import type { Table } from './types.js';
+import type { SCell, Table } from './types.js';
 
 export const MAX_TABLE_ENTRIES = 65536;
 
@@ -149,6 +149,25 @@ export function normIndex(ns: NormS, s: number): { p: number; j: number } {
   const p = leadingOne(s);
   const j = Math.floor((s * 2 ** ns.bits) / 2 ** p) - 2 ** ns.bits;
   return { p, j };
+}
+
+/** The cells of S on which the normalised index (p, j) is constant, clipped to [sMin, sMax]. */
+export function normCells(ns: NormS, sMin: number, sMax: number): SCell[] {
+  const out: SCell[] = [];
+  for (let p = leadingOne(sMin); p <= leadingOne(sMax); p++) {
+    for (let j = 0; j < 2 ** ns.bits; j++) {
+      // normIndex gives j for S in [2^p + j 2^(p-b), 2^p + (j+1) 2^(p-b))
+      const lo = Math.max(sMin, 2 ** p + Math.ceil((j * 2 ** p) / 2 ** ns.bits));
+      const hi = Math.min(sMax, 2 ** p + Math.ceil(((j + 1) * 2 ** p) / 2 ** ns.bits) - 1);
+      if (lo <= hi) out.push({ sLo: lo, sHi: hi });
+    }
+  }
+  return out;
+}
+
+/** The cells of S on which the linear index is constant: the bins. */
+export function linearCells(l: LinearS): SCell[] {
+  return l.bins.map((b) => ({ sLo: b.lo, sHi: b.hi }));
 }
 
 /** Midpoint of mantissa bin j: the constant that minimises the worst relative error of 1/m. */

@@ -66,6 +66,26 @@ export const exact: Method = {
     return Math.min(c.maxCode, Math.floor((e * 2 ** (c.ofrac + 1) + s) / (2 * s)));
   },
 
+  outputRuns(mp, c, e, sMin, sMax) {
+    // y = min(maxCode, floor((e 2^(OF+1) + S) / 2S)) never grows with S: runs by bisection
+    const y = (s: number) => exact.lane(mp, c, e, { s });
+    const runs = [];
+    let lo = sMin;
+    while (lo <= sMax) {
+      const v = y(lo);
+      let a = lo;
+      let b = sMax;
+      while (a < b) {
+        const m = Math.floor((a + b + 1) / 2);
+        if (y(m) === v) a = m;
+        else b = m - 1;
+      }
+      runs.push({ sLo: lo, sHi: a, y: v });
+      lo = a + 1;
+    }
+    return runs;
+  },
+
   rtl(mp, c) {
     const { sw, numw, denw: dw } = mp.vars as { sw: number; numw: number; denw: number }; // D = 2 S: dw bits
     const ew = mp.expTable.width;

@@ -85,6 +85,17 @@ export const hls4ml: Method = {
     return { inv: mp.tables[0]!.values[Math.floor(sat / 2 ** (W - TABLE_BITS))]! };
   },
 
+  sCells(_mp, _c, sMin, sMax) {
+    // the index is floor(min(S, MAX) / 2^8): bins of 256, the last one open to the top
+    const bin = 2 ** (W - TABLE_BITS);
+    const out = [];
+    for (let k = Math.floor(Math.min(sMin, MAX) / bin); k * bin <= Math.min(sMax, MAX); k++) {
+      const top = k === Math.floor(MAX / bin) ? sMax : (k + 1) * bin - 1;
+      out.push({ sLo: Math.max(sMin, k * bin), sHi: Math.min(sMax, top) });
+    }
+    return out;
+  },
+
   lane(mp, c, e, coef) {
     const prod = e * coef.inv!;
     const sh = mp.vars.shift!;

@@ -11,9 +11,11 @@ import { ConfigError } from '../errors.js';
 import { bitsFor, roundHalfUp, shr } from '../numerics.js';
 import {
   expParamShape,
+  linearCells,
   linearIndex,
   linearS,
   mantissaMid,
+  normCells,
   normIndex,
   normRtl,
   normS,
@@ -118,6 +120,11 @@ export const lut2d: Method = {
     if (ex.linear) return { row: linearIndex(ex.linear, s) };
     const { p, j } = normIndex(ex.norm!, s);
     return { row: j, shamt: p - mp.vars.k! };
+  },
+
+  sCells(mp, _c, sMin, sMax) {
+    const ex = extra.get(mp)!;
+    return ex.linear ? linearCells(ex.linear) : normCells(ex.norm!, sMin, sMax);
   },
 
   lane(mp, _c, e, coef) {

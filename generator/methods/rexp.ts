@@ -11,9 +11,11 @@ import { bitsFor, checkWidth, roundHalfUp, shr, shrRound } from '../numerics.js'
 import type { CommonPlan } from '../plan.js';
 import {
   expParamShape,
+  linearCells,
   linearIndex,
   linearS,
   mantissaMid,
+  normCells,
   normIndex,
   normRtl,
   normS,
@@ -117,6 +119,11 @@ export const rexp: Method = {
     if (ex.linear) return { alpha: rom[linearIndex(ex.linear, s)]! };
     const { p, j } = normIndex(ex.norm!, s);
     return { r: rom[j]!, shamt: p + mp.vars.k! };
+  },
+
+  sCells(mp, _c, sMin, sMax) {
+    const ex = extra.get(mp)!;
+    return ex.linear ? linearCells(ex.linear) : normCells(ex.norm!, sMin, sMax);
   },
 
   lane(mp, c, e, coef: Coef) {

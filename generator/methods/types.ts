@@ -76,4 +76,26 @@ export interface Method {
   lane(plan: MethodPlan, common: CommonPlan, e: number, coef: Coef): number;
   /** The method's part of the RTL. */
   rtl(plan: MethodPlan, common: CommonPlan): MethodRtl;
+  /**
+   * The error bound (generator/bound.ts): the sum's range [sMin, sMax] cut into contiguous cells of
+   * integers, in ascending order, on each of which `normalize` returns the same coefficients. A
+   * method whose coefficients are not piecewise constant (the divider) gives `outputRuns` instead.
+   */
+  sCells?(plan: MethodPlan, common: CommonPlan, sMin: number, sMax: number): SCell[];
+  /**
+   * For one numerator e: [sMin, sMax] cut into contiguous runs, ascending, on each of which the
+   * output code `lane(e, normalize(S))` is the same `y`.
+   */
+  outputRuns?(plan: MethodPlan, common: CommonPlan, e: number, sMin: number, sMax: number): OutputRun[];
+}
+
+/** Integers sLo..sHi of the sum S. */
+export interface SCell {
+  sLo: number;
+  sHi: number;
+}
+
+/** Integers sLo..sHi of the sum S on which one numerator's output code is y. */
+export interface OutputRun extends SCell {
+  y: number;
 }
