@@ -7,6 +7,7 @@ import { hexFile } from './hexfile.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { model } from './model.js';
 import { makePlan, type Plan } from './plan.js';
+import { errorBound } from './bound.js';
 import { header, renderRtl, resolvedConfig } from './render.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from './version.js';
 import { packagingFiles, packagingNames } from './packaging.js';
@@ -97,6 +98,7 @@ export function buildBlock(config: Config, extra: Map<string, string> = new Map(
     },
     luts: plan.luts,
     lutBytes: plan.lutBytes,
+    errorBound: errorBound(plan).lsb,
     accuracy: {
       reference: 'float softmax of the quantised inputs; error against it in output LSBs, saturated at the largest code',
       vectorSet: `the ${vectors.length} testbench vectors (corner cases, then seeded random), seed ${config.verify.seed}`,

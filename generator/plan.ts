@@ -8,6 +8,7 @@ import { ConfigError } from './errors.js';
 import { clog2 } from './numerics.js';
 import { methodByName } from './methods/index.js';
 import type { Method, MethodPlan, Table } from './methods/types.js';
+import { errorBound } from './bound.js';
 
 /** What every method can rely on: the formats and n. */
 export interface CommonPlan {
@@ -149,6 +150,7 @@ export function planText(p: Plan): string[] {
     ...p.mp.notes,
     `sum S = sum of n=${c.n} entries: ${p.sw} bits (= ${p.ew} + ceil(log2 ${c.n})), cannot overflow`,
     `tables: ${p.luts.map((l) => `${l.name} ${l.entries}x${l.width}b = ${l.bytes} B`).join(', ')}; total ${p.lutBytes} B`,
+    `error bound: |y - y_ref| <= ${errorBound(p).lsb} LSB for every input of 1..${c.n} elements (proven from the tables, README "The error bound")`,
     ...(p.timing ?? [
       `pipeline: ${p.stages.filter((s) => s.registers > 0).map((s) => `${s.name} ${s.registers}`).join(', ')}`,
       `latency: ${p.latency} cycles, throughput 1 vector per cycle`,

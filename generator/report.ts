@@ -1,18 +1,25 @@
 /** Stage 5 of the flow: report. Text the CLI prints about a block and its verification. */
 import type { Block } from './block.js';
 import { planText } from './plan.js';
+import { errorBound } from './bound.js';
 import type { SimResult } from '../testbench/runner.js';
 import { streamSimReport } from './archs/stream-report.js';
 
 export function planReport(b: Block): string {
-  return [`plan for ${b.module}:`, ...planText(b.plan).map((l) => '  ' + l)].join('\n');
+  const w = errorBound(b.plan).witness;
+  const d = w.dLo === w.dHi ? `${w.dLo}` : `${w.dLo}..${w.dHi}`;
+  return [
+    `plan for ${b.module}:`,
+    ...planText(b.plan).map((l) => '  ' + l),
+    `  the bound is approached by an element reading e = ${w.e} (d = ${d}) with S in ${w.sLo}..${w.sHi}: output ${w.y}, reference ${w.ref.toFixed(3)}`,
+  ].join('\n');
 }
 
 export function accuracyReport(b: Block): string {
   const a = b.accuracy;
   return [
     `accuracy against the float softmax over ${a.vectors} vectors (output LSB = 2^-${b.plan.common.ofrac}):`,
-    `  max abs error   ${a.maxErrLsb} LSB`,
+    `  max abs error   ${a.maxErrLsb} LSB (error bound for every input: ${errorBound(b.plan).lsb} LSB)`,
     `  mean abs error  ${a.meanErrLsb} LSB`,
     `  argmax agrees   ${(a.argmaxAgreement * 100).toFixed(2)} % (ties count as agreement)`,
     `  worst |sum-1|   ${a.worstSumErr}`,

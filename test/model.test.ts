@@ -25,15 +25,15 @@ describe('golden model: exact values', () => {
   });
   it('a hand-computed rexp normalized vector', () => {
     const p = makePlan(cfg());
-    // d = [0, 16, 144 x 6]: e = [4095, 1506, 1 x 6] (4095 e^-9 = 0.505 rounds to 1); S = 5607
+    // d = [0, 16, 144 x 6]: e = [8191, 3013, 1 x 6] (8191 e^-9 = 1.01 rounds to 1); S = 11210
     const x = [16, 0, -128, -128, -128, -128, -128, -128];
     const t = modelTrace(p, x);
-    expect(t.e.slice(0, 2)).toEqual([4095, 1506]);
-    expect(t.sum).toBe(5607);
-    // S = 5607 = m * 2^12, m = 1.369, j = floor(5607 * 256 / 4096) - 256 = 94
-    expect(t.coef).toEqual({ r: Math.floor(1024 / (1 + 94.5 / 256) + 0.5), shamt: 12 + 1 });
+    expect(t.e.slice(0, 2)).toEqual([8191, 3013]);
+    expect(t.sum).toBe(11210);
+    // S = 11210 = m * 2^13, m = 1.368, j = floor(11210 * 512 / 8192) - 512 = 188
+    expect(t.coef).toEqual({ r: Math.floor(1024 / (1 + 188.5 / 512) + 0.5), shamt: 13 + 1 });
     const r = t.coef.r!;
-    expect(t.y[0]).toBe(Math.floor((Math.floor((4095 * r) / 2 ** 13) + 1) / 2));
+    expect(t.y[0]).toBe(Math.floor((Math.floor((8191 * r) / 2 ** 14) + 1) / 2));
     expect(t.y[0]).toBe(187); // float: 0.7311 * 256 = 187.2
     expect(t.y[1]).toBe(69); // float: 0.2689 * 256 = 68.8
   });

@@ -25,26 +25,34 @@ describe('integer helpers', () => {
 });
 
 describe('the plan', () => {
-  it('exponent table of the default block: round(4095 e^-(k/16)), up to the first zero', () => {
+  it('exponent table of the default block: round(8191 e^-(k/16)), up to the first zero', () => {
+    // n = 8: expWidth = OW + ceil(log2 8) + 2 = 13
     const p = makePlan(cfg());
     const t = p.mp.expTable;
-    expect(t.width).toBe(12);
-    expect(t.values.length).toBe(145);
-    expect(t.values[0]).toBe(4095);
-    expect(t.values[16]).toBe(Math.floor(4095 * Math.exp(-1) + 0.5));
-    expect(t.values[16]).toBe(1506);
-    expect(t.values[144]).toBe(1);
-    expect(Math.floor(4095 * Math.exp(-145 / 16) + 0.5)).toBe(0);
-    expect(p.sw).toBe(15);
+    expect(t.width).toBe(13);
+    expect(t.values.length).toBe(156);
+    expect(t.values[0]).toBe(8191);
+    expect(t.values[16]).toBe(Math.floor(8191 * Math.exp(-1) + 0.5));
+    expect(t.values[16]).toBe(3013);
+    expect(t.values[155]).toBe(1);
+    expect(Math.floor(8191 * Math.exp(-156 / 16) + 0.5)).toBe(0);
+    expect(p.sw).toBe(16);
     expect(p.latency).toBe(9);
-    expect(p.lutBytes).toBe(Math.ceil((145 * 12) / 8) + Math.ceil((256 * 10) / 8));
+    expect(p.lutBytes).toBe(Math.ceil((156 * 13) / 8) + Math.ceil((512 * 10) / 8));
+  });
+  it('the default exponent width grows with n: OW + ceil(log2 n) + 2, at most 24', () => {
+    const ew = (n: number) => makePlan(cfg({ n })).mp.expTable.width;
+    expect([2, 8, 9, 64, 1024].map(ew)).toEqual([11, 13, 14, 16, 20]);
+    const s = makePlan(cfg({ n: undefined, arch: 'stream', stream: { lanes: 4, maxN: 8192 } }));
+    expect(s.mp.expTable.width).toBe(23);
+    expect(makePlan(cfg({ method: { name: 'exact' } })).mp.expTable.width).toBe(8 + 3 + 6);
   });
   it('coarser exponent step: entries at k * 2^s input codes', () => {
     const p = makePlan(cfg({ method: { name: 'rexp', expStepLog2: 2 } }));
     const t = p.mp.expTable;
     expect(p.mp.expShift).toBe(2);
-    expect(t.values[1]).toBe(Math.floor(4095 * Math.exp(-4 / 16) + 0.5));
-    expect(t.values.length).toBe(37);
+    expect(t.values[1]).toBe(Math.floor(8191 * Math.exp(-4 / 16) + 0.5));
+    expect(t.values.length).toBe(39);
   });
   it('a table that covers every d has no clipping: 8-bit input with frac 0 and a 16-bit exponent', () => {
     const p = makePlan(cfg({ input: { width: 4, frac: 0 }, method: { name: 'rexp', expWidth: 24 } }));
@@ -58,21 +66,22 @@ describe('the plan', () => {
   it('reciprocal table (normalized): r_j = round(2^RW / (1 + (j + 0.5) / 2^M))', () => {
     const p = makePlan(cfg());
     const r = p.mp.tables[0]!;
-    expect(r.values.length).toBe(256);
-    expect(r.values[0]).toBe(Math.floor(1024 / (1 + 0.5 / 256) + 0.5));
-    expect(r.values[255]).toBe(Math.floor(1024 / (1 + 255.5 / 256) + 0.5));
+    // default address bits: OW + 1 = 9
+    expect(r.values.length).toBe(512);
+    expect(r.values[0]).toBe(Math.floor(1024 / (1 + 0.5 / 512) + 0.5));
+    expect(r.values[511]).toBe(Math.floor(1024 / (1 + 511.5 / 512) + 0.5));
   });
   it('reciprocal table (linear) covers S_min..S_max', () => {
     const p = makePlan(cfg({ method: { name: 'rexp', addressing: 'linear' } }));
     const r = p.mp.tables[0]!;
-    // S in [4095, 8 * 4095], 9 address bits -> shift 6: (32760 >> 6) - (4095 >> 6) + 1 = 511 - 63 + 1
+    // S in [8191, 8 * 8191], 9 address bits -> shift 7: (65528 >> 7) - (8191 >> 7) + 1 = 511 - 63 + 1
     expect(r.values.length).toBe(449);
   });
   it('2D table sizes', () => {
     const n = makePlan(cfg({ method: { name: 'lut2d', rowBits: 4, colBits: 6 } }));
     expect(n.mp.tables[0]!.values.length).toBe(16 * 64);
     expect(n.mp.tables[0]!.width).toBe(8);
-    expect(n.lutBytes).toBe(1024 + 218);
+    expect(n.lutBytes).toBe(1024 + Math.ceil((156 * 13) / 8));
   });
   it('trees: levels and registers', () => {
     expect(treeLevels(5, 2).map((l) => [l.count, l.registered])).toEqual([

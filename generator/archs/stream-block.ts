@@ -1,6 +1,7 @@
 /** A generated 'stream' block: RTL, testbench, beat files, config and manifest (see block.ts). */
 import type { Config } from '../config.js';
 import { accuracy } from '../metrics.js';
+import { errorBound } from '../bound.js';
 import { header, resolvedConfig, template } from '../render.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../version.js';
 import { fileNames, manifestText, type Block } from '../block.js';
@@ -101,6 +102,7 @@ export function buildStreamBlock(config: Config): Block {
     },
     luts: plan.luts,
     lutBytes: plan.lutBytes,
+    errorBound: errorBound(plan).lsb,
     accuracy: {
       reference: 'float softmax of the kept elements of each row; error against it in output LSBs, saturated at the largest code',
       vectorSet: `the kept elements of the ${kept.length} testbench rows with at least one kept element, seed ${config.verify.seed}`,

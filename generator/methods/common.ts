@@ -42,8 +42,18 @@ function expLength(c: CommonPlan, scale: number, shift: number): number {
 /** Default exponent step: the finest that keeps the table at 512 entries or fewer. */
 const DEFAULT_EXP_ENTRIES = 512;
 
+/**
+ * The default exponent width: OW + ceil(log2 n) + 2 bits (at most 24). Up to n - 1 entries can each
+ * be off by half a unit, and the tail entries stored as 0 lose up to half a unit each, so the sum's
+ * relative error grows like n / 2^EW; this keeps it near 2^-(OW+3), a quarter of an output LSB at
+ * y = 1 (README, "The error bound"; scripts/bound-table.ts checks the default rexp block at every n).
+ */
+export function defaultExpWidth(c: CommonPlan, extra = 2): number {
+  return Math.min(24, c.ow + clog2(c.n) + extra);
+}
+
 export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: number }): ExpPlan {
-  const ew = raw.expWidth ?? Math.min(24, c.ow + 4);
+  const ew = raw.expWidth ?? defaultExpWidth(c);
   const scale = 2 ** ew - 1;
   let shift: number;
   if (raw.expStepLog2 !== undefined) {

@@ -1,6 +1,6 @@
 /**
  * Baseline "exact": the accuracy ceiling and the area reference. A wide exponent table (the same
- * LUT_1/e as the paper's methods, default OW + 12 bits) and one real divider per lane:
+ * LUT_1/e as the paper's methods, default OW + ceil(log2 n) + 6 bits, at most 24) and one real divider per lane:
  *
  *   y_i = round(e_i * 2^OF / S) = floor((e_i * 2^(OF+1) + S) / (2 S)), saturated at the largest code.
  *
@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import { intIn } from '../schema.js';
 import { ConfigError } from '../errors.js';
-import { planExp, saturate, zext } from './common.js';
+import { defaultExpWidth, planExp, saturate, zext } from './common.js';
 import type { Coef, Method } from './types.js';
 
 const paramsSchema = z
@@ -36,7 +36,7 @@ export const exact: Method = {
 
   plan(c, raw) {
     const prm = raw as Params;
-    const e = planExp(c, { expWidth: prm.expWidth ?? Math.min(24, c.ow + 12), expStepLog2: prm.expStepLog2 });
+    const e = planExp(c, { expWidth: prm.expWidth ?? defaultExpWidth(c, 6), expStepLog2: prm.expStepLog2 });
     const numw = e.ew + c.ofrac + 1;
     const denw = e.sw + 1;
     if (Math.max(numw, denw) > 52) {

@@ -75,7 +75,7 @@ export const rexp: Method = {
         `output: y = round(e * alpha / 2^${a - c.ofrac}), product ${e.ew}x${rw} -> ${e.ew + rw} bits`,
       );
     } else {
-      bits = prm.recipAddrBits ?? Math.min(16, c.ow);
+      bits = prm.recipAddrBits ?? Math.min(16, c.ow + 1);
       const ns = normS(e, bits);
       ex.norm = ns;
       values = [];
