@@ -38,7 +38,8 @@ describe('the plan', () => {
     expect(Math.floor(8191 * Math.exp(-156 / 16) + 0.5)).toBe(0);
     expect(p.sw).toBe(16);
     expect(p.latency).toBe(9);
-    expect(p.lutBytes).toBe(Math.ceil((156 * 13) / 8) + Math.ceil((512 * 10) / 8));
+    // the reciprocal entries' top bit is always 1 and not stored: 512 x 9 bits
+    expect(p.lutBytes).toBe(Math.ceil((156 * 13) / 8) + Math.ceil((512 * 9) / 8));
   });
   it('the default exponent width grows with n: OW + ceil(log2 n) + 2, at most 24', () => {
     const ew = (n: number) => makePlan(cfg({ n })).mp.expTable.width;
@@ -67,9 +68,13 @@ describe('the plan', () => {
     const p = makePlan(cfg());
     const r = p.mp.tables[0]!;
     // default address bits: OW + 1 = 9
+    // stored without its top bit (r >= 512): entry = r - 2^(RW-1)
     expect(r.values.length).toBe(512);
-    expect(r.values[0]).toBe(Math.floor(1024 / (1 + 0.5 / 512) + 0.5));
-    expect(r.values[511]).toBe(Math.floor(1024 / (1 + 511.5 / 512) + 0.5));
+    expect(r.width).toBe(9);
+    expect(r.values[0]).toBe(Math.floor(1024 / (1 + 0.5 / 512) + 0.5) - 512);
+    expect(r.values[511]).toBe(Math.floor(1024 / (1 + 511.5 / 512) + 0.5) - 512);
+    expect(Math.min(...r.values)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...r.values)).toBeLessThan(512);
   });
   it('reciprocal table (linear) covers S_min..S_max', () => {
     const p = makePlan(cfg({ method: { name: 'rexp', addressing: 'linear' } }));

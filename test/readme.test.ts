@@ -4,11 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { accuracyTable, PARETO_SVG, readmeSection } from '../scripts/accuracy-table.js';
 import { ROOT } from '../generator/version.js';
+import { boundTable, defaultBounds, DEFAULT_TARGET, readmeBoundSection } from '../scripts/bound-table.js';
 
 describe('README', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   it('its accuracy table is what `npm run table` measures now', () => {
     expect(readmeSection(readme)).toBe(accuracyTable());
+  });
+  it("its table of the default block's bound is what scripts/bound-table.ts measures now", () => {
+    expect(readmeBoundSection(readme)).toBe(boundTable());
+  });
+  it('the default rexp block keeps its bound at or below 1.0 LSB at every n from 2 to 8192', () => {
+    const b = defaultBounds();
+    expect(b.map((r) => r.n)).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192]);
+    for (const r of b) expect(r.bound, `n = ${r.n}`).toBeLessThanOrEqual(DEFAULT_TARGET);
   });
   it('shows the Pareto plot that `npm run table -- --write` renders with Vega', () => {
     expect(readme).toContain(`](${PARETO_SVG})`);

@@ -78,9 +78,11 @@ export const rexp: Method = {
       bits = prm.recipAddrBits ?? Math.min(16, c.ow + 1);
       const ns = normS(e, bits);
       ex.norm = ns;
+      // r = round(2^RW / m_mid) lies in [2^(RW-1), 2^RW - 1] (m_mid < 2): its top bit is always 1, so the
+      // table holds r - 2^(RW-1) in RW - 1 bits and the RTL puts the 1 back
       values = [];
       for (let j = 0; j < 2 ** bits; j++) {
-        values.push(Math.min(2 ** rw - 1, roundHalfUp(2 ** rw / mantissaMid(ns, j))));
+        values.push(Math.min(2 ** rw - 1, roundHalfUp(2 ** rw / mantissaMid(ns, j))) - 2 ** (rw - 1));
       }
       addrWidth = bits;
       // y = round(e * r * 2^OF / 2^(RW + p)); shift amount t = RW + p - OF, at least 1 after a pad
@@ -92,7 +94,7 @@ export const rexp: Method = {
       vars.shw = Math.max(ns.pw, bitsFor(ns.pMax + k));
       notes.push(
         `normalisation: S = m * 2^p by leading-one detection, p in ${ns.pMin}..${ns.pMax} (${ns.pw} bits)`,
-        `reciprocal table LUT_alpha (normalized): index = top ${bits} bits of m - 1, ${2 ** bits} entries of ${rw} bits, r ~ 2^${rw} / m`,
+        `reciprocal table LUT_alpha (normalized): index = top ${bits} bits of m - 1, ${2 ** bits} entries of ${rw - 1} bits, r = 2^${rw - 1} + entry ~ 2^${rw} / m`,
         `output: y = round(e * r / 2^(p + ${rw - c.ofrac})), product ${e.ew}x${rw}${pad ? ` << ${pad}` : ''} -> ${e.ew + rw + pad} bits, shift ${ns.pMin + k}..${ns.pMax + k} then round`,
       );
     }
@@ -103,7 +105,11 @@ export const rexp: Method = {
       params: { expWidth: e.ew, expStepLog2: e.shift, recipAddrBits: bits, recipWidth: rw },
       expTable: e.table,
       expShift: e.shift,
-      tables: [{ name: 'recip_lut', what: addressing === 'linear' ? '2^A / S' : '2^RW / m', width: rw, addrWidth, values }],
+      tables: [
+        addressing === 'linear'
+          ? { name: 'recip_lut', what: '2^A / S', width: rw, addrWidth, values }
+          : { name: 'recip_lut', what: '2^RW / m - 2^(RW-1)', width: rw - 1, addrWidth, values },
+      ],
       normStages: addressing === 'linear' ? 1 : 2,
       laneStages: c.config.pipeline.laneRegister ? 1 : 0,
       notes,
@@ -118,7 +124,7 @@ export const rexp: Method = {
     const rom = mp.tables[0]!.values;
     if (ex.linear) return { alpha: rom[linearIndex(ex.linear, s)]! };
     const { p, j } = normIndex(ex.norm!, s);
-    return { r: rom[j]!, shamt: p + mp.vars.k! };
+    return { r: rom[j]! + 2 ** (mp.params.recipWidth! - 1), shamt: p + mp.vars.k! };
   },
 
   sCells(mp, _c, sMin, sMax) {
@@ -143,7 +149,7 @@ export const rexp: Method = {
     const t = mp.tables[0]!;
     const sw = mp.vars.sw!;
     const ew = mp.expTable.width;
-    const rw = t.width;
+    const rw = mp.params.recipWidth!; // the coefficient's width (the normalized table holds rw - 1 bits)
     const pw = mp.vars.prodWidth!;
     const mulw = ew + rw;
     const mulExpr = `${zext('e_i', ew, mulw)} * ${zext(ex.linear ? 'alpha' : 'r', rw, mulw)}`;
@@ -194,7 +200,7 @@ export const rexp: Method = {
   reg [${rw - 1}:0] r;
   reg [${shw - 1}:0] shamt;
   always @(posedge aclk) if (ce) begin
-    r <= recip_lut(n_j);
+    r <= {1'b1, recip_lut(n_j)};
     shamt <= ${zext('n_p', ns.pw, shw)} ${mp.vars.k! >= 0 ? '+' : '-'} ${shw}'d${Math.abs(mp.vars.k!)};
   end
 ` +
