@@ -72,7 +72,7 @@ export function buildBlock(config: Config, extra: Map<string, string> = new Map(
   const plan = makePlan(config);
   const module = config.name;
   const names = fileNames(module);
-  const vectors = vectorSet(config.n, config.input, config.verify.vectors, config.verify.seed);
+  const vectors = vectorSet(config.n, config.input, config.verify.vectors, config.verify.seed, plan);
   const expected = vectors.map((x) => model(plan, x));
   const acc = accuracy(plan, vectors);
   const c = plan.common;
@@ -101,7 +101,7 @@ export function buildBlock(config: Config, extra: Map<string, string> = new Map(
     errorBound: errorBound(plan).lsb,
     accuracy: {
       reference: 'float softmax of the quantised inputs; error against it in output LSBs, saturated at the largest code',
-      vectorSet: `the ${vectors.length} testbench vectors (corner cases, then seeded random), seed ${config.verify.seed}`,
+      vectorSet: `the ${vectors.length} testbench vectors (corner cases, adversarial vectors of the block's tables, then seeded random), seed ${config.verify.seed}`,
       ...acc,
     },
   };

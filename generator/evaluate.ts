@@ -11,12 +11,15 @@
  * - worst |sum(y) - 1| in real units.
  *
  * `prepare` does the work that does not depend on the block (the float reference), once per set, so
- * that `evaluate` can be called for thousands of configurations.
+ * that `evaluate` can be called for thousands of configurations. A vector may be shorter than n (a
+ * stream block's rows are 1..maxN long): each is measured at its own length.
+ * `evaluateWithAdversarial` adds the block's own adversarial workload (testbench/adversarial.ts).
  */
 import type { Plan } from './plan.js';
 import { floatSoftmax } from './model.js';
 import { fix } from './metrics.js';
 import type { Workload } from '../testbench/workloads.js';
+import { adversarialWorkload } from '../testbench/adversarial.js';
 
 export interface PreparedWorkload {
   name: string;
@@ -53,6 +56,7 @@ export interface Evaluation {
 
 export const HISTOGRAM_BIN = 0.25;
 
+/** The float references of a workload set of vectors of 1..n elements (longer ones are an error). */
 export function prepare(workloads: Workload[], n: number, ifrac: number): Prepared {
   return {
     n,
@@ -62,7 +66,9 @@ export function prepare(workloads: Workload[], n: number, ifrac: number): Prepar
       description: w.description,
       vectors: w.vectors,
       d: w.vectors.map((x) => {
-        const m = Math.max(...x);
+        if (x.length < 1 || x.length > n) throw new Error(`internal: workload ${w.name}: a vector of ${x.length} elements (allowed: 1..${n})`);
+        let m = x[0]!;
+        for (const v of x) if (v > m) m = v;
         return Int32Array.from(x, (v) => m - v);
       }),
       p: w.vectors.map((x) => Float64Array.from(floatSoftmax(x, ifrac))),
@@ -121,9 +127,8 @@ export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean 
   const scale = 2 ** common.ofrac;
   const cap = common.maxCode;
   const half = 0.5 / scale;
-  const n = common.n;
-  const e = new Float64Array(n);
-  const y = new Float64Array(n);
+  const e = new Float64Array(common.n);
+  const y = new Float64Array(common.n);
   const hist = opts.histogram ? new Map<number, number>() : undefined;
   const perWorkload: Evaluation['perWorkload'] = [];
   let all = emptyAcc();
@@ -132,6 +137,8 @@ export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean 
     for (let v = 0; v < w.d.length; v++) {
       const d = w.d[v]!;
       const p = w.p[v]!;
+      const n = d.length; // this vector's own length, 1..common.n
+      if (n > common.n) throw new Error('internal: a vector longer than the block');
       let s = 0;
       for (let i = 0; i < n; i++) {
         const k = Math.floor(d[i]! / sh);
@@ -183,4 +190,14 @@ export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean 
     all = merge(all, a);
   }
   return { overall: finish(all), perWorkload, histogram: hist };
+}
+
+/**
+ * Evaluate a plan over a prepared shared set plus its own adversarial workload (vectors of each of
+ * `lengths` elements, 1..n; testbench/adversarial.ts): one Evaluation whose perWorkload ends with
+ * 'adversarial' and whose overall covers both.
+ */
+export function evaluateWithAdversarial(plan: Plan, set: Prepared, lengths: number[] = [plan.common.n], opts: { histogram?: boolean } = {}): Evaluation {
+  const adv = prepare([adversarialWorkload(plan, lengths)], set.n, set.ifrac);
+  return evaluate(plan, { n: set.n, ifrac: set.ifrac, workloads: [...set.workloads, ...adv.workloads] }, opts);
 }

@@ -4,7 +4,7 @@
  * bits, 8-bit output with 8):
  * - every method x addressing with default parameters, the paper's two and both baselines
  *   (hls4ml-like, exact), for n = 8, 64 and 512;
- * - for n = 64, the committed presets best700_n64 (best rexp at most 700 B) and paper_linear_n64;
+ * - for n = 64, the committed presets best700_n64 (the rexp normalized tables of at most 700 B with the smallest error bound) and paper_linear_n64;
  * - the Pareto plot of the full `explore` sweep for n = 64 (docs/pareto_n64.svg, with --write).
  *
  *   npm run table            print the table

@@ -98,3 +98,68 @@ export function checkConfig(config: Config): CheckResult {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** A method with one of its addressings, and an architecture: one stratum of boundConfig. */
+export interface BoundStratum {
+  method: 'rexp' | 'lut2d' | 'hls4ml-like' | 'exact';
+  addressing: string;
+  arch: 'parallel' | 'stream';
+}
+
+/** Every method with every addressing, in both architectures. */
+export const BOUND_STRATA: readonly BoundStratum[] = (
+  [
+    ['rexp', 'normalized'],
+    ['rexp', 'linear'],
+    ['lut2d', 'normalized'],
+    ['lut2d', 'linear'],
+    ['hls4ml-like', 'top-bits'],
+    ['exact', 'divider'],
+  ] as const
+).flatMap(([method, addressing]) => (['parallel', 'stream'] as const).map((arch) => ({ method, addressing, arch })));
+
+/**
+ * Raw configs of one stratum with small formats and tables, for the error-bound tests
+ * (test/bound.test.ts): the numerics only, so pipeline and verify keys keep their defaults.
+ * Some draws are rejected by the plan (colBits above expWidth, ...): filter them with plannable.
+ */
+export function boundConfig(s: BoundStratum, o: { maxN?: number } = {}): fc.Arbitrary<Record<string, unknown>> {
+  const maxN = o.maxN ?? 96;
+  const bits = (min: number, max: number) => fc.integer({ min, max });
+  const step = fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: bits(0, 2) });
+  const withStep = (r: Record<string, unknown>, st: number | undefined) => (st === undefined ? r : { ...r, expStepLog2: st });
+  const method: fc.Arbitrary<Record<string, unknown>> =
+    s.method === 'rexp'
+      ? fc
+          .record({ expWidth: bits(3, 14), recipAddrBits: bits(1, 10), recipWidth: bits(3, 14), st: step })
+          .map(({ st, ...p }) => withStep({ name: 'rexp', addressing: s.addressing, ...p }, st))
+      : s.method === 'lut2d'
+        ? fc
+            .record({ expWidth: bits(3, 14), rowBits: bits(1, 7), colBits: bits(1, 7), st: step })
+            .map(({ st, ...p }) => withStep({ name: 'lut2d', addressing: s.addressing, ...p }, st))
+        : s.method === 'exact'
+          ? fc.record({ expWidth: bits(3, 18), st: step }).map(({ st, ...p }) => withStep({ name: 'exact', ...p }, st))
+          : fc.constant({ name: 'hls4ml-like' });
+  const length =
+    s.arch === 'stream'
+      ? fc.record({ lanes: bits(1, 6), maxN: bits(2, maxN) }).map((r) => ({ arch: 'stream', stream: { lanes: Math.min(r.lanes, r.maxN), maxN: r.maxN } }))
+      : bits(2, maxN).map((n) => ({ n }));
+  return fc
+    .record({
+      length,
+      // hls4ml-like takes inputs up to 10 bits
+      iw: bits(3, 10),
+      ifrac: bits(-1, 6),
+      ow: bits(3, 10),
+      // output.frac around the width: above it the codes span less than 1 and the reference saturates
+      ofracDelta: bits(-2, 1),
+      method,
+    })
+    .map((r) => ({
+      name: 'bnd',
+      ...r.length,
+      input: { width: r.iw, frac: r.ifrac },
+      output: { width: r.ow, frac: Math.max(0, r.ow + r.ofracDelta) },
+      method: r.method,
+    }));
+}

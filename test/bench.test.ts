@@ -11,6 +11,7 @@ import { accuracy } from '../generator/metrics.js';
 import { rtlSha256 } from '../generator/synthesis.js';
 import { ROOT } from '../generator/version.js';
 import { vectorSet } from '../testbench/vectors.js';
+import { errorBound } from '../generator/bound.js';
 import { benchConfig, benchTable, HW_BEGIN, HW_END, plannedRows, readResults } from '../scripts/bench.js';
 import { section } from '../scripts/readme-section.js';
 
@@ -40,6 +41,7 @@ describe('hardware table', () => {
       expect(row.lutBytes, tag).toBe(block.plan.lutBytes);
       expect(row.latency, tag).toBe(block.plan.latency);
       expect(row.maxErrLsb, tag).toBe(accuracy(block.plan, vectors.get(c.n)!).maxErrLsb);
+      expect(row.errorBound, tag).toBe(errorBound(block.plan).lsb);
       expect(row.synthesis!.rtlSha256, `${tag}: the RTL changed since the bench; run npm run bench -- --write`).toBe(rtlSha256(block));
     }
   });

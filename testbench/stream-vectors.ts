@@ -1,11 +1,17 @@
 /**
  * Rows for the streaming testbench: first THROUGHPUT_ROWS rows of maxN elements (the sustained
- * throughput phase), then seeded random rows: lengths 1, maxN, around multiples of P and random;
- * masks all kept, random, causal (a kept prefix), padding (a masked tail), all masked, one kept.
- * Masked elements and the unused lanes of a partial last beat carry random codes, which must not
- * influence anything. Everything is a pure function of its arguments.
+ * throughput phase), then, when the block's plan is given, up to 6 adversarial rows, all kept
+ * (testbench/adversarial.ts: the tail-mass, witness, bin-edge and near-tie rows at maxN, the worst
+ * rows found at a shorter length and at 2 elements), then `count` seeded random rows: lengths 1, maxN,
+ * around multiples of P and random; masks all kept, random, causal (a kept prefix), padding (a masked
+ * tail), all masked, one kept. Masked elements and the unused lanes of a partial last beat carry
+ * random codes, which must not influence anything. Everything is a pure function of its arguments;
+ * the adversarial rows draw no random numbers, so the throughput and random rows are the same with
+ * or without a plan.
  */
 import type { Row } from '../generator/archs/stream.js';
+import type { Plan } from '../generator/plan.js';
+import { adversarialBest } from './adversarial.js';
 import { codeRange, cornerVectors, DISTRIBUTIONS, randomVector, rng, type InputFormat } from './vectors.js';
 
 export interface Beat {
@@ -42,7 +48,35 @@ function mask(kind: Mask, len: number, r: () => number): boolean[] {
   }
 }
 
-export function streamRows(lanes: number, maxN: number, f: InputFormat, count: number, seed: number, throughputRows: number): Row[] {
+/** At most this many adversarial rows. */
+export const ADVERSARIAL_ROWS = 6;
+
+/** The adversarial rows of a stream block (all kept): see the header. */
+export function adversarialRows(plan: Plan, lanes: number, maxN: number): Row[] {
+  const rows: number[][] = [];
+  const atMax = adversarialBest(plan, maxN);
+  for (const fam of ['tail', 'witness', 'bin-edge', 'near-ties']) {
+    const v = atMax.find((a) => a.family === fam);
+    if (v) rows.push(v.x);
+  }
+  // shorter rows, the last beat partial where P allows: the worst vector found at that length
+  const shorter = [...new Set([Math.floor(maxN / 8) + (lanes > 1 ? 1 : 0), 2].filter((l) => l >= 2 && l < maxN))];
+  for (const len of shorter) {
+    const worst = [...adversarialBest(plan, len)].sort((a, b) => b.score - a.score)[0];
+    if (worst) rows.push(worst.x);
+  }
+  const seen = new Set<string>();
+  const out: Row[] = [];
+  for (const x of rows) {
+    const k = x.join(',');
+    if (seen.has(k) || out.length >= ADVERSARIAL_ROWS) continue;
+    seen.add(k);
+    out.push({ x, keep: new Array<boolean>(x.length).fill(true) });
+  }
+  return out;
+}
+
+export function streamRows(lanes: number, maxN: number, f: InputFormat, count: number, seed: number, throughputRows: number, plan?: Plan): Row[] {
   const r = rng(seed);
   const { min, max } = codeRange(f);
   const garbage = () => min + Math.floor(r() * (max - min + 1));
@@ -53,6 +87,7 @@ export function streamRows(lanes: number, maxN: number, f: InputFormat, count: n
     const keep = mask(k % 2 ? 'random' : 'all', maxN, r);
     rows.push({ x: withGarbage(x, keep), keep });
   }
+  if (plan) rows.push(...adversarialRows(plan, lanes, maxN));
   const lengths = [1, maxN, lanes - 1, lanes + 1, 2 * lanes + 1, maxN - 1, 2, 3 * lanes - 1].filter((n) => n >= 1 && n <= maxN);
   const corners = cornerVectors(maxN, f);
   for (let k = 0; k < count; k++) {

@@ -47,7 +47,7 @@ export function buildStreamBlock(config: Config): Block {
   const c = plan.common;
   const module = config.name;
   const names = fileNames(module);
-  const rows = streamRows(sp.lanes, sp.maxN, config.input, config.verify.vectors, config.verify.seed, sp.throughputRows);
+  const rows = streamRows(sp.lanes, sp.maxN, config.input, config.verify.vectors, config.verify.seed, sp.throughputRows, plan);
   const outs = rows.map((row) => streamModel(sp, row));
   const pad = rng(config.verify.seed ^ 0x5eed);
   const beatsIn = rowBeats(rows, sp.lanes, (row) => row.x, () => Math.floor(pad() * 2 ** c.iw));
