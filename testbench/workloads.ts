@@ -13,6 +13,10 @@
  *
  * Each random workload has its own generator, seeded from (seed, workload name, n), so adding a
  * workload or changing one's count leaves the others' vectors unchanged.
+ *
+ * The set is shared by every block of the same n and format. A block's own 'adversarial' workload
+ * (testbench/adversarial.ts, `adversarialWorkload(plan, lengths)`), built from its tables, is a
+ * Workload too; generator/evaluate.ts `evaluateWithAdversarial` measures a block over both.
  */
 import { cornerVectors, DISTRIBUTIONS, randomVector, rng, type Distribution, type InputFormat } from './vectors.js';
 
