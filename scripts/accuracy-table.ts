@@ -73,11 +73,13 @@ export function readmeSection(readme: string): string | null {
 async function writePareto(): Promise<void> {
   const { runSweep, progressLine } = await import('../generator/explore-run.js');
   const { paretoSpec, renderSvg } = await import('../generator/plots.js');
-  const { scatterPoints, frontTable } = await import('../generator/commands/explore.js');
+  const { scatterPoints, frontTable, frontHeading } = await import('../generator/commands/explore.js');
   const f = { n: 64, input: INPUT, output: OUTPUT };
   const r = await runSweep(f, sweepSpace(f), { onProgress: progressLine('pareto n=64') });
-  console.log(`pareto: ${r.configs} configurations in ${r.seconds.toFixed(1)} s\n${frontTable(r.front)}`);
-  const svg = await renderSvg(paretoSpec(scatterPoints(r.rows), `max error vs table bytes: ${r.rows.length} configurations, n = 64, 8-bit in and out`));
+  console.log(`pareto: ${r.configs} configurations in ${r.seconds.toFixed(1)} s\n${frontHeading(r.front.length)}\n${frontTable(r.front)}`);
+  const svg = await renderSvg(
+    paretoSpec(scatterPoints(r.rows), `error bound and worst found vs table bytes: ${r.rows.length} configurations, n = 64, 8-bit in and out`),
+  );
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
   writeFileSync(join(ROOT, PARETO_SVG), svg + '\n');
   console.log(`${PARETO_SVG} written`);

@@ -1,7 +1,8 @@
 /** The workload set, the metrics, the baselines' numerics and the explore machinery. */
 import { describe, expect, it } from 'vitest';
 import { evaluate, prepare } from '../generator/evaluate.js';
-import { markPareto, measure, prepareFor, smallestMeeting, sweepSpace, type Row } from '../generator/explore.js';
+import { errorBound } from '../generator/bound.js';
+import { markPareto, measure, prepareAdversarial, prepareFor, smallestMeeting, sweepSpace, type Row } from '../generator/explore.js';
 import { accuracy } from '../generator/metrics.js';
 import { model, modelTrace } from '../generator/model.js';
 import { makePlan } from '../generator/plan.js';
@@ -105,15 +106,23 @@ describe('explore', () => {
     expect(c.length).toBeGreaterThan(3000);
     expect(c).toContainEqual({ method: 'rexp', addressing: 'normalized', params: { expWidth: 12, expStepLog2: 0, recipAddrBits: 8, recipWidth: 10 } });
   });
-  it('measures a candidate exactly as evaluate does, and skips impossible ones', () => {
+  it('measures a candidate exactly as evaluate does (workload set and its adversarial vectors), with its bound, and skips impossible ones', () => {
     const set = prepareFor(f, 16);
     const r = measure(f, { method: 'rexp', addressing: 'normalized', params: {} }, set)!;
-    expect(r.lutBytes).toBe(538);
-    expect(r.metrics).toEqual(evaluate(makePlan(cfg()), set).overall);
+    expect(r.lutBytes).toBe(830);
+    const p = makePlan(cfg());
+    const ws = evaluate(p, set).overall;
+    const adv = evaluate(p, prepareAdversarial(p)).overall;
+    // the worst found is the larger max error; every other metric is the workload set's
+    expect(r.metrics).toEqual({ ...ws, maxErrLsb: Math.max(ws.maxErrLsb, adv.maxErrLsb) });
+    expect(r.found).toEqual({ workloads: ws.maxErrLsb, adversarial: adv.maxErrLsb });
+    expect(r.bound).toBe(errorBound(p).lsb);
+    expect(r.metrics.maxErrLsb).toBeLessThanOrEqual(r.bound);
     expect(measure(f, { method: 'lut2d', addressing: 'normalized', params: { expWidth: 4, colBits: 8 } }, set)).toBeNull();
   });
   it('marks the Pareto front and picks the smallest table meeting a bound', () => {
-    const row = (b: number, e: number) => ({ method: 'm', addressing: 'a', params: {}, resolved: { b }, lutBytes: b, latency: 1, pareto: false, metrics: { maxErrLsb: e } }) as unknown as Row;
+    // bound and measured error alike here (test/explore-bound.test.ts tells them apart)
+    const row = (b: number, e: number) => ({ method: 'm', addressing: 'a', params: {}, resolved: { b }, lutBytes: b, latency: 1, pareto: false, bound: e, metrics: { maxErrLsb: e } }) as unknown as Row;
     const rows = [row(100, 5), row(200, 6), row(200, 2), row(300, 2), row(400, 0.9), row(50, 9)];
     const front = markPareto(rows);
     expect(front.map((r) => [r.lutBytes, r.metrics.maxErrLsb])).toEqual([[50, 9], [100, 5], [200, 2], [400, 0.9]]);

@@ -61,7 +61,7 @@ describe('commands', () => {
     expect(r.stdout).toMatch(/Pareto front of max error against table bytes/);
     expect(r.stderr).toMatch(/explore: \d+\/\d+ configs/);
     const csv = readFileSync(join(out, 'explore.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('method,addressing,params,lutBytes,latency,maxErrLsb,meanErrLsb,rmsErrLsb,argmaxAgreement,klMean,klMax,worstSumErr,pareto');
+    expect(csv[0]).toBe('method,addressing,params,lutBytes,latency,bound,maxErrLsb,meanErrLsb,rmsErrLsb,argmaxAgreement,klMean,klMax,worstSumErr,pareto');
     const json = JSON.parse(readFileSync(join(out, 'explore.json'), 'utf8'));
     expect(json.rows.length).toBe(csv.length - 1);
     expect(json.pareto.length).toBe(csv.filter((l) => l.endsWith(',true')).length);

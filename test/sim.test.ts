@@ -86,9 +86,9 @@ describe('the checks can fail', () => {
     const { block, dir } = genSim({ name: 'sm_neg3' });
     const f = join(dir, 'sm_neg3.v');
     const v = readFileSync(f, 'utf8');
-    // break one exponent table entry: d = 16 gives 1506; make it 1505
-    expect(v).toContain("8'd16: exp_lut = 12'd1506;");
-    writeFileSync(f, v.replace("8'd16: exp_lut = 12'd1506;", "8'd16: exp_lut = 12'd1400;"));
+    // break one exponent table entry: d = 16 gives round(8191 e^-1) = 3013; make it 2800
+    expect(v).toContain("8'd16: exp_lut = 13'd3013;");
+    writeFileSync(f, v.replace("8'd16: exp_lut = 13'd3013;", "8'd16: exp_lut = 13'd2800;"));
     const r = simulateBlock(block, dir);
     expect(r.ok).toBe(false);
     expect(r.problem).toMatch(/^MISMATCH: beat \d+, vector \d+ \(line \d+ of the vector files\), element \d+: expected \d+, got \d+/);

@@ -17,10 +17,10 @@
 //     "method": {
 //       "name": "rexp",
 //       "addressing": "normalized",
-//       "expWidth": 13,
+//       "expWidth": 17,
 //       "expStepLog2": 0,
 //       "recipAddrBits": 8,
-//       "recipWidth": 10
+//       "recipWidth": 8
 //     },
 //     "pipeline": {
 //       "treeLevelsPerStage": 2
@@ -36,16 +36,17 @@
 //   input   x_i: signed 8 bits, 4 fraction bits (code q means q*2^-4)
 //   output  y_i: unsigned 8 bits, 8 fraction bits, round to nearest, saturate at 255
 //   d_i = max(x) - x_i: unsigned 8 bits (max - min of 8-bit signed values < 2^8)
-//   exponent table LUT_1/e: e = round(8191 * e^-(k*2^-4)), k = d >> 0; 156 entries of 13 bits, k >= 156 gives 0 (first entry that rounds to 0)
-//   normalisation: S = m * 2^p by leading-one detection, p in 12..18 (5 bits)
-//   reciprocal table LUT_alpha (normalized): index = top 8 bits of m - 1, 256 entries of 10 bits, r ~ 2^10 / m
-//   output: y = round(e * r / 2^(p + 2)), product 13x10 -> 23 bits, shift 13..19 then round
-//   sum S = sum of n=64 entries: 19 bits (= 13 + ceil(log2 64)), cannot overflow
-//   tables: exp_lut 156x13b = 254 B, recip_lut 256x10b = 320 B; total 574 B
+//   exponent table LUT_1/e: e = round(131071 * e^-(k*2^-4)), k = d >> 0; 200 entries of 17 bits, k >= 200 gives 0 (first entry that rounds to 0)
+//   normalisation: S = m * 2^p by leading-one detection, p in 16..22 (5 bits)
+//   reciprocal table LUT_alpha (normalized): index = top 8 bits of m - 1, 256 entries of 7 bits, r = 2^7 + entry ~ 2^8 / m
+//   output: y = round(e * r / 2^(p + 0)), product 17x8 -> 25 bits, shift 15..21 then round
+//   sum S = sum of n=64 entries: 23 bits (= 17 + ceil(log2 64)), cannot overflow
+//   tables: exp_lut 200x17b = 425 B, recip_lut 256x7b = 224 B; total 649 B
+//   error bound: |y - y_ref| <= 1.0439 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
 //   pipeline: input register 1, max tree (6 levels) 3, d = max - x, exponent lookup 1, sum tree (6 levels) 3, normalisation (rexp, normalized) 2, output (per lane) 1
 //   latency: 11 cycles, throughput 1 vector per cycle
 //
-// Table bytes: exp_lut 254 + recip_lut 320 = 574
+// Table bytes: exp_lut 425 + recip_lut 224 = 649
 // Latency: 11 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
@@ -67,272 +68,270 @@ module softmax_best700_n64 (
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
   localparam OW = 8;   // output element width
-  localparam EW = 13;   // exponent table entry width
-  localparam SW = 19;   // sum width
+  localparam EW = 17;   // exponent table entry width
+  localparam SW = 23;   // sum width
   localparam LATENCY = 11;
 
-  // recip_lut: 256 entries x 10 bits (2^RW / m)
-  function [10-1:0] recip_lut;
+  // recip_lut: 256 entries x 7 bits (2^RW / m - 2^(RW-1))
+  function [7-1:0] recip_lut;
     input [8-1:0] a;
     begin
       case (a)
-        8'd0: recip_lut = 10'd1022;
-        8'd1: recip_lut = 10'd1018;
-        8'd2: recip_lut = 10'd1014;
-        8'd3: recip_lut = 10'd1010;
-        8'd4: recip_lut = 10'd1006;
-        8'd5: recip_lut = 10'd1002;
-        8'd6: recip_lut = 10'd999;
-        8'd7: recip_lut = 10'd995;
-        8'd8: recip_lut = 10'd991;
-        8'd9: recip_lut = 10'd987;
-        8'd10: recip_lut = 10'd984;
-        8'd11: recip_lut = 10'd980;
-        8'd12: recip_lut = 10'd976;
-        8'd13: recip_lut = 10'd973;
-        8'd14: recip_lut = 10'd969;
-        8'd15: recip_lut = 10'd966;
-        8'd16: recip_lut = 10'd962;
-        8'd17: recip_lut = 10'd958;
-        8'd18: recip_lut = 10'd955;
-        8'd19: recip_lut = 10'd952;
-        8'd20: recip_lut = 10'd948;
-        8'd21: recip_lut = 10'd945;
-        8'd22: recip_lut = 10'd941;
-        8'd23: recip_lut = 10'd938;
-        8'd24: recip_lut = 10'd935;
-        8'd25: recip_lut = 10'd931;
-        8'd26: recip_lut = 10'd928;
-        8'd27: recip_lut = 10'd925;
-        8'd28: recip_lut = 10'd921;
-        8'd29: recip_lut = 10'd918;
-        8'd30: recip_lut = 10'd915;
-        8'd31: recip_lut = 10'd912;
-        8'd32: recip_lut = 10'd909;
-        8'd33: recip_lut = 10'd906;
-        8'd34: recip_lut = 10'd902;
-        8'd35: recip_lut = 10'd899;
-        8'd36: recip_lut = 10'd896;
-        8'd37: recip_lut = 10'd893;
-        8'd38: recip_lut = 10'd890;
-        8'd39: recip_lut = 10'd887;
-        8'd40: recip_lut = 10'd884;
-        8'd41: recip_lut = 10'd881;
-        8'd42: recip_lut = 10'd878;
-        8'd43: recip_lut = 10'd875;
-        8'd44: recip_lut = 10'd872;
-        8'd45: recip_lut = 10'd869;
-        8'd46: recip_lut = 10'd867;
-        8'd47: recip_lut = 10'd864;
-        8'd48: recip_lut = 10'd861;
-        8'd49: recip_lut = 10'd858;
-        8'd50: recip_lut = 10'd855;
-        8'd51: recip_lut = 10'd853;
-        8'd52: recip_lut = 10'd850;
-        8'd53: recip_lut = 10'd847;
-        8'd54: recip_lut = 10'd844;
-        8'd55: recip_lut = 10'd842;
-        8'd56: recip_lut = 10'd839;
-        8'd57: recip_lut = 10'd836;
-        8'd58: recip_lut = 10'd834;
-        8'd59: recip_lut = 10'd831;
-        8'd60: recip_lut = 10'd828;
-        8'd61: recip_lut = 10'd826;
-        8'd62: recip_lut = 10'd823;
-        8'd63: recip_lut = 10'd820;
-        8'd64: recip_lut = 10'd818;
-        8'd65: recip_lut = 10'd815;
-        8'd66: recip_lut = 10'd813;
-        8'd67: recip_lut = 10'd810;
-        8'd68: recip_lut = 10'd808;
-        8'd69: recip_lut = 10'd805;
-        8'd70: recip_lut = 10'd803;
-        8'd71: recip_lut = 10'd800;
-        8'd72: recip_lut = 10'd798;
-        8'd73: recip_lut = 10'd796;
-        8'd74: recip_lut = 10'd793;
-        8'd75: recip_lut = 10'd791;
-        8'd76: recip_lut = 10'd788;
-        8'd77: recip_lut = 10'd786;
-        8'd78: recip_lut = 10'd784;
-        8'd79: recip_lut = 10'd781;
-        8'd80: recip_lut = 10'd779;
-        8'd81: recip_lut = 10'd777;
-        8'd82: recip_lut = 10'd774;
-        8'd83: recip_lut = 10'd772;
-        8'd84: recip_lut = 10'd770;
-        8'd85: recip_lut = 10'd768;
-        8'd86: recip_lut = 10'd765;
-        8'd87: recip_lut = 10'd763;
-        8'd88: recip_lut = 10'd761;
-        8'd89: recip_lut = 10'd759;
-        8'd90: recip_lut = 10'd757;
-        8'd91: recip_lut = 10'd754;
-        8'd92: recip_lut = 10'd752;
-        8'd93: recip_lut = 10'd750;
-        8'd94: recip_lut = 10'd748;
-        8'd95: recip_lut = 10'd746;
-        8'd96: recip_lut = 10'd744;
-        8'd97: recip_lut = 10'd742;
-        8'd98: recip_lut = 10'd739;
-        8'd99: recip_lut = 10'd737;
-        8'd100: recip_lut = 10'd735;
-        8'd101: recip_lut = 10'd733;
-        8'd102: recip_lut = 10'd731;
-        8'd103: recip_lut = 10'd729;
-        8'd104: recip_lut = 10'd727;
-        8'd105: recip_lut = 10'd725;
-        8'd106: recip_lut = 10'd723;
-        8'd107: recip_lut = 10'd721;
-        8'd108: recip_lut = 10'd719;
-        8'd109: recip_lut = 10'd717;
-        8'd110: recip_lut = 10'd715;
-        8'd111: recip_lut = 10'd713;
-        8'd112: recip_lut = 10'd711;
-        8'd113: recip_lut = 10'd709;
-        8'd114: recip_lut = 10'd708;
-        8'd115: recip_lut = 10'd706;
-        8'd116: recip_lut = 10'd704;
-        8'd117: recip_lut = 10'd702;
-        8'd118: recip_lut = 10'd700;
-        8'd119: recip_lut = 10'd698;
-        8'd120: recip_lut = 10'd696;
-        8'd121: recip_lut = 10'd694;
-        8'd122: recip_lut = 10'd693;
-        8'd123: recip_lut = 10'd691;
-        8'd124: recip_lut = 10'd689;
-        8'd125: recip_lut = 10'd687;
-        8'd126: recip_lut = 10'd685;
-        8'd127: recip_lut = 10'd684;
-        8'd128: recip_lut = 10'd682;
-        8'd129: recip_lut = 10'd680;
-        8'd130: recip_lut = 10'd678;
-        8'd131: recip_lut = 10'd677;
-        8'd132: recip_lut = 10'd675;
-        8'd133: recip_lut = 10'd673;
-        8'd134: recip_lut = 10'd671;
-        8'd135: recip_lut = 10'd670;
-        8'd136: recip_lut = 10'd668;
-        8'd137: recip_lut = 10'd666;
-        8'd138: recip_lut = 10'd664;
-        8'd139: recip_lut = 10'd663;
-        8'd140: recip_lut = 10'd661;
-        8'd141: recip_lut = 10'd659;
-        8'd142: recip_lut = 10'd658;
-        8'd143: recip_lut = 10'd656;
-        8'd144: recip_lut = 10'd655;
-        8'd145: recip_lut = 10'd653;
-        8'd146: recip_lut = 10'd651;
-        8'd147: recip_lut = 10'd650;
-        8'd148: recip_lut = 10'd648;
-        8'd149: recip_lut = 10'd646;
-        8'd150: recip_lut = 10'd645;
-        8'd151: recip_lut = 10'd643;
-        8'd152: recip_lut = 10'd642;
-        8'd153: recip_lut = 10'd640;
-        8'd154: recip_lut = 10'd639;
-        8'd155: recip_lut = 10'd637;
-        8'd156: recip_lut = 10'd636;
-        8'd157: recip_lut = 10'd634;
-        8'd158: recip_lut = 10'd632;
-        8'd159: recip_lut = 10'd631;
-        8'd160: recip_lut = 10'd629;
-        8'd161: recip_lut = 10'd628;
-        8'd162: recip_lut = 10'd626;
-        8'd163: recip_lut = 10'd625;
-        8'd164: recip_lut = 10'd623;
-        8'd165: recip_lut = 10'd622;
-        8'd166: recip_lut = 10'd620;
-        8'd167: recip_lut = 10'd619;
-        8'd168: recip_lut = 10'd618;
-        8'd169: recip_lut = 10'd616;
-        8'd170: recip_lut = 10'd615;
-        8'd171: recip_lut = 10'd613;
-        8'd172: recip_lut = 10'd612;
-        8'd173: recip_lut = 10'd610;
-        8'd174: recip_lut = 10'd609;
-        8'd175: recip_lut = 10'd608;
-        8'd176: recip_lut = 10'd606;
-        8'd177: recip_lut = 10'd605;
-        8'd178: recip_lut = 10'd603;
-        8'd179: recip_lut = 10'd602;
-        8'd180: recip_lut = 10'd601;
-        8'd181: recip_lut = 10'd599;
-        8'd182: recip_lut = 10'd598;
-        8'd183: recip_lut = 10'd596;
-        8'd184: recip_lut = 10'd595;
-        8'd185: recip_lut = 10'd594;
-        8'd186: recip_lut = 10'd592;
-        8'd187: recip_lut = 10'd591;
-        8'd188: recip_lut = 10'd590;
-        8'd189: recip_lut = 10'd588;
-        8'd190: recip_lut = 10'd587;
-        8'd191: recip_lut = 10'd586;
-        8'd192: recip_lut = 10'd584;
-        8'd193: recip_lut = 10'd583;
-        8'd194: recip_lut = 10'd582;
-        8'd195: recip_lut = 10'd581;
-        8'd196: recip_lut = 10'd579;
-        8'd197: recip_lut = 10'd578;
-        8'd198: recip_lut = 10'd577;
-        8'd199: recip_lut = 10'd576;
-        8'd200: recip_lut = 10'd574;
-        8'd201: recip_lut = 10'd573;
-        8'd202: recip_lut = 10'd572;
-        8'd203: recip_lut = 10'd570;
-        8'd204: recip_lut = 10'd569;
-        8'd205: recip_lut = 10'd568;
-        8'd206: recip_lut = 10'd567;
-        8'd207: recip_lut = 10'd566;
-        8'd208: recip_lut = 10'd564;
-        8'd209: recip_lut = 10'd563;
-        8'd210: recip_lut = 10'd562;
-        8'd211: recip_lut = 10'd561;
-        8'd212: recip_lut = 10'd560;
-        8'd213: recip_lut = 10'd558;
-        8'd214: recip_lut = 10'd557;
-        8'd215: recip_lut = 10'd556;
-        8'd216: recip_lut = 10'd555;
-        8'd217: recip_lut = 10'd554;
-        8'd218: recip_lut = 10'd552;
-        8'd219: recip_lut = 10'd551;
-        8'd220: recip_lut = 10'd550;
-        8'd221: recip_lut = 10'd549;
-        8'd222: recip_lut = 10'd548;
-        8'd223: recip_lut = 10'd547;
-        8'd224: recip_lut = 10'd546;
-        8'd225: recip_lut = 10'd544;
-        8'd226: recip_lut = 10'd543;
-        8'd227: recip_lut = 10'd542;
-        8'd228: recip_lut = 10'd541;
-        8'd229: recip_lut = 10'd540;
-        8'd230: recip_lut = 10'd539;
-        8'd231: recip_lut = 10'd538;
-        8'd232: recip_lut = 10'd537;
-        8'd233: recip_lut = 10'd536;
-        8'd234: recip_lut = 10'd534;
-        8'd235: recip_lut = 10'd533;
-        8'd236: recip_lut = 10'd532;
-        8'd237: recip_lut = 10'd531;
-        8'd238: recip_lut = 10'd530;
-        8'd239: recip_lut = 10'd529;
-        8'd240: recip_lut = 10'd528;
-        8'd241: recip_lut = 10'd527;
-        8'd242: recip_lut = 10'd526;
-        8'd243: recip_lut = 10'd525;
-        8'd244: recip_lut = 10'd524;
-        8'd245: recip_lut = 10'd523;
-        8'd246: recip_lut = 10'd522;
-        8'd247: recip_lut = 10'd521;
-        8'd248: recip_lut = 10'd520;
-        8'd249: recip_lut = 10'd519;
-        8'd250: recip_lut = 10'd518;
-        8'd251: recip_lut = 10'd517;
-        8'd252: recip_lut = 10'd516;
-        8'd253: recip_lut = 10'd515;
-        8'd254: recip_lut = 10'd514;
-        8'd255: recip_lut = 10'd513;
-        default: recip_lut = 10'd0;
+        8'd0: recip_lut = 7'd127;
+        8'd1: recip_lut = 7'd127;
+        8'd2: recip_lut = 7'd126;
+        8'd3: recip_lut = 7'd125;
+        8'd4: recip_lut = 7'd124;
+        8'd5: recip_lut = 7'd123;
+        8'd6: recip_lut = 7'd122;
+        8'd7: recip_lut = 7'd121;
+        8'd8: recip_lut = 7'd120;
+        8'd9: recip_lut = 7'd119;
+        8'd10: recip_lut = 7'd118;
+        8'd11: recip_lut = 7'd117;
+        8'd12: recip_lut = 7'd116;
+        8'd13: recip_lut = 7'd115;
+        8'd14: recip_lut = 7'd114;
+        8'd15: recip_lut = 7'd113;
+        8'd16: recip_lut = 7'd112;
+        8'd17: recip_lut = 7'd112;
+        8'd18: recip_lut = 7'd111;
+        8'd19: recip_lut = 7'd110;
+        8'd20: recip_lut = 7'd109;
+        8'd21: recip_lut = 7'd108;
+        8'd22: recip_lut = 7'd107;
+        8'd23: recip_lut = 7'd106;
+        8'd24: recip_lut = 7'd106;
+        8'd25: recip_lut = 7'd105;
+        8'd26: recip_lut = 7'd104;
+        8'd27: recip_lut = 7'd103;
+        8'd28: recip_lut = 7'd102;
+        8'd29: recip_lut = 7'd102;
+        8'd30: recip_lut = 7'd101;
+        8'd31: recip_lut = 7'd100;
+        8'd32: recip_lut = 7'd99;
+        8'd33: recip_lut = 7'd98;
+        8'd34: recip_lut = 7'd98;
+        8'd35: recip_lut = 7'd97;
+        8'd36: recip_lut = 7'd96;
+        8'd37: recip_lut = 7'd95;
+        8'd38: recip_lut = 7'd95;
+        8'd39: recip_lut = 7'd94;
+        8'd40: recip_lut = 7'd93;
+        8'd41: recip_lut = 7'd92;
+        8'd42: recip_lut = 7'd92;
+        8'd43: recip_lut = 7'd91;
+        8'd44: recip_lut = 7'd90;
+        8'd45: recip_lut = 7'd89;
+        8'd46: recip_lut = 7'd89;
+        8'd47: recip_lut = 7'd88;
+        8'd48: recip_lut = 7'd87;
+        8'd49: recip_lut = 7'd87;
+        8'd50: recip_lut = 7'd86;
+        8'd51: recip_lut = 7'd85;
+        8'd52: recip_lut = 7'd84;
+        8'd53: recip_lut = 7'd84;
+        8'd54: recip_lut = 7'd83;
+        8'd55: recip_lut = 7'd82;
+        8'd56: recip_lut = 7'd82;
+        8'd57: recip_lut = 7'd81;
+        8'd58: recip_lut = 7'd80;
+        8'd59: recip_lut = 7'd80;
+        8'd60: recip_lut = 7'd79;
+        8'd61: recip_lut = 7'd78;
+        8'd62: recip_lut = 7'd78;
+        8'd63: recip_lut = 7'd77;
+        8'd64: recip_lut = 7'd76;
+        8'd65: recip_lut = 7'd76;
+        8'd66: recip_lut = 7'd75;
+        8'd67: recip_lut = 7'd75;
+        8'd68: recip_lut = 7'd74;
+        8'd69: recip_lut = 7'd73;
+        8'd70: recip_lut = 7'd73;
+        8'd71: recip_lut = 7'd72;
+        8'd72: recip_lut = 7'd72;
+        8'd73: recip_lut = 7'd71;
+        8'd74: recip_lut = 7'd70;
+        8'd75: recip_lut = 7'd70;
+        8'd76: recip_lut = 7'd69;
+        8'd77: recip_lut = 7'd69;
+        8'd78: recip_lut = 7'd68;
+        8'd79: recip_lut = 7'd67;
+        8'd80: recip_lut = 7'd67;
+        8'd81: recip_lut = 7'd66;
+        8'd82: recip_lut = 7'd66;
+        8'd83: recip_lut = 7'd65;
+        8'd84: recip_lut = 7'd64;
+        8'd85: recip_lut = 7'd64;
+        8'd86: recip_lut = 7'd63;
+        8'd87: recip_lut = 7'd63;
+        8'd88: recip_lut = 7'd62;
+        8'd89: recip_lut = 7'd62;
+        8'd90: recip_lut = 7'd61;
+        8'd91: recip_lut = 7'd61;
+        8'd92: recip_lut = 7'd60;
+        8'd93: recip_lut = 7'd60;
+        8'd94: recip_lut = 7'd59;
+        8'd95: recip_lut = 7'd58;
+        8'd96: recip_lut = 7'd58;
+        8'd97: recip_lut = 7'd57;
+        8'd98: recip_lut = 7'd57;
+        8'd99: recip_lut = 7'd56;
+        8'd100: recip_lut = 7'd56;
+        8'd101: recip_lut = 7'd55;
+        8'd102: recip_lut = 7'd55;
+        8'd103: recip_lut = 7'd54;
+        8'd104: recip_lut = 7'd54;
+        8'd105: recip_lut = 7'd53;
+        8'd106: recip_lut = 7'd53;
+        8'd107: recip_lut = 7'd52;
+        8'd108: recip_lut = 7'd52;
+        8'd109: recip_lut = 7'd51;
+        8'd110: recip_lut = 7'd51;
+        8'd111: recip_lut = 7'd50;
+        8'd112: recip_lut = 7'd50;
+        8'd113: recip_lut = 7'd49;
+        8'd114: recip_lut = 7'd49;
+        8'd115: recip_lut = 7'd48;
+        8'd116: recip_lut = 7'd48;
+        8'd117: recip_lut = 7'd47;
+        8'd118: recip_lut = 7'd47;
+        8'd119: recip_lut = 7'd47;
+        8'd120: recip_lut = 7'd46;
+        8'd121: recip_lut = 7'd46;
+        8'd122: recip_lut = 7'd45;
+        8'd123: recip_lut = 7'd45;
+        8'd124: recip_lut = 7'd44;
+        8'd125: recip_lut = 7'd44;
+        8'd126: recip_lut = 7'd43;
+        8'd127: recip_lut = 7'd43;
+        8'd128: recip_lut = 7'd42;
+        8'd129: recip_lut = 7'd42;
+        8'd130: recip_lut = 7'd42;
+        8'd131: recip_lut = 7'd41;
+        8'd132: recip_lut = 7'd41;
+        8'd133: recip_lut = 7'd40;
+        8'd134: recip_lut = 7'd40;
+        8'd135: recip_lut = 7'd39;
+        8'd136: recip_lut = 7'd39;
+        8'd137: recip_lut = 7'd39;
+        8'd138: recip_lut = 7'd38;
+        8'd139: recip_lut = 7'd38;
+        8'd140: recip_lut = 7'd37;
+        8'd141: recip_lut = 7'd37;
+        8'd142: recip_lut = 7'd36;
+        8'd143: recip_lut = 7'd36;
+        8'd144: recip_lut = 7'd36;
+        8'd145: recip_lut = 7'd35;
+        8'd146: recip_lut = 7'd35;
+        8'd147: recip_lut = 7'd34;
+        8'd148: recip_lut = 7'd34;
+        8'd149: recip_lut = 7'd34;
+        8'd150: recip_lut = 7'd33;
+        8'd151: recip_lut = 7'd33;
+        8'd152: recip_lut = 7'd32;
+        8'd153: recip_lut = 7'd32;
+        8'd154: recip_lut = 7'd32;
+        8'd155: recip_lut = 7'd31;
+        8'd156: recip_lut = 7'd31;
+        8'd157: recip_lut = 7'd30;
+        8'd158: recip_lut = 7'd30;
+        8'd159: recip_lut = 7'd30;
+        8'd160: recip_lut = 7'd29;
+        8'd161: recip_lut = 7'd29;
+        8'd162: recip_lut = 7'd29;
+        8'd163: recip_lut = 7'd28;
+        8'd164: recip_lut = 7'd28;
+        8'd165: recip_lut = 7'd27;
+        8'd166: recip_lut = 7'd27;
+        8'd167: recip_lut = 7'd27;
+        8'd168: recip_lut = 7'd26;
+        8'd169: recip_lut = 7'd26;
+        8'd170: recip_lut = 7'd26;
+        8'd171: recip_lut = 7'd25;
+        8'd172: recip_lut = 7'd25;
+        8'd173: recip_lut = 7'd25;
+        8'd174: recip_lut = 7'd24;
+        8'd175: recip_lut = 7'd24;
+        8'd176: recip_lut = 7'd24;
+        8'd177: recip_lut = 7'd23;
+        8'd178: recip_lut = 7'd23;
+        8'd179: recip_lut = 7'd22;
+        8'd180: recip_lut = 7'd22;
+        8'd181: recip_lut = 7'd22;
+        8'd182: recip_lut = 7'd21;
+        8'd183: recip_lut = 7'd21;
+        8'd184: recip_lut = 7'd21;
+        8'd185: recip_lut = 7'd20;
+        8'd186: recip_lut = 7'd20;
+        8'd187: recip_lut = 7'd20;
+        8'd188: recip_lut = 7'd19;
+        8'd189: recip_lut = 7'd19;
+        8'd190: recip_lut = 7'd19;
+        8'd191: recip_lut = 7'd18;
+        8'd192: recip_lut = 7'd18;
+        8'd193: recip_lut = 7'd18;
+        8'd194: recip_lut = 7'd17;
+        8'd195: recip_lut = 7'd17;
+        8'd196: recip_lut = 7'd17;
+        8'd197: recip_lut = 7'd17;
+        8'd198: recip_lut = 7'd16;
+        8'd199: recip_lut = 7'd16;
+        8'd200: recip_lut = 7'd16;
+        8'd201: recip_lut = 7'd15;
+        8'd202: recip_lut = 7'd15;
+        8'd203: recip_lut = 7'd15;
+        8'd204: recip_lut = 7'd14;
+        8'd205: recip_lut = 7'd14;
+        8'd206: recip_lut = 7'd14;
+        8'd207: recip_lut = 7'd13;
+        8'd208: recip_lut = 7'd13;
+        8'd209: recip_lut = 7'd13;
+        8'd210: recip_lut = 7'd12;
+        8'd211: recip_lut = 7'd12;
+        8'd212: recip_lut = 7'd12;
+        8'd213: recip_lut = 7'd12;
+        8'd214: recip_lut = 7'd11;
+        8'd215: recip_lut = 7'd11;
+        8'd216: recip_lut = 7'd11;
+        8'd217: recip_lut = 7'd10;
+        8'd218: recip_lut = 7'd10;
+        8'd219: recip_lut = 7'd10;
+        8'd220: recip_lut = 7'd10;
+        8'd221: recip_lut = 7'd9;
+        8'd222: recip_lut = 7'd9;
+        8'd223: recip_lut = 7'd9;
+        8'd224: recip_lut = 7'd8;
+        8'd225: recip_lut = 7'd8;
+        8'd226: recip_lut = 7'd8;
+        8'd227: recip_lut = 7'd8;
+        8'd228: recip_lut = 7'd7;
+        8'd229: recip_lut = 7'd7;
+        8'd230: recip_lut = 7'd7;
+        8'd231: recip_lut = 7'd6;
+        8'd232: recip_lut = 7'd6;
+        8'd233: recip_lut = 7'd6;
+        8'd234: recip_lut = 7'd6;
+        8'd235: recip_lut = 7'd5;
+        8'd236: recip_lut = 7'd5;
+        8'd237: recip_lut = 7'd5;
+        8'd238: recip_lut = 7'd5;
+        8'd239: recip_lut = 7'd4;
+        8'd240: recip_lut = 7'd4;
+        8'd241: recip_lut = 7'd4;
+        8'd242: recip_lut = 7'd3;
+        8'd243: recip_lut = 7'd3;
+        8'd244: recip_lut = 7'd3;
+        8'd245: recip_lut = 7'd3;
+        8'd246: recip_lut = 7'd2;
+        8'd247: recip_lut = 7'd2;
+        8'd248: recip_lut = 7'd2;
+        8'd249: recip_lut = 7'd2;
+        8'd250: recip_lut = 7'd1;
+        8'd251: recip_lut = 7'd1;
+        8'd252: recip_lut = 7'd1;
+        8'd253: recip_lut = 7'd1;
+        default: recip_lut = 7'd0;
       endcase
     end
   endfunction
@@ -448,63 +447,63 @@ module softmax_best700_n64 (
   endgenerate
 
   // ---------------------------------------------------------------------------------------------
-  // Sum tree (6 levels): S = sum of e_i, 19 bits, cannot overflow
+  // Sum tree (6 levels): S = sum of e_i, 23 bits, cannot overflow
   // ---------------------------------------------------------------------------------------------
-  wire [32*14-1:0] sm1_c;
+  wire [32*18-1:0] sm1_c;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sum1
-      assign sm1_c[g*14 +: 14] = {1'b0, e0[(2*g)*13 +: 13]} + {1'b0, e0[(2*g+1)*13 +: 13]};
+      assign sm1_c[g*18 +: 18] = {1'b0, e0[(2*g)*17 +: 17]} + {1'b0, e0[(2*g+1)*17 +: 17]};
     end
   endgenerate
-  wire [32*14-1:0] sm1 = sm1_c;
+  wire [32*18-1:0] sm1 = sm1_c;
   wire [N*EW-1:0] e1 = e0;
-  wire [16*15-1:0] sm2_c;
+  wire [16*19-1:0] sm2_c;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_sum2
-      assign sm2_c[g*15 +: 15] = {1'b0, sm1[(2*g)*14 +: 14]} + {1'b0, sm1[(2*g+1)*14 +: 14]};
+      assign sm2_c[g*19 +: 19] = {1'b0, sm1[(2*g)*18 +: 18]} + {1'b0, sm1[(2*g+1)*18 +: 18]};
     end
   endgenerate
-  reg [16*15-1:0] sm2;
+  reg [16*19-1:0] sm2;
   reg [N*EW-1:0] e2;
   always @(posedge aclk) if (ce) begin
     sm2 <= sm2_c;
     e2 <= e1;
   end
-  wire [8*16-1:0] sm3_c;
+  wire [8*20-1:0] sm3_c;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_sum3
-      assign sm3_c[g*16 +: 16] = {1'b0, sm2[(2*g)*15 +: 15]} + {1'b0, sm2[(2*g+1)*15 +: 15]};
+      assign sm3_c[g*20 +: 20] = {1'b0, sm2[(2*g)*19 +: 19]} + {1'b0, sm2[(2*g+1)*19 +: 19]};
     end
   endgenerate
-  wire [8*16-1:0] sm3 = sm3_c;
+  wire [8*20-1:0] sm3 = sm3_c;
   wire [N*EW-1:0] e3 = e2;
-  wire [4*17-1:0] sm4_c;
+  wire [4*21-1:0] sm4_c;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_sum4
-      assign sm4_c[g*17 +: 17] = {1'b0, sm3[(2*g)*16 +: 16]} + {1'b0, sm3[(2*g+1)*16 +: 16]};
+      assign sm4_c[g*21 +: 21] = {1'b0, sm3[(2*g)*20 +: 20]} + {1'b0, sm3[(2*g+1)*20 +: 20]};
     end
   endgenerate
-  reg [4*17-1:0] sm4;
+  reg [4*21-1:0] sm4;
   reg [N*EW-1:0] e4;
   always @(posedge aclk) if (ce) begin
     sm4 <= sm4_c;
     e4 <= e3;
   end
-  wire [2*18-1:0] sm5_c;
+  wire [2*22-1:0] sm5_c;
   generate
     for (g = 0; g < 2; g = g + 1) begin : g_sum5
-      assign sm5_c[g*18 +: 18] = {1'b0, sm4[(2*g)*17 +: 17]} + {1'b0, sm4[(2*g+1)*17 +: 17]};
+      assign sm5_c[g*22 +: 22] = {1'b0, sm4[(2*g)*21 +: 21]} + {1'b0, sm4[(2*g+1)*21 +: 21]};
     end
   endgenerate
-  wire [2*18-1:0] sm5 = sm5_c;
+  wire [2*22-1:0] sm5 = sm5_c;
   wire [N*EW-1:0] e5 = e4;
-  wire [1*19-1:0] sm6_c;
+  wire [1*23-1:0] sm6_c;
   generate
     for (g = 0; g < 1; g = g + 1) begin : g_sum6
-      assign sm6_c[g*19 +: 19] = {1'b0, sm5[(2*g)*18 +: 18]} + {1'b0, sm5[(2*g+1)*18 +: 18]};
+      assign sm6_c[g*23 +: 23] = {1'b0, sm5[(2*g)*22 +: 22]} + {1'b0, sm5[(2*g+1)*22 +: 22]};
     end
   endgenerate
-  reg [1*19-1:0] sm6;
+  reg [1*23-1:0] sm6;
   reg [N*EW-1:0] e6;
   always @(posedge aclk) if (ce) begin
     sm6 <= sm6_c;
@@ -520,13 +519,13 @@ module softmax_best700_n64 (
   integer n_k;
   always @* begin
     n_p_c = 5'd0;
-    for (n_k = 0; n_k < 19; n_k = n_k + 1)
+    for (n_k = 0; n_k < 23; n_k = n_k + 1)
       if (sum_s[n_k]) n_p_c = n_k[4:0];
   end
   // mantissa index: the 8 bits below the leading one
-  wire [26:0] n_sx = {sum_s, 8'd0} >> n_p_c;
+  wire [30:0] n_sx = {sum_s, 8'd0} >> n_p_c;
   wire [7:0] n_j_c = n_sx[7:0];
-  wire n_unused_sx = &{1'b0, n_sx[26:8], 1'b0};
+  wire n_unused_sx = &{1'b0, n_sx[30:8], 1'b0};
   // stage 1: register p and the mantissa index
   reg [4:0] n_p;
   reg [7:0] n_j;
@@ -534,12 +533,12 @@ module softmax_best700_n64 (
     n_p <= n_p_c;
     n_j <= n_j_c;
   end
-  // stage 2: reciprocal lookup and the output shift amount p + 1
-  reg [9:0] r;
+  // stage 2: reciprocal lookup and the output shift amount p + -1
+  reg [7:0] r;
   reg [4:0] shamt;
   always @(posedge aclk) if (ce) begin
-    r <= recip_lut(n_j);
-    shamt <= n_p + 5'd1;
+    r <= {1'b1, recip_lut(n_j)};
+    shamt <= n_p - 5'd1;
   end
   reg [N*EW-1:0] en1;
   always @(posedge aclk) if (ce) en1 <= e6;
@@ -572,178 +571,222 @@ module softmax_best700_n64_exp (
   input  wire              aclk,
   input  wire              ce,
   input  wire [8-1:0]       d,
-  output reg  [13-1:0]       e
+  output reg  [17-1:0]       e
 );
-  // exp_lut: 156 entries x 13 bits (e^-d)
-  function [13-1:0] exp_lut;
+  // exp_lut: 200 entries x 17 bits (e^-d)
+  function [17-1:0] exp_lut;
     input [8-1:0] a;
     begin
       case (a)
-        8'd0: exp_lut = 13'd8191;
-        8'd1: exp_lut = 13'd7695;
-        8'd2: exp_lut = 13'd7229;
-        8'd3: exp_lut = 13'd6791;
-        8'd4: exp_lut = 13'd6379;
-        8'd5: exp_lut = 13'd5993;
-        8'd6: exp_lut = 13'd5630;
-        8'd7: exp_lut = 13'd5289;
-        8'd8: exp_lut = 13'd4968;
-        8'd9: exp_lut = 13'd4667;
-        8'd10: exp_lut = 13'd4384;
-        8'd11: exp_lut = 13'd4119;
-        8'd12: exp_lut = 13'd3869;
-        8'd13: exp_lut = 13'd3635;
-        8'd14: exp_lut = 13'd3415;
-        8'd15: exp_lut = 13'd3208;
-        8'd16: exp_lut = 13'd3013;
-        8'd17: exp_lut = 13'd2831;
-        8'd18: exp_lut = 13'd2659;
-        8'd19: exp_lut = 13'd2498;
-        8'd20: exp_lut = 13'd2347;
-        8'd21: exp_lut = 13'd2205;
-        8'd22: exp_lut = 13'd2071;
-        8'd23: exp_lut = 13'd1946;
-        8'd24: exp_lut = 13'd1828;
-        8'd25: exp_lut = 13'd1717;
-        8'd26: exp_lut = 13'd1613;
-        8'd27: exp_lut = 13'd1515;
-        8'd28: exp_lut = 13'd1423;
-        8'd29: exp_lut = 13'd1337;
-        8'd30: exp_lut = 13'd1256;
-        8'd31: exp_lut = 13'd1180;
-        8'd32: exp_lut = 13'd1109;
-        8'd33: exp_lut = 13'd1041;
-        8'd34: exp_lut = 13'd978;
-        8'd35: exp_lut = 13'd919;
-        8'd36: exp_lut = 13'd863;
-        8'd37: exp_lut = 13'd811;
-        8'd38: exp_lut = 13'd762;
-        8'd39: exp_lut = 13'd716;
-        8'd40: exp_lut = 13'd672;
-        8'd41: exp_lut = 13'd632;
-        8'd42: exp_lut = 13'd593;
-        8'd43: exp_lut = 13'd557;
-        8'd44: exp_lut = 13'd524;
-        8'd45: exp_lut = 13'd492;
-        8'd46: exp_lut = 13'd462;
-        8'd47: exp_lut = 13'd434;
-        8'd48: exp_lut = 13'd408;
-        8'd49: exp_lut = 13'd383;
-        8'd50: exp_lut = 13'd360;
-        8'd51: exp_lut = 13'd338;
-        8'd52: exp_lut = 13'd318;
-        8'd53: exp_lut = 13'd298;
-        8'd54: exp_lut = 13'd280;
-        8'd55: exp_lut = 13'd263;
-        8'd56: exp_lut = 13'd247;
-        8'd57: exp_lut = 13'd232;
-        8'd58: exp_lut = 13'd218;
-        8'd59: exp_lut = 13'd205;
-        8'd60: exp_lut = 13'd193;
-        8'd61: exp_lut = 13'd181;
-        8'd62: exp_lut = 13'd170;
-        8'd63: exp_lut = 13'd160;
-        8'd64: exp_lut = 13'd150;
-        8'd65: exp_lut = 13'd141;
-        8'd66: exp_lut = 13'd132;
-        8'd67: exp_lut = 13'd124;
-        8'd68: exp_lut = 13'd117;
-        8'd69: exp_lut = 13'd110;
-        8'd70: exp_lut = 13'd103;
-        8'd71: exp_lut = 13'd97;
-        8'd72: exp_lut = 13'd91;
-        8'd73: exp_lut = 13'd85;
-        8'd74: exp_lut = 13'd80;
-        8'd75: exp_lut = 13'd75;
-        8'd76: exp_lut = 13'd71;
-        8'd77: exp_lut = 13'd67;
-        8'd78: exp_lut = 13'd63;
-        8'd79: exp_lut = 13'd59;
-        8'd80: exp_lut = 13'd55;
-        8'd81: exp_lut = 13'd52;
-        8'd82: exp_lut = 13'd49;
-        8'd83: exp_lut = 13'd46;
-        8'd84: exp_lut = 13'd43;
-        8'd85: exp_lut = 13'd40;
-        8'd86: exp_lut = 13'd38;
-        8'd87: exp_lut = 13'd36;
-        8'd88: exp_lut = 13'd33;
-        8'd89: exp_lut = 13'd31;
-        8'd90: exp_lut = 13'd30;
-        8'd91: exp_lut = 13'd28;
-        8'd92: exp_lut = 13'd26;
-        8'd93: exp_lut = 13'd24;
-        8'd94: exp_lut = 13'd23;
-        8'd95: exp_lut = 13'd22;
-        8'd96: exp_lut = 13'd20;
-        8'd97: exp_lut = 13'd19;
-        8'd98: exp_lut = 13'd18;
-        8'd99: exp_lut = 13'd17;
-        8'd100: exp_lut = 13'd16;
-        8'd101: exp_lut = 13'd15;
-        8'd102: exp_lut = 13'd14;
-        8'd103: exp_lut = 13'd13;
-        8'd104: exp_lut = 13'd12;
-        8'd105: exp_lut = 13'd12;
-        8'd106: exp_lut = 13'd11;
-        8'd107: exp_lut = 13'd10;
-        8'd108: exp_lut = 13'd10;
-        8'd109: exp_lut = 13'd9;
-        8'd110: exp_lut = 13'd8;
-        8'd111: exp_lut = 13'd8;
-        8'd112: exp_lut = 13'd7;
-        8'd113: exp_lut = 13'd7;
-        8'd114: exp_lut = 13'd7;
-        8'd115: exp_lut = 13'd6;
-        8'd116: exp_lut = 13'd6;
-        8'd117: exp_lut = 13'd5;
-        8'd118: exp_lut = 13'd5;
-        8'd119: exp_lut = 13'd5;
-        8'd120: exp_lut = 13'd5;
-        8'd121: exp_lut = 13'd4;
-        8'd122: exp_lut = 13'd4;
-        8'd123: exp_lut = 13'd4;
-        8'd124: exp_lut = 13'd4;
-        8'd125: exp_lut = 13'd3;
-        8'd126: exp_lut = 13'd3;
-        8'd127: exp_lut = 13'd3;
-        8'd128: exp_lut = 13'd3;
-        8'd129: exp_lut = 13'd3;
-        8'd130: exp_lut = 13'd2;
-        8'd131: exp_lut = 13'd2;
-        8'd132: exp_lut = 13'd2;
-        8'd133: exp_lut = 13'd2;
-        8'd134: exp_lut = 13'd2;
-        8'd135: exp_lut = 13'd2;
-        8'd136: exp_lut = 13'd2;
-        8'd137: exp_lut = 13'd2;
-        8'd138: exp_lut = 13'd1;
-        8'd139: exp_lut = 13'd1;
-        8'd140: exp_lut = 13'd1;
-        8'd141: exp_lut = 13'd1;
-        8'd142: exp_lut = 13'd1;
-        8'd143: exp_lut = 13'd1;
-        8'd144: exp_lut = 13'd1;
-        8'd145: exp_lut = 13'd1;
-        8'd146: exp_lut = 13'd1;
-        8'd147: exp_lut = 13'd1;
-        8'd148: exp_lut = 13'd1;
-        8'd149: exp_lut = 13'd1;
-        8'd150: exp_lut = 13'd1;
-        8'd151: exp_lut = 13'd1;
-        8'd152: exp_lut = 13'd1;
-        8'd153: exp_lut = 13'd1;
-        8'd154: exp_lut = 13'd1;
-        8'd155: exp_lut = 13'd1;
-        default: exp_lut = 13'd0;
+        8'd0: exp_lut = 17'd131071;
+        8'd1: exp_lut = 17'd123130;
+        8'd2: exp_lut = 17'd115670;
+        8'd3: exp_lut = 17'd108662;
+        8'd4: exp_lut = 17'd102078;
+        8'd5: exp_lut = 17'd95894;
+        8'd6: exp_lut = 17'd90084;
+        8'd7: exp_lut = 17'd84626;
+        8'd8: exp_lut = 17'd79499;
+        8'd9: exp_lut = 17'd74682;
+        8'd10: exp_lut = 17'd70157;
+        8'd11: exp_lut = 17'd65907;
+        8'd12: exp_lut = 17'd61914;
+        8'd13: exp_lut = 17'd58162;
+        8'd14: exp_lut = 17'd54639;
+        8'd15: exp_lut = 17'd51328;
+        8'd16: exp_lut = 17'd48218;
+        8'd17: exp_lut = 17'd45297;
+        8'd18: exp_lut = 17'd42553;
+        8'd19: exp_lut = 17'd39974;
+        8'd20: exp_lut = 17'd37552;
+        8'd21: exp_lut = 17'd35277;
+        8'd22: exp_lut = 17'd33140;
+        8'd23: exp_lut = 17'd31132;
+        8'd24: exp_lut = 17'd29246;
+        8'd25: exp_lut = 17'd27474;
+        8'd26: exp_lut = 17'd25809;
+        8'd27: exp_lut = 17'd24246;
+        8'd28: exp_lut = 17'd22777;
+        8'd29: exp_lut = 17'd21397;
+        8'd30: exp_lut = 17'd20100;
+        8'd31: exp_lut = 17'd18883;
+        8'd32: exp_lut = 17'd17739;
+        8'd33: exp_lut = 17'd16664;
+        8'd34: exp_lut = 17'd15654;
+        8'd35: exp_lut = 17'd14706;
+        8'd36: exp_lut = 17'd13815;
+        8'd37: exp_lut = 17'd12978;
+        8'd38: exp_lut = 17'd12192;
+        8'd39: exp_lut = 17'd11453;
+        8'd40: exp_lut = 17'd10759;
+        8'd41: exp_lut = 17'd10107;
+        8'd42: exp_lut = 17'd9495;
+        8'd43: exp_lut = 17'd8919;
+        8'd44: exp_lut = 17'd8379;
+        8'd45: exp_lut = 17'd7871;
+        8'd46: exp_lut = 17'd7395;
+        8'd47: exp_lut = 17'd6947;
+        8'd48: exp_lut = 17'd6526;
+        8'd49: exp_lut = 17'd6130;
+        8'd50: exp_lut = 17'd5759;
+        8'd51: exp_lut = 17'd5410;
+        8'd52: exp_lut = 17'd5082;
+        8'd53: exp_lut = 17'd4774;
+        8'd54: exp_lut = 17'd4485;
+        8'd55: exp_lut = 17'd4213;
+        8'd56: exp_lut = 17'd3958;
+        8'd57: exp_lut = 17'd3718;
+        8'd58: exp_lut = 17'd3493;
+        8'd59: exp_lut = 17'd3281;
+        8'd60: exp_lut = 17'd3082;
+        8'd61: exp_lut = 17'd2896;
+        8'd62: exp_lut = 17'd2720;
+        8'd63: exp_lut = 17'd2555;
+        8'd64: exp_lut = 17'd2401;
+        8'd65: exp_lut = 17'd2255;
+        8'd66: exp_lut = 17'd2119;
+        8'd67: exp_lut = 17'd1990;
+        8'd68: exp_lut = 17'd1870;
+        8'd69: exp_lut = 17'd1756;
+        8'd70: exp_lut = 17'd1650;
+        8'd71: exp_lut = 17'd1550;
+        8'd72: exp_lut = 17'd1456;
+        8'd73: exp_lut = 17'd1368;
+        8'd74: exp_lut = 17'd1285;
+        8'd75: exp_lut = 17'd1207;
+        8'd76: exp_lut = 17'd1134;
+        8'd77: exp_lut = 17'd1065;
+        8'd78: exp_lut = 17'd1001;
+        8'd79: exp_lut = 17'd940;
+        8'd80: exp_lut = 17'd883;
+        8'd81: exp_lut = 17'd830;
+        8'd82: exp_lut = 17'd779;
+        8'd83: exp_lut = 17'd732;
+        8'd84: exp_lut = 17'd688;
+        8'd85: exp_lut = 17'd646;
+        8'd86: exp_lut = 17'd607;
+        8'd87: exp_lut = 17'd570;
+        8'd88: exp_lut = 17'd536;
+        8'd89: exp_lut = 17'd503;
+        8'd90: exp_lut = 17'd473;
+        8'd91: exp_lut = 17'd444;
+        8'd92: exp_lut = 17'd417;
+        8'd93: exp_lut = 17'd392;
+        8'd94: exp_lut = 17'd368;
+        8'd95: exp_lut = 17'd346;
+        8'd96: exp_lut = 17'd325;
+        8'd97: exp_lut = 17'd305;
+        8'd98: exp_lut = 17'd287;
+        8'd99: exp_lut = 17'd269;
+        8'd100: exp_lut = 17'd253;
+        8'd101: exp_lut = 17'd238;
+        8'd102: exp_lut = 17'd223;
+        8'd103: exp_lut = 17'd210;
+        8'd104: exp_lut = 17'd197;
+        8'd105: exp_lut = 17'd185;
+        8'd106: exp_lut = 17'd174;
+        8'd107: exp_lut = 17'd163;
+        8'd108: exp_lut = 17'd153;
+        8'd109: exp_lut = 17'd144;
+        8'd110: exp_lut = 17'd135;
+        8'd111: exp_lut = 17'd127;
+        8'd112: exp_lut = 17'd120;
+        8'd113: exp_lut = 17'd112;
+        8'd114: exp_lut = 17'd105;
+        8'd115: exp_lut = 17'd99;
+        8'd116: exp_lut = 17'd93;
+        8'd117: exp_lut = 17'd87;
+        8'd118: exp_lut = 17'd82;
+        8'd119: exp_lut = 17'd77;
+        8'd120: exp_lut = 17'd72;
+        8'd121: exp_lut = 17'd68;
+        8'd122: exp_lut = 17'd64;
+        8'd123: exp_lut = 17'd60;
+        8'd124: exp_lut = 17'd56;
+        8'd125: exp_lut = 17'd53;
+        8'd126: exp_lut = 17'd50;
+        8'd127: exp_lut = 17'd47;
+        8'd128: exp_lut = 17'd44;
+        8'd129: exp_lut = 17'd41;
+        8'd130: exp_lut = 17'd39;
+        8'd131: exp_lut = 17'd36;
+        8'd132: exp_lut = 17'd34;
+        8'd133: exp_lut = 17'd32;
+        8'd134: exp_lut = 17'd30;
+        8'd135: exp_lut = 17'd28;
+        8'd136: exp_lut = 17'd27;
+        8'd137: exp_lut = 17'd25;
+        8'd138: exp_lut = 17'd24;
+        8'd139: exp_lut = 17'd22;
+        8'd140: exp_lut = 17'd21;
+        8'd141: exp_lut = 17'd20;
+        8'd142: exp_lut = 17'd18;
+        8'd143: exp_lut = 17'd17;
+        8'd144: exp_lut = 17'd16;
+        8'd145: exp_lut = 17'd15;
+        8'd146: exp_lut = 17'd14;
+        8'd147: exp_lut = 17'd13;
+        8'd148: exp_lut = 17'd13;
+        8'd149: exp_lut = 17'd12;
+        8'd150: exp_lut = 17'd11;
+        8'd151: exp_lut = 17'd10;
+        8'd152: exp_lut = 17'd10;
+        8'd153: exp_lut = 17'd9;
+        8'd154: exp_lut = 17'd9;
+        8'd155: exp_lut = 17'd8;
+        8'd156: exp_lut = 17'd8;
+        8'd157: exp_lut = 17'd7;
+        8'd158: exp_lut = 17'd7;
+        8'd159: exp_lut = 17'd6;
+        8'd160: exp_lut = 17'd6;
+        8'd161: exp_lut = 17'd6;
+        8'd162: exp_lut = 17'd5;
+        8'd163: exp_lut = 17'd5;
+        8'd164: exp_lut = 17'd5;
+        8'd165: exp_lut = 17'd4;
+        8'd166: exp_lut = 17'd4;
+        8'd167: exp_lut = 17'd4;
+        8'd168: exp_lut = 17'd4;
+        8'd169: exp_lut = 17'd3;
+        8'd170: exp_lut = 17'd3;
+        8'd171: exp_lut = 17'd3;
+        8'd172: exp_lut = 17'd3;
+        8'd173: exp_lut = 17'd3;
+        8'd174: exp_lut = 17'd2;
+        8'd175: exp_lut = 17'd2;
+        8'd176: exp_lut = 17'd2;
+        8'd177: exp_lut = 17'd2;
+        8'd178: exp_lut = 17'd2;
+        8'd179: exp_lut = 17'd2;
+        8'd180: exp_lut = 17'd2;
+        8'd181: exp_lut = 17'd2;
+        8'd182: exp_lut = 17'd2;
+        8'd183: exp_lut = 17'd1;
+        8'd184: exp_lut = 17'd1;
+        8'd185: exp_lut = 17'd1;
+        8'd186: exp_lut = 17'd1;
+        8'd187: exp_lut = 17'd1;
+        8'd188: exp_lut = 17'd1;
+        8'd189: exp_lut = 17'd1;
+        8'd190: exp_lut = 17'd1;
+        8'd191: exp_lut = 17'd1;
+        8'd192: exp_lut = 17'd1;
+        8'd193: exp_lut = 17'd1;
+        8'd194: exp_lut = 17'd1;
+        8'd195: exp_lut = 17'd1;
+        8'd196: exp_lut = 17'd1;
+        8'd197: exp_lut = 17'd1;
+        8'd198: exp_lut = 17'd1;
+        8'd199: exp_lut = 17'd1;
+        default: exp_lut = 17'd0;
       endcase
     end
   endfunction
 
-  wire [13-1:0] e_c;
+  wire [17-1:0] e_c;
   wire [7:0] k = d[7:0];
   // entries past the first that rounds to 0 are 0
-  assign e_c = (k < 8'd156) ? exp_lut(k) : 13'd0;
+  assign e_c = (k < 8'd200) ? exp_lut(k) : 17'd0;
   always @(posedge aclk) if (ce) e <= e_c;
 
 endmodule
@@ -752,19 +795,19 @@ endmodule
 module softmax_best700_n64_lane (
   input  wire              aclk,
   input  wire              ce,
-  input  wire [13-1:0]       e_i,
-  input  wire [10-1:0]       r,
+  input  wire [17-1:0]       e_i,
+  input  wire [8-1:0]       r,
   input  wire [5-1:0]       shamt,
   output reg  [8-1:0]       y
 );
   wire [8-1:0] y_i;
-  wire [22:0] mul = {10'd0, e_i} * {13'd0, r};
-  wire [22:0] prod = mul;
-  wire [22:0] shifted = prod >> shamt;
-  wire [23:0] half = {1'b0, shifted} + 24'd1;
+  wire [24:0] mul = {8'd0, e_i} * {17'd0, r};
+  wire [24:0] prod = mul;
+  wire [24:0] shifted = prod >> shamt;
+  wire [25:0] half = {1'b0, shifted} + 26'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
-  wire [22:0] y_full = half[23:1];
-  assign y_i = (|y_full[22:8]) ? {8{1'b1}} : y_full[7:0];
+  wire [24:0] y_full = half[25:1];
+  assign y_i = (|y_full[24:8]) ? {8{1'b1}} : y_full[7:0];
   always @(posedge aclk) if (ce) y <= y_i;
 
 endmodule

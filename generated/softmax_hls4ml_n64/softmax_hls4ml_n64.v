@@ -38,6 +38,7 @@
 //   output: y = floor(e * inv / 2^12) (truncation), saturated at 255
 //   sum S = sum of n=64 entries: 24 bits (= 18 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 122x18b = 275 B, inv_lut 512x18b = 1152 B; total 1427 B
+//   error bound: |y - y_ref| <= 54.9643 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
 //   pipeline: input register 1, max tree (6 levels) 3, d = max - x, exponent lookup 1, sum tree (6 levels) 3, normalisation (hls4ml-like, top-bits) 1, output (per lane) 1
 //   latency: 10 cycles, throughput 1 vector per cycle
 //

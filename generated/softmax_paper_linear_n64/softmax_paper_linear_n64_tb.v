@@ -41,6 +41,7 @@
 //   output: y = round(e * alpha / 2^7), product 8x8 -> 16 bits
 //   sum S = sum of n=64 entries: 14 bits (= 8 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 100x8b = 100 B, recip_lut 504x8b = 504 B; total 604 B
+//   error bound: |y - y_ref| <= 35.8044 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
 //   pipeline: input register 1, max tree (6 levels) 3, d = max - x, exponent lookup 1, sum tree (6 levels) 3, normalisation (rexp, linear) 1, output (per lane) 1
 //   latency: 10 cycles, throughput 1 vector per cycle
 //

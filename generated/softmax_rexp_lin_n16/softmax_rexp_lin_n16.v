@@ -17,7 +17,7 @@
 //     "method": {
 //       "name": "rexp",
 //       "addressing": "linear",
-//       "expWidth": 12,
+//       "expWidth": 14,
 //       "expStepLog2": 0,
 //       "recipAddrBits": 9,
 //       "recipWidth": 10
@@ -35,15 +35,16 @@
 //   input   x_i: signed 8 bits, 4 fraction bits (code q means q*2^-4)
 //   output  y_i: unsigned 8 bits, 8 fraction bits, round to nearest, saturate at 255
 //   d_i = max(x) - x_i: unsigned 8 bits (max - min of 8-bit signed values < 2^8)
-//   exponent table LUT_1/e: e = round(4095 * e^-(k*2^-4)), k = d >> 0; 145 entries of 12 bits, k >= 145 gives 0 (first entry that rounds to 0)
-//   reciprocal table LUT_alpha (linear): index = (S >> 7) - 31, 481 entries of 10 bits, alpha ~ 2^21 / S at the bin midpoint
-//   output: y = round(e * alpha / 2^13), product 12x10 -> 22 bits
-//   sum S = sum of n=16 entries: 16 bits (= 12 + ceil(log2 16)), cannot overflow
-//   tables: exp_lut 145x12b = 218 B, recip_lut 481x10b = 602 B; total 820 B
+//   exponent table LUT_1/e: e = round(16383 * e^-(k*2^-4)), k = d >> 0; 167 entries of 14 bits, k >= 167 gives 0 (first entry that rounds to 0)
+//   reciprocal table LUT_alpha (linear): index = (S >> 9) - 31, 481 entries of 10 bits, alpha ~ 2^23 / S at the bin midpoint
+//   output: y = round(e * alpha / 2^15), product 14x10 -> 24 bits
+//   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
+//   tables: exp_lut 167x14b = 293 B, recip_lut 481x10b = 602 B; total 895 B
+//   error bound: |y - y_ref| <= 4.3357 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
 //   pipeline: input register 1, max tree (4 levels) 2, d = max - x, exponent lookup 1, sum tree (4 levels) 2, normalisation (rexp, linear) 1, output (per lane) 1
 //   latency: 8 cycles, throughput 1 vector per cycle
 //
-// Table bytes: exp_lut 218 + recip_lut 602 = 820
+// Table bytes: exp_lut 293 + recip_lut 602 = 895
 // Latency: 8 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
@@ -65,8 +66,8 @@ module softmax_rexp_lin_n16 (
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
   localparam OW = 8;   // output element width
-  localparam EW = 12;   // exponent table entry width
-  localparam SW = 16;   // sum width
+  localparam EW = 14;   // exponent table entry width
+  localparam SW = 18;   // sum width
   localparam LATENCY = 8;
 
   // recip_lut: 481 entries x 10 bits (2^A / S)
@@ -647,43 +648,43 @@ module softmax_rexp_lin_n16 (
   endgenerate
 
   // ---------------------------------------------------------------------------------------------
-  // Sum tree (4 levels): S = sum of e_i, 16 bits, cannot overflow
+  // Sum tree (4 levels): S = sum of e_i, 18 bits, cannot overflow
   // ---------------------------------------------------------------------------------------------
-  wire [8*13-1:0] sm1_c;
+  wire [8*15-1:0] sm1_c;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_sum1
-      assign sm1_c[g*13 +: 13] = {1'b0, e0[(2*g)*12 +: 12]} + {1'b0, e0[(2*g+1)*12 +: 12]};
+      assign sm1_c[g*15 +: 15] = {1'b0, e0[(2*g)*14 +: 14]} + {1'b0, e0[(2*g+1)*14 +: 14]};
     end
   endgenerate
-  wire [8*13-1:0] sm1 = sm1_c;
+  wire [8*15-1:0] sm1 = sm1_c;
   wire [N*EW-1:0] e1 = e0;
-  wire [4*14-1:0] sm2_c;
+  wire [4*16-1:0] sm2_c;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_sum2
-      assign sm2_c[g*14 +: 14] = {1'b0, sm1[(2*g)*13 +: 13]} + {1'b0, sm1[(2*g+1)*13 +: 13]};
+      assign sm2_c[g*16 +: 16] = {1'b0, sm1[(2*g)*15 +: 15]} + {1'b0, sm1[(2*g+1)*15 +: 15]};
     end
   endgenerate
-  reg [4*14-1:0] sm2;
+  reg [4*16-1:0] sm2;
   reg [N*EW-1:0] e2;
   always @(posedge aclk) if (ce) begin
     sm2 <= sm2_c;
     e2 <= e1;
   end
-  wire [2*15-1:0] sm3_c;
+  wire [2*17-1:0] sm3_c;
   generate
     for (g = 0; g < 2; g = g + 1) begin : g_sum3
-      assign sm3_c[g*15 +: 15] = {1'b0, sm2[(2*g)*14 +: 14]} + {1'b0, sm2[(2*g+1)*14 +: 14]};
+      assign sm3_c[g*17 +: 17] = {1'b0, sm2[(2*g)*16 +: 16]} + {1'b0, sm2[(2*g+1)*16 +: 16]};
     end
   endgenerate
-  wire [2*15-1:0] sm3 = sm3_c;
+  wire [2*17-1:0] sm3 = sm3_c;
   wire [N*EW-1:0] e3 = e2;
-  wire [1*16-1:0] sm4_c;
+  wire [1*18-1:0] sm4_c;
   generate
     for (g = 0; g < 1; g = g + 1) begin : g_sum4
-      assign sm4_c[g*16 +: 16] = {1'b0, sm3[(2*g)*15 +: 15]} + {1'b0, sm3[(2*g+1)*15 +: 15]};
+      assign sm4_c[g*18 +: 18] = {1'b0, sm3[(2*g)*17 +: 17]} + {1'b0, sm3[(2*g+1)*17 +: 17]};
     end
   endgenerate
-  reg [1*16-1:0] sm4;
+  reg [1*18-1:0] sm4;
   reg [N*EW-1:0] e4;
   always @(posedge aclk) if (ce) begin
     sm4 <= sm4_c;
@@ -694,9 +695,9 @@ module softmax_rexp_lin_n16 (
   // ---------------------------------------------------------------------------------------------
   // Normalisation: rexp, linear addressing (1 register stage(s))
   // ---------------------------------------------------------------------------------------------
-  // linear addressing: index = (S >> 7) - 31, computed modulo 2^9 (exact: it is below 481)
-  wire [8:0] ridx = sum_s[15:7] - 9'd31;
-  wire unused_sum_lo = &{1'b0, sum_s[6:0], 1'b0};
+  // linear addressing: index = (S >> 9) - 31, computed modulo 2^9 (exact: it is below 481)
+  wire [8:0] ridx = sum_s[17:9] - 9'd31;
+  wire unused_sum_lo = &{1'b0, sum_s[8:0], 1'b0};
   reg [9:0] alpha;
   always @(posedge aclk) if (ce) alpha <= recip_lut(ridx);
   reg [N*EW-1:0] en1;
@@ -728,167 +729,189 @@ module softmax_rexp_lin_n16_exp (
   input  wire              aclk,
   input  wire              ce,
   input  wire [8-1:0]       d,
-  output reg  [12-1:0]       e
+  output reg  [14-1:0]       e
 );
-  // exp_lut: 145 entries x 12 bits (e^-d)
-  function [12-1:0] exp_lut;
+  // exp_lut: 167 entries x 14 bits (e^-d)
+  function [14-1:0] exp_lut;
     input [8-1:0] a;
     begin
       case (a)
-        8'd0: exp_lut = 12'd4095;
-        8'd1: exp_lut = 12'd3847;
-        8'd2: exp_lut = 12'd3614;
-        8'd3: exp_lut = 12'd3395;
-        8'd4: exp_lut = 12'd3189;
-        8'd5: exp_lut = 12'd2996;
-        8'd6: exp_lut = 12'd2814;
-        8'd7: exp_lut = 12'd2644;
-        8'd8: exp_lut = 12'd2484;
-        8'd9: exp_lut = 12'd2333;
-        8'd10: exp_lut = 12'd2192;
-        8'd11: exp_lut = 12'd2059;
-        8'd12: exp_lut = 12'd1934;
-        8'd13: exp_lut = 12'd1817;
-        8'd14: exp_lut = 12'd1707;
-        8'd15: exp_lut = 12'd1604;
-        8'd16: exp_lut = 12'd1506;
-        8'd17: exp_lut = 12'd1415;
-        8'd18: exp_lut = 12'd1329;
-        8'd19: exp_lut = 12'd1249;
-        8'd20: exp_lut = 12'd1173;
-        8'd21: exp_lut = 12'd1102;
-        8'd22: exp_lut = 12'd1035;
-        8'd23: exp_lut = 12'd973;
-        8'd24: exp_lut = 12'd914;
-        8'd25: exp_lut = 12'd858;
-        8'd26: exp_lut = 12'd806;
-        8'd27: exp_lut = 12'd757;
-        8'd28: exp_lut = 12'd712;
-        8'd29: exp_lut = 12'd668;
-        8'd30: exp_lut = 12'd628;
-        8'd31: exp_lut = 12'd590;
-        8'd32: exp_lut = 12'd554;
-        8'd33: exp_lut = 12'd521;
-        8'd34: exp_lut = 12'd489;
-        8'd35: exp_lut = 12'd459;
-        8'd36: exp_lut = 12'd432;
-        8'd37: exp_lut = 12'd405;
-        8'd38: exp_lut = 12'd381;
-        8'd39: exp_lut = 12'd358;
-        8'd40: exp_lut = 12'd336;
-        8'd41: exp_lut = 12'd316;
-        8'd42: exp_lut = 12'd297;
-        8'd43: exp_lut = 12'd279;
-        8'd44: exp_lut = 12'd262;
-        8'd45: exp_lut = 12'd246;
-        8'd46: exp_lut = 12'd231;
-        8'd47: exp_lut = 12'd217;
-        8'd48: exp_lut = 12'd204;
-        8'd49: exp_lut = 12'd192;
-        8'd50: exp_lut = 12'd180;
-        8'd51: exp_lut = 12'd169;
-        8'd52: exp_lut = 12'd159;
-        8'd53: exp_lut = 12'd149;
-        8'd54: exp_lut = 12'd140;
-        8'd55: exp_lut = 12'd132;
-        8'd56: exp_lut = 12'd124;
-        8'd57: exp_lut = 12'd116;
-        8'd58: exp_lut = 12'd109;
-        8'd59: exp_lut = 12'd103;
-        8'd60: exp_lut = 12'd96;
-        8'd61: exp_lut = 12'd90;
-        8'd62: exp_lut = 12'd85;
-        8'd63: exp_lut = 12'd80;
-        8'd64: exp_lut = 12'd75;
-        8'd65: exp_lut = 12'd70;
-        8'd66: exp_lut = 12'd66;
-        8'd67: exp_lut = 12'd62;
-        8'd68: exp_lut = 12'd58;
-        8'd69: exp_lut = 12'd55;
-        8'd70: exp_lut = 12'd52;
-        8'd71: exp_lut = 12'd48;
-        8'd72: exp_lut = 12'd45;
-        8'd73: exp_lut = 12'd43;
-        8'd74: exp_lut = 12'd40;
-        8'd75: exp_lut = 12'd38;
-        8'd76: exp_lut = 12'd35;
-        8'd77: exp_lut = 12'd33;
-        8'd78: exp_lut = 12'd31;
-        8'd79: exp_lut = 12'd29;
-        8'd80: exp_lut = 12'd28;
-        8'd81: exp_lut = 12'd26;
-        8'd82: exp_lut = 12'd24;
-        8'd83: exp_lut = 12'd23;
-        8'd84: exp_lut = 12'd21;
-        8'd85: exp_lut = 12'd20;
-        8'd86: exp_lut = 12'd19;
-        8'd87: exp_lut = 12'd18;
-        8'd88: exp_lut = 12'd17;
-        8'd89: exp_lut = 12'd16;
-        8'd90: exp_lut = 12'd15;
-        8'd91: exp_lut = 12'd14;
-        8'd92: exp_lut = 12'd13;
-        8'd93: exp_lut = 12'd12;
-        8'd94: exp_lut = 12'd12;
-        8'd95: exp_lut = 12'd11;
-        8'd96: exp_lut = 12'd10;
-        8'd97: exp_lut = 12'd10;
-        8'd98: exp_lut = 12'd9;
-        8'd99: exp_lut = 12'd8;
-        8'd100: exp_lut = 12'd8;
-        8'd101: exp_lut = 12'd7;
-        8'd102: exp_lut = 12'd7;
-        8'd103: exp_lut = 12'd7;
-        8'd104: exp_lut = 12'd6;
-        8'd105: exp_lut = 12'd6;
-        8'd106: exp_lut = 12'd5;
-        8'd107: exp_lut = 12'd5;
-        8'd108: exp_lut = 12'd5;
-        8'd109: exp_lut = 12'd5;
-        8'd110: exp_lut = 12'd4;
-        8'd111: exp_lut = 12'd4;
-        8'd112: exp_lut = 12'd4;
-        8'd113: exp_lut = 12'd4;
-        8'd114: exp_lut = 12'd3;
-        8'd115: exp_lut = 12'd3;
-        8'd116: exp_lut = 12'd3;
-        8'd117: exp_lut = 12'd3;
-        8'd118: exp_lut = 12'd3;
-        8'd119: exp_lut = 12'd2;
-        8'd120: exp_lut = 12'd2;
-        8'd121: exp_lut = 12'd2;
-        8'd122: exp_lut = 12'd2;
-        8'd123: exp_lut = 12'd2;
-        8'd124: exp_lut = 12'd2;
-        8'd125: exp_lut = 12'd2;
-        8'd126: exp_lut = 12'd2;
-        8'd127: exp_lut = 12'd1;
-        8'd128: exp_lut = 12'd1;
-        8'd129: exp_lut = 12'd1;
-        8'd130: exp_lut = 12'd1;
-        8'd131: exp_lut = 12'd1;
-        8'd132: exp_lut = 12'd1;
-        8'd133: exp_lut = 12'd1;
-        8'd134: exp_lut = 12'd1;
-        8'd135: exp_lut = 12'd1;
-        8'd136: exp_lut = 12'd1;
-        8'd137: exp_lut = 12'd1;
-        8'd138: exp_lut = 12'd1;
-        8'd139: exp_lut = 12'd1;
-        8'd140: exp_lut = 12'd1;
-        8'd141: exp_lut = 12'd1;
-        8'd142: exp_lut = 12'd1;
-        8'd143: exp_lut = 12'd1;
-        8'd144: exp_lut = 12'd1;
-        default: exp_lut = 12'd0;
+        8'd0: exp_lut = 14'd16383;
+        8'd1: exp_lut = 14'd15390;
+        8'd2: exp_lut = 14'd14458;
+        8'd3: exp_lut = 14'd13582;
+        8'd4: exp_lut = 14'd12759;
+        8'd5: exp_lut = 14'd11986;
+        8'd6: exp_lut = 14'd11260;
+        8'd7: exp_lut = 14'd10578;
+        8'd8: exp_lut = 14'd9937;
+        8'd9: exp_lut = 14'd9335;
+        8'd10: exp_lut = 14'd8769;
+        8'd11: exp_lut = 14'd8238;
+        8'd12: exp_lut = 14'd7739;
+        8'd13: exp_lut = 14'd7270;
+        8'd14: exp_lut = 14'd6829;
+        8'd15: exp_lut = 14'd6416;
+        8'd16: exp_lut = 14'd6027;
+        8'd17: exp_lut = 14'd5662;
+        8'd18: exp_lut = 14'd5319;
+        8'd19: exp_lut = 14'd4997;
+        8'd20: exp_lut = 14'd4694;
+        8'd21: exp_lut = 14'd4409;
+        8'd22: exp_lut = 14'd4142;
+        8'd23: exp_lut = 14'd3891;
+        8'd24: exp_lut = 14'd3656;
+        8'd25: exp_lut = 14'd3434;
+        8'd26: exp_lut = 14'd3226;
+        8'd27: exp_lut = 14'd3031;
+        8'd28: exp_lut = 14'd2847;
+        8'd29: exp_lut = 14'd2674;
+        8'd30: exp_lut = 14'd2512;
+        8'd31: exp_lut = 14'd2360;
+        8'd32: exp_lut = 14'd2217;
+        8'd33: exp_lut = 14'd2083;
+        8'd34: exp_lut = 14'd1957;
+        8'd35: exp_lut = 14'd1838;
+        8'd36: exp_lut = 14'd1727;
+        8'd37: exp_lut = 14'd1622;
+        8'd38: exp_lut = 14'd1524;
+        8'd39: exp_lut = 14'd1432;
+        8'd40: exp_lut = 14'd1345;
+        8'd41: exp_lut = 14'd1263;
+        8'd42: exp_lut = 14'd1187;
+        8'd43: exp_lut = 14'd1115;
+        8'd44: exp_lut = 14'd1047;
+        8'd45: exp_lut = 14'd984;
+        8'd46: exp_lut = 14'd924;
+        8'd47: exp_lut = 14'd868;
+        8'd48: exp_lut = 14'd816;
+        8'd49: exp_lut = 14'd766;
+        8'd50: exp_lut = 14'd720;
+        8'd51: exp_lut = 14'd676;
+        8'd52: exp_lut = 14'd635;
+        8'd53: exp_lut = 14'd597;
+        8'd54: exp_lut = 14'd561;
+        8'd55: exp_lut = 14'd527;
+        8'd56: exp_lut = 14'd495;
+        8'd57: exp_lut = 14'd465;
+        8'd58: exp_lut = 14'd437;
+        8'd59: exp_lut = 14'd410;
+        8'd60: exp_lut = 14'd385;
+        8'd61: exp_lut = 14'd362;
+        8'd62: exp_lut = 14'd340;
+        8'd63: exp_lut = 14'd319;
+        8'd64: exp_lut = 14'd300;
+        8'd65: exp_lut = 14'd282;
+        8'd66: exp_lut = 14'd265;
+        8'd67: exp_lut = 14'd249;
+        8'd68: exp_lut = 14'd234;
+        8'd69: exp_lut = 14'd220;
+        8'd70: exp_lut = 14'd206;
+        8'd71: exp_lut = 14'd194;
+        8'd72: exp_lut = 14'd182;
+        8'd73: exp_lut = 14'd171;
+        8'd74: exp_lut = 14'd161;
+        8'd75: exp_lut = 14'd151;
+        8'd76: exp_lut = 14'd142;
+        8'd77: exp_lut = 14'd133;
+        8'd78: exp_lut = 14'd125;
+        8'd79: exp_lut = 14'd118;
+        8'd80: exp_lut = 14'd110;
+        8'd81: exp_lut = 14'd104;
+        8'd82: exp_lut = 14'd97;
+        8'd83: exp_lut = 14'd92;
+        8'd84: exp_lut = 14'd86;
+        8'd85: exp_lut = 14'd81;
+        8'd86: exp_lut = 14'd76;
+        8'd87: exp_lut = 14'd71;
+        8'd88: exp_lut = 14'd67;
+        8'd89: exp_lut = 14'd63;
+        8'd90: exp_lut = 14'd59;
+        8'd91: exp_lut = 14'd56;
+        8'd92: exp_lut = 14'd52;
+        8'd93: exp_lut = 14'd49;
+        8'd94: exp_lut = 14'd46;
+        8'd95: exp_lut = 14'd43;
+        8'd96: exp_lut = 14'd41;
+        8'd97: exp_lut = 14'd38;
+        8'd98: exp_lut = 14'd36;
+        8'd99: exp_lut = 14'd34;
+        8'd100: exp_lut = 14'd32;
+        8'd101: exp_lut = 14'd30;
+        8'd102: exp_lut = 14'd28;
+        8'd103: exp_lut = 14'd26;
+        8'd104: exp_lut = 14'd25;
+        8'd105: exp_lut = 14'd23;
+        8'd106: exp_lut = 14'd22;
+        8'd107: exp_lut = 14'd20;
+        8'd108: exp_lut = 14'd19;
+        8'd109: exp_lut = 14'd18;
+        8'd110: exp_lut = 14'd17;
+        8'd111: exp_lut = 14'd16;
+        8'd112: exp_lut = 14'd15;
+        8'd113: exp_lut = 14'd14;
+        8'd114: exp_lut = 14'd13;
+        8'd115: exp_lut = 14'd12;
+        8'd116: exp_lut = 14'd12;
+        8'd117: exp_lut = 14'd11;
+        8'd118: exp_lut = 14'd10;
+        8'd119: exp_lut = 14'd10;
+        8'd120: exp_lut = 14'd9;
+        8'd121: exp_lut = 14'd9;
+        8'd122: exp_lut = 14'd8;
+        8'd123: exp_lut = 14'd8;
+        8'd124: exp_lut = 14'd7;
+        8'd125: exp_lut = 14'd7;
+        8'd126: exp_lut = 14'd6;
+        8'd127: exp_lut = 14'd6;
+        8'd128: exp_lut = 14'd5;
+        8'd129: exp_lut = 14'd5;
+        8'd130: exp_lut = 14'd5;
+        8'd131: exp_lut = 14'd5;
+        8'd132: exp_lut = 14'd4;
+        8'd133: exp_lut = 14'd4;
+        8'd134: exp_lut = 14'd4;
+        8'd135: exp_lut = 14'd4;
+        8'd136: exp_lut = 14'd3;
+        8'd137: exp_lut = 14'd3;
+        8'd138: exp_lut = 14'd3;
+        8'd139: exp_lut = 14'd3;
+        8'd140: exp_lut = 14'd3;
+        8'd141: exp_lut = 14'd2;
+        8'd142: exp_lut = 14'd2;
+        8'd143: exp_lut = 14'd2;
+        8'd144: exp_lut = 14'd2;
+        8'd145: exp_lut = 14'd2;
+        8'd146: exp_lut = 14'd2;
+        8'd147: exp_lut = 14'd2;
+        8'd148: exp_lut = 14'd2;
+        8'd149: exp_lut = 14'd1;
+        8'd150: exp_lut = 14'd1;
+        8'd151: exp_lut = 14'd1;
+        8'd152: exp_lut = 14'd1;
+        8'd153: exp_lut = 14'd1;
+        8'd154: exp_lut = 14'd1;
+        8'd155: exp_lut = 14'd1;
+        8'd156: exp_lut = 14'd1;
+        8'd157: exp_lut = 14'd1;
+        8'd158: exp_lut = 14'd1;
+        8'd159: exp_lut = 14'd1;
+        8'd160: exp_lut = 14'd1;
+        8'd161: exp_lut = 14'd1;
+        8'd162: exp_lut = 14'd1;
+        8'd163: exp_lut = 14'd1;
+        8'd164: exp_lut = 14'd1;
+        8'd165: exp_lut = 14'd1;
+        8'd166: exp_lut = 14'd1;
+        default: exp_lut = 14'd0;
       endcase
     end
   endfunction
 
-  wire [12-1:0] e_c;
+  wire [14-1:0] e_c;
   wire [7:0] k = d[7:0];
   // entries past the first that rounds to 0 are 0
-  assign e_c = (k < 8'd145) ? exp_lut(k) : 12'd0;
+  assign e_c = (k < 8'd167) ? exp_lut(k) : 14'd0;
   always @(posedge aclk) if (ce) e <= e_c;
 
 endmodule
@@ -897,14 +920,14 @@ endmodule
 module softmax_rexp_lin_n16_lane (
   input  wire              aclk,
   input  wire              ce,
-  input  wire [12-1:0]       e_i,
+  input  wire [14-1:0]       e_i,
   input  wire [10-1:0]       alpha,
   output reg  [8-1:0]       y
 );
   wire [8-1:0] y_i;
-  wire [21:0] mul = {10'd0, e_i} * {12'd0, alpha};
-  wire [10:0] half = {1'b0, mul[21:12]} + 11'd1;
-  wire unused_mul = &{1'b0, mul[11:0], half[0], 1'b0};
+  wire [23:0] mul = {10'd0, e_i} * {14'd0, alpha};
+  wire [10:0] half = {1'b0, mul[23:14]} + 11'd1;
+  wire unused_mul = &{1'b0, mul[13:0], half[0], 1'b0};
   wire [9:0] y_full = half[10:1];
   assign y_i = (|y_full[9:8]) ? {8{1'b1}} : y_full[7:0];
   always @(posedge aclk) if (ce) y <= y_i;
