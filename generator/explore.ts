@@ -129,7 +129,7 @@ export function prepareFor(f: Formats, perWorkload = WORKLOAD_DEFAULTS.perWorklo
 /** A configuration's own adversarial vectors (testbench/adversarial.ts), prepared; duplicates dropped. */
 export function prepareAdversarial(plan: Plan): Prepared {
   const seen = new Set<string>();
-  const vectors = adversarialVectors(plan)
+  const vectors = adversarialVectors(plan, plan.common.n, { effort: 'quick' })
     .map((v) => v.x)
     .filter((x) => {
       const k = x.join(',');

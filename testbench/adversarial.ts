@@ -42,6 +42,11 @@ export interface AdversarialOptions {
   maxVectors?: number;
   /** At most this many elements in all (default 2,000,000). */
   maxElements?: number;
+  /**
+   * 'quick' for sweeps of thousands of configurations (explore, --max-error): the bin-edge family
+   * tries at most 32 cells of S instead of 256 and the witness family skips its exact search.
+   */
+  effort?: 'full' | 'quick';
 }
 
 export const ADVERSARIAL_DEFAULTS = { maxVectors: 300, maxElements: 2_000_000 };
@@ -486,13 +491,13 @@ function edgeSearch(
   return out;
 }
 
-function binEdgeFamily(ctx: Ctx, keepCells: number): Candidate[] {
+function binEdgeFamily(ctx: Ctx, keepCells: number, maxCells = 256): Candidate[] {
   const cells = cellsOf(ctx);
   if (cells.length === 0 || ctx.len < 2) return [];
   const fill = { above: [...fillers(ctx, 'above', 3), 0], below: [...fillers(ctx, 'below', 3), 0] };
-  // which cells: at most 256, spread evenly, plus the first ones and those at powers of two
+  // which cells: at most maxCells, spread evenly, plus the first ones and those at powers of two
   const pick = new Set<number>();
-  const stride = Math.max(1, Math.ceil(cells.length / 256));
+  const stride = Math.max(1, Math.ceil(cells.length / maxCells));
   for (let i = 0; i < cells.length; i += stride) pick.add(i);
   for (let i = 0; i < Math.min(4, cells.length); i++) pick.add(i);
   const pow2: number[] = [];
@@ -531,7 +536,7 @@ function binEdgeFamily(ctx: Ctx, keepCells: number): Candidate[] {
   return best(out, out.length);
 }
 
-function witnessFamily(ctx: Ctx, keep: number): Candidate[] {
+function witnessFamily(ctx: Ctx, keep: number, exact = true): Candidate[] {
   const w = errorBound(ctx.plan).witness;
   if (ctx.len < 1) return [];
   const ds = [...new Set(w.side === 'above' ? [w.dHi, w.dLo] : [w.dLo, w.dHi])];
@@ -541,7 +546,7 @@ function witnessFamily(ctx: Ctx, keep: number): Candidate[] {
   const targets = zs.flatMap((z) => sides.map((side) => ({ z, side })));
   const fill = { above: [...fillers(ctx, 'above', 24), 0], below: [...fillers(ctx, 'below', 24), 0] };
   const found = edgeSearch(ctx, 'witness', bases, targets, fill, [0, 1, 2], 3);
-  for (const base of bases) for (const side of sides) found.push(...exactSearch(ctx, 'witness', base, w.sLo, w.sHi, side));
+  if (exact) for (const base of bases) for (const side of sides) found.push(...exactSearch(ctx, 'witness', base, w.sLo, w.sHi, side));
   // one vector of the maximum alone with the others far, and the base alone padded with the tail
   for (const base of bases) {
     const room = ctx.len - count(base);
@@ -623,13 +628,14 @@ function exhaustiveFamily(ctx: Ctx, keep: number): Candidate[] {
 }
 
 /** Every family's candidates for one length, each family best first (tail: the full tail row first). */
-function families(plan: Plan, len: number): Map<string, Candidate[]> {
+function families(plan: Plan, len: number, effort: 'full' | 'quick' = 'full'): Map<string, Candidate[]> {
   const ctx = context(plan, len);
+  const quick = effort === 'quick';
   const { tail, gain, loss } = candidateDs(plan);
   const m = new Map<string, Candidate[]>();
   m.set('tail', tailFamily(ctx));
-  m.set('witness', witnessFamily(ctx, 16));
-  m.set('bin-edge', binEdgeFamily(ctx, 24));
+  m.set('witness', witnessFamily(ctx, 16, !quick));
+  m.set('bin-edge', binEdgeFamily(ctx, 24, quick ? 32 : 256));
   const cands = [...new Set([...(tail !== undefined ? [tail] : []), ...gain, ...loss, 0])];
   m.set('two-level', twoLevelFamily(ctx, cands, 48));
   m.set('near-ties', nearTiesFamily(ctx, 12));
@@ -654,7 +660,7 @@ function selection(plan: Plan, len: number, opts: AdversarialOptions): Candidate
   const maxVectors = opts.maxVectors ?? ADVERSARIAL_DEFAULTS.maxVectors;
   const maxElements = opts.maxElements ?? ADVERSARIAL_DEFAULTS.maxElements;
   const limit = Math.min(maxVectors, Math.floor(maxElements / Math.max(1, len)));
-  const fam = families(plan, len);
+  const fam = families(plan, len, opts.effort);
   const lists = ADVERSARIAL_FAMILIES.map((f) => fam.get(f) ?? []);
   const seen = new Set<string>();
   const out: Candidate[] = [];
