@@ -289,11 +289,9 @@ export function errorBound(plan: Plan, opts: BoundOptions = {}): ErrorBound {
   return r;
 }
 
-/** One line for the plan and verify output. */
-export function boundText(b: ErrorBound): string {
+/** Where the bound is approached, as `plan`, `verify` and report.html say it. */
+export function witnessText(b: ErrorBound): string {
   const w = b.witness;
-  return (
-    `error bound: ${b.lsb} LSB for every input of 1..${b.n} elements (proven from the tables; ` +
-    `reached near e_i = ${w.e} (d ${w.dLo === w.dHi ? w.dLo : `${w.dLo}..${w.dHi}`}), S in ${w.sLo}..${w.sHi}, y = ${w.y} against ${w.ref.toFixed(3)})`
-  );
+  const d = w.dLo === w.dHi ? `${w.dLo}` : `${w.dLo}..${w.dHi}`;
+  return `an element reading e = ${w.e} (d = ${d}) with S in ${w.sLo}..${w.sHi}: output ${w.y}, reference ${w.ref.toFixed(3)}`;
 }

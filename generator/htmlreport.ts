@@ -5,7 +5,7 @@
  * the same bytes.
  */
 import { evaluateWithAdversarial, HISTOGRAM_BIN, type Metrics } from './evaluate.js';
-import { errorBound } from './bound.js';
+import { errorBound, witnessText } from './bound.js';
 import { adversarialLengths } from '../testbench/adversarial.js';
 import { describeParams, measure, prepareFor, sweepSpace, type Candidate, type Formats } from './explore.js';
 import { runSweep } from './explore-run.js';
@@ -111,8 +111,8 @@ tables ${tables}, total <b>${plan.lutBytes} B</b>; latency ${plan.latency} cycle
 <b>${bound.lsb} LSB</b> of the float softmax of the same codes (saturated at the largest code): proven by the generator from the
 block's tables (README, "The error bound"). The worst error found, over the workload set and the block's adversarial vectors
 (${esc(lengths.length > 1 ? `rows of ${lengths.slice(0, 6).join(', ')}${lengths.length > 6 ? ', ...' : ''} elements` : `vectors of ${c.n} elements`)}), is
-<b>${ev.overall.maxErrLsb.toFixed(4)} LSB</b>, ${(ev.overall.maxErrLsb / bound.lsb * 100).toFixed(1)} % of the bound. The bound is approached by an element
-reading e = ${bound.witness.e} with the sum S in ${bound.witness.sLo}..${bound.witness.sHi}: output ${bound.witness.y}, reference ${bound.witness.ref.toFixed(3)}.</p>
+<b>${ev.overall.maxErrLsb.toFixed(4)} LSB</b>, ${(ev.overall.maxErrLsb / bound.lsb * 100).toFixed(1)} % of the bound. The bound is approached by
+${esc(witnessText(bound))}.</p>
 <h2>Accuracy per workload</h2>
 <p>Errors against the float softmax of the same quantised inputs, in output LSBs, computed with the bit-exact golden model
 (the RTL is verified bit-exact against it). KL is KL(p || q) in nats, q = output codes floored at half an LSB and renormalised.

@@ -1,17 +1,15 @@
 /** Stage 5 of the flow: report. Text the CLI prints about a block and its verification. */
 import type { Block } from './block.js';
 import { planText } from './plan.js';
-import { errorBound } from './bound.js';
+import { errorBound, witnessText } from './bound.js';
 import type { SimResult } from '../testbench/runner.js';
 import { streamSimReport } from './archs/stream-report.js';
 
 export function planReport(b: Block): string {
-  const w = errorBound(b.plan).witness;
-  const d = w.dLo === w.dHi ? `${w.dLo}` : `${w.dLo}..${w.dHi}`;
   return [
     `plan for ${b.module}:`,
     ...planText(b.plan).map((l) => '  ' + l),
-    `  the bound is approached by an element reading e = ${w.e} (d = ${d}) with S in ${w.sLo}..${w.sHi}: output ${w.y}, reference ${w.ref.toFixed(3)}`,
+    `  the bound is approached by ${witnessText(errorBound(b.plan))}`,
   ].join('\n');
 }
 
