@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { intIn } from './schema.js';
 import { METHODS, methodByName } from './methods/index.js';
+import { DEVICES, type DeviceName } from './pipeline/delay.js';
 
 export const VERILOG_KEYWORDS = new Set(
   (
@@ -57,10 +58,14 @@ const methodSchema = z
   })
   .passthrough();
 
+/** pipeline.targetMHz: the clock the delay model pipelines for. */
+export const TARGET_MHZ = [10, 1000] as const;
 const flag = z.boolean({ invalid_type_error: 'allowed: true or false' });
 
 const pipelineSchema = z
   .object({
+    targetMHz: z.number({ invalid_type_error: `allowed: a number in ${TARGET_MHZ[0]}..${TARGET_MHZ[1]}` }).min(TARGET_MHZ[0], `allowed: a number in ${TARGET_MHZ[0]}..${TARGET_MHZ[1]}`).max(TARGET_MHZ[1], `allowed: a number in ${TARGET_MHZ[0]}..${TARGET_MHZ[1]}`).optional(),
+    device: z.enum(DEVICES, { errorMap: () => ({ message: `allowed: one of ${DEVICES.join(', ')}` }) }).optional(),
     treeLevelsPerStage: intIn(1, 16).optional(),
     expAddrRegister: flag.optional(),
     laneRegister: flag.optional(),
@@ -113,10 +118,18 @@ export interface Config {
   stream?: { lanes: number; maxN: number };
   method: { name: string; addressing: string; params: Record<string, unknown> };
   /**
-   * Registers that trade latency for Fmax: after every k tree levels; between d = max - x and the
-   * exponent table (expAddrRegister); inside each output lane, e.g. after the multiplier (laneRegister).
+   * The clock and device the delay model places registers for (generator/pipeline/), and overrides:
+   * a register after every k tree levels; between d = max - x and the exponent table
+   * (expAddrRegister); inside each output lane, e.g. after the multiplier (laneRegister).
    */
-  pipeline: { treeLevelsPerStage: number; expAddrRegister: boolean; laneRegister: boolean; outputSlice: boolean };
+  pipeline: {
+    targetMHz: number;
+    device: DeviceName;
+    treeLevelsPerStage?: number;
+    expAddrRegister: boolean;
+    laneRegister: boolean;
+    outputSlice: boolean;
+  };
   verify: { vectors: number; seed: number };
   /** Also write report.html (accuracy per workload, histogram, table curves, Pareto place). */
   report: boolean;
@@ -124,7 +137,8 @@ export interface Config {
 
 export const DEFAULTS = {
   arch: 'parallel' as const,
-  treeLevelsPerStage: 2,
+  targetMHz: 100,
+  device: 'ice40' as DeviceName,
   vectors: 512,
   seed: 1,
 };
@@ -196,7 +210,9 @@ export function validateConfig(raw: unknown): Config {
     ...(c.stream ? { stream: { lanes: c.stream.lanes, maxN: c.stream.maxN } } : {}),
     method: { name: method.name, addressing, params: pr.data as Record<string, unknown> },
     pipeline: {
-      treeLevelsPerStage: c.pipeline?.treeLevelsPerStage ?? DEFAULTS.treeLevelsPerStage,
+      targetMHz: c.pipeline?.targetMHz ?? DEFAULTS.targetMHz,
+      device: c.pipeline?.device ?? DEFAULTS.device,
+      ...(c.pipeline?.treeLevelsPerStage !== undefined ? { treeLevelsPerStage: c.pipeline.treeLevelsPerStage } : {}),
       expAddrRegister: c.pipeline?.expAddrRegister ?? false,
       laneRegister: c.pipeline?.laneRegister ?? false,
       outputSlice: c.pipeline?.outputSlice ?? false,
@@ -245,14 +261,13 @@ export const DEFAULT_CONFIG = {
   input: { width: 8, frac: 4 },
   output: { width: 8, frac: 8 },
   method: { name: 'rexp', addressing: 'normalized' },
+  pipeline: { targetMHz: 125 },
 };
 
-/**
- * The pipeline keys as written out: the two optional registers appear only when switched on, so
- * configs (and RTL headers) written before they existed stay byte-identical.
- */
+/** The pipeline keys as written out: the target always, the overrides only when given. */
 function pipelineJson(p: Config['pipeline']): Record<string, unknown> {
-  const out: Record<string, unknown> = { treeLevelsPerStage: p.treeLevelsPerStage };
+  const out: Record<string, unknown> = { targetMHz: p.targetMHz, device: p.device };
+  if (p.treeLevelsPerStage !== undefined) out.treeLevelsPerStage = p.treeLevelsPerStage;
   if (p.expAddrRegister) out.expAddrRegister = true;
   if (p.laneRegister) out.laneRegister = true;
   if (p.outputSlice) out.outputSlice = true;

@@ -9,6 +9,7 @@ import { clog2 } from './numerics.js';
 import { methodByName } from './methods/index.js';
 import type { Method, MethodPlan, Table } from './methods/types.js';
 import { errorBound } from './bound.js';
+import { scheduleParallel, type Schedule } from './archs/parallel.js';
 
 /** What every method can rely on: the formats and n. */
 export interface CommonPlan {
@@ -48,10 +49,9 @@ export interface Plan {
   /** Exponent entry width and the sum width (EW + ceil(log2 n): the sum can never overflow). */
   ew: number;
   sw: number;
-  maxTree: TreeLevel[];
-  sumTree: TreeLevel[];
-  /** Register stages by name, in order; their total is the latency in cycles. */
-  stages: { name: string; registers: number }[];
+  /** The parallel architecture's pipeline: registers placed by the delay model (archs/parallel.ts). */
+  schedule?: Schedule;
+  /** Register stages from the edge that accepts a beat to the output register (parallel). */
   latency: number;
   luts: LutInfo[];
   lutBytes: number;
@@ -97,47 +97,42 @@ export function makePlan(config: Config): Plan {
   const common = commonPlan(config);
   const method = methodByName(config.method.name);
   const mp = method.plan(common, config.method.params, config.method.addressing);
-  const laneStages = mp.laneStages ?? 0;
-  if (config.pipeline.laneRegister && laneStages === 0) {
+  if (config.pipeline.laneRegister && !mp.laneRegister) {
     throw new ConfigError('pipeline.laneRegister', true, `allowed: false (method ${method.name} has no lane register)`);
   }
   const ew = mp.expTable.width;
   const sw = ew + clog2(common.n);
-  const k = config.pipeline.treeLevelsPerStage;
-  const maxTree = treeLevels(common.n, k);
-  const sumTree = treeLevels(common.n, k);
-  const count = (t: TreeLevel[]) => t.filter((l) => l.registered).length;
-  const stages = [
-    { name: 'input register', registers: 1 },
-    { name: `max tree (${maxTree.length} levels)`, registers: count(maxTree) },
-    { name: 'd = max - x', registers: config.pipeline.expAddrRegister ? 1 : 0 },
-    { name: config.pipeline.expAddrRegister ? 'exponent lookup' : 'd = max - x, exponent lookup', registers: 1 },
-    { name: `sum tree (${sumTree.length} levels)`, registers: count(sumTree) },
-    { name: `normalisation (${method.name}, ${config.method.addressing})`, registers: mp.normStages },
-    { name: 'lane register', registers: laneStages },
-    { name: 'output (per lane)', registers: 1 },
-    { name: 'output slice (2-beat buffer)', registers: config.pipeline.outputSlice ? 1 : 0 },
-  ];
-  const latency = stages.reduce((a, s) => a + s.registers, 0);
   const luts = [mp.expTable, ...mp.tables].map((t) => ({
     name: t.name,
     entries: t.values.length,
     width: t.width,
     bytes: tableBytes(t),
   }));
-  return {
+  const plan: Plan = {
     common,
     method,
     mp,
     ew,
     sw,
-    maxTree,
-    sumTree,
-    stages,
-    latency,
+    latency: 0,
     luts,
     lutBytes: luts.reduce((a, l) => a + l.bytes, 0),
   };
+  if (config.arch === 'parallel') {
+    plan.schedule = scheduleParallel(plan);
+    plan.latency = plan.schedule.latency;
+  }
+  return plan;
+}
+
+/** Where the registers went: one line per stage with the model's estimate. */
+export function scheduleText(s: Schedule): string[] {
+  const mhz = (1000 / s.periodNs).toFixed(0);
+  const worst = Math.max(...s.stages.map((x) => x.estimateNs));
+  return [
+    `pipeline for ${mhz} MHz (${s.periodNs.toFixed(2)} ns) on ${s.model.device}: ${s.latency} register stages, slowest estimate ${worst.toFixed(2)} ns (${(1000 / worst).toFixed(0)} MHz)`,
+    ...s.stages.map((x) => `  stage ${x.cycle + 1}: ${x.what.join(', ')} -- ${x.estimateNs.toFixed(2)} ns, ${x.levels} logic levels`),
+  ];
 }
 
 /** The human-readable plan that `generate` prints and the RTL header carries. */
@@ -151,10 +146,7 @@ export function planText(p: Plan): string[] {
     `sum S = sum of n=${c.n} entries: ${p.sw} bits (= ${p.ew} + ceil(log2 ${c.n})), cannot overflow`,
     `tables: ${p.luts.map((l) => `${l.name} ${l.entries}x${l.width}b = ${l.bytes} B`).join(', ')}; total ${p.lutBytes} B`,
     `error bound: |y - y_ref| <= ${errorBound(p).lsb} LSB for every input of 1..${c.n} elements (proven from the tables, README "The error bound")`,
-    ...(p.timing ?? [
-      `pipeline: ${p.stages.filter((s) => s.registers > 0).map((s) => `${s.name} ${s.registers}`).join(', ')}`,
-      `latency: ${p.latency} cycles, throughput 1 vector per cycle`,
-    ]),
+    ...(p.timing ?? [...scheduleText(p.schedule!), `latency: ${p.latency} cycles, throughput 1 vector per cycle`]),
   ];
   return lines;
 }

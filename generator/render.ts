@@ -9,6 +9,7 @@ import Handlebars from 'handlebars';
 import { resolvedConfigJson } from './config.js';
 import type { Plan, TreeLevel } from './plan.js';
 import { planText } from './plan.js';
+import { LANE_TABLES } from './archs/parallel.js';
 import { GENERATOR_NAME, GENERATOR_VERSION, ROOT } from './version.js';
 
 const hbs = Handlebars.create();
@@ -73,35 +74,6 @@ function tableRows(t: { name: string; width: number; addrWidth: number; values: 
   return rows;
 }
 
-/**
- * The exponent lookup of one lane: reads `d`, assigns `target` + `index` (by default the lane's
- * slice `[g*EW +: EW]` of a generate loop's vector).
- */
-export function expLookupRtl(p: Plan, target = 'e_c', by = 6, index = '[g*EW +: EW]'): string {
-  const t = p.mp.expTable;
-  const s = p.mp.expShift;
-  const dw = p.common.dw;
-  const kw = dw - s;
-  const len = t.values.length;
-  const lines: string[] = [];
-  let dsig = 'd';
-  if (p.common.config.pipeline.expAddrRegister) {
-    // pipeline.expAddrRegister: a register between the subtraction and the exponent table
-    lines.push(`reg [${dw - 1}:0] d_q;`, 'always @(posedge aclk) if (ce) d_q <= d;');
-    dsig = 'd_q';
-  }
-  lines.push(`wire [${kw - 1}:0] k = ${dsig}[${dw - 1}:${s}];`);
-  if (s > 0) lines.push(`wire unused_d = &{1'b0, ${dsig}[${s - 1}:0], 1'b0};`);
-  const addr = t.addrWidth === kw ? 'k' : `k[${t.addrWidth - 1}:0]`;
-  if (len >= 2 ** kw) {
-    lines.push(`assign ${target}${index} = ${t.name}(${addr});`);
-  } else {
-    lines.push(`// entries past the first that rounds to 0 are 0`);
-    lines.push(`assign ${target}${index} = (k < ${kw}'d${len}) ? ${t.name}(${addr}) : ${t.width}'d0;`);
-  }
-  return indent(lines.join('\n'), by);
-}
-
 /** Template fields every architecture's RTL uses: module name, formats and widths. */
 export function templateFormats(p: Plan) {
   const c = p.common;
@@ -130,35 +102,7 @@ export function levelContext(l: TreeLevel) {
 
 export function renderRtl(p: Plan): string {
   const c = p.common;
-  const rtl = p.method.rtl(p.mp, c);
-  // max tree: mx0 is x_in
-  const maxLevels = p.maxTree.map((l, i) => ({
-    ...levelContext(l),
-    prevMax: i === 0 ? 'x_in' : `mx${l.level - 1}`,
-    prevX: i === 0 ? 'x_in' : `x${l.level - 1}`,
-  }));
-  const lastMax = p.maxTree[p.maxTree.length - 1]!.level;
-  const sumLevels = p.sumTree.map((l, i) => ({
-    ...levelContext(l),
-    w: p.ew + l.level,
-    pw: p.ew + l.level - 1,
-    prevSum: i === 0 ? 'e0' : `sm${l.level - 1}`,
-    prevE: i === 0 ? 'e0' : `e${l.level - 1}`,
-  }));
-  const lastSum = p.sumTree[p.sumTree.length - 1]!.level;
-  const eDelay = [];
-  let prevE = `e${lastSum}`;
-  for (let k = 1; k <= p.mp.normStages; k++) {
-    eDelay.push({ name: `en${k}`, prev: prevE });
-    prevE = `en${k}`;
-  }
-  const tables = tableContexts(p);
-  const laneTables = new Set(rtl.laneTables);
-  for (const name of laneTables) {
-    if (!p.mp.tables.some((t) => t.name === name)) throw new Error(`method ${p.method.name}: lane table ${name} is not one of its tables`);
-  }
-  // bits an exponent entry can use (entry 0, e^0, is the largest): the exp module outputs only these
-  const expSig = Math.max(1, Math.max(...p.mp.expTable.values).toString(2).length);
+  const sch = p.schedule!;
   const pipe = c.config.pipeline.outputSlice ? 'PIPE' : 'LATENCY';
   return template('parallel.v.hbs')({
     header: header(p, `softmax, ${c.n} elements per beat, method ${p.method.name} (${c.config.method.addressing} addressing)`),
@@ -171,25 +115,17 @@ export function renderRtl(p: Plan): string {
     validShift: `{valid_pipe[${pipe}-2:0], s_axis_tvalid}`,
     validZero: `{${pipe}{1'b0}}`,
     outputSlice: c.config.pipeline.outputSlice,
-    expTables: tables.filter((t) => t.name === p.mp.expTable.name),
-    topTables: tables.filter((t) => t.name !== p.mp.expTable.name && !laneTables.has(t.name)),
-    laneTables: tables.filter((t) => laneTables.has(t.name)),
-    coefs: rtl.coefs,
-    maxTree: maxLevels,
-    maxFinalExt: `{mx${lastMax}[IW-1], mx${lastMax}}`,
-    xFinal: `x${lastMax}`,
-    expShift: p.mp.expShift,
-    expLookup: expLookupRtl(p, 'e_c', 2, ''),
-    expSig,
-    expPad: p.ew - expSig,
-    sumTree: sumLevels,
-    sumFinal: `sm${lastSum}`,
-    methodName: p.method.name,
-    addressing: c.config.method.addressing,
-    normStages: p.mp.normStages,
-    norm: rtl.norm.trimEnd(),
-    eDelay,
-    eFinal: prevE,
-    lane: rtl.lane.trimEnd(),
+    // each ROM function goes where it is read: the block's module, or the lane module
+    tables: tableContexts(p).filter((t) => sch.body.includes(`${t.name}(`)),
+    pipelineNote: `${c.config.pipeline.targetMHz} MHz on ${sch.model.device}; see the plan in the header`,
+    stageLines: [],
+    body: sch.body,
+    modules: sch.modules.replace(
+      LANE_TABLES,
+      tableContexts(p)
+        .filter((t) => sch.modules.includes(`${t.name}(`))
+        .map((t) => template('table.v.hbs')(t).trimEnd())
+        .join('\n'),
+    ),
   });
 }

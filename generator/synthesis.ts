@@ -13,14 +13,14 @@ import { join } from 'node:path';
 import { fileNames, manifestText, MANIFEST, type Block } from './block.js';
 import { ownedFiles } from './writer.js';
 import { REPORT_FILE, withHardware } from './report-hardware.js';
-import { synthesize, type CellCounts, type PnrOptions, type PnrResult, type SynthResult } from '../testbench/synth.js';
+import { synthesize, type CellCounts, type PnrOptions, type PnrResult, type SynthResult, type XilinxCounts } from '../testbench/synth.js';
 
 export interface SynthesisSection {
   rtl: string;
   rtlSha256: string;
   tools: SynthResult['tools'];
   ice40: CellCounts & { flow: string };
-  xilinx: CellCounts & { flow: string };
+  xilinx: XilinxCounts;
   pnr?: PnrResult;
 }
 
@@ -79,7 +79,7 @@ export function synthesisText(s: SynthesisSection): string[] {
   const lines = [
     `synthesis of ${s.rtl} (sha256 ${s.rtlSha256.slice(0, 12)}..., ${s.tools.yosys}):`,
     `  iCE40  (synth_ice40):  ${c(s.ice40)}`,
-    `  Xilinx (synth_xilinx): ${c(s.xilinx)} (RAM in RAMB18 units)`,
+    `  Xilinx (synth_xilinx -abc9): ${c(s.xilinx)} (RAM in RAMB18 units); sta estimate ${s.xilinx.staPs ?? '-'} ps (cell delays, no routing)`,
   ];
   if (s.pnr?.fits) {
     lines.push(`  Fmax   ${s.pnr.fmaxMhz} MHz on ${s.pnr.device}-${s.pnr.package} (${s.pnr.tool}, ${s.pnr.constraint}; ${s.pnr.logicCells} logic cells)`);
@@ -102,7 +102,9 @@ export function ioBits(block: Block): number {
 
 /** Synthesise the block's RTL as written in dir and attach the figures to the block's manifest. */
 export async function measureBlock(block: Block, dir: string, o: { noPnr?: boolean; pnr?: PnrOptions; timeoutMs?: number } = {}): Promise<SynthesisSection> {
-  const r = await synthesize({ rtl: join(dir, fileNames(block.module).rtl), top: block.module, ioBits: ioBits(block), noPnr: o.noPnr, pnr: o.pnr, timeoutMs: o.timeoutMs });
+  // timing-driven placement at the clock the block was pipelined for
+  const pnr = o.pnr ?? { freqMhz: block.plan.common.config.pipeline.targetMHz, seed: 1 };
+  const r = await synthesize({ rtl: join(dir, fileNames(block.module).rtl), top: block.module, ioBits: ioBits(block), noPnr: o.noPnr, pnr, timeoutMs: o.timeoutMs });
   const s = synthesisSection(block, r);
   attachSynthesis(block, s);
   return s;

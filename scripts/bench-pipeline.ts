@@ -1,6 +1,7 @@
 /**
  * Latency against Fmax: the default block (rexp, normalized, n = 8) and the lut2d block of the same
- * formats, synthesised and placed and routed on the iCE40 HX8K with each pipelining setting.
+ * formats, pipelined for targets from 50 to 200 MHz, synthesised and placed and routed on the
+ * iCE40 HX8K (nextpnr constrained at the target), with the Xilinx sta estimate beside.
  *   npm run bench:pipeline [-- --jobs 2 --method rexp]
  */
 import { mkdtempSync } from 'node:fs';
@@ -12,14 +13,11 @@ import { measureBlock, type SynthesisSection } from '../generator/synthesis.js';
 import { writeFiles } from '../generator/writer.js';
 import { pool } from './bench.js';
 
+/** Targets of the delay model (pipeline.targetMHz), then two overrides on top of the 100 MHz plan. */
 export const SETTINGS: { label: string; pipeline: Record<string, unknown> }[] = [
-  { label: 'default (treeLevelsPerStage 2)', pipeline: {} },
-  { label: 'treeLevelsPerStage 1', pipeline: { treeLevelsPerStage: 1 } },
-  { label: 'expAddrRegister', pipeline: { expAddrRegister: true } },
-  { label: 'laneRegister', pipeline: { laneRegister: true } },
-  { label: 'laneRegister + expAddrRegister', pipeline: { laneRegister: true, expAddrRegister: true } },
-  { label: 'outputSlice', pipeline: { outputSlice: true } },
-  { label: 'all three (tree 1, both registers)', pipeline: { treeLevelsPerStage: 1, laneRegister: true, expAddrRegister: true } },
+  ...[50, 75, 100, 125, 150, 200].map((mhz) => ({ label: `targetMHz ${mhz}`, pipeline: { targetMHz: mhz } })),
+  { label: 'targetMHz 100, treeLevelsPerStage 1', pipeline: { targetMHz: 100, treeLevelsPerStage: 1 } },
+  { label: 'targetMHz 100, outputSlice', pipeline: { targetMHz: 100, outputSlice: true } },
 ];
 
 function arg(name: string): string | undefined {
@@ -30,7 +28,7 @@ function arg(name: string): string | undefined {
 const jobs = Number(arg('--jobs') ?? 2);
 const methods = arg('--method') ? [arg('--method')!] : ['rexp', 'lut2d'];
 const t0 = Date.now();
-const rows: { method: string; label: string; latency: number; s?: SynthesisSection; error?: string }[] = [];
+const rows: { method: string; label: string; latency: number; estimate: number; s?: SynthesisSection; error?: string }[] = [];
 const todo = methods.flatMap((method) => SETTINGS.map((st) => ({ method, st })));
 let done = 0;
 await pool(todo, jobs, async ({ method, st }) => {
@@ -38,7 +36,8 @@ await pool(todo, jobs, async ({ method, st }) => {
   const block = buildBlock(config);
   const dir = mkdtempSync(join(tmpdir(), 'softmax-lut-pl-'));
   writeFiles(dir, block.files);
-  const row: (typeof rows)[number] = { method, label: st.label, latency: block.plan.latency };
+  const worst = Math.max(...block.plan.schedule!.stages.map((x) => x.estimateNs));
+  const row: (typeof rows)[number] = { method, label: st.label, latency: block.plan.latency, estimate: 1000 / worst };
   rows.push(row);
   try {
     row.s = await measureBlock(block, dir);
@@ -51,11 +50,11 @@ await pool(todo, jobs, async ({ method, st }) => {
 });
 const order = (r: (typeof rows)[number]) => methods.indexOf(r.method) * 100 + SETTINGS.findIndex((s) => s.label === r.label);
 rows.sort((a, b) => order(a) - order(b));
-console.log('\n| method | pipeline setting | latency | iCE40 LUT | iCE40 FF | iCE40 RAM | Fmax iCE40HX8K (MHz) |\n|---|---|---|---|---|---|---|');
+console.log('\n| method | pipeline setting | latency | model estimate (MHz) | iCE40 LUT | iCE40 FF | iCE40 RAM | Fmax iCE40HX8K (MHz) | Xilinx sta (ps) |\n|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   const s = r.s;
   const f = s?.pnr?.fits ? s.pnr.fmaxMhz.toFixed(2) : r.error ?? '-';
-  console.log(`| ${r.method} normalized n=8 | ${r.label} | ${r.latency} | ${s?.ice40.luts ?? '-'} | ${s?.ice40.ffs ?? '-'} | ${s?.ice40.ram ?? '-'} | ${f} |`);
+  console.log(`| ${r.method} normalized n=8 | ${r.label} | ${r.latency} | ${r.estimate.toFixed(0)} | ${s?.ice40.luts ?? '-'} | ${s?.ice40.ffs ?? '-'} | ${s?.ice40.ram ?? '-'} | ${f} | ${s?.xilinx.staPs ?? '-'} |`);
 }
 const pnr = rows.find((r) => r.s?.pnr?.fits)?.s?.pnr;
 if (pnr?.fits) console.log(`\n${pnr.tool} on ${pnr.device}-${pnr.package}, ${pnr.constraint}. ${Math.round((Date.now() - t0) / 1000)} s with ${jobs} job(s).`);

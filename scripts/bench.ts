@@ -132,20 +132,20 @@ function fmt(v: number | undefined, digits = 0): string {
 
 export function benchTable(r: BenchResults): string {
   const lines = [
-    '| arch | method | addressing (and parameters other than the defaults) | n | elements per cycle | table bytes | error bound (LSB) | max err (LSB) | latency | iCE40 LUT | iCE40 FF | iCE40 carry | iCE40 RAM | iCE40 Fmax (MHz) | Xilinx LUT | Xilinx FF | Xilinx RAMB18 | Xilinx DSP |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| arch | method | addressing (and parameters other than the defaults) | n | elements per cycle | table bytes | error bound (LSB) | max err (LSB) | latency | iCE40 LUT | iCE40 FF | iCE40 carry | iCE40 RAM | iCE40 Fmax (MHz) | Xilinx LUT | Xilinx FF | Xilinx RAMB18 | Xilinx DSP | Xilinx sta (ps) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const row of r.rows) {
     const head = `| ${row.arch} | ${row.method} | ${addressingLabel(row)} | ${row.n} | ${row.arch === 'stream' ? STREAM_LANES : row.n} |`;
     if (row.missing && row.lutBytes === undefined) {
-      lines.push(`${head} ${row.missing} | | | | | | | | | | | | |`);
+      lines.push(`${head} ${row.missing} | | | | | | | | | | | | | |`);
       continue;
     }
     const s = row.synthesis;
     const fmax = s?.pnr ? (s.pnr.fits ? s.pnr.fmaxMhz.toFixed(1) : 'does not fit') : '-';
     lines.push(
       `${head} ${fmt(row.lutBytes)} | ${fmt(row.errorBound, 3)} | ${fmt(row.maxErrLsb, 3)} | ${fmt(row.latency)} | ${fmt(s?.ice40.luts)} | ${fmt(s?.ice40.ffs)} | ` +
-        `${fmt(s?.ice40.carry)} | ${fmt(s?.ice40.ram)} | ${fmax} | ${fmt(s?.xilinx.luts)} | ${fmt(s?.xilinx.ffs)} | ${fmt(s?.xilinx.ram)} | ${fmt(s?.xilinx.dsp)} |` +
+        `${fmt(s?.ice40.carry)} | ${fmt(s?.ice40.ram)} | ${fmax} | ${fmt(s?.xilinx.luts)} | ${fmt(s?.xilinx.ffs)} | ${fmt(s?.xilinx.ram)} | ${fmt(s?.xilinx.dsp)} | ${fmt(s?.xilinx.staPs ?? undefined)} |` +
         (row.missing ? ` ${row.missing}` : ''),
     );
   }
@@ -160,10 +160,11 @@ export function benchTable(r: BenchResults): string {
       (ARCHS.includes('stream')
         ? `Stream blocks take ${STREAM_LANES} elements per beat; their n is the longest row (stream.maxN), their max error is over the same vectors as rows of n elements, and their latency is that of a row of n elements. `
         : '') +
-      'Cells from Yosys synth_ice40 (no DSP inference, HX family) and synth_xilinx' +
+      'Every block pipelined by the delay model for its pipeline.targetMHz on pipeline.device (100 MHz on ice40 unless its config says otherwise). ' +
+      'Cells from Yosys synth_ice40 (no DSP inference, HX family) and synth_xilinx -abc9 -flatten' +
       (tools ? ` (${tools.yosys})` : '') +
-      ', hierarchy kept: the per-lane modules of a parallel block are mapped once and counted once per instance' +
       '; iCE40 RAM counts SB_RAM40_4K blocks, Xilinx RAM RAMB18 units. ' +
+      'Xilinx sta: the longest register-to-register path of Yosys `sta` after synth_xilinx, from 7-series cell delays without routing (a comparison of logic depth, not an Fmax). ' +
       (pnr && pnr.fits
         ? `Fmax from ${pnr.tool} on ${devices.join(', ')} with ${pnr.constraint}; "does not fit" means the block's I/O or cells exceed the iCE40 HX8K and UP5K. `
         : '') +

@@ -149,7 +149,8 @@ describe(`bit-exact simulation of ${configs.length + 1} stream configs (masks, p
       expect(r.stream!.elementsPerCycle).toBeGreaterThanOrEqual(0.98 * lanes);
     });
   }
-  // pipeline.laneRegister: one more cycle; the keep bits, tlast and valid wait for the lanes' register
+  // pipeline.laneRegister: a register the delay model would not place (the keep bits, tlast and valid
+  // wait for it); the lanes re-pack after it, so the latency grows by at most one cycle
   for (const [lanes, method, addressing] of [
     [1, 'rexp', 'normalized'],
     [4, 'rexp', 'linear'],
@@ -160,7 +161,9 @@ describe(`bit-exact simulation of ${configs.length + 1} stream configs (masks, p
       const over = { stream: { lanes, maxN: 37 }, method: { name: method, addressing }, verify: { vectors: 40, seed: 12 } };
       const { block, dir } = genSim({ ...over, name: `stl_${lanes}_${method}_${addressing}`, pipeline: { laneRegister: true } });
       const plain = genSim({ ...over, name: `stp_${lanes}_${method}_${addressing}` }).block;
-      expect(block.stream!.sp.latencyConst).toBe(plain.stream!.sp.latencyConst + 1);
+      expect(block.stream!.sp.latencyConst - plain.stream!.sp.latencyConst).toBeOneOf([0, 1]);
+      expect(block.files.get(`${block.module}.v`)).toMatch(method === 'rexp' ? /reg \[\d+:0\] mul_q;/ : /reg \[\d+:0\] col_q;/);
+      expect(plain.files.get(`${plain.module}.v`)).not.toMatch(/mul_q|col_q/);
       expect(block.stream!.rows.some((r) => r.keep.some((k) => !k) && r.keep.some((k) => k))).toBe(true);
       const r = simulateBlock(block, dir);
       expect(r.problem).toBeUndefined();
@@ -243,7 +246,7 @@ describe('the stream checks can fail', () => {
     const { block, dir } = genSim({ name: 'stn5', ...small });
     mutate(join(dir, 'stn5_tb.v'), 'if (g_beat !== e_beat) begin', "if (1'b0) begin");
     // masked lanes no longer give 0
-    mutate(join(dir, 'stn5.v'), "assign y_c[g*OW +: OW] = c_kn2[g] ? y_i : {OW{1'b0}};", 'assign y_c[g*OW +: OW] = y_i;');
+    mutate(join(dir, 'stn5.v'), /assign y_c\[g\*(\d+) \+: \d+\] = \S+\[g\] \? (\S+) : \d+'d0;/, (_, w, y) => `assign y_c[g*${w} +: ${w}] = ${y};`);
     const r = simulateBlock(block, dir);
     expect(r.ok).toBe(false);
     expect(r.problem).toMatch(/difference\(s\) from the golden model/);
@@ -255,7 +258,7 @@ describe('the stream checks can fail', () => {
 
   it('a wrong tlast is named as such', () => {
     const { block, dir } = genSim({ name: 'stn6', ...small });
-    mutate(join(dir, 'stn6.v'), 'l_out <= c_ln2;', "l_out <= 1'b0;");
+    mutate(join(dir, 'stn6.v'), /l_out <= c_l2\w*;/, "l_out <= 1'b0;");
     const r = simulateBlock(block, dir);
     expect(r.ok).toBe(false);
     expect(r.problem).toMatch(/^MISMATCH: row 0, beat \d+ .*: tlast expected 1, got 0/);

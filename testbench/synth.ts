@@ -60,10 +60,21 @@ export type PnrResult =
     }
   | { fits: false; tool: string; reason: string };
 
+/**
+ * The Xilinx estimate: Yosys `sta` after `synth_xilinx -abc9 -flatten`, the longest register-to-
+ * register path in ps from the 7-series cells' delays (LUT, CARRY4, DSP48E1, block RAM, flip-flop).
+ * It counts no routing, so a placed and routed design is slower; it is a comparison between blocks
+ * and a check of logic depth, not an Fmax.
+ */
+export interface XilinxCounts extends CellCounts {
+  flow: string;
+  staPs: number | null;
+}
+
 export interface SynthResult {
   tools: { yosys: string; nextpnr?: string };
   ice40: CellCounts & { flow: string };
-  xilinx: CellCounts & { flow: string };
+  xilinx: XilinxCounts;
   pnr?: PnrResult;
   seconds: number;
 }
@@ -160,6 +171,12 @@ export function pickDevice(ioBits: number, ice: CellCounts): { device: Device } 
   return { reason: `does not fit: ${reasons.join('; ')}` };
 }
 
+/** The latest arrival time of Yosys `sta`, in ps (null when it found no path). */
+export function parseSta(text: string): number | null {
+  const m = /Latest arrival time in '[^']*' is (\d+)/.exec(text);
+  return m ? Number(m[1]) : null;
+}
+
 function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim())?.trim() ?? '';
 }
@@ -187,8 +204,10 @@ export async function synthesize(spec: SynthSpec): Promise<SynthResult> {
       'flatten',
       'write_json ice40.json',
       'design -load src',
-      `synth_xilinx -top ${spec.top}`,
+      // flattened, with abc9's timing-driven mapping; then Yosys's own static timing analysis
+      `synth_xilinx -abc9 -flatten -top ${spec.top}`,
       `tee -q -o xilinx_stat.txt stat -top ${spec.top}`,
+      'tee -q -o xilinx_sta.txt sta',
     ].join('; ');
     const y = await run(yosys, ['-q', '-p', script], work, timeoutMs);
     if (y.status !== 0) {
@@ -197,7 +216,11 @@ export async function synthesize(spec: SynthSpec): Promise<SynthResult> {
     }
     const yosysVersion = firstLine((await run(yosys, ['-V'], work, 30_000)).stdout);
     const ice40 = { flow: 'yosys synth_ice40 -noflatten', ...ice40Counts(parseStat(readFileSync(join(work, 'ice40_stat.txt'), 'utf8'))) };
-    const xilinx = { flow: 'yosys synth_xilinx', ...xilinxCounts(parseStat(readFileSync(join(work, 'xilinx_stat.txt'), 'utf8'))) };
+    const xilinx = {
+      flow: 'yosys synth_xilinx -abc9 -flatten',
+      ...xilinxCounts(parseStat(readFileSync(join(work, 'xilinx_stat.txt'), 'utf8'))),
+      staPs: parseSta(readFileSync(join(work, 'xilinx_sta.txt'), 'utf8')),
+    };
     const result: SynthResult = { tools: { yosys: yosysVersion }, ice40, xilinx, seconds: 0 };
     if (!spec.noPnr) result.pnr = await placeAndRoute(work, spec, ice40, timeoutMs, result);
     result.seconds = (Date.now() - t0) / 1000;

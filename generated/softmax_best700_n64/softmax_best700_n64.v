@@ -23,7 +23,8 @@
 //       "recipWidth": 8
 //     },
 //     "pipeline": {
-//       "treeLevelsPerStage": 2
+//       "targetMHz": 100,
+//       "device": "ice40"
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -43,11 +44,31 @@
 //   sum S = sum of n=64 entries: 23 bits (= 17 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 200x17b = 425 B, recip_lut 256x7b = 224 B; total 649 B
 //   error bound: |y - y_ref| <= 1.0439 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline: input register 1, max tree (6 levels) 3, d = max - x, exponent lookup 1, sum tree (6 levels) 3, normalisation (rexp, normalized) 2, output (per lane) 1
-//   latency: 11 cycles, throughput 1 vector per cycle
+//   pipeline for 100 MHz (10.00 ns) on ice40: 21 register stages, slowest estimate 9.88 ns (101 MHz)
+//     stage 1: max tree -- 6.22 ns, 2 logic levels
+//     stage 2: max tree -- 6.22 ns, 2 logic levels
+//     stage 3: max tree -- 6.22 ns, 2 logic levels
+//     stage 4: max tree -- 6.22 ns, 2 logic levels
+//     stage 5: max tree -- 6.22 ns, 2 logic levels
+//     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
+//     stage 7: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 8: sum tree -- 7.44 ns, 1 logic levels
+//     stage 9: sum tree -- 9.62 ns, 2 logic levels
+//     stage 10: sum tree -- 5.43 ns, 1 logic levels
+//     stage 11: sum tree -- 5.56 ns, 1 logic levels
+//     stage 12: sum tree, normalisation: leading one -- 8.79 ns, 3 logic levels
+//     stage 13: normalisation: leading one -- 8.60 ns, 5 logic levels
+//     stage 14: normalisation: leading one, normalisation: shift amount -- 9.55 ns, 5 logic levels
+//     stage 15: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 16: lane: product -- 9.12 ns, 2 logic levels
+//     stage 17: lane: product -- 9.88 ns, 2 logic levels
+//     stage 18: lane: shift -- 8.60 ns, 5 logic levels
+//     stage 19: lane: round -- 6.08 ns, 1 logic levels
+//     stage 20: lane: saturate, output register -- 7.05 ns, 4 logic levels
+//   latency: 21 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 425 + recip_lut 224 = 649
-// Latency: 11 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 21 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -67,10 +88,217 @@ module softmax_best700_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam OW = 8;   // output element width
-  localparam EW = 17;   // exponent table entry width
-  localparam SW = 23;   // sum width
-  localparam LATENCY = 11;
+  localparam LATENCY = 21;
+
+  // exp_lut: 200 entries x 17 bits (e^-d)
+  function [17-1:0] exp_lut;
+    input [8-1:0] a;
+    begin
+      case (a)
+        8'd0: exp_lut = 17'd131071;
+        8'd1: exp_lut = 17'd123130;
+        8'd2: exp_lut = 17'd115670;
+        8'd3: exp_lut = 17'd108662;
+        8'd4: exp_lut = 17'd102078;
+        8'd5: exp_lut = 17'd95894;
+        8'd6: exp_lut = 17'd90084;
+        8'd7: exp_lut = 17'd84626;
+        8'd8: exp_lut = 17'd79499;
+        8'd9: exp_lut = 17'd74682;
+        8'd10: exp_lut = 17'd70157;
+        8'd11: exp_lut = 17'd65907;
+        8'd12: exp_lut = 17'd61914;
+        8'd13: exp_lut = 17'd58162;
+        8'd14: exp_lut = 17'd54639;
+        8'd15: exp_lut = 17'd51328;
+        8'd16: exp_lut = 17'd48218;
+        8'd17: exp_lut = 17'd45297;
+        8'd18: exp_lut = 17'd42553;
+        8'd19: exp_lut = 17'd39974;
+        8'd20: exp_lut = 17'd37552;
+        8'd21: exp_lut = 17'd35277;
+        8'd22: exp_lut = 17'd33140;
+        8'd23: exp_lut = 17'd31132;
+        8'd24: exp_lut = 17'd29246;
+        8'd25: exp_lut = 17'd27474;
+        8'd26: exp_lut = 17'd25809;
+        8'd27: exp_lut = 17'd24246;
+        8'd28: exp_lut = 17'd22777;
+        8'd29: exp_lut = 17'd21397;
+        8'd30: exp_lut = 17'd20100;
+        8'd31: exp_lut = 17'd18883;
+        8'd32: exp_lut = 17'd17739;
+        8'd33: exp_lut = 17'd16664;
+        8'd34: exp_lut = 17'd15654;
+        8'd35: exp_lut = 17'd14706;
+        8'd36: exp_lut = 17'd13815;
+        8'd37: exp_lut = 17'd12978;
+        8'd38: exp_lut = 17'd12192;
+        8'd39: exp_lut = 17'd11453;
+        8'd40: exp_lut = 17'd10759;
+        8'd41: exp_lut = 17'd10107;
+        8'd42: exp_lut = 17'd9495;
+        8'd43: exp_lut = 17'd8919;
+        8'd44: exp_lut = 17'd8379;
+        8'd45: exp_lut = 17'd7871;
+        8'd46: exp_lut = 17'd7395;
+        8'd47: exp_lut = 17'd6947;
+        8'd48: exp_lut = 17'd6526;
+        8'd49: exp_lut = 17'd6130;
+        8'd50: exp_lut = 17'd5759;
+        8'd51: exp_lut = 17'd5410;
+        8'd52: exp_lut = 17'd5082;
+        8'd53: exp_lut = 17'd4774;
+        8'd54: exp_lut = 17'd4485;
+        8'd55: exp_lut = 17'd4213;
+        8'd56: exp_lut = 17'd3958;
+        8'd57: exp_lut = 17'd3718;
+        8'd58: exp_lut = 17'd3493;
+        8'd59: exp_lut = 17'd3281;
+        8'd60: exp_lut = 17'd3082;
+        8'd61: exp_lut = 17'd2896;
+        8'd62: exp_lut = 17'd2720;
+        8'd63: exp_lut = 17'd2555;
+        8'd64: exp_lut = 17'd2401;
+        8'd65: exp_lut = 17'd2255;
+        8'd66: exp_lut = 17'd2119;
+        8'd67: exp_lut = 17'd1990;
+        8'd68: exp_lut = 17'd1870;
+        8'd69: exp_lut = 17'd1756;
+        8'd70: exp_lut = 17'd1650;
+        8'd71: exp_lut = 17'd1550;
+        8'd72: exp_lut = 17'd1456;
+        8'd73: exp_lut = 17'd1368;
+        8'd74: exp_lut = 17'd1285;
+        8'd75: exp_lut = 17'd1207;
+        8'd76: exp_lut = 17'd1134;
+        8'd77: exp_lut = 17'd1065;
+        8'd78: exp_lut = 17'd1001;
+        8'd79: exp_lut = 17'd940;
+        8'd80: exp_lut = 17'd883;
+        8'd81: exp_lut = 17'd830;
+        8'd82: exp_lut = 17'd779;
+        8'd83: exp_lut = 17'd732;
+        8'd84: exp_lut = 17'd688;
+        8'd85: exp_lut = 17'd646;
+        8'd86: exp_lut = 17'd607;
+        8'd87: exp_lut = 17'd570;
+        8'd88: exp_lut = 17'd536;
+        8'd89: exp_lut = 17'd503;
+        8'd90: exp_lut = 17'd473;
+        8'd91: exp_lut = 17'd444;
+        8'd92: exp_lut = 17'd417;
+        8'd93: exp_lut = 17'd392;
+        8'd94: exp_lut = 17'd368;
+        8'd95: exp_lut = 17'd346;
+        8'd96: exp_lut = 17'd325;
+        8'd97: exp_lut = 17'd305;
+        8'd98: exp_lut = 17'd287;
+        8'd99: exp_lut = 17'd269;
+        8'd100: exp_lut = 17'd253;
+        8'd101: exp_lut = 17'd238;
+        8'd102: exp_lut = 17'd223;
+        8'd103: exp_lut = 17'd210;
+        8'd104: exp_lut = 17'd197;
+        8'd105: exp_lut = 17'd185;
+        8'd106: exp_lut = 17'd174;
+        8'd107: exp_lut = 17'd163;
+        8'd108: exp_lut = 17'd153;
+        8'd109: exp_lut = 17'd144;
+        8'd110: exp_lut = 17'd135;
+        8'd111: exp_lut = 17'd127;
+        8'd112: exp_lut = 17'd120;
+        8'd113: exp_lut = 17'd112;
+        8'd114: exp_lut = 17'd105;
+        8'd115: exp_lut = 17'd99;
+        8'd116: exp_lut = 17'd93;
+        8'd117: exp_lut = 17'd87;
+        8'd118: exp_lut = 17'd82;
+        8'd119: exp_lut = 17'd77;
+        8'd120: exp_lut = 17'd72;
+        8'd121: exp_lut = 17'd68;
+        8'd122: exp_lut = 17'd64;
+        8'd123: exp_lut = 17'd60;
+        8'd124: exp_lut = 17'd56;
+        8'd125: exp_lut = 17'd53;
+        8'd126: exp_lut = 17'd50;
+        8'd127: exp_lut = 17'd47;
+        8'd128: exp_lut = 17'd44;
+        8'd129: exp_lut = 17'd41;
+        8'd130: exp_lut = 17'd39;
+        8'd131: exp_lut = 17'd36;
+        8'd132: exp_lut = 17'd34;
+        8'd133: exp_lut = 17'd32;
+        8'd134: exp_lut = 17'd30;
+        8'd135: exp_lut = 17'd28;
+        8'd136: exp_lut = 17'd27;
+        8'd137: exp_lut = 17'd25;
+        8'd138: exp_lut = 17'd24;
+        8'd139: exp_lut = 17'd22;
+        8'd140: exp_lut = 17'd21;
+        8'd141: exp_lut = 17'd20;
+        8'd142: exp_lut = 17'd18;
+        8'd143: exp_lut = 17'd17;
+        8'd144: exp_lut = 17'd16;
+        8'd145: exp_lut = 17'd15;
+        8'd146: exp_lut = 17'd14;
+        8'd147: exp_lut = 17'd13;
+        8'd148: exp_lut = 17'd13;
+        8'd149: exp_lut = 17'd12;
+        8'd150: exp_lut = 17'd11;
+        8'd151: exp_lut = 17'd10;
+        8'd152: exp_lut = 17'd10;
+        8'd153: exp_lut = 17'd9;
+        8'd154: exp_lut = 17'd9;
+        8'd155: exp_lut = 17'd8;
+        8'd156: exp_lut = 17'd8;
+        8'd157: exp_lut = 17'd7;
+        8'd158: exp_lut = 17'd7;
+        8'd159: exp_lut = 17'd6;
+        8'd160: exp_lut = 17'd6;
+        8'd161: exp_lut = 17'd6;
+        8'd162: exp_lut = 17'd5;
+        8'd163: exp_lut = 17'd5;
+        8'd164: exp_lut = 17'd5;
+        8'd165: exp_lut = 17'd4;
+        8'd166: exp_lut = 17'd4;
+        8'd167: exp_lut = 17'd4;
+        8'd168: exp_lut = 17'd4;
+        8'd169: exp_lut = 17'd3;
+        8'd170: exp_lut = 17'd3;
+        8'd171: exp_lut = 17'd3;
+        8'd172: exp_lut = 17'd3;
+        8'd173: exp_lut = 17'd3;
+        8'd174: exp_lut = 17'd2;
+        8'd175: exp_lut = 17'd2;
+        8'd176: exp_lut = 17'd2;
+        8'd177: exp_lut = 17'd2;
+        8'd178: exp_lut = 17'd2;
+        8'd179: exp_lut = 17'd2;
+        8'd180: exp_lut = 17'd2;
+        8'd181: exp_lut = 17'd2;
+        8'd182: exp_lut = 17'd2;
+        8'd183: exp_lut = 17'd1;
+        8'd184: exp_lut = 17'd1;
+        8'd185: exp_lut = 17'd1;
+        8'd186: exp_lut = 17'd1;
+        8'd187: exp_lut = 17'd1;
+        8'd188: exp_lut = 17'd1;
+        8'd189: exp_lut = 17'd1;
+        8'd190: exp_lut = 17'd1;
+        8'd191: exp_lut = 17'd1;
+        8'd192: exp_lut = 17'd1;
+        8'd193: exp_lut = 17'd1;
+        8'd194: exp_lut = 17'd1;
+        8'd195: exp_lut = 17'd1;
+        8'd196: exp_lut = 17'd1;
+        8'd197: exp_lut = 17'd1;
+        8'd198: exp_lut = 17'd1;
+        8'd199: exp_lut = 17'd1;
+        default: exp_lut = 17'd0;
+      endcase
+    end
+  endfunction
 
   // recip_lut: 256 entries x 7 bits (2^RW / m - 2^(RW-1))
   function [7-1:0] recip_lut;
@@ -357,202 +585,177 @@ module softmax_best700_n64 (
   always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // Max tree (6 levels); x travels alongside through the registered levels.
+  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
-  wire [32*IW-1:0] mx1_c;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [255:0] mx1_d1;
+  reg [127:0] mx2_d1;
+  reg [63:0] mx3_d1;
+  reg [31:0] mx4_d1;
+  reg [15:0] mx5_d1;
+  reg [511:0] x_in_d1;
+  reg [511:0] x_in_d2;
+  reg [511:0] x_in_d3;
+  reg [511:0] x_in_d4;
+  reg [511:0] x_in_d5;
+  reg [511:0] d_d1;
+  reg [575:0] sm1_d1;
+  reg [159:0] sm3_d1;
+  reg [83:0] sm4_d1;
+  reg [43:0] sm5_d1;
+  reg [0:0] nrm_z4_d1;
+  reg [0:0] nrm_z4_d2;
+  reg [22:0] sm6_d1;
+  reg [0:0] nrm_z2_d1;
+  reg [22:0] nrm_s3_d1;
+  reg [0:0] nrm_z3_d1;
+  reg [7:0] n_j_d1;
+  wire [255:0] mx1;
   generate
-    for (g = 0; g < 32; g = g + 1) begin : g_max1
-      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
-      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 32; g = g + 1) begin : g_mx1
+      wire signed [7:0] a = x_in[(2*g)*8 +: 8];
+      wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
+      assign mx1[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [32*IW-1:0] mx1 = mx1_c;
-  wire [N*IW-1:0] x1 = x_in;
-  wire [16*IW-1:0] mx2_c;
+  wire [127:0] mx2;
   generate
-    for (g = 0; g < 16; g = g + 1) begin : g_max2
-      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
-      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 16; g = g + 1) begin : g_mx2
+      wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
+      assign mx2[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [16*IW-1:0] mx2;
-  reg [N*IW-1:0] x2;
-  always @(posedge aclk) if (ce) begin
-    mx2 <= mx2_c;
-    x2 <= x1;
-  end
-  wire [8*IW-1:0] mx3_c;
+  wire [63:0] mx3;
   generate
-    for (g = 0; g < 8; g = g + 1) begin : g_max3
-      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
-      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 8; g = g + 1) begin : g_mx3
+      wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
+      assign mx3[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [8*IW-1:0] mx3 = mx3_c;
-  wire [N*IW-1:0] x3 = x2;
-  wire [4*IW-1:0] mx4_c;
+  wire [31:0] mx4;
   generate
-    for (g = 0; g < 4; g = g + 1) begin : g_max4
-      wire signed [IW-1:0] a = mx3[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx3[(2*g+1)*IW +: IW];
-      assign mx4_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 4; g = g + 1) begin : g_mx4
+      wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
+      assign mx4[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [4*IW-1:0] mx4;
-  reg [N*IW-1:0] x4;
-  always @(posedge aclk) if (ce) begin
-    mx4 <= mx4_c;
-    x4 <= x3;
-  end
-  wire [2*IW-1:0] mx5_c;
+  wire [15:0] mx5;
   generate
-    for (g = 0; g < 2; g = g + 1) begin : g_max5
-      wire signed [IW-1:0] a = mx4[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx4[(2*g+1)*IW +: IW];
-      assign mx5_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 2; g = g + 1) begin : g_mx5
+      wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
+      assign mx5[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [2*IW-1:0] mx5 = mx5_c;
-  wire [N*IW-1:0] x5 = x4;
-  wire [1*IW-1:0] mx6_c;
+  wire [7:0] mx6;
   generate
-    for (g = 0; g < 1; g = g + 1) begin : g_max6
-      wire signed [IW-1:0] a = mx5[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx5[(2*g+1)*IW +: IW];
-      assign mx6_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 1; g = g + 1) begin : g_mx6
+      wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
+      assign mx6[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [1*IW-1:0] mx6;
-  reg [N*IW-1:0] x6;
-  always @(posedge aclk) if (ce) begin
-    mx6 <= mx6_c;
-    x6 <= x5;
-  end
+  wire [511:0] d;
+  generate
+    for (g = 0; g < 64; g = g + 1) begin : g_d
+      wire [8:0] diff = {mx6[7], mx6} - {x_in_d5[g*8+7], x_in_d5[g*8 +: 8]};
+      wire unused_diff = &{1'b0, diff[8], 1'b0};
+      assign d[g*8 +: 8] = diff[7:0];
+    end
+  endgenerate
+  wire [1087:0] e0;
+  generate
+    for (g = 0; g < 64; g = g + 1) begin : g_e0
+      reg [16:0] q;
+      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
+      assign e0[g*17 +: 17] = q;
+    end
+  endgenerate
+  wire [575:0] sm1;
+  generate
+    for (g = 0; g < 32; g = g + 1) begin : g_sm1
+      assign sm1[g*18 +: 18] = {1'b0, e0[(2*g)*17 +: 17]} + {1'b0, e0[(2*g+1)*17 +: 17]};
+    end
+  endgenerate
+  wire [303:0] sm2;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_sm2
+      assign sm2[g*19 +: 19] = {1'b0, sm1_d1[(2*g)*18 +: 18]} + {1'b0, sm1_d1[(2*g+1)*18 +: 18]};
+    end
+  endgenerate
+  wire [159:0] sm3;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_sm3
+      assign sm3[g*20 +: 20] = {1'b0, sm2[(2*g)*19 +: 19]} + {1'b0, sm2[(2*g+1)*19 +: 19]};
+    end
+  endgenerate
+  wire [83:0] sm4;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_sm4
+      assign sm4[g*21 +: 21] = {1'b0, sm3_d1[(2*g)*20 +: 20]} + {1'b0, sm3_d1[(2*g+1)*20 +: 20]};
+    end
+  endgenerate
+  wire [43:0] sm5;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_sm5
+      assign sm5[g*22 +: 22] = {1'b0, sm4_d1[(2*g)*21 +: 21]} + {1'b0, sm4_d1[(2*g+1)*21 +: 21]};
+    end
+  endgenerate
+  wire [22:0] sm6;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_sm6
+      assign sm6[g*23 +: 23] = {1'b0, sm5_d1[(2*g)*22 +: 22]} + {1'b0, sm5_d1[(2*g+1)*22 +: 22]};
+    end
+  endgenerate
+  wire [0:0] nrm_z4 = ~|sm6[22:7];
+  wire [22:0] nrm_s4 = nrm_z4_d1 ? {sm6_d1[6:0], 16'd0} : sm6_d1;
+  wire [0:0] nrm_z3 = ~|nrm_s4[22:15];
+  wire [22:0] nrm_s3 = nrm_z3 ? {nrm_s4[14:0], 8'd0} : nrm_s4;
+  wire [0:0] nrm_z2 = ~|nrm_s3[22:19];
+  wire [22:0] nrm_s2 = nrm_z2_d1 ? {nrm_s3_d1[18:0], 4'd0} : nrm_s3_d1;
+  wire [0:0] nrm_z1 = ~|nrm_s2[22:21];
+  wire [22:0] nrm_s1 = nrm_z1 ? {nrm_s2[20:0], 2'd0} : nrm_s2;
+  wire [0:0] nrm_z0 = ~|nrm_s1[22:22];
+  wire [22:0] nrm_s0 = nrm_z0 ? {nrm_s1[21:0], 1'd0} : nrm_s1;
+  wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
+  wire [7:0] n_j = nrm_s0[21:14];
+  wire unused_xn = &{1'b0, nrm_s0[13:0], nrm_s0[22], 1'b0};
+  reg [6:0] r_lut;
+  always @(posedge aclk) if (ce) r_lut <= recip_lut(n_j_d1);
+  wire [7:0] r = {1'b1, r_lut};
+  wire [4:0] shamt = 5'd21 - nrm_lz;
+  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
+  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
+  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
+  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
+  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
+  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) if (!aresetn) x_in_d5 <= 512'd0; else if (ce) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) if (ce) d_d1 <= d;
+  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
+  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
+  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
+  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
+  always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
+  always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
+  always @(posedge aclk) if (ce) sm6_d1 <= sm6;
+  always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) if (ce) n_j_d1 <= n_j;
 
-  // ---------------------------------------------------------------------------------------------
-  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_best700_n64_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
-  wire [N*EW-1:0] e0;
+  // output lanes: rexp (normalized), one softmax_best700_n64_lane per element, each ending in its output register
+  wire [511:0] y_out;
   generate
-    for (g = 0; g < N; g = g + 1) begin : g_exp
-      wire [IW:0] diff = {mx6[IW-1], mx6} - { x6[g*IW+IW-1], x6[g*IW +: IW] };
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      softmax_best700_n64_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: EW]));
-    end
-  endgenerate
-
-  // ---------------------------------------------------------------------------------------------
-  // Sum tree (6 levels): S = sum of e_i, 23 bits, cannot overflow
-  // ---------------------------------------------------------------------------------------------
-  wire [32*18-1:0] sm1_c;
-  generate
-    for (g = 0; g < 32; g = g + 1) begin : g_sum1
-      assign sm1_c[g*18 +: 18] = {1'b0, e0[(2*g)*17 +: 17]} + {1'b0, e0[(2*g+1)*17 +: 17]};
-    end
-  endgenerate
-  wire [32*18-1:0] sm1 = sm1_c;
-  wire [N*EW-1:0] e1 = e0;
-  wire [16*19-1:0] sm2_c;
-  generate
-    for (g = 0; g < 16; g = g + 1) begin : g_sum2
-      assign sm2_c[g*19 +: 19] = {1'b0, sm1[(2*g)*18 +: 18]} + {1'b0, sm1[(2*g+1)*18 +: 18]};
-    end
-  endgenerate
-  reg [16*19-1:0] sm2;
-  reg [N*EW-1:0] e2;
-  always @(posedge aclk) if (ce) begin
-    sm2 <= sm2_c;
-    e2 <= e1;
-  end
-  wire [8*20-1:0] sm3_c;
-  generate
-    for (g = 0; g < 8; g = g + 1) begin : g_sum3
-      assign sm3_c[g*20 +: 20] = {1'b0, sm2[(2*g)*19 +: 19]} + {1'b0, sm2[(2*g+1)*19 +: 19]};
-    end
-  endgenerate
-  wire [8*20-1:0] sm3 = sm3_c;
-  wire [N*EW-1:0] e3 = e2;
-  wire [4*21-1:0] sm4_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_sum4
-      assign sm4_c[g*21 +: 21] = {1'b0, sm3[(2*g)*20 +: 20]} + {1'b0, sm3[(2*g+1)*20 +: 20]};
-    end
-  endgenerate
-  reg [4*21-1:0] sm4;
-  reg [N*EW-1:0] e4;
-  always @(posedge aclk) if (ce) begin
-    sm4 <= sm4_c;
-    e4 <= e3;
-  end
-  wire [2*22-1:0] sm5_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_sum5
-      assign sm5_c[g*22 +: 22] = {1'b0, sm4[(2*g)*21 +: 21]} + {1'b0, sm4[(2*g+1)*21 +: 21]};
-    end
-  endgenerate
-  wire [2*22-1:0] sm5 = sm5_c;
-  wire [N*EW-1:0] e5 = e4;
-  wire [1*23-1:0] sm6_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_sum6
-      assign sm6_c[g*23 +: 23] = {1'b0, sm5[(2*g)*22 +: 22]} + {1'b0, sm5[(2*g+1)*22 +: 22]};
-    end
-  endgenerate
-  reg [1*23-1:0] sm6;
-  reg [N*EW-1:0] e6;
-  always @(posedge aclk) if (ce) begin
-    sm6 <= sm6_c;
-    e6 <= e5;
-  end
-  wire [SW-1:0] sum_s = sm6;
-
-  // ---------------------------------------------------------------------------------------------
-  // Normalisation: rexp, normalized addressing (2 register stage(s))
-  // ---------------------------------------------------------------------------------------------
-  // leading-one detection: S = m * 2^p, m in [1, 2)
-  reg [4:0] n_p_c;
-  integer n_k;
-  always @* begin
-    n_p_c = 5'd0;
-    for (n_k = 0; n_k < 23; n_k = n_k + 1)
-      if (sum_s[n_k]) n_p_c = n_k[4:0];
-  end
-  // mantissa index: the 8 bits below the leading one
-  wire [30:0] n_sx = {sum_s, 8'd0} >> n_p_c;
-  wire [7:0] n_j_c = n_sx[7:0];
-  wire n_unused_sx = &{1'b0, n_sx[30:8], 1'b0};
-  // stage 1: register p and the mantissa index
-  reg [4:0] n_p;
-  reg [7:0] n_j;
-  always @(posedge aclk) if (ce) begin
-    n_p <= n_p_c;
-    n_j <= n_j_c;
-  end
-  // stage 2: reciprocal lookup and the output shift amount p + -1
-  reg [7:0] r;
-  reg [4:0] shamt;
-  always @(posedge aclk) if (ce) begin
-    r <= {1'b1, recip_lut(n_j)};
-    shamt <= n_p - 5'd1;
-  end
-  reg [N*EW-1:0] en1;
-  always @(posedge aclk) if (ce) en1 <= e6;
-  reg [N*EW-1:0] en2;
-  always @(posedge aclk) if (ce) en2 <= en1;
-
-  // ---------------------------------------------------------------------------------------------
-  // Output: one lane per element, registered
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_best700_n64_lane instance per element: e_i and the coefficients in, registered y_i out
-  wire [N*OW-1:0] y_out;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_lane
-      softmax_best700_n64_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en2[g*EW +: EW]), .r(r), .shamt(shamt), .y(y_out[g*OW +: OW]));
+    for (g = 0; g < 64; g = g + 1) begin : g_lane
+      softmax_best700_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*17 +: 17]), .r(r), .shamt(shamt), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -560,255 +763,115 @@ module softmax_best700_n64 (
 endmodule
 
 // -------------------------------------------------------------------------------------------------
-// Per-lane modules, private to this file (their names start with the block's). The lanes are
-// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
-// register, so a table ROM and the register after it stay together (block RAM inference).
+// The lane module, private to this file (its name starts with the block's): n instances above.
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
-
-// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
-module softmax_best700_n64_exp (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [8-1:0]       d,
-  output reg  [17-1:0]       e
-);
-  // exp_lut: 200 entries x 17 bits (e^-d)
-  function [17-1:0] exp_lut;
-    input [8-1:0] a;
-    begin
-      case (a)
-        8'd0: exp_lut = 17'd131071;
-        8'd1: exp_lut = 17'd123130;
-        8'd2: exp_lut = 17'd115670;
-        8'd3: exp_lut = 17'd108662;
-        8'd4: exp_lut = 17'd102078;
-        8'd5: exp_lut = 17'd95894;
-        8'd6: exp_lut = 17'd90084;
-        8'd7: exp_lut = 17'd84626;
-        8'd8: exp_lut = 17'd79499;
-        8'd9: exp_lut = 17'd74682;
-        8'd10: exp_lut = 17'd70157;
-        8'd11: exp_lut = 17'd65907;
-        8'd12: exp_lut = 17'd61914;
-        8'd13: exp_lut = 17'd58162;
-        8'd14: exp_lut = 17'd54639;
-        8'd15: exp_lut = 17'd51328;
-        8'd16: exp_lut = 17'd48218;
-        8'd17: exp_lut = 17'd45297;
-        8'd18: exp_lut = 17'd42553;
-        8'd19: exp_lut = 17'd39974;
-        8'd20: exp_lut = 17'd37552;
-        8'd21: exp_lut = 17'd35277;
-        8'd22: exp_lut = 17'd33140;
-        8'd23: exp_lut = 17'd31132;
-        8'd24: exp_lut = 17'd29246;
-        8'd25: exp_lut = 17'd27474;
-        8'd26: exp_lut = 17'd25809;
-        8'd27: exp_lut = 17'd24246;
-        8'd28: exp_lut = 17'd22777;
-        8'd29: exp_lut = 17'd21397;
-        8'd30: exp_lut = 17'd20100;
-        8'd31: exp_lut = 17'd18883;
-        8'd32: exp_lut = 17'd17739;
-        8'd33: exp_lut = 17'd16664;
-        8'd34: exp_lut = 17'd15654;
-        8'd35: exp_lut = 17'd14706;
-        8'd36: exp_lut = 17'd13815;
-        8'd37: exp_lut = 17'd12978;
-        8'd38: exp_lut = 17'd12192;
-        8'd39: exp_lut = 17'd11453;
-        8'd40: exp_lut = 17'd10759;
-        8'd41: exp_lut = 17'd10107;
-        8'd42: exp_lut = 17'd9495;
-        8'd43: exp_lut = 17'd8919;
-        8'd44: exp_lut = 17'd8379;
-        8'd45: exp_lut = 17'd7871;
-        8'd46: exp_lut = 17'd7395;
-        8'd47: exp_lut = 17'd6947;
-        8'd48: exp_lut = 17'd6526;
-        8'd49: exp_lut = 17'd6130;
-        8'd50: exp_lut = 17'd5759;
-        8'd51: exp_lut = 17'd5410;
-        8'd52: exp_lut = 17'd5082;
-        8'd53: exp_lut = 17'd4774;
-        8'd54: exp_lut = 17'd4485;
-        8'd55: exp_lut = 17'd4213;
-        8'd56: exp_lut = 17'd3958;
-        8'd57: exp_lut = 17'd3718;
-        8'd58: exp_lut = 17'd3493;
-        8'd59: exp_lut = 17'd3281;
-        8'd60: exp_lut = 17'd3082;
-        8'd61: exp_lut = 17'd2896;
-        8'd62: exp_lut = 17'd2720;
-        8'd63: exp_lut = 17'd2555;
-        8'd64: exp_lut = 17'd2401;
-        8'd65: exp_lut = 17'd2255;
-        8'd66: exp_lut = 17'd2119;
-        8'd67: exp_lut = 17'd1990;
-        8'd68: exp_lut = 17'd1870;
-        8'd69: exp_lut = 17'd1756;
-        8'd70: exp_lut = 17'd1650;
-        8'd71: exp_lut = 17'd1550;
-        8'd72: exp_lut = 17'd1456;
-        8'd73: exp_lut = 17'd1368;
-        8'd74: exp_lut = 17'd1285;
-        8'd75: exp_lut = 17'd1207;
-        8'd76: exp_lut = 17'd1134;
-        8'd77: exp_lut = 17'd1065;
-        8'd78: exp_lut = 17'd1001;
-        8'd79: exp_lut = 17'd940;
-        8'd80: exp_lut = 17'd883;
-        8'd81: exp_lut = 17'd830;
-        8'd82: exp_lut = 17'd779;
-        8'd83: exp_lut = 17'd732;
-        8'd84: exp_lut = 17'd688;
-        8'd85: exp_lut = 17'd646;
-        8'd86: exp_lut = 17'd607;
-        8'd87: exp_lut = 17'd570;
-        8'd88: exp_lut = 17'd536;
-        8'd89: exp_lut = 17'd503;
-        8'd90: exp_lut = 17'd473;
-        8'd91: exp_lut = 17'd444;
-        8'd92: exp_lut = 17'd417;
-        8'd93: exp_lut = 17'd392;
-        8'd94: exp_lut = 17'd368;
-        8'd95: exp_lut = 17'd346;
-        8'd96: exp_lut = 17'd325;
-        8'd97: exp_lut = 17'd305;
-        8'd98: exp_lut = 17'd287;
-        8'd99: exp_lut = 17'd269;
-        8'd100: exp_lut = 17'd253;
-        8'd101: exp_lut = 17'd238;
-        8'd102: exp_lut = 17'd223;
-        8'd103: exp_lut = 17'd210;
-        8'd104: exp_lut = 17'd197;
-        8'd105: exp_lut = 17'd185;
-        8'd106: exp_lut = 17'd174;
-        8'd107: exp_lut = 17'd163;
-        8'd108: exp_lut = 17'd153;
-        8'd109: exp_lut = 17'd144;
-        8'd110: exp_lut = 17'd135;
-        8'd111: exp_lut = 17'd127;
-        8'd112: exp_lut = 17'd120;
-        8'd113: exp_lut = 17'd112;
-        8'd114: exp_lut = 17'd105;
-        8'd115: exp_lut = 17'd99;
-        8'd116: exp_lut = 17'd93;
-        8'd117: exp_lut = 17'd87;
-        8'd118: exp_lut = 17'd82;
-        8'd119: exp_lut = 17'd77;
-        8'd120: exp_lut = 17'd72;
-        8'd121: exp_lut = 17'd68;
-        8'd122: exp_lut = 17'd64;
-        8'd123: exp_lut = 17'd60;
-        8'd124: exp_lut = 17'd56;
-        8'd125: exp_lut = 17'd53;
-        8'd126: exp_lut = 17'd50;
-        8'd127: exp_lut = 17'd47;
-        8'd128: exp_lut = 17'd44;
-        8'd129: exp_lut = 17'd41;
-        8'd130: exp_lut = 17'd39;
-        8'd131: exp_lut = 17'd36;
-        8'd132: exp_lut = 17'd34;
-        8'd133: exp_lut = 17'd32;
-        8'd134: exp_lut = 17'd30;
-        8'd135: exp_lut = 17'd28;
-        8'd136: exp_lut = 17'd27;
-        8'd137: exp_lut = 17'd25;
-        8'd138: exp_lut = 17'd24;
-        8'd139: exp_lut = 17'd22;
-        8'd140: exp_lut = 17'd21;
-        8'd141: exp_lut = 17'd20;
-        8'd142: exp_lut = 17'd18;
-        8'd143: exp_lut = 17'd17;
-        8'd144: exp_lut = 17'd16;
-        8'd145: exp_lut = 17'd15;
-        8'd146: exp_lut = 17'd14;
-        8'd147: exp_lut = 17'd13;
-        8'd148: exp_lut = 17'd13;
-        8'd149: exp_lut = 17'd12;
-        8'd150: exp_lut = 17'd11;
-        8'd151: exp_lut = 17'd10;
-        8'd152: exp_lut = 17'd10;
-        8'd153: exp_lut = 17'd9;
-        8'd154: exp_lut = 17'd9;
-        8'd155: exp_lut = 17'd8;
-        8'd156: exp_lut = 17'd8;
-        8'd157: exp_lut = 17'd7;
-        8'd158: exp_lut = 17'd7;
-        8'd159: exp_lut = 17'd6;
-        8'd160: exp_lut = 17'd6;
-        8'd161: exp_lut = 17'd6;
-        8'd162: exp_lut = 17'd5;
-        8'd163: exp_lut = 17'd5;
-        8'd164: exp_lut = 17'd5;
-        8'd165: exp_lut = 17'd4;
-        8'd166: exp_lut = 17'd4;
-        8'd167: exp_lut = 17'd4;
-        8'd168: exp_lut = 17'd4;
-        8'd169: exp_lut = 17'd3;
-        8'd170: exp_lut = 17'd3;
-        8'd171: exp_lut = 17'd3;
-        8'd172: exp_lut = 17'd3;
-        8'd173: exp_lut = 17'd3;
-        8'd174: exp_lut = 17'd2;
-        8'd175: exp_lut = 17'd2;
-        8'd176: exp_lut = 17'd2;
-        8'd177: exp_lut = 17'd2;
-        8'd178: exp_lut = 17'd2;
-        8'd179: exp_lut = 17'd2;
-        8'd180: exp_lut = 17'd2;
-        8'd181: exp_lut = 17'd2;
-        8'd182: exp_lut = 17'd2;
-        8'd183: exp_lut = 17'd1;
-        8'd184: exp_lut = 17'd1;
-        8'd185: exp_lut = 17'd1;
-        8'd186: exp_lut = 17'd1;
-        8'd187: exp_lut = 17'd1;
-        8'd188: exp_lut = 17'd1;
-        8'd189: exp_lut = 17'd1;
-        8'd190: exp_lut = 17'd1;
-        8'd191: exp_lut = 17'd1;
-        8'd192: exp_lut = 17'd1;
-        8'd193: exp_lut = 17'd1;
-        8'd194: exp_lut = 17'd1;
-        8'd195: exp_lut = 17'd1;
-        8'd196: exp_lut = 17'd1;
-        8'd197: exp_lut = 17'd1;
-        8'd198: exp_lut = 17'd1;
-        8'd199: exp_lut = 17'd1;
-        default: exp_lut = 17'd0;
-      endcase
-    end
-  endfunction
-
-  wire [17-1:0] e_c;
-  wire [7:0] k = d[7:0];
-  // entries past the first that rounds to 0 are 0
-  assign e_c = (k < 8'd200) ? exp_lut(k) : 17'd0;
-  always @(posedge aclk) if (ce) e <= e_c;
-
-endmodule
-
-// Output of one lane: rexp, normalized addressing, from e_i and the coefficients, registered.
+// One output lane: rexp (normalized), from e_i and the coefficients to y, registered.
 module softmax_best700_n64_lane (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [17-1:0]       e_i,
-  input  wire [8-1:0]       r,
-  input  wire [5-1:0]       shamt,
-  output reg  [8-1:0]       y
+  input  wire aclk,
+  input  wire ce,
+  input  wire aresetn,
+  input  wire [16:0] e_i,
+  input  wire [7:0] r,
+  input  wire [4:0] shamt,
+  output wire [7:0] y
 );
-  wire [8-1:0] y_i;
-  wire [24:0] mul = {8'd0, e_i} * {17'd0, r};
-  wire [24:0] prod = mul;
-  wire [24:0] shifted = prod >> shamt;
-  wire [25:0] half = {1'b0, shifted} + 26'd1;
+
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [16:0] e_i_d1;
+  reg [16:0] e_i_d2;
+  reg [16:0] e_i_d3;
+  reg [16:0] e_i_d4;
+  reg [16:0] e_i_d5;
+  reg [16:0] e_i_d6;
+  reg [16:0] e_i_d7;
+  reg [16:0] e_i_d8;
+  reg [18:0] mul_pp0_d1;
+  reg [18:0] mul_pp2_d1;
+  reg [18:0] mul_pp4_d1;
+  reg [18:0] mul_pp6_d1;
+  reg [0:0] shf_a0_d1;
+  reg [0:0] shf_a0_d2;
+  reg [0:0] shf_a0_d3;
+  reg [0:0] shf_a0_d4;
+  reg [24:0] mul_t2_0_d1;
+  reg [0:0] shf_a1_d1;
+  reg [0:0] shf_a1_d2;
+  reg [0:0] shf_a1_d3;
+  reg [0:0] shf_a1_d4;
+  reg [0:0] shf_a2_d1;
+  reg [0:0] shf_a2_d2;
+  reg [0:0] shf_a2_d3;
+  reg [0:0] shf_a2_d4;
+  reg [0:0] shf_a3_d1;
+  reg [0:0] shf_a3_d2;
+  reg [0:0] shf_a3_d3;
+  reg [0:0] shf_a3_d4;
+  reg [0:0] shf_a4_d1;
+  reg [0:0] shf_a4_d2;
+  reg [0:0] shf_a4_d3;
+  reg [0:0] shf_a4_d4;
+  reg [24:0] shf_4_d1;
+  reg [24:0] y_full_d1;
+  wire [18:0] mul_pp0 = {2'b0, e_i_d8 & {17{r[0]}}} + {1'b0, e_i_d8 & {17{r[1]}}, 1'b0};
+  wire [18:0] mul_pp2 = {2'b0, e_i_d8 & {17{r[2]}}} + {1'b0, e_i_d8 & {17{r[3]}}, 1'b0};
+  wire [18:0] mul_pp4 = {2'b0, e_i_d8 & {17{r[4]}}} + {1'b0, e_i_d8 & {17{r[5]}}, 1'b0};
+  wire [18:0] mul_pp6 = {2'b0, e_i_d8 & {17{r[6]}}} + {1'b0, e_i_d8 & {17{r[7]}}, 1'b0};
+  wire [21:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
+  wire [20:0] mul_t1_1 = {2'd0, mul_pp4_d1} + {mul_pp6_d1, 2'd0};
+  wire [24:0] mul_t2_0 = {3'd0, mul_t1_0} + {mul_t1_1, 4'd0};
+  wire [0:0] shf_a0 = shamt[0:0];
+  wire [24:0] shf_0 = shf_a0_d4[0] ? (mul_t2_0_d1 >> 1) : mul_t2_0_d1;
+  wire [0:0] shf_a1 = shamt[1:1];
+  wire [24:0] shf_1 = shf_a1_d4[0] ? (shf_0 >> 2) : shf_0;
+  wire [0:0] shf_a2 = shamt[2:2];
+  wire [24:0] shf_2 = shf_a2_d4[0] ? (shf_1 >> 4) : shf_1;
+  wire [0:0] shf_a3 = shamt[3:3];
+  wire [24:0] shf_3 = shf_a3_d4[0] ? (shf_2 >> 8) : shf_2;
+  wire [0:0] shf_a4 = shamt[4:4];
+  wire [24:0] shf_4 = shf_a4_d4[0] ? (shf_3 >> 16) : shf_3;
+  wire [25:0] half = {1'b0, shf_4_d1} + 26'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [24:0] y_full = half[25:1];
-  assign y_i = (|y_full[24:8]) ? {8{1'b1}} : y_full[7:0];
-  always @(posedge aclk) if (ce) y <= y_i;
+  wire [7:0] y_sat = (|y_full_d1[24:8]) ? {8{1'b1}} : y_full_d1[7:0];
+  reg [7:0] y_q;
+  always @(posedge aclk) if (ce) y_q <= y_sat;
+  assign y = y_q;
+  always @(posedge aclk) if (ce) e_i_d1 <= e_i;
+  always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
+  always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
+  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
+  always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
+  always @(posedge aclk) if (ce) e_i_d7 <= e_i_d6;
+  always @(posedge aclk) if (!aresetn) e_i_d8 <= 17'd0; else if (ce) e_i_d8 <= e_i_d7;
+  always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
+  always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
+  always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
+  always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
+  always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
+  always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
+  always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
+  always @(posedge aclk) if (!aresetn) shf_a0_d4 <= 1'd0; else if (ce) shf_a0_d4 <= shf_a0_d3;
+  always @(posedge aclk) if (ce) mul_t2_0_d1 <= mul_t2_0;
+  always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
+  always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
+  always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
+  always @(posedge aclk) if (!aresetn) shf_a1_d4 <= 1'd0; else if (ce) shf_a1_d4 <= shf_a1_d3;
+  always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
+  always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
+  always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
+  always @(posedge aclk) if (!aresetn) shf_a2_d4 <= 1'd0; else if (ce) shf_a2_d4 <= shf_a2_d3;
+  always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
+  always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
+  always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
+  always @(posedge aclk) if (!aresetn) shf_a3_d4 <= 1'd0; else if (ce) shf_a3_d4 <= shf_a3_d3;
+  always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
+  always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
+  always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
+  always @(posedge aclk) if (!aresetn) shf_a4_d4 <= 1'd0; else if (ce) shf_a4_d4 <= shf_a4_d3;
+  always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
+  always @(posedge aclk) if (ce) y_full_d1 <= y_full;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -23,7 +23,8 @@
 //       "recipWidth": 10
 //     },
 //     "pipeline": {
-//       "treeLevelsPerStage": 2
+//       "targetMHz": 125,
+//       "device": "ice40"
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -42,11 +43,29 @@
 //   sum S = sum of n=8 entries: 16 bits (= 13 + ceil(log2 8)), cannot overflow
 //   tables: exp_lut 156x13b = 254 B, recip_lut 512x9b = 576 B; total 830 B
 //   error bound: |y - y_ref| <= 0.9099 LSB for every input of 1..8 elements (proven from the tables, README "The error bound")
-//   pipeline: input register 1, max tree (3 levels) 2, d = max - x, exponent lookup 1, sum tree (3 levels) 2, normalisation (rexp, normalized) 2, output (per lane) 1
-//   latency: 9 cycles, throughput 1 vector per cycle
+//   pipeline for 125 MHz (8.00 ns) on ice40: 20 register stages, slowest estimate 7.88 ns (127 MHz)
+//     stage 1: max tree -- 6.22 ns, 2 logic levels
+//     stage 2: max tree -- 6.22 ns, 2 logic levels
+//     stage 3: max tree -- 6.22 ns, 2 logic levels
+//     stage 4: d = max - x -- 3.87 ns, 1 logic levels
+//     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 6: sum tree -- 6.92 ns, 1 logic levels
+//     stage 7: sum tree -- 4.65 ns, 1 logic levels
+//     stage 8: sum tree, normalisation: leading one -- 7.88 ns, 3 logic levels
+//     stage 9: normalisation: leading one -- 7.05 ns, 4 logic levels
+//     stage 10: normalisation: leading one, normalisation: shift amount -- 6.45 ns, 3 logic levels
+//     stage 11: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 13: lane: product -- 6.20 ns, 2 logic levels
+//     stage 14: lane: product -- 4.78 ns, 1 logic levels
+//     stage 15: lane: product -- 5.17 ns, 1 logic levels
+//     stage 16: lane: product, lane: shift -- 7.75 ns, 3 logic levels
+//     stage 17: lane: shift -- 5.50 ns, 3 logic levels
+//     stage 18: lane: round -- 5.82 ns, 1 logic levels
+//     stage 19: lane: saturate, output register -- 5.50 ns, 3 logic levels
+//   latency: 20 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 254 + recip_lut 576 = 830
-// Latency: 9 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 20 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -66,10 +85,173 @@ module softmax_default (
 
   localparam N  = 8;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam OW = 8;   // output element width
-  localparam EW = 13;   // exponent table entry width
-  localparam SW = 16;   // sum width
-  localparam LATENCY = 9;
+  localparam LATENCY = 20;
+
+  // exp_lut: 156 entries x 13 bits (e^-d)
+  function [13-1:0] exp_lut;
+    input [8-1:0] a;
+    begin
+      case (a)
+        8'd0: exp_lut = 13'd8191;
+        8'd1: exp_lut = 13'd7695;
+        8'd2: exp_lut = 13'd7229;
+        8'd3: exp_lut = 13'd6791;
+        8'd4: exp_lut = 13'd6379;
+        8'd5: exp_lut = 13'd5993;
+        8'd6: exp_lut = 13'd5630;
+        8'd7: exp_lut = 13'd5289;
+        8'd8: exp_lut = 13'd4968;
+        8'd9: exp_lut = 13'd4667;
+        8'd10: exp_lut = 13'd4384;
+        8'd11: exp_lut = 13'd4119;
+        8'd12: exp_lut = 13'd3869;
+        8'd13: exp_lut = 13'd3635;
+        8'd14: exp_lut = 13'd3415;
+        8'd15: exp_lut = 13'd3208;
+        8'd16: exp_lut = 13'd3013;
+        8'd17: exp_lut = 13'd2831;
+        8'd18: exp_lut = 13'd2659;
+        8'd19: exp_lut = 13'd2498;
+        8'd20: exp_lut = 13'd2347;
+        8'd21: exp_lut = 13'd2205;
+        8'd22: exp_lut = 13'd2071;
+        8'd23: exp_lut = 13'd1946;
+        8'd24: exp_lut = 13'd1828;
+        8'd25: exp_lut = 13'd1717;
+        8'd26: exp_lut = 13'd1613;
+        8'd27: exp_lut = 13'd1515;
+        8'd28: exp_lut = 13'd1423;
+        8'd29: exp_lut = 13'd1337;
+        8'd30: exp_lut = 13'd1256;
+        8'd31: exp_lut = 13'd1180;
+        8'd32: exp_lut = 13'd1109;
+        8'd33: exp_lut = 13'd1041;
+        8'd34: exp_lut = 13'd978;
+        8'd35: exp_lut = 13'd919;
+        8'd36: exp_lut = 13'd863;
+        8'd37: exp_lut = 13'd811;
+        8'd38: exp_lut = 13'd762;
+        8'd39: exp_lut = 13'd716;
+        8'd40: exp_lut = 13'd672;
+        8'd41: exp_lut = 13'd632;
+        8'd42: exp_lut = 13'd593;
+        8'd43: exp_lut = 13'd557;
+        8'd44: exp_lut = 13'd524;
+        8'd45: exp_lut = 13'd492;
+        8'd46: exp_lut = 13'd462;
+        8'd47: exp_lut = 13'd434;
+        8'd48: exp_lut = 13'd408;
+        8'd49: exp_lut = 13'd383;
+        8'd50: exp_lut = 13'd360;
+        8'd51: exp_lut = 13'd338;
+        8'd52: exp_lut = 13'd318;
+        8'd53: exp_lut = 13'd298;
+        8'd54: exp_lut = 13'd280;
+        8'd55: exp_lut = 13'd263;
+        8'd56: exp_lut = 13'd247;
+        8'd57: exp_lut = 13'd232;
+        8'd58: exp_lut = 13'd218;
+        8'd59: exp_lut = 13'd205;
+        8'd60: exp_lut = 13'd193;
+        8'd61: exp_lut = 13'd181;
+        8'd62: exp_lut = 13'd170;
+        8'd63: exp_lut = 13'd160;
+        8'd64: exp_lut = 13'd150;
+        8'd65: exp_lut = 13'd141;
+        8'd66: exp_lut = 13'd132;
+        8'd67: exp_lut = 13'd124;
+        8'd68: exp_lut = 13'd117;
+        8'd69: exp_lut = 13'd110;
+        8'd70: exp_lut = 13'd103;
+        8'd71: exp_lut = 13'd97;
+        8'd72: exp_lut = 13'd91;
+        8'd73: exp_lut = 13'd85;
+        8'd74: exp_lut = 13'd80;
+        8'd75: exp_lut = 13'd75;
+        8'd76: exp_lut = 13'd71;
+        8'd77: exp_lut = 13'd67;
+        8'd78: exp_lut = 13'd63;
+        8'd79: exp_lut = 13'd59;
+        8'd80: exp_lut = 13'd55;
+        8'd81: exp_lut = 13'd52;
+        8'd82: exp_lut = 13'd49;
+        8'd83: exp_lut = 13'd46;
+        8'd84: exp_lut = 13'd43;
+        8'd85: exp_lut = 13'd40;
+        8'd86: exp_lut = 13'd38;
+        8'd87: exp_lut = 13'd36;
+        8'd88: exp_lut = 13'd33;
+        8'd89: exp_lut = 13'd31;
+        8'd90: exp_lut = 13'd30;
+        8'd91: exp_lut = 13'd28;
+        8'd92: exp_lut = 13'd26;
+        8'd93: exp_lut = 13'd24;
+        8'd94: exp_lut = 13'd23;
+        8'd95: exp_lut = 13'd22;
+        8'd96: exp_lut = 13'd20;
+        8'd97: exp_lut = 13'd19;
+        8'd98: exp_lut = 13'd18;
+        8'd99: exp_lut = 13'd17;
+        8'd100: exp_lut = 13'd16;
+        8'd101: exp_lut = 13'd15;
+        8'd102: exp_lut = 13'd14;
+        8'd103: exp_lut = 13'd13;
+        8'd104: exp_lut = 13'd12;
+        8'd105: exp_lut = 13'd12;
+        8'd106: exp_lut = 13'd11;
+        8'd107: exp_lut = 13'd10;
+        8'd108: exp_lut = 13'd10;
+        8'd109: exp_lut = 13'd9;
+        8'd110: exp_lut = 13'd8;
+        8'd111: exp_lut = 13'd8;
+        8'd112: exp_lut = 13'd7;
+        8'd113: exp_lut = 13'd7;
+        8'd114: exp_lut = 13'd7;
+        8'd115: exp_lut = 13'd6;
+        8'd116: exp_lut = 13'd6;
+        8'd117: exp_lut = 13'd5;
+        8'd118: exp_lut = 13'd5;
+        8'd119: exp_lut = 13'd5;
+        8'd120: exp_lut = 13'd5;
+        8'd121: exp_lut = 13'd4;
+        8'd122: exp_lut = 13'd4;
+        8'd123: exp_lut = 13'd4;
+        8'd124: exp_lut = 13'd4;
+        8'd125: exp_lut = 13'd3;
+        8'd126: exp_lut = 13'd3;
+        8'd127: exp_lut = 13'd3;
+        8'd128: exp_lut = 13'd3;
+        8'd129: exp_lut = 13'd3;
+        8'd130: exp_lut = 13'd2;
+        8'd131: exp_lut = 13'd2;
+        8'd132: exp_lut = 13'd2;
+        8'd133: exp_lut = 13'd2;
+        8'd134: exp_lut = 13'd2;
+        8'd135: exp_lut = 13'd2;
+        8'd136: exp_lut = 13'd2;
+        8'd137: exp_lut = 13'd2;
+        8'd138: exp_lut = 13'd1;
+        8'd139: exp_lut = 13'd1;
+        8'd140: exp_lut = 13'd1;
+        8'd141: exp_lut = 13'd1;
+        8'd142: exp_lut = 13'd1;
+        8'd143: exp_lut = 13'd1;
+        8'd144: exp_lut = 13'd1;
+        8'd145: exp_lut = 13'd1;
+        8'd146: exp_lut = 13'd1;
+        8'd147: exp_lut = 13'd1;
+        8'd148: exp_lut = 13'd1;
+        8'd149: exp_lut = 13'd1;
+        8'd150: exp_lut = 13'd1;
+        8'd151: exp_lut = 13'd1;
+        8'd152: exp_lut = 13'd1;
+        8'd153: exp_lut = 13'd1;
+        8'd154: exp_lut = 13'd1;
+        8'd155: exp_lut = 13'd1;
+        default: exp_lut = 13'd0;
+      endcase
+    end
+  endfunction
 
   // recip_lut: 512 entries x 9 bits (2^RW / m - 2^(RW-1))
   function [9-1:0] recip_lut;
@@ -613,140 +795,123 @@ module softmax_default (
   always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // Max tree (3 levels); x travels alongside through the registered levels.
+  // The pipeline, registers placed by the delay model (125 MHz on ice40; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
-  wire [4*IW-1:0] mx1_c;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [31:0] mx1_d1;
+  reg [15:0] mx2_d1;
+  reg [7:0] mx3_d1;
+  reg [63:0] x_in_d1;
+  reg [63:0] x_in_d2;
+  reg [63:0] x_in_d3;
+  reg [63:0] d_d1;
+  reg [55:0] sm1_d1;
+  reg [29:0] sm2_d1;
+  reg [0:0] nrm_z3_d1;
+  reg [0:0] nrm_z3_d2;
+  reg [15:0] sm3_d1;
+  reg [0:0] nrm_z1_d1;
+  reg [15:0] nrm_s2_d1;
+  reg [0:0] nrm_z2_d1;
+  reg [8:0] n_j_d1;
+  reg [9:0] r_d1;
+  wire [31:0] mx1;
   generate
-    for (g = 0; g < 4; g = g + 1) begin : g_max1
-      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
-      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 4; g = g + 1) begin : g_mx1
+      wire signed [7:0] a = x_in[(2*g)*8 +: 8];
+      wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
+      assign mx1[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [4*IW-1:0] mx1 = mx1_c;
-  wire [N*IW-1:0] x1 = x_in;
-  wire [2*IW-1:0] mx2_c;
+  wire [15:0] mx2;
   generate
-    for (g = 0; g < 2; g = g + 1) begin : g_max2
-      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
-      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 2; g = g + 1) begin : g_mx2
+      wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
+      assign mx2[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [2*IW-1:0] mx2;
-  reg [N*IW-1:0] x2;
-  always @(posedge aclk) if (ce) begin
-    mx2 <= mx2_c;
-    x2 <= x1;
-  end
-  wire [1*IW-1:0] mx3_c;
+  wire [7:0] mx3;
   generate
-    for (g = 0; g < 1; g = g + 1) begin : g_max3
-      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
-      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 1; g = g + 1) begin : g_mx3
+      wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
+      assign mx3[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [1*IW-1:0] mx3;
-  reg [N*IW-1:0] x3;
-  always @(posedge aclk) if (ce) begin
-    mx3 <= mx3_c;
-    x3 <= x2;
-  end
+  wire [63:0] d;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_d
+      wire [8:0] diff = {mx3_d1[7], mx3_d1} - {x_in_d3[g*8+7], x_in_d3[g*8 +: 8]};
+      wire unused_diff = &{1'b0, diff[8], 1'b0};
+      assign d[g*8 +: 8] = diff[7:0];
+    end
+  endgenerate
+  wire [103:0] e0;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_e0
+      reg [12:0] q;
+      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
+      assign e0[g*13 +: 13] = q;
+    end
+  endgenerate
+  wire [55:0] sm1;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_sm1
+      assign sm1[g*14 +: 14] = {1'b0, e0[(2*g)*13 +: 13]} + {1'b0, e0[(2*g+1)*13 +: 13]};
+    end
+  endgenerate
+  wire [29:0] sm2;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_sm2
+      assign sm2[g*15 +: 15] = {1'b0, sm1_d1[(2*g)*14 +: 14]} + {1'b0, sm1_d1[(2*g+1)*14 +: 14]};
+    end
+  endgenerate
+  wire [15:0] sm3;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_sm3
+      assign sm3[g*16 +: 16] = {1'b0, sm2_d1[(2*g)*15 +: 15]} + {1'b0, sm2_d1[(2*g+1)*15 +: 15]};
+    end
+  endgenerate
+  wire [0:0] nrm_z3 = ~|sm3[15:8];
+  wire [15:0] nrm_s3 = nrm_z3_d1 ? {sm3_d1[7:0], 8'd0} : sm3_d1;
+  wire [0:0] nrm_z2 = ~|nrm_s3[15:12];
+  wire [15:0] nrm_s2 = nrm_z2 ? {nrm_s3[11:0], 4'd0} : nrm_s3;
+  wire [0:0] nrm_z1 = ~|nrm_s2[15:14];
+  wire [15:0] nrm_s1 = nrm_z1_d1 ? {nrm_s2_d1[13:0], 2'd0} : nrm_s2_d1;
+  wire [0:0] nrm_z0 = ~|nrm_s1[15:15];
+  wire [15:0] nrm_s0 = nrm_z0 ? {nrm_s1[14:0], 1'd0} : nrm_s1;
+  wire [3:0] nrm_lz = {nrm_z3_d2, nrm_z2_d1, nrm_z1_d1, nrm_z0};
+  wire [8:0] n_j = nrm_s0[14:6];
+  wire unused_xn = &{1'b0, nrm_s0[5:0], nrm_s0[15], 1'b0};
+  reg [8:0] r_lut;
+  always @(posedge aclk) if (ce) r_lut <= recip_lut(n_j_d1);
+  wire [9:0] r = {1'b1, r_lut};
+  wire [4:0] shamt = 5'd16 - {1'd0, nrm_lz};
+  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
+  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
+  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
+  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) if (!aresetn) x_in_d3 <= 64'd0; else if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) d_d1 <= d;
+  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
+  always @(posedge aclk) if (ce) sm2_d1 <= sm2;
+  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) if (ce) nrm_z3_d2 <= nrm_z3_d1;
+  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
+  always @(posedge aclk) if (ce) nrm_z1_d1 <= nrm_z1;
+  always @(posedge aclk) if (ce) nrm_s2_d1 <= nrm_s2;
+  always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) if (ce) n_j_d1 <= n_j;
+  always @(posedge aclk) if (ce) r_d1 <= r;
 
-  // ---------------------------------------------------------------------------------------------
-  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_default_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
-  wire [N*EW-1:0] e0;
+  // output lanes: rexp (normalized), one softmax_default_lane per element, each ending in its output register
+  wire [63:0] y_out;
   generate
-    for (g = 0; g < N; g = g + 1) begin : g_exp
-      wire [IW:0] diff = {mx3[IW-1], mx3} - { x3[g*IW+IW-1], x3[g*IW +: IW] };
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      softmax_default_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: EW]));
-    end
-  endgenerate
-
-  // ---------------------------------------------------------------------------------------------
-  // Sum tree (3 levels): S = sum of e_i, 16 bits, cannot overflow
-  // ---------------------------------------------------------------------------------------------
-  wire [4*14-1:0] sm1_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_sum1
-      assign sm1_c[g*14 +: 14] = {1'b0, e0[(2*g)*13 +: 13]} + {1'b0, e0[(2*g+1)*13 +: 13]};
-    end
-  endgenerate
-  wire [4*14-1:0] sm1 = sm1_c;
-  wire [N*EW-1:0] e1 = e0;
-  wire [2*15-1:0] sm2_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_sum2
-      assign sm2_c[g*15 +: 15] = {1'b0, sm1[(2*g)*14 +: 14]} + {1'b0, sm1[(2*g+1)*14 +: 14]};
-    end
-  endgenerate
-  reg [2*15-1:0] sm2;
-  reg [N*EW-1:0] e2;
-  always @(posedge aclk) if (ce) begin
-    sm2 <= sm2_c;
-    e2 <= e1;
-  end
-  wire [1*16-1:0] sm3_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_sum3
-      assign sm3_c[g*16 +: 16] = {1'b0, sm2[(2*g)*15 +: 15]} + {1'b0, sm2[(2*g+1)*15 +: 15]};
-    end
-  endgenerate
-  reg [1*16-1:0] sm3;
-  reg [N*EW-1:0] e3;
-  always @(posedge aclk) if (ce) begin
-    sm3 <= sm3_c;
-    e3 <= e2;
-  end
-  wire [SW-1:0] sum_s = sm3;
-
-  // ---------------------------------------------------------------------------------------------
-  // Normalisation: rexp, normalized addressing (2 register stage(s))
-  // ---------------------------------------------------------------------------------------------
-  // leading-one detection: S = m * 2^p, m in [1, 2)
-  reg [3:0] n_p_c;
-  integer n_k;
-  always @* begin
-    n_p_c = 4'd0;
-    for (n_k = 0; n_k < 16; n_k = n_k + 1)
-      if (sum_s[n_k]) n_p_c = n_k[3:0];
-  end
-  // mantissa index: the 9 bits below the leading one
-  wire [24:0] n_sx = {sum_s, 9'd0} >> n_p_c;
-  wire [8:0] n_j_c = n_sx[8:0];
-  wire n_unused_sx = &{1'b0, n_sx[24:9], 1'b0};
-  // stage 1: register p and the mantissa index
-  reg [3:0] n_p;
-  reg [8:0] n_j;
-  always @(posedge aclk) if (ce) begin
-    n_p <= n_p_c;
-    n_j <= n_j_c;
-  end
-  // stage 2: reciprocal lookup and the output shift amount p + 1
-  reg [9:0] r;
-  reg [4:0] shamt;
-  always @(posedge aclk) if (ce) begin
-    r <= {1'b1, recip_lut(n_j)};
-    shamt <= {1'd0, n_p} + 5'd1;
-  end
-  reg [N*EW-1:0] en1;
-  always @(posedge aclk) if (ce) en1 <= e3;
-  reg [N*EW-1:0] en2;
-  always @(posedge aclk) if (ce) en2 <= en1;
-
-  // ---------------------------------------------------------------------------------------------
-  // Output: one lane per element, registered
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_default_lane instance per element: e_i and the coefficients in, registered y_i out
-  wire [N*OW-1:0] y_out;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_lane
-      softmax_default_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en2[g*EW +: EW]), .r(r), .shamt(shamt), .y(y_out[g*OW +: OW]));
+    for (g = 0; g < 8; g = g + 1) begin : g_lane
+      softmax_default_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*13 +: 13]), .r_d1(r_d1), .shamt(shamt), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -754,211 +919,153 @@ module softmax_default (
 endmodule
 
 // -------------------------------------------------------------------------------------------------
-// Per-lane modules, private to this file (their names start with the block's). The lanes are
-// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
-// register, so a table ROM and the register after it stay together (block RAM inference).
+// The lane module, private to this file (its name starts with the block's): n instances above.
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
-
-// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
-module softmax_default_exp (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [8-1:0]       d,
-  output reg  [13-1:0]       e
-);
-  // exp_lut: 156 entries x 13 bits (e^-d)
-  function [13-1:0] exp_lut;
-    input [8-1:0] a;
-    begin
-      case (a)
-        8'd0: exp_lut = 13'd8191;
-        8'd1: exp_lut = 13'd7695;
-        8'd2: exp_lut = 13'd7229;
-        8'd3: exp_lut = 13'd6791;
-        8'd4: exp_lut = 13'd6379;
-        8'd5: exp_lut = 13'd5993;
-        8'd6: exp_lut = 13'd5630;
-        8'd7: exp_lut = 13'd5289;
-        8'd8: exp_lut = 13'd4968;
-        8'd9: exp_lut = 13'd4667;
-        8'd10: exp_lut = 13'd4384;
-        8'd11: exp_lut = 13'd4119;
-        8'd12: exp_lut = 13'd3869;
-        8'd13: exp_lut = 13'd3635;
-        8'd14: exp_lut = 13'd3415;
-        8'd15: exp_lut = 13'd3208;
-        8'd16: exp_lut = 13'd3013;
-        8'd17: exp_lut = 13'd2831;
-        8'd18: exp_lut = 13'd2659;
-        8'd19: exp_lut = 13'd2498;
-        8'd20: exp_lut = 13'd2347;
-        8'd21: exp_lut = 13'd2205;
-        8'd22: exp_lut = 13'd2071;
-        8'd23: exp_lut = 13'd1946;
-        8'd24: exp_lut = 13'd1828;
-        8'd25: exp_lut = 13'd1717;
-        8'd26: exp_lut = 13'd1613;
-        8'd27: exp_lut = 13'd1515;
-        8'd28: exp_lut = 13'd1423;
-        8'd29: exp_lut = 13'd1337;
-        8'd30: exp_lut = 13'd1256;
-        8'd31: exp_lut = 13'd1180;
-        8'd32: exp_lut = 13'd1109;
-        8'd33: exp_lut = 13'd1041;
-        8'd34: exp_lut = 13'd978;
-        8'd35: exp_lut = 13'd919;
-        8'd36: exp_lut = 13'd863;
-        8'd37: exp_lut = 13'd811;
-        8'd38: exp_lut = 13'd762;
-        8'd39: exp_lut = 13'd716;
-        8'd40: exp_lut = 13'd672;
-        8'd41: exp_lut = 13'd632;
-        8'd42: exp_lut = 13'd593;
-        8'd43: exp_lut = 13'd557;
-        8'd44: exp_lut = 13'd524;
-        8'd45: exp_lut = 13'd492;
-        8'd46: exp_lut = 13'd462;
-        8'd47: exp_lut = 13'd434;
-        8'd48: exp_lut = 13'd408;
-        8'd49: exp_lut = 13'd383;
-        8'd50: exp_lut = 13'd360;
-        8'd51: exp_lut = 13'd338;
-        8'd52: exp_lut = 13'd318;
-        8'd53: exp_lut = 13'd298;
-        8'd54: exp_lut = 13'd280;
-        8'd55: exp_lut = 13'd263;
-        8'd56: exp_lut = 13'd247;
-        8'd57: exp_lut = 13'd232;
-        8'd58: exp_lut = 13'd218;
-        8'd59: exp_lut = 13'd205;
-        8'd60: exp_lut = 13'd193;
-        8'd61: exp_lut = 13'd181;
-        8'd62: exp_lut = 13'd170;
-        8'd63: exp_lut = 13'd160;
-        8'd64: exp_lut = 13'd150;
-        8'd65: exp_lut = 13'd141;
-        8'd66: exp_lut = 13'd132;
-        8'd67: exp_lut = 13'd124;
-        8'd68: exp_lut = 13'd117;
-        8'd69: exp_lut = 13'd110;
-        8'd70: exp_lut = 13'd103;
-        8'd71: exp_lut = 13'd97;
-        8'd72: exp_lut = 13'd91;
-        8'd73: exp_lut = 13'd85;
-        8'd74: exp_lut = 13'd80;
-        8'd75: exp_lut = 13'd75;
-        8'd76: exp_lut = 13'd71;
-        8'd77: exp_lut = 13'd67;
-        8'd78: exp_lut = 13'd63;
-        8'd79: exp_lut = 13'd59;
-        8'd80: exp_lut = 13'd55;
-        8'd81: exp_lut = 13'd52;
-        8'd82: exp_lut = 13'd49;
-        8'd83: exp_lut = 13'd46;
-        8'd84: exp_lut = 13'd43;
-        8'd85: exp_lut = 13'd40;
-        8'd86: exp_lut = 13'd38;
-        8'd87: exp_lut = 13'd36;
-        8'd88: exp_lut = 13'd33;
-        8'd89: exp_lut = 13'd31;
-        8'd90: exp_lut = 13'd30;
-        8'd91: exp_lut = 13'd28;
-        8'd92: exp_lut = 13'd26;
-        8'd93: exp_lut = 13'd24;
-        8'd94: exp_lut = 13'd23;
-        8'd95: exp_lut = 13'd22;
-        8'd96: exp_lut = 13'd20;
-        8'd97: exp_lut = 13'd19;
-        8'd98: exp_lut = 13'd18;
-        8'd99: exp_lut = 13'd17;
-        8'd100: exp_lut = 13'd16;
-        8'd101: exp_lut = 13'd15;
-        8'd102: exp_lut = 13'd14;
-        8'd103: exp_lut = 13'd13;
-        8'd104: exp_lut = 13'd12;
-        8'd105: exp_lut = 13'd12;
-        8'd106: exp_lut = 13'd11;
-        8'd107: exp_lut = 13'd10;
-        8'd108: exp_lut = 13'd10;
-        8'd109: exp_lut = 13'd9;
-        8'd110: exp_lut = 13'd8;
-        8'd111: exp_lut = 13'd8;
-        8'd112: exp_lut = 13'd7;
-        8'd113: exp_lut = 13'd7;
-        8'd114: exp_lut = 13'd7;
-        8'd115: exp_lut = 13'd6;
-        8'd116: exp_lut = 13'd6;
-        8'd117: exp_lut = 13'd5;
-        8'd118: exp_lut = 13'd5;
-        8'd119: exp_lut = 13'd5;
-        8'd120: exp_lut = 13'd5;
-        8'd121: exp_lut = 13'd4;
-        8'd122: exp_lut = 13'd4;
-        8'd123: exp_lut = 13'd4;
-        8'd124: exp_lut = 13'd4;
-        8'd125: exp_lut = 13'd3;
-        8'd126: exp_lut = 13'd3;
-        8'd127: exp_lut = 13'd3;
-        8'd128: exp_lut = 13'd3;
-        8'd129: exp_lut = 13'd3;
-        8'd130: exp_lut = 13'd2;
-        8'd131: exp_lut = 13'd2;
-        8'd132: exp_lut = 13'd2;
-        8'd133: exp_lut = 13'd2;
-        8'd134: exp_lut = 13'd2;
-        8'd135: exp_lut = 13'd2;
-        8'd136: exp_lut = 13'd2;
-        8'd137: exp_lut = 13'd2;
-        8'd138: exp_lut = 13'd1;
-        8'd139: exp_lut = 13'd1;
-        8'd140: exp_lut = 13'd1;
-        8'd141: exp_lut = 13'd1;
-        8'd142: exp_lut = 13'd1;
-        8'd143: exp_lut = 13'd1;
-        8'd144: exp_lut = 13'd1;
-        8'd145: exp_lut = 13'd1;
-        8'd146: exp_lut = 13'd1;
-        8'd147: exp_lut = 13'd1;
-        8'd148: exp_lut = 13'd1;
-        8'd149: exp_lut = 13'd1;
-        8'd150: exp_lut = 13'd1;
-        8'd151: exp_lut = 13'd1;
-        8'd152: exp_lut = 13'd1;
-        8'd153: exp_lut = 13'd1;
-        8'd154: exp_lut = 13'd1;
-        8'd155: exp_lut = 13'd1;
-        default: exp_lut = 13'd0;
-      endcase
-    end
-  endfunction
-
-  wire [13-1:0] e_c;
-  wire [7:0] k = d[7:0];
-  // entries past the first that rounds to 0 are 0
-  assign e_c = (k < 8'd156) ? exp_lut(k) : 13'd0;
-  always @(posedge aclk) if (ce) e <= e_c;
-
-endmodule
-
-// Output of one lane: rexp, normalized addressing, from e_i and the coefficients, registered.
+// One output lane: rexp (normalized), from e_i and the coefficients to y, registered.
 module softmax_default_lane (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [13-1:0]       e_i,
-  input  wire [10-1:0]       r,
-  input  wire [5-1:0]       shamt,
-  output reg  [8-1:0]       y
+  input  wire aclk,
+  input  wire ce,
+  input  wire aresetn,
+  input  wire [12:0] e_i,
+  input  wire [9:0] r_d1,
+  input  wire [4:0] shamt,
+  output wire [7:0] y
 );
-  wire [8-1:0] y_i;
-  wire [22:0] mul = {10'd0, e_i} * {13'd0, r};
-  wire [22:0] prod = mul;
-  wire [22:0] shifted = prod >> shamt;
-  wire [23:0] half = {1'b0, shifted} + 24'd1;
+
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [12:0] e_i_d1;
+  reg [12:0] e_i_d2;
+  reg [12:0] e_i_d3;
+  reg [12:0] e_i_d4;
+  reg [12:0] e_i_d5;
+  reg [12:0] e_i_d6;
+  reg [12:0] e_i_d7;
+  reg [14:0] mul_pp0_d1;
+  reg [14:0] mul_pp2_d1;
+  reg [14:0] mul_pp4_d1;
+  reg [14:0] mul_pp6_d1;
+  reg [17:0] mul_t1_0_d1;
+  reg [17:0] mul_t1_1_d1;
+  reg [22:0] mul_t2_0_d1;
+  reg [14:0] mul_pp8_d1;
+  reg [14:0] mul_pp8_d2;
+  reg [14:0] mul_pp8_d3;
+  reg [0:0] shf_a0_d1;
+  reg [0:0] shf_a0_d2;
+  reg [0:0] shf_a0_d3;
+  reg [0:0] shf_a0_d4;
+  reg [0:0] shf_a0_d5;
+  reg [0:0] shf_a0_d6;
+  reg [0:0] shf_a1_d1;
+  reg [0:0] shf_a1_d2;
+  reg [0:0] shf_a1_d3;
+  reg [0:0] shf_a1_d4;
+  reg [0:0] shf_a1_d5;
+  reg [0:0] shf_a1_d6;
+  reg [0:0] shf_a2_d1;
+  reg [0:0] shf_a2_d2;
+  reg [0:0] shf_a2_d3;
+  reg [0:0] shf_a2_d4;
+  reg [0:0] shf_a2_d5;
+  reg [0:0] shf_a2_d6;
+  reg [0:0] shf_a2_d7;
+  reg [22:0] shf_1_d1;
+  reg [0:0] shf_a3_d1;
+  reg [0:0] shf_a3_d2;
+  reg [0:0] shf_a3_d3;
+  reg [0:0] shf_a3_d4;
+  reg [0:0] shf_a3_d5;
+  reg [0:0] shf_a3_d6;
+  reg [0:0] shf_a3_d7;
+  reg [0:0] shf_a4_d1;
+  reg [0:0] shf_a4_d2;
+  reg [0:0] shf_a4_d3;
+  reg [0:0] shf_a4_d4;
+  reg [0:0] shf_a4_d5;
+  reg [0:0] shf_a4_d6;
+  reg [0:0] shf_a4_d7;
+  reg [22:0] shf_4_d1;
+  reg [22:0] y_full_d1;
+  wire [14:0] mul_pp0 = {2'b0, e_i_d7 & {13{r_d1[0]}}} + {1'b0, e_i_d7 & {13{r_d1[1]}}, 1'b0};
+  wire [14:0] mul_pp2 = {2'b0, e_i_d7 & {13{r_d1[2]}}} + {1'b0, e_i_d7 & {13{r_d1[3]}}, 1'b0};
+  wire [14:0] mul_pp4 = {2'b0, e_i_d7 & {13{r_d1[4]}}} + {1'b0, e_i_d7 & {13{r_d1[5]}}, 1'b0};
+  wire [14:0] mul_pp6 = {2'b0, e_i_d7 & {13{r_d1[6]}}} + {1'b0, e_i_d7 & {13{r_d1[7]}}, 1'b0};
+  wire [14:0] mul_pp8 = {2'b0, e_i_d7 & {13{r_d1[8]}}} + {1'b0, e_i_d7 & {13{r_d1[9]}}, 1'b0};
+  wire [17:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
+  wire [17:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
+  wire [22:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};
+  wire [22:0] mul_t3_0 = mul_t2_0_d1 + {mul_pp8_d3, 8'd0};
+  wire [0:0] shf_a0 = shamt[0:0];
+  wire [22:0] shf_0 = shf_a0_d6[0] ? (mul_t3_0 >> 1) : mul_t3_0;
+  wire [0:0] shf_a1 = shamt[1:1];
+  wire [22:0] shf_1 = shf_a1_d6[0] ? (shf_0 >> 2) : shf_0;
+  wire [0:0] shf_a2 = shamt[2:2];
+  wire [22:0] shf_2 = shf_a2_d7[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+  wire [0:0] shf_a3 = shamt[3:3];
+  wire [22:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
+  wire [0:0] shf_a4 = shamt[4:4];
+  wire [22:0] shf_4 = shf_a4_d7[0] ? (shf_3 >> 16) : shf_3;
+  wire [23:0] half = {1'b0, shf_4_d1} + 24'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [22:0] y_full = half[23:1];
-  assign y_i = (|y_full[22:8]) ? {8{1'b1}} : y_full[7:0];
-  always @(posedge aclk) if (ce) y <= y_i;
+  wire [7:0] y_sat = (|y_full_d1[22:8]) ? {8{1'b1}} : y_full_d1[7:0];
+  reg [7:0] y_q;
+  always @(posedge aclk) if (ce) y_q <= y_sat;
+  assign y = y_q;
+  always @(posedge aclk) if (ce) e_i_d1 <= e_i;
+  always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
+  always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
+  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
+  always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
+  always @(posedge aclk) if (!aresetn) e_i_d7 <= 13'd0; else if (ce) e_i_d7 <= e_i_d6;
+  always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
+  always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
+  always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
+  always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
+  always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
+  always @(posedge aclk) if (ce) mul_t1_1_d1 <= mul_t1_1;
+  always @(posedge aclk) if (ce) mul_t2_0_d1 <= mul_t2_0;
+  always @(posedge aclk) if (ce) mul_pp8_d1 <= mul_pp8;
+  always @(posedge aclk) if (ce) mul_pp8_d2 <= mul_pp8_d1;
+  always @(posedge aclk) if (!aresetn) mul_pp8_d3 <= 15'd0; else if (ce) mul_pp8_d3 <= mul_pp8_d2;
+  always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
+  always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
+  always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
+  always @(posedge aclk) if (ce) shf_a0_d4 <= shf_a0_d3;
+  always @(posedge aclk) if (ce) shf_a0_d5 <= shf_a0_d4;
+  always @(posedge aclk) if (!aresetn) shf_a0_d6 <= 1'd0; else if (ce) shf_a0_d6 <= shf_a0_d5;
+  always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
+  always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
+  always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
+  always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
+  always @(posedge aclk) if (ce) shf_a1_d5 <= shf_a1_d4;
+  always @(posedge aclk) if (!aresetn) shf_a1_d6 <= 1'd0; else if (ce) shf_a1_d6 <= shf_a1_d5;
+  always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
+  always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
+  always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
+  always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
+  always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
+  always @(posedge aclk) if (ce) shf_a2_d6 <= shf_a2_d5;
+  always @(posedge aclk) if (!aresetn) shf_a2_d7 <= 1'd0; else if (ce) shf_a2_d7 <= shf_a2_d6;
+  always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
+  always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
+  always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
+  always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
+  always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
+  always @(posedge aclk) if (ce) shf_a3_d5 <= shf_a3_d4;
+  always @(posedge aclk) if (ce) shf_a3_d6 <= shf_a3_d5;
+  always @(posedge aclk) if (!aresetn) shf_a3_d7 <= 1'd0; else if (ce) shf_a3_d7 <= shf_a3_d6;
+  always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
+  always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
+  always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
+  always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
+  always @(posedge aclk) if (ce) shf_a4_d5 <= shf_a4_d4;
+  always @(posedge aclk) if (ce) shf_a4_d6 <= shf_a4_d5;
+  always @(posedge aclk) if (!aresetn) shf_a4_d7 <= 1'd0; else if (ce) shf_a4_d7 <= shf_a4_d6;
+  always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
+  always @(posedge aclk) if (ce) y_full_d1 <= y_full;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -21,7 +21,8 @@
 //       "expStepLog2": 0
 //     },
 //     "pipeline": {
-//       "treeLevelsPerStage": 2
+//       "targetMHz": 100,
+//       "device": "ice40"
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -39,11 +40,34 @@
 //   sum S = sum of n=64 entries: 26 bits (= 20 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 233x20b = 583 B; total 583 B
 //   error bound: |y - y_ref| <= 0.5076 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline: input register 1, max tree (6 levels) 3, d = max - x, exponent lookup 1, sum tree (6 levels) 3, normalisation (exact, divider) 1, output (per lane) 1
-//   latency: 10 cycles, throughput 1 vector per cycle
+//   pipeline for 100 MHz (10.00 ns) on ice40: 24 register stages, slowest estimate 9.57 ns (104 MHz)
+//     stage 1: max tree -- 6.22 ns, 2 logic levels
+//     stage 2: max tree -- 6.22 ns, 2 logic levels
+//     stage 3: max tree -- 6.22 ns, 2 logic levels
+//     stage 4: max tree -- 6.22 ns, 2 logic levels
+//     stage 5: max tree -- 6.22 ns, 2 logic levels
+//     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
+//     stage 7: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 8: sum tree -- 7.83 ns, 1 logic levels
+//     stage 9: sum tree -- 5.56 ns, 1 logic levels
+//     stage 10: sum tree -- 5.69 ns, 1 logic levels
+//     stage 11: sum tree -- 5.82 ns, 1 logic levels
+//     stage 12: sum tree -- 5.95 ns, 1 logic levels
+//     stage 13: sum tree -- 6.08 ns, 1 logic levels
+//     stage 14: lane: divider -- 7.38 ns, 1 logic levels
+//     stage 15: lane: divider -- 8.02 ns, 2 logic levels
+//     stage 16: lane: divider -- 8.02 ns, 2 logic levels
+//     stage 17: lane: divider -- 8.02 ns, 2 logic levels
+//     stage 18: lane: divider -- 8.02 ns, 2 logic levels
+//     stage 19: lane: divider -- 8.02 ns, 2 logic levels
+//     stage 20: lane: divider -- 8.02 ns, 2 logic levels
+//     stage 21: lane: divider -- 8.02 ns, 2 logic levels
+//     stage 22: lane: divider -- 8.02 ns, 2 logic levels
+//     stage 23: lane: divider, lane: saturate, output register -- 9.57 ns, 3 logic levels
+//   latency: 24 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 583 = 583
-// Latency: 10 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 24 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -63,223 +87,8 @@ module softmax_exact_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam OW = 8;   // output element width
-  localparam EW = 20;   // exponent table entry width
-  localparam SW = 26;   // sum width
-  localparam LATENCY = 10;
+  localparam LATENCY = 24;
 
-  // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
-  // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
-
-  always @(posedge aclk) begin
-    if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
-  end
-
-  // stage: input register
-  reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
-
-  // ---------------------------------------------------------------------------------------------
-  // Max tree (6 levels); x travels alongside through the registered levels.
-  // ---------------------------------------------------------------------------------------------
-  genvar g;
-  wire [32*IW-1:0] mx1_c;
-  generate
-    for (g = 0; g < 32; g = g + 1) begin : g_max1
-      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
-      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  wire [32*IW-1:0] mx1 = mx1_c;
-  wire [N*IW-1:0] x1 = x_in;
-  wire [16*IW-1:0] mx2_c;
-  generate
-    for (g = 0; g < 16; g = g + 1) begin : g_max2
-      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
-      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  reg [16*IW-1:0] mx2;
-  reg [N*IW-1:0] x2;
-  always @(posedge aclk) if (ce) begin
-    mx2 <= mx2_c;
-    x2 <= x1;
-  end
-  wire [8*IW-1:0] mx3_c;
-  generate
-    for (g = 0; g < 8; g = g + 1) begin : g_max3
-      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
-      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  wire [8*IW-1:0] mx3 = mx3_c;
-  wire [N*IW-1:0] x3 = x2;
-  wire [4*IW-1:0] mx4_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_max4
-      wire signed [IW-1:0] a = mx3[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx3[(2*g+1)*IW +: IW];
-      assign mx4_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  reg [4*IW-1:0] mx4;
-  reg [N*IW-1:0] x4;
-  always @(posedge aclk) if (ce) begin
-    mx4 <= mx4_c;
-    x4 <= x3;
-  end
-  wire [2*IW-1:0] mx5_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_max5
-      wire signed [IW-1:0] a = mx4[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx4[(2*g+1)*IW +: IW];
-      assign mx5_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  wire [2*IW-1:0] mx5 = mx5_c;
-  wire [N*IW-1:0] x5 = x4;
-  wire [1*IW-1:0] mx6_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_max6
-      wire signed [IW-1:0] a = mx5[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx5[(2*g+1)*IW +: IW];
-      assign mx6_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  reg [1*IW-1:0] mx6;
-  reg [N*IW-1:0] x6;
-  always @(posedge aclk) if (ce) begin
-    mx6 <= mx6_c;
-    x6 <= x5;
-  end
-
-  // ---------------------------------------------------------------------------------------------
-  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_exact_n64_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
-  wire [N*EW-1:0] e0;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_exp
-      wire [IW:0] diff = {mx6[IW-1], mx6} - { x6[g*IW+IW-1], x6[g*IW +: IW] };
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      softmax_exact_n64_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: EW]));
-    end
-  endgenerate
-
-  // ---------------------------------------------------------------------------------------------
-  // Sum tree (6 levels): S = sum of e_i, 26 bits, cannot overflow
-  // ---------------------------------------------------------------------------------------------
-  wire [32*21-1:0] sm1_c;
-  generate
-    for (g = 0; g < 32; g = g + 1) begin : g_sum1
-      assign sm1_c[g*21 +: 21] = {1'b0, e0[(2*g)*20 +: 20]} + {1'b0, e0[(2*g+1)*20 +: 20]};
-    end
-  endgenerate
-  wire [32*21-1:0] sm1 = sm1_c;
-  wire [N*EW-1:0] e1 = e0;
-  wire [16*22-1:0] sm2_c;
-  generate
-    for (g = 0; g < 16; g = g + 1) begin : g_sum2
-      assign sm2_c[g*22 +: 22] = {1'b0, sm1[(2*g)*21 +: 21]} + {1'b0, sm1[(2*g+1)*21 +: 21]};
-    end
-  endgenerate
-  reg [16*22-1:0] sm2;
-  reg [N*EW-1:0] e2;
-  always @(posedge aclk) if (ce) begin
-    sm2 <= sm2_c;
-    e2 <= e1;
-  end
-  wire [8*23-1:0] sm3_c;
-  generate
-    for (g = 0; g < 8; g = g + 1) begin : g_sum3
-      assign sm3_c[g*23 +: 23] = {1'b0, sm2[(2*g)*22 +: 22]} + {1'b0, sm2[(2*g+1)*22 +: 22]};
-    end
-  endgenerate
-  wire [8*23-1:0] sm3 = sm3_c;
-  wire [N*EW-1:0] e3 = e2;
-  wire [4*24-1:0] sm4_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_sum4
-      assign sm4_c[g*24 +: 24] = {1'b0, sm3[(2*g)*23 +: 23]} + {1'b0, sm3[(2*g+1)*23 +: 23]};
-    end
-  endgenerate
-  reg [4*24-1:0] sm4;
-  reg [N*EW-1:0] e4;
-  always @(posedge aclk) if (ce) begin
-    sm4 <= sm4_c;
-    e4 <= e3;
-  end
-  wire [2*25-1:0] sm5_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_sum5
-      assign sm5_c[g*25 +: 25] = {1'b0, sm4[(2*g)*24 +: 24]} + {1'b0, sm4[(2*g+1)*24 +: 24]};
-    end
-  endgenerate
-  wire [2*25-1:0] sm5 = sm5_c;
-  wire [N*EW-1:0] e5 = e4;
-  wire [1*26-1:0] sm6_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_sum6
-      assign sm6_c[g*26 +: 26] = {1'b0, sm5[(2*g)*25 +: 25]} + {1'b0, sm5[(2*g+1)*25 +: 25]};
-    end
-  endgenerate
-  reg [1*26-1:0] sm6;
-  reg [N*EW-1:0] e6;
-  always @(posedge aclk) if (ce) begin
-    sm6 <= sm6_c;
-    e6 <= e5;
-  end
-  wire [SW-1:0] sum_s = sm6;
-
-  // ---------------------------------------------------------------------------------------------
-  // Normalisation: exact, divider addressing (1 register stage(s))
-  // ---------------------------------------------------------------------------------------------
-  // register the sum for the dividers
-  reg [25:0] s_div;
-  always @(posedge aclk) if (ce) s_div <= sum_s;
-  reg [N*EW-1:0] en1;
-  always @(posedge aclk) if (ce) en1 <= e6;
-
-  // ---------------------------------------------------------------------------------------------
-  // Output: one lane per element, registered
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_exact_n64_lane instance per element: e_i and the coefficients in, registered y_i out
-  wire [N*OW-1:0] y_out;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_lane
-      softmax_exact_n64_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en1[g*EW +: EW]), .s_div(s_div), .y(y_out[g*OW +: OW]));
-    end
-  endgenerate
-  assign m_axis_tdata = y_out;
-
-endmodule
-
-// -------------------------------------------------------------------------------------------------
-// Per-lane modules, private to this file (their names start with the block's). The lanes are
-// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
-// register, so a table ROM and the register after it stay together (block RAM inference).
-// -------------------------------------------------------------------------------------------------
-/* verilator lint_off DECLFILENAME */
-
-// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
-module softmax_exact_n64_exp (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [8-1:0]       d,
-  output reg  [20-1:0]       e
-);
   // exp_lut: 233 entries x 20 bits (e^-d)
   function [20-1:0] exp_lut;
     input [8-1:0] a;
@@ -523,44 +332,459 @@ module softmax_exact_n64_exp (
     end
   endfunction
 
-  wire [20-1:0] e_c;
-  wire [7:0] k = d[7:0];
-  // entries past the first that rounds to 0 are 0
-  assign e_c = (k < 8'd233) ? exp_lut(k) : 20'd0;
-  always @(posedge aclk) if (ce) e <= e_c;
+  // ---------------------------------------------------------------------------------------------
+  // Handshake: the whole pipeline advances when the output register is empty or being read.
+  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // ---------------------------------------------------------------------------------------------
+  reg  [LATENCY-1:0] valid_pipe;
+  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
+  assign s_axis_tready = ce;
+  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+
+  always @(posedge aclk) begin
+    if (!aresetn)
+      valid_pipe <= {LATENCY{1'b0}};
+    else if (ce)
+      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+  end
+
+  // stage: input register
+  reg [N*IW-1:0] x_in;
+  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+
+  // ---------------------------------------------------------------------------------------------
+  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
+  // ---------------------------------------------------------------------------------------------
+  genvar g;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [255:0] mx1_d1;
+  reg [127:0] mx2_d1;
+  reg [63:0] mx3_d1;
+  reg [31:0] mx4_d1;
+  reg [15:0] mx5_d1;
+  reg [511:0] x_in_d1;
+  reg [511:0] x_in_d2;
+  reg [511:0] x_in_d3;
+  reg [511:0] x_in_d4;
+  reg [511:0] x_in_d5;
+  reg [511:0] d_d1;
+  reg [671:0] sm1_d1;
+  reg [351:0] sm2_d1;
+  reg [183:0] sm3_d1;
+  reg [95:0] sm4_d1;
+  reg [49:0] sm5_d1;
+  reg [25:0] sm6_d1;
+  wire [255:0] mx1;
+  generate
+    for (g = 0; g < 32; g = g + 1) begin : g_mx1
+      wire signed [7:0] a = x_in[(2*g)*8 +: 8];
+      wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
+      assign mx1[g*8 +: 8] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [127:0] mx2;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_mx2
+      wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
+      assign mx2[g*8 +: 8] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [63:0] mx3;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_mx3
+      wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
+      assign mx3[g*8 +: 8] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [31:0] mx4;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_mx4
+      wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
+      assign mx4[g*8 +: 8] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [15:0] mx5;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_mx5
+      wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
+      assign mx5[g*8 +: 8] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [7:0] mx6;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_mx6
+      wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
+      assign mx6[g*8 +: 8] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [511:0] d;
+  generate
+    for (g = 0; g < 64; g = g + 1) begin : g_d
+      wire [8:0] diff = {mx6[7], mx6} - {x_in_d5[g*8+7], x_in_d5[g*8 +: 8]};
+      wire unused_diff = &{1'b0, diff[8], 1'b0};
+      assign d[g*8 +: 8] = diff[7:0];
+    end
+  endgenerate
+  wire [1279:0] e0;
+  generate
+    for (g = 0; g < 64; g = g + 1) begin : g_e0
+      reg [19:0] q;
+      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
+      assign e0[g*20 +: 20] = q;
+    end
+  endgenerate
+  wire [671:0] sm1;
+  generate
+    for (g = 0; g < 32; g = g + 1) begin : g_sm1
+      assign sm1[g*21 +: 21] = {1'b0, e0[(2*g)*20 +: 20]} + {1'b0, e0[(2*g+1)*20 +: 20]};
+    end
+  endgenerate
+  wire [351:0] sm2;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_sm2
+      assign sm2[g*22 +: 22] = {1'b0, sm1_d1[(2*g)*21 +: 21]} + {1'b0, sm1_d1[(2*g+1)*21 +: 21]};
+    end
+  endgenerate
+  wire [183:0] sm3;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_sm3
+      assign sm3[g*23 +: 23] = {1'b0, sm2_d1[(2*g)*22 +: 22]} + {1'b0, sm2_d1[(2*g+1)*22 +: 22]};
+    end
+  endgenerate
+  wire [95:0] sm4;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_sm4
+      assign sm4[g*24 +: 24] = {1'b0, sm3_d1[(2*g)*23 +: 23]} + {1'b0, sm3_d1[(2*g+1)*23 +: 23]};
+    end
+  endgenerate
+  wire [49:0] sm5;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_sm5
+      assign sm5[g*25 +: 25] = {1'b0, sm4_d1[(2*g)*24 +: 24]} + {1'b0, sm4_d1[(2*g+1)*24 +: 24]};
+    end
+  endgenerate
+  wire [25:0] sm6;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_sm6
+      assign sm6[g*26 +: 26] = {1'b0, sm5_d1[(2*g)*25 +: 25]} + {1'b0, sm5_d1[(2*g+1)*25 +: 25]};
+    end
+  endgenerate
+  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
+  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
+  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
+  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
+  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
+  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) if (!aresetn) x_in_d5 <= 512'd0; else if (ce) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) if (ce) d_d1 <= d;
+  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
+  always @(posedge aclk) if (ce) sm2_d1 <= sm2;
+  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
+  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
+  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
+  always @(posedge aclk) if (ce) sm6_d1 <= sm6;
+
+  // output lanes: exact (divider), one softmax_exact_n64_lane per element, each ending in its output register
+  wire [511:0] y_out;
+  generate
+    for (g = 0; g < 64; g = g + 1) begin : g_lane
+      softmax_exact_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*20 +: 20]), .sm6_d1(sm6_d1), .sm6(sm6), .y(y_out[g*8 +: 8]));
+    end
+  endgenerate
+  assign m_axis_tdata = y_out;
 
 endmodule
 
-// Output of one lane: exact, divider addressing, from e_i and the coefficients, registered.
+// -------------------------------------------------------------------------------------------------
+// The lane module, private to this file (its name starts with the block's): n instances above.
+// -------------------------------------------------------------------------------------------------
+/* verilator lint_off DECLFILENAME */
+// One output lane: exact (divider), from e_i and the coefficients to y, registered.
 module softmax_exact_n64_lane (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [20-1:0]       e_i,
-  input  wire [26-1:0]       s_div,
-  output reg  [8-1:0]       y
+  input  wire aclk,
+  input  wire ce,
+  input  wire aresetn,
+  input  wire [19:0] e_i,
+  input  wire [25:0] sm6_d1,
+  input  wire [25:0] sm6,
+  output wire [7:0] y
 );
-  wire [8-1:0] y_i;
-  // long division, 9 quotient bits: q = (e * 2^9 + S) / D, D = 2 S, = round(e * 2^8 / S)
-  wire [35:0] num = {7'd0, {e_i, 9'd0}} + {10'd0, s_div};
-  wire [26:0] den = {s_div, 1'b0};
-  reg [26:0] r;
-  reg [28:0] t;
-  reg [8:0] quo;
-  integer b;
-  always @* begin
-    r = num[35:9];
-    quo = 9'd0;
-    for (b = 8; b >= 0; b = b - 1) begin
-      t = {1'b0, r, num[b]} - {2'b0, den};
-      quo[b] = ~t[28];
-      r = t[28] ? {r[25:0], num[b]} : t[26:0];
-    end
-  end
-  // t[27] is 0 whenever t is kept (no borrow: t < D)
-  wire unused_t = &{1'b0, t[27], 1'b0};
-  wire [8:0] y_full = quo;
-  assign y_i = (|y_full[8:8]) ? {8{1'b1}} : y_full[7:0];
-  always @(posedge aclk) if (ce) y <= y_i;
+
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [19:0] e_i_d1;
+  reg [19:0] e_i_d2;
+  reg [19:0] e_i_d3;
+  reg [19:0] e_i_d4;
+  reg [19:0] e_i_d5;
+  reg [19:0] e_i_d6;
+  reg [26:0] rem0_d1;
+  reg [0:0] nb8_d1;
+  reg [26:0] den_d1;
+  reg [26:0] den_d2;
+  reg [26:0] den_d3;
+  reg [26:0] den_d4;
+  reg [26:0] den_d5;
+  reg [26:0] den_d6;
+  reg [26:0] den_d7;
+  reg [26:0] den_d8;
+  reg [26:0] den_d9;
+  reg [26:0] den_d10;
+  reg [26:0] rem1_d1;
+  reg [0:0] nb7_d1;
+  reg [0:0] nb7_d2;
+  reg [26:0] rem2_d1;
+  reg [0:0] nb6_d1;
+  reg [0:0] nb6_d2;
+  reg [0:0] nb6_d3;
+  reg [26:0] rem3_d1;
+  reg [0:0] nb5_d1;
+  reg [0:0] nb5_d2;
+  reg [0:0] nb5_d3;
+  reg [0:0] nb5_d4;
+  reg [26:0] rem4_d1;
+  reg [0:0] nb4_d1;
+  reg [0:0] nb4_d2;
+  reg [0:0] nb4_d3;
+  reg [0:0] nb4_d4;
+  reg [0:0] nb4_d5;
+  reg [26:0] rem5_d1;
+  reg [0:0] nb3_d1;
+  reg [0:0] nb3_d2;
+  reg [0:0] nb3_d3;
+  reg [0:0] nb3_d4;
+  reg [0:0] nb3_d5;
+  reg [0:0] nb3_d6;
+  reg [26:0] rem6_d1;
+  reg [0:0] nb2_d1;
+  reg [0:0] nb2_d2;
+  reg [0:0] nb2_d3;
+  reg [0:0] nb2_d4;
+  reg [0:0] nb2_d5;
+  reg [0:0] nb2_d6;
+  reg [0:0] nb2_d7;
+  reg [26:0] rem7_d1;
+  reg [0:0] nb1_d1;
+  reg [0:0] nb1_d2;
+  reg [0:0] nb1_d3;
+  reg [0:0] nb1_d4;
+  reg [0:0] nb1_d5;
+  reg [0:0] nb1_d6;
+  reg [0:0] nb1_d7;
+  reg [0:0] nb1_d8;
+  reg [26:0] rem8_d1;
+  reg [0:0] nb0_d1;
+  reg [0:0] nb0_d2;
+  reg [0:0] nb0_d3;
+  reg [0:0] nb0_d4;
+  reg [0:0] nb0_d5;
+  reg [0:0] nb0_d6;
+  reg [0:0] nb0_d7;
+  reg [0:0] nb0_d8;
+  reg [0:0] nb0_d9;
+  reg [0:0] dq8_d1;
+  reg [0:0] dq8_d2;
+  reg [0:0] dq8_d3;
+  reg [0:0] dq8_d4;
+  reg [0:0] dq8_d5;
+  reg [0:0] dq8_d6;
+  reg [0:0] dq8_d7;
+  reg [0:0] dq8_d8;
+  reg [0:0] dq7_d1;
+  reg [0:0] dq7_d2;
+  reg [0:0] dq7_d3;
+  reg [0:0] dq7_d4;
+  reg [0:0] dq7_d5;
+  reg [0:0] dq7_d6;
+  reg [0:0] dq7_d7;
+  reg [0:0] dq6_d1;
+  reg [0:0] dq6_d2;
+  reg [0:0] dq6_d3;
+  reg [0:0] dq6_d4;
+  reg [0:0] dq6_d5;
+  reg [0:0] dq6_d6;
+  reg [0:0] dq5_d1;
+  reg [0:0] dq5_d2;
+  reg [0:0] dq5_d3;
+  reg [0:0] dq5_d4;
+  reg [0:0] dq5_d5;
+  reg [0:0] dq4_d1;
+  reg [0:0] dq4_d2;
+  reg [0:0] dq4_d3;
+  reg [0:0] dq4_d4;
+  reg [0:0] dq3_d1;
+  reg [0:0] dq3_d2;
+  reg [0:0] dq3_d3;
+  reg [0:0] dq2_d1;
+  reg [0:0] dq2_d2;
+  reg [0:0] dq1_d1;
+  wire [35:0] num = {7'd0, {e_i_d6, 9'd0}} + {10'd0, sm6_d1};
+  wire [26:0] den = {sm6, 1'b0};
+  wire [26:0] rem0 = num[35:9];
+  wire [0:0] nb0 = num[0];
+  wire [0:0] nb1 = num[1];
+  wire [0:0] nb2 = num[2];
+  wire [0:0] nb3 = num[3];
+  wire [0:0] nb4 = num[4];
+  wire [0:0] nb5 = num[5];
+  wire [0:0] nb6 = num[6];
+  wire [0:0] nb7 = num[7];
+  wire [0:0] nb8 = num[8];
+  wire [28:0] dt8 = {1'b0, rem0_d1, nb8_d1} - {2'b0, den_d2};
+  wire unused_dt8 = &{1'b0, dt8[27], 1'b0};
+  wire [0:0] dq8 = ~dt8[28];
+  wire [26:0] rem1 = dt8[28] ? {rem0_d1[25:0], nb8_d1} : dt8[26:0];
+  wire [28:0] dt7 = {1'b0, rem1_d1, nb7_d2} - {2'b0, den_d3};
+  wire unused_dt7 = &{1'b0, dt7[27], 1'b0};
+  wire [0:0] dq7 = ~dt7[28];
+  wire [26:0] rem2 = dt7[28] ? {rem1_d1[25:0], nb7_d2} : dt7[26:0];
+  wire [28:0] dt6 = {1'b0, rem2_d1, nb6_d3} - {2'b0, den_d4};
+  wire unused_dt6 = &{1'b0, dt6[27], 1'b0};
+  wire [0:0] dq6 = ~dt6[28];
+  wire [26:0] rem3 = dt6[28] ? {rem2_d1[25:0], nb6_d3} : dt6[26:0];
+  wire [28:0] dt5 = {1'b0, rem3_d1, nb5_d4} - {2'b0, den_d5};
+  wire unused_dt5 = &{1'b0, dt5[27], 1'b0};
+  wire [0:0] dq5 = ~dt5[28];
+  wire [26:0] rem4 = dt5[28] ? {rem3_d1[25:0], nb5_d4} : dt5[26:0];
+  wire [28:0] dt4 = {1'b0, rem4_d1, nb4_d5} - {2'b0, den_d6};
+  wire unused_dt4 = &{1'b0, dt4[27], 1'b0};
+  wire [0:0] dq4 = ~dt4[28];
+  wire [26:0] rem5 = dt4[28] ? {rem4_d1[25:0], nb4_d5} : dt4[26:0];
+  wire [28:0] dt3 = {1'b0, rem5_d1, nb3_d6} - {2'b0, den_d7};
+  wire unused_dt3 = &{1'b0, dt3[27], 1'b0};
+  wire [0:0] dq3 = ~dt3[28];
+  wire [26:0] rem6 = dt3[28] ? {rem5_d1[25:0], nb3_d6} : dt3[26:0];
+  wire [28:0] dt2 = {1'b0, rem6_d1, nb2_d7} - {2'b0, den_d8};
+  wire unused_dt2 = &{1'b0, dt2[27], 1'b0};
+  wire [0:0] dq2 = ~dt2[28];
+  wire [26:0] rem7 = dt2[28] ? {rem6_d1[25:0], nb2_d7} : dt2[26:0];
+  wire [28:0] dt1 = {1'b0, rem7_d1, nb1_d8} - {2'b0, den_d9};
+  wire unused_dt1 = &{1'b0, dt1[27], 1'b0};
+  wire [0:0] dq1 = ~dt1[28];
+  wire [26:0] rem8 = dt1[28] ? {rem7_d1[25:0], nb1_d8} : dt1[26:0];
+  wire [28:0] dt0 = {1'b0, rem8_d1, nb0_d9} - {2'b0, den_d10};
+  wire unused_dt0 = &{1'b0, dt0[27], 1'b0};
+  wire [0:0] dq0 = ~dt0[28];
+  wire [26:0] rem9 = dt0[28] ? {rem8_d1[25:0], nb0_d9} : dt0[26:0];
+  wire unused_rem = &{1'b0, rem9, 1'b0};
+  wire [8:0] quo = {dq8_d8, dq7_d7, dq6_d6, dq5_d5, dq4_d4, dq3_d3, dq2_d2, dq1_d1, dq0};
+  wire [7:0] y_sat = (|quo[8:8]) ? {8{1'b1}} : quo[7:0];
+  reg [7:0] y_q;
+  always @(posedge aclk) if (ce) y_q <= y_sat;
+  assign y = y_q;
+  always @(posedge aclk) if (ce) e_i_d1 <= e_i;
+  always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
+  always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
+  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
+  always @(posedge aclk) if (!aresetn) e_i_d6 <= 20'd0; else if (ce) e_i_d6 <= e_i_d5;
+  always @(posedge aclk) if (ce) rem0_d1 <= rem0;
+  always @(posedge aclk) if (ce) nb8_d1 <= nb8;
+  always @(posedge aclk) if (ce) den_d1 <= den;
+  always @(posedge aclk) if (ce) den_d2 <= den_d1;
+  always @(posedge aclk) if (!aresetn) den_d3 <= 27'd0; else if (ce) den_d3 <= den_d2;
+  always @(posedge aclk) if (!aresetn) den_d4 <= 27'd0; else if (ce) den_d4 <= den_d3;
+  always @(posedge aclk) if (!aresetn) den_d5 <= 27'd0; else if (ce) den_d5 <= den_d4;
+  always @(posedge aclk) if (!aresetn) den_d6 <= 27'd0; else if (ce) den_d6 <= den_d5;
+  always @(posedge aclk) if (!aresetn) den_d7 <= 27'd0; else if (ce) den_d7 <= den_d6;
+  always @(posedge aclk) if (!aresetn) den_d8 <= 27'd0; else if (ce) den_d8 <= den_d7;
+  always @(posedge aclk) if (!aresetn) den_d9 <= 27'd0; else if (ce) den_d9 <= den_d8;
+  always @(posedge aclk) if (!aresetn) den_d10 <= 27'd0; else if (ce) den_d10 <= den_d9;
+  always @(posedge aclk) if (ce) rem1_d1 <= rem1;
+  always @(posedge aclk) if (ce) nb7_d1 <= nb7;
+  always @(posedge aclk) if (ce) nb7_d2 <= nb7_d1;
+  always @(posedge aclk) if (ce) rem2_d1 <= rem2;
+  always @(posedge aclk) if (ce) nb6_d1 <= nb6;
+  always @(posedge aclk) if (ce) nb6_d2 <= nb6_d1;
+  always @(posedge aclk) if (!aresetn) nb6_d3 <= 1'd0; else if (ce) nb6_d3 <= nb6_d2;
+  always @(posedge aclk) if (ce) rem3_d1 <= rem3;
+  always @(posedge aclk) if (ce) nb5_d1 <= nb5;
+  always @(posedge aclk) if (ce) nb5_d2 <= nb5_d1;
+  always @(posedge aclk) if (ce) nb5_d3 <= nb5_d2;
+  always @(posedge aclk) if (!aresetn) nb5_d4 <= 1'd0; else if (ce) nb5_d4 <= nb5_d3;
+  always @(posedge aclk) if (ce) rem4_d1 <= rem4;
+  always @(posedge aclk) if (ce) nb4_d1 <= nb4;
+  always @(posedge aclk) if (ce) nb4_d2 <= nb4_d1;
+  always @(posedge aclk) if (ce) nb4_d3 <= nb4_d2;
+  always @(posedge aclk) if (ce) nb4_d4 <= nb4_d3;
+  always @(posedge aclk) if (!aresetn) nb4_d5 <= 1'd0; else if (ce) nb4_d5 <= nb4_d4;
+  always @(posedge aclk) if (ce) rem5_d1 <= rem5;
+  always @(posedge aclk) if (ce) nb3_d1 <= nb3;
+  always @(posedge aclk) if (ce) nb3_d2 <= nb3_d1;
+  always @(posedge aclk) if (ce) nb3_d3 <= nb3_d2;
+  always @(posedge aclk) if (ce) nb3_d4 <= nb3_d3;
+  always @(posedge aclk) if (ce) nb3_d5 <= nb3_d4;
+  always @(posedge aclk) if (!aresetn) nb3_d6 <= 1'd0; else if (ce) nb3_d6 <= nb3_d5;
+  always @(posedge aclk) if (ce) rem6_d1 <= rem6;
+  always @(posedge aclk) if (ce) nb2_d1 <= nb2;
+  always @(posedge aclk) if (ce) nb2_d2 <= nb2_d1;
+  always @(posedge aclk) if (ce) nb2_d3 <= nb2_d2;
+  always @(posedge aclk) if (ce) nb2_d4 <= nb2_d3;
+  always @(posedge aclk) if (ce) nb2_d5 <= nb2_d4;
+  always @(posedge aclk) if (ce) nb2_d6 <= nb2_d5;
+  always @(posedge aclk) if (!aresetn) nb2_d7 <= 1'd0; else if (ce) nb2_d7 <= nb2_d6;
+  always @(posedge aclk) if (ce) rem7_d1 <= rem7;
+  always @(posedge aclk) if (ce) nb1_d1 <= nb1;
+  always @(posedge aclk) if (ce) nb1_d2 <= nb1_d1;
+  always @(posedge aclk) if (ce) nb1_d3 <= nb1_d2;
+  always @(posedge aclk) if (ce) nb1_d4 <= nb1_d3;
+  always @(posedge aclk) if (ce) nb1_d5 <= nb1_d4;
+  always @(posedge aclk) if (ce) nb1_d6 <= nb1_d5;
+  always @(posedge aclk) if (ce) nb1_d7 <= nb1_d6;
+  always @(posedge aclk) if (!aresetn) nb1_d8 <= 1'd0; else if (ce) nb1_d8 <= nb1_d7;
+  always @(posedge aclk) if (ce) rem8_d1 <= rem8;
+  always @(posedge aclk) if (ce) nb0_d1 <= nb0;
+  always @(posedge aclk) if (ce) nb0_d2 <= nb0_d1;
+  always @(posedge aclk) if (ce) nb0_d3 <= nb0_d2;
+  always @(posedge aclk) if (ce) nb0_d4 <= nb0_d3;
+  always @(posedge aclk) if (ce) nb0_d5 <= nb0_d4;
+  always @(posedge aclk) if (ce) nb0_d6 <= nb0_d5;
+  always @(posedge aclk) if (ce) nb0_d7 <= nb0_d6;
+  always @(posedge aclk) if (ce) nb0_d8 <= nb0_d7;
+  always @(posedge aclk) if (!aresetn) nb0_d9 <= 1'd0; else if (ce) nb0_d9 <= nb0_d8;
+  always @(posedge aclk) if (ce) dq8_d1 <= dq8;
+  always @(posedge aclk) if (ce) dq8_d2 <= dq8_d1;
+  always @(posedge aclk) if (ce) dq8_d3 <= dq8_d2;
+  always @(posedge aclk) if (ce) dq8_d4 <= dq8_d3;
+  always @(posedge aclk) if (ce) dq8_d5 <= dq8_d4;
+  always @(posedge aclk) if (ce) dq8_d6 <= dq8_d5;
+  always @(posedge aclk) if (ce) dq8_d7 <= dq8_d6;
+  always @(posedge aclk) if (!aresetn) dq8_d8 <= 1'd0; else if (ce) dq8_d8 <= dq8_d7;
+  always @(posedge aclk) if (ce) dq7_d1 <= dq7;
+  always @(posedge aclk) if (ce) dq7_d2 <= dq7_d1;
+  always @(posedge aclk) if (ce) dq7_d3 <= dq7_d2;
+  always @(posedge aclk) if (ce) dq7_d4 <= dq7_d3;
+  always @(posedge aclk) if (ce) dq7_d5 <= dq7_d4;
+  always @(posedge aclk) if (ce) dq7_d6 <= dq7_d5;
+  always @(posedge aclk) if (!aresetn) dq7_d7 <= 1'd0; else if (ce) dq7_d7 <= dq7_d6;
+  always @(posedge aclk) if (ce) dq6_d1 <= dq6;
+  always @(posedge aclk) if (ce) dq6_d2 <= dq6_d1;
+  always @(posedge aclk) if (ce) dq6_d3 <= dq6_d2;
+  always @(posedge aclk) if (ce) dq6_d4 <= dq6_d3;
+  always @(posedge aclk) if (ce) dq6_d5 <= dq6_d4;
+  always @(posedge aclk) if (!aresetn) dq6_d6 <= 1'd0; else if (ce) dq6_d6 <= dq6_d5;
+  always @(posedge aclk) if (ce) dq5_d1 <= dq5;
+  always @(posedge aclk) if (ce) dq5_d2 <= dq5_d1;
+  always @(posedge aclk) if (ce) dq5_d3 <= dq5_d2;
+  always @(posedge aclk) if (ce) dq5_d4 <= dq5_d3;
+  always @(posedge aclk) if (!aresetn) dq5_d5 <= 1'd0; else if (ce) dq5_d5 <= dq5_d4;
+  always @(posedge aclk) if (ce) dq4_d1 <= dq4;
+  always @(posedge aclk) if (ce) dq4_d2 <= dq4_d1;
+  always @(posedge aclk) if (ce) dq4_d3 <= dq4_d2;
+  always @(posedge aclk) if (!aresetn) dq4_d4 <= 1'd0; else if (ce) dq4_d4 <= dq4_d3;
+  always @(posedge aclk) if (ce) dq3_d1 <= dq3;
+  always @(posedge aclk) if (ce) dq3_d2 <= dq3_d1;
+  always @(posedge aclk) if (!aresetn) dq3_d3 <= 1'd0; else if (ce) dq3_d3 <= dq3_d2;
+  always @(posedge aclk) if (ce) dq2_d1 <= dq2;
+  always @(posedge aclk) if (ce) dq2_d2 <= dq2_d1;
+  always @(posedge aclk) if (ce) dq1_d1 <= dq1;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

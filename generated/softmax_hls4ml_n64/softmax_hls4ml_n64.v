@@ -19,7 +19,8 @@
 //       "addressing": "top-bits"
 //     },
 //     "pipeline": {
-//       "treeLevelsPerStage": 2
+//       "targetMHz": 100,
+//       "device": "ice40"
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -39,11 +40,30 @@
 //   sum S = sum of n=64 entries: 24 bits (= 18 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 122x18b = 275 B, inv_lut 512x18b = 1152 B; total 1427 B
 //   error bound: |y - y_ref| <= 54.9643 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline: input register 1, max tree (6 levels) 3, d = max - x, exponent lookup 1, sum tree (6 levels) 3, normalisation (hls4ml-like, top-bits) 1, output (per lane) 1
-//   latency: 10 cycles, throughput 1 vector per cycle
+//   pipeline for 100 MHz (10.00 ns) on ice40: 20 register stages, slowest estimate 9.88 ns (101 MHz)
+//     stage 1: max tree -- 6.22 ns, 2 logic levels
+//     stage 2: max tree -- 6.22 ns, 2 logic levels
+//     stage 3: max tree -- 6.22 ns, 2 logic levels
+//     stage 4: max tree -- 6.22 ns, 2 logic levels
+//     stage 5: max tree -- 6.22 ns, 2 logic levels
+//     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
+//     stage 7: exponent lookup -- 2.40 ns, 1 logic levels
+//     stage 8: exponent lookup, sum tree -- 9.12 ns, 2 logic levels
+//     stage 9: sum tree -- 9.88 ns, 2 logic levels
+//     stage 10: sum tree -- 5.56 ns, 1 logic levels
+//     stage 11: sum tree -- 5.69 ns, 1 logic levels
+//     stage 12: sum tree -- 5.82 ns, 1 logic levels
+//     stage 13: normalisation: saturate the sum -- 5.50 ns, 3 logic levels
+//     stage 14: normalisation: inverse table -- 1.25 ns, 0 logic levels
+//     stage 15: lane: product -- 9.25 ns, 2 logic levels
+//     stage 16: lane: product -- 5.43 ns, 1 logic levels
+//     stage 17: lane: product -- 5.82 ns, 1 logic levels
+//     stage 18: lane: product -- 5.43 ns, 1 logic levels
+//     stage 19: lane: saturate, output register -- 5.50 ns, 3 logic levels
+//   latency: 20 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 275 + inv_lut 1152 = 1427
-// Latency: 10 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 20 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -63,10 +83,139 @@ module softmax_hls4ml_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam OW = 8;   // output element width
-  localparam EW = 18;   // exponent table entry width
-  localparam SW = 24;   // sum width
-  localparam LATENCY = 10;
+  localparam LATENCY = 20;
+
+  // exp_lut: 122 entries x 18 bits (e^-d, ap_fixed<18,8>)
+  function [18-1:0] exp_lut;
+    input [7-1:0] a;
+    begin
+      case (a)
+        7'd0: exp_lut = 18'd1024;
+        7'd1: exp_lut = 18'd962;
+        7'd2: exp_lut = 18'd904;
+        7'd3: exp_lut = 18'd849;
+        7'd4: exp_lut = 18'd797;
+        7'd5: exp_lut = 18'd749;
+        7'd6: exp_lut = 18'd704;
+        7'd7: exp_lut = 18'd661;
+        7'd8: exp_lut = 18'd621;
+        7'd9: exp_lut = 18'd583;
+        7'd10: exp_lut = 18'd548;
+        7'd11: exp_lut = 18'd515;
+        7'd12: exp_lut = 18'd484;
+        7'd13: exp_lut = 18'd454;
+        7'd14: exp_lut = 18'd427;
+        7'd15: exp_lut = 18'd401;
+        7'd16: exp_lut = 18'd377;
+        7'd17: exp_lut = 18'd354;
+        7'd18: exp_lut = 18'd332;
+        7'd19: exp_lut = 18'd312;
+        7'd20: exp_lut = 18'd293;
+        7'd21: exp_lut = 18'd276;
+        7'd22: exp_lut = 18'd259;
+        7'd23: exp_lut = 18'd243;
+        7'd24: exp_lut = 18'd228;
+        7'd25: exp_lut = 18'd215;
+        7'd26: exp_lut = 18'd202;
+        7'd27: exp_lut = 18'd189;
+        7'd28: exp_lut = 18'd178;
+        7'd29: exp_lut = 18'd167;
+        7'd30: exp_lut = 18'd157;
+        7'd31: exp_lut = 18'd148;
+        7'd32: exp_lut = 18'd139;
+        7'd33: exp_lut = 18'd130;
+        7'd34: exp_lut = 18'd122;
+        7'd35: exp_lut = 18'd115;
+        7'd36: exp_lut = 18'd108;
+        7'd37: exp_lut = 18'd101;
+        7'd38: exp_lut = 18'd95;
+        7'd39: exp_lut = 18'd89;
+        7'd40: exp_lut = 18'd84;
+        7'd41: exp_lut = 18'd79;
+        7'd42: exp_lut = 18'd74;
+        7'd43: exp_lut = 18'd70;
+        7'd44: exp_lut = 18'd65;
+        7'd45: exp_lut = 18'd61;
+        7'd46: exp_lut = 18'd58;
+        7'd47: exp_lut = 18'd54;
+        7'd48: exp_lut = 18'd51;
+        7'd49: exp_lut = 18'd48;
+        7'd50: exp_lut = 18'd45;
+        7'd51: exp_lut = 18'd42;
+        7'd52: exp_lut = 18'd40;
+        7'd53: exp_lut = 18'd37;
+        7'd54: exp_lut = 18'd35;
+        7'd55: exp_lut = 18'd33;
+        7'd56: exp_lut = 18'd31;
+        7'd57: exp_lut = 18'd29;
+        7'd58: exp_lut = 18'd27;
+        7'd59: exp_lut = 18'd26;
+        7'd60: exp_lut = 18'd24;
+        7'd61: exp_lut = 18'd23;
+        7'd62: exp_lut = 18'd21;
+        7'd63: exp_lut = 18'd20;
+        7'd64: exp_lut = 18'd19;
+        7'd65: exp_lut = 18'd18;
+        7'd66: exp_lut = 18'd17;
+        7'd67: exp_lut = 18'd16;
+        7'd68: exp_lut = 18'd15;
+        7'd69: exp_lut = 18'd14;
+        7'd70: exp_lut = 18'd13;
+        7'd71: exp_lut = 18'd12;
+        7'd72: exp_lut = 18'd11;
+        7'd73: exp_lut = 18'd11;
+        7'd74: exp_lut = 18'd10;
+        7'd75: exp_lut = 18'd9;
+        7'd76: exp_lut = 18'd9;
+        7'd77: exp_lut = 18'd8;
+        7'd78: exp_lut = 18'd8;
+        7'd79: exp_lut = 18'd7;
+        7'd80: exp_lut = 18'd7;
+        7'd81: exp_lut = 18'd6;
+        7'd82: exp_lut = 18'd6;
+        7'd83: exp_lut = 18'd6;
+        7'd84: exp_lut = 18'd5;
+        7'd85: exp_lut = 18'd5;
+        7'd86: exp_lut = 18'd5;
+        7'd87: exp_lut = 18'd4;
+        7'd88: exp_lut = 18'd4;
+        7'd89: exp_lut = 18'd4;
+        7'd90: exp_lut = 18'd4;
+        7'd91: exp_lut = 18'd3;
+        7'd92: exp_lut = 18'd3;
+        7'd93: exp_lut = 18'd3;
+        7'd94: exp_lut = 18'd3;
+        7'd95: exp_lut = 18'd3;
+        7'd96: exp_lut = 18'd3;
+        7'd97: exp_lut = 18'd2;
+        7'd98: exp_lut = 18'd2;
+        7'd99: exp_lut = 18'd2;
+        7'd100: exp_lut = 18'd2;
+        7'd101: exp_lut = 18'd2;
+        7'd102: exp_lut = 18'd2;
+        7'd103: exp_lut = 18'd2;
+        7'd104: exp_lut = 18'd2;
+        7'd105: exp_lut = 18'd1;
+        7'd106: exp_lut = 18'd1;
+        7'd107: exp_lut = 18'd1;
+        7'd108: exp_lut = 18'd1;
+        7'd109: exp_lut = 18'd1;
+        7'd110: exp_lut = 18'd1;
+        7'd111: exp_lut = 18'd1;
+        7'd112: exp_lut = 18'd1;
+        7'd113: exp_lut = 18'd1;
+        7'd114: exp_lut = 18'd1;
+        7'd115: exp_lut = 18'd1;
+        7'd116: exp_lut = 18'd1;
+        7'd117: exp_lut = 18'd1;
+        7'd118: exp_lut = 18'd1;
+        7'd119: exp_lut = 18'd1;
+        7'd120: exp_lut = 18'd1;
+        7'd121: exp_lut = 18'd1;
+        default: exp_lut = 18'd0;
+      endcase
+    end
+  endfunction
 
   // inv_lut: 512 entries x 18 bits (1/S at the lower bin edge, ap_fixed<18,8>)
   function [18-1:0] inv_lut;
@@ -611,181 +760,160 @@ module softmax_hls4ml_n64 (
   always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // Max tree (6 levels); x travels alongside through the registered levels.
+  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
-  wire [32*IW-1:0] mx1_c;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [255:0] mx1_d1;
+  reg [127:0] mx2_d1;
+  reg [63:0] mx3_d1;
+  reg [31:0] mx4_d1;
+  reg [15:0] mx5_d1;
+  reg [511:0] x_in_d1;
+  reg [511:0] x_in_d2;
+  reg [511:0] x_in_d3;
+  reg [511:0] x_in_d4;
+  reg [511:0] x_in_d5;
+  reg [511:0] d_d1;
+  reg [607:0] sm1_d1;
+  reg [167:0] sm3_d1;
+  reg [87:0] sm4_d1;
+  reg [45:0] sm5_d1;
+  reg [23:0] sm6_d1;
+  reg [8:0] s_idx_d1;
+  wire [255:0] mx1;
   generate
-    for (g = 0; g < 32; g = g + 1) begin : g_max1
-      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
-      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 32; g = g + 1) begin : g_mx1
+      wire signed [7:0] a = x_in[(2*g)*8 +: 8];
+      wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
+      assign mx1[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [32*IW-1:0] mx1 = mx1_c;
-  wire [N*IW-1:0] x1 = x_in;
-  wire [16*IW-1:0] mx2_c;
+  wire [127:0] mx2;
   generate
-    for (g = 0; g < 16; g = g + 1) begin : g_max2
-      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
-      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 16; g = g + 1) begin : g_mx2
+      wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
+      assign mx2[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [16*IW-1:0] mx2;
-  reg [N*IW-1:0] x2;
-  always @(posedge aclk) if (ce) begin
-    mx2 <= mx2_c;
-    x2 <= x1;
-  end
-  wire [8*IW-1:0] mx3_c;
+  wire [63:0] mx3;
   generate
-    for (g = 0; g < 8; g = g + 1) begin : g_max3
-      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
-      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 8; g = g + 1) begin : g_mx3
+      wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
+      assign mx3[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [8*IW-1:0] mx3 = mx3_c;
-  wire [N*IW-1:0] x3 = x2;
-  wire [4*IW-1:0] mx4_c;
+  wire [31:0] mx4;
   generate
-    for (g = 0; g < 4; g = g + 1) begin : g_max4
-      wire signed [IW-1:0] a = mx3[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx3[(2*g+1)*IW +: IW];
-      assign mx4_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 4; g = g + 1) begin : g_mx4
+      wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
+      assign mx4[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [4*IW-1:0] mx4;
-  reg [N*IW-1:0] x4;
-  always @(posedge aclk) if (ce) begin
-    mx4 <= mx4_c;
-    x4 <= x3;
-  end
-  wire [2*IW-1:0] mx5_c;
+  wire [15:0] mx5;
   generate
-    for (g = 0; g < 2; g = g + 1) begin : g_max5
-      wire signed [IW-1:0] a = mx4[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx4[(2*g+1)*IW +: IW];
-      assign mx5_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 2; g = g + 1) begin : g_mx5
+      wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
+      assign mx5[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [2*IW-1:0] mx5 = mx5_c;
-  wire [N*IW-1:0] x5 = x4;
-  wire [1*IW-1:0] mx6_c;
+  wire [7:0] mx6;
   generate
-    for (g = 0; g < 1; g = g + 1) begin : g_max6
-      wire signed [IW-1:0] a = mx5[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx5[(2*g+1)*IW +: IW];
-      assign mx6_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 1; g = g + 1) begin : g_mx6
+      wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
+      assign mx6[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [1*IW-1:0] mx6;
-  reg [N*IW-1:0] x6;
-  always @(posedge aclk) if (ce) begin
-    mx6 <= mx6_c;
-    x6 <= x5;
-  end
-
-  // ---------------------------------------------------------------------------------------------
-  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_hls4ml_n64_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
-  wire [N*EW-1:0] e0;
+  wire [511:0] d;
   generate
-    for (g = 0; g < N; g = g + 1) begin : g_exp
-      wire [IW:0] diff = {mx6[IW-1], mx6} - { x6[g*IW+IW-1], x6[g*IW +: IW] };
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      // the table's entries need only 11 bits; the upper 7 are constant 0
-      softmax_hls4ml_n64_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: 11]));
-      assign e0[g*EW+11 +: 7] = 7'd0;
+    for (g = 0; g < 64; g = g + 1) begin : g_d
+      wire [8:0] diff = {mx6[7], mx6} - {x_in_d5[g*8+7], x_in_d5[g*8 +: 8]};
+      wire unused_diff = &{1'b0, diff[8], 1'b0};
+      assign d[g*8 +: 8] = diff[7:0];
     end
   endgenerate
-
-  // ---------------------------------------------------------------------------------------------
-  // Sum tree (6 levels): S = sum of e_i, 24 bits, cannot overflow
-  // ---------------------------------------------------------------------------------------------
-  wire [32*19-1:0] sm1_c;
+  wire [63:0] e0_in = {~|d_d1[511:511], ~|d_d1[503:503], ~|d_d1[495:495], ~|d_d1[487:487], ~|d_d1[479:479], ~|d_d1[471:471], ~|d_d1[463:463], ~|d_d1[455:455], ~|d_d1[447:447], ~|d_d1[439:439], ~|d_d1[431:431], ~|d_d1[423:423], ~|d_d1[415:415], ~|d_d1[407:407], ~|d_d1[399:399], ~|d_d1[391:391], ~|d_d1[383:383], ~|d_d1[375:375], ~|d_d1[367:367], ~|d_d1[359:359], ~|d_d1[351:351], ~|d_d1[343:343], ~|d_d1[335:335], ~|d_d1[327:327], ~|d_d1[319:319], ~|d_d1[311:311], ~|d_d1[303:303], ~|d_d1[295:295], ~|d_d1[287:287], ~|d_d1[279:279], ~|d_d1[271:271], ~|d_d1[263:263], ~|d_d1[255:255], ~|d_d1[247:247], ~|d_d1[239:239], ~|d_d1[231:231], ~|d_d1[223:223], ~|d_d1[215:215], ~|d_d1[207:207], ~|d_d1[199:199], ~|d_d1[191:191], ~|d_d1[183:183], ~|d_d1[175:175], ~|d_d1[167:167], ~|d_d1[159:159], ~|d_d1[151:151], ~|d_d1[143:143], ~|d_d1[135:135], ~|d_d1[127:127], ~|d_d1[119:119], ~|d_d1[111:111], ~|d_d1[103:103], ~|d_d1[95:95], ~|d_d1[87:87], ~|d_d1[79:79], ~|d_d1[71:71], ~|d_d1[63:63], ~|d_d1[55:55], ~|d_d1[47:47], ~|d_d1[39:39], ~|d_d1[31:31], ~|d_d1[23:23], ~|d_d1[15:15], ~|d_d1[7:7]};
+  wire [1151:0] e0;
   generate
-    for (g = 0; g < 32; g = g + 1) begin : g_sum1
-      assign sm1_c[g*19 +: 19] = {1'b0, e0[(2*g)*18 +: 18]} + {1'b0, e0[(2*g+1)*18 +: 18]};
+    for (g = 0; g < 64; g = g + 1) begin : g_e0
+      reg [17:0] q;
+      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 7]);
+      assign e0[g*18 +: 18] = q;
+      wire unused_k = &{1'b0, d_d1[g*8 + 7 +: 1], 1'b0};
     end
   endgenerate
-  wire [32*19-1:0] sm1 = sm1_c;
-  wire [N*EW-1:0] e1 = e0;
-  wire [16*20-1:0] sm2_c;
+  reg [63:0] e0_inq;
+  always @(posedge aclk) if (ce) e0_inq <= e0_in;
+  wire [1151:0] e0_e = {(e0[1134 +: 18] & {18{e0_inq[63]}}), (e0[1116 +: 18] & {18{e0_inq[62]}}), (e0[1098 +: 18] & {18{e0_inq[61]}}), (e0[1080 +: 18] & {18{e0_inq[60]}}), (e0[1062 +: 18] & {18{e0_inq[59]}}), (e0[1044 +: 18] & {18{e0_inq[58]}}), (e0[1026 +: 18] & {18{e0_inq[57]}}), (e0[1008 +: 18] & {18{e0_inq[56]}}), (e0[990 +: 18] & {18{e0_inq[55]}}), (e0[972 +: 18] & {18{e0_inq[54]}}), (e0[954 +: 18] & {18{e0_inq[53]}}), (e0[936 +: 18] & {18{e0_inq[52]}}), (e0[918 +: 18] & {18{e0_inq[51]}}), (e0[900 +: 18] & {18{e0_inq[50]}}), (e0[882 +: 18] & {18{e0_inq[49]}}), (e0[864 +: 18] & {18{e0_inq[48]}}), (e0[846 +: 18] & {18{e0_inq[47]}}), (e0[828 +: 18] & {18{e0_inq[46]}}), (e0[810 +: 18] & {18{e0_inq[45]}}), (e0[792 +: 18] & {18{e0_inq[44]}}), (e0[774 +: 18] & {18{e0_inq[43]}}), (e0[756 +: 18] & {18{e0_inq[42]}}), (e0[738 +: 18] & {18{e0_inq[41]}}), (e0[720 +: 18] & {18{e0_inq[40]}}), (e0[702 +: 18] & {18{e0_inq[39]}}), (e0[684 +: 18] & {18{e0_inq[38]}}), (e0[666 +: 18] & {18{e0_inq[37]}}), (e0[648 +: 18] & {18{e0_inq[36]}}), (e0[630 +: 18] & {18{e0_inq[35]}}), (e0[612 +: 18] & {18{e0_inq[34]}}), (e0[594 +: 18] & {18{e0_inq[33]}}), (e0[576 +: 18] & {18{e0_inq[32]}}), (e0[558 +: 18] & {18{e0_inq[31]}}), (e0[540 +: 18] & {18{e0_inq[30]}}), (e0[522 +: 18] & {18{e0_inq[29]}}), (e0[504 +: 18] & {18{e0_inq[28]}}), (e0[486 +: 18] & {18{e0_inq[27]}}), (e0[468 +: 18] & {18{e0_inq[26]}}), (e0[450 +: 18] & {18{e0_inq[25]}}), (e0[432 +: 18] & {18{e0_inq[24]}}), (e0[414 +: 18] & {18{e0_inq[23]}}), (e0[396 +: 18] & {18{e0_inq[22]}}), (e0[378 +: 18] & {18{e0_inq[21]}}), (e0[360 +: 18] & {18{e0_inq[20]}}), (e0[342 +: 18] & {18{e0_inq[19]}}), (e0[324 +: 18] & {18{e0_inq[18]}}), (e0[306 +: 18] & {18{e0_inq[17]}}), (e0[288 +: 18] & {18{e0_inq[16]}}), (e0[270 +: 18] & {18{e0_inq[15]}}), (e0[252 +: 18] & {18{e0_inq[14]}}), (e0[234 +: 18] & {18{e0_inq[13]}}), (e0[216 +: 18] & {18{e0_inq[12]}}), (e0[198 +: 18] & {18{e0_inq[11]}}), (e0[180 +: 18] & {18{e0_inq[10]}}), (e0[162 +: 18] & {18{e0_inq[9]}}), (e0[144 +: 18] & {18{e0_inq[8]}}), (e0[126 +: 18] & {18{e0_inq[7]}}), (e0[108 +: 18] & {18{e0_inq[6]}}), (e0[90 +: 18] & {18{e0_inq[5]}}), (e0[72 +: 18] & {18{e0_inq[4]}}), (e0[54 +: 18] & {18{e0_inq[3]}}), (e0[36 +: 18] & {18{e0_inq[2]}}), (e0[18 +: 18] & {18{e0_inq[1]}}), (e0[0 +: 18] & {18{e0_inq[0]}})};
+  wire [607:0] sm1;
   generate
-    for (g = 0; g < 16; g = g + 1) begin : g_sum2
-      assign sm2_c[g*20 +: 20] = {1'b0, sm1[(2*g)*19 +: 19]} + {1'b0, sm1[(2*g+1)*19 +: 19]};
+    for (g = 0; g < 32; g = g + 1) begin : g_sm1
+      assign sm1[g*19 +: 19] = {1'b0, e0_e[(2*g)*18 +: 18]} + {1'b0, e0_e[(2*g+1)*18 +: 18]};
     end
   endgenerate
-  reg [16*20-1:0] sm2;
-  reg [N*EW-1:0] e2;
-  always @(posedge aclk) if (ce) begin
-    sm2 <= sm2_c;
-    e2 <= e1;
-  end
-  wire [8*21-1:0] sm3_c;
+  wire [319:0] sm2;
   generate
-    for (g = 0; g < 8; g = g + 1) begin : g_sum3
-      assign sm3_c[g*21 +: 21] = {1'b0, sm2[(2*g)*20 +: 20]} + {1'b0, sm2[(2*g+1)*20 +: 20]};
+    for (g = 0; g < 16; g = g + 1) begin : g_sm2
+      assign sm2[g*20 +: 20] = {1'b0, sm1_d1[(2*g)*19 +: 19]} + {1'b0, sm1_d1[(2*g+1)*19 +: 19]};
     end
   endgenerate
-  wire [8*21-1:0] sm3 = sm3_c;
-  wire [N*EW-1:0] e3 = e2;
-  wire [4*22-1:0] sm4_c;
+  wire [167:0] sm3;
   generate
-    for (g = 0; g < 4; g = g + 1) begin : g_sum4
-      assign sm4_c[g*22 +: 22] = {1'b0, sm3[(2*g)*21 +: 21]} + {1'b0, sm3[(2*g+1)*21 +: 21]};
+    for (g = 0; g < 8; g = g + 1) begin : g_sm3
+      assign sm3[g*21 +: 21] = {1'b0, sm2[(2*g)*20 +: 20]} + {1'b0, sm2[(2*g+1)*20 +: 20]};
     end
   endgenerate
-  reg [4*22-1:0] sm4;
-  reg [N*EW-1:0] e4;
-  always @(posedge aclk) if (ce) begin
-    sm4 <= sm4_c;
-    e4 <= e3;
-  end
-  wire [2*23-1:0] sm5_c;
+  wire [87:0] sm4;
   generate
-    for (g = 0; g < 2; g = g + 1) begin : g_sum5
-      assign sm5_c[g*23 +: 23] = {1'b0, sm4[(2*g)*22 +: 22]} + {1'b0, sm4[(2*g+1)*22 +: 22]};
+    for (g = 0; g < 4; g = g + 1) begin : g_sm4
+      assign sm4[g*22 +: 22] = {1'b0, sm3_d1[(2*g)*21 +: 21]} + {1'b0, sm3_d1[(2*g+1)*21 +: 21]};
     end
   endgenerate
-  wire [2*23-1:0] sm5 = sm5_c;
-  wire [N*EW-1:0] e5 = e4;
-  wire [1*24-1:0] sm6_c;
+  wire [45:0] sm5;
   generate
-    for (g = 0; g < 1; g = g + 1) begin : g_sum6
-      assign sm6_c[g*24 +: 24] = {1'b0, sm5[(2*g)*23 +: 23]} + {1'b0, sm5[(2*g+1)*23 +: 23]};
+    for (g = 0; g < 2; g = g + 1) begin : g_sm5
+      assign sm5[g*23 +: 23] = {1'b0, sm4_d1[(2*g)*22 +: 22]} + {1'b0, sm4_d1[(2*g+1)*22 +: 22]};
     end
   endgenerate
-  reg [1*24-1:0] sm6;
-  reg [N*EW-1:0] e6;
-  always @(posedge aclk) if (ce) begin
-    sm6 <= sm6_c;
-    e6 <= e5;
-  end
-  wire [SW-1:0] sum_s = sm6;
-
-  // ---------------------------------------------------------------------------------------------
-  // Normalisation: hls4ml-like, top-bits addressing (1 register stage(s))
-  // ---------------------------------------------------------------------------------------------
-  // the sum in ap_fixed<18,8>, saturating; index = its top 10 bits (the sign bit is 0)
-  wire [16:0] s_sat = (|sum_s[23:17]) ? {17{1'b1}} : sum_s[16:0];
+  wire [23:0] sm6;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_sm6
+      assign sm6[g*24 +: 24] = {1'b0, sm5_d1[(2*g)*23 +: 23]} + {1'b0, sm5_d1[(2*g+1)*23 +: 23]};
+    end
+  endgenerate
+  wire [16:0] s_sat = (|sm6_d1[23:17]) ? {17{1'b1}} : sm6_d1[16:0];
+  wire [8:0] s_idx = s_sat[16:8];
   wire unused_s_sat = &{1'b0, s_sat[7:0], 1'b0};
   reg [17:0] inv;
-  always @(posedge aclk) if (ce) inv <= inv_lut(s_sat[16:8]);
-  reg [N*EW-1:0] en1;
-  always @(posedge aclk) if (ce) en1 <= e6;
+  always @(posedge aclk) if (ce) inv <= inv_lut(s_idx_d1);
+  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
+  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
+  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
+  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
+  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
+  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) if (!aresetn) x_in_d5 <= 512'd0; else if (ce) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) if (ce) d_d1 <= d;
+  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
+  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
+  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
+  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
+  always @(posedge aclk) if (ce) sm6_d1 <= sm6;
+  always @(posedge aclk) if (ce) s_idx_d1 <= s_idx;
 
-  // ---------------------------------------------------------------------------------------------
-  // Output: one lane per element, registered
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_hls4ml_n64_lane instance per element: e_i and the coefficients in, registered y_i out
-  wire [N*OW-1:0] y_out;
+  // output lanes: hls4ml-like (top-bits), one softmax_hls4ml_n64_lane per element, each ending in its output register
+  wire [511:0] y_out;
   generate
-    for (g = 0; g < N; g = g + 1) begin : g_lane
-      softmax_hls4ml_n64_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en1[g*EW +: EW]), .inv(inv), .y(y_out[g*OW +: OW]));
+    for (g = 0; g < 64; g = g + 1) begin : g_lane
+      softmax_hls4ml_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0_e[g*18 +: 18]), .inv(inv), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -793,175 +921,77 @@ module softmax_hls4ml_n64 (
 endmodule
 
 // -------------------------------------------------------------------------------------------------
-// Per-lane modules, private to this file (their names start with the block's). The lanes are
-// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
-// register, so a table ROM and the register after it stay together (block RAM inference).
+// The lane module, private to this file (its name starts with the block's): n instances above.
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
-
-// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
-module softmax_hls4ml_n64_exp (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [8-1:0]       d,
-  output reg  [11-1:0]       e
-);
-  // exp_lut: 122 entries x 18 bits (e^-d, ap_fixed<18,8>)
-  function [18-1:0] exp_lut;
-    input [7-1:0] a;
-    begin
-      case (a)
-        7'd0: exp_lut = 18'd1024;
-        7'd1: exp_lut = 18'd962;
-        7'd2: exp_lut = 18'd904;
-        7'd3: exp_lut = 18'd849;
-        7'd4: exp_lut = 18'd797;
-        7'd5: exp_lut = 18'd749;
-        7'd6: exp_lut = 18'd704;
-        7'd7: exp_lut = 18'd661;
-        7'd8: exp_lut = 18'd621;
-        7'd9: exp_lut = 18'd583;
-        7'd10: exp_lut = 18'd548;
-        7'd11: exp_lut = 18'd515;
-        7'd12: exp_lut = 18'd484;
-        7'd13: exp_lut = 18'd454;
-        7'd14: exp_lut = 18'd427;
-        7'd15: exp_lut = 18'd401;
-        7'd16: exp_lut = 18'd377;
-        7'd17: exp_lut = 18'd354;
-        7'd18: exp_lut = 18'd332;
-        7'd19: exp_lut = 18'd312;
-        7'd20: exp_lut = 18'd293;
-        7'd21: exp_lut = 18'd276;
-        7'd22: exp_lut = 18'd259;
-        7'd23: exp_lut = 18'd243;
-        7'd24: exp_lut = 18'd228;
-        7'd25: exp_lut = 18'd215;
-        7'd26: exp_lut = 18'd202;
-        7'd27: exp_lut = 18'd189;
-        7'd28: exp_lut = 18'd178;
-        7'd29: exp_lut = 18'd167;
-        7'd30: exp_lut = 18'd157;
-        7'd31: exp_lut = 18'd148;
-        7'd32: exp_lut = 18'd139;
-        7'd33: exp_lut = 18'd130;
-        7'd34: exp_lut = 18'd122;
-        7'd35: exp_lut = 18'd115;
-        7'd36: exp_lut = 18'd108;
-        7'd37: exp_lut = 18'd101;
-        7'd38: exp_lut = 18'd95;
-        7'd39: exp_lut = 18'd89;
-        7'd40: exp_lut = 18'd84;
-        7'd41: exp_lut = 18'd79;
-        7'd42: exp_lut = 18'd74;
-        7'd43: exp_lut = 18'd70;
-        7'd44: exp_lut = 18'd65;
-        7'd45: exp_lut = 18'd61;
-        7'd46: exp_lut = 18'd58;
-        7'd47: exp_lut = 18'd54;
-        7'd48: exp_lut = 18'd51;
-        7'd49: exp_lut = 18'd48;
-        7'd50: exp_lut = 18'd45;
-        7'd51: exp_lut = 18'd42;
-        7'd52: exp_lut = 18'd40;
-        7'd53: exp_lut = 18'd37;
-        7'd54: exp_lut = 18'd35;
-        7'd55: exp_lut = 18'd33;
-        7'd56: exp_lut = 18'd31;
-        7'd57: exp_lut = 18'd29;
-        7'd58: exp_lut = 18'd27;
-        7'd59: exp_lut = 18'd26;
-        7'd60: exp_lut = 18'd24;
-        7'd61: exp_lut = 18'd23;
-        7'd62: exp_lut = 18'd21;
-        7'd63: exp_lut = 18'd20;
-        7'd64: exp_lut = 18'd19;
-        7'd65: exp_lut = 18'd18;
-        7'd66: exp_lut = 18'd17;
-        7'd67: exp_lut = 18'd16;
-        7'd68: exp_lut = 18'd15;
-        7'd69: exp_lut = 18'd14;
-        7'd70: exp_lut = 18'd13;
-        7'd71: exp_lut = 18'd12;
-        7'd72: exp_lut = 18'd11;
-        7'd73: exp_lut = 18'd11;
-        7'd74: exp_lut = 18'd10;
-        7'd75: exp_lut = 18'd9;
-        7'd76: exp_lut = 18'd9;
-        7'd77: exp_lut = 18'd8;
-        7'd78: exp_lut = 18'd8;
-        7'd79: exp_lut = 18'd7;
-        7'd80: exp_lut = 18'd7;
-        7'd81: exp_lut = 18'd6;
-        7'd82: exp_lut = 18'd6;
-        7'd83: exp_lut = 18'd6;
-        7'd84: exp_lut = 18'd5;
-        7'd85: exp_lut = 18'd5;
-        7'd86: exp_lut = 18'd5;
-        7'd87: exp_lut = 18'd4;
-        7'd88: exp_lut = 18'd4;
-        7'd89: exp_lut = 18'd4;
-        7'd90: exp_lut = 18'd4;
-        7'd91: exp_lut = 18'd3;
-        7'd92: exp_lut = 18'd3;
-        7'd93: exp_lut = 18'd3;
-        7'd94: exp_lut = 18'd3;
-        7'd95: exp_lut = 18'd3;
-        7'd96: exp_lut = 18'd3;
-        7'd97: exp_lut = 18'd2;
-        7'd98: exp_lut = 18'd2;
-        7'd99: exp_lut = 18'd2;
-        7'd100: exp_lut = 18'd2;
-        7'd101: exp_lut = 18'd2;
-        7'd102: exp_lut = 18'd2;
-        7'd103: exp_lut = 18'd2;
-        7'd104: exp_lut = 18'd2;
-        7'd105: exp_lut = 18'd1;
-        7'd106: exp_lut = 18'd1;
-        7'd107: exp_lut = 18'd1;
-        7'd108: exp_lut = 18'd1;
-        7'd109: exp_lut = 18'd1;
-        7'd110: exp_lut = 18'd1;
-        7'd111: exp_lut = 18'd1;
-        7'd112: exp_lut = 18'd1;
-        7'd113: exp_lut = 18'd1;
-        7'd114: exp_lut = 18'd1;
-        7'd115: exp_lut = 18'd1;
-        7'd116: exp_lut = 18'd1;
-        7'd117: exp_lut = 18'd1;
-        7'd118: exp_lut = 18'd1;
-        7'd119: exp_lut = 18'd1;
-        7'd120: exp_lut = 18'd1;
-        7'd121: exp_lut = 18'd1;
-        default: exp_lut = 18'd0;
-      endcase
-    end
-  endfunction
-
-  wire [18-1:0] e_c;
-  wire [7:0] k = d[7:0];
-  // entries past the first that rounds to 0 are 0
-  assign e_c = (k < 8'd122) ? exp_lut(k[6:0]) : 18'd0;
-  always @(posedge aclk) if (ce) e <= e_c[11-1:0];
-  wire unused_e_c = &{1'b0, e_c[18-1:11], 1'b0};
-
-endmodule
-
-// Output of one lane: hls4ml-like, top-bits addressing, from e_i and the coefficients, registered.
+// One output lane: hls4ml-like (top-bits), from e_i and the coefficients to y, registered.
 module softmax_hls4ml_n64_lane (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [18-1:0]       e_i,
-  input  wire [18-1:0]       inv,
-  output reg  [8-1:0]       y
+  input  wire aclk,
+  input  wire ce,
+  input  wire aresetn,
+  input  wire [17:0] e_i,
+  input  wire [17:0] inv,
+  output wire [7:0] y
 );
-  wire [8-1:0] y_i;
+
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [10:0] e_lo_d1;
+  reg [10:0] e_lo_d2;
+  reg [10:0] e_lo_d3;
+  reg [10:0] e_lo_d4;
+  reg [10:0] e_lo_d5;
+  reg [10:0] e_lo_d6;
+  reg [10:0] e_lo_d7;
+  reg [19:0] mul_pp0_d1;
+  reg [19:0] mul_pp2_d1;
+  reg [19:0] mul_pp4_d1;
+  reg [19:0] mul_pp6_d1;
+  reg [19:0] mul_pp8_d1;
+  reg [17:0] mul_pp10_d1;
+  reg [22:0] mul_t1_0_d1;
+  reg [22:0] mul_t1_1_d1;
+  reg [27:0] mul_t2_0_d1;
+  reg [20:0] mul_t1_2_d1;
+  reg [20:0] mul_t1_2_d2;
+  reg [16:0] y_full_d1;
   wire unused_e_hi = &{1'b0, e_i[17:11], 1'b0};
-  wire [28:0] mul = {18'd0, e_i[10:0]} * {11'd0, inv};
-  wire unused_mul = &{1'b0, mul[11:0], 1'b0};
-  wire [16:0] y_full = mul[28:12];
-  assign y_i = (|y_full[16:8]) ? {8{1'b1}} : y_full[7:0];
-  always @(posedge aclk) if (ce) y <= y_i;
+  wire [10:0] e_lo = e_i[10:0];
+  wire [19:0] mul_pp0 = {2'b0, inv & {18{e_lo_d7[0]}}} + {1'b0, inv & {18{e_lo_d7[1]}}, 1'b0};
+  wire [19:0] mul_pp2 = {2'b0, inv & {18{e_lo_d7[2]}}} + {1'b0, inv & {18{e_lo_d7[3]}}, 1'b0};
+  wire [19:0] mul_pp4 = {2'b0, inv & {18{e_lo_d7[4]}}} + {1'b0, inv & {18{e_lo_d7[5]}}, 1'b0};
+  wire [19:0] mul_pp6 = {2'b0, inv & {18{e_lo_d7[6]}}} + {1'b0, inv & {18{e_lo_d7[7]}}, 1'b0};
+  wire [19:0] mul_pp8 = {2'b0, inv & {18{e_lo_d7[8]}}} + {1'b0, inv & {18{e_lo_d7[9]}}, 1'b0};
+  wire [17:0] mul_pp10 = inv & {18{e_lo_d7[10]}};
+  wire [22:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
+  wire [22:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
+  wire [20:0] mul_t1_2 = {1'd0, mul_pp8_d1} + {1'd0, {mul_pp10_d1, 2'd0}};
+  wire [27:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};
+  wire [28:0] mul_t3_0 = {1'd0, mul_t2_0_d1} + {mul_t1_2_d2, 8'd0};
+  wire unused_mul = &{1'b0, mul_t3_0[11:0], 1'b0};
+  wire [16:0] y_full = mul_t3_0[28:12];
+  wire [7:0] y_sat = (|y_full_d1[16:8]) ? {8{1'b1}} : y_full_d1[7:0];
+  reg [7:0] y_q;
+  always @(posedge aclk) if (ce) y_q <= y_sat;
+  assign y = y_q;
+  always @(posedge aclk) if (ce) e_lo_d1 <= e_lo;
+  always @(posedge aclk) if (ce) e_lo_d2 <= e_lo_d1;
+  always @(posedge aclk) if (ce) e_lo_d3 <= e_lo_d2;
+  always @(posedge aclk) if (ce) e_lo_d4 <= e_lo_d3;
+  always @(posedge aclk) if (ce) e_lo_d5 <= e_lo_d4;
+  always @(posedge aclk) if (ce) e_lo_d6 <= e_lo_d5;
+  always @(posedge aclk) if (!aresetn) e_lo_d7 <= 11'd0; else if (ce) e_lo_d7 <= e_lo_d6;
+  always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
+  always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
+  always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
+  always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
+  always @(posedge aclk) if (ce) mul_pp8_d1 <= mul_pp8;
+  always @(posedge aclk) if (ce) mul_pp10_d1 <= mul_pp10;
+  always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
+  always @(posedge aclk) if (ce) mul_t1_1_d1 <= mul_t1_1;
+  always @(posedge aclk) if (ce) mul_t2_0_d1 <= mul_t2_0;
+  always @(posedge aclk) if (ce) mul_t1_2_d1 <= mul_t1_2;
+  always @(posedge aclk) if (ce) mul_t1_2_d2 <= mul_t1_2_d1;
+  always @(posedge aclk) if (ce) y_full_d1 <= y_full;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -23,7 +23,8 @@
 //       "colBits": 5
 //     },
 //     "pipeline": {
-//       "treeLevelsPerStage": 2
+//       "targetMHz": 100,
+//       "device": "ice40"
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -42,11 +43,24 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, lut2d 1024x8b = 1024 B; total 1317 B
 //   error bound: |y - y_ref| <= 11.3357 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline: input register 1, max tree (4 levels) 2, d = max - x, exponent lookup 1, sum tree (4 levels) 2, normalisation (lut2d, normalized) 1, output (per lane) 1
-//   latency: 8 cycles, throughput 1 vector per cycle
+//   pipeline for 100 MHz (10.00 ns) on ice40: 14 register stages, slowest estimate 9.69 ns (103 MHz)
+//     stage 1: max tree -- 6.22 ns, 2 logic levels
+//     stage 2: max tree -- 6.22 ns, 2 logic levels
+//     stage 3: max tree -- 6.22 ns, 2 logic levels
+//     stage 4: max tree, d = max - x -- 9.24 ns, 3 logic levels
+//     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 6: sum tree -- 7.05 ns, 1 logic levels
+//     stage 7: sum tree -- 8.84 ns, 2 logic levels
+//     stage 8: sum tree, normalisation: leading one -- 9.69 ns, 4 logic levels
+//     stage 9: normalisation: leading one -- 8.60 ns, 5 logic levels
+//     stage 10: normalisation: leading one, normalisation: shift amount, lane: column shift -- 9.42 ns, 5 logic levels
+//     stage 11: lane: column shift -- 5.50 ns, 3 logic levels
+//     stage 12: lane: 2D table -- 1.25 ns, 0 logic levels
+//     stage 13: output register -- 3.25 ns, 0 logic levels
+//   latency: 14 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + lut2d 1024 = 1317
-// Latency: 8 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 14 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -66,196 +80,8 @@ module softmax_lut2d_norm_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam OW = 8;   // output element width
-  localparam EW = 14;   // exponent table entry width
-  localparam SW = 18;   // sum width
-  localparam LATENCY = 8;
+  localparam LATENCY = 14;
 
-  // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
-  // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
-
-  always @(posedge aclk) begin
-    if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
-  end
-
-  // stage: input register
-  reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
-
-  // ---------------------------------------------------------------------------------------------
-  // Max tree (4 levels); x travels alongside through the registered levels.
-  // ---------------------------------------------------------------------------------------------
-  genvar g;
-  wire [8*IW-1:0] mx1_c;
-  generate
-    for (g = 0; g < 8; g = g + 1) begin : g_max1
-      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
-      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  wire [8*IW-1:0] mx1 = mx1_c;
-  wire [N*IW-1:0] x1 = x_in;
-  wire [4*IW-1:0] mx2_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_max2
-      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
-      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  reg [4*IW-1:0] mx2;
-  reg [N*IW-1:0] x2;
-  always @(posedge aclk) if (ce) begin
-    mx2 <= mx2_c;
-    x2 <= x1;
-  end
-  wire [2*IW-1:0] mx3_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_max3
-      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
-      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  wire [2*IW-1:0] mx3 = mx3_c;
-  wire [N*IW-1:0] x3 = x2;
-  wire [1*IW-1:0] mx4_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_max4
-      wire signed [IW-1:0] a = mx3[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx3[(2*g+1)*IW +: IW];
-      assign mx4_c[g*IW +: IW] = (a > b) ? a : b;
-    end
-  endgenerate
-  reg [1*IW-1:0] mx4;
-  reg [N*IW-1:0] x4;
-  always @(posedge aclk) if (ce) begin
-    mx4 <= mx4_c;
-    x4 <= x3;
-  end
-
-  // ---------------------------------------------------------------------------------------------
-  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_lut2d_norm_n16_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
-  wire [N*EW-1:0] e0;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_exp
-      wire [IW:0] diff = {mx4[IW-1], mx4} - { x4[g*IW+IW-1], x4[g*IW +: IW] };
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      softmax_lut2d_norm_n16_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: EW]));
-    end
-  endgenerate
-
-  // ---------------------------------------------------------------------------------------------
-  // Sum tree (4 levels): S = sum of e_i, 18 bits, cannot overflow
-  // ---------------------------------------------------------------------------------------------
-  wire [8*15-1:0] sm1_c;
-  generate
-    for (g = 0; g < 8; g = g + 1) begin : g_sum1
-      assign sm1_c[g*15 +: 15] = {1'b0, e0[(2*g)*14 +: 14]} + {1'b0, e0[(2*g+1)*14 +: 14]};
-    end
-  endgenerate
-  wire [8*15-1:0] sm1 = sm1_c;
-  wire [N*EW-1:0] e1 = e0;
-  wire [4*16-1:0] sm2_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_sum2
-      assign sm2_c[g*16 +: 16] = {1'b0, sm1[(2*g)*15 +: 15]} + {1'b0, sm1[(2*g+1)*15 +: 15]};
-    end
-  endgenerate
-  reg [4*16-1:0] sm2;
-  reg [N*EW-1:0] e2;
-  always @(posedge aclk) if (ce) begin
-    sm2 <= sm2_c;
-    e2 <= e1;
-  end
-  wire [2*17-1:0] sm3_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_sum3
-      assign sm3_c[g*17 +: 17] = {1'b0, sm2[(2*g)*16 +: 16]} + {1'b0, sm2[(2*g+1)*16 +: 16]};
-    end
-  endgenerate
-  wire [2*17-1:0] sm3 = sm3_c;
-  wire [N*EW-1:0] e3 = e2;
-  wire [1*18-1:0] sm4_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_sum4
-      assign sm4_c[g*18 +: 18] = {1'b0, sm3[(2*g)*17 +: 17]} + {1'b0, sm3[(2*g+1)*17 +: 17]};
-    end
-  endgenerate
-  reg [1*18-1:0] sm4;
-  reg [N*EW-1:0] e4;
-  always @(posedge aclk) if (ce) begin
-    sm4 <= sm4_c;
-    e4 <= e3;
-  end
-  wire [SW-1:0] sum_s = sm4;
-
-  // ---------------------------------------------------------------------------------------------
-  // Normalisation: lut2d, normalized addressing (1 register stage(s))
-  // ---------------------------------------------------------------------------------------------
-  // leading-one detection: S = m * 2^p, m in [1, 2)
-  reg [4:0] n_p_c;
-  integer n_k;
-  always @* begin
-    n_p_c = 5'd0;
-    for (n_k = 0; n_k < 18; n_k = n_k + 1)
-      if (sum_s[n_k]) n_p_c = n_k[4:0];
-  end
-  // mantissa index: the 5 bits below the leading one
-  wire [22:0] n_sx = {sum_s, 5'd0} >> n_p_c;
-  wire [4:0] n_j_c = n_sx[4:0];
-  wire n_unused_sx = &{1'b0, n_sx[22:5], 1'b0};
-  // register the row and the column shift p - 4 (modulo 2^4: exact, p >= 4)
-  reg [4:0] row;
-  reg [3:0] shamt;
-  always @(posedge aclk) if (ce) begin
-    row <= n_j_c;
-    shamt <= n_p_c[3:0] - 4'd4;
-  end
-  wire unused_p = &{1'b0, n_p_c[4:4], 1'b0};
-  reg [N*EW-1:0] en1;
-  always @(posedge aclk) if (ce) en1 <= e4;
-
-  // ---------------------------------------------------------------------------------------------
-  // Output: one lane per element, registered
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_lut2d_norm_n16_lane instance per element: e_i and the coefficients in, registered y_i out
-  wire [N*OW-1:0] y_out;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_lane
-      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en1[g*EW +: EW]), .shamt(shamt), .row(row), .y(y_out[g*OW +: OW]));
-    end
-  endgenerate
-  assign m_axis_tdata = y_out;
-
-endmodule
-
-// -------------------------------------------------------------------------------------------------
-// Per-lane modules, private to this file (their names start with the block's). The lanes are
-// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
-// register, so a table ROM and the register after it stay together (block RAM inference).
-// -------------------------------------------------------------------------------------------------
-/* verilator lint_off DECLFILENAME */
-
-// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
-module softmax_lut2d_norm_n16_exp (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [8-1:0]       d,
-  output reg  [14-1:0]       e
-);
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
     input [8-1:0] a;
@@ -433,22 +259,175 @@ module softmax_lut2d_norm_n16_exp (
     end
   endfunction
 
-  wire [14-1:0] e_c;
-  wire [7:0] k = d[7:0];
-  // entries past the first that rounds to 0 are 0
-  assign e_c = (k < 8'd167) ? exp_lut(k) : 14'd0;
-  always @(posedge aclk) if (ce) e <= e_c;
+  // ---------------------------------------------------------------------------------------------
+  // Handshake: the whole pipeline advances when the output register is empty or being read.
+  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // ---------------------------------------------------------------------------------------------
+  reg  [LATENCY-1:0] valid_pipe;
+  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
+  assign s_axis_tready = ce;
+  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+
+  always @(posedge aclk) begin
+    if (!aresetn)
+      valid_pipe <= {LATENCY{1'b0}};
+    else if (ce)
+      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+  end
+
+  // stage: input register
+  reg [N*IW-1:0] x_in;
+  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+
+  // ---------------------------------------------------------------------------------------------
+  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
+  // ---------------------------------------------------------------------------------------------
+  genvar g;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [63:0] mx1_d1;
+  reg [31:0] mx2_d1;
+  reg [15:0] mx3_d1;
+  reg [127:0] x_in_d1;
+  reg [127:0] x_in_d2;
+  reg [127:0] x_in_d3;
+  reg [127:0] d_d1;
+  reg [119:0] sm1_d1;
+  reg [33:0] sm3_d1;
+  reg [17:0] nrm_s4_d1;
+  reg [17:0] nrm_s2_d1;
+  reg [0:0] nrm_z4_d1;
+  reg [0:0] nrm_z4_d2;
+  reg [0:0] nrm_z3_d1;
+  reg [0:0] nrm_z2_d1;
+  reg [4:0] row_d1;
+  wire [63:0] mx1;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_mx1
+      wire signed [7:0] a = x_in[(2*g)*8 +: 8];
+      wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
+      assign mx1[g*8 +: 8] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [31:0] mx2;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_mx2
+      wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
+      assign mx2[g*8 +: 8] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [15:0] mx3;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_mx3
+      wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
+      assign mx3[g*8 +: 8] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [7:0] mx4;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_mx4
+      wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
+      assign mx4[g*8 +: 8] = (a > b) ? a : b;
+    end
+  endgenerate
+  wire [127:0] d;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_d
+      wire [8:0] diff = {mx4[7], mx4} - {x_in_d3[g*8+7], x_in_d3[g*8 +: 8]};
+      wire unused_diff = &{1'b0, diff[8], 1'b0};
+      assign d[g*8 +: 8] = diff[7:0];
+    end
+  endgenerate
+  wire [223:0] e0;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_e0
+      reg [13:0] q;
+      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
+      assign e0[g*14 +: 14] = q;
+    end
+  endgenerate
+  wire [119:0] sm1;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_sm1
+      assign sm1[g*15 +: 15] = {1'b0, e0[(2*g)*14 +: 14]} + {1'b0, e0[(2*g+1)*14 +: 14]};
+    end
+  endgenerate
+  wire [63:0] sm2;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_sm2
+      assign sm2[g*16 +: 16] = {1'b0, sm1_d1[(2*g)*15 +: 15]} + {1'b0, sm1_d1[(2*g+1)*15 +: 15]};
+    end
+  endgenerate
+  wire [33:0] sm3;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_sm3
+      assign sm3[g*17 +: 17] = {1'b0, sm2[(2*g)*16 +: 16]} + {1'b0, sm2[(2*g+1)*16 +: 16]};
+    end
+  endgenerate
+  wire [17:0] sm4;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_sm4
+      assign sm4[g*18 +: 18] = {1'b0, sm3_d1[(2*g)*17 +: 17]} + {1'b0, sm3_d1[(2*g+1)*17 +: 17]};
+    end
+  endgenerate
+  wire [0:0] nrm_z4 = ~|sm4[17:2];
+  wire [17:0] nrm_s4 = nrm_z4 ? {sm4[1:0], 16'd0} : sm4;
+  wire [0:0] nrm_z3 = ~|nrm_s4_d1[17:10];
+  wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4_d1[9:0], 8'd0} : nrm_s4_d1;
+  wire [0:0] nrm_z2 = ~|nrm_s3[17:14];
+  wire [17:0] nrm_s2 = nrm_z2 ? {nrm_s3[13:0], 4'd0} : nrm_s3;
+  wire [0:0] nrm_z1 = ~|nrm_s2_d1[17:16];
+  wire [17:0] nrm_s1 = nrm_z1 ? {nrm_s2_d1[15:0], 2'd0} : nrm_s2_d1;
+  wire [0:0] nrm_z0 = ~|nrm_s1[17:17];
+  wire [17:0] nrm_s0 = nrm_z0 ? {nrm_s1[16:0], 1'd0} : nrm_s1;
+  wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
+  wire [4:0] row = nrm_s0[16:12];
+  wire unused_xn = &{1'b0, nrm_s0[11:0], nrm_s0[17], 1'b0};
+  wire unused_lz = &{1'b0, nrm_lz[4:4], 1'b0};
+  wire [3:0] shamt = 4'd13 - nrm_lz[3:0];
+  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
+  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
+  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
+  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) if (!aresetn) x_in_d3 <= 128'd0; else if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) d_d1 <= d;
+  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
+  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
+  always @(posedge aclk) if (ce) nrm_s4_d1 <= nrm_s4;
+  always @(posedge aclk) if (ce) nrm_s2_d1 <= nrm_s2;
+  always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
+  always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
+  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) if (ce) row_d1 <= row;
+
+  // output lanes: lut2d (normalized), one softmax_lut2d_norm_n16_lane per element, each ending in its output register
+  wire [127:0] y_out;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_lane
+      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .shamt(shamt), .row_d1(row_d1), .y(y_out[g*8 +: 8]));
+    end
+  endgenerate
+  assign m_axis_tdata = y_out;
 
 endmodule
 
-// Output of one lane: lut2d, normalized addressing, from e_i and the coefficients, registered.
+// -------------------------------------------------------------------------------------------------
+// The lane module, private to this file (its name starts with the block's): n instances above.
+// -------------------------------------------------------------------------------------------------
+/* verilator lint_off DECLFILENAME */
+// One output lane: lut2d (normalized), from e_i and the coefficients to y, registered.
 module softmax_lut2d_norm_n16_lane (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [14-1:0]       e_i,
-  input  wire [4-1:0]       shamt,
-  input  wire [5-1:0]       row,
-  output reg  [8-1:0]       y
+  input  wire aclk,
+  input  wire ce,
+  input  wire aresetn,
+  input  wire [13:0] e_i,
+  input  wire [3:0] shamt,
+  input  wire [4:0] row_d1,
+  output wire [7:0] y
 );
   // lut2d: 1024 entries x 8 bits (e / S)
   function [8-1:0] lut2d;
@@ -1483,13 +1462,41 @@ module softmax_lut2d_norm_n16_lane (
       endcase
     end
   endfunction
-
-  wire [8-1:0] y_i;
-  wire [13:0] e_sh = e_i >> shamt;
-  wire [4:0] col = e_sh[4:0];
-  wire unused_e = &{1'b0, e_sh[13:5], 1'b0};
-  assign y_i = lut2d({row, col});
-  always @(posedge aclk) if (ce) y <= y_i;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [13:0] e_i_d1;
+  reg [13:0] e_i_d2;
+  reg [13:0] e_i_d3;
+  reg [13:0] e_i_d4;
+  reg [0:0] esh_a1_d1;
+  reg [13:0] esh_0_d1;
+  reg [0:0] esh_a2_d1;
+  reg [0:0] esh_a3_d1;
+  reg [9:0] a2d_d1;
+  wire [0:0] esh_a0 = shamt[0:0];
+  wire [13:0] esh_0 = esh_a0[0] ? (e_i_d4 >> 1) : e_i_d4;
+  wire [0:0] esh_a1 = shamt[1:1];
+  wire [13:0] esh_1 = esh_a1_d1[0] ? (esh_0_d1 >> 2) : esh_0_d1;
+  wire [0:0] esh_a2 = shamt[2:2];
+  wire [13:0] esh_2 = esh_a2_d1[0] ? (esh_1 >> 4) : esh_1;
+  wire [0:0] esh_a3 = shamt[3:3];
+  wire [13:0] esh_3 = esh_a3_d1[0] ? (esh_2 >> 8) : esh_2;
+  wire unused_e = &{1'b0, esh_3[13:5], 1'b0};
+  wire [4:0] col = esh_3[4:0];
+  wire [9:0] a2d = {row_d1, col};
+  reg [7:0] y_rom;
+  always @(posedge aclk) if (ce) y_rom <= lut2d(a2d_d1);
+  reg [7:0] y_q;
+  always @(posedge aclk) if (ce) y_q <= y_rom;
+  assign y = y_q;
+  always @(posedge aclk) if (ce) e_i_d1 <= e_i;
+  always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
+  always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
+  always @(posedge aclk) if (!aresetn) e_i_d4 <= 14'd0; else if (ce) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) if (ce) esh_a1_d1 <= esh_a1;
+  always @(posedge aclk) if (ce) esh_0_d1 <= esh_0;
+  always @(posedge aclk) if (ce) esh_a2_d1 <= esh_a2;
+  always @(posedge aclk) if (ce) esh_a3_d1 <= esh_a3;
+  always @(posedge aclk) if (ce) a2d_d1 <= a2d;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -23,7 +23,8 @@
 //       "recipWidth": 8
 //     },
 //     "pipeline": {
-//       "treeLevelsPerStage": 2
+//       "targetMHz": 100,
+//       "device": "ice40"
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -42,11 +43,26 @@
 //   sum S = sum of n=64 entries: 14 bits (= 8 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 100x8b = 100 B, recip_lut 504x8b = 504 B; total 604 B
 //   error bound: |y - y_ref| <= 35.8044 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline: input register 1, max tree (6 levels) 3, d = max - x, exponent lookup 1, sum tree (6 levels) 3, normalisation (rexp, linear) 1, output (per lane) 1
-//   latency: 10 cycles, throughput 1 vector per cycle
+//   pipeline for 100 MHz (10.00 ns) on ice40: 16 register stages, slowest estimate 9.24 ns (108 MHz)
+//     stage 1: max tree -- 6.22 ns, 2 logic levels
+//     stage 2: max tree -- 6.22 ns, 2 logic levels
+//     stage 3: max tree -- 6.22 ns, 2 logic levels
+//     stage 4: max tree -- 6.22 ns, 2 logic levels
+//     stage 5: max tree -- 6.22 ns, 2 logic levels
+//     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
+//     stage 7: exponent lookup -- 2.40 ns, 1 logic levels
+//     stage 8: exponent lookup, sum tree -- 7.82 ns, 2 logic levels
+//     stage 9: sum tree -- 7.28 ns, 2 logic levels
+//     stage 10: sum tree -- 7.80 ns, 2 logic levels
+//     stage 11: sum tree, normalisation: table index -- 7.54 ns, 2 logic levels
+//     stage 12: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 13: lane: product -- 7.95 ns, 2 logic levels
+//     stage 14: lane: product -- 7.54 ns, 2 logic levels
+//     stage 15: lane: round, lane: saturate, output register -- 7.23 ns, 3 logic levels
+//   latency: 16 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 100 + recip_lut 504 = 604
-// Latency: 10 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 16 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -66,10 +82,117 @@ module softmax_paper_linear_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam OW = 8;   // output element width
-  localparam EW = 8;   // exponent table entry width
-  localparam SW = 14;   // sum width
-  localparam LATENCY = 10;
+  localparam LATENCY = 16;
+
+  // exp_lut: 100 entries x 8 bits (e^-d)
+  function [8-1:0] exp_lut;
+    input [7-1:0] a;
+    begin
+      case (a)
+        7'd0: exp_lut = 8'd255;
+        7'd1: exp_lut = 8'd240;
+        7'd2: exp_lut = 8'd225;
+        7'd3: exp_lut = 8'd211;
+        7'd4: exp_lut = 8'd199;
+        7'd5: exp_lut = 8'd187;
+        7'd6: exp_lut = 8'd175;
+        7'd7: exp_lut = 8'd165;
+        7'd8: exp_lut = 8'd155;
+        7'd9: exp_lut = 8'd145;
+        7'd10: exp_lut = 8'd136;
+        7'd11: exp_lut = 8'd128;
+        7'd12: exp_lut = 8'd120;
+        7'd13: exp_lut = 8'd113;
+        7'd14: exp_lut = 8'd106;
+        7'd15: exp_lut = 8'd100;
+        7'd16: exp_lut = 8'd94;
+        7'd17: exp_lut = 8'd88;
+        7'd18: exp_lut = 8'd83;
+        7'd19: exp_lut = 8'd78;
+        7'd20: exp_lut = 8'd73;
+        7'd21: exp_lut = 8'd69;
+        7'd22: exp_lut = 8'd64;
+        7'd23: exp_lut = 8'd61;
+        7'd24: exp_lut = 8'd57;
+        7'd25: exp_lut = 8'd53;
+        7'd26: exp_lut = 8'd50;
+        7'd27: exp_lut = 8'd47;
+        7'd28: exp_lut = 8'd44;
+        7'd29: exp_lut = 8'd42;
+        7'd30: exp_lut = 8'd39;
+        7'd31: exp_lut = 8'd37;
+        7'd32: exp_lut = 8'd35;
+        7'd33: exp_lut = 8'd32;
+        7'd34: exp_lut = 8'd30;
+        7'd35: exp_lut = 8'd29;
+        7'd36: exp_lut = 8'd27;
+        7'd37: exp_lut = 8'd25;
+        7'd38: exp_lut = 8'd24;
+        7'd39: exp_lut = 8'd22;
+        7'd40: exp_lut = 8'd21;
+        7'd41: exp_lut = 8'd20;
+        7'd42: exp_lut = 8'd18;
+        7'd43: exp_lut = 8'd17;
+        7'd44: exp_lut = 8'd16;
+        7'd45: exp_lut = 8'd15;
+        7'd46: exp_lut = 8'd14;
+        7'd47: exp_lut = 8'd14;
+        7'd48: exp_lut = 8'd13;
+        7'd49: exp_lut = 8'd12;
+        7'd50: exp_lut = 8'd11;
+        7'd51: exp_lut = 8'd11;
+        7'd52: exp_lut = 8'd10;
+        7'd53: exp_lut = 8'd9;
+        7'd54: exp_lut = 8'd9;
+        7'd55: exp_lut = 8'd8;
+        7'd56: exp_lut = 8'd8;
+        7'd57: exp_lut = 8'd7;
+        7'd58: exp_lut = 8'd7;
+        7'd59: exp_lut = 8'd6;
+        7'd60: exp_lut = 8'd6;
+        7'd61: exp_lut = 8'd6;
+        7'd62: exp_lut = 8'd5;
+        7'd63: exp_lut = 8'd5;
+        7'd64: exp_lut = 8'd5;
+        7'd65: exp_lut = 8'd4;
+        7'd66: exp_lut = 8'd4;
+        7'd67: exp_lut = 8'd4;
+        7'd68: exp_lut = 8'd4;
+        7'd69: exp_lut = 8'd3;
+        7'd70: exp_lut = 8'd3;
+        7'd71: exp_lut = 8'd3;
+        7'd72: exp_lut = 8'd3;
+        7'd73: exp_lut = 8'd3;
+        7'd74: exp_lut = 8'd2;
+        7'd75: exp_lut = 8'd2;
+        7'd76: exp_lut = 8'd2;
+        7'd77: exp_lut = 8'd2;
+        7'd78: exp_lut = 8'd2;
+        7'd79: exp_lut = 8'd2;
+        7'd80: exp_lut = 8'd2;
+        7'd81: exp_lut = 8'd2;
+        7'd82: exp_lut = 8'd2;
+        7'd83: exp_lut = 8'd1;
+        7'd84: exp_lut = 8'd1;
+        7'd85: exp_lut = 8'd1;
+        7'd86: exp_lut = 8'd1;
+        7'd87: exp_lut = 8'd1;
+        7'd88: exp_lut = 8'd1;
+        7'd89: exp_lut = 8'd1;
+        7'd90: exp_lut = 8'd1;
+        7'd91: exp_lut = 8'd1;
+        7'd92: exp_lut = 8'd1;
+        7'd93: exp_lut = 8'd1;
+        7'd94: exp_lut = 8'd1;
+        7'd95: exp_lut = 8'd1;
+        7'd96: exp_lut = 8'd1;
+        7'd97: exp_lut = 8'd1;
+        7'd98: exp_lut = 8'd1;
+        7'd99: exp_lut = 8'd1;
+        default: exp_lut = 8'd0;
+      endcase
+    end
+  endfunction
 
   // recip_lut: 504 entries x 8 bits (2^A / S)
   function [8-1:0] recip_lut;
@@ -606,179 +729,155 @@ module softmax_paper_linear_n64 (
   always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // Max tree (6 levels); x travels alongside through the registered levels.
+  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
-  wire [32*IW-1:0] mx1_c;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [255:0] mx1_d1;
+  reg [127:0] mx2_d1;
+  reg [63:0] mx3_d1;
+  reg [31:0] mx4_d1;
+  reg [15:0] mx5_d1;
+  reg [511:0] x_in_d1;
+  reg [511:0] x_in_d2;
+  reg [511:0] x_in_d3;
+  reg [511:0] x_in_d4;
+  reg [511:0] x_in_d5;
+  reg [511:0] d_d1;
+  reg [287:0] sm1_d1;
+  reg [87:0] sm3_d1;
+  reg [25:0] sm5_d1;
+  reg [8:0] ridx_d1;
+  wire [255:0] mx1;
   generate
-    for (g = 0; g < 32; g = g + 1) begin : g_max1
-      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
-      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 32; g = g + 1) begin : g_mx1
+      wire signed [7:0] a = x_in[(2*g)*8 +: 8];
+      wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
+      assign mx1[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [32*IW-1:0] mx1 = mx1_c;
-  wire [N*IW-1:0] x1 = x_in;
-  wire [16*IW-1:0] mx2_c;
+  wire [127:0] mx2;
   generate
-    for (g = 0; g < 16; g = g + 1) begin : g_max2
-      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
-      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 16; g = g + 1) begin : g_mx2
+      wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
+      assign mx2[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [16*IW-1:0] mx2;
-  reg [N*IW-1:0] x2;
-  always @(posedge aclk) if (ce) begin
-    mx2 <= mx2_c;
-    x2 <= x1;
-  end
-  wire [8*IW-1:0] mx3_c;
+  wire [63:0] mx3;
   generate
-    for (g = 0; g < 8; g = g + 1) begin : g_max3
-      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
-      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 8; g = g + 1) begin : g_mx3
+      wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
+      assign mx3[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [8*IW-1:0] mx3 = mx3_c;
-  wire [N*IW-1:0] x3 = x2;
-  wire [4*IW-1:0] mx4_c;
+  wire [31:0] mx4;
   generate
-    for (g = 0; g < 4; g = g + 1) begin : g_max4
-      wire signed [IW-1:0] a = mx3[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx3[(2*g+1)*IW +: IW];
-      assign mx4_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 4; g = g + 1) begin : g_mx4
+      wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
+      assign mx4[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [4*IW-1:0] mx4;
-  reg [N*IW-1:0] x4;
-  always @(posedge aclk) if (ce) begin
-    mx4 <= mx4_c;
-    x4 <= x3;
-  end
-  wire [2*IW-1:0] mx5_c;
+  wire [15:0] mx5;
   generate
-    for (g = 0; g < 2; g = g + 1) begin : g_max5
-      wire signed [IW-1:0] a = mx4[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx4[(2*g+1)*IW +: IW];
-      assign mx5_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 2; g = g + 1) begin : g_mx5
+      wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
+      assign mx5[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [2*IW-1:0] mx5 = mx5_c;
-  wire [N*IW-1:0] x5 = x4;
-  wire [1*IW-1:0] mx6_c;
+  wire [7:0] mx6;
   generate
-    for (g = 0; g < 1; g = g + 1) begin : g_max6
-      wire signed [IW-1:0] a = mx5[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx5[(2*g+1)*IW +: IW];
-      assign mx6_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 1; g = g + 1) begin : g_mx6
+      wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
+      assign mx6[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [1*IW-1:0] mx6;
-  reg [N*IW-1:0] x6;
-  always @(posedge aclk) if (ce) begin
-    mx6 <= mx6_c;
-    x6 <= x5;
-  end
-
-  // ---------------------------------------------------------------------------------------------
-  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_paper_linear_n64_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
-  wire [N*EW-1:0] e0;
+  wire [511:0] d;
   generate
-    for (g = 0; g < N; g = g + 1) begin : g_exp
-      wire [IW:0] diff = {mx6[IW-1], mx6} - { x6[g*IW+IW-1], x6[g*IW +: IW] };
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      softmax_paper_linear_n64_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: EW]));
+    for (g = 0; g < 64; g = g + 1) begin : g_d
+      wire [8:0] diff = {mx6[7], mx6} - {x_in_d5[g*8+7], x_in_d5[g*8 +: 8]};
+      wire unused_diff = &{1'b0, diff[8], 1'b0};
+      assign d[g*8 +: 8] = diff[7:0];
     end
   endgenerate
-
-  // ---------------------------------------------------------------------------------------------
-  // Sum tree (6 levels): S = sum of e_i, 14 bits, cannot overflow
-  // ---------------------------------------------------------------------------------------------
-  wire [32*9-1:0] sm1_c;
+  wire [63:0] e0_in = {~|d_d1[511:511], ~|d_d1[503:503], ~|d_d1[495:495], ~|d_d1[487:487], ~|d_d1[479:479], ~|d_d1[471:471], ~|d_d1[463:463], ~|d_d1[455:455], ~|d_d1[447:447], ~|d_d1[439:439], ~|d_d1[431:431], ~|d_d1[423:423], ~|d_d1[415:415], ~|d_d1[407:407], ~|d_d1[399:399], ~|d_d1[391:391], ~|d_d1[383:383], ~|d_d1[375:375], ~|d_d1[367:367], ~|d_d1[359:359], ~|d_d1[351:351], ~|d_d1[343:343], ~|d_d1[335:335], ~|d_d1[327:327], ~|d_d1[319:319], ~|d_d1[311:311], ~|d_d1[303:303], ~|d_d1[295:295], ~|d_d1[287:287], ~|d_d1[279:279], ~|d_d1[271:271], ~|d_d1[263:263], ~|d_d1[255:255], ~|d_d1[247:247], ~|d_d1[239:239], ~|d_d1[231:231], ~|d_d1[223:223], ~|d_d1[215:215], ~|d_d1[207:207], ~|d_d1[199:199], ~|d_d1[191:191], ~|d_d1[183:183], ~|d_d1[175:175], ~|d_d1[167:167], ~|d_d1[159:159], ~|d_d1[151:151], ~|d_d1[143:143], ~|d_d1[135:135], ~|d_d1[127:127], ~|d_d1[119:119], ~|d_d1[111:111], ~|d_d1[103:103], ~|d_d1[95:95], ~|d_d1[87:87], ~|d_d1[79:79], ~|d_d1[71:71], ~|d_d1[63:63], ~|d_d1[55:55], ~|d_d1[47:47], ~|d_d1[39:39], ~|d_d1[31:31], ~|d_d1[23:23], ~|d_d1[15:15], ~|d_d1[7:7]};
+  wire [511:0] e0;
   generate
-    for (g = 0; g < 32; g = g + 1) begin : g_sum1
-      assign sm1_c[g*9 +: 9] = {1'b0, e0[(2*g)*8 +: 8]} + {1'b0, e0[(2*g+1)*8 +: 8]};
+    for (g = 0; g < 64; g = g + 1) begin : g_e0
+      reg [7:0] q;
+      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 7]);
+      assign e0[g*8 +: 8] = q;
+      wire unused_k = &{1'b0, d_d1[g*8 + 7 +: 1], 1'b0};
     end
   endgenerate
-  wire [32*9-1:0] sm1 = sm1_c;
-  wire [N*EW-1:0] e1 = e0;
-  wire [16*10-1:0] sm2_c;
+  reg [63:0] e0_inq;
+  always @(posedge aclk) if (ce) e0_inq <= e0_in;
+  wire [511:0] e0_e = {(e0[504 +: 8] & {8{e0_inq[63]}}), (e0[496 +: 8] & {8{e0_inq[62]}}), (e0[488 +: 8] & {8{e0_inq[61]}}), (e0[480 +: 8] & {8{e0_inq[60]}}), (e0[472 +: 8] & {8{e0_inq[59]}}), (e0[464 +: 8] & {8{e0_inq[58]}}), (e0[456 +: 8] & {8{e0_inq[57]}}), (e0[448 +: 8] & {8{e0_inq[56]}}), (e0[440 +: 8] & {8{e0_inq[55]}}), (e0[432 +: 8] & {8{e0_inq[54]}}), (e0[424 +: 8] & {8{e0_inq[53]}}), (e0[416 +: 8] & {8{e0_inq[52]}}), (e0[408 +: 8] & {8{e0_inq[51]}}), (e0[400 +: 8] & {8{e0_inq[50]}}), (e0[392 +: 8] & {8{e0_inq[49]}}), (e0[384 +: 8] & {8{e0_inq[48]}}), (e0[376 +: 8] & {8{e0_inq[47]}}), (e0[368 +: 8] & {8{e0_inq[46]}}), (e0[360 +: 8] & {8{e0_inq[45]}}), (e0[352 +: 8] & {8{e0_inq[44]}}), (e0[344 +: 8] & {8{e0_inq[43]}}), (e0[336 +: 8] & {8{e0_inq[42]}}), (e0[328 +: 8] & {8{e0_inq[41]}}), (e0[320 +: 8] & {8{e0_inq[40]}}), (e0[312 +: 8] & {8{e0_inq[39]}}), (e0[304 +: 8] & {8{e0_inq[38]}}), (e0[296 +: 8] & {8{e0_inq[37]}}), (e0[288 +: 8] & {8{e0_inq[36]}}), (e0[280 +: 8] & {8{e0_inq[35]}}), (e0[272 +: 8] & {8{e0_inq[34]}}), (e0[264 +: 8] & {8{e0_inq[33]}}), (e0[256 +: 8] & {8{e0_inq[32]}}), (e0[248 +: 8] & {8{e0_inq[31]}}), (e0[240 +: 8] & {8{e0_inq[30]}}), (e0[232 +: 8] & {8{e0_inq[29]}}), (e0[224 +: 8] & {8{e0_inq[28]}}), (e0[216 +: 8] & {8{e0_inq[27]}}), (e0[208 +: 8] & {8{e0_inq[26]}}), (e0[200 +: 8] & {8{e0_inq[25]}}), (e0[192 +: 8] & {8{e0_inq[24]}}), (e0[184 +: 8] & {8{e0_inq[23]}}), (e0[176 +: 8] & {8{e0_inq[22]}}), (e0[168 +: 8] & {8{e0_inq[21]}}), (e0[160 +: 8] & {8{e0_inq[20]}}), (e0[152 +: 8] & {8{e0_inq[19]}}), (e0[144 +: 8] & {8{e0_inq[18]}}), (e0[136 +: 8] & {8{e0_inq[17]}}), (e0[128 +: 8] & {8{e0_inq[16]}}), (e0[120 +: 8] & {8{e0_inq[15]}}), (e0[112 +: 8] & {8{e0_inq[14]}}), (e0[104 +: 8] & {8{e0_inq[13]}}), (e0[96 +: 8] & {8{e0_inq[12]}}), (e0[88 +: 8] & {8{e0_inq[11]}}), (e0[80 +: 8] & {8{e0_inq[10]}}), (e0[72 +: 8] & {8{e0_inq[9]}}), (e0[64 +: 8] & {8{e0_inq[8]}}), (e0[56 +: 8] & {8{e0_inq[7]}}), (e0[48 +: 8] & {8{e0_inq[6]}}), (e0[40 +: 8] & {8{e0_inq[5]}}), (e0[32 +: 8] & {8{e0_inq[4]}}), (e0[24 +: 8] & {8{e0_inq[3]}}), (e0[16 +: 8] & {8{e0_inq[2]}}), (e0[8 +: 8] & {8{e0_inq[1]}}), (e0[0 +: 8] & {8{e0_inq[0]}})};
+  wire [287:0] sm1;
   generate
-    for (g = 0; g < 16; g = g + 1) begin : g_sum2
-      assign sm2_c[g*10 +: 10] = {1'b0, sm1[(2*g)*9 +: 9]} + {1'b0, sm1[(2*g+1)*9 +: 9]};
+    for (g = 0; g < 32; g = g + 1) begin : g_sm1
+      assign sm1[g*9 +: 9] = {1'b0, e0_e[(2*g)*8 +: 8]} + {1'b0, e0_e[(2*g+1)*8 +: 8]};
     end
   endgenerate
-  reg [16*10-1:0] sm2;
-  reg [N*EW-1:0] e2;
-  always @(posedge aclk) if (ce) begin
-    sm2 <= sm2_c;
-    e2 <= e1;
-  end
-  wire [8*11-1:0] sm3_c;
+  wire [159:0] sm2;
   generate
-    for (g = 0; g < 8; g = g + 1) begin : g_sum3
-      assign sm3_c[g*11 +: 11] = {1'b0, sm2[(2*g)*10 +: 10]} + {1'b0, sm2[(2*g+1)*10 +: 10]};
+    for (g = 0; g < 16; g = g + 1) begin : g_sm2
+      assign sm2[g*10 +: 10] = {1'b0, sm1_d1[(2*g)*9 +: 9]} + {1'b0, sm1_d1[(2*g+1)*9 +: 9]};
     end
   endgenerate
-  wire [8*11-1:0] sm3 = sm3_c;
-  wire [N*EW-1:0] e3 = e2;
-  wire [4*12-1:0] sm4_c;
+  wire [87:0] sm3;
   generate
-    for (g = 0; g < 4; g = g + 1) begin : g_sum4
-      assign sm4_c[g*12 +: 12] = {1'b0, sm3[(2*g)*11 +: 11]} + {1'b0, sm3[(2*g+1)*11 +: 11]};
+    for (g = 0; g < 8; g = g + 1) begin : g_sm3
+      assign sm3[g*11 +: 11] = {1'b0, sm2[(2*g)*10 +: 10]} + {1'b0, sm2[(2*g+1)*10 +: 10]};
     end
   endgenerate
-  reg [4*12-1:0] sm4;
-  reg [N*EW-1:0] e4;
-  always @(posedge aclk) if (ce) begin
-    sm4 <= sm4_c;
-    e4 <= e3;
-  end
-  wire [2*13-1:0] sm5_c;
+  wire [47:0] sm4;
   generate
-    for (g = 0; g < 2; g = g + 1) begin : g_sum5
-      assign sm5_c[g*13 +: 13] = {1'b0, sm4[(2*g)*12 +: 12]} + {1'b0, sm4[(2*g+1)*12 +: 12]};
+    for (g = 0; g < 4; g = g + 1) begin : g_sm4
+      assign sm4[g*12 +: 12] = {1'b0, sm3_d1[(2*g)*11 +: 11]} + {1'b0, sm3_d1[(2*g+1)*11 +: 11]};
     end
   endgenerate
-  wire [2*13-1:0] sm5 = sm5_c;
-  wire [N*EW-1:0] e5 = e4;
-  wire [1*14-1:0] sm6_c;
+  wire [25:0] sm5;
   generate
-    for (g = 0; g < 1; g = g + 1) begin : g_sum6
-      assign sm6_c[g*14 +: 14] = {1'b0, sm5[(2*g)*13 +: 13]} + {1'b0, sm5[(2*g+1)*13 +: 13]};
+    for (g = 0; g < 2; g = g + 1) begin : g_sm5
+      assign sm5[g*13 +: 13] = {1'b0, sm4[(2*g)*12 +: 12]} + {1'b0, sm4[(2*g+1)*12 +: 12]};
     end
   endgenerate
-  reg [1*14-1:0] sm6;
-  reg [N*EW-1:0] e6;
-  always @(posedge aclk) if (ce) begin
-    sm6 <= sm6_c;
-    e6 <= e5;
-  end
-  wire [SW-1:0] sum_s = sm6;
-
-  // ---------------------------------------------------------------------------------------------
-  // Normalisation: rexp, linear addressing (1 register stage(s))
-  // ---------------------------------------------------------------------------------------------
-  // linear addressing: index = (S >> 5) - 7, computed modulo 2^9 (exact: it is below 504)
-  wire [8:0] ridx = sum_s[13:5] - 9'd7;
-  wire unused_sum_lo = &{1'b0, sum_s[4:0], 1'b0};
+  wire [13:0] sm6;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_sm6
+      assign sm6[g*14 +: 14] = {1'b0, sm5_d1[(2*g)*13 +: 13]} + {1'b0, sm5_d1[(2*g+1)*13 +: 13]};
+    end
+  endgenerate
+  wire [8:0] ridx = sm6[13:5] - 9'd7;
+  wire unused_sum = &{1'b0, sm6[4:0], 1'b0};
   reg [7:0] alpha;
-  always @(posedge aclk) if (ce) alpha <= recip_lut(ridx);
-  reg [N*EW-1:0] en1;
-  always @(posedge aclk) if (ce) en1 <= e6;
+  always @(posedge aclk) if (ce) alpha <= recip_lut(ridx_d1);
+  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
+  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
+  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
+  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
+  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
+  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) if (!aresetn) x_in_d5 <= 512'd0; else if (ce) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) if (ce) d_d1 <= d;
+  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
+  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
+  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
+  always @(posedge aclk) if (ce) ridx_d1 <= ridx;
 
-  // ---------------------------------------------------------------------------------------------
-  // Output: one lane per element, registered
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_paper_linear_n64_lane instance per element: e_i and the coefficients in, registered y_i out
-  wire [N*OW-1:0] y_out;
+  // output lanes: rexp (linear), one softmax_paper_linear_n64_lane per element, each ending in its output register
+  wire [511:0] y_out;
   generate
-    for (g = 0; g < N; g = g + 1) begin : g_lane
-      softmax_paper_linear_n64_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en1[g*EW +: EW]), .alpha(alpha), .y(y_out[g*OW +: OW]));
+    for (g = 0; g < 64; g = g + 1) begin : g_lane
+      softmax_paper_linear_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0_e[g*8 +: 8]), .alpha(alpha), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -786,152 +885,55 @@ module softmax_paper_linear_n64 (
 endmodule
 
 // -------------------------------------------------------------------------------------------------
-// Per-lane modules, private to this file (their names start with the block's). The lanes are
-// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
-// register, so a table ROM and the register after it stay together (block RAM inference).
+// The lane module, private to this file (its name starts with the block's): n instances above.
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
-
-// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
-module softmax_paper_linear_n64_exp (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [8-1:0]       d,
-  output reg  [8-1:0]       e
-);
-  // exp_lut: 100 entries x 8 bits (e^-d)
-  function [8-1:0] exp_lut;
-    input [7-1:0] a;
-    begin
-      case (a)
-        7'd0: exp_lut = 8'd255;
-        7'd1: exp_lut = 8'd240;
-        7'd2: exp_lut = 8'd225;
-        7'd3: exp_lut = 8'd211;
-        7'd4: exp_lut = 8'd199;
-        7'd5: exp_lut = 8'd187;
-        7'd6: exp_lut = 8'd175;
-        7'd7: exp_lut = 8'd165;
-        7'd8: exp_lut = 8'd155;
-        7'd9: exp_lut = 8'd145;
-        7'd10: exp_lut = 8'd136;
-        7'd11: exp_lut = 8'd128;
-        7'd12: exp_lut = 8'd120;
-        7'd13: exp_lut = 8'd113;
-        7'd14: exp_lut = 8'd106;
-        7'd15: exp_lut = 8'd100;
-        7'd16: exp_lut = 8'd94;
-        7'd17: exp_lut = 8'd88;
-        7'd18: exp_lut = 8'd83;
-        7'd19: exp_lut = 8'd78;
-        7'd20: exp_lut = 8'd73;
-        7'd21: exp_lut = 8'd69;
-        7'd22: exp_lut = 8'd64;
-        7'd23: exp_lut = 8'd61;
-        7'd24: exp_lut = 8'd57;
-        7'd25: exp_lut = 8'd53;
-        7'd26: exp_lut = 8'd50;
-        7'd27: exp_lut = 8'd47;
-        7'd28: exp_lut = 8'd44;
-        7'd29: exp_lut = 8'd42;
-        7'd30: exp_lut = 8'd39;
-        7'd31: exp_lut = 8'd37;
-        7'd32: exp_lut = 8'd35;
-        7'd33: exp_lut = 8'd32;
-        7'd34: exp_lut = 8'd30;
-        7'd35: exp_lut = 8'd29;
-        7'd36: exp_lut = 8'd27;
-        7'd37: exp_lut = 8'd25;
-        7'd38: exp_lut = 8'd24;
-        7'd39: exp_lut = 8'd22;
-        7'd40: exp_lut = 8'd21;
-        7'd41: exp_lut = 8'd20;
-        7'd42: exp_lut = 8'd18;
-        7'd43: exp_lut = 8'd17;
-        7'd44: exp_lut = 8'd16;
-        7'd45: exp_lut = 8'd15;
-        7'd46: exp_lut = 8'd14;
-        7'd47: exp_lut = 8'd14;
-        7'd48: exp_lut = 8'd13;
-        7'd49: exp_lut = 8'd12;
-        7'd50: exp_lut = 8'd11;
-        7'd51: exp_lut = 8'd11;
-        7'd52: exp_lut = 8'd10;
-        7'd53: exp_lut = 8'd9;
-        7'd54: exp_lut = 8'd9;
-        7'd55: exp_lut = 8'd8;
-        7'd56: exp_lut = 8'd8;
-        7'd57: exp_lut = 8'd7;
-        7'd58: exp_lut = 8'd7;
-        7'd59: exp_lut = 8'd6;
-        7'd60: exp_lut = 8'd6;
-        7'd61: exp_lut = 8'd6;
-        7'd62: exp_lut = 8'd5;
-        7'd63: exp_lut = 8'd5;
-        7'd64: exp_lut = 8'd5;
-        7'd65: exp_lut = 8'd4;
-        7'd66: exp_lut = 8'd4;
-        7'd67: exp_lut = 8'd4;
-        7'd68: exp_lut = 8'd4;
-        7'd69: exp_lut = 8'd3;
-        7'd70: exp_lut = 8'd3;
-        7'd71: exp_lut = 8'd3;
-        7'd72: exp_lut = 8'd3;
-        7'd73: exp_lut = 8'd3;
-        7'd74: exp_lut = 8'd2;
-        7'd75: exp_lut = 8'd2;
-        7'd76: exp_lut = 8'd2;
-        7'd77: exp_lut = 8'd2;
-        7'd78: exp_lut = 8'd2;
-        7'd79: exp_lut = 8'd2;
-        7'd80: exp_lut = 8'd2;
-        7'd81: exp_lut = 8'd2;
-        7'd82: exp_lut = 8'd2;
-        7'd83: exp_lut = 8'd1;
-        7'd84: exp_lut = 8'd1;
-        7'd85: exp_lut = 8'd1;
-        7'd86: exp_lut = 8'd1;
-        7'd87: exp_lut = 8'd1;
-        7'd88: exp_lut = 8'd1;
-        7'd89: exp_lut = 8'd1;
-        7'd90: exp_lut = 8'd1;
-        7'd91: exp_lut = 8'd1;
-        7'd92: exp_lut = 8'd1;
-        7'd93: exp_lut = 8'd1;
-        7'd94: exp_lut = 8'd1;
-        7'd95: exp_lut = 8'd1;
-        7'd96: exp_lut = 8'd1;
-        7'd97: exp_lut = 8'd1;
-        7'd98: exp_lut = 8'd1;
-        7'd99: exp_lut = 8'd1;
-        default: exp_lut = 8'd0;
-      endcase
-    end
-  endfunction
-
-  wire [8-1:0] e_c;
-  wire [7:0] k = d[7:0];
-  // entries past the first that rounds to 0 are 0
-  assign e_c = (k < 8'd100) ? exp_lut(k[6:0]) : 8'd0;
-  always @(posedge aclk) if (ce) e <= e_c;
-
-endmodule
-
-// Output of one lane: rexp, linear addressing, from e_i and the coefficients, registered.
+// One output lane: rexp (linear), from e_i and the coefficients to y, registered.
 module softmax_paper_linear_n64_lane (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [8-1:0]       e_i,
-  input  wire [8-1:0]       alpha,
-  output reg  [8-1:0]       y
+  input  wire aclk,
+  input  wire ce,
+  input  wire aresetn,
+  input  wire [7:0] e_i,
+  input  wire [7:0] alpha,
+  output wire [7:0] y
 );
-  wire [8-1:0] y_i;
-  wire [15:0] mul = {8'd0, e_i} * {8'd0, alpha};
-  wire [10:0] half = {1'b0, mul[15:6]} + 11'd1;
-  wire unused_mul = &{1'b0, mul[5:0], half[0], 1'b0};
+
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [7:0] e_i_d1;
+  reg [7:0] e_i_d2;
+  reg [7:0] e_i_d3;
+  reg [7:0] e_i_d4;
+  reg [7:0] e_i_d5;
+  reg [9:0] mul_pp0_d1;
+  reg [9:0] mul_pp2_d1;
+  reg [9:0] mul_pp4_d1;
+  reg [9:0] mul_pp6_d1;
+  reg [9:0] mul_hi_d1;
+  wire [9:0] mul_pp0 = {2'b0, e_i_d5 & {8{alpha[0]}}} + {1'b0, e_i_d5 & {8{alpha[1]}}, 1'b0};
+  wire [9:0] mul_pp2 = {2'b0, e_i_d5 & {8{alpha[2]}}} + {1'b0, e_i_d5 & {8{alpha[3]}}, 1'b0};
+  wire [9:0] mul_pp4 = {2'b0, e_i_d5 & {8{alpha[4]}}} + {1'b0, e_i_d5 & {8{alpha[5]}}, 1'b0};
+  wire [9:0] mul_pp6 = {2'b0, e_i_d5 & {8{alpha[6]}}} + {1'b0, e_i_d5 & {8{alpha[7]}}, 1'b0};
+  wire [12:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
+  wire [11:0] mul_t1_1 = {2'd0, mul_pp4_d1} + {mul_pp6_d1, 2'd0};
+  wire [15:0] mul_t2_0 = {3'd0, mul_t1_0} + {mul_t1_1, 4'd0};
+  wire [9:0] mul_hi = mul_t2_0[15:6];
+  wire [10:0] half = {1'b0, mul_hi_d1} + 11'd1;
+  wire unused_half = &{1'b0, half[0], mul_t2_0[5:0], 1'b0};
   wire [9:0] y_full = half[10:1];
-  assign y_i = (|y_full[9:8]) ? {8{1'b1}} : y_full[7:0];
-  always @(posedge aclk) if (ce) y <= y_i;
+  wire [7:0] y_sat = (|y_full[9:8]) ? {8{1'b1}} : y_full[7:0];
+  reg [7:0] y_q;
+  always @(posedge aclk) if (ce) y_q <= y_sat;
+  assign y = y_q;
+  always @(posedge aclk) if (ce) e_i_d1 <= e_i;
+  always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
+  always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
+  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) if (!aresetn) e_i_d5 <= 8'd0; else if (ce) e_i_d5 <= e_i_d4;
+  always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
+  always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
+  always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
+  always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
+  always @(posedge aclk) if (ce) mul_hi_d1 <= mul_hi;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

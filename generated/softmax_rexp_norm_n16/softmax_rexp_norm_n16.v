@@ -23,7 +23,8 @@
 //       "recipWidth": 10
 //     },
 //     "pipeline": {
-//       "treeLevelsPerStage": 2
+//       "targetMHz": 100,
+//       "device": "ice40"
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -42,11 +43,27 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, recip_lut 512x9b = 576 B; total 869 B
 //   error bound: |y - y_ref| <= 0.9322 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline: input register 1, max tree (4 levels) 2, d = max - x, exponent lookup 1, sum tree (4 levels) 2, normalisation (rexp, normalized) 2, output (per lane) 1
-//   latency: 9 cycles, throughput 1 vector per cycle
+//   pipeline for 100 MHz (10.00 ns) on ice40: 17 register stages, slowest estimate 9.69 ns (103 MHz)
+//     stage 1: max tree -- 6.22 ns, 2 logic levels
+//     stage 2: max tree -- 6.22 ns, 2 logic levels
+//     stage 3: max tree -- 6.22 ns, 2 logic levels
+//     stage 4: max tree, d = max - x -- 9.24 ns, 3 logic levels
+//     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 6: sum tree -- 7.05 ns, 1 logic levels
+//     stage 7: sum tree -- 8.84 ns, 2 logic levels
+//     stage 8: sum tree, normalisation: leading one -- 9.69 ns, 4 logic levels
+//     stage 9: normalisation: leading one -- 8.60 ns, 5 logic levels
+//     stage 10: normalisation: leading one, normalisation: shift amount -- 8.00 ns, 4 logic levels
+//     stage 11: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 12: lane: product -- 8.73 ns, 2 logic levels
+//     stage 13: lane: product -- 9.36 ns, 2 logic levels
+//     stage 14: lane: product, lane: shift -- 9.43 ns, 4 logic levels
+//     stage 15: lane: shift, lane: round -- 9.05 ns, 3 logic levels
+//     stage 16: lane: saturate, output register -- 5.50 ns, 3 logic levels
+//   latency: 17 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + recip_lut 576 = 869
-// Latency: 9 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 17 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -66,10 +83,184 @@ module softmax_rexp_norm_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam OW = 8;   // output element width
-  localparam EW = 14;   // exponent table entry width
-  localparam SW = 18;   // sum width
-  localparam LATENCY = 9;
+  localparam LATENCY = 17;
+
+  // exp_lut: 167 entries x 14 bits (e^-d)
+  function [14-1:0] exp_lut;
+    input [8-1:0] a;
+    begin
+      case (a)
+        8'd0: exp_lut = 14'd16383;
+        8'd1: exp_lut = 14'd15390;
+        8'd2: exp_lut = 14'd14458;
+        8'd3: exp_lut = 14'd13582;
+        8'd4: exp_lut = 14'd12759;
+        8'd5: exp_lut = 14'd11986;
+        8'd6: exp_lut = 14'd11260;
+        8'd7: exp_lut = 14'd10578;
+        8'd8: exp_lut = 14'd9937;
+        8'd9: exp_lut = 14'd9335;
+        8'd10: exp_lut = 14'd8769;
+        8'd11: exp_lut = 14'd8238;
+        8'd12: exp_lut = 14'd7739;
+        8'd13: exp_lut = 14'd7270;
+        8'd14: exp_lut = 14'd6829;
+        8'd15: exp_lut = 14'd6416;
+        8'd16: exp_lut = 14'd6027;
+        8'd17: exp_lut = 14'd5662;
+        8'd18: exp_lut = 14'd5319;
+        8'd19: exp_lut = 14'd4997;
+        8'd20: exp_lut = 14'd4694;
+        8'd21: exp_lut = 14'd4409;
+        8'd22: exp_lut = 14'd4142;
+        8'd23: exp_lut = 14'd3891;
+        8'd24: exp_lut = 14'd3656;
+        8'd25: exp_lut = 14'd3434;
+        8'd26: exp_lut = 14'd3226;
+        8'd27: exp_lut = 14'd3031;
+        8'd28: exp_lut = 14'd2847;
+        8'd29: exp_lut = 14'd2674;
+        8'd30: exp_lut = 14'd2512;
+        8'd31: exp_lut = 14'd2360;
+        8'd32: exp_lut = 14'd2217;
+        8'd33: exp_lut = 14'd2083;
+        8'd34: exp_lut = 14'd1957;
+        8'd35: exp_lut = 14'd1838;
+        8'd36: exp_lut = 14'd1727;
+        8'd37: exp_lut = 14'd1622;
+        8'd38: exp_lut = 14'd1524;
+        8'd39: exp_lut = 14'd1432;
+        8'd40: exp_lut = 14'd1345;
+        8'd41: exp_lut = 14'd1263;
+        8'd42: exp_lut = 14'd1187;
+        8'd43: exp_lut = 14'd1115;
+        8'd44: exp_lut = 14'd1047;
+        8'd45: exp_lut = 14'd984;
+        8'd46: exp_lut = 14'd924;
+        8'd47: exp_lut = 14'd868;
+        8'd48: exp_lut = 14'd816;
+        8'd49: exp_lut = 14'd766;
+        8'd50: exp_lut = 14'd720;
+        8'd51: exp_lut = 14'd676;
+        8'd52: exp_lut = 14'd635;
+        8'd53: exp_lut = 14'd597;
+        8'd54: exp_lut = 14'd561;
+        8'd55: exp_lut = 14'd527;
+        8'd56: exp_lut = 14'd495;
+        8'd57: exp_lut = 14'd465;
+        8'd58: exp_lut = 14'd437;
+        8'd59: exp_lut = 14'd410;
+        8'd60: exp_lut = 14'd385;
+        8'd61: exp_lut = 14'd362;
+        8'd62: exp_lut = 14'd340;
+        8'd63: exp_lut = 14'd319;
+        8'd64: exp_lut = 14'd300;
+        8'd65: exp_lut = 14'd282;
+        8'd66: exp_lut = 14'd265;
+        8'd67: exp_lut = 14'd249;
+        8'd68: exp_lut = 14'd234;
+        8'd69: exp_lut = 14'd220;
+        8'd70: exp_lut = 14'd206;
+        8'd71: exp_lut = 14'd194;
+        8'd72: exp_lut = 14'd182;
+        8'd73: exp_lut = 14'd171;
+        8'd74: exp_lut = 14'd161;
+        8'd75: exp_lut = 14'd151;
+        8'd76: exp_lut = 14'd142;
+        8'd77: exp_lut = 14'd133;
+        8'd78: exp_lut = 14'd125;
+        8'd79: exp_lut = 14'd118;
+        8'd80: exp_lut = 14'd110;
+        8'd81: exp_lut = 14'd104;
+        8'd82: exp_lut = 14'd97;
+        8'd83: exp_lut = 14'd92;
+        8'd84: exp_lut = 14'd86;
+        8'd85: exp_lut = 14'd81;
+        8'd86: exp_lut = 14'd76;
+        8'd87: exp_lut = 14'd71;
+        8'd88: exp_lut = 14'd67;
+        8'd89: exp_lut = 14'd63;
+        8'd90: exp_lut = 14'd59;
+        8'd91: exp_lut = 14'd56;
+        8'd92: exp_lut = 14'd52;
+        8'd93: exp_lut = 14'd49;
+        8'd94: exp_lut = 14'd46;
+        8'd95: exp_lut = 14'd43;
+        8'd96: exp_lut = 14'd41;
+        8'd97: exp_lut = 14'd38;
+        8'd98: exp_lut = 14'd36;
+        8'd99: exp_lut = 14'd34;
+        8'd100: exp_lut = 14'd32;
+        8'd101: exp_lut = 14'd30;
+        8'd102: exp_lut = 14'd28;
+        8'd103: exp_lut = 14'd26;
+        8'd104: exp_lut = 14'd25;
+        8'd105: exp_lut = 14'd23;
+        8'd106: exp_lut = 14'd22;
+        8'd107: exp_lut = 14'd20;
+        8'd108: exp_lut = 14'd19;
+        8'd109: exp_lut = 14'd18;
+        8'd110: exp_lut = 14'd17;
+        8'd111: exp_lut = 14'd16;
+        8'd112: exp_lut = 14'd15;
+        8'd113: exp_lut = 14'd14;
+        8'd114: exp_lut = 14'd13;
+        8'd115: exp_lut = 14'd12;
+        8'd116: exp_lut = 14'd12;
+        8'd117: exp_lut = 14'd11;
+        8'd118: exp_lut = 14'd10;
+        8'd119: exp_lut = 14'd10;
+        8'd120: exp_lut = 14'd9;
+        8'd121: exp_lut = 14'd9;
+        8'd122: exp_lut = 14'd8;
+        8'd123: exp_lut = 14'd8;
+        8'd124: exp_lut = 14'd7;
+        8'd125: exp_lut = 14'd7;
+        8'd126: exp_lut = 14'd6;
+        8'd127: exp_lut = 14'd6;
+        8'd128: exp_lut = 14'd5;
+        8'd129: exp_lut = 14'd5;
+        8'd130: exp_lut = 14'd5;
+        8'd131: exp_lut = 14'd5;
+        8'd132: exp_lut = 14'd4;
+        8'd133: exp_lut = 14'd4;
+        8'd134: exp_lut = 14'd4;
+        8'd135: exp_lut = 14'd4;
+        8'd136: exp_lut = 14'd3;
+        8'd137: exp_lut = 14'd3;
+        8'd138: exp_lut = 14'd3;
+        8'd139: exp_lut = 14'd3;
+        8'd140: exp_lut = 14'd3;
+        8'd141: exp_lut = 14'd2;
+        8'd142: exp_lut = 14'd2;
+        8'd143: exp_lut = 14'd2;
+        8'd144: exp_lut = 14'd2;
+        8'd145: exp_lut = 14'd2;
+        8'd146: exp_lut = 14'd2;
+        8'd147: exp_lut = 14'd2;
+        8'd148: exp_lut = 14'd2;
+        8'd149: exp_lut = 14'd1;
+        8'd150: exp_lut = 14'd1;
+        8'd151: exp_lut = 14'd1;
+        8'd152: exp_lut = 14'd1;
+        8'd153: exp_lut = 14'd1;
+        8'd154: exp_lut = 14'd1;
+        8'd155: exp_lut = 14'd1;
+        8'd156: exp_lut = 14'd1;
+        8'd157: exp_lut = 14'd1;
+        8'd158: exp_lut = 14'd1;
+        8'd159: exp_lut = 14'd1;
+        8'd160: exp_lut = 14'd1;
+        8'd161: exp_lut = 14'd1;
+        8'd162: exp_lut = 14'd1;
+        8'd163: exp_lut = 14'd1;
+        8'd164: exp_lut = 14'd1;
+        8'd165: exp_lut = 14'd1;
+        8'd166: exp_lut = 14'd1;
+        default: exp_lut = 14'd0;
+      endcase
+    end
+  endfunction
 
   // recip_lut: 512 entries x 9 bits (2^RW / m - 2^(RW-1))
   function [9-1:0] recip_lut;
@@ -613,158 +804,137 @@ module softmax_rexp_norm_n16 (
   always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // Max tree (4 levels); x travels alongside through the registered levels.
+  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
-  wire [8*IW-1:0] mx1_c;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [63:0] mx1_d1;
+  reg [31:0] mx2_d1;
+  reg [15:0] mx3_d1;
+  reg [127:0] x_in_d1;
+  reg [127:0] x_in_d2;
+  reg [127:0] x_in_d3;
+  reg [127:0] d_d1;
+  reg [119:0] sm1_d1;
+  reg [33:0] sm3_d1;
+  reg [17:0] nrm_s4_d1;
+  reg [17:0] nrm_s2_d1;
+  reg [0:0] nrm_z4_d1;
+  reg [0:0] nrm_z4_d2;
+  reg [0:0] nrm_z3_d1;
+  reg [0:0] nrm_z2_d1;
+  reg [8:0] n_j_d1;
+  wire [63:0] mx1;
   generate
-    for (g = 0; g < 8; g = g + 1) begin : g_max1
-      wire signed [IW-1:0] a = x_in[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = x_in[(2*g+1)*IW +: IW];
-      assign mx1_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 8; g = g + 1) begin : g_mx1
+      wire signed [7:0] a = x_in[(2*g)*8 +: 8];
+      wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
+      assign mx1[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [8*IW-1:0] mx1 = mx1_c;
-  wire [N*IW-1:0] x1 = x_in;
-  wire [4*IW-1:0] mx2_c;
+  wire [31:0] mx2;
   generate
-    for (g = 0; g < 4; g = g + 1) begin : g_max2
-      wire signed [IW-1:0] a = mx1[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx1[(2*g+1)*IW +: IW];
-      assign mx2_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 4; g = g + 1) begin : g_mx2
+      wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
+      assign mx2[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [4*IW-1:0] mx2;
-  reg [N*IW-1:0] x2;
-  always @(posedge aclk) if (ce) begin
-    mx2 <= mx2_c;
-    x2 <= x1;
-  end
-  wire [2*IW-1:0] mx3_c;
+  wire [15:0] mx3;
   generate
-    for (g = 0; g < 2; g = g + 1) begin : g_max3
-      wire signed [IW-1:0] a = mx2[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx2[(2*g+1)*IW +: IW];
-      assign mx3_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 2; g = g + 1) begin : g_mx3
+      wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
+      assign mx3[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  wire [2*IW-1:0] mx3 = mx3_c;
-  wire [N*IW-1:0] x3 = x2;
-  wire [1*IW-1:0] mx4_c;
+  wire [7:0] mx4;
   generate
-    for (g = 0; g < 1; g = g + 1) begin : g_max4
-      wire signed [IW-1:0] a = mx3[(2*g)*IW +: IW];
-      wire signed [IW-1:0] b = mx3[(2*g+1)*IW +: IW];
-      assign mx4_c[g*IW +: IW] = (a > b) ? a : b;
+    for (g = 0; g < 1; g = g + 1) begin : g_mx4
+      wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
+      assign mx4[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [1*IW-1:0] mx4;
-  reg [N*IW-1:0] x4;
-  always @(posedge aclk) if (ce) begin
-    mx4 <= mx4_c;
-    x4 <= x3;
-  end
+  wire [127:0] d;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_d
+      wire [8:0] diff = {mx4[7], mx4} - {x_in_d3[g*8+7], x_in_d3[g*8 +: 8]};
+      wire unused_diff = &{1'b0, diff[8], 1'b0};
+      assign d[g*8 +: 8] = diff[7:0];
+    end
+  endgenerate
+  wire [223:0] e0;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_e0
+      reg [13:0] q;
+      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
+      assign e0[g*14 +: 14] = q;
+    end
+  endgenerate
+  wire [119:0] sm1;
+  generate
+    for (g = 0; g < 8; g = g + 1) begin : g_sm1
+      assign sm1[g*15 +: 15] = {1'b0, e0[(2*g)*14 +: 14]} + {1'b0, e0[(2*g+1)*14 +: 14]};
+    end
+  endgenerate
+  wire [63:0] sm2;
+  generate
+    for (g = 0; g < 4; g = g + 1) begin : g_sm2
+      assign sm2[g*16 +: 16] = {1'b0, sm1_d1[(2*g)*15 +: 15]} + {1'b0, sm1_d1[(2*g+1)*15 +: 15]};
+    end
+  endgenerate
+  wire [33:0] sm3;
+  generate
+    for (g = 0; g < 2; g = g + 1) begin : g_sm3
+      assign sm3[g*17 +: 17] = {1'b0, sm2[(2*g)*16 +: 16]} + {1'b0, sm2[(2*g+1)*16 +: 16]};
+    end
+  endgenerate
+  wire [17:0] sm4;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_sm4
+      assign sm4[g*18 +: 18] = {1'b0, sm3_d1[(2*g)*17 +: 17]} + {1'b0, sm3_d1[(2*g+1)*17 +: 17]};
+    end
+  endgenerate
+  wire [0:0] nrm_z4 = ~|sm4[17:2];
+  wire [17:0] nrm_s4 = nrm_z4 ? {sm4[1:0], 16'd0} : sm4;
+  wire [0:0] nrm_z3 = ~|nrm_s4_d1[17:10];
+  wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4_d1[9:0], 8'd0} : nrm_s4_d1;
+  wire [0:0] nrm_z2 = ~|nrm_s3[17:14];
+  wire [17:0] nrm_s2 = nrm_z2 ? {nrm_s3[13:0], 4'd0} : nrm_s3;
+  wire [0:0] nrm_z1 = ~|nrm_s2_d1[17:16];
+  wire [17:0] nrm_s1 = nrm_z1 ? {nrm_s2_d1[15:0], 2'd0} : nrm_s2_d1;
+  wire [0:0] nrm_z0 = ~|nrm_s1[17:17];
+  wire [17:0] nrm_s0 = nrm_z0 ? {nrm_s1[16:0], 1'd0} : nrm_s1;
+  wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
+  wire [8:0] n_j = nrm_s0[16:8];
+  wire unused_xn = &{1'b0, nrm_s0[7:0], nrm_s0[17], 1'b0};
+  reg [8:0] r_lut;
+  always @(posedge aclk) if (ce) r_lut <= recip_lut(n_j_d1);
+  wire [9:0] r = {1'b1, r_lut};
+  wire [4:0] shamt = 5'd18 - nrm_lz;
+  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
+  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
+  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
+  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) if (!aresetn) x_in_d3 <= 128'd0; else if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) d_d1 <= d;
+  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
+  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
+  always @(posedge aclk) if (ce) nrm_s4_d1 <= nrm_s4;
+  always @(posedge aclk) if (ce) nrm_s2_d1 <= nrm_s2;
+  always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
+  always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
+  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) if (ce) n_j_d1 <= n_j;
 
-  // ---------------------------------------------------------------------------------------------
-  // d_i = max - x_i (unsigned, 8 bits), exponent lookup e_i = exp_lut[d_i >> 0]
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_rexp_norm_n16_exp instance per lane: d = max - x_i in, registered e_i out (the e0 stage)
-  wire [N*EW-1:0] e0;
+  // output lanes: rexp (normalized), one softmax_rexp_norm_n16_lane per element, each ending in its output register
+  wire [127:0] y_out;
   generate
-    for (g = 0; g < N; g = g + 1) begin : g_exp
-      wire [IW:0] diff = {mx4[IW-1], mx4} - { x4[g*IW+IW-1], x4[g*IW +: IW] };
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      softmax_rexp_norm_n16_exp u_exp (.aclk(aclk), .ce(ce), .d(diff[8-1:0]), .e(e0[g*EW +: EW]));
-    end
-  endgenerate
-
-  // ---------------------------------------------------------------------------------------------
-  // Sum tree (4 levels): S = sum of e_i, 18 bits, cannot overflow
-  // ---------------------------------------------------------------------------------------------
-  wire [8*15-1:0] sm1_c;
-  generate
-    for (g = 0; g < 8; g = g + 1) begin : g_sum1
-      assign sm1_c[g*15 +: 15] = {1'b0, e0[(2*g)*14 +: 14]} + {1'b0, e0[(2*g+1)*14 +: 14]};
-    end
-  endgenerate
-  wire [8*15-1:0] sm1 = sm1_c;
-  wire [N*EW-1:0] e1 = e0;
-  wire [4*16-1:0] sm2_c;
-  generate
-    for (g = 0; g < 4; g = g + 1) begin : g_sum2
-      assign sm2_c[g*16 +: 16] = {1'b0, sm1[(2*g)*15 +: 15]} + {1'b0, sm1[(2*g+1)*15 +: 15]};
-    end
-  endgenerate
-  reg [4*16-1:0] sm2;
-  reg [N*EW-1:0] e2;
-  always @(posedge aclk) if (ce) begin
-    sm2 <= sm2_c;
-    e2 <= e1;
-  end
-  wire [2*17-1:0] sm3_c;
-  generate
-    for (g = 0; g < 2; g = g + 1) begin : g_sum3
-      assign sm3_c[g*17 +: 17] = {1'b0, sm2[(2*g)*16 +: 16]} + {1'b0, sm2[(2*g+1)*16 +: 16]};
-    end
-  endgenerate
-  wire [2*17-1:0] sm3 = sm3_c;
-  wire [N*EW-1:0] e3 = e2;
-  wire [1*18-1:0] sm4_c;
-  generate
-    for (g = 0; g < 1; g = g + 1) begin : g_sum4
-      assign sm4_c[g*18 +: 18] = {1'b0, sm3[(2*g)*17 +: 17]} + {1'b0, sm3[(2*g+1)*17 +: 17]};
-    end
-  endgenerate
-  reg [1*18-1:0] sm4;
-  reg [N*EW-1:0] e4;
-  always @(posedge aclk) if (ce) begin
-    sm4 <= sm4_c;
-    e4 <= e3;
-  end
-  wire [SW-1:0] sum_s = sm4;
-
-  // ---------------------------------------------------------------------------------------------
-  // Normalisation: rexp, normalized addressing (2 register stage(s))
-  // ---------------------------------------------------------------------------------------------
-  // leading-one detection: S = m * 2^p, m in [1, 2)
-  reg [4:0] n_p_c;
-  integer n_k;
-  always @* begin
-    n_p_c = 5'd0;
-    for (n_k = 0; n_k < 18; n_k = n_k + 1)
-      if (sum_s[n_k]) n_p_c = n_k[4:0];
-  end
-  // mantissa index: the 9 bits below the leading one
-  wire [26:0] n_sx = {sum_s, 9'd0} >> n_p_c;
-  wire [8:0] n_j_c = n_sx[8:0];
-  wire n_unused_sx = &{1'b0, n_sx[26:9], 1'b0};
-  // stage 1: register p and the mantissa index
-  reg [4:0] n_p;
-  reg [8:0] n_j;
-  always @(posedge aclk) if (ce) begin
-    n_p <= n_p_c;
-    n_j <= n_j_c;
-  end
-  // stage 2: reciprocal lookup and the output shift amount p + 1
-  reg [9:0] r;
-  reg [4:0] shamt;
-  always @(posedge aclk) if (ce) begin
-    r <= {1'b1, recip_lut(n_j)};
-    shamt <= n_p + 5'd1;
-  end
-  reg [N*EW-1:0] en1;
-  always @(posedge aclk) if (ce) en1 <= e4;
-  reg [N*EW-1:0] en2;
-  always @(posedge aclk) if (ce) en2 <= en1;
-
-  // ---------------------------------------------------------------------------------------------
-  // Output: one lane per element, registered
-  // ---------------------------------------------------------------------------------------------
-  // one softmax_rexp_norm_n16_lane instance per element: e_i and the coefficients in, registered y_i out
-  wire [N*OW-1:0] y_out;
-  generate
-    for (g = 0; g < N; g = g + 1) begin : g_lane
-      softmax_rexp_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .e_i(en2[g*EW +: EW]), .r(r), .shamt(shamt), .y(y_out[g*OW +: OW]));
+    for (g = 0; g < 16; g = g + 1) begin : g_lane
+      softmax_rexp_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .r(r), .shamt(shamt), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -772,222 +942,121 @@ module softmax_rexp_norm_n16 (
 endmodule
 
 // -------------------------------------------------------------------------------------------------
-// Per-lane modules, private to this file (their names start with the block's). The lanes are
-// modules so that synthesis tools can map one lane and reuse it N times; each ends in its own
-// register, so a table ROM and the register after it stay together (block RAM inference).
+// The lane module, private to this file (its name starts with the block's): n instances above.
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
-
-// Exponent lookup of one lane: e = exp_lut[d >> 0], registered.
-module softmax_rexp_norm_n16_exp (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [8-1:0]       d,
-  output reg  [14-1:0]       e
-);
-  // exp_lut: 167 entries x 14 bits (e^-d)
-  function [14-1:0] exp_lut;
-    input [8-1:0] a;
-    begin
-      case (a)
-        8'd0: exp_lut = 14'd16383;
-        8'd1: exp_lut = 14'd15390;
-        8'd2: exp_lut = 14'd14458;
-        8'd3: exp_lut = 14'd13582;
-        8'd4: exp_lut = 14'd12759;
-        8'd5: exp_lut = 14'd11986;
-        8'd6: exp_lut = 14'd11260;
-        8'd7: exp_lut = 14'd10578;
-        8'd8: exp_lut = 14'd9937;
-        8'd9: exp_lut = 14'd9335;
-        8'd10: exp_lut = 14'd8769;
-        8'd11: exp_lut = 14'd8238;
-        8'd12: exp_lut = 14'd7739;
-        8'd13: exp_lut = 14'd7270;
-        8'd14: exp_lut = 14'd6829;
-        8'd15: exp_lut = 14'd6416;
-        8'd16: exp_lut = 14'd6027;
-        8'd17: exp_lut = 14'd5662;
-        8'd18: exp_lut = 14'd5319;
-        8'd19: exp_lut = 14'd4997;
-        8'd20: exp_lut = 14'd4694;
-        8'd21: exp_lut = 14'd4409;
-        8'd22: exp_lut = 14'd4142;
-        8'd23: exp_lut = 14'd3891;
-        8'd24: exp_lut = 14'd3656;
-        8'd25: exp_lut = 14'd3434;
-        8'd26: exp_lut = 14'd3226;
-        8'd27: exp_lut = 14'd3031;
-        8'd28: exp_lut = 14'd2847;
-        8'd29: exp_lut = 14'd2674;
-        8'd30: exp_lut = 14'd2512;
-        8'd31: exp_lut = 14'd2360;
-        8'd32: exp_lut = 14'd2217;
-        8'd33: exp_lut = 14'd2083;
-        8'd34: exp_lut = 14'd1957;
-        8'd35: exp_lut = 14'd1838;
-        8'd36: exp_lut = 14'd1727;
-        8'd37: exp_lut = 14'd1622;
-        8'd38: exp_lut = 14'd1524;
-        8'd39: exp_lut = 14'd1432;
-        8'd40: exp_lut = 14'd1345;
-        8'd41: exp_lut = 14'd1263;
-        8'd42: exp_lut = 14'd1187;
-        8'd43: exp_lut = 14'd1115;
-        8'd44: exp_lut = 14'd1047;
-        8'd45: exp_lut = 14'd984;
-        8'd46: exp_lut = 14'd924;
-        8'd47: exp_lut = 14'd868;
-        8'd48: exp_lut = 14'd816;
-        8'd49: exp_lut = 14'd766;
-        8'd50: exp_lut = 14'd720;
-        8'd51: exp_lut = 14'd676;
-        8'd52: exp_lut = 14'd635;
-        8'd53: exp_lut = 14'd597;
-        8'd54: exp_lut = 14'd561;
-        8'd55: exp_lut = 14'd527;
-        8'd56: exp_lut = 14'd495;
-        8'd57: exp_lut = 14'd465;
-        8'd58: exp_lut = 14'd437;
-        8'd59: exp_lut = 14'd410;
-        8'd60: exp_lut = 14'd385;
-        8'd61: exp_lut = 14'd362;
-        8'd62: exp_lut = 14'd340;
-        8'd63: exp_lut = 14'd319;
-        8'd64: exp_lut = 14'd300;
-        8'd65: exp_lut = 14'd282;
-        8'd66: exp_lut = 14'd265;
-        8'd67: exp_lut = 14'd249;
-        8'd68: exp_lut = 14'd234;
-        8'd69: exp_lut = 14'd220;
-        8'd70: exp_lut = 14'd206;
-        8'd71: exp_lut = 14'd194;
-        8'd72: exp_lut = 14'd182;
-        8'd73: exp_lut = 14'd171;
-        8'd74: exp_lut = 14'd161;
-        8'd75: exp_lut = 14'd151;
-        8'd76: exp_lut = 14'd142;
-        8'd77: exp_lut = 14'd133;
-        8'd78: exp_lut = 14'd125;
-        8'd79: exp_lut = 14'd118;
-        8'd80: exp_lut = 14'd110;
-        8'd81: exp_lut = 14'd104;
-        8'd82: exp_lut = 14'd97;
-        8'd83: exp_lut = 14'd92;
-        8'd84: exp_lut = 14'd86;
-        8'd85: exp_lut = 14'd81;
-        8'd86: exp_lut = 14'd76;
-        8'd87: exp_lut = 14'd71;
-        8'd88: exp_lut = 14'd67;
-        8'd89: exp_lut = 14'd63;
-        8'd90: exp_lut = 14'd59;
-        8'd91: exp_lut = 14'd56;
-        8'd92: exp_lut = 14'd52;
-        8'd93: exp_lut = 14'd49;
-        8'd94: exp_lut = 14'd46;
-        8'd95: exp_lut = 14'd43;
-        8'd96: exp_lut = 14'd41;
-        8'd97: exp_lut = 14'd38;
-        8'd98: exp_lut = 14'd36;
-        8'd99: exp_lut = 14'd34;
-        8'd100: exp_lut = 14'd32;
-        8'd101: exp_lut = 14'd30;
-        8'd102: exp_lut = 14'd28;
-        8'd103: exp_lut = 14'd26;
-        8'd104: exp_lut = 14'd25;
-        8'd105: exp_lut = 14'd23;
-        8'd106: exp_lut = 14'd22;
-        8'd107: exp_lut = 14'd20;
-        8'd108: exp_lut = 14'd19;
-        8'd109: exp_lut = 14'd18;
-        8'd110: exp_lut = 14'd17;
-        8'd111: exp_lut = 14'd16;
-        8'd112: exp_lut = 14'd15;
-        8'd113: exp_lut = 14'd14;
-        8'd114: exp_lut = 14'd13;
-        8'd115: exp_lut = 14'd12;
-        8'd116: exp_lut = 14'd12;
-        8'd117: exp_lut = 14'd11;
-        8'd118: exp_lut = 14'd10;
-        8'd119: exp_lut = 14'd10;
-        8'd120: exp_lut = 14'd9;
-        8'd121: exp_lut = 14'd9;
-        8'd122: exp_lut = 14'd8;
-        8'd123: exp_lut = 14'd8;
-        8'd124: exp_lut = 14'd7;
-        8'd125: exp_lut = 14'd7;
-        8'd126: exp_lut = 14'd6;
-        8'd127: exp_lut = 14'd6;
-        8'd128: exp_lut = 14'd5;
-        8'd129: exp_lut = 14'd5;
-        8'd130: exp_lut = 14'd5;
-        8'd131: exp_lut = 14'd5;
-        8'd132: exp_lut = 14'd4;
-        8'd133: exp_lut = 14'd4;
-        8'd134: exp_lut = 14'd4;
-        8'd135: exp_lut = 14'd4;
-        8'd136: exp_lut = 14'd3;
-        8'd137: exp_lut = 14'd3;
-        8'd138: exp_lut = 14'd3;
-        8'd139: exp_lut = 14'd3;
-        8'd140: exp_lut = 14'd3;
-        8'd141: exp_lut = 14'd2;
-        8'd142: exp_lut = 14'd2;
-        8'd143: exp_lut = 14'd2;
-        8'd144: exp_lut = 14'd2;
-        8'd145: exp_lut = 14'd2;
-        8'd146: exp_lut = 14'd2;
-        8'd147: exp_lut = 14'd2;
-        8'd148: exp_lut = 14'd2;
-        8'd149: exp_lut = 14'd1;
-        8'd150: exp_lut = 14'd1;
-        8'd151: exp_lut = 14'd1;
-        8'd152: exp_lut = 14'd1;
-        8'd153: exp_lut = 14'd1;
-        8'd154: exp_lut = 14'd1;
-        8'd155: exp_lut = 14'd1;
-        8'd156: exp_lut = 14'd1;
-        8'd157: exp_lut = 14'd1;
-        8'd158: exp_lut = 14'd1;
-        8'd159: exp_lut = 14'd1;
-        8'd160: exp_lut = 14'd1;
-        8'd161: exp_lut = 14'd1;
-        8'd162: exp_lut = 14'd1;
-        8'd163: exp_lut = 14'd1;
-        8'd164: exp_lut = 14'd1;
-        8'd165: exp_lut = 14'd1;
-        8'd166: exp_lut = 14'd1;
-        default: exp_lut = 14'd0;
-      endcase
-    end
-  endfunction
-
-  wire [14-1:0] e_c;
-  wire [7:0] k = d[7:0];
-  // entries past the first that rounds to 0 are 0
-  assign e_c = (k < 8'd167) ? exp_lut(k) : 14'd0;
-  always @(posedge aclk) if (ce) e <= e_c;
-
-endmodule
-
-// Output of one lane: rexp, normalized addressing, from e_i and the coefficients, registered.
+// One output lane: rexp (normalized), from e_i and the coefficients to y, registered.
 module softmax_rexp_norm_n16_lane (
-  input  wire              aclk,
-  input  wire              ce,
-  input  wire [14-1:0]       e_i,
-  input  wire [10-1:0]       r,
-  input  wire [5-1:0]       shamt,
-  output reg  [8-1:0]       y
+  input  wire aclk,
+  input  wire ce,
+  input  wire aresetn,
+  input  wire [13:0] e_i,
+  input  wire [9:0] r,
+  input  wire [4:0] shamt,
+  output wire [7:0] y
 );
-  wire [8-1:0] y_i;
-  wire [23:0] mul = {10'd0, e_i} * {14'd0, r};
-  wire [23:0] prod = mul;
-  wire [23:0] shifted = prod >> shamt;
-  wire [24:0] half = {1'b0, shifted} + 25'd1;
+
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [13:0] e_i_d1;
+  reg [13:0] e_i_d2;
+  reg [13:0] e_i_d3;
+  reg [13:0] e_i_d4;
+  reg [13:0] e_i_d5;
+  reg [13:0] e_i_d6;
+  reg [15:0] mul_pp0_d1;
+  reg [15:0] mul_pp2_d1;
+  reg [15:0] mul_pp4_d1;
+  reg [15:0] mul_pp6_d1;
+  reg [23:0] mul_t2_0_d1;
+  reg [15:0] mul_pp8_d1;
+  reg [15:0] mul_pp8_d2;
+  reg [0:0] shf_a0_d1;
+  reg [0:0] shf_a0_d2;
+  reg [0:0] shf_a0_d3;
+  reg [0:0] shf_a0_d4;
+  reg [0:0] shf_a1_d1;
+  reg [0:0] shf_a1_d2;
+  reg [0:0] shf_a1_d3;
+  reg [0:0] shf_a1_d4;
+  reg [0:0] shf_a2_d1;
+  reg [0:0] shf_a2_d2;
+  reg [0:0] shf_a2_d3;
+  reg [0:0] shf_a2_d4;
+  reg [0:0] shf_a3_d1;
+  reg [0:0] shf_a3_d2;
+  reg [0:0] shf_a3_d3;
+  reg [0:0] shf_a3_d4;
+  reg [0:0] shf_a3_d5;
+  reg [23:0] shf_2_d1;
+  reg [0:0] shf_a4_d1;
+  reg [0:0] shf_a4_d2;
+  reg [0:0] shf_a4_d3;
+  reg [0:0] shf_a4_d4;
+  reg [0:0] shf_a4_d5;
+  reg [23:0] y_full_d1;
+  wire [15:0] mul_pp0 = {2'b0, e_i_d6 & {14{r[0]}}} + {1'b0, e_i_d6 & {14{r[1]}}, 1'b0};
+  wire [15:0] mul_pp2 = {2'b0, e_i_d6 & {14{r[2]}}} + {1'b0, e_i_d6 & {14{r[3]}}, 1'b0};
+  wire [15:0] mul_pp4 = {2'b0, e_i_d6 & {14{r[4]}}} + {1'b0, e_i_d6 & {14{r[5]}}, 1'b0};
+  wire [15:0] mul_pp6 = {2'b0, e_i_d6 & {14{r[6]}}} + {1'b0, e_i_d6 & {14{r[7]}}, 1'b0};
+  wire [15:0] mul_pp8 = {2'b0, e_i_d6 & {14{r[8]}}} + {1'b0, e_i_d6 & {14{r[9]}}, 1'b0};
+  wire [18:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
+  wire [18:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
+  wire [23:0] mul_t2_0 = {5'd0, mul_t1_0} + {1'd0, {mul_t1_1, 4'd0}};
+  wire [23:0] mul_t3_0 = mul_t2_0_d1 + {mul_pp8_d2, 8'd0};
+  wire [0:0] shf_a0 = shamt[0:0];
+  wire [23:0] shf_0 = shf_a0_d4[0] ? (mul_t3_0 >> 1) : mul_t3_0;
+  wire [0:0] shf_a1 = shamt[1:1];
+  wire [23:0] shf_1 = shf_a1_d4[0] ? (shf_0 >> 2) : shf_0;
+  wire [0:0] shf_a2 = shamt[2:2];
+  wire [23:0] shf_2 = shf_a2_d4[0] ? (shf_1 >> 4) : shf_1;
+  wire [0:0] shf_a3 = shamt[3:3];
+  wire [23:0] shf_3 = shf_a3_d5[0] ? (shf_2_d1 >> 8) : shf_2_d1;
+  wire [0:0] shf_a4 = shamt[4:4];
+  wire [23:0] shf_4 = shf_a4_d5[0] ? (shf_3 >> 16) : shf_3;
+  wire [24:0] half = {1'b0, shf_4} + 25'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [23:0] y_full = half[24:1];
-  assign y_i = (|y_full[23:8]) ? {8{1'b1}} : y_full[7:0];
-  always @(posedge aclk) if (ce) y <= y_i;
+  wire [7:0] y_sat = (|y_full_d1[23:8]) ? {8{1'b1}} : y_full_d1[7:0];
+  reg [7:0] y_q;
+  always @(posedge aclk) if (ce) y_q <= y_sat;
+  assign y = y_q;
+  always @(posedge aclk) if (ce) e_i_d1 <= e_i;
+  always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
+  always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
+  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
+  always @(posedge aclk) if (!aresetn) e_i_d6 <= 14'd0; else if (ce) e_i_d6 <= e_i_d5;
+  always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
+  always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
+  always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
+  always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
+  always @(posedge aclk) if (ce) mul_t2_0_d1 <= mul_t2_0;
+  always @(posedge aclk) if (ce) mul_pp8_d1 <= mul_pp8;
+  always @(posedge aclk) if (ce) mul_pp8_d2 <= mul_pp8_d1;
+  always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
+  always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
+  always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
+  always @(posedge aclk) if (!aresetn) shf_a0_d4 <= 1'd0; else if (ce) shf_a0_d4 <= shf_a0_d3;
+  always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
+  always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
+  always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
+  always @(posedge aclk) if (!aresetn) shf_a1_d4 <= 1'd0; else if (ce) shf_a1_d4 <= shf_a1_d3;
+  always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
+  always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
+  always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
+  always @(posedge aclk) if (!aresetn) shf_a2_d4 <= 1'd0; else if (ce) shf_a2_d4 <= shf_a2_d3;
+  always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
+  always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
+  always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
+  always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
+  always @(posedge aclk) if (!aresetn) shf_a3_d5 <= 1'd0; else if (ce) shf_a3_d5 <= shf_a3_d4;
+  always @(posedge aclk) if (ce) shf_2_d1 <= shf_2;
+  always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
+  always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
+  always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
+  always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
+  always @(posedge aclk) if (!aresetn) shf_a4_d5 <= 1'd0; else if (ce) shf_a4_d5 <= shf_a4_d4;
+  always @(posedge aclk) if (ce) y_full_d1 <= y_full;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -26,7 +26,8 @@
 //       "recipWidth": 10
 //     },
 //     "pipeline": {
-//       "treeLevelsPerStage": 2
+//       "targetMHz": 100,
+//       "device": "ice40"
 //     },
 //     "verify": {
 //       "vectors": 24,
@@ -46,15 +47,15 @@
 //   tables: exp_lut 256x22b = 704 B, recip_lut 512x9b = 576 B; total 1280 B
 //   error bound: |y - y_ref| <= 0.9556 LSB for every input of 1..4096 elements (proven from the tables, README "The error bound")
 //   stream: 16 lanes per beat, rows of 1..4096 elements (at most 256 beats), keep bit per lane in tuser
-//   row stores: 260 + 261 beats x 144 bits = 75024 bits (block RAM); row queues 8 rows deep
-//   pipeline: A: input register 1, A: max tree over 16 lanes (4 levels) 2, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 1, B: sum tree over 16 lanes (4 levels) 2, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 1, C: normalisation (rexp, normalized) 2, C: output (per lane) 1
-//   latency of a row of len elements: 2*ceil(len/16) + 12 cycles (last input beat to last output beat; 524 for maxN)
+//   row stores: 262 + 263 beats x 144 bits = 75600 bits (block RAM); row queues 16 rows deep
+//   pipeline: A: input register 1, A: max tree over 16 lanes (4 levels) 4, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 1, B: sum tree over 16 lanes (4 levels) 4, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 1, C: normalisation (rexp, normalized) and lanes, for 100 MHz on ice40 11, C: output (per lane) 1
+//   latency of a row of len elements: 2*ceil(len/16) + 25 cycles (last input beat to last output beat; 537 for maxN)
 //   throughput: 16 elements per cycle across back-to-back rows (8 rows of 4096 in 2048 cycles)
 //
 // Table bytes: exp_lut 704 + recip_lut 576 = 1280
-// Latency of a row of len elements: 2*ceil(len/16) + 12 cycles, from the edge that accepts its last input
+// Latency of a row of len elements: 2*ceil(len/16) + 25 cycles, from the edge that accepts its last input
 //           beat to the edge that transfers its last output beat (sink always ready, the row not queued
-//           behind a longer one); 524 for a row of maxN = 4096. Throughput 16 elements per clock.
+//           behind a longer one); 537 for a row of maxN = 4096. Throughput 16 elements per clock.
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -83,9 +84,9 @@ module softmax_stream_p16_n4096 (
   localparam EW = 22;   // exponent table entry width
   localparam SW = 34;   // sum width: a row of up to 4096 elements cannot overflow it
   localparam BW = P*(IW+1);   // row store word: keep bits and elements
-  localparam D1 = 260;   // row store 1 depth (beats)
-  localparam D2 = 261;   // row store 2 depth (beats)
-  localparam Q  = 8;   // row queue depth (rows)
+  localparam D1 = 262;   // row store 1 depth (beats)
+  localparam D2 = 263;   // row store 2 depth (beats)
+  localparam Q  = 16;   // row queue depth (rows)
 
   // exp_lut: 256 entries x 22 bits (e^-d)
   function [22-1:0] exp_lut;
@@ -880,12 +881,12 @@ module softmax_stream_p16_n4096 (
   // Pass A: take a beat, write it to row store 1, running max over the kept lanes.
   // =============================================================================================
   reg  [9-1:0] m1_cnt;     // beats in store 1 (written, not yet read by pass B)
-  reg  [4-1:0] q1_rows;    // rows taken (tlast) and not yet finished by pass B
-  reg  [4-1:0] q1_avail;   // rows whose max is known and not yet finished by pass B
+  reg  [5-1:0] q1_rows;    // rows taken (tlast) and not yet finished by pass B
+  reg  [5-1:0] q1_avail;   // rows whose max is known and not yet finished by pass B
   reg  [9-1:0] a_wp;
   reg  [8-1:0] a_beat;      // beat index within the row being taken
-  reg  [3-1:0] q1_wc, q1_wm, q1_r;
-  assign s_axis_tready = (m1_cnt != 9'd260) && (q1_rows != 4'd8);
+  reg  [4-1:0] q1_wc, q1_wm, q1_r;
+  assign s_axis_tready = (m1_cnt != 9'd262) && (q1_rows != 5'd16);
   wire a_take = s_axis_tvalid & s_axis_tready;
 
   reg [BW-1:0] m1 [0:D1-1];      // row store 1: no reset, synchronous read (block RAM)
@@ -915,7 +916,13 @@ module softmax_stream_p16_n4096 (
       assign a_mx1_c[g*8 +: 8] = ($signed(a) > $signed(b)) ? a : b;
     end
   endgenerate
-  wire [63:0] a_mx1 = a_mx1_c;
+  reg [63:0] a_mx1;
+  reg a_mx1_v, a_mx1_l;
+  always @(posedge aclk) begin
+    a_mx1 <= a_mx1_c;
+    a_mx1_l <= a_l;
+    if (!aresetn) a_mx1_v <= 1'b0; else a_mx1_v <= a_v;
+  end
   wire [31:0] a_mx2_c;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_a_mx2
@@ -928,8 +935,8 @@ module softmax_stream_p16_n4096 (
   reg a_mx2_v, a_mx2_l;
   always @(posedge aclk) begin
     a_mx2 <= a_mx2_c;
-    a_mx2_l <= a_l;
-    if (!aresetn) a_mx2_v <= 1'b0; else a_mx2_v <= a_v;
+    a_mx2_l <= a_mx1_l;
+    if (!aresetn) a_mx2_v <= 1'b0; else a_mx2_v <= a_mx1_v;
   end
   wire [15:0] a_mx3_c;
   generate
@@ -939,7 +946,13 @@ module softmax_stream_p16_n4096 (
       assign a_mx3_c[g*8 +: 8] = ($signed(a) > $signed(b)) ? a : b;
     end
   endgenerate
-  wire [15:0] a_mx3 = a_mx3_c;
+  reg [15:0] a_mx3;
+  reg a_mx3_v, a_mx3_l;
+  always @(posedge aclk) begin
+    a_mx3 <= a_mx3_c;
+    a_mx3_l <= a_mx2_l;
+    if (!aresetn) a_mx3_v <= 1'b0; else a_mx3_v <= a_mx2_v;
+  end
   wire [7:0] a_mx4_c;
   generate
     for (g = 0; g < 1; g = g + 1) begin : g_a_mx4
@@ -952,8 +965,8 @@ module softmax_stream_p16_n4096 (
   reg a_mx4_v, a_mx4_l;
   always @(posedge aclk) begin
     a_mx4 <= a_mx4_c;
-    a_mx4_l <= a_mx2_l;
-    if (!aresetn) a_mx4_v <= 1'b0; else a_mx4_v <= a_mx2_v;
+    a_mx4_l <= a_mx3_l;
+    if (!aresetn) a_mx4_v <= 1'b0; else a_mx4_v <= a_mx3_v;
   end
   // running max; the last beat of a row pushes the row's max into row queue 1
   reg [IW-1:0] a_acc;
@@ -973,16 +986,26 @@ module softmax_stream_p16_n4096 (
   // copy each beat to row store 2.
   // =============================================================================================
   reg  [9-1:0] m2_cnt;     // beats reserved in store 2 (issued by pass B, not yet read by pass C)
-  reg  [4-1:0] q2_rows;    // rows started by pass B and not yet finished by pass C
-  reg  [4-1:0] q2_avail;   // rows whose sum is known and not yet finished by pass C
+  reg  [5-1:0] q2_rows;    // rows started by pass B and not yet finished by pass C
+  reg  [5-1:0] q2_avail;   // rows whose sum is known and not yet finished by pass C
   reg  [9-1:0] b_rp;
   reg  [9-1:0] b_wp;
   reg  [8-1:0] b_beat;
-  reg  [3-1:0] q2_wc, q2_ws, q2_r;
-  wire [8-1:0] b_lastbeat = q1c[q1_r];
+  reg  [4-1:0] q2_wc, q2_ws, q2_r;
+  // the row's last-beat index, read from the queue a cycle ahead so that no queue read is on the
+  // path to the row-end logic: q1c[q1_r], or q1c[q1_r + 1] in the cycle after a row ended (every
+  // entry is written at least two cycles before its row can start, when its max is known)
+  reg  [8-1:0] b_lb_q, b_lbn_q;
+  reg  b_rowd;
+  wire [4-1:0] q1_rn = q1_r + 4'd1;   // wraps at the queue depth (an index wider than q1_r would not)
+  always @(posedge aclk) begin
+    b_lb_q <= q1c[q1_r];
+    b_lbn_q <= q1c[q1_rn];
+  end
+  wire [8-1:0] b_lastbeat = b_rowd ? b_lbn_q : b_lb_q;
   wire [IW-1:0] b_max = q1m[q1_r];
   wire b_end = (b_beat == b_lastbeat);
-  wire b_go = (q1_avail != 4'd0) && (m2_cnt != 9'd261) && (q2_rows != 4'd8);
+  wire b_go = (q1_avail != 5'd0) && (m2_cnt != 9'd263) && (q2_rows != 5'd16);
 
   reg [BW-1:0] m2 [0:D2-1];      // row store 2: no reset, synchronous read (block RAM)
   reg [8-1:0] q2c [0:Q-1];  // row queue 2: index of the row's last beat
@@ -1036,7 +1059,13 @@ module softmax_stream_p16_n4096 (
       assign b_sm1_c[g*23 +: 23] = {1'b0, a} + {1'b0, b};
     end
   endgenerate
-  wire [183:0] b_sm1 = b_sm1_c;
+  reg [183:0] b_sm1;
+  reg b_sm1_v, b_sm1_l;
+  always @(posedge aclk) begin
+    b_sm1 <= b_sm1_c;
+    b_sm1_l <= b_l2;
+    if (!aresetn) b_sm1_v <= 1'b0; else b_sm1_v <= b_v2;
+  end
   wire [95:0] b_sm2_c;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_b_sm2
@@ -1049,8 +1078,8 @@ module softmax_stream_p16_n4096 (
   reg b_sm2_v, b_sm2_l;
   always @(posedge aclk) begin
     b_sm2 <= b_sm2_c;
-    b_sm2_l <= b_l2;
-    if (!aresetn) b_sm2_v <= 1'b0; else b_sm2_v <= b_v2;
+    b_sm2_l <= b_sm1_l;
+    if (!aresetn) b_sm2_v <= 1'b0; else b_sm2_v <= b_sm1_v;
   end
   wire [49:0] b_sm3_c;
   generate
@@ -1060,7 +1089,13 @@ module softmax_stream_p16_n4096 (
       assign b_sm3_c[g*25 +: 25] = {1'b0, a} + {1'b0, b};
     end
   endgenerate
-  wire [49:0] b_sm3 = b_sm3_c;
+  reg [49:0] b_sm3;
+  reg b_sm3_v, b_sm3_l;
+  always @(posedge aclk) begin
+    b_sm3 <= b_sm3_c;
+    b_sm3_l <= b_sm2_l;
+    if (!aresetn) b_sm3_v <= 1'b0; else b_sm3_v <= b_sm2_v;
+  end
   wire [25:0] b_sm4_c;
   generate
     for (g = 0; g < 1; g = g + 1) begin : g_b_sm4
@@ -1073,8 +1108,8 @@ module softmax_stream_p16_n4096 (
   reg b_sm4_v, b_sm4_l;
   always @(posedge aclk) begin
     b_sm4 <= b_sm4_c;
-    b_sm4_l <= b_sm2_l;
-    if (!aresetn) b_sm4_v <= 1'b0; else b_sm4_v <= b_sm2_v;
+    b_sm4_l <= b_sm3_l;
+    if (!aresetn) b_sm4_v <= 1'b0; else b_sm4_v <= b_sm3_v;
   end
   // running sum; the last beat of a row pushes S into row queue 2
   reg [SW-1:0] b_acc;
@@ -1093,9 +1128,17 @@ module softmax_stream_p16_n4096 (
   reg  [9-1:0] c_rp;
   reg  [8-1:0] c_beat;
   wire ce = ~m_axis_tvalid | m_axis_tready;
-  wire [8-1:0] c_lastbeat = q2c[q2_r];
+  // as in pass B: the last-beat index read a cycle ahead
+  reg  [8-1:0] c_lb_q, c_lbn_q;
+  reg  c_rowd;
+  wire [4-1:0] q2_rn = q2_r + 4'd1;
+  always @(posedge aclk) begin
+    c_lb_q <= q2c[q2_r];
+    c_lbn_q <= q2c[q2_rn];
+  end
+  wire [8-1:0] c_lastbeat = c_rowd ? c_lbn_q : c_lb_q;
   wire c_end = (c_beat == c_lastbeat);
-  wire c_go = ce && (q2_avail != 4'd0);
+  wire c_go = ce && (q2_avail != 5'd0);
 
   reg [BW-1:0] c_rd;
   reg [IW-1:0] c_mx1;
@@ -1134,86 +1177,270 @@ module softmax_stream_p16_n4096 (
     end
     if (!aresetn) c_v2 <= 1'b0; else if (ce) c_v2 <= c_v1;
   end
-  wire [SW-1:0] sum_s = c_s2;
 
   // ---------------------------------------------------------------------------------------------
-  // Normalisation: rexp, normalized addressing (2 register stage(s))
+  // Normalisation (rexp, normalized addressing) and the output lanes, registers placed
+  // by the delay model (100 MHz on ice40); masked lanes give 0
   // ---------------------------------------------------------------------------------------------
-  // leading-one detection: S = m * 2^p, m in [1, 2)
-  reg [5:0] n_p_c;
-  integer n_k;
-  always @* begin
-    n_p_c = 6'd0;
-    for (n_k = 0; n_k < 34; n_k = n_k + 1)
-      if (sum_s[n_k]) n_p_c = n_k[5:0];
-  end
-  // mantissa index: the 9 bits below the leading one
-  wire [42:0] n_sx = {sum_s, 9'd0} >> n_p_c;
-  wire [8:0] n_j_c = n_sx[8:0];
-  wire n_unused_sx = &{1'b0, n_sx[42:9], 1'b0};
-  // stage 1: register p and the mantissa index
-  reg [5:0] n_p;
-  reg [8:0] n_j;
-  always @(posedge aclk) if (ce) begin
-    n_p <= n_p_c;
-    n_j <= n_j_c;
-  end
-  // stage 2: reciprocal lookup and the output shift amount p + 1
-  reg [9:0] r;
-  reg [5:0] shamt;
-  always @(posedge aclk) if (ce) begin
-    r <= {1'b1, recip_lut(n_j)};
-    shamt <= n_p + 6'd1;
-  end
-  reg [P*EW-1:0] c_en1;
-  reg [P-1:0] c_kn1;
-  reg c_ln1, c_vn1;
-  always @(posedge aclk) begin
-    if (ce) begin
-      c_en1 <= c_e;
-      c_kn1 <= c_k2;
-      c_ln1 <= c_l2;
-    end
-    if (!aresetn) c_vn1 <= 1'b0; else if (ce) c_vn1 <= c_v2;
-  end
-  reg [P*EW-1:0] c_en2;
-  reg [P-1:0] c_kn2;
-  reg c_ln2, c_vn2;
-  always @(posedge aclk) begin
-    if (ce) begin
-      c_en2 <= c_en1;
-      c_kn2 <= c_kn1;
-      c_ln2 <= c_ln1;
-    end
-    if (!aresetn) c_vn2 <= 1'b0; else if (ce) c_vn2 <= c_vn1;
-  end
-
-  // output: one lane per element, masked lanes give 0, registered with the keep bits and tlast
-  wire [P*OW-1:0] y_c;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [33:0] nrm_s5_d1;
+  reg [0:0] nrm_z3_d1;
+  reg [0:0] nrm_z3_d2;
+  reg [33:0] nrm_s4_d1;
+  reg [33:0] nrm_s1_d1;
+  reg [0:0] nrm_z5_d1;
+  reg [0:0] nrm_z5_d2;
+  reg [0:0] nrm_z5_d3;
+  reg [0:0] nrm_z4_d1;
+  reg [0:0] nrm_z4_d2;
+  reg [0:0] nrm_z2_d1;
+  reg [0:0] nrm_z1_d1;
+  reg [8:0] n_j_d1;
+  reg [15:0] c_k2_d1;
+  reg [15:0] c_k2_d2;
+  reg [15:0] c_k2_d3;
+  reg [15:0] c_k2_d4;
+  reg [15:0] c_k2_d5;
+  reg [15:0] c_k2_d6;
+  reg [15:0] c_k2_d7;
+  reg [15:0] c_k2_d8;
+  reg [15:0] c_k2_d9;
+  reg [15:0] c_k2_d10;
+  reg [15:0] c_k2_d11;
+  reg [0:0] c_l2_d1;
+  reg [0:0] c_l2_d2;
+  reg [0:0] c_l2_d3;
+  reg [0:0] c_l2_d4;
+  reg [0:0] c_l2_d5;
+  reg [0:0] c_l2_d6;
+  reg [0:0] c_l2_d7;
+  reg [0:0] c_l2_d8;
+  reg [0:0] c_l2_d9;
+  reg [0:0] c_l2_d10;
+  reg [0:0] c_l2_d11;
+  wire [0:0] nrm_z5 = ~|c_s2[33:2];
+  wire [33:0] nrm_s5 = nrm_z5 ? {c_s2[1:0], 32'd0} : c_s2;
+  wire [0:0] nrm_z4 = ~|nrm_s5_d1[33:18];
+  wire [33:0] nrm_s4 = nrm_z4 ? {nrm_s5_d1[17:0], 16'd0} : nrm_s5_d1;
+  wire [0:0] nrm_z3 = ~|nrm_s4[33:26];
+  wire [33:0] nrm_s3 = nrm_z3_d1 ? {nrm_s4_d1[25:0], 8'd0} : nrm_s4_d1;
+  wire [0:0] nrm_z2 = ~|nrm_s3[33:30];
+  wire [33:0] nrm_s2 = nrm_z2 ? {nrm_s3[29:0], 4'd0} : nrm_s3;
+  wire [0:0] nrm_z1 = ~|nrm_s2[33:32];
+  wire [33:0] nrm_s1 = nrm_z1 ? {nrm_s2[31:0], 2'd0} : nrm_s2;
+  wire [0:0] nrm_z0 = ~|nrm_s1_d1[33:33];
+  wire [33:0] nrm_s0 = nrm_z0 ? {nrm_s1_d1[32:0], 1'd0} : nrm_s1_d1;
+  wire [5:0] nrm_lz = {nrm_z5_d3, nrm_z4_d2, nrm_z3_d2, nrm_z2_d1, nrm_z1_d1, nrm_z0};
+  wire [8:0] n_j = nrm_s0[32:24];
+  wire unused_xn = &{1'b0, nrm_s0[23:0], nrm_s0[33], 1'b0};
+  reg [8:0] r_lut;
+  always @(posedge aclk) if (ce) r_lut <= recip_lut(n_j_d1);
+  wire [9:0] r = {1'b1, r_lut};
+  wire [5:0] shamt = 6'd34 - nrm_lz;
+  always @(posedge aclk) if (ce) nrm_s5_d1 <= nrm_s5;
+  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) if (ce) nrm_z3_d2 <= nrm_z3_d1;
+  always @(posedge aclk) if (ce) nrm_s4_d1 <= nrm_s4;
+  always @(posedge aclk) if (ce) nrm_s1_d1 <= nrm_s1;
+  always @(posedge aclk) if (ce) nrm_z5_d1 <= nrm_z5;
+  always @(posedge aclk) if (ce) nrm_z5_d2 <= nrm_z5_d1;
+  always @(posedge aclk) if (!aresetn) nrm_z5_d3 <= 1'd0; else if (ce) nrm_z5_d3 <= nrm_z5_d2;
+  always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
+  always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
+  always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) if (ce) nrm_z1_d1 <= nrm_z1;
+  always @(posedge aclk) if (ce) n_j_d1 <= n_j;
+  always @(posedge aclk) if (ce) c_k2_d1 <= c_k2;
+  always @(posedge aclk) if (ce) c_k2_d2 <= c_k2_d1;
+  always @(posedge aclk) if (ce) c_k2_d3 <= c_k2_d2;
+  always @(posedge aclk) if (ce) c_k2_d4 <= c_k2_d3;
+  always @(posedge aclk) if (ce) c_k2_d5 <= c_k2_d4;
+  always @(posedge aclk) if (ce) c_k2_d6 <= c_k2_d5;
+  always @(posedge aclk) if (ce) c_k2_d7 <= c_k2_d6;
+  always @(posedge aclk) if (ce) c_k2_d8 <= c_k2_d7;
+  always @(posedge aclk) if (ce) c_k2_d9 <= c_k2_d8;
+  always @(posedge aclk) if (ce) c_k2_d10 <= c_k2_d9;
+  always @(posedge aclk) if (!aresetn) c_k2_d11 <= 16'd0; else if (ce) c_k2_d11 <= c_k2_d10;
+  always @(posedge aclk) if (ce) c_l2_d1 <= c_l2;
+  always @(posedge aclk) if (ce) c_l2_d2 <= c_l2_d1;
+  always @(posedge aclk) if (ce) c_l2_d3 <= c_l2_d2;
+  always @(posedge aclk) if (ce) c_l2_d4 <= c_l2_d3;
+  always @(posedge aclk) if (ce) c_l2_d5 <= c_l2_d4;
+  always @(posedge aclk) if (ce) c_l2_d6 <= c_l2_d5;
+  always @(posedge aclk) if (ce) c_l2_d7 <= c_l2_d6;
+  always @(posedge aclk) if (ce) c_l2_d8 <= c_l2_d7;
+  always @(posedge aclk) if (ce) c_l2_d9 <= c_l2_d8;
+  always @(posedge aclk) if (ce) c_l2_d10 <= c_l2_d9;
+  always @(posedge aclk) if (!aresetn) c_l2_d11 <= 1'd0; else if (ce) c_l2_d11 <= c_l2_d10;
+  wire [127:0] y_c;
   generate
-    for (g = 0; g < P; g = g + 1) begin : g_lane
-      wire [EW-1:0] e_i = c_en2[g*EW +: EW];
-      wire [OW-1:0] y_i;
-      wire [31:0] mul = {10'd0, e_i} * {22'd0, r};
-      wire [31:0] prod = mul;
-      wire [31:0] shifted = prod >> shamt;
-      wire [32:0] half = {1'b0, shifted} + 33'd1;
+    for (g = 0; g < 16; g = g + 1) begin : g_lane
+      // delayed copies (registers the pipeline adds to align operands)
+      reg [21:0] e_i_d1;
+      reg [21:0] e_i_d2;
+      reg [21:0] e_i_d3;
+      reg [21:0] e_i_d4;
+      reg [21:0] e_i_d5;
+      reg [23:0] mul_pp0_d1;
+      reg [23:0] mul_pp2_d1;
+      reg [23:0] mul_pp4_d1;
+      reg [23:0] mul_pp6_d1;
+      reg [26:0] mul_t1_0_d1;
+      reg [26:0] mul_t1_1_d1;
+      reg [31:0] mul_t2_0_d1;
+      reg [23:0] mul_pp8_d1;
+      reg [23:0] mul_pp8_d2;
+      reg [23:0] mul_pp8_d3;
+      reg [0:0] shf_a0_d1;
+      reg [0:0] shf_a0_d2;
+      reg [0:0] shf_a0_d3;
+      reg [0:0] shf_a0_d4;
+      reg [0:0] shf_a0_d5;
+      reg [0:0] shf_a1_d1;
+      reg [0:0] shf_a1_d2;
+      reg [0:0] shf_a1_d3;
+      reg [0:0] shf_a1_d4;
+      reg [0:0] shf_a1_d5;
+      reg [0:0] shf_a2_d1;
+      reg [0:0] shf_a2_d2;
+      reg [0:0] shf_a2_d3;
+      reg [0:0] shf_a2_d4;
+      reg [0:0] shf_a2_d5;
+      reg [0:0] shf_a2_d6;
+      reg [31:0] shf_1_d1;
+      reg [0:0] shf_a3_d1;
+      reg [0:0] shf_a3_d2;
+      reg [0:0] shf_a3_d3;
+      reg [0:0] shf_a3_d4;
+      reg [0:0] shf_a3_d5;
+      reg [0:0] shf_a3_d6;
+      reg [0:0] shf_a4_d1;
+      reg [0:0] shf_a4_d2;
+      reg [0:0] shf_a4_d3;
+      reg [0:0] shf_a4_d4;
+      reg [0:0] shf_a4_d5;
+      reg [0:0] shf_a4_d6;
+      reg [0:0] shf_a5_d1;
+      reg [0:0] shf_a5_d2;
+      reg [0:0] shf_a5_d3;
+      reg [0:0] shf_a5_d4;
+      reg [0:0] shf_a5_d5;
+      reg [0:0] shf_a5_d6;
+      reg [31:0] shf_5_d1;
+      reg [31:0] y_full_d1;
+      wire [21:0] e_i = c_e[g*22 +: 22];
+      wire [23:0] mul_pp0 = {2'b0, e_i_d5 & {22{r[0]}}} + {1'b0, e_i_d5 & {22{r[1]}}, 1'b0};
+      wire [23:0] mul_pp2 = {2'b0, e_i_d5 & {22{r[2]}}} + {1'b0, e_i_d5 & {22{r[3]}}, 1'b0};
+      wire [23:0] mul_pp4 = {2'b0, e_i_d5 & {22{r[4]}}} + {1'b0, e_i_d5 & {22{r[5]}}, 1'b0};
+      wire [23:0] mul_pp6 = {2'b0, e_i_d5 & {22{r[6]}}} + {1'b0, e_i_d5 & {22{r[7]}}, 1'b0};
+      wire [23:0] mul_pp8 = {2'b0, e_i_d5 & {22{r[8]}}} + {1'b0, e_i_d5 & {22{r[9]}}, 1'b0};
+      wire [26:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
+      wire [26:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
+      wire [31:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};
+      wire [31:0] mul_t3_0 = mul_t2_0_d1 + {mul_pp8_d3, 8'd0};
+      wire [0:0] shf_a0 = shamt[0:0];
+      wire [31:0] shf_0 = shf_a0_d5[0] ? (mul_t3_0 >> 1) : mul_t3_0;
+      wire [0:0] shf_a1 = shamt[1:1];
+      wire [31:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
+      wire [0:0] shf_a2 = shamt[2:2];
+      wire [31:0] shf_2 = shf_a2_d6[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+      wire [0:0] shf_a3 = shamt[3:3];
+      wire [31:0] shf_3 = shf_a3_d6[0] ? (shf_2 >> 8) : shf_2;
+      wire [0:0] shf_a4 = shamt[4:4];
+      wire [31:0] shf_4 = shf_a4_d6[0] ? (shf_3 >> 16) : shf_3;
+      wire [0:0] shf_a5 = shamt[5:5];
+      wire [31:0] shf_5 = (|shf_a5_d6) ? 32'd0 : shf_4;
+      wire [32:0] half = {1'b0, shf_5_d1} + 33'd1;
       wire unused_half = &{1'b0, half[0], 1'b0};
       wire [31:0] y_full = half[32:1];
-      assign y_i = (|y_full[31:8]) ? {8{1'b1}} : y_full[7:0];
-      assign y_c[g*OW +: OW] = c_kn2[g] ? y_i : {OW{1'b0}};
+      wire [7:0] y_sat = (|y_full_d1[31:8]) ? {8{1'b1}} : y_full_d1[7:0];
+      assign y_c[g*8 +: 8] = c_k2_d11[g] ? y_sat : 8'd0;
+      always @(posedge aclk) if (ce) e_i_d1 <= e_i;
+      always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
+      always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
+      always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
+      always @(posedge aclk) if (!aresetn) e_i_d5 <= 22'd0; else if (ce) e_i_d5 <= e_i_d4;
+      always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
+      always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
+      always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
+      always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
+      always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
+      always @(posedge aclk) if (ce) mul_t1_1_d1 <= mul_t1_1;
+      always @(posedge aclk) if (ce) mul_t2_0_d1 <= mul_t2_0;
+      always @(posedge aclk) if (ce) mul_pp8_d1 <= mul_pp8;
+      always @(posedge aclk) if (ce) mul_pp8_d2 <= mul_pp8_d1;
+      always @(posedge aclk) if (!aresetn) mul_pp8_d3 <= 24'd0; else if (ce) mul_pp8_d3 <= mul_pp8_d2;
+      always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
+      always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
+      always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
+      always @(posedge aclk) if (ce) shf_a0_d4 <= shf_a0_d3;
+      always @(posedge aclk) if (!aresetn) shf_a0_d5 <= 1'd0; else if (ce) shf_a0_d5 <= shf_a0_d4;
+      always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
+      always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
+      always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
+      always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
+      always @(posedge aclk) if (!aresetn) shf_a1_d5 <= 1'd0; else if (ce) shf_a1_d5 <= shf_a1_d4;
+      always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
+      always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
+      always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
+      always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
+      always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
+      always @(posedge aclk) if (!aresetn) shf_a2_d6 <= 1'd0; else if (ce) shf_a2_d6 <= shf_a2_d5;
+      always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
+      always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
+      always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
+      always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
+      always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
+      always @(posedge aclk) if (ce) shf_a3_d5 <= shf_a3_d4;
+      always @(posedge aclk) if (!aresetn) shf_a3_d6 <= 1'd0; else if (ce) shf_a3_d6 <= shf_a3_d5;
+      always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
+      always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
+      always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
+      always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
+      always @(posedge aclk) if (ce) shf_a4_d5 <= shf_a4_d4;
+      always @(posedge aclk) if (!aresetn) shf_a4_d6 <= 1'd0; else if (ce) shf_a4_d6 <= shf_a4_d5;
+      always @(posedge aclk) if (ce) shf_a5_d1 <= shf_a5;
+      always @(posedge aclk) if (ce) shf_a5_d2 <= shf_a5_d1;
+      always @(posedge aclk) if (ce) shf_a5_d3 <= shf_a5_d2;
+      always @(posedge aclk) if (ce) shf_a5_d4 <= shf_a5_d3;
+      always @(posedge aclk) if (ce) shf_a5_d5 <= shf_a5_d4;
+      always @(posedge aclk) if (!aresetn) shf_a5_d6 <= 1'd0; else if (ce) shf_a5_d6 <= shf_a5_d5;
+      always @(posedge aclk) if (ce) shf_5_d1 <= shf_5;
+      always @(posedge aclk) if (ce) y_full_d1 <= y_full;
     end
   endgenerate
+  reg c_vn1;
+  always @(posedge aclk) if (!aresetn) c_vn1 <= 1'b0; else if (ce) c_vn1 <= c_v2;
+  reg c_vn2;
+  always @(posedge aclk) if (!aresetn) c_vn2 <= 1'b0; else if (ce) c_vn2 <= c_vn1;
+  reg c_vn3;
+  always @(posedge aclk) if (!aresetn) c_vn3 <= 1'b0; else if (ce) c_vn3 <= c_vn2;
+  reg c_vn4;
+  always @(posedge aclk) if (!aresetn) c_vn4 <= 1'b0; else if (ce) c_vn4 <= c_vn3;
+  reg c_vn5;
+  always @(posedge aclk) if (!aresetn) c_vn5 <= 1'b0; else if (ce) c_vn5 <= c_vn4;
+  reg c_vn6;
+  always @(posedge aclk) if (!aresetn) c_vn6 <= 1'b0; else if (ce) c_vn6 <= c_vn5;
+  reg c_vn7;
+  always @(posedge aclk) if (!aresetn) c_vn7 <= 1'b0; else if (ce) c_vn7 <= c_vn6;
+  reg c_vn8;
+  always @(posedge aclk) if (!aresetn) c_vn8 <= 1'b0; else if (ce) c_vn8 <= c_vn7;
+  reg c_vn9;
+  always @(posedge aclk) if (!aresetn) c_vn9 <= 1'b0; else if (ce) c_vn9 <= c_vn8;
+  reg c_vn10;
+  always @(posedge aclk) if (!aresetn) c_vn10 <= 1'b0; else if (ce) c_vn10 <= c_vn9;
+  reg c_vn11;
+  always @(posedge aclk) if (!aresetn) c_vn11 <= 1'b0; else if (ce) c_vn11 <= c_vn10;
   reg [P*OW-1:0] y_out;
   reg [P-1:0] k_out;
   reg l_out, v_out;
   always @(posedge aclk) begin
     if (ce) begin
       y_out <= y_c;
-      k_out <= c_kn2;
-      l_out <= c_ln2;
+      k_out <= c_k2_d11;
+      l_out <= c_l2_d11;
     end
-    if (!aresetn) v_out <= 1'b0; else if (ce) v_out <= c_vn2;
+    if (!aresetn) v_out <= 1'b0; else if (ce) v_out <= c_vn11;
   end
   assign m_axis_tdata = y_out;
   assign m_axis_tuser = k_out;
@@ -1228,43 +1455,52 @@ module softmax_stream_p16_n4096 (
   wire c_row = c_go & c_end;
   always @(posedge aclk) begin
     if (!aresetn) begin
+      b_rowd <= 1'b0;
+      c_rowd <= 1'b0;
+    end else begin
+      b_rowd <= b_row;
+      c_rowd <= c_row;
+    end
+  end
+  always @(posedge aclk) begin
+    if (!aresetn) begin
       a_wp <= 9'd0; a_beat <= 8'd0; a_first <= 1'b1;
       b_rp <= 9'd0; b_wp <= 9'd0; b_beat <= 8'd0; b_first <= 1'b1;
       c_rp <= 9'd0; c_beat <= 8'd0;
       m1_cnt <= 9'd0; m2_cnt <= 9'd0;
-      q1_rows <= 4'd0; q1_avail <= 4'd0; q2_rows <= 4'd0; q2_avail <= 4'd0;
-      q1_wc <= 3'd0; q1_wm <= 3'd0; q1_r <= 3'd0;
-      q2_wc <= 3'd0; q2_ws <= 3'd0; q2_r <= 3'd0;
+      q1_rows <= 5'd0; q1_avail <= 5'd0; q2_rows <= 5'd0; q2_avail <= 5'd0;
+      q1_wc <= 4'd0; q1_wm <= 4'd0; q1_r <= 4'd0;
+      q2_wc <= 4'd0; q2_ws <= 4'd0; q2_r <= 4'd0;
     end else begin
       if (a_take) begin
-        a_wp <= (a_wp == 9'd259) ? 9'd0 : a_wp + 9'd1;
+        a_wp <= (a_wp == 9'd261) ? 9'd0 : a_wp + 9'd1;
         a_beat <= s_axis_tlast ? 8'd0 : a_beat + 8'd1;
       end
-      if (a_row) q1_wc <= q1_wc + 3'd1;
+      if (a_row) q1_wc <= q1_wc + 4'd1;
       if (a_mx4_v) a_first <= a_mx4_l;
-      if (a_push) q1_wm <= q1_wm + 3'd1;
+      if (a_push) q1_wm <= q1_wm + 4'd1;
       if (b_go) begin
-        b_rp <= (b_rp == 9'd259) ? 9'd0 : b_rp + 9'd1;
-        b_wp <= (b_wp == 9'd260) ? 9'd0 : b_wp + 9'd1;
+        b_rp <= (b_rp == 9'd261) ? 9'd0 : b_rp + 9'd1;
+        b_wp <= (b_wp == 9'd262) ? 9'd0 : b_wp + 9'd1;
         b_beat <= b_end ? 8'd0 : b_beat + 8'd1;
       end
       if (b_row) begin
-        q1_r <= q1_r + 3'd1;
-        q2_wc <= q2_wc + 3'd1;
+        q1_r <= q1_r + 4'd1;
+        q2_wc <= q2_wc + 4'd1;
       end
       if (b_sm4_v) b_first <= b_sm4_l;
-      if (b_push) q2_ws <= q2_ws + 3'd1;
+      if (b_push) q2_ws <= q2_ws + 4'd1;
       if (c_go) begin
-        c_rp <= (c_rp == 9'd260) ? 9'd0 : c_rp + 9'd1;
+        c_rp <= (c_rp == 9'd262) ? 9'd0 : c_rp + 9'd1;
         c_beat <= c_end ? 8'd0 : c_beat + 8'd1;
       end
-      if (c_row) q2_r <= q2_r + 3'd1;
+      if (c_row) q2_r <= q2_r + 4'd1;
       m1_cnt <= m1_cnt + (a_take ? 9'd1 : 9'd0) - (b_go ? 9'd1 : 9'd0);
       m2_cnt <= m2_cnt + (b_go ? 9'd1 : 9'd0) - (c_go ? 9'd1 : 9'd0);
-      q1_rows <= q1_rows + (a_row ? 4'd1 : 4'd0) - (b_row ? 4'd1 : 4'd0);
-      q1_avail <= q1_avail + (a_push ? 4'd1 : 4'd0) - (b_row ? 4'd1 : 4'd0);
-      q2_rows <= q2_rows + (b_row ? 4'd1 : 4'd0) - (c_row ? 4'd1 : 4'd0);
-      q2_avail <= q2_avail + (b_push ? 4'd1 : 4'd0) - (c_row ? 4'd1 : 4'd0);
+      q1_rows <= q1_rows + (a_row ? 5'd1 : 5'd0) - (b_row ? 5'd1 : 5'd0);
+      q1_avail <= q1_avail + (a_push ? 5'd1 : 5'd0) - (b_row ? 5'd1 : 5'd0);
+      q2_rows <= q2_rows + (b_row ? 5'd1 : 5'd0) - (c_row ? 5'd1 : 5'd0);
+      q2_avail <= q2_avail + (b_push ? 5'd1 : 5'd0) - (c_row ? 5'd1 : 5'd0);
     end
   end
 

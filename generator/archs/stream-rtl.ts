@@ -1,6 +1,10 @@
 /** Render the 'stream' architecture: templates/stream.v.hbs filled from a StreamPlan. */
 import type { TreeLevel } from '../plan.js';
-import { expLookupRtl, header, indent, tableContexts, template, templateFormats } from '../render.js';
+import { header, indent, tableContexts, template, templateFormats } from '../render.js';
+import type { Plan } from '../plan.js';
+import { Pipe } from '../pipeline/builder.js';
+import { delayModel } from '../pipeline/delay.js';
+import { wire } from '../pipeline/stages.js';
 import { clog2, bitsFor } from '../numerics.js';
 import type { StreamPlan } from './stream.js';
 
@@ -58,10 +62,66 @@ function treeRtl(o: {
   return { code: lines.join('\n'), out: prev, valid: prevV, last: prevL };
 }
 
+/**
+ * The exponent lookup of one lane in passes B and C: reads `d`, assigns `target` + `index`, the
+ * lane's slice of a generate loop's vector. The read is registered after it (b_e, c_e).
+ */
+function expLookupRtl(p: Plan, target: string, by: number, index = '[g*EW +: EW]'): string {
+  const t = p.mp.expTable;
+  const s = p.mp.expShift;
+  const dw = p.common.dw;
+  const kw = dw - s;
+  const len = t.values.length;
+  const lines: string[] = [];
+  lines.push(`wire [${kw - 1}:0] k = d[${dw - 1}:${s}];`);
+  if (s > 0) lines.push(`wire unused_d = &{1'b0, d[${s - 1}:0], 1'b0};`);
+  const addr = t.addrWidth === kw ? 'k' : `k[${t.addrWidth - 1}:0]`;
+  if (len >= 2 ** kw) {
+    lines.push(`assign ${target}${index} = ${t.name}(${addr});`);
+  } else {
+    lines.push(`// entries past the first that rounds to 0 are 0`);
+    lines.push(`assign ${target}${index} = (k < ${kw}'d${len}) ? ${t.name}(${addr}) : ${t.width}'d0;`);
+  }
+  return indent(lines.join('\n'), by);
+}
+
+/**
+ * Pass C's normalisation and lanes, built by the pipeline builder from the method's stages, as in
+ * the parallel architecture. Returns the code, the cycles it takes and the names of the keep and
+ * last bits delayed to the lanes' outputs.
+ */
+export function passC(p: Plan, P: number): { code: string; cycles: number; k: string; l: string } {
+  const c = p.common;
+  const cfg = c.config.pipeline;
+  const top = new Pipe({ model: delayModel(cfg.device), period: 1000 / cfg.targetMHz, ce: 'ce', indent: 2 });
+  const e = top.input('c_e', P * p.ew, 0);
+  const sum = top.input('c_s2', p.sw, 0);
+  const keep = top.input('c_k2', P, 0);
+  const last = top.input('c_l2', 1, 0);
+  const b = p.method.build(p.mp, c);
+  const coefs = b.norm(top, sum);
+  const ln = top.child(6);
+  const ei = wire(ln, 'e_i', p.ew, [e], 'output lanes', (r) => `${r(e)}[g*${p.ew} +: ${p.ew}]`);
+  const y = b.lane(ln, ei, coefs);
+  const kf = top.at(keep, y.cycle);
+  ln.lines.push(`assign y_c[g*${c.ow} +: ${c.ow}] = ${kf}[g] ? ${ln.at(y, y.cycle)} : ${c.ow}'d0;`);
+  const lf = top.at(last, y.cycle);
+  const laneText = ln.text();
+  const code = [
+    top.text(),
+    `  wire [${P * c.ow - 1}:0] y_c;`,
+    `  generate`,
+    `    for (g = 0; g < ${P}; g = g + 1) begin : g_lane`,
+    laneText,
+    `    end`,
+    `  endgenerate`,
+  ].join('\n');
+  return { code, cycles: y.cycle, k: kf, l: lf };
+}
+
 export function renderStreamRtl(sp: StreamPlan): string {
   const p = sp.plan;
   const c = p.common;
-  const rtl = p.method.rtl(p.mp, c);
   const P = sp.lanes;
   const maxT = treeRtl({
     prefix: 'a_mx',
@@ -84,28 +144,13 @@ export function renderStreamRtl(sp: StreamPlan): string {
     node: (a, b) => `{1'b0, ${a}} + {1'b0, ${b}}`,
   });
   const treeSumW = p.ew + sp.sumTree.length;
-  const ns = p.mp.normStages;
-  const eDelay = [];
-  let prevE = 'c_e';
-  let prevK = 'c_k2';
-  let prevL = 'c_l2';
+  const pc = passC(p, P);
+  // the valid bit follows pass C's registers, with a reset
+  const vDelay = [];
   let prevV = 'c_v2';
-  for (let k = 1; k <= ns; k++) {
-    eDelay.push({ e: `c_en${k}`, k: `c_kn${k}`, l: `c_ln${k}`, v: `c_vn${k}`, pe: prevE, pk: prevK, pl: prevL, pv: prevV });
+  for (let k = 1; k <= pc.cycles; k++) {
+    vDelay.push({ v: `c_vn${k}`, pv: prevV });
     prevV = `c_vn${k}`;
-    prevE = `c_en${k}`;
-    prevK = `c_kn${k}`;
-    prevL = `c_ln${k}`;
-  }
-  // pipeline.laneRegister: the lanes hold one register, so the keep bits, last and valid wait one more
-  // stage (the lane reads e and the coefficients before it; the method delays its own coefficients)
-  const laneDelay = [];
-  const eFinal = prevE;
-  for (let k = 1; k <= (p.mp.laneStages ?? 0); k++) {
-    laneDelay.push({ k: `c_kl${k}`, l: `c_ll${k}`, v: `c_vl${k}`, pk: prevK, pl: prevL, pv: prevV });
-    prevK = `c_kl${k}`;
-    prevL = `c_ll${k}`;
-    prevV = `c_vl${k}`;
   }
   const timing = [
     `Latency of a row of len elements: ${sp.latencyFormula} cycles, from the edge that accepts its last input`,
@@ -152,15 +197,12 @@ export function renderStreamRtl(sp: StreamPlan): string {
     expC: expLookupRtl(p, 'c_e_c', 6),
     methodName: p.method.name,
     addressing: c.config.method.addressing,
-    normStages: ns,
-    norm: rtl.norm.trimEnd(),
-    eDelay,
-    laneDelay,
-    eFinal,
-    kFinal: prevK,
-    lFinal: prevL,
+    pipelineNote: `${c.config.pipeline.targetMHz} MHz on ${c.config.pipeline.device}`,
+    passC: pc.code,
+    vDelay,
+    kFinal: pc.k,
+    lFinal: pc.l,
     vFinal: prevV,
-    lane: indent(rtl.lane.trimEnd(), 4),
     latencyFormula: sp.latencyFormula,
     memoryBits: sp.memoryBits,
   });

@@ -14,6 +14,8 @@
 import type { Config } from '../config.js';
 import { makePlan, treeLevels, type Plan, type TreeLevel } from '../plan.js';
 import { clog2 } from '../numerics.js';
+import { delayModel, lutLevels } from '../pipeline/delay.js';
+import { passC } from './stream-rtl.js';
 import { modelTrace } from '../model.js';
 
 export interface StreamPlan {
@@ -54,14 +56,19 @@ export function makeStreamPlan(config: Config): StreamPlan {
   const s = config.stream!;
   const plan = makePlan(config); // n = maxN: S of any row lies in the range of a maxN-element vector
   const P = s.lanes;
-  const k = config.pipeline.treeLevelsPerStage;
-  const maxTree = treeLevels(P, k);
-  const sumTree = treeLevels(P, k);
+  // tree levels between registers: the config's override, else as many as the delay model fits
+  const model = delayModel(config.pipeline.device);
+  const budget = 1000 / config.pipeline.targetMHz - model.reg;
+  const fit = (levelNs: number) => Math.max(1, Math.floor(budget / levelNs));
+  const kMax = config.pipeline.treeLevelsPerStage ?? fit(model.compare(config.input.width + 1) + lutLevels(model, 1));
+  const kSum = config.pipeline.treeLevelsPerStage ?? fit(model.carry(plan.ew + clog2(P)));
+  const maxTree = treeLevels(P, kMax);
+  const sumTree = treeLevels(P, kSum);
   const regs = (t: TreeLevel[]) => t.filter((l) => l.registered).length;
   const maxRegs = regs(maxTree);
   const sumRegs = regs(sumTree);
   const maxBeats = Math.ceil(s.maxN / P);
-  const ns = plan.mp.normStages;
+  const cCycles = passC(plan, P).cycles;
   // store 1: a row, plus the maxRegs + 2 beats of the next row taken while the row's max leaves the
   // max pipeline (input register, tree registers, running max); one beat less stalls the input
   const depth1 = maxBeats + maxRegs + 2;
@@ -70,11 +77,8 @@ export function makeStreamPlan(config: Config): StreamPlan {
   const depth2 = maxBeats + sumRegs + 3;
   const queue = 2 ** clog2(Math.max(maxRegs + 3, sumRegs + 4) + 2);
   const wordBits = P * (config.input.width + 1);
-  const laneStages = plan.mp.laneStages ?? 0;
-  const latencyConst = maxRegs + sumRegs + ns + laneStages + 6;
-  plan.maxTree = maxTree;
-  plan.sumTree = sumTree;
-  plan.stages = [
+  const latencyConst = maxRegs + sumRegs + cCycles + 6;
+  const stages = [
     { name: 'A: input register', registers: 1 },
     { name: `A: max tree over ${P} lanes (${maxTree.length} levels)`, registers: maxRegs },
     { name: 'A: running max, row queue', registers: 1 },
@@ -84,8 +88,7 @@ export function makeStreamPlan(config: Config): StreamPlan {
     { name: 'B: running sum, row queue', registers: 1 },
     { name: 'C: store 2 read', registers: 1 },
     { name: 'C: d = max - x, exponent lookup', registers: 1 },
-    { name: `C: normalisation (${plan.method.name}, ${config.method.addressing})`, registers: ns },
-    { name: 'C: lane register', registers: laneStages },
+    { name: `C: normalisation (${plan.method.name}, ${config.method.addressing}) and lanes, for ${config.pipeline.targetMHz} MHz on ${config.pipeline.device}`, registers: cCycles },
     { name: 'C: output (per lane)', registers: 1 },
   ];
   const latencyFormula = `2*ceil(len/${P}) + ${latencyConst}`;
@@ -113,7 +116,7 @@ export function makeStreamPlan(config: Config): StreamPlan {
   plan.timing = [
     `stream: ${P} lanes per beat, rows of 1..${s.maxN} elements (at most ${maxBeats} beats), keep bit per lane in tuser`,
     `row stores: ${depth1} + ${depth2} beats x ${wordBits} bits = ${sp.memoryBits} bits (block RAM); row queues ${queue} rows deep`,
-    `pipeline: ${plan.stages.filter((x) => x.registers > 0).map((x) => `${x.name} ${x.registers}`).join(', ')}`,
+    `pipeline: ${stages.filter((x) => x.registers > 0).map((x) => `${x.name} ${x.registers}`).join(', ')}`,
     `latency of a row of len elements: ${latencyFormula} cycles (last input beat to last output beat; ${plan.latency} for maxN)`,
     `throughput: ${P} elements per cycle across back-to-back rows (${THROUGHPUT_ROWS} rows of ${s.maxN} in ${sp.throughputCycles} cycles)`,
   ];

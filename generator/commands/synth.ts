@@ -33,7 +33,7 @@ export const synthCommand: Command = {
   builder: (y) =>
     withConfigOptions(y)
       .option('pnr', { type: 'boolean', default: true, describe: 'place and route for Fmax (--no-pnr: cell counts only)' })
-      .option('freq', { type: 'number', describe: `nextpnr target clock in MHz (default ${DEFAULT_PNR.freqMhz})` })
+      .option('freq', { type: 'number', describe: 'nextpnr target clock in MHz (default: the block\'s pipeline.targetMHz)' })
       .option('pnr-seed', { type: 'number', describe: `nextpnr placer seed (default ${DEFAULT_PNR.seed})` })
       .option('force', { type: 'boolean', describe: 'measure again even when the manifest holds figures for this very RTL' })
       .example('$0 synth', 'the default block: cell counts and Fmax into generated/softmax_default/manifest.json')
@@ -46,7 +46,7 @@ export const synthCommand: Command = {
     const out = a.out ?? defaultOutDir(config);
     // generateFull: with report.html when the config asks for it, whose hardware section gets the figures
     const { block } = await generateFull(config, out);
-    const pnr = { freqMhz: a.freq ?? DEFAULT_PNR.freqMhz, seed: a.pnrSeed ?? DEFAULT_PNR.seed };
+    const pnr = { freqMhz: a.freq ?? block.plan.common.config.pipeline.targetMHz, seed: a.pnrSeed ?? DEFAULT_PNR.seed };
     const old = block.manifest.synthesis as SynthesisSection | undefined;
     let s: SynthesisSection;
     if (old && !a.force && sameOptions(old, a.pnr === false, pnr)) {

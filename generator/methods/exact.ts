@@ -16,8 +16,10 @@
 import { z } from 'zod';
 import { intIn } from '../schema.js';
 import { ConfigError } from '../errors.js';
-import { defaultExpWidth, planExp, saturate, zext } from './common.js';
-import type { Coef, Method } from './types.js';
+import { defaultExpWidth, planExp } from './common.js';
+import { arith, logic, saturate, wire, zx } from '../pipeline/stages.js';
+import type { Sig } from '../pipeline/builder.js';
+import type { Coef, Method, MethodBuild } from './types.js';
 
 const paramsSchema = z
   .object({
@@ -47,7 +49,6 @@ export const exact: Method = {
       expTable: e.table,
       expShift: e.shift,
       tables: [],
-      normStages: 1,
       notes: [
         ...e.notes,
         `divider per lane: y = floor((e * 2^${c.ofrac + 1} + S) / (2 S)) = round(e * 2^${c.ofrac} / S), ` +
@@ -86,36 +87,41 @@ export const exact: Method = {
     return runs;
   },
 
-  rtl(mp, c) {
+  build(mp, c): MethodBuild {
     const { sw, numw, denw: dw } = mp.vars as { sw: number; numw: number; denw: number }; // D = 2 S: dw bits
     const ew = mp.expTable.width;
     const qb = c.ofrac + 1; // quotient bits: e <= S, so round(e * 2^OF / S) <= 2^OF
     const w = qb + dw; // num = e * 2^qb + S < (S + 1) * 2^qb holds in qb + dw bits (e <= S, ew <= sw)
     if (numw > w) throw new Error(`exact: numerator of ${numw} bits wider than ${w}`);
-    const norm = `  // register the sum for the dividers\n  reg [${sw - 1}:0] s_div;\n  always @(posedge aclk) if (ce) s_div <= sum_s;\n`;
-    // Long division, one numerator bit per step: the partial remainder r stays below D, so each step is
-    // one (D + 1)-bit subtraction whose borrow is the quotient bit (the numerator's top part,
-    // num >> qb, is below D because e <= S).
-    const lane =
-      `  // long division, ${qb} quotient bits: q = (e * 2^${c.ofrac + 1} + S) / D, D = 2 S, = round(e * 2^${c.ofrac} / S)\n` +
-      `  wire [${w - 1}:0] num = ${zext(`{e_i, ${c.ofrac + 1}'d0}`, ew + c.ofrac + 1, w)} + ${zext('s_div', sw, w)};\n` +
-      `  wire [${dw - 1}:0] den = {s_div, 1'b0};\n` +
-      `  reg [${dw - 1}:0] r;\n` +
-      `  reg [${dw + 1}:0] t;\n` +
-      `  reg [${qb - 1}:0] quo;\n` +
-      `  integer b;\n` +
-      `  always @* begin\n` +
-      `    r = num[${qb + dw - 1}:${qb}];\n` +
-      `    quo = ${qb}'d0;\n` +
-      `    for (b = ${qb - 1}; b >= 0; b = b - 1) begin\n` +
-      `      t = {1'b0, r, num[b]} - {2'b0, den};\n` +
-      `      quo[b] = ~t[${dw + 1}];\n` +
-      `      r = t[${dw + 1}] ? {r[${dw - 2}:0], num[b]} : t[${dw - 1}:0];\n` +
-      `    end\n` +
-      `  end\n` +
-      `  // t[${dw}] is 0 whenever t is kept (no borrow: t < D)\n` +
-      `  wire unused_t = &{1'b0, t[${dw}], 1'b0};\n` +
-      saturate('quo', qb, c.ow);
-    return { norm, lane, coefs: [{ name: 's_div', width: sw }], laneTables: [] };
+    return {
+      norm(_top, sum) {
+        return { s: sum };
+      },
+      lane(ln, e, k) {
+        const s = k.s!;
+        // long division, qb quotient bits: q = (e * 2^(OF+1) + S) / D, D = 2 S, = round(e * 2^OF / S).
+        // The partial remainder stays below D, so each step is one (D + 1)-bit subtraction whose borrow
+        // is the quotient bit; the delay model places a register every few steps.
+        const num = arith(ln, 'num', w, [e, s], 'lane: divider', (r) => `${zx(`{${r(e)}, ${c.ofrac + 1}'d0}`, ew + c.ofrac + 1, w)} + ${zx(r(s), sw, w)}`);
+        const den = wire(ln, 'den', dw, [s], 'lane: divider', (r) => `{${r(s)}, 1'b0}`);
+        let rem = wire(ln, 'rem0', dw, [num], 'lane: divider', (r) => `${r(num)}[${qb + dw - 1}:${qb}]`);
+        const qbits: Sig[] = [];
+        // each step reads one bit of the numerator: taken where it is made, so only that bit is delayed
+        const nb: Sig[] = [];
+        for (let b = 0; b < qb; b++) nb.push(wire(ln, `nb${b}`, 1, [num], 'lane: divider', (r) => `${r(num)}[${b}]`));
+        for (let b = qb - 1; b >= 0; b--) {
+          const prev = rem;
+          const bit = nb[b]!;
+          const t = arith(ln, `dt${b}`, dw + 2, [prev, bit, den], 'lane: divider', (r) => `{1'b0, ${r(prev)}, ${r(bit)}} - {2'b0, ${r(den)}}`);
+          // t[dw] is 0 whenever t is kept (no borrow: t < D)
+          ln.lines.push(`wire unused_dt${b} = &{1'b0, ${ln.at(t, t.cycle)}[${dw}], 1'b0};`);
+          qbits.push(wire(ln, `dq${b}`, 1, [t], 'lane: divider', (r) => `~${r(t)}[${dw + 1}]`));
+          rem = logic(ln, `rem${qb - b}`, dw, [t, prev, bit], 1, 'lane: divider', (r) => `${r(t)}[${dw + 1}] ? {${r(prev)}[${dw - 2}:0], ${r(bit)}} : ${r(t)}[${dw - 1}:0]`);
+        }
+        ln.lines.push(`wire unused_rem = &{1'b0, ${ln.at(rem, rem.cycle)}, 1'b0};`);
+        const quo = wire(ln, 'quo', qb, qbits, 'lane: divider', (r) => `{${qbits.map((q) => r(q)).join(', ')}}`);
+        return saturate(ln, quo, c.ow, 'y_sat', 'lane: saturate');
+      },
+    };
   },
 };

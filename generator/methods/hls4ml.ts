@@ -27,10 +27,11 @@
  * = 4608 bytes.
  */
 import { z } from 'zod';
+import { logic, multiply, saturate, wire } from '../pipeline/stages.js';
+import { levelsFor } from '../pipeline/delay.js';
 import { ConfigError } from '../errors.js';
 import { bitsFor, clog2 } from '../numerics.js';
-import { saturate, zext } from './common.js';
-import type { Coef, Method, MethodPlan, Table } from './types.js';
+import type { Coef, Method, MethodBuild, MethodPlan, Table } from './types.js';
 
 const TABLE_BITS = 10;
 const W = 18; // ap_fixed<18,8>
@@ -69,7 +70,6 @@ export const hls4ml: Method = {
       expTable,
       expShift: 0,
       tables: [invTable],
-      normStages: 1,
       notes: [
         `hls4ml-like exp table: e = ap_fixed<18,8>(e^-min(d, ${dSat}) * 2^-${c.ifrac}) (${exp.length} of 1024 entries reachable and non-zero)`,
         `sum accumulated in ap_fixed<18,8>, saturating at ${MAX} (127.999)`,
@@ -103,26 +103,34 @@ export const hls4ml: Method = {
     return Math.min(c.maxCode, y);
   },
 
-  rtl(mp, c) {
+  build(mp, c): MethodBuild {
     const sw = mp.expTable.width + clog2(c.n);
-    const norm =
-      `  // the sum in ap_fixed<18,8>, saturating; index = its top 10 bits (the sign bit is 0)\n` +
-      `  wire [${W - 2}:0] s_sat = (|sum_s[${sw - 1}:${W - 1}]) ? {${W - 1}{1'b1}} : sum_s[${W - 2}:0];\n` +
-      `  wire unused_s_sat = &{1'b0, s_sat[${W - TABLE_BITS - 1}:0], 1'b0};\n` +
-      `  reg [${W - 1}:0] inv;\n` +
-      `  always @(posedge aclk) if (ce) inv <= inv_lut(s_sat[${W - 2}:${W - TABLE_BITS}]);\n`;
     const sh = mp.vars.shift!;
     // entries are at most 1.0 (1024): only the low bits of e_i can be set
     const eb = mp.vars.eBits!;
-    const mulw = eb + W;
-    let lane =
-      `  wire unused_e_hi = &{1'b0, e_i[${W - 1}:${eb}], 1'b0};\n` +
-      `  wire [${mulw - 1}:0] mul = ${zext(`e_i[${eb - 1}:0]`, eb, mulw)} * ${zext('inv', W, mulw)};\n`;
-    if (sh > 0) {
-      lane += `  wire unused_mul = &{1'b0, mul[${sh - 1}:0], 1'b0};\n` + saturate(`mul[${mulw - 1}:${sh}]`, mulw - sh, c.ow);
-    } else {
-      lane += saturate(sh < 0 ? `{mul, ${-sh}'d0}` : 'mul', mulw - sh, c.ow);
-    }
-    return { norm, lane, coefs: [{ name: 'inv', width: W }], laneTables: [] };
+    return {
+      norm(top, sum) {
+        // the sum in ap_fixed<18,8>, saturating; index = its top 10 bits (the sign bit is 0)
+        const sat = logic(top, 's_sat', W - 1, [sum], levelsFor(top.model, sw - W + 1) + 1, 'normalisation: saturate the sum', (r) =>
+          `(|${r(sum)}[${sw - 1}:${W - 1}]) ? {${W - 1}{1'b1}} : ${r(sum)}[${W - 2}:0]`,
+        );
+        const idx = wire(top, 's_idx', TABLE_BITS - 1, [sat], 'normalisation: saturate the sum', (r) => `${r(sat)}[${W - 2}:${W - TABLE_BITS}]`);
+        top.lines.push(`wire unused_s_sat = &{1'b0, s_sat[${W - TABLE_BITS - 1}:0], 1'b0};`);
+        return { inv: top.rom({ name: 'inv', width: W, addr: idx, fn: 'inv_lut', what: 'normalisation: inverse table' }) };
+      },
+      lane(ln, e, k) {
+        ln.lines.push(`wire unused_e_hi = &{1'b0, ${ln.at(e, e.cycle)}[${W - 1}:${eb}], 1'b0};`);
+        const elo = wire(ln, 'e_lo', eb, [e], 'lane: product', (r) => `${r(e)}[${eb - 1}:0]`);
+        const mul = multiply(ln, elo, k.inv!, 'mul', 'lane: product');
+        const mulw = eb + W;
+        if (sh > 0) {
+          ln.lines.push(`wire unused_mul = &{1'b0, ${ln.at(mul, mul.cycle)}[${sh - 1}:0], 1'b0};`);
+          const t = wire(ln, 'y_full', mulw - sh, [mul], 'lane: truncate', (r) => `${r(mul)}[${mulw - 1}:${sh}]`);
+          return saturate(ln, t, c.ow, 'y_sat', 'lane: saturate');
+        }
+        const t = wire(ln, 'y_full', mulw - sh, [mul], 'lane: truncate', (r) => (sh < 0 ? `{${r(mul)}, ${-sh}'d0}` : r(mul)));
+        return saturate(ln, t, c.ow, 'y_sat', 'lane: saturate');
+      },
+    };
   },
 };

@@ -17,13 +17,13 @@ import {
   mantissaMid,
   normCells,
   normIndex,
-  normRtl,
   normS,
   planExp,
-  zext,
   type SAddressing,
 } from './common.js';
-import type { Coef, Method, MethodPlan } from './types.js';
+import type { Coef, Method, MethodBuild, MethodPlan } from './types.js';
+import type { Pipe, Sig } from '../pipeline/builder.js';
+import { arith, normalizeLeft, shiftRight, wire, zx } from '../pipeline/stages.js';
 
 const paramsSchema = z
   .object({
@@ -106,8 +106,7 @@ export const lut2d: Method = {
       expTable: e.table,
       expShift: e.shift,
       tables: [{ name: 'lut2d', what: 'e / S', width: c.ow, addrWidth: rowAddr + colBits, values }],
-      normStages: 1,
-      laneStages: c.config.pipeline.laneRegister ? 1 : 0,
+      laneRegister: c.config.pipeline.laneRegister,
       notes,
       vars,
     };
@@ -136,52 +135,63 @@ export const lut2d: Method = {
     return v ?? 0;
   },
 
-  rtl(mp, c) {
+  build(mp): MethodBuild {
     const ex = extra.get(mp)!;
     const sw = mp.vars.sw!;
     const ew = mp.expTable.width;
     const cb = mp.vars.colBits!;
     const ra = mp.vars.rowAddr!;
-    // pipeline.laneRegister: the column is registered before the 2D table, the row follows it
-    const laneReg = (mp.laneStages ?? 0) > 0;
-    const rowSig = laneReg ? 'row_l' : 'row';
-    const rowDelay = laneReg ? `  reg [${ra - 1}:0] row_l;\n  always @(posedge aclk) if (ce) row_l <= row;\n` : '';
-    const col = (expr: string) =>
-      laneReg ? `  reg [${cb - 1}:0] col;\n  always @(posedge aclk) if (ce) col <= ${expr};\n` : `  wire [${cb - 1}:0] col = ${expr};\n`;
+    // pipeline.laneRegister: the column is registered before the 2D table
+    const laneReg = mp.laneRegister === true;
+    const lookup = (ln: Pipe, row: Sig, col0: Sig): Sig => {
+      const col = laneReg ? ln.reg(col0, 'col_q', 'lane: column') : col0;
+      const addr = wire(ln, 'a2d', ra + cb, [row, col], 'lane: 2D table', (r) => `{${r(row)}, ${r(col)}}`);
+      return ln.rom({ name: 'y_rom', width: mp.tables[0]!.width, addr, fn: 'lut2d', what: 'lane: 2D table' });
+    };
     if (ex.linear) {
       const l = ex.linear;
       const cs = mp.vars.colShift!;
-      const norm =
-        `  // linear addressing: row = (S >> ${l.sh}) - ${l.base}, computed modulo 2^${ra} (exact: it is below ${l.entries})\n` +
-        (sw > l.sh + ra ? `  wire unused_sum_hi = &{1'b0, sum_s[${sw - 1}:${l.sh + ra}], 1'b0};\n` : '') +
-        (l.sh > 0 ? `  wire unused_sum_lo = &{1'b0, sum_s[${l.sh - 1}:0], 1'b0};\n` : '') +
-        `  reg [${ra - 1}:0] row;\n` +
-        `  always @(posedge aclk) if (ce) row <= sum_s[${l.sh + ra - 1}:${l.sh}] - ${ra}'d${l.base % 2 ** ra};\n` +
-        rowDelay;
-      const lane =
-        col(`e_i[${ew - 1}:${cs}]`) +
-        (cs > 0 ? `  wire unused_e = &{1'b0, e_i[${cs - 1}:0], 1'b0};\n` : '') +
-        `  assign y_i = lut2d({${rowSig}, col});\n`;
-      return { norm, lane, coefs: [{ name: rowSig, width: ra }], laneTables: ['lut2d'] };
+      return {
+        norm(top, sum) {
+          // linear addressing: row = (S >> sh) - base, computed modulo 2^ra (exact: it is below the rows)
+          const unused = [sw > l.sh + ra ? `[${sw - 1}:${l.sh + ra}]` : '', l.sh > 0 ? `[${l.sh - 1}:0]` : ''].filter(Boolean);
+          if (unused.length) top.lines.push(`wire unused_sum = &{1'b0, ${unused.map((u) => top.at(sum, sum.cycle) + u).join(', ')}, 1'b0};`);
+          return { row: arith(top, 'row', ra, [sum], 'normalisation: row', (r) => `${r(sum)}[${l.sh + ra - 1}:${l.sh}] - ${ra}'d${l.base % 2 ** ra}`) };
+        },
+        lane(ln, e, k) {
+          if (cs > 0) ln.lines.push(`wire unused_e = &{1'b0, ${ln.at(e, e.cycle)}[${cs - 1}:0], 1'b0};`);
+          const col = wire(ln, 'col', cb, [e], 'lane: column', (r) => `${r(e)}[${ew - 1}:${cs}]`);
+          return lookup(ln, k.row!, col);
+        },
+      };
     }
     const ns = ex.norm!;
     const shw = mp.vars.shw!;
-    const k = mp.vars.k!;
-    const norm =
-      normRtl(ns, sw, 'n_') +
-      `  // register the row and the column shift p - ${k} (modulo 2^${shw}: exact, p >= ${k})
-  reg [${ra - 1}:0] row;
-  reg [${shw - 1}:0] shamt;
-  always @(posedge aclk) if (ce) begin
-    row <= n_j_c;
-    shamt <= ${shw >= ns.pw ? zext('n_p_c', ns.pw, shw) : `n_p_c[${shw - 1}:0]`} - ${shw}'d${k % 2 ** shw};
-  end
-${shw < ns.pw ? `  wire unused_p = &{1'b0, n_p_c[${ns.pw - 1}:${shw}], 1'b0};\n` : ''}${rowDelay}`;
-    const lane =
-      `  wire [${ew - 1}:0] e_sh = e_i >> shamt;\n` +
-      col(`e_sh[${cb - 1}:0]`) +
-      (ew > cb ? `  wire unused_e = &{1'b0, e_sh[${ew - 1}:${cb}], 1'b0};\n` : '') +
-      `  assign y_i = lut2d({${rowSig}, col});\n`;
-    return { norm, lane, coefs: [{ name: 'shamt', width: shw }, { name: rowSig, width: ra }], laneTables: ['lut2d'] };
+    const kk = mp.vars.k!;
+    const m = ns.bits;
+    return {
+      norm(top, sum) {
+        const { lz, xn } = normalizeLeft(top, sum, 'nrm', 'normalisation: leading one');
+        const row = wire(top, 'row', m, [xn], 'normalisation: leading one', (r) =>
+          sw - 1 >= m ? `${r(xn)}[${sw - 2}:${sw - 1 - m}]` : `{${r(xn)}[${sw - 2}:0], ${m - sw + 1}'d0}`,
+        );
+        if (sw - 1 > m) top.lines.push(`wire unused_xn = &{1'b0, ${top.at(xn, xn.cycle)}[${sw - 2 - m}:0], ${top.at(xn, xn.cycle)}[${sw - 1}], 1'b0};`);
+        else top.lines.push(`wire unused_xn = &{1'b0, ${top.at(xn, xn.cycle)}[${sw - 1}], 1'b0};`);
+        // the column shift p - k = (SW - 1 - k) - lz, modulo 2^shw (exact: p >= k)
+        const c0 = (((sw - 1 - kk) % 2 ** shw) + 2 ** shw) % 2 ** shw;
+        // only the low shw bits of lz matter modulo 2^shw
+        if (lz.width > shw) top.lines.push(`wire unused_lz = &{1'b0, ${top.at(lz, lz.cycle)}[${lz.width - 1}:${shw}], 1'b0};`);
+        const shamt = arith(top, 'shamt', shw, [lz], 'normalisation: shift amount', (q) =>
+          lz.width > shw ? `${shw}'d${c0} - ${q(lz)}[${shw - 1}:0]` : `${shw}'d${c0} - ${zx(q(lz), lz.width, shw)}`,
+        );
+        return { row, shamt };
+      },
+      lane(ln, e, k) {
+        const esh = shiftRight(ln, e, k.shamt!, 'esh', 'lane: column shift');
+        if (ew > cb) ln.lines.push(`wire unused_e = &{1'b0, ${ln.at(esh, esh.cycle)}[${ew - 1}:${cb}], 1'b0};`);
+        const col = wire(ln, 'col', cb, [esh], 'lane: column', (r) => `${r(esh)}[${cb - 1}:0]`);
+        return lookup(ln, k.row!, col);
+      },
+    };
   },
 };

@@ -9,6 +9,7 @@ import { intIn } from '../schema.js';
 import { ConfigError } from '../errors.js';
 import { bitsFor, checkWidth, roundHalfUp, shr, shrRound } from '../numerics.js';
 import type { CommonPlan } from '../plan.js';
+import { arith, multiply, normalizeLeft, saturate, shiftRight, wire, zx } from '../pipeline/stages.js';
 import {
   expParamShape,
   linearCells,
@@ -17,14 +18,11 @@ import {
   mantissaMid,
   normCells,
   normIndex,
-  normRtl,
   normS,
   planExp,
-  saturate,
-  zext,
   type SAddressing,
 } from './common.js';
-import type { Coef, Method, MethodPlan } from './types.js';
+import type { Coef, Method, MethodBuild, MethodPlan } from './types.js';
 
 const paramsSchema = z
   .object({
@@ -110,8 +108,7 @@ export const rexp: Method = {
           ? { name: 'recip_lut', what: '2^A / S', width: rw, addrWidth, values }
           : { name: 'recip_lut', what: '2^RW / m - 2^(RW-1)', width: rw - 1, addrWidth, values },
       ],
-      normStages: addressing === 'linear' ? 1 : 2,
-      laneStages: c.config.pipeline.laneRegister ? 1 : 0,
+      laneRegister: c.config.pipeline.laneRegister,
       notes,
       vars,
     };
@@ -144,81 +141,78 @@ export const rexp: Method = {
     return sat(c, shr(shr(prod, coef.shamt!) + 1, 1));
   },
 
-  rtl(mp, c) {
+  build(mp, c): MethodBuild {
     const ex = extra.get(mp)!;
-    const t = mp.tables[0]!;
     const sw = mp.vars.sw!;
-    const ew = mp.expTable.width;
     const rw = mp.params.recipWidth!; // the coefficient's width (the normalized table holds rw - 1 bits)
     const pw = mp.vars.prodWidth!;
-    const mulw = ew + rw;
-    const mulExpr = `${zext('e_i', ew, mulw)} * ${zext(ex.linear ? 'alpha' : 'r', rw, mulw)}`;
-    const laneReg = (mp.laneStages ?? 0) > 0;
-    // pipeline.laneRegister: the product is registered before the rounding shift and saturation
-    const product = laneReg
-      ? `  reg [${mulw - 1}:0] mul;\n  always @(posedge aclk) if (ce) mul <= ${mulExpr};\n`
-      : `  wire [${mulw - 1}:0] mul = ${mulExpr};\n`;
+    const laneReg = mp.laneRegister === true;
     if (ex.linear) {
       const l = ex.linear;
-      const aw = t.addrWidth;
+      const aw = mp.tables[0]!.addrWidth;
       const s = mp.vars.a! - c.ofrac;
-      const norm =
-        `  // linear addressing: index = (S >> ${l.sh}) - ${l.base}, computed modulo 2^${aw} (exact: it is below ${l.entries})\n` +
-        `  wire [${aw - 1}:0] ridx = sum_s[${l.sh + aw - 1}:${l.sh}] - ${aw}'d${l.base % 2 ** aw};\n` +
-        (sw > l.sh + aw ? `  wire unused_sum_hi = &{1'b0, sum_s[${sw - 1}:${l.sh + aw}], 1'b0};\n` : '') +
-        (l.sh > 0 ? `  wire unused_sum_lo = &{1'b0, sum_s[${l.sh - 1}:0], 1'b0};\n` : '') +
-        `  reg [${rw - 1}:0] alpha;\n` +
-        `  always @(posedge aclk) if (ce) alpha <= recip_lut(ridx);\n`;
-      let lane = product;
-      if (s >= 1) {
-        // round half up: ((mul >> (s-1)) + 1) >> 1; mul is widened when the shift exceeds it
-        const w = Math.max(mulw, s);
-        const src = w > mulw ? 'mulx' : 'mul';
-        if (w > mulw) lane += `  wire [${w - 1}:0] mulx = ${zext('mul', mulw, w)};\n`;
-        lane +=
-          `  wire [${w - s + 1}:0] half = {1'b0, ${src}[${w - 1}:${s - 1}]} + ${w - s + 2}'d1;\n` +
-          (s >= 2 ? `  wire unused_mul = &{1'b0, ${src}[${s - 2}:0], half[0], 1'b0};\n` : `  wire unused_half = &{1'b0, half[0], 1'b0};\n`) +
-          saturate(`half[${w - s + 1}:1]`, w - s + 1, c.ow);
-      } else {
-        lane += saturate(s < 0 ? `{mul, ${-s}'d0}` : 'mul', mulw - s, c.ow);
-      }
-      return { norm, lane, coefs: [{ name: 'alpha', width: rw }], laneTables: [] };
+      return {
+        norm(top, sum) {
+          // linear addressing: index = (S >> sh) - base, computed modulo 2^aw (exact: it is below the entries)
+          const ridx = arith(top, 'ridx', aw, [sum], 'normalisation: table index', (r) => `${r(sum)}[${l.sh + aw - 1}:${l.sh}] - ${aw}'d${l.base % 2 ** aw}`);
+          if (sw > l.sh + aw || l.sh > 0) {
+            top.lines.push(`wire unused_sum = &{1'b0, ${top.at(sum, sum.cycle)}${sw > l.sh + aw ? `[${sw - 1}:${l.sh + aw}]` : `[${l.sh - 1}:0]`}${sw > l.sh + aw && l.sh > 0 ? `, ${top.at(sum, sum.cycle)}[${l.sh - 1}:0]` : ''}, 1'b0};`);
+          }
+          return { alpha: top.rom({ name: 'alpha', width: rw, addr: ridx, fn: 'recip_lut', what: 'normalisation: reciprocal table' }) };
+        },
+        lane(ln, e, k) {
+          let mul = multiply(ln, e, k.alpha!, 'mul', 'lane: product');
+          if (laneReg) mul = ln.reg(mul, 'mul_q', 'lane: product');
+          const mulw = mul.width;
+          if (s >= 1) {
+            // round half up: ((mul >> (s-1)) + 1) >> 1; mul is widened when the shift exceeds it
+            const w = Math.max(mulw, s);
+            // the bits the rounding reads, taken where the product is made (only they are delayed)
+            const mulx = w > mulw ? wire(ln, 'mulx', w, [mul], 'lane: round', (r) => zx(r(mul), mulw, w)) : mul;
+            const hi = wire(ln, 'mul_hi', w - s + 1, [mulx], 'lane: round', (r) => `${r(mulx)}[${w - 1}:${s - 1}]`);
+            const half = arith(ln, 'half', w - s + 2, [hi], 'lane: round', (r) => `{1'b0, ${r(hi)}} + ${w - s + 2}'d1`);
+            ln.lines.push(`wire unused_half = &{1'b0, ${ln.at(half, half.cycle)}[0]${s >= 2 ? `, ${ln.at(mulx, mulx.cycle)}[${s - 2}:0]` : ''}, 1'b0};`);
+            const top = wire(ln, 'y_full', w - s + 1, [half], 'lane: round', (r) => `${r(half)}[${w - s + 1}:1]`);
+            return saturate(ln, top, c.ow, 'y_sat', 'lane: saturate');
+          }
+          const full = wire(ln, 'y_full', mulw - s, [mul], 'lane: round', (r) => (s < 0 ? `{${r(mul)}, ${-s}'d0}` : r(mul)));
+          return saturate(ln, full, c.ow, 'y_sat', 'lane: saturate');
+        },
+      };
     }
     const ns = ex.norm!;
     const shw = mp.vars.shw!;
     const pad = mp.vars.pad!;
-    const norm =
-      normRtl(ns, sw, 'n_') +
-      `  // stage 1: register p and the mantissa index
-  reg [${ns.pw - 1}:0] n_p;
-  reg [${ns.bits - 1}:0] n_j;
-  always @(posedge aclk) if (ce) begin
-    n_p <= n_p_c;
-    n_j <= n_j_c;
-  end
-  // stage 2: reciprocal lookup and the output shift amount p + ${mp.vars.k}
-  reg [${rw - 1}:0] r;
-  reg [${shw - 1}:0] shamt;
-  always @(posedge aclk) if (ce) begin
-    r <= {1'b1, recip_lut(n_j)};
-    shamt <= ${zext('n_p', ns.pw, shw)} ${mp.vars.k! >= 0 ? '+' : '-'} ${shw}'d${Math.abs(mp.vars.k!)};
-  end
-` +
-      (laneReg
-        ? `  // the shift amount follows the registered product (pipeline.laneRegister)
-  reg [${shw - 1}:0] shamt_l;
-  always @(posedge aclk) if (ce) shamt_l <= shamt;
-`
-        : '');
-    const lane =
-      product +
-      `  wire [${pw - 1}:0] prod = ${pad ? `{mul, ${pad}'d0}` : 'mul'};
-  wire [${pw - 1}:0] shifted = prod >> ${laneReg ? 'shamt_l' : 'shamt'};
-  wire [${pw}:0] half = {1'b0, shifted} + ${pw + 1}'d1;
-  wire unused_half = &{1'b0, half[0], 1'b0};
-` +
-      saturate(`half[${pw}:1]`, pw, c.ow);
-    return { norm, lane, coefs: [{ name: 'r', width: rw }, { name: laneReg ? 'shamt_l' : 'shamt', width: shw }], laneTables: [] };
+    const k = mp.vars.k!;
+    const m = ns.bits;
+    return {
+      norm(top, sum) {
+        // S = m * 2^p: the leading zeros lz of S (p = SW - 1 - lz) and S shifted so its leading one is on top
+        const { lz, xn } = normalizeLeft(top, sum, 'nrm', 'normalisation: leading one');
+        // the mantissa index: the m bits below the leading one (zeros below S's last bit)
+        const j = wire(top, 'n_j', m, [xn], 'normalisation: leading one', (r) =>
+          sw - 1 >= m ? `${r(xn)}[${sw - 2}:${sw - 1 - m}]` : `{${r(xn)}[${sw - 2}:0], ${m - sw + 1}'d0}`,
+        );
+        if (sw - 1 > m) top.lines.push(`wire unused_xn = &{1'b0, ${top.at(xn, xn.cycle)}[${sw - 2 - m}:0], ${top.at(xn, xn.cycle)}[${sw - 1}], 1'b0};`);
+        else top.lines.push(`wire unused_xn = &{1'b0, ${top.at(xn, xn.cycle)}[${sw - 1}], 1'b0};`);
+        const rl = top.rom({ name: 'r_lut', width: rw - 1, addr: j, fn: 'recip_lut', what: 'normalisation: reciprocal table' });
+        const r = wire(top, 'r', rw, [rl], 'normalisation: reciprocal table', (q) => `{1'b1, ${q(rl)}}`);
+        // the output shift p + k = (SW - 1 + k) - lz
+        const c0 = (((sw - 1 + k) % 2 ** shw) + 2 ** shw) % 2 ** shw;
+        const shamt = arith(top, 'shamt', shw, [lz], 'normalisation: shift amount', (q) => `${shw}'d${c0} - ${zx(q(lz), lz.width, shw)}`);
+        return { r, shamt };
+      },
+      lane(ln, e, cf) {
+        let mul = multiply(ln, e, cf.r!, 'mul', 'lane: product');
+        if (laneReg) mul = ln.reg(mul, 'mul_q', 'lane: product');
+        const prod = pad ? wire(ln, 'prod', pw, [mul], 'lane: product', (r) => `{${r(mul)}, ${pad}'d0}`) : mul;
+        const shifted = shiftRight(ln, prod, cf.shamt!, 'shf', 'lane: shift');
+        const half = arith(ln, 'half', pw + 1, [shifted], 'lane: round', (r) => `{1'b0, ${r(shifted)}} + ${pw + 1}'d1`);
+        ln.lines.push(`wire unused_half = &{1'b0, ${ln.at(half, half.cycle)}[0], 1'b0};`);
+        const full = wire(ln, 'y_full', pw, [half], 'lane: round', (r) => `${r(half)}[${pw}:1]`);
+        return saturate(ln, full, c.ow, 'y_sat', 'lane: saturate');
+      },
+    };
   },
 };
 

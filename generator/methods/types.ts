@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { CommonPlan } from '../plan.js';
+import type { Pipe, Sig } from '../pipeline/builder.js';
 
 /** A constant ROM of the block. `values[k]` is the entry at address k. */
 export interface Table {
@@ -25,37 +26,26 @@ export interface MethodPlan {
   expShift: number;
   /** Tables other than the exponent table. */
   tables: Table[];
-  /** Registers in the normalisation part (from the sum S to the coefficients). */
-  normStages: number;
   /**
-   * Registers inside each output lane (0 when absent). A method that honours the config key
-   * pipeline.laneRegister sets 1 when it is on; the plan rejects the key for a method that does not.
+   * Whether the method honours pipeline.laneRegister (a register inside each lane, e.g. after the
+   * product); the plan rejects the key for a method that does not.
    */
-  laneStages?: number;
+  laneRegister?: boolean;
   /** Human-readable plan lines: widths and how they were derived. */
   notes: string[];
   /** Anything else the method's model and template need (widths, shifts). */
   vars: Record<string, number>;
 }
 
-/** The Verilog a method contributes to the skeleton (see templates/parallel.v.hbs). */
-export interface MethodRtl {
-  /**
-   * Code of the normalisation stages. Reads `sum_s` (width SW), `ce`, `aclk`; declares and
-   * registers the coefficient signals used by `lane`, with exactly `normStages` registers.
-   */
-  norm: string;
-  /**
-   * Body of one output lane. Reads `e_i` (width EW) and the coefficients, assigns `y_i` (width OW),
-   * combinationally or through `laneStages` registers (clocked by aclk, enabled by ce). The
-   * skeleton registers y_i. In the parallel architecture the lane is a module of its own
-   * (`<block>_lane`, N instances) whose inputs are `e_i`, aclk, ce and `coefs`.
-   */
-  lane: string;
-  /** The signals of `norm` that `lane` reads: the lane module's inputs, every bit of them used. */
-  coefs: { name: string; width: number }[];
-  /** Names of the method's tables that `lane` reads (declared in the lane module, not the top). */
-  laneTables: string[];
+/**
+ * The method's part of the pipeline, built from the shared stage builders (generator/pipeline/stages.ts)
+ * so that the delay model places its registers, in either architecture.
+ */
+export interface MethodBuild {
+  /** From the sum S (SW bits, in the module's scope) to the coefficients the lanes read. */
+  norm(top: Pipe, sum: Sig): Record<string, Sig>;
+  /** One output lane (a generate block): from its e (EW bits) and the coefficients to y (OW bits, not registered). */
+  lane(lane: Pipe, e: Sig, coefs: Record<string, Sig>): Sig;
 }
 
 /**
@@ -74,8 +64,8 @@ export interface Method {
   normalize(plan: MethodPlan, common: CommonPlan, sum: number): Coef;
   /** Bit-exact: the output code of one lane. */
   lane(plan: MethodPlan, common: CommonPlan, e: number, coef: Coef): number;
-  /** The method's part of the RTL. */
-  rtl(plan: MethodPlan, common: CommonPlan): MethodRtl;
+  /** The method's part of the RTL: normalisation and lanes, pipelined by the builder. */
+  build(plan: MethodPlan, common: CommonPlan): MethodBuild;
   /**
    * The error bound (generator/bound.ts): the sum's range [sMin, sMax] cut into contiguous cells of
    * integers, in ascending order, on each of which `normalize` returns the same coefficients. A

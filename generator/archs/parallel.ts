@@ -1,0 +1,103 @@
+/**
+ * Architecture 'parallel': all n elements in one beat, one vector per clock. Its pipeline is built
+ * from the shared stage builders (generator/pipeline/stages.ts): max tree, d = max - x, exponent
+ * lookup, sum tree, then the method's normalisation and n output lanes; the delay model of
+ * pipeline.device places the registers for pipeline.targetMHz.
+ */
+import type { Plan } from '../plan.js';
+import { Pipe, summarize, type StageSummary } from '../pipeline/builder.js';
+import { delayModel, type DelayModel } from '../pipeline/delay.js';
+import { expLookup, lanes, tree } from '../pipeline/stages.js';
+
+/** Where render puts the ROM functions the lane module reads. */
+export const LANE_TABLES = '  // @lane-tables';
+
+/** A scheduled pipeline: its registers, the estimate of each stage, and the Verilog body. */
+export interface Schedule {
+  model: DelayModel;
+  periodNs: number;
+  /** Register stages from the edge that accepts a beat to the output register, both included. */
+  latency: number;
+  stages: StageSummary[];
+  body: string;
+  /** Modules the body instantiates (the lane), written after the block's module. */
+  modules: string;
+}
+
+export function scheduleParallel(plan: Plan): Schedule {
+  const c = plan.common;
+  const cfg = c.config.pipeline;
+  const model = delayModel(cfg.device);
+  const periodNs = 1000 / cfg.targetMHz;
+  const { n, iw, dw } = c;
+  const ew = plan.ew;
+  const top = new Pipe({ model, period: periodNs, ce: 'ce', indent: 2 });
+  // cycle 0: the input register
+  const x = top.input('x_in', n * iw, 0);
+  const mx = tree(top, { input: x, count: n, w: iw, kind: 'max', prefix: 'mx', what: 'max tree', every: cfg.treeLevelsPerStage });
+  let d = top.op({
+    name: 'd',
+    width: n * dw,
+    deps: [mx, x],
+    delay: model.carry(iw + 1),
+    levels: 1,
+    what: 'd = max - x',
+    code: (r) =>
+      [
+        `wire [${n * dw - 1}:0] d;`,
+        lanes(n, 'g_d', [
+          `wire [${iw}:0] diff = {${r(mx)}[${iw - 1}], ${r(mx)}} - {${r(x)}[g*${iw}+${iw - 1}], ${r(x)}[g*${iw} +: ${iw}]};`,
+          `wire unused_diff = &{1'b0, diff[${iw}], 1'b0};`,
+          `assign d[g*${dw} +: ${dw}] = diff[${dw - 1}:0];`,
+        ]),
+      ].join('\n'),
+  });
+  // pipeline.expAddrRegister: a register between the subtraction and the exponent table, always
+  if (cfg.expAddrRegister) d = top.reg(d, 'd_q', 'd = max - x');
+  const e = expLookup(top, d, { count: n, dw, shift: plan.mp.expShift, table: plan.mp.expTable }, 'e0', 'exponent lookup');
+  const sum = tree(top, { input: e, count: n, w: ew, kind: 'sum', prefix: 'sm', what: 'sum tree', every: cfg.treeLevelsPerStage });
+  if (sum.width !== plan.sw) throw new Error(`internal: sum of ${sum.width} bits, planned ${plan.sw}`);
+  const b = plan.method.build(plan.mp, c);
+  const coefs = b.norm(top, sum);
+  // the lanes: one module, instantiated n times, so that synthesis maps a lane once
+  const ln = top.child(2);
+  const ei = ln.input('e_i', ew, e.cycle, e.time, e.levels);
+  const y = b.lane(ln, ei, coefs);
+  const yq = ln.reg(y, 'y_q', 'output register');
+  ln.lines.push(`assign y = ${yq.name};`);
+  // the lane first: reading the module's signals in later cycles adds delayed copies to it
+  const laneText = ln.text();
+  const ext = [...ln.externals];
+  const reset = /\baresetn\b/.test(laneText);
+  const mod = `${c.config.name}_lane`;
+  const laneModule = [
+    `// One output lane: ${plan.method.name} (${c.config.method.addressing}), from e_i and the coefficients to y, registered.`,
+    `module ${mod} (`,
+    `  input  wire aclk,`,
+    `  input  wire ce,`,
+    ...(reset ? [`  input  wire aresetn,`] : []),
+    `  input  wire [${ew - 1}:0] e_i,`,
+    ...ext.map(([nm, w]) => `  input  wire [${w - 1}:0] ${nm},`),
+    `  output wire [${c.ow - 1}:0] y`,
+    `);`,
+    LANE_TABLES,
+    laneText,
+    '',
+    'endmodule',
+  ].join('\n');
+  const conns = [`.aclk(aclk)`, `.ce(ce)`, ...(reset ? ['.aresetn(aresetn)'] : []), `.e_i(${top.at(e, e.cycle)}[g*${ew} +: ${ew}])`, ...ext.map(([nm]) => `.${nm}(${nm})`), `.y(y_out[g*${c.ow} +: ${c.ow}])`];
+  const body = [
+    top.text(),
+    '',
+    `  // output lanes: ${plan.method.name} (${c.config.method.addressing}), one ${mod} per element, each ending in its output register`,
+    `  wire [${n * c.ow - 1}:0] y_out;`,
+    `  generate`,
+    `    for (g = 0; g < ${n}; g = g + 1) begin : g_lane`,
+    `      ${mod} u_lane (${conns.join(', ')});`,
+    `    end`,
+    `  endgenerate`,
+  ].join('\n');
+  // pipeline.outputSlice: the 2-beat buffer after the output register is one more stage
+  const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0);
+  return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules: laneModule };
+}

@@ -1,0 +1,331 @@
+/**
+ * Shared stage builders: the pieces both architectures and every method are made of, each with
+ * its delay from the device model, so that the builder (builder.ts) places the registers.
+ * Vector signals hold `count` lanes of `w` bits; their per-lane logic is a generate loop.
+ */
+import { levelsFor, lutLevels } from './delay.js';
+import type { Pipe, Sig } from './builder.js';
+
+const zeros = (w: number) => `${w}'d0`;
+
+/** Zero-extend an expression of width w to `to` bits. */
+export function zx(expr: string, w: number, to: number): string {
+  if (to < w) throw new Error(`internal: zero-extend ${expr} from ${w} to ${to}`);
+  return to > w ? `{${to - w}'d0, ${expr}}` : expr;
+}
+
+/** A generate loop over `count` lanes: `body` gets the loop variable's name. */
+export function lanes(count: number, label: string, body: string[]): string {
+  return [`generate`, `  for (g = 0; g < ${count}; g = g + 1) begin : ${label}`, ...body.map((l) => '    ' + l), `  end`, `endgenerate`].join('\n');
+}
+
+/** One level of the max tree over a vector of `count` signed IW-bit values. */
+export function maxLevel(p: Pipe, prev: Sig, count: number, iw: number, name: string, what: string): Sig {
+  const next = Math.ceil(count / 2);
+  const pairs = Math.floor(count / 2);
+  return p.op({
+    name,
+    width: next * iw,
+    deps: [prev],
+    // the comparison is a carry chain, then a LUT picks a or b
+    delay: p.model.compare(iw + 1) + lutLevels(p.model, 1),
+    levels: 2,
+    what,
+    code: (r) =>
+      [
+        `wire [${next * iw - 1}:0] ${name};`,
+        lanes(pairs, `g_${name}`, [
+          `wire signed [${iw - 1}:0] a = ${r(prev)}[(2*g)*${iw} +: ${iw}];`,
+          `wire signed [${iw - 1}:0] b = ${r(prev)}[(2*g+1)*${iw} +: ${iw}];`,
+          `assign ${name}[g*${iw} +: ${iw}] = (a > b) ? a : b;`,
+        ]),
+        ...(count % 2 ? [`assign ${name}[${next - 1}*${iw} +: ${iw}] = ${r(prev)}[${count - 1}*${iw} +: ${iw}];`] : []),
+      ].join('\n'),
+  });
+}
+
+/** One level of the sum tree over `count` unsigned w-bit values; the sums are w + 1 bits. */
+export function sumLevel(p: Pipe, prev: Sig, count: number, w: number, name: string, what: string): Sig {
+  const next = Math.ceil(count / 2);
+  const pairs = Math.floor(count / 2);
+  const ow = w + 1;
+  return p.op({
+    name,
+    width: next * ow,
+    deps: [prev],
+    delay: p.model.carry(ow),
+    levels: 1,
+    what,
+    code: (r) =>
+      [
+        `wire [${next * ow - 1}:0] ${name};`,
+        lanes(pairs, `g_${name}`, [
+          `assign ${name}[g*${ow} +: ${ow}] = {1'b0, ${r(prev)}[(2*g)*${w} +: ${w}]} + {1'b0, ${r(prev)}[(2*g+1)*${w} +: ${w}]};`,
+        ]),
+        ...(count % 2 ? [`assign ${name}[${next - 1}*${ow} +: ${ow}] = {1'b0, ${r(prev)}[${count - 1}*${w} +: ${w}]};`] : []),
+      ].join('\n'),
+  });
+}
+
+/**
+ * A reduction tree, one op per level. `every`: a register after every k-th level (the config's
+ * pipeline.treeLevelsPerStage, an override); otherwise the delay model places them.
+ */
+export function tree(
+  p: Pipe,
+  o: { input: Sig; count: number; w: number; kind: 'max' | 'sum'; prefix: string; what: string; every?: number },
+): Sig {
+  let s = o.input;
+  let count = o.count;
+  let w = o.w;
+  let level = 0;
+  while (count > 1) {
+    level++;
+    const name = `${o.prefix}${level}`;
+    s = o.kind === 'max' ? maxLevel(p, s, count, w, name, o.what) : sumLevel(p, s, count, w, name, o.what);
+    count = Math.ceil(count / 2);
+    if (o.kind === 'sum') w++;
+    if (o.every && (level % o.every === 0 || count === 1)) s = p.reg(s, `${name}_q`, o.what);
+  }
+  return s;
+}
+
+/** A plain operation of a few LUT levels: `expr` of the inputs' names. */
+export function logic(p: Pipe, name: string, width: number, deps: Sig[], levels: number, what: string, expr: (r: (s: Sig) => string) => string): Sig {
+  return p.op({
+    name,
+    width,
+    deps,
+    delay: lutLevels(p.model, levels),
+    levels,
+    what,
+    code: (r) => `wire [${width - 1}:0] ${name} = ${expr(r)};`,
+  });
+}
+
+/** An adder or subtracter of `width` bits (a carry chain): `expr` of the inputs' names. */
+export function arith(p: Pipe, name: string, width: number, deps: Sig[], what: string, expr: (r: (s: Sig) => string) => string, carryBits = width): Sig {
+  return p.op({
+    name,
+    width,
+    deps,
+    delay: p.model.carry(carryBits),
+    levels: 1,
+    what,
+    code: (r) => `wire [${width - 1}:0] ${name} = ${expr(r)};`,
+  });
+}
+
+/** A slice or a constant rewiring: no logic, no delay. */
+export function wire(p: Pipe, name: string, width: number, deps: Sig[], what: string, expr: (r: (s: Sig) => string) => string): Sig {
+  return p.op({ name, width, deps, delay: 0, levels: 0, what, code: (r) => `wire [${width - 1}:0] ${name} = ${expr(r)};` });
+}
+
+/**
+ * x >> amt (logical), as one mux level per bit of amt (two per level with 6-input LUTs); amounts of
+ * the width or more give 0, as Verilog's >> does.
+ */
+export function shiftRight(p: Pipe, x: Sig, amt: Sig, name: string, what: string): Sig {
+  const w = x.width;
+  let s = x;
+  const per = p.model.lutInputs >= 6 ? 2 : 1;
+  // each mux level reads its own bits of the amount, so a level in a later cycle delays only those
+  const part = (lo: number, hi: number) => wire(p, `${name}_a${lo}`, hi - lo + 1, [amt], what, (r) => `${r(amt)}[${hi}:${lo}]`);
+  let i = 0;
+  let step = 0;
+  while (i < amt.width) {
+    const src = s;
+    if (2 ** i >= w) {
+      // every remaining bit of the amount shifts everything out
+      const a = part(i, amt.width - 1);
+      s = logic(p, `${name}_${step++}`, w, [src, a], levelsFor(p.model, a.width + 1), what, (r) => `(|${r(a)}) ? ${zeros(w)} : ${r(src)}`);
+      break;
+    }
+    const bits = Math.min(per, amt.width - i);
+    const a = part(i, i + bits - 1);
+    const at = i;
+    s = logic(p, `${name}_${step++}`, w, [src, a], 1, what, (r) =>
+      bits === 1 ? `${r(a)}[0] ? (${r(src)} >> ${2 ** at}) : ${r(src)}` : `${r(src)} >> {${r(a)}, ${at}'d0}`,
+    );
+    i += bits;
+  }
+  return s;
+}
+
+/**
+ * Leading-one normalisation of an unsigned x (width w, nonzero): lz = leading zeros and
+ * xn = x << lz (the leading one at the top). One level per bit of lz, widest first.
+ */
+export function normalizeLeft(p: Pipe, x: Sig, name: string, what: string): { lz: Sig; xn: Sig } {
+  const w = x.width;
+  let lzw = 0;
+  while (2 ** lzw < w) lzw++;
+  lzw = Math.max(1, lzw);
+  let s = x;
+  const bits: Sig[] = [];
+  for (let i = lzw - 1; i >= 0; i--) {
+    const k = 2 ** i;
+    if (k >= w) {
+      continue;
+    }
+    const src = s;
+    // is the top k bits zero? then shift left by k
+    const z = logic(p, `${name}_z${i}`, 1, [src], levelsFor(p.model, k), what, (r) => `~|${r(src)}[${w - 1}:${w - k}]`);
+    bits.push(z);
+    s = logic(p, `${name}_s${i}`, w, [src, z], 1, what, (r) => `${r(z)} ? {${r(src)}[${w - k - 1}:0], ${zeros(k)}} : ${r(src)}`);
+  }
+  const zs = bits;
+  const lz = wire(p, `${name}_lz`, lzw, [...zs], what, (r) => {
+    // bits are from the widest (msb) down; a skipped width gives a 0 bit
+    const parts: string[] = [];
+    for (let i = lzw - 1; i >= 0; i--) {
+      const idx = lzw - 1 - i;
+      const z = zs.find((zz) => zz.name === `${name}_z${i}`);
+      parts.push(z ? r(z) : "1'b0");
+      void idx;
+    }
+    return `{${parts.join(', ')}}`;
+  });
+  return { lz, xn: s };
+}
+
+/**
+ * Unsigned a * b. With DSP blocks (the model's dspMultipliers) as `*` with registers on both inputs,
+ * on the product and after it (AREG/BREG, MREG, PREG), for synthesis to absorb; otherwise in LUTs,
+ * as partial-product rows summed by a tree of adders that the delay model pipelines.
+ */
+export function multiply(p: Pipe, a: Sig, b: Sig, name: string, what: string): Sig {
+  const w = a.width + b.width;
+  if (p.model.dspMultipliers) {
+    const start = Math.max(a.cycle, b.cycle);
+    const aq = p.reg(wire(p, `${name}_a`, a.width, [a], what, (r) => r(a)), `${name}_areg`, what);
+    const bq = p.reg(wire(p, `${name}_b`, b.width, [b], what, (r) => r(b)), `${name}_breg`, what);
+    void start;
+    const m = p.op({
+      name: `${name}_m`,
+      width: w,
+      deps: [aq, bq],
+      delay: 0,
+      levels: 0,
+      what,
+      code: (r) => `wire [${w - 1}:0] ${name}_m = ${zx(r(aq), a.width, w)} * ${zx(r(bq), b.width, w)};`,
+    });
+    const mq = p.reg(m, `${name}_mreg`, what);
+    return p.reg(mq, `${name}_preg`, what);
+  }
+  // the narrower operand picks the rows
+  const [x, y] = a.width >= b.width ? [a, b] : [b, a];
+  type Term = { s: Sig; off: number };
+  let terms: Term[] = [];
+  for (let j = 0; j < y.width; j += 2) {
+    // two rows at a time: (y[j] ? x : 0) + (y[j+1] ? x << 1 : 0), the AND in the LUT before the chain
+    const two = j + 1 < y.width;
+    const tw = two ? x.width + 2 : x.width;
+    const s = p.op({
+      name: `${name}_pp${j}`,
+      width: tw,
+      deps: [x, y],
+      delay: two ? lutLevels(p.model, 1) + p.model.carry(tw) : lutLevels(p.model, 1),
+      levels: two ? 2 : 1,
+      what,
+      code: (r) =>
+        two
+          ? `wire [${tw - 1}:0] ${name}_pp${j} = {2'b0, ${r(x)} & {${x.width}{${r(y)}[${j}]}}} + {1'b0, ${r(x)} & {${x.width}{${r(y)}[${j + 1}]}}, 1'b0};`
+          : `wire [${tw - 1}:0] ${name}_pp${j} = ${r(x)} & {${x.width}{${r(y)}[${j}]}};`,
+    });
+    terms.push({ s, off: j });
+  }
+  let level = 0;
+  while (terms.length > 1) {
+    level++;
+    const next: Term[] = [];
+    for (let i = 0; i + 1 < terms.length; i += 2) {
+      const u = terms[i]!;
+      const v = terms[i + 1]!;
+      const off = Math.min(u.off, v.off);
+      const top = Math.min(w, Math.max(u.off + u.s.width, v.off + v.s.width) + 1);
+      const tw = top - off;
+      const ext = (t: Term, rr: string) => {
+        const lo = t.off - off;
+        const body = lo > 0 ? `{${rr}, ${zeros(lo)}}` : rr;
+        return zx(body, t.s.width + lo, tw);
+      };
+      const nm = `${name}_t${level}_${i / 2}`;
+      const s = p.op({
+        name: nm,
+        width: tw,
+        deps: [u.s, v.s],
+        delay: p.model.carry(tw - (v.off - off)),
+        levels: 1,
+        what,
+        code: (r) => `wire [${tw - 1}:0] ${nm} = ${ext(u, r(u.s))} + ${ext(v, r(v.s))};`,
+      });
+      next.push({ s, off });
+    }
+    if (terms.length % 2) next.push(terms[terms.length - 1]!);
+    terms = next;
+  }
+  const t = terms[0]!;
+  if (t.off === 0 && t.s.width === w) return t.s;
+  return wire(p, `${name}_p`, w, [t.s], what, (r) => {
+    const body = t.off > 0 ? `{${r(t.s)}, ${zeros(t.off)}}` : r(t.s);
+    const have = t.s.width + t.off;
+    return have >= w ? `${body}` : zx(body, have, w);
+  });
+}
+
+/** y = min(x, 2^ow - 1) for an unsigned x of width w: an OR of the high bits, then a LUT. */
+export function saturate(p: Pipe, x: Sig, ow: number, name: string, what: string): Sig {
+  const w = x.width;
+  if (w <= ow) return wire(p, name, ow, [x], what, (r) => zx(r(x), w, ow));
+  return logic(p, name, ow, [x], levelsFor(p.model, w - ow) + 1, what, (r) => `(|${r(x)}[${w - 1}:${ow}]) ? {${ow}{1'b1}} : ${r(x)}[${ow - 1}:0]`);
+}
+
+/**
+ * The exponent lookup of `count` lanes: e = T[d >> shift] for d >> shift below the table's length,
+ * else 0. Each lane reads its own synchronous ROM (a block RAM), so the read is registered.
+ */
+export function expLookup(
+  p: Pipe,
+  d: Sig,
+  o: { count: number; dw: number; shift: number; table: { name: string; width: number; addrWidth: number; values: number[] } },
+  name: string,
+  what: string,
+): Sig {
+  const { count, dw, shift, table: t } = o;
+  const kw = dw - shift;
+  const aw = t.addrWidth;
+  const ew = t.width;
+  // addresses at or past the length read the function's default, 0; only when the table's address is
+  // narrower than k does the top of k need checking
+  const check = aw < kw;
+  let inRange: Sig | undefined;
+  if (check) {
+    inRange = logic(p, `${name}_in`, count, [d], levelsFor(p.model, kw - aw), what, (r) => {
+      const bits = [];
+      for (let g = count - 1; g >= 0; g--) bits.push(`~|${r(d)}[${g * dw + dw - 1}:${g * dw + shift + aw}]`);
+      return `{${bits.join(', ')}}`;
+    });
+  }
+  const rom = p.rom({
+    name,
+    width: count * ew,
+    addr: d,
+    fn: t.name,
+    what,
+    code: (a, always) => {
+      const body = [`reg [${ew - 1}:0] q;`, `${always} q <= ${t.name}(${a}[g*${dw} + ${shift} +: ${aw}]);`, `assign ${name}[g*${ew} +: ${ew}] = q;`];
+      const unusedHi = kw > aw ? [`wire unused_k = &{1'b0, ${a}[g*${dw} + ${shift + aw} +: ${kw - aw}], 1'b0};`] : [];
+      const unusedLo = shift > 0 ? [`wire unused_d = &{1'b0, ${a}[g*${dw} +: ${shift}], 1'b0};`] : [];
+      return [`wire [${count * ew - 1}:0] ${name};`, lanes(count, `g_${name}`, [...body, ...unusedHi, ...unusedLo])].join('\n');
+    },
+  });
+  if (!inRange) return rom;
+  // the in-range bits, registered beside the ROM
+  const inq = p.reg(inRange, `${name}_inq`, what);
+  return logic(p, `${name}_e`, count * ew, [rom, inq], 1, what, (r) => {
+    const parts = [];
+    for (let g = count - 1; g >= 0; g--) parts.push(`(${r(rom)}[${g * ew} +: ${ew}] & {${ew}{${r(inq)}[${g}]}})`);
+    return `{${parts.join(', ')}}`;
+  });
+}
