@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { resolvedConfigJson } from './config.js';
-import type { Plan, TreeLevel } from './plan.js';
+import type { Plan } from './plan.js';
 import { planText } from './plan.js';
 import { LANE_TABLES } from './archs/parallel.js';
 import { GENERATOR_NAME, GENERATOR_VERSION, ROOT } from './version.js';
@@ -87,17 +87,6 @@ export function tableContexts(p: Plan) {
     entries: t.values.length,
     rows: tableRows(t),
   }));
-}
-
-/** What the templates need of one tree level: node pairs, and the odd node passed through. */
-export function levelContext(l: TreeLevel) {
-  return {
-    ...l,
-    pairs: Math.floor(l.prevCount / 2),
-    odd: l.prevCount % 2 === 1,
-    last: l.count - 1,
-    prevLast: l.prevCount - 1,
-  };
 }
 
 export function renderRtl(p: Plan): string {

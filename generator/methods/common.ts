@@ -185,40 +185,6 @@ export function mantissaMid(ns: NormS, j: number): number {
   return 1 + (j + 0.5) / 2 ** ns.bits;
 }
 
-/** Verilog of the leading-one detector and the mantissa index, combinational, from sum_s. */
-export function normRtl(ns: NormS, sw: number, prefix: string): string {
-  const m = ns.bits;
-  return `  // leading-one detection: S = m * 2^p, m in [1, 2)
-  reg [${ns.pw - 1}:0] ${prefix}p_c;
-  integer ${prefix}k;
-  always @* begin
-    ${prefix}p_c = ${ns.pw}'d0;
-    for (${prefix}k = 0; ${prefix}k < ${sw}; ${prefix}k = ${prefix}k + 1)
-      if (sum_s[${prefix}k]) ${prefix}p_c = ${prefix}k[${ns.pw - 1}:0];
-  end
-  // mantissa index: the ${m} bits below the leading one
-  wire [${sw + m - 1}:0] ${prefix}sx = {sum_s, ${m}'d0} >> ${prefix}p_c;
-  wire [${m - 1}:0] ${prefix}j_c = ${prefix}sx[${m - 1}:0];
-  wire ${prefix}unused_sx = &{1'b0, ${prefix}sx[${sw + m - 1}:${m}], 1'b0};
-`;
-}
-
 export function checkLinearBits(key: string, bits: number, max = 16): void {
   if (bits > max) throw new ConfigError(key, bits, `allowed: an integer in 1..${max}`);
-}
-
-/** Zero-extend a signal of width w to width to (to >= w). */
-export function zext(sig: string, w: number, to: number): string {
-  if (to < w) throw new Error(`internal: zext ${sig} from ${w} to ${to}`);
-  return to > w ? `{${to - w}'d0, ${sig}}` : sig;
-}
-
-/** Assign y_i (width ow) from an unsigned expression of width w, saturating at 2^ow - 1. */
-export function saturate(expr: string, w: number, ow: number): string {
-  if (w > ow) {
-    return `  wire [${w - 1}:0] y_full = ${expr};
-  assign y_i = (|y_full[${w - 1}:${ow}]) ? {${ow}{1'b1}} : y_full[${ow - 1}:0];
-`;
-  }
-  return `  assign y_i = ${zext(expr, w, ow)};\n`;
 }

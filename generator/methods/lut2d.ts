@@ -23,7 +23,7 @@ import {
 } from './common.js';
 import type { Coef, Method, MethodBuild, MethodPlan } from './types.js';
 import type { Pipe, Sig } from '../pipeline/builder.js';
-import { arith, normalizeLeft, shiftRight, wire, zx } from '../pipeline/stages.js';
+import { arith, mantissaIndex, shiftRight, unusedOutside, wire, zx } from '../pipeline/stages.js';
 
 const paramsSchema = z
   .object({
@@ -154,8 +154,7 @@ export const lut2d: Method = {
       return {
         norm(top, sum) {
           // linear addressing: row = (S >> sh) - base, computed modulo 2^ra (exact: it is below the rows)
-          const unused = [sw > l.sh + ra ? `[${sw - 1}:${l.sh + ra}]` : '', l.sh > 0 ? `[${l.sh - 1}:0]` : ''].filter(Boolean);
-          if (unused.length) top.lines.push(`wire unused_sum = &{1'b0, ${unused.map((u) => top.at(sum, sum.cycle) + u).join(', ')}, 1'b0};`);
+          unusedOutside(top, sum, l.sh, l.sh + ra - 1, 'unused_sum');
           return { row: arith(top, 'row', ra, [sum], 'normalisation: row', (r) => `${r(sum)}[${l.sh + ra - 1}:${l.sh}] - ${ra}'d${l.base % 2 ** ra}`) };
         },
         lane(ln, e, k) {
@@ -171,12 +170,7 @@ export const lut2d: Method = {
     const m = ns.bits;
     return {
       norm(top, sum) {
-        const { lz, xn } = normalizeLeft(top, sum, 'nrm', 'normalisation: leading one');
-        const row = wire(top, 'row', m, [xn], 'normalisation: leading one', (r) =>
-          sw - 1 >= m ? `${r(xn)}[${sw - 2}:${sw - 1 - m}]` : `{${r(xn)}[${sw - 2}:0], ${m - sw + 1}'d0}`,
-        );
-        if (sw - 1 > m) top.lines.push(`wire unused_xn = &{1'b0, ${top.at(xn, xn.cycle)}[${sw - 2 - m}:0], ${top.at(xn, xn.cycle)}[${sw - 1}], 1'b0};`);
-        else top.lines.push(`wire unused_xn = &{1'b0, ${top.at(xn, xn.cycle)}[${sw - 1}], 1'b0};`);
+        const { lz, j: row } = mantissaIndex(top, sum, m, 'row', 'normalisation: leading one');
         // the column shift p - k = (SW - 1 - k) - lz, modulo 2^shw (exact: p >= k)
         const c0 = (((sw - 1 - kk) % 2 ** shw) + 2 ** shw) % 2 ** shw;
         // only the low shw bits of lz matter modulo 2^shw

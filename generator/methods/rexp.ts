@@ -9,7 +9,7 @@ import { intIn } from '../schema.js';
 import { ConfigError } from '../errors.js';
 import { bitsFor, checkWidth, roundHalfUp, shr, shrRound } from '../numerics.js';
 import type { CommonPlan } from '../plan.js';
-import { arith, multiply, normalizeLeft, saturate, shiftRight, wire, zx } from '../pipeline/stages.js';
+import { arith, mantissaIndex, multiply, saturate, shiftRight, unusedOutside, wire, zx } from '../pipeline/stages.js';
 import {
   expParamShape,
   linearCells,
@@ -155,9 +155,7 @@ export const rexp: Method = {
         norm(top, sum) {
           // linear addressing: index = (S >> sh) - base, computed modulo 2^aw (exact: it is below the entries)
           const ridx = arith(top, 'ridx', aw, [sum], 'normalisation: table index', (r) => `${r(sum)}[${l.sh + aw - 1}:${l.sh}] - ${aw}'d${l.base % 2 ** aw}`);
-          if (sw > l.sh + aw || l.sh > 0) {
-            top.lines.push(`wire unused_sum = &{1'b0, ${top.at(sum, sum.cycle)}${sw > l.sh + aw ? `[${sw - 1}:${l.sh + aw}]` : `[${l.sh - 1}:0]`}${sw > l.sh + aw && l.sh > 0 ? `, ${top.at(sum, sum.cycle)}[${l.sh - 1}:0]` : ''}, 1'b0};`);
-          }
+          unusedOutside(top, sum, l.sh, l.sh + aw - 1, 'unused_sum');
           return { alpha: top.rom({ name: 'alpha', width: rw, addr: ridx, fn: 'recip_lut', what: 'normalisation: reciprocal table' }) };
         },
         lane(ln, e, k) {
@@ -188,13 +186,8 @@ export const rexp: Method = {
     return {
       norm(top, sum) {
         // S = m * 2^p: the leading zeros lz of S (p = SW - 1 - lz) and S shifted so its leading one is on top
-        const { lz, xn } = normalizeLeft(top, sum, 'nrm', 'normalisation: leading one');
-        // the mantissa index: the m bits below the leading one (zeros below S's last bit)
-        const j = wire(top, 'n_j', m, [xn], 'normalisation: leading one', (r) =>
-          sw - 1 >= m ? `${r(xn)}[${sw - 2}:${sw - 1 - m}]` : `{${r(xn)}[${sw - 2}:0], ${m - sw + 1}'d0}`,
-        );
-        if (sw - 1 > m) top.lines.push(`wire unused_xn = &{1'b0, ${top.at(xn, xn.cycle)}[${sw - 2 - m}:0], ${top.at(xn, xn.cycle)}[${sw - 1}], 1'b0};`);
-        else top.lines.push(`wire unused_xn = &{1'b0, ${top.at(xn, xn.cycle)}[${sw - 1}], 1'b0};`);
+        // S = m * 2^p: the leading zeros lz of S (p = SW - 1 - lz) and the mantissa index
+        const { lz, j } = mantissaIndex(top, sum, m, 'n_j', 'normalisation: leading one');
         const rl = top.rom({ name: 'r_lut', width: rw - 1, addr: j, fn: 'recip_lut', what: 'normalisation: reciprocal table' });
         const r = wire(top, 'r', rw, [rl], 'normalisation: reciprocal table', (q) => `{1'b1, ${q(rl)}}`);
         // the output shift p + k = (SW - 1 + k) - lz

@@ -158,35 +158,41 @@ export function shiftRight(p: Pipe, x: Sig, amt: Sig, name: string, what: string
  */
 export function normalizeLeft(p: Pipe, x: Sig, name: string, what: string): { lz: Sig; xn: Sig } {
   const w = x.width;
-  let lzw = 0;
+  // lz < w fits lzw = ceil(log2 w) bits, and every step 2^i (i < lzw) is narrower than x
+  let lzw = 1;
   while (2 ** lzw < w) lzw++;
-  lzw = Math.max(1, lzw);
   let s = x;
-  const bits: Sig[] = [];
+  const bits: Sig[] = []; // lz from its top bit down
   for (let i = lzw - 1; i >= 0; i--) {
     const k = 2 ** i;
-    if (k >= w) {
-      continue;
-    }
     const src = s;
     // is the top k bits zero? then shift left by k
     const z = logic(p, `${name}_z${i}`, 1, [src], levelsFor(p.model, k), what, (r) => `~|${r(src)}[${w - 1}:${w - k}]`);
     bits.push(z);
     s = logic(p, `${name}_s${i}`, w, [src, z], 1, what, (r) => `${r(z)} ? {${r(src)}[${w - k - 1}:0], ${zeros(k)}} : ${r(src)}`);
   }
-  const zs = bits;
-  const lz = wire(p, `${name}_lz`, lzw, [...zs], what, (r) => {
-    // bits are from the widest (msb) down; a skipped width gives a 0 bit
-    const parts: string[] = [];
-    for (let i = lzw - 1; i >= 0; i--) {
-      const idx = lzw - 1 - i;
-      const z = zs.find((zz) => zz.name === `${name}_z${i}`);
-      parts.push(z ? r(z) : "1'b0");
-      void idx;
-    }
-    return `{${parts.join(', ')}}`;
-  });
+  const lz = wire(p, `${name}_lz`, lzw, bits, what, (r) => `{${bits.map((z) => r(z)).join(', ')}}`);
   return { lz, xn: s };
+}
+
+/**
+ * Normalised addressing of an unsigned S (width sw): S = m * 2^p with p = sw - 1 - lz, and the
+ * index j = the `bits` bits of m below its leading one (zeros below S's last bit).
+ */
+export function mantissaIndex(p: Pipe, sum: Sig, bits: number, name: string, what: string): { lz: Sig; j: Sig } {
+  const sw = sum.width;
+  const { lz, xn } = normalizeLeft(p, sum, 'nrm', what);
+  const j = wire(p, name, bits, [xn], what, (r) => (sw - 1 >= bits ? `${r(xn)}[${sw - 2}:${sw - 1 - bits}]` : `{${r(xn)}[${sw - 2}:0], ${bits - sw + 1}'d0}`));
+  const xs = p.at(xn, xn.cycle);
+  p.lines.push(`wire unused_xn = &{1'b0, ${sw - 1 > bits ? `${xs}[${sw - 2 - bits}:0], ` : ''}${xs}[${sw - 1}], 1'b0};`);
+  return { lz, j };
+}
+
+/** Mark the bits of s outside [lo, hi] as read on purpose (a lint-clean slice). */
+export function unusedOutside(p: Pipe, s: Sig, lo: number, hi: number, name: string): void {
+  const ss = p.at(s, s.cycle);
+  const parts = [s.width - 1 > hi ? `${ss}[${s.width - 1}:${hi + 1}]` : '', lo > 0 ? `${ss}[${lo - 1}:0]` : ''].filter(Boolean);
+  if (parts.length) p.lines.push(`wire ${name} = &{1'b0, ${parts.join(', ')}, 1'b0};`);
 }
 
 /**
@@ -197,10 +203,8 @@ export function normalizeLeft(p: Pipe, x: Sig, name: string, what: string): { lz
 export function multiply(p: Pipe, a: Sig, b: Sig, name: string, what: string): Sig {
   const w = a.width + b.width;
   if (p.model.dspMultipliers) {
-    const start = Math.max(a.cycle, b.cycle);
     const aq = p.reg(wire(p, `${name}_a`, a.width, [a], what, (r) => r(a)), `${name}_areg`, what);
     const bq = p.reg(wire(p, `${name}_b`, b.width, [b], what, (r) => r(b)), `${name}_breg`, what);
-    void start;
     const m = p.op({
       name: `${name}_m`,
       width: w,
