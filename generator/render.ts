@@ -10,6 +10,8 @@ import { resolvedConfigJson } from './config.js';
 import type { Plan } from './plan.js';
 import { planText } from './plan.js';
 import { LANE_TABLES } from './archs/parallel.js';
+import { delayModel } from './pipeline/delay.js';
+import { romSplit, type TableSpec } from './pipeline/rom.js';
 import { GENERATOR_NAME, GENERATOR_VERSION, ROOT } from './version.js';
 
 const hbs = Handlebars.create();
@@ -66,10 +68,11 @@ export function header(p: Plan, what: string, timing?: string[]): string {
   return lines.map((l) => `// ${l}`.trimEnd()).join('\n');
 }
 
-function tableRows(t: { name: string; width: number; addrWidth: number; values: number[] }): string[] {
+function tableRows(t: TableSpec, target = t.name, width = t.width, part: (v: number) => number = (v) => v, entries = t.values.length): string[] {
   const rows: string[] = [];
-  t.values.forEach((v, k) => {
-    if (v !== 0) rows.push(`${t.addrWidth}'d${k}: ${t.name} = ${t.width}'d${v};`);
+  t.values.slice(0, entries).forEach((v, k) => {
+    const x = part(v);
+    if (x !== 0) rows.push(`${t.addrWidth}'d${k}: ${target} = ${width}'d${x};`);
   });
   return rows;
 }
@@ -80,13 +83,26 @@ export function templateFormats(p: Plan) {
   return { module: c.config.name, iw: c.iw, ifrac: c.ifrac, ow: c.ow, ofrac: c.ofrac, dw: c.dw, ew: p.ew, sw: p.sw };
 }
 
-/** The block's constant ROMs (exponent table, then the method's) as the templates list them. */
+/**
+ * The block's constant ROMs (exponent table, then the method's) as the templates list them, each
+ * laid out for the device (generator/pipeline/rom.ts): one case table, or low bits and top bits.
+ */
 export function tableContexts(p: Plan) {
-  return [p.mp.expTable, ...p.mp.tables].map((t) => ({
-    ...t,
-    entries: t.values.length,
-    rows: tableRows(t),
-  }));
+  const model = delayModel(p.common.config.pipeline.device);
+  return [p.mp.expTable, ...p.mp.tables].map((t) => {
+    const sp = romSplit(t, model);
+    const base = { ...t, entries: t.values.length };
+    if (!sp) return { ...base, rows: tableRows(t) };
+    const lo = 2 ** sp.loWidth;
+    return {
+      ...base,
+      split: {
+        ...sp,
+        loRows: tableRows(t, 'lo', sp.loWidth, (v) => v % lo),
+        hiRows: tableRows(t, 'hi', sp.hiWidth, (v) => Math.floor(v / lo), sp.hiEntries),
+      },
+    };
+  });
 }
 
 export function renderRtl(p: Plan): string {

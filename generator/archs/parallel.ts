@@ -7,7 +7,7 @@
 import type { Plan } from '../plan.js';
 import { Pipe, summarize, type StageSummary } from '../pipeline/builder.js';
 import { delayModel, type DelayModel } from '../pipeline/delay.js';
-import { expLookup, lanes, tree } from '../pipeline/stages.js';
+import { expLookup, lanes, maxMinusX, tree } from '../pipeline/stages.js';
 
 /** Where render puts the ROM functions the lane module reads. */
 export const LANE_TABLES = '  // @lane-tables';
@@ -35,23 +35,7 @@ export function scheduleParallel(plan: Plan): Schedule {
   // cycle 0: the input register
   const x = top.input('x_in', n * iw, 0);
   const mx = tree(top, { input: x, count: n, w: iw, kind: 'max', prefix: 'mx', what: 'max tree', every: cfg.treeLevelsPerStage });
-  let d = top.op({
-    name: 'd',
-    width: n * dw,
-    deps: [mx, x],
-    delay: model.carry(iw + 1),
-    levels: 1,
-    what: 'd = max - x',
-    code: (r) =>
-      [
-        `wire [${n * dw - 1}:0] d;`,
-        lanes(n, 'g_d', [
-          `wire [${iw}:0] diff = {${r(mx)}[${iw - 1}], ${r(mx)}} - {${r(x)}[g*${iw}+${iw - 1}], ${r(x)}[g*${iw} +: ${iw}]};`,
-          `wire unused_diff = &{1'b0, diff[${iw}], 1'b0};`,
-          `assign d[g*${dw} +: ${dw}] = diff[${dw - 1}:0];`,
-        ]),
-      ].join('\n'),
-  });
+  let d = maxMinusX(top, mx, x, { count: n, iw, dw }, 'd', 'd = max - x');
   // pipeline.expAddrRegister: a register between the subtraction and the exponent table, always
   if (cfg.expAddrRegister) d = top.reg(d, 'd_q', 'd = max - x');
   const e = expLookup(top, d, { count: n, dw, shift: plan.mp.expShift, table: plan.mp.expTable }, 'e0', 'exponent lookup');

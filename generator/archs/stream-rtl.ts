@@ -4,7 +4,7 @@ import { header, indent, tableContexts, template, templateFormats } from '../ren
 import type { Plan } from '../plan.js';
 import { Pipe } from '../pipeline/builder.js';
 import { delayModel } from '../pipeline/delay.js';
-import { wire } from '../pipeline/stages.js';
+import { expLookup, maxMinusX, wire } from '../pipeline/stages.js';
 import { clog2, bitsFor } from '../numerics.js';
 import type { StreamPlan } from './stream.js';
 
@@ -63,26 +63,32 @@ function treeRtl(o: {
 }
 
 /**
- * The exponent lookup of one lane in passes B and C: reads `d`, assigns `target` + `index`, the
- * lane's slice of a generate loop's vector. The read is registered after it (b_e, c_e).
+ * The exponent stage of pass B or C, built by the pipeline builder from the stages the parallel
+ * architecture uses: d = max - x per lane from the row store word `<x>_rd` (a block RAM read) and
+ * the row's max `<x>_mx1`, then the exponent lookup. Returns the code, the cycles it adds before the
+ * `<x>_e` register, and the names, in its last cycle, of the exponents, the keep bits, the last bit
+ * and the other signals it carries along (`carry`, e.g. pass C's sum).
  */
-function expLookupRtl(p: Plan, target: string, by: number, index = '[g*EW +: EW]'): string {
-  const t = p.mp.expTable;
-  const s = p.mp.expShift;
-  const dw = p.common.dw;
-  const kw = dw - s;
-  const len = t.values.length;
-  const lines: string[] = [];
-  lines.push(`wire [${kw - 1}:0] k = d[${dw - 1}:${s}];`);
-  if (s > 0) lines.push(`wire unused_d = &{1'b0, d[${s - 1}:0], 1'b0};`);
-  const addr = t.addrWidth === kw ? 'k' : `k[${t.addrWidth - 1}:0]`;
-  if (len >= 2 ** kw) {
-    lines.push(`assign ${target}${index} = ${t.name}(${addr});`);
-  } else {
-    lines.push(`// entries past the first that rounds to 0 are 0`);
-    lines.push(`assign ${target}${index} = (k < ${kw}'d${len}) ? ${t.name}(${addr}) : ${t.width}'d0;`);
-  }
-  return indent(lines.join('\n'), by);
+export function passExp(
+  p: Plan,
+  P: number,
+  x: 'b' | 'c',
+  carry: { name: string; width: number }[] = [],
+): { code: string; cycles: number; e: string; keep: string; last: string; carried: string[] } {
+  const c = p.common;
+  const cfg = c.config.pipeline;
+  const model = delayModel(cfg.device);
+  const top = new Pipe({ model, period: 1000 / cfg.targetMHz, ce: x === 'c' ? 'ce' : null, indent: 2 });
+  const rd = top.input(`${x}_rd`, P * (c.iw + 1), 0, model.romOut);
+  const mx = top.input(`${x}_mx1`, c.iw, 0);
+  const last = top.input(`${x}_l1`, 1, 0);
+  const d = maxMinusX(top, mx, rd, { count: P, iw: c.iw, dw: c.dw }, `${x}_d`, `${x.toUpperCase()}: d = max - x`);
+  const e = expLookup(top, d, { count: P, dw: c.dw, shift: p.mp.expShift, table: p.mp.expTable }, `${x}_ex`, `${x.toUpperCase()}: exponent lookup`);
+  const keep = wire(top, `${x}_k0`, P, [rd], 'keep bits', (r) => `${r(rd)}[${P * (c.iw + 1) - 1}:${P * c.iw}]`);
+  const at = e.cycle;
+  const carried = carry.map((s) => top.at(top.input(s.name, s.width, 0), at));
+  const res = { e: top.at(e, at), keep: top.at(keep, at), last: top.at(last, at), carried };
+  return { code: top.text(), cycles: at, ...res };
 }
 
 /**
@@ -117,6 +123,23 @@ export function passC(p: Plan, P: number): { code: string; cycles: number; k: st
     `  endgenerate`,
   ].join('\n');
   return { code, cycles: y.cycle, k: kf, l: lf };
+}
+
+/** A valid bit delayed by `k` registers with a reset: `<x>_ve<i>`; returns them and the last name. */
+function validChain(x: string, from: string, k: number): { vDelay: { v: string; pv: string }[]; v: string } {
+  const vDelay = [];
+  let prev = from;
+  for (let i = 1; i <= k; i++) {
+    vDelay.push({ v: `${x}_ve${i}`, pv: prev });
+    prev = `${x}_ve${i}`;
+  }
+  return { vDelay, v: prev };
+}
+
+/** Template fields of pass B's or C's exponent stage. */
+function expStage(p: Plan, P: number, x: 'b' | 'c') {
+  const st = passExp(p, P, x, x === 'c' ? [{ name: 'c_s1', width: p.sw }] : []);
+  return { ...st, s: st.carried[0], ...validChain(x, `${x}_v1`, st.cycles) };
 }
 
 export function renderStreamRtl(sp: StreamPlan): string {
@@ -174,12 +197,16 @@ export function renderStreamRtl(sp: StreamPlan): string {
     c1w,
     c2w,
     cw,
+    cwp1: cw + 1,
     q: sp.queue,
     qw,
     qcw: qw + 1,
     d1Lit: `${c1w}'d${sp.depth1}`,
     d2Lit: `${c2w}'d${sp.depth2}`,
     qLit: `${qw + 1}'d${sp.queue}`,
+    d1m1Lit: `${c1w}'d${sp.depth1 - 1}`,
+    d2m1Lit: `${c2w}'d${sp.depth2 - 1}`,
+    qm1Lit: `${qw + 1}'d${sp.queue - 1}`,
     lastBeat: `${cw}'d${sp.maxBeats - 1}`,
     wrap1: `${Math.max(1, clog2(sp.depth1))}'d${sp.depth1 - 1}`,
     wrap2: `${Math.max(1, clog2(sp.depth2))}'d${sp.depth2 - 1}`,
@@ -193,8 +220,8 @@ export function renderStreamRtl(sp: StreamPlan): string {
     sumV: sumT.valid,
     sumL: sumT.last,
     sumExt: treeSumW < p.sw ? `{${p.sw - treeSumW}'d0, ${sumT.out}}` : sumT.out,
-    expB: expLookupRtl(p, 'b_e_c', 6),
-    expC: expLookupRtl(p, 'c_e_c', 6),
+    expB: expStage(p, P, 'b'),
+    expC: expStage(p, P, 'c'),
     methodName: p.method.name,
     addressing: c.config.method.addressing,
     pipelineNote: `${c.config.pipeline.targetMHz} MHz on ${c.config.pipeline.device}`,

@@ -15,7 +15,7 @@ import type { Config } from '../config.js';
 import { makePlan, treeLevels, type Plan, type TreeLevel } from '../plan.js';
 import { clog2 } from '../numerics.js';
 import { delayModel, lutLevels } from '../pipeline/delay.js';
-import { passC } from './stream-rtl.js';
+import { passC, passExp } from './stream-rtl.js';
 import { modelTrace } from '../model.js';
 
 export interface StreamPlan {
@@ -69,25 +69,30 @@ export function makeStreamPlan(config: Config): StreamPlan {
   const sumRegs = regs(sumTree);
   const maxBeats = Math.ceil(s.maxN / P);
   const cCycles = passC(plan, P).cycles;
-  // store 1: a row, plus the maxRegs + 2 beats of the next row taken while the row's max leaves the
-  // max pipeline (input register, tree registers, running max); one beat less stalls the input
-  const depth1 = maxBeats + maxRegs + 2;
-  // store 2: a row, plus the sumRegs + 3 beats of the next row copied while the row's sum leaves the
-  // sum pipeline (store read, exponent register, tree registers, running sum); one less stalls pass B
-  const depth2 = maxBeats + sumRegs + 3;
-  const queue = 2 ** clog2(Math.max(maxRegs + 3, sumRegs + 4) + 2);
+  // registers the delay model puts between the store reads and the exponent registers (b_e, c_e)
+  const bExp = passExp(plan, P, 'b').cycles;
+  const cExp = passExp(plan, P, 'c').cycles;
+  // store 1: a row, plus the maxRegs + 3 beats of the next row taken while the row's max leaves the
+  // max pipeline (input register, tree registers, running max, the registered ready); one beat less
+  // stalls the input
+  const depth1 = maxBeats + maxRegs + 3;
+  // store 2: a row, plus the sumRegs + bExp + 4 beats of the next row copied while the row's sum
+  // leaves the sum pipeline (store read, exponent registers, tree registers, running sum, the
+  // registered room flag); one less stalls pass B
+  const depth2 = maxBeats + sumRegs + bExp + 4;
+  const queue = 2 ** clog2(Math.max(maxRegs + 3, sumRegs + bExp + 4) + 2);
   const wordBits = P * (config.input.width + 1);
-  const latencyConst = maxRegs + sumRegs + cCycles + 6;
+  const latencyConst = maxRegs + sumRegs + bExp + cExp + cCycles + 6;
   const stages = [
     { name: 'A: input register', registers: 1 },
     { name: `A: max tree over ${P} lanes (${maxTree.length} levels)`, registers: maxRegs },
     { name: 'A: running max, row queue', registers: 1 },
     { name: 'B: store 1 read', registers: 1 },
-    { name: 'B: d = max - x, exponent lookup', registers: 1 },
+    { name: 'B: d = max - x, exponent lookup', registers: bExp + 1 },
     { name: `B: sum tree over ${P} lanes (${sumTree.length} levels)`, registers: sumRegs },
     { name: 'B: running sum, row queue', registers: 1 },
     { name: 'C: store 2 read', registers: 1 },
-    { name: 'C: d = max - x, exponent lookup', registers: 1 },
+    { name: 'C: d = max - x, exponent lookup', registers: cExp + 1 },
     { name: `C: normalisation (${plan.method.name}, ${config.method.addressing}) and lanes, for ${config.pipeline.targetMHz} MHz on ${config.pipeline.device}`, registers: cCycles },
     { name: 'C: output (per lane)', registers: 1 },
   ];

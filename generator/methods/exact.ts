@@ -117,6 +117,8 @@ export const exact: Method = {
           ln.lines.push(`wire unused_dt${b} = &{1'b0, ${ln.at(t, t.cycle)}[${dw}], 1'b0};`);
           qbits.push(wire(ln, `dq${b}`, 1, [t], 'lane: divider', (r) => `~${r(t)}[${dw + 1}]`));
           rem = logic(ln, `rem${qb - b}`, dw, [t, prev, bit], 1, 'lane: divider', (r) => `${r(t)}[${dw + 1}] ? {${r(prev)}[${dw - 2}:0], ${r(bit)}} : ${r(t)}[${dw - 1}:0]`);
+          // when the choice is made a cycle after the subtraction, its copies of t and prev lose the same bits
+          if (rem.cycle > t.cycle) ln.lines.push(`wire unused_dt${b}_q = &{1'b0, ${ln.at(t, rem.cycle)}[${dw}], ${ln.at(prev, rem.cycle)}[${dw - 1}], 1'b0};`);
         }
         ln.lines.push(`wire unused_rem = &{1'b0, ${ln.at(rem, rem.cycle)}, 1'b0};`);
         const quo = wire(ln, 'quo', qb, qbits, 'lane: divider', (r) => `{${qbits.map((q) => r(q)).join(', ')}}`);

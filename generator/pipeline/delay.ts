@@ -36,11 +36,16 @@ export interface DelayModel {
   romSetup: number;
   /** Whether multipliers map to hard DSP blocks (then written as `*` with registers around them). */
   dspMultipliers: boolean;
+  /**
+   * The widest word a block RAM reads at this address width (iCE40 SB_RAM40_4K: 256 x 16, 512 x 8,
+   * 1024 x 4, 2048 x 2), or undefined when the generator does not shape tables for the device.
+   */
+  bramWidth?: (addrWidth: number) => number;
 }
 
 const ICE40: DelayModel = {
   device: 'ice40',
-  describe: 'iCE40 HX: LUT4 0.45 ns + route 1.1 ns per level, carry 0.13 ns per bit (0.8 ns more to leave the chain), block RAM clock-to-out 2.4 ns, register 0.85 ns',
+  describe: 'iCE40 HX: LUT4 0.45 ns + route 1.1 ns per level, carry 0.13 ns per bit (0.8 ns more to leave the chain), block RAM clock-to-out 3.0 ns (2.1 ns and a longer route out of the RAM column), register 0.85 ns',
   lutInputs: 4,
   reg: 0.85,
   route: 1.1,
@@ -49,9 +54,12 @@ const ICE40: DelayModel = {
   carry: (w) => 1.1 + 0.3 + 0.13 * w + 0.45,
   // the carry out leaves the chain through a pass-through logic cell (0.5 + 0.3 ns) before its LUT
   compare: (w) => 1.1 + 0.3 + 0.13 * w + 0.8 + 0.45,
-  romOut: 2.4,
+  // nextpnr: 2.1 ns clock to RDATA, then 1.6 to 2.3 ns to the first logic cell where the other routes
+  // take 1.1 ns: a ROM's data leaves a RAM column and often fans out to every lane
+  romOut: 3.0,
   romSetup: 0.4,
   dspMultipliers: false,
+  bramWidth: (a) => (a <= 8 ? 16 : a >= 11 ? 2 : 16 >> (a - 8)),
 };
 
 const XC7: DelayModel = {

@@ -122,6 +122,31 @@ export function wire(p: Pipe, name: string, width: number, deps: Sig[], what: st
 }
 
 /**
+ * d = max - x in each of `count` lanes: x holds the lanes' signed iw-bit values from bit 0 (more
+ * bits above them are left alone), max one signed value; d is dw bits per lane (max - x >= 0).
+ */
+export function maxMinusX(p: Pipe, mx: Sig, x: Sig, o: { count: number; iw: number; dw: number }, name: string, what: string): Sig {
+  const { count, iw, dw } = o;
+  return p.op({
+    name,
+    width: count * dw,
+    deps: [mx, x],
+    delay: p.model.carry(iw + 1),
+    levels: 1,
+    what,
+    code: (r) =>
+      [
+        `wire [${count * dw - 1}:0] ${name};`,
+        lanes(count, `g_${name}`, [
+          `wire [${iw}:0] diff = {${r(mx)}[${iw - 1}], ${r(mx)}} - {${r(x)}[g*${iw}+${iw - 1}], ${r(x)}[g*${iw} +: ${iw}]};`,
+          `wire unused_diff = &{1'b0, diff[${iw}], 1'b0};`,
+          `assign ${name}[g*${dw} +: ${dw}] = diff[${dw - 1}:0];`,
+        ]),
+      ].join('\n'),
+  });
+}
+
+/**
  * x >> amt (logical), as one mux level per bit of amt (two per level with 6-input LUTs); amounts of
  * the width or more give 0, as Verilog's >> does.
  */
