@@ -11,6 +11,7 @@ import { cfg } from './helpers.js';
 import { validateConfig, DEFAULT_CONFIG } from '../generator/config.js';
 import { ConfigError } from '../generator/errors.js';
 import { parseSta } from '../testbench/synth.js';
+import { romSplit } from '../generator/pipeline/rom.js';
 
 // a model with round numbers: a register costs 1 ns, a LUT level 2 ns
 const toy: DelayModel = { ...delayModel('generic'), reg: 1, route: 1.5, lut: 0.5, romOut: 3, romSetup: 0.5 };
@@ -109,5 +110,28 @@ describe('Xilinx estimate', () => {
   it('reads the latest arrival time of Yosys sta', () => {
     expect(parseSta("...\nLatest arrival time in 'softmax_default' is 2040:\n    2040 $auto (FDRE.D)\n")).toBe(2040);
     expect(parseSta('no paths')).toBeNull();
+  });
+});
+
+describe('tables laid out for the iCE40 block RAM word (pipeline/rom.ts)', () => {
+  const ice = delayModel('ice40');
+  it('the default reciprocal table, 512 x 9: 8 bits in RAM, the top bit set in the first 171 entries only', () => {
+    const p = makePlan(validateConfig(DEFAULT_CONFIG));
+    const recip = p.mp.tables.find((t) => t.name === 'recip_lut')!;
+    expect(romSplit(recip, ice)).toEqual({ loWidth: 8, hiWidth: 1, hiEntries: 171, hiCodes: 1 });
+    // the exponent table, 156 x 13, fits a 256 x 16 word as it is
+    expect(romSplit(p.mp.expTable, ice)).toBeNull();
+  });
+  it('the stream exponent table, 233 x 20: 16 bits in RAM, 4 in the first 45 entries, 15 codes', () => {
+    const p = makePlan(validateConfig({ ...DEFAULT_CONFIG, name: 's', n: 1024 }));
+    expect(p.mp.expTable.values.length).toBe(233);
+    expect(romSplit(p.mp.expTable, ice)).toEqual({ loWidth: 16, hiWidth: 4, hiEntries: 45, hiCodes: 15 });
+  });
+  it('splits nothing for a device without a RAM word model, a table whose top bits rise, or more than 4 top bits', () => {
+    const t = { name: 't', width: 9, addrWidth: 9, values: Array.from({ length: 512 }, (_, k) => 511 - k) };
+    expect(romSplit(t, ice)).toEqual({ loWidth: 8, hiWidth: 1, hiEntries: 256, hiCodes: 1 });
+    expect(romSplit(t, delayModel('xc7'))).toBeNull();
+    expect(romSplit({ ...t, values: t.values.map((v, k) => (k === 300 ? 511 : v)) }, ice)).toBeNull();
+    expect(romSplit({ ...t, width: 13 }, ice)).toBeNull();
   });
 });

@@ -52,7 +52,7 @@
 //     stage 5: max tree -- 6.22 ns, 2 logic levels
 //     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
 //     stage 7: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 8: sum tree -- 7.44 ns, 1 logic levels
+//     stage 8: sum tree -- 8.04 ns, 1 logic levels
 //     stage 9: sum tree -- 9.62 ns, 2 logic levels
 //     stage 10: sum tree -- 5.43 ns, 1 logic levels
 //     stage 11: sum tree -- 5.56 ns, 1 logic levels
@@ -60,7 +60,7 @@
 //     stage 13: normalisation: leading one -- 8.60 ns, 5 logic levels
 //     stage 14: normalisation: leading one, normalisation: shift amount -- 9.55 ns, 5 logic levels
 //     stage 15: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
-//     stage 16: lane: product -- 9.12 ns, 2 logic levels
+//     stage 16: lane: product -- 9.72 ns, 2 logic levels
 //     stage 17: lane: product -- 9.88 ns, 2 logic levels
 //     stage 18: lane: shift -- 8.60 ns, 5 logic levels
 //     stage 19: lane: round -- 6.08 ns, 1 logic levels

@@ -49,7 +49,7 @@
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
 //     stage 4: d = max - x -- 3.87 ns, 1 logic levels
 //     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 6: sum tree -- 6.92 ns, 1 logic levels
+//     stage 6: sum tree -- 7.52 ns, 1 logic levels
 //     stage 7: sum tree -- 4.65 ns, 1 logic levels
 //     stage 8: sum tree, normalisation: leading one -- 7.88 ns, 3 logic levels
 //     stage 9: normalisation: leading one -- 7.05 ns, 4 logic levels

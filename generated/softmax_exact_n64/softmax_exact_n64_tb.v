@@ -48,7 +48,7 @@
 //     stage 5: max tree -- 6.22 ns, 2 logic levels
 //     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
 //     stage 7: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 8: sum tree -- 7.83 ns, 1 logic levels
+//     stage 8: sum tree -- 8.43 ns, 1 logic levels
 //     stage 9: sum tree -- 5.56 ns, 1 logic levels
 //     stage 10: sum tree -- 5.69 ns, 1 logic levels
 //     stage 11: sum tree -- 5.82 ns, 1 logic levels

@@ -48,14 +48,14 @@
 //     stage 5: max tree -- 6.22 ns, 2 logic levels
 //     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
 //     stage 7: exponent lookup -- 2.40 ns, 1 logic levels
-//     stage 8: exponent lookup, sum tree -- 9.12 ns, 2 logic levels
+//     stage 8: exponent lookup, sum tree -- 9.72 ns, 2 logic levels
 //     stage 9: sum tree -- 9.88 ns, 2 logic levels
 //     stage 10: sum tree -- 5.56 ns, 1 logic levels
 //     stage 11: sum tree -- 5.69 ns, 1 logic levels
 //     stage 12: sum tree -- 5.82 ns, 1 logic levels
 //     stage 13: normalisation: saturate the sum -- 5.50 ns, 3 logic levels
 //     stage 14: normalisation: inverse table -- 1.25 ns, 0 logic levels
-//     stage 15: lane: product -- 9.25 ns, 2 logic levels
+//     stage 15: lane: product -- 9.85 ns, 2 logic levels
 //     stage 16: lane: product -- 5.43 ns, 1 logic levels
 //     stage 17: lane: product -- 5.82 ns, 1 logic levels
 //     stage 18: lane: product -- 5.43 ns, 1 logic levels

@@ -48,11 +48,11 @@
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
 //     stage 4: max tree, d = max - x -- 9.24 ns, 3 logic levels
 //     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 6: sum tree -- 7.05 ns, 1 logic levels
+//     stage 6: sum tree -- 7.65 ns, 1 logic levels
 //     stage 7: sum tree -- 8.84 ns, 2 logic levels
 //     stage 8: sum tree, normalisation: row -- 7.54 ns, 2 logic levels
 //     stage 9: lane: 2D table -- 1.25 ns, 0 logic levels
-//     stage 10: output register -- 3.25 ns, 0 logic levels
+//     stage 10: output register -- 3.85 ns, 0 logic levels
 //   latency: 11 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + lut2d 992 = 1285
@@ -254,7 +254,6 @@ module softmax_lut2d_lin_n16 (
       endcase
     end
   endfunction
-
   // ---------------------------------------------------------------------------------------------
   // Handshake: the whole pipeline advances when the output register is empty or being read.
   // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.

@@ -51,12 +51,12 @@
 //     stage 5: max tree -- 6.22 ns, 2 logic levels
 //     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
 //     stage 7: exponent lookup -- 2.40 ns, 1 logic levels
-//     stage 8: exponent lookup, sum tree -- 7.82 ns, 2 logic levels
+//     stage 8: exponent lookup, sum tree -- 8.42 ns, 2 logic levels
 //     stage 9: sum tree -- 7.28 ns, 2 logic levels
 //     stage 10: sum tree -- 7.80 ns, 2 logic levels
 //     stage 11: sum tree, normalisation: table index -- 7.54 ns, 2 logic levels
 //     stage 12: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
-//     stage 13: lane: product -- 7.95 ns, 2 logic levels
+//     stage 13: lane: product -- 8.55 ns, 2 logic levels
 //     stage 14: lane: product -- 7.54 ns, 2 logic levels
 //     stage 15: lane: round, lane: saturate, output register -- 7.23 ns, 3 logic levels
 //   latency: 16 cycles, throughput 1 vector per cycle

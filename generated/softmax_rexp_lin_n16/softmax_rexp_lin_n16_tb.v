@@ -48,11 +48,11 @@
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
 //     stage 4: max tree, d = max - x -- 9.24 ns, 3 logic levels
 //     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 6: sum tree -- 7.05 ns, 1 logic levels
+//     stage 6: sum tree -- 7.65 ns, 1 logic levels
 //     stage 7: sum tree -- 8.84 ns, 2 logic levels
 //     stage 8: sum tree, normalisation: table index -- 8.06 ns, 2 logic levels
 //     stage 9: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
-//     stage 10: lane: product -- 8.73 ns, 2 logic levels
+//     stage 10: lane: product -- 9.33 ns, 2 logic levels
 //     stage 11: lane: product -- 9.36 ns, 2 logic levels
 //     stage 12: lane: product, lane: round -- 8.06 ns, 2 logic levels
 //     stage 13: lane: saturate, output register -- 3.95 ns, 2 logic levels

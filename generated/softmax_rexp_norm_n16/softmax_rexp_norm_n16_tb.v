@@ -49,13 +49,13 @@
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
 //     stage 4: max tree, d = max - x -- 9.24 ns, 3 logic levels
 //     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 6: sum tree -- 7.05 ns, 1 logic levels
+//     stage 6: sum tree -- 7.65 ns, 1 logic levels
 //     stage 7: sum tree -- 8.84 ns, 2 logic levels
 //     stage 8: sum tree, normalisation: leading one -- 9.69 ns, 4 logic levels
 //     stage 9: normalisation: leading one -- 8.60 ns, 5 logic levels
 //     stage 10: normalisation: leading one, normalisation: shift amount -- 8.00 ns, 4 logic levels
 //     stage 11: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
-//     stage 12: lane: product -- 8.73 ns, 2 logic levels
+//     stage 12: lane: product -- 9.33 ns, 2 logic levels
 //     stage 13: lane: product -- 9.36 ns, 2 logic levels
 //     stage 14: lane: product, lane: shift -- 9.43 ns, 4 logic levels
 //     stage 15: lane: shift, lane: round -- 9.05 ns, 3 logic levels

@@ -47,15 +47,15 @@
 //   tables: exp_lut 256x22b = 704 B, recip_lut 512x9b = 576 B; total 1280 B
 //   error bound: |y - y_ref| <= 0.9556 LSB for every input of 1..4096 elements (proven from the tables, README "The error bound")
 //   stream: 16 lanes per beat, rows of 1..4096 elements (at most 256 beats), keep bit per lane in tuser
-//   row stores: 262 + 263 beats x 144 bits = 75600 bits (block RAM); row queues 16 rows deep
-//   pipeline: A: input register 1, A: max tree over 16 lanes (4 levels) 4, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 1, B: sum tree over 16 lanes (4 levels) 4, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 1, C: normalisation (rexp, normalized) and lanes, for 100 MHz on ice40 11, C: output (per lane) 1
-//   latency of a row of len elements: 2*ceil(len/16) + 25 cycles (last input beat to last output beat; 537 for maxN)
+//   row stores: 263 + 266 beats x 144 bits = 76176 bits (block RAM); row queues 16 rows deep
+//   pipeline: A: input register 1, A: max tree over 16 lanes (4 levels) 4, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 3, B: sum tree over 16 lanes (4 levels) 4, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 3, C: normalisation (rexp, normalized) and lanes, for 100 MHz on ice40 12, C: output (per lane) 1
+//   latency of a row of len elements: 2*ceil(len/16) + 30 cycles (last input beat to last output beat; 542 for maxN)
 //   throughput: 16 elements per cycle across back-to-back rows (8 rows of 4096 in 2048 cycles)
 //
 // Table bytes: exp_lut 704 + recip_lut 576 = 1280
-// Latency of a row of len elements: 2*ceil(len/16) + 25 cycles, from the edge that accepts its last input
+// Latency of a row of len elements: 2*ceil(len/16) + 30 cycles, from the edge that accepts its last input
 //           beat to the edge that transfers its last output beat (sink always ready, the row not queued
-//           behind a longer one); 537 for a row of maxN = 4096. Throughput 16 elements per clock.
+//           behind a longer one); 542 for a row of maxN = 4096. Throughput 16 elements per clock.
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -84,8 +84,8 @@ module softmax_stream_p16_n4096 (
   localparam EW = 22;   // exponent table entry width
   localparam SW = 34;   // sum width: a row of up to 4096 elements cannot overflow it
   localparam BW = P*(IW+1);   // row store word: keep bits and elements
-  localparam D1 = 262;   // row store 1 depth (beats)
-  localparam D2 = 263;   // row store 2 depth (beats)
+  localparam D1 = 263;   // row store 1 depth (beats)
+  localparam D2 = 266;   // row store 2 depth (beats)
   localparam Q  = 16;   // row queue depth (rows)
 
   // exp_lut: 256 entries x 22 bits (e^-d)
@@ -353,528 +353,704 @@ module softmax_stream_p16_n4096 (
       endcase
     end
   endfunction
-
-  // recip_lut: 512 entries x 9 bits (2^RW / m - 2^(RW-1))
+  // recip_lut: 512 entries x 9 bits (2^RW / m - 2^(RW-1)); its low 8 bits are one
+  // table (a block RAM word) and its top 1 bit(s) a second, not 0 only in the first
+  // 171 entries (1 codes: a few LUTs)
   function [9-1:0] recip_lut;
     input [9-1:0] a;
+    reg [8-1:0] lo;
+    reg [1-1:0] hi;
     begin
       case (a)
-        9'd0: recip_lut = 9'd511;
-        9'd1: recip_lut = 9'd509;
-        9'd2: recip_lut = 9'd507;
-        9'd3: recip_lut = 9'd505;
-        9'd4: recip_lut = 9'd503;
-        9'd5: recip_lut = 9'd501;
-        9'd6: recip_lut = 9'd499;
-        9'd7: recip_lut = 9'd497;
-        9'd8: recip_lut = 9'd495;
-        9'd9: recip_lut = 9'd493;
-        9'd10: recip_lut = 9'd491;
-        9'd11: recip_lut = 9'd490;
-        9'd12: recip_lut = 9'd488;
-        9'd13: recip_lut = 9'd486;
-        9'd14: recip_lut = 9'd484;
-        9'd15: recip_lut = 9'd482;
-        9'd16: recip_lut = 9'd480;
-        9'd17: recip_lut = 9'd478;
-        9'd18: recip_lut = 9'd476;
-        9'd19: recip_lut = 9'd474;
-        9'd20: recip_lut = 9'd473;
-        9'd21: recip_lut = 9'd471;
-        9'd22: recip_lut = 9'd469;
-        9'd23: recip_lut = 9'd467;
-        9'd24: recip_lut = 9'd465;
-        9'd25: recip_lut = 9'd463;
-        9'd26: recip_lut = 9'd462;
-        9'd27: recip_lut = 9'd460;
-        9'd28: recip_lut = 9'd458;
-        9'd29: recip_lut = 9'd456;
-        9'd30: recip_lut = 9'd454;
-        9'd31: recip_lut = 9'd453;
-        9'd32: recip_lut = 9'd451;
-        9'd33: recip_lut = 9'd449;
-        9'd34: recip_lut = 9'd447;
-        9'd35: recip_lut = 9'd446;
-        9'd36: recip_lut = 9'd444;
-        9'd37: recip_lut = 9'd442;
-        9'd38: recip_lut = 9'd440;
-        9'd39: recip_lut = 9'd439;
-        9'd40: recip_lut = 9'd437;
-        9'd41: recip_lut = 9'd435;
-        9'd42: recip_lut = 9'd434;
-        9'd43: recip_lut = 9'd432;
-        9'd44: recip_lut = 9'd430;
-        9'd45: recip_lut = 9'd428;
-        9'd46: recip_lut = 9'd427;
-        9'd47: recip_lut = 9'd425;
-        9'd48: recip_lut = 9'd423;
-        9'd49: recip_lut = 9'd422;
-        9'd50: recip_lut = 9'd420;
-        9'd51: recip_lut = 9'd418;
-        9'd52: recip_lut = 9'd417;
-        9'd53: recip_lut = 9'd415;
-        9'd54: recip_lut = 9'd413;
-        9'd55: recip_lut = 9'd412;
-        9'd56: recip_lut = 9'd410;
-        9'd57: recip_lut = 9'd409;
-        9'd58: recip_lut = 9'd407;
-        9'd59: recip_lut = 9'd405;
-        9'd60: recip_lut = 9'd404;
-        9'd61: recip_lut = 9'd402;
-        9'd62: recip_lut = 9'd401;
-        9'd63: recip_lut = 9'd399;
-        9'd64: recip_lut = 9'd397;
-        9'd65: recip_lut = 9'd396;
-        9'd66: recip_lut = 9'd394;
-        9'd67: recip_lut = 9'd393;
-        9'd68: recip_lut = 9'd391;
-        9'd69: recip_lut = 9'd390;
-        9'd70: recip_lut = 9'd388;
-        9'd71: recip_lut = 9'd387;
-        9'd72: recip_lut = 9'd385;
-        9'd73: recip_lut = 9'd383;
-        9'd74: recip_lut = 9'd382;
-        9'd75: recip_lut = 9'd380;
-        9'd76: recip_lut = 9'd379;
-        9'd77: recip_lut = 9'd377;
-        9'd78: recip_lut = 9'd376;
-        9'd79: recip_lut = 9'd374;
-        9'd80: recip_lut = 9'd373;
-        9'd81: recip_lut = 9'd371;
-        9'd82: recip_lut = 9'd370;
-        9'd83: recip_lut = 9'd368;
-        9'd84: recip_lut = 9'd367;
-        9'd85: recip_lut = 9'd365;
-        9'd86: recip_lut = 9'd364;
-        9'd87: recip_lut = 9'd363;
-        9'd88: recip_lut = 9'd361;
-        9'd89: recip_lut = 9'd360;
-        9'd90: recip_lut = 9'd358;
-        9'd91: recip_lut = 9'd357;
-        9'd92: recip_lut = 9'd355;
-        9'd93: recip_lut = 9'd354;
-        9'd94: recip_lut = 9'd352;
-        9'd95: recip_lut = 9'd351;
-        9'd96: recip_lut = 9'd350;
-        9'd97: recip_lut = 9'd348;
-        9'd98: recip_lut = 9'd347;
-        9'd99: recip_lut = 9'd345;
-        9'd100: recip_lut = 9'd344;
-        9'd101: recip_lut = 9'd343;
-        9'd102: recip_lut = 9'd341;
-        9'd103: recip_lut = 9'd340;
-        9'd104: recip_lut = 9'd338;
-        9'd105: recip_lut = 9'd337;
-        9'd106: recip_lut = 9'd336;
-        9'd107: recip_lut = 9'd334;
-        9'd108: recip_lut = 9'd333;
-        9'd109: recip_lut = 9'd332;
-        9'd110: recip_lut = 9'd330;
-        9'd111: recip_lut = 9'd329;
-        9'd112: recip_lut = 9'd328;
-        9'd113: recip_lut = 9'd326;
-        9'd114: recip_lut = 9'd325;
-        9'd115: recip_lut = 9'd324;
-        9'd116: recip_lut = 9'd322;
-        9'd117: recip_lut = 9'd321;
-        9'd118: recip_lut = 9'd320;
-        9'd119: recip_lut = 9'd318;
-        9'd120: recip_lut = 9'd317;
-        9'd121: recip_lut = 9'd316;
-        9'd122: recip_lut = 9'd314;
-        9'd123: recip_lut = 9'd313;
-        9'd124: recip_lut = 9'd312;
-        9'd125: recip_lut = 9'd310;
-        9'd126: recip_lut = 9'd309;
-        9'd127: recip_lut = 9'd308;
-        9'd128: recip_lut = 9'd307;
-        9'd129: recip_lut = 9'd305;
-        9'd130: recip_lut = 9'd304;
-        9'd131: recip_lut = 9'd303;
-        9'd132: recip_lut = 9'd301;
-        9'd133: recip_lut = 9'd300;
-        9'd134: recip_lut = 9'd299;
-        9'd135: recip_lut = 9'd298;
-        9'd136: recip_lut = 9'd296;
-        9'd137: recip_lut = 9'd295;
-        9'd138: recip_lut = 9'd294;
-        9'd139: recip_lut = 9'd293;
-        9'd140: recip_lut = 9'd292;
-        9'd141: recip_lut = 9'd290;
-        9'd142: recip_lut = 9'd289;
-        9'd143: recip_lut = 9'd288;
-        9'd144: recip_lut = 9'd287;
-        9'd145: recip_lut = 9'd285;
-        9'd146: recip_lut = 9'd284;
-        9'd147: recip_lut = 9'd283;
-        9'd148: recip_lut = 9'd282;
-        9'd149: recip_lut = 9'd281;
-        9'd150: recip_lut = 9'd279;
-        9'd151: recip_lut = 9'd278;
-        9'd152: recip_lut = 9'd277;
-        9'd153: recip_lut = 9'd276;
-        9'd154: recip_lut = 9'd275;
-        9'd155: recip_lut = 9'd273;
-        9'd156: recip_lut = 9'd272;
-        9'd157: recip_lut = 9'd271;
-        9'd158: recip_lut = 9'd270;
-        9'd159: recip_lut = 9'd269;
-        9'd160: recip_lut = 9'd268;
-        9'd161: recip_lut = 9'd266;
-        9'd162: recip_lut = 9'd265;
-        9'd163: recip_lut = 9'd264;
-        9'd164: recip_lut = 9'd263;
-        9'd165: recip_lut = 9'd262;
-        9'd166: recip_lut = 9'd261;
-        9'd167: recip_lut = 9'd260;
-        9'd168: recip_lut = 9'd258;
-        9'd169: recip_lut = 9'd257;
-        9'd170: recip_lut = 9'd256;
-        9'd171: recip_lut = 9'd255;
-        9'd172: recip_lut = 9'd254;
-        9'd173: recip_lut = 9'd253;
-        9'd174: recip_lut = 9'd252;
-        9'd175: recip_lut = 9'd251;
-        9'd176: recip_lut = 9'd249;
-        9'd177: recip_lut = 9'd248;
-        9'd178: recip_lut = 9'd247;
-        9'd179: recip_lut = 9'd246;
-        9'd180: recip_lut = 9'd245;
-        9'd181: recip_lut = 9'd244;
-        9'd182: recip_lut = 9'd243;
-        9'd183: recip_lut = 9'd242;
-        9'd184: recip_lut = 9'd241;
-        9'd185: recip_lut = 9'd240;
-        9'd186: recip_lut = 9'd239;
-        9'd187: recip_lut = 9'd238;
-        9'd188: recip_lut = 9'd236;
-        9'd189: recip_lut = 9'd235;
-        9'd190: recip_lut = 9'd234;
-        9'd191: recip_lut = 9'd233;
-        9'd192: recip_lut = 9'd232;
-        9'd193: recip_lut = 9'd231;
-        9'd194: recip_lut = 9'd230;
-        9'd195: recip_lut = 9'd229;
-        9'd196: recip_lut = 9'd228;
-        9'd197: recip_lut = 9'd227;
-        9'd198: recip_lut = 9'd226;
-        9'd199: recip_lut = 9'd225;
-        9'd200: recip_lut = 9'd224;
-        9'd201: recip_lut = 9'd223;
-        9'd202: recip_lut = 9'd222;
-        9'd203: recip_lut = 9'd221;
-        9'd204: recip_lut = 9'd220;
-        9'd205: recip_lut = 9'd219;
-        9'd206: recip_lut = 9'd218;
-        9'd207: recip_lut = 9'd217;
-        9'd208: recip_lut = 9'd216;
-        9'd209: recip_lut = 9'd215;
-        9'd210: recip_lut = 9'd214;
-        9'd211: recip_lut = 9'd213;
-        9'd212: recip_lut = 9'd212;
-        9'd213: recip_lut = 9'd211;
-        9'd214: recip_lut = 9'd210;
-        9'd215: recip_lut = 9'd209;
-        9'd216: recip_lut = 9'd208;
-        9'd217: recip_lut = 9'd207;
-        9'd218: recip_lut = 9'd206;
-        9'd219: recip_lut = 9'd205;
-        9'd220: recip_lut = 9'd204;
-        9'd221: recip_lut = 9'd203;
-        9'd222: recip_lut = 9'd202;
-        9'd223: recip_lut = 9'd201;
-        9'd224: recip_lut = 9'd200;
-        9'd225: recip_lut = 9'd199;
-        9'd226: recip_lut = 9'd198;
-        9'd227: recip_lut = 9'd197;
-        9'd228: recip_lut = 9'd196;
-        9'd229: recip_lut = 9'd195;
-        9'd230: recip_lut = 9'd194;
-        9'd231: recip_lut = 9'd193;
-        9'd232: recip_lut = 9'd192;
-        9'd233: recip_lut = 9'd191;
-        9'd234: recip_lut = 9'd190;
-        9'd235: recip_lut = 9'd189;
-        9'd236: recip_lut = 9'd188;
-        9'd237: recip_lut = 9'd188;
-        9'd238: recip_lut = 9'd187;
-        9'd239: recip_lut = 9'd186;
-        9'd240: recip_lut = 9'd185;
-        9'd241: recip_lut = 9'd184;
-        9'd242: recip_lut = 9'd183;
-        9'd243: recip_lut = 9'd182;
-        9'd244: recip_lut = 9'd181;
-        9'd245: recip_lut = 9'd180;
-        9'd246: recip_lut = 9'd179;
-        9'd247: recip_lut = 9'd178;
-        9'd248: recip_lut = 9'd177;
-        9'd249: recip_lut = 9'd176;
-        9'd250: recip_lut = 9'd176;
-        9'd251: recip_lut = 9'd175;
-        9'd252: recip_lut = 9'd174;
-        9'd253: recip_lut = 9'd173;
-        9'd254: recip_lut = 9'd172;
-        9'd255: recip_lut = 9'd171;
-        9'd256: recip_lut = 9'd170;
-        9'd257: recip_lut = 9'd169;
-        9'd258: recip_lut = 9'd168;
-        9'd259: recip_lut = 9'd168;
-        9'd260: recip_lut = 9'd167;
-        9'd261: recip_lut = 9'd166;
-        9'd262: recip_lut = 9'd165;
-        9'd263: recip_lut = 9'd164;
-        9'd264: recip_lut = 9'd163;
-        9'd265: recip_lut = 9'd162;
-        9'd266: recip_lut = 9'd161;
-        9'd267: recip_lut = 9'd161;
-        9'd268: recip_lut = 9'd160;
-        9'd269: recip_lut = 9'd159;
-        9'd270: recip_lut = 9'd158;
-        9'd271: recip_lut = 9'd157;
-        9'd272: recip_lut = 9'd156;
-        9'd273: recip_lut = 9'd155;
-        9'd274: recip_lut = 9'd155;
-        9'd275: recip_lut = 9'd154;
-        9'd276: recip_lut = 9'd153;
-        9'd277: recip_lut = 9'd152;
-        9'd278: recip_lut = 9'd151;
-        9'd279: recip_lut = 9'd150;
-        9'd280: recip_lut = 9'd150;
-        9'd281: recip_lut = 9'd149;
-        9'd282: recip_lut = 9'd148;
-        9'd283: recip_lut = 9'd147;
-        9'd284: recip_lut = 9'd146;
-        9'd285: recip_lut = 9'd145;
-        9'd286: recip_lut = 9'd145;
-        9'd287: recip_lut = 9'd144;
-        9'd288: recip_lut = 9'd143;
-        9'd289: recip_lut = 9'd142;
-        9'd290: recip_lut = 9'd141;
-        9'd291: recip_lut = 9'd141;
-        9'd292: recip_lut = 9'd140;
-        9'd293: recip_lut = 9'd139;
-        9'd294: recip_lut = 9'd138;
-        9'd295: recip_lut = 9'd137;
-        9'd296: recip_lut = 9'd136;
-        9'd297: recip_lut = 9'd136;
-        9'd298: recip_lut = 9'd135;
-        9'd299: recip_lut = 9'd134;
-        9'd300: recip_lut = 9'd133;
-        9'd301: recip_lut = 9'd132;
-        9'd302: recip_lut = 9'd132;
-        9'd303: recip_lut = 9'd131;
-        9'd304: recip_lut = 9'd130;
-        9'd305: recip_lut = 9'd129;
-        9'd306: recip_lut = 9'd129;
-        9'd307: recip_lut = 9'd128;
-        9'd308: recip_lut = 9'd127;
-        9'd309: recip_lut = 9'd126;
-        9'd310: recip_lut = 9'd125;
-        9'd311: recip_lut = 9'd125;
-        9'd312: recip_lut = 9'd124;
-        9'd313: recip_lut = 9'd123;
-        9'd314: recip_lut = 9'd122;
-        9'd315: recip_lut = 9'd122;
-        9'd316: recip_lut = 9'd121;
-        9'd317: recip_lut = 9'd120;
-        9'd318: recip_lut = 9'd119;
-        9'd319: recip_lut = 9'd119;
-        9'd320: recip_lut = 9'd118;
-        9'd321: recip_lut = 9'd117;
-        9'd322: recip_lut = 9'd116;
-        9'd323: recip_lut = 9'd116;
-        9'd324: recip_lut = 9'd115;
-        9'd325: recip_lut = 9'd114;
-        9'd326: recip_lut = 9'd113;
-        9'd327: recip_lut = 9'd113;
-        9'd328: recip_lut = 9'd112;
-        9'd329: recip_lut = 9'd111;
-        9'd330: recip_lut = 9'd110;
-        9'd331: recip_lut = 9'd110;
-        9'd332: recip_lut = 9'd109;
-        9'd333: recip_lut = 9'd108;
-        9'd334: recip_lut = 9'd107;
-        9'd335: recip_lut = 9'd107;
-        9'd336: recip_lut = 9'd106;
-        9'd337: recip_lut = 9'd105;
-        9'd338: recip_lut = 9'd104;
-        9'd339: recip_lut = 9'd104;
-        9'd340: recip_lut = 9'd103;
-        9'd341: recip_lut = 9'd102;
-        9'd342: recip_lut = 9'd102;
-        9'd343: recip_lut = 9'd101;
-        9'd344: recip_lut = 9'd100;
-        9'd345: recip_lut = 9'd99;
-        9'd346: recip_lut = 9'd99;
-        9'd347: recip_lut = 9'd98;
-        9'd348: recip_lut = 9'd97;
-        9'd349: recip_lut = 9'd97;
-        9'd350: recip_lut = 9'd96;
-        9'd351: recip_lut = 9'd95;
-        9'd352: recip_lut = 9'd94;
-        9'd353: recip_lut = 9'd94;
-        9'd354: recip_lut = 9'd93;
-        9'd355: recip_lut = 9'd92;
-        9'd356: recip_lut = 9'd92;
-        9'd357: recip_lut = 9'd91;
-        9'd358: recip_lut = 9'd90;
-        9'd359: recip_lut = 9'd90;
-        9'd360: recip_lut = 9'd89;
-        9'd361: recip_lut = 9'd88;
-        9'd362: recip_lut = 9'd88;
-        9'd363: recip_lut = 9'd87;
-        9'd364: recip_lut = 9'd86;
-        9'd365: recip_lut = 9'd85;
-        9'd366: recip_lut = 9'd85;
-        9'd367: recip_lut = 9'd84;
-        9'd368: recip_lut = 9'd83;
-        9'd369: recip_lut = 9'd83;
-        9'd370: recip_lut = 9'd82;
-        9'd371: recip_lut = 9'd81;
-        9'd372: recip_lut = 9'd81;
-        9'd373: recip_lut = 9'd80;
-        9'd374: recip_lut = 9'd79;
-        9'd375: recip_lut = 9'd79;
-        9'd376: recip_lut = 9'd78;
-        9'd377: recip_lut = 9'd77;
-        9'd378: recip_lut = 9'd77;
-        9'd379: recip_lut = 9'd76;
-        9'd380: recip_lut = 9'd75;
-        9'd381: recip_lut = 9'd75;
-        9'd382: recip_lut = 9'd74;
-        9'd383: recip_lut = 9'd73;
-        9'd384: recip_lut = 9'd73;
-        9'd385: recip_lut = 9'd72;
-        9'd386: recip_lut = 9'd72;
-        9'd387: recip_lut = 9'd71;
-        9'd388: recip_lut = 9'd70;
-        9'd389: recip_lut = 9'd70;
-        9'd390: recip_lut = 9'd69;
-        9'd391: recip_lut = 9'd68;
-        9'd392: recip_lut = 9'd68;
-        9'd393: recip_lut = 9'd67;
-        9'd394: recip_lut = 9'd66;
-        9'd395: recip_lut = 9'd66;
-        9'd396: recip_lut = 9'd65;
-        9'd397: recip_lut = 9'd64;
-        9'd398: recip_lut = 9'd64;
-        9'd399: recip_lut = 9'd63;
-        9'd400: recip_lut = 9'd63;
-        9'd401: recip_lut = 9'd62;
-        9'd402: recip_lut = 9'd61;
-        9'd403: recip_lut = 9'd61;
-        9'd404: recip_lut = 9'd60;
-        9'd405: recip_lut = 9'd59;
-        9'd406: recip_lut = 9'd59;
-        9'd407: recip_lut = 9'd58;
-        9'd408: recip_lut = 9'd58;
-        9'd409: recip_lut = 9'd57;
-        9'd410: recip_lut = 9'd56;
-        9'd411: recip_lut = 9'd56;
-        9'd412: recip_lut = 9'd55;
-        9'd413: recip_lut = 9'd54;
-        9'd414: recip_lut = 9'd54;
-        9'd415: recip_lut = 9'd53;
-        9'd416: recip_lut = 9'd53;
-        9'd417: recip_lut = 9'd52;
-        9'd418: recip_lut = 9'd51;
-        9'd419: recip_lut = 9'd51;
-        9'd420: recip_lut = 9'd50;
-        9'd421: recip_lut = 9'd50;
-        9'd422: recip_lut = 9'd49;
-        9'd423: recip_lut = 9'd48;
-        9'd424: recip_lut = 9'd48;
-        9'd425: recip_lut = 9'd47;
-        9'd426: recip_lut = 9'd47;
-        9'd427: recip_lut = 9'd46;
-        9'd428: recip_lut = 9'd45;
-        9'd429: recip_lut = 9'd45;
-        9'd430: recip_lut = 9'd44;
-        9'd431: recip_lut = 9'd44;
-        9'd432: recip_lut = 9'd43;
-        9'd433: recip_lut = 9'd43;
-        9'd434: recip_lut = 9'd42;
-        9'd435: recip_lut = 9'd41;
-        9'd436: recip_lut = 9'd41;
-        9'd437: recip_lut = 9'd40;
-        9'd438: recip_lut = 9'd40;
-        9'd439: recip_lut = 9'd39;
-        9'd440: recip_lut = 9'd38;
-        9'd441: recip_lut = 9'd38;
-        9'd442: recip_lut = 9'd37;
-        9'd443: recip_lut = 9'd37;
-        9'd444: recip_lut = 9'd36;
-        9'd445: recip_lut = 9'd36;
-        9'd446: recip_lut = 9'd35;
-        9'd447: recip_lut = 9'd34;
-        9'd448: recip_lut = 9'd34;
-        9'd449: recip_lut = 9'd33;
-        9'd450: recip_lut = 9'd33;
-        9'd451: recip_lut = 9'd32;
-        9'd452: recip_lut = 9'd32;
-        9'd453: recip_lut = 9'd31;
-        9'd454: recip_lut = 9'd30;
-        9'd455: recip_lut = 9'd30;
-        9'd456: recip_lut = 9'd29;
-        9'd457: recip_lut = 9'd29;
-        9'd458: recip_lut = 9'd28;
-        9'd459: recip_lut = 9'd28;
-        9'd460: recip_lut = 9'd27;
-        9'd461: recip_lut = 9'd27;
-        9'd462: recip_lut = 9'd26;
-        9'd463: recip_lut = 9'd25;
-        9'd464: recip_lut = 9'd25;
-        9'd465: recip_lut = 9'd24;
-        9'd466: recip_lut = 9'd24;
-        9'd467: recip_lut = 9'd23;
-        9'd468: recip_lut = 9'd23;
-        9'd469: recip_lut = 9'd22;
-        9'd470: recip_lut = 9'd22;
-        9'd471: recip_lut = 9'd21;
-        9'd472: recip_lut = 9'd21;
-        9'd473: recip_lut = 9'd20;
-        9'd474: recip_lut = 9'd19;
-        9'd475: recip_lut = 9'd19;
-        9'd476: recip_lut = 9'd18;
-        9'd477: recip_lut = 9'd18;
-        9'd478: recip_lut = 9'd17;
-        9'd479: recip_lut = 9'd17;
-        9'd480: recip_lut = 9'd16;
-        9'd481: recip_lut = 9'd16;
-        9'd482: recip_lut = 9'd15;
-        9'd483: recip_lut = 9'd15;
-        9'd484: recip_lut = 9'd14;
-        9'd485: recip_lut = 9'd14;
-        9'd486: recip_lut = 9'd13;
-        9'd487: recip_lut = 9'd13;
-        9'd488: recip_lut = 9'd12;
-        9'd489: recip_lut = 9'd12;
-        9'd490: recip_lut = 9'd11;
-        9'd491: recip_lut = 9'd10;
-        9'd492: recip_lut = 9'd10;
-        9'd493: recip_lut = 9'd9;
-        9'd494: recip_lut = 9'd9;
-        9'd495: recip_lut = 9'd8;
-        9'd496: recip_lut = 9'd8;
-        9'd497: recip_lut = 9'd7;
-        9'd498: recip_lut = 9'd7;
-        9'd499: recip_lut = 9'd6;
-        9'd500: recip_lut = 9'd6;
-        9'd501: recip_lut = 9'd5;
-        9'd502: recip_lut = 9'd5;
-        9'd503: recip_lut = 9'd4;
-        9'd504: recip_lut = 9'd4;
-        9'd505: recip_lut = 9'd3;
-        9'd506: recip_lut = 9'd3;
-        9'd507: recip_lut = 9'd2;
-        9'd508: recip_lut = 9'd2;
-        9'd509: recip_lut = 9'd1;
-        9'd510: recip_lut = 9'd1;
-        default: recip_lut = 9'd0;
+        9'd0: lo = 8'd255;
+        9'd1: lo = 8'd253;
+        9'd2: lo = 8'd251;
+        9'd3: lo = 8'd249;
+        9'd4: lo = 8'd247;
+        9'd5: lo = 8'd245;
+        9'd6: lo = 8'd243;
+        9'd7: lo = 8'd241;
+        9'd8: lo = 8'd239;
+        9'd9: lo = 8'd237;
+        9'd10: lo = 8'd235;
+        9'd11: lo = 8'd234;
+        9'd12: lo = 8'd232;
+        9'd13: lo = 8'd230;
+        9'd14: lo = 8'd228;
+        9'd15: lo = 8'd226;
+        9'd16: lo = 8'd224;
+        9'd17: lo = 8'd222;
+        9'd18: lo = 8'd220;
+        9'd19: lo = 8'd218;
+        9'd20: lo = 8'd217;
+        9'd21: lo = 8'd215;
+        9'd22: lo = 8'd213;
+        9'd23: lo = 8'd211;
+        9'd24: lo = 8'd209;
+        9'd25: lo = 8'd207;
+        9'd26: lo = 8'd206;
+        9'd27: lo = 8'd204;
+        9'd28: lo = 8'd202;
+        9'd29: lo = 8'd200;
+        9'd30: lo = 8'd198;
+        9'd31: lo = 8'd197;
+        9'd32: lo = 8'd195;
+        9'd33: lo = 8'd193;
+        9'd34: lo = 8'd191;
+        9'd35: lo = 8'd190;
+        9'd36: lo = 8'd188;
+        9'd37: lo = 8'd186;
+        9'd38: lo = 8'd184;
+        9'd39: lo = 8'd183;
+        9'd40: lo = 8'd181;
+        9'd41: lo = 8'd179;
+        9'd42: lo = 8'd178;
+        9'd43: lo = 8'd176;
+        9'd44: lo = 8'd174;
+        9'd45: lo = 8'd172;
+        9'd46: lo = 8'd171;
+        9'd47: lo = 8'd169;
+        9'd48: lo = 8'd167;
+        9'd49: lo = 8'd166;
+        9'd50: lo = 8'd164;
+        9'd51: lo = 8'd162;
+        9'd52: lo = 8'd161;
+        9'd53: lo = 8'd159;
+        9'd54: lo = 8'd157;
+        9'd55: lo = 8'd156;
+        9'd56: lo = 8'd154;
+        9'd57: lo = 8'd153;
+        9'd58: lo = 8'd151;
+        9'd59: lo = 8'd149;
+        9'd60: lo = 8'd148;
+        9'd61: lo = 8'd146;
+        9'd62: lo = 8'd145;
+        9'd63: lo = 8'd143;
+        9'd64: lo = 8'd141;
+        9'd65: lo = 8'd140;
+        9'd66: lo = 8'd138;
+        9'd67: lo = 8'd137;
+        9'd68: lo = 8'd135;
+        9'd69: lo = 8'd134;
+        9'd70: lo = 8'd132;
+        9'd71: lo = 8'd131;
+        9'd72: lo = 8'd129;
+        9'd73: lo = 8'd127;
+        9'd74: lo = 8'd126;
+        9'd75: lo = 8'd124;
+        9'd76: lo = 8'd123;
+        9'd77: lo = 8'd121;
+        9'd78: lo = 8'd120;
+        9'd79: lo = 8'd118;
+        9'd80: lo = 8'd117;
+        9'd81: lo = 8'd115;
+        9'd82: lo = 8'd114;
+        9'd83: lo = 8'd112;
+        9'd84: lo = 8'd111;
+        9'd85: lo = 8'd109;
+        9'd86: lo = 8'd108;
+        9'd87: lo = 8'd107;
+        9'd88: lo = 8'd105;
+        9'd89: lo = 8'd104;
+        9'd90: lo = 8'd102;
+        9'd91: lo = 8'd101;
+        9'd92: lo = 8'd99;
+        9'd93: lo = 8'd98;
+        9'd94: lo = 8'd96;
+        9'd95: lo = 8'd95;
+        9'd96: lo = 8'd94;
+        9'd97: lo = 8'd92;
+        9'd98: lo = 8'd91;
+        9'd99: lo = 8'd89;
+        9'd100: lo = 8'd88;
+        9'd101: lo = 8'd87;
+        9'd102: lo = 8'd85;
+        9'd103: lo = 8'd84;
+        9'd104: lo = 8'd82;
+        9'd105: lo = 8'd81;
+        9'd106: lo = 8'd80;
+        9'd107: lo = 8'd78;
+        9'd108: lo = 8'd77;
+        9'd109: lo = 8'd76;
+        9'd110: lo = 8'd74;
+        9'd111: lo = 8'd73;
+        9'd112: lo = 8'd72;
+        9'd113: lo = 8'd70;
+        9'd114: lo = 8'd69;
+        9'd115: lo = 8'd68;
+        9'd116: lo = 8'd66;
+        9'd117: lo = 8'd65;
+        9'd118: lo = 8'd64;
+        9'd119: lo = 8'd62;
+        9'd120: lo = 8'd61;
+        9'd121: lo = 8'd60;
+        9'd122: lo = 8'd58;
+        9'd123: lo = 8'd57;
+        9'd124: lo = 8'd56;
+        9'd125: lo = 8'd54;
+        9'd126: lo = 8'd53;
+        9'd127: lo = 8'd52;
+        9'd128: lo = 8'd51;
+        9'd129: lo = 8'd49;
+        9'd130: lo = 8'd48;
+        9'd131: lo = 8'd47;
+        9'd132: lo = 8'd45;
+        9'd133: lo = 8'd44;
+        9'd134: lo = 8'd43;
+        9'd135: lo = 8'd42;
+        9'd136: lo = 8'd40;
+        9'd137: lo = 8'd39;
+        9'd138: lo = 8'd38;
+        9'd139: lo = 8'd37;
+        9'd140: lo = 8'd36;
+        9'd141: lo = 8'd34;
+        9'd142: lo = 8'd33;
+        9'd143: lo = 8'd32;
+        9'd144: lo = 8'd31;
+        9'd145: lo = 8'd29;
+        9'd146: lo = 8'd28;
+        9'd147: lo = 8'd27;
+        9'd148: lo = 8'd26;
+        9'd149: lo = 8'd25;
+        9'd150: lo = 8'd23;
+        9'd151: lo = 8'd22;
+        9'd152: lo = 8'd21;
+        9'd153: lo = 8'd20;
+        9'd154: lo = 8'd19;
+        9'd155: lo = 8'd17;
+        9'd156: lo = 8'd16;
+        9'd157: lo = 8'd15;
+        9'd158: lo = 8'd14;
+        9'd159: lo = 8'd13;
+        9'd160: lo = 8'd12;
+        9'd161: lo = 8'd10;
+        9'd162: lo = 8'd9;
+        9'd163: lo = 8'd8;
+        9'd164: lo = 8'd7;
+        9'd165: lo = 8'd6;
+        9'd166: lo = 8'd5;
+        9'd167: lo = 8'd4;
+        9'd168: lo = 8'd2;
+        9'd169: lo = 8'd1;
+        9'd171: lo = 8'd255;
+        9'd172: lo = 8'd254;
+        9'd173: lo = 8'd253;
+        9'd174: lo = 8'd252;
+        9'd175: lo = 8'd251;
+        9'd176: lo = 8'd249;
+        9'd177: lo = 8'd248;
+        9'd178: lo = 8'd247;
+        9'd179: lo = 8'd246;
+        9'd180: lo = 8'd245;
+        9'd181: lo = 8'd244;
+        9'd182: lo = 8'd243;
+        9'd183: lo = 8'd242;
+        9'd184: lo = 8'd241;
+        9'd185: lo = 8'd240;
+        9'd186: lo = 8'd239;
+        9'd187: lo = 8'd238;
+        9'd188: lo = 8'd236;
+        9'd189: lo = 8'd235;
+        9'd190: lo = 8'd234;
+        9'd191: lo = 8'd233;
+        9'd192: lo = 8'd232;
+        9'd193: lo = 8'd231;
+        9'd194: lo = 8'd230;
+        9'd195: lo = 8'd229;
+        9'd196: lo = 8'd228;
+        9'd197: lo = 8'd227;
+        9'd198: lo = 8'd226;
+        9'd199: lo = 8'd225;
+        9'd200: lo = 8'd224;
+        9'd201: lo = 8'd223;
+        9'd202: lo = 8'd222;
+        9'd203: lo = 8'd221;
+        9'd204: lo = 8'd220;
+        9'd205: lo = 8'd219;
+        9'd206: lo = 8'd218;
+        9'd207: lo = 8'd217;
+        9'd208: lo = 8'd216;
+        9'd209: lo = 8'd215;
+        9'd210: lo = 8'd214;
+        9'd211: lo = 8'd213;
+        9'd212: lo = 8'd212;
+        9'd213: lo = 8'd211;
+        9'd214: lo = 8'd210;
+        9'd215: lo = 8'd209;
+        9'd216: lo = 8'd208;
+        9'd217: lo = 8'd207;
+        9'd218: lo = 8'd206;
+        9'd219: lo = 8'd205;
+        9'd220: lo = 8'd204;
+        9'd221: lo = 8'd203;
+        9'd222: lo = 8'd202;
+        9'd223: lo = 8'd201;
+        9'd224: lo = 8'd200;
+        9'd225: lo = 8'd199;
+        9'd226: lo = 8'd198;
+        9'd227: lo = 8'd197;
+        9'd228: lo = 8'd196;
+        9'd229: lo = 8'd195;
+        9'd230: lo = 8'd194;
+        9'd231: lo = 8'd193;
+        9'd232: lo = 8'd192;
+        9'd233: lo = 8'd191;
+        9'd234: lo = 8'd190;
+        9'd235: lo = 8'd189;
+        9'd236: lo = 8'd188;
+        9'd237: lo = 8'd188;
+        9'd238: lo = 8'd187;
+        9'd239: lo = 8'd186;
+        9'd240: lo = 8'd185;
+        9'd241: lo = 8'd184;
+        9'd242: lo = 8'd183;
+        9'd243: lo = 8'd182;
+        9'd244: lo = 8'd181;
+        9'd245: lo = 8'd180;
+        9'd246: lo = 8'd179;
+        9'd247: lo = 8'd178;
+        9'd248: lo = 8'd177;
+        9'd249: lo = 8'd176;
+        9'd250: lo = 8'd176;
+        9'd251: lo = 8'd175;
+        9'd252: lo = 8'd174;
+        9'd253: lo = 8'd173;
+        9'd254: lo = 8'd172;
+        9'd255: lo = 8'd171;
+        9'd256: lo = 8'd170;
+        9'd257: lo = 8'd169;
+        9'd258: lo = 8'd168;
+        9'd259: lo = 8'd168;
+        9'd260: lo = 8'd167;
+        9'd261: lo = 8'd166;
+        9'd262: lo = 8'd165;
+        9'd263: lo = 8'd164;
+        9'd264: lo = 8'd163;
+        9'd265: lo = 8'd162;
+        9'd266: lo = 8'd161;
+        9'd267: lo = 8'd161;
+        9'd268: lo = 8'd160;
+        9'd269: lo = 8'd159;
+        9'd270: lo = 8'd158;
+        9'd271: lo = 8'd157;
+        9'd272: lo = 8'd156;
+        9'd273: lo = 8'd155;
+        9'd274: lo = 8'd155;
+        9'd275: lo = 8'd154;
+        9'd276: lo = 8'd153;
+        9'd277: lo = 8'd152;
+        9'd278: lo = 8'd151;
+        9'd279: lo = 8'd150;
+        9'd280: lo = 8'd150;
+        9'd281: lo = 8'd149;
+        9'd282: lo = 8'd148;
+        9'd283: lo = 8'd147;
+        9'd284: lo = 8'd146;
+        9'd285: lo = 8'd145;
+        9'd286: lo = 8'd145;
+        9'd287: lo = 8'd144;
+        9'd288: lo = 8'd143;
+        9'd289: lo = 8'd142;
+        9'd290: lo = 8'd141;
+        9'd291: lo = 8'd141;
+        9'd292: lo = 8'd140;
+        9'd293: lo = 8'd139;
+        9'd294: lo = 8'd138;
+        9'd295: lo = 8'd137;
+        9'd296: lo = 8'd136;
+        9'd297: lo = 8'd136;
+        9'd298: lo = 8'd135;
+        9'd299: lo = 8'd134;
+        9'd300: lo = 8'd133;
+        9'd301: lo = 8'd132;
+        9'd302: lo = 8'd132;
+        9'd303: lo = 8'd131;
+        9'd304: lo = 8'd130;
+        9'd305: lo = 8'd129;
+        9'd306: lo = 8'd129;
+        9'd307: lo = 8'd128;
+        9'd308: lo = 8'd127;
+        9'd309: lo = 8'd126;
+        9'd310: lo = 8'd125;
+        9'd311: lo = 8'd125;
+        9'd312: lo = 8'd124;
+        9'd313: lo = 8'd123;
+        9'd314: lo = 8'd122;
+        9'd315: lo = 8'd122;
+        9'd316: lo = 8'd121;
+        9'd317: lo = 8'd120;
+        9'd318: lo = 8'd119;
+        9'd319: lo = 8'd119;
+        9'd320: lo = 8'd118;
+        9'd321: lo = 8'd117;
+        9'd322: lo = 8'd116;
+        9'd323: lo = 8'd116;
+        9'd324: lo = 8'd115;
+        9'd325: lo = 8'd114;
+        9'd326: lo = 8'd113;
+        9'd327: lo = 8'd113;
+        9'd328: lo = 8'd112;
+        9'd329: lo = 8'd111;
+        9'd330: lo = 8'd110;
+        9'd331: lo = 8'd110;
+        9'd332: lo = 8'd109;
+        9'd333: lo = 8'd108;
+        9'd334: lo = 8'd107;
+        9'd335: lo = 8'd107;
+        9'd336: lo = 8'd106;
+        9'd337: lo = 8'd105;
+        9'd338: lo = 8'd104;
+        9'd339: lo = 8'd104;
+        9'd340: lo = 8'd103;
+        9'd341: lo = 8'd102;
+        9'd342: lo = 8'd102;
+        9'd343: lo = 8'd101;
+        9'd344: lo = 8'd100;
+        9'd345: lo = 8'd99;
+        9'd346: lo = 8'd99;
+        9'd347: lo = 8'd98;
+        9'd348: lo = 8'd97;
+        9'd349: lo = 8'd97;
+        9'd350: lo = 8'd96;
+        9'd351: lo = 8'd95;
+        9'd352: lo = 8'd94;
+        9'd353: lo = 8'd94;
+        9'd354: lo = 8'd93;
+        9'd355: lo = 8'd92;
+        9'd356: lo = 8'd92;
+        9'd357: lo = 8'd91;
+        9'd358: lo = 8'd90;
+        9'd359: lo = 8'd90;
+        9'd360: lo = 8'd89;
+        9'd361: lo = 8'd88;
+        9'd362: lo = 8'd88;
+        9'd363: lo = 8'd87;
+        9'd364: lo = 8'd86;
+        9'd365: lo = 8'd85;
+        9'd366: lo = 8'd85;
+        9'd367: lo = 8'd84;
+        9'd368: lo = 8'd83;
+        9'd369: lo = 8'd83;
+        9'd370: lo = 8'd82;
+        9'd371: lo = 8'd81;
+        9'd372: lo = 8'd81;
+        9'd373: lo = 8'd80;
+        9'd374: lo = 8'd79;
+        9'd375: lo = 8'd79;
+        9'd376: lo = 8'd78;
+        9'd377: lo = 8'd77;
+        9'd378: lo = 8'd77;
+        9'd379: lo = 8'd76;
+        9'd380: lo = 8'd75;
+        9'd381: lo = 8'd75;
+        9'd382: lo = 8'd74;
+        9'd383: lo = 8'd73;
+        9'd384: lo = 8'd73;
+        9'd385: lo = 8'd72;
+        9'd386: lo = 8'd72;
+        9'd387: lo = 8'd71;
+        9'd388: lo = 8'd70;
+        9'd389: lo = 8'd70;
+        9'd390: lo = 8'd69;
+        9'd391: lo = 8'd68;
+        9'd392: lo = 8'd68;
+        9'd393: lo = 8'd67;
+        9'd394: lo = 8'd66;
+        9'd395: lo = 8'd66;
+        9'd396: lo = 8'd65;
+        9'd397: lo = 8'd64;
+        9'd398: lo = 8'd64;
+        9'd399: lo = 8'd63;
+        9'd400: lo = 8'd63;
+        9'd401: lo = 8'd62;
+        9'd402: lo = 8'd61;
+        9'd403: lo = 8'd61;
+        9'd404: lo = 8'd60;
+        9'd405: lo = 8'd59;
+        9'd406: lo = 8'd59;
+        9'd407: lo = 8'd58;
+        9'd408: lo = 8'd58;
+        9'd409: lo = 8'd57;
+        9'd410: lo = 8'd56;
+        9'd411: lo = 8'd56;
+        9'd412: lo = 8'd55;
+        9'd413: lo = 8'd54;
+        9'd414: lo = 8'd54;
+        9'd415: lo = 8'd53;
+        9'd416: lo = 8'd53;
+        9'd417: lo = 8'd52;
+        9'd418: lo = 8'd51;
+        9'd419: lo = 8'd51;
+        9'd420: lo = 8'd50;
+        9'd421: lo = 8'd50;
+        9'd422: lo = 8'd49;
+        9'd423: lo = 8'd48;
+        9'd424: lo = 8'd48;
+        9'd425: lo = 8'd47;
+        9'd426: lo = 8'd47;
+        9'd427: lo = 8'd46;
+        9'd428: lo = 8'd45;
+        9'd429: lo = 8'd45;
+        9'd430: lo = 8'd44;
+        9'd431: lo = 8'd44;
+        9'd432: lo = 8'd43;
+        9'd433: lo = 8'd43;
+        9'd434: lo = 8'd42;
+        9'd435: lo = 8'd41;
+        9'd436: lo = 8'd41;
+        9'd437: lo = 8'd40;
+        9'd438: lo = 8'd40;
+        9'd439: lo = 8'd39;
+        9'd440: lo = 8'd38;
+        9'd441: lo = 8'd38;
+        9'd442: lo = 8'd37;
+        9'd443: lo = 8'd37;
+        9'd444: lo = 8'd36;
+        9'd445: lo = 8'd36;
+        9'd446: lo = 8'd35;
+        9'd447: lo = 8'd34;
+        9'd448: lo = 8'd34;
+        9'd449: lo = 8'd33;
+        9'd450: lo = 8'd33;
+        9'd451: lo = 8'd32;
+        9'd452: lo = 8'd32;
+        9'd453: lo = 8'd31;
+        9'd454: lo = 8'd30;
+        9'd455: lo = 8'd30;
+        9'd456: lo = 8'd29;
+        9'd457: lo = 8'd29;
+        9'd458: lo = 8'd28;
+        9'd459: lo = 8'd28;
+        9'd460: lo = 8'd27;
+        9'd461: lo = 8'd27;
+        9'd462: lo = 8'd26;
+        9'd463: lo = 8'd25;
+        9'd464: lo = 8'd25;
+        9'd465: lo = 8'd24;
+        9'd466: lo = 8'd24;
+        9'd467: lo = 8'd23;
+        9'd468: lo = 8'd23;
+        9'd469: lo = 8'd22;
+        9'd470: lo = 8'd22;
+        9'd471: lo = 8'd21;
+        9'd472: lo = 8'd21;
+        9'd473: lo = 8'd20;
+        9'd474: lo = 8'd19;
+        9'd475: lo = 8'd19;
+        9'd476: lo = 8'd18;
+        9'd477: lo = 8'd18;
+        9'd478: lo = 8'd17;
+        9'd479: lo = 8'd17;
+        9'd480: lo = 8'd16;
+        9'd481: lo = 8'd16;
+        9'd482: lo = 8'd15;
+        9'd483: lo = 8'd15;
+        9'd484: lo = 8'd14;
+        9'd485: lo = 8'd14;
+        9'd486: lo = 8'd13;
+        9'd487: lo = 8'd13;
+        9'd488: lo = 8'd12;
+        9'd489: lo = 8'd12;
+        9'd490: lo = 8'd11;
+        9'd491: lo = 8'd10;
+        9'd492: lo = 8'd10;
+        9'd493: lo = 8'd9;
+        9'd494: lo = 8'd9;
+        9'd495: lo = 8'd8;
+        9'd496: lo = 8'd8;
+        9'd497: lo = 8'd7;
+        9'd498: lo = 8'd7;
+        9'd499: lo = 8'd6;
+        9'd500: lo = 8'd6;
+        9'd501: lo = 8'd5;
+        9'd502: lo = 8'd5;
+        9'd503: lo = 8'd4;
+        9'd504: lo = 8'd4;
+        9'd505: lo = 8'd3;
+        9'd506: lo = 8'd3;
+        9'd507: lo = 8'd2;
+        9'd508: lo = 8'd2;
+        9'd509: lo = 8'd1;
+        9'd510: lo = 8'd1;
+        default: lo = 8'd0;
       endcase
+      case (a)
+        9'd0: hi = 1'd1;
+        9'd1: hi = 1'd1;
+        9'd2: hi = 1'd1;
+        9'd3: hi = 1'd1;
+        9'd4: hi = 1'd1;
+        9'd5: hi = 1'd1;
+        9'd6: hi = 1'd1;
+        9'd7: hi = 1'd1;
+        9'd8: hi = 1'd1;
+        9'd9: hi = 1'd1;
+        9'd10: hi = 1'd1;
+        9'd11: hi = 1'd1;
+        9'd12: hi = 1'd1;
+        9'd13: hi = 1'd1;
+        9'd14: hi = 1'd1;
+        9'd15: hi = 1'd1;
+        9'd16: hi = 1'd1;
+        9'd17: hi = 1'd1;
+        9'd18: hi = 1'd1;
+        9'd19: hi = 1'd1;
+        9'd20: hi = 1'd1;
+        9'd21: hi = 1'd1;
+        9'd22: hi = 1'd1;
+        9'd23: hi = 1'd1;
+        9'd24: hi = 1'd1;
+        9'd25: hi = 1'd1;
+        9'd26: hi = 1'd1;
+        9'd27: hi = 1'd1;
+        9'd28: hi = 1'd1;
+        9'd29: hi = 1'd1;
+        9'd30: hi = 1'd1;
+        9'd31: hi = 1'd1;
+        9'd32: hi = 1'd1;
+        9'd33: hi = 1'd1;
+        9'd34: hi = 1'd1;
+        9'd35: hi = 1'd1;
+        9'd36: hi = 1'd1;
+        9'd37: hi = 1'd1;
+        9'd38: hi = 1'd1;
+        9'd39: hi = 1'd1;
+        9'd40: hi = 1'd1;
+        9'd41: hi = 1'd1;
+        9'd42: hi = 1'd1;
+        9'd43: hi = 1'd1;
+        9'd44: hi = 1'd1;
+        9'd45: hi = 1'd1;
+        9'd46: hi = 1'd1;
+        9'd47: hi = 1'd1;
+        9'd48: hi = 1'd1;
+        9'd49: hi = 1'd1;
+        9'd50: hi = 1'd1;
+        9'd51: hi = 1'd1;
+        9'd52: hi = 1'd1;
+        9'd53: hi = 1'd1;
+        9'd54: hi = 1'd1;
+        9'd55: hi = 1'd1;
+        9'd56: hi = 1'd1;
+        9'd57: hi = 1'd1;
+        9'd58: hi = 1'd1;
+        9'd59: hi = 1'd1;
+        9'd60: hi = 1'd1;
+        9'd61: hi = 1'd1;
+        9'd62: hi = 1'd1;
+        9'd63: hi = 1'd1;
+        9'd64: hi = 1'd1;
+        9'd65: hi = 1'd1;
+        9'd66: hi = 1'd1;
+        9'd67: hi = 1'd1;
+        9'd68: hi = 1'd1;
+        9'd69: hi = 1'd1;
+        9'd70: hi = 1'd1;
+        9'd71: hi = 1'd1;
+        9'd72: hi = 1'd1;
+        9'd73: hi = 1'd1;
+        9'd74: hi = 1'd1;
+        9'd75: hi = 1'd1;
+        9'd76: hi = 1'd1;
+        9'd77: hi = 1'd1;
+        9'd78: hi = 1'd1;
+        9'd79: hi = 1'd1;
+        9'd80: hi = 1'd1;
+        9'd81: hi = 1'd1;
+        9'd82: hi = 1'd1;
+        9'd83: hi = 1'd1;
+        9'd84: hi = 1'd1;
+        9'd85: hi = 1'd1;
+        9'd86: hi = 1'd1;
+        9'd87: hi = 1'd1;
+        9'd88: hi = 1'd1;
+        9'd89: hi = 1'd1;
+        9'd90: hi = 1'd1;
+        9'd91: hi = 1'd1;
+        9'd92: hi = 1'd1;
+        9'd93: hi = 1'd1;
+        9'd94: hi = 1'd1;
+        9'd95: hi = 1'd1;
+        9'd96: hi = 1'd1;
+        9'd97: hi = 1'd1;
+        9'd98: hi = 1'd1;
+        9'd99: hi = 1'd1;
+        9'd100: hi = 1'd1;
+        9'd101: hi = 1'd1;
+        9'd102: hi = 1'd1;
+        9'd103: hi = 1'd1;
+        9'd104: hi = 1'd1;
+        9'd105: hi = 1'd1;
+        9'd106: hi = 1'd1;
+        9'd107: hi = 1'd1;
+        9'd108: hi = 1'd1;
+        9'd109: hi = 1'd1;
+        9'd110: hi = 1'd1;
+        9'd111: hi = 1'd1;
+        9'd112: hi = 1'd1;
+        9'd113: hi = 1'd1;
+        9'd114: hi = 1'd1;
+        9'd115: hi = 1'd1;
+        9'd116: hi = 1'd1;
+        9'd117: hi = 1'd1;
+        9'd118: hi = 1'd1;
+        9'd119: hi = 1'd1;
+        9'd120: hi = 1'd1;
+        9'd121: hi = 1'd1;
+        9'd122: hi = 1'd1;
+        9'd123: hi = 1'd1;
+        9'd124: hi = 1'd1;
+        9'd125: hi = 1'd1;
+        9'd126: hi = 1'd1;
+        9'd127: hi = 1'd1;
+        9'd128: hi = 1'd1;
+        9'd129: hi = 1'd1;
+        9'd130: hi = 1'd1;
+        9'd131: hi = 1'd1;
+        9'd132: hi = 1'd1;
+        9'd133: hi = 1'd1;
+        9'd134: hi = 1'd1;
+        9'd135: hi = 1'd1;
+        9'd136: hi = 1'd1;
+        9'd137: hi = 1'd1;
+        9'd138: hi = 1'd1;
+        9'd139: hi = 1'd1;
+        9'd140: hi = 1'd1;
+        9'd141: hi = 1'd1;
+        9'd142: hi = 1'd1;
+        9'd143: hi = 1'd1;
+        9'd144: hi = 1'd1;
+        9'd145: hi = 1'd1;
+        9'd146: hi = 1'd1;
+        9'd147: hi = 1'd1;
+        9'd148: hi = 1'd1;
+        9'd149: hi = 1'd1;
+        9'd150: hi = 1'd1;
+        9'd151: hi = 1'd1;
+        9'd152: hi = 1'd1;
+        9'd153: hi = 1'd1;
+        9'd154: hi = 1'd1;
+        9'd155: hi = 1'd1;
+        9'd156: hi = 1'd1;
+        9'd157: hi = 1'd1;
+        9'd158: hi = 1'd1;
+        9'd159: hi = 1'd1;
+        9'd160: hi = 1'd1;
+        9'd161: hi = 1'd1;
+        9'd162: hi = 1'd1;
+        9'd163: hi = 1'd1;
+        9'd164: hi = 1'd1;
+        9'd165: hi = 1'd1;
+        9'd166: hi = 1'd1;
+        9'd167: hi = 1'd1;
+        9'd168: hi = 1'd1;
+        9'd169: hi = 1'd1;
+        9'd170: hi = 1'd1;
+        default: hi = 1'd0;
+      endcase
+      recip_lut = {hi, lo};
     end
   endfunction
-
   genvar g;
 
   // =============================================================================================
@@ -886,11 +1062,14 @@ module softmax_stream_p16_n4096 (
   reg  [9-1:0] a_wp;
   reg  [8-1:0] a_beat;      // beat index within the row being taken
   reg  [4-1:0] q1_wc, q1_wm, q1_r;
-  assign s_axis_tready = (m1_cnt != 9'd262) && (q1_rows != 5'd16);
+  // registered ready: set when store 1 and queue 1 have room for a beat and a row more than they
+  // hold, so it is never stale by more than the one beat it lets in (no comparison on the input path)
+  reg a_ready;
+  assign s_axis_tready = a_ready;
   wire a_take = s_axis_tvalid & s_axis_tready;
 
   reg [BW-1:0] m1 [0:D1-1];      // row store 1: no reset, synchronous read (block RAM)
-  reg [8-1:0] q1c [0:Q-1];  // row queue 1: index of the row's last beat
+  reg [8:0] q1c [0:Q-1];    // row queue 1: the row's beats minus 2 (-1 for a row of one beat)
   reg [IW-1:0] q1m [0:Q-1];      // row queue 1: the row's max
 
   // masked lanes enter the max tree as the most negative code, so they never win
@@ -978,7 +1157,7 @@ module softmax_stream_p16_n4096 (
     if (a_mx4_v) a_acc <= a_new;
     if (a_push) q1m[q1_wm] <= a_new;
     if (a_take) m1[a_wp] <= {s_axis_tuser, s_axis_tdata};
-    if (a_take && s_axis_tlast) q1c[q1_wc] <= a_beat;
+    if (a_take && s_axis_tlast) q1c[q1_wc] <= {1'b0, a_beat} - 9'd1;
   end
 
   // =============================================================================================
@@ -990,25 +1169,24 @@ module softmax_stream_p16_n4096 (
   reg  [5-1:0] q2_avail;   // rows whose sum is known and not yet finished by pass C
   reg  [9-1:0] b_rp;
   reg  [9-1:0] b_wp;
-  reg  [8-1:0] b_beat;
   reg  [4-1:0] q2_wc, q2_ws, q2_r;
-  // the row's last-beat index, read from the queue a cycle ahead so that no queue read is on the
-  // path to the row-end logic: q1c[q1_r], or q1c[q1_r + 1] in the cycle after a row ended (every
-  // entry is written at least two cycles before its row can start, when its max is known)
-  reg  [8-1:0] b_lb_q, b_lbn_q;
-  reg  b_rowd;
-  wire [4-1:0] q1_rn = q1_r + 4'd1;   // wraps at the queue depth (an index wider than q1_r would not)
-  always @(posedge aclk) begin
-    b_lb_q <= q1c[q1_r];
-    b_lbn_q <= q1c[q1_rn];
-  end
-  wire [8-1:0] b_lastbeat = b_rowd ? b_lbn_q : b_lb_q;
+  // the beats left in the row after the current one, minus 1: b_end is its sign bit, a register, so
+  // that no queue read or comparison is on the path to the row-end logic. It is loaded with the
+  // next row's count when a row ends (that entry is written at least two cycles before its row can
+  // start), and reloaded from the queue while no beat of the row has been issued (b_fresh), so that
+  // a row taken later still starts with its own count.
+  reg  [8:0] b_rem;
+  reg  b_fresh;
+  reg  [4-1:0] q1_rn;       // q1_r + 1 (mod Q), a register of its own: no adder before the queue read
   wire [IW-1:0] b_max = q1m[q1_r];
-  wire b_end = (b_beat == b_lastbeat);
-  wire b_go = (q1_avail != 5'd0) && (m2_cnt != 9'd263) && (q2_rows != 5'd16);
+  wire b_end = b_rem[8];
+  // b_has: q1_avail != 0, kept as a register beside the counter; b_room: store 2 and queue 2 have
+  // room for a beat and a row more than they hold (registered, so one behind, as a_ready)
+  reg  b_has, b_room;
+  wire b_go = b_has & b_room;
 
   reg [BW-1:0] m2 [0:D2-1];      // row store 2: no reset, synchronous read (block RAM)
-  reg [8-1:0] q2c [0:Q-1];  // row queue 2: index of the row's last beat
+  reg [8:0] q2c [0:Q-1];    // row queue 2: as row queue 1
   reg [IW-1:0] q2m [0:Q-1];      // row queue 2: the row's max
   reg [SW-1:0] q2s [0:Q-1];      // row queue 2: the row's sum
 
@@ -1023,32 +1201,55 @@ module softmax_stream_p16_n4096 (
     b_l1 <= b_end;
     if (!aresetn) b_v1 <= 1'b0; else b_v1 <= b_go;
     if (b_go && b_end) begin
-      q2c[q2_wc] <= b_lastbeat;
+      q2c[q2_wc] <= q1c[q1_r];
       q2m[q2_wc] <= b_max;
     end
     if (b_v1) m2[b_wa] <= b_rd;
   end
 
-  wire [P*EW-1:0] b_e_c;
+  // d = max - x and the exponent lookup, registers placed by the delay model; masked lanes give 0
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [127:0] b_d_d1;
+  reg [15:0] b_k0_d1;
+  reg [15:0] b_k0_d2;
+  reg [0:0] b_l1_d1;
+  reg [0:0] b_l1_d2;
+  wire [127:0] b_d;
   generate
-    for (g = 0; g < P; g = g + 1) begin : g_bexp
-      wire [IW:0] diff = {b_mx1[IW-1], b_mx1} - {b_rd[g*IW+IW-1], b_rd[g*IW +: IW]};
-      wire [8-1:0] d = diff[8-1:0];
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      wire [7:0] k = d[7:0];
-      assign b_e_c[g*EW +: EW] = exp_lut(k);
+    for (g = 0; g < 16; g = g + 1) begin : g_b_d
+      wire [8:0] diff = {b_mx1[7], b_mx1} - {b_rd[g*8+7], b_rd[g*8 +: 8]};
+      wire unused_diff = &{1'b0, diff[8], 1'b0};
+      assign b_d[g*8 +: 8] = diff[7:0];
     end
   endgenerate
+  wire [351:0] b_ex;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_b_ex
+      reg [21:0] q;
+      always @(posedge aclk) q <= exp_lut(b_d_d1[g*8 + 0 +: 8]);
+      assign b_ex[g*22 +: 22] = q;
+    end
+  endgenerate
+  wire [15:0] b_k0 = b_rd[143:128];
+  always @(posedge aclk) b_d_d1 <= b_d;
+  always @(posedge aclk) b_k0_d1 <= b_k0;
+  always @(posedge aclk) b_k0_d2 <= b_k0_d1;
+  always @(posedge aclk) b_l1_d1 <= b_l1;
+  always @(posedge aclk) b_l1_d2 <= b_l1_d1;
+  reg b_ve1;
+  always @(posedge aclk) if (!aresetn) b_ve1 <= 1'b0; else b_ve1 <= b_v1;
+  reg b_ve2;
+  always @(posedge aclk) if (!aresetn) b_ve2 <= 1'b0; else b_ve2 <= b_ve1;
   reg [P*EW-1:0] b_e;
   reg b_v2, b_l2;
   generate
     for (g = 0; g < P; g = g + 1) begin : g_bkeep
-      always @(posedge aclk) b_e[g*EW +: EW] <= b_rd[P*IW + g] ? b_e_c[g*EW +: EW] : {EW{1'b0}};
+      always @(posedge aclk) b_e[g*EW +: EW] <= b_k0_d2[g] ? b_ex[g*EW +: EW] : {EW{1'b0}};
     end
   endgenerate
   always @(posedge aclk) begin
-    b_l2 <= b_l1;
-    if (!aresetn) b_v2 <= 1'b0; else b_v2 <= b_v1;
+    b_l2 <= b_l1_d2;
+    if (!aresetn) b_v2 <= 1'b0; else b_v2 <= b_ve2;
   end
 
   wire [183:0] b_sm1_c;
@@ -1123,22 +1324,18 @@ module softmax_stream_p16_n4096 (
 
   // =============================================================================================
   // Pass C: read row store 2, e again, the method's normalisation of S and per-lane output.
-  // The pass advances when the output register is empty or being read (back-pressure).
+  // The pass advances while the output's skid register is empty (back-pressure); see the output.
   // =============================================================================================
   reg  [9-1:0] c_rp;
-  reg  [8-1:0] c_beat;
-  wire ce = ~m_axis_tvalid | m_axis_tready;
-  // as in pass B: the last-beat index read a cycle ahead
-  reg  [8-1:0] c_lb_q, c_lbn_q;
-  reg  c_rowd;
-  wire [4-1:0] q2_rn = q2_r + 4'd1;
-  always @(posedge aclk) begin
-    c_lb_q <= q2c[q2_r];
-    c_lbn_q <= q2c[q2_rn];
-  end
-  wire [8-1:0] c_lastbeat = c_rowd ? c_lbn_q : c_lb_q;
-  wire c_end = (c_beat == c_lastbeat);
-  wire c_go = ce && (q2_avail != 5'd0);
+  reg  s_v;                      // the skid register holds a beat
+  wire ce = ~s_v;
+  // as in pass B: beats left in the row, loaded when a row ends and while none of it is issued
+  reg  [8:0] c_rem;
+  reg  c_fresh;
+  reg  [4-1:0] q2_rn;       // q2_r + 1 (mod Q)
+  wire c_end = c_rem[8];
+  reg  c_has;                    // q2_avail != 0, as b_has
+  wire c_go = ce & c_has;
 
   reg [BW-1:0] c_rd;
   reg [IW-1:0] c_mx1;
@@ -1154,28 +1351,55 @@ module softmax_stream_p16_n4096 (
     if (!aresetn) c_v1 <= 1'b0; else if (ce) c_v1 <= c_go;
   end
 
-  wire [P*EW-1:0] c_e_c;
+  // d = max - x and the exponent lookup, as in pass B (the sum travels beside them)
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [127:0] c_d_d1;
+  reg [33:0] c_s1_d1;
+  reg [33:0] c_s1_d2;
+  reg [15:0] c_k0_d1;
+  reg [15:0] c_k0_d2;
+  reg [0:0] c_l1_d1;
+  reg [0:0] c_l1_d2;
+  wire [127:0] c_d;
   generate
-    for (g = 0; g < P; g = g + 1) begin : g_cexp
-      wire [IW:0] diff = {c_mx1[IW-1], c_mx1} - {c_rd[g*IW+IW-1], c_rd[g*IW +: IW]};
-      wire [8-1:0] d = diff[8-1:0];
-      wire unused_diff = &{1'b0, diff[IW], 1'b0};
-      wire [7:0] k = d[7:0];
-      assign c_e_c[g*EW +: EW] = exp_lut(k);
+    for (g = 0; g < 16; g = g + 1) begin : g_c_d
+      wire [8:0] diff = {c_mx1[7], c_mx1} - {c_rd[g*8+7], c_rd[g*8 +: 8]};
+      wire unused_diff = &{1'b0, diff[8], 1'b0};
+      assign c_d[g*8 +: 8] = diff[7:0];
     end
   endgenerate
+  wire [351:0] c_ex;
+  generate
+    for (g = 0; g < 16; g = g + 1) begin : g_c_ex
+      reg [21:0] q;
+      always @(posedge aclk) if (ce) q <= exp_lut(c_d_d1[g*8 + 0 +: 8]);
+      assign c_ex[g*22 +: 22] = q;
+    end
+  endgenerate
+  wire [15:0] c_k0 = c_rd[143:128];
+  always @(posedge aclk) if (ce) c_d_d1 <= c_d;
+  always @(posedge aclk) if (ce) c_s1_d1 <= c_s1;
+  always @(posedge aclk) if (ce) c_s1_d2 <= c_s1_d1;
+  always @(posedge aclk) if (ce) c_k0_d1 <= c_k0;
+  always @(posedge aclk) if (ce) c_k0_d2 <= c_k0_d1;
+  always @(posedge aclk) if (ce) c_l1_d1 <= c_l1;
+  always @(posedge aclk) if (ce) c_l1_d2 <= c_l1_d1;
+  reg c_ve1;
+  always @(posedge aclk) if (!aresetn) c_ve1 <= 1'b0; else if (ce) c_ve1 <= c_v1;
+  reg c_ve2;
+  always @(posedge aclk) if (!aresetn) c_ve2 <= 1'b0; else if (ce) c_ve2 <= c_ve1;
   reg [P*EW-1:0] c_e;
   reg [P-1:0] c_k2;
   reg [SW-1:0] c_s2;
   reg c_v2, c_l2;
   always @(posedge aclk) begin
     if (ce) begin
-      c_e <= c_e_c;
-      c_k2 <= c_rd[BW-1:P*IW];
-      c_s2 <= c_s1;
-      c_l2 <= c_l1;
+      c_e <= c_ex;
+      c_k2 <= c_k0_d2;
+      c_s2 <= c_s1_d2;
+      c_l2 <= c_l1_d2;
     end
-    if (!aresetn) c_v2 <= 1'b0; else if (ce) c_v2 <= c_v1;
+    if (!aresetn) c_v2 <= 1'b0; else if (ce) c_v2 <= c_ve2;
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -1196,6 +1420,7 @@ module softmax_stream_p16_n4096 (
   reg [0:0] nrm_z2_d1;
   reg [0:0] nrm_z1_d1;
   reg [8:0] n_j_d1;
+  reg [9:0] r_d1;
   reg [15:0] c_k2_d1;
   reg [15:0] c_k2_d2;
   reg [15:0] c_k2_d3;
@@ -1207,6 +1432,7 @@ module softmax_stream_p16_n4096 (
   reg [15:0] c_k2_d9;
   reg [15:0] c_k2_d10;
   reg [15:0] c_k2_d11;
+  reg [15:0] c_k2_d12;
   reg [0:0] c_l2_d1;
   reg [0:0] c_l2_d2;
   reg [0:0] c_l2_d3;
@@ -1218,6 +1444,7 @@ module softmax_stream_p16_n4096 (
   reg [0:0] c_l2_d9;
   reg [0:0] c_l2_d10;
   reg [0:0] c_l2_d11;
+  reg [0:0] c_l2_d12;
   wire [0:0] nrm_z5 = ~|c_s2[33:2];
   wire [33:0] nrm_s5 = nrm_z5 ? {c_s2[1:0], 32'd0} : c_s2;
   wire [0:0] nrm_z4 = ~|nrm_s5_d1[33:18];
@@ -1250,6 +1477,7 @@ module softmax_stream_p16_n4096 (
   always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
   always @(posedge aclk) if (ce) nrm_z1_d1 <= nrm_z1;
   always @(posedge aclk) if (ce) n_j_d1 <= n_j;
+  always @(posedge aclk) if (ce) r_d1 <= r;
   always @(posedge aclk) if (ce) c_k2_d1 <= c_k2;
   always @(posedge aclk) if (ce) c_k2_d2 <= c_k2_d1;
   always @(posedge aclk) if (ce) c_k2_d3 <= c_k2_d2;
@@ -1260,7 +1488,8 @@ module softmax_stream_p16_n4096 (
   always @(posedge aclk) if (ce) c_k2_d8 <= c_k2_d7;
   always @(posedge aclk) if (ce) c_k2_d9 <= c_k2_d8;
   always @(posedge aclk) if (ce) c_k2_d10 <= c_k2_d9;
-  always @(posedge aclk) if (!aresetn) c_k2_d11 <= 16'd0; else if (ce) c_k2_d11 <= c_k2_d10;
+  always @(posedge aclk) if (ce) c_k2_d11 <= c_k2_d10;
+  always @(posedge aclk) if (!aresetn) c_k2_d12 <= 16'd0; else if (ce) c_k2_d12 <= c_k2_d11;
   always @(posedge aclk) if (ce) c_l2_d1 <= c_l2;
   always @(posedge aclk) if (ce) c_l2_d2 <= c_l2_d1;
   always @(posedge aclk) if (ce) c_l2_d3 <= c_l2_d2;
@@ -1271,7 +1500,8 @@ module softmax_stream_p16_n4096 (
   always @(posedge aclk) if (ce) c_l2_d8 <= c_l2_d7;
   always @(posedge aclk) if (ce) c_l2_d9 <= c_l2_d8;
   always @(posedge aclk) if (ce) c_l2_d10 <= c_l2_d9;
-  always @(posedge aclk) if (!aresetn) c_l2_d11 <= 1'd0; else if (ce) c_l2_d11 <= c_l2_d10;
+  always @(posedge aclk) if (ce) c_l2_d11 <= c_l2_d10;
+  always @(posedge aclk) if (!aresetn) c_l2_d12 <= 1'd0; else if (ce) c_l2_d12 <= c_l2_d11;
   wire [127:0] y_c;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
@@ -1281,6 +1511,7 @@ module softmax_stream_p16_n4096 (
       reg [21:0] e_i_d3;
       reg [21:0] e_i_d4;
       reg [21:0] e_i_d5;
+      reg [21:0] e_i_d6;
       reg [23:0] mul_pp0_d1;
       reg [23:0] mul_pp2_d1;
       reg [23:0] mul_pp4_d1;
@@ -1296,17 +1527,20 @@ module softmax_stream_p16_n4096 (
       reg [0:0] shf_a0_d3;
       reg [0:0] shf_a0_d4;
       reg [0:0] shf_a0_d5;
+      reg [0:0] shf_a0_d6;
       reg [0:0] shf_a1_d1;
       reg [0:0] shf_a1_d2;
       reg [0:0] shf_a1_d3;
       reg [0:0] shf_a1_d4;
       reg [0:0] shf_a1_d5;
+      reg [0:0] shf_a1_d6;
       reg [0:0] shf_a2_d1;
       reg [0:0] shf_a2_d2;
       reg [0:0] shf_a2_d3;
       reg [0:0] shf_a2_d4;
       reg [0:0] shf_a2_d5;
       reg [0:0] shf_a2_d6;
+      reg [0:0] shf_a2_d7;
       reg [31:0] shf_1_d1;
       reg [0:0] shf_a3_d1;
       reg [0:0] shf_a3_d2;
@@ -1314,52 +1548,56 @@ module softmax_stream_p16_n4096 (
       reg [0:0] shf_a3_d4;
       reg [0:0] shf_a3_d5;
       reg [0:0] shf_a3_d6;
+      reg [0:0] shf_a3_d7;
       reg [0:0] shf_a4_d1;
       reg [0:0] shf_a4_d2;
       reg [0:0] shf_a4_d3;
       reg [0:0] shf_a4_d4;
       reg [0:0] shf_a4_d5;
       reg [0:0] shf_a4_d6;
+      reg [0:0] shf_a4_d7;
       reg [0:0] shf_a5_d1;
       reg [0:0] shf_a5_d2;
       reg [0:0] shf_a5_d3;
       reg [0:0] shf_a5_d4;
       reg [0:0] shf_a5_d5;
       reg [0:0] shf_a5_d6;
+      reg [0:0] shf_a5_d7;
       reg [31:0] shf_5_d1;
       reg [31:0] y_full_d1;
       wire [21:0] e_i = c_e[g*22 +: 22];
-      wire [23:0] mul_pp0 = {2'b0, e_i_d5 & {22{r[0]}}} + {1'b0, e_i_d5 & {22{r[1]}}, 1'b0};
-      wire [23:0] mul_pp2 = {2'b0, e_i_d5 & {22{r[2]}}} + {1'b0, e_i_d5 & {22{r[3]}}, 1'b0};
-      wire [23:0] mul_pp4 = {2'b0, e_i_d5 & {22{r[4]}}} + {1'b0, e_i_d5 & {22{r[5]}}, 1'b0};
-      wire [23:0] mul_pp6 = {2'b0, e_i_d5 & {22{r[6]}}} + {1'b0, e_i_d5 & {22{r[7]}}, 1'b0};
-      wire [23:0] mul_pp8 = {2'b0, e_i_d5 & {22{r[8]}}} + {1'b0, e_i_d5 & {22{r[9]}}, 1'b0};
+      wire [23:0] mul_pp0 = {2'b0, e_i_d6 & {22{r_d1[0]}}} + {1'b0, e_i_d6 & {22{r_d1[1]}}, 1'b0};
+      wire [23:0] mul_pp2 = {2'b0, e_i_d6 & {22{r_d1[2]}}} + {1'b0, e_i_d6 & {22{r_d1[3]}}, 1'b0};
+      wire [23:0] mul_pp4 = {2'b0, e_i_d6 & {22{r_d1[4]}}} + {1'b0, e_i_d6 & {22{r_d1[5]}}, 1'b0};
+      wire [23:0] mul_pp6 = {2'b0, e_i_d6 & {22{r_d1[6]}}} + {1'b0, e_i_d6 & {22{r_d1[7]}}, 1'b0};
+      wire [23:0] mul_pp8 = {2'b0, e_i_d6 & {22{r_d1[8]}}} + {1'b0, e_i_d6 & {22{r_d1[9]}}, 1'b0};
       wire [26:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
       wire [26:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
       wire [31:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};
       wire [31:0] mul_t3_0 = mul_t2_0_d1 + {mul_pp8_d3, 8'd0};
       wire [0:0] shf_a0 = shamt[0:0];
-      wire [31:0] shf_0 = shf_a0_d5[0] ? (mul_t3_0 >> 1) : mul_t3_0;
+      wire [31:0] shf_0 = shf_a0_d6[0] ? (mul_t3_0 >> 1) : mul_t3_0;
       wire [0:0] shf_a1 = shamt[1:1];
-      wire [31:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
+      wire [31:0] shf_1 = shf_a1_d6[0] ? (shf_0 >> 2) : shf_0;
       wire [0:0] shf_a2 = shamt[2:2];
-      wire [31:0] shf_2 = shf_a2_d6[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+      wire [31:0] shf_2 = shf_a2_d7[0] ? (shf_1_d1 >> 4) : shf_1_d1;
       wire [0:0] shf_a3 = shamt[3:3];
-      wire [31:0] shf_3 = shf_a3_d6[0] ? (shf_2 >> 8) : shf_2;
+      wire [31:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
       wire [0:0] shf_a4 = shamt[4:4];
-      wire [31:0] shf_4 = shf_a4_d6[0] ? (shf_3 >> 16) : shf_3;
+      wire [31:0] shf_4 = shf_a4_d7[0] ? (shf_3 >> 16) : shf_3;
       wire [0:0] shf_a5 = shamt[5:5];
-      wire [31:0] shf_5 = (|shf_a5_d6) ? 32'd0 : shf_4;
+      wire [31:0] shf_5 = (|shf_a5_d7) ? 32'd0 : shf_4;
       wire [32:0] half = {1'b0, shf_5_d1} + 33'd1;
       wire unused_half = &{1'b0, half[0], 1'b0};
       wire [31:0] y_full = half[32:1];
       wire [7:0] y_sat = (|y_full_d1[31:8]) ? {8{1'b1}} : y_full_d1[7:0];
-      assign y_c[g*8 +: 8] = c_k2_d11[g] ? y_sat : 8'd0;
+      assign y_c[g*8 +: 8] = c_k2_d12[g] ? y_sat : 8'd0;
       always @(posedge aclk) if (ce) e_i_d1 <= e_i;
       always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
       always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
       always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
-      always @(posedge aclk) if (!aresetn) e_i_d5 <= 22'd0; else if (ce) e_i_d5 <= e_i_d4;
+      always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
+      always @(posedge aclk) if (!aresetn) e_i_d6 <= 22'd0; else if (ce) e_i_d6 <= e_i_d5;
       always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
       always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
       always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
@@ -1374,37 +1612,43 @@ module softmax_stream_p16_n4096 (
       always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
       always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
       always @(posedge aclk) if (ce) shf_a0_d4 <= shf_a0_d3;
-      always @(posedge aclk) if (!aresetn) shf_a0_d5 <= 1'd0; else if (ce) shf_a0_d5 <= shf_a0_d4;
+      always @(posedge aclk) if (ce) shf_a0_d5 <= shf_a0_d4;
+      always @(posedge aclk) if (!aresetn) shf_a0_d6 <= 1'd0; else if (ce) shf_a0_d6 <= shf_a0_d5;
       always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
       always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
       always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
       always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
-      always @(posedge aclk) if (!aresetn) shf_a1_d5 <= 1'd0; else if (ce) shf_a1_d5 <= shf_a1_d4;
+      always @(posedge aclk) if (ce) shf_a1_d5 <= shf_a1_d4;
+      always @(posedge aclk) if (!aresetn) shf_a1_d6 <= 1'd0; else if (ce) shf_a1_d6 <= shf_a1_d5;
       always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
       always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
       always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
       always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
       always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
-      always @(posedge aclk) if (!aresetn) shf_a2_d6 <= 1'd0; else if (ce) shf_a2_d6 <= shf_a2_d5;
+      always @(posedge aclk) if (ce) shf_a2_d6 <= shf_a2_d5;
+      always @(posedge aclk) if (!aresetn) shf_a2_d7 <= 1'd0; else if (ce) shf_a2_d7 <= shf_a2_d6;
       always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
       always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
       always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
       always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
       always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
       always @(posedge aclk) if (ce) shf_a3_d5 <= shf_a3_d4;
-      always @(posedge aclk) if (!aresetn) shf_a3_d6 <= 1'd0; else if (ce) shf_a3_d6 <= shf_a3_d5;
+      always @(posedge aclk) if (ce) shf_a3_d6 <= shf_a3_d5;
+      always @(posedge aclk) if (!aresetn) shf_a3_d7 <= 1'd0; else if (ce) shf_a3_d7 <= shf_a3_d6;
       always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
       always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
       always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
       always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
       always @(posedge aclk) if (ce) shf_a4_d5 <= shf_a4_d4;
-      always @(posedge aclk) if (!aresetn) shf_a4_d6 <= 1'd0; else if (ce) shf_a4_d6 <= shf_a4_d5;
+      always @(posedge aclk) if (ce) shf_a4_d6 <= shf_a4_d5;
+      always @(posedge aclk) if (!aresetn) shf_a4_d7 <= 1'd0; else if (ce) shf_a4_d7 <= shf_a4_d6;
       always @(posedge aclk) if (ce) shf_a5_d1 <= shf_a5;
       always @(posedge aclk) if (ce) shf_a5_d2 <= shf_a5_d1;
       always @(posedge aclk) if (ce) shf_a5_d3 <= shf_a5_d2;
       always @(posedge aclk) if (ce) shf_a5_d4 <= shf_a5_d3;
       always @(posedge aclk) if (ce) shf_a5_d5 <= shf_a5_d4;
-      always @(posedge aclk) if (!aresetn) shf_a5_d6 <= 1'd0; else if (ce) shf_a5_d6 <= shf_a5_d5;
+      always @(posedge aclk) if (ce) shf_a5_d6 <= shf_a5_d5;
+      always @(posedge aclk) if (!aresetn) shf_a5_d7 <= 1'd0; else if (ce) shf_a5_d7 <= shf_a5_d6;
       always @(posedge aclk) if (ce) shf_5_d1 <= shf_5;
       always @(posedge aclk) if (ce) y_full_d1 <= y_full;
     end
@@ -1431,16 +1675,32 @@ module softmax_stream_p16_n4096 (
   always @(posedge aclk) if (!aresetn) c_vn10 <= 1'b0; else if (ce) c_vn10 <= c_vn9;
   reg c_vn11;
   always @(posedge aclk) if (!aresetn) c_vn11 <= 1'b0; else if (ce) c_vn11 <= c_vn10;
-  reg [P*OW-1:0] y_out;
-  reg [P-1:0] k_out;
-  reg l_out, v_out;
+  reg c_vn12;
+  always @(posedge aclk) if (!aresetn) c_vn12 <= 1'b0; else if (ce) c_vn12 <= c_vn11;
+  // the output register and a skid register (an AXI4-Stream register slice): a beat that leaves
+  // pass C while the output register is held goes to the skid register, which stops pass C until
+  // it drains, so m_axis_tready drives only these registers and pass C's enable is a flip-flop
+  reg [P*OW-1:0] y_out, s_y;
+  reg [P-1:0] k_out, s_k;
+  reg l_out, v_out, s_l;
+  wire o_load = ~v_out | m_axis_tready;
   always @(posedge aclk) begin
-    if (ce) begin
-      y_out <= y_c;
-      k_out <= c_k2_d11;
-      l_out <= c_l2_d11;
+    if (o_load) begin
+      y_out <= s_v ? s_y : y_c;
+      k_out <= s_v ? s_k : c_k2_d12;
+      l_out <= s_v ? s_l : c_l2_d12;
+    end else if (!s_v) begin
+      s_y <= y_c;
+      s_k <= c_k2_d12;
+      s_l <= c_l2_d12;
     end
-    if (!aresetn) v_out <= 1'b0; else if (ce) v_out <= c_vn11;
+    if (!aresetn) begin
+      v_out <= 1'b0;
+      s_v <= 1'b0;
+    end else begin
+      if (o_load) v_out <= s_v | c_vn12;
+      s_v <= ~o_load & (s_v | c_vn12);
+    end
   end
   assign m_axis_tdata = y_out;
   assign m_axis_tuser = k_out;
@@ -1455,46 +1715,68 @@ module softmax_stream_p16_n4096 (
   wire c_row = c_go & c_end;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      b_rowd <= 1'b0;
-      c_rowd <= 1'b0;
+      a_ready <= 1'b0;
+      b_room <= 1'b0;
+      b_has <= 1'b0;
+      c_has <= 1'b0;
     end else begin
-      b_rowd <= b_row;
-      c_rowd <= c_row;
+      a_ready <= (m1_cnt < 9'd262) && (q1_rows < 5'd15);
+      b_room <= (m2_cnt < 9'd265) && (q2_rows < 5'd15);
+      // the counters' next values are not 0: a row arrives, or one stays after any that ends
+      b_has <= a_push | (q1_avail > 5'd1) | ((q1_avail == 5'd1) & ~b_row);
+      c_has <= b_push | (q2_avail > 5'd1) | ((q2_avail == 5'd1) & ~c_row);
     end
   end
   always @(posedge aclk) begin
     if (!aresetn) begin
+      b_fresh <= 1'b1;
+      c_fresh <= 1'b1;
+    end else begin
+      if (b_go) b_fresh <= b_end;
+      if (c_go) c_fresh <= c_end;
+    end
+    if (b_row) b_rem <= q1c[q1_rn];
+    else if (b_go) b_rem <= b_rem - 9'd1;
+    else if (b_fresh) b_rem <= q1c[q1_r];
+    if (c_row) c_rem <= q2c[q2_rn];
+    else if (c_go) c_rem <= c_rem - 9'd1;
+    else if (c_fresh) c_rem <= q2c[q2_r];
+  end
+  always @(posedge aclk) begin
+    if (!aresetn) begin
       a_wp <= 9'd0; a_beat <= 8'd0; a_first <= 1'b1;
-      b_rp <= 9'd0; b_wp <= 9'd0; b_beat <= 8'd0; b_first <= 1'b1;
-      c_rp <= 9'd0; c_beat <= 8'd0;
+      b_rp <= 9'd0; b_wp <= 9'd0; b_first <= 1'b1;
+      c_rp <= 9'd0;
       m1_cnt <= 9'd0; m2_cnt <= 9'd0;
       q1_rows <= 5'd0; q1_avail <= 5'd0; q2_rows <= 5'd0; q2_avail <= 5'd0;
-      q1_wc <= 4'd0; q1_wm <= 4'd0; q1_r <= 4'd0;
-      q2_wc <= 4'd0; q2_ws <= 4'd0; q2_r <= 4'd0;
+      q1_wc <= 4'd0; q1_wm <= 4'd0; q1_r <= 4'd0; q1_rn <= 4'd1;
+      q2_wc <= 4'd0; q2_ws <= 4'd0; q2_r <= 4'd0; q2_rn <= 4'd1;
     end else begin
       if (a_take) begin
-        a_wp <= (a_wp == 9'd261) ? 9'd0 : a_wp + 9'd1;
+        a_wp <= (a_wp == 9'd262) ? 9'd0 : a_wp + 9'd1;
         a_beat <= s_axis_tlast ? 8'd0 : a_beat + 8'd1;
       end
       if (a_row) q1_wc <= q1_wc + 4'd1;
       if (a_mx4_v) a_first <= a_mx4_l;
       if (a_push) q1_wm <= q1_wm + 4'd1;
       if (b_go) begin
-        b_rp <= (b_rp == 9'd261) ? 9'd0 : b_rp + 9'd1;
-        b_wp <= (b_wp == 9'd262) ? 9'd0 : b_wp + 9'd1;
-        b_beat <= b_end ? 8'd0 : b_beat + 8'd1;
+        b_rp <= (b_rp == 9'd262) ? 9'd0 : b_rp + 9'd1;
+        b_wp <= (b_wp == 9'd265) ? 9'd0 : b_wp + 9'd1;
       end
       if (b_row) begin
-        q1_r <= q1_r + 4'd1;
+        q1_r <= q1_rn;
+        q1_rn <= q1_rn + 4'd1;
         q2_wc <= q2_wc + 4'd1;
       end
       if (b_sm4_v) b_first <= b_sm4_l;
       if (b_push) q2_ws <= q2_ws + 4'd1;
       if (c_go) begin
-        c_rp <= (c_rp == 9'd262) ? 9'd0 : c_rp + 9'd1;
-        c_beat <= c_end ? 8'd0 : c_beat + 8'd1;
+        c_rp <= (c_rp == 9'd265) ? 9'd0 : c_rp + 9'd1;
       end
-      if (c_row) q2_r <= q2_r + 4'd1;
+      if (c_row) begin
+        q2_r <= q2_rn;
+        q2_rn <= q2_rn + 4'd1;
+      end
       m1_cnt <= m1_cnt + (a_take ? 9'd1 : 9'd0) - (b_go ? 9'd1 : 9'd0);
       m2_cnt <= m2_cnt + (b_go ? 9'd1 : 9'd0) - (c_go ? 9'd1 : 9'd0);
       q1_rows <= q1_rows + (a_row ? 5'd1 : 5'd0) - (b_row ? 5'd1 : 5'd0);
