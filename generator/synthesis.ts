@@ -20,6 +20,8 @@ export interface SynthesisSection {
   rtlSha256: string;
   tools: SynthResult['tools'];
   ice40: CellCounts & { flow: string };
+  /** The block's synth_ice40 -dsp counts, when the UP5K was considered. */
+  ice40Dsp?: CellCounts & { flow: string };
   xilinx: XilinxCounts;
   pnr?: PnrResult;
 }
@@ -35,6 +37,7 @@ export function rtlSha256(block: Block): string {
 /** The manifest section for a synthesis result of this block's RTL (without the run time). */
 export function synthesisSection(block: Block, r: SynthResult): SynthesisSection {
   const s: SynthesisSection = { rtl: fileNames(block.module).rtl, rtlSha256: rtlSha256(block), tools: r.tools, ice40: r.ice40, xilinx: r.xilinx };
+  if (r.ice40Dsp) s.ice40Dsp = r.ice40Dsp;
   if (r.pnr) s.pnr = r.pnr;
   return s;
 }
@@ -79,10 +82,15 @@ export function synthesisText(s: SynthesisSection): string[] {
   const lines = [
     `synthesis of ${s.rtl} (sha256 ${s.rtlSha256.slice(0, 12)}..., ${s.tools.yosys}):`,
     `  iCE40  (synth_ice40):  ${c(s.ice40)}`,
-    `  Xilinx (synth_xilinx -abc9): ${c(s.xilinx)} (RAM in RAMB18 units); sta estimate ${s.xilinx.staPs ?? '-'} ps (cell delays, no routing)`,
+    `  Xilinx (synth_xilinx -abc9): ${c(s.xilinx)} (RAM in RAMB18 units); sta estimate ` +
+      (s.xilinx.staPs !== null ? `${s.xilinx.staPs} ps (cell delays, no routing)` : `- (${s.xilinx.staReason ?? 'not measured'})`),
   ];
+  if (s.ice40Dsp) lines.push(`  iCE40  (synth_ice40 -dsp, for the UP5K): ${c(s.ice40Dsp)}`);
   if (s.pnr?.fits) {
-    lines.push(`  Fmax   ${s.pnr.fmaxMhz} MHz on ${s.pnr.device}-${s.pnr.package} (${s.pnr.tool}, ${s.pnr.constraint}; ${s.pnr.logicCells} logic cells)`);
+    lines.push(
+      `  Fmax   ${s.pnr.fmaxMhz} MHz on ${s.pnr.device}-${s.pnr.package}${s.pnr.harness ? ' through the Fmax harness' : ''} ` +
+        `(${s.pnr.tool}, ${s.pnr.constraint}; ${s.pnr.logicCells} logic cells)`,
+    );
   } else if (s.pnr) {
     lines.push(`  Fmax   not measured: ${s.pnr.reason}`);
   }
@@ -101,7 +109,11 @@ export function ioBits(block: Block): number {
 }
 
 /** Synthesise the block's RTL as written in dir and attach the figures to the block's manifest. */
-export async function measureBlock(block: Block, dir: string, o: { noPnr?: boolean; pnr?: PnrOptions; timeoutMs?: number } = {}): Promise<SynthesisSection> {
+export async function measureBlock(
+  block: Block,
+  dir: string,
+  o: { noPnr?: boolean; pnr?: PnrOptions; timeoutMs?: number } = {},
+): Promise<SynthesisSection> {
   // timing-driven placement at the clock the block was pipelined for
   const pnr = o.pnr ?? { freqMhz: block.plan.common.config.pipeline.targetMHz, seed: 1 };
   const r = await synthesize({ rtl: join(dir, fileNames(block.module).rtl), top: block.module, ioBits: ioBits(block), noPnr: o.noPnr, pnr, timeoutMs: o.timeoutMs });

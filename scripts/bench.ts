@@ -22,6 +22,7 @@ import { validateConfig, type Config } from '../generator/config.js';
 import { accuracy } from '../generator/metrics.js';
 import { METHODS } from '../generator/methods/index.js';
 import { measureBlock, type SynthesisSection } from '../generator/synthesis.js';
+import { STA_FLOW, type PnrResult } from '../testbench/synth.js';
 import { ROOT } from '../generator/version.js';
 import { writeFiles } from '../generator/writer.js';
 import { vectorSet } from '../testbench/vectors.js';
@@ -126,6 +127,14 @@ export function plannedRows(): { row: BenchRow; config?: Config }[] {
   return out;
 }
 
+/** The Fmax cell: MHz, and where it was measured when not on the HX8K's pins (UP5K, harness). */
+export function fmaxCell(p: PnrResult | undefined): string {
+  if (!p) return '-';
+  if (!p.fits) return 'does not fit';
+  const notes = [...(p.device !== 'iCE40HX8K' ? [`${p.device.replace(/^iCE40/, '')}${p.flow?.includes('-dsp') ? ' -dsp' : ''}`] : []), ...(p.harness ? ['harness'] : [])];
+  return `${p.fmaxMhz.toFixed(1)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
+}
+
 function fmt(v: number | undefined, digits = 0): string {
   return v === undefined ? '-' : digits ? v.toFixed(digits) : String(v);
 }
@@ -142,7 +151,7 @@ export function benchTable(r: BenchResults): string {
       continue;
     }
     const s = row.synthesis;
-    const fmax = s?.pnr ? (s.pnr.fits ? s.pnr.fmaxMhz.toFixed(1) : 'does not fit') : '-';
+    const fmax = fmaxCell(s?.pnr);
     lines.push(
       `${head} ${fmt(row.lutBytes)} | ${fmt(row.errorBound, 3)} | ${fmt(row.maxErrLsb, 3)} | ${fmt(row.latency)} | ${fmt(s?.ice40.luts)} | ${fmt(s?.ice40.ffs)} | ` +
         `${fmt(s?.ice40.carry)} | ${fmt(s?.ice40.ram)} | ${fmax} | ${fmt(s?.xilinx.luts)} | ${fmt(s?.xilinx.ffs)} | ${fmt(s?.xilinx.ram)} | ${fmt(s?.xilinx.dsp)} | ${fmt(s?.xilinx.staPs ?? undefined)} |` +
@@ -150,8 +159,13 @@ export function benchTable(r: BenchResults): string {
     );
   }
   const devices = [...new Set(r.rows.flatMap((x) => (x.synthesis?.pnr?.fits ? [`${x.synthesis.pnr.device}-${x.synthesis.pnr.package}`] : [])))];
-  const pnr = r.rows.find((x) => x.synthesis?.pnr?.fits)?.synthesis?.pnr;
+  const pnr = r.rows.find((x) => x.synthesis?.pnr?.fits && !x.synthesis.pnr.harness)?.synthesis?.pnr ?? r.rows.find((x) => x.synthesis?.pnr?.fits)?.synthesis?.pnr;
   const tools = r.rows.find((x) => x.synthesis)?.synthesis?.tools;
+  // the flows the rows were measured with, as recorded: Xilinx counts hierarchical, sta in a separate flattened run
+  const xflows = [...new Set(r.rows.flatMap((x) => (x.synthesis ? [x.synthesis.xilinx.flow.replace(/^yosys /, '')] : [])))];
+  const hier = xflows.includes('synth_xilinx -abc9');
+  const harness = r.rows.some((x) => x.synthesis?.pnr?.fits && x.synthesis.pnr.harness);
+  const up5k = r.rows.some((x) => x.synthesis?.pnr?.fits && x.synthesis.pnr.device === 'iCE40UP5K');
   lines.push('');
   lines.push(
     `Input ${r.formats.input.width} bits (${r.formats.input.frac} fraction bits), output ${r.formats.output.width} bits ` +
@@ -161,12 +175,19 @@ export function benchTable(r: BenchResults): string {
         ? `Stream blocks take ${STREAM_LANES} elements per beat; their n is the longest row (stream.maxN), their max error is over the same vectors as rows of n elements, and their latency is that of a row of n elements. `
         : '') +
       'Every block pipelined by the delay model for its pipeline.targetMHz on pipeline.device (100 MHz on ice40 unless its config says otherwise). ' +
-      'Cells from Yosys synth_ice40 (no DSP inference, HX family) and synth_xilinx -abc9 -flatten' +
+      `Cells from Yosys synth_ice40 (no DSP inference, HX family) and ${xflows.join(', ') || 'synth_xilinx'}${hier ? ' (hierarchy kept, counted with stat -top)' : ''}` +
       (tools ? ` (${tools.yosys})` : '') +
       '; iCE40 RAM counts SB_RAM40_4K blocks, Xilinx RAM RAMB18 units. ' +
-      'Xilinx sta: the longest register-to-register path of Yosys `sta` after synth_xilinx, from 7-series cell delays without routing (a comparison of logic depth, not an Fmax). ' +
+      `Xilinx sta: the longest register-to-register path of Yosys \`sta\` (${STA_FLOW}), ` +
+      'from 7-series cell delays without routing (a comparison of logic depth, not an Fmax). ' +
       (pnr && pnr.fits
-        ? `Fmax from ${pnr.tool} on ${devices.join(', ')} with ${pnr.constraint}; "does not fit" means the block's I/O or cells exceed the iCE40 HX8K and UP5K. `
+        ? `Fmax from ${pnr.tool} on ${devices.join(', ')} with ${pnr.constraint}` +
+          (up5k ? '; "(UP5K -dsp)": too large for the HX8K, placed on the UP5K with its multipliers in SB_MAC16 (synth_ice40 -dsp)' : '') +
+          (harness
+            ? '; "(harness)": more I/O bits than the package has pins, placed inside the Fmax harness of testbench/harness.ts ' +
+              '(4 pins; the block\'s inputs from a shift chain, its outputs registered and XOR-reduced; register-to-register paths only, the harness registers counted in the logic cells)'
+            : '') +
+          `; "does not fit" means the block's ${harness || up5k ? 'logic cells, RAM or DSPs' : 'I/O or cells'} exceed the iCE40 HX8K and UP5K. `
         : '') +
       `One run of \`npm run bench\` with ${r.jobs} parallel job(s) took ${Math.round(r.wallSeconds)} s` +
       (r.toolCpuSeconds !== undefined ? ` (the tools used ${r.toolCpuSeconds} CPU seconds).` : '.'),
@@ -274,7 +295,8 @@ async function main(argv: string[]): Promise<void> {
     row.seconds = Math.round((Date.now() - t) / 1000);
     done++;
     const s = row.synthesis;
-    const fmax = s?.pnr?.fits ? `${s.pnr.fmaxMhz} MHz` : s?.pnr ? 'no Fmax (does not fit)' : '';
+    const p = s?.pnr;
+    const fmax = !p ? '' : p.fits ? `${p.fmaxMhz} MHz on ${p.device}${p.harness ? ' through the harness' : ''}` : `no Fmax (${p.reason})`;
     console.log(
       `bench: [${done}/${todo.length}] ${tag}: ${row.seconds} s` +
         (s ? `, iCE40 ${s.ice40.luts} LUT ${s.ice40.ram} RAM, ${fmax}` : `, ${row.missing}`) +

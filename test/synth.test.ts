@@ -35,11 +35,54 @@ describe('parsing Yosys statistics', () => {
     const x = xilinxCounts({ LUT2: 3, LUT6: 4, FDRE: 7, FDSE: 1, CARRY4: 2, RAMB18E1: 1, RAMB36E1: 2, DSP48E1: 5, MUXF7: 9, IBUF: 3 });
     expect(x).toMatchObject({ luts: 7, ffs: 8, carry: 2, ram: 5, dsp: 5 });
   });
-  it('picks the first iCE40 that the I/O and cells fit, or says why none does', () => {
-    const c = { luts: 100, ffs: 100, carry: 0, ram: 1, dsp: 0, cells: {} };
-    expect(pickDevice(134, c)).toMatchObject({ device: { name: 'iCE40HX8K', package: 'ct256' } });
-    expect(pickDevice(1000, c)).toEqual({ reason: 'does not fit: iCE40HX8K-ct256: 1000 I/O > 206; iCE40UP5K-sg48: 1000 I/O > 39' });
-    expect(pickDevice(30, { ...c, luts: 9000 })).toMatchObject({ reason: expect.stringContaining('9000 LUTs or FFs > 7680') });
+  const c = { luts: 100, ffs: 100, carry: 0, ram: 1, dsp: 0, cells: {} };
+  const pick = (r: ReturnType<typeof pickDevice>) => ('device' in r ? { device: `${r.device.name}-${r.device.package}`, harness: r.harness } : r);
+  it('pins fit: the block on the HX8K bare pins; pins do not: through the harness, its registers counted', () => {
+    expect(pick(pickDevice(134, c, { harnessRegisters: 157 }))).toEqual({ device: 'iCE40HX8K-ct256', harness: false });
+    expect(pick(pickDevice(1030, { ...c, luts: 7000, ffs: 6000 }, { harnessRegisters: 680 }))).toEqual({ device: 'iCE40HX8K-ct256', harness: true });
+    // 7000 LUTs fit the HX8K bare, not with 681 harness registers: the UP5K wants the -dsp counts
+    expect(pickDevice(1030, { ...c, luts: 7000 }, { harnessRegisters: 681 })).toEqual({
+      reason:
+        'does not fit: iCE40HX8K-ct256 (through the harness: 1030 I/O > 206): 7000 LUTs or FFs + 681 harness registers > 7680 logic cells; ' +
+        'iCE40UP5K-sg48: not tried without the synth_ice40 -dsp counts',
+      needsDsp: true,
+    });
+    // no harness (the ports could not be read): the I/O decide, as before
+    expect(pickDevice(1000, c)).toEqual({
+      reason: 'does not fit: iCE40HX8K-ct256: 1000 I/O > 206 and no harness; iCE40UP5K-sg48: 1000 I/O > 39 and no harness',
+      needsDsp: false,
+    });
+  });
+  it('too large for the HX8K: the UP5K with its -dsp counts, through the harness above 39 I/O, at most 8 SB_MAC16', () => {
+    const big = { ...c, luts: 9000, ffs: 3000, ram: 20 };
+    const dsp = { ...c, luts: 4800, ffs: 3000, ram: 20, dsp: 8 };
+    expect(pick(pickDevice(262, big, { harnessRegisters: 350, dsp }))).toEqual({ device: 'iCE40UP5K-sg48', harness: true });
+    expect(pick(pickDevice(30, big, { harnessRegisters: 40, dsp }))).toEqual({ device: 'iCE40UP5K-sg48', harness: false });
+    expect(pickDevice(262, big, { harnessRegisters: 350, dsp: { ...dsp, dsp: 16 } })).toEqual({
+      reason:
+        'does not fit: iCE40HX8K-ct256 (through the harness: 262 I/O > 206): 9000 LUTs or FFs + 350 harness registers > 7680 logic cells; ' +
+        'iCE40UP5K-sg48 (through the harness: 262 I/O > 39): 16 SB_MAC16 > 8',
+      needsDsp: false,
+    });
+    expect(pickDevice(262, big, { harnessRegisters: 350, dsp: { ...dsp, luts: 5000 } })).toEqual({
+      reason:
+        'does not fit: iCE40HX8K-ct256 (through the harness: 262 I/O > 206): 9000 LUTs or FFs + 350 harness registers > 7680 logic cells; ' +
+        'iCE40UP5K-sg48 (through the harness: 262 I/O > 39): 5000 LUTs or FFs with -dsp + 350 harness registers > 5280 logic cells',
+      needsDsp: false,
+    });
+    // more FFs than the UP5K holds even if its 8 SB_MAC16 took 96 register bits each: no -dsp run is wanted
+    expect(pickDevice(1030, { ...c, luts: 38781, ffs: 6000, ram: 30 }, { harnessRegisters: 1370 })).toEqual({
+      reason:
+        'does not fit: iCE40HX8K-ct256 (through the harness: 1030 I/O > 206): 38781 LUTs or FFs + 1370 harness registers > 7680 logic cells; ' +
+        'iCE40UP5K-sg48 (through the harness: 1030 I/O > 39): 6000 FFs, at most 768 of them in SB_MAC16 registers, + 1370 harness registers > 5280 logic cells',
+      needsDsp: false,
+    });
+    expect(pickDevice(1030, { ...c, luts: 38781, ffs: 3000, ram: 30 }, { harnessRegisters: 1370 })).toMatchObject({ needsDsp: true });
+    // more RAM than either device: no -dsp run is wanted
+    expect(pickDevice(262, { ...big, ram: 64 }, { harnessRegisters: 350 })).toEqual({
+      reason: 'does not fit: iCE40HX8K-ct256: 64 RAM blocks > 32; iCE40UP5K-sg48: 64 RAM blocks > 30',
+      needsDsp: false,
+    });
   });
   it('fails loudly when there is no statistics table', () => {
     expect(() => parseStat('nothing here')).toThrow(/Number of cells/);
