@@ -27,14 +27,6 @@ export interface CommonPlan {
   dw: number;
 }
 
-/** One level of a reduction tree: `count` nodes from `prevCount` inputs, registered or not. */
-export interface TreeLevel {
-  level: number;
-  count: number;
-  prevCount: number;
-  registered: boolean;
-}
-
 export interface LutInfo {
   name: string;
   entries: number;
@@ -70,23 +62,6 @@ export function commonPlan(config: Config): CommonPlan {
     maxCode: 2 ** config.output.width - 1,
     dw: config.input.width,
   };
-}
-
-/** Levels of a balanced binary tree over n leaves; a register after every k-th level and the last. */
-export function treeLevels(n: number, k: number): TreeLevel[] {
-  const levels: TreeLevel[] = [];
-  let count = n;
-  let level = 0;
-  while (count > 1) {
-    level++;
-    const next = Math.ceil(count / 2);
-    levels.push({ level, count: next, prevCount: count, registered: false });
-    count = next;
-  }
-  levels.forEach((l, i) => {
-    l.registered = l.level % k === 0 || i === levels.length - 1;
-  });
-  return levels;
 }
 
 export function tableBytes(t: Table): number {

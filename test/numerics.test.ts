@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { makePlan, treeLevels } from '../generator/plan.js';
+import { makePlan } from '../generator/plan.js';
+import { Pipe } from '../generator/pipeline/builder.js';
+import { delayModel } from '../generator/pipeline/delay.js';
+import { tree } from '../generator/pipeline/stages.js';
 import { bitsFor, clog2, leadingOne, shrRound } from '../generator/numerics.js';
 import { packBeat, unpackBeat } from '../generator/hexfile.js';
 import { cfg } from './helpers.js';
@@ -88,13 +91,15 @@ describe('the plan', () => {
     expect(n.mp.tables[0]!.width).toBe(8);
     expect(n.lutBytes).toBe(1024 + Math.ceil((156 * 13) / 8));
   });
-  it('trees: levels and registers', () => {
-    expect(treeLevels(5, 2).map((l) => [l.count, l.registered])).toEqual([
-      [3, false],
-      [2, true],
-      [1, true],
-    ]);
-    expect(treeLevels(2, 2).map((l) => [l.count, l.registered])).toEqual([[1, true]]);
-    expect(treeLevels(64, 1).length).toBe(6);
+  it('trees: levels and registers (pipeline.treeLevelsPerStage: a register after every k-th level and the last)', () => {
+    const at = (count: number, every: number) => {
+      const p = new Pipe({ model: delayModel('ice40'), period: 1000, ce: null, indent: 0 });
+      const t = tree(p, { input: p.input('x', count * 8, 0), count, w: 8, kind: 'max', prefix: 'm', what: 'max', every });
+      return [t.cycle, t.time];
+    };
+    expect(at(5, 2)).toEqual([2, 0]); // 5 -> 3 -> 2 (register) -> 1 (register)
+    expect(at(2, 2)).toEqual([1, 0]);
+    expect(at(64, 1)).toEqual([6, 0]);
+    expect(at(64, 4)).toEqual([2, 0]); // after level 4, and after level 6
   });
 });

@@ -1117,44 +1117,43 @@ module softmax_stream_p4_n1024 (
     if (!aresetn) a_v <= 1'b0; else a_v <= a_take;
   end
 
-  wire [15:0] a_mx1_c;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [15:0] a_mx1_d1;
+  reg [0:0] a_l_d1;
+  reg [0:0] a_l_d2;
+  wire [15:0] a_mx1;
   generate
     for (g = 0; g < 2; g = g + 1) begin : g_a_mx1
-      wire [7:0] a = a_x[(2*g)*8 +: 8];
-      wire [7:0] b = a_x[(2*g+1)*8 +: 8];
-      assign a_mx1_c[g*8 +: 8] = ($signed(a) > $signed(b)) ? a : b;
+      wire signed [7:0] a = a_x[(2*g)*8 +: 8];
+      wire signed [7:0] b = a_x[(2*g+1)*8 +: 8];
+      assign a_mx1[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [15:0] a_mx1;
-  reg a_mx1_v, a_mx1_l;
-  always @(posedge aclk) begin
-    a_mx1 <= a_mx1_c;
-    a_mx1_l <= a_l;
-    if (!aresetn) a_mx1_v <= 1'b0; else a_mx1_v <= a_v;
-  end
-  wire [7:0] a_mx2_c;
+  wire [7:0] a_mx2;
   generate
     for (g = 0; g < 1; g = g + 1) begin : g_a_mx2
-      wire [7:0] a = a_mx1[(2*g)*8 +: 8];
-      wire [7:0] b = a_mx1[(2*g+1)*8 +: 8];
-      assign a_mx2_c[g*8 +: 8] = ($signed(a) > $signed(b)) ? a : b;
+      wire signed [7:0] a = a_mx1_d1[(2*g)*8 +: 8];
+      wire signed [7:0] b = a_mx1_d1[(2*g+1)*8 +: 8];
+      assign a_mx2[g*8 +: 8] = (a > b) ? a : b;
     end
   endgenerate
-  reg [7:0] a_mx2;
-  reg a_mx2_v, a_mx2_l;
-  always @(posedge aclk) begin
-    a_mx2 <= a_mx2_c;
-    a_mx2_l <= a_mx1_l;
-    if (!aresetn) a_mx2_v <= 1'b0; else a_mx2_v <= a_mx1_v;
-  end
+  reg [7:0] a_maxq;
+  always @(posedge aclk) a_maxq <= a_mx2;
+  always @(posedge aclk) a_mx1_d1 <= a_mx1;
+  always @(posedge aclk) a_l_d1 <= a_l;
+  always @(posedge aclk) a_l_d2 <= a_l_d1;
+  reg a_t_ve1;
+  always @(posedge aclk) if (!aresetn) a_t_ve1 <= 1'b0; else a_t_ve1 <= a_v;
+  reg a_t_ve2;
+  always @(posedge aclk) if (!aresetn) a_t_ve2 <= 1'b0; else a_t_ve2 <= a_t_ve1;
   // running max; the last beat of a row pushes the row's max into row queue 1
   reg [IW-1:0] a_acc;
   reg a_first;
-  wire [IW-1:0] a_bm = a_mx2;
+  wire [IW-1:0] a_bm = a_maxq;
   wire [IW-1:0] a_new = (a_first || $signed(a_bm) > $signed(a_acc)) ? a_bm : a_acc;
-  wire a_push = a_mx2_v & a_mx2_l;
+  wire a_push = a_t_ve2 & a_l_d2;
   always @(posedge aclk) begin
-    if (a_mx2_v) a_acc <= a_new;
+    if (a_t_ve2) a_acc <= a_new;
     if (a_push) q1m[q1_wm] <= a_new;
     if (a_take) m1[a_wp] <= {s_axis_tuser, s_axis_tdata};
     if (a_take && s_axis_tlast) q1c[q1_wc] <= {1'b0, a_beat} - 9'd1;
@@ -1252,43 +1251,38 @@ module softmax_stream_p4_n1024 (
     if (!aresetn) b_v2 <= 1'b0; else b_v2 <= b_ve2;
   end
 
-  wire [41:0] b_sm1_c;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [41:0] b_sm1_d1;
+  reg [0:0] b_l2_d1;
+  reg [0:0] b_l2_d2;
+  wire [41:0] b_sm1;
   generate
     for (g = 0; g < 2; g = g + 1) begin : g_b_sm1
-      wire [19:0] a = b_e[(2*g)*20 +: 20];
-      wire [19:0] b = b_e[(2*g+1)*20 +: 20];
-      assign b_sm1_c[g*21 +: 21] = {1'b0, a} + {1'b0, b};
+      assign b_sm1[g*21 +: 21] = {1'b0, b_e[(2*g)*20 +: 20]} + {1'b0, b_e[(2*g+1)*20 +: 20]};
     end
   endgenerate
-  reg [41:0] b_sm1;
-  reg b_sm1_v, b_sm1_l;
-  always @(posedge aclk) begin
-    b_sm1 <= b_sm1_c;
-    b_sm1_l <= b_l2;
-    if (!aresetn) b_sm1_v <= 1'b0; else b_sm1_v <= b_v2;
-  end
-  wire [21:0] b_sm2_c;
+  wire [21:0] b_sm2;
   generate
     for (g = 0; g < 1; g = g + 1) begin : g_b_sm2
-      wire [20:0] a = b_sm1[(2*g)*21 +: 21];
-      wire [20:0] b = b_sm1[(2*g+1)*21 +: 21];
-      assign b_sm2_c[g*22 +: 22] = {1'b0, a} + {1'b0, b};
+      assign b_sm2[g*22 +: 22] = {1'b0, b_sm1_d1[(2*g)*21 +: 21]} + {1'b0, b_sm1_d1[(2*g+1)*21 +: 21]};
     end
   endgenerate
-  reg [21:0] b_sm2;
-  reg b_sm2_v, b_sm2_l;
-  always @(posedge aclk) begin
-    b_sm2 <= b_sm2_c;
-    b_sm2_l <= b_sm1_l;
-    if (!aresetn) b_sm2_v <= 1'b0; else b_sm2_v <= b_sm1_v;
-  end
+  reg [21:0] b_sumq;
+  always @(posedge aclk) b_sumq <= b_sm2;
+  always @(posedge aclk) b_sm1_d1 <= b_sm1;
+  always @(posedge aclk) b_l2_d1 <= b_l2;
+  always @(posedge aclk) b_l2_d2 <= b_l2_d1;
+  reg b_t_ve1;
+  always @(posedge aclk) if (!aresetn) b_t_ve1 <= 1'b0; else b_t_ve1 <= b_v2;
+  reg b_t_ve2;
+  always @(posedge aclk) if (!aresetn) b_t_ve2 <= 1'b0; else b_t_ve2 <= b_t_ve1;
   // running sum; the last beat of a row pushes S into row queue 2
   reg [SW-1:0] b_acc;
   reg b_first;
-  wire [SW-1:0] b_new = (b_first ? {SW{1'b0}} : b_acc) + {8'd0, b_sm2};
-  wire b_push = b_sm2_v & b_sm2_l;
+  wire [SW-1:0] b_new = (b_first ? {SW{1'b0}} : b_acc) + {8'd0, b_sumq};
+  wire b_push = b_t_ve2 & b_l2_d2;
   always @(posedge aclk) begin
-    if (b_sm2_v) b_acc <= b_new;
+    if (b_t_ve2) b_acc <= b_new;
     if (b_push) q2s[q2_ws] <= b_new;
   end
 
@@ -1693,7 +1687,7 @@ module softmax_stream_p4_n1024 (
         a_beat <= s_axis_tlast ? 8'd0 : a_beat + 8'd1;
       end
       if (a_row) q1_wc <= q1_wc + 4'd1;
-      if (a_mx2_v) a_first <= a_mx2_l;
+      if (a_t_ve2) a_first <= a_l_d2;
       if (a_push) q1_wm <= q1_wm + 4'd1;
       if (b_go) begin
         b_rp <= (b_rp == 9'd260) ? 9'd0 : b_rp + 9'd1;
@@ -1704,7 +1698,7 @@ module softmax_stream_p4_n1024 (
         q1_rn <= q1_rn + 4'd1;
         q2_wc <= q2_wc + 4'd1;
       end
-      if (b_sm2_v) b_first <= b_sm2_l;
+      if (b_t_ve2) b_first <= b_l2_d2;
       if (b_push) q2_ws <= q2_ws + 4'd1;
       if (c_go) begin
         c_rp <= (c_rp == 9'd263) ? 9'd0 : c_rp + 9'd1;

@@ -1,65 +1,34 @@
 /** Render the 'stream' architecture: templates/stream.v.hbs filled from a StreamPlan. */
-import type { TreeLevel } from '../plan.js';
 import { header, indent, tableContexts, template, templateFormats } from '../render.js';
 import type { Plan } from '../plan.js';
 import { Pipe } from '../pipeline/builder.js';
 import { delayModel } from '../pipeline/delay.js';
-import { expLookup, maxMinusX, wire } from '../pipeline/stages.js';
+import { expLookup, maxMinusX, tree, wire } from '../pipeline/stages.js';
 import { clog2, bitsFor } from '../numerics.js';
 import type { StreamPlan } from './stream.js';
 
 /**
- * A free-running reduction tree over the lanes of `input` (lane width w0, widening by `grow` bits
- * per level), with a valid and a last bit carried through its registered levels. Returns the code
- * and the names of the result, its valid and its last bit.
+ * Pass A's max tree or pass B's sum tree over the P lanes of a registered beat (`a_x` or `b_e`),
+ * built by the pipeline builder with the stage the parallel architecture uses (stages.ts `tree`),
+ * free-running, and registered at its end for the running max or sum after it. Its valid bit (with a
+ * reset) and last bit follow it. Returns the code, the registers it adds, and the names of the
+ * result, its valid and its last bit.
  */
-function treeRtl(o: {
-  prefix: string;
-  levels: TreeLevel[];
-  input: string;
-  valid: string;
-  last: string;
-  w0: number;
-  grow: 0 | 1;
-  node: (a: string, b: string, w: number, pw: number) => string;
-}): { code: string; out: string; valid: string; last: string } {
-  const { prefix: x, levels } = o;
-  let prev = o.input;
-  let prevV = o.valid;
-  let prevL = o.last;
-  const lines: string[] = [];
-  for (const l of levels) {
-    const pw = o.w0 + o.grow * (l.level - 1);
-    const w = o.w0 + o.grow * l.level;
-    const c = `${x}${l.level}`;
-    lines.push(`  wire [${l.count * w - 1}:0] ${c}_c;`);
-    lines.push(`  generate`);
-    lines.push(`    for (g = 0; g < ${Math.floor(l.prevCount / 2)}; g = g + 1) begin : g_${c}`);
-    lines.push(`      wire [${pw - 1}:0] a = ${prev}[(2*g)*${pw} +: ${pw}];`);
-    lines.push(`      wire [${pw - 1}:0] b = ${prev}[(2*g+1)*${pw} +: ${pw}];`);
-    lines.push(`      assign ${c}_c[g*${w} +: ${w}] = ${o.node('a', 'b', w, pw)};`);
-    lines.push(`    end`);
-    lines.push(`  endgenerate`);
-    if (l.prevCount % 2 === 1) {
-      const src = `${prev}[${l.prevCount - 1}*${pw} +: ${pw}]`;
-      lines.push(`  assign ${c}_c[${l.count - 1}*${w} +: ${w}] = ${w > pw ? `{1'b0, ${src}}` : src};`);
-    }
-    if (l.registered) {
-      lines.push(`  reg [${l.count * w - 1}:0] ${c};`);
-      lines.push(`  reg ${c}_v, ${c}_l;`);
-      lines.push(`  always @(posedge aclk) begin`);
-      lines.push(`    ${c} <= ${c}_c;`);
-      lines.push(`    ${c}_l <= ${prevL};`);
-      lines.push(`    if (!aresetn) ${c}_v <= 1'b0; else ${c}_v <= ${prevV};`);
-      lines.push(`  end`);
-      prevV = `${c}_v`;
-      prevL = `${c}_l`;
-    } else {
-      lines.push(`  wire [${l.count * w - 1}:0] ${c} = ${c}_c;`);
-    }
-    prev = c;
-  }
-  return { code: lines.join('\n'), out: prev, valid: prevV, last: prevL };
+export function streamTree(p: Plan, P: number, kind: 'max' | 'sum'): { code: string; cycles: number; width: number; out: string; valid: string; last: string } {
+  const c = p.common;
+  const cfg = c.config.pipeline;
+  const top = new Pipe({ model: delayModel(cfg.device), period: 1000 / cfg.targetMHz, ce: null, indent: 2 });
+  const x = kind === 'max' ? 'a' : 'b';
+  const w = kind === 'max' ? c.iw : p.ew;
+  const input = top.input(kind === 'max' ? 'a_x' : 'b_e', P * w, 0);
+  const last = top.input(kind === 'max' ? 'a_l' : 'b_l2', 1, 0);
+  let t = tree(top, { input, count: P, w, kind, prefix: `${x}_${kind === 'max' ? 'mx' : 'sm'}`, what: `${kind} tree`, every: cfg.treeLevelsPerStage });
+  if (t.time > 0) t = top.reg(t, `${x}_${kind}q`, `${kind} tree`);
+  const out = top.at(t, t.cycle);
+  const l = top.at(last, t.cycle);
+  const v = validChain(`${x}_t`, kind === 'max' ? 'a_v' : 'b_v2', t.cycle);
+  const vCode = v.vDelay.map((d) => `  reg ${d.v};\n  always @(posedge aclk) if (!aresetn) ${d.v} <= 1'b0; else ${d.v} <= ${d.pv};`);
+  return { code: [top.text(), ...vCode].join('\n'), cycles: t.cycle, width: t.width, out, valid: v.v, last: l };
 }
 
 /**
@@ -146,27 +115,9 @@ export function renderStreamRtl(sp: StreamPlan): string {
   const p = sp.plan;
   const c = p.common;
   const P = sp.lanes;
-  const maxT = treeRtl({
-    prefix: 'a_mx',
-    levels: sp.maxTree,
-    input: 'a_x',
-    valid: 'a_v',
-    last: 'a_l',
-    w0: c.iw,
-    grow: 0,
-    node: (a, b) => `($signed(${a}) > $signed(${b})) ? ${a} : ${b}`,
-  });
-  const sumT = treeRtl({
-    prefix: 'b_sm',
-    levels: sp.sumTree,
-    input: 'b_e',
-    valid: 'b_v2',
-    last: 'b_l2',
-    w0: p.ew,
-    grow: 1,
-    node: (a, b) => `{1'b0, ${a}} + {1'b0, ${b}}`,
-  });
-  const treeSumW = p.ew + sp.sumTree.length;
+  const maxT = streamTree(p, P, 'max');
+  const sumT = streamTree(p, P, 'sum');
+  const treeSumW = sumT.width;
   const pc = passC(p, P);
   // the valid bit follows pass C's registers, with a reset
   const vDelay = [];

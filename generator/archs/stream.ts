@@ -12,10 +12,9 @@
  * Small row queues (registers) carry each row's last-beat index, max and sum from pass to pass.
  */
 import type { Config } from '../config.js';
-import { makePlan, treeLevels, type Plan, type TreeLevel } from '../plan.js';
+import { makePlan, type Plan } from '../plan.js';
 import { clog2 } from '../numerics.js';
-import { delayModel, lutLevels } from '../pipeline/delay.js';
-import { passC, passExp } from './stream-rtl.js';
+import { passC, passExp, streamTree } from './stream-rtl.js';
 import { modelTrace } from '../model.js';
 
 export interface StreamPlan {
@@ -28,8 +27,6 @@ export interface StreamPlan {
   /** Registered levels of the max and sum trees over P lanes. */
   maxRegs: number;
   sumRegs: number;
-  maxTree: TreeLevel[];
-  sumTree: TreeLevel[];
   /** Depths (beats) of the two row stores, and the row-queue depth. */
   depth1: number;
   depth2: number;
@@ -56,17 +53,9 @@ export function makeStreamPlan(config: Config): StreamPlan {
   const s = config.stream!;
   const plan = makePlan(config); // n = maxN: S of any row lies in the range of a maxN-element vector
   const P = s.lanes;
-  // tree levels between registers: the config's override, else as many as the delay model fits
-  const model = delayModel(config.pipeline.device);
-  const budget = 1000 / config.pipeline.targetMHz - model.reg;
-  const fit = (levelNs: number) => Math.max(1, Math.floor(budget / levelNs));
-  const kMax = config.pipeline.treeLevelsPerStage ?? fit(model.compare(config.input.width + 1) + lutLevels(model, 1));
-  const kSum = config.pipeline.treeLevelsPerStage ?? fit(model.carry(plan.ew + clog2(P)));
-  const maxTree = treeLevels(P, kMax);
-  const sumTree = treeLevels(P, kSum);
-  const regs = (t: TreeLevel[]) => t.filter((l) => l.registered).length;
-  const maxRegs = regs(maxTree);
-  const sumRegs = regs(sumTree);
+  // the max and sum trees: registers where the delay model (or pipeline.treeLevelsPerStage) puts them
+  const maxRegs = streamTree(plan, P, 'max').cycles;
+  const sumRegs = streamTree(plan, P, 'sum').cycles;
   const maxBeats = Math.ceil(s.maxN / P);
   const cCycles = passC(plan, P).cycles;
   // registers the delay model puts between the store reads and the exponent registers (b_e, c_e)
@@ -85,11 +74,11 @@ export function makeStreamPlan(config: Config): StreamPlan {
   const latencyConst = maxRegs + sumRegs + bExp + cExp + cCycles + 6;
   const stages = [
     { name: 'A: input register', registers: 1 },
-    { name: `A: max tree over ${P} lanes (${maxTree.length} levels)`, registers: maxRegs },
+    { name: `A: max tree over ${P} lanes (${clog2(P)} levels)`, registers: maxRegs },
     { name: 'A: running max, row queue', registers: 1 },
     { name: 'B: store 1 read', registers: 1 },
     { name: 'B: d = max - x, exponent lookup', registers: bExp + 1 },
-    { name: `B: sum tree over ${P} lanes (${sumTree.length} levels)`, registers: sumRegs },
+    { name: `B: sum tree over ${P} lanes (${clog2(P)} levels)`, registers: sumRegs },
     { name: 'B: running sum, row queue', registers: 1 },
     { name: 'C: store 2 read', registers: 1 },
     { name: 'C: d = max - x, exponent lookup', registers: cExp + 1 },
@@ -105,8 +94,6 @@ export function makeStreamPlan(config: Config): StreamPlan {
     maxBeats,
     maxRegs,
     sumRegs,
-    maxTree,
-    sumTree,
     depth1,
     depth2,
     queue,
