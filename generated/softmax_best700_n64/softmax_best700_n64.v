@@ -44,31 +44,34 @@
 //   sum S = sum of n=64 entries: 23 bits (= 17 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 200x17b = 425 B, recip_lut 256x7b = 224 B; total 649 B
 //   error bound: |y - y_ref| <= 1.0439 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 21 register stages, slowest estimate 9.88 ns (101 MHz)
+//   pipeline for 100 MHz (10.00 ns) on ice40: 25 register stages, slowest estimate 8.79 ns (114 MHz)
 //     stage 1: max tree -- 6.22 ns, 2 logic levels
 //     stage 2: max tree -- 6.22 ns, 2 logic levels
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
 //     stage 4: max tree -- 6.22 ns, 2 logic levels
 //     stage 5: max tree -- 6.22 ns, 2 logic levels
-//     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
-//     stage 7: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 8: sum tree -- 8.04 ns, 1 logic levels
-//     stage 9: sum tree -- 9.62 ns, 2 logic levels
-//     stage 10: sum tree -- 5.43 ns, 1 logic levels
-//     stage 11: sum tree -- 5.56 ns, 1 logic levels
-//     stage 12: sum tree, normalisation: leading one -- 8.79 ns, 3 logic levels
-//     stage 13: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 14: normalisation: leading one, normalisation: shift amount -- 9.55 ns, 5 logic levels
-//     stage 15: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
-//     stage 16: lane: product -- 9.72 ns, 2 logic levels
-//     stage 17: lane: product -- 9.88 ns, 2 logic levels
-//     stage 18: lane: shift -- 8.60 ns, 5 logic levels
-//     stage 19: lane: round -- 6.08 ns, 1 logic levels
-//     stage 20: lane: saturate, output register -- 7.05 ns, 4 logic levels
-//   latency: 21 cycles, throughput 1 vector per cycle
+//     stage 6: max tree -- 6.22 ns, 2 logic levels
+//     stage 7: d = max - x -- 3.87 ns, 1 logic levels
+//     stage 8: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 9: sum tree -- 8.04 ns, 1 logic levels
+//     stage 10: sum tree -- 5.17 ns, 1 logic levels
+//     stage 11: sum tree -- 5.30 ns, 1 logic levels
+//     stage 12: sum tree -- 5.43 ns, 1 logic levels
+//     stage 13: sum tree -- 5.56 ns, 1 logic levels
+//     stage 14: sum tree, normalisation: leading one -- 8.79 ns, 3 logic levels
+//     stage 15: normalisation: leading one -- 8.60 ns, 5 logic levels
+//     stage 16: normalisation: leading one -- 8.60 ns, 5 logic levels
+//     stage 17: normalisation: reciprocal table, normalisation: shift amount -- 3.35 ns, 1 logic levels
+//     stage 19: lane: product -- 7.82 ns, 2 logic levels
+//     stage 20: lane: product -- 5.30 ns, 1 logic levels
+//     stage 21: lane: product, lane: shift -- 8.53 ns, 3 logic levels
+//     stage 22: lane: shift -- 5.50 ns, 3 logic levels
+//     stage 23: lane: round -- 6.08 ns, 1 logic levels
+//     stage 24: lane: saturate, output register -- 7.05 ns, 4 logic levels
+//   latency: 25 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 425 + recip_lut 224 = 649
-// Latency: 21 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 25 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -88,7 +91,7 @@ module softmax_best700_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 21;
+  localparam LATENCY = 25;
 
   // exp_lut: 200 entries x 17 bits (e^-d); its low 16 bits are one
   // table (a block RAM word) and its top 1 bit(s) a second, not 0 only in the first
@@ -612,13 +615,16 @@ module softmax_best700_n64 (
   reg [63:0] mx3_d1;
   reg [31:0] mx4_d1;
   reg [15:0] mx5_d1;
+  reg [7:0] mx6_d1;
   reg [511:0] x_in_d1;
   reg [511:0] x_in_d2;
   reg [511:0] x_in_d3;
   reg [511:0] x_in_d4;
   reg [511:0] x_in_d5;
+  reg [511:0] x_in_d6;
   reg [511:0] d_d1;
   reg [575:0] sm1_d1;
+  reg [303:0] sm2_d1;
   reg [159:0] sm3_d1;
   reg [83:0] sm4_d1;
   reg [43:0] sm5_d1;
@@ -629,6 +635,8 @@ module softmax_best700_n64 (
   reg [22:0] nrm_s3_d1;
   reg [0:0] nrm_z3_d1;
   reg [7:0] n_j_d1;
+  reg [4:0] nrm_lz_d1;
+  reg [7:0] r_d1;
   wire [255:0] mx1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
@@ -680,7 +688,7 @@ module softmax_best700_n64 (
   wire [511:0] d;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_d
-      wire [8:0] diff = {mx6[7], mx6} - {x_in_d5[g*8+7], x_in_d5[g*8 +: 8]};
+      wire [8:0] diff = {mx6_d1[7], mx6_d1} - {x_in_d6[g*8+7], x_in_d6[g*8 +: 8]};
       wire unused_diff = &{1'b0, diff[8], 1'b0};
       assign d[g*8 +: 8] = diff[7:0];
     end
@@ -708,7 +716,7 @@ module softmax_best700_n64 (
   wire [159:0] sm3;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_sm3
-      assign sm3[g*20 +: 20] = {1'b0, sm2[(2*g)*19 +: 19]} + {1'b0, sm2[(2*g+1)*19 +: 19]};
+      assign sm3[g*20 +: 20] = {1'b0, sm2_d1[(2*g)*19 +: 19]} + {1'b0, sm2_d1[(2*g+1)*19 +: 19]};
     end
   endgenerate
   wire [83:0] sm4;
@@ -745,19 +753,22 @@ module softmax_best700_n64 (
   reg [6:0] r_lut;
   always @(posedge aclk) if (ce) r_lut <= recip_lut(n_j_d1);
   wire [7:0] r = {1'b1, r_lut};
-  wire [4:0] shamt = 5'd21 - nrm_lz;
+  wire [4:0] shamt = 5'd21 - nrm_lz_d1;
   always @(posedge aclk) if (ce) mx1_d1 <= mx1;
   always @(posedge aclk) if (ce) mx2_d1 <= mx2;
   always @(posedge aclk) if (ce) mx3_d1 <= mx3;
   always @(posedge aclk) if (ce) mx4_d1 <= mx4;
   always @(posedge aclk) if (ce) mx5_d1 <= mx5;
+  always @(posedge aclk) if (ce) mx6_d1 <= mx6;
   always @(posedge aclk) if (ce) x_in_d1 <= x_in;
   always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
   always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
   always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (!aresetn) x_in_d5 <= 512'd0; else if (ce) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) if (!aresetn) x_in_d6 <= 512'd0; else if (ce) x_in_d6 <= x_in_d5;
   always @(posedge aclk) if (ce) d_d1 <= d;
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
+  always @(posedge aclk) if (ce) sm2_d1 <= sm2;
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
   always @(posedge aclk) if (ce) sm4_d1 <= sm4;
   always @(posedge aclk) if (ce) sm5_d1 <= sm5;
@@ -768,12 +779,14 @@ module softmax_best700_n64 (
   always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
   always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
   always @(posedge aclk) if (ce) n_j_d1 <= n_j;
+  always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
+  always @(posedge aclk) if (ce) r_d1 <= r;
 
   // output lanes: rexp (normalized), one softmax_best700_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_best700_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*17 +: 17]), .r(r), .shamt(shamt), .y(y_out[g*8 +: 8]));
+      softmax_best700_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*17 +: 17]), .r_d1(r_d1), .shamt(shamt), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -790,7 +803,7 @@ module softmax_best700_n64_lane (
   input  wire ce,
   input  wire aresetn,
   input  wire [16:0] e_i,
-  input  wire [7:0] r,
+  input  wire [7:0] r_d1,
   input  wire [4:0] shamt,
   output wire [7:0] y
 );
@@ -804,15 +817,18 @@ module softmax_best700_n64_lane (
   reg [16:0] e_i_d6;
   reg [16:0] e_i_d7;
   reg [16:0] e_i_d8;
+  reg [16:0] e_i_d9;
+  reg [16:0] e_i_d10;
   reg [18:0] mul_pp0_d1;
   reg [18:0] mul_pp2_d1;
   reg [18:0] mul_pp4_d1;
   reg [18:0] mul_pp6_d1;
+  reg [21:0] mul_t1_0_d1;
+  reg [20:0] mul_t1_1_d1;
   reg [0:0] shf_a0_d1;
   reg [0:0] shf_a0_d2;
   reg [0:0] shf_a0_d3;
   reg [0:0] shf_a0_d4;
-  reg [24:0] mul_t2_0_d1;
   reg [0:0] shf_a1_d1;
   reg [0:0] shf_a1_d2;
   reg [0:0] shf_a1_d3;
@@ -821,33 +837,37 @@ module softmax_best700_n64_lane (
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
   reg [0:0] shf_a2_d4;
+  reg [0:0] shf_a2_d5;
+  reg [24:0] shf_1_d1;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
   reg [0:0] shf_a3_d4;
+  reg [0:0] shf_a3_d5;
   reg [0:0] shf_a4_d1;
   reg [0:0] shf_a4_d2;
   reg [0:0] shf_a4_d3;
   reg [0:0] shf_a4_d4;
+  reg [0:0] shf_a4_d5;
   reg [24:0] shf_4_d1;
   reg [24:0] y_full_d1;
-  wire [18:0] mul_pp0 = {2'b0, e_i_d8 & {17{r[0]}}} + {1'b0, e_i_d8 & {17{r[1]}}, 1'b0};
-  wire [18:0] mul_pp2 = {2'b0, e_i_d8 & {17{r[2]}}} + {1'b0, e_i_d8 & {17{r[3]}}, 1'b0};
-  wire [18:0] mul_pp4 = {2'b0, e_i_d8 & {17{r[4]}}} + {1'b0, e_i_d8 & {17{r[5]}}, 1'b0};
-  wire [18:0] mul_pp6 = {2'b0, e_i_d8 & {17{r[6]}}} + {1'b0, e_i_d8 & {17{r[7]}}, 1'b0};
+  wire [18:0] mul_pp0 = {2'b0, e_i_d10 & {17{r_d1[0]}}} + {1'b0, e_i_d10 & {17{r_d1[1]}}, 1'b0};
+  wire [18:0] mul_pp2 = {2'b0, e_i_d10 & {17{r_d1[2]}}} + {1'b0, e_i_d10 & {17{r_d1[3]}}, 1'b0};
+  wire [18:0] mul_pp4 = {2'b0, e_i_d10 & {17{r_d1[4]}}} + {1'b0, e_i_d10 & {17{r_d1[5]}}, 1'b0};
+  wire [18:0] mul_pp6 = {2'b0, e_i_d10 & {17{r_d1[6]}}} + {1'b0, e_i_d10 & {17{r_d1[7]}}, 1'b0};
   wire [21:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
   wire [20:0] mul_t1_1 = {2'd0, mul_pp4_d1} + {mul_pp6_d1, 2'd0};
-  wire [24:0] mul_t2_0 = {3'd0, mul_t1_0} + {mul_t1_1, 4'd0};
+  wire [24:0] mul_t2_0 = {3'd0, mul_t1_0_d1} + {mul_t1_1_d1, 4'd0};
   wire [0:0] shf_a0 = shamt[0:0];
-  wire [24:0] shf_0 = shf_a0_d4[0] ? (mul_t2_0_d1 >> 1) : mul_t2_0_d1;
+  wire [24:0] shf_0 = shf_a0_d4[0] ? (mul_t2_0 >> 1) : mul_t2_0;
   wire [0:0] shf_a1 = shamt[1:1];
   wire [24:0] shf_1 = shf_a1_d4[0] ? (shf_0 >> 2) : shf_0;
   wire [0:0] shf_a2 = shamt[2:2];
-  wire [24:0] shf_2 = shf_a2_d4[0] ? (shf_1 >> 4) : shf_1;
+  wire [24:0] shf_2 = shf_a2_d5[0] ? (shf_1_d1 >> 4) : shf_1_d1;
   wire [0:0] shf_a3 = shamt[3:3];
-  wire [24:0] shf_3 = shf_a3_d4[0] ? (shf_2 >> 8) : shf_2;
+  wire [24:0] shf_3 = shf_a3_d5[0] ? (shf_2 >> 8) : shf_2;
   wire [0:0] shf_a4 = shamt[4:4];
-  wire [24:0] shf_4 = shf_a4_d4[0] ? (shf_3 >> 16) : shf_3;
+  wire [24:0] shf_4 = shf_a4_d5[0] ? (shf_3 >> 16) : shf_3;
   wire [25:0] half = {1'b0, shf_4_d1} + 26'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [24:0] y_full = half[25:1];
@@ -862,16 +882,19 @@ module softmax_best700_n64_lane (
   always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
   always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
   always @(posedge aclk) if (ce) e_i_d7 <= e_i_d6;
-  always @(posedge aclk) if (!aresetn) e_i_d8 <= 17'd0; else if (ce) e_i_d8 <= e_i_d7;
+  always @(posedge aclk) if (ce) e_i_d8 <= e_i_d7;
+  always @(posedge aclk) if (ce) e_i_d9 <= e_i_d8;
+  always @(posedge aclk) if (!aresetn) e_i_d10 <= 17'd0; else if (ce) e_i_d10 <= e_i_d9;
   always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
   always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
   always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
   always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
+  always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
+  always @(posedge aclk) if (ce) mul_t1_1_d1 <= mul_t1_1;
   always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
   always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
   always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
   always @(posedge aclk) if (!aresetn) shf_a0_d4 <= 1'd0; else if (ce) shf_a0_d4 <= shf_a0_d3;
-  always @(posedge aclk) if (ce) mul_t2_0_d1 <= mul_t2_0;
   always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
   always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
   always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
@@ -879,15 +902,19 @@ module softmax_best700_n64_lane (
   always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
   always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
   always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
-  always @(posedge aclk) if (!aresetn) shf_a2_d4 <= 1'd0; else if (ce) shf_a2_d4 <= shf_a2_d3;
+  always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
+  always @(posedge aclk) if (!aresetn) shf_a2_d5 <= 1'd0; else if (ce) shf_a2_d5 <= shf_a2_d4;
+  always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
   always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
   always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
   always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
-  always @(posedge aclk) if (!aresetn) shf_a3_d4 <= 1'd0; else if (ce) shf_a3_d4 <= shf_a3_d3;
+  always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
+  always @(posedge aclk) if (!aresetn) shf_a3_d5 <= 1'd0; else if (ce) shf_a3_d5 <= shf_a3_d4;
   always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
   always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
   always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
-  always @(posedge aclk) if (!aresetn) shf_a4_d4 <= 1'd0; else if (ce) shf_a4_d4 <= shf_a4_d3;
+  always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
+  always @(posedge aclk) if (!aresetn) shf_a4_d5 <= 1'd0; else if (ce) shf_a4_d5 <= shf_a4_d4;
   always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
   always @(posedge aclk) if (ce) y_full_d1 <= y_full;
 

@@ -43,29 +43,30 @@
 //   sum S = sum of n=8 entries: 16 bits (= 13 + ceil(log2 8)), cannot overflow
 //   tables: exp_lut 156x13b = 254 B, recip_lut 512x9b = 576 B; total 830 B
 //   error bound: |y - y_ref| <= 0.9099 LSB for every input of 1..8 elements (proven from the tables, README "The error bound")
-//   pipeline for 125 MHz (8.00 ns) on ice40: 20 register stages, slowest estimate 7.88 ns (127 MHz)
+//   pipeline for 125 MHz (8.00 ns) on ice40: 22 register stages, slowest estimate 7.30 ns (137 MHz)
 //     stage 1: max tree -- 6.22 ns, 2 logic levels
 //     stage 2: max tree -- 6.22 ns, 2 logic levels
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
 //     stage 4: d = max - x -- 3.87 ns, 1 logic levels
 //     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 6: sum tree -- 7.52 ns, 1 logic levels
-//     stage 7: sum tree -- 4.65 ns, 1 logic levels
-//     stage 8: sum tree, normalisation: leading one -- 7.88 ns, 3 logic levels
-//     stage 9: normalisation: leading one -- 7.05 ns, 4 logic levels
-//     stage 10: normalisation: leading one, normalisation: shift amount -- 6.45 ns, 3 logic levels
-//     stage 11: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
-//     stage 13: lane: product -- 6.20 ns, 2 logic levels
-//     stage 14: lane: product -- 4.78 ns, 1 logic levels
-//     stage 15: lane: product -- 5.17 ns, 1 logic levels
-//     stage 16: lane: product, lane: shift -- 7.75 ns, 3 logic levels
-//     stage 17: lane: shift -- 5.50 ns, 3 logic levels
-//     stage 18: lane: round -- 5.82 ns, 1 logic levels
-//     stage 19: lane: saturate, output register -- 5.50 ns, 3 logic levels
-//   latency: 20 cycles, throughput 1 vector per cycle
+//     stage 7: sum tree -- 4.52 ns, 1 logic levels
+//     stage 8: sum tree -- 4.65 ns, 1 logic levels
+//     stage 9: sum tree -- 4.78 ns, 1 logic levels
+//     stage 10: normalisation: leading one -- 7.05 ns, 4 logic levels
+//     stage 11: normalisation: leading one -- 7.05 ns, 4 logic levels
+//     stage 12: normalisation: leading one, normalisation: shift amount -- 3.35 ns, 1 logic levels
+//     stage 13: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 15: lane: product -- 7.30 ns, 2 logic levels
+//     stage 16: lane: product -- 4.78 ns, 1 logic levels
+//     stage 17: lane: product -- 5.17 ns, 1 logic levels
+//     stage 18: lane: product, lane: shift -- 6.20 ns, 2 logic levels
+//     stage 19: lane: shift -- 7.05 ns, 4 logic levels
+//     stage 20: lane: round -- 5.82 ns, 1 logic levels
+//     stage 21: lane: saturate, output register -- 5.50 ns, 3 logic levels
+//   latency: 22 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 254 + recip_lut 576 = 830
-// Latency: 20 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 22 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -85,7 +86,7 @@ module softmax_default (
 
   localparam N  = 8;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 20;
+  localparam LATENCY = 22;
 
   // exp_lut: 156 entries x 13 bits (e^-d)
   function [13-1:0] exp_lut;
@@ -982,15 +983,17 @@ module softmax_default (
   reg [63:0] x_in_d2;
   reg [63:0] x_in_d3;
   reg [63:0] d_d1;
+  reg [103:0] e0_d1;
   reg [55:0] sm1_d1;
   reg [29:0] sm2_d1;
-  reg [0:0] nrm_z3_d1;
-  reg [0:0] nrm_z3_d2;
   reg [15:0] sm3_d1;
-  reg [0:0] nrm_z1_d1;
-  reg [15:0] nrm_s2_d1;
   reg [0:0] nrm_z2_d1;
+  reg [15:0] nrm_s3_d1;
+  reg [0:0] nrm_z0_d1;
+  reg [15:0] nrm_s1_d1;
+  reg [0:0] nrm_z3_d1;
   reg [8:0] n_j_d1;
+  reg [3:0] nrm_lz_d1;
   reg [9:0] r_d1;
   wire [31:0] mx1;
   generate
@@ -1035,7 +1038,7 @@ module softmax_default (
   wire [55:0] sm1;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_sm1
-      assign sm1[g*14 +: 14] = {1'b0, e0[(2*g)*13 +: 13]} + {1'b0, e0[(2*g+1)*13 +: 13]};
+      assign sm1[g*14 +: 14] = {1'b0, e0_d1[(2*g)*13 +: 13]} + {1'b0, e0_d1[(2*g+1)*13 +: 13]};
     end
   endgenerate
   wire [29:0] sm2;
@@ -1050,21 +1053,21 @@ module softmax_default (
       assign sm3[g*16 +: 16] = {1'b0, sm2_d1[(2*g)*15 +: 15]} + {1'b0, sm2_d1[(2*g+1)*15 +: 15]};
     end
   endgenerate
-  wire [0:0] nrm_z3 = ~|sm3[15:8];
-  wire [15:0] nrm_s3 = nrm_z3_d1 ? {sm3_d1[7:0], 8'd0} : sm3_d1;
+  wire [0:0] nrm_z3 = ~|sm3_d1[15:8];
+  wire [15:0] nrm_s3 = nrm_z3 ? {sm3_d1[7:0], 8'd0} : sm3_d1;
   wire [0:0] nrm_z2 = ~|nrm_s3[15:12];
-  wire [15:0] nrm_s2 = nrm_z2 ? {nrm_s3[11:0], 4'd0} : nrm_s3;
+  wire [15:0] nrm_s2 = nrm_z2_d1 ? {nrm_s3_d1[11:0], 4'd0} : nrm_s3_d1;
   wire [0:0] nrm_z1 = ~|nrm_s2[15:14];
-  wire [15:0] nrm_s1 = nrm_z1_d1 ? {nrm_s2_d1[13:0], 2'd0} : nrm_s2_d1;
+  wire [15:0] nrm_s1 = nrm_z1 ? {nrm_s2[13:0], 2'd0} : nrm_s2;
   wire [0:0] nrm_z0 = ~|nrm_s1[15:15];
-  wire [15:0] nrm_s0 = nrm_z0 ? {nrm_s1[14:0], 1'd0} : nrm_s1;
-  wire [3:0] nrm_lz = {nrm_z3_d2, nrm_z2_d1, nrm_z1_d1, nrm_z0};
+  wire [15:0] nrm_s0 = nrm_z0_d1 ? {nrm_s1_d1[14:0], 1'd0} : nrm_s1_d1;
+  wire [3:0] nrm_lz = {nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
   wire [8:0] n_j = nrm_s0[14:6];
   wire unused_xn = &{1'b0, nrm_s0[5:0], nrm_s0[15], 1'b0};
   reg [8:0] r_lut;
   always @(posedge aclk) if (ce) r_lut <= recip_lut(n_j_d1);
   wire [9:0] r = {1'b1, r_lut};
-  wire [4:0] shamt = 5'd16 - {1'd0, nrm_lz};
+  wire [4:0] shamt = 5'd16 - {1'd0, nrm_lz_d1};
   always @(posedge aclk) if (ce) mx1_d1 <= mx1;
   always @(posedge aclk) if (ce) mx2_d1 <= mx2;
   always @(posedge aclk) if (ce) mx3_d1 <= mx3;
@@ -1072,15 +1075,17 @@ module softmax_default (
   always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
   always @(posedge aclk) if (!aresetn) x_in_d3 <= 64'd0; else if (ce) x_in_d3 <= x_in_d2;
   always @(posedge aclk) if (ce) d_d1 <= d;
+  always @(posedge aclk) if (ce) e0_d1 <= e0;
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
   always @(posedge aclk) if (ce) sm2_d1 <= sm2;
-  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
-  always @(posedge aclk) if (ce) nrm_z3_d2 <= nrm_z3_d1;
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) nrm_z1_d1 <= nrm_z1;
-  always @(posedge aclk) if (ce) nrm_s2_d1 <= nrm_s2;
   always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) if (ce) nrm_z0_d1 <= nrm_z0;
+  always @(posedge aclk) if (ce) nrm_s1_d1 <= nrm_s1;
+  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
   always @(posedge aclk) if (ce) n_j_d1 <= n_j;
+  always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
   always @(posedge aclk) if (ce) r_d1 <= r;
 
   // output lanes: rexp (normalized), one softmax_default_lane per element, each ending in its output register
@@ -1117,6 +1122,8 @@ module softmax_default_lane (
   reg [12:0] e_i_d5;
   reg [12:0] e_i_d6;
   reg [12:0] e_i_d7;
+  reg [12:0] e_i_d8;
+  reg [12:0] e_i_d9;
   reg [14:0] mul_pp0_d1;
   reg [14:0] mul_pp2_d1;
   reg [14:0] mul_pp4_d1;
@@ -1139,6 +1146,8 @@ module softmax_default_lane (
   reg [0:0] shf_a1_d4;
   reg [0:0] shf_a1_d5;
   reg [0:0] shf_a1_d6;
+  reg [0:0] shf_a1_d7;
+  reg [22:0] shf_0_d1;
   reg [0:0] shf_a2_d1;
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
@@ -1146,7 +1155,6 @@ module softmax_default_lane (
   reg [0:0] shf_a2_d5;
   reg [0:0] shf_a2_d6;
   reg [0:0] shf_a2_d7;
-  reg [22:0] shf_1_d1;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
@@ -1163,11 +1171,11 @@ module softmax_default_lane (
   reg [0:0] shf_a4_d7;
   reg [22:0] shf_4_d1;
   reg [22:0] y_full_d1;
-  wire [14:0] mul_pp0 = {2'b0, e_i_d7 & {13{r_d1[0]}}} + {1'b0, e_i_d7 & {13{r_d1[1]}}, 1'b0};
-  wire [14:0] mul_pp2 = {2'b0, e_i_d7 & {13{r_d1[2]}}} + {1'b0, e_i_d7 & {13{r_d1[3]}}, 1'b0};
-  wire [14:0] mul_pp4 = {2'b0, e_i_d7 & {13{r_d1[4]}}} + {1'b0, e_i_d7 & {13{r_d1[5]}}, 1'b0};
-  wire [14:0] mul_pp6 = {2'b0, e_i_d7 & {13{r_d1[6]}}} + {1'b0, e_i_d7 & {13{r_d1[7]}}, 1'b0};
-  wire [14:0] mul_pp8 = {2'b0, e_i_d7 & {13{r_d1[8]}}} + {1'b0, e_i_d7 & {13{r_d1[9]}}, 1'b0};
+  wire [14:0] mul_pp0 = {2'b0, e_i_d9 & {13{r_d1[0]}}} + {1'b0, e_i_d9 & {13{r_d1[1]}}, 1'b0};
+  wire [14:0] mul_pp2 = {2'b0, e_i_d9 & {13{r_d1[2]}}} + {1'b0, e_i_d9 & {13{r_d1[3]}}, 1'b0};
+  wire [14:0] mul_pp4 = {2'b0, e_i_d9 & {13{r_d1[4]}}} + {1'b0, e_i_d9 & {13{r_d1[5]}}, 1'b0};
+  wire [14:0] mul_pp6 = {2'b0, e_i_d9 & {13{r_d1[6]}}} + {1'b0, e_i_d9 & {13{r_d1[7]}}, 1'b0};
+  wire [14:0] mul_pp8 = {2'b0, e_i_d9 & {13{r_d1[8]}}} + {1'b0, e_i_d9 & {13{r_d1[9]}}, 1'b0};
   wire [17:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
   wire [17:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
   wire [22:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};
@@ -1175,9 +1183,9 @@ module softmax_default_lane (
   wire [0:0] shf_a0 = shamt[0:0];
   wire [22:0] shf_0 = shf_a0_d6[0] ? (mul_t3_0 >> 1) : mul_t3_0;
   wire [0:0] shf_a1 = shamt[1:1];
-  wire [22:0] shf_1 = shf_a1_d6[0] ? (shf_0 >> 2) : shf_0;
+  wire [22:0] shf_1 = shf_a1_d7[0] ? (shf_0_d1 >> 2) : shf_0_d1;
   wire [0:0] shf_a2 = shamt[2:2];
-  wire [22:0] shf_2 = shf_a2_d7[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+  wire [22:0] shf_2 = shf_a2_d7[0] ? (shf_1 >> 4) : shf_1;
   wire [0:0] shf_a3 = shamt[3:3];
   wire [22:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
   wire [0:0] shf_a4 = shamt[4:4];
@@ -1195,7 +1203,9 @@ module softmax_default_lane (
   always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
   always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
   always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
-  always @(posedge aclk) if (!aresetn) e_i_d7 <= 13'd0; else if (ce) e_i_d7 <= e_i_d6;
+  always @(posedge aclk) if (ce) e_i_d7 <= e_i_d6;
+  always @(posedge aclk) if (ce) e_i_d8 <= e_i_d7;
+  always @(posedge aclk) if (!aresetn) e_i_d9 <= 13'd0; else if (ce) e_i_d9 <= e_i_d8;
   always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
   always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
   always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
@@ -1217,7 +1227,9 @@ module softmax_default_lane (
   always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
   always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
   always @(posedge aclk) if (ce) shf_a1_d5 <= shf_a1_d4;
-  always @(posedge aclk) if (!aresetn) shf_a1_d6 <= 1'd0; else if (ce) shf_a1_d6 <= shf_a1_d5;
+  always @(posedge aclk) if (ce) shf_a1_d6 <= shf_a1_d5;
+  always @(posedge aclk) if (!aresetn) shf_a1_d7 <= 1'd0; else if (ce) shf_a1_d7 <= shf_a1_d6;
+  always @(posedge aclk) if (ce) shf_0_d1 <= shf_0;
   always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
   always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
   always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
@@ -1225,7 +1237,6 @@ module softmax_default_lane (
   always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
   always @(posedge aclk) if (ce) shf_a2_d6 <= shf_a2_d5;
   always @(posedge aclk) if (!aresetn) shf_a2_d7 <= 1'd0; else if (ce) shf_a2_d7 <= shf_a2_d6;
-  always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
   always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
   always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
   always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;

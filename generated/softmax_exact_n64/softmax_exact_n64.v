@@ -40,34 +40,44 @@
 //   sum S = sum of n=64 entries: 26 bits (= 20 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 233x20b = 583 B; total 583 B
 //   error bound: |y - y_ref| <= 0.5076 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 24 register stages, slowest estimate 9.57 ns (104 MHz)
+//   pipeline for 100 MHz (10.00 ns) on ice40: 34 register stages, slowest estimate 8.43 ns (119 MHz)
 //     stage 1: max tree -- 6.22 ns, 2 logic levels
 //     stage 2: max tree -- 6.22 ns, 2 logic levels
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
 //     stage 4: max tree -- 6.22 ns, 2 logic levels
 //     stage 5: max tree -- 6.22 ns, 2 logic levels
-//     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
-//     stage 7: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 8: sum tree -- 8.43 ns, 1 logic levels
-//     stage 9: sum tree -- 5.56 ns, 1 logic levels
-//     stage 10: sum tree -- 5.69 ns, 1 logic levels
-//     stage 11: sum tree -- 5.82 ns, 1 logic levels
-//     stage 12: sum tree -- 5.95 ns, 1 logic levels
-//     stage 13: sum tree -- 6.08 ns, 1 logic levels
-//     stage 14: lane: divider -- 7.38 ns, 1 logic levels
-//     stage 15: lane: divider -- 8.02 ns, 2 logic levels
-//     stage 16: lane: divider -- 8.02 ns, 2 logic levels
-//     stage 17: lane: divider -- 8.02 ns, 2 logic levels
-//     stage 18: lane: divider -- 8.02 ns, 2 logic levels
-//     stage 19: lane: divider -- 8.02 ns, 2 logic levels
-//     stage 20: lane: divider -- 8.02 ns, 2 logic levels
-//     stage 21: lane: divider -- 8.02 ns, 2 logic levels
-//     stage 22: lane: divider -- 8.02 ns, 2 logic levels
-//     stage 23: lane: divider, lane: saturate, output register -- 9.57 ns, 3 logic levels
-//   latency: 24 cycles, throughput 1 vector per cycle
+//     stage 6: max tree -- 6.22 ns, 2 logic levels
+//     stage 7: d = max - x -- 3.87 ns, 1 logic levels
+//     stage 8: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 9: sum tree -- 8.43 ns, 1 logic levels
+//     stage 10: sum tree -- 5.56 ns, 1 logic levels
+//     stage 11: sum tree -- 5.69 ns, 1 logic levels
+//     stage 12: sum tree -- 5.82 ns, 1 logic levels
+//     stage 13: sum tree -- 5.95 ns, 1 logic levels
+//     stage 14: sum tree -- 6.08 ns, 1 logic levels
+//     stage 15: lane: divider -- 7.38 ns, 1 logic levels
+//     stage 16: lane: divider -- 7.57 ns, 1 logic levels
+//     stage 17: lane: divider -- 2.40 ns, 1 logic levels
+//     stage 18: lane: divider -- 7.57 ns, 1 logic levels
+//     stage 19: lane: divider -- 2.40 ns, 1 logic levels
+//     stage 20: lane: divider -- 7.57 ns, 1 logic levels
+//     stage 21: lane: divider -- 2.40 ns, 1 logic levels
+//     stage 22: lane: divider -- 7.57 ns, 1 logic levels
+//     stage 23: lane: divider -- 2.40 ns, 1 logic levels
+//     stage 24: lane: divider -- 7.57 ns, 1 logic levels
+//     stage 25: lane: divider -- 2.40 ns, 1 logic levels
+//     stage 26: lane: divider -- 7.57 ns, 1 logic levels
+//     stage 27: lane: divider -- 2.40 ns, 1 logic levels
+//     stage 28: lane: divider -- 7.57 ns, 1 logic levels
+//     stage 29: lane: divider -- 2.40 ns, 1 logic levels
+//     stage 30: lane: divider -- 7.57 ns, 1 logic levels
+//     stage 31: lane: divider -- 2.40 ns, 1 logic levels
+//     stage 32: lane: divider -- 7.57 ns, 1 logic levels
+//     stage 33: lane: divider, lane: saturate, output register -- 3.95 ns, 2 logic levels
+//   latency: 34 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 583 = 583
-// Latency: 24 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 34 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -87,7 +97,7 @@ module softmax_exact_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 24;
+  localparam LATENCY = 34;
 
   // exp_lut: 233 entries x 20 bits (e^-d); its low 16 bits are one
   // table (a block RAM word) and its top 4 bit(s) a second, not 0 only in the first
@@ -414,11 +424,13 @@ module softmax_exact_n64 (
   reg [63:0] mx3_d1;
   reg [31:0] mx4_d1;
   reg [15:0] mx5_d1;
+  reg [7:0] mx6_d1;
   reg [511:0] x_in_d1;
   reg [511:0] x_in_d2;
   reg [511:0] x_in_d3;
   reg [511:0] x_in_d4;
   reg [511:0] x_in_d5;
+  reg [511:0] x_in_d6;
   reg [511:0] d_d1;
   reg [671:0] sm1_d1;
   reg [351:0] sm2_d1;
@@ -477,7 +489,7 @@ module softmax_exact_n64 (
   wire [511:0] d;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_d
-      wire [8:0] diff = {mx6[7], mx6} - {x_in_d5[g*8+7], x_in_d5[g*8 +: 8]};
+      wire [8:0] diff = {mx6_d1[7], mx6_d1} - {x_in_d6[g*8+7], x_in_d6[g*8 +: 8]};
       wire unused_diff = &{1'b0, diff[8], 1'b0};
       assign d[g*8 +: 8] = diff[7:0];
     end
@@ -531,11 +543,13 @@ module softmax_exact_n64 (
   always @(posedge aclk) if (ce) mx3_d1 <= mx3;
   always @(posedge aclk) if (ce) mx4_d1 <= mx4;
   always @(posedge aclk) if (ce) mx5_d1 <= mx5;
+  always @(posedge aclk) if (ce) mx6_d1 <= mx6;
   always @(posedge aclk) if (ce) x_in_d1 <= x_in;
   always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
   always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
   always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (!aresetn) x_in_d5 <= 512'd0; else if (ce) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) if (!aresetn) x_in_d6 <= 512'd0; else if (ce) x_in_d6 <= x_in_d5;
   always @(posedge aclk) if (ce) d_d1 <= d;
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
   always @(posedge aclk) if (ce) sm2_d1 <= sm2;
@@ -578,7 +592,9 @@ module softmax_exact_n64_lane (
   reg [19:0] e_i_d5;
   reg [19:0] e_i_d6;
   reg [26:0] rem0_d1;
+  reg [26:0] rem0_d2;
   reg [0:0] nb8_d1;
+  reg [0:0] nb8_d2;
   reg [26:0] den_d1;
   reg [26:0] den_d2;
   reg [26:0] den_d3;
@@ -589,32 +605,72 @@ module softmax_exact_n64_lane (
   reg [26:0] den_d8;
   reg [26:0] den_d9;
   reg [26:0] den_d10;
+  reg [26:0] den_d11;
+  reg [26:0] den_d12;
+  reg [26:0] den_d13;
+  reg [26:0] den_d14;
+  reg [26:0] den_d15;
+  reg [26:0] den_d16;
+  reg [26:0] den_d17;
+  reg [26:0] den_d18;
+  reg [28:0] dt8_d1;
   reg [26:0] rem1_d1;
+  reg [26:0] rem1_d2;
   reg [0:0] nb7_d1;
   reg [0:0] nb7_d2;
+  reg [0:0] nb7_d3;
+  reg [0:0] nb7_d4;
+  reg [28:0] dt7_d1;
   reg [26:0] rem2_d1;
+  reg [26:0] rem2_d2;
   reg [0:0] nb6_d1;
   reg [0:0] nb6_d2;
   reg [0:0] nb6_d3;
+  reg [0:0] nb6_d4;
+  reg [0:0] nb6_d5;
+  reg [0:0] nb6_d6;
+  reg [28:0] dt6_d1;
   reg [26:0] rem3_d1;
+  reg [26:0] rem3_d2;
   reg [0:0] nb5_d1;
   reg [0:0] nb5_d2;
   reg [0:0] nb5_d3;
   reg [0:0] nb5_d4;
+  reg [0:0] nb5_d5;
+  reg [0:0] nb5_d6;
+  reg [0:0] nb5_d7;
+  reg [0:0] nb5_d8;
+  reg [28:0] dt5_d1;
   reg [26:0] rem4_d1;
+  reg [26:0] rem4_d2;
   reg [0:0] nb4_d1;
   reg [0:0] nb4_d2;
   reg [0:0] nb4_d3;
   reg [0:0] nb4_d4;
   reg [0:0] nb4_d5;
+  reg [0:0] nb4_d6;
+  reg [0:0] nb4_d7;
+  reg [0:0] nb4_d8;
+  reg [0:0] nb4_d9;
+  reg [0:0] nb4_d10;
+  reg [28:0] dt4_d1;
   reg [26:0] rem5_d1;
+  reg [26:0] rem5_d2;
   reg [0:0] nb3_d1;
   reg [0:0] nb3_d2;
   reg [0:0] nb3_d3;
   reg [0:0] nb3_d4;
   reg [0:0] nb3_d5;
   reg [0:0] nb3_d6;
+  reg [0:0] nb3_d7;
+  reg [0:0] nb3_d8;
+  reg [0:0] nb3_d9;
+  reg [0:0] nb3_d10;
+  reg [0:0] nb3_d11;
+  reg [0:0] nb3_d12;
+  reg [28:0] dt3_d1;
   reg [26:0] rem6_d1;
+  reg [26:0] rem6_d2;
   reg [0:0] nb2_d1;
   reg [0:0] nb2_d2;
   reg [0:0] nb2_d3;
@@ -622,7 +678,16 @@ module softmax_exact_n64_lane (
   reg [0:0] nb2_d5;
   reg [0:0] nb2_d6;
   reg [0:0] nb2_d7;
+  reg [0:0] nb2_d8;
+  reg [0:0] nb2_d9;
+  reg [0:0] nb2_d10;
+  reg [0:0] nb2_d11;
+  reg [0:0] nb2_d12;
+  reg [0:0] nb2_d13;
+  reg [0:0] nb2_d14;
+  reg [28:0] dt2_d1;
   reg [26:0] rem7_d1;
+  reg [26:0] rem7_d2;
   reg [0:0] nb1_d1;
   reg [0:0] nb1_d2;
   reg [0:0] nb1_d3;
@@ -631,7 +696,17 @@ module softmax_exact_n64_lane (
   reg [0:0] nb1_d6;
   reg [0:0] nb1_d7;
   reg [0:0] nb1_d8;
+  reg [0:0] nb1_d9;
+  reg [0:0] nb1_d10;
+  reg [0:0] nb1_d11;
+  reg [0:0] nb1_d12;
+  reg [0:0] nb1_d13;
+  reg [0:0] nb1_d14;
+  reg [0:0] nb1_d15;
+  reg [0:0] nb1_d16;
+  reg [28:0] dt1_d1;
   reg [26:0] rem8_d1;
+  reg [26:0] rem8_d2;
   reg [0:0] nb0_d1;
   reg [0:0] nb0_d2;
   reg [0:0] nb0_d3;
@@ -641,6 +716,16 @@ module softmax_exact_n64_lane (
   reg [0:0] nb0_d7;
   reg [0:0] nb0_d8;
   reg [0:0] nb0_d9;
+  reg [0:0] nb0_d10;
+  reg [0:0] nb0_d11;
+  reg [0:0] nb0_d12;
+  reg [0:0] nb0_d13;
+  reg [0:0] nb0_d14;
+  reg [0:0] nb0_d15;
+  reg [0:0] nb0_d16;
+  reg [0:0] nb0_d17;
+  reg [0:0] nb0_d18;
+  reg [28:0] dt0_d1;
   reg [0:0] dq8_d1;
   reg [0:0] dq8_d2;
   reg [0:0] dq8_d3;
@@ -649,6 +734,14 @@ module softmax_exact_n64_lane (
   reg [0:0] dq8_d6;
   reg [0:0] dq8_d7;
   reg [0:0] dq8_d8;
+  reg [0:0] dq8_d9;
+  reg [0:0] dq8_d10;
+  reg [0:0] dq8_d11;
+  reg [0:0] dq8_d12;
+  reg [0:0] dq8_d13;
+  reg [0:0] dq8_d14;
+  reg [0:0] dq8_d15;
+  reg [0:0] dq8_d16;
   reg [0:0] dq7_d1;
   reg [0:0] dq7_d2;
   reg [0:0] dq7_d3;
@@ -656,27 +749,56 @@ module softmax_exact_n64_lane (
   reg [0:0] dq7_d5;
   reg [0:0] dq7_d6;
   reg [0:0] dq7_d7;
+  reg [0:0] dq7_d8;
+  reg [0:0] dq7_d9;
+  reg [0:0] dq7_d10;
+  reg [0:0] dq7_d11;
+  reg [0:0] dq7_d12;
+  reg [0:0] dq7_d13;
+  reg [0:0] dq7_d14;
   reg [0:0] dq6_d1;
   reg [0:0] dq6_d2;
   reg [0:0] dq6_d3;
   reg [0:0] dq6_d4;
   reg [0:0] dq6_d5;
   reg [0:0] dq6_d6;
+  reg [0:0] dq6_d7;
+  reg [0:0] dq6_d8;
+  reg [0:0] dq6_d9;
+  reg [0:0] dq6_d10;
+  reg [0:0] dq6_d11;
+  reg [0:0] dq6_d12;
   reg [0:0] dq5_d1;
   reg [0:0] dq5_d2;
   reg [0:0] dq5_d3;
   reg [0:0] dq5_d4;
   reg [0:0] dq5_d5;
+  reg [0:0] dq5_d6;
+  reg [0:0] dq5_d7;
+  reg [0:0] dq5_d8;
+  reg [0:0] dq5_d9;
+  reg [0:0] dq5_d10;
   reg [0:0] dq4_d1;
   reg [0:0] dq4_d2;
   reg [0:0] dq4_d3;
   reg [0:0] dq4_d4;
+  reg [0:0] dq4_d5;
+  reg [0:0] dq4_d6;
+  reg [0:0] dq4_d7;
+  reg [0:0] dq4_d8;
   reg [0:0] dq3_d1;
   reg [0:0] dq3_d2;
   reg [0:0] dq3_d3;
+  reg [0:0] dq3_d4;
+  reg [0:0] dq3_d5;
+  reg [0:0] dq3_d6;
   reg [0:0] dq2_d1;
   reg [0:0] dq2_d2;
+  reg [0:0] dq2_d3;
+  reg [0:0] dq2_d4;
   reg [0:0] dq1_d1;
+  reg [0:0] dq1_d2;
+  reg [8:0] quo_d1;
   wire [35:0] num = {7'd0, {e_i_d6, 9'd0}} + {10'd0, sm6_d1};
   wire [26:0] den = {sm6, 1'b0};
   wire [26:0] rem0 = num[35:9];
@@ -692,42 +814,51 @@ module softmax_exact_n64_lane (
   wire [28:0] dt8 = {1'b0, rem0_d1, nb8_d1} - {2'b0, den_d2};
   wire unused_dt8 = &{1'b0, dt8[27], 1'b0};
   wire [0:0] dq8 = ~dt8[28];
-  wire [26:0] rem1 = dt8[28] ? {rem0_d1[25:0], nb8_d1} : dt8[26:0];
-  wire [28:0] dt7 = {1'b0, rem1_d1, nb7_d2} - {2'b0, den_d3};
+  wire [26:0] rem1 = dt8_d1[28] ? {rem0_d2[25:0], nb8_d2} : dt8_d1[26:0];
+  wire unused_dt8_q = &{1'b0, dt8_d1[27], rem0_d2[26], 1'b0};
+  wire [28:0] dt7 = {1'b0, rem1_d1, nb7_d3} - {2'b0, den_d4};
   wire unused_dt7 = &{1'b0, dt7[27], 1'b0};
   wire [0:0] dq7 = ~dt7[28];
-  wire [26:0] rem2 = dt7[28] ? {rem1_d1[25:0], nb7_d2} : dt7[26:0];
-  wire [28:0] dt6 = {1'b0, rem2_d1, nb6_d3} - {2'b0, den_d4};
+  wire [26:0] rem2 = dt7_d1[28] ? {rem1_d2[25:0], nb7_d4} : dt7_d1[26:0];
+  wire unused_dt7_q = &{1'b0, dt7_d1[27], rem1_d2[26], 1'b0};
+  wire [28:0] dt6 = {1'b0, rem2_d1, nb6_d5} - {2'b0, den_d6};
   wire unused_dt6 = &{1'b0, dt6[27], 1'b0};
   wire [0:0] dq6 = ~dt6[28];
-  wire [26:0] rem3 = dt6[28] ? {rem2_d1[25:0], nb6_d3} : dt6[26:0];
-  wire [28:0] dt5 = {1'b0, rem3_d1, nb5_d4} - {2'b0, den_d5};
+  wire [26:0] rem3 = dt6_d1[28] ? {rem2_d2[25:0], nb6_d6} : dt6_d1[26:0];
+  wire unused_dt6_q = &{1'b0, dt6_d1[27], rem2_d2[26], 1'b0};
+  wire [28:0] dt5 = {1'b0, rem3_d1, nb5_d7} - {2'b0, den_d8};
   wire unused_dt5 = &{1'b0, dt5[27], 1'b0};
   wire [0:0] dq5 = ~dt5[28];
-  wire [26:0] rem4 = dt5[28] ? {rem3_d1[25:0], nb5_d4} : dt5[26:0];
-  wire [28:0] dt4 = {1'b0, rem4_d1, nb4_d5} - {2'b0, den_d6};
+  wire [26:0] rem4 = dt5_d1[28] ? {rem3_d2[25:0], nb5_d8} : dt5_d1[26:0];
+  wire unused_dt5_q = &{1'b0, dt5_d1[27], rem3_d2[26], 1'b0};
+  wire [28:0] dt4 = {1'b0, rem4_d1, nb4_d9} - {2'b0, den_d10};
   wire unused_dt4 = &{1'b0, dt4[27], 1'b0};
   wire [0:0] dq4 = ~dt4[28];
-  wire [26:0] rem5 = dt4[28] ? {rem4_d1[25:0], nb4_d5} : dt4[26:0];
-  wire [28:0] dt3 = {1'b0, rem5_d1, nb3_d6} - {2'b0, den_d7};
+  wire [26:0] rem5 = dt4_d1[28] ? {rem4_d2[25:0], nb4_d10} : dt4_d1[26:0];
+  wire unused_dt4_q = &{1'b0, dt4_d1[27], rem4_d2[26], 1'b0};
+  wire [28:0] dt3 = {1'b0, rem5_d1, nb3_d11} - {2'b0, den_d12};
   wire unused_dt3 = &{1'b0, dt3[27], 1'b0};
   wire [0:0] dq3 = ~dt3[28];
-  wire [26:0] rem6 = dt3[28] ? {rem5_d1[25:0], nb3_d6} : dt3[26:0];
-  wire [28:0] dt2 = {1'b0, rem6_d1, nb2_d7} - {2'b0, den_d8};
+  wire [26:0] rem6 = dt3_d1[28] ? {rem5_d2[25:0], nb3_d12} : dt3_d1[26:0];
+  wire unused_dt3_q = &{1'b0, dt3_d1[27], rem5_d2[26], 1'b0};
+  wire [28:0] dt2 = {1'b0, rem6_d1, nb2_d13} - {2'b0, den_d14};
   wire unused_dt2 = &{1'b0, dt2[27], 1'b0};
   wire [0:0] dq2 = ~dt2[28];
-  wire [26:0] rem7 = dt2[28] ? {rem6_d1[25:0], nb2_d7} : dt2[26:0];
-  wire [28:0] dt1 = {1'b0, rem7_d1, nb1_d8} - {2'b0, den_d9};
+  wire [26:0] rem7 = dt2_d1[28] ? {rem6_d2[25:0], nb2_d14} : dt2_d1[26:0];
+  wire unused_dt2_q = &{1'b0, dt2_d1[27], rem6_d2[26], 1'b0};
+  wire [28:0] dt1 = {1'b0, rem7_d1, nb1_d15} - {2'b0, den_d16};
   wire unused_dt1 = &{1'b0, dt1[27], 1'b0};
   wire [0:0] dq1 = ~dt1[28];
-  wire [26:0] rem8 = dt1[28] ? {rem7_d1[25:0], nb1_d8} : dt1[26:0];
-  wire [28:0] dt0 = {1'b0, rem8_d1, nb0_d9} - {2'b0, den_d10};
+  wire [26:0] rem8 = dt1_d1[28] ? {rem7_d2[25:0], nb1_d16} : dt1_d1[26:0];
+  wire unused_dt1_q = &{1'b0, dt1_d1[27], rem7_d2[26], 1'b0};
+  wire [28:0] dt0 = {1'b0, rem8_d1, nb0_d17} - {2'b0, den_d18};
   wire unused_dt0 = &{1'b0, dt0[27], 1'b0};
   wire [0:0] dq0 = ~dt0[28];
-  wire [26:0] rem9 = dt0[28] ? {rem8_d1[25:0], nb0_d9} : dt0[26:0];
+  wire [26:0] rem9 = dt0_d1[28] ? {rem8_d2[25:0], nb0_d18} : dt0_d1[26:0];
+  wire unused_dt0_q = &{1'b0, dt0_d1[27], rem8_d2[26], 1'b0};
   wire unused_rem = &{1'b0, rem9, 1'b0};
-  wire [8:0] quo = {dq8_d8, dq7_d7, dq6_d6, dq5_d5, dq4_d4, dq3_d3, dq2_d2, dq1_d1, dq0};
-  wire [7:0] y_sat = (|quo[8:8]) ? {8{1'b1}} : quo[7:0];
+  wire [8:0] quo = {dq8_d16, dq7_d14, dq6_d12, dq5_d10, dq4_d8, dq3_d6, dq2_d4, dq1_d2, dq0};
+  wire [7:0] y_sat = (|quo_d1[8:8]) ? {8{1'b1}} : quo_d1[7:0];
   reg [7:0] y_q;
   always @(posedge aclk) if (ce) y_q <= y_sat;
   assign y = y_q;
@@ -738,51 +869,102 @@ module softmax_exact_n64_lane (
   always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
   always @(posedge aclk) if (!aresetn) e_i_d6 <= 20'd0; else if (ce) e_i_d6 <= e_i_d5;
   always @(posedge aclk) if (ce) rem0_d1 <= rem0;
+  always @(posedge aclk) if (ce) rem0_d2 <= rem0_d1;
   always @(posedge aclk) if (ce) nb8_d1 <= nb8;
+  always @(posedge aclk) if (ce) nb8_d2 <= nb8_d1;
   always @(posedge aclk) if (ce) den_d1 <= den;
   always @(posedge aclk) if (ce) den_d2 <= den_d1;
-  always @(posedge aclk) if (!aresetn) den_d3 <= 27'd0; else if (ce) den_d3 <= den_d2;
+  always @(posedge aclk) if (ce) den_d3 <= den_d2;
   always @(posedge aclk) if (!aresetn) den_d4 <= 27'd0; else if (ce) den_d4 <= den_d3;
-  always @(posedge aclk) if (!aresetn) den_d5 <= 27'd0; else if (ce) den_d5 <= den_d4;
+  always @(posedge aclk) if (ce) den_d5 <= den_d4;
   always @(posedge aclk) if (!aresetn) den_d6 <= 27'd0; else if (ce) den_d6 <= den_d5;
-  always @(posedge aclk) if (!aresetn) den_d7 <= 27'd0; else if (ce) den_d7 <= den_d6;
+  always @(posedge aclk) if (ce) den_d7 <= den_d6;
   always @(posedge aclk) if (!aresetn) den_d8 <= 27'd0; else if (ce) den_d8 <= den_d7;
-  always @(posedge aclk) if (!aresetn) den_d9 <= 27'd0; else if (ce) den_d9 <= den_d8;
+  always @(posedge aclk) if (ce) den_d9 <= den_d8;
   always @(posedge aclk) if (!aresetn) den_d10 <= 27'd0; else if (ce) den_d10 <= den_d9;
+  always @(posedge aclk) if (ce) den_d11 <= den_d10;
+  always @(posedge aclk) if (!aresetn) den_d12 <= 27'd0; else if (ce) den_d12 <= den_d11;
+  always @(posedge aclk) if (ce) den_d13 <= den_d12;
+  always @(posedge aclk) if (!aresetn) den_d14 <= 27'd0; else if (ce) den_d14 <= den_d13;
+  always @(posedge aclk) if (ce) den_d15 <= den_d14;
+  always @(posedge aclk) if (!aresetn) den_d16 <= 27'd0; else if (ce) den_d16 <= den_d15;
+  always @(posedge aclk) if (ce) den_d17 <= den_d16;
+  always @(posedge aclk) if (!aresetn) den_d18 <= 27'd0; else if (ce) den_d18 <= den_d17;
+  always @(posedge aclk) if (ce) dt8_d1 <= dt8;
   always @(posedge aclk) if (ce) rem1_d1 <= rem1;
+  always @(posedge aclk) if (ce) rem1_d2 <= rem1_d1;
   always @(posedge aclk) if (ce) nb7_d1 <= nb7;
   always @(posedge aclk) if (ce) nb7_d2 <= nb7_d1;
+  always @(posedge aclk) if (!aresetn) nb7_d3 <= 1'd0; else if (ce) nb7_d3 <= nb7_d2;
+  always @(posedge aclk) if (!aresetn) nb7_d4 <= 1'd0; else if (ce) nb7_d4 <= nb7_d3;
+  always @(posedge aclk) if (ce) dt7_d1 <= dt7;
   always @(posedge aclk) if (ce) rem2_d1 <= rem2;
+  always @(posedge aclk) if (ce) rem2_d2 <= rem2_d1;
   always @(posedge aclk) if (ce) nb6_d1 <= nb6;
   always @(posedge aclk) if (ce) nb6_d2 <= nb6_d1;
-  always @(posedge aclk) if (!aresetn) nb6_d3 <= 1'd0; else if (ce) nb6_d3 <= nb6_d2;
+  always @(posedge aclk) if (ce) nb6_d3 <= nb6_d2;
+  always @(posedge aclk) if (ce) nb6_d4 <= nb6_d3;
+  always @(posedge aclk) if (!aresetn) nb6_d5 <= 1'd0; else if (ce) nb6_d5 <= nb6_d4;
+  always @(posedge aclk) if (!aresetn) nb6_d6 <= 1'd0; else if (ce) nb6_d6 <= nb6_d5;
+  always @(posedge aclk) if (ce) dt6_d1 <= dt6;
   always @(posedge aclk) if (ce) rem3_d1 <= rem3;
+  always @(posedge aclk) if (ce) rem3_d2 <= rem3_d1;
   always @(posedge aclk) if (ce) nb5_d1 <= nb5;
   always @(posedge aclk) if (ce) nb5_d2 <= nb5_d1;
   always @(posedge aclk) if (ce) nb5_d3 <= nb5_d2;
-  always @(posedge aclk) if (!aresetn) nb5_d4 <= 1'd0; else if (ce) nb5_d4 <= nb5_d3;
+  always @(posedge aclk) if (ce) nb5_d4 <= nb5_d3;
+  always @(posedge aclk) if (ce) nb5_d5 <= nb5_d4;
+  always @(posedge aclk) if (ce) nb5_d6 <= nb5_d5;
+  always @(posedge aclk) if (!aresetn) nb5_d7 <= 1'd0; else if (ce) nb5_d7 <= nb5_d6;
+  always @(posedge aclk) if (!aresetn) nb5_d8 <= 1'd0; else if (ce) nb5_d8 <= nb5_d7;
+  always @(posedge aclk) if (ce) dt5_d1 <= dt5;
   always @(posedge aclk) if (ce) rem4_d1 <= rem4;
+  always @(posedge aclk) if (ce) rem4_d2 <= rem4_d1;
   always @(posedge aclk) if (ce) nb4_d1 <= nb4;
   always @(posedge aclk) if (ce) nb4_d2 <= nb4_d1;
   always @(posedge aclk) if (ce) nb4_d3 <= nb4_d2;
   always @(posedge aclk) if (ce) nb4_d4 <= nb4_d3;
-  always @(posedge aclk) if (!aresetn) nb4_d5 <= 1'd0; else if (ce) nb4_d5 <= nb4_d4;
+  always @(posedge aclk) if (ce) nb4_d5 <= nb4_d4;
+  always @(posedge aclk) if (ce) nb4_d6 <= nb4_d5;
+  always @(posedge aclk) if (ce) nb4_d7 <= nb4_d6;
+  always @(posedge aclk) if (ce) nb4_d8 <= nb4_d7;
+  always @(posedge aclk) if (!aresetn) nb4_d9 <= 1'd0; else if (ce) nb4_d9 <= nb4_d8;
+  always @(posedge aclk) if (!aresetn) nb4_d10 <= 1'd0; else if (ce) nb4_d10 <= nb4_d9;
+  always @(posedge aclk) if (ce) dt4_d1 <= dt4;
   always @(posedge aclk) if (ce) rem5_d1 <= rem5;
+  always @(posedge aclk) if (ce) rem5_d2 <= rem5_d1;
   always @(posedge aclk) if (ce) nb3_d1 <= nb3;
   always @(posedge aclk) if (ce) nb3_d2 <= nb3_d1;
   always @(posedge aclk) if (ce) nb3_d3 <= nb3_d2;
   always @(posedge aclk) if (ce) nb3_d4 <= nb3_d3;
   always @(posedge aclk) if (ce) nb3_d5 <= nb3_d4;
-  always @(posedge aclk) if (!aresetn) nb3_d6 <= 1'd0; else if (ce) nb3_d6 <= nb3_d5;
+  always @(posedge aclk) if (ce) nb3_d6 <= nb3_d5;
+  always @(posedge aclk) if (ce) nb3_d7 <= nb3_d6;
+  always @(posedge aclk) if (ce) nb3_d8 <= nb3_d7;
+  always @(posedge aclk) if (ce) nb3_d9 <= nb3_d8;
+  always @(posedge aclk) if (ce) nb3_d10 <= nb3_d9;
+  always @(posedge aclk) if (!aresetn) nb3_d11 <= 1'd0; else if (ce) nb3_d11 <= nb3_d10;
+  always @(posedge aclk) if (!aresetn) nb3_d12 <= 1'd0; else if (ce) nb3_d12 <= nb3_d11;
+  always @(posedge aclk) if (ce) dt3_d1 <= dt3;
   always @(posedge aclk) if (ce) rem6_d1 <= rem6;
+  always @(posedge aclk) if (ce) rem6_d2 <= rem6_d1;
   always @(posedge aclk) if (ce) nb2_d1 <= nb2;
   always @(posedge aclk) if (ce) nb2_d2 <= nb2_d1;
   always @(posedge aclk) if (ce) nb2_d3 <= nb2_d2;
   always @(posedge aclk) if (ce) nb2_d4 <= nb2_d3;
   always @(posedge aclk) if (ce) nb2_d5 <= nb2_d4;
   always @(posedge aclk) if (ce) nb2_d6 <= nb2_d5;
-  always @(posedge aclk) if (!aresetn) nb2_d7 <= 1'd0; else if (ce) nb2_d7 <= nb2_d6;
+  always @(posedge aclk) if (ce) nb2_d7 <= nb2_d6;
+  always @(posedge aclk) if (ce) nb2_d8 <= nb2_d7;
+  always @(posedge aclk) if (ce) nb2_d9 <= nb2_d8;
+  always @(posedge aclk) if (ce) nb2_d10 <= nb2_d9;
+  always @(posedge aclk) if (ce) nb2_d11 <= nb2_d10;
+  always @(posedge aclk) if (ce) nb2_d12 <= nb2_d11;
+  always @(posedge aclk) if (!aresetn) nb2_d13 <= 1'd0; else if (ce) nb2_d13 <= nb2_d12;
+  always @(posedge aclk) if (!aresetn) nb2_d14 <= 1'd0; else if (ce) nb2_d14 <= nb2_d13;
+  always @(posedge aclk) if (ce) dt2_d1 <= dt2;
   always @(posedge aclk) if (ce) rem7_d1 <= rem7;
+  always @(posedge aclk) if (ce) rem7_d2 <= rem7_d1;
   always @(posedge aclk) if (ce) nb1_d1 <= nb1;
   always @(posedge aclk) if (ce) nb1_d2 <= nb1_d1;
   always @(posedge aclk) if (ce) nb1_d3 <= nb1_d2;
@@ -790,8 +972,18 @@ module softmax_exact_n64_lane (
   always @(posedge aclk) if (ce) nb1_d5 <= nb1_d4;
   always @(posedge aclk) if (ce) nb1_d6 <= nb1_d5;
   always @(posedge aclk) if (ce) nb1_d7 <= nb1_d6;
-  always @(posedge aclk) if (!aresetn) nb1_d8 <= 1'd0; else if (ce) nb1_d8 <= nb1_d7;
+  always @(posedge aclk) if (ce) nb1_d8 <= nb1_d7;
+  always @(posedge aclk) if (ce) nb1_d9 <= nb1_d8;
+  always @(posedge aclk) if (ce) nb1_d10 <= nb1_d9;
+  always @(posedge aclk) if (ce) nb1_d11 <= nb1_d10;
+  always @(posedge aclk) if (ce) nb1_d12 <= nb1_d11;
+  always @(posedge aclk) if (ce) nb1_d13 <= nb1_d12;
+  always @(posedge aclk) if (ce) nb1_d14 <= nb1_d13;
+  always @(posedge aclk) if (!aresetn) nb1_d15 <= 1'd0; else if (ce) nb1_d15 <= nb1_d14;
+  always @(posedge aclk) if (!aresetn) nb1_d16 <= 1'd0; else if (ce) nb1_d16 <= nb1_d15;
+  always @(posedge aclk) if (ce) dt1_d1 <= dt1;
   always @(posedge aclk) if (ce) rem8_d1 <= rem8;
+  always @(posedge aclk) if (ce) rem8_d2 <= rem8_d1;
   always @(posedge aclk) if (ce) nb0_d1 <= nb0;
   always @(posedge aclk) if (ce) nb0_d2 <= nb0_d1;
   always @(posedge aclk) if (ce) nb0_d3 <= nb0_d2;
@@ -800,7 +992,17 @@ module softmax_exact_n64_lane (
   always @(posedge aclk) if (ce) nb0_d6 <= nb0_d5;
   always @(posedge aclk) if (ce) nb0_d7 <= nb0_d6;
   always @(posedge aclk) if (ce) nb0_d8 <= nb0_d7;
-  always @(posedge aclk) if (!aresetn) nb0_d9 <= 1'd0; else if (ce) nb0_d9 <= nb0_d8;
+  always @(posedge aclk) if (ce) nb0_d9 <= nb0_d8;
+  always @(posedge aclk) if (ce) nb0_d10 <= nb0_d9;
+  always @(posedge aclk) if (ce) nb0_d11 <= nb0_d10;
+  always @(posedge aclk) if (ce) nb0_d12 <= nb0_d11;
+  always @(posedge aclk) if (ce) nb0_d13 <= nb0_d12;
+  always @(posedge aclk) if (ce) nb0_d14 <= nb0_d13;
+  always @(posedge aclk) if (ce) nb0_d15 <= nb0_d14;
+  always @(posedge aclk) if (ce) nb0_d16 <= nb0_d15;
+  always @(posedge aclk) if (!aresetn) nb0_d17 <= 1'd0; else if (ce) nb0_d17 <= nb0_d16;
+  always @(posedge aclk) if (!aresetn) nb0_d18 <= 1'd0; else if (ce) nb0_d18 <= nb0_d17;
+  always @(posedge aclk) if (ce) dt0_d1 <= dt0;
   always @(posedge aclk) if (ce) dq8_d1 <= dq8;
   always @(posedge aclk) if (ce) dq8_d2 <= dq8_d1;
   always @(posedge aclk) if (ce) dq8_d3 <= dq8_d2;
@@ -808,35 +1010,72 @@ module softmax_exact_n64_lane (
   always @(posedge aclk) if (ce) dq8_d5 <= dq8_d4;
   always @(posedge aclk) if (ce) dq8_d6 <= dq8_d5;
   always @(posedge aclk) if (ce) dq8_d7 <= dq8_d6;
-  always @(posedge aclk) if (!aresetn) dq8_d8 <= 1'd0; else if (ce) dq8_d8 <= dq8_d7;
+  always @(posedge aclk) if (ce) dq8_d8 <= dq8_d7;
+  always @(posedge aclk) if (ce) dq8_d9 <= dq8_d8;
+  always @(posedge aclk) if (ce) dq8_d10 <= dq8_d9;
+  always @(posedge aclk) if (ce) dq8_d11 <= dq8_d10;
+  always @(posedge aclk) if (ce) dq8_d12 <= dq8_d11;
+  always @(posedge aclk) if (ce) dq8_d13 <= dq8_d12;
+  always @(posedge aclk) if (ce) dq8_d14 <= dq8_d13;
+  always @(posedge aclk) if (ce) dq8_d15 <= dq8_d14;
+  always @(posedge aclk) if (!aresetn) dq8_d16 <= 1'd0; else if (ce) dq8_d16 <= dq8_d15;
   always @(posedge aclk) if (ce) dq7_d1 <= dq7;
   always @(posedge aclk) if (ce) dq7_d2 <= dq7_d1;
   always @(posedge aclk) if (ce) dq7_d3 <= dq7_d2;
   always @(posedge aclk) if (ce) dq7_d4 <= dq7_d3;
   always @(posedge aclk) if (ce) dq7_d5 <= dq7_d4;
   always @(posedge aclk) if (ce) dq7_d6 <= dq7_d5;
-  always @(posedge aclk) if (!aresetn) dq7_d7 <= 1'd0; else if (ce) dq7_d7 <= dq7_d6;
+  always @(posedge aclk) if (ce) dq7_d7 <= dq7_d6;
+  always @(posedge aclk) if (ce) dq7_d8 <= dq7_d7;
+  always @(posedge aclk) if (ce) dq7_d9 <= dq7_d8;
+  always @(posedge aclk) if (ce) dq7_d10 <= dq7_d9;
+  always @(posedge aclk) if (ce) dq7_d11 <= dq7_d10;
+  always @(posedge aclk) if (ce) dq7_d12 <= dq7_d11;
+  always @(posedge aclk) if (ce) dq7_d13 <= dq7_d12;
+  always @(posedge aclk) if (!aresetn) dq7_d14 <= 1'd0; else if (ce) dq7_d14 <= dq7_d13;
   always @(posedge aclk) if (ce) dq6_d1 <= dq6;
   always @(posedge aclk) if (ce) dq6_d2 <= dq6_d1;
   always @(posedge aclk) if (ce) dq6_d3 <= dq6_d2;
   always @(posedge aclk) if (ce) dq6_d4 <= dq6_d3;
   always @(posedge aclk) if (ce) dq6_d5 <= dq6_d4;
-  always @(posedge aclk) if (!aresetn) dq6_d6 <= 1'd0; else if (ce) dq6_d6 <= dq6_d5;
+  always @(posedge aclk) if (ce) dq6_d6 <= dq6_d5;
+  always @(posedge aclk) if (ce) dq6_d7 <= dq6_d6;
+  always @(posedge aclk) if (ce) dq6_d8 <= dq6_d7;
+  always @(posedge aclk) if (ce) dq6_d9 <= dq6_d8;
+  always @(posedge aclk) if (ce) dq6_d10 <= dq6_d9;
+  always @(posedge aclk) if (ce) dq6_d11 <= dq6_d10;
+  always @(posedge aclk) if (!aresetn) dq6_d12 <= 1'd0; else if (ce) dq6_d12 <= dq6_d11;
   always @(posedge aclk) if (ce) dq5_d1 <= dq5;
   always @(posedge aclk) if (ce) dq5_d2 <= dq5_d1;
   always @(posedge aclk) if (ce) dq5_d3 <= dq5_d2;
   always @(posedge aclk) if (ce) dq5_d4 <= dq5_d3;
-  always @(posedge aclk) if (!aresetn) dq5_d5 <= 1'd0; else if (ce) dq5_d5 <= dq5_d4;
+  always @(posedge aclk) if (ce) dq5_d5 <= dq5_d4;
+  always @(posedge aclk) if (ce) dq5_d6 <= dq5_d5;
+  always @(posedge aclk) if (ce) dq5_d7 <= dq5_d6;
+  always @(posedge aclk) if (ce) dq5_d8 <= dq5_d7;
+  always @(posedge aclk) if (ce) dq5_d9 <= dq5_d8;
+  always @(posedge aclk) if (!aresetn) dq5_d10 <= 1'd0; else if (ce) dq5_d10 <= dq5_d9;
   always @(posedge aclk) if (ce) dq4_d1 <= dq4;
   always @(posedge aclk) if (ce) dq4_d2 <= dq4_d1;
   always @(posedge aclk) if (ce) dq4_d3 <= dq4_d2;
-  always @(posedge aclk) if (!aresetn) dq4_d4 <= 1'd0; else if (ce) dq4_d4 <= dq4_d3;
+  always @(posedge aclk) if (ce) dq4_d4 <= dq4_d3;
+  always @(posedge aclk) if (ce) dq4_d5 <= dq4_d4;
+  always @(posedge aclk) if (ce) dq4_d6 <= dq4_d5;
+  always @(posedge aclk) if (ce) dq4_d7 <= dq4_d6;
+  always @(posedge aclk) if (!aresetn) dq4_d8 <= 1'd0; else if (ce) dq4_d8 <= dq4_d7;
   always @(posedge aclk) if (ce) dq3_d1 <= dq3;
   always @(posedge aclk) if (ce) dq3_d2 <= dq3_d1;
-  always @(posedge aclk) if (!aresetn) dq3_d3 <= 1'd0; else if (ce) dq3_d3 <= dq3_d2;
+  always @(posedge aclk) if (ce) dq3_d3 <= dq3_d2;
+  always @(posedge aclk) if (ce) dq3_d4 <= dq3_d3;
+  always @(posedge aclk) if (ce) dq3_d5 <= dq3_d4;
+  always @(posedge aclk) if (!aresetn) dq3_d6 <= 1'd0; else if (ce) dq3_d6 <= dq3_d5;
   always @(posedge aclk) if (ce) dq2_d1 <= dq2;
   always @(posedge aclk) if (ce) dq2_d2 <= dq2_d1;
+  always @(posedge aclk) if (ce) dq2_d3 <= dq2_d2;
+  always @(posedge aclk) if (!aresetn) dq2_d4 <= 1'd0; else if (ce) dq2_d4 <= dq2_d3;
   always @(posedge aclk) if (ce) dq1_d1 <= dq1;
+  always @(posedge aclk) if (ce) dq1_d2 <= dq1_d1;
+  always @(posedge aclk) if (ce) quo_d1 <= quo;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

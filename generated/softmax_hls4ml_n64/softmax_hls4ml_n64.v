@@ -40,30 +40,33 @@
 //   sum S = sum of n=64 entries: 24 bits (= 18 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 122x18b = 275 B, inv_lut 512x18b = 1152 B; total 1427 B
 //   error bound: |y - y_ref| <= 54.9643 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 20 register stages, slowest estimate 9.88 ns (101 MHz)
+//   pipeline for 100 MHz (10.00 ns) on ice40: 24 register stages, slowest estimate 7.95 ns (126 MHz)
 //     stage 1: max tree -- 6.22 ns, 2 logic levels
 //     stage 2: max tree -- 6.22 ns, 2 logic levels
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
 //     stage 4: max tree -- 6.22 ns, 2 logic levels
 //     stage 5: max tree -- 6.22 ns, 2 logic levels
-//     stage 6: max tree, d = max - x -- 9.24 ns, 3 logic levels
-//     stage 7: exponent lookup -- 2.40 ns, 1 logic levels
-//     stage 8: exponent lookup, sum tree -- 9.72 ns, 2 logic levels
-//     stage 9: sum tree -- 9.88 ns, 2 logic levels
-//     stage 10: sum tree -- 5.56 ns, 1 logic levels
-//     stage 11: sum tree -- 5.69 ns, 1 logic levels
-//     stage 12: sum tree -- 5.82 ns, 1 logic levels
-//     stage 13: normalisation: saturate the sum -- 5.50 ns, 3 logic levels
-//     stage 14: normalisation: inverse table -- 1.25 ns, 0 logic levels
-//     stage 15: lane: product -- 9.85 ns, 2 logic levels
-//     stage 16: lane: product -- 5.43 ns, 1 logic levels
-//     stage 17: lane: product -- 5.82 ns, 1 logic levels
-//     stage 18: lane: product -- 5.43 ns, 1 logic levels
-//     stage 19: lane: saturate, output register -- 5.50 ns, 3 logic levels
-//   latency: 20 cycles, throughput 1 vector per cycle
+//     stage 6: max tree -- 6.22 ns, 2 logic levels
+//     stage 7: d = max - x, exponent lookup -- 5.42 ns, 2 logic levels
+//     stage 8: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 9: exponent lookup -- 5.40 ns, 1 logic levels
+//     stage 10: sum tree -- 5.17 ns, 1 logic levels
+//     stage 11: sum tree -- 5.30 ns, 1 logic levels
+//     stage 12: sum tree -- 5.43 ns, 1 logic levels
+//     stage 13: sum tree -- 5.56 ns, 1 logic levels
+//     stage 14: sum tree -- 5.69 ns, 1 logic levels
+//     stage 15: sum tree -- 5.82 ns, 1 logic levels
+//     stage 16: normalisation: saturate the sum -- 5.50 ns, 3 logic levels
+//     stage 17: normalisation: inverse table -- 1.25 ns, 0 logic levels
+//     stage 19: lane: product -- 7.95 ns, 2 logic levels
+//     stage 20: lane: product -- 5.43 ns, 1 logic levels
+//     stage 21: lane: product -- 5.82 ns, 1 logic levels
+//     stage 22: lane: product -- 5.43 ns, 1 logic levels
+//     stage 23: lane: saturate, output register -- 5.50 ns, 3 logic levels
+//   latency: 24 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 275 + inv_lut 1152 = 1427
-// Latency: 20 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 24 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -83,7 +86,7 @@ module softmax_hls4ml_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 20;
+  localparam LATENCY = 24;
 
   // exp_lut: 122 entries x 18 bits (e^-d, ap_fixed<18,8>); its low 16 bits are one
   // table (a block RAM word) and its top 2 bit(s) a second, not 0 only in the first
@@ -784,18 +787,24 @@ module softmax_hls4ml_n64 (
   reg [63:0] mx3_d1;
   reg [31:0] mx4_d1;
   reg [15:0] mx5_d1;
+  reg [7:0] mx6_d1;
   reg [511:0] x_in_d1;
   reg [511:0] x_in_d2;
   reg [511:0] x_in_d3;
   reg [511:0] x_in_d4;
   reg [511:0] x_in_d5;
+  reg [511:0] x_in_d6;
   reg [511:0] d_d1;
+  reg [63:0] e0_inq_d1;
+  reg [1151:0] e0_e_d1;
   reg [607:0] sm1_d1;
+  reg [319:0] sm2_d1;
   reg [167:0] sm3_d1;
   reg [87:0] sm4_d1;
   reg [45:0] sm5_d1;
   reg [23:0] sm6_d1;
   reg [8:0] s_idx_d1;
+  reg [17:0] inv_d1;
   wire [255:0] mx1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
@@ -847,12 +856,12 @@ module softmax_hls4ml_n64 (
   wire [511:0] d;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_d
-      wire [8:0] diff = {mx6[7], mx6} - {x_in_d5[g*8+7], x_in_d5[g*8 +: 8]};
+      wire [8:0] diff = {mx6_d1[7], mx6_d1} - {x_in_d6[g*8+7], x_in_d6[g*8 +: 8]};
       wire unused_diff = &{1'b0, diff[8], 1'b0};
       assign d[g*8 +: 8] = diff[7:0];
     end
   endgenerate
-  wire [63:0] e0_in = {~|d_d1[511:511], ~|d_d1[503:503], ~|d_d1[495:495], ~|d_d1[487:487], ~|d_d1[479:479], ~|d_d1[471:471], ~|d_d1[463:463], ~|d_d1[455:455], ~|d_d1[447:447], ~|d_d1[439:439], ~|d_d1[431:431], ~|d_d1[423:423], ~|d_d1[415:415], ~|d_d1[407:407], ~|d_d1[399:399], ~|d_d1[391:391], ~|d_d1[383:383], ~|d_d1[375:375], ~|d_d1[367:367], ~|d_d1[359:359], ~|d_d1[351:351], ~|d_d1[343:343], ~|d_d1[335:335], ~|d_d1[327:327], ~|d_d1[319:319], ~|d_d1[311:311], ~|d_d1[303:303], ~|d_d1[295:295], ~|d_d1[287:287], ~|d_d1[279:279], ~|d_d1[271:271], ~|d_d1[263:263], ~|d_d1[255:255], ~|d_d1[247:247], ~|d_d1[239:239], ~|d_d1[231:231], ~|d_d1[223:223], ~|d_d1[215:215], ~|d_d1[207:207], ~|d_d1[199:199], ~|d_d1[191:191], ~|d_d1[183:183], ~|d_d1[175:175], ~|d_d1[167:167], ~|d_d1[159:159], ~|d_d1[151:151], ~|d_d1[143:143], ~|d_d1[135:135], ~|d_d1[127:127], ~|d_d1[119:119], ~|d_d1[111:111], ~|d_d1[103:103], ~|d_d1[95:95], ~|d_d1[87:87], ~|d_d1[79:79], ~|d_d1[71:71], ~|d_d1[63:63], ~|d_d1[55:55], ~|d_d1[47:47], ~|d_d1[39:39], ~|d_d1[31:31], ~|d_d1[23:23], ~|d_d1[15:15], ~|d_d1[7:7]};
+  wire [63:0] e0_in = {~|d[511:511], ~|d[503:503], ~|d[495:495], ~|d[487:487], ~|d[479:479], ~|d[471:471], ~|d[463:463], ~|d[455:455], ~|d[447:447], ~|d[439:439], ~|d[431:431], ~|d[423:423], ~|d[415:415], ~|d[407:407], ~|d[399:399], ~|d[391:391], ~|d[383:383], ~|d[375:375], ~|d[367:367], ~|d[359:359], ~|d[351:351], ~|d[343:343], ~|d[335:335], ~|d[327:327], ~|d[319:319], ~|d[311:311], ~|d[303:303], ~|d[295:295], ~|d[287:287], ~|d[279:279], ~|d[271:271], ~|d[263:263], ~|d[255:255], ~|d[247:247], ~|d[239:239], ~|d[231:231], ~|d[223:223], ~|d[215:215], ~|d[207:207], ~|d[199:199], ~|d[191:191], ~|d[183:183], ~|d[175:175], ~|d[167:167], ~|d[159:159], ~|d[151:151], ~|d[143:143], ~|d[135:135], ~|d[127:127], ~|d[119:119], ~|d[111:111], ~|d[103:103], ~|d[95:95], ~|d[87:87], ~|d[79:79], ~|d[71:71], ~|d[63:63], ~|d[55:55], ~|d[47:47], ~|d[39:39], ~|d[31:31], ~|d[23:23], ~|d[15:15], ~|d[7:7]};
   wire [1151:0] e0;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_e0
@@ -864,11 +873,11 @@ module softmax_hls4ml_n64 (
   endgenerate
   reg [63:0] e0_inq;
   always @(posedge aclk) if (ce) e0_inq <= e0_in;
-  wire [1151:0] e0_e = {(e0[1134 +: 18] & {18{e0_inq[63]}}), (e0[1116 +: 18] & {18{e0_inq[62]}}), (e0[1098 +: 18] & {18{e0_inq[61]}}), (e0[1080 +: 18] & {18{e0_inq[60]}}), (e0[1062 +: 18] & {18{e0_inq[59]}}), (e0[1044 +: 18] & {18{e0_inq[58]}}), (e0[1026 +: 18] & {18{e0_inq[57]}}), (e0[1008 +: 18] & {18{e0_inq[56]}}), (e0[990 +: 18] & {18{e0_inq[55]}}), (e0[972 +: 18] & {18{e0_inq[54]}}), (e0[954 +: 18] & {18{e0_inq[53]}}), (e0[936 +: 18] & {18{e0_inq[52]}}), (e0[918 +: 18] & {18{e0_inq[51]}}), (e0[900 +: 18] & {18{e0_inq[50]}}), (e0[882 +: 18] & {18{e0_inq[49]}}), (e0[864 +: 18] & {18{e0_inq[48]}}), (e0[846 +: 18] & {18{e0_inq[47]}}), (e0[828 +: 18] & {18{e0_inq[46]}}), (e0[810 +: 18] & {18{e0_inq[45]}}), (e0[792 +: 18] & {18{e0_inq[44]}}), (e0[774 +: 18] & {18{e0_inq[43]}}), (e0[756 +: 18] & {18{e0_inq[42]}}), (e0[738 +: 18] & {18{e0_inq[41]}}), (e0[720 +: 18] & {18{e0_inq[40]}}), (e0[702 +: 18] & {18{e0_inq[39]}}), (e0[684 +: 18] & {18{e0_inq[38]}}), (e0[666 +: 18] & {18{e0_inq[37]}}), (e0[648 +: 18] & {18{e0_inq[36]}}), (e0[630 +: 18] & {18{e0_inq[35]}}), (e0[612 +: 18] & {18{e0_inq[34]}}), (e0[594 +: 18] & {18{e0_inq[33]}}), (e0[576 +: 18] & {18{e0_inq[32]}}), (e0[558 +: 18] & {18{e0_inq[31]}}), (e0[540 +: 18] & {18{e0_inq[30]}}), (e0[522 +: 18] & {18{e0_inq[29]}}), (e0[504 +: 18] & {18{e0_inq[28]}}), (e0[486 +: 18] & {18{e0_inq[27]}}), (e0[468 +: 18] & {18{e0_inq[26]}}), (e0[450 +: 18] & {18{e0_inq[25]}}), (e0[432 +: 18] & {18{e0_inq[24]}}), (e0[414 +: 18] & {18{e0_inq[23]}}), (e0[396 +: 18] & {18{e0_inq[22]}}), (e0[378 +: 18] & {18{e0_inq[21]}}), (e0[360 +: 18] & {18{e0_inq[20]}}), (e0[342 +: 18] & {18{e0_inq[19]}}), (e0[324 +: 18] & {18{e0_inq[18]}}), (e0[306 +: 18] & {18{e0_inq[17]}}), (e0[288 +: 18] & {18{e0_inq[16]}}), (e0[270 +: 18] & {18{e0_inq[15]}}), (e0[252 +: 18] & {18{e0_inq[14]}}), (e0[234 +: 18] & {18{e0_inq[13]}}), (e0[216 +: 18] & {18{e0_inq[12]}}), (e0[198 +: 18] & {18{e0_inq[11]}}), (e0[180 +: 18] & {18{e0_inq[10]}}), (e0[162 +: 18] & {18{e0_inq[9]}}), (e0[144 +: 18] & {18{e0_inq[8]}}), (e0[126 +: 18] & {18{e0_inq[7]}}), (e0[108 +: 18] & {18{e0_inq[6]}}), (e0[90 +: 18] & {18{e0_inq[5]}}), (e0[72 +: 18] & {18{e0_inq[4]}}), (e0[54 +: 18] & {18{e0_inq[3]}}), (e0[36 +: 18] & {18{e0_inq[2]}}), (e0[18 +: 18] & {18{e0_inq[1]}}), (e0[0 +: 18] & {18{e0_inq[0]}})};
+  wire [1151:0] e0_e = {(e0[1134 +: 18] & {18{e0_inq_d1[63]}}), (e0[1116 +: 18] & {18{e0_inq_d1[62]}}), (e0[1098 +: 18] & {18{e0_inq_d1[61]}}), (e0[1080 +: 18] & {18{e0_inq_d1[60]}}), (e0[1062 +: 18] & {18{e0_inq_d1[59]}}), (e0[1044 +: 18] & {18{e0_inq_d1[58]}}), (e0[1026 +: 18] & {18{e0_inq_d1[57]}}), (e0[1008 +: 18] & {18{e0_inq_d1[56]}}), (e0[990 +: 18] & {18{e0_inq_d1[55]}}), (e0[972 +: 18] & {18{e0_inq_d1[54]}}), (e0[954 +: 18] & {18{e0_inq_d1[53]}}), (e0[936 +: 18] & {18{e0_inq_d1[52]}}), (e0[918 +: 18] & {18{e0_inq_d1[51]}}), (e0[900 +: 18] & {18{e0_inq_d1[50]}}), (e0[882 +: 18] & {18{e0_inq_d1[49]}}), (e0[864 +: 18] & {18{e0_inq_d1[48]}}), (e0[846 +: 18] & {18{e0_inq_d1[47]}}), (e0[828 +: 18] & {18{e0_inq_d1[46]}}), (e0[810 +: 18] & {18{e0_inq_d1[45]}}), (e0[792 +: 18] & {18{e0_inq_d1[44]}}), (e0[774 +: 18] & {18{e0_inq_d1[43]}}), (e0[756 +: 18] & {18{e0_inq_d1[42]}}), (e0[738 +: 18] & {18{e0_inq_d1[41]}}), (e0[720 +: 18] & {18{e0_inq_d1[40]}}), (e0[702 +: 18] & {18{e0_inq_d1[39]}}), (e0[684 +: 18] & {18{e0_inq_d1[38]}}), (e0[666 +: 18] & {18{e0_inq_d1[37]}}), (e0[648 +: 18] & {18{e0_inq_d1[36]}}), (e0[630 +: 18] & {18{e0_inq_d1[35]}}), (e0[612 +: 18] & {18{e0_inq_d1[34]}}), (e0[594 +: 18] & {18{e0_inq_d1[33]}}), (e0[576 +: 18] & {18{e0_inq_d1[32]}}), (e0[558 +: 18] & {18{e0_inq_d1[31]}}), (e0[540 +: 18] & {18{e0_inq_d1[30]}}), (e0[522 +: 18] & {18{e0_inq_d1[29]}}), (e0[504 +: 18] & {18{e0_inq_d1[28]}}), (e0[486 +: 18] & {18{e0_inq_d1[27]}}), (e0[468 +: 18] & {18{e0_inq_d1[26]}}), (e0[450 +: 18] & {18{e0_inq_d1[25]}}), (e0[432 +: 18] & {18{e0_inq_d1[24]}}), (e0[414 +: 18] & {18{e0_inq_d1[23]}}), (e0[396 +: 18] & {18{e0_inq_d1[22]}}), (e0[378 +: 18] & {18{e0_inq_d1[21]}}), (e0[360 +: 18] & {18{e0_inq_d1[20]}}), (e0[342 +: 18] & {18{e0_inq_d1[19]}}), (e0[324 +: 18] & {18{e0_inq_d1[18]}}), (e0[306 +: 18] & {18{e0_inq_d1[17]}}), (e0[288 +: 18] & {18{e0_inq_d1[16]}}), (e0[270 +: 18] & {18{e0_inq_d1[15]}}), (e0[252 +: 18] & {18{e0_inq_d1[14]}}), (e0[234 +: 18] & {18{e0_inq_d1[13]}}), (e0[216 +: 18] & {18{e0_inq_d1[12]}}), (e0[198 +: 18] & {18{e0_inq_d1[11]}}), (e0[180 +: 18] & {18{e0_inq_d1[10]}}), (e0[162 +: 18] & {18{e0_inq_d1[9]}}), (e0[144 +: 18] & {18{e0_inq_d1[8]}}), (e0[126 +: 18] & {18{e0_inq_d1[7]}}), (e0[108 +: 18] & {18{e0_inq_d1[6]}}), (e0[90 +: 18] & {18{e0_inq_d1[5]}}), (e0[72 +: 18] & {18{e0_inq_d1[4]}}), (e0[54 +: 18] & {18{e0_inq_d1[3]}}), (e0[36 +: 18] & {18{e0_inq_d1[2]}}), (e0[18 +: 18] & {18{e0_inq_d1[1]}}), (e0[0 +: 18] & {18{e0_inq_d1[0]}})};
   wire [607:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*19 +: 19] = {1'b0, e0_e[(2*g)*18 +: 18]} + {1'b0, e0_e[(2*g+1)*18 +: 18]};
+      assign sm1[g*19 +: 19] = {1'b0, e0_e_d1[(2*g)*18 +: 18]} + {1'b0, e0_e_d1[(2*g+1)*18 +: 18]};
     end
   endgenerate
   wire [319:0] sm2;
@@ -880,7 +889,7 @@ module softmax_hls4ml_n64 (
   wire [167:0] sm3;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_sm3
-      assign sm3[g*21 +: 21] = {1'b0, sm2[(2*g)*20 +: 20]} + {1'b0, sm2[(2*g+1)*20 +: 20]};
+      assign sm3[g*21 +: 21] = {1'b0, sm2_d1[(2*g)*20 +: 20]} + {1'b0, sm2_d1[(2*g+1)*20 +: 20]};
     end
   endgenerate
   wire [87:0] sm4;
@@ -911,24 +920,30 @@ module softmax_hls4ml_n64 (
   always @(posedge aclk) if (ce) mx3_d1 <= mx3;
   always @(posedge aclk) if (ce) mx4_d1 <= mx4;
   always @(posedge aclk) if (ce) mx5_d1 <= mx5;
+  always @(posedge aclk) if (ce) mx6_d1 <= mx6;
   always @(posedge aclk) if (ce) x_in_d1 <= x_in;
   always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
   always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
   always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (!aresetn) x_in_d5 <= 512'd0; else if (ce) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) if (!aresetn) x_in_d6 <= 512'd0; else if (ce) x_in_d6 <= x_in_d5;
   always @(posedge aclk) if (ce) d_d1 <= d;
+  always @(posedge aclk) if (ce) e0_inq_d1 <= e0_inq;
+  always @(posedge aclk) if (ce) e0_e_d1 <= e0_e;
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
+  always @(posedge aclk) if (ce) sm2_d1 <= sm2;
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
   always @(posedge aclk) if (ce) sm4_d1 <= sm4;
   always @(posedge aclk) if (ce) sm5_d1 <= sm5;
   always @(posedge aclk) if (ce) sm6_d1 <= sm6;
   always @(posedge aclk) if (ce) s_idx_d1 <= s_idx;
+  always @(posedge aclk) if (ce) inv_d1 <= inv;
 
   // output lanes: hls4ml-like (top-bits), one softmax_hls4ml_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_hls4ml_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0_e[g*18 +: 18]), .inv(inv), .y(y_out[g*8 +: 8]));
+      softmax_hls4ml_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0_e[g*18 +: 18]), .inv_d1(inv_d1), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -945,7 +960,7 @@ module softmax_hls4ml_n64_lane (
   input  wire ce,
   input  wire aresetn,
   input  wire [17:0] e_i,
-  input  wire [17:0] inv,
+  input  wire [17:0] inv_d1,
   output wire [7:0] y
 );
 
@@ -957,6 +972,9 @@ module softmax_hls4ml_n64_lane (
   reg [10:0] e_lo_d5;
   reg [10:0] e_lo_d6;
   reg [10:0] e_lo_d7;
+  reg [10:0] e_lo_d8;
+  reg [10:0] e_lo_d9;
+  reg [10:0] e_lo_d10;
   reg [19:0] mul_pp0_d1;
   reg [19:0] mul_pp2_d1;
   reg [19:0] mul_pp4_d1;
@@ -971,12 +989,12 @@ module softmax_hls4ml_n64_lane (
   reg [16:0] y_full_d1;
   wire unused_e_hi = &{1'b0, e_i[17:11], 1'b0};
   wire [10:0] e_lo = e_i[10:0];
-  wire [19:0] mul_pp0 = {2'b0, inv & {18{e_lo_d7[0]}}} + {1'b0, inv & {18{e_lo_d7[1]}}, 1'b0};
-  wire [19:0] mul_pp2 = {2'b0, inv & {18{e_lo_d7[2]}}} + {1'b0, inv & {18{e_lo_d7[3]}}, 1'b0};
-  wire [19:0] mul_pp4 = {2'b0, inv & {18{e_lo_d7[4]}}} + {1'b0, inv & {18{e_lo_d7[5]}}, 1'b0};
-  wire [19:0] mul_pp6 = {2'b0, inv & {18{e_lo_d7[6]}}} + {1'b0, inv & {18{e_lo_d7[7]}}, 1'b0};
-  wire [19:0] mul_pp8 = {2'b0, inv & {18{e_lo_d7[8]}}} + {1'b0, inv & {18{e_lo_d7[9]}}, 1'b0};
-  wire [17:0] mul_pp10 = inv & {18{e_lo_d7[10]}};
+  wire [19:0] mul_pp0 = {2'b0, inv_d1 & {18{e_lo_d10[0]}}} + {1'b0, inv_d1 & {18{e_lo_d10[1]}}, 1'b0};
+  wire [19:0] mul_pp2 = {2'b0, inv_d1 & {18{e_lo_d10[2]}}} + {1'b0, inv_d1 & {18{e_lo_d10[3]}}, 1'b0};
+  wire [19:0] mul_pp4 = {2'b0, inv_d1 & {18{e_lo_d10[4]}}} + {1'b0, inv_d1 & {18{e_lo_d10[5]}}, 1'b0};
+  wire [19:0] mul_pp6 = {2'b0, inv_d1 & {18{e_lo_d10[6]}}} + {1'b0, inv_d1 & {18{e_lo_d10[7]}}, 1'b0};
+  wire [19:0] mul_pp8 = {2'b0, inv_d1 & {18{e_lo_d10[8]}}} + {1'b0, inv_d1 & {18{e_lo_d10[9]}}, 1'b0};
+  wire [17:0] mul_pp10 = inv_d1 & {18{e_lo_d10[10]}};
   wire [22:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
   wire [22:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
   wire [20:0] mul_t1_2 = {1'd0, mul_pp8_d1} + {1'd0, {mul_pp10_d1, 2'd0}};
@@ -994,7 +1012,10 @@ module softmax_hls4ml_n64_lane (
   always @(posedge aclk) if (ce) e_lo_d4 <= e_lo_d3;
   always @(posedge aclk) if (ce) e_lo_d5 <= e_lo_d4;
   always @(posedge aclk) if (ce) e_lo_d6 <= e_lo_d5;
-  always @(posedge aclk) if (!aresetn) e_lo_d7 <= 11'd0; else if (ce) e_lo_d7 <= e_lo_d6;
+  always @(posedge aclk) if (ce) e_lo_d7 <= e_lo_d6;
+  always @(posedge aclk) if (ce) e_lo_d8 <= e_lo_d7;
+  always @(posedge aclk) if (ce) e_lo_d9 <= e_lo_d8;
+  always @(posedge aclk) if (!aresetn) e_lo_d10 <= 11'd0; else if (ce) e_lo_d10 <= e_lo_d9;
   always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
   always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
   always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;

@@ -42,21 +42,22 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, lut2d 992x8b = 992 B; total 1285 B
 //   error bound: |y - y_ref| <= 53.0001 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 11 register stages, slowest estimate 9.24 ns (108 MHz)
+//   pipeline for 100 MHz (10.00 ns) on ice40: 12 register stages, slowest estimate 8.84 ns (113 MHz)
 //     stage 1: max tree -- 6.22 ns, 2 logic levels
 //     stage 2: max tree -- 6.22 ns, 2 logic levels
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree, d = max - x -- 9.24 ns, 3 logic levels
-//     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 6: sum tree -- 7.65 ns, 1 logic levels
-//     stage 7: sum tree -- 8.84 ns, 2 logic levels
-//     stage 8: sum tree, normalisation: row -- 7.54 ns, 2 logic levels
-//     stage 9: lane: 2D table -- 1.25 ns, 0 logic levels
-//     stage 10: output register -- 3.85 ns, 0 logic levels
-//   latency: 11 cycles, throughput 1 vector per cycle
+//     stage 4: max tree -- 6.22 ns, 2 logic levels
+//     stage 5: d = max - x -- 3.87 ns, 1 logic levels
+//     stage 6: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 7: sum tree -- 7.65 ns, 1 logic levels
+//     stage 8: sum tree -- 8.84 ns, 2 logic levels
+//     stage 9: sum tree, normalisation: row -- 7.54 ns, 2 logic levels
+//     stage 10: lane: 2D table -- 1.25 ns, 0 logic levels
+//     stage 11: output register -- 3.85 ns, 0 logic levels
+//   latency: 12 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + lut2d 992 = 1285
-// Latency: 11 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 12 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -76,7 +77,7 @@ module softmax_lut2d_lin_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 11;
+  localparam LATENCY = 12;
 
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
@@ -282,9 +283,11 @@ module softmax_lut2d_lin_n16 (
   reg [63:0] mx1_d1;
   reg [31:0] mx2_d1;
   reg [15:0] mx3_d1;
+  reg [7:0] mx4_d1;
   reg [127:0] x_in_d1;
   reg [127:0] x_in_d2;
   reg [127:0] x_in_d3;
+  reg [127:0] x_in_d4;
   reg [127:0] d_d1;
   reg [119:0] sm1_d1;
   reg [33:0] sm3_d1;
@@ -323,7 +326,7 @@ module softmax_lut2d_lin_n16 (
   wire [127:0] d;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_d
-      wire [8:0] diff = {mx4[7], mx4} - {x_in_d3[g*8+7], x_in_d3[g*8 +: 8]};
+      wire [8:0] diff = {mx4_d1[7], mx4_d1} - {x_in_d4[g*8+7], x_in_d4[g*8 +: 8]};
       wire unused_diff = &{1'b0, diff[8], 1'b0};
       assign d[g*8 +: 8] = diff[7:0];
     end
@@ -365,9 +368,11 @@ module softmax_lut2d_lin_n16 (
   always @(posedge aclk) if (ce) mx1_d1 <= mx1;
   always @(posedge aclk) if (ce) mx2_d1 <= mx2;
   always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
   always @(posedge aclk) if (ce) x_in_d1 <= x_in;
   always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (!aresetn) x_in_d3 <= 128'd0; else if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (!aresetn) x_in_d4 <= 128'd0; else if (ce) x_in_d4 <= x_in_d3;
   always @(posedge aclk) if (ce) d_d1 <= d;
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;

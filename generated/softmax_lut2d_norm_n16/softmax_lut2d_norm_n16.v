@@ -43,24 +43,26 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, lut2d 1024x8b = 1024 B; total 1317 B
 //   error bound: |y - y_ref| <= 11.3357 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 14 register stages, slowest estimate 9.69 ns (103 MHz)
+//   pipeline for 100 MHz (10.00 ns) on ice40: 16 register stages, slowest estimate 8.84 ns (113 MHz)
 //     stage 1: max tree -- 6.22 ns, 2 logic levels
 //     stage 2: max tree -- 6.22 ns, 2 logic levels
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree, d = max - x -- 9.24 ns, 3 logic levels
-//     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 6: sum tree -- 7.65 ns, 1 logic levels
-//     stage 7: sum tree -- 8.84 ns, 2 logic levels
-//     stage 8: sum tree, normalisation: leading one -- 9.69 ns, 4 logic levels
-//     stage 9: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 10: normalisation: leading one, normalisation: shift amount, lane: column shift -- 9.42 ns, 5 logic levels
-//     stage 11: lane: column shift -- 5.50 ns, 3 logic levels
-//     stage 12: lane: 2D table -- 1.25 ns, 0 logic levels
-//     stage 13: output register -- 3.85 ns, 0 logic levels
-//   latency: 14 cycles, throughput 1 vector per cycle
+//     stage 4: max tree -- 6.22 ns, 2 logic levels
+//     stage 5: d = max - x -- 3.87 ns, 1 logic levels
+//     stage 6: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 7: sum tree -- 7.65 ns, 1 logic levels
+//     stage 8: sum tree -- 8.84 ns, 2 logic levels
+//     stage 9: sum tree, normalisation: leading one -- 8.14 ns, 3 logic levels
+//     stage 10: normalisation: leading one -- 8.60 ns, 5 logic levels
+//     stage 11: normalisation: leading one -- 8.60 ns, 5 logic levels
+//     stage 12: normalisation: shift amount, lane: column shift -- 7.87 ns, 4 logic levels
+//     stage 13: lane: column shift -- 2.40 ns, 1 logic levels
+//     stage 14: lane: 2D table -- 1.25 ns, 0 logic levels
+//     stage 15: output register -- 3.85 ns, 0 logic levels
+//   latency: 16 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + lut2d 1024 = 1317
-// Latency: 14 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 16 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -80,7 +82,7 @@ module softmax_lut2d_norm_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 14;
+  localparam LATENCY = 16;
 
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
@@ -286,19 +288,23 @@ module softmax_lut2d_norm_n16 (
   reg [63:0] mx1_d1;
   reg [31:0] mx2_d1;
   reg [15:0] mx3_d1;
+  reg [7:0] mx4_d1;
   reg [127:0] x_in_d1;
   reg [127:0] x_in_d2;
   reg [127:0] x_in_d3;
+  reg [127:0] x_in_d4;
   reg [127:0] d_d1;
   reg [119:0] sm1_d1;
   reg [33:0] sm3_d1;
-  reg [17:0] nrm_s4_d1;
-  reg [17:0] nrm_s2_d1;
   reg [0:0] nrm_z4_d1;
   reg [0:0] nrm_z4_d2;
-  reg [0:0] nrm_z3_d1;
+  reg [17:0] sm4_d1;
   reg [0:0] nrm_z2_d1;
+  reg [17:0] nrm_s3_d1;
+  reg [0:0] nrm_z3_d1;
+  reg [4:0] nrm_lz_d1;
   reg [4:0] row_d1;
+  reg [4:0] row_d2;
   wire [63:0] mx1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_mx1
@@ -334,7 +340,7 @@ module softmax_lut2d_norm_n16 (
   wire [127:0] d;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_d
-      wire [8:0] diff = {mx4[7], mx4} - {x_in_d3[g*8+7], x_in_d3[g*8 +: 8]};
+      wire [8:0] diff = {mx4_d1[7], mx4_d1} - {x_in_d4[g*8+7], x_in_d4[g*8 +: 8]};
       wire unused_diff = &{1'b0, diff[8], 1'b0};
       assign d[g*8 +: 8] = diff[7:0];
     end
@@ -372,42 +378,46 @@ module softmax_lut2d_norm_n16 (
     end
   endgenerate
   wire [0:0] nrm_z4 = ~|sm4[17:2];
-  wire [17:0] nrm_s4 = nrm_z4 ? {sm4[1:0], 16'd0} : sm4;
-  wire [0:0] nrm_z3 = ~|nrm_s4_d1[17:10];
-  wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4_d1[9:0], 8'd0} : nrm_s4_d1;
+  wire [17:0] nrm_s4 = nrm_z4_d1 ? {sm4_d1[1:0], 16'd0} : sm4_d1;
+  wire [0:0] nrm_z3 = ~|nrm_s4[17:10];
+  wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4[9:0], 8'd0} : nrm_s4;
   wire [0:0] nrm_z2 = ~|nrm_s3[17:14];
-  wire [17:0] nrm_s2 = nrm_z2 ? {nrm_s3[13:0], 4'd0} : nrm_s3;
-  wire [0:0] nrm_z1 = ~|nrm_s2_d1[17:16];
-  wire [17:0] nrm_s1 = nrm_z1 ? {nrm_s2_d1[15:0], 2'd0} : nrm_s2_d1;
+  wire [17:0] nrm_s2 = nrm_z2_d1 ? {nrm_s3_d1[13:0], 4'd0} : nrm_s3_d1;
+  wire [0:0] nrm_z1 = ~|nrm_s2[17:16];
+  wire [17:0] nrm_s1 = nrm_z1 ? {nrm_s2[15:0], 2'd0} : nrm_s2;
   wire [0:0] nrm_z0 = ~|nrm_s1[17:17];
   wire [17:0] nrm_s0 = nrm_z0 ? {nrm_s1[16:0], 1'd0} : nrm_s1;
   wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
   wire [4:0] row = nrm_s0[16:12];
   wire unused_xn = &{1'b0, nrm_s0[11:0], nrm_s0[17], 1'b0};
   wire unused_lz = &{1'b0, nrm_lz[4:4], 1'b0};
-  wire [3:0] shamt = 4'd13 - nrm_lz[3:0];
+  wire [3:0] shamt = 4'd13 - nrm_lz_d1[3:0];
   always @(posedge aclk) if (ce) mx1_d1 <= mx1;
   always @(posedge aclk) if (ce) mx2_d1 <= mx2;
   always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
   always @(posedge aclk) if (ce) x_in_d1 <= x_in;
   always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (!aresetn) x_in_d3 <= 128'd0; else if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (!aresetn) x_in_d4 <= 128'd0; else if (ce) x_in_d4 <= x_in_d3;
   always @(posedge aclk) if (ce) d_d1 <= d;
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) nrm_s4_d1 <= nrm_s4;
-  always @(posedge aclk) if (ce) nrm_s2_d1 <= nrm_s2;
   always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
   always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
-  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
   always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
   always @(posedge aclk) if (ce) row_d1 <= row;
+  always @(posedge aclk) if (ce) row_d2 <= row_d1;
 
   // output lanes: lut2d (normalized), one softmax_lut2d_norm_n16_lane per element, each ending in its output register
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .shamt(shamt), .row_d1(row_d1), .y(y_out[g*8 +: 8]));
+      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .shamt(shamt), .row_d2(row_d2), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -425,7 +435,7 @@ module softmax_lut2d_norm_n16_lane (
   input  wire aresetn,
   input  wire [13:0] e_i,
   input  wire [3:0] shamt,
-  input  wire [4:0] row_d1,
+  input  wire [4:0] row_d2,
   output wire [7:0] y
 );
   // lut2d: 1024 entries x 8 bits (e / S)
@@ -1466,22 +1476,21 @@ module softmax_lut2d_norm_n16_lane (
   reg [13:0] e_i_d2;
   reg [13:0] e_i_d3;
   reg [13:0] e_i_d4;
-  reg [0:0] esh_a1_d1;
-  reg [13:0] esh_0_d1;
-  reg [0:0] esh_a2_d1;
+  reg [13:0] e_i_d5;
   reg [0:0] esh_a3_d1;
+  reg [13:0] esh_2_d1;
   reg [9:0] a2d_d1;
   wire [0:0] esh_a0 = shamt[0:0];
-  wire [13:0] esh_0 = esh_a0[0] ? (e_i_d4 >> 1) : e_i_d4;
+  wire [13:0] esh_0 = esh_a0[0] ? (e_i_d5 >> 1) : e_i_d5;
   wire [0:0] esh_a1 = shamt[1:1];
-  wire [13:0] esh_1 = esh_a1_d1[0] ? (esh_0_d1 >> 2) : esh_0_d1;
+  wire [13:0] esh_1 = esh_a1[0] ? (esh_0 >> 2) : esh_0;
   wire [0:0] esh_a2 = shamt[2:2];
-  wire [13:0] esh_2 = esh_a2_d1[0] ? (esh_1 >> 4) : esh_1;
+  wire [13:0] esh_2 = esh_a2[0] ? (esh_1 >> 4) : esh_1;
   wire [0:0] esh_a3 = shamt[3:3];
-  wire [13:0] esh_3 = esh_a3_d1[0] ? (esh_2 >> 8) : esh_2;
+  wire [13:0] esh_3 = esh_a3_d1[0] ? (esh_2_d1 >> 8) : esh_2_d1;
   wire unused_e = &{1'b0, esh_3[13:5], 1'b0};
   wire [4:0] col = esh_3[4:0];
-  wire [9:0] a2d = {row_d1, col};
+  wire [9:0] a2d = {row_d2, col};
   reg [7:0] y_rom;
   always @(posedge aclk) if (ce) y_rom <= lut2d(a2d_d1);
   reg [7:0] y_q;
@@ -1490,11 +1499,10 @@ module softmax_lut2d_norm_n16_lane (
   always @(posedge aclk) if (ce) e_i_d1 <= e_i;
   always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
   always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
-  always @(posedge aclk) if (!aresetn) e_i_d4 <= 14'd0; else if (ce) e_i_d4 <= e_i_d3;
-  always @(posedge aclk) if (ce) esh_a1_d1 <= esh_a1;
-  always @(posedge aclk) if (ce) esh_0_d1 <= esh_0;
-  always @(posedge aclk) if (ce) esh_a2_d1 <= esh_a2;
+  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) if (!aresetn) e_i_d5 <= 14'd0; else if (ce) e_i_d5 <= e_i_d4;
   always @(posedge aclk) if (ce) esh_a3_d1 <= esh_a3;
+  always @(posedge aclk) if (ce) esh_2_d1 <= esh_2;
   always @(posedge aclk) if (ce) a2d_d1 <= a2d;
 
 endmodule

@@ -42,24 +42,26 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, recip_lut 481x10b = 602 B; total 895 B
 //   error bound: |y - y_ref| <= 4.3357 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 14 register stages, slowest estimate 9.36 ns (107 MHz)
+//   pipeline for 100 MHz (10.00 ns) on ice40: 17 register stages, slowest estimate 8.84 ns (113 MHz)
 //     stage 1: max tree -- 6.22 ns, 2 logic levels
 //     stage 2: max tree -- 6.22 ns, 2 logic levels
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree, d = max - x -- 9.24 ns, 3 logic levels
-//     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 6: sum tree -- 7.65 ns, 1 logic levels
-//     stage 7: sum tree -- 8.84 ns, 2 logic levels
-//     stage 8: sum tree, normalisation: table index -- 8.06 ns, 2 logic levels
-//     stage 9: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
-//     stage 10: lane: product -- 9.33 ns, 2 logic levels
-//     stage 11: lane: product -- 9.36 ns, 2 logic levels
-//     stage 12: lane: product, lane: round -- 8.06 ns, 2 logic levels
-//     stage 13: lane: saturate, output register -- 3.95 ns, 2 logic levels
-//   latency: 14 cycles, throughput 1 vector per cycle
+//     stage 4: max tree -- 6.22 ns, 2 logic levels
+//     stage 5: d = max - x -- 3.87 ns, 1 logic levels
+//     stage 6: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 7: sum tree -- 7.65 ns, 1 logic levels
+//     stage 8: sum tree -- 8.84 ns, 2 logic levels
+//     stage 9: sum tree, normalisation: table index -- 8.06 ns, 2 logic levels
+//     stage 10: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 12: lane: product -- 7.43 ns, 2 logic levels
+//     stage 13: lane: product -- 4.91 ns, 1 logic levels
+//     stage 14: lane: product -- 5.30 ns, 1 logic levels
+//     stage 15: lane: product, lane: round -- 8.06 ns, 2 logic levels
+//     stage 16: lane: saturate, output register -- 3.95 ns, 2 logic levels
+//   latency: 17 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + recip_lut 602 = 895
-// Latency: 14 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 17 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -79,7 +81,7 @@ module softmax_rexp_lin_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 14;
+  localparam LATENCY = 17;
 
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
@@ -815,13 +817,16 @@ module softmax_rexp_lin_n16 (
   reg [63:0] mx1_d1;
   reg [31:0] mx2_d1;
   reg [15:0] mx3_d1;
+  reg [7:0] mx4_d1;
   reg [127:0] x_in_d1;
   reg [127:0] x_in_d2;
   reg [127:0] x_in_d3;
+  reg [127:0] x_in_d4;
   reg [127:0] d_d1;
   reg [119:0] sm1_d1;
   reg [33:0] sm3_d1;
   reg [8:0] ridx_d1;
+  reg [9:0] alpha_d1;
   wire [63:0] mx1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_mx1
@@ -857,7 +862,7 @@ module softmax_rexp_lin_n16 (
   wire [127:0] d;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_d
-      wire [8:0] diff = {mx4[7], mx4} - {x_in_d3[g*8+7], x_in_d3[g*8 +: 8]};
+      wire [8:0] diff = {mx4_d1[7], mx4_d1} - {x_in_d4[g*8+7], x_in_d4[g*8 +: 8]};
       wire unused_diff = &{1'b0, diff[8], 1'b0};
       assign d[g*8 +: 8] = diff[7:0];
     end
@@ -901,19 +906,22 @@ module softmax_rexp_lin_n16 (
   always @(posedge aclk) if (ce) mx1_d1 <= mx1;
   always @(posedge aclk) if (ce) mx2_d1 <= mx2;
   always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
   always @(posedge aclk) if (ce) x_in_d1 <= x_in;
   always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (!aresetn) x_in_d3 <= 128'd0; else if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (!aresetn) x_in_d4 <= 128'd0; else if (ce) x_in_d4 <= x_in_d3;
   always @(posedge aclk) if (ce) d_d1 <= d;
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
   always @(posedge aclk) if (ce) ridx_d1 <= ridx;
+  always @(posedge aclk) if (ce) alpha_d1 <= alpha;
 
   // output lanes: rexp (linear), one softmax_rexp_lin_n16_lane per element, each ending in its output register
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_rexp_lin_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .alpha(alpha), .y(y_out[g*8 +: 8]));
+      softmax_rexp_lin_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .alpha_d1(alpha_d1), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -930,7 +938,7 @@ module softmax_rexp_lin_n16_lane (
   input  wire ce,
   input  wire aresetn,
   input  wire [13:0] e_i,
-  input  wire [9:0] alpha,
+  input  wire [9:0] alpha_d1,
   output wire [7:0] y
 );
 
@@ -939,23 +947,27 @@ module softmax_rexp_lin_n16_lane (
   reg [13:0] e_i_d2;
   reg [13:0] e_i_d3;
   reg [13:0] e_i_d4;
+  reg [13:0] e_i_d5;
   reg [15:0] mul_pp0_d1;
   reg [15:0] mul_pp2_d1;
   reg [15:0] mul_pp4_d1;
   reg [15:0] mul_pp6_d1;
+  reg [18:0] mul_t1_0_d1;
+  reg [18:0] mul_t1_1_d1;
   reg [23:0] mul_t2_0_d1;
   reg [15:0] mul_pp8_d1;
   reg [15:0] mul_pp8_d2;
+  reg [15:0] mul_pp8_d3;
   reg [9:0] y_full_d1;
-  wire [15:0] mul_pp0 = {2'b0, e_i_d4 & {14{alpha[0]}}} + {1'b0, e_i_d4 & {14{alpha[1]}}, 1'b0};
-  wire [15:0] mul_pp2 = {2'b0, e_i_d4 & {14{alpha[2]}}} + {1'b0, e_i_d4 & {14{alpha[3]}}, 1'b0};
-  wire [15:0] mul_pp4 = {2'b0, e_i_d4 & {14{alpha[4]}}} + {1'b0, e_i_d4 & {14{alpha[5]}}, 1'b0};
-  wire [15:0] mul_pp6 = {2'b0, e_i_d4 & {14{alpha[6]}}} + {1'b0, e_i_d4 & {14{alpha[7]}}, 1'b0};
-  wire [15:0] mul_pp8 = {2'b0, e_i_d4 & {14{alpha[8]}}} + {1'b0, e_i_d4 & {14{alpha[9]}}, 1'b0};
+  wire [15:0] mul_pp0 = {2'b0, e_i_d5 & {14{alpha_d1[0]}}} + {1'b0, e_i_d5 & {14{alpha_d1[1]}}, 1'b0};
+  wire [15:0] mul_pp2 = {2'b0, e_i_d5 & {14{alpha_d1[2]}}} + {1'b0, e_i_d5 & {14{alpha_d1[3]}}, 1'b0};
+  wire [15:0] mul_pp4 = {2'b0, e_i_d5 & {14{alpha_d1[4]}}} + {1'b0, e_i_d5 & {14{alpha_d1[5]}}, 1'b0};
+  wire [15:0] mul_pp6 = {2'b0, e_i_d5 & {14{alpha_d1[6]}}} + {1'b0, e_i_d5 & {14{alpha_d1[7]}}, 1'b0};
+  wire [15:0] mul_pp8 = {2'b0, e_i_d5 & {14{alpha_d1[8]}}} + {1'b0, e_i_d5 & {14{alpha_d1[9]}}, 1'b0};
   wire [18:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
   wire [18:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
-  wire [23:0] mul_t2_0 = {5'd0, mul_t1_0} + {1'd0, {mul_t1_1, 4'd0}};
-  wire [23:0] mul_t3_0 = mul_t2_0_d1 + {mul_pp8_d2, 8'd0};
+  wire [23:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};
+  wire [23:0] mul_t3_0 = mul_t2_0_d1 + {mul_pp8_d3, 8'd0};
   wire [9:0] mul_hi = mul_t3_0[23:14];
   wire [10:0] half = {1'b0, mul_hi} + 11'd1;
   wire unused_half = &{1'b0, half[0], mul_t3_0[13:0], 1'b0};
@@ -967,14 +979,18 @@ module softmax_rexp_lin_n16_lane (
   always @(posedge aclk) if (ce) e_i_d1 <= e_i;
   always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
   always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
-  always @(posedge aclk) if (!aresetn) e_i_d4 <= 14'd0; else if (ce) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) if (!aresetn) e_i_d5 <= 14'd0; else if (ce) e_i_d5 <= e_i_d4;
   always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
   always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
   always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
   always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
+  always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
+  always @(posedge aclk) if (ce) mul_t1_1_d1 <= mul_t1_1;
   always @(posedge aclk) if (ce) mul_t2_0_d1 <= mul_t2_0;
   always @(posedge aclk) if (ce) mul_pp8_d1 <= mul_pp8;
   always @(posedge aclk) if (ce) mul_pp8_d2 <= mul_pp8_d1;
+  always @(posedge aclk) if (!aresetn) mul_pp8_d3 <= 16'd0; else if (ce) mul_pp8_d3 <= mul_pp8_d2;
   always @(posedge aclk) if (ce) y_full_d1 <= y_full;
 
 endmodule

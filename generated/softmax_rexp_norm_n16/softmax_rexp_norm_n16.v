@@ -43,27 +43,30 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, recip_lut 512x9b = 576 B; total 869 B
 //   error bound: |y - y_ref| <= 0.9322 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 17 register stages, slowest estimate 9.69 ns (103 MHz)
+//   pipeline for 100 MHz (10.00 ns) on ice40: 21 register stages, slowest estimate 8.84 ns (113 MHz)
 //     stage 1: max tree -- 6.22 ns, 2 logic levels
 //     stage 2: max tree -- 6.22 ns, 2 logic levels
 //     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree, d = max - x -- 9.24 ns, 3 logic levels
-//     stage 5: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 6: sum tree -- 7.65 ns, 1 logic levels
-//     stage 7: sum tree -- 8.84 ns, 2 logic levels
-//     stage 8: sum tree, normalisation: leading one -- 9.69 ns, 4 logic levels
-//     stage 9: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 10: normalisation: leading one, normalisation: shift amount -- 8.00 ns, 4 logic levels
-//     stage 11: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
-//     stage 12: lane: product -- 9.33 ns, 2 logic levels
-//     stage 13: lane: product -- 9.36 ns, 2 logic levels
-//     stage 14: lane: product, lane: shift -- 9.43 ns, 4 logic levels
-//     stage 15: lane: shift, lane: round -- 9.05 ns, 3 logic levels
-//     stage 16: lane: saturate, output register -- 5.50 ns, 3 logic levels
-//   latency: 17 cycles, throughput 1 vector per cycle
+//     stage 4: max tree -- 6.22 ns, 2 logic levels
+//     stage 5: d = max - x -- 3.87 ns, 1 logic levels
+//     stage 6: exponent lookup -- 1.25 ns, 0 logic levels
+//     stage 7: sum tree -- 7.65 ns, 1 logic levels
+//     stage 8: sum tree -- 8.84 ns, 2 logic levels
+//     stage 9: sum tree, normalisation: leading one -- 8.14 ns, 3 logic levels
+//     stage 10: normalisation: leading one -- 8.60 ns, 5 logic levels
+//     stage 11: normalisation: leading one -- 8.60 ns, 5 logic levels
+//     stage 12: normalisation: reciprocal table, normalisation: shift amount -- 3.35 ns, 1 logic levels
+//     stage 14: lane: product -- 7.43 ns, 2 logic levels
+//     stage 15: lane: product -- 4.91 ns, 1 logic levels
+//     stage 16: lane: product -- 5.30 ns, 1 logic levels
+//     stage 17: lane: product, lane: shift -- 7.88 ns, 3 logic levels
+//     stage 18: lane: shift -- 5.50 ns, 3 logic levels
+//     stage 19: lane: round -- 5.95 ns, 1 logic levels
+//     stage 20: lane: saturate, output register -- 5.50 ns, 3 logic levels
+//   latency: 21 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + recip_lut 576 = 869
-// Latency: 17 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 21 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -83,7 +86,7 @@ module softmax_rexp_norm_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 17;
+  localparam LATENCY = 21;
 
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
@@ -987,19 +990,23 @@ module softmax_rexp_norm_n16 (
   reg [63:0] mx1_d1;
   reg [31:0] mx2_d1;
   reg [15:0] mx3_d1;
+  reg [7:0] mx4_d1;
   reg [127:0] x_in_d1;
   reg [127:0] x_in_d2;
   reg [127:0] x_in_d3;
+  reg [127:0] x_in_d4;
   reg [127:0] d_d1;
   reg [119:0] sm1_d1;
   reg [33:0] sm3_d1;
-  reg [17:0] nrm_s4_d1;
-  reg [17:0] nrm_s2_d1;
   reg [0:0] nrm_z4_d1;
   reg [0:0] nrm_z4_d2;
-  reg [0:0] nrm_z3_d1;
+  reg [17:0] sm4_d1;
   reg [0:0] nrm_z2_d1;
+  reg [17:0] nrm_s3_d1;
+  reg [0:0] nrm_z3_d1;
   reg [8:0] n_j_d1;
+  reg [4:0] nrm_lz_d1;
+  reg [9:0] r_d1;
   wire [63:0] mx1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_mx1
@@ -1035,7 +1042,7 @@ module softmax_rexp_norm_n16 (
   wire [127:0] d;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_d
-      wire [8:0] diff = {mx4[7], mx4} - {x_in_d3[g*8+7], x_in_d3[g*8 +: 8]};
+      wire [8:0] diff = {mx4_d1[7], mx4_d1} - {x_in_d4[g*8+7], x_in_d4[g*8 +: 8]};
       wire unused_diff = &{1'b0, diff[8], 1'b0};
       assign d[g*8 +: 8] = diff[7:0];
     end
@@ -1073,13 +1080,13 @@ module softmax_rexp_norm_n16 (
     end
   endgenerate
   wire [0:0] nrm_z4 = ~|sm4[17:2];
-  wire [17:0] nrm_s4 = nrm_z4 ? {sm4[1:0], 16'd0} : sm4;
-  wire [0:0] nrm_z3 = ~|nrm_s4_d1[17:10];
-  wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4_d1[9:0], 8'd0} : nrm_s4_d1;
+  wire [17:0] nrm_s4 = nrm_z4_d1 ? {sm4_d1[1:0], 16'd0} : sm4_d1;
+  wire [0:0] nrm_z3 = ~|nrm_s4[17:10];
+  wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4[9:0], 8'd0} : nrm_s4;
   wire [0:0] nrm_z2 = ~|nrm_s3[17:14];
-  wire [17:0] nrm_s2 = nrm_z2 ? {nrm_s3[13:0], 4'd0} : nrm_s3;
-  wire [0:0] nrm_z1 = ~|nrm_s2_d1[17:16];
-  wire [17:0] nrm_s1 = nrm_z1 ? {nrm_s2_d1[15:0], 2'd0} : nrm_s2_d1;
+  wire [17:0] nrm_s2 = nrm_z2_d1 ? {nrm_s3_d1[13:0], 4'd0} : nrm_s3_d1;
+  wire [0:0] nrm_z1 = ~|nrm_s2[17:16];
+  wire [17:0] nrm_s1 = nrm_z1 ? {nrm_s2[15:0], 2'd0} : nrm_s2;
   wire [0:0] nrm_z0 = ~|nrm_s1[17:17];
   wire [17:0] nrm_s0 = nrm_z0 ? {nrm_s1[16:0], 1'd0} : nrm_s1;
   wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
@@ -1088,29 +1095,33 @@ module softmax_rexp_norm_n16 (
   reg [8:0] r_lut;
   always @(posedge aclk) if (ce) r_lut <= recip_lut(n_j_d1);
   wire [9:0] r = {1'b1, r_lut};
-  wire [4:0] shamt = 5'd18 - nrm_lz;
+  wire [4:0] shamt = 5'd18 - nrm_lz_d1;
   always @(posedge aclk) if (ce) mx1_d1 <= mx1;
   always @(posedge aclk) if (ce) mx2_d1 <= mx2;
   always @(posedge aclk) if (ce) mx3_d1 <= mx3;
+  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
   always @(posedge aclk) if (ce) x_in_d1 <= x_in;
   always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (!aresetn) x_in_d3 <= 128'd0; else if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) if (!aresetn) x_in_d4 <= 128'd0; else if (ce) x_in_d4 <= x_in_d3;
   always @(posedge aclk) if (ce) d_d1 <= d;
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) nrm_s4_d1 <= nrm_s4;
-  always @(posedge aclk) if (ce) nrm_s2_d1 <= nrm_s2;
   always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
   always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
-  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
   always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
   always @(posedge aclk) if (ce) n_j_d1 <= n_j;
+  always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
+  always @(posedge aclk) if (ce) r_d1 <= r;
 
   // output lanes: rexp (normalized), one softmax_rexp_norm_n16_lane per element, each ending in its output register
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_rexp_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .r(r), .shamt(shamt), .y(y_out[g*8 +: 8]));
+      softmax_rexp_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .r_d1(r_d1), .shamt(shamt), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -1127,7 +1138,7 @@ module softmax_rexp_norm_n16_lane (
   input  wire ce,
   input  wire aresetn,
   input  wire [13:0] e_i,
-  input  wire [9:0] r,
+  input  wire [9:0] r_d1,
   input  wire [4:0] shamt,
   output wire [7:0] y
 );
@@ -1139,57 +1150,68 @@ module softmax_rexp_norm_n16_lane (
   reg [13:0] e_i_d4;
   reg [13:0] e_i_d5;
   reg [13:0] e_i_d6;
+  reg [13:0] e_i_d7;
   reg [15:0] mul_pp0_d1;
   reg [15:0] mul_pp2_d1;
   reg [15:0] mul_pp4_d1;
   reg [15:0] mul_pp6_d1;
+  reg [18:0] mul_t1_0_d1;
+  reg [18:0] mul_t1_1_d1;
   reg [23:0] mul_t2_0_d1;
   reg [15:0] mul_pp8_d1;
   reg [15:0] mul_pp8_d2;
+  reg [15:0] mul_pp8_d3;
   reg [0:0] shf_a0_d1;
   reg [0:0] shf_a0_d2;
   reg [0:0] shf_a0_d3;
   reg [0:0] shf_a0_d4;
+  reg [0:0] shf_a0_d5;
   reg [0:0] shf_a1_d1;
   reg [0:0] shf_a1_d2;
   reg [0:0] shf_a1_d3;
   reg [0:0] shf_a1_d4;
+  reg [0:0] shf_a1_d5;
   reg [0:0] shf_a2_d1;
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
   reg [0:0] shf_a2_d4;
+  reg [0:0] shf_a2_d5;
+  reg [0:0] shf_a2_d6;
+  reg [23:0] shf_1_d1;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
   reg [0:0] shf_a3_d4;
   reg [0:0] shf_a3_d5;
-  reg [23:0] shf_2_d1;
+  reg [0:0] shf_a3_d6;
   reg [0:0] shf_a4_d1;
   reg [0:0] shf_a4_d2;
   reg [0:0] shf_a4_d3;
   reg [0:0] shf_a4_d4;
   reg [0:0] shf_a4_d5;
+  reg [0:0] shf_a4_d6;
+  reg [23:0] shf_4_d1;
   reg [23:0] y_full_d1;
-  wire [15:0] mul_pp0 = {2'b0, e_i_d6 & {14{r[0]}}} + {1'b0, e_i_d6 & {14{r[1]}}, 1'b0};
-  wire [15:0] mul_pp2 = {2'b0, e_i_d6 & {14{r[2]}}} + {1'b0, e_i_d6 & {14{r[3]}}, 1'b0};
-  wire [15:0] mul_pp4 = {2'b0, e_i_d6 & {14{r[4]}}} + {1'b0, e_i_d6 & {14{r[5]}}, 1'b0};
-  wire [15:0] mul_pp6 = {2'b0, e_i_d6 & {14{r[6]}}} + {1'b0, e_i_d6 & {14{r[7]}}, 1'b0};
-  wire [15:0] mul_pp8 = {2'b0, e_i_d6 & {14{r[8]}}} + {1'b0, e_i_d6 & {14{r[9]}}, 1'b0};
+  wire [15:0] mul_pp0 = {2'b0, e_i_d7 & {14{r_d1[0]}}} + {1'b0, e_i_d7 & {14{r_d1[1]}}, 1'b0};
+  wire [15:0] mul_pp2 = {2'b0, e_i_d7 & {14{r_d1[2]}}} + {1'b0, e_i_d7 & {14{r_d1[3]}}, 1'b0};
+  wire [15:0] mul_pp4 = {2'b0, e_i_d7 & {14{r_d1[4]}}} + {1'b0, e_i_d7 & {14{r_d1[5]}}, 1'b0};
+  wire [15:0] mul_pp6 = {2'b0, e_i_d7 & {14{r_d1[6]}}} + {1'b0, e_i_d7 & {14{r_d1[7]}}, 1'b0};
+  wire [15:0] mul_pp8 = {2'b0, e_i_d7 & {14{r_d1[8]}}} + {1'b0, e_i_d7 & {14{r_d1[9]}}, 1'b0};
   wire [18:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
   wire [18:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
-  wire [23:0] mul_t2_0 = {5'd0, mul_t1_0} + {1'd0, {mul_t1_1, 4'd0}};
-  wire [23:0] mul_t3_0 = mul_t2_0_d1 + {mul_pp8_d2, 8'd0};
+  wire [23:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};
+  wire [23:0] mul_t3_0 = mul_t2_0_d1 + {mul_pp8_d3, 8'd0};
   wire [0:0] shf_a0 = shamt[0:0];
-  wire [23:0] shf_0 = shf_a0_d4[0] ? (mul_t3_0 >> 1) : mul_t3_0;
+  wire [23:0] shf_0 = shf_a0_d5[0] ? (mul_t3_0 >> 1) : mul_t3_0;
   wire [0:0] shf_a1 = shamt[1:1];
-  wire [23:0] shf_1 = shf_a1_d4[0] ? (shf_0 >> 2) : shf_0;
+  wire [23:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
   wire [0:0] shf_a2 = shamt[2:2];
-  wire [23:0] shf_2 = shf_a2_d4[0] ? (shf_1 >> 4) : shf_1;
+  wire [23:0] shf_2 = shf_a2_d6[0] ? (shf_1_d1 >> 4) : shf_1_d1;
   wire [0:0] shf_a3 = shamt[3:3];
-  wire [23:0] shf_3 = shf_a3_d5[0] ? (shf_2_d1 >> 8) : shf_2_d1;
+  wire [23:0] shf_3 = shf_a3_d6[0] ? (shf_2 >> 8) : shf_2;
   wire [0:0] shf_a4 = shamt[4:4];
-  wire [23:0] shf_4 = shf_a4_d5[0] ? (shf_3 >> 16) : shf_3;
-  wire [24:0] half = {1'b0, shf_4} + 25'd1;
+  wire [23:0] shf_4 = shf_a4_d6[0] ? (shf_3 >> 16) : shf_3;
+  wire [24:0] half = {1'b0, shf_4_d1} + 25'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [23:0] y_full = half[24:1];
   wire [7:0] y_sat = (|y_full_d1[23:8]) ? {8{1'b1}} : y_full_d1[7:0];
@@ -1201,37 +1223,48 @@ module softmax_rexp_norm_n16_lane (
   always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
   always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
   always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
-  always @(posedge aclk) if (!aresetn) e_i_d6 <= 14'd0; else if (ce) e_i_d6 <= e_i_d5;
+  always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
+  always @(posedge aclk) if (!aresetn) e_i_d7 <= 14'd0; else if (ce) e_i_d7 <= e_i_d6;
   always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
   always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
   always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
   always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
+  always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
+  always @(posedge aclk) if (ce) mul_t1_1_d1 <= mul_t1_1;
   always @(posedge aclk) if (ce) mul_t2_0_d1 <= mul_t2_0;
   always @(posedge aclk) if (ce) mul_pp8_d1 <= mul_pp8;
   always @(posedge aclk) if (ce) mul_pp8_d2 <= mul_pp8_d1;
+  always @(posedge aclk) if (!aresetn) mul_pp8_d3 <= 16'd0; else if (ce) mul_pp8_d3 <= mul_pp8_d2;
   always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
   always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
   always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
-  always @(posedge aclk) if (!aresetn) shf_a0_d4 <= 1'd0; else if (ce) shf_a0_d4 <= shf_a0_d3;
+  always @(posedge aclk) if (ce) shf_a0_d4 <= shf_a0_d3;
+  always @(posedge aclk) if (!aresetn) shf_a0_d5 <= 1'd0; else if (ce) shf_a0_d5 <= shf_a0_d4;
   always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
   always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
   always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
-  always @(posedge aclk) if (!aresetn) shf_a1_d4 <= 1'd0; else if (ce) shf_a1_d4 <= shf_a1_d3;
+  always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
+  always @(posedge aclk) if (!aresetn) shf_a1_d5 <= 1'd0; else if (ce) shf_a1_d5 <= shf_a1_d4;
   always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
   always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
   always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
-  always @(posedge aclk) if (!aresetn) shf_a2_d4 <= 1'd0; else if (ce) shf_a2_d4 <= shf_a2_d3;
+  always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
+  always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
+  always @(posedge aclk) if (!aresetn) shf_a2_d6 <= 1'd0; else if (ce) shf_a2_d6 <= shf_a2_d5;
+  always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
   always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
   always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
   always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
   always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
-  always @(posedge aclk) if (!aresetn) shf_a3_d5 <= 1'd0; else if (ce) shf_a3_d5 <= shf_a3_d4;
-  always @(posedge aclk) if (ce) shf_2_d1 <= shf_2;
+  always @(posedge aclk) if (ce) shf_a3_d5 <= shf_a3_d4;
+  always @(posedge aclk) if (!aresetn) shf_a3_d6 <= 1'd0; else if (ce) shf_a3_d6 <= shf_a3_d5;
   always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
   always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
   always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
   always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
-  always @(posedge aclk) if (!aresetn) shf_a4_d5 <= 1'd0; else if (ce) shf_a4_d5 <= shf_a4_d4;
+  always @(posedge aclk) if (ce) shf_a4_d5 <= shf_a4_d4;
+  always @(posedge aclk) if (!aresetn) shf_a4_d6 <= 1'd0; else if (ce) shf_a4_d6 <= shf_a4_d5;
+  always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
   always @(posedge aclk) if (ce) y_full_d1 <= y_full;
 
 endmodule

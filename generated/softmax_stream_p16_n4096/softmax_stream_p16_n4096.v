@@ -48,14 +48,14 @@
 //   error bound: |y - y_ref| <= 0.9556 LSB for every input of 1..4096 elements (proven from the tables, README "The error bound")
 //   stream: 16 lanes per beat, rows of 1..4096 elements (at most 256 beats), keep bit per lane in tuser
 //   row stores: 263 + 266 beats x 144 bits = 76176 bits (block RAM); row queues 16 rows deep
-//   pipeline: A: input register 1, A: max tree over 16 lanes (4 levels) 4, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 3, B: sum tree over 16 lanes (4 levels) 4, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 3, C: normalisation (rexp, normalized) and lanes, for 100 MHz on ice40 12, C: output (per lane) 1
-//   latency of a row of len elements: 2*ceil(len/16) + 30 cycles (last input beat to last output beat; 542 for maxN)
+//   pipeline: A: input register 1, A: max tree over 16 lanes (4 levels) 4, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 3, B: sum tree over 16 lanes (4 levels) 4, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 3, C: normalisation (rexp, normalized) and lanes, for 100 MHz on ice40 13, C: output (per lane) 1
+//   latency of a row of len elements: 2*ceil(len/16) + 31 cycles (last input beat to last output beat; 543 for maxN)
 //   throughput: 16 elements per cycle across back-to-back rows (8 rows of 4096 in 2048 cycles)
 //
 // Table bytes: exp_lut 704 + recip_lut 576 = 1280
-// Latency of a row of len elements: 2*ceil(len/16) + 30 cycles, from the edge that accepts its last input
+// Latency of a row of len elements: 2*ceil(len/16) + 31 cycles, from the edge that accepts its last input
 //           beat to the edge that transfers its last output beat (sink always ready, the row not queued
-//           behind a longer one); 542 for a row of maxN = 4096. Throughput 16 elements per clock.
+//           behind a longer one); 543 for a row of maxN = 4096. Throughput 16 elements per clock.
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -1419,6 +1419,7 @@ module softmax_stream_p16_n4096 (
   reg [15:0] c_k2_d10;
   reg [15:0] c_k2_d11;
   reg [15:0] c_k2_d12;
+  reg [15:0] c_k2_d13;
   reg [0:0] c_l2_d1;
   reg [0:0] c_l2_d2;
   reg [0:0] c_l2_d3;
@@ -1431,6 +1432,7 @@ module softmax_stream_p16_n4096 (
   reg [0:0] c_l2_d10;
   reg [0:0] c_l2_d11;
   reg [0:0] c_l2_d12;
+  reg [0:0] c_l2_d13;
   wire [0:0] nrm_z5 = ~|c_s2[33:2];
   wire [33:0] nrm_s5 = nrm_z5 ? {c_s2[1:0], 32'd0} : c_s2;
   wire [0:0] nrm_z4 = ~|nrm_s5_d1[33:18];
@@ -1476,6 +1478,7 @@ module softmax_stream_p16_n4096 (
   always @(posedge aclk) if (ce) c_k2_d10 <= c_k2_d9;
   always @(posedge aclk) if (ce) c_k2_d11 <= c_k2_d10;
   always @(posedge aclk) if (!aresetn) c_k2_d12 <= 16'd0; else if (ce) c_k2_d12 <= c_k2_d11;
+  always @(posedge aclk) if (!aresetn) c_k2_d13 <= 16'd0; else if (ce) c_k2_d13 <= c_k2_d12;
   always @(posedge aclk) if (ce) c_l2_d1 <= c_l2;
   always @(posedge aclk) if (ce) c_l2_d2 <= c_l2_d1;
   always @(posedge aclk) if (ce) c_l2_d3 <= c_l2_d2;
@@ -1487,7 +1490,8 @@ module softmax_stream_p16_n4096 (
   always @(posedge aclk) if (ce) c_l2_d9 <= c_l2_d8;
   always @(posedge aclk) if (ce) c_l2_d10 <= c_l2_d9;
   always @(posedge aclk) if (ce) c_l2_d11 <= c_l2_d10;
-  always @(posedge aclk) if (!aresetn) c_l2_d12 <= 1'd0; else if (ce) c_l2_d12 <= c_l2_d11;
+  always @(posedge aclk) if (ce) c_l2_d12 <= c_l2_d11;
+  always @(posedge aclk) if (!aresetn) c_l2_d13 <= 1'd0; else if (ce) c_l2_d13 <= c_l2_d12;
   wire [127:0] y_c;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
@@ -1551,6 +1555,7 @@ module softmax_stream_p16_n4096 (
       reg [0:0] shf_a5_d7;
       reg [31:0] shf_5_d1;
       reg [31:0] y_full_d1;
+      reg [7:0] y_k_d1;
       wire [21:0] e_i = c_e[g*22 +: 22];
       wire [23:0] mul_pp0 = {2'b0, e_i_d6 & {22{r_d1[0]}}} + {1'b0, e_i_d6 & {22{r_d1[1]}}, 1'b0};
       wire [23:0] mul_pp2 = {2'b0, e_i_d6 & {22{r_d1[2]}}} + {1'b0, e_i_d6 & {22{r_d1[3]}}, 1'b0};
@@ -1577,7 +1582,9 @@ module softmax_stream_p16_n4096 (
       wire unused_half = &{1'b0, half[0], 1'b0};
       wire [31:0] y_full = half[32:1];
       wire [7:0] y_sat = (|y_full_d1[31:8]) ? {8{1'b1}} : y_full_d1[7:0];
-      assign y_c[g*8 +: 8] = c_k2_d12[g] ? y_sat : 8'd0;
+      wire [7:0] y_k = c_k2_d12[g] ? y_sat : 8'd0;
+      wire [7:0] y_m = y_k_d1;
+      assign y_c[g*8 +: 8] = y_m;
       always @(posedge aclk) if (ce) e_i_d1 <= e_i;
       always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
       always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
@@ -1637,6 +1644,7 @@ module softmax_stream_p16_n4096 (
       always @(posedge aclk) if (!aresetn) shf_a5_d7 <= 1'd0; else if (ce) shf_a5_d7 <= shf_a5_d6;
       always @(posedge aclk) if (ce) shf_5_d1 <= shf_5;
       always @(posedge aclk) if (ce) y_full_d1 <= y_full;
+      always @(posedge aclk) if (ce) y_k_d1 <= y_k;
     end
   endgenerate
   reg c_vn1;
@@ -1663,6 +1671,8 @@ module softmax_stream_p16_n4096 (
   always @(posedge aclk) if (!aresetn) c_vn11 <= 1'b0; else if (ce) c_vn11 <= c_vn10;
   reg c_vn12;
   always @(posedge aclk) if (!aresetn) c_vn12 <= 1'b0; else if (ce) c_vn12 <= c_vn11;
+  reg c_vn13;
+  always @(posedge aclk) if (!aresetn) c_vn13 <= 1'b0; else if (ce) c_vn13 <= c_vn12;
   // the output register and a skid register (an AXI4-Stream register slice): a beat that leaves
   // pass C while the output register is held goes to the skid register, which stops pass C until
   // it drains, so m_axis_tready drives only these registers and pass C's enable is a flip-flop
@@ -1673,19 +1683,19 @@ module softmax_stream_p16_n4096 (
   always @(posedge aclk) begin
     if (o_load) begin
       y_out <= s_v ? s_y : y_c;
-      k_out <= s_v ? s_k : c_k2_d12;
-      l_out <= s_v ? s_l : c_l2_d12;
+      k_out <= s_v ? s_k : c_k2_d13;
+      l_out <= s_v ? s_l : c_l2_d13;
     end else if (!s_v) begin
       s_y <= y_c;
-      s_k <= c_k2_d12;
-      s_l <= c_l2_d12;
+      s_k <= c_k2_d13;
+      s_l <= c_l2_d13;
     end
     if (!aresetn) begin
       v_out <= 1'b0;
       s_v <= 1'b0;
     end else begin
-      if (o_load) v_out <= s_v | c_vn12;
-      s_v <= ~o_load & (s_v | c_vn12);
+      if (o_load) v_out <= s_v | c_vn13;
+      s_v <= ~o_load & (s_v | c_vn13);
     end
   end
   assign m_axis_tdata = y_out;

@@ -48,14 +48,14 @@
 //   error bound: |y - y_ref| <= 0.9529 LSB for every input of 1..1024 elements (proven from the tables, README "The error bound")
 //   stream: 4 lanes per beat, rows of 1..1024 elements (at most 256 beats), keep bit per lane in tuser
 //   row stores: 261 + 264 beats x 36 bits = 18900 bits (block RAM); row queues 16 rows deep
-//   pipeline: A: input register 1, A: max tree over 4 lanes (2 levels) 2, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 3, B: sum tree over 4 lanes (2 levels) 2, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 3, C: normalisation (rexp, normalized) and lanes, for 100 MHz on ice40 11, C: output (per lane) 1
-//   latency of a row of len elements: 2*ceil(len/4) + 25 cycles (last input beat to last output beat; 537 for maxN)
+//   pipeline: A: input register 1, A: max tree over 4 lanes (2 levels) 2, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 3, B: sum tree over 4 lanes (2 levels) 2, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 3, C: normalisation (rexp, normalized) and lanes, for 100 MHz on ice40 12, C: output (per lane) 1
+//   latency of a row of len elements: 2*ceil(len/4) + 26 cycles (last input beat to last output beat; 538 for maxN)
 //   throughput: 4 elements per cycle across back-to-back rows (8 rows of 1024 in 2048 cycles)
 //
 // Table bytes: exp_lut 583 + recip_lut 576 = 1159
-// Latency of a row of len elements: 2*ceil(len/4) + 25 cycles, from the edge that accepts its last input
+// Latency of a row of len elements: 2*ceil(len/4) + 26 cycles, from the edge that accepts its last input
 //           beat to the edge that transfers its last output beat (sink always ready, the row not queued
-//           behind a longer one); 537 for a row of maxN = 1024. Throughput 4 elements per clock.
+//           behind a longer one); 538 for a row of maxN = 1024. Throughput 4 elements per clock.
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -1392,6 +1392,7 @@ module softmax_stream_p4_n1024 (
   reg [3:0] c_k2_d9;
   reg [3:0] c_k2_d10;
   reg [3:0] c_k2_d11;
+  reg [3:0] c_k2_d12;
   reg [0:0] c_l2_d1;
   reg [0:0] c_l2_d2;
   reg [0:0] c_l2_d3;
@@ -1403,6 +1404,7 @@ module softmax_stream_p4_n1024 (
   reg [0:0] c_l2_d9;
   reg [0:0] c_l2_d10;
   reg [0:0] c_l2_d11;
+  reg [0:0] c_l2_d12;
   wire [0:0] nrm_z4 = ~|c_s2[29:14];
   wire [29:0] nrm_s4 = nrm_z4 ? {c_s2[13:0], 16'd0} : c_s2;
   wire [0:0] nrm_z3 = ~|nrm_s4[29:22];
@@ -1441,6 +1443,7 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) if (ce) c_k2_d9 <= c_k2_d8;
   always @(posedge aclk) if (ce) c_k2_d10 <= c_k2_d9;
   always @(posedge aclk) if (!aresetn) c_k2_d11 <= 4'd0; else if (ce) c_k2_d11 <= c_k2_d10;
+  always @(posedge aclk) if (!aresetn) c_k2_d12 <= 4'd0; else if (ce) c_k2_d12 <= c_k2_d11;
   always @(posedge aclk) if (ce) c_l2_d1 <= c_l2;
   always @(posedge aclk) if (ce) c_l2_d2 <= c_l2_d1;
   always @(posedge aclk) if (ce) c_l2_d3 <= c_l2_d2;
@@ -1451,7 +1454,8 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) if (ce) c_l2_d8 <= c_l2_d7;
   always @(posedge aclk) if (ce) c_l2_d9 <= c_l2_d8;
   always @(posedge aclk) if (ce) c_l2_d10 <= c_l2_d9;
-  always @(posedge aclk) if (!aresetn) c_l2_d11 <= 1'd0; else if (ce) c_l2_d11 <= c_l2_d10;
+  always @(posedge aclk) if (ce) c_l2_d11 <= c_l2_d10;
+  always @(posedge aclk) if (!aresetn) c_l2_d12 <= 1'd0; else if (ce) c_l2_d12 <= c_l2_d11;
   wire [31:0] y_c;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_lane
@@ -1507,6 +1511,7 @@ module softmax_stream_p4_n1024 (
       reg [0:0] shf_a4_d7;
       reg [29:0] shf_4_d1;
       reg [29:0] y_full_d1;
+      reg [7:0] y_k_d1;
       wire [19:0] e_i = c_e[g*20 +: 20];
       wire [21:0] mul_pp0 = {2'b0, e_i_d5 & {20{r_d1[0]}}} + {1'b0, e_i_d5 & {20{r_d1[1]}}, 1'b0};
       wire [21:0] mul_pp2 = {2'b0, e_i_d5 & {20{r_d1[2]}}} + {1'b0, e_i_d5 & {20{r_d1[3]}}, 1'b0};
@@ -1531,7 +1536,9 @@ module softmax_stream_p4_n1024 (
       wire unused_half = &{1'b0, half[0], 1'b0};
       wire [29:0] y_full = half[30:1];
       wire [7:0] y_sat = (|y_full_d1[29:8]) ? {8{1'b1}} : y_full_d1[7:0];
-      assign y_c[g*8 +: 8] = c_k2_d11[g] ? y_sat : 8'd0;
+      wire [7:0] y_k = c_k2_d11[g] ? y_sat : 8'd0;
+      wire [7:0] y_m = y_k_d1;
+      assign y_c[g*8 +: 8] = y_m;
       always @(posedge aclk) if (ce) e_i_d1 <= e_i;
       always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
       always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
@@ -1583,6 +1590,7 @@ module softmax_stream_p4_n1024 (
       always @(posedge aclk) if (!aresetn) shf_a4_d7 <= 1'd0; else if (ce) shf_a4_d7 <= shf_a4_d6;
       always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
       always @(posedge aclk) if (ce) y_full_d1 <= y_full;
+      always @(posedge aclk) if (ce) y_k_d1 <= y_k;
     end
   endgenerate
   reg c_vn1;
@@ -1607,6 +1615,8 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) if (!aresetn) c_vn10 <= 1'b0; else if (ce) c_vn10 <= c_vn9;
   reg c_vn11;
   always @(posedge aclk) if (!aresetn) c_vn11 <= 1'b0; else if (ce) c_vn11 <= c_vn10;
+  reg c_vn12;
+  always @(posedge aclk) if (!aresetn) c_vn12 <= 1'b0; else if (ce) c_vn12 <= c_vn11;
   // the output register and a skid register (an AXI4-Stream register slice): a beat that leaves
   // pass C while the output register is held goes to the skid register, which stops pass C until
   // it drains, so m_axis_tready drives only these registers and pass C's enable is a flip-flop
@@ -1617,19 +1627,19 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) begin
     if (o_load) begin
       y_out <= s_v ? s_y : y_c;
-      k_out <= s_v ? s_k : c_k2_d11;
-      l_out <= s_v ? s_l : c_l2_d11;
+      k_out <= s_v ? s_k : c_k2_d12;
+      l_out <= s_v ? s_l : c_l2_d12;
     end else if (!s_v) begin
       s_y <= y_c;
-      s_k <= c_k2_d11;
-      s_l <= c_l2_d11;
+      s_k <= c_k2_d12;
+      s_l <= c_l2_d12;
     end
     if (!aresetn) begin
       v_out <= 1'b0;
       s_v <= 1'b0;
     end else begin
-      if (o_load) v_out <= s_v | c_vn11;
-      s_v <= ~o_load & (s_v | c_vn11);
+      if (o_load) v_out <= s_v | c_vn12;
+      s_v <= ~o_load & (s_v | c_vn12);
     end
   end
   assign m_axis_tdata = y_out;

@@ -2,8 +2,8 @@
 import { header, indent, tableContexts, template, templateFormats } from '../render.js';
 import type { Plan } from '../plan.js';
 import { Pipe } from '../pipeline/builder.js';
-import { delayModel } from '../pipeline/delay.js';
-import { expLookup, maxMinusX, tree, wire } from '../pipeline/stages.js';
+import { delayModel, lutLevels } from '../pipeline/delay.js';
+import { expLookup, logic, maxMinusX, tree, wire } from '../pipeline/stages.js';
 import { clog2, bitsFor } from '../numerics.js';
 import type { StreamPlan } from './stream.js';
 
@@ -77,9 +77,13 @@ export function passC(p: Plan, P: number): { code: string; cycles: number; k: st
   const coefs = b.norm(top, sum);
   const ln = top.child(6);
   const ei = wire(ln, 'e_i', p.ew, [e], 'output lanes', (r) => `${r(e)}[g*${p.ew} +: ${p.ew}]`);
-  const y = b.lane(ln, ei, coefs);
+  const y0 = b.lane(ln, ei, coefs);
+  // the keep mask, then the output's skid select (in the template) before the output register: one
+  // LUT level each, so a lane whose last stage is full gets a register first
+  const ym = logic(ln, 'y_k', c.ow, [y0, keep], 1, 'output: keep mask', (r) => `${r(keep)}[g] ? ${r(y0)} : ${c.ow}'d0`);
+  const y = ln.op({ name: 'y_m', width: c.ow, deps: [ym], delay: lutLevels(ln.model, 1), levels: 1, what: 'output: skid select', code: (r) => `wire [${c.ow - 1}:0] y_m = ${r(ym)};` });
+  ln.lines.push(`assign y_c[g*${c.ow} +: ${c.ow}] = ${ln.at(y, y.cycle)};`);
   const kf = top.at(keep, y.cycle);
-  ln.lines.push(`assign y_c[g*${c.ow} +: ${c.ow}] = ${kf}[g] ? ${ln.at(y, y.cycle)} : ${c.ow}'d0;`);
   const lf = top.at(last, y.cycle);
   const laneText = ln.text();
   const code = [

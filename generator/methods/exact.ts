@@ -112,7 +112,16 @@ export const exact: Method = {
         for (let b = qb - 1; b >= 0; b--) {
           const prev = rem;
           const bit = nb[b]!;
-          const t = arith(ln, `dt${b}`, dw + 2, [prev, bit, den], 'lane: divider', (r) => `{1'b0, ${r(prev)}, ${r(bit)}} - {2'b0, ${r(den)}}`);
+          // D is the same in every lane, and synthesis shares its copies: one more route for that fan-out
+          const t = ln.op({
+            name: `dt${b}`,
+            width: dw + 2,
+            deps: [prev, bit, den],
+            delay: ln.model.carry(dw + 2) + ln.model.route,
+            levels: 1,
+            what: 'lane: divider',
+            code: (r) => `wire [${dw + 1}:0] dt${b} = {1'b0, ${r(prev)}, ${r(bit)}} - {2'b0, ${r(den)}};`,
+          });
           // t[dw] is 0 whenever t is kept (no borrow: t < D)
           ln.lines.push(`wire unused_dt${b} = &{1'b0, ${ln.at(t, t.cycle)}[${dw}], 1'b0};`);
           qbits.push(wire(ln, `dq${b}`, 1, [t], 'lane: divider', (r) => `~${r(t)}[${dw + 1}]`));

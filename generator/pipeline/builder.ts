@@ -87,7 +87,7 @@ export class Pipe {
 
   /** The time a stage may take between its registers. */
   get budget(): number {
-    return this.o.period - this.o.model.reg;
+    return this.o.period * (1 - this.o.model.slack) - this.o.model.reg;
   }
 
   /** A signal driven outside the builder (a register of the skeleton, a port). */

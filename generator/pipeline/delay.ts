@@ -23,6 +23,11 @@ export interface DelayModel {
   lutInputs: number;
   /** Clock to output plus setup of a register. */
   reg: number;
+  /**
+   * The share of the clock period a stage leaves unused, for the routes that come out longer than
+   * `route` (nextpnr on iCE40: 0.6 to 2.8 ns for the same kind of route, by placement).
+   */
+  slack: number;
   /** A route between two cells. */
   route: number;
   /** One LUT, without its input route. */
@@ -45,9 +50,10 @@ export interface DelayModel {
 
 const ICE40: DelayModel = {
   device: 'ice40',
-  describe: 'iCE40 HX: LUT4 0.45 ns + route 1.1 ns per level, carry 0.13 ns per bit (0.8 ns more to leave the chain), block RAM clock-to-out 3.0 ns (2.1 ns and a longer route out of the RAM column), register 0.85 ns',
+  describe: 'iCE40 HX: LUT4 0.45 ns + route 1.1 ns per level, carry 0.13 ns per bit (0.8 ns more to leave the chain), block RAM clock-to-out 3.0 ns (2.1 ns and a longer route out of the RAM column), register 0.85 ns, 10% of the period left for longer routes',
   lutInputs: 4,
   reg: 0.85,
+  slack: 0.1,
   route: 1.1,
   lut: 0.45,
   // operands routed to the carry LUTs, the chain, then the sum LUT (the carry-in enters on I3)
@@ -67,6 +73,7 @@ const XC7: DelayModel = {
   describe: 'AMD 7-series -1: LUT6 0.12 ns + route 0.45 ns per level, CARRY4 0.12 ns per 4 bits, block RAM clock-to-out 1.8 ns, register 0.5 ns',
   lutInputs: 6,
   reg: 0.5,
+  slack: 0,
   route: 0.45,
   lut: 0.12,
   carry: (w) => 0.45 + 0.35 + 0.12 * Math.ceil(w / 4) + 0.2,
@@ -81,6 +88,7 @@ const GENERIC: DelayModel = {
   describe: 'generic: LUT 0.3 ns + route 0.8 ns per level, carry 0.08 ns per bit, ROM clock-to-out 2 ns, register 0.7 ns',
   lutInputs: 4,
   reg: 0.7,
+  slack: 0,
   route: 0.8,
   lut: 0.3,
   carry: (w) => 0.8 + 0.3 + 0.08 * w + 0.3,

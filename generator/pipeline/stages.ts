@@ -254,7 +254,10 @@ export function multiply(p: Pipe, a: Sig, b: Sig, name: string, what: string): S
       name: `${name}_pp${j}`,
       width: tw,
       deps: [x, y],
-      delay: two ? lutLevels(p.model, 1) + p.model.carry(tw) : lutLevels(p.model, 1),
+      // each bit of y drives a whole row of ANDs and each bit of x every row: one more route for the
+      // fan-out. A lone last row is charged as a pair, so that every row starts in the same cycle and
+      // reads the same copy of y.
+      delay: p.model.route + lutLevels(p.model, 1) + p.model.carry(x.width + 2),
       levels: two ? 2 : 1,
       what,
       code: (r) =>
