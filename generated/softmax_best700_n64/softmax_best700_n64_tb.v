@@ -61,7 +61,8 @@
 //     stage 14: sum tree, normalisation: leading one -- 8.79 ns, 3 logic levels
 //     stage 15: normalisation: leading one -- 8.60 ns, 5 logic levels
 //     stage 16: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 17: normalisation: reciprocal table, normalisation: shift amount -- 3.35 ns, 1 logic levels
+//     stage 17: normalisation: reciprocal table, normalisation: shift amount, lane: coefficient register (fan-out) -- 3.35 ns, 1 logic levels
+//     stage 18: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
 //     stage 19: lane: product -- 7.82 ns, 2 logic levels
 //     stage 20: lane: product -- 5.30 ns, 1 logic levels
 //     stage 21: lane: product, lane: shift -- 8.53 ns, 3 logic levels

@@ -54,8 +54,9 @@
 //     stage 9: sum tree -- 4.78 ns, 1 logic levels
 //     stage 10: normalisation: leading one -- 7.05 ns, 4 logic levels
 //     stage 11: normalisation: leading one -- 7.05 ns, 4 logic levels
-//     stage 12: normalisation: leading one, normalisation: shift amount -- 3.35 ns, 1 logic levels
+//     stage 12: normalisation: leading one, normalisation: shift amount, lane: coefficient register (fan-out) -- 3.35 ns, 1 logic levels
 //     stage 13: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 14: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
 //     stage 15: lane: product -- 7.30 ns, 2 logic levels
 //     stage 16: lane: product -- 4.78 ns, 1 logic levels
 //     stage 17: lane: product -- 5.17 ns, 1 logic levels

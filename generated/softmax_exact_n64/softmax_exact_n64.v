@@ -54,7 +54,7 @@
 //     stage 11: sum tree -- 5.69 ns, 1 logic levels
 //     stage 12: sum tree -- 5.82 ns, 1 logic levels
 //     stage 13: sum tree -- 5.95 ns, 1 logic levels
-//     stage 14: sum tree -- 6.08 ns, 1 logic levels
+//     stage 14: sum tree, lane: coefficient register (fan-out) -- 6.08 ns, 1 logic levels
 //     stage 15: lane: divider -- 7.38 ns, 1 logic levels
 //     stage 16: lane: divider -- 7.57 ns, 1 logic levels
 //     stage 17: lane: divider -- 2.40 ns, 1 logic levels
@@ -437,7 +437,6 @@ module softmax_exact_n64 (
   reg [183:0] sm3_d1;
   reg [95:0] sm4_d1;
   reg [49:0] sm5_d1;
-  reg [25:0] sm6_d1;
   wire [255:0] mx1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
@@ -556,13 +555,12 @@ module softmax_exact_n64 (
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
   always @(posedge aclk) if (ce) sm4_d1 <= sm4;
   always @(posedge aclk) if (ce) sm5_d1 <= sm5;
-  always @(posedge aclk) if (ce) sm6_d1 <= sm6;
 
   // output lanes: exact (divider), one softmax_exact_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_exact_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*20 +: 20]), .sm6_d1(sm6_d1), .sm6(sm6), .y(y_out[g*8 +: 8]));
+      softmax_exact_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*20 +: 20]), .sm6(sm6), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -579,7 +577,6 @@ module softmax_exact_n64_lane (
   input  wire ce,
   input  wire aresetn,
   input  wire [19:0] e_i,
-  input  wire [25:0] sm6_d1,
   input  wire [25:0] sm6,
   output wire [7:0] y
 );
@@ -612,7 +609,6 @@ module softmax_exact_n64_lane (
   reg [26:0] den_d15;
   reg [26:0] den_d16;
   reg [26:0] den_d17;
-  reg [26:0] den_d18;
   reg [28:0] dt8_d1;
   reg [26:0] rem1_d1;
   reg [26:0] rem1_d2;
@@ -799,8 +795,10 @@ module softmax_exact_n64_lane (
   reg [0:0] dq1_d1;
   reg [0:0] dq1_d2;
   reg [8:0] quo_d1;
-  wire [35:0] num = {7'd0, {e_i_d6, 9'd0}} + {10'd0, sm6_d1};
-  wire [26:0] den = {sm6, 1'b0};
+  reg [25:0] sm6_l;
+  always @(posedge aclk) if (ce) sm6_l <= sm6;
+  wire [35:0] num = {7'd0, {e_i_d6, 9'd0}} + {10'd0, sm6_l};
+  wire [26:0] den = {sm6_l, 1'b0};
   wire [26:0] rem0 = num[35:9];
   wire [0:0] nb0 = num[0];
   wire [0:0] nb1 = num[1];
@@ -811,47 +809,47 @@ module softmax_exact_n64_lane (
   wire [0:0] nb6 = num[6];
   wire [0:0] nb7 = num[7];
   wire [0:0] nb8 = num[8];
-  wire [28:0] dt8 = {1'b0, rem0_d1, nb8_d1} - {2'b0, den_d2};
+  wire [28:0] dt8 = {1'b0, rem0_d1, nb8_d1} - {2'b0, den_d1};
   wire unused_dt8 = &{1'b0, dt8[27], 1'b0};
   wire [0:0] dq8 = ~dt8[28];
   wire [26:0] rem1 = dt8_d1[28] ? {rem0_d2[25:0], nb8_d2} : dt8_d1[26:0];
   wire unused_dt8_q = &{1'b0, dt8_d1[27], rem0_d2[26], 1'b0};
-  wire [28:0] dt7 = {1'b0, rem1_d1, nb7_d3} - {2'b0, den_d4};
+  wire [28:0] dt7 = {1'b0, rem1_d1, nb7_d3} - {2'b0, den_d3};
   wire unused_dt7 = &{1'b0, dt7[27], 1'b0};
   wire [0:0] dq7 = ~dt7[28];
   wire [26:0] rem2 = dt7_d1[28] ? {rem1_d2[25:0], nb7_d4} : dt7_d1[26:0];
   wire unused_dt7_q = &{1'b0, dt7_d1[27], rem1_d2[26], 1'b0};
-  wire [28:0] dt6 = {1'b0, rem2_d1, nb6_d5} - {2'b0, den_d6};
+  wire [28:0] dt6 = {1'b0, rem2_d1, nb6_d5} - {2'b0, den_d5};
   wire unused_dt6 = &{1'b0, dt6[27], 1'b0};
   wire [0:0] dq6 = ~dt6[28];
   wire [26:0] rem3 = dt6_d1[28] ? {rem2_d2[25:0], nb6_d6} : dt6_d1[26:0];
   wire unused_dt6_q = &{1'b0, dt6_d1[27], rem2_d2[26], 1'b0};
-  wire [28:0] dt5 = {1'b0, rem3_d1, nb5_d7} - {2'b0, den_d8};
+  wire [28:0] dt5 = {1'b0, rem3_d1, nb5_d7} - {2'b0, den_d7};
   wire unused_dt5 = &{1'b0, dt5[27], 1'b0};
   wire [0:0] dq5 = ~dt5[28];
   wire [26:0] rem4 = dt5_d1[28] ? {rem3_d2[25:0], nb5_d8} : dt5_d1[26:0];
   wire unused_dt5_q = &{1'b0, dt5_d1[27], rem3_d2[26], 1'b0};
-  wire [28:0] dt4 = {1'b0, rem4_d1, nb4_d9} - {2'b0, den_d10};
+  wire [28:0] dt4 = {1'b0, rem4_d1, nb4_d9} - {2'b0, den_d9};
   wire unused_dt4 = &{1'b0, dt4[27], 1'b0};
   wire [0:0] dq4 = ~dt4[28];
   wire [26:0] rem5 = dt4_d1[28] ? {rem4_d2[25:0], nb4_d10} : dt4_d1[26:0];
   wire unused_dt4_q = &{1'b0, dt4_d1[27], rem4_d2[26], 1'b0};
-  wire [28:0] dt3 = {1'b0, rem5_d1, nb3_d11} - {2'b0, den_d12};
+  wire [28:0] dt3 = {1'b0, rem5_d1, nb3_d11} - {2'b0, den_d11};
   wire unused_dt3 = &{1'b0, dt3[27], 1'b0};
   wire [0:0] dq3 = ~dt3[28];
   wire [26:0] rem6 = dt3_d1[28] ? {rem5_d2[25:0], nb3_d12} : dt3_d1[26:0];
   wire unused_dt3_q = &{1'b0, dt3_d1[27], rem5_d2[26], 1'b0};
-  wire [28:0] dt2 = {1'b0, rem6_d1, nb2_d13} - {2'b0, den_d14};
+  wire [28:0] dt2 = {1'b0, rem6_d1, nb2_d13} - {2'b0, den_d13};
   wire unused_dt2 = &{1'b0, dt2[27], 1'b0};
   wire [0:0] dq2 = ~dt2[28];
   wire [26:0] rem7 = dt2_d1[28] ? {rem6_d2[25:0], nb2_d14} : dt2_d1[26:0];
   wire unused_dt2_q = &{1'b0, dt2_d1[27], rem6_d2[26], 1'b0};
-  wire [28:0] dt1 = {1'b0, rem7_d1, nb1_d15} - {2'b0, den_d16};
+  wire [28:0] dt1 = {1'b0, rem7_d1, nb1_d15} - {2'b0, den_d15};
   wire unused_dt1 = &{1'b0, dt1[27], 1'b0};
   wire [0:0] dq1 = ~dt1[28];
   wire [26:0] rem8 = dt1_d1[28] ? {rem7_d2[25:0], nb1_d16} : dt1_d1[26:0];
   wire unused_dt1_q = &{1'b0, dt1_d1[27], rem7_d2[26], 1'b0};
-  wire [28:0] dt0 = {1'b0, rem8_d1, nb0_d17} - {2'b0, den_d18};
+  wire [28:0] dt0 = {1'b0, rem8_d1, nb0_d17} - {2'b0, den_d17};
   wire unused_dt0 = &{1'b0, dt0[27], 1'b0};
   wire [0:0] dq0 = ~dt0[28];
   wire [26:0] rem9 = dt0_d1[28] ? {rem8_d2[25:0], nb0_d18} : dt0_d1[26:0];
@@ -874,22 +872,21 @@ module softmax_exact_n64_lane (
   always @(posedge aclk) if (ce) nb8_d2 <= nb8_d1;
   always @(posedge aclk) if (ce) den_d1 <= den;
   always @(posedge aclk) if (ce) den_d2 <= den_d1;
-  always @(posedge aclk) if (ce) den_d3 <= den_d2;
-  always @(posedge aclk) if (!aresetn) den_d4 <= 27'd0; else if (ce) den_d4 <= den_d3;
-  always @(posedge aclk) if (ce) den_d5 <= den_d4;
-  always @(posedge aclk) if (!aresetn) den_d6 <= 27'd0; else if (ce) den_d6 <= den_d5;
-  always @(posedge aclk) if (ce) den_d7 <= den_d6;
-  always @(posedge aclk) if (!aresetn) den_d8 <= 27'd0; else if (ce) den_d8 <= den_d7;
-  always @(posedge aclk) if (ce) den_d9 <= den_d8;
-  always @(posedge aclk) if (!aresetn) den_d10 <= 27'd0; else if (ce) den_d10 <= den_d9;
-  always @(posedge aclk) if (ce) den_d11 <= den_d10;
-  always @(posedge aclk) if (!aresetn) den_d12 <= 27'd0; else if (ce) den_d12 <= den_d11;
-  always @(posedge aclk) if (ce) den_d13 <= den_d12;
-  always @(posedge aclk) if (!aresetn) den_d14 <= 27'd0; else if (ce) den_d14 <= den_d13;
-  always @(posedge aclk) if (ce) den_d15 <= den_d14;
-  always @(posedge aclk) if (!aresetn) den_d16 <= 27'd0; else if (ce) den_d16 <= den_d15;
-  always @(posedge aclk) if (ce) den_d17 <= den_d16;
-  always @(posedge aclk) if (!aresetn) den_d18 <= 27'd0; else if (ce) den_d18 <= den_d17;
+  always @(posedge aclk) if (!aresetn) den_d3 <= 27'd0; else if (ce) den_d3 <= den_d2;
+  always @(posedge aclk) if (ce) den_d4 <= den_d3;
+  always @(posedge aclk) if (!aresetn) den_d5 <= 27'd0; else if (ce) den_d5 <= den_d4;
+  always @(posedge aclk) if (ce) den_d6 <= den_d5;
+  always @(posedge aclk) if (!aresetn) den_d7 <= 27'd0; else if (ce) den_d7 <= den_d6;
+  always @(posedge aclk) if (ce) den_d8 <= den_d7;
+  always @(posedge aclk) if (!aresetn) den_d9 <= 27'd0; else if (ce) den_d9 <= den_d8;
+  always @(posedge aclk) if (ce) den_d10 <= den_d9;
+  always @(posedge aclk) if (!aresetn) den_d11 <= 27'd0; else if (ce) den_d11 <= den_d10;
+  always @(posedge aclk) if (ce) den_d12 <= den_d11;
+  always @(posedge aclk) if (!aresetn) den_d13 <= 27'd0; else if (ce) den_d13 <= den_d12;
+  always @(posedge aclk) if (ce) den_d14 <= den_d13;
+  always @(posedge aclk) if (!aresetn) den_d15 <= 27'd0; else if (ce) den_d15 <= den_d14;
+  always @(posedge aclk) if (ce) den_d16 <= den_d15;
+  always @(posedge aclk) if (!aresetn) den_d17 <= 27'd0; else if (ce) den_d17 <= den_d16;
   always @(posedge aclk) if (ce) dt8_d1 <= dt8;
   always @(posedge aclk) if (ce) rem1_d1 <= rem1;
   always @(posedge aclk) if (ce) rem1_d2 <= rem1_d1;

@@ -54,7 +54,7 @@
 //     stage 11: sum tree -- 5.69 ns, 1 logic levels
 //     stage 12: sum tree -- 5.82 ns, 1 logic levels
 //     stage 13: sum tree -- 5.95 ns, 1 logic levels
-//     stage 14: sum tree -- 6.08 ns, 1 logic levels
+//     stage 14: sum tree, lane: coefficient register (fan-out) -- 6.08 ns, 1 logic levels
 //     stage 15: lane: divider -- 7.38 ns, 1 logic levels
 //     stage 16: lane: divider -- 7.57 ns, 1 logic levels
 //     stage 17: lane: divider -- 2.40 ns, 1 logic levels

@@ -58,6 +58,7 @@
 //     stage 15: sum tree -- 5.82 ns, 1 logic levels
 //     stage 16: normalisation: saturate the sum -- 5.50 ns, 3 logic levels
 //     stage 17: normalisation: inverse table -- 1.25 ns, 0 logic levels
+//     stage 18: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
 //     stage 19: lane: product -- 7.95 ns, 2 logic levels
 //     stage 20: lane: product -- 5.43 ns, 1 logic levels
 //     stage 21: lane: product -- 5.82 ns, 1 logic levels
@@ -804,7 +805,6 @@ module softmax_hls4ml_n64 (
   reg [45:0] sm5_d1;
   reg [23:0] sm6_d1;
   reg [8:0] s_idx_d1;
-  reg [17:0] inv_d1;
   wire [255:0] mx1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
@@ -937,13 +937,12 @@ module softmax_hls4ml_n64 (
   always @(posedge aclk) if (ce) sm5_d1 <= sm5;
   always @(posedge aclk) if (ce) sm6_d1 <= sm6;
   always @(posedge aclk) if (ce) s_idx_d1 <= s_idx;
-  always @(posedge aclk) if (ce) inv_d1 <= inv;
 
   // output lanes: hls4ml-like (top-bits), one softmax_hls4ml_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_hls4ml_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0_e[g*18 +: 18]), .inv_d1(inv_d1), .y(y_out[g*8 +: 8]));
+      softmax_hls4ml_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0_e[g*18 +: 18]), .inv(inv), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -960,7 +959,7 @@ module softmax_hls4ml_n64_lane (
   input  wire ce,
   input  wire aresetn,
   input  wire [17:0] e_i,
-  input  wire [17:0] inv_d1,
+  input  wire [17:0] inv,
   output wire [7:0] y
 );
 
@@ -987,14 +986,16 @@ module softmax_hls4ml_n64_lane (
   reg [20:0] mul_t1_2_d1;
   reg [20:0] mul_t1_2_d2;
   reg [16:0] y_full_d1;
+  reg [17:0] inv_l;
+  always @(posedge aclk) if (ce) inv_l <= inv;
   wire unused_e_hi = &{1'b0, e_i[17:11], 1'b0};
   wire [10:0] e_lo = e_i[10:0];
-  wire [19:0] mul_pp0 = {2'b0, inv_d1 & {18{e_lo_d10[0]}}} + {1'b0, inv_d1 & {18{e_lo_d10[1]}}, 1'b0};
-  wire [19:0] mul_pp2 = {2'b0, inv_d1 & {18{e_lo_d10[2]}}} + {1'b0, inv_d1 & {18{e_lo_d10[3]}}, 1'b0};
-  wire [19:0] mul_pp4 = {2'b0, inv_d1 & {18{e_lo_d10[4]}}} + {1'b0, inv_d1 & {18{e_lo_d10[5]}}, 1'b0};
-  wire [19:0] mul_pp6 = {2'b0, inv_d1 & {18{e_lo_d10[6]}}} + {1'b0, inv_d1 & {18{e_lo_d10[7]}}, 1'b0};
-  wire [19:0] mul_pp8 = {2'b0, inv_d1 & {18{e_lo_d10[8]}}} + {1'b0, inv_d1 & {18{e_lo_d10[9]}}, 1'b0};
-  wire [17:0] mul_pp10 = inv_d1 & {18{e_lo_d10[10]}};
+  wire [19:0] mul_pp0 = {2'b0, inv_l & {18{e_lo_d10[0]}}} + {1'b0, inv_l & {18{e_lo_d10[1]}}, 1'b0};
+  wire [19:0] mul_pp2 = {2'b0, inv_l & {18{e_lo_d10[2]}}} + {1'b0, inv_l & {18{e_lo_d10[3]}}, 1'b0};
+  wire [19:0] mul_pp4 = {2'b0, inv_l & {18{e_lo_d10[4]}}} + {1'b0, inv_l & {18{e_lo_d10[5]}}, 1'b0};
+  wire [19:0] mul_pp6 = {2'b0, inv_l & {18{e_lo_d10[6]}}} + {1'b0, inv_l & {18{e_lo_d10[7]}}, 1'b0};
+  wire [19:0] mul_pp8 = {2'b0, inv_l & {18{e_lo_d10[8]}}} + {1'b0, inv_l & {18{e_lo_d10[9]}}, 1'b0};
+  wire [17:0] mul_pp10 = inv_l & {18{e_lo_d10[10]}};
   wire [22:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
   wire [22:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
   wire [20:0] mul_t1_2 = {1'd0, mul_pp8_d1} + {1'd0, {mul_pp10_d1, 2'd0}};

@@ -58,6 +58,7 @@
 //     stage 15: sum tree -- 5.82 ns, 1 logic levels
 //     stage 16: normalisation: saturate the sum -- 5.50 ns, 3 logic levels
 //     stage 17: normalisation: inverse table -- 1.25 ns, 0 logic levels
+//     stage 18: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
 //     stage 19: lane: product -- 7.95 ns, 2 logic levels
 //     stage 20: lane: product -- 5.43 ns, 1 logic levels
 //     stage 21: lane: product -- 5.82 ns, 1 logic levels

@@ -51,7 +51,7 @@
 //     stage 6: exponent lookup -- 1.25 ns, 0 logic levels
 //     stage 7: sum tree -- 7.65 ns, 1 logic levels
 //     stage 8: sum tree -- 8.84 ns, 2 logic levels
-//     stage 9: sum tree, normalisation: row -- 7.54 ns, 2 logic levels
+//     stage 9: sum tree, normalisation: row, lane: coefficient register (fan-out) -- 7.54 ns, 2 logic levels
 //     stage 10: lane: 2D table -- 1.25 ns, 0 logic levels
 //     stage 11: output register -- 3.85 ns, 0 logic levels
 //   latency: 12 cycles, throughput 1 vector per cycle
@@ -381,7 +381,7 @@ module softmax_lut2d_lin_n16 (
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_lut2d_lin_n16_lane u_lane (.aclk(aclk), .ce(ce), .e_i(e0[g*14 +: 14]), .row(row), .y(y_out[g*8 +: 8]));
+      softmax_lut2d_lin_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .row(row), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -396,6 +396,7 @@ endmodule
 module softmax_lut2d_lin_n16_lane (
   input  wire aclk,
   input  wire ce,
+  input  wire aresetn,
   input  wire [13:0] e_i,
   input  wire [4:0] row,
   output wire [7:0] y
@@ -1388,18 +1389,20 @@ module softmax_lut2d_lin_n16_lane (
   // delayed copies (registers the pipeline adds to align operands)
   reg [4:0] col_d1;
   reg [4:0] col_d2;
-  reg [9:0] a2d_d1;
+  reg [4:0] col_d3;
+  reg [4:0] row_l;
+  always @(posedge aclk) if (ce) row_l <= row;
   wire unused_e = &{1'b0, e_i[8:0], 1'b0};
   wire [4:0] col = e_i[13:9];
-  wire [9:0] a2d = {row, col_d2};
+  wire [9:0] a2d = {row_l, col_d3};
   reg [7:0] y_rom;
-  always @(posedge aclk) if (ce) y_rom <= lut2d(a2d_d1);
+  always @(posedge aclk) if (ce) y_rom <= lut2d(a2d);
   reg [7:0] y_q;
   always @(posedge aclk) if (ce) y_q <= y_rom;
   assign y = y_q;
   always @(posedge aclk) if (ce) col_d1 <= col;
   always @(posedge aclk) if (ce) col_d2 <= col_d1;
-  always @(posedge aclk) if (ce) a2d_d1 <= a2d;
+  always @(posedge aclk) if (!aresetn) col_d3 <= 5'd0; else if (ce) col_d3 <= col_d2;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

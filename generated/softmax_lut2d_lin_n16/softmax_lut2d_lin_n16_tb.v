@@ -51,7 +51,7 @@
 //     stage 6: exponent lookup -- 1.25 ns, 0 logic levels
 //     stage 7: sum tree -- 7.65 ns, 1 logic levels
 //     stage 8: sum tree -- 8.84 ns, 2 logic levels
-//     stage 9: sum tree, normalisation: row -- 7.54 ns, 2 logic levels
+//     stage 9: sum tree, normalisation: row, lane: coefficient register (fan-out) -- 7.54 ns, 2 logic levels
 //     stage 10: lane: 2D table -- 1.25 ns, 0 logic levels
 //     stage 11: output register -- 3.85 ns, 0 logic levels
 //   latency: 12 cycles, throughput 1 vector per cycle

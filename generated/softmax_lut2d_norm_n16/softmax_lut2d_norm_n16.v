@@ -54,9 +54,9 @@
 //     stage 8: sum tree -- 8.84 ns, 2 logic levels
 //     stage 9: sum tree, normalisation: leading one -- 8.14 ns, 3 logic levels
 //     stage 10: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 11: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 12: normalisation: shift amount, lane: column shift -- 7.87 ns, 4 logic levels
-//     stage 13: lane: column shift -- 2.40 ns, 1 logic levels
+//     stage 11: normalisation: leading one, lane: coefficient register (fan-out) -- 8.60 ns, 5 logic levels
+//     stage 12: normalisation: shift amount, lane: coefficient register (fan-out) -- 3.22 ns, 1 logic levels
+//     stage 13: lane: column shift -- 7.05 ns, 4 logic levels
 //     stage 14: lane: 2D table -- 1.25 ns, 0 logic levels
 //     stage 15: output register -- 3.85 ns, 0 logic levels
 //   latency: 16 cycles, throughput 1 vector per cycle
@@ -303,8 +303,6 @@ module softmax_lut2d_norm_n16 (
   reg [17:0] nrm_s3_d1;
   reg [0:0] nrm_z3_d1;
   reg [4:0] nrm_lz_d1;
-  reg [4:0] row_d1;
-  reg [4:0] row_d2;
   wire [63:0] mx1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_mx1
@@ -410,14 +408,12 @@ module softmax_lut2d_norm_n16 (
   always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
   always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
   always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
-  always @(posedge aclk) if (ce) row_d1 <= row;
-  always @(posedge aclk) if (ce) row_d2 <= row_d1;
 
   // output lanes: lut2d (normalized), one softmax_lut2d_norm_n16_lane per element, each ending in its output register
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .shamt(shamt), .row_d2(row_d2), .y(y_out[g*8 +: 8]));
+      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .row(row), .shamt(shamt), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -434,8 +430,8 @@ module softmax_lut2d_norm_n16_lane (
   input  wire ce,
   input  wire aresetn,
   input  wire [13:0] e_i,
+  input  wire [4:0] row,
   input  wire [3:0] shamt,
-  input  wire [4:0] row_d2,
   output wire [7:0] y
 );
   // lut2d: 1024 entries x 8 bits (e / S)
@@ -1477,20 +1473,24 @@ module softmax_lut2d_norm_n16_lane (
   reg [13:0] e_i_d3;
   reg [13:0] e_i_d4;
   reg [13:0] e_i_d5;
-  reg [0:0] esh_a3_d1;
-  reg [13:0] esh_2_d1;
+  reg [13:0] e_i_d6;
+  reg [4:0] row_l_d1;
   reg [9:0] a2d_d1;
-  wire [0:0] esh_a0 = shamt[0:0];
-  wire [13:0] esh_0 = esh_a0[0] ? (e_i_d5 >> 1) : e_i_d5;
-  wire [0:0] esh_a1 = shamt[1:1];
+  reg [4:0] row_l;
+  always @(posedge aclk) if (ce) row_l <= row;
+  reg [3:0] shamt_l;
+  always @(posedge aclk) if (ce) shamt_l <= shamt;
+  wire [0:0] esh_a0 = shamt_l[0:0];
+  wire [13:0] esh_0 = esh_a0[0] ? (e_i_d6 >> 1) : e_i_d6;
+  wire [0:0] esh_a1 = shamt_l[1:1];
   wire [13:0] esh_1 = esh_a1[0] ? (esh_0 >> 2) : esh_0;
-  wire [0:0] esh_a2 = shamt[2:2];
+  wire [0:0] esh_a2 = shamt_l[2:2];
   wire [13:0] esh_2 = esh_a2[0] ? (esh_1 >> 4) : esh_1;
-  wire [0:0] esh_a3 = shamt[3:3];
-  wire [13:0] esh_3 = esh_a3_d1[0] ? (esh_2_d1 >> 8) : esh_2_d1;
+  wire [0:0] esh_a3 = shamt_l[3:3];
+  wire [13:0] esh_3 = esh_a3[0] ? (esh_2 >> 8) : esh_2;
   wire unused_e = &{1'b0, esh_3[13:5], 1'b0};
   wire [4:0] col = esh_3[4:0];
-  wire [9:0] a2d = {row_d2, col};
+  wire [9:0] a2d = {row_l_d1, col};
   reg [7:0] y_rom;
   always @(posedge aclk) if (ce) y_rom <= lut2d(a2d_d1);
   reg [7:0] y_q;
@@ -1500,9 +1500,9 @@ module softmax_lut2d_norm_n16_lane (
   always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
   always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
   always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
-  always @(posedge aclk) if (!aresetn) e_i_d5 <= 14'd0; else if (ce) e_i_d5 <= e_i_d4;
-  always @(posedge aclk) if (ce) esh_a3_d1 <= esh_a3;
-  always @(posedge aclk) if (ce) esh_2_d1 <= esh_2;
+  always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
+  always @(posedge aclk) if (!aresetn) e_i_d6 <= 14'd0; else if (ce) e_i_d6 <= e_i_d5;
+  always @(posedge aclk) if (ce) row_l_d1 <= row_l;
   always @(posedge aclk) if (ce) a2d_d1 <= a2d;
 
 endmodule

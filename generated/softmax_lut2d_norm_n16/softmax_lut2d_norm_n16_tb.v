@@ -54,9 +54,9 @@
 //     stage 8: sum tree -- 8.84 ns, 2 logic levels
 //     stage 9: sum tree, normalisation: leading one -- 8.14 ns, 3 logic levels
 //     stage 10: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 11: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 12: normalisation: shift amount, lane: column shift -- 7.87 ns, 4 logic levels
-//     stage 13: lane: column shift -- 2.40 ns, 1 logic levels
+//     stage 11: normalisation: leading one, lane: coefficient register (fan-out) -- 8.60 ns, 5 logic levels
+//     stage 12: normalisation: shift amount, lane: coefficient register (fan-out) -- 3.22 ns, 1 logic levels
+//     stage 13: lane: column shift -- 7.05 ns, 4 logic levels
 //     stage 14: lane: 2D table -- 1.25 ns, 0 logic levels
 //     stage 15: output register -- 3.85 ns, 0 logic levels
 //   latency: 16 cycles, throughput 1 vector per cycle

@@ -57,6 +57,7 @@
 //     stage 11: sum tree -- 7.80 ns, 2 logic levels
 //     stage 12: sum tree, normalisation: table index -- 7.54 ns, 2 logic levels
 //     stage 13: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 14: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
 //     stage 15: lane: product -- 6.65 ns, 2 logic levels
 //     stage 16: lane: product -- 7.54 ns, 2 logic levels
 //     stage 17: lane: round, lane: saturate, output register -- 7.23 ns, 3 logic levels
@@ -750,7 +751,6 @@ module softmax_paper_linear_n64 (
   reg [87:0] sm3_d1;
   reg [25:0] sm5_d1;
   reg [8:0] ridx_d1;
-  reg [7:0] alpha_d1;
   wire [255:0] mx1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
@@ -878,13 +878,12 @@ module softmax_paper_linear_n64 (
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
   always @(posedge aclk) if (ce) sm5_d1 <= sm5;
   always @(posedge aclk) if (ce) ridx_d1 <= ridx;
-  always @(posedge aclk) if (ce) alpha_d1 <= alpha;
 
   // output lanes: rexp (linear), one softmax_paper_linear_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_paper_linear_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0_e[g*8 +: 8]), .alpha_d1(alpha_d1), .y(y_out[g*8 +: 8]));
+      softmax_paper_linear_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0_e[g*8 +: 8]), .alpha(alpha), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -901,7 +900,7 @@ module softmax_paper_linear_n64_lane (
   input  wire ce,
   input  wire aresetn,
   input  wire [7:0] e_i,
-  input  wire [7:0] alpha_d1,
+  input  wire [7:0] alpha,
   output wire [7:0] y
 );
 
@@ -917,10 +916,12 @@ module softmax_paper_linear_n64_lane (
   reg [9:0] mul_pp4_d1;
   reg [9:0] mul_pp6_d1;
   reg [9:0] mul_hi_d1;
-  wire [9:0] mul_pp0 = {2'b0, e_i_d6 & {8{alpha_d1[0]}}} + {1'b0, e_i_d6 & {8{alpha_d1[1]}}, 1'b0};
-  wire [9:0] mul_pp2 = {2'b0, e_i_d6 & {8{alpha_d1[2]}}} + {1'b0, e_i_d6 & {8{alpha_d1[3]}}, 1'b0};
-  wire [9:0] mul_pp4 = {2'b0, e_i_d6 & {8{alpha_d1[4]}}} + {1'b0, e_i_d6 & {8{alpha_d1[5]}}, 1'b0};
-  wire [9:0] mul_pp6 = {2'b0, e_i_d6 & {8{alpha_d1[6]}}} + {1'b0, e_i_d6 & {8{alpha_d1[7]}}, 1'b0};
+  reg [7:0] alpha_l;
+  always @(posedge aclk) if (ce) alpha_l <= alpha;
+  wire [9:0] mul_pp0 = {2'b0, e_i_d6 & {8{alpha_l[0]}}} + {1'b0, e_i_d6 & {8{alpha_l[1]}}, 1'b0};
+  wire [9:0] mul_pp2 = {2'b0, e_i_d6 & {8{alpha_l[2]}}} + {1'b0, e_i_d6 & {8{alpha_l[3]}}, 1'b0};
+  wire [9:0] mul_pp4 = {2'b0, e_i_d6 & {8{alpha_l[4]}}} + {1'b0, e_i_d6 & {8{alpha_l[5]}}, 1'b0};
+  wire [9:0] mul_pp6 = {2'b0, e_i_d6 & {8{alpha_l[6]}}} + {1'b0, e_i_d6 & {8{alpha_l[7]}}, 1'b0};
   wire [12:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
   wire [11:0] mul_t1_1 = {2'd0, mul_pp4_d1} + {mul_pp6_d1, 2'd0};
   wire [15:0] mul_t2_0 = {3'd0, mul_t1_0} + {mul_t1_1, 4'd0};

@@ -57,6 +57,7 @@
 //     stage 11: sum tree -- 7.80 ns, 2 logic levels
 //     stage 12: sum tree, normalisation: table index -- 7.54 ns, 2 logic levels
 //     stage 13: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 14: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
 //     stage 15: lane: product -- 6.65 ns, 2 logic levels
 //     stage 16: lane: product -- 7.54 ns, 2 logic levels
 //     stage 17: lane: round, lane: saturate, output register -- 7.23 ns, 3 logic levels

@@ -53,6 +53,7 @@
 //     stage 8: sum tree -- 8.84 ns, 2 logic levels
 //     stage 9: sum tree, normalisation: table index -- 8.06 ns, 2 logic levels
 //     stage 10: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 11: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
 //     stage 12: lane: product -- 7.43 ns, 2 logic levels
 //     stage 13: lane: product -- 4.91 ns, 1 logic levels
 //     stage 14: lane: product -- 5.30 ns, 1 logic levels
@@ -826,7 +827,6 @@ module softmax_rexp_lin_n16 (
   reg [119:0] sm1_d1;
   reg [33:0] sm3_d1;
   reg [8:0] ridx_d1;
-  reg [9:0] alpha_d1;
   wire [63:0] mx1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_mx1
@@ -915,13 +915,12 @@ module softmax_rexp_lin_n16 (
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
   always @(posedge aclk) if (ce) ridx_d1 <= ridx;
-  always @(posedge aclk) if (ce) alpha_d1 <= alpha;
 
   // output lanes: rexp (linear), one softmax_rexp_lin_n16_lane per element, each ending in its output register
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_rexp_lin_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .alpha_d1(alpha_d1), .y(y_out[g*8 +: 8]));
+      softmax_rexp_lin_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .alpha(alpha), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -938,7 +937,7 @@ module softmax_rexp_lin_n16_lane (
   input  wire ce,
   input  wire aresetn,
   input  wire [13:0] e_i,
-  input  wire [9:0] alpha_d1,
+  input  wire [9:0] alpha,
   output wire [7:0] y
 );
 
@@ -959,11 +958,13 @@ module softmax_rexp_lin_n16_lane (
   reg [15:0] mul_pp8_d2;
   reg [15:0] mul_pp8_d3;
   reg [9:0] y_full_d1;
-  wire [15:0] mul_pp0 = {2'b0, e_i_d5 & {14{alpha_d1[0]}}} + {1'b0, e_i_d5 & {14{alpha_d1[1]}}, 1'b0};
-  wire [15:0] mul_pp2 = {2'b0, e_i_d5 & {14{alpha_d1[2]}}} + {1'b0, e_i_d5 & {14{alpha_d1[3]}}, 1'b0};
-  wire [15:0] mul_pp4 = {2'b0, e_i_d5 & {14{alpha_d1[4]}}} + {1'b0, e_i_d5 & {14{alpha_d1[5]}}, 1'b0};
-  wire [15:0] mul_pp6 = {2'b0, e_i_d5 & {14{alpha_d1[6]}}} + {1'b0, e_i_d5 & {14{alpha_d1[7]}}, 1'b0};
-  wire [15:0] mul_pp8 = {2'b0, e_i_d5 & {14{alpha_d1[8]}}} + {1'b0, e_i_d5 & {14{alpha_d1[9]}}, 1'b0};
+  reg [9:0] alpha_l;
+  always @(posedge aclk) if (ce) alpha_l <= alpha;
+  wire [15:0] mul_pp0 = {2'b0, e_i_d5 & {14{alpha_l[0]}}} + {1'b0, e_i_d5 & {14{alpha_l[1]}}, 1'b0};
+  wire [15:0] mul_pp2 = {2'b0, e_i_d5 & {14{alpha_l[2]}}} + {1'b0, e_i_d5 & {14{alpha_l[3]}}, 1'b0};
+  wire [15:0] mul_pp4 = {2'b0, e_i_d5 & {14{alpha_l[4]}}} + {1'b0, e_i_d5 & {14{alpha_l[5]}}, 1'b0};
+  wire [15:0] mul_pp6 = {2'b0, e_i_d5 & {14{alpha_l[6]}}} + {1'b0, e_i_d5 & {14{alpha_l[7]}}, 1'b0};
+  wire [15:0] mul_pp8 = {2'b0, e_i_d5 & {14{alpha_l[8]}}} + {1'b0, e_i_d5 & {14{alpha_l[9]}}, 1'b0};
   wire [18:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
   wire [18:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
   wire [23:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};

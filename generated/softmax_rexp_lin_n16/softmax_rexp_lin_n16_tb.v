@@ -53,6 +53,7 @@
 //     stage 8: sum tree -- 8.84 ns, 2 logic levels
 //     stage 9: sum tree, normalisation: table index -- 8.06 ns, 2 logic levels
 //     stage 10: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
+//     stage 11: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
 //     stage 12: lane: product -- 7.43 ns, 2 logic levels
 //     stage 13: lane: product -- 4.91 ns, 1 logic levels
 //     stage 14: lane: product -- 5.30 ns, 1 logic levels

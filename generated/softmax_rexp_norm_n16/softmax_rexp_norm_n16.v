@@ -55,7 +55,8 @@
 //     stage 9: sum tree, normalisation: leading one -- 8.14 ns, 3 logic levels
 //     stage 10: normalisation: leading one -- 8.60 ns, 5 logic levels
 //     stage 11: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 12: normalisation: reciprocal table, normalisation: shift amount -- 3.35 ns, 1 logic levels
+//     stage 12: normalisation: reciprocal table, normalisation: shift amount, lane: coefficient register (fan-out) -- 3.35 ns, 1 logic levels
+//     stage 13: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
 //     stage 14: lane: product -- 7.43 ns, 2 logic levels
 //     stage 15: lane: product -- 4.91 ns, 1 logic levels
 //     stage 16: lane: product -- 5.30 ns, 1 logic levels
@@ -1006,7 +1007,6 @@ module softmax_rexp_norm_n16 (
   reg [0:0] nrm_z3_d1;
   reg [8:0] n_j_d1;
   reg [4:0] nrm_lz_d1;
-  reg [9:0] r_d1;
   wire [63:0] mx1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_mx1
@@ -1115,13 +1115,12 @@ module softmax_rexp_norm_n16 (
   always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
   always @(posedge aclk) if (ce) n_j_d1 <= n_j;
   always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
-  always @(posedge aclk) if (ce) r_d1 <= r;
 
   // output lanes: rexp (normalized), one softmax_rexp_norm_n16_lane per element, each ending in its output register
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_rexp_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .r_d1(r_d1), .shamt(shamt), .y(y_out[g*8 +: 8]));
+      softmax_rexp_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .r(r), .shamt(shamt), .y(y_out[g*8 +: 8]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -1138,7 +1137,7 @@ module softmax_rexp_norm_n16_lane (
   input  wire ce,
   input  wire aresetn,
   input  wire [13:0] e_i,
-  input  wire [9:0] r_d1,
+  input  wire [9:0] r,
   input  wire [4:0] shamt,
   output wire [7:0] y
 );
@@ -1165,52 +1164,51 @@ module softmax_rexp_norm_n16_lane (
   reg [0:0] shf_a0_d2;
   reg [0:0] shf_a0_d3;
   reg [0:0] shf_a0_d4;
-  reg [0:0] shf_a0_d5;
   reg [0:0] shf_a1_d1;
   reg [0:0] shf_a1_d2;
   reg [0:0] shf_a1_d3;
   reg [0:0] shf_a1_d4;
-  reg [0:0] shf_a1_d5;
   reg [0:0] shf_a2_d1;
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
   reg [0:0] shf_a2_d4;
   reg [0:0] shf_a2_d5;
-  reg [0:0] shf_a2_d6;
   reg [23:0] shf_1_d1;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
   reg [0:0] shf_a3_d4;
   reg [0:0] shf_a3_d5;
-  reg [0:0] shf_a3_d6;
   reg [0:0] shf_a4_d1;
   reg [0:0] shf_a4_d2;
   reg [0:0] shf_a4_d3;
   reg [0:0] shf_a4_d4;
   reg [0:0] shf_a4_d5;
-  reg [0:0] shf_a4_d6;
   reg [23:0] shf_4_d1;
   reg [23:0] y_full_d1;
-  wire [15:0] mul_pp0 = {2'b0, e_i_d7 & {14{r_d1[0]}}} + {1'b0, e_i_d7 & {14{r_d1[1]}}, 1'b0};
-  wire [15:0] mul_pp2 = {2'b0, e_i_d7 & {14{r_d1[2]}}} + {1'b0, e_i_d7 & {14{r_d1[3]}}, 1'b0};
-  wire [15:0] mul_pp4 = {2'b0, e_i_d7 & {14{r_d1[4]}}} + {1'b0, e_i_d7 & {14{r_d1[5]}}, 1'b0};
-  wire [15:0] mul_pp6 = {2'b0, e_i_d7 & {14{r_d1[6]}}} + {1'b0, e_i_d7 & {14{r_d1[7]}}, 1'b0};
-  wire [15:0] mul_pp8 = {2'b0, e_i_d7 & {14{r_d1[8]}}} + {1'b0, e_i_d7 & {14{r_d1[9]}}, 1'b0};
+  reg [9:0] r_l;
+  always @(posedge aclk) if (ce) r_l <= r;
+  reg [4:0] shamt_l;
+  always @(posedge aclk) if (ce) shamt_l <= shamt;
+  wire [15:0] mul_pp0 = {2'b0, e_i_d7 & {14{r_l[0]}}} + {1'b0, e_i_d7 & {14{r_l[1]}}, 1'b0};
+  wire [15:0] mul_pp2 = {2'b0, e_i_d7 & {14{r_l[2]}}} + {1'b0, e_i_d7 & {14{r_l[3]}}, 1'b0};
+  wire [15:0] mul_pp4 = {2'b0, e_i_d7 & {14{r_l[4]}}} + {1'b0, e_i_d7 & {14{r_l[5]}}, 1'b0};
+  wire [15:0] mul_pp6 = {2'b0, e_i_d7 & {14{r_l[6]}}} + {1'b0, e_i_d7 & {14{r_l[7]}}, 1'b0};
+  wire [15:0] mul_pp8 = {2'b0, e_i_d7 & {14{r_l[8]}}} + {1'b0, e_i_d7 & {14{r_l[9]}}, 1'b0};
   wire [18:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
   wire [18:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
   wire [23:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};
   wire [23:0] mul_t3_0 = mul_t2_0_d1 + {mul_pp8_d3, 8'd0};
-  wire [0:0] shf_a0 = shamt[0:0];
-  wire [23:0] shf_0 = shf_a0_d5[0] ? (mul_t3_0 >> 1) : mul_t3_0;
-  wire [0:0] shf_a1 = shamt[1:1];
-  wire [23:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
-  wire [0:0] shf_a2 = shamt[2:2];
-  wire [23:0] shf_2 = shf_a2_d6[0] ? (shf_1_d1 >> 4) : shf_1_d1;
-  wire [0:0] shf_a3 = shamt[3:3];
-  wire [23:0] shf_3 = shf_a3_d6[0] ? (shf_2 >> 8) : shf_2;
-  wire [0:0] shf_a4 = shamt[4:4];
-  wire [23:0] shf_4 = shf_a4_d6[0] ? (shf_3 >> 16) : shf_3;
+  wire [0:0] shf_a0 = shamt_l[0:0];
+  wire [23:0] shf_0 = shf_a0_d4[0] ? (mul_t3_0 >> 1) : mul_t3_0;
+  wire [0:0] shf_a1 = shamt_l[1:1];
+  wire [23:0] shf_1 = shf_a1_d4[0] ? (shf_0 >> 2) : shf_0;
+  wire [0:0] shf_a2 = shamt_l[2:2];
+  wire [23:0] shf_2 = shf_a2_d5[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+  wire [0:0] shf_a3 = shamt_l[3:3];
+  wire [23:0] shf_3 = shf_a3_d5[0] ? (shf_2 >> 8) : shf_2;
+  wire [0:0] shf_a4 = shamt_l[4:4];
+  wire [23:0] shf_4 = shf_a4_d5[0] ? (shf_3 >> 16) : shf_3;
   wire [24:0] half = {1'b0, shf_4_d1} + 25'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [23:0] y_full = half[24:1];
@@ -1238,32 +1236,27 @@ module softmax_rexp_norm_n16_lane (
   always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
   always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
   always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
-  always @(posedge aclk) if (ce) shf_a0_d4 <= shf_a0_d3;
-  always @(posedge aclk) if (!aresetn) shf_a0_d5 <= 1'd0; else if (ce) shf_a0_d5 <= shf_a0_d4;
+  always @(posedge aclk) if (!aresetn) shf_a0_d4 <= 1'd0; else if (ce) shf_a0_d4 <= shf_a0_d3;
   always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
   always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
   always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
-  always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
-  always @(posedge aclk) if (!aresetn) shf_a1_d5 <= 1'd0; else if (ce) shf_a1_d5 <= shf_a1_d4;
+  always @(posedge aclk) if (!aresetn) shf_a1_d4 <= 1'd0; else if (ce) shf_a1_d4 <= shf_a1_d3;
   always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
   always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
   always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
   always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
-  always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
-  always @(posedge aclk) if (!aresetn) shf_a2_d6 <= 1'd0; else if (ce) shf_a2_d6 <= shf_a2_d5;
+  always @(posedge aclk) if (!aresetn) shf_a2_d5 <= 1'd0; else if (ce) shf_a2_d5 <= shf_a2_d4;
   always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
   always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
   always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
   always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
   always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
-  always @(posedge aclk) if (ce) shf_a3_d5 <= shf_a3_d4;
-  always @(posedge aclk) if (!aresetn) shf_a3_d6 <= 1'd0; else if (ce) shf_a3_d6 <= shf_a3_d5;
+  always @(posedge aclk) if (!aresetn) shf_a3_d5 <= 1'd0; else if (ce) shf_a3_d5 <= shf_a3_d4;
   always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
   always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
   always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
   always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
-  always @(posedge aclk) if (ce) shf_a4_d5 <= shf_a4_d4;
-  always @(posedge aclk) if (!aresetn) shf_a4_d6 <= 1'd0; else if (ce) shf_a4_d6 <= shf_a4_d5;
+  always @(posedge aclk) if (!aresetn) shf_a4_d5 <= 1'd0; else if (ce) shf_a4_d5 <= shf_a4_d4;
   always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
   always @(posedge aclk) if (ce) y_full_d1 <= y_full;
 

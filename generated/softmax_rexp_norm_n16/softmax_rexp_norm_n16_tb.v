@@ -55,7 +55,8 @@
 //     stage 9: sum tree, normalisation: leading one -- 8.14 ns, 3 logic levels
 //     stage 10: normalisation: leading one -- 8.60 ns, 5 logic levels
 //     stage 11: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 12: normalisation: reciprocal table, normalisation: shift amount -- 3.35 ns, 1 logic levels
+//     stage 12: normalisation: reciprocal table, normalisation: shift amount, lane: coefficient register (fan-out) -- 3.35 ns, 1 logic levels
+//     stage 13: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
 //     stage 14: lane: product -- 7.43 ns, 2 logic levels
 //     stage 15: lane: product -- 4.91 ns, 1 logic levels
 //     stage 16: lane: product -- 5.30 ns, 1 logic levels

@@ -46,7 +46,13 @@ export function scheduleParallel(plan: Plan): Schedule {
   // the lanes: one module, instantiated n times, so that synthesis maps a lane once
   const ln = top.child(2);
   const ei = ln.input('e_i', ew, e.cycle, e.time, e.levels);
-  const y = b.lane(ln, ei, coefs);
+  // on ice40 each lane registers the coefficients it is given: the normalisation's registers drive
+  // all n lanes, and that fan-out takes a route of up to 3 ns (nextpnr, softmax_default), which a
+  // lane's own copy keeps out of its first stage
+  const laneCoefs = model.device === 'ice40' && n > 1
+    ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, ln.reg(s, `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
+    : coefs;
+  const y = b.lane(ln, ei, laneCoefs);
   const yq = ln.reg(y, 'y_q', 'output register');
   ln.lines.push(`assign y = ${yq.name};`);
   // the lane first: reading the module's signals in later cycles adds delayed copies to it
