@@ -187,7 +187,7 @@ export function benchTable(r: BenchResults): string {
             ? '; "(harness)": more I/O bits than the package has pins, placed inside the Fmax harness of testbench/harness.ts ' +
               '(4 pins; the block\'s inputs from a shift chain, its outputs registered and XOR-reduced; register-to-register paths only, the harness registers counted in the logic cells)'
             : '') +
-          `; "does not fit" means the block's ${harness || up5k ? 'logic cells, RAM or DSPs' : 'I/O or cells'} exceed the iCE40 HX8K and UP5K. `
+          '; "does not fit" means the block\'s RAM, logic cells or DSPs exceed the iCE40 HX8K and UP5K (more I/O than the package has pins alone would go through the Fmax harness). '
         : '') +
       `One run of \`npm run bench\` with ${r.jobs} parallel job(s) took ${Math.round(r.wallSeconds)} s` +
       (r.toolCpuSeconds !== undefined ? ` (the tools used ${r.toolCpuSeconds} CPU seconds).` : '.'),

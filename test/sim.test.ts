@@ -57,7 +57,7 @@ describe('bit-exact simulation of 32 configs (512 vectors each, every corner cas
     });
     const r = simulateBlock(block, dir);
     expect(r.problem).toBeUndefined();
-    expect(block.plan.latency).toBe(16);
+    expect(block.plan.latency).toBe(18);
   });
 });
 

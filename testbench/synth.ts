@@ -388,7 +388,9 @@ async function placeAndRoute(
   const via = pick.harness ? ' through the harness' : '';
   if (r.status !== 0 || !existsSync(report)) {
     const err = r.error?.message ?? (r.stderr + r.stdout).split('\n').find((l) => /ERROR/.test(l))?.trim() ?? `exit status ${r.status}`;
-    return { fits: false, tool, reason: `${d.name}-${d.package}${via}: nextpnr failed: ${err}` };
+    // the cell estimate let it through, but the packed design has more logic cells than the device
+    const full = /Unable to place cell|no BELs remaining|Failed to expand region/.test(err);
+    return { fits: false, tool, reason: `${full ? 'does not fit: ' : ''}${d.name}-${d.package}${via}: nextpnr failed: ${err}` };
   }
   const rep = JSON.parse(readFileSync(report, 'utf8'));
   const fmax = parseFmax(rep);

@@ -390,6 +390,7 @@ module softmax_lut2d_norm_n16 (
   wire unused_xn = &{1'b0, nrm_s0[11:0], nrm_s0[17], 1'b0};
   wire unused_lz = &{1'b0, nrm_lz[4:4], 1'b0};
   wire [3:0] shamt = 4'd13 - nrm_lz_d1[3:0];
+  wire unused_lz_q = &{1'b0, nrm_lz_d1[4:4], 1'b0};
   always @(posedge aclk) if (ce) mx1_d1 <= mx1;
   always @(posedge aclk) if (ce) mx2_d1 <= mx2;
   always @(posedge aclk) if (ce) mx3_d1 <= mx3;

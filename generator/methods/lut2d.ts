@@ -178,6 +178,8 @@ export const lut2d: Method = {
         const shamt = arith(top, 'shamt', shw, [lz], 'normalisation: shift amount', (q) =>
           lz.width > shw ? `${shw}'d${c0} - ${q(lz)}[${shw - 1}:0]` : `${shw}'d${c0} - ${zx(q(lz), lz.width, shw)}`,
         );
+        // read a cycle later, the delayed copy loses the same bits
+        if (lz.width > shw && shamt.cycle > lz.cycle) top.lines.push(`wire unused_lz_q = &{1'b0, ${top.at(lz, shamt.cycle)}[${lz.width - 1}:${shw}], 1'b0};`);
         return { row, shamt };
       },
       lane(ln, e, k) {
