@@ -326,7 +326,7 @@ export async function synthesize(spec: SynthSpec): Promise<SynthResult> {
       // Xilinx counts with the hierarchy kept too: fast on wide blocks, where -flatten takes minutes
       `synth_xilinx -abc9 -top ${spec.top}`,
       `tee -q -o xilinx_stat.txt stat -top ${spec.top}`,
-      // then the mapped netlist flattened for Yosys's static timing analysis (the same 2040 ps as a
+      // then the mapped netlist flattened for Yosys's static timing analysis (the same 1975 ps as a
       // second synth_xilinx -abc9 -flatten on softmax_default, in seconds instead of minutes at n = 64)
       'flatten',
       'tee -q -o xilinx_sta.txt sta',
