@@ -26,9 +26,8 @@ export function streamTree(p: Plan, P: number, kind: 'max' | 'sum'): { code: str
   if (t.time > 0) t = top.reg(t, `${x}_${kind}q`, `${kind} tree`);
   const out = top.at(t, t.cycle);
   const l = top.at(last, t.cycle);
-  const v = validChain(`${x}_t`, kind === 'max' ? 'a_v' : 'b_v2', t.cycle);
-  const vCode = v.vDelay.map((d) => `  reg ${d.v};\n  always @(posedge aclk) if (!aresetn) ${d.v} <= 1'b0; else ${d.v} <= ${d.pv};`);
-  return { code: [top.text(), ...vCode].join('\n'), cycles: t.cycle, width: t.width, out, valid: v.v, last: l };
+  const v = validChain(`${x}_t_ve`, kind === 'max' ? 'a_v' : 'b_v2', t.cycle, null);
+  return { code: [top.text(), ...v.lines].join('\n'), cycles: t.cycle, width: t.width, out, valid: v.v, last: l };
 }
 
 /**
@@ -98,21 +97,26 @@ export function passC(p: Plan, P: number): { code: string; cycles: number; k: st
   return { code, cycles: y.cycle, k: kf, l: lf };
 }
 
-/** A valid bit delayed by `k` registers with a reset: `<x>_ve<i>`; returns them and the last name. */
-function validChain(x: string, from: string, k: number): { vDelay: { v: string; pv: string }[]; v: string } {
-  const vDelay = [];
+/**
+ * A valid bit delayed by `k` registers with a reset (and the clock enable `ce`, if any), named
+ * `<prefix><i>`: their Verilog lines and the last name (`from` when k = 0).
+ */
+function validChain(prefix: string, from: string, k: number, ce: string | null): { lines: string[]; v: string } {
+  const lines: string[] = [];
   let prev = from;
   for (let i = 1; i <= k; i++) {
-    vDelay.push({ v: `${x}_ve${i}`, pv: prev });
-    prev = `${x}_ve${i}`;
+    const v = `${prefix}${i}`;
+    lines.push(`  reg ${v};`, `  always @(posedge aclk) if (!aresetn) ${v} <= 1'b0; else ${ce ? `if (${ce}) ` : ''}${v} <= ${prev};`);
+    prev = v;
   }
-  return { vDelay, v: prev };
+  return { lines, v: prev };
 }
 
 /** Template fields of pass B's or C's exponent stage. */
 function expStage(p: Plan, P: number, x: 'b' | 'c') {
   const st = passExp(p, P, x, x === 'c' ? [{ name: 'c_s1', width: p.sw }] : []);
-  return { ...st, s: st.carried[0], ...validChain(x, `${x}_v1`, st.cycles) };
+  const v = validChain(`${x}_ve`, `${x}_v1`, st.cycles, x === 'c' ? 'ce' : null);
+  return { ...st, code: [st.code, ...v.lines].join('\n'), s: st.carried[0], v: v.v };
 }
 
 export function renderStreamRtl(sp: StreamPlan): string {
@@ -124,12 +128,7 @@ export function renderStreamRtl(sp: StreamPlan): string {
   const treeSumW = sumT.width;
   const pc = passC(p, P);
   // the valid bit follows pass C's registers, with a reset
-  const vDelay = [];
-  let prevV = 'c_v2';
-  for (let k = 1; k <= pc.cycles; k++) {
-    vDelay.push({ v: `c_vn${k}`, pv: prevV });
-    prevV = `c_vn${k}`;
-  }
+  const vc = validChain('c_vn', 'c_v2', pc.cycles, 'ce');
   const timing = [
     `Latency of a row of len elements: ${sp.latencyFormula} cycles, from the edge that accepts its last input`,
     `          beat to the edge that transfers its last output beat (sink always ready, the row not queued`,
@@ -180,11 +179,10 @@ export function renderStreamRtl(sp: StreamPlan): string {
     methodName: p.method.name,
     addressing: c.config.method.addressing,
     pipelineNote: `${c.config.pipeline.targetMHz} MHz on ${c.config.pipeline.device}`,
-    passC: pc.code,
-    vDelay,
+    passC: [pc.code, ...vc.lines].join('\n'),
     kFinal: pc.k,
     lFinal: pc.l,
-    vFinal: prevV,
+    vFinal: vc.v,
     latencyFormula: sp.latencyFormula,
     memoryBits: sp.memoryBits,
   });
