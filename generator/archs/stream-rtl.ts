@@ -113,7 +113,7 @@ function validChain(prefix: string, from: string, k: number, ce: string | null):
 }
 
 /** Template fields of pass B's or C's exponent stage. */
-function expStage(p: Plan, P: number, x: 'b' | 'c') {
+export function expStage(p: Plan, P: number, x: 'b' | 'c') {
   const st = passExp(p, P, x, x === 'c' ? [{ name: 'c_s1', width: p.sw }] : []);
   const v = validChain(`${x}_ve`, `${x}_v1`, st.cycles, x === 'c' ? 'ce' : null);
   return { ...st, code: [st.code, ...v.lines].join('\n'), s: st.carried[0], v: v.v };
@@ -123,10 +123,9 @@ export function renderStreamRtl(sp: StreamPlan): string {
   const p = sp.plan;
   const c = p.common;
   const P = sp.lanes;
-  const maxT = streamTree(p, P, 'max');
-  const sumT = streamTree(p, P, 'sum');
+  // the pipelines the plan built (their cycles set the store depths and the latency)
+  const { maxT, sumT, expB, expC, pc } = sp.parts;
   const treeSumW = sumT.width;
-  const pc = passC(p, P);
   // the valid bit follows pass C's registers, with a reset
   const vc = validChain('c_vn', 'c_v2', pc.cycles, 'ce');
   const timing = [
@@ -174,8 +173,8 @@ export function renderStreamRtl(sp: StreamPlan): string {
     sumV: sumT.valid,
     sumL: sumT.last,
     sumExt: treeSumW < p.sw ? `{${p.sw - treeSumW}'d0, ${sumT.out}}` : sumT.out,
-    expB: expStage(p, P, 'b'),
-    expC: expStage(p, P, 'c'),
+    expB,
+    expC,
     methodName: p.method.name,
     addressing: c.config.method.addressing,
     pipelineNote: `${c.config.pipeline.targetMHz} MHz on ${c.config.pipeline.device}`,

@@ -14,11 +14,19 @@
 import type { Config } from '../config.js';
 import { makePlan, type Plan } from '../plan.js';
 import { clog2 } from '../numerics.js';
-import { passC, passExp, streamTree } from './stream-rtl.js';
+import { expStage, passC, streamTree } from './stream-rtl.js';
 import { modelTrace } from '../model.js';
 
 export interface StreamPlan {
   plan: Plan;
+  /** The pipelines of the passes, built by the pipeline builder (their code and cycles). */
+  parts: {
+    maxT: ReturnType<typeof streamTree>;
+    sumT: ReturnType<typeof streamTree>;
+    expB: ReturnType<typeof expStage>;
+    expC: ReturnType<typeof expStage>;
+    pc: ReturnType<typeof passC>;
+  };
   /** Lanes per beat and the longest row. */
   lanes: number;
   maxN: number;
@@ -54,13 +62,21 @@ export function makeStreamPlan(config: Config): StreamPlan {
   const plan = makePlan(config); // n = maxN: S of any row lies in the range of a maxN-element vector
   const P = s.lanes;
   // the max and sum trees: registers where the delay model (or pipeline.treeLevelsPerStage) puts them
-  const maxRegs = streamTree(plan, P, 'max').cycles;
-  const sumRegs = streamTree(plan, P, 'sum').cycles;
+  // and the registers it puts between the store reads and the exponent registers (b_e, c_e), and in
+  // pass C's normalisation and lanes; built once here, rendered as they are (stream-rtl.ts)
+  const parts = {
+    maxT: streamTree(plan, P, 'max'),
+    sumT: streamTree(plan, P, 'sum'),
+    expB: expStage(plan, P, 'b'),
+    expC: expStage(plan, P, 'c'),
+    pc: passC(plan, P),
+  };
+  const maxRegs = parts.maxT.cycles;
+  const sumRegs = parts.sumT.cycles;
   const maxBeats = Math.ceil(s.maxN / P);
-  const cCycles = passC(plan, P).cycles;
-  // registers the delay model puts between the store reads and the exponent registers (b_e, c_e)
-  const bExp = passExp(plan, P, 'b').cycles;
-  const cExp = passExp(plan, P, 'c').cycles;
+  const cCycles = parts.pc.cycles;
+  const bExp = parts.expB.cycles;
+  const cExp = parts.expC.cycles;
   // store 1: a row, plus the maxRegs + 3 beats of the next row taken while the row's max leaves the
   // max pipeline (input register, tree registers, running max, the registered ready); one beat less
   // stalls the input
@@ -89,6 +105,7 @@ export function makeStreamPlan(config: Config): StreamPlan {
   plan.latency = 2 * maxBeats + latencyConst;
   const sp: StreamPlan = {
     plan,
+    parts,
     lanes: P,
     maxN: s.maxN,
     maxBeats,
