@@ -29,6 +29,7 @@
  */
 import type { Plan } from './plan.js';
 import type { OutputRun, SCell } from './methods/types.js';
+import { expValue } from './methods/common.js';
 
 /** One value of the exponent entry, with the differences d that read it. */
 export interface EntryGroup {
@@ -179,11 +180,11 @@ class SumSide {
 /** The entry values of the exponent lookup with the d that read them, and the (x, eps) hull points. */
 export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: number; y: number; e: number }[]; scale: number } {
   const c = plan.common;
-  const t = plan.mp.expTable.values;
-  const step = 2 ** plan.mp.expShift;
+  const mp = plan.mp;
+  const t = mp.expTable.values;
   const E = t[0]!;
   const dMax = 2 ** c.dw - 1;
-  const x = (d: number) => E * Math.exp(-d * 2 ** -c.ifrac);
+  const x = (d: number) => E * Math.exp(-d * c.unit);
   const byValue = new Map<number, EntryGroup>();
   const points: { x: number; y: number; e: number }[] = [];
   const segment = (e: number, dLo: number, dHi: number) => {
@@ -201,7 +202,14 @@ export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: nu
       byValue.set(e, { e, dLo, dHi, xLo: xb, xHi: xa, hasMax: dLo === 0 });
     }
   };
-  for (let k = 0; k < t.length && k * step <= dMax; k++) segment(t[k]!, k * step, Math.min(dMax, (k + 1) * step - 1));
+  const step = 2 ** mp.expShift;
+  if (mp.expLo) {
+    // range-reduced: every d has its own value up to the high table's end
+    const end = Math.min(dMax, t.length * step - 1);
+    for (let d = 0; d <= end; d++) segment(expValue(mp, d), d, d);
+  } else {
+    for (let k = 0; k < t.length && k * step <= dMax; k++) segment(t[k]!, k * step, Math.min(dMax, (k + 1) * step - 1));
+  }
   if (t.length * step <= dMax) segment(0, t.length * step, dMax);
   return { groups: [...byValue.values()].sort((a, b) => a.e - b.e), points, scale: E };
 }

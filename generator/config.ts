@@ -7,6 +7,7 @@ import { ConfigError } from './errors.js';
 import { intIn } from './schema.js';
 import { METHODS, methodByName } from './methods/index.js';
 import { DEVICES, type DeviceName } from './pipeline/delay.js';
+import { parseInputType, parseOutputType, type PortFormat } from './formats.js';
 
 export const VERILOG_KEYWORDS = new Set(
   (
@@ -35,19 +36,41 @@ const identifier = z
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, 'allowed: a Verilog identifier (letter or _, then letters, digits, _; at most 63 characters)')
   .refine((s) => !VERILOG_KEYWORDS.has(s), 'allowed: a Verilog identifier that is not a (System)Verilog keyword');
 
+/** input.scale: a positive real factor inside the softmax, softmax(scale * x). */
+export const SCALE_RANGE = [2 ** -16, 2 ** 16] as const;
+const scaleMsg = `allowed: a number in ${SCALE_RANGE[0]}..${SCALE_RANGE[1]} (2^-16..2^16)`;
+
 const inputSchema = z
   .object({
-    width: intIn(2, 32),
+    width: intIn(2, 32).optional(),
     frac: intIn(-32, 48).optional(),
+    type: z.unknown().optional(),
+    scale: z.number({ invalid_type_error: scaleMsg }).min(SCALE_RANGE[0], scaleMsg).max(SCALE_RANGE[1], scaleMsg).optional(),
   })
   .strict();
 
+export const ROUNDINGS = ['nearest', 'correct'] as const;
+
 const outputSchema = z
   .object({
-    width: intIn(2, 32),
+    width: intIn(2, 32).optional(),
     frac: intIn(0, 48).optional(),
+    type: z.unknown().optional(),
+    rounding: z.enum(ROUNDINGS, { errorMap: () => ({ message: `allowed: one of ${ROUNDINGS.join(', ')}` }) }).optional(),
   })
   .strict();
+
+/** Width and fraction bits from either a type string or width (and frac), not both. */
+function portFormat(side: 'input' | 'output', p: { width?: number; frac?: number; type?: unknown }): PortFormat {
+  if (p.type !== undefined) {
+    for (const k of ['width', 'frac'] as const) {
+      if (p[k] !== undefined) throw new ConfigError(`${side}.${k}`, p[k], `not used with ${side}.type (the type sets the width and fraction bits)`);
+    }
+    return side === 'input' ? parseInputType(p.type) : parseOutputType(p.type);
+  }
+  if (p.width === undefined) throw new ConfigError(`${side}.width`, undefined, `required (or ${side}.type); allowed: an integer in 2..32`);
+  return { width: p.width, frac: p.frac ?? (side === 'input' ? Math.floor(p.width / 2) : p.width) };
+}
 
 const methodSchema = z
   .object({
@@ -111,8 +134,13 @@ export interface Config {
   name: string;
   /** Elements per vector (parallel); for arch 'stream' the longest row, stream.maxN. */
   n: number;
-  input: { width: number; frac: number };
-  output: { width: number; frac: number };
+  /** scale: softmax(scale * x), present only when given; type: the type string it came from. */
+  input: { width: number; frac: number; scale?: number; type?: string };
+  /**
+   * rounding: 'nearest' rounds the method's approximate quotient; 'correct' makes the output exactly
+   * round(e_i 2^OF / S) of the table values. zeroPoint: added to the code on the port (TFLite int8).
+   */
+  output: { width: number; frac: number; rounding: 'nearest' | 'correct'; zeroPoint?: number; type?: string };
   arch: 'parallel' | 'stream';
   /** Only for arch 'stream'. */
   stream?: { lanes: number; maxN: number };
@@ -192,20 +220,31 @@ export function validateConfig(raw: unknown): Config {
     if (c.stream !== undefined) throw new ConfigError('stream', c.stream, 'allowed only with arch stream');
   }
   const method = methodByName(c.method.name);
-  const addressing = c.method.addressing ?? method.addressings[0]!;
+  const outWidth = (c.output.type !== undefined ? parseOutputType(c.output.type) : { width: c.output.width ?? 0 }).width;
+  const addressing = c.method.addressing ?? method.defaultAddressing?.(outWidth) ?? method.addressings[0]!;
   if (!method.addressings.includes(addressing)) {
     throw new ConfigError('method.addressing', c.method.addressing, `allowed: one of ${method.addressings.join(', ')}`);
   }
   const { name: _n, addressing: _a, ...params } = c.method as Record<string, unknown>;
   const pr = method.paramsSchema.safeParse(params);
   if (!pr.success) throw firstIssue(params, pr.error, 'method.');
-  const inFrac = c.input.frac ?? Math.floor(c.input.width / 2);
-  const outFrac = c.output.frac ?? c.output.width;
+  const inF = portFormat('input', c.input);
+  const outF = portFormat('output', c.output);
+  const rounding = c.output.rounding ?? 'nearest';
+  if (rounding === 'correct' && !method.roundings.includes('correct')) {
+    throw new ConfigError('output.rounding', rounding, `allowed: nearest with method ${method.name} (correct rounding: methods ${METHODS.filter((m) => m.roundings.includes('correct')).map((m) => m.name).join(', ')})`);
+  }
   return {
     name: c.name,
     n: c.stream?.maxN ?? c.n!,
-    input: { width: c.input.width, frac: inFrac },
-    output: { width: c.output.width, frac: outFrac },
+    input: { width: inF.width, frac: inF.frac, ...(c.input.scale !== undefined ? { scale: c.input.scale } : {}), ...(typeof c.input.type === 'string' ? { type: c.input.type } : {}) },
+    output: {
+      width: outF.width,
+      frac: outF.frac,
+      rounding,
+      ...(outF.zeroPoint !== undefined ? { zeroPoint: outF.zeroPoint } : {}),
+      ...(typeof c.output.type === 'string' ? { type: c.output.type } : {}),
+    },
     arch,
     ...(c.stream ? { stream: { lanes: c.stream.lanes, maxN: c.stream.maxN } } : {}),
     method: { name: method.name, addressing, params: pr.data as Record<string, unknown> },
@@ -279,8 +318,12 @@ export function resolvedConfigJson(c: Config, methodParams: Record<string, numbe
   return {
     name: c.name,
     ...(c.stream ? {} : { n: c.n }),
-    input: c.input,
-    output: c.output,
+    input: { width: c.input.width, frac: c.input.frac, ...(c.input.scale !== undefined ? { scale: c.input.scale } : {}) },
+    // the TFLite int8 convention has no width/frac spelling: it is written as its type
+    output: {
+      ...(c.output.zeroPoint !== undefined ? { type: 'int8' } : { width: c.output.width, frac: c.output.frac }),
+      ...(c.output.rounding !== 'nearest' ? { rounding: c.output.rounding } : {}),
+    },
     arch: c.arch,
     ...(c.stream ? { stream: c.stream } : {}),
     method: { name: c.method.name, addressing: c.method.addressing, ...methodParams },

@@ -17,6 +17,7 @@
  */
 import type { Plan } from './plan.js';
 import { floatSoftmax } from './model.js';
+import { expValues } from './methods/common.js';
 import { fix } from './metrics.js';
 import type { Workload } from '../testbench/workloads.js';
 import { adversarialWorkload } from '../testbench/adversarial.js';
@@ -33,6 +34,8 @@ export interface PreparedWorkload {
 export interface Prepared {
   n: number;
   ifrac: number;
+  /** input.scale of the format the references were computed for (1 when none). */
+  scale: number;
   workloads: PreparedWorkload[];
 }
 
@@ -57,10 +60,11 @@ export interface Evaluation {
 export const HISTOGRAM_BIN = 0.25;
 
 /** The float references of a workload set of vectors of 1..n elements (longer ones are an error). */
-export function prepare(workloads: Workload[], n: number, ifrac: number): Prepared {
+export function prepare(workloads: Workload[], n: number, ifrac: number, scale = 1): Prepared {
   return {
     n,
     ifrac,
+    scale,
     workloads: workloads.map((w) => ({
       name: w.name,
       description: w.description,
@@ -71,7 +75,7 @@ export function prepare(workloads: Workload[], n: number, ifrac: number): Prepar
         for (const v of x) if (v > m) m = v;
         return Int32Array.from(x, (v) => m - v);
       }),
-      p: w.vectors.map((x) => Float64Array.from(floatSoftmax(x, ifrac))),
+      p: w.vectors.map((x) => Float64Array.from(floatSoftmax(x, ifrac, scale))),
     })),
   };
 }
@@ -120,10 +124,8 @@ function finish(a: Acc): Metrics {
 /** Evaluate a plan over a prepared set. `histogram` also collects the signed-error histogram. */
 export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean } = {}): Evaluation {
   const { method, mp, common } = plan;
-  if (common.n !== set.n || common.ifrac !== set.ifrac) throw new Error('internal: workload set prepared for another format');
-  const exp = mp.expTable.values;
-  const len = exp.length;
-  const sh = 2 ** mp.expShift;
+  if (common.n !== set.n || common.ifrac !== set.ifrac || common.inScale !== set.scale) throw new Error('internal: workload set prepared for another format');
+  const exp = expValues(mp, common.dw);
   const scale = 2 ** common.ofrac;
   const cap = common.maxCode;
   const half = 0.5 / scale;
@@ -141,8 +143,7 @@ export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean 
       if (n > common.n) throw new Error('internal: a vector longer than the block');
       let s = 0;
       for (let i = 0; i < n; i++) {
-        const k = Math.floor(d[i]! / sh);
-        const ei = k < len ? exp[k]! : 0;
+        const ei = exp[d[i]!]!;
         e[i] = ei;
         s += ei;
       }
@@ -198,6 +199,6 @@ export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean 
  * 'adversarial' and whose overall covers both.
  */
 export function evaluateWithAdversarial(plan: Plan, set: Prepared, lengths: number[] = [plan.common.n], opts: { histogram?: boolean } = {}): Evaluation {
-  const adv = prepare([adversarialWorkload(plan, lengths)], set.n, set.ifrac);
-  return evaluate(plan, { n: set.n, ifrac: set.ifrac, workloads: [...set.workloads, ...adv.workloads] }, opts);
+  const adv = prepare([adversarialWorkload(plan, lengths)], set.n, set.ifrac, set.scale);
+  return evaluate(plan, { n: set.n, ifrac: set.ifrac, scale: set.scale, workloads: [...set.workloads, ...adv.workloads] }, opts);
 }

@@ -123,7 +123,7 @@ export function candidateConfig(f: Formats, c: Candidate, name = 'explore'): Con
 }
 
 export function prepareFor(f: Formats, perWorkload = WORKLOAD_DEFAULTS.perWorkload, seed = WORKLOAD_DEFAULTS.seed): Prepared {
-  return prepare(workloadSet(f.n, f.input, perWorkload, seed), f.n, f.input.frac);
+  return prepare(workloadSet(f.n, f.input, perWorkload, seed), f.n, f.input.frac, (f.input as { scale?: number }).scale ?? 1);
 }
 
 /** A configuration's own adversarial vectors (testbench/adversarial.ts), prepared; duplicates dropped. */
@@ -142,6 +142,7 @@ export function prepareAdversarial(plan: Plan): Prepared {
     [{ name: 'adversarial', description: "vectors built from the block's own tables to hit its worst cases (testbench/adversarial.ts)", vectors }],
     c.n,
     c.ifrac,
+    c.inScale,
   );
 }
 

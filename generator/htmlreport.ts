@@ -11,7 +11,7 @@ import { describeParams, measure, prepareFor, sweepSpace, type Candidate, type F
 import { runSweep } from './explore-run.js';
 import { PAPER_METHODS } from './methods/index.js';
 import type { Plan } from './plan.js';
-import { planText } from './plan.js';
+import { planTables, planText } from './plan.js';
 import { histogramSpec, paretoSpec, renderSvg, tableCurveSpec } from './plots.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from './version.js';
 import { esc, hardwareHtml, HW_BEGIN, HW_END } from './report-hardware.js';
@@ -52,7 +52,7 @@ export async function renderReport(plan: Plan): Promise<string> {
   const histSvg = await renderSvg(histogramSpec(bins, HISTOGRAM_BIN, `signed error over ${ev.overall.vectors} vectors x ${c.n} outputs`));
 
   // table curves
-  const curves = [plan.mp.expTable, ...plan.mp.tables].flatMap((t) => t.values.map((value, address) => ({ table: `${t.name} (${t.what})`, address, value })));
+  const curves = planTables(plan.mp).flatMap((t) => t.values.map((value, address) => ({ table: `${t.name} (${t.what})`, address, value })));
   const curveSvg = await renderSvg(tableCurveSpec(curves, 'table contents'));
 
   // place on the Pareto front (coarse sweep of the paper's methods, plus this block)

@@ -2,7 +2,7 @@
  * The golden model: a bit-exact TypeScript model of the generated RTL, using the very tables the
  * RTL holds, and the float reference softmax it is measured against.
  */
-import { expLookup } from './methods/common.js';
+import { expValue } from './methods/common.js';
 import type { Plan } from './plan.js';
 
 export interface ModelTrace {
@@ -19,7 +19,7 @@ export function modelTrace(p: Plan, x: readonly number[]): ModelTrace {
   let max = x[0]!;
   for (const v of x) if (v > max) max = v;
   const d = x.map((v) => max - v);
-  const e = d.map((dd) => expLookup(p.mp.expTable, p.mp.expShift, dd));
+  const e = d.map((dd) => expValue(p.mp, dd));
   let sum = 0;
   for (const v of e) sum += v;
   const coef = p.method.normalize(p.mp, p.common, sum);
@@ -31,11 +31,12 @@ export function model(p: Plan, x: readonly number[]): number[] {
   return modelTrace(p, x).y;
 }
 
-/** Float softmax of the quantised inputs x_i * 2^-frac (double precision). */
-export function floatSoftmax(x: readonly number[], frac: number): number[] {
+/** Float softmax of the quantised inputs scale * x_i * 2^-frac (double precision). */
+export function floatSoftmax(x: readonly number[], frac: number, scale = 1): number[] {
   let max = x[0]!;
   for (const v of x) if (v > max) max = v;
-  const ex = x.map((v) => Math.exp((v - max) * 2 ** -frac));
+  const u = scale * 2 ** -frac;
+  const ex = x.map((v) => Math.exp((v - max) * u));
   const s = ex.reduce((a, b) => a + b, 0);
   return ex.map((v) => v / s);
 }
@@ -46,5 +47,5 @@ export function floatSoftmax(x: readonly number[], frac: number): number[] {
  */
 export function referenceLsb(p: Plan, x: readonly number[]): number[] {
   const cap = p.common.maxCode;
-  return floatSoftmax(x, p.common.ifrac).map((y) => Math.min(cap, y * 2 ** p.common.ofrac));
+  return floatSoftmax(x, p.common.ifrac, p.common.inScale).map((y) => Math.min(cap, y * 2 ** p.common.ofrac));
 }

@@ -25,6 +25,10 @@ export interface CommonPlan {
   maxCode: number;
   /** Width of d = max(x) - x_i: unsigned, max - min of IW-bit signed values fits IW bits. */
   dw: number;
+  /** input.scale (1 unless given): the block computes softmax(scale * x). */
+  inScale: number;
+  /** The real value of one input code inside the softmax: inScale * 2^-IF. */
+  unit: number;
 }
 
 export interface LutInfo {
@@ -61,7 +65,14 @@ export function commonPlan(config: Config): CommonPlan {
     ofrac: config.output.frac,
     maxCode: 2 ** config.output.width - 1,
     dw: config.input.width,
+    inScale: config.input.scale ?? 1,
+    unit: (config.input.scale ?? 1) * 2 ** -config.input.frac,
   };
+}
+
+/** Every distinct table of a method plan: the exponent table(s), then the method's own. */
+export function planTables(mp: MethodPlan): Table[] {
+  return [mp.expTable, ...(mp.expLo ? [mp.expLo] : []), ...mp.tables];
 }
 
 export function tableBytes(t: Table): number {
@@ -77,7 +88,7 @@ export function makePlan(config: Config): Plan {
   }
   const ew = mp.expTable.width;
   const sw = ew + clog2(common.n);
-  const luts = [mp.expTable, ...mp.tables].map((t) => ({
+  const luts = planTables(mp).map((t) => ({
     name: t.name,
     entries: t.values.length,
     width: t.width,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { resolvedConfigJson } from './config.js';
 import type { Plan } from './plan.js';
-import { planText } from './plan.js';
+import { planTables, planText } from './plan.js';
 import { LANE_TABLES } from './archs/parallel.js';
 import { delayModel } from './pipeline/delay.js';
 import { romSplit, type TableSpec } from './pipeline/rom.js';
@@ -89,7 +89,7 @@ export function templateFormats(p: Plan) {
  */
 export function tableContexts(p: Plan) {
   const model = delayModel(p.common.config.pipeline.device);
-  return [p.mp.expTable, ...p.mp.tables].map((t) => {
+  return planTables(p.mp).map((t) => {
     const sp = romSplit(t, model);
     const base = { ...t, entries: t.values.length };
     if (!sp) return { ...base, rows: tableRows(t) };

@@ -6,6 +6,7 @@ import { tree } from '../generator/pipeline/stages.js';
 import { bitsFor, clog2, leadingOne, shrRound } from '../generator/numerics.js';
 import { packBeat, unpackBeat } from '../generator/hexfile.js';
 import { cfg } from './helpers.js';
+import { expValue } from '../generator/methods/common.js';
 
 describe('integer helpers', () => {
   it('bit widths', () => {
@@ -62,10 +63,26 @@ describe('the plan', () => {
     const p = makePlan(cfg({ input: { width: 4, frac: 0 }, method: { name: 'rexp', expWidth: 24 } }));
     expect(p.mp.expTable.values.length).toBe(16);
   });
-  it('16-bit input defaults to a coarser step that keeps the table at 512 entries or fewer', () => {
-    const p = makePlan(cfg({ input: { width: 16, frac: 8 } }));
+  it('16-bit input with a direct exponent steps over codes to keep the table at 512 entries or fewer', () => {
+    const p = makePlan(cfg({ input: { width: 16, frac: 8 }, method: { name: 'rexp', exp: 'direct' } }));
     expect(p.mp.expTable.values.length).toBeLessThanOrEqual(512);
     expect(p.mp.expShift).toBe(3);
+    expect(p.mp.expLo).toBeUndefined();
+  });
+  it('16-bit input defaults to the range-reduced exponent, split where the two tables take the fewest bytes', () => {
+    const p = makePlan(cfg({ input: { width: 16, frac: 8 } }));
+    // EW = 8 + 3 + 2 = 13; T_lo[l] = round(2^14 e^-(l/256)), T_hi[h] = round(8191 e^-(h 2^L / 256))
+    expect(p.mp.expTable.width).toBe(13);
+    expect(p.mp.expLoFrac).toBe(14);
+    const L = p.mp.expShift;
+    expect(p.mp.expLo!.values).toEqual(Array.from({ length: 2 ** L }, (_, l) => Math.floor(2 ** 14 * Math.exp(-l / 256) + 0.5)));
+    expect(p.mp.expTable.values.slice(0, 3)).toEqual([0, 1, 2].map((h) => Math.floor(8191 * Math.exp((-h * 2 ** L) / 256) + 0.5)));
+    // e(d) = round(T_hi[d >> L] * T_lo[d mod 2^L] / 2^14): d = 2^L + 3
+    const d = 2 ** L + 3;
+    expect(expValue(p.mp, d)).toBe(Math.floor((p.mp.expTable.values[1]! * p.mp.expLo!.values[3]! + 2 ** 13) / 2 ** 14));
+    // every other split costs at least as many bytes
+    const bytes = (q: ReturnType<typeof makePlan>) => q.lutBytes - q.luts.filter((t) => !t.name.startsWith('exp')).reduce((a, t) => a + t.bytes, 0);
+    for (let l = 1; l < 13; l++) expect(bytes(makePlan(cfg({ input: { width: 16, frac: 8 }, method: { name: 'rexp', expLoBits: l } })))).toBeGreaterThanOrEqual(bytes(p));
   });
   it('reciprocal table (normalized): r_j = round(2^RW / (1 + (j + 0.5) / 2^M))', () => {
     const p = makePlan(cfg());

@@ -25,6 +25,7 @@
  * million elements), the families taking turns, each best first, so that a cut keeps the best of each.
  */
 import { entryGroups, errorBound, type EntryGroup } from '../generator/bound.js';
+import { expValue } from '../generator/methods/common.js';
 import type { Plan } from '../generator/plan.js';
 import type { SCell } from '../generator/methods/types.js';
 import type { Workload } from './workloads.js';
@@ -54,16 +55,10 @@ export const ADVERSARIAL_DEFAULTS = { maxVectors: 300, maxElements: 2_000_000 };
 /** Differences d worth gathering: the entries with the largest errors, and the tail's first d. */
 export function candidateDs(plan: Plan, perSide = 4): { tail?: number; gain: number[]; loss: number[] } {
   const c = plan.common;
-  const t = plan.mp.expTable.values;
-  const step = 2 ** plan.mp.expShift;
-  const E = t[0]!;
+  const E = plan.mp.expTable.values[0]!;
   const dMax = 2 ** c.dw - 1;
   const err: { d: number; eps: number }[] = [];
-  for (let d = 1; d <= dMax; d++) {
-    const k = Math.floor(d / step);
-    const e = k < t.length ? t[k]! : 0;
-    err.push({ d, eps: e - E * Math.exp(-d * 2 ** -c.ifrac) });
-  }
+  for (let d = 1; d <= dMax; d++) err.push({ d, eps: expValue(plan.mp, d) - E * Math.exp(-d * c.unit) });
   const zero = entryGroups(plan).groups.find((g) => g.e === 0);
   const gain = [...err].sort((a, b) => b.eps - a.eps).slice(0, perSide).map((v) => v.d);
   const loss = [...err].sort((a, b) => a.eps - b.eps).slice(0, perSide).map((v) => v.d);
@@ -108,15 +103,12 @@ interface Ctx {
 
 function context(plan: Plan, len: number): Ctx {
   const c = plan.common;
-  const t = plan.mp.expTable.values;
-  const step = 2 ** plan.mp.expShift;
   const dMax = 2 ** c.dw - 1;
   const e: number[] = [];
   const xr: number[] = [];
   for (let d = 0; d <= dMax; d++) {
-    const k = Math.floor(d / step);
-    e.push(k < t.length ? t[k]! : 0);
-    xr.push(Math.exp(-d * 2 ** -c.ifrac));
+    e.push(expValue(plan.mp, d));
+    xr.push(Math.exp(-d * c.unit));
   }
   const { groups, scale } = entryGroups(plan);
   const zero = groups.find((g) => g.e === 0);

@@ -7,7 +7,7 @@
 import type { Plan } from '../plan.js';
 import { Pipe, summarize, type StageSummary } from '../pipeline/builder.js';
 import { delayModel, type DelayModel } from '../pipeline/delay.js';
-import { expLookup, lanes, maxMinusX, tree } from '../pipeline/stages.js';
+import { expUnitStage, lanes, maxMinusX, tree } from '../pipeline/stages.js';
 
 /** Where render puts the ROM functions the lane module reads. */
 export const LANE_TABLES = '  // @lane-tables';
@@ -38,7 +38,7 @@ export function scheduleParallel(plan: Plan): Schedule {
   let d = maxMinusX(top, mx, x, { count: n, iw, dw }, 'd', 'd = max - x');
   // pipeline.expAddrRegister: a register between the subtraction and the exponent table, always
   if (cfg.expAddrRegister) d = top.reg(d, 'd_q', 'd = max - x');
-  const e = expLookup(top, d, { count: n, dw, shift: plan.mp.expShift, table: plan.mp.expTable }, 'e0', 'exponent lookup');
+  const e = expUnitStage(top, d, { count: n, dw, unit: plan.mp }, 'e0', 'exponent lookup');
   const sum = tree(top, { input: e, count: n, w: ew, kind: 'sum', prefix: 'sm', what: 'sum tree', every: cfg.treeLevelsPerStage });
   if (sum.width !== plan.sw) throw new Error(`internal: sum of ${sum.width} bits, planned ${plan.sw}`);
   const b = plan.method.build(plan.mp, c);

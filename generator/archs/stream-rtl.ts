@@ -3,7 +3,7 @@ import { header, indent, tableContexts, template, templateFormats } from '../ren
 import type { Plan } from '../plan.js';
 import { Pipe } from '../pipeline/builder.js';
 import { delayModel, lutLevels } from '../pipeline/delay.js';
-import { expLookup, logic, maxMinusX, tree, wire } from '../pipeline/stages.js';
+import { expUnitStage, logic, maxMinusX, tree, wire } from '../pipeline/stages.js';
 import { clog2, bitsFor } from '../numerics.js';
 import type { StreamPlan } from './stream.js';
 
@@ -51,7 +51,7 @@ export function passExp(
   const mx = top.input(`${x}_mx1`, c.iw, 0);
   const last = top.input(`${x}_l1`, 1, 0);
   const d = maxMinusX(top, mx, rd, { count: P, iw: c.iw, dw: c.dw }, `${x}_d`, `${x.toUpperCase()}: d = max - x`);
-  const e = expLookup(top, d, { count: P, dw: c.dw, shift: p.mp.expShift, table: p.mp.expTable }, `${x}_ex`, `${x.toUpperCase()}: exponent lookup`);
+  const e = expUnitStage(top, d, { count: P, dw: c.dw, unit: p.mp }, `${x}_ex`, `${x.toUpperCase()}: exponent lookup`);
   const keep = wire(top, `${x}_k0`, P, [rd], 'keep bits', (r) => `${r(rd)}[${P * (c.iw + 1) - 1}:${P * c.iw}]`);
   const at = e.cycle;
   const carried = carry.map((s) => top.at(top.input(s.name, s.width, 0), at));

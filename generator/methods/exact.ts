@@ -16,15 +16,14 @@
 import { z } from 'zod';
 import { intIn } from '../schema.js';
 import { ConfigError } from '../errors.js';
-import { defaultExpWidth, planExp } from './common.js';
+import { defaultExpWidth, expParamShape, expParams, expUnit, planExp } from './common.js';
 import { arith, logic, saturate, wire, zx } from '../pipeline/stages.js';
 import type { Sig } from '../pipeline/builder.js';
 import type { Coef, Method, MethodBuild } from './types.js';
 
 const paramsSchema = z
   .object({
-    expWidth: intIn(2, 24).optional(),
-    expStepLog2: intIn(0, 31).optional(),
+    ...expParamShape,
   })
   .strict();
 
@@ -35,19 +34,19 @@ export const exact: Method = {
   summary: 'baseline: correctly rounded e_i / S through a real divider per lane (accuracy ceiling, area reference)',
   paramsSchema,
   addressings: ['divider'] as const,
+  roundings: ['nearest', 'correct'] as const,
 
   plan(c, raw) {
     const prm = raw as Params;
-    const e = planExp(c, { expWidth: prm.expWidth ?? defaultExpWidth(c, 6), expStepLog2: prm.expStepLog2 });
+    const e = planExp(c, { ...prm, expWidth: prm.expWidth ?? defaultExpWidth(c, 6) });
     const numw = e.ew + c.ofrac + 1;
     const denw = e.sw + 1;
     if (Math.max(numw, denw) > 52) {
       throw new ConfigError('method.expWidth', e.ew, `allowed: expWidth + output.frac + 1 <= 52 (the divider's numerator)`);
     }
     return {
-      params: { expWidth: e.ew, expStepLog2: e.shift },
-      expTable: e.table,
-      expShift: e.shift,
+      params: { ...expParams(e) },
+      ...expUnit(e),
       tables: [],
       notes: [
         ...e.notes,

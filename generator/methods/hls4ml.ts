@@ -28,6 +28,7 @@
  */
 import { z } from 'zod';
 import { logic, multiply, saturate, wire } from '../pipeline/stages.js';
+import { fmtUnit } from './common.js';
 import { levelsFor } from '../pipeline/delay.js';
 import { ConfigError } from '../errors.js';
 import { bitsFor, clog2 } from '../numerics.js';
@@ -51,6 +52,7 @@ export const hls4ml: Method = {
   summary: "baseline: emulation of hls4ml's default 'stable' softmax (1024-entry exp and 1/sum tables, ap_fixed<18,8>)",
   paramsSchema,
   addressings: ['top-bits'] as const,
+  roundings: ['nearest'] as const,
 
   plan(c) {
     if (c.iw > TABLE_BITS) {
@@ -58,7 +60,7 @@ export const hls4ml: Method = {
     }
     const dSat = 2 ** (c.iw - 1);
     const exp: number[] = [];
-    for (let d = 0; d < 2 ** c.iw; d++) exp.push(toFixed(Math.exp(-Math.min(d, dSat) * 2 ** -c.ifrac)));
+    for (let d = 0; d < 2 ** c.iw; d++) exp.push(toFixed(Math.exp(-Math.min(d, dSat) * c.unit)));
     while (exp.length > 1 && exp[exp.length - 1] === 0) exp.pop();
     const inv: number[] = [];
     for (let i = 0; i < 2 ** (TABLE_BITS - 1); i++) inv.push(toFixed(1 / (i * 2 ** (W - TABLE_BITS - F))));
@@ -71,7 +73,7 @@ export const hls4ml: Method = {
       expShift: 0,
       tables: [invTable],
       notes: [
-        `hls4ml-like exp table: e = ap_fixed<18,8>(e^-min(d, ${dSat}) * 2^-${c.ifrac}) (${exp.length} of 1024 entries reachable and non-zero)`,
+        `hls4ml-like exp table: e = ap_fixed<18,8>(e^-min(d, ${dSat}) * ${fmtUnit(c)}) (${exp.length} of 1024 entries reachable and non-zero)`,
         `sum accumulated in ap_fixed<18,8>, saturating at ${MAX} (127.999)`,
         `inverse table: index = top 10 bits of the 18-bit sum (512 reachable entries of 1024), entry 1/(lower bin edge)`,
         `output: y = floor(e * inv / 2^${shift}) (truncation), saturated at ${c.maxCode}`,

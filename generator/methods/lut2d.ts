@@ -11,6 +11,8 @@ import { ConfigError } from '../errors.js';
 import { bitsFor, roundHalfUp, shr } from '../numerics.js';
 import {
   expParamShape,
+  expParams,
+  expUnit,
   linearCells,
   linearIndex,
   linearS,
@@ -44,6 +46,7 @@ export const lut2d: Method = {
   summary: 'one 2D table addressed by the sum and the numerator: no multiplier, no divider',
   paramsSchema,
   addressings: ['normalized', 'linear'] as const,
+  roundings: ['nearest'] as const,
 
   plan(c, raw, addressing) {
     const prm = raw as Params;
@@ -102,9 +105,8 @@ export const lut2d: Method = {
     vars.rowAddr = rowAddr;
     notes.push(`output: y = LUT_2D[row][col], ${c.ow}-bit entries, rounded and saturated in the table`);
     const mp: MethodPlan = {
-      params: { expWidth: e.ew, expStepLog2: e.shift, rowBits, colBits },
-      expTable: e.table,
-      expShift: e.shift,
+      params: { ...expParams(e), rowBits, colBits },
+      ...expUnit(e),
       tables: [{ name: 'lut2d', what: 'e / S', width: c.ow, addrWidth: rowAddr + colBits, values }],
       laneRegister: c.config.pipeline.laneRegister,
       notes,

@@ -12,6 +12,8 @@ import type { CommonPlan } from '../plan.js';
 import { arith, mantissaIndex, multiply, saturate, shiftRight, unusedOutside, wire, zx } from '../pipeline/stages.js';
 import {
   expParamShape,
+  expParams,
+  expUnit,
   linearCells,
   linearIndex,
   linearS,
@@ -45,6 +47,7 @@ export const rexp: Method = {
   summary: 'e^-d table times a reciprocal table of the sum: one multiplier per lane, no divider',
   paramsSchema,
   addressings: ['normalized', 'linear'] as const,
+  roundings: ['nearest', 'correct'] as const,
 
   plan(c, raw, addressing) {
     const prm = raw as Params;
@@ -100,9 +103,8 @@ export const rexp: Method = {
       throw new ConfigError('method.recipWidth', rw, `allowed: expWidth + recipWidth <= 52 (expWidth is ${e.ew})`);
     }
     const mp: MethodPlan = {
-      params: { expWidth: e.ew, expStepLog2: e.shift, recipAddrBits: bits, recipWidth: rw },
-      expTable: e.table,
-      expShift: e.shift,
+      params: { ...expParams(e), recipAddrBits: bits, recipWidth: rw },
+      ...expUnit(e),
       tables: [
         addressing === 'linear'
           ? { name: 'recip_lut', what: '2^A / S', width: rw, addrWidth, values }

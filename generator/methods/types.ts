@@ -24,6 +24,12 @@ export interface MethodPlan {
   expTable: Table;
   /** Right shift applied to d before the exponent table. */
   expShift: number;
+  /**
+   * The range-reduced exponent's low table (methods/common.ts, expValue): e = round(T[d >> expShift] *
+   * expLo[d mod 2^expShift] / 2^expLoFrac). Absent for a direct table.
+   */
+  expLo?: Table;
+  expLoFrac?: number;
   /** Tables other than the exponent table. */
   tables: Table[];
   /**
@@ -59,6 +65,10 @@ export interface Method {
   /** zod schema of the method's own keys (without name and addressing). */
   paramsSchema: z.ZodTypeAny;
   addressings: readonly string[];
+  /** The addressing used when the config names none, for this output width (default: the first). */
+  defaultAddressing?(outputWidth: number): string | undefined;
+  /** The output.rounding values the method implements ('nearest' always). */
+  roundings: readonly ('nearest' | 'correct')[];
   plan(common: CommonPlan, raw: Record<string, unknown>, addressing: string): MethodPlan;
   /** Bit-exact: the coefficients the normalisation stages compute from S. */
   normalize(plan: MethodPlan, common: CommonPlan, sum: number): Coef;

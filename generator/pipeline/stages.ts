@@ -323,6 +323,7 @@ export function expLookup(
   o: { count: number; dw: number; shift: number; table: { name: string; width: number; addrWidth: number; values: number[] } },
   name: string,
   what: string,
+  lowBitsUsed = false,
 ): Sig {
   const { count, dw, shift, table: t } = o;
   const kw = dw - shift;
@@ -348,7 +349,7 @@ export function expLookup(
     code: (a, always) => {
       const body = [`reg [${ew - 1}:0] q;`, `${always} q <= ${t.name}(${a}[g*${dw} + ${shift} +: ${aw}]);`, `assign ${name}[g*${ew} +: ${ew}] = q;`];
       const unusedHi = kw > aw ? [`wire unused_k = &{1'b0, ${a}[g*${dw} + ${shift + aw} +: ${kw - aw}], 1'b0};`] : [];
-      const unusedLo = shift > 0 ? [`wire unused_d = &{1'b0, ${a}[g*${dw} +: ${shift}], 1'b0};`] : [];
+      const unusedLo = shift > 0 && !lowBitsUsed ? [`wire unused_d = &{1'b0, ${a}[g*${dw} +: ${shift}], 1'b0};`] : [];
       return [`wire [${count * ew - 1}:0] ${name};`, lanes(count, `g_${name}`, [...body, ...unusedHi, ...unusedLo])].join('\n');
     },
   });
@@ -360,4 +361,161 @@ export function expLookup(
     for (let g = count - 1; g >= 0; g--) parts.push(`(${r(rom)}[${g * ew} +: ${ew}] & {${ew}{${r(inq)}[${g}]}})`);
     return `{${parts.join(', ')}}`;
   });
+}
+
+/**
+ * Unsigned a * b in each of `count` lanes: a holds lanes of aw bits, b lanes of bw bits, the product
+ * lanes are aw + bw bits. The same partial-product rows and adder tree as `multiply`, per lane.
+ */
+export function multiplyVec(p: Pipe, a: Sig, b: Sig, o: { count: number; aw: number; bw: number }, name: string, what: string): Sig {
+  const { count } = o;
+  const w = o.aw + o.bw;
+  const sl = (r: string, lw: number) => `${r}[g*${lw} +: ${lw}]`;
+  if (p.model.dspMultipliers) {
+    const aq = p.reg(a, `${name}_areg`, what);
+    const bq = p.reg(b, `${name}_breg`, what);
+    const m = p.op({
+      name: `${name}_m`,
+      width: count * w,
+      deps: [aq, bq],
+      delay: 0,
+      levels: 0,
+      what,
+      code: (r) => [`wire [${count * w - 1}:0] ${name}_m;`, lanes(count, `g_${name}_m`, [`assign ${name}_m[g*${w} +: ${w}] = ${zx(sl(r(aq), o.aw), o.aw, w)} * ${zx(sl(r(bq), o.bw), o.bw, w)};`])].join('\n'),
+    });
+    const mq = p.reg(m, `${name}_mreg`, what);
+    return p.reg(mq, `${name}_preg`, what);
+  }
+  // the narrower operand picks the rows
+  const [x, xw, y, yw] = o.aw >= o.bw ? [a, o.aw, b, o.bw] : [b, o.bw, a, o.aw];
+  type Term = { s: Sig; w: number; off: number };
+  let terms: Term[] = [];
+  for (let j = 0; j < yw; j += 2) {
+    const two = j + 1 < yw;
+    const tw = two ? xw + 2 : xw;
+    const nm = `${name}_pp${j}`;
+    const s = p.op({
+      name: nm,
+      width: count * tw,
+      deps: [x, y],
+      delay: p.model.route + lutLevels(p.model, 1) + p.model.carry(xw + 2),
+      levels: two ? 2 : 1,
+      what,
+      code: (r) => {
+        const xs = sl(r(x), xw);
+        const yb = (k: number) => `${r(y)}[g*${yw} + ${k}]`;
+        return [
+          `wire [${count * tw - 1}:0] ${nm};`,
+          lanes(count, `g_${nm}`, [
+            two
+              ? `assign ${nm}[g*${tw} +: ${tw}] = {2'b0, ${xs} & {${xw}{${yb(j)}}}} + {1'b0, ${xs} & {${xw}{${yb(j + 1)}}}, 1'b0};`
+              : `assign ${nm}[g*${tw} +: ${tw}] = ${xs} & {${xw}{${yb(j)}}};`,
+          ]),
+        ].join('\n');
+      },
+    });
+    terms.push({ s, w: tw, off: j });
+  }
+  let level = 0;
+  while (terms.length > 1) {
+    level++;
+    const next: Term[] = [];
+    for (let i = 0; i + 1 < terms.length; i += 2) {
+      const u = terms[i]!;
+      const v = terms[i + 1]!;
+      const off = Math.min(u.off, v.off);
+      const top = Math.min(w, Math.max(u.off + u.w, v.off + v.w) + 1);
+      const tw = top - off;
+      const ext = (t: Term, rr: string) => {
+        const lo = t.off - off;
+        const part = sl(rr, t.w);
+        const body = lo > 0 ? `{${part}, ${zeros(lo)}}` : part;
+        return zx(body, t.w + lo, tw);
+      };
+      const nm = `${name}_t${level}_${i / 2}`;
+      const s = p.op({
+        name: nm,
+        width: count * tw,
+        deps: [u.s, v.s],
+        delay: p.model.carry(tw - (v.off - off)),
+        levels: 1,
+        what,
+        code: (r) => [`wire [${count * tw - 1}:0] ${nm};`, lanes(count, `g_${nm}`, [`assign ${nm}[g*${tw} +: ${tw}] = ${ext(u, r(u.s))} + ${ext(v, r(v.s))};`])].join('\n'),
+      });
+      next.push({ s, w: tw, off });
+    }
+    if (terms.length % 2) next.push(terms[terms.length - 1]!);
+    terms = next;
+  }
+  const t = terms[0]!;
+  if (t.off === 0 && t.w === w) return t.s;
+  return p.op({
+    name: `${name}_p`,
+    width: count * w,
+    deps: [t.s],
+    delay: 0,
+    levels: 0,
+    what,
+    code: (r) => {
+      const part = sl(r(t.s), t.w);
+      const body = t.off > 0 ? `{${part}, ${zeros(t.off)}}` : part;
+      const have = t.w + t.off;
+      return [`wire [${count * w - 1}:0] ${name}_p;`, lanes(count, `g_${name}_p`, [`assign ${name}_p[g*${w} +: ${w}] = ${have >= w ? body : zx(body, have, w)};`])].join('\n');
+    },
+  });
+}
+
+/**
+ * The exponent unit of a method plan for `count` lanes of d (dw bits each): the direct table
+ * (expLookup), or the range-reduced form, e = round(T[d >> L] * T_lo[d mod 2^L] / 2^F): the high
+ * lookup, the low lookup beside it, one product per lane and its rounding.
+ */
+export function expUnitStage(
+  p: Pipe,
+  d: Sig,
+  o: { count: number; dw: number; unit: { expTable: { name: string; width: number; addrWidth: number; values: number[] }; expShift: number; expLo?: { name: string; width: number; addrWidth: number; values: number[] }; expLoFrac?: number } },
+  name: string,
+  what: string,
+): Sig {
+  const { count, dw, unit: u } = o;
+  const shift = u.expShift;
+  if (!u.expLo) return expLookup(p, d, { count, dw, shift, table: u.expTable }, name, what);
+  const ew = u.expTable.width;
+  const lw = u.expLo.width;
+  const fr = u.expLoFrac!;
+  // d_lo is the unused low part of the high lookup: it addresses the low table instead
+  const hi = expLookup(p, d, { count, dw, shift, table: u.expTable }, `${name}_hi`, what, true);
+  const lo = p.rom({
+    name: `${name}_lo`,
+    width: count * lw,
+    addr: d,
+    fn: u.expLo.name,
+    what,
+    code: (a, always) =>
+      [
+        `wire [${count * lw - 1}:0] ${name}_lo;`,
+        lanes(count, `g_${name}_lo`, [`reg [${lw - 1}:0] q;`, `${always} q <= ${u.expLo!.name}(${a}[g*${dw} +: ${shift}]);`, `assign ${name}_lo[g*${lw} +: ${lw}] = q;`]),
+      ].join('\n'),
+  });
+  const prod = multiplyVec(p, hi, lo, { count, aw: ew, bw: lw }, `${name}_m`, what);
+  const pw = ew + lw;
+  // round half up: (prod + 2^(F-1)) >> F; the result is at most the high entry, EW bits
+  const rnd = p.op({
+    name: `${name}_r`,
+    width: count * ew,
+    deps: [prod],
+    delay: p.model.carry(pw - fr + 1),
+    levels: 1,
+    what,
+    code: (r) =>
+      [
+        `wire [${count * ew - 1}:0] ${name}_r;`,
+        lanes(count, `g_${name}_r`, [
+          `wire [${pw - fr}:0] hi_part = {1'b0, ${r(prod)}[g*${pw} + ${fr} +: ${pw - fr}]} + {${pw - fr}'d0, ${r(prod)}[g*${pw} + ${fr - 1}]};`,
+          `wire unused_r = &{1'b0, hi_part[${pw - fr}:${ew}], ${fr >= 2 ? `${r(prod)}[g*${pw} +: ${fr - 1}], ` : ''}1'b0};`,
+          `assign ${name}_r[g*${ew} +: ${ew}] = hi_part[${ew - 1}:0];`,
+        ]),
+      ].join('\n'),
+  });
+  return rnd;
 }
