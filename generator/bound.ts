@@ -70,6 +70,11 @@ export interface ErrorBound {
   scale: number;
   /** The most that n - 1 tail elements (entries stored as 0) can lose from S, in units of E: n-1 times the largest x with e = 0. */
   tailLoss: number;
+  /** 'joint': entries against the runs of the output code; 'split': quotient error plus the exponent's share. */
+  kind: 'joint' | 'split';
+  /** Split bound only: its two terms, in LSBs. */
+  quotient?: number;
+  expShare?: number;
 }
 
 export interface BoundOptions {
@@ -78,6 +83,8 @@ export interface BoundOptions {
    * it lost no mass. Tail-mass inputs must then exceed the bound.
    */
   ignoreTailMass?: boolean;
+  /** Compute the split bound even where the joint one is affordable (tests compare the two). */
+  split?: boolean;
 }
 
 /** Piecewise-linear function through (xs[k], ys[k]), xs ascending. */
@@ -214,13 +221,13 @@ export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: nu
   return { groups: [...byValue.values()].sort((a, b) => a.e - b.e), points, scale: E };
 }
 
-/** The cells of S (from the method), with the coefficients on each. */
+/** The runs of the output code over S for one numerator: the method's own, or its cells' lane codes. */
 function runsFor(plan: Plan, cells: SCell[] | undefined, coefs: Record<string, number>[] | undefined, e: number, sMin: number, sMax: number): OutputRun[] {
   const { method, mp, common } = plan;
-  if (method.outputRuns) return method.outputRuns(mp, common, e, sMin, sMax);
+  if (!cells) return method.outputRuns!(mp, common, e, sMin, sMax)!;
   const runs: OutputRun[] = [];
-  for (let k = 0; k < cells!.length; k++) {
-    const cell = cells![k]!;
+  for (let k = 0; k < cells.length; k++) {
+    const cell = cells[k]!;
     const y = method.lane(mp, common, e, coefs![k]!);
     const last = runs[runs.length - 1];
     if (last && last.y === y && last.sHi + 1 === cell.sLo) last.sHi = cell.sHi;
@@ -229,29 +236,31 @@ function runsFor(plan: Plan, cells: SCell[] | undefined, coefs: Record<string, n
   return runs;
 }
 
-const cache = new WeakMap<Plan, ErrorBound>();
+/**
+ * Work (hull queries and lane evaluations) above which the joint bound is not computed and the split
+ * bound stands alone: about 10 s. The default 8-bit blocks stay far below it, 16-bit formats far above.
+ */
+export const JOINT_BOUND_WORK = 2e7;
 
-/** The block's worst-case error bound in output LSBs (cached per plan). */
-export function errorBound(plan: Plan, opts: BoundOptions = {}): ErrorBound {
-  if (!opts.ignoreTailMass) {
-    const hit = cache.get(plan);
-    if (hit) return hit;
-  }
+interface Part {
+  worst: number;
+  witness: Witness;
+}
+
+/** The joint bound (steps 3-4 of the header): every entry group against every run of the output code. */
+function jointBound(plan: Plan, groups: EntryGroup[], lo: SumSide, hi: SumSide, E: number): Part | undefined {
   const { method, mp, common: c } = plan;
-  const n = c.n;
-  const k = n - 1;
-  const { groups, points, scale: E } = entryGroups(plan);
-  const pts = (opts.ignoreTailMass ? points.filter((p) => p.e !== 0) : points).map((p) => ({ x: p.x, y: p.y }));
-  pts.push({ x: 0, y: 0 });
-  const lo = new SumSide(hull(pts, false), k);
-  const hi = new SumSide(hull(pts, true), k);
   const sMin = E;
-  const sMax = n * E;
+  const sMax = c.n * E;
   let cells: SCell[] | undefined;
   let coefs: Record<string, number>[] | undefined;
-  if (!method.outputRuns) {
-    if (!method.sCells) throw new Error(`internal: method ${method.name} gives neither sCells nor outputRuns`);
-    cells = method.sCells(mp, c, sMin, sMax);
+  // a method with runs of the output code says so for a one-point range, cheaply
+  if (method.outputRuns?.(mp, c, E, sMin, sMin) !== undefined) {
+    // each run costs a bisection over S
+    if (groups.length * Math.min(c.maxCode + 1, sMax - sMin + 1) * Math.log2(sMax + 1) > JOINT_BOUND_WORK) return undefined;
+  } else {
+    cells = method.sCells?.(mp, c, sMin, sMax);
+    if (!cells || groups.length * cells.length > JOINT_BOUND_WORK) return undefined;
     coefs = cells.map((cell) => method.normalize(mp, c, cell.sLo));
     for (let i = 1; i < cells.length; i++) {
       if (cells[i]!.sLo !== cells[i - 1]!.sHi + 1) throw new Error(`internal: error bound: the cells of S are not contiguous at ${cells[i]!.sLo}`);
@@ -283,17 +292,122 @@ export function errorBound(plan: Plan, opts: BoundOptions = {}): ErrorBound {
     }
   }
   if (!witness) throw new Error('internal: error bound: no feasible cell');
+  return { worst, witness };
+}
+
+/**
+ * The largest of g(A) = e / (e + F(A)) - x / (x + A) (sign = 1) or its negative with the terms
+ * swapped (sign = -1) for A in [a0, a1], F the piecewise-linear side. On a piece F = alpha + beta A
+ * and g has one critical point, where sqrt(e beta) (x + A) = sqrt(x) (e + alpha + beta A): the
+ * maximum is at an end of a piece or there.
+ */
+function peak(side: SumSide, a0: number, a1: number, e: number, x: number, sign: 1 | -1): { v: number; a: number; f: number } {
+  const g = (a: number, f: number) => {
+    const y = e + f > 0 ? e / (e + f) : 0;
+    const r = x + a > 0 ? x / (x + a) : 0;
+    return sign * (y - r);
+  };
+  let best = { v: -Infinity, a: a0, f: side.value(a0) };
+  const tryAt = (a: number, f: number) => {
+    const v = g(a, f);
+    if (v > best.v) best = { v, a, f };
+  };
+  tryAt(a0, side.value(a0));
+  tryAt(a1, side.value(a1));
+  const as = side.as;
+  const fs = side.fs;
+  for (let k = 0; k + 1 < as.length; k++) {
+    const p0 = as[k]!;
+    const p1 = as[k + 1]!;
+    if (p1 <= a0 || p0 >= a1 || p1 === p0) continue;
+    const beta = (fs[k + 1]! - fs[k]!) / (p1 - p0);
+    const alpha = fs[k]! - beta * p0;
+    const lo = Math.max(a0, p0);
+    const hi = Math.min(a1, p1);
+    tryAt(lo, alpha + beta * lo);
+    tryAt(hi, alpha + beta * hi);
+    const se = Math.sqrt(e * beta);
+    const sx = Math.sqrt(x);
+    const den = se - beta * sx;
+    if (den !== 0) {
+      const a = (sx * (e + alpha) - se * x) / den;
+      if (a > lo && a < hi) tryAt(a, alpha + beta * a);
+    }
+  }
+  return best;
+}
+
+/**
+ * The split bound: |y - ref| <= |y - 2^OF e_i / S| + |2^OF e_i / S - ref|. The first is the method's
+ * quotientError (its normalisation and lane against an exact division of the table values); the
+ * second, the exponent tables' share, is bounded with the same hulls as the joint bound, but over the
+ * real quotient, so it needs no runs of the output code: each entry group against each hull piece.
+ * Saturation moves neither term up (min(M, .) is 1-Lipschitz). Looser than the joint bound by up to
+ * the rounding that the joint bound sees exactly, and cheap at any output width.
+ */
+function splitBound(plan: Plan, groups: EntryGroup[], lo: SumSide, hi: SumSide, E: number): (Part & { quotient: number; share: number }) | undefined {
+  const { method, mp, common: c } = plan;
+  const q = method.quotientError?.(mp, c);
+  if (q === undefined) return undefined;
+  const unit = 2 ** c.ofrac;
+  const aEnd = lo.as[lo.as.length - 1]!;
+  let share = -Infinity;
+  let witness: Witness | undefined;
+  for (const g of groups) {
+    const a0 = g.hasMax ? 0 : E;
+    if (a0 > aEnd) continue;
+    const up = peak(lo, a0, aEnd, g.e, g.xLo, 1);
+    const down = peak(hi, a0, aEnd, g.e, g.xHi, -1);
+    for (const [pk, side, x] of [
+      [up, 'above', g.xLo],
+      [down, 'below', g.xHi],
+    ] as const) {
+      if (unit * pk.v > share) {
+        share = unit * pk.v;
+        const s = g.e + pk.f;
+        witness = { e: g.e, dLo: g.dLo, dHi: g.dHi, sLo: Math.round(s), sHi: Math.round(s), y: Math.round(s > 0 ? (unit * g.e) / s : 0), side, ref: (unit * x) / (x + pk.a), a: pk.a / E };
+      }
+    }
+  }
+  if (!witness) return undefined;
+  return { worst: q + Math.max(0, share), witness, quotient: q, share: Math.max(0, share) };
+}
+
+const cache = new WeakMap<Plan, ErrorBound>();
+
+/**
+ * The block's worst-case error bound in output LSBs (cached per plan): the joint bound where its
+ * work is affordable, else the split bound.
+ */
+export function errorBound(plan: Plan, opts: BoundOptions = {}): ErrorBound {
+  if (!opts.ignoreTailMass && !opts.split) {
+    const hit = cache.get(plan);
+    if (hit) return hit;
+  }
+  const n = plan.common.n;
+  const k = n - 1;
+  const { groups, points, scale: E } = entryGroups(plan);
+  const pts = (opts.ignoreTailMass ? points.filter((p) => p.e !== 0) : points).map((p) => ({ x: p.x, y: p.y }));
+  pts.push({ x: 0, y: 0 });
+  const lo = new SumSide(hull(pts, false), k);
+  const hi = new SumSide(hull(pts, true), k);
+  const joint = opts.split ? undefined : jointBound(plan, groups, lo, hi, E);
+  const split = joint ? undefined : splitBound(plan, groups, lo, hi, E);
+  const part = joint ?? split;
+  if (!part) throw new Error(`internal: error bound: method ${plan.method.name} has no affordable bound for this format`);
   const zeroX = groups.find((g) => g.e === 0)?.xHi ?? 0;
-  const raw = Math.max(0, worst);
+  const raw = Math.max(0, part.worst);
   const r: ErrorBound = {
     lsb: Math.ceil((raw + 1e-9) * 1e4) / 1e4,
     raw,
-    witness,
+    witness: part.witness,
     n,
     scale: E,
     tailLoss: (k * zeroX) / E,
+    kind: split ? 'split' : 'joint',
+    ...(split ? { quotient: split.quotient, expShare: split.share } : {}),
   };
-  if (!opts.ignoreTailMass) cache.set(plan, r);
+  if (!opts.ignoreTailMass && !opts.split) cache.set(plan, r);
   return r;
 }
 
@@ -301,5 +415,8 @@ export function errorBound(plan: Plan, opts: BoundOptions = {}): ErrorBound {
 export function witnessText(b: ErrorBound): string {
   const w = b.witness;
   const d = w.dLo === w.dHi ? `${w.dLo}` : `${w.dLo}..${w.dHi}`;
+  if (b.kind === 'split') {
+    return `the split bound, ${b.quotient!.toFixed(4)} LSB of quotient error plus ${b.expShare!.toFixed(4)} LSB of exponent share, the share largest for an element reading e = ${w.e} (d = ${d}) with S near ${w.sLo}: quotient ${w.y}, reference ${w.ref.toFixed(3)}`;
+  }
   return `an element reading e = ${w.e} (d = ${d}) with S in ${w.sLo}..${w.sHi}: output ${w.y}, reference ${w.ref.toFixed(3)}`;
 }

@@ -172,7 +172,7 @@ describe('the families', () => {
       const t = p.mp.expTable.values;
       const E = t[0]!;
       const n = p.common.n;
-      const cells = p.method.sCells ? p.method.sCells(p.mp, p.common, E, n * E) : p.method.outputRuns!(p.mp, p.common, E, E, n * E);
+      const cells = p.method.sCells?.(p.mp, p.common, E, n * E) ?? p.method.outputRuns!(p.mp, p.common, E, E, n * E)!;
       const edges = new Set(cells.flatMap((c) => [c.sLo, c.sHi]));
       const vs = adversarialVectors(p);
       const bin = vs.filter((v) => v.family === 'bin-edge');

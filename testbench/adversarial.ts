@@ -386,9 +386,7 @@ function cellsOf(ctx: Ctx): SCell[] {
   const { plan } = ctx;
   const sMin = ctx.E;
   const sMax = Math.max(sMin, Math.min(ctx.len, plan.common.n) * ctx.E);
-  if (plan.method.sCells) return plan.method.sCells(plan.mp, plan.common, sMin, sMax);
-  if (plan.method.outputRuns) return plan.method.outputRuns(plan.mp, plan.common, ctx.E, sMin, sMax);
-  return [];
+  return plan.method.sCells?.(plan.mp, plan.common, sMin, sMax) ?? plan.method.outputRuns?.(plan.mp, plan.common, ctx.E, sMin, sMax) ?? [];
 }
 
 function key(c: { parts: Parts; top?: number }): string {

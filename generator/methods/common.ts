@@ -286,3 +286,25 @@ export function mantissaMid(ns: NormS, j: number): number {
 export function checkLinearBits(key: string, bits: number, max = 16): void {
   if (bits > max) throw new ConfigError(key, bits, `allowed: an integer in 1..${max}`);
 }
+
+/**
+ * [sMin, sMax] cut into the runs of a function y(S) that never grows with S (by bisection): for
+ * the correctly rounded quotient min(maxCode, round(e 2^OF / S)).
+ */
+export function monotoneRuns(y: (s: number) => number, sMin: number, sMax: number): { sLo: number; sHi: number; y: number }[] {
+  const runs = [];
+  let lo = sMin;
+  while (lo <= sMax) {
+    const v = y(lo);
+    let a = lo;
+    let b = sMax;
+    while (a < b) {
+      const m = Math.floor((a + b + 1) / 2);
+      if (y(m) === v) a = m;
+      else b = m - 1;
+    }
+    runs.push({ sLo: lo, sHi: a, y: v });
+    lo = a + 1;
+  }
+  return runs;
+}

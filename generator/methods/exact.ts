@@ -16,7 +16,7 @@
 import { z } from 'zod';
 import { intIn } from '../schema.js';
 import { ConfigError } from '../errors.js';
-import { defaultExpWidth, expParamShape, expParams, expUnit, planExp } from './common.js';
+import { defaultExpWidth, expParamShape, expParams, expUnit, monotoneRuns, planExp } from './common.js';
 import { arith, logic, saturate, wire, zx } from '../pipeline/stages.js';
 import type { Sig } from '../pipeline/builder.js';
 import type { Coef, Method, MethodBuild } from './types.js';
@@ -67,23 +67,12 @@ export const exact: Method = {
   },
 
   outputRuns(mp, c, e, sMin, sMax) {
-    // y = min(maxCode, floor((e 2^(OF+1) + S) / 2S)) never grows with S: runs by bisection
-    const y = (s: number) => exact.lane(mp, c, e, { s });
-    const runs = [];
-    let lo = sMin;
-    while (lo <= sMax) {
-      const v = y(lo);
-      let a = lo;
-      let b = sMax;
-      while (a < b) {
-        const m = Math.floor((a + b + 1) / 2);
-        if (y(m) === v) a = m;
-        else b = m - 1;
-      }
-      runs.push({ sLo: lo, sHi: a, y: v });
-      lo = a + 1;
-    }
-    return runs;
+    // y = min(maxCode, floor((e 2^(OF+1) + S) / 2S)) never grows with S
+    return monotoneRuns((s) => exact.lane(mp, c, e, { s }), sMin, sMax);
+  },
+
+  quotientError() {
+    return 0.5;
   },
 
   build(mp, c): MethodBuild {

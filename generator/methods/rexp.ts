@@ -11,6 +11,7 @@ import { bitsFor, checkWidth, roundHalfUp, shr, shrRound } from '../numerics.js'
 import type { CommonPlan } from '../plan.js';
 import { arith, mantissaIndex, multiply, saturate, shiftRight, unusedOutside, wire, zx } from '../pipeline/stages.js';
 import {
+  defaultExpWidth,
   expParamShape,
   expParams,
   expUnit,
@@ -21,22 +22,45 @@ import {
   normCells,
   normIndex,
   normS,
+  monotoneRuns,
   planExp,
   type SAddressing,
 } from './common.js';
 import type { Coef, Method, MethodBuild, MethodPlan } from './types.js';
+import type { Sig } from '../pipeline/builder.js';
 
 const paramsSchema = z
   .object({
     ...expParamShape,
     recipAddrBits: intIn(1, 16).optional(),
     recipWidth: intIn(2, 24).optional(),
+    /** interpolated: bits of the mantissa below the table index that the slope multiplies. */
+    recipInterpBits: intIn(1, 16).optional(),
   })
   .strict();
 
 type Params = z.infer<typeof paramsSchema>;
 
-const extra = new WeakMap<MethodPlan, SAddressing>();
+/** What the plan keeps beside the MethodPlan: the addressing, and the reciprocal's proven accuracy. */
+interface Extra extends SAddressing {
+  /** interpolated: index bits b and interpolation bits t of the mantissa. */
+  interp?: { b: number; t: number };
+  /** The largest |rho| over every sum: the lane computes round(2^OF e / S * (1 + rho)). */
+  rhoMax: number;
+  correct: boolean;
+}
+
+const extra = new WeakMap<MethodPlan, Extra>();
+
+/** The largest |r m / 2^RW - 1| over m in [m0, m1] for a constant r (linear in m: the ends). */
+function rhoOver(r: number, m0: number, m1: number, rw: number): number {
+  return Math.max(Math.abs((r * m0) / 2 ** rw - 1), Math.abs((r * m1) / 2 ** rw - 1));
+}
+
+/** The interpolated reciprocal: R = R0[j] - floor(D[j] f / 2^t), R0 = 2^(RW-1) + table entry. */
+export function interpR(r0: number, slope: number, f: number, t: number): number {
+  return r0 - shr(slope * f, t);
+}
 
 function sat(c: CommonPlan, v: number): number {
   return Math.min(v, c.maxCode);
@@ -46,18 +70,24 @@ export const rexp: Method = {
   name: 'rexp',
   summary: 'e^-d table times a reciprocal table of the sum: one multiplier per lane, no divider',
   paramsSchema,
-  addressings: ['normalized', 'linear'] as const,
+  addressings: ['normalized', 'linear', 'interpolated'] as const,
   roundings: ['nearest', 'correct'] as const,
+  // a table of every 2^-(OW+1) of the mantissa stops paying past 10 output bits: interpolate
+  defaultAddressing: (ow) => (ow > 10 ? 'interpolated' : undefined),
 
   plan(c, raw, addressing) {
     const prm = raw as Params;
-    const e = planExp(c, prm);
-    const rw = prm.recipWidth ?? Math.min(24, c.ow + 2);
+    const correct = c.config.output.rounding === 'correct';
+    // correct rounding leaves the exponent tables the whole error beyond 0.5 LSB: 4 bits more than
+    // nearest's default, as the exact baseline has
+    const e = planExp(c, { ...prm, expWidth: prm.expWidth ?? defaultExpWidth(c, correct ? 6 : 2) });
+    // interpolated: 5 bits beyond the output fraction keep the entries' rounding near 2^-(OF+5)
+    const rw = prm.recipWidth ?? (addressing === 'interpolated' ? Math.min(24, c.ofrac + 5) : Math.min(24, c.ow + 2));
     const notes = [...e.notes];
     const vars: Record<string, number> = { sw: e.sw };
     let values: number[];
     let addrWidth: number;
-    const ex: SAddressing = {};
+    const ex: Extra & { slopes?: number[] } = { rhoMax: 0, correct: false };
     let bits: number;
     if (addressing === 'linear') {
       bits = prm.recipAddrBits ?? Math.min(16, c.ow + 1);
@@ -67,6 +97,7 @@ export const rexp: Method = {
       let a = Math.floor(Math.log2(((2 ** rw - 1) * (b0.lo + b0.hi)) / 2));
       while (roundHalfUp((2 ** a * 2) / (b0.lo + b0.hi)) > 2 ** rw - 1) a--;
       values = l.bins.map((b) => roundHalfUp((2 ** a * 2) / (b.lo + b.hi)));
+      ex.rhoMax = Math.max(...l.bins.map((b, j) => Math.max(Math.abs((values[j]! * b.lo) / 2 ** a - 1), Math.abs((values[j]! * b.hi) / 2 ** a - 1))));
       addrWidth = l.addrWidth;
       vars.a = a;
       vars.prodWidth = e.ew + rw;
@@ -75,22 +106,76 @@ export const rexp: Method = {
           `alpha ~ 2^${a} / S at the bin midpoint`,
         `output: y = round(e * alpha / 2^${a - c.ofrac}), product ${e.ew}x${rw} -> ${e.ew + rw} bits`,
       );
+    } else if (addressing === 'interpolated') {
+      // R ~ 2^RW / m from the table at the top b bits of m - 1 and a slope times the next t bits
+      bits = prm.recipAddrBits ?? Math.max(4, Math.ceil(c.ofrac / 2));
+      const t = prm.recipInterpBits ?? Math.max(1, c.ofrac + 4 - bits);
+      if (bits + t > 24) throw new ConfigError('method.recipInterpBits', t, `allowed: recipAddrBits + recipInterpBits <= 24 (recipAddrBits is ${bits})`);
+      const ns = normS(e, bits + t);
+      ex.norm = ns;
+      ex.interp = { b: bits, t };
+      const f = (m: number) => 2 ** rw / m;
+      const r0: number[] = [];
+      const slope: number[] = [];
+      for (let j = 0; j < 2 ** bits; j++) {
+        const m0 = 1 + j / 2 ** bits;
+        const m1 = 1 + (j + 1) / 2 ** bits;
+        // the chord lies above the convex 1/m by at most err (at the geometric mean): start half of it lower
+        const mg = Math.sqrt(m0 * m1);
+        const err = f(m0) + ((f(m1) - f(m0)) * (mg - m0)) / (m1 - m0) - f(mg);
+        r0.push(roundHalfUp(f(m0) - err / 2));
+        slope.push(roundHalfUp(f(m0) - f(m1)));
+      }
+      values = r0.map((v) => v - 2 ** (rw - 1));
+      ex.slopes = slope;
+      addrWidth = bits;
+      // the proof of accuracy: every (j, f) cell of the mantissa, at both ends
+      let rho = 0;
+      const cell = 2 ** -(bits + t);
+      for (let j = 0; j < 2 ** bits; j++) {
+        for (let fr = 0; fr < 2 ** t; fr++) {
+          const m0 = 1 + (j * 2 ** t + fr) * cell;
+          rho = Math.max(rho, rhoOver(interpR(r0[j]!, slope[j]!, fr, t), m0, m0 + cell, rw));
+        }
+      }
+      ex.rhoMax = rho;
+      const cw = rw + 1; // R in (2^(RW-1), 2^RW]
+      const pad = Math.max(0, 1 - (rw + ns.pMin - c.ofrac));
+      const k = rw - c.ofrac - 1 + pad;
+      vars.pad = pad;
+      vars.k = k;
+      vars.cw = cw;
+      vars.prodWidth = e.ew + cw + pad;
+      vars.shw = Math.max(ns.pw, bitsFor(ns.pMax + k));
+      vars.slopeWidth = bitsFor(Math.max(...slope));
+      notes.push(
+        `normalisation: S = m * 2^p by leading-one detection, p in ${ns.pMin}..${ns.pMax} (${ns.pw} bits)`,
+        `reciprocal, interpolated: j = top ${bits} bits of m - 1, f = the next ${t} bits; R = 2^${rw - 1} + recip_lut[j] - floor(slope_lut[j] * f / 2^${t}) ~ 2^${rw} / m`,
+        `  ${2 ** bits} entries of ${bitsFor(Math.max(...values))} and ${vars.slopeWidth} bits; |R m / 2^${rw} - 1| <= ${rho.toExponential(3)} over every mantissa (checked cell by cell)`,
+        `output: y = round(e * R / 2^(p + ${rw - c.ofrac})), product ${e.ew}x${cw}${pad ? ` << ${pad}` : ''} -> ${e.ew + cw + pad} bits, shift ${ns.pMin + k}..${ns.pMax + k} then round`,
+      );
     } else {
-      bits = prm.recipAddrBits ?? Math.min(16, c.ow + 1);
+      // correct rounding needs y0 only within one step: 2^-OF of 1/S, not 2^-(OW+1)
+      bits = prm.recipAddrBits ?? (correct ? Math.max(1, Math.min(16, c.ofrac)) : Math.min(16, c.ow + 1));
       const ns = normS(e, bits);
       ex.norm = ns;
       // r = round(2^RW / m_mid) lies in [2^(RW-1), 2^RW - 1] (m_mid < 2): its top bit is always 1, so the
       // table holds r - 2^(RW-1) in RW - 1 bits and the RTL puts the 1 back
       values = [];
+      let rho = 0;
       for (let j = 0; j < 2 ** bits; j++) {
-        values.push(Math.min(2 ** rw - 1, roundHalfUp(2 ** rw / mantissaMid(ns, j))) - 2 ** (rw - 1));
+        const r = Math.min(2 ** rw - 1, roundHalfUp(2 ** rw / mantissaMid(ns, j)));
+        values.push(r - 2 ** (rw - 1));
+        rho = Math.max(rho, rhoOver(r, 1 + j / 2 ** bits, 1 + (j + 1) / 2 ** bits, rw));
       }
+      ex.rhoMax = rho;
       addrWidth = bits;
       // y = round(e * r * 2^OF / 2^(RW + p)); shift amount t = RW + p - OF, at least 1 after a pad
       const pad = Math.max(0, 1 - (rw + ns.pMin - c.ofrac));
       const k = rw - c.ofrac - 1 + pad;
       vars.pad = pad;
       vars.k = k;
+      vars.cw = rw;
       vars.prodWidth = e.ew + rw + pad;
       vars.shw = Math.max(ns.pw, bitsFor(ns.pMax + k));
       notes.push(
@@ -99,17 +184,39 @@ export const rexp: Method = {
         `output: y = round(e * r / 2^(p + ${rw - c.ofrac})), product ${e.ew}x${rw}${pad ? ` << ${pad}` : ''} -> ${e.ew + rw + pad} bits, shift ${ns.pMin + k}..${ns.pMax + k} then round`,
       );
     }
-    if (e.ew + rw + (vars.pad ?? 0) > 52) {
-      throw new ConfigError('method.recipWidth', rw, `allowed: expWidth + recipWidth <= 52 (expWidth is ${e.ew})`);
+    if (c.config.output.rounding === 'correct') {
+      if (addressing === 'linear') throw new ConfigError('output.rounding', 'correct', 'allowed: nearest with addressing linear (correct rounding: addressing normalized or interpolated)');
+      // y0 = round(2^OF e / S (1 + rho)) and the correct y differ by less than 1 + 2^OF rho_max: at most
+      // one step when that is below 2, which one remainder e 2^(OF+1) + S - 2 S y0 decides
+      if (2 ** c.ofrac * ex.rhoMax >= 0.99) {
+        throw new ConfigError(
+          'method.recipAddrBits',
+          bits,
+          `output.rounding correct needs the reciprocal within 2^-${c.ofrac} of 1/S (it is within ${ex.rhoMax.toExponential(3)}): allowed: more recipAddrBits, recipWidth${addressing === 'interpolated' ? ' or recipInterpBits' : ''}`,
+        );
+      }
+      ex.correct = true;
+      vars.yw = c.ofrac + 1;
+      notes.push(
+        `correct rounding: y0 as above is within 1 of round(e * 2^${c.ofrac} / S) (2^${c.ofrac} * ${ex.rhoMax.toExponential(3)} < 1); ` +
+          `the remainder t = e * 2^${c.ofrac + 1} + S - 2 S y0 picks y0 - 1 (t < 0), y0 + 1 (t >= 2 S) or y0: one ${e.sw}x${c.ofrac + 1} product per lane`,
+      );
+    }
+    if (vars.prodWidth! > 52) {
+      throw new ConfigError('method.recipWidth', rw, `allowed: expWidth + recipWidth <= ${52 - (vars.prodWidth! - e.ew - rw)} (expWidth is ${e.ew})`);
     }
     const mp: MethodPlan = {
-      params: { ...expParams(e), recipAddrBits: bits, recipWidth: rw },
+      params: { ...expParams(e), recipAddrBits: bits, recipWidth: rw, ...(ex.interp ? { recipInterpBits: ex.interp.t } : {}) },
       ...expUnit(e),
-      tables: [
+      tables:
         addressing === 'linear'
-          ? { name: 'recip_lut', what: '2^A / S', width: rw, addrWidth, values }
-          : { name: 'recip_lut', what: '2^RW / m - 2^(RW-1)', width: rw - 1, addrWidth, values },
-      ],
+          ? [{ name: 'recip_lut', what: '2^A / S', width: rw, addrWidth, values }]
+          : ex.interp
+            ? [
+                { name: 'recip_lut', what: 'R0 - 2^(RW-1), R0 ~ 2^RW / m at the bin start', width: bitsFor(Math.max(...values)), addrWidth, values },
+                { name: 'slope_lut', what: 'the fall of 2^RW / m across the bin', width: vars.slopeWidth!, addrWidth, values: ex.slopes! },
+              ]
+            : [{ name: 'recip_lut', what: '2^RW / m - 2^(RW-1)', width: rw - 1, addrWidth, values }],
       laneRegister: c.config.pipeline.laneRegister,
       notes,
       vars,
@@ -122,13 +229,33 @@ export const rexp: Method = {
     const ex = extra.get(mp)!;
     const rom = mp.tables[0]!.values;
     if (ex.linear) return { alpha: rom[linearIndex(ex.linear, s)]! };
-    const { p, j } = normIndex(ex.norm!, s);
-    return { r: rom[j]! + 2 ** (mp.params.recipWidth! - 1), shamt: p + mp.vars.k! };
+    const { p, j: q } = normIndex(ex.norm!, s);
+    const half = 2 ** (mp.params.recipWidth! - 1);
+    const sc: Coef = ex.correct ? { s } : {};
+    if (ex.interp) {
+      const { t } = ex.interp;
+      const j = shr(q, t);
+      return { r: interpR(rom[j]! + half, mp.tables[1]!.values[j]!, q - j * 2 ** t, t), shamt: p + mp.vars.k!, ...sc };
+    }
+    return { r: rom[q]! + half, shamt: p + mp.vars.k!, ...sc };
   },
 
   sCells(mp, _c, sMin, sMax) {
     const ex = extra.get(mp)!;
+    // the coefficients are constant on these cells only without interpolation and without S itself
+    if (ex.interp || ex.correct) return undefined;
     return ex.linear ? linearCells(ex.linear) : normCells(ex.norm!, sMin, sMax);
+  },
+
+  outputRuns(mp, c, e, sMin, sMax) {
+    // correct rounding: y = min(maxCode, round(e 2^OF / S)), which never grows with S
+    if (!extra.get(mp)!.correct) return undefined;
+    return monotoneRuns((s) => rexp.lane(mp, c, e, rexp.normalize(mp, c, s)), sMin, sMax);
+  },
+
+  quotientError(mp, c) {
+    const ex = extra.get(mp)!;
+    return ex.correct ? 0.5 : 0.5 + 2 ** c.ofrac * ex.rhoMax;
   },
 
   lane(mp, c, e, coef: Coef) {
@@ -140,7 +267,13 @@ export const rexp: Method = {
     }
     const prod = e * coef.r! * 2 ** mp.vars.pad!;
     checkWidth('rexp product', prod, mp.vars.prodWidth!);
-    return sat(c, shr(shr(prod, coef.shamt!) + 1, 1));
+    const y0 = shr(shr(prod, coef.shamt!) + 1, 1);
+    if (!ex.correct) return sat(c, y0);
+    // the RTL keeps OF + 1 bits of y0 (the plan proves y0 <= 2^OF + 1)
+    checkWidth('rexp y0', y0, mp.vars.yw!);
+    const s = coef.s!;
+    const t = e * 2 ** (c.ofrac + 1) + s - 2 * s * y0;
+    return sat(c, t < 0 ? y0 - 1 : t >= 2 * s ? y0 + 1 : y0);
   },
 
   build(mp, c): MethodBuild {
@@ -185,17 +318,36 @@ export const rexp: Method = {
     const pad = mp.vars.pad!;
     const k = mp.vars.k!;
     const m = ns.bits;
+    const cw = mp.vars.cw!;
+    const interp = ex.interp;
     return {
       norm(top, sum) {
-        // S = m * 2^p: the leading zeros lz of S (p = SW - 1 - lz) and S shifted so its leading one is on top
         // S = m * 2^p: the leading zeros lz of S (p = SW - 1 - lz) and the mantissa index
         const { lz, j } = mantissaIndex(top, sum, m, 'n_j', 'normalisation: leading one');
-        const rl = top.rom({ name: 'r_lut', width: rw - 1, addr: j, fn: 'recip_lut', what: 'normalisation: reciprocal table' });
-        const r = wire(top, 'r', rw, [rl], 'normalisation: reciprocal table', (q) => `{1'b1, ${q(rl)}}`);
+        let r: Sig;
+        if (!interp) {
+          const rl = top.rom({ name: 'r_lut', width: rw - 1, addr: j, fn: 'recip_lut', what: 'normalisation: reciprocal table' });
+          r = wire(top, 'r', rw, [rl], 'normalisation: reciprocal table', (q) => `{1'b1, ${q(rl)}}`);
+        } else {
+          // R = 2^(RW-1) + R0[jh] - floor(D[jh] * f / 2^t)
+          const { b, t } = interp;
+          const w0 = mp.tables[0]!.width;
+          const ws = mp.tables[1]!.width;
+          const jh = wire(top, 'n_jh', b, [j], 'normalisation: reciprocal', (q) => `${q(j)}[${b + t - 1}:${t}]`);
+          const f = wire(top, 'n_f', t, [j], 'normalisation: reciprocal', (q) => `${q(j)}[${t - 1}:0]`);
+          const r0 = top.rom({ name: 'r0_lut', width: w0, addr: jh, fn: 'recip_lut', what: 'normalisation: reciprocal table' });
+          const sl = top.rom({ name: 'sl_lut', width: ws, addr: jh, fn: 'slope_lut', what: 'normalisation: reciprocal table' });
+          const dm = multiply(top, sl, f, 'n_dm', 'normalisation: interpolation');
+          const corr = wire(top, 'n_corr', ws, [dm], 'normalisation: interpolation', (q) => `${q(dm)}[${ws + t - 1}:${t}]`);
+          top.lines.push(`wire unused_n_dm = &{1'b0, ${top.at(dm, dm.cycle)}[${t - 1}:0], 1'b0};`);
+          r = arith(top, 'r', cw, [r0, corr], 'normalisation: interpolation', (q) => `${cw}'d${2 ** (rw - 1)} + ${zx(q(r0), w0, cw)} - ${zx(q(corr), ws, cw)}`);
+        }
         // the output shift p + k = (SW - 1 + k) - lz
         const c0 = (((sw - 1 + k) % 2 ** shw) + 2 ** shw) % 2 ** shw;
         const shamt = arith(top, 'shamt', shw, [lz], 'normalisation: shift amount', (q) => `${shw}'d${c0} - ${zx(q(lz), lz.width, shw)}`);
-        return { r, shamt };
+        const out: Record<string, Sig> = { r, shamt };
+        if (ex.correct) out.s = sum;
+        return out;
       },
       lane(ln, e, cf) {
         let mul = multiply(ln, e, cf.r!, 'mul', 'lane: product');
@@ -205,7 +357,31 @@ export const rexp: Method = {
         const half = arith(ln, 'half', pw + 1, [shifted], 'lane: round', (r) => `{1'b0, ${r(shifted)}} + ${pw + 1}'d1`);
         ln.lines.push(`wire unused_half = &{1'b0, ${ln.at(half, half.cycle)}[0], 1'b0};`);
         const full = wire(ln, 'y_full', pw, [half], 'lane: round', (r) => `${r(half)}[${pw}:1]`);
-        return saturate(ln, full, c.ow, 'y_sat', 'lane: saturate');
+        if (!ex.correct) return saturate(ln, full, c.ow, 'y_sat', 'lane: saturate');
+        // correct rounding: y0 (OF + 1 bits, proven) and the remainder t = e 2^(OF+1) + S - 2 S y0
+        const yw = mp.vars.yw!;
+        const what = 'lane: correct rounding';
+        const y0 = wire(ln, 'y0', yw, [full], what, (r) => `${r(full)}[${yw - 1}:0]`);
+        if (pw > yw) ln.lines.push(`wire unused_y_full = &{1'b0, ${ln.at(full, full.cycle)}[${pw - 1}:${yw}], 1'b0};`);
+        const s = cf.s!;
+        const ew = e.width;
+        const sy = multiply(ln, s, y0, 'sy', what);
+        const W = sw + c.ofrac + 4;
+        const num = arith(ln, 'num', W, [e, s], what, (r) => `${zx(`{${r(e)}, ${c.ofrac + 1}'d0}`, ew + c.ofrac + 1, W)} + ${zx(r(s), sw, W)}`);
+        const rt = arith(ln, 'rt', W, [num, sy], what, (r) => `${r(num)} - ${zx(`{${r(sy)}, 1'b0}`, sw + yw + 1, W)}`);
+        const neg = wire(ln, 'rt_neg', 1, [rt], what, (r) => `${r(rt)}[${W - 1}]`);
+        const rt2 = arith(ln, 'rt2', W, [rt, s], what, (r) => `${r(rt)} - ${zx(`{${r(s)}, 1'b0}`, sw + 1, W)}`);
+        const below = wire(ln, 'rt2_neg', 1, [rt2], what, (r) => `${r(rt2)}[${W - 1}]`);
+        ln.lines.push(`wire unused_rt2 = &{1'b0, ${ln.at(rt2, rt2.cycle)}[${W - 2}:0], 1'b0};`);
+        const yc = arith(
+          ln,
+          'yc',
+          yw + 1,
+          [neg, below, y0],
+          what,
+          (r) => `${r(neg)} ? {1'b0, ${r(y0)}} - ${yw + 1}'d1 : (${r(below)} ? {1'b0, ${r(y0)}} : {1'b0, ${r(y0)}} + ${yw + 1}'d1)`,
+        );
+        return saturate(ln, yc, c.ow, 'y_sat', 'lane: saturate');
       },
     };
   },

@@ -81,12 +81,17 @@ export interface Method {
    * integers, in ascending order, on each of which `normalize` returns the same coefficients. A
    * method whose coefficients are not piecewise constant (the divider) gives `outputRuns` instead.
    */
-  sCells?(plan: MethodPlan, common: CommonPlan, sMin: number, sMax: number): SCell[];
+  sCells?(plan: MethodPlan, common: CommonPlan, sMin: number, sMax: number): SCell[] | undefined;
   /**
    * For one numerator e: [sMin, sMax] cut into contiguous runs, ascending, on each of which the
    * output code `lane(e, normalize(S))` is the same `y`.
    */
-  outputRuns?(plan: MethodPlan, common: CommonPlan, e: number, sMin: number, sMax: number): OutputRun[];
+  outputRuns?(plan: MethodPlan, common: CommonPlan, e: number, sMin: number, sMax: number): OutputRun[] | undefined;
+  /**
+   * For the split error bound (generator/bound.ts): the most that a lane's output before saturation,
+   * lane(e, normalize(S)), differs from 2^OF e / S, in output LSBs, over every 0 <= e <= S in range.
+   */
+  quotientError?(plan: MethodPlan, common: CommonPlan): number;
 }
 
 /** Integers sLo..sHi of the sum S. */
