@@ -5,7 +5,7 @@
 import type { Config } from './config.js';
 import { hexFile } from './hexfile.js';
 import { accuracy, type Accuracy } from './metrics.js';
-import { model } from './model.js';
+import { modelPort, portFormats } from './model.js';
 import { makePlan, type Plan } from './plan.js';
 import { errorBound } from './bound.js';
 import { header, renderRtl, resolvedConfig } from './render.js';
@@ -73,7 +73,7 @@ export function buildBlock(config: Config, extra: Map<string, string> = new Map(
   const module = config.name;
   const names = fileNames(module);
   const vectors = vectorSet(config.n, config.input, config.verify.vectors, config.verify.seed, plan);
-  const expected = vectors.map((x) => model(plan, x));
+  const expected = vectors.map((x) => modelPort(plan, x));
   const acc = accuracy(plan, vectors);
   const c = plan.common;
   const manifest = {
@@ -88,8 +88,7 @@ export function buildBlock(config: Config, extra: Map<string, string> = new Map(
     addressing: config.method.addressing,
     params: plan.mp.params,
     n: c.n,
-    input: { width: c.iw, frac: c.ifrac, signed: true },
-    output: { width: c.ow, frac: c.ofrac, signed: false },
+    ...portFormats(plan),
     latency: plan.latency,
     throughput: { vectorsPerCycle: 1 },
     ports: {

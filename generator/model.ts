@@ -31,6 +31,33 @@ export function model(p: Plan, x: readonly number[]): number[] {
   return modelTrace(p, x).y;
 }
 
+/**
+ * The code on the output port for output code y: y itself, or with output.type int8 (TFLite/ONNX:
+ * scale 1/256, zero point -128) y - 128 as an 8-bit two's complement pattern, i.e. y with its top
+ * bit inverted. Errors are measured on y; the port carries this.
+ */
+export function portCode(p: Plan, y: number): number {
+  const zp = p.common.config.output.zeroPoint;
+  if (zp === undefined) return y;
+  const m = 2 ** p.common.ow;
+  return (((y + zp) % m) + m) % m;
+}
+
+/** Port codes for one vector (see portCode). */
+export function modelPort(p: Plan, x: readonly number[]): number[] {
+  return model(p, x).map((y) => portCode(p, y));
+}
+
+/** The manifest's description of the ports' formats. */
+export function portFormats(p: Plan) {
+  const c = p.common;
+  const o = c.config.output;
+  return {
+    input: { width: c.iw, frac: c.ifrac, signed: true, ...(c.inScale !== 1 ? { scale: c.inScale } : {}) },
+    output: { width: c.ow, frac: c.ofrac, signed: o.zeroPoint !== undefined, ...(o.zeroPoint !== undefined ? { zeroPoint: o.zeroPoint } : {}), ...(o.rounding === 'correct' ? { rounding: o.rounding } : {}) },
+  };
+}
+
 /** Float softmax of the quantised inputs scale * x_i * 2^-frac (double precision). */
 export function floatSoftmax(x: readonly number[], frac: number, scale = 1): number[] {
   let max = x[0]!;

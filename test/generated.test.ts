@@ -40,7 +40,7 @@ describe('generated/ matches presets/', () => {
         return `${c.method.name}/${c.method.addressing}`;
       }),
     );
-    expect([...combos].sort()).toEqual(['exact/divider', 'hls4ml-like/top-bits', 'lut2d/linear', 'lut2d/normalized', 'rexp/linear', 'rexp/normalized']);
+    expect([...combos].sort()).toEqual(['exact/divider', 'hls4ml-like/top-bits', 'lut2d/linear', 'lut2d/normalized', 'rexp/interpolated', 'rexp/linear', 'rexp/normalized']);
     expect(existsSync(join(ROOT, 'generated', 'softmax_default', 'manifest.json'))).toBe(true);
   });
 });
@@ -72,7 +72,7 @@ for (const preset of presets) {
         files: [`${config.name}.v`],
         method: config.method.name,
         addressing: config.method.addressing,
-        input: { width: config.input.width, frac: config.input.frac, signed: true },
+        input: { width: config.input.width, frac: config.input.frac, signed: true, ...(config.input.scale !== undefined ? { scale: config.input.scale } : {}) },
         output: { width: config.output.width, frac: config.output.frac, signed: false },
         latency: block.plan.latency,
         lutBytes: block.plan.lutBytes,

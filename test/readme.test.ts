@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { accuracyTable, PARETO_SVG, readmeSection } from '../scripts/accuracy-table.js';
 import { ROOT } from '../generator/version.js';
 import { boundTable, defaultBounds, DEFAULT_TARGET, readmeBoundSection } from '../scripts/bound-table.js';
+import { formatTable, readmeFormatSection } from '../scripts/format-table.js';
 
 describe('README', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -13,6 +14,9 @@ describe('README', () => {
   });
   it("its table of the default block's bound is what scripts/bound-table.ts measures now", () => {
     expect(readmeBoundSection(readme)).toBe(boundTable());
+  });
+  it('its format table is what scripts/format-table.ts measures now', () => {
+    expect(readmeFormatSection(readme)).toBe(formatTable());
   });
   it('the default rexp block keeps its bound at or below 1.0 LSB at every n from 2 to 8192', () => {
     const b = defaultBounds();

@@ -50,11 +50,12 @@ export function scheduleParallel(plan: Plan): Schedule {
   // all n lanes, and that fan-out takes a route of up to 3 ns (nextpnr, softmax_default), which a
   // lane's own copy keeps out of its first stage
   const laneCoefs = model.device === 'ice40' && n > 1
-    ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, ln.reg(s, `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
+    ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, b.late?.includes(k) ? s : ln.reg(s, `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
     : coefs;
   const y = b.lane(ln, ei, laneCoefs);
   const yq = ln.reg(y, 'y_q', 'output register');
-  ln.lines.push(`assign y = ${yq.name};`);
+  // output.type int8 (TFLite): the port carries y - 128, the top bit inverted
+  ln.lines.push(c.config.output.zeroPoint !== undefined ? `assign y = {~${yq.name}[${c.ow - 1}], ${yq.name}[${c.ow - 2}:0]};` : `assign y = ${yq.name};`);
   // the lane first: reading the module's signals in later cycles adds delayed copies to it
   const laneText = ln.text();
   const ext = [...ln.externals];

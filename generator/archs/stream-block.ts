@@ -1,4 +1,5 @@
 /** A generated 'stream' block: RTL, testbench, beat files, config and manifest (see block.ts). */
+import { portCode, portFormats } from '../model.js';
 import type { Config } from '../config.js';
 import { accuracy } from '../metrics.js';
 import { errorBound } from '../bound.js';
@@ -51,7 +52,7 @@ export function buildStreamBlock(config: Config): Block {
   const outs = rows.map((row) => streamModel(sp, row));
   const pad = rng(config.verify.seed ^ 0x5eed);
   const beatsIn = rowBeats(rows, sp.lanes, (row) => row.x, () => Math.floor(pad() * 2 ** c.iw));
-  const beatsOut = rowBeats(rows, sp.lanes, (_, k) => outs[k]!, () => 0);
+  const beatsOut = rowBeats(rows, sp.lanes, (_, k) => outs[k]!.map((y) => portCode(plan, y)), () => portCode(plan, 0));
   const kept = rows.map((row) => row.x.filter((_, i) => row.keep[i])).filter((x) => x.length > 0);
   const acc = accuracy(plan, kept);
   const elements0 = sp.throughputRows * sp.maxN;
@@ -68,8 +69,7 @@ export function buildStreamBlock(config: Config): Block {
     method: plan.method.name,
     addressing: config.method.addressing,
     params: plan.mp.params,
-    input: { width: c.iw, frac: c.ifrac, signed: true },
-    output: { width: c.ow, frac: c.ofrac, signed: false },
+    ...portFormats(plan),
     latency: sp.latencyMaxN,
     latencyFormula: sp.latencyFormula,
     latencyDefinition:

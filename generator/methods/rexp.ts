@@ -349,6 +349,8 @@ export const rexp: Method = {
         if (ex.correct) out.s = sum;
         return out;
       },
+      // S is read only after the first product: one shared delay line, not one per lane
+      late: ex.correct ? ['s'] : undefined,
       lane(ln, e, cf) {
         let mul = multiply(ln, e, cf.r!, 'mul', 'lane: product');
         if (laneReg) mul = ln.reg(mul, 'mul_q', 'lane: product');
@@ -365,14 +367,23 @@ export const rexp: Method = {
         if (pw > yw) ln.lines.push(`wire unused_y_full = &{1'b0, ${ln.at(full, full.cycle)}[${pw - 1}:${yw}], 1'b0};`);
         const s = cf.s!;
         const ew = e.width;
-        const sy = multiply(ln, s, y0, 'sy', what);
-        const W = sw + c.ofrac + 4;
-        const num = arith(ln, 'num', W, [e, s], what, (r) => `${zx(`{${r(e)}, ${c.ofrac + 1}'d0}`, ew + c.ofrac + 1, W)} + ${zx(r(s), sw, W)}`);
-        const rt = arith(ln, 'rt', W, [num, sy], what, (r) => `${r(num)} - ${zx(`{${r(sy)}, 1'b0}`, sw + yw + 1, W)}`);
+        // D = e 2^(OF+1) - S (2 y0 + 1) = t - 2S: y0 + 1 when D >= 0; D + 2S = t: y0 - 1 when t < 0.
+        // y0 is within one step, so t lies in [-2S, 4S) and D in [-4S, 2S): both fit W = SW + 3 signed
+        // bits, and only the low W bits of e 2^(OF+1) and of the product count (mod 2^W)
+        const y1 = wire(ln, 'y0_odd', yw + 1, [y0], what, (r) => `{${r(y0)}, 1'b1}`);
+        const mfull = multiply(ln, s, y1, 'sy', what);
+        const W = sw + 3;
+        const mw = Math.min(W, sw + yw + 1);
+        const m = wire(ln, 'sy_lo', mw, [mfull], what, (r) => `${r(mfull)}[${mw - 1}:0]`);
+        if (sw + yw + 1 > mw) ln.lines.push(`wire unused_sy = &{1'b0, ${ln.at(mfull, mfull.cycle)}[${sw + yw}:${mw}], 1'b0};`);
+        const we = Math.min(ew, W - c.ofrac - 1);
+        const el = wire(ln, 'e_lo', we, [e], what, (r) => (we < ew ? `${r(e)}[${we - 1}:0]` : r(e)));
+        if (we < ew) ln.lines.push(`wire unused_e_hi = &{1'b0, ${ln.at(e, e.cycle)}[${ew - 1}:${we}], 1'b0};`);
+        const dd = arith(ln, 'rd', W, [el, m], what, (r) => `${zx(`{${r(el)}, ${c.ofrac + 1}'d0}`, we + c.ofrac + 1, W)} - ${zx(r(m), mw, W)}`);
+        const below = wire(ln, 'rd_neg', 1, [dd], what, (r) => `${r(dd)}[${W - 1}]`);
+        const rt = arith(ln, 'rt', W, [dd, s], what, (r) => `${r(dd)} + ${zx(`{${r(s)}, 1'b0}`, sw + 1, W)}`);
         const neg = wire(ln, 'rt_neg', 1, [rt], what, (r) => `${r(rt)}[${W - 1}]`);
-        const rt2 = arith(ln, 'rt2', W, [rt, s], what, (r) => `${r(rt)} - ${zx(`{${r(s)}, 1'b0}`, sw + 1, W)}`);
-        const below = wire(ln, 'rt2_neg', 1, [rt2], what, (r) => `${r(rt2)}[${W - 1}]`);
-        ln.lines.push(`wire unused_rt2 = &{1'b0, ${ln.at(rt2, rt2.cycle)}[${W - 2}:0], 1'b0};`);
+        ln.lines.push(`wire unused_rt = &{1'b0, ${ln.at(rt, rt.cycle)}[${W - 2}:0], 1'b0};`);
         const yc = arith(
           ln,
           'yc',

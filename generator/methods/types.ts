@@ -52,6 +52,12 @@ export interface MethodBuild {
   norm(top: Pipe, sum: Sig): Record<string, Sig>;
   /** One output lane (a generate block): from its e (EW bits) and the coefficients to y (OW bits, not registered). */
   lane(lane: Pipe, e: Sig, coefs: Record<string, Sig>): Sig;
+  /**
+   * Coefficients the lanes read only many stages in (the sum S, for correct rounding): an architecture
+   * that registers the coefficients in every lane leaves these out, so that their delay line is built
+   * once, in the block's module, and shared by the lanes.
+   */
+  late?: readonly string[];
 }
 
 /**

@@ -1,0 +1,1 @@
+softmax_attention_p8_n2048.v

@@ -1,0 +1,1 @@
+softmax_fmt16_n64.v
