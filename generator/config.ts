@@ -299,7 +299,7 @@ export const DEFAULT_CONFIG = {
   n: 8,
   input: { width: 8, frac: 4 },
   output: { width: 8, frac: 8 },
-  method: { name: 'rexp', addressing: 'normalized' },
+  method: { name: 'rexp' },
   pipeline: { targetMHz: 125 },
 };
 

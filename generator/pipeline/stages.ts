@@ -170,7 +170,7 @@ export function shiftRight(p: Pipe, x: Sig, amt: Sig, name: string, what: string
     const a = part(i, i + bits - 1);
     const at = i;
     s = logic(p, `${name}_${step++}`, w, [src, a], 1, what, (r) =>
-      bits === 1 ? `${r(a)}[0] ? (${r(src)} >> ${2 ** at}) : ${r(src)}` : `${r(src)} >> {${r(a)}, ${at}'d0}`,
+      bits === 1 ? `${r(a)}[0] ? (${r(src)} >> ${2 ** at}) : ${r(src)}` : at === 0 ? `${r(src)} >> ${r(a)}` : `${r(src)} >> {${r(a)}, ${at}'d0}`,
     );
     i += bits;
   }
