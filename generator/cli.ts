@@ -32,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     .example('$0 verify --name sm16 --n 16 --method lut2d --addressing linear', 'a 16-element 2D-LUT block')
     .example('$0 verify presets/stream_p4_n1024.json', 'a streaming block: 4 elements per clock, rows up to 1024, keep bits in tuser')
     .example('$0 plan --set input.width=16 --set input.frac=8 --set method.expWidth=14', 'show the plan for a 16-bit input')
+    .example('$0 plan --n 64 --set "input.type=ap_fixed<16,6>" --set "output.type=ap_ufixed<16,0>"', 'hls4ml types: 16-bit in and out, range-reduced exponent, interpolated reciprocal')
+    .example('$0 verify --n 64 --set input.type=int8 --set input.scale=0.125 --set output.rounding=correct', 'int8 scores times 1/8 (d_k = 64), correctly rounded output')
     .demandCommand(1, 'give a command: ' + COMMANDS.map((c) => c.command.split(' ')[0]).join(', '))
     .strict()
     .version(GENERATOR_VERSION)

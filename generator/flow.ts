@@ -58,6 +58,17 @@ export function loadConfig(file: string | undefined, o: Overrides = {}): Config 
   for (const s of o.set ?? []) {
     const { path, value } = parseSetting(s);
     setPath(raw, path, value);
+    // a port's type and its width/frac say the same thing: the one set on the command line replaces
+    // the other from the file (or the built-in default)
+    if (path.length === 2 && (path[0] === 'input' || path[0] === 'output')) {
+      const port = raw[path[0]] as Record<string, unknown>;
+      if (path[1] === 'type') {
+        delete port.width;
+        delete port.frac;
+      } else if (path[1] === 'width' || path[1] === 'frac') {
+        delete port.type;
+      }
+    }
   }
   // the built-in default is a parallel block; switched to arch stream, its n gives way to stream.maxN
   if (file === undefined && raw.arch === 'stream' && o.n === undefined && !(o.set ?? []).some((s) => s.startsWith('n='))) delete raw.n;

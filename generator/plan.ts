@@ -125,7 +125,8 @@ export function scheduleText(s: Schedule): string[] {
 export function planText(p: Plan): string[] {
   const c = p.common;
   const lines = [
-    `input   x_i: signed ${c.iw} bits, ${c.ifrac} fraction bits (code q means q*2^-${c.ifrac})`,
+    `input   x_i: signed ${c.iw} bits, ${c.ifrac} fraction bits (code q means q*2^-${c.ifrac})` +
+      (c.inScale !== 1 ? `; the block computes softmax(${c.inScale} * x), the scale folded into the exponent tables` : ''),
     `output  y_i: unsigned ${c.ow} bits, ${c.ofrac} fraction bits, ${c.config.output.rounding === 'correct' ? 'correctly rounded e_i 2^OF / S' : 'round to nearest'}, saturate at ${c.maxCode}` +
       (c.config.output.zeroPoint !== undefined ? `; the port carries y_i - ${-c.config.output.zeroPoint!} (TFLite/ONNX int8: scale 1/256, zero point ${c.config.output.zeroPoint}, signed)` : ''),
     `d_i = max(x) - x_i: unsigned ${c.dw} bits (max - min of ${c.iw}-bit signed values < 2^${c.dw})`,

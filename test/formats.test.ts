@@ -185,3 +185,19 @@ describe('CLI on a bad port type: exit code 2, one message line, nothing written
     expect(readdirSync(out)).toEqual([]);
   });
 });
+
+describe('CLI --set of a type replaces the width and frac it stands for', () => {
+  it('on the built-in default (8.4 -> 8.8): input.type and output.type', () => {
+    const r = cli(['plan', '--n', '64', '--set', 'input.type=ap_fixed<16,6>', '--set', 'output.type=ap_ufixed<16,0>']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('input   x_i: signed 16 bits, 10 fraction bits');
+    expect(r.stdout).toContain('output  y_i: unsigned 16 bits, 16 fraction bits');
+  });
+  it('on a file with a type: input.width and input.frac replace it', () => {
+    const f = join(tmp(), 'typed.json');
+    writeFileSync(f, JSON.stringify({ ...base, input: { type: 'int8', scale: 0.125 } }));
+    const r = cli(['plan', f, '--set', 'input.width=12', '--set', 'input.frac=6']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('input   x_i: signed 12 bits, 6 fraction bits (code q means q*2^-6); the block computes softmax(0.125 * x)');
+  });
+});
