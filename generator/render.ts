@@ -125,12 +125,16 @@ export function renderRtl(p: Plan): string {
     pipelineNote: `${c.config.pipeline.targetMHz} MHz on ${sch.model.device}; see the plan in the header`,
     stageLines: [],
     body: sch.body,
-    modules: sch.modules.replace(
-      LANE_TABLES,
-      tableContexts(p)
-        .filter((t) => sch.modules.includes(`${t.name}(`))
-        .map((t) => template('table.v.hbs')(t).trimEnd())
-        .join('\n'),
-    ),
+    modules: sch.modules
+      .map((m) =>
+        m.replace(
+          LANE_TABLES,
+          tableContexts(p)
+            .filter((t) => m.includes(`${t.name}(`))
+            .map((t) => template('table.v.hbs')(t).trimEnd())
+            .join('\n'),
+        ),
+      )
+      .join('\n\n'),
   });
 }

@@ -5,7 +5,7 @@
  * pipeline.device places the registers for pipeline.targetMHz.
  */
 import type { Plan } from '../plan.js';
-import { Pipe, summarize, type StageSummary } from '../pipeline/builder.js';
+import { Pipe, summarize, type Sig, type StageSummary } from '../pipeline/builder.js';
 import { delayModel, type DelayModel } from '../pipeline/delay.js';
 import { expUnitStage, lanes, maxMinusX, tree } from '../pipeline/stages.js';
 
@@ -20,8 +20,8 @@ export interface Schedule {
   latency: number;
   stages: StageSummary[];
   body: string;
-  /** Modules the body instantiates (the lane), written after the block's module. */
-  modules: string;
+  /** Modules the body instantiates (the range-reduced exponent, the lane), written after the block's module. */
+  modules: string[];
 }
 
 export function scheduleParallel(plan: Plan): Schedule {
@@ -38,7 +38,50 @@ export function scheduleParallel(plan: Plan): Schedule {
   let d = maxMinusX(top, mx, x, { count: n, iw, dw }, 'd', 'd = max - x');
   // pipeline.expAddrRegister: a register between the subtraction and the exponent table, always
   if (cfg.expAddrRegister) d = top.reg(d, 'd_q', 'd = max - x');
-  const e = expUnitStage(top, d, { count: n, dw, unit: plan.mp }, 'e0', 'exponent lookup');
+  let e: Sig;
+  const modules: string[] = [];
+  if (plan.mp.expLo) {
+    // the range-reduced exponent has a product per element: one module, instantiated n times, so
+    // that synthesis maps it once (as the lanes)
+    const ex = top.child(2);
+    const di = ex.input('d_i', dw, d.cycle, d.time, d.levels);
+    const e1 = expUnitStage(ex, di, { count: 1, dw, unit: plan.mp }, 'e0', 'exponent lookup');
+    ex.lines.push(`assign e = ${e1.name};`);
+    const exText = ex.text();
+    if (ex.externals.size) throw new Error('internal: the exponent module reads signals of the block');
+    const emod = `${c.config.name}_exp`;
+    const reset = /\baresetn\b/.test(exText);
+    modules.push(
+      [
+        `// The range-reduced exponent of one element: from d_i to e = round(T_hi[d >> ${plan.mp.expShift}] * T_lo[d mod 2^${plan.mp.expShift}] / 2^${plan.mp.expLoFrac}), registered.`,
+        `module ${emod} (`,
+        `  input  wire aclk,`,
+        `  input  wire ce,`,
+        ...(reset ? [`  input  wire aresetn,`] : []),
+        `  input  wire [${dw - 1}:0] d_i,`,
+        `  output wire [${ew - 1}:0] e`,
+        `);`,
+        LANE_TABLES,
+        ...(/\bfor \(g = /.test(exText) ? ['  genvar g;'] : []),
+        exText,
+        '',
+        'endmodule',
+      ].join('\n'),
+    );
+    const conns = [`.aclk(aclk)`, `.ce(ce)`, ...(reset ? ['.aresetn(aresetn)'] : []), `.d_i(${top.at(d, d.cycle)}[g*${dw} +: ${dw}])`, `.e(e_all[g*${ew} +: ${ew}])`];
+    top.lines.push(
+      `// exponent: one ${emod} per element`,
+      `wire [${n * ew - 1}:0] e_all;`,
+      `generate`,
+      `  for (g = 0; g < ${n}; g = g + 1) begin : g_exp`,
+      `    ${emod} u_exp (${conns.join(', ')});`,
+      `  end`,
+      `endgenerate`,
+    );
+    e = top.input('e_all', n * ew, e1.cycle, e1.time, e1.levels);
+  } else {
+    e = expUnitStage(top, d, { count: n, dw, unit: plan.mp }, 'e0', 'exponent lookup');
+  }
   const sum = tree(top, { input: e, count: n, w: ew, kind: 'sum', prefix: 'sm', what: 'sum tree', every: cfg.treeLevelsPerStage });
   if (sum.width !== plan.sw) throw new Error(`internal: sum of ${sum.width} bits, planned ${plan.sw}`);
   const b = plan.method.build(plan.mp, c);
@@ -90,5 +133,6 @@ export function scheduleParallel(plan: Plan): Schedule {
   ].join('\n');
   // pipeline.outputSlice: the 2-beat buffer after the output register is one more stage
   const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0);
-  return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules: laneModule };
+  modules.push(laneModule);
+  return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules };
 }
