@@ -18,11 +18,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeStreamPlan, streamModel, type Row, type StreamPlan } from '../generator/archs/stream.js';
-import { entryGroups, errorBound } from '../generator/bound.js';
+import { errorBound } from '../generator/bound.js';
 import { validateConfig, type Config } from '../generator/config.js';
 import { model, referenceLsb } from '../generator/model.js';
 import { makePlan, type Plan } from '../generator/plan.js';
 import { adversarialVectors } from '../testbench/adversarial.js';
+import { randomLengthVectors } from './helpers.js';
 import { codeRange, rng } from '../testbench/vectors.js';
 import { workloadSet } from '../testbench/workloads.js';
 import { BOUND_STRATA, boundConfig, plannable, type BoundStratum } from './arbitraries.js';
@@ -90,41 +91,6 @@ function planOf(c: Config): { plan: Plan; sp?: StreamPlan } {
     return { plan: sp.plan, sp };
   }
   return { plan: makePlan(c) };
-}
-
-/** Differences d worth drawing: the ends of every entry's run of d, from the block's own table (tail included). */
-function paletteDs(plan: Plan): number[] {
-  const dMax = 2 ** plan.common.dw - 1;
-  const ds = new Set<number>([0, 1, dMax]);
-  for (const g of entryGroups(plan).groups) for (const d of [g.dLo, g.dHi, g.dLo + 1, g.dHi - 1]) if (d >= 0 && d <= dMax) ds.add(d);
-  return [...ds];
-}
-
-/** Seeded vectors of random lengths 1..maxLen: uniform codes, or one maximum and the rest at table-chosen d's (one or two levels). */
-function randomLengthVectors(plan: Plan, count: number, maxLen: number, seed: number): number[][] {
-  const r = rng(seed);
-  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
-  const { min, max } = codeRange({ width: plan.common.iw, frac: plan.common.ifrac });
-  const ds = paletteDs(plan);
-  const pick = () => ds[int(0, ds.length - 1)]!;
-  const out: number[][] = [];
-  for (let k = 0; k < count; k++) {
-    const len = int(1, maxLen);
-    const kind = k % 3;
-    if (kind === 0) {
-      out.push(Array.from({ length: len }, () => int(min, max)));
-      continue;
-    }
-    // a maximum somewhere in the range (so that top - d may clip at the minimum code), the rest at d1 / d2
-    const top = r() < 0.5 ? max : int(min, max);
-    const d1 = pick();
-    const d2 = kind === 1 ? d1 : pick();
-    const k1 = int(0, len - 1);
-    const x = Array.from({ length: len }, (_, i) => Math.max(min, top - (i < k1 ? d1 : d2)));
-    x[int(0, len - 1)] = top;
-    out.push(x);
-  }
-  return out;
 }
 
 /** Masked rows of at most maxN elements: kept elements from adversarial vectors, masked lanes with random codes (often above the kept maximum). */

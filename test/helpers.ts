@@ -6,6 +6,9 @@ import { buildBlock, type Block } from '../generator/block.js';
 import { validateConfig, type Config } from '../generator/config.js';
 import { writeFiles } from '../generator/writer.js';
 import { ROOT } from '../generator/version.js';
+import { entryGroups } from '../generator/bound.js';
+import type { Plan } from '../generator/plan.js';
+import { codeRange, rng } from '../testbench/vectors.js';
 
 export function tmp(prefix = 'softmax-lut-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -38,4 +41,39 @@ export function cli(args: string[], cwd = ROOT) {
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Differences d worth drawing: the ends of every entry's run of d, from the block's own table (tail included). */
+export function paletteDs(plan: Plan): number[] {
+  const dMax = 2 ** plan.common.dw - 1;
+  const ds = new Set<number>([0, 1, dMax]);
+  for (const g of entryGroups(plan).groups) for (const d of [g.dLo, g.dHi, g.dLo + 1, g.dHi - 1]) if (d >= 0 && d <= dMax) ds.add(d);
+  return [...ds];
+}
+
+/** Seeded vectors of random lengths 1..maxLen: uniform codes, or one maximum and the rest at table-chosen d's (one or two levels). */
+export function randomLengthVectors(plan: Plan, count: number, maxLen: number, seed: number): number[][] {
+  const r = rng(seed);
+  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const { min, max } = codeRange({ width: plan.common.iw, frac: plan.common.ifrac });
+  const ds = paletteDs(plan);
+  const pick = () => ds[int(0, ds.length - 1)]!;
+  const out: number[][] = [];
+  for (let k = 0; k < count; k++) {
+    const len = int(1, maxLen);
+    const kind = k % 3;
+    if (kind === 0) {
+      out.push(Array.from({ length: len }, () => int(min, max)));
+      continue;
+    }
+    // a maximum somewhere in the range (so that top - d may clip at the minimum code), the rest at d1 / d2
+    const top = r() < 0.5 ? max : int(min, max);
+    const d1 = pick();
+    const d2 = kind === 1 ? d1 : pick();
+    const k1 = int(0, len - 1);
+    const x = Array.from({ length: len }, (_, i) => Math.max(min, top - (i < k1 ? d1 : d2)));
+    x[int(0, len - 1)] = top;
+    out.push(x);
+  }
+  return out;
 }

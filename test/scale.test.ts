@@ -12,14 +12,14 @@
  *    Icarus is required: without it these tests fail with the install hint, they never skip.
  */
 import { describe, expect, it } from 'vitest';
-import { entryGroups, errorBound } from '../generator/bound.js';
+import { errorBound } from '../generator/bound.js';
 import { validateConfig } from '../generator/config.js';
 import { simulateBlock } from '../generator/flow.js';
 import { floatSoftmax, model, referenceLsb } from '../generator/model.js';
 import { makePlan, planTables, type Plan } from '../generator/plan.js';
 import { adversarialVectors } from '../testbench/adversarial.js';
 import { codeRange, rng } from '../testbench/vectors.js';
-import { cfg, generateTo } from './helpers.js';
+import { cfg, generateTo, randomLengthVectors } from './helpers.js';
 
 const SEED = 20260315;
 
@@ -34,41 +34,6 @@ function uniformVectors(count: number, len: number, seed: number, f = INT8): num
   return Array.from({ length: count }, () => Array.from({ length: len }, () => min + Math.floor(r() * (max - min + 1))));
 }
 
-// ---- copied from test/bound.test.ts: vectors of random lengths 1..n, half of them at table-chosen d's ----
-
-/** Differences d worth drawing: the ends of every entry's run of d, from the block's own table (tail included). */
-function paletteDs(plan: Plan): number[] {
-  const dMax = 2 ** plan.common.dw - 1;
-  const ds = new Set<number>([0, 1, dMax]);
-  for (const g of entryGroups(plan).groups) for (const d of [g.dLo, g.dHi, g.dLo + 1, g.dHi - 1]) if (d >= 0 && d <= dMax) ds.add(d);
-  return [...ds];
-}
-
-/** Seeded vectors of random lengths 1..maxLen: uniform codes, or one maximum and the rest at table-chosen d's (one or two levels). */
-function randomLengthVectors(plan: Plan, count: number, maxLen: number, seed: number): number[][] {
-  const r = rng(seed);
-  const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
-  const { min, max } = codeRange({ width: plan.common.iw, frac: plan.common.ifrac });
-  const ds = paletteDs(plan);
-  const pick = () => ds[int(0, ds.length - 1)]!;
-  const out: number[][] = [];
-  for (let k = 0; k < count; k++) {
-    const len = int(1, maxLen);
-    const kind = k % 3;
-    if (kind === 0) {
-      out.push(Array.from({ length: len }, () => int(min, max)));
-      continue;
-    }
-    const top = r() < 0.5 ? max : int(min, max);
-    const d1 = pick();
-    const d2 = kind === 1 ? d1 : pick();
-    const k1 = int(0, len - 1);
-    const x = Array.from({ length: len }, (_, i) => Math.max(min, top - (i < k1 ? d1 : d2)));
-    x[int(0, len - 1)] = top;
-    out.push(x);
-  }
-  return out;
-}
 
 interface Worst {
   err: number;

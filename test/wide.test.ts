@@ -14,19 +14,8 @@ import { leadingOne } from '../generator/numerics.js';
 import { simulateBlock } from '../generator/flow.js';
 import { adversarialVectors } from '../testbench/adversarial.js';
 import { requireTool } from '../testbench/runner.js';
+import { rng } from '../testbench/vectors.js';
 import { cfg, generateTo } from './helpers.js';
-
-/** A small seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 

@@ -24,6 +24,7 @@ import {
   normS,
   monotoneRuns,
   planExp,
+  type NormS,
   type SAddressing,
 } from './common.js';
 import type { Coef, Method, MethodBuild, MethodPlan } from './types.js';
@@ -55,6 +56,18 @@ const extra = new WeakMap<MethodPlan, Extra>();
 /** The largest |r m / 2^RW - 1| over m in [m0, m1] for a constant r (linear in m: the ends). */
 function rhoOver(r: number, m0: number, m1: number, rw: number): number {
   return Math.max(Math.abs((r * m0) / 2 ** rw - 1), Math.abs((r * m1) / 2 ** rw - 1));
+}
+
+/**
+ * The lane's output shift for a reciprocal r ~ 2^RW / m of cw bits: y = round(e * r * 2^OF / 2^(RW + p)),
+ * shift amount RW + p - OF, at least 1 after a pad of the product; sets pad, k (shamt = p + k), cw,
+ * prodWidth and shw in vars.
+ */
+function shiftVars(vars: Record<string, number>, c: CommonPlan, ns: NormS, ew: number, rw: number, cw: number): { pad: number; k: number } {
+  const pad = Math.max(0, 1 - (rw + ns.pMin - c.ofrac));
+  const k = rw - c.ofrac - 1 + pad;
+  Object.assign(vars, { pad, k, cw, prodWidth: ew + cw + pad, shw: Math.max(ns.pw, bitsFor(ns.pMax + k)) });
+  return { pad, k };
 }
 
 /** The interpolated reciprocal: R = R0[j] - floor(D[j] f / 2^t), R0 = 2^(RW-1) + table entry. */
@@ -140,13 +153,7 @@ export const rexp: Method = {
       }
       ex.rhoMax = rho;
       const cw = rw + 1; // R in (2^(RW-1), 2^RW]
-      const pad = Math.max(0, 1 - (rw + ns.pMin - c.ofrac));
-      const k = rw - c.ofrac - 1 + pad;
-      vars.pad = pad;
-      vars.k = k;
-      vars.cw = cw;
-      vars.prodWidth = e.ew + cw + pad;
-      vars.shw = Math.max(ns.pw, bitsFor(ns.pMax + k));
+      const { pad, k } = shiftVars(vars, c, ns, e.ew, rw, cw);
       vars.slopeWidth = bitsFor(Math.max(...slope));
       notes.push(
         `normalisation: S = m * 2^p by leading-one detection, p in ${ns.pMin}..${ns.pMax} (${ns.pw} bits)`,
@@ -170,14 +177,7 @@ export const rexp: Method = {
       }
       ex.rhoMax = rho;
       addrWidth = bits;
-      // y = round(e * r * 2^OF / 2^(RW + p)); shift amount t = RW + p - OF, at least 1 after a pad
-      const pad = Math.max(0, 1 - (rw + ns.pMin - c.ofrac));
-      const k = rw - c.ofrac - 1 + pad;
-      vars.pad = pad;
-      vars.k = k;
-      vars.cw = rw;
-      vars.prodWidth = e.ew + rw + pad;
-      vars.shw = Math.max(ns.pw, bitsFor(ns.pMax + k));
+      const { pad, k } = shiftVars(vars, c, ns, e.ew, rw, rw);
       notes.push(
         `normalisation: S = m * 2^p by leading-one detection, p in ${ns.pMin}..${ns.pMax} (${ns.pw} bits)`,
         `reciprocal table LUT_alpha (normalized): index = top ${bits} bits of m - 1, ${2 ** bits} entries of ${rw - 1} bits, r = 2^${rw - 1} + entry ~ 2^${rw} / m`,

@@ -226,46 +226,74 @@ export function unusedOutside(p: Pipe, s: Sig, lo: number, hi: number, name: str
  * as partial-product rows summed by a tree of adders that the delay model pipelines.
  */
 export function multiply(p: Pipe, a: Sig, b: Sig, name: string, what: string): Sig {
-  const w = a.width + b.width;
+  return mul(p, a, b, { aw: a.width, bw: b.width }, name, what);
+}
+
+/**
+ * Unsigned a * b in each of `count` lanes: a holds lanes of aw bits, b lanes of bw bits, the product
+ * lanes are aw + bw bits. The same partial-product rows and adder tree as `multiply`, per lane.
+ */
+export function multiplyVec(p: Pipe, a: Sig, b: Sig, o: { count: number; aw: number; bw: number }, name: string, what: string): Sig {
+  return mul(p, a, b, o, name, what);
+}
+
+/** multiply (no count: one value, plain wires) and multiplyVec (count lanes, generate loops). */
+function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: number }, name: string, what: string): Sig {
+  const count = o.count ?? 1;
+  const w = o.aw + o.bw;
+  // a lane's bits of a signal, and a wire of `tw` bits per lane assigned `expr` (g: the lane)
+  const sl = (r: string, lw: number) => (o.count === undefined ? r : `${r}[g*${lw} +: ${lw}]`);
+  const bit = (r: string, lw: number, k: number) => (o.count === undefined ? `${r}[${k}]` : `${r}[g*${lw} + ${k}]`);
+  const emit = (nm: string, tw: number, expr: string) =>
+    o.count === undefined
+      ? `wire [${tw - 1}:0] ${nm} = ${expr};`
+      : [`wire [${count * tw - 1}:0] ${nm};`, lanes(count, `g_${nm}`, [`assign ${nm}[g*${tw} +: ${tw}] = ${expr};`])].join('\n');
   if (p.model.dspMultipliers) {
-    const aq = p.reg(wire(p, `${name}_a`, a.width, [a], what, (r) => r(a)), `${name}_areg`, what);
-    const bq = p.reg(wire(p, `${name}_b`, b.width, [b], what, (r) => r(b)), `${name}_breg`, what);
+    const aq = p.reg(wire(p, `${name}_a`, count * o.aw, [a], what, (r) => r(a)), `${name}_areg`, what);
+    const bq = p.reg(wire(p, `${name}_b`, count * o.bw, [b], what, (r) => r(b)), `${name}_breg`, what);
     const m = p.op({
       name: `${name}_m`,
-      width: w,
+      width: count * w,
       deps: [aq, bq],
       delay: 0,
       levels: 0,
       what,
-      code: (r) => `wire [${w - 1}:0] ${name}_m = ${zx(r(aq), a.width, w)} * ${zx(r(bq), b.width, w)};`,
+      code: (r) => emit(`${name}_m`, w, `${zx(sl(r(aq), o.aw), o.aw, w)} * ${zx(sl(r(bq), o.bw), o.bw, w)}`),
     });
     const mq = p.reg(m, `${name}_mreg`, what);
     return p.reg(mq, `${name}_preg`, what);
   }
   // the narrower operand picks the rows
-  const [x, y] = a.width >= b.width ? [a, b] : [b, a];
-  type Term = { s: Sig; off: number };
+  const [x, xw, y, yw] = o.aw >= o.bw ? [a, o.aw, b, o.bw] : [b, o.bw, a, o.aw];
+  type Term = { s: Sig; w: number; off: number };
   let terms: Term[] = [];
-  for (let j = 0; j < y.width; j += 2) {
+  for (let j = 0; j < yw; j += 2) {
     // two rows at a time: (y[j] ? x : 0) + (y[j+1] ? x << 1 : 0), the AND in the LUT before the chain
-    const two = j + 1 < y.width;
-    const tw = two ? x.width + 2 : x.width;
+    const two = j + 1 < yw;
+    const tw = two ? xw + 2 : xw;
+    const nm = `${name}_pp${j}`;
     const s = p.op({
-      name: `${name}_pp${j}`,
-      width: tw,
+      name: nm,
+      width: count * tw,
       deps: [x, y],
       // each bit of y drives a whole row of ANDs and each bit of x every row: one more route for the
       // fan-out. A lone last row is charged as a pair, so that every row starts in the same cycle and
       // reads the same copy of y.
-      delay: p.model.route + lutLevels(p.model, 1) + p.model.carry(x.width + 2),
+      delay: p.model.route + lutLevels(p.model, 1) + p.model.carry(xw + 2),
       levels: two ? 2 : 1,
       what,
-      code: (r) =>
-        two
-          ? `wire [${tw - 1}:0] ${name}_pp${j} = {2'b0, ${r(x)} & {${x.width}{${r(y)}[${j}]}}} + {1'b0, ${r(x)} & {${x.width}{${r(y)}[${j + 1}]}}, 1'b0};`
-          : `wire [${tw - 1}:0] ${name}_pp${j} = ${r(x)} & {${x.width}{${r(y)}[${j}]}};`,
+      code: (r) => {
+        const xs = sl(r(x), xw);
+        return emit(
+          nm,
+          tw,
+          two
+            ? `{2'b0, ${xs} & {${xw}{${bit(r(y), yw, j)}}}} + {1'b0, ${xs} & {${xw}{${bit(r(y), yw, j + 1)}}}, 1'b0}`
+            : `${xs} & {${xw}{${bit(r(y), yw, j)}}}`,
+        );
+      },
     });
-    terms.push({ s, off: j });
+    terms.push({ s, w: tw, off: j });
   }
   let level = 0;
   while (terms.length > 1) {
@@ -275,34 +303,44 @@ export function multiply(p: Pipe, a: Sig, b: Sig, name: string, what: string): S
       const u = terms[i]!;
       const v = terms[i + 1]!;
       const off = Math.min(u.off, v.off);
-      const top = Math.min(w, Math.max(u.off + u.s.width, v.off + v.s.width) + 1);
+      const top = Math.min(w, Math.max(u.off + u.w, v.off + v.w) + 1);
       const tw = top - off;
       const ext = (t: Term, rr: string) => {
         const lo = t.off - off;
-        const body = lo > 0 ? `{${rr}, ${zeros(lo)}}` : rr;
-        return zx(body, t.s.width + lo, tw);
+        const part = sl(rr, t.w);
+        const body = lo > 0 ? `{${part}, ${zeros(lo)}}` : part;
+        return zx(body, t.w + lo, tw);
       };
       const nm = `${name}_t${level}_${i / 2}`;
       const s = p.op({
         name: nm,
-        width: tw,
+        width: count * tw,
         deps: [u.s, v.s],
         delay: p.model.carry(tw - (v.off - off)),
         levels: 1,
         what,
-        code: (r) => `wire [${tw - 1}:0] ${nm} = ${ext(u, r(u.s))} + ${ext(v, r(v.s))};`,
+        code: (r) => emit(nm, tw, `${ext(u, r(u.s))} + ${ext(v, r(v.s))}`),
       });
-      next.push({ s, off });
+      next.push({ s, w: tw, off });
     }
     if (terms.length % 2) next.push(terms[terms.length - 1]!);
     terms = next;
   }
   const t = terms[0]!;
-  if (t.off === 0 && t.s.width === w) return t.s;
-  return wire(p, `${name}_p`, w, [t.s], what, (r) => {
-    const body = t.off > 0 ? `{${r(t.s)}, ${zeros(t.off)}}` : r(t.s);
-    const have = t.s.width + t.off;
-    return have >= w ? `${body}` : zx(body, have, w);
+  if (t.off === 0 && t.w === w) return t.s;
+  return p.op({
+    name: `${name}_p`,
+    width: count * w,
+    deps: [t.s],
+    delay: 0,
+    levels: 0,
+    what,
+    code: (r) => {
+      const part = sl(r(t.s), t.w);
+      const body = t.off > 0 ? `{${part}, ${zeros(t.off)}}` : part;
+      const have = t.w + t.off;
+      return emit(`${name}_p`, w, have >= w ? body : zx(body, have, w));
+    },
   });
 }
 
@@ -360,108 +398,6 @@ export function expLookup(
     const parts = [];
     for (let g = count - 1; g >= 0; g--) parts.push(`(${r(rom)}[${g * ew} +: ${ew}] & {${ew}{${r(inq)}[${g}]}})`);
     return `{${parts.join(', ')}}`;
-  });
-}
-
-/**
- * Unsigned a * b in each of `count` lanes: a holds lanes of aw bits, b lanes of bw bits, the product
- * lanes are aw + bw bits. The same partial-product rows and adder tree as `multiply`, per lane.
- */
-export function multiplyVec(p: Pipe, a: Sig, b: Sig, o: { count: number; aw: number; bw: number }, name: string, what: string): Sig {
-  const { count } = o;
-  const w = o.aw + o.bw;
-  const sl = (r: string, lw: number) => `${r}[g*${lw} +: ${lw}]`;
-  if (p.model.dspMultipliers) {
-    const aq = p.reg(a, `${name}_areg`, what);
-    const bq = p.reg(b, `${name}_breg`, what);
-    const m = p.op({
-      name: `${name}_m`,
-      width: count * w,
-      deps: [aq, bq],
-      delay: 0,
-      levels: 0,
-      what,
-      code: (r) => [`wire [${count * w - 1}:0] ${name}_m;`, lanes(count, `g_${name}_m`, [`assign ${name}_m[g*${w} +: ${w}] = ${zx(sl(r(aq), o.aw), o.aw, w)} * ${zx(sl(r(bq), o.bw), o.bw, w)};`])].join('\n'),
-    });
-    const mq = p.reg(m, `${name}_mreg`, what);
-    return p.reg(mq, `${name}_preg`, what);
-  }
-  // the narrower operand picks the rows
-  const [x, xw, y, yw] = o.aw >= o.bw ? [a, o.aw, b, o.bw] : [b, o.bw, a, o.aw];
-  type Term = { s: Sig; w: number; off: number };
-  let terms: Term[] = [];
-  for (let j = 0; j < yw; j += 2) {
-    const two = j + 1 < yw;
-    const tw = two ? xw + 2 : xw;
-    const nm = `${name}_pp${j}`;
-    const s = p.op({
-      name: nm,
-      width: count * tw,
-      deps: [x, y],
-      delay: p.model.route + lutLevels(p.model, 1) + p.model.carry(xw + 2),
-      levels: two ? 2 : 1,
-      what,
-      code: (r) => {
-        const xs = sl(r(x), xw);
-        const yb = (k: number) => `${r(y)}[g*${yw} + ${k}]`;
-        return [
-          `wire [${count * tw - 1}:0] ${nm};`,
-          lanes(count, `g_${nm}`, [
-            two
-              ? `assign ${nm}[g*${tw} +: ${tw}] = {2'b0, ${xs} & {${xw}{${yb(j)}}}} + {1'b0, ${xs} & {${xw}{${yb(j + 1)}}}, 1'b0};`
-              : `assign ${nm}[g*${tw} +: ${tw}] = ${xs} & {${xw}{${yb(j)}}};`,
-          ]),
-        ].join('\n');
-      },
-    });
-    terms.push({ s, w: tw, off: j });
-  }
-  let level = 0;
-  while (terms.length > 1) {
-    level++;
-    const next: Term[] = [];
-    for (let i = 0; i + 1 < terms.length; i += 2) {
-      const u = terms[i]!;
-      const v = terms[i + 1]!;
-      const off = Math.min(u.off, v.off);
-      const top = Math.min(w, Math.max(u.off + u.w, v.off + v.w) + 1);
-      const tw = top - off;
-      const ext = (t: Term, rr: string) => {
-        const lo = t.off - off;
-        const part = sl(rr, t.w);
-        const body = lo > 0 ? `{${part}, ${zeros(lo)}}` : part;
-        return zx(body, t.w + lo, tw);
-      };
-      const nm = `${name}_t${level}_${i / 2}`;
-      const s = p.op({
-        name: nm,
-        width: count * tw,
-        deps: [u.s, v.s],
-        delay: p.model.carry(tw - (v.off - off)),
-        levels: 1,
-        what,
-        code: (r) => [`wire [${count * tw - 1}:0] ${nm};`, lanes(count, `g_${nm}`, [`assign ${nm}[g*${tw} +: ${tw}] = ${ext(u, r(u.s))} + ${ext(v, r(v.s))};`])].join('\n'),
-      });
-      next.push({ s, w: tw, off });
-    }
-    if (terms.length % 2) next.push(terms[terms.length - 1]!);
-    terms = next;
-  }
-  const t = terms[0]!;
-  if (t.off === 0 && t.w === w) return t.s;
-  return p.op({
-    name: `${name}_p`,
-    width: count * w,
-    deps: [t.s],
-    delay: 0,
-    levels: 0,
-    what,
-    code: (r) => {
-      const part = sl(r(t.s), t.w);
-      const body = t.off > 0 ? `{${part}, ${zeros(t.off)}}` : part;
-      const have = t.w + t.off;
-      return [`wire [${count * w - 1}:0] ${name}_p;`, lanes(count, `g_${name}_p`, [`assign ${name}_p[g*${w} +: ${w}] = ${have >= w ? body : zx(body, have, w)};`])].join('\n');
-    },
   });
 }
 
