@@ -37,7 +37,7 @@
 //   }
 //
 // Plan:
-//   input   x_i: signed 8 bits, 0 fraction bits (code q means q*2^-0)
+//   input   x_i: signed 8 bits, 0 fraction bits (code q means q*2^-0); the block computes softmax(0.125 * x), the scale folded into the exponent tables
 //   output  y_i: unsigned 8 bits, 8 fraction bits, round to nearest, saturate at 255
 //   d_i = max(x) - x_i: unsigned 8 bits (max - min of 8-bit signed values < 2^8)
 //   exponent table LUT_1/e: e = round(2097151 * e^-(k*0.125*2^0)), k = d >> 0; 122 entries of 21 bits, k >= 122 gives 0 (first entry that rounds to 0)

@@ -112,291 +112,6 @@ module softmax_fmt16_n64 (
   localparam IW = 16;   // input element width
   localparam LATENCY = 40;
 
-  // exp_lut: 139 entries x 24 bits (e^-(d_hi))
-  function [24-1:0] exp_lut;
-    input [8-1:0] a;
-    begin
-      case (a)
-        8'd0: exp_lut = 24'd16777215;
-        8'd1: exp_lut = 24'd14805840;
-        8'd2: exp_lut = 24'd13066108;
-        8'd3: exp_lut = 24'd11530800;
-        8'd4: exp_lut = 24'd10175895;
-        8'd5: exp_lut = 24'd8980196;
-        8'd6: exp_lut = 24'd7924995;
-        8'd7: exp_lut = 24'd6993784;
-        8'd8: exp_lut = 24'd6171992;
-        8'd9: exp_lut = 24'd5446764;
-        8'd10: exp_lut = 24'd4806753;
-        8'd11: exp_lut = 24'd4241944;
-        8'd12: exp_lut = 24'd3743503;
-        8'd13: exp_lut = 24'd3303630;
-        8'd14: exp_lut = 24'd2915443;
-        8'd15: exp_lut = 24'd2572869;
-        8'd16: exp_lut = 24'd2270549;
-        8'd17: exp_lut = 24'd2003753;
-        8'd18: exp_lut = 24'd1768305;
-        8'd19: exp_lut = 24'd1560524;
-        8'd20: exp_lut = 24'd1377158;
-        8'd21: exp_lut = 24'd1215337;
-        8'd22: exp_lut = 24'd1072531;
-        8'd23: exp_lut = 24'd946506;
-        8'd24: exp_lut = 24'd835288;
-        8'd25: exp_lut = 24'd737139;
-        8'd26: exp_lut = 24'd650523;
-        8'd27: exp_lut = 24'd574085;
-        8'd28: exp_lut = 24'd506628;
-        8'd29: exp_lut = 24'd447098;
-        8'd30: exp_lut = 24'd394562;
-        8'd31: exp_lut = 24'd348200;
-        8'd32: exp_lut = 24'd307285;
-        8'd33: exp_lut = 24'd271178;
-        8'd34: exp_lut = 24'd239314;
-        8'd35: exp_lut = 24'd211194;
-        8'd36: exp_lut = 24'd186378;
-        8'd37: exp_lut = 24'd164478;
-        8'd38: exp_lut = 24'd145151;
-        8'd39: exp_lut = 24'd128096;
-        8'd40: exp_lut = 24'd113044;
-        8'd41: exp_lut = 24'd99761;
-        8'd42: exp_lut = 24'd88039;
-        8'd43: exp_lut = 24'd77694;
-        8'd44: exp_lut = 24'd68565;
-        8'd45: exp_lut = 24'd60508;
-        8'd46: exp_lut = 24'd53398;
-        8'd47: exp_lut = 24'd47124;
-        8'd48: exp_lut = 24'd41587;
-        8'd49: exp_lut = 24'd36700;
-        8'd50: exp_lut = 24'd32388;
-        8'd51: exp_lut = 24'd28582;
-        8'd52: exp_lut = 24'd25224;
-        8'd53: exp_lut = 24'd22260;
-        8'd54: exp_lut = 24'd19644;
-        8'd55: exp_lut = 24'd17336;
-        8'd56: exp_lut = 24'd15299;
-        8'd57: exp_lut = 24'd13501;
-        8'd58: exp_lut = 24'd11915;
-        8'd59: exp_lut = 24'd10515;
-        8'd60: exp_lut = 24'd9279;
-        8'd61: exp_lut = 24'd8189;
-        8'd62: exp_lut = 24'd7227;
-        8'd63: exp_lut = 24'd6378;
-        8'd64: exp_lut = 24'd5628;
-        8'd65: exp_lut = 24'd4967;
-        8'd66: exp_lut = 24'd4383;
-        8'd67: exp_lut = 24'd3868;
-        8'd68: exp_lut = 24'd3414;
-        8'd69: exp_lut = 24'd3013;
-        8'd70: exp_lut = 24'd2659;
-        8'd71: exp_lut = 24'd2346;
-        8'd72: exp_lut = 24'd2070;
-        8'd73: exp_lut = 24'd1827;
-        8'd74: exp_lut = 24'd1612;
-        8'd75: exp_lut = 24'd1423;
-        8'd76: exp_lut = 24'd1256;
-        8'd77: exp_lut = 24'd1108;
-        8'd78: exp_lut = 24'd978;
-        8'd79: exp_lut = 24'd863;
-        8'd80: exp_lut = 24'd762;
-        8'd81: exp_lut = 24'd672;
-        8'd82: exp_lut = 24'd593;
-        8'd83: exp_lut = 24'd523;
-        8'd84: exp_lut = 24'd462;
-        8'd85: exp_lut = 24'd408;
-        8'd86: exp_lut = 24'd360;
-        8'd87: exp_lut = 24'd318;
-        8'd88: exp_lut = 24'd280;
-        8'd89: exp_lut = 24'd247;
-        8'd90: exp_lut = 24'd218;
-        8'd91: exp_lut = 24'd193;
-        8'd92: exp_lut = 24'd170;
-        8'd93: exp_lut = 24'd150;
-        8'd94: exp_lut = 24'd132;
-        8'd95: exp_lut = 24'd117;
-        8'd96: exp_lut = 24'd103;
-        8'd97: exp_lut = 24'd91;
-        8'd98: exp_lut = 24'd80;
-        8'd99: exp_lut = 24'd71;
-        8'd100: exp_lut = 24'd63;
-        8'd101: exp_lut = 24'd55;
-        8'd102: exp_lut = 24'd49;
-        8'd103: exp_lut = 24'd43;
-        8'd104: exp_lut = 24'd38;
-        8'd105: exp_lut = 24'd33;
-        8'd106: exp_lut = 24'd30;
-        8'd107: exp_lut = 24'd26;
-        8'd108: exp_lut = 24'd23;
-        8'd109: exp_lut = 24'd20;
-        8'd110: exp_lut = 24'd18;
-        8'd111: exp_lut = 24'd16;
-        8'd112: exp_lut = 24'd14;
-        8'd113: exp_lut = 24'd12;
-        8'd114: exp_lut = 24'd11;
-        8'd115: exp_lut = 24'd10;
-        8'd116: exp_lut = 24'd8;
-        8'd117: exp_lut = 24'd7;
-        8'd118: exp_lut = 24'd7;
-        8'd119: exp_lut = 24'd6;
-        8'd120: exp_lut = 24'd5;
-        8'd121: exp_lut = 24'd5;
-        8'd122: exp_lut = 24'd4;
-        8'd123: exp_lut = 24'd4;
-        8'd124: exp_lut = 24'd3;
-        8'd125: exp_lut = 24'd3;
-        8'd126: exp_lut = 24'd2;
-        8'd127: exp_lut = 24'd2;
-        8'd128: exp_lut = 24'd2;
-        8'd129: exp_lut = 24'd2;
-        8'd130: exp_lut = 24'd1;
-        8'd131: exp_lut = 24'd1;
-        8'd132: exp_lut = 24'd1;
-        8'd133: exp_lut = 24'd1;
-        8'd134: exp_lut = 24'd1;
-        8'd135: exp_lut = 24'd1;
-        8'd136: exp_lut = 24'd1;
-        8'd137: exp_lut = 24'd1;
-        8'd138: exp_lut = 24'd1;
-        default: exp_lut = 24'd0;
-      endcase
-    end
-  endfunction
-  // exp_lo_lut: 128 entries x 26 bits (e^-(d_lo))
-  function [26-1:0] exp_lo_lut;
-    input [7-1:0] a;
-    begin
-      case (a)
-        7'd0: exp_lo_lut = 26'd33554432;
-        7'd1: exp_lo_lut = 26'd33521680;
-        7'd2: exp_lo_lut = 26'd33488960;
-        7'd3: exp_lo_lut = 26'd33456272;
-        7'd4: exp_lo_lut = 26'd33423616;
-        7'd5: exp_lo_lut = 26'd33390991;
-        7'd6: exp_lo_lut = 26'd33358399;
-        7'd7: exp_lo_lut = 26'd33325838;
-        7'd8: exp_lo_lut = 26'd33293309;
-        7'd9: exp_lo_lut = 26'd33260812;
-        7'd10: exp_lo_lut = 26'd33228347;
-        7'd11: exp_lo_lut = 26'd33195913;
-        7'd12: exp_lo_lut = 26'd33163511;
-        7'd13: exp_lo_lut = 26'd33131141;
-        7'd14: exp_lo_lut = 26'd33098802;
-        7'd15: exp_lo_lut = 26'd33066494;
-        7'd16: exp_lo_lut = 26'd33034219;
-        7'd17: exp_lo_lut = 26'd33001975;
-        7'd18: exp_lo_lut = 26'd32969762;
-        7'd19: exp_lo_lut = 26'd32937580;
-        7'd20: exp_lo_lut = 26'd32905431;
-        7'd21: exp_lo_lut = 26'd32873312;
-        7'd22: exp_lo_lut = 26'd32841225;
-        7'd23: exp_lo_lut = 26'd32809169;
-        7'd24: exp_lo_lut = 26'd32777144;
-        7'd25: exp_lo_lut = 26'd32745151;
-        7'd26: exp_lo_lut = 26'd32713189;
-        7'd27: exp_lo_lut = 26'd32681258;
-        7'd28: exp_lo_lut = 26'd32649358;
-        7'd29: exp_lo_lut = 26'd32617490;
-        7'd30: exp_lo_lut = 26'd32585652;
-        7'd31: exp_lo_lut = 26'd32553846;
-        7'd32: exp_lo_lut = 26'd32522071;
-        7'd33: exp_lo_lut = 26'd32490326;
-        7'd34: exp_lo_lut = 26'd32458613;
-        7'd35: exp_lo_lut = 26'd32426931;
-        7'd36: exp_lo_lut = 26'd32395279;
-        7'd37: exp_lo_lut = 26'd32363659;
-        7'd38: exp_lo_lut = 26'd32332069;
-        7'd39: exp_lo_lut = 26'd32300510;
-        7'd40: exp_lo_lut = 26'd32268982;
-        7'd41: exp_lo_lut = 26'd32237485;
-        7'd42: exp_lo_lut = 26'd32206018;
-        7'd43: exp_lo_lut = 26'd32174582;
-        7'd44: exp_lo_lut = 26'd32143177;
-        7'd45: exp_lo_lut = 26'd32111803;
-        7'd46: exp_lo_lut = 26'd32080459;
-        7'd47: exp_lo_lut = 26'd32049145;
-        7'd48: exp_lo_lut = 26'd32017863;
-        7'd49: exp_lo_lut = 26'd31986611;
-        7'd50: exp_lo_lut = 26'd31955389;
-        7'd51: exp_lo_lut = 26'd31924198;
-        7'd52: exp_lo_lut = 26'd31893037;
-        7'd53: exp_lo_lut = 26'd31861907;
-        7'd54: exp_lo_lut = 26'd31830807;
-        7'd55: exp_lo_lut = 26'd31799737;
-        7'd56: exp_lo_lut = 26'd31768698;
-        7'd57: exp_lo_lut = 26'd31737689;
-        7'd58: exp_lo_lut = 26'd31706710;
-        7'd59: exp_lo_lut = 26'd31675762;
-        7'd60: exp_lo_lut = 26'd31644843;
-        7'd61: exp_lo_lut = 26'd31613955;
-        7'd62: exp_lo_lut = 26'd31583097;
-        7'd63: exp_lo_lut = 26'd31552269;
-        7'd64: exp_lo_lut = 26'd31521472;
-        7'd65: exp_lo_lut = 26'd31490704;
-        7'd66: exp_lo_lut = 26'd31459966;
-        7'd67: exp_lo_lut = 26'd31429259;
-        7'd68: exp_lo_lut = 26'd31398581;
-        7'd69: exp_lo_lut = 26'd31367933;
-        7'd70: exp_lo_lut = 26'd31337316;
-        7'd71: exp_lo_lut = 26'd31306728;
-        7'd72: exp_lo_lut = 26'd31276170;
-        7'd73: exp_lo_lut = 26'd31245641;
-        7'd74: exp_lo_lut = 26'd31215143;
-        7'd75: exp_lo_lut = 26'd31184674;
-        7'd76: exp_lo_lut = 26'd31154235;
-        7'd77: exp_lo_lut = 26'd31123826;
-        7'd78: exp_lo_lut = 26'd31093447;
-        7'd79: exp_lo_lut = 26'd31063097;
-        7'd80: exp_lo_lut = 26'd31032777;
-        7'd81: exp_lo_lut = 26'd31002486;
-        7'd82: exp_lo_lut = 26'd30972225;
-        7'd83: exp_lo_lut = 26'd30941993;
-        7'd84: exp_lo_lut = 26'd30911791;
-        7'd85: exp_lo_lut = 26'd30881619;
-        7'd86: exp_lo_lut = 26'd30851476;
-        7'd87: exp_lo_lut = 26'd30821362;
-        7'd88: exp_lo_lut = 26'd30791278;
-        7'd89: exp_lo_lut = 26'd30761223;
-        7'd90: exp_lo_lut = 26'd30731197;
-        7'd91: exp_lo_lut = 26'd30701201;
-        7'd92: exp_lo_lut = 26'd30671234;
-        7'd93: exp_lo_lut = 26'd30641296;
-        7'd94: exp_lo_lut = 26'd30611388;
-        7'd95: exp_lo_lut = 26'd30581508;
-        7'd96: exp_lo_lut = 26'd30551658;
-        7'd97: exp_lo_lut = 26'd30521837;
-        7'd98: exp_lo_lut = 26'd30492045;
-        7'd99: exp_lo_lut = 26'd30462282;
-        7'd100: exp_lo_lut = 26'd30432548;
-        7'd101: exp_lo_lut = 26'd30402844;
-        7'd102: exp_lo_lut = 26'd30373168;
-        7'd103: exp_lo_lut = 26'd30343521;
-        7'd104: exp_lo_lut = 26'd30313903;
-        7'd105: exp_lo_lut = 26'd30284314;
-        7'd106: exp_lo_lut = 26'd30254754;
-        7'd107: exp_lo_lut = 26'd30225223;
-        7'd108: exp_lo_lut = 26'd30195720;
-        7'd109: exp_lo_lut = 26'd30166247;
-        7'd110: exp_lo_lut = 26'd30136802;
-        7'd111: exp_lo_lut = 26'd30107386;
-        7'd112: exp_lo_lut = 26'd30077998;
-        7'd113: exp_lo_lut = 26'd30048640;
-        7'd114: exp_lo_lut = 26'd30019310;
-        7'd115: exp_lo_lut = 26'd29990008;
-        7'd116: exp_lo_lut = 26'd29960735;
-        7'd117: exp_lo_lut = 26'd29931491;
-        7'd118: exp_lo_lut = 26'd29902275;
-        7'd119: exp_lo_lut = 26'd29873088;
-        7'd120: exp_lo_lut = 26'd29843930;
-        7'd121: exp_lo_lut = 26'd29814799;
-        7'd122: exp_lo_lut = 26'd29785698;
-        7'd123: exp_lo_lut = 26'd29756624;
-        7'd124: exp_lo_lut = 26'd29727579;
-        7'd125: exp_lo_lut = 26'd29698562;
-        7'd126: exp_lo_lut = 26'd29669574;
-        7'd127: exp_lo_lut = 26'd29640614;
-        default: exp_lo_lut = 26'd0;
-      endcase
-    end
-  endfunction
   // recip_lut: 256 entries x 20 bits (R0 - 2^(RW-1), R0 ~ 2^RW / m at the bin start); its low 16 bits are one
   // table (a block RAM word) and its top 4 bit(s) a second, not 0 only in the first
   // 226 entries (15 codes: a few LUTs)
@@ -1198,35 +913,7 @@ module softmax_fmt16_n64 (
   reg [1023:0] x_in_d4;
   reg [1023:0] x_in_d5;
   reg [1023:0] x_in_d6;
-  reg [1023:0] d_d1;
-  reg [63:0] e0_hi_inq_d1;
-  reg [1663:0] e0_lo_d1;
-  reg [1535:0] e0_hi_e_d1;
-  reg [1791:0] e0_m_pp0_d1;
-  reg [1791:0] e0_m_pp2_d1;
-  reg [1791:0] e0_m_pp4_d1;
-  reg [1791:0] e0_m_pp6_d1;
-  reg [1791:0] e0_m_pp8_d1;
-  reg [1791:0] e0_m_pp10_d1;
-  reg [1791:0] e0_m_pp12_d1;
-  reg [1791:0] e0_m_pp14_d1;
-  reg [1791:0] e0_m_pp16_d1;
-  reg [1791:0] e0_m_pp18_d1;
-  reg [1791:0] e0_m_pp20_d1;
-  reg [1791:0] e0_m_pp22_d1;
-  reg [1983:0] e0_m_t1_0_d1;
-  reg [1983:0] e0_m_t1_1_d1;
-  reg [1983:0] e0_m_t1_2_d1;
-  reg [1983:0] e0_m_t1_3_d1;
-  reg [1983:0] e0_m_t1_4_d1;
-  reg [1919:0] e0_m_t1_5_d1;
-  reg [2303:0] e0_m_t2_0_d1;
-  reg [2303:0] e0_m_t2_1_d1;
-  reg [2879:0] e0_m_t3_0_d1;
-  reg [2175:0] e0_m_t2_2_d1;
-  reg [2175:0] e0_m_t2_2_d2;
-  reg [3199:0] e0_m_t4_0_d1;
-  reg [1535:0] e0_r_d1;
+  reg [1535:0] e_all_d1;
   reg [799:0] sm1_d1;
   reg [415:0] sm2_d1;
   reg [215:0] sm3_d1;
@@ -1319,177 +1006,17 @@ module softmax_fmt16_n64 (
       assign d[g*16 +: 16] = diff[15:0];
     end
   endgenerate
-  wire [63:0] e0_hi_in = {~|d[1023:1023], ~|d[1007:1007], ~|d[991:991], ~|d[975:975], ~|d[959:959], ~|d[943:943], ~|d[927:927], ~|d[911:911], ~|d[895:895], ~|d[879:879], ~|d[863:863], ~|d[847:847], ~|d[831:831], ~|d[815:815], ~|d[799:799], ~|d[783:783], ~|d[767:767], ~|d[751:751], ~|d[735:735], ~|d[719:719], ~|d[703:703], ~|d[687:687], ~|d[671:671], ~|d[655:655], ~|d[639:639], ~|d[623:623], ~|d[607:607], ~|d[591:591], ~|d[575:575], ~|d[559:559], ~|d[543:543], ~|d[527:527], ~|d[511:511], ~|d[495:495], ~|d[479:479], ~|d[463:463], ~|d[447:447], ~|d[431:431], ~|d[415:415], ~|d[399:399], ~|d[383:383], ~|d[367:367], ~|d[351:351], ~|d[335:335], ~|d[319:319], ~|d[303:303], ~|d[287:287], ~|d[271:271], ~|d[255:255], ~|d[239:239], ~|d[223:223], ~|d[207:207], ~|d[191:191], ~|d[175:175], ~|d[159:159], ~|d[143:143], ~|d[127:127], ~|d[111:111], ~|d[95:95], ~|d[79:79], ~|d[63:63], ~|d[47:47], ~|d[31:31], ~|d[15:15]};
-  wire [1535:0] e0_hi;
+  // exponent: one softmax_fmt16_n64_exp per element
+  wire [1535:0] e_all;
   generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_hi
-      reg [23:0] q;
-      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*16 + 7 +: 8]);
-      assign e0_hi[g*24 +: 24] = q;
-      wire unused_k = &{1'b0, d_d1[g*16 + 15 +: 1], 1'b0};
-    end
-  endgenerate
-  reg [63:0] e0_hi_inq;
-  always @(posedge aclk) if (ce) e0_hi_inq <= e0_hi_in;
-  wire [1535:0] e0_hi_e = {(e0_hi[1512 +: 24] & {24{e0_hi_inq_d1[63]}}), (e0_hi[1488 +: 24] & {24{e0_hi_inq_d1[62]}}), (e0_hi[1464 +: 24] & {24{e0_hi_inq_d1[61]}}), (e0_hi[1440 +: 24] & {24{e0_hi_inq_d1[60]}}), (e0_hi[1416 +: 24] & {24{e0_hi_inq_d1[59]}}), (e0_hi[1392 +: 24] & {24{e0_hi_inq_d1[58]}}), (e0_hi[1368 +: 24] & {24{e0_hi_inq_d1[57]}}), (e0_hi[1344 +: 24] & {24{e0_hi_inq_d1[56]}}), (e0_hi[1320 +: 24] & {24{e0_hi_inq_d1[55]}}), (e0_hi[1296 +: 24] & {24{e0_hi_inq_d1[54]}}), (e0_hi[1272 +: 24] & {24{e0_hi_inq_d1[53]}}), (e0_hi[1248 +: 24] & {24{e0_hi_inq_d1[52]}}), (e0_hi[1224 +: 24] & {24{e0_hi_inq_d1[51]}}), (e0_hi[1200 +: 24] & {24{e0_hi_inq_d1[50]}}), (e0_hi[1176 +: 24] & {24{e0_hi_inq_d1[49]}}), (e0_hi[1152 +: 24] & {24{e0_hi_inq_d1[48]}}), (e0_hi[1128 +: 24] & {24{e0_hi_inq_d1[47]}}), (e0_hi[1104 +: 24] & {24{e0_hi_inq_d1[46]}}), (e0_hi[1080 +: 24] & {24{e0_hi_inq_d1[45]}}), (e0_hi[1056 +: 24] & {24{e0_hi_inq_d1[44]}}), (e0_hi[1032 +: 24] & {24{e0_hi_inq_d1[43]}}), (e0_hi[1008 +: 24] & {24{e0_hi_inq_d1[42]}}), (e0_hi[984 +: 24] & {24{e0_hi_inq_d1[41]}}), (e0_hi[960 +: 24] & {24{e0_hi_inq_d1[40]}}), (e0_hi[936 +: 24] & {24{e0_hi_inq_d1[39]}}), (e0_hi[912 +: 24] & {24{e0_hi_inq_d1[38]}}), (e0_hi[888 +: 24] & {24{e0_hi_inq_d1[37]}}), (e0_hi[864 +: 24] & {24{e0_hi_inq_d1[36]}}), (e0_hi[840 +: 24] & {24{e0_hi_inq_d1[35]}}), (e0_hi[816 +: 24] & {24{e0_hi_inq_d1[34]}}), (e0_hi[792 +: 24] & {24{e0_hi_inq_d1[33]}}), (e0_hi[768 +: 24] & {24{e0_hi_inq_d1[32]}}), (e0_hi[744 +: 24] & {24{e0_hi_inq_d1[31]}}), (e0_hi[720 +: 24] & {24{e0_hi_inq_d1[30]}}), (e0_hi[696 +: 24] & {24{e0_hi_inq_d1[29]}}), (e0_hi[672 +: 24] & {24{e0_hi_inq_d1[28]}}), (e0_hi[648 +: 24] & {24{e0_hi_inq_d1[27]}}), (e0_hi[624 +: 24] & {24{e0_hi_inq_d1[26]}}), (e0_hi[600 +: 24] & {24{e0_hi_inq_d1[25]}}), (e0_hi[576 +: 24] & {24{e0_hi_inq_d1[24]}}), (e0_hi[552 +: 24] & {24{e0_hi_inq_d1[23]}}), (e0_hi[528 +: 24] & {24{e0_hi_inq_d1[22]}}), (e0_hi[504 +: 24] & {24{e0_hi_inq_d1[21]}}), (e0_hi[480 +: 24] & {24{e0_hi_inq_d1[20]}}), (e0_hi[456 +: 24] & {24{e0_hi_inq_d1[19]}}), (e0_hi[432 +: 24] & {24{e0_hi_inq_d1[18]}}), (e0_hi[408 +: 24] & {24{e0_hi_inq_d1[17]}}), (e0_hi[384 +: 24] & {24{e0_hi_inq_d1[16]}}), (e0_hi[360 +: 24] & {24{e0_hi_inq_d1[15]}}), (e0_hi[336 +: 24] & {24{e0_hi_inq_d1[14]}}), (e0_hi[312 +: 24] & {24{e0_hi_inq_d1[13]}}), (e0_hi[288 +: 24] & {24{e0_hi_inq_d1[12]}}), (e0_hi[264 +: 24] & {24{e0_hi_inq_d1[11]}}), (e0_hi[240 +: 24] & {24{e0_hi_inq_d1[10]}}), (e0_hi[216 +: 24] & {24{e0_hi_inq_d1[9]}}), (e0_hi[192 +: 24] & {24{e0_hi_inq_d1[8]}}), (e0_hi[168 +: 24] & {24{e0_hi_inq_d1[7]}}), (e0_hi[144 +: 24] & {24{e0_hi_inq_d1[6]}}), (e0_hi[120 +: 24] & {24{e0_hi_inq_d1[5]}}), (e0_hi[96 +: 24] & {24{e0_hi_inq_d1[4]}}), (e0_hi[72 +: 24] & {24{e0_hi_inq_d1[3]}}), (e0_hi[48 +: 24] & {24{e0_hi_inq_d1[2]}}), (e0_hi[24 +: 24] & {24{e0_hi_inq_d1[1]}}), (e0_hi[0 +: 24] & {24{e0_hi_inq_d1[0]}})};
-  wire [1663:0] e0_lo;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_lo
-      reg [25:0] q;
-      always @(posedge aclk) if (ce) q <= exp_lo_lut(d_d1[g*16 +: 7]);
-      assign e0_lo[g*26 +: 26] = q;
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp0;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp0
-      assign e0_m_pp0[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 0]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 1]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp2;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp2
-      assign e0_m_pp2[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 2]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 3]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp4;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp4
-      assign e0_m_pp4[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 4]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 5]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp6;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp6
-      assign e0_m_pp6[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 6]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 7]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp8;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp8
-      assign e0_m_pp8[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 8]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 9]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp10;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp10
-      assign e0_m_pp10[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 10]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 11]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp12;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp12
-      assign e0_m_pp12[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 12]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 13]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp14;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp14
-      assign e0_m_pp14[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 14]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 15]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp16;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp16
-      assign e0_m_pp16[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 16]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 17]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp18;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp18
-      assign e0_m_pp18[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 18]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 19]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp20;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp20
-      assign e0_m_pp20[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 20]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 21]}}, 1'b0};
-    end
-  endgenerate
-  wire [1791:0] e0_m_pp22;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_pp22
-      assign e0_m_pp22[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 22]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 23]}}, 1'b0};
-    end
-  endgenerate
-  wire [1983:0] e0_m_t1_0;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t1_0
-      assign e0_m_t1_0[g*31 +: 31] = {3'd0, e0_m_pp0_d1[g*28 +: 28]} + {1'd0, {e0_m_pp2_d1[g*28 +: 28], 2'd0}};
-    end
-  endgenerate
-  wire [1983:0] e0_m_t1_1;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t1_1
-      assign e0_m_t1_1[g*31 +: 31] = {3'd0, e0_m_pp4_d1[g*28 +: 28]} + {1'd0, {e0_m_pp6_d1[g*28 +: 28], 2'd0}};
-    end
-  endgenerate
-  wire [1983:0] e0_m_t1_2;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t1_2
-      assign e0_m_t1_2[g*31 +: 31] = {3'd0, e0_m_pp8_d1[g*28 +: 28]} + {1'd0, {e0_m_pp10_d1[g*28 +: 28], 2'd0}};
-    end
-  endgenerate
-  wire [1983:0] e0_m_t1_3;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t1_3
-      assign e0_m_t1_3[g*31 +: 31] = {3'd0, e0_m_pp12_d1[g*28 +: 28]} + {1'd0, {e0_m_pp14_d1[g*28 +: 28], 2'd0}};
-    end
-  endgenerate
-  wire [1983:0] e0_m_t1_4;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t1_4
-      assign e0_m_t1_4[g*31 +: 31] = {3'd0, e0_m_pp16_d1[g*28 +: 28]} + {1'd0, {e0_m_pp18_d1[g*28 +: 28], 2'd0}};
-    end
-  endgenerate
-  wire [1919:0] e0_m_t1_5;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t1_5
-      assign e0_m_t1_5[g*30 +: 30] = {2'd0, e0_m_pp20_d1[g*28 +: 28]} + {e0_m_pp22_d1[g*28 +: 28], 2'd0};
-    end
-  endgenerate
-  wire [2303:0] e0_m_t2_0;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t2_0
-      assign e0_m_t2_0[g*36 +: 36] = {5'd0, e0_m_t1_0_d1[g*31 +: 31]} + {1'd0, {e0_m_t1_1_d1[g*31 +: 31], 4'd0}};
-    end
-  endgenerate
-  wire [2303:0] e0_m_t2_1;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t2_1
-      assign e0_m_t2_1[g*36 +: 36] = {5'd0, e0_m_t1_2_d1[g*31 +: 31]} + {1'd0, {e0_m_t1_3_d1[g*31 +: 31], 4'd0}};
-    end
-  endgenerate
-  wire [2175:0] e0_m_t2_2;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t2_2
-      assign e0_m_t2_2[g*34 +: 34] = {3'd0, e0_m_t1_4_d1[g*31 +: 31]} + {e0_m_t1_5_d1[g*30 +: 30], 4'd0};
-    end
-  endgenerate
-  wire [2879:0] e0_m_t3_0;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t3_0
-      assign e0_m_t3_0[g*45 +: 45] = {9'd0, e0_m_t2_0_d1[g*36 +: 36]} + {1'd0, {e0_m_t2_1_d1[g*36 +: 36], 8'd0}};
-    end
-  endgenerate
-  wire [3199:0] e0_m_t4_0;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_m_t4_0
-      assign e0_m_t4_0[g*50 +: 50] = {5'd0, e0_m_t3_0_d1[g*45 +: 45]} + {e0_m_t2_2_d2[g*34 +: 34], 16'd0};
-    end
-  endgenerate
-  wire [1535:0] e0_r;
-  generate
-    for (g = 0; g < 64; g = g + 1) begin : g_e0_r
-      wire [25:0] hi_part = {1'b0, e0_m_t4_0_d1[g*50 + 25 +: 25]} + {25'd0, e0_m_t4_0_d1[g*50 + 24]};
-      wire unused_r = &{1'b0, hi_part[25:24], e0_m_t4_0_d1[g*50 +: 24], 1'b0};
-      assign e0_r[g*24 +: 24] = hi_part[23:0];
+    for (g = 0; g < 64; g = g + 1) begin : g_exp
+      softmax_fmt16_n64_exp u_exp (.aclk(aclk), .ce(ce), .d_i(d[g*16 +: 16]), .e(e_all[g*24 +: 24]));
     end
   endgenerate
   wire [799:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*25 +: 25] = {1'b0, e0_r_d1[(2*g)*24 +: 24]} + {1'b0, e0_r_d1[(2*g+1)*24 +: 24]};
+      assign sm1[g*25 +: 25] = {1'b0, e_all_d1[(2*g)*24 +: 24]} + {1'b0, e_all_d1[(2*g+1)*24 +: 24]};
     end
   endgenerate
   wire [415:0] sm2;
@@ -1568,35 +1095,7 @@ module softmax_fmt16_n64 (
   always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
   always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
   always @(posedge aclk) if (!aresetn) x_in_d6 <= 1024'd0; else if (ce) x_in_d6 <= x_in_d5;
-  always @(posedge aclk) if (ce) d_d1 <= d;
-  always @(posedge aclk) if (ce) e0_hi_inq_d1 <= e0_hi_inq;
-  always @(posedge aclk) if (ce) e0_lo_d1 <= e0_lo;
-  always @(posedge aclk) if (ce) e0_hi_e_d1 <= e0_hi_e;
-  always @(posedge aclk) if (ce) e0_m_pp0_d1 <= e0_m_pp0;
-  always @(posedge aclk) if (ce) e0_m_pp2_d1 <= e0_m_pp2;
-  always @(posedge aclk) if (ce) e0_m_pp4_d1 <= e0_m_pp4;
-  always @(posedge aclk) if (ce) e0_m_pp6_d1 <= e0_m_pp6;
-  always @(posedge aclk) if (ce) e0_m_pp8_d1 <= e0_m_pp8;
-  always @(posedge aclk) if (ce) e0_m_pp10_d1 <= e0_m_pp10;
-  always @(posedge aclk) if (ce) e0_m_pp12_d1 <= e0_m_pp12;
-  always @(posedge aclk) if (ce) e0_m_pp14_d1 <= e0_m_pp14;
-  always @(posedge aclk) if (ce) e0_m_pp16_d1 <= e0_m_pp16;
-  always @(posedge aclk) if (ce) e0_m_pp18_d1 <= e0_m_pp18;
-  always @(posedge aclk) if (ce) e0_m_pp20_d1 <= e0_m_pp20;
-  always @(posedge aclk) if (ce) e0_m_pp22_d1 <= e0_m_pp22;
-  always @(posedge aclk) if (ce) e0_m_t1_0_d1 <= e0_m_t1_0;
-  always @(posedge aclk) if (ce) e0_m_t1_1_d1 <= e0_m_t1_1;
-  always @(posedge aclk) if (ce) e0_m_t1_2_d1 <= e0_m_t1_2;
-  always @(posedge aclk) if (ce) e0_m_t1_3_d1 <= e0_m_t1_3;
-  always @(posedge aclk) if (ce) e0_m_t1_4_d1 <= e0_m_t1_4;
-  always @(posedge aclk) if (ce) e0_m_t1_5_d1 <= e0_m_t1_5;
-  always @(posedge aclk) if (ce) e0_m_t2_0_d1 <= e0_m_t2_0;
-  always @(posedge aclk) if (ce) e0_m_t2_1_d1 <= e0_m_t2_1;
-  always @(posedge aclk) if (ce) e0_m_t3_0_d1 <= e0_m_t3_0;
-  always @(posedge aclk) if (ce) e0_m_t2_2_d1 <= e0_m_t2_2;
-  always @(posedge aclk) if (ce) e0_m_t2_2_d2 <= e0_m_t2_2_d1;
-  always @(posedge aclk) if (ce) e0_m_t4_0_d1 <= e0_m_t4_0;
-  always @(posedge aclk) if (ce) e0_r_d1 <= e0_r;
+  always @(posedge aclk) if (ce) e_all_d1 <= e_all;
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
   always @(posedge aclk) if (ce) sm2_d1 <= sm2;
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
@@ -1638,7 +1137,7 @@ module softmax_fmt16_n64 (
   wire [1023:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_fmt16_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0_r[g*24 +: 24]), .r(r), .shamt(shamt), .y(y_out[g*16 +: 16]));
+      softmax_fmt16_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e_all[g*24 +: 24]), .r(r), .shamt(shamt), .y(y_out[g*16 +: 16]));
     end
   endgenerate
   assign m_axis_tdata = y_out;
@@ -1649,6 +1148,527 @@ endmodule
 // The lane module, private to this file (its name starts with the block's): n instances above.
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
+// The range-reduced exponent of one element: from d_i to e = round(T_hi[d >> 7] * T_lo[d mod 2^7] / 2^25), registered.
+module softmax_fmt16_n64_exp (
+  input  wire aclk,
+  input  wire ce,
+  input  wire [15:0] d_i,
+  output wire [23:0] e
+);
+  // exp_lut: 139 entries x 24 bits (e^-(d_hi))
+  function [24-1:0] exp_lut;
+    input [8-1:0] a;
+    begin
+      case (a)
+        8'd0: exp_lut = 24'd16777215;
+        8'd1: exp_lut = 24'd14805840;
+        8'd2: exp_lut = 24'd13066108;
+        8'd3: exp_lut = 24'd11530800;
+        8'd4: exp_lut = 24'd10175895;
+        8'd5: exp_lut = 24'd8980196;
+        8'd6: exp_lut = 24'd7924995;
+        8'd7: exp_lut = 24'd6993784;
+        8'd8: exp_lut = 24'd6171992;
+        8'd9: exp_lut = 24'd5446764;
+        8'd10: exp_lut = 24'd4806753;
+        8'd11: exp_lut = 24'd4241944;
+        8'd12: exp_lut = 24'd3743503;
+        8'd13: exp_lut = 24'd3303630;
+        8'd14: exp_lut = 24'd2915443;
+        8'd15: exp_lut = 24'd2572869;
+        8'd16: exp_lut = 24'd2270549;
+        8'd17: exp_lut = 24'd2003753;
+        8'd18: exp_lut = 24'd1768305;
+        8'd19: exp_lut = 24'd1560524;
+        8'd20: exp_lut = 24'd1377158;
+        8'd21: exp_lut = 24'd1215337;
+        8'd22: exp_lut = 24'd1072531;
+        8'd23: exp_lut = 24'd946506;
+        8'd24: exp_lut = 24'd835288;
+        8'd25: exp_lut = 24'd737139;
+        8'd26: exp_lut = 24'd650523;
+        8'd27: exp_lut = 24'd574085;
+        8'd28: exp_lut = 24'd506628;
+        8'd29: exp_lut = 24'd447098;
+        8'd30: exp_lut = 24'd394562;
+        8'd31: exp_lut = 24'd348200;
+        8'd32: exp_lut = 24'd307285;
+        8'd33: exp_lut = 24'd271178;
+        8'd34: exp_lut = 24'd239314;
+        8'd35: exp_lut = 24'd211194;
+        8'd36: exp_lut = 24'd186378;
+        8'd37: exp_lut = 24'd164478;
+        8'd38: exp_lut = 24'd145151;
+        8'd39: exp_lut = 24'd128096;
+        8'd40: exp_lut = 24'd113044;
+        8'd41: exp_lut = 24'd99761;
+        8'd42: exp_lut = 24'd88039;
+        8'd43: exp_lut = 24'd77694;
+        8'd44: exp_lut = 24'd68565;
+        8'd45: exp_lut = 24'd60508;
+        8'd46: exp_lut = 24'd53398;
+        8'd47: exp_lut = 24'd47124;
+        8'd48: exp_lut = 24'd41587;
+        8'd49: exp_lut = 24'd36700;
+        8'd50: exp_lut = 24'd32388;
+        8'd51: exp_lut = 24'd28582;
+        8'd52: exp_lut = 24'd25224;
+        8'd53: exp_lut = 24'd22260;
+        8'd54: exp_lut = 24'd19644;
+        8'd55: exp_lut = 24'd17336;
+        8'd56: exp_lut = 24'd15299;
+        8'd57: exp_lut = 24'd13501;
+        8'd58: exp_lut = 24'd11915;
+        8'd59: exp_lut = 24'd10515;
+        8'd60: exp_lut = 24'd9279;
+        8'd61: exp_lut = 24'd8189;
+        8'd62: exp_lut = 24'd7227;
+        8'd63: exp_lut = 24'd6378;
+        8'd64: exp_lut = 24'd5628;
+        8'd65: exp_lut = 24'd4967;
+        8'd66: exp_lut = 24'd4383;
+        8'd67: exp_lut = 24'd3868;
+        8'd68: exp_lut = 24'd3414;
+        8'd69: exp_lut = 24'd3013;
+        8'd70: exp_lut = 24'd2659;
+        8'd71: exp_lut = 24'd2346;
+        8'd72: exp_lut = 24'd2070;
+        8'd73: exp_lut = 24'd1827;
+        8'd74: exp_lut = 24'd1612;
+        8'd75: exp_lut = 24'd1423;
+        8'd76: exp_lut = 24'd1256;
+        8'd77: exp_lut = 24'd1108;
+        8'd78: exp_lut = 24'd978;
+        8'd79: exp_lut = 24'd863;
+        8'd80: exp_lut = 24'd762;
+        8'd81: exp_lut = 24'd672;
+        8'd82: exp_lut = 24'd593;
+        8'd83: exp_lut = 24'd523;
+        8'd84: exp_lut = 24'd462;
+        8'd85: exp_lut = 24'd408;
+        8'd86: exp_lut = 24'd360;
+        8'd87: exp_lut = 24'd318;
+        8'd88: exp_lut = 24'd280;
+        8'd89: exp_lut = 24'd247;
+        8'd90: exp_lut = 24'd218;
+        8'd91: exp_lut = 24'd193;
+        8'd92: exp_lut = 24'd170;
+        8'd93: exp_lut = 24'd150;
+        8'd94: exp_lut = 24'd132;
+        8'd95: exp_lut = 24'd117;
+        8'd96: exp_lut = 24'd103;
+        8'd97: exp_lut = 24'd91;
+        8'd98: exp_lut = 24'd80;
+        8'd99: exp_lut = 24'd71;
+        8'd100: exp_lut = 24'd63;
+        8'd101: exp_lut = 24'd55;
+        8'd102: exp_lut = 24'd49;
+        8'd103: exp_lut = 24'd43;
+        8'd104: exp_lut = 24'd38;
+        8'd105: exp_lut = 24'd33;
+        8'd106: exp_lut = 24'd30;
+        8'd107: exp_lut = 24'd26;
+        8'd108: exp_lut = 24'd23;
+        8'd109: exp_lut = 24'd20;
+        8'd110: exp_lut = 24'd18;
+        8'd111: exp_lut = 24'd16;
+        8'd112: exp_lut = 24'd14;
+        8'd113: exp_lut = 24'd12;
+        8'd114: exp_lut = 24'd11;
+        8'd115: exp_lut = 24'd10;
+        8'd116: exp_lut = 24'd8;
+        8'd117: exp_lut = 24'd7;
+        8'd118: exp_lut = 24'd7;
+        8'd119: exp_lut = 24'd6;
+        8'd120: exp_lut = 24'd5;
+        8'd121: exp_lut = 24'd5;
+        8'd122: exp_lut = 24'd4;
+        8'd123: exp_lut = 24'd4;
+        8'd124: exp_lut = 24'd3;
+        8'd125: exp_lut = 24'd3;
+        8'd126: exp_lut = 24'd2;
+        8'd127: exp_lut = 24'd2;
+        8'd128: exp_lut = 24'd2;
+        8'd129: exp_lut = 24'd2;
+        8'd130: exp_lut = 24'd1;
+        8'd131: exp_lut = 24'd1;
+        8'd132: exp_lut = 24'd1;
+        8'd133: exp_lut = 24'd1;
+        8'd134: exp_lut = 24'd1;
+        8'd135: exp_lut = 24'd1;
+        8'd136: exp_lut = 24'd1;
+        8'd137: exp_lut = 24'd1;
+        8'd138: exp_lut = 24'd1;
+        default: exp_lut = 24'd0;
+      endcase
+    end
+  endfunction
+  // exp_lo_lut: 128 entries x 26 bits (e^-(d_lo))
+  function [26-1:0] exp_lo_lut;
+    input [7-1:0] a;
+    begin
+      case (a)
+        7'd0: exp_lo_lut = 26'd33554432;
+        7'd1: exp_lo_lut = 26'd33521680;
+        7'd2: exp_lo_lut = 26'd33488960;
+        7'd3: exp_lo_lut = 26'd33456272;
+        7'd4: exp_lo_lut = 26'd33423616;
+        7'd5: exp_lo_lut = 26'd33390991;
+        7'd6: exp_lo_lut = 26'd33358399;
+        7'd7: exp_lo_lut = 26'd33325838;
+        7'd8: exp_lo_lut = 26'd33293309;
+        7'd9: exp_lo_lut = 26'd33260812;
+        7'd10: exp_lo_lut = 26'd33228347;
+        7'd11: exp_lo_lut = 26'd33195913;
+        7'd12: exp_lo_lut = 26'd33163511;
+        7'd13: exp_lo_lut = 26'd33131141;
+        7'd14: exp_lo_lut = 26'd33098802;
+        7'd15: exp_lo_lut = 26'd33066494;
+        7'd16: exp_lo_lut = 26'd33034219;
+        7'd17: exp_lo_lut = 26'd33001975;
+        7'd18: exp_lo_lut = 26'd32969762;
+        7'd19: exp_lo_lut = 26'd32937580;
+        7'd20: exp_lo_lut = 26'd32905431;
+        7'd21: exp_lo_lut = 26'd32873312;
+        7'd22: exp_lo_lut = 26'd32841225;
+        7'd23: exp_lo_lut = 26'd32809169;
+        7'd24: exp_lo_lut = 26'd32777144;
+        7'd25: exp_lo_lut = 26'd32745151;
+        7'd26: exp_lo_lut = 26'd32713189;
+        7'd27: exp_lo_lut = 26'd32681258;
+        7'd28: exp_lo_lut = 26'd32649358;
+        7'd29: exp_lo_lut = 26'd32617490;
+        7'd30: exp_lo_lut = 26'd32585652;
+        7'd31: exp_lo_lut = 26'd32553846;
+        7'd32: exp_lo_lut = 26'd32522071;
+        7'd33: exp_lo_lut = 26'd32490326;
+        7'd34: exp_lo_lut = 26'd32458613;
+        7'd35: exp_lo_lut = 26'd32426931;
+        7'd36: exp_lo_lut = 26'd32395279;
+        7'd37: exp_lo_lut = 26'd32363659;
+        7'd38: exp_lo_lut = 26'd32332069;
+        7'd39: exp_lo_lut = 26'd32300510;
+        7'd40: exp_lo_lut = 26'd32268982;
+        7'd41: exp_lo_lut = 26'd32237485;
+        7'd42: exp_lo_lut = 26'd32206018;
+        7'd43: exp_lo_lut = 26'd32174582;
+        7'd44: exp_lo_lut = 26'd32143177;
+        7'd45: exp_lo_lut = 26'd32111803;
+        7'd46: exp_lo_lut = 26'd32080459;
+        7'd47: exp_lo_lut = 26'd32049145;
+        7'd48: exp_lo_lut = 26'd32017863;
+        7'd49: exp_lo_lut = 26'd31986611;
+        7'd50: exp_lo_lut = 26'd31955389;
+        7'd51: exp_lo_lut = 26'd31924198;
+        7'd52: exp_lo_lut = 26'd31893037;
+        7'd53: exp_lo_lut = 26'd31861907;
+        7'd54: exp_lo_lut = 26'd31830807;
+        7'd55: exp_lo_lut = 26'd31799737;
+        7'd56: exp_lo_lut = 26'd31768698;
+        7'd57: exp_lo_lut = 26'd31737689;
+        7'd58: exp_lo_lut = 26'd31706710;
+        7'd59: exp_lo_lut = 26'd31675762;
+        7'd60: exp_lo_lut = 26'd31644843;
+        7'd61: exp_lo_lut = 26'd31613955;
+        7'd62: exp_lo_lut = 26'd31583097;
+        7'd63: exp_lo_lut = 26'd31552269;
+        7'd64: exp_lo_lut = 26'd31521472;
+        7'd65: exp_lo_lut = 26'd31490704;
+        7'd66: exp_lo_lut = 26'd31459966;
+        7'd67: exp_lo_lut = 26'd31429259;
+        7'd68: exp_lo_lut = 26'd31398581;
+        7'd69: exp_lo_lut = 26'd31367933;
+        7'd70: exp_lo_lut = 26'd31337316;
+        7'd71: exp_lo_lut = 26'd31306728;
+        7'd72: exp_lo_lut = 26'd31276170;
+        7'd73: exp_lo_lut = 26'd31245641;
+        7'd74: exp_lo_lut = 26'd31215143;
+        7'd75: exp_lo_lut = 26'd31184674;
+        7'd76: exp_lo_lut = 26'd31154235;
+        7'd77: exp_lo_lut = 26'd31123826;
+        7'd78: exp_lo_lut = 26'd31093447;
+        7'd79: exp_lo_lut = 26'd31063097;
+        7'd80: exp_lo_lut = 26'd31032777;
+        7'd81: exp_lo_lut = 26'd31002486;
+        7'd82: exp_lo_lut = 26'd30972225;
+        7'd83: exp_lo_lut = 26'd30941993;
+        7'd84: exp_lo_lut = 26'd30911791;
+        7'd85: exp_lo_lut = 26'd30881619;
+        7'd86: exp_lo_lut = 26'd30851476;
+        7'd87: exp_lo_lut = 26'd30821362;
+        7'd88: exp_lo_lut = 26'd30791278;
+        7'd89: exp_lo_lut = 26'd30761223;
+        7'd90: exp_lo_lut = 26'd30731197;
+        7'd91: exp_lo_lut = 26'd30701201;
+        7'd92: exp_lo_lut = 26'd30671234;
+        7'd93: exp_lo_lut = 26'd30641296;
+        7'd94: exp_lo_lut = 26'd30611388;
+        7'd95: exp_lo_lut = 26'd30581508;
+        7'd96: exp_lo_lut = 26'd30551658;
+        7'd97: exp_lo_lut = 26'd30521837;
+        7'd98: exp_lo_lut = 26'd30492045;
+        7'd99: exp_lo_lut = 26'd30462282;
+        7'd100: exp_lo_lut = 26'd30432548;
+        7'd101: exp_lo_lut = 26'd30402844;
+        7'd102: exp_lo_lut = 26'd30373168;
+        7'd103: exp_lo_lut = 26'd30343521;
+        7'd104: exp_lo_lut = 26'd30313903;
+        7'd105: exp_lo_lut = 26'd30284314;
+        7'd106: exp_lo_lut = 26'd30254754;
+        7'd107: exp_lo_lut = 26'd30225223;
+        7'd108: exp_lo_lut = 26'd30195720;
+        7'd109: exp_lo_lut = 26'd30166247;
+        7'd110: exp_lo_lut = 26'd30136802;
+        7'd111: exp_lo_lut = 26'd30107386;
+        7'd112: exp_lo_lut = 26'd30077998;
+        7'd113: exp_lo_lut = 26'd30048640;
+        7'd114: exp_lo_lut = 26'd30019310;
+        7'd115: exp_lo_lut = 26'd29990008;
+        7'd116: exp_lo_lut = 26'd29960735;
+        7'd117: exp_lo_lut = 26'd29931491;
+        7'd118: exp_lo_lut = 26'd29902275;
+        7'd119: exp_lo_lut = 26'd29873088;
+        7'd120: exp_lo_lut = 26'd29843930;
+        7'd121: exp_lo_lut = 26'd29814799;
+        7'd122: exp_lo_lut = 26'd29785698;
+        7'd123: exp_lo_lut = 26'd29756624;
+        7'd124: exp_lo_lut = 26'd29727579;
+        7'd125: exp_lo_lut = 26'd29698562;
+        7'd126: exp_lo_lut = 26'd29669574;
+        7'd127: exp_lo_lut = 26'd29640614;
+        default: exp_lo_lut = 26'd0;
+      endcase
+    end
+  endfunction
+  genvar g;
+  // delayed copies (registers the pipeline adds to align operands)
+  reg [15:0] d_i_d1;
+  reg [0:0] e0_hi_inq_d1;
+  reg [25:0] e0_lo_d1;
+  reg [23:0] e0_hi_e_d1;
+  reg [27:0] e0_m_pp0_d1;
+  reg [27:0] e0_m_pp2_d1;
+  reg [27:0] e0_m_pp4_d1;
+  reg [27:0] e0_m_pp6_d1;
+  reg [27:0] e0_m_pp8_d1;
+  reg [27:0] e0_m_pp10_d1;
+  reg [27:0] e0_m_pp12_d1;
+  reg [27:0] e0_m_pp14_d1;
+  reg [27:0] e0_m_pp16_d1;
+  reg [27:0] e0_m_pp18_d1;
+  reg [27:0] e0_m_pp20_d1;
+  reg [27:0] e0_m_pp22_d1;
+  reg [30:0] e0_m_t1_0_d1;
+  reg [30:0] e0_m_t1_1_d1;
+  reg [30:0] e0_m_t1_2_d1;
+  reg [30:0] e0_m_t1_3_d1;
+  reg [30:0] e0_m_t1_4_d1;
+  reg [29:0] e0_m_t1_5_d1;
+  reg [35:0] e0_m_t2_0_d1;
+  reg [35:0] e0_m_t2_1_d1;
+  reg [44:0] e0_m_t3_0_d1;
+  reg [33:0] e0_m_t2_2_d1;
+  reg [33:0] e0_m_t2_2_d2;
+  reg [49:0] e0_m_t4_0_d1;
+  wire [0:0] e0_hi_in = {~|d_i[15:15]};
+  wire [23:0] e0_hi;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_hi
+      reg [23:0] q;
+      always @(posedge aclk) if (ce) q <= exp_lut(d_i_d1[g*16 + 7 +: 8]);
+      assign e0_hi[g*24 +: 24] = q;
+      wire unused_k = &{1'b0, d_i_d1[g*16 + 15 +: 1], 1'b0};
+    end
+  endgenerate
+  reg [0:0] e0_hi_inq;
+  always @(posedge aclk) if (ce) e0_hi_inq <= e0_hi_in;
+  wire [23:0] e0_hi_e = {(e0_hi[0 +: 24] & {24{e0_hi_inq_d1[0]}})};
+  wire [25:0] e0_lo;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_lo
+      reg [25:0] q;
+      always @(posedge aclk) if (ce) q <= exp_lo_lut(d_i_d1[g*16 +: 7]);
+      assign e0_lo[g*26 +: 26] = q;
+    end
+  endgenerate
+  wire [27:0] e0_m_pp0;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp0
+      assign e0_m_pp0[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 0]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 1]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp2;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp2
+      assign e0_m_pp2[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 2]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 3]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp4;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp4
+      assign e0_m_pp4[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 4]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 5]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp6;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp6
+      assign e0_m_pp6[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 6]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 7]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp8;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp8
+      assign e0_m_pp8[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 8]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 9]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp10;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp10
+      assign e0_m_pp10[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 10]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 11]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp12;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp12
+      assign e0_m_pp12[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 12]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 13]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp14;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp14
+      assign e0_m_pp14[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 14]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 15]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp16;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp16
+      assign e0_m_pp16[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 16]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 17]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp18;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp18
+      assign e0_m_pp18[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 18]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 19]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp20;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp20
+      assign e0_m_pp20[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 20]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 21]}}, 1'b0};
+    end
+  endgenerate
+  wire [27:0] e0_m_pp22;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_pp22
+      assign e0_m_pp22[g*28 +: 28] = {2'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 22]}}} + {1'b0, e0_lo_d1[g*26 +: 26] & {26{e0_hi_e_d1[g*24 + 23]}}, 1'b0};
+    end
+  endgenerate
+  wire [30:0] e0_m_t1_0;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t1_0
+      assign e0_m_t1_0[g*31 +: 31] = {3'd0, e0_m_pp0_d1[g*28 +: 28]} + {1'd0, {e0_m_pp2_d1[g*28 +: 28], 2'd0}};
+    end
+  endgenerate
+  wire [30:0] e0_m_t1_1;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t1_1
+      assign e0_m_t1_1[g*31 +: 31] = {3'd0, e0_m_pp4_d1[g*28 +: 28]} + {1'd0, {e0_m_pp6_d1[g*28 +: 28], 2'd0}};
+    end
+  endgenerate
+  wire [30:0] e0_m_t1_2;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t1_2
+      assign e0_m_t1_2[g*31 +: 31] = {3'd0, e0_m_pp8_d1[g*28 +: 28]} + {1'd0, {e0_m_pp10_d1[g*28 +: 28], 2'd0}};
+    end
+  endgenerate
+  wire [30:0] e0_m_t1_3;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t1_3
+      assign e0_m_t1_3[g*31 +: 31] = {3'd0, e0_m_pp12_d1[g*28 +: 28]} + {1'd0, {e0_m_pp14_d1[g*28 +: 28], 2'd0}};
+    end
+  endgenerate
+  wire [30:0] e0_m_t1_4;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t1_4
+      assign e0_m_t1_4[g*31 +: 31] = {3'd0, e0_m_pp16_d1[g*28 +: 28]} + {1'd0, {e0_m_pp18_d1[g*28 +: 28], 2'd0}};
+    end
+  endgenerate
+  wire [29:0] e0_m_t1_5;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t1_5
+      assign e0_m_t1_5[g*30 +: 30] = {2'd0, e0_m_pp20_d1[g*28 +: 28]} + {e0_m_pp22_d1[g*28 +: 28], 2'd0};
+    end
+  endgenerate
+  wire [35:0] e0_m_t2_0;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t2_0
+      assign e0_m_t2_0[g*36 +: 36] = {5'd0, e0_m_t1_0_d1[g*31 +: 31]} + {1'd0, {e0_m_t1_1_d1[g*31 +: 31], 4'd0}};
+    end
+  endgenerate
+  wire [35:0] e0_m_t2_1;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t2_1
+      assign e0_m_t2_1[g*36 +: 36] = {5'd0, e0_m_t1_2_d1[g*31 +: 31]} + {1'd0, {e0_m_t1_3_d1[g*31 +: 31], 4'd0}};
+    end
+  endgenerate
+  wire [33:0] e0_m_t2_2;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t2_2
+      assign e0_m_t2_2[g*34 +: 34] = {3'd0, e0_m_t1_4_d1[g*31 +: 31]} + {e0_m_t1_5_d1[g*30 +: 30], 4'd0};
+    end
+  endgenerate
+  wire [44:0] e0_m_t3_0;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t3_0
+      assign e0_m_t3_0[g*45 +: 45] = {9'd0, e0_m_t2_0_d1[g*36 +: 36]} + {1'd0, {e0_m_t2_1_d1[g*36 +: 36], 8'd0}};
+    end
+  endgenerate
+  wire [49:0] e0_m_t4_0;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_m_t4_0
+      assign e0_m_t4_0[g*50 +: 50] = {5'd0, e0_m_t3_0_d1[g*45 +: 45]} + {e0_m_t2_2_d2[g*34 +: 34], 16'd0};
+    end
+  endgenerate
+  wire [23:0] e0_r;
+  generate
+    for (g = 0; g < 1; g = g + 1) begin : g_e0_r
+      wire [25:0] hi_part = {1'b0, e0_m_t4_0_d1[g*50 + 25 +: 25]} + {25'd0, e0_m_t4_0_d1[g*50 + 24]};
+      wire unused_r = &{1'b0, hi_part[25:24], e0_m_t4_0_d1[g*50 +: 24], 1'b0};
+      assign e0_r[g*24 +: 24] = hi_part[23:0];
+    end
+  endgenerate
+  assign e = e0_r;
+  always @(posedge aclk) if (ce) d_i_d1 <= d_i;
+  always @(posedge aclk) if (ce) e0_hi_inq_d1 <= e0_hi_inq;
+  always @(posedge aclk) if (ce) e0_lo_d1 <= e0_lo;
+  always @(posedge aclk) if (ce) e0_hi_e_d1 <= e0_hi_e;
+  always @(posedge aclk) if (ce) e0_m_pp0_d1 <= e0_m_pp0;
+  always @(posedge aclk) if (ce) e0_m_pp2_d1 <= e0_m_pp2;
+  always @(posedge aclk) if (ce) e0_m_pp4_d1 <= e0_m_pp4;
+  always @(posedge aclk) if (ce) e0_m_pp6_d1 <= e0_m_pp6;
+  always @(posedge aclk) if (ce) e0_m_pp8_d1 <= e0_m_pp8;
+  always @(posedge aclk) if (ce) e0_m_pp10_d1 <= e0_m_pp10;
+  always @(posedge aclk) if (ce) e0_m_pp12_d1 <= e0_m_pp12;
+  always @(posedge aclk) if (ce) e0_m_pp14_d1 <= e0_m_pp14;
+  always @(posedge aclk) if (ce) e0_m_pp16_d1 <= e0_m_pp16;
+  always @(posedge aclk) if (ce) e0_m_pp18_d1 <= e0_m_pp18;
+  always @(posedge aclk) if (ce) e0_m_pp20_d1 <= e0_m_pp20;
+  always @(posedge aclk) if (ce) e0_m_pp22_d1 <= e0_m_pp22;
+  always @(posedge aclk) if (ce) e0_m_t1_0_d1 <= e0_m_t1_0;
+  always @(posedge aclk) if (ce) e0_m_t1_1_d1 <= e0_m_t1_1;
+  always @(posedge aclk) if (ce) e0_m_t1_2_d1 <= e0_m_t1_2;
+  always @(posedge aclk) if (ce) e0_m_t1_3_d1 <= e0_m_t1_3;
+  always @(posedge aclk) if (ce) e0_m_t1_4_d1 <= e0_m_t1_4;
+  always @(posedge aclk) if (ce) e0_m_t1_5_d1 <= e0_m_t1_5;
+  always @(posedge aclk) if (ce) e0_m_t2_0_d1 <= e0_m_t2_0;
+  always @(posedge aclk) if (ce) e0_m_t2_1_d1 <= e0_m_t2_1;
+  always @(posedge aclk) if (ce) e0_m_t3_0_d1 <= e0_m_t3_0;
+  always @(posedge aclk) if (ce) e0_m_t2_2_d1 <= e0_m_t2_2;
+  always @(posedge aclk) if (ce) e0_m_t2_2_d2 <= e0_m_t2_2_d1;
+  always @(posedge aclk) if (ce) e0_m_t4_0_d1 <= e0_m_t4_0;
+
+endmodule
+
 // One output lane: rexp (interpolated), from e_i and the coefficients to y, registered.
 module softmax_fmt16_n64_lane (
   input  wire aclk,
