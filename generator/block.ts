@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { hexFile } from './hexfile.js';
 import { accuracy, type Accuracy } from './metrics.js';
 import { modelPort, portFormats } from './model.js';
+import { EMULATOR_FILE, emulatorJson } from './emulator.js';
 import { makePlan, type Plan } from './plan.js';
 import { errorBound } from './bound.js';
 import { header, renderRtl, resolvedConfig } from './render.js';
@@ -45,6 +46,7 @@ export function fileNames(module: string) {
     vexp: `${module}_exp.hex`,
     ...packagingNames(module),
     config: 'config.json',
+    emulator: EMULATOR_FILE,
     manifest: MANIFEST,
   };
 }
@@ -114,6 +116,7 @@ export function buildBlock(config: Config, extra: Map<string, string> = new Map(
   );
   for (const [name, text] of packagingFiles(plan, names)) files.set(name, text);
   files.set(names.config, JSON.stringify(resolvedConfig(plan), null, 2) + '\n');
+  files.set(names.emulator, emulatorJson(plan));
   for (const [k, v] of extra) files.set(k, v);
   files.set(names.manifest, manifestText(manifest));
   return { plan, module, vectors, expected, accuracy: acc, manifest, files };

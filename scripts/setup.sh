@@ -2,8 +2,8 @@
 # Quick start, step 1: install what a fresh Debian/Ubuntu machine lacks, then generate and verify the
 # default block. Safe to run again: it installs only what is missing.
 #   - Icarus Verilog (simulation), Verilator (lint), Yosys (synthesis) and nextpnr-ice40 (place and
-#     route) and Chromium (headless screenshot of the HTML report) from the distribution's packages,
-#     with apt-get;
+#     route), Chromium (headless screenshot of the HTML report) and python3-numpy (the Python
+#     emulator) from the distribution's packages, with apt-get;
 #   - the npm dependencies, exactly as locked, with npm ci.
 # Set SOFTMAX_LUT_SKIP_MAIN=1 to install only.
 set -euo pipefail
@@ -15,6 +15,8 @@ command -v verilator >/dev/null 2>&1 || need+=(verilator)
 command -v yosys >/dev/null 2>&1 || need+=(yosys)
 command -v nextpnr-ice40 >/dev/null 2>&1 || need+=(nextpnr-ice40)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)   # headless, for the HTML report test
+# Debian's python3 with NumPy: the Python emulator (python/softmax_lut) and its test
+/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get"

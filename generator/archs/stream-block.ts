@@ -1,4 +1,5 @@
 /** A generated 'stream' block: RTL, testbench, beat files, config and manifest (see block.ts). */
+import { emulatorJson } from '../emulator.js';
 import { portCode, portFormats } from '../model.js';
 import type { Config } from '../config.js';
 import { accuracy } from '../metrics.js';
@@ -116,6 +117,7 @@ export function buildStreamBlock(config: Config): Block {
   files.set(names.vexp, beatFile(`${module} expected output beats (golden model) {tlast, tuser, tdata}: ${beatsOut.length} beats`, beatsOut, c.ow));
   for (const [name, text] of packagingFiles(plan, names, { lanes: sp.lanes, maxN: sp.maxN })) files.set(name, text);
   files.set(names.config, JSON.stringify(resolvedConfig(plan), null, 2) + '\n');
+  files.set(names.emulator, emulatorJson(plan));
   files.set(names.manifest, manifestText(manifest));
   return {
     plan,

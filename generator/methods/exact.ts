@@ -71,6 +71,10 @@ export const exact: Method = {
     return monotoneRuns((s) => exact.lane(mp, c, e, { s }), sMin, sMax);
   },
 
+  emulation() {
+    return {};
+  },
+
   quotientError() {
     return 0.5;
   },

@@ -87,6 +87,11 @@ export const hls4ml: Method = {
     return { inv: mp.tables[0]!.values[Math.floor(sat / 2 ** (W - TABLE_BITS))]! };
   },
 
+  emulation(mp) {
+    // the sum saturates at max; the inverse table's index is the sum >> (width - tableBits)
+    return { width: W, tableBits: TABLE_BITS, max: MAX, shift: mp.vars.shift! };
+  },
+
   sCells(_mp, _c, sMin, sMax) {
     // the index is floor(min(S, MAX) / 2^8): bins of 256, the last one open to the top
     const bin = 2 ** (W - TABLE_BITS);

@@ -123,6 +123,13 @@ export const lut2d: Method = {
     return { row: j, shamt: p - mp.vars.k! };
   },
 
+  emulation(mp): Record<string, number | string | boolean> {
+    const ex = extra.get(mp)!;
+    const cb = mp.vars.colBits!;
+    if (ex.linear) return { mode: 'linear', sh: ex.linear.sh, base: ex.linear.base, colBits: cb, colShift: mp.vars.colShift! };
+    return { mode: 'normalized', bits: ex.norm!.bits, colBits: cb, k: mp.vars.k! };
+  },
+
   sCells(mp, _c, sMin, sMax) {
     const ex = extra.get(mp)!;
     return ex.linear ? linearCells(ex.linear) : normCells(ex.norm!, sMin, sMax);

@@ -253,6 +253,14 @@ export const rexp: Method = {
     return monotoneRuns((s) => rexp.lane(mp, c, e, rexp.normalize(mp, c, s)), sMin, sMax);
   },
 
+  emulation(mp): Record<string, number | string | boolean> {
+    const ex = extra.get(mp)!;
+    if (ex.linear) return { mode: 'linear', sh: ex.linear.sh, base: ex.linear.base, a: mp.vars.a!, correct: ex.correct };
+    const common = { rw: mp.params.recipWidth!, k: mp.vars.k!, pad: mp.vars.pad!, correct: ex.correct };
+    if (ex.interp) return { mode: 'interpolated', b: ex.interp.b, t: ex.interp.t, ...common };
+    return { mode: 'normalized', bits: ex.norm!.bits, ...common };
+  },
+
   quotientError(mp, c) {
     const ex = extra.get(mp)!;
     return ex.correct ? 0.5 : 0.5 + 2 ** c.ofrac * ex.rhoMax;

@@ -98,6 +98,11 @@ export interface Method {
    * lane(e, normalize(S)), differs from 2^OF e / S, in output LSBs, over every 0 <= e <= S in range.
    */
   quotientError?(plan: MethodPlan, common: CommonPlan): number;
+  /**
+   * The constants the Python emulator (python/softmax_lut) needs beside the tables to compute what
+   * normalize and lane compute: written into emulator.json (generator/emulator.ts).
+   */
+  emulation(plan: MethodPlan, common: CommonPlan): Record<string, number | string | boolean>;
 }
 
 /** Integers sLo..sHi of the sum S. */

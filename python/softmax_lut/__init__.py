@@ -1,0 +1,221 @@
+"""softmax_lut: a bit-exact NumPy emulator of the softmax blocks that softmax-lut generates.
+
+It reads a block's emulator.json (written by the generator next to the RTL) and computes, in its
+own code, what the RTL computes: the maximum, d = max - x, the exponent table (direct, or
+range-reduced), the sum S, the method's normalisation and its lanes, saturation and the output's
+zero point.
+
+    import softmax_lut
+    blk = softmax_lut.load("generated/softmax_default")
+    y = blk(codes)               # integer codes of shape (..., n) -> output codes, same shape
+    y = blk(row, keep=mask)      # a stream block: one row of 1..maxN codes and its keep bits
+    p = blk.softmax(scores)      # real scores: quantised with the block's input format, probabilities back
+
+Only NumPy is needed. Every integer stays below 2^63 (int64) for the formats the generator allows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+__all__ = ["Block", "load", "FORMAT"]
+
+FORMAT = "softmax-lut emulator 1"
+
+_I64 = np.int64
+
+
+def _floor_log2(s: np.ndarray) -> np.ndarray:
+    """The position of the leading one of each positive integer (exact for int64)."""
+    p = np.floor(np.log2(s.astype(np.float64))).astype(_I64)
+    # float64 may round a value just below a power of two up to it: correct by one either way
+    p = np.where((np.left_shift(_I64(1), p) > s), p - 1, p)
+    p = np.where((np.left_shift(_I64(1), p + 1) <= s), p + 1, p)
+    return p
+
+
+def _mantissa_index(s: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """S = m 2^p with m in [1, 2): p and the top `bits` bits of m - 1."""
+    p = _floor_log2(s)
+    j = np.right_shift(np.left_shift(s, bits), p) - (1 << bits)
+    return p, j
+
+
+def _round_shift(v: np.ndarray, s: int) -> np.ndarray:
+    """Round half up of v / 2^s (s may be 0 or negative: an exact left shift)."""
+    if s <= 0:
+        return np.left_shift(v, -s)
+    return np.right_shift(np.right_shift(v, s - 1) + 1, 1)
+
+
+class Block:
+    """One generated block, from its emulator.json document."""
+
+    def __init__(self, doc: dict, path: str | None = None):
+        if doc.get("format") != FORMAT:
+            raise ValueError(f"{path or 'emulator.json'}: format {doc.get('format')!r}, expected {FORMAT!r}")
+        self.doc = doc
+        self.path = path
+        self.module: str = doc["module"]
+        self.arch: str = doc["arch"]
+        self.n: int = doc["n"]
+        self.lanes: int | None = doc.get("lanes")
+        self.max_n: int | None = doc.get("maxN")
+        i, o = doc["input"], doc["output"]
+        self.in_width, self.in_frac, self.in_scale = i["width"], i["frac"], float(i["scale"])
+        self.out_width, self.out_frac = o["width"], o["frac"]
+        self.rounding: str = o["rounding"]
+        self.zero_point: int = o["zeroPoint"]
+        self.max_code = (1 << self.out_width) - 1
+        self.method: dict = doc["method"]
+        e = doc["exp"]
+        self._exp = np.asarray(e["table"], dtype=_I64)
+        self._exp_shift: int = e["shift"]
+        self._exp_lo = np.asarray(e["lo"], dtype=_I64) if "lo" in e else None
+        self._exp_lo_frac: int | None = e.get("loFrac")
+        self._tables = {k: np.asarray(v, dtype=_I64) for k, v in doc["tables"].items()}
+
+    def __repr__(self) -> str:
+        m = self.method
+        shape = f"stream P={self.lanes} maxN={self.max_n}" if self.arch == "stream" else f"n={self.n}"
+        return f"<softmax_lut.Block {self.module}: {shape}, {m['name']} {m['addressing']}, in {self.in_width}.{self.in_frac}, out {self.out_width}.{self.out_frac}>"
+
+    # ---- the pieces ------------------------------------------------------------------------------
+
+    def exp(self, d: np.ndarray) -> np.ndarray:
+        """The exponent entry e(d) of each difference d = max - x >= 0."""
+        d = np.asarray(d, dtype=_I64)
+        k = np.right_shift(d, self._exp_shift)
+        n = len(self._exp)
+        hi = np.where(k < n, self._exp[np.minimum(k, n - 1)], 0)
+        if self._exp_lo is None:
+            return hi
+        lo = self._exp_lo[d & ((1 << self._exp_shift) - 1)]
+        f = self._exp_lo_frac
+        return np.right_shift(hi * lo + (1 << (f - 1)), f)
+
+    def _quotient(self, e: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """Output codes (before the zero point) of entries e (..., L) with sums s (..., 1)."""
+        m = self.method
+        name = m["name"]
+        of = self.out_frac
+        if name == "exact":
+            y = (e * (1 << (of + 1)) + s) // (2 * s)
+        elif name == "hls4ml-like":
+            sat = np.minimum(s, m["max"])
+            inv = self._tables["inv_lut"][np.right_shift(sat, m["width"] - m["tableBits"])]
+            prod = e * inv
+            sh = m["shift"]
+            y = np.right_shift(prod, sh) if sh >= 0 else np.left_shift(prod, -sh)
+        elif name == "lut2d":
+            cb = m["colBits"]
+            t = self._tables["lut2d"]
+            if m["mode"] == "linear":
+                row = np.right_shift(s, m["sh"]) - m["base"]
+                col = np.right_shift(e, m["colShift"])
+            else:
+                p, row = _mantissa_index(s, m["bits"])
+                col = np.right_shift(e, p - m["k"])
+            y = t[row * (1 << cb) + col]
+        elif name == "rexp":
+            y = self._rexp(e, s)
+        else:
+            raise ValueError(f"{self.module}: unknown method {name!r}")
+        return np.minimum(y, self.max_code)
+
+    def _rexp(self, e: np.ndarray, s: np.ndarray) -> np.ndarray:
+        m = self.method
+        of = self.out_frac
+        rl = self._tables["recip_lut"]
+        if m["mode"] == "linear":
+            alpha = rl[np.right_shift(s, m["sh"]) - m["base"]]
+            return _round_shift(e * alpha, m["a"] - of)
+        rw, k, pad = m["rw"], m["k"], m["pad"]
+        if m["mode"] == "interpolated":
+            b, t = m["b"], m["t"]
+            p, q = _mantissa_index(s, b + t)
+            j = np.right_shift(q, t)
+            f = q & ((1 << t) - 1)
+            r = rl[j] + (1 << (rw - 1)) - np.right_shift(self._tables["slope_lut"][j] * f, t)
+        else:
+            p, j = _mantissa_index(s, m["bits"])
+            r = rl[j] + (1 << (rw - 1))
+        prod = np.left_shift(e * r, pad)
+        y0 = np.right_shift(np.right_shift(prod, p + k) + 1, 1)
+        if not m["correct"]:
+            return y0
+        # correct rounding: the remainder t = e 2^(OF+1) + S - 2 S y0 picks y0 - 1, y0 or y0 + 1
+        t = e * (1 << (of + 1)) + s - 2 * s * y0
+        return np.where(t < 0, y0 - 1, np.where(t >= 2 * s, y0 + 1, y0))
+
+    # ---- the block -------------------------------------------------------------------------------
+
+    def _vectors(self, x: np.ndarray) -> np.ndarray:
+        """Output codes of whole vectors along the last axis (no mask), zero point not added."""
+        mx = x.max(axis=-1, keepdims=True)
+        e = self.exp(mx - x)
+        s = e.sum(axis=-1, keepdims=True)
+        return self._quotient(e, s)
+
+    def _check_codes(self, x: np.ndarray) -> None:
+        lo, hi = -(1 << (self.in_width - 1)), (1 << (self.in_width - 1)) - 1
+        if x.size and (x.min() < lo or x.max() > hi):
+            raise ValueError(f"{self.module}: input codes must lie in {lo}..{hi} ({self.in_width}-bit signed)")
+
+    def __call__(self, codes, keep=None) -> np.ndarray:
+        """Output codes for input codes.
+
+        Parallel block: codes of shape (..., n). Stream block: one row of 1..maxN codes (its beats'
+        padding may be included, masked) and `keep`, its keep bits (default: all kept); masked
+        elements give probability 0. With output type int8 the codes are TFLite's: y - 128.
+        """
+        x = np.asarray(codes)
+        if not np.issubdtype(x.dtype, np.integer):
+            raise TypeError(f"{self.module}: codes must be integers (use .softmax() for real scores)")
+        x = x.astype(_I64)
+        self._check_codes(x)
+        if self.arch == "parallel":
+            if keep is not None:
+                raise ValueError(f"{self.module}: a parallel block has no keep mask")
+            if x.ndim == 0 or x.shape[-1] != self.n:
+                raise ValueError(f"{self.module}: codes of shape (..., {self.n}) expected, got {x.shape}")
+            return self._vectors(x) + self.zero_point
+        # stream: one row
+        if x.ndim != 1:
+            raise ValueError(f"{self.module}: a stream block takes one row (1-D), got shape {x.shape}")
+        limit = -(-self.max_n // self.lanes) * self.lanes
+        if not 1 <= len(x) <= limit:
+            raise ValueError(f"{self.module}: a row of 1..{self.max_n} elements expected, got {len(x)}")
+        k = np.ones(len(x), dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
+        if k.shape != x.shape:
+            raise ValueError(f"{self.module}: keep must have the row's shape {x.shape}, got {k.shape}")
+        if k.sum() > self.max_n:
+            raise ValueError(f"{self.module}: at most {self.max_n} kept elements")
+        y = np.zeros(len(x), dtype=_I64)
+        if k.any():
+            y[k] = self._vectors(x[k])
+        return y + self.zero_point
+
+    def quantize(self, scores) -> np.ndarray:
+        """Real scores to input codes: round to nearest (half up), saturate to the input width."""
+        v = np.floor(np.asarray(scores, dtype=np.float64) * 2.0**self.in_frac + 0.5)
+        lo, hi = -(1 << (self.in_width - 1)), (1 << (self.in_width - 1)) - 1
+        return np.clip(v, lo, hi).astype(_I64)
+
+    def probabilities(self, codes) -> np.ndarray:
+        """Output codes (as __call__ returns them) to probabilities."""
+        return (np.asarray(codes, dtype=np.float64) - self.zero_point) * 2.0**-self.out_frac
+
+    def softmax(self, scores, keep=None) -> np.ndarray:
+        """The block's softmax of real scores: softmax(input.scale * scores) as the hardware computes it."""
+        return self.probabilities(self(self.quantize(scores), keep=keep))
+
+
+def load(path: str) -> Block:
+    """A block from its folder (generated/<name>) or its emulator.json."""
+    f = os.path.join(path, "emulator.json") if os.path.isdir(path) else path
+    with open(f, encoding="utf-8") as fh:
+        return Block(json.load(fh), f)

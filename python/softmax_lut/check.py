@@ -1,0 +1,85 @@
+"""Check the emulator against a generated block's testbench vectors, bit for bit.
+
+    PYTHONPATH=python python3 -m softmax_lut.check generated/softmax_default [more folders]
+
+Reads <module>_in.hex and <module>_exp.hex (the vectors the Icarus testbench runs and the golden
+model's expected outputs; for a stream block, beats {tlast, tuser, tdata} grouped into rows by
+tlast) and compares every output code. Prints one line per block; exit status 1 on any mismatch.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+
+from . import load
+
+
+def _beats(path: str) -> list[int]:
+    with open(path, encoding="utf-8") as fh:
+        return [int(line, 16) for line in (l.strip() for l in fh) if line and not line.startswith("//")]
+
+
+def _field(v: int, lo: int, width: int, signed: bool) -> int:
+    x = (v >> lo) & ((1 << width) - 1)
+    return x - (1 << width) if signed and x >> (width - 1) else x
+
+
+def check(folder: str) -> tuple[bool, str]:
+    blk = load(folder)
+    base = os.path.join(folder, blk.module)
+    vin, vexp = _beats(base + "_in.hex"), _beats(base + "_exp.hex")
+    iw, ow = blk.in_width, blk.out_width
+    mask = (1 << ow) - 1
+    bad: list[str] = []
+    if blk.arch == "parallel":
+        n = blk.n
+        x = np.array([[_field(v, i * iw, iw, True) for i in range(n)] for v in vin], dtype=np.int64)
+        want = np.array([[_field(v, i * ow, ow, False) for i in range(n)] for v in vexp], dtype=np.int64)
+        if x.shape != want.shape:
+            return False, f"{blk.module}: {len(vin)} input beats, {len(vexp)} expected"
+        got = blk(x) & mask  # the port's bit pattern (int8: two's complement)
+        for r, c in zip(*np.nonzero(got != want)):
+            bad.append(f"vector {r} element {c}: emulator {got[r, c]}, testbench {want[r, c]}")
+        what = f"{len(x)} vectors of {n}"
+    else:
+        p = blk.lanes
+        rows = 0
+        i = 0
+        if len(vin) != len(vexp):
+            return False, f"{blk.module}: {len(vin)} input beats, {len(vexp)} expected"
+        while i < len(vin):
+            j = i
+            while not (vin[j] >> (p * iw + p)) & 1:
+                j += 1
+            beats = range(i, j + 1)
+            x = np.array([_field(vin[b], l * iw, iw, True) for b in beats for l in range(p)], dtype=np.int64)
+            keep = np.array([(vin[b] >> (p * iw + l)) & 1 for b in beats for l in range(p)], dtype=bool)
+            want = np.array([_field(vexp[b], l * ow, ow, False) for b in beats for l in range(p)], dtype=np.int64)
+            got = blk(x, keep=keep) & mask
+            for c in np.nonzero(got != want)[0]:
+                bad.append(f"row {rows} element {c}: emulator {got[c]}, testbench {want[c]}")
+            rows += 1
+            i = j + 1
+        what = f"{rows} rows, {len(vin)} beats"
+    if bad:
+        return False, f"{blk.module}: MISMATCH, {len(bad)} codes differ ({what}); first: " + "; ".join(bad[:5])
+    return True, f"{blk.module}: ok, bit-exact on {what}"
+
+
+def main(argv: list[str]) -> int:
+    if not argv:
+        print(__doc__.strip(), file=sys.stderr)
+        return 2
+    ok = True
+    for folder in argv:
+        good, line = check(folder)
+        print(line)
+        ok &= good
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
