@@ -7,7 +7,7 @@ import { accuracy } from '../generator/metrics.js';
 import { model, modelTrace } from '../generator/model.js';
 import { makePlan } from '../generator/plan.js';
 import { cornerVectors } from '../testbench/vectors.js';
-import { workloadSet, WORKLOAD_NAMES } from '../testbench/workloads.js';
+import { modelAttentionRows, modelAttentionVectors, workloadSet, WORKLOAD_NAMES } from '../testbench/workloads.js';
 import { cfg } from './helpers.js';
 
 const F8 = { width: 8, frac: 4 };
@@ -23,6 +23,17 @@ describe('workload set', () => {
     const b = workloadSet(64, F8, 80, 1);
     for (let k = 1; k < a.length; k++) expect(b[k]!.vectors.slice(0, 50)).toEqual(a[k]!.vectors);
     for (const w of a) for (const x of w.vectors) for (const v of x) expect(v >= -128 && v <= 127 && Number.isInteger(v)).toBe(true);
+  });
+  it('model attention: captured rows, their last n scores quantised with the format (and input.scale)', () => {
+    const rows = modelAttentionRows();
+    expect(rows).toHaveLength(2000);
+    for (const r of rows) expect(r.length >= 1 && r.length <= 128).toBe(true);
+    const q = (s: number, unit: number) => Math.min(127, Math.max(-128, Math.floor(s / unit + 0.5)));
+    const v = modelAttentionVectors(8, F8, 5);
+    expect(v).toEqual([0, 977, 1954, 931, 1908].map((i) => rows[i]!.slice(-8).map((s) => q(s, 1 / 16))));
+    const w = modelAttentionVectors(128, { width: 8, frac: 0, scale: 0.125 }, 3);
+    expect(w.map((x) => x.length)).toEqual([0, 977, 1954].map((i) => rows[i]!.length));
+    expect(w[1]).toEqual(rows[977]!.map((s) => q(s, 0.125)));
   });
   it('draws what it says: near-ties within 4 codes, Gaussian sigma about right, attention has a large score', () => {
     const ws = Object.fromEntries(workloadSet(512, { width: 16, frac: 8 }, 20, 3).map((w) => [w.name, w.vectors]));

@@ -96,7 +96,9 @@ describe('the tail-mass row of the issue (rexp normalized, 16 lanes, maxN 4096, 
   });
 });
 
-describe('every preset: the adversarial set comes within 10 % of the bound and never exceeds it', () => {
+// within 10 % of a joint bound; the split bound (wide formats) adds the quotient's worst rounding to
+// the exponent's worst share, which no single input reaches together: within 15 %
+describe('every preset: the adversarial set comes within 10 % of the bound (15 % for a split bound) and never exceeds it', () => {
   const files = readdirSync(join(ROOT, 'presets')).filter((f) => f.endsWith('.json')).sort();
   it.each(files)('%s', (file) => {
     const plan = makePlan(loadConfig(join(ROOT, 'presets', file)));
@@ -114,7 +116,7 @@ describe('every preset: the adversarial set comes within 10 % of the bound and n
         `per length ${lengths.map((l, i) => `${l}: ${perLength[i]!.toFixed(4)}`).join(', ')}; ${w.vectors.length} vectors)`,
     );
     expect(worst).toBeLessThanOrEqual(b.lsb);
-    expect(worst).toBeGreaterThanOrEqual(0.9 * b.lsb);
+    expect(worst).toBeGreaterThanOrEqual((b.kind === 'split' ? 0.85 : 0.9) * b.lsb);
   });
 });
 

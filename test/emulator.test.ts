@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../generator/version.js';
 import { model } from '../generator/model.js';
+import { streamModel, type Row } from '../generator/archs/stream.js';
+import { rng } from '../testbench/vectors.js';
 import { cfg, generateTo } from './helpers.js';
 
 /** Debian's python3 when it is there (the one setup.sh gives NumPy), else the first on PATH. */
@@ -103,5 +105,30 @@ describe('the Python emulator', () => {
     // int8: probability = (code + 128) / 256; the scores are exactly the codes / 16
     expect(o.p).toEqual(want.map((v) => v.map((c) => (c + 128) / 256)));
     expect(o.errs).toEqual(['ValueError', 'ValueError', 'TypeError', 'ValueError']);
+  });
+});
+
+describe('the Python emulator, stream rows in a batch', () => {
+  it('rows of shape (rows, length) with their keep bits give what the TypeScript model gives row by row', () => {
+    const { dir, block } = generateTo(cfg({ name: 'em_batch', n: undefined, arch: 'stream', stream: { lanes: 3, maxN: 20 }, input: { type: 'int8', scale: 0.125 }, method: { name: 'rexp' } }));
+    const r = rng(17);
+    const rows: Row[] = [];
+    for (let k = 0; k < 40; k++) {
+      const x = Array.from({ length: 20 }, () => Math.floor(r() * 256) - 128);
+      // every tenth row keeps nothing; the others keep about two thirds
+      const keep = x.map(() => k % 10 !== 0 && r() < 0.67);
+      rows.push({ x, keep });
+    }
+    const want = rows.map((row) => streamModel(block.stream!.sp, row));
+    const script = [
+      'import json, sys, numpy as np, softmax_lut',
+      `b = softmax_lut.load(${JSON.stringify(dir)})`,
+      'd = json.load(sys.stdin)',
+      'print(json.dumps(b(np.array(d["x"]), keep=np.array(d["keep"])).tolist()))',
+    ].join('\n');
+    const out = runPy(['-c', script], JSON.stringify({ x: rows.map((w) => w.x), keep: rows.map((w) => w.keep) }));
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toEqual(want);
+    expect(want[0]!.every((y) => y === 0)).toBe(true);
   });
 });

@@ -168,7 +168,6 @@ describe('input.scale 0.3 (not a power of two), int8 input, n 8: reference and e
       it(`errorBound holds over the adversarial vectors and 2000 random vectors of lengths 1..8`, () => {
         const wa = worstError(plan, adv);
         const wr = worstError(plan, rnd);
-        console.log(`scale 0.3 ${v.label}: bound ${bound}, adversarial worst ${wa.err.toFixed(4)} (${adv.length} vectors), random worst ${wr.err.toFixed(4)}`);
         expect(bound).toBeGreaterThan(0.5); // no block beats the correctly rounded output
         expectWithinBound(`scale 0.3 ${v.label}, adversarial`, wa, bound);
         expectWithinBound(`scale 0.3 ${v.label}, random lengths`, wr, bound);
@@ -179,7 +178,6 @@ describe('input.scale 0.3 (not a power of two), int8 input, n 8: reference and e
       it('the check can fail: a reference that ignores the scale (softmax(x)) exceeds the bound', () => {
         const broken = (x: readonly number[]) => floatSoftmax(x, plan.common.ifrac).map((y) => Math.min(plan.common.maxCode, y * 2 ** plan.common.ofrac));
         const w = worstError(plan, all, broken);
-        console.log(`scale 0.3 ${v.label}: reference without the scale: worst ${w.err.toFixed(4)} vs bound ${bound}`);
         expect(w.err).toBeGreaterThan(bound);
         expect(() => expectWithinBound('reference without the scale', w, bound)).toThrow(/above the bound/);
       });

@@ -168,9 +168,10 @@ class Block:
     def __call__(self, codes, keep=None) -> np.ndarray:
         """Output codes for input codes.
 
-        Parallel block: codes of shape (..., n). Stream block: one row of 1..maxN codes (its beats'
-        padding may be included, masked) and `keep`, its keep bits (default: all kept); masked
-        elements give probability 0. With output type int8 the codes are TFLite's: y - 128.
+        Parallel block: codes of shape (..., n). Stream block: rows of shape (..., L), L up to maxN (a
+        row's beat padding may be included, masked), and `keep`, their keep bits (default: all kept);
+        masked elements give probability 0, and a row is the vector of its kept elements. With
+        output type int8 the codes are TFLite's: y - 128.
         """
         x = np.asarray(codes)
         if not np.issubdtype(x.dtype, np.integer):
@@ -183,21 +184,25 @@ class Block:
             if x.ndim == 0 or x.shape[-1] != self.n:
                 raise ValueError(f"{self.module}: codes of shape (..., {self.n}) expected, got {x.shape}")
             return self._vectors(x) + self.zero_point
-        # stream: one row
-        if x.ndim != 1:
-            raise ValueError(f"{self.module}: a stream block takes one row (1-D), got shape {x.shape}")
+        # stream: rows along the last axis, each with its keep bits
+        if x.ndim == 0:
+            raise ValueError(f"{self.module}: a stream block takes rows (..., length), got a scalar")
         limit = -(-self.max_n // self.lanes) * self.lanes
-        if not 1 <= len(x) <= limit:
-            raise ValueError(f"{self.module}: a row of 1..{self.max_n} elements expected, got {len(x)}")
-        k = np.ones(len(x), dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
+        if not 1 <= x.shape[-1] <= limit:
+            raise ValueError(f"{self.module}: rows of 1..{self.max_n} elements expected, got {x.shape[-1]}")
+        k = np.ones(x.shape, dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
         if k.shape != x.shape:
-            raise ValueError(f"{self.module}: keep must have the row's shape {x.shape}, got {k.shape}")
-        if k.sum() > self.max_n:
-            raise ValueError(f"{self.module}: at most {self.max_n} kept elements")
-        y = np.zeros(len(x), dtype=_I64)
-        if k.any():
-            y[k] = self._vectors(x[k])
-        return y + self.zero_point
+            raise ValueError(f"{self.module}: keep must have the codes' shape {x.shape}, got {k.shape}")
+        if k.size and k.sum(axis=-1).max() > self.max_n:
+            raise ValueError(f"{self.module}: at most {self.max_n} kept elements in a row")
+        # the maximum, the entries and the sum over the kept elements only; a row with none gives 0s
+        lo = -(1 << (self.in_width - 1))
+        mx = np.where(k, x, lo).max(axis=-1, keepdims=True)
+        e = np.where(k, self.exp(np.where(k, mx - x, 0)), 0)
+        s = e.sum(axis=-1, keepdims=True)
+        any_kept = s > 0
+        y = self._quotient(e, np.where(any_kept, s, self._exp[0]))
+        return np.where(k & any_kept, y, 0) + self.zero_point
 
     def quantize(self, scores) -> np.ndarray:
         """Real scores to input codes: round to nearest (half up), saturate to the input width."""
