@@ -19,15 +19,19 @@ const methods = [
 const sizes = [2, 5, 16, 64];
 const widths = [8, 16];
 
-function genSim(over: Record<string, unknown>) {
-  return generateTo(cfg({ verify: { vectors: 512, seed: 5 }, ...over }));
+/** 512 vectors, 192 for n = 64 (64 lanes simulate slowly; every corner case is still among them). */
+const vectorsFor = (n: number) => (n >= 64 ? 192 : 512);
+
+function genSim(over: Record<string, unknown>, vectors = 512) {
+  return generateTo(cfg({ verify: { vectors, seed: 5 }, ...over }));
 }
 
-describe('bit-exact simulation of 32 configs (512 vectors each, every corner case)', () => {
+describe('bit-exact simulation of 32 configs (512 vectors each, 192 at n = 64, every corner case)', () => {
   for (const [name, addressing] of methods) {
     for (const n of sizes) {
       for (const iw of widths) {
         it(`${name} ${addressing} n=${n} input ${iw} bits`, () => {
+          const nv = vectorsFor(n);
           const { block, dir } = genSim({
             name: `sm_${name}_${addressing}_${n}_${iw}`,
             n,
@@ -35,16 +39,16 @@ describe('bit-exact simulation of 32 configs (512 vectors each, every corner cas
             // the direct table these cases were written for (16-bit inputs default to the range-reduced
             // exponent, simulated in test/wide.test.ts)
             method: { name, addressing, exp: 'direct' },
-          });
-          expect(block.vectors.length).toBe(512);
+          }, nv);
+          expect(block.vectors.length).toBe(nv);
           const corners = cornerVectors(n, { width: iw, frac: iw / 2 });
           expect(block.vectors.slice(0, corners.length)).toEqual(corners.map((c) => c.x));
           const r = simulateBlock(block, dir);
           expect(r.problem).toBeUndefined();
           expect(r.ok).toBe(true);
-          expect(r.beats).toBe(1024);
+          expect(r.beats).toBe(2 * nv);
           expect(r.mismatches).toEqual([]);
-          expect(r.phase0Cycles).toBe(512);
+          expect(r.phase0Cycles).toBe(nv);
         });
       }
     }

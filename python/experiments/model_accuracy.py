@@ -210,14 +210,20 @@ def generate_block(name: str, over: dict, out: str) -> softmax_lut.Block:
 
 
 @torch.no_grad()
-def score_range(model: GPT, va: np.ndarray) -> float:
-    """The largest |score| - max over a row, as the 99.99th percentile of the float model's rows."""
+def recorded_scores(model: GPT, va: np.ndarray) -> list:
+    """The float model's attention scores on the validation windows: one (batch, heads, t, t) array per layer and batch."""
     rec: list = []
     for a in model.attentions():
         a.record = rec
     evaluate(model, va)
     for a in model.attentions():
         a.record = None
+    return rec
+
+
+def score_range(model: GPT, va: np.ndarray) -> float:
+    """How far below its row's maximum a score falls: the 99.99th percentile over the validation rows."""
+    rec = recorded_scores(model, va)
     keep = np.tril(np.ones((CTX, CTX), dtype=bool))
     d = []
     for s in rec:
@@ -226,14 +232,8 @@ def score_range(model: GPT, va: np.ndarray) -> float:
     return float(np.percentile(np.concatenate(d), 99.99))
 
 
-@torch.no_grad()
 def capture(model: GPT, va: np.ndarray, rows: int = 2000) -> None:
-    rec: list = []
-    for a in model.attentions():
-        a.record = rec
-    evaluate(model, va)
-    for a in model.attentions():
-        a.record = None
+    rec = recorded_scores(model, va)
     rng = np.random.default_rng(SEED + 2)
     out = []
     for _ in range(rows):
