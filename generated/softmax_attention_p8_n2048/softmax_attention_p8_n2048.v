@@ -31,7 +31,7 @@
 //       "device": "ice40"
 //     },
 //     "verify": {
-//       "vectors": 48,
+//       "vectors": 16,
 //       "seed": 1
 //     }
 //   }

@@ -31,7 +31,7 @@
 //       "device": "ice40"
 //     },
 //     "verify": {
-//       "vectors": 48,
+//       "vectors": 16,
 //       "seed": 1
 //     }
 //   }
@@ -75,8 +75,8 @@ module softmax_attention_p8_n2048_tb;
   localparam P     = 8;
   localparam IW    = 8;
   localparam OW    = 8;
-  localparam NB    = 8558;   // beats in the files
-  localparam NR    = 62;   // rows in the files
+  localparam NB    = 4566;   // beats in the files
+  localparam NR    = 30;   // rows in the files
   localparam NB0   = 2048;   // beats of phase 0
   localparam NR0   = 8;   // rows of phase 0
   localparam E0    = 16384;   // elements of phase 0

@@ -28,7 +28,7 @@
 //       "device": "ice40"
 //     },
 //     "verify": {
-//       "vectors": 64,
+//       "vectors": 16,
 //       "seed": 1
 //     }
 //   }

@@ -28,7 +28,7 @@
 //       "device": "ice40"
 //     },
 //     "verify": {
-//       "vectors": 64,
+//       "vectors": 16,
 //       "seed": 1
 //     }
 //   }
@@ -109,7 +109,7 @@ module softmax_fmt16_n64_tb;
   localparam N       = 64;
   localparam IW      = 16;
   localparam OW      = 16;
-  localparam NVEC    = 64;
+  localparam NVEC    = 16;
   localparam LATENCY = 40;
   localparam BEATS   = 2 * NVEC;
 
