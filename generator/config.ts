@@ -220,16 +220,15 @@ export function validateConfig(raw: unknown): Config {
     if (c.stream !== undefined) throw new ConfigError('stream', c.stream, 'allowed only with arch stream');
   }
   const method = methodByName(c.method.name);
-  const outWidth = (c.output.type !== undefined ? parseOutputType(c.output.type) : { width: c.output.width ?? 0 }).width;
-  const addressing = c.method.addressing ?? method.defaultAddressing?.(outWidth) ?? method.addressings[0]!;
+  const inF = portFormat('input', c.input);
+  const outF = portFormat('output', c.output);
+  const addressing = c.method.addressing ?? method.defaultAddressing?.(outF.width) ?? method.addressings[0]!;
   if (!method.addressings.includes(addressing)) {
     throw new ConfigError('method.addressing', c.method.addressing, `allowed: one of ${method.addressings.join(', ')}`);
   }
   const { name: _n, addressing: _a, ...params } = c.method as Record<string, unknown>;
   const pr = method.paramsSchema.safeParse(params);
   if (!pr.success) throw firstIssue(params, pr.error, 'method.');
-  const inF = portFormat('input', c.input);
-  const outF = portFormat('output', c.output);
   const rounding = c.output.rounding ?? 'nearest';
   if (rounding === 'correct' && !method.roundings.includes('correct')) {
     throw new ConfigError('output.rounding', rounding, `allowed: nearest with method ${method.name} (correct rounding: methods ${METHODS.filter((m) => m.roundings.includes('correct')).map((m) => m.name).join(', ')})`);
