@@ -2,31 +2,15 @@
  * The committed blocks in generated/: regenerating them from presets/ is byte-identical, they lint
  * clean under Verilator -Wall, synthesise with Yosys and simulate bit-exactly. Verilator, Yosys and
  * Icarus are required (.ci/run installs them): without them these tests fail, they never skip.
+ * This file: the folder as a whole and the parallel blocks; test/generated-stream.test.ts: the
+ * stream blocks (test/generated-cases.ts has the checks of one block).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { buildBlock } from '../generator/block.js';
-import { buildFullBlock, loadConfig, simulateBlock } from '../generator/flow.js';
-import { carrySynthesis, readSynthesis, sha256 } from '../generator/synthesis.js';
-import { lint, requireTool } from '../testbench/runner.js';
-import { iceSynth, rowStores } from './stream-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../generator/flow.js';
 import { ROOT } from '../generator/version.js';
-import { HW_BEGIN, HW_END } from '../generator/report-hardware.js';
-import { section } from '../generator/sections.js';
-
-const presets = readdirSync(join(ROOT, 'presets'))
-  .filter((f) => f.endsWith('.json'))
-  .sort();
-
-/**
- * SB_RAM40_4K of the committed stream blocks, as README "Tables and block RAM" quotes them: the row
- * stores, and one RAM per exponent table whose top bits went to logic (two for p16, whose 22-bit
- * entries keep 6 top bits, more than pipeline/rom.ts moves; so do the attention block's 21-bit entries, 5 top bits,
- * in each of its 16 copies).
- */
-const STREAM_RAMS: Record<string, number> = { softmax_stream_p4_n1024: 23, softmax_stream_p16_n4096: 106, softmax_attention_p8_n2048: 55 };
+import { presets, presetSuites } from './generated-cases.js';
 
 describe('generated/ matches presets/', () => {
   it('every folder in generated/ comes from a preset, and every preset has its folder', () => {
@@ -46,140 +30,4 @@ describe('generated/ matches presets/', () => {
   });
 });
 
-for (const preset of presets) {
-  describe(`preset ${preset}`, () => {
-    const config = loadConfig(join(ROOT, 'presets', preset));
-    const dir = join(ROOT, 'generated', config.name);
-    let block = buildBlock(config);
-    // synthesis figures are measured by `npm run synth:presets`, not by generation: carried over
-    // from the committed manifest when they were measured on this very RTL (else dropped)
-    let carried = carrySynthesis(block, dir);
-    // a preset with report: true also has report.html, which is rendered asynchronously
-    beforeAll(async () => {
-      block = await buildFullBlock(config);
-      carried = carrySynthesis(block, dir);
-    });
-
-    it('regenerates byte-identical files, and no others', () => {
-      const onDisk = readdirSync(dir).sort();
-      expect(onDisk).toEqual([...block.files.keys()].sort());
-      for (const [name, text] of block.files) expect(readFileSync(join(dir, name), 'utf8'), name).toBe(text);
-    });
-
-    it('has a manifest with the required fields', () => {
-      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-      const common = {
-        module: config.name,
-        files: [`${config.name}.v`],
-        method: config.method.name,
-        addressing: config.method.addressing,
-        input: { width: config.input.width, frac: config.input.frac, signed: true, ...(config.input.scale !== undefined ? { scale: config.input.scale } : {}) },
-        output: { width: config.output.width, frac: config.output.frac, signed: false },
-        latency: block.plan.latency,
-        lutBytes: block.plan.lutBytes,
-      };
-      if (config.arch === 'stream') {
-        const sp = block.stream!.sp;
-        expect(m).toMatchObject({
-          ...common,
-          arch: 'stream',
-          lanes: config.stream!.lanes,
-          maxN: config.stream!.maxN,
-          latencyFormula: sp.latencyFormula,
-          memory: { bits: sp.memoryBits },
-          throughput: { rows: 8, rowLength: config.stream!.maxN, cycles: sp.throughputCycles },
-          ports: { s_axis_tuser: config.stream!.lanes, m_axis_tuser: config.stream!.lanes },
-        });
-        expect(m.latency).toBe(2 * Math.ceil(config.stream!.maxN / config.stream!.lanes) + sp.latencyConst);
-        expect(m.throughput.elementsPerCycle).toBeGreaterThanOrEqual(0.98 * config.stream!.lanes);
-      } else {
-        expect(m).toMatchObject({ ...common, arch: 'parallel', n: config.n });
-      }
-      expect(m.luts.reduce((a: number, l: { bytes: number }) => a + l.bytes, 0)).toBe(m.lutBytes);
-      expect(m.accuracy.maxErrLsb).toBe(block.accuracy.maxErrLsb);
-      const v = readFileSync(join(dir, `${config.name}.v`), 'utf8');
-      expect(v).toMatch(/^\/\/ .*\n\/\/ Generated by softmax-lut \d+\.\d+\.\d+/);
-      expect(v).toContain('`default_nettype none');
-      expect(v).not.toMatch(/20\d\d-\d\d-\d\d|timestamp/i);
-      expect(v).toContain(`module ${config.name} (`);
-    });
-
-    it('has synthesis figures (iCE40, Xilinx, place and route) measured on this very RTL', () => {
-      expect(carried).toBe('kept');
-      const s = readSynthesis(dir)!;
-      expect(s.rtlSha256).toBe(sha256(readFileSync(join(dir, `${config.name}.v`), 'utf8')));
-      for (const t of [s.ice40, s.xilinx]) {
-        expect(t.luts).toBeGreaterThan(0);
-        expect(t.ffs).toBeGreaterThan(0);
-      }
-      expect(s.pnr).toBeDefined();
-      // Fmax wherever the block fits an iCE40 (the n = 8 default block does)
-      if (config.n <= 8) expect(s.pnr).toMatchObject({ fits: true, device: 'iCE40HX8K', seed: 1 });
-      if (s.pnr!.fits) expect(s.pnr!.fmaxMhz).toBeGreaterThan(1);
-      else expect(s.pnr!.reason).toMatch(/does not fit/);
-    });
-
-    if (config.report) {
-      it('shows the manifest synthesis figures in report.html', () => {
-        const s = readSynthesis(dir)!;
-        const html = readFileSync(join(dir, 'report.html'), 'utf8');
-        const hw = section(html, HW_BEGIN, HW_END)!;
-        expect(hw).toContain(s.rtlSha256);
-        expect(hw).toContain(`<td>${s.ice40.luts}</td><td>${s.ice40.ffs}</td><td>${s.ice40.carry}</td><td>${s.ice40.ram}</td>`);
-        expect(hw).toContain(`<td>${s.xilinx.luts}</td><td>${s.xilinx.ffs}</td><td>${s.xilinx.carry}</td><td>${s.xilinx.ram}</td>`);
-      });
-    }
-
-    it('lints clean under verilator --lint-only -Wall', () => {
-      expect(lint(join(dir, `${config.name}.v`), config.name)).toEqual([]);
-    });
-
-    if (config.arch === 'stream') {
-      // generic `synth` would turn the row stores into tens of thousands of flip-flops (minutes);
-      // an FPGA flow maps them to block RAM, which is what this checks
-      it('synthesises for iCE40 with both row stores in block RAM (synth_ice40)', () => {
-        const r = iceSynth(dir, config.name);
-        expect(r.mapped).toEqual(['m1', 'm2']);
-        expect(r.ramCells).toBe(STREAM_RAMS[config.name]);
-      });
-    } else {
-      // hierarchy kept (generic synth does not flatten): the lane module is mapped once, so even the
-      // n = 64 blocks take well under a minute
-      it('synthesises with Yosys (generic synth, no vendor cells), one lane module per element', () => {
-        const yosys = requireTool('yosys', 'yosys');
-        const r = spawnSync(yosys, ['-p', `read_verilog ${join(dir, config.name + '.v')}; synth -top ${config.name}; check -assert; stat -top ${config.name}`], {
-          encoding: 'utf8',
-          timeout: 600_000,
-          maxBuffer: 256 * 1024 * 1024,
-        });
-        expect(r.status, r.stderr).toBe(0);
-        const hierarchy = r.stdout.slice(r.stdout.lastIndexOf('=== design hierarchy ==='));
-        expect(hierarchy).toMatch(new RegExp(`\\n\\s+${config.name}_lane\\s+${config.n}\\n`));
-        expect(r.stdout).toMatch(/Number of cells:\s+\d+/);
-      });
-    }
-
-    it('simulates bit-exactly from the committed files', () => {
-      const r = simulateBlock(block, dir);
-      expect(r.problem).toBeUndefined();
-      if (block.stream) {
-        // the sustained throughput the manifest states is what the simulation measured
-        expect(r.beats).toBe(block.stream.beatsIn.length);
-        const cycles = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).throughput.cycles;
-        expect(r.stream!.inputCycles).toBe(cycles);
-        expect(r.stream!.outputCycles).toBe(cycles);
-      } else {
-        expect(r.beats).toBe(2 * config.verify.vectors);
-      }
-    });
-
-    if (config.arch === 'stream') {
-      it('keeps its row stores as memories with a synchronous read port (Yosys synth -run :fine)', () => {
-        expect(rowStores(dir, config.name)).toEqual([
-          { memid: 'm1', size: block.stream!.sp.depth1, width: block.stream!.sp.wordBits, syncRead: true },
-          { memid: 'm2', size: block.stream!.sp.depth2, width: block.stream!.sp.wordBits, syncRead: true },
-        ]);
-      });
-    }
-  });
-}
+presetSuites((arch) => arch !== 'stream');
