@@ -1,8 +1,8 @@
 /**
- * The checks of one committed block in generated/ (test/generated.test.ts and
- * test/generated-stream.test.ts split the presets between them, so that vitest runs the two halves
- * on the two cores): regenerating is byte-identical, the manifest, the synthesis figures, lint,
- * synthesis, simulation.
+ * The checks of one committed block in generated/ (test/generated.test.ts, generated-b.test.ts and
+ * generated-stream.test.ts split the presets between them, so that vitest spreads them over the two
+ * cores): regenerating is byte-identical, the manifest, the synthesis figures, lint, synthesis,
+ * simulation.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -32,8 +32,11 @@ export const presets = readdirSync(join(ROOT, 'presets'))
 export const STREAM_RAMS: Record<string, number> = { softmax_stream_p4_n1024: 23, softmax_stream_p16_n4096: 106, softmax_attention_p8_n2048: 55 };
 
 /** Every check of the presets whose config passes `which`. */
-export function presetSuites(which: (arch: string) => boolean): void {
-  for (const preset of presets.filter((f) => which(loadConfig(join(ROOT, 'presets', f)).arch))) {
+export function presetSuites(which: (arch: string, k: number) => boolean): void {
+  // k: the preset's place among those of its architecture
+  const arch = presets.map((f) => loadConfig(join(ROOT, 'presets', f)).arch);
+  const place = presets.map((_, i) => arch.slice(0, i).filter((a) => a === arch[i]).length);
+  for (const preset of presets.filter((_, i) => which(arch[i]!, place[i]!))) {
     describe(`preset ${preset}`, () => {
       const config = loadConfig(join(ROOT, 'presets', preset));
       const dir = join(ROOT, 'generated', config.name);
