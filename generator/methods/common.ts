@@ -126,8 +126,9 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
   const sMin = values[0]!;
   const sMax = c.n * sMin;
   const sw = ew + clog2(c.n);
-  const step = c.inScale === 1 ? `2^${shift - c.ifrac}` : `${c.inScale}*2^${shift - c.ifrac}`;
+  const step = fmtUnit(c, shift);
   const tail = len <= kMax ? `, d_hi >= ${len} gives 0 (first entry that rounds to 0)` : ', covers every d';
+  const common = { shift, ew, scale, sMin, sMax, sw };
   if (reduced) {
     // T_lo[l] = round(2^(EW+1) e^-(l u)): entry 0 is 2^(EW+1) itself, EW + 2 bits
     const loFrac = ew + 1;
@@ -137,12 +138,7 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
       table: { name: 'exp_lut', what: 'e^-(d_hi)', width: ew, addrWidth: Math.max(1, clog2(len)), values },
       lo: { name: 'exp_lo_lut', what: 'e^-(d_lo)', width: loFrac + 1, addrWidth: shift, values: lo },
       loFrac,
-      shift,
-      ew,
-      scale,
-      sMin,
-      sMax,
-      sw,
+      ...common,
       notes: [
         `exponent, range-reduced: e^-d = e^-(d_hi) * e^-(d_lo), d_hi = d >> ${shift}, d_lo = the low ${shift} bits of d`,
         `  high table: round(${scale} * e^-(d_hi*${step})); ${len} entries of ${ew} bits${tail}`,
@@ -153,19 +149,17 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
   }
   return {
     table: { name: 'exp_lut', what: 'e^-d', width: ew, addrWidth: Math.max(1, clog2(len)), values },
-    shift,
-    ew,
-    scale,
-    sMin,
-    sMax,
-    sw,
+    ...common,
     notes: [`exponent table LUT_1/e: e = round(${scale} * e^-(k*${step})), k = d >> ${shift}; ${len} entries of ${ew} bits` + tail.replace('d_hi', 'k')],
   };
 }
 
-/** The value of one input code, as the plan text writes it: 2^-IF, times input.scale when there is one. */
-export function fmtUnit(c: CommonPlan): string {
-  return c.inScale === 1 ? `2^${-c.ifrac}` : `${c.inScale}*2^${-c.ifrac}`;
+/**
+ * The value of 2^shift input codes, as the plan text writes it: 2^(shift - IF), times input.scale
+ * when there is one.
+ */
+export function fmtUnit(c: CommonPlan, shift = 0): string {
+  return c.inScale === 1 ? `2^${shift - c.ifrac}` : `${c.inScale}*2^${shift - c.ifrac}`;
 }
 
 /** The exponent unit of a method plan: the table (and low table) and how d addresses them. */

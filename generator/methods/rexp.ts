@@ -100,7 +100,8 @@ export const rexp: Method = {
     const vars: Record<string, number> = { sw: e.sw };
     let values: number[];
     let addrWidth: number;
-    const ex: Extra & { slopes?: number[] } = { rhoMax: 0, correct: false };
+    const ex: Extra = { rhoMax: 0, correct: false };
+    let slopes: number[] = [];
     let bits: number;
     if (addressing === 'linear') {
       bits = prm.recipAddrBits ?? Math.min(16, c.ow + 1);
@@ -140,7 +141,7 @@ export const rexp: Method = {
         slope.push(roundHalfUp(f(m0) - f(m1)));
       }
       values = r0.map((v) => v - 2 ** (rw - 1));
-      ex.slopes = slope;
+      slopes = slope;
       addrWidth = bits;
       // the proof of accuracy: every (j, f) cell of the mantissa, at both ends
       let rho = 0;
@@ -214,7 +215,7 @@ export const rexp: Method = {
           : ex.interp
             ? [
                 { name: 'recip_lut', what: 'R0 - 2^(RW-1), R0 ~ 2^RW / m at the bin start', width: bitsFor(Math.max(...values)), addrWidth, values },
-                { name: 'slope_lut', what: 'the fall of 2^RW / m across the bin', width: vars.slopeWidth!, addrWidth, values: ex.slopes! },
+                { name: 'slope_lut', what: 'the fall of 2^RW / m across the bin', width: vars.slopeWidth!, addrWidth, values: slopes },
               ]
             : [{ name: 'recip_lut', what: '2^RW / m - 2^(RW-1)', width: rw - 1, addrWidth, values }],
       laneRegister: c.config.pipeline.laneRegister,
