@@ -6,13 +6,13 @@
 import { pathToFileURL } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ConfigError, UsageError } from './errors.js';
-import { generateCommand, planCommand, reportCommand, verifyCommand } from './commands/generate.js';
-import { exploreCommand } from './commands/explore.js';
-import { synthCommand } from './commands/synth.js';
-import type { Command } from './commands/shared.js';
-import { GENERATOR_VERSION } from './version.js';
-import { ToolMissing } from '../testbench/runner.js';
+import { ConfigError, UsageError } from './core/errors.js';
+import { generateCommand, planCommand, reportCommand, verifyCommand } from './cli/commands/generate.js';
+import { exploreCommand } from './cli/commands/explore.js';
+import { synthCommand } from './cli/commands/synth.js';
+import type { Command } from './cli/commands/shared.js';
+import { GENERATOR_VERSION } from './core/version.js';
+import { ToolMissing } from './evidence/runner.js';
 
 const COMMANDS: Command[] = [generateCommand, verifyCommand, planCommand, exploreCommand, reportCommand, synthCommand];
 

@@ -12,16 +12,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateConfig } from '../generator/config.js';
-import { evaluate, prepare } from '../generator/evaluate.js';
-import { adversarialWorkload } from '../testbench/adversarial.js';
-import { errorBound } from '../generator/bound.js';
-import { makePlan } from '../generator/plan.js';
-import { ROOT } from '../generator/version.js';
-import { METHODS } from '../generator/methods/index.js';
-import { describeParams, sweepSpace } from '../generator/explore.js';
-import { loadConfig } from '../generator/flow.js';
-import { workloadSet, WORKLOAD_DEFAULTS } from '../testbench/workloads.js';
+import { validateConfig } from '../generator/config/config.js';
+import { evaluate, prepare } from '../generator/evidence/evaluate.js';
+import { adversarialWorkload } from '../generator/evidence/adversarial.js';
+import { errorBound } from '../generator/numerics/bound.js';
+import { makePlan } from '../generator/numerics/plan.js';
+import { ROOT } from '../generator/core/version.js';
+import { METHODS } from '../generator/numerics/methods/index.js';
+import { describeParams, sweepSpace } from '../generator/explore/explore.js';
+import { loadConfig } from '../generator/cli/flow.js';
+import { workloadSet, WORKLOAD_DEFAULTS } from '../generator/evidence/workloads.js';
 import { replaceSection, section } from './readme-section.js';
 
 const BEGIN = '<!-- accuracy-table:begin (npm run table -- --write) -->';
@@ -73,9 +73,9 @@ export function readmeSection(readme: string): string | null {
 }
 
 async function writePareto(): Promise<void> {
-  const { runSweep, progressLine } = await import('../generator/explore-run.js');
-  const { paretoSpec, renderSvg } = await import('../generator/plots.js');
-  const { scatterPoints, frontTable, frontHeading } = await import('../generator/commands/explore.js');
+  const { runSweep, progressLine } = await import('../generator/explore/run.js');
+  const { paretoSpec, renderSvg } = await import('../generator/report/plots.js');
+  const { scatterPoints, frontTable, frontHeading } = await import('../generator/cli/commands/explore.js');
   const f = { n: 64, input: INPUT, output: OUTPUT };
   const r = await runSweep(f, sweepSpace(f), { onProgress: progressLine('pareto n=64') });
   console.log(`pareto: ${r.configs} configurations in ${r.seconds.toFixed(1)} s\n${frontHeading(r.front.length)}\n${frontTable(r.front)}`);

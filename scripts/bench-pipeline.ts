@@ -7,10 +7,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBlock } from '../generator/block.js';
-import { DEFAULT_CONFIG, validateConfig } from '../generator/config.js';
-import { measureBlock, type SynthesisSection } from '../generator/synthesis.js';
-import { writeFiles } from '../generator/writer.js';
+import { buildBlock } from '../generator/block/block.js';
+import { DEFAULT_CONFIG, validateConfig } from '../generator/config/config.js';
+import { measureBlock, type SynthesisSection } from '../generator/measure/synthesis.js';
+import { writeFiles } from '../generator/block/writer.js';
 import { pool } from './bench.js';
 
 /** Targets of the delay model (pipeline.targetMHz), then two overrides on top of the 100 MHz plan. */

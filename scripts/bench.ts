@@ -17,17 +17,17 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBlock } from '../generator/block.js';
-import { validateConfig, type Config } from '../generator/config.js';
-import { accuracy } from '../generator/metrics.js';
-import { METHODS } from '../generator/methods/index.js';
-import { measureBlock, type SynthesisSection } from '../generator/synthesis.js';
-import { STA_FLOW, type PnrResult } from '../testbench/synth.js';
-import { ROOT } from '../generator/version.js';
-import { writeFiles } from '../generator/writer.js';
-import { vectorSet } from '../testbench/vectors.js';
-import { errorBound } from '../generator/bound.js';
-import { SUMMARY_SEED as TABLE_SEED, SUMMARY_VECTORS as TABLE_VECTORS } from '../testbench/vectors.js';
+import { buildBlock } from '../generator/block/block.js';
+import { validateConfig, type Config } from '../generator/config/config.js';
+import { accuracy } from '../generator/numerics/metrics.js';
+import { METHODS } from '../generator/numerics/methods/index.js';
+import { measureBlock, type SynthesisSection } from '../generator/measure/synthesis.js';
+import { STA_FLOW, type PnrResult } from '../generator/measure/synth.js';
+import { ROOT } from '../generator/core/version.js';
+import { writeFiles } from '../generator/block/writer.js';
+import { vectorSet } from '../generator/evidence/vectors.js';
+import { errorBound } from '../generator/numerics/bound.js';
+import { SUMMARY_SEED as TABLE_SEED, SUMMARY_VECTORS as TABLE_VECTORS } from '../generator/evidence/vectors.js';
 import { replaceSection } from './readme-section.js';
 
 /** Architectures benchmarked. For 'stream', n is the longest row (stream.maxN), with STREAM_LANES lanes. */

@@ -9,12 +9,12 @@
  *   npx tsx scripts/correct-vs-exact.ts --write    also replace it in README.md
  */
 import { join } from 'node:path';
-import { validateConfig } from '../generator/config.js';
-import { buildBlock } from '../generator/block.js';
-import { errorBound } from '../generator/bound.js';
-import { measureBlock } from '../generator/synthesis.js';
-import { writeFiles } from '../generator/writer.js';
-import { ROOT } from '../generator/version.js';
+import { validateConfig } from '../generator/config/config.js';
+import { buildBlock } from '../generator/block/block.js';
+import { errorBound } from '../generator/numerics/bound.js';
+import { measureBlock } from '../generator/measure/synthesis.js';
+import { writeFiles } from '../generator/block/writer.js';
+import { ROOT } from '../generator/core/version.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { replaceSection } from './readme-section.js';

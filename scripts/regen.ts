@@ -3,8 +3,8 @@
  * leave `git status` clean: the output is a pure function of the config.
  * Usage: npm run regen [-- --verify]   (--verify also simulates each block)
  */
-import { defaultOutDir, generateFull, loadConfig, simulateBlock } from '../generator/flow.js';
-import { simReport } from '../generator/report.js';
+import { defaultOutDir, generateFull, loadConfig, simulateBlock } from '../generator/cli/flow.js';
+import { simReport } from '../generator/report/report.js';
 import { presetFiles } from './presets.js';
 
 const verify = process.argv.includes('--verify');

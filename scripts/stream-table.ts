@@ -9,9 +9,9 @@
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../generator/flow.js';
-import { makeStreamPlan } from '../generator/archs/stream.js';
-import { ROOT } from '../generator/version.js';
+import { loadConfig } from '../generator/cli/flow.js';
+import { makeStreamPlan } from '../generator/hardware/archs/stream.js';
+import { ROOT } from '../generator/core/version.js';
 
 const MARK = ['<!-- stream-table:begin (npx tsx scripts/stream-table.ts --write) -->', '<!-- stream-table:end -->'] as const;
 

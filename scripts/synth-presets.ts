@@ -4,9 +4,9 @@
  * skipped (--force measures them again). `npm run regen` keeps these figures while the RTL is unchanged.
  *   npm run synth:presets [-- --force] [-- --only TEXT]   (--only: presets whose name contains TEXT)
  */
-import { defaultOutDir, generateFull, loadConfig } from '../generator/flow.js';
-import { measureBlock, synthesisText } from '../generator/synthesis.js';
-import { writeFiles } from '../generator/writer.js';
+import { defaultOutDir, generateFull, loadConfig } from '../generator/cli/flow.js';
+import { measureBlock, synthesisText } from '../generator/measure/synthesis.js';
+import { writeFiles } from '../generator/block/writer.js';
 import { presetFiles } from './presets.js';
 
 const force = process.argv.includes('--force');

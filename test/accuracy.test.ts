@@ -1,13 +1,13 @@
 /** The workload set, the metrics, the baselines' numerics and the explore machinery. */
 import { describe, expect, it } from 'vitest';
-import { evaluate, prepare } from '../generator/evaluate.js';
-import { errorBound } from '../generator/bound.js';
-import { markPareto, measure, prepareAdversarial, prepareFor, smallestMeeting, sweepSpace, type Row } from '../generator/explore.js';
-import { accuracy } from '../generator/metrics.js';
-import { model, modelTrace } from '../generator/model.js';
-import { makePlan } from '../generator/plan.js';
-import { cornerVectors } from '../testbench/vectors.js';
-import { modelAttentionRows, modelAttentionVectors, workloadSet, WORKLOAD_NAMES } from '../testbench/workloads.js';
+import { evaluate, prepare } from '../generator/evidence/evaluate.js';
+import { errorBound } from '../generator/numerics/bound.js';
+import { markPareto, measure, prepareAdversarial, prepareFor, smallestMeeting, sweepSpace, type Row } from '../generator/explore/explore.js';
+import { accuracy } from '../generator/numerics/metrics.js';
+import { model, modelTrace } from '../generator/numerics/model.js';
+import { makePlan } from '../generator/numerics/plan.js';
+import { cornerVectors } from '../generator/evidence/vectors.js';
+import { modelAttentionRows, modelAttentionVectors, workloadSet, WORKLOAD_NAMES } from '../generator/evidence/workloads.js';
 import { cfg } from './helpers.js';
 
 const F8 = { width: 8, frac: 4 };

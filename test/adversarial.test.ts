@@ -7,14 +7,14 @@ import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorBound } from '../generator/bound.js';
-import { validateConfig } from '../generator/config.js';
-import { evaluate, evaluateWithAdversarial, prepare } from '../generator/evaluate.js';
-import { loadConfig } from '../generator/flow.js';
-import { accuracy } from '../generator/metrics.js';
-import { model, referenceLsb } from '../generator/model.js';
-import { makePlan, type Plan } from '../generator/plan.js';
-import { ROOT } from '../generator/version.js';
+import { errorBound } from '../generator/numerics/bound.js';
+import { validateConfig } from '../generator/config/config.js';
+import { evaluate, evaluateWithAdversarial, prepare } from '../generator/evidence/evaluate.js';
+import { loadConfig } from '../generator/cli/flow.js';
+import { accuracy } from '../generator/numerics/metrics.js';
+import { model, referenceLsb } from '../generator/numerics/model.js';
+import { makePlan, type Plan } from '../generator/numerics/plan.js';
+import { ROOT } from '../generator/core/version.js';
 import {
   ADVERSARIAL_DEFAULTS,
   ADVERSARIAL_FAMILIES,
@@ -23,10 +23,10 @@ import {
   adversarialVectors,
   adversarialWorkload,
   candidateDs,
-} from '../testbench/adversarial.js';
-import { streamRows } from '../testbench/stream-vectors.js';
-import { cornerVectors, DISTRIBUTIONS, randomVector, rng, vectorSet } from '../testbench/vectors.js';
-import { workloadSet } from '../testbench/workloads.js';
+} from '../generator/evidence/adversarial.js';
+import { streamRows } from '../generator/evidence/stream-vectors.js';
+import { cornerVectors, DISTRIBUTIONS, randomVector, rng, vectorSet } from '../generator/evidence/vectors.js';
+import { workloadSet } from '../generator/evidence/workloads.js';
 
 const F8 = { width: 8, frac: 4 };
 

@@ -6,13 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { buildBlock } from '../generator/block.js';
-import { validateConfig, type Config } from '../generator/config.js';
-import { ConfigError } from '../generator/errors.js';
-import { simulateBlock } from '../generator/flow.js';
-import { makePlan } from '../generator/plan.js';
-import { writeFiles } from '../generator/writer.js';
-import { lint } from '../testbench/runner.js';
+import { buildBlock } from '../generator/block/block.js';
+import { validateConfig, type Config } from '../generator/config/config.js';
+import { ConfigError } from '../generator/core/errors.js';
+import { simulateBlock } from '../generator/cli/flow.js';
+import { makePlan } from '../generator/numerics/plan.js';
+import { writeFiles } from '../generator/block/writer.js';
+import { lint } from '../generator/evidence/runner.js';
 
 /** Raw configs within the documented ranges (kept small enough to simulate quickly). */
 export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Arbitrary<Record<string, unknown>> {

@@ -3,7 +3,7 @@
  * the paper's methods (sim.test.ts), with every corner case and random stalls.
  */
 import { describe, expect, it } from 'vitest';
-import { simulateBlock } from '../generator/flow.js';
+import { simulateBlock } from '../generator/cli/flow.js';
 import { cfg, generateTo } from './helpers.js';
 
 const cases: [string, number, number][] = [

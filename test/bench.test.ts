@@ -6,12 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildBlock } from '../generator/block.js';
-import { accuracy } from '../generator/metrics.js';
-import { rtlSha256 } from '../generator/synthesis.js';
-import { ROOT } from '../generator/version.js';
-import { vectorSet } from '../testbench/vectors.js';
-import { errorBound } from '../generator/bound.js';
+import { buildBlock } from '../generator/block/block.js';
+import { accuracy } from '../generator/numerics/metrics.js';
+import { rtlSha256 } from '../generator/measure/synthesis.js';
+import { ROOT } from '../generator/core/version.js';
+import { vectorSet } from '../generator/evidence/vectors.js';
+import { errorBound } from '../generator/numerics/bound.js';
 import { benchConfig, benchTable, HW_BEGIN, HW_END, plannedRows, readResults } from '../scripts/bench.js';
 import { section } from '../scripts/readme-section.js';
 

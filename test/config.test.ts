@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../generator/config.js';
-import { ConfigError } from '../generator/errors.js';
-import { loadConfig } from '../generator/flow.js';
-import { makePlan } from '../generator/plan.js';
+import { validateConfig } from '../generator/config/config.js';
+import { ConfigError } from '../generator/core/errors.js';
+import { loadConfig } from '../generator/cli/flow.js';
+import { makePlan } from '../generator/numerics/plan.js';
 import { cli, tmp } from './helpers.js';
 
 const base = {

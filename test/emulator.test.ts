@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../generator/version.js';
-import { model } from '../generator/model.js';
-import { streamModel, type Row } from '../generator/archs/stream.js';
-import { rng } from '../testbench/vectors.js';
+import { ROOT } from '../generator/core/version.js';
+import { model } from '../generator/numerics/model.js';
+import { streamModel, type Row } from '../generator/hardware/archs/stream.js';
+import { rng } from '../generator/evidence/vectors.js';
 import { cfg, generateTo } from './helpers.js';
 
 /** Debian's python3 when it is there (the one setup.sh gives NumPy), else the first on PATH. */

@@ -5,12 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorBound } from '../generator/bound.js';
-import { validateConfig } from '../generator/config.js';
-import { markPareto, paretoFront, smallestMeeting, sweepSpace, toCsv, type Row } from '../generator/explore.js';
-import { frontTable } from '../generator/commands/explore.js';
-import { makePlan } from '../generator/plan.js';
-import { compactSvg, paretoSpec, renderSvg, scatterMarks } from '../generator/plots.js';
+import { errorBound } from '../generator/numerics/bound.js';
+import { validateConfig } from '../generator/config/config.js';
+import { markPareto, paretoFront, smallestMeeting, sweepSpace, toCsv, type Row } from '../generator/explore/explore.js';
+import { frontTable } from '../generator/cli/commands/explore.js';
+import { makePlan } from '../generator/numerics/plan.js';
+import { compactSvg, paretoSpec, renderSvg, scatterMarks } from '../generator/report/plots.js';
 import { cli, tmp } from './helpers.js';
 
 const F8 = { width: 8, frac: 4 };

@@ -1,10 +1,10 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolvedConfigJson, validateConfig, type Config } from '../generator/config.js';
-import { ConfigError } from '../generator/errors.js';
-import { parseInputType, parseOutputType } from '../generator/formats.js';
-import { makePlan } from '../generator/plan.js';
+import { resolvedConfigJson, validateConfig, type Config } from '../generator/config/config.js';
+import { ConfigError } from '../generator/core/errors.js';
+import { parseInputType, parseOutputType } from '../generator/config/formats.js';
+import { makePlan } from '../generator/numerics/plan.js';
 import { cli, tmp } from './helpers.js';
 
 const base = {

@@ -8,14 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildBlock } from '../generator/block.js';
-import { buildFullBlock, loadConfig, simulateBlock } from '../generator/flow.js';
-import { carrySynthesis, readSynthesis, sha256 } from '../generator/synthesis.js';
-import { lint, requireTool } from '../testbench/runner.js';
+import { buildBlock } from '../generator/block/block.js';
+import { buildFullBlock, loadConfig, simulateBlock } from '../generator/cli/flow.js';
+import { carrySynthesis, readSynthesis, sha256 } from '../generator/measure/synthesis.js';
+import { lint, requireTool } from '../generator/evidence/runner.js';
 import { iceSynth, rowStores } from './stream-helpers.js';
-import { ROOT } from '../generator/version.js';
-import { HW_BEGIN, HW_END } from '../generator/report-hardware.js';
-import { section } from '../generator/sections.js';
+import { ROOT } from '../generator/core/version.js';
+import { HW_BEGIN, HW_END } from '../generator/report/report-hardware.js';
+import { section } from '../generator/report/sections.js';
 
 
 /** The preset files, sorted. */

@@ -9,8 +9,8 @@
 import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../generator/flow.js';
-import { ROOT } from '../generator/version.js';
+import { loadConfig } from '../generator/cli/flow.js';
+import { ROOT } from '../generator/core/version.js';
 import { presets, presetSuites } from './generated-cases.js';
 
 describe('generated/ matches presets/', () => {

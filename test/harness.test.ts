@@ -7,10 +7,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evalConst, harnessFor, harnessRegisters, harnessVerilog, lintHarness, parsePorts } from '../testbench/harness.js';
-import { requireTool, run } from '../testbench/runner.js';
-import { STA_FLOW, synthesize } from '../testbench/synth.js';
-import { ROOT } from '../generator/version.js';
+import { evalConst, harnessFor, harnessRegisters, harnessVerilog, lintHarness, parsePorts } from '../generator/measure/harness.js';
+import { requireTool, run } from '../generator/evidence/runner.js';
+import { STA_FLOW, synthesize } from '../generator/measure/synth.js';
+import { ROOT } from '../generator/core/version.js';
 import { tmp } from './helpers.js';
 
 /** A small lint-clean AXI4-Stream-like block: comments, a width expression, output reg. */

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBlock, type Block } from '../generator/block.js';
-import { validateConfig, type Config } from '../generator/config.js';
-import { writeFiles } from '../generator/writer.js';
-import { ROOT } from '../generator/version.js';
-import { entryGroups } from '../generator/bound.js';
-import type { Plan } from '../generator/plan.js';
-import { codeRange, rng } from '../testbench/vectors.js';
+import { buildBlock, type Block } from '../generator/block/block.js';
+import { validateConfig, type Config } from '../generator/config/config.js';
+import { writeFiles } from '../generator/block/writer.js';
+import { ROOT } from '../generator/core/version.js';
+import { entryGroups } from '../generator/numerics/bound.js';
+import type { Plan } from '../generator/numerics/plan.js';
+import { codeRange, rng } from '../generator/evidence/vectors.js';
 
 export function tmp(prefix = 'softmax-lut-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

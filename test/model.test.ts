@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { makePlan } from '../generator/plan.js';
-import { model, modelTrace, referenceLsb, floatSoftmax } from '../generator/model.js';
-import { accuracy, argmaxAgrees } from '../generator/metrics.js';
-import { cornerVectors, rng, vectorSet } from '../testbench/vectors.js';
+import { makePlan } from '../generator/numerics/plan.js';
+import { model, modelTrace, referenceLsb, floatSoftmax } from '../generator/numerics/model.js';
+import { accuracy, argmaxAgrees } from '../generator/numerics/metrics.js';
+import { cornerVectors, rng, vectorSet } from '../generator/evidence/vectors.js';
 import { cfg } from './helpers.js';
 
 const methods = [

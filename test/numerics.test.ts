@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { makePlan } from '../generator/plan.js';
+import { makePlan } from '../generator/numerics/plan.js';
 import { Pipe } from '../generator/pipeline/builder.js';
 import { delayModel } from '../generator/pipeline/delay.js';
 import { tree } from '../generator/pipeline/stages.js';
-import { bitsFor, clog2, leadingOne, shrRound } from '../generator/numerics.js';
-import { packBeat, unpackBeat } from '../generator/hexfile.js';
+import { bitsFor, clog2, leadingOne, shrRound } from '../generator/core/bits.js';
+import { packBeat, unpackBeat } from '../generator/evidence/hexfile.js';
 import { cfg } from './helpers.js';
-import { expValue } from '../generator/methods/common.js';
+import { expValue } from '../generator/numerics/tables.js';
 
 describe('integer helpers', () => {
   it('bit widths', () => {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../generator/version.js';
+import { ROOT } from '../generator/core/version.js';
 import { tmp } from './helpers.js';
 
 function npm(args: string[], cwd: string) {

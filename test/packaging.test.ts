@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { coreVlnv } from '../generator/packaging.js';
-import { requireTool } from '../testbench/runner.js';
+import { coreVlnv } from '../generator/hardware/packaging.js';
+import { requireTool } from '../generator/evidence/runner.js';
 import { cfg, generateTo, tmp } from './helpers.js';
 
 const config = cfg({ name: 'pk', n: 4, input: { width: 6, frac: 2 }, output: { width: 7, frac: 7 }, verify: { vectors: 16, seed: 1 } });

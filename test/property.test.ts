@@ -8,13 +8,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../generator/config.js';
-import { accuracy } from '../generator/metrics.js';
-import { METHODS } from '../generator/methods/index.js';
-import { model, referenceLsb } from '../generator/model.js';
-import { makePlan } from '../generator/plan.js';
-import { SUMMARY_SEED as TABLE_SEED, SUMMARY_VECTORS as TABLE_VECTORS } from '../testbench/vectors.js';
-import { codeRange, vectorSet } from '../testbench/vectors.js';
+import { validateConfig } from '../generator/config/config.js';
+import { accuracy } from '../generator/numerics/metrics.js';
+import { METHODS } from '../generator/numerics/methods/index.js';
+import { model, referenceLsb } from '../generator/numerics/model.js';
+import { makePlan } from '../generator/numerics/plan.js';
+import { SUMMARY_SEED as TABLE_SEED, SUMMARY_VECTORS as TABLE_VECTORS } from '../generator/evidence/vectors.js';
+import { codeRange, vectorSet } from '../generator/evidence/vectors.js';
 import { checkConfig, plannable, rawConfig } from './arbitraries.js';
 
 const SEED = 20261126;

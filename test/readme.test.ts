@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { accuracyTable, PARETO_SVG, readmeSection } from '../scripts/accuracy-table.js';
-import { ROOT } from '../generator/version.js';
+import { ROOT } from '../generator/core/version.js';
 import { boundTable, defaultBounds, DEFAULT_TARGET, readmeBoundSection } from '../scripts/bound-table.js';
 import { formatTable, readmeFormatSection } from '../scripts/format-table.js';
 

@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildFullBlock } from '../generator/flow.js';
-import { requireTool } from '../testbench/runner.js';
+import { buildFullBlock } from '../generator/cli/flow.js';
+import { requireTool } from '../generator/evidence/runner.js';
 import { cfg, cli, tmp } from './helpers.js';
 
 describe('report.html', () => {

@@ -12,13 +12,13 @@
  *    Icarus is required: without it these tests fail with the install hint, they never skip.
  */
 import { describe, expect, it } from 'vitest';
-import { errorBound } from '../generator/bound.js';
-import { validateConfig } from '../generator/config.js';
-import { simulateBlock } from '../generator/flow.js';
-import { floatSoftmax, model, referenceLsb } from '../generator/model.js';
-import { makePlan, planTables, type Plan } from '../generator/plan.js';
-import { adversarialVectors } from '../testbench/adversarial.js';
-import { codeRange, rng } from '../testbench/vectors.js';
+import { errorBound } from '../generator/numerics/bound.js';
+import { validateConfig } from '../generator/config/config.js';
+import { simulateBlock } from '../generator/cli/flow.js';
+import { floatSoftmax, model, referenceLsb } from '../generator/numerics/model.js';
+import { makePlan, planTables, type Plan } from '../generator/numerics/plan.js';
+import { adversarialVectors } from '../generator/evidence/adversarial.js';
+import { codeRange, rng } from '../generator/evidence/vectors.js';
 import { cfg, generateTo, randomLengthVectors } from './helpers.js';
 
 const SEED = 20260315;

@@ -6,8 +6,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simulateBlock } from '../generator/flow.js';
-import { cornerVectors } from '../testbench/vectors.js';
+import { simulateBlock } from '../generator/cli/flow.js';
+import { cornerVectors } from '../generator/evidence/vectors.js';
 import { cfg, generateTo } from './helpers.js';
 
 const methods = [

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { requireTool } from '../testbench/runner.js';
+import { requireTool } from '../generator/evidence/runner.js';
 
 export interface MemCell {
   memid: string;

@@ -7,15 +7,15 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateConfig } from '../generator/config.js';
-import { ConfigError } from '../generator/errors.js';
-import { simulateBlock } from '../generator/flow.js';
-import { modelTrace } from '../generator/model.js';
-import { makeStreamPlan, streamModel } from '../generator/archs/stream.js';
+import { validateConfig } from '../generator/config/config.js';
+import { ConfigError } from '../generator/core/errors.js';
+import { simulateBlock } from '../generator/cli/flow.js';
+import { modelTrace } from '../generator/numerics/model.js';
+import { makeStreamPlan, streamModel } from '../generator/hardware/archs/stream.js';
 import { cli, generateTo, tmp } from './helpers.js';
-import { lint } from '../testbench/runner.js';
+import { lint } from '../generator/evidence/runner.js';
 import { streamSection, streamTable } from '../scripts/stream-table.js';
-import { ROOT } from '../generator/version.js';
+import { ROOT } from '../generator/core/version.js';
 
 const base = {
   name: 'st',

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generate, generateFull } from '../generator/flow.js';
-import { readSynthesis, sha256 } from '../generator/synthesis.js';
-import { ice40Counts, parseStat, pickDevice, xilinxCounts } from '../testbench/synth.js';
-import { HW_BEGIN, HW_END } from '../generator/report-hardware.js';
-import { section } from '../generator/sections.js';
+import { generate, generateFull } from '../generator/cli/flow.js';
+import { readSynthesis, sha256 } from '../generator/measure/synthesis.js';
+import { ice40Counts, parseStat, pickDevice, xilinxCounts } from '../generator/measure/synth.js';
+import { HW_BEGIN, HW_END } from '../generator/report/report-hardware.js';
+import { section } from '../generator/report/sections.js';
 import { cfg, cli, tmp } from './helpers.js';
 
 const STAT = `

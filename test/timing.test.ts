@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import { Pipe, summarize } from '../generator/pipeline/builder.js';
 import { delayModel, type DelayModel } from '../generator/pipeline/delay.js';
-import { makePlan } from '../generator/plan.js';
+import { makePlan } from '../generator/numerics/plan.js';
 import { cfg } from './helpers.js';
-import { validateConfig, DEFAULT_CONFIG } from '../generator/config.js';
-import { ConfigError } from '../generator/errors.js';
-import { parseSta } from '../testbench/synth.js';
+import { validateConfig, DEFAULT_CONFIG } from '../generator/config/config.js';
+import { ConfigError } from '../generator/core/errors.js';
+import { parseSta } from '../generator/measure/synth.js';
 import { romSplit } from '../generator/pipeline/rom.js';
 
 // a model with round numbers: a register costs 1 ns, a LUT level 2 ns

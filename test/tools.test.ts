@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../generator/version.js';
+import { ROOT } from '../generator/core/version.js';
 import { tmp } from './helpers.js';
 
 describe('missing simulator', () => {

@@ -6,15 +6,15 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makePlan, type Plan } from '../generator/plan.js';
-import { errorBound } from '../generator/bound.js';
-import { model, referenceLsb } from '../generator/model.js';
-import { expValue } from '../generator/methods/common.js';
-import { leadingOne } from '../generator/numerics.js';
-import { simulateBlock } from '../generator/flow.js';
-import { adversarialVectors } from '../testbench/adversarial.js';
-import { requireTool } from '../testbench/runner.js';
-import { rng } from '../testbench/vectors.js';
+import { makePlan, type Plan } from '../generator/numerics/plan.js';
+import { errorBound } from '../generator/numerics/bound.js';
+import { model, referenceLsb } from '../generator/numerics/model.js';
+import { expValue } from '../generator/numerics/tables.js';
+import { leadingOne } from '../generator/core/bits.js';
+import { simulateBlock } from '../generator/cli/flow.js';
+import { adversarialVectors } from '../generator/evidence/adversarial.js';
+import { requireTool } from '../generator/evidence/runner.js';
+import { rng } from '../generator/evidence/vectors.js';
 import { cfg, generateTo } from './helpers.js';
 
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

@@ -1,0 +1,123 @@
+/**
+ * A generated block: its files (RTL, testbench, vectors, manifest, config) as text, computed from a
+ * config through plan and render. Nothing is written here; see writer.ts.
+ */
+import type { Config } from '../config/config.js';
+import { hexFile } from '../evidence/hexfile.js';
+import { accuracy, type Accuracy } from '../numerics/metrics.js';
+import { modelPort, portFormats } from '../numerics/model.js';
+import { EMULATOR_FILE, emulatorJson } from '../numerics/emulator.js';
+import { makePlan, type Plan } from '../numerics/plan.js';
+import { errorBound } from '../numerics/bound.js';
+import { header, renderRtl, resolvedConfig } from '../hardware/render.js';
+import { GENERATOR_NAME, GENERATOR_VERSION } from '../core/version.js';
+import { packagingFiles, packagingNames } from '../hardware/packaging.js';
+import { vectorSet } from '../evidence/vectors.js';
+import Handlebars from 'handlebars';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../core/version.js';
+import { buildStreamBlock, type StreamData } from './stream-block.js';
+
+export interface Block {
+  plan: Plan;
+  module: string;
+  vectors: number[][];
+  expected: number[][];
+  accuracy: Accuracy;
+  manifest: Record<string, unknown>;
+  /** File name -> content, all in one folder. */
+  files: Map<string, string>;
+  /** Only for arch 'stream': its plan, rows and beats (vectors/expected then hold kept rows/output beats). */
+  stream?: StreamData;
+}
+
+export const MANIFEST = 'manifest.json';
+
+export function manifestText(manifest: Record<string, unknown>): string {
+  return JSON.stringify(manifest, null, 2) + '\n';
+}
+
+export function fileNames(module: string) {
+  return {
+    rtl: `${module}.v`,
+    tb: `${module}_tb.v`,
+    vin: `${module}_in.hex`,
+    vexp: `${module}_exp.hex`,
+    ...packagingNames(module),
+    config: 'config.json',
+    emulator: EMULATOR_FILE,
+    manifest: MANIFEST,
+  };
+}
+
+let tbTemplate: HandlebarsTemplateDelegate | undefined;
+
+export function renderTestbench(p: Plan, nvec: number): string {
+  tbTemplate ??= Handlebars.compile(readFileSync(join(ROOT, 'templates', 'testbench.v.hbs'), 'utf8'), { strict: true });
+  const c = p.common;
+  return tbTemplate({
+    header: header(p, 'self-checking testbench'),
+    module: c.config.name,
+    n: c.n,
+    iw: c.iw,
+    ow: c.ow,
+    nvec,
+    latency: p.latency,
+    seed: c.config.verify.seed,
+  });
+}
+
+/** `extra`: more files of the block (e.g. report.html), listed in the manifest as generated files. */
+export function buildBlock(config: Config, extra: Map<string, string> = new Map()): Block {
+  if (config.arch === 'stream') return buildStreamBlock(config);
+  const plan = makePlan(config);
+  const module = config.name;
+  const names = fileNames(module);
+  const vectors = vectorSet(config.n, config.input, config.verify.vectors, config.verify.seed, plan);
+  const expected = vectors.map((x) => modelPort(plan, x));
+  const acc = accuracy(plan, vectors);
+  const c = plan.common;
+  const manifest = {
+    generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}`,
+    module,
+    generatedFiles: [...Object.values(names), ...extra.keys()],
+    files: [names.rtl],
+    packaging: { fusesoc: names.core, fileList: names.filelist, instantiation: names.inst },
+    testbench: { top: `${module}_tb`, files: [names.tb, names.rtl], vectors: names.vin, expected: names.vexp, count: vectors.length },
+    arch: config.arch,
+    method: plan.method.name,
+    addressing: config.method.addressing,
+    params: plan.mp.params,
+    n: c.n,
+    ...portFormats(plan),
+    latency: plan.latency,
+    throughput: { vectorsPerCycle: 1 },
+    ports: {
+      s_axis_tdata: c.n * c.iw,
+      m_axis_tdata: c.n * c.ow,
+    },
+    luts: plan.luts,
+    lutBytes: plan.lutBytes,
+    errorBound: errorBound(plan).lsb,
+    accuracy: {
+      reference: 'float softmax of the quantised inputs; error against it in output LSBs, saturated at the largest code',
+      vectorSet: `the ${vectors.length} testbench vectors (corner cases, adversarial vectors of the block's tables, then seeded random), seed ${config.verify.seed}`,
+      ...acc,
+    },
+  };
+  const files = new Map<string, string>();
+  files.set(names.rtl, renderRtl(plan));
+  files.set(names.tb, renderTestbench(plan, vectors.length));
+  files.set(names.vin, hexFile(`${module} input vectors: ${vectors.length} beats of ${c.n} x ${c.iw} bits`, vectors, c.iw));
+  files.set(
+    names.vexp,
+    hexFile(`${module} expected outputs (golden model): ${vectors.length} beats of ${c.n} x ${c.ow} bits`, expected, c.ow),
+  );
+  for (const [name, text] of packagingFiles(plan, names)) files.set(name, text);
+  files.set(names.config, JSON.stringify(resolvedConfig(plan), null, 2) + '\n');
+  files.set(names.emulator, emulatorJson(plan));
+  for (const [k, v] of extra) files.set(k, v);
+  files.set(names.manifest, manifestText(manifest));
+  return { plan, module, vectors, expected, accuracy: acc, manifest, files };
+}

@@ -1,0 +1,138 @@
+/**
+ * Architecture 'parallel': all n elements in one beat, one vector per clock. Its pipeline is built
+ * from the shared stage builders (generator/pipeline/stages.ts): max tree, d = max - x, exponent
+ * lookup, sum tree, then the method's normalisation and n output lanes; the delay model of
+ * pipeline.device places the registers for pipeline.targetMHz.
+ */
+import type { Plan } from '../../numerics/plan.js';
+import { Pipe, summarize, type Sig, type StageSummary } from '../../pipeline/builder.js';
+import { delayModel, type DelayModel } from '../../pipeline/delay.js';
+import { expUnitStage, lanes, maxMinusX, tree } from '../../pipeline/stages.js';
+
+/** Where render puts the ROM functions the lane module reads. */
+export const LANE_TABLES = '  // @lane-tables';
+
+/** A scheduled pipeline: its registers, the estimate of each stage, and the Verilog body. */
+export interface Schedule {
+  model: DelayModel;
+  periodNs: number;
+  /** Register stages from the edge that accepts a beat to the output register, both included. */
+  latency: number;
+  stages: StageSummary[];
+  body: string;
+  /** Modules the body instantiates (the range-reduced exponent, the lane), written after the block's module. */
+  modules: string[];
+}
+
+export function scheduleParallel(plan: Plan): Schedule {
+  const c = plan.common;
+  const cfg = c.config.pipeline;
+  const model = delayModel(cfg.device);
+  const periodNs = 1000 / cfg.targetMHz;
+  const { n, iw, dw } = c;
+  const ew = plan.ew;
+  const top = new Pipe({ model, period: periodNs, ce: 'ce', indent: 2 });
+  // cycle 0: the input register
+  const x = top.input('x_in', n * iw, 0);
+  const mx = tree(top, { input: x, count: n, w: iw, kind: 'max', prefix: 'mx', what: 'max tree', every: cfg.treeLevelsPerStage });
+  let d = maxMinusX(top, mx, x, { count: n, iw, dw }, 'd', 'd = max - x');
+  // pipeline.expAddrRegister: a register between the subtraction and the exponent table, always
+  if (cfg.expAddrRegister) d = top.reg(d, 'd_q', 'd = max - x');
+  let e: Sig;
+  const modules: string[] = [];
+  if (plan.mp.expLo) {
+    // the range-reduced exponent has a product per element: one module, instantiated n times, so
+    // that synthesis maps it once (as the lanes)
+    const ex = top.child(2);
+    const di = ex.input('d_i', dw, d.cycle, d.time, d.levels);
+    const e1 = expUnitStage(ex, di, { count: 1, dw, unit: plan.mp }, 'e0', 'exponent lookup');
+    ex.lines.push(`assign e = ${e1.name};`);
+    const exText = ex.text();
+    if (ex.externals.size) throw new Error('internal: the exponent module reads signals of the block');
+    const emod = `${c.config.name}_exp`;
+    const reset = /\baresetn\b/.test(exText);
+    modules.push(
+      [
+        `// The range-reduced exponent of one element: from d_i to e = round(T_hi[d >> ${plan.mp.expShift}] * T_lo[d mod 2^${plan.mp.expShift}] / 2^${plan.mp.expLoFrac}), registered.`,
+        `module ${emod} (`,
+        `  input  wire aclk,`,
+        `  input  wire ce,`,
+        ...(reset ? [`  input  wire aresetn,`] : []),
+        `  input  wire [${dw - 1}:0] d_i,`,
+        `  output wire [${ew - 1}:0] e`,
+        `);`,
+        LANE_TABLES,
+        ...(/\bfor \(g = /.test(exText) ? ['  genvar g;'] : []),
+        exText,
+        '',
+        'endmodule',
+      ].join('\n'),
+    );
+    const conns = [`.aclk(aclk)`, `.ce(ce)`, ...(reset ? ['.aresetn(aresetn)'] : []), `.d_i(${top.at(d, d.cycle)}[g*${dw} +: ${dw}])`, `.e(e_all[g*${ew} +: ${ew}])`];
+    top.lines.push(
+      `// exponent: one ${emod} per element`,
+      `wire [${n * ew - 1}:0] e_all;`,
+      `generate`,
+      `  for (g = 0; g < ${n}; g = g + 1) begin : g_exp`,
+      `    ${emod} u_exp (${conns.join(', ')});`,
+      `  end`,
+      `endgenerate`,
+    );
+    e = top.input('e_all', n * ew, e1.cycle, e1.time, e1.levels);
+  } else {
+    e = expUnitStage(top, d, { count: n, dw, unit: plan.mp }, 'e0', 'exponent lookup');
+  }
+  const sum = tree(top, { input: e, count: n, w: ew, kind: 'sum', prefix: 'sm', what: 'sum tree', every: cfg.treeLevelsPerStage });
+  if (sum.width !== plan.sw) throw new Error(`internal: sum of ${sum.width} bits, planned ${plan.sw}`);
+  const b = plan.method.build(plan.mp, c);
+  const coefs = b.norm(top, sum);
+  // the lanes: one module, instantiated n times, so that synthesis maps a lane once
+  const ln = top.child(2);
+  const ei = ln.input('e_i', ew, e.cycle, e.time, e.levels);
+  // on ice40 each lane registers the coefficients it is given: the normalisation's registers drive
+  // all n lanes, and that fan-out takes a route of up to 3 ns (nextpnr, softmax_default), which a
+  // lane's own copy keeps out of its first stage
+  const laneCoefs = model.device === 'ice40' && n > 1
+    ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, b.late?.includes(k) ? s : ln.reg(s, `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
+    : coefs;
+  const y = b.lane(ln, ei, laneCoefs);
+  const yq = ln.reg(y, 'y_q', 'output register');
+  // output.type int8 (TFLite): the port carries y - 128, the top bit inverted
+  ln.lines.push(c.config.output.zeroPoint !== undefined ? `assign y = {~${yq.name}[${c.ow - 1}], ${yq.name}[${c.ow - 2}:0]};` : `assign y = ${yq.name};`);
+  // the lane first: reading the module's signals in later cycles adds delayed copies to it
+  const laneText = ln.text();
+  const ext = [...ln.externals];
+  const reset = /\baresetn\b/.test(laneText);
+  const mod = `${c.config.name}_lane`;
+  const laneModule = [
+    `// One output lane: ${plan.method.name} (${c.config.method.addressing}), from e_i and the coefficients to y, registered.`,
+    `module ${mod} (`,
+    `  input  wire aclk,`,
+    `  input  wire ce,`,
+    ...(reset ? [`  input  wire aresetn,`] : []),
+    `  input  wire [${ew - 1}:0] e_i,`,
+    ...ext.map(([nm, w]) => `  input  wire [${w - 1}:0] ${nm},`),
+    `  output wire [${c.ow - 1}:0] y`,
+    `);`,
+    LANE_TABLES,
+    laneText,
+    '',
+    'endmodule',
+  ].join('\n');
+  const conns = [`.aclk(aclk)`, `.ce(ce)`, ...(reset ? ['.aresetn(aresetn)'] : []), `.e_i(${top.at(e, e.cycle)}[g*${ew} +: ${ew}])`, ...ext.map(([nm]) => `.${nm}(${nm})`), `.y(y_out[g*${c.ow} +: ${c.ow}])`];
+  const body = [
+    top.text(),
+    '',
+    `  // output lanes: ${plan.method.name} (${c.config.method.addressing}), one ${mod} per element, each ending in its output register`,
+    `  wire [${n * c.ow - 1}:0] y_out;`,
+    `  generate`,
+    `    for (g = 0; g < ${n}; g = g + 1) begin : g_lane`,
+    `      ${mod} u_lane (${conns.join(', ')});`,
+    `    end`,
+    `  endgenerate`,
+  ].join('\n');
+  // pipeline.outputSlice: the 2-beat buffer after the output register is one more stage
+  const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0);
+  modules.push(laneModule);
+  return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules };
+}

@@ -1,0 +1,17 @@
+/** The registry of methods. Adding a method means adding it here; nothing else changes. */
+import { exact } from './exact/index.js';
+import { hls4ml } from './hls4ml/index.js';
+import { lut2d } from './lut2d/index.js';
+import { rexp } from './rexp/index.js';
+import type { Method } from '../types.js';
+
+export const METHODS: readonly Method[] = [rexp, lut2d, hls4ml, exact];
+
+/** The paper's methods (as opposed to the baselines hls4ml-like and exact). */
+export const PAPER_METHODS: readonly Method[] = [rexp, lut2d];
+
+export function methodByName(name: string): Method {
+  const m = METHODS.find((x) => x.name === name);
+  if (!m) throw new Error(`unknown method ${name}`);
+  return m;
+}

@@ -1,0 +1,117 @@
+import type { z } from 'zod';
+import type { CommonPlan } from './plan.js';
+import type { Pipe, Sig } from '../pipeline/builder.js';
+
+/** A constant ROM of the block. `values[k]` is the entry at address k. */
+export interface Table {
+  name: string;
+  /** Short description for the RTL header and the manifest. */
+  what: string;
+  width: number;
+  /** Address width of the ROM function in the RTL. */
+  addrWidth: number;
+  values: number[];
+}
+
+/** Integer coefficients computed once per vector from the sum S. */
+export type Coef = Record<string, number>;
+
+/** What a method decided for one config: its tables, widths and pipeline depth. */
+export interface MethodPlan {
+  /** Resolved parameters, defaults filled in, in a stable order. */
+  params: Record<string, number>;
+  /** The exponent table: e = T[d >> expShift] for d >> expShift < length, else 0. */
+  expTable: Table;
+  /** Right shift applied to d before the exponent table. */
+  expShift: number;
+  /**
+   * The range-reduced exponent's low table (methods/common.ts, expValue): e = round(T[d >> expShift] *
+   * expLo[d mod 2^expShift] / 2^expLoFrac). Absent for a direct table.
+   */
+  expLo?: Table;
+  expLoFrac?: number;
+  /** Tables other than the exponent table. */
+  tables: Table[];
+  /**
+   * Whether the method honours pipeline.laneRegister (a register inside each lane, e.g. after the
+   * product); the plan rejects the key for a method that does not.
+   */
+  laneRegister?: boolean;
+  /** Human-readable plan lines: widths and how they were derived. */
+  notes: string[];
+  /** Anything else the method's model and template need (widths, shifts). */
+  vars: Record<string, number>;
+}
+
+/**
+ * The method's part of the pipeline, built from the shared stage builders (generator/pipeline/stages.ts)
+ * so that the delay model places its registers, in either architecture.
+ */
+export interface MethodBuild {
+  /** From the sum S (SW bits, in the module's scope) to the coefficients the lanes read. */
+  norm(top: Pipe, sum: Sig): Record<string, Sig>;
+  /** One output lane (a generate block): from its e (EW bits) and the coefficients to y (OW bits, not registered). */
+  lane(lane: Pipe, e: Sig, coefs: Record<string, Sig>): Sig;
+  /**
+   * Coefficients the lanes read only many stages in (the sum S, for correct rounding): an architecture
+   * that registers the coefficients in every lane leaves these out, so that their delay line is built
+   * once, in the block's module, and shared by the lanes.
+   */
+  late?: readonly string[];
+}
+
+/**
+ * A softmax method is a plug-in: the rest of the generator knows only this interface.
+ * The skeleton (max, d = max - x, exponent lookup, sum tree, output register) is common.
+ */
+export interface Method {
+  name: string;
+  /** One line for --help and the README. */
+  summary: string;
+  /** zod schema of the method's own keys (without name and addressing). */
+  paramsSchema: z.ZodTypeAny;
+  addressings: readonly string[];
+  /** The addressing used when the config names none, for this output width (default: the first). */
+  defaultAddressing?(outputWidth: number): string | undefined;
+  /** The output.rounding values the method implements ('nearest' always). */
+  roundings: readonly ('nearest' | 'correct')[];
+  plan(common: CommonPlan, raw: Record<string, unknown>, addressing: string): MethodPlan;
+  /** Bit-exact: the coefficients the normalisation stages compute from S. */
+  normalize(plan: MethodPlan, common: CommonPlan, sum: number): Coef;
+  /** Bit-exact: the output code of one lane. */
+  lane(plan: MethodPlan, common: CommonPlan, e: number, coef: Coef): number;
+  /** The method's part of the RTL: normalisation and lanes, pipelined by the builder. */
+  build(plan: MethodPlan, common: CommonPlan): MethodBuild;
+  /**
+   * The error bound (generator/bound.ts): the sum's range [sMin, sMax] cut into contiguous cells of
+   * integers, in ascending order, on each of which `normalize` returns the same coefficients. A
+   * method whose coefficients are not piecewise constant (the divider) gives `outputRuns` instead.
+   */
+  sCells?(plan: MethodPlan, common: CommonPlan, sMin: number, sMax: number): SCell[] | undefined;
+  /**
+   * For one numerator e: [sMin, sMax] cut into contiguous runs, ascending, on each of which the
+   * output code `lane(e, normalize(S))` is the same `y`.
+   */
+  outputRuns?(plan: MethodPlan, common: CommonPlan, e: number, sMin: number, sMax: number): OutputRun[] | undefined;
+  /**
+   * For the split error bound (generator/bound.ts): the most that a lane's output before saturation,
+   * lane(e, normalize(S)), differs from 2^OF e / S, in output LSBs, over every 0 <= e <= S in range.
+   */
+  quotientError?(plan: MethodPlan, common: CommonPlan): number;
+  /**
+   * The constants the Python emulator (python/softmax_lut) needs beside the tables to compute what
+   * normalize and lane compute: written into emulator.json (generator/emulator.ts).
+   */
+  emulation(plan: MethodPlan, common: CommonPlan): Record<string, number | string | boolean>;
+}
+
+/** Integers sLo..sHi of the sum S. */
+export interface SCell {
+  sLo: number;
+  sHi: number;
+}
+
+/** Integers sLo..sHi of the sum S on which one numerator's output code is y. */
+export interface OutputRun extends SCell {
+  y: number;
+}
