@@ -16,13 +16,13 @@ import { validateConfig } from '../generator/config/config.js';
 import { evaluate, prepare } from '../generator/evidence/evaluate.js';
 import { adversarialWorkload } from '../generator/evidence/adversarial.js';
 import { errorBound } from '../generator/numerics/bound.js';
-import { makePlan } from '../generator/numerics/plan.js';
 import { ROOT } from '../generator/core/version.js';
 import { METHODS } from '../generator/numerics/methods/index.js';
 import { describeParams, sweepSpace } from '../generator/explore/explore.js';
 import { loadConfig } from '../generator/cli/flow.js';
 import { workloadSet, WORKLOAD_DEFAULTS } from '../generator/evidence/workloads.js';
 import { replaceSection, section } from './readme-section.js';
+import { makePlan } from '../generator/hardware/plan.js';
 
 const BEGIN = '<!-- accuracy-table:begin (npm run table -- --write) -->';
 const END = '<!-- accuracy-table:end -->';

@@ -18,17 +18,18 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBlock } from '../generator/block/block.js';
-import { validateConfig, type Config } from '../generator/config/config.js';
+import { validateConfig } from '../generator/config/config.js';
 import { accuracy } from '../generator/numerics/metrics.js';
 import { METHODS } from '../generator/numerics/methods/index.js';
 import { measureBlock, type SynthesisSection } from '../generator/measure/synthesis.js';
 import { STA_FLOW, type PnrResult } from '../generator/measure/synth.js';
 import { ROOT } from '../generator/core/version.js';
 import { writeFiles } from '../generator/block/writer.js';
-import { vectorSet } from '../generator/evidence/vectors.js';
 import { errorBound } from '../generator/numerics/bound.js';
 import { SUMMARY_SEED as TABLE_SEED, SUMMARY_VECTORS as TABLE_VECTORS } from '../generator/evidence/vectors.js';
 import { replaceSection } from './readme-section.js';
+import { type Config } from '../generator/numerics/types.js';
+import { vectorSet } from '../generator/evidence/vector-set.js';
 
 /** Architectures benchmarked. For 'stream', n is the longest row (stream.maxN), with STREAM_LANES lanes. */
 export const ARCHS: readonly string[] = ['parallel', 'stream'];

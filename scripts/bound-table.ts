@@ -11,14 +11,15 @@
  *   npx tsx scripts/bound-table.ts --write    also replace the table in README.md
  */
 import { join } from 'node:path';
-import { validateConfig, type Config } from '../generator/config/config.js';
+import { validateConfig } from '../generator/config/config.js';
 import { errorBound } from '../generator/numerics/bound.js';
 import { evaluateWithAdversarial, prepare } from '../generator/evidence/evaluate.js';
-import { makePlan } from '../generator/numerics/plan.js';
 import { ROOT } from '../generator/core/version.js';
 import { adversarialLengths } from '../generator/evidence/adversarial.js';
 import { workloadSet } from '../generator/evidence/workloads.js';
 import { replaceSection, section } from './readme-section.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { type Config } from '../generator/numerics/types.js';
 
 const BEGIN = '<!-- bound-table:begin (npx tsx scripts/bound-table.ts --write) -->';
 const END = '<!-- bound-table:end -->';

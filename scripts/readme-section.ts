@@ -1,8 +1,8 @@
 /** Generated sections of README.md, between a begin and an end marker. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withSection } from '../generator/report/sections.js';
+import { withSection } from '../generator/core/sections.js';
 
-export { section } from '../generator/report/sections.js';
+export { section } from '../generator/core/sections.js';
 
 /** Replace the text between the markers in a file. */
 export function replaceSection(path: string, begin: string, end: string, body: string): void {

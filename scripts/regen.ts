@@ -3,9 +3,10 @@
  * leave `git status` clean: the output is a pure function of the config.
  * Usage: npm run regen [-- --verify]   (--verify also simulates each block)
  */
-import { defaultOutDir, generateFull, loadConfig, simulateBlock } from '../generator/cli/flow.js';
+import { defaultOutDir, generateFull, loadConfig } from '../generator/cli/flow.js';
 import { simReport } from '../generator/report/report.js';
 import { presetFiles } from './presets.js';
+import { simulateBlock } from '../generator/block/verify.js';
 
 const verify = process.argv.includes('--verify');
 let failed = 0;

@@ -5,10 +5,10 @@ import { errorBound } from '../generator/numerics/bound.js';
 import { markPareto, measure, prepareAdversarial, prepareFor, smallestMeeting, sweepSpace, type Row } from '../generator/explore/explore.js';
 import { accuracy } from '../generator/numerics/metrics.js';
 import { model, modelTrace } from '../generator/numerics/model.js';
-import { makePlan } from '../generator/numerics/plan.js';
 import { cornerVectors } from '../generator/evidence/vectors.js';
 import { modelAttentionRows, modelAttentionVectors, workloadSet, WORKLOAD_NAMES } from '../generator/evidence/workloads.js';
 import { cfg } from './helpers.js';
+import { makePlan } from '../generator/hardware/plan.js';
 
 const F8 = { width: 8, frac: 4 };
 

@@ -13,7 +13,6 @@ import { evaluate, evaluateWithAdversarial, prepare } from '../generator/evidenc
 import { loadConfig } from '../generator/cli/flow.js';
 import { accuracy } from '../generator/numerics/metrics.js';
 import { model, referenceLsb } from '../generator/numerics/model.js';
-import { makePlan, type Plan } from '../generator/numerics/plan.js';
 import { ROOT } from '../generator/core/version.js';
 import {
   ADVERSARIAL_DEFAULTS,
@@ -25,8 +24,11 @@ import {
   candidateDs,
 } from '../generator/evidence/adversarial.js';
 import { streamRows } from '../generator/evidence/stream-vectors.js';
-import { cornerVectors, DISTRIBUTIONS, randomVector, rng, vectorSet } from '../generator/evidence/vectors.js';
+import { cornerVectors, DISTRIBUTIONS, randomVector, rng } from '../generator/evidence/vectors.js';
 import { workloadSet } from '../generator/evidence/workloads.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { type Plan } from '../generator/numerics/types.js';
+import { vectorSet } from '../generator/evidence/vector-set.js';
 
 const F8 = { width: 8, frac: 4 };
 

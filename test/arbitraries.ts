@@ -7,12 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { buildBlock } from '../generator/block/block.js';
-import { validateConfig, type Config } from '../generator/config/config.js';
+import { validateConfig } from '../generator/config/config.js';
 import { ConfigError } from '../generator/core/errors.js';
-import { simulateBlock } from '../generator/cli/flow.js';
-import { makePlan } from '../generator/numerics/plan.js';
 import { writeFiles } from '../generator/block/writer.js';
 import { lint } from '../generator/evidence/runner.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { type Config } from '../generator/numerics/types.js';
+import { simulateBlock } from '../generator/block/verify.js';
 
 /** Raw configs within the documented ranges (kept small enough to simulate quickly). */
 export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Arbitrary<Record<string, unknown>> {

@@ -3,8 +3,8 @@
  * the paper's methods (sim.test.ts), with every corner case and random stalls.
  */
 import { describe, expect, it } from 'vitest';
-import { simulateBlock } from '../generator/cli/flow.js';
 import { cfg, generateTo } from './helpers.js';
+import { simulateBlock } from '../generator/block/verify.js';
 
 const cases: [string, number, number][] = [
   ['hls4ml-like', 2, 8],

@@ -10,10 +10,10 @@ import { buildBlock } from '../generator/block/block.js';
 import { accuracy } from '../generator/numerics/metrics.js';
 import { rtlSha256 } from '../generator/measure/synthesis.js';
 import { ROOT } from '../generator/core/version.js';
-import { vectorSet } from '../generator/evidence/vectors.js';
 import { errorBound } from '../generator/numerics/bound.js';
 import { benchConfig, benchTable, HW_BEGIN, HW_END, plannedRows, readResults } from '../scripts/bench.js';
 import { section } from '../scripts/readme-section.js';
+import { vectorSet } from '../generator/evidence/vector-set.js';
 
 describe('hardware table', () => {
   const results = readResults();

@@ -19,14 +19,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeStreamPlan, streamModel, type Row, type StreamPlan } from '../generator/hardware/archs/stream.js';
 import { errorBound } from '../generator/numerics/bound.js';
-import { validateConfig, type Config } from '../generator/config/config.js';
+import { validateConfig } from '../generator/config/config.js';
 import { model, referenceLsb } from '../generator/numerics/model.js';
-import { makePlan, type Plan } from '../generator/numerics/plan.js';
 import { adversarialVectors } from '../generator/evidence/adversarial.js';
 import { randomLengthVectors } from './helpers.js';
 import { codeRange, rng } from '../generator/evidence/vectors.js';
 import { workloadSet } from '../generator/evidence/workloads.js';
 import { BOUND_STRATA, boundConfig, plannable, type BoundStratum } from './arbitraries.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { type Plan } from '../generator/numerics/types.js';
+import { type Config } from '../generator/numerics/types.js';
 
 const SEED = 20261203;
 

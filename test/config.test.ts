@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../generator/config/config.js';
 import { ConfigError } from '../generator/core/errors.js';
 import { loadConfig } from '../generator/cli/flow.js';
-import { makePlan } from '../generator/numerics/plan.js';
 import { cli, tmp } from './helpers.js';
+import { makePlan } from '../generator/hardware/plan.js';
 
 const base = {
   name: 'dut',

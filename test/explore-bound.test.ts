@@ -9,9 +9,9 @@ import { errorBound } from '../generator/numerics/bound.js';
 import { validateConfig } from '../generator/config/config.js';
 import { markPareto, paretoFront, smallestMeeting, sweepSpace, toCsv, type Row } from '../generator/explore/explore.js';
 import { frontTable } from '../generator/cli/commands/explore.js';
-import { makePlan } from '../generator/numerics/plan.js';
 import { compactSvg, paretoSpec, renderSvg, scatterMarks } from '../generator/report/plots.js';
 import { cli, tmp } from './helpers.js';
+import { makePlan } from '../generator/hardware/plan.js';
 
 const F8 = { width: 8, frac: 4 };
 const O8 = { width: 8, frac: 8 };

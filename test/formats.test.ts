@@ -1,11 +1,12 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolvedConfigJson, validateConfig, type Config } from '../generator/config/config.js';
+import { resolvedConfigJson, validateConfig } from '../generator/config/config.js';
 import { ConfigError } from '../generator/core/errors.js';
 import { parseInputType, parseOutputType } from '../generator/config/formats.js';
-import { makePlan } from '../generator/numerics/plan.js';
 import { cli, tmp } from './helpers.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { type Config } from '../generator/numerics/types.js';
 
 const base = {
   name: 'dut',

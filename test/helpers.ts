@@ -2,13 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildBlock, type Block } from '../generator/block/block.js';
-import { validateConfig, type Config } from '../generator/config/config.js';
+import { buildBlock } from '../generator/block/block.js';
+import { validateConfig } from '../generator/config/config.js';
 import { writeFiles } from '../generator/block/writer.js';
 import { ROOT } from '../generator/core/version.js';
 import { entryGroups } from '../generator/numerics/bound.js';
-import type { Plan } from '../generator/numerics/plan.js';
 import { codeRange, rng } from '../generator/evidence/vectors.js';
+import type { Plan } from '../generator/numerics/types.js';
+import { type Config } from '../generator/numerics/types.js';
+import { type Block } from '../generator/block/files.js';
 
 export function tmp(prefix = 'softmax-lut-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { makePlan } from '../generator/numerics/plan.js';
 import { model, modelTrace, referenceLsb, floatSoftmax } from '../generator/numerics/model.js';
 import { accuracy, argmaxAgrees } from '../generator/numerics/metrics.js';
-import { cornerVectors, rng, vectorSet } from '../generator/evidence/vectors.js';
+import { cornerVectors, rng } from '../generator/evidence/vectors.js';
 import { cfg } from './helpers.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { vectorSet } from '../generator/evidence/vector-set.js';
 
 const methods = [
   { name: 'rexp', addressing: 'normalized' },

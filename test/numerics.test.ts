@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { makePlan } from '../generator/numerics/plan.js';
 import { Pipe } from '../generator/pipeline/builder.js';
 import { delayModel } from '../generator/pipeline/delay.js';
 import { tree } from '../generator/pipeline/stages.js';
@@ -7,6 +6,7 @@ import { bitsFor, clog2, leadingOne, shrRound } from '../generator/core/bits.js'
 import { packBeat, unpackBeat } from '../generator/evidence/hexfile.js';
 import { cfg } from './helpers.js';
 import { expValue } from '../generator/numerics/tables.js';
+import { makePlan } from '../generator/hardware/plan.js';
 
 describe('integer helpers', () => {
   it('bit widths', () => {

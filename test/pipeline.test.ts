@@ -6,14 +6,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simulateBlock } from '../generator/cli/flow.js';
-import { makePlan } from '../generator/numerics/plan.js';
 import { renderRtl } from '../generator/hardware/render.js';
 import { lint, requireTool, run } from '../generator/evidence/runner.js';
 import { cfg, generateTo } from './helpers.js';
 import { validateConfig } from '../generator/config/config.js';
 import { ConfigError } from '../generator/core/errors.js';
 import { METHODS } from '../generator/numerics/methods/index.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { simulateBlock } from '../generator/block/verify.js';
 
 // the paper's methods, every addressing (methods added later have their own tests)
 const methods = METHODS.filter((m) => m.name === 'rexp' || m.name === 'lut2d').flatMap((m) => m.addressings.map((a) => [m.name, a] as const));

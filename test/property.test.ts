@@ -12,10 +12,11 @@ import { validateConfig } from '../generator/config/config.js';
 import { accuracy } from '../generator/numerics/metrics.js';
 import { METHODS } from '../generator/numerics/methods/index.js';
 import { model, referenceLsb } from '../generator/numerics/model.js';
-import { makePlan } from '../generator/numerics/plan.js';
 import { SUMMARY_SEED as TABLE_SEED, SUMMARY_VECTORS as TABLE_VECTORS } from '../generator/evidence/vectors.js';
-import { codeRange, vectorSet } from '../generator/evidence/vectors.js';
+import { codeRange } from '../generator/evidence/vectors.js';
 import { checkConfig, plannable, rawConfig } from './arbitraries.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { vectorSet } from '../generator/evidence/vector-set.js';
 
 const SEED = 20261126;
 

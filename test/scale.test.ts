@@ -14,12 +14,14 @@
 import { describe, expect, it } from 'vitest';
 import { errorBound } from '../generator/numerics/bound.js';
 import { validateConfig } from '../generator/config/config.js';
-import { simulateBlock } from '../generator/cli/flow.js';
 import { floatSoftmax, model, referenceLsb } from '../generator/numerics/model.js';
-import { makePlan, planTables, type Plan } from '../generator/numerics/plan.js';
+import { planTables } from '../generator/numerics/plan.js';
 import { adversarialVectors } from '../generator/evidence/adversarial.js';
 import { codeRange, rng } from '../generator/evidence/vectors.js';
 import { cfg, generateTo, randomLengthVectors } from './helpers.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { type Plan } from '../generator/numerics/types.js';
+import { simulateBlock } from '../generator/block/verify.js';
 
 const SEED = 20260315;
 

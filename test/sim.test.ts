@@ -6,9 +6,9 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { simulateBlock } from '../generator/cli/flow.js';
 import { cornerVectors } from '../generator/evidence/vectors.js';
 import { cfg, generateTo } from './helpers.js';
+import { simulateBlock } from '../generator/block/verify.js';
 
 const methods = [
   ['rexp', 'normalized'],

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../generator/config/config.js';
 import { ConfigError } from '../generator/core/errors.js';
-import { simulateBlock } from '../generator/cli/flow.js';
 import { modelTrace } from '../generator/numerics/model.js';
 import { makeStreamPlan, streamModel } from '../generator/hardware/archs/stream.js';
 import { cli, generateTo, tmp } from './helpers.js';
 import { lint } from '../generator/evidence/runner.js';
 import { streamSection, streamTable } from '../scripts/stream-table.js';
 import { ROOT } from '../generator/core/version.js';
+import { simulateBlock } from '../generator/block/verify.js';
 
 const base = {
   name: 'st',

@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { Pipe, summarize } from '../generator/pipeline/builder.js';
 import { delayModel, type DelayModel } from '../generator/pipeline/delay.js';
-import { makePlan } from '../generator/numerics/plan.js';
 import { cfg } from './helpers.js';
 import { validateConfig, DEFAULT_CONFIG } from '../generator/config/config.js';
 import { ConfigError } from '../generator/core/errors.js';
 import { parseSta } from '../generator/measure/synth.js';
 import { romSplit } from '../generator/pipeline/rom.js';
+import { makePlan } from '../generator/hardware/plan.js';
 
 // a model with round numbers: a register costs 1 ns, a LUT level 2 ns
 const toy: DelayModel = { ...delayModel('generic'), reg: 1, route: 1.5, lut: 0.5, romOut: 3, romSetup: 0.5 };

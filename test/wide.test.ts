@@ -6,16 +6,17 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makePlan, type Plan } from '../generator/numerics/plan.js';
 import { errorBound } from '../generator/numerics/bound.js';
 import { model, referenceLsb } from '../generator/numerics/model.js';
 import { expValue } from '../generator/numerics/tables.js';
 import { leadingOne } from '../generator/core/bits.js';
-import { simulateBlock } from '../generator/cli/flow.js';
 import { adversarialVectors } from '../generator/evidence/adversarial.js';
 import { requireTool } from '../generator/evidence/runner.js';
 import { rng } from '../generator/evidence/vectors.js';
 import { cfg, generateTo } from './helpers.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { type Plan } from '../generator/numerics/types.js';
+import { simulateBlock } from '../generator/block/verify.js';
 
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
 

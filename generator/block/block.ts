@@ -2,54 +2,24 @@
  * A generated block: its files (RTL, testbench, vectors, manifest, config) as text, computed from a
  * config through plan and render. Nothing is written here; see writer.ts.
  */
-import type { Config } from '../config/config.js';
 import { hexFile } from '../evidence/hexfile.js';
-import { accuracy, type Accuracy } from '../numerics/metrics.js';
+import { accuracy } from '../numerics/metrics.js';
 import { modelPort, portFormats } from '../numerics/model.js';
-import { EMULATOR_FILE, emulatorJson } from '../numerics/emulator.js';
-import { makePlan, type Plan } from '../numerics/plan.js';
+import { emulatorJson } from '../numerics/emulator.js';
 import { errorBound } from '../numerics/bound.js';
 import { header, renderRtl, resolvedConfig } from '../hardware/render.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../core/version.js';
-import { packagingFiles, packagingNames } from '../hardware/packaging.js';
-import { vectorSet } from '../evidence/vectors.js';
+import { packagingFiles } from '../hardware/packaging.js';
 import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../core/version.js';
-import { buildStreamBlock, type StreamData } from './stream-block.js';
-
-export interface Block {
-  plan: Plan;
-  module: string;
-  vectors: number[][];
-  expected: number[][];
-  accuracy: Accuracy;
-  manifest: Record<string, unknown>;
-  /** File name -> content, all in one folder. */
-  files: Map<string, string>;
-  /** Only for arch 'stream': its plan, rows and beats (vectors/expected then hold kept rows/output beats). */
-  stream?: StreamData;
-}
-
-export const MANIFEST = 'manifest.json';
-
-export function manifestText(manifest: Record<string, unknown>): string {
-  return JSON.stringify(manifest, null, 2) + '\n';
-}
-
-export function fileNames(module: string) {
-  return {
-    rtl: `${module}.v`,
-    tb: `${module}_tb.v`,
-    vin: `${module}_in.hex`,
-    vexp: `${module}_exp.hex`,
-    ...packagingNames(module),
-    config: 'config.json',
-    emulator: EMULATOR_FILE,
-    manifest: MANIFEST,
-  };
-}
+import { buildStreamBlock } from './stream-block.js';
+import { makePlan } from '../hardware/plan.js';
+import { type Plan } from '../numerics/types.js';
+import type { Config } from '../numerics/types.js';
+import { vectorSet } from '../evidence/vector-set.js';
+import { fileNames, manifestText, type Block } from './files.js';
 
 let tbTemplate: HandlebarsTemplateDelegate | undefined;
 

@@ -1,24 +1,17 @@
 /** A generated 'stream' block: RTL, testbench, beat files, config and manifest (see block.ts). */
 import { emulatorJson } from '../numerics/emulator.js';
 import { portCode, portFormats } from '../numerics/model.js';
-import type { Config } from '../config/config.js';
 import { accuracy } from '../numerics/metrics.js';
 import { errorBound } from '../numerics/bound.js';
 import { header, resolvedConfig, template } from '../hardware/render.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../core/version.js';
-import { fileNames, manifestText, type Block } from './block.js';
 import { packagingFiles } from '../hardware/packaging.js';
 import { rng } from '../evidence/vectors.js';
 import { beatHex, rowBeats, streamRows, type Beat } from '../evidence/stream-vectors.js';
-import { latencyOf, makeStreamPlan, streamModel, type Row, type StreamPlan } from '../hardware/archs/stream.js';
+import { latencyOf, makeStreamPlan, streamModel, type StreamPlan } from '../hardware/archs/stream.js';
 import { renderStreamRtl } from '../hardware/archs/stream-rtl.js';
-
-export interface StreamData {
-  sp: StreamPlan;
-  rows: Row[];
-  beatsIn: Beat[];
-  beatsOut: Beat[];
-}
+import type { Config } from '../numerics/types.js';
+import { fileNames, manifestText, type Block } from './files.js';
 
 function beatFile(comment: string, beats: readonly Beat[], width: number): string {
   return `// ${comment}\n` + beats.map((b) => beatHex(b, width)).join('\n') + '\n';

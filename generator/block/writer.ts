@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { GENERATOR_NAME } from '../core/version.js';
-import { MANIFEST } from './block.js';
+import { MANIFEST } from './files.js';
 
 /** The files a previous run of the generator made in dir (empty when there is none). */
 export function ownedFiles(dir: string): Set<string> {

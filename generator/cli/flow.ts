@@ -4,15 +4,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { buildBlock, fileNames, type Block } from '../block/block.js';
-import { DEFAULT_CONFIG, parseSetting, setPath, validateConfig, type Config } from '../config/config.js';
+import { buildBlock } from '../block/block.js';
+import { DEFAULT_CONFIG, parseSetting, setPath, validateConfig } from '../config/config.js';
 import { ConfigError, UsageError } from '../core/errors.js';
-import { lint, simulate, which, type SimResult } from '../evidence/runner.js';
 import { writeFiles } from '../block/writer.js';
-import { simulateStreamBlock } from '../evidence/stream-runner.js';
-import { makePlan } from '../numerics/plan.js';
 import { carrySynthesis } from '../measure/synthesis.js';
 import { ROOT } from '../core/version.js';
+import { makePlan } from '../hardware/plan.js';
+import { type Config } from '../numerics/types.js';
+import type { Block } from '../block/files.js';
 
 export interface Overrides {
   name?: string;
@@ -104,25 +104,4 @@ export async function buildFullBlock(config: Config): Promise<Block> {
 
 export async function generateFull(config: Config, outDir: string): Promise<{ block: Block; written: string[] }> {
   return writeBlock(await buildFullBlock(config), outDir);
-}
-
-export function simulateBlock(block: Block, dir: string): SimResult {
-  if (block.stream) return simulateStreamBlock(block, dir);
-  const names = fileNames(block.module);
-  return simulate({
-    dir,
-    top: `${block.module}_tb`,
-    sources: [names.tb, names.rtl],
-    vectors: names.vin,
-    expectedFile: names.vexp,
-    n: block.plan.common.n,
-    ow: block.plan.common.ow,
-    expected: block.expected,
-  });
-}
-
-/** Lint the block's RTL with Verilator when it is installed; null when it is not. */
-export function lintBlock(block: Block, dir: string): string[] | null {
-  if (!which('verilator')) return null;
-  return lint(join(dir, fileNames(block.module).rtl), block.module);
 }

@@ -8,6 +8,8 @@ import { intIn } from '../core/schema.js';
 import { METHODS, methodByName } from '../numerics/methods/index.js';
 import { DEVICES, type DeviceName } from '../pipeline/delay.js';
 import { parseInputType, parseOutputType, type PortFormat } from './formats.js';
+import type { Config } from '../numerics/types.js';
+
 
 export const VERILOG_KEYWORDS = new Set(
   (
@@ -128,40 +130,6 @@ export const configSchema = z
     report: z.boolean({ invalid_type_error: 'allowed: true or false' }).optional(),
   })
   .strict();
-
-/** A validated config with every default filled in. Method parameters stay raw until planned. */
-export interface Config {
-  name: string;
-  /** Elements per vector (parallel); for arch 'stream' the longest row, stream.maxN. */
-  n: number;
-  /** scale: softmax(scale * x), present only when given; type: the type string it came from. */
-  input: { width: number; frac: number; scale?: number; type?: string };
-  /**
-   * rounding: 'nearest' rounds the method's approximate quotient; 'correct' makes the output exactly
-   * round(e_i 2^OF / S) of the table values. zeroPoint: added to the code on the port (TFLite int8).
-   */
-  output: { width: number; frac: number; rounding: 'nearest' | 'correct'; zeroPoint?: number; type?: string };
-  arch: 'parallel' | 'stream';
-  /** Only for arch 'stream'. */
-  stream?: { lanes: number; maxN: number };
-  method: { name: string; addressing: string; params: Record<string, unknown> };
-  /**
-   * The clock and device the delay model places registers for (generator/pipeline/), and overrides:
-   * a register after every k tree levels; between d = max - x and the exponent table
-   * (expAddrRegister); inside each output lane, e.g. after the multiplier (laneRegister).
-   */
-  pipeline: {
-    targetMHz: number;
-    device: DeviceName;
-    treeLevelsPerStage?: number;
-    expAddrRegister: boolean;
-    laneRegister: boolean;
-    outputSlice: boolean;
-  };
-  verify: { vectors: number; seed: number };
-  /** Also write report.html (accuracy per workload, histogram, table curves, Pareto place). */
-  report: boolean;
-}
 
 export const DEFAULTS = {
   arch: 'parallel' as const,

@@ -15,12 +15,12 @@
  * stream block's rows are 1..maxN long): each is measured at its own length.
  * `evaluateWithAdversarial` adds the block's own adversarial workload (testbench/adversarial.ts).
  */
-import type { Plan } from '../numerics/plan.js';
 import { floatSoftmax } from '../numerics/model.js';
 import { expValues } from '../numerics/tables.js';
 import { fix } from '../numerics/metrics.js';
 import type { Workload } from './workloads.js';
 import { adversarialWorkload } from './adversarial.js';
+import type { Plan } from '../numerics/types.js';
 
 export interface PreparedWorkload {
   name: string;

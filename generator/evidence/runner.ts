@@ -8,7 +8,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { readHexBeats, unpackBeat } from './hexfile.js';
-import type { StreamSimResult } from './stream-runner.js';
 
 export class ToolMissing extends Error {
   constructor(tool: string, pkg: string) {
@@ -28,6 +27,31 @@ export function requireTool(tool: string, pkg: string): string {
   const p = which(tool);
   if (!p) throw new ToolMissing(tool, pkg);
   return p;
+}
+
+export interface StreamMismatch {
+  row: number;
+  beat: number;
+  /** Output beat index over the whole run (line = index + 2 of the vector files). */
+  index: number;
+  /** A lane number, or 'tlast' / 'tuser'. */
+  lane: number | 'tlast' | 'tuser';
+  expected: number | string;
+  got: number | string;
+}
+
+export interface StreamSimResult {
+  ok: boolean;
+  beats: number;
+  mismatches: StreamMismatch[];
+  problem?: string;
+  stdout: string;
+  /** Phase 0 (back-to-back rows of maxN, no stalls): cycles at the input and at the output. */
+  inputCycles?: number;
+  outputCycles?: number;
+  elements?: number;
+  /** Measured elements per cycle: elements / max(input, output cycles). */
+  elementsPerCycle?: number;
 }
 
 export interface Mismatch {

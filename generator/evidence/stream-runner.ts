@@ -7,35 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readHexBeats } from './hexfile.js';
-import type { StreamData } from '../block/stream-block.js';
-import { requireTool, run, type SimResult } from './runner.js';
-import { fileNames, type Block } from '../block/block.js';
+import type { StreamData } from './stream-vectors.js';
+import { requireTool, run, type StreamSimResult } from './runner.js';
 import { parseBeatHex } from './stream-vectors.js';
-
-export interface StreamMismatch {
-  row: number;
-  beat: number;
-  /** Output beat index over the whole run (line = index + 2 of the vector files). */
-  index: number;
-  /** A lane number, or 'tlast' / 'tuser'. */
-  lane: number | 'tlast' | 'tuser';
-  expected: number | string;
-  got: number | string;
-}
-
-export interface StreamSimResult {
-  ok: boolean;
-  beats: number;
-  mismatches: StreamMismatch[];
-  problem?: string;
-  stdout: string;
-  /** Phase 0 (back-to-back rows of maxN, no stalls): cycles at the input and at the output. */
-  inputCycles?: number;
-  outputCycles?: number;
-  elements?: number;
-  /** Measured elements per cycle: elements / max(input, output cycles). */
-  elementsPerCycle?: number;
-}
 
 export function simulateStream(s: StreamData, dir: string, files: { tb: string; rtl: string; vin: string; vexp: string; top: string }): StreamSimResult {
   const iverilog = requireTool('iverilog', 'iverilog');
@@ -99,18 +73,4 @@ export function simulateStream(s: StreamData, dir: string, files: { tb: string; 
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** simulateBlock for a stream block: the generic result, with the stream findings attached. */
-export function simulateStreamBlock(block: Block, dir: string): SimResult {
-  const n = fileNames(block.module);
-  const r = simulateStream(block.stream!, dir, { tb: n.tb, rtl: n.rtl, vin: n.vin, vexp: n.vexp, top: `${block.module}_tb` });
-  const mismatches = r.mismatches.map((m) => ({
-    beat: m.index,
-    vector: m.row,
-    element: typeof m.lane === 'number' ? m.lane : -1,
-    expected: typeof m.expected === 'number' ? m.expected : NaN,
-    got: typeof m.got === 'number' ? m.got : NaN,
-  }));
-  return { ok: r.ok, beats: r.beats, mismatches, problem: r.problem, stdout: r.stdout, phase0Cycles: r.inputCycles, stream: r };
 }

@@ -9,10 +9,18 @@
  * the adversarial rows draw no random numbers, so the throughput and random rows are the same with
  * or without a plan.
  */
-import type { Row } from '../hardware/archs/stream.js';
-import type { Plan } from '../numerics/plan.js';
+import type { Row, StreamPlan } from '../hardware/archs/stream.js';
 import { adversarialBest } from './adversarial.js';
 import { codeRange, cornerVectors, DISTRIBUTIONS, randomVector, rng, type InputFormat } from './vectors.js';
+import type { Plan } from '../numerics/types.js';
+
+/** A stream block's testbench data: its plan, rows, and input and expected output beats. */
+export interface StreamData {
+  sp: StreamPlan;
+  rows: Row[];
+  beatsIn: Beat[];
+  beatsOut: Beat[];
+}
 
 export interface Beat {
   data: number[];

@@ -5,13 +5,15 @@
  * front of the bound (or of the measured error) against table bytes.
  */
 import { errorBound } from '../numerics/bound.js';
-import { validateConfig, type Config } from '../config/config.js';
+import { validateConfig } from '../config/config.js';
 import { ConfigError } from '../core/errors.js';
 import { evaluate, prepare, type Metrics, type Prepared } from '../evidence/evaluate.js';
 import { METHODS } from '../numerics/methods/index.js';
-import { makePlan, type Plan } from '../numerics/plan.js';
 import { adversarialVectors } from '../evidence/adversarial.js';
 import { workloadSet, WORKLOAD_DEFAULTS } from '../evidence/workloads.js';
+import { makePlan } from '../hardware/plan.js';
+import { type Plan } from '../numerics/types.js';
+import { type Config } from '../numerics/types.js';
 
 /**
  * What a pick or a Pareto front goes by: the proven error bound (holds for every input) or the max

@@ -5,8 +5,8 @@
  * - `<name>.f`: the file list (paths relative to the list, as `verilator -F` and `xrun -F` read it);
  * - `<name>_inst.vh`: an instantiation template, to copy into a module or `include inside one.
  */
-import type { Plan } from '../numerics/plan.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../core/version.js';
+import type { Plan } from '../numerics/types.js';
 
 export interface PackagingNames {
   rtl: string;

@@ -7,12 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { resolvedConfigJson } from '../config/config.js';
-import type { Plan } from '../numerics/plan.js';
-import { planTables, planText } from '../numerics/plan.js';
+import { planTables } from '../numerics/plan.js';
 import { LANE_TABLES } from './archs/parallel.js';
 import { delayModel } from '../pipeline/delay.js';
 import { romSplit, type TableSpec } from '../pipeline/rom.js';
 import { GENERATOR_NAME, GENERATOR_VERSION, ROOT } from '../core/version.js';
+import { planText } from '../numerics/plan-text.js';
+import type { Plan } from '../numerics/types.js';
 
 const hbs = Handlebars.create();
 const cache = new Map<string, HandlebarsTemplateDelegate>();

@@ -1,10 +1,10 @@
+import type { Plan } from './types.js';
 /**
  * emulator.json: a block's numerics as data, for the Python emulator (python/softmax_lut). It holds
  * the formats, the exponent tables and how d addresses them, the method's tables and the constants
  * of its normalisation and lanes (Method.emulation). The emulator computes from these alone, in its
  * own code, what the RTL computes; CI checks it against every committed block's testbench vectors.
  */
-import type { Plan } from './plan.js';
 
 export const EMULATOR_FILE = 'emulator.json';
 export const EMULATOR_FORMAT = 'softmax-lut emulator 1';

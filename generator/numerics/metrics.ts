@@ -1,6 +1,6 @@
 /** Accuracy of output codes against the float softmax: the figures in the manifest and reports. */
 import { model, referenceLsb } from './model.js';
-import type { Plan } from './plan.js';
+import type { Plan } from './types.js';
 
 export interface Accuracy {
   vectors: number;

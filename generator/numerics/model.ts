@@ -3,7 +3,7 @@
  * RTL holds, and the float reference softmax it is measured against.
  */
 import { expValue } from './tables.js';
-import type { Plan } from './plan.js';
+import type { Plan } from './types.js';
 
 export interface ModelTrace {
   max: number;

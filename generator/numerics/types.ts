@@ -1,6 +1,7 @@
 import type { z } from 'zod';
-import type { CommonPlan } from './plan.js';
 import type { Pipe, Sig } from '../pipeline/builder.js';
+import type { DeviceName } from '../pipeline/delay.js';
+import type { Schedule } from '../pipeline/schedule.js';
 
 /** A constant ROM of the block. `values[k]` is the entry at address k. */
 export interface Table {
@@ -114,4 +115,82 @@ export interface SCell {
 /** Integers sLo..sHi of the sum S on which one numerator's output code is y. */
 export interface OutputRun extends SCell {
   y: number;
+}
+
+/** A validated config with every default filled in. Method parameters stay raw until planned. */
+export interface Config {
+  name: string;
+  /** Elements per vector (parallel); for arch 'stream' the longest row, stream.maxN. */
+  n: number;
+  /** scale: softmax(scale * x), present only when given; type: the type string it came from. */
+  input: { width: number; frac: number; scale?: number; type?: string };
+  /**
+   * rounding: 'nearest' rounds the method's approximate quotient; 'correct' makes the output exactly
+   * round(e_i 2^OF / S) of the table values. zeroPoint: added to the code on the port (TFLite int8).
+   */
+  output: { width: number; frac: number; rounding: 'nearest' | 'correct'; zeroPoint?: number; type?: string };
+  arch: 'parallel' | 'stream';
+  /** Only for arch 'stream'. */
+  stream?: { lanes: number; maxN: number };
+  method: { name: string; addressing: string; params: Record<string, unknown> };
+  /**
+   * The clock and device the delay model places registers for (generator/pipeline/), and overrides:
+   * a register after every k tree levels; between d = max - x and the exponent table
+   * (expAddrRegister); inside each output lane, e.g. after the multiplier (laneRegister).
+   */
+  pipeline: {
+    targetMHz: number;
+    device: DeviceName;
+    treeLevelsPerStage?: number;
+    expAddrRegister: boolean;
+    laneRegister: boolean;
+    outputSlice: boolean;
+  };
+  verify: { vectors: number; seed: number };
+  /** Also write report.html (accuracy per workload, histogram, table curves, Pareto place). */
+  report: boolean;
+}
+
+/** What every method can rely on: the formats and n. */
+export interface CommonPlan {
+  config: Config;
+  n: number;
+  /** Input width and fraction bits (signed two's complement). */
+  iw: number;
+  ifrac: number;
+  /** Output width and fraction bits (unsigned). */
+  ow: number;
+  ofrac: number;
+  /** Largest output code. */
+  maxCode: number;
+  /** Width of d = max(x) - x_i: unsigned, max - min of IW-bit signed values fits IW bits. */
+  dw: number;
+  /** input.scale (1 unless given): the block computes softmax(scale * x). */
+  inScale: number;
+  /** The real value of one input code inside the softmax: inScale * 2^-IF. */
+  unit: number;
+}
+
+export interface LutInfo {
+  name: string;
+  entries: number;
+  width: number;
+  bytes: number;
+}
+
+export interface Plan {
+  common: CommonPlan;
+  method: Method;
+  mp: MethodPlan;
+  /** Exponent entry width and the sum width (EW + ceil(log2 n): the sum can never overflow). */
+  ew: number;
+  sw: number;
+  /** The parallel architecture's pipeline: registers placed by the delay model (archs/parallel.ts). */
+  schedule?: Schedule;
+  /** Register stages from the edge that accepts a beat to the output register (parallel). */
+  latency: number;
+  luts: LutInfo[];
+  lutBytes: number;
+  /** The closing pipeline/latency lines of the plan text, when an architecture other than parallel sets them. */
+  timing?: string[];
 }

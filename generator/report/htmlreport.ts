@@ -10,12 +10,13 @@ import { adversarialLengths } from '../evidence/adversarial.js';
 import { describeParams, measure, prepareFor, sweepSpace, type Candidate, type Formats } from '../explore/explore.js';
 import { runSweep } from '../explore/run.js';
 import { PAPER_METHODS } from '../numerics/methods/index.js';
-import type { Plan } from '../numerics/plan.js';
-import { planTables, planText } from '../numerics/plan.js';
+import { planTables } from '../numerics/plan.js';
 import { histogramSpec, paretoSpec, renderSvg, tableCurveSpec } from './plots.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../core/version.js';
-import { esc, hardwareHtml, HW_BEGIN, HW_END } from './report-hardware.js';
+import { esc, hardwareHtml, HW_BEGIN, HW_END } from '../measure/synthesis.js';
 import { workloadSummary, WORKLOAD_DEFAULTS } from '../evidence/workloads.js';
+import { planText } from '../numerics/plan-text.js';
+import type { Plan } from '../numerics/types.js';
 
 /** The report's Pareto sweep: every REPORT_STRIDE-th configuration of the full sweep, on a smaller set. */
 export const REPORT_STRIDE = 10;
@@ -142,5 +143,5 @@ ${HW_END}
 `;
 }
 
-export { REPORT_FILE } from './report-hardware.js';
+export { REPORT_FILE } from '../measure/synthesis.js';
 export { WORKLOAD_DEFAULTS };

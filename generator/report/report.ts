@@ -1,9 +1,9 @@
 /** Stage 5 of the flow: report. Text the CLI prints about a block and its verification. */
-import type { Block } from '../block/block.js';
-import { planText } from '../numerics/plan.js';
 import { errorBound, witnessText } from '../numerics/bound.js';
 import type { SimResult } from '../evidence/runner.js';
 import { streamSimReport } from './stream-report.js';
+import { planText } from '../numerics/plan-text.js';
+import type { Block } from '../block/files.js';
 
 export function planReport(b: Block): string {
   return [

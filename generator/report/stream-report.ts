@@ -1,6 +1,6 @@
 /** What `verify` prints about a stream block's simulation. */
-import type { Block } from '../block/block.js';
-import type { StreamSimResult } from '../evidence/stream-runner.js';
+import type { Block } from '../block/files.js';
+import type { StreamSimResult } from '../evidence/runner.js';
 
 export function streamSimReport(b: Block, r: StreamSimResult, shown = 10): string {
   const s = b.stream!;

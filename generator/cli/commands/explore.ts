@@ -9,9 +9,9 @@ import { METHODS } from '../../numerics/methods/index.js';
 import { paretoSpec, renderSvg, type ScatterPoint } from '../../report/plots.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../../core/version.js';
 import { writeFiles } from '../../block/writer.js';
-import { MANIFEST } from '../../block/block.js';
 import { workloadSummary, WORKLOAD_DEFAULTS } from '../../evidence/workloads.js';
 import { rel, withConfigOptions, type Command, type ConfigArgs } from './shared.js';
+import { MANIFEST } from '../../block/files.js';
 
 export interface ExploreArgs extends ConfigArgs {
   methods?: string[];

@@ -1,9 +1,10 @@
 /** `generate`, `verify` and `plan`: the core flow from a config to a verified block. */
 import { buildBlock } from '../../block/block.js';
-import { defaultOutDir, generateFull, lintBlock, loadConfig, simulateBlock } from '../flow.js';
+import { defaultOutDir, generateFull, loadConfig } from '../flow.js';
 import { pickForMaxError, withMaxErrorOption, type MaxErrorArgs } from './pick.js';
 import { accuracyReport, planReport, simReport } from '../../report/report.js';
 import { rel, withConfigOptions, type Command, type ConfigArgs } from './shared.js';
+import { lintBlock, simulateBlock } from '../../block/verify.js';
 
 async function doGenerate(a: MaxErrorArgs, verify: boolean, force: { report?: boolean } = {}): Promise<number> {
   if (a.maxError !== undefined) a = await pickForMaxError(a);

@@ -4,25 +4,14 @@
  * lookup, sum tree, then the method's normalisation and n output lanes; the delay model of
  * pipeline.device places the registers for pipeline.targetMHz.
  */
-import type { Plan } from '../../numerics/plan.js';
-import { Pipe, summarize, type Sig, type StageSummary } from '../../pipeline/builder.js';
-import { delayModel, type DelayModel } from '../../pipeline/delay.js';
-import { expUnitStage, lanes, maxMinusX, tree } from '../../pipeline/stages.js';
+import type { Plan } from '../../numerics/types.js';
+import type { Schedule } from '../../pipeline/schedule.js';
+import { Pipe, summarize, type Sig } from '../../pipeline/builder.js';
+import { delayModel } from '../../pipeline/delay.js';
+import { expUnitStage, maxMinusX, tree } from '../../pipeline/stages.js';
 
 /** Where render puts the ROM functions the lane module reads. */
 export const LANE_TABLES = '  // @lane-tables';
-
-/** A scheduled pipeline: its registers, the estimate of each stage, and the Verilog body. */
-export interface Schedule {
-  model: DelayModel;
-  periodNs: number;
-  /** Register stages from the edge that accepts a beat to the output register, both included. */
-  latency: number;
-  stages: StageSummary[];
-  body: string;
-  /** Modules the body instantiates (the range-reduced exponent, the lane), written after the block's module. */
-  modules: string[];
-}
 
 export function scheduleParallel(plan: Plan): Schedule {
   const c = plan.common;

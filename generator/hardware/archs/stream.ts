@@ -11,11 +11,12 @@
  * max (store 1) or sum (store 2), so the block takes P elements per clock across back-to-back rows.
  * Small row queues (registers) carry each row's last-beat index, max and sum from pass to pass.
  */
-import type { Config } from '../../config/config.js';
-import { makePlan, type Plan } from '../../numerics/plan.js';
 import { clog2 } from '../../core/bits.js';
-import { expStage, passC, streamTree } from './stream-rtl.js';
+import { expStage, passC, streamTree } from './stream-passes.js';
 import { modelTrace } from '../../numerics/model.js';
+import { makePlan } from '../plan.js';
+import { type Plan } from '../../numerics/types.js';
+import type { Config } from '../../numerics/types.js';
 
 export interface StreamPlan {
   plan: Plan;

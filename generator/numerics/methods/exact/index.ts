@@ -14,7 +14,6 @@
  * decides the bit. It is the area reference, not a timing-closed design.
  */
 import { z } from 'zod';
-import { intIn } from '../../../core/schema.js';
 import { ConfigError } from '../../../core/errors.js';
 import { defaultExpWidth, expParamShape, expParams, expUnit, monotoneRuns, planExp } from '../../tables.js';
 import { arith, logic, saturate, wire, zx } from '../../../pipeline/stages.js';

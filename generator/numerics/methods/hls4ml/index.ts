@@ -32,7 +32,7 @@ import { fmtUnit } from '../../tables.js';
 import { levelsFor } from '../../../pipeline/delay.js';
 import { ConfigError } from '../../../core/errors.js';
 import { bitsFor, clog2 } from '../../../core/bits.js';
-import type { Coef, Method, MethodBuild, MethodPlan, Table } from '../../types.js';
+import type { Coef, Method, MethodBuild, Table } from '../../types.js';
 
 const TABLE_BITS = 10;
 const W = 18; // ap_fixed<18,8>

@@ -8,7 +8,6 @@ import { z } from 'zod';
 import { intIn } from '../../../core/schema.js';
 import { ConfigError } from '../../../core/errors.js';
 import { bitsFor, checkWidth, roundHalfUp, shr, shrRound } from '../../../core/bits.js';
-import type { CommonPlan } from '../../plan.js';
 import { arith, mantissaIndex, multiply, saturate, shiftRight, unusedOutside, wire, zx } from '../../../pipeline/stages.js';
 import {
   defaultExpWidth,
@@ -29,6 +28,7 @@ import {
 } from '../../tables.js';
 import type { Coef, Method, MethodBuild, MethodPlan } from '../../types.js';
 import type { Sig } from '../../../pipeline/builder.js';
+import type { CommonPlan } from '../../types.js';
 
 const paramsSchema = z
   .object({
