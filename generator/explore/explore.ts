@@ -12,7 +12,7 @@ import { METHODS } from '../numerics/methods/index.js';
 import { adversarialVectors } from '../evidence/adversarial.js';
 import { workloadSet, WORKLOAD_DEFAULTS } from '../evidence/workloads.js';
 import { makePlan } from '../hardware/plan.js';
-import { type Plan } from '../numerics/types.js';
+import type { Plan, SweepScale } from '../numerics/types.js';
 import { type Config } from '../numerics/types.js';
 
 /**
@@ -85,38 +85,27 @@ function defaultStep(f: Formats): number {
 }
 
 /**
- * The sweep: for each method and addressing, a grid around the defaults, scaled with the output
- * width OW. The bound needs roughly expWidth >= OW + log2(n) + 2 for long vectors, so at the finest
- * exponent step (the planner's default) the exponent width reaches min(24, OW + ceil(log2 n) + 6);
- * the two coarser steps, whose entry errors dominate long before that, keep OW..OW+6 (rexp) and
- * OW..OW+4 (lut2d) with somewhat narrower reciprocal axes. Baselines: hls4ml-like has one point;
- * exact sweeps its exponent width. For n = 64 and 8-bit formats: 3678 configurations.
+ * The sweep: for each method and addressing, the method's grids (its `sweep`), scaled with the
+ * output width OW and n around the planner's default exponent step. For n = 64 and 8-bit formats:
+ * 3678 configurations.
  */
 export function sweepSpace(f: Formats, methods: string[] = METHODS.map((m) => m.name)): Candidate[] {
   const ow = f.output.width;
-  const s0 = defaultStep(f);
-  const coarse = range(s0 + 1, Math.min(f.input.width - 1, s0 + 2));
-  const ew = (lo: number, hi: number) => range(Math.max(2, ow + lo), Math.min(24, ow + hi));
-  const hi = Math.ceil(Math.log2(f.n)) + 6;
-  const wide = ew(0, hi);
-  const top = wide[wide.length - 1]!;
-  // lut2d reads only the top colBits of an entry: every width to OW+5, then every other one, and the top
-  const sparse = [...new Set([...wide.filter((w) => w <= ow + 5 || ((w - ow) % 2 === 1 && w <= top - 2)), top])];
-  const out: Candidate[] = [];
-  const add = (method: string, addressing: string, axes: Record<string, number[]>) => {
-    if (!methods.includes(method)) return;
-    for (const params of product(axes)) out.push({ method, addressing, params });
+  const step = defaultStep(f);
+  const scale: SweepScale = {
+    n: f.n,
+    iw: f.input.width,
+    ow,
+    step,
+    coarse: range(step + 1, Math.min(f.input.width - 1, step + 2)),
+    widths: (lo, hi) => range(Math.max(2, ow + lo), Math.min(24, ow + hi)),
+    range,
   };
-  for (const [addressing, ra0] of [['normalized', 3], ['linear', 4]] as const) {
-    add('rexp', addressing, { expWidth: wide, expStepLog2: [s0], recipAddrBits: range(ra0, Math.min(16, ow + ra0 - 1)), recipWidth: ew(-1, 5) });
-    add('rexp', addressing, { expWidth: ew(0, 6), expStepLog2: coarse, recipAddrBits: range(ra0, Math.min(16, ow + ra0 - 3)), recipWidth: ew(-1, 3) });
+  const out: Candidate[] = [];
+  for (const m of METHODS) {
+    if (!methods.includes(m.name)) continue;
+    for (const g of m.sweep(scale)) for (const params of product(g.axes)) out.push({ method: m.name, addressing: g.addressing, params });
   }
-  for (const addressing of ['normalized', 'linear']) {
-    add('lut2d', addressing, { expWidth: sparse, expStepLog2: [s0], rowBits: range(2, 7), colBits: range(3, Math.min(8, ow)) });
-    add('lut2d', addressing, { expWidth: ew(0, 4), expStepLog2: coarse, rowBits: range(2, 7), colBits: range(3, Math.min(8, ow)) });
-  }
-  add('hls4ml-like', 'top-bits', {});
-  add('exact', 'divider', { expWidth: ew(2, 14), expStepLog2: [s0] });
   return out;
 }
 

@@ -104,6 +104,32 @@ export interface Method {
    * normalize and lane compute: written into emulator.json (generator/emulator.ts).
    */
   emulation(plan: MethodPlan, common: CommonPlan): Record<string, number | string | boolean>;
+  /**
+   * The method's grids in the design-space sweep (`explore`, `--max-error`, the report's Pareto
+   * plot; generator/explore/explore.ts), in the order they are swept.
+   */
+  sweep(s: SweepScale): SweepGrid[];
+}
+
+/** What a method's sweep is scaled by: the formats, n, and the planner's own exponent step. */
+export interface SweepScale {
+  n: number;
+  iw: number;
+  ow: number;
+  /** The planner's default exponent step (expStepLog2) for these formats. */
+  step: number;
+  /** The next two coarser steps, as far as the input width allows. */
+  coarse: number[];
+  /** Widths ow + lo .. ow + hi, clipped to 2..24. */
+  widths(lo: number, hi: number): number[];
+  /** The integers a..b. */
+  range(a: number, b: number): number[];
+}
+
+/** One grid of a sweep: every combination of the axes' values, at one addressing. */
+export interface SweepGrid {
+  addressing: string;
+  axes: Record<string, number[]>;
 }
 
 /** Integers sLo..sHi of the sum S. */

@@ -70,6 +70,8 @@ export const exact: Method = {
     return monotoneRuns((s) => exact.lane(mp, c, e, { s }), sMin, sMax);
   },
 
+  // the exponent width only
+  sweep: (s) => [{ addressing: 'divider', axes: { expWidth: s.widths(2, 14), expStepLog2: [s.step] } }],
   emulation() {
     return {};
   },

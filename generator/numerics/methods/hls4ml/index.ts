@@ -87,6 +87,8 @@ export const hls4ml: Method = {
     return { inv: mp.tables[0]!.values[Math.floor(sat / 2 ** (W - TABLE_BITS))]! };
   },
 
+  // one point: hls4ml's own configuration
+  sweep: () => [{ addressing: 'top-bits', axes: {} }],
   emulation(mp) {
     // the sum saturates at max; the inverse table's index is the sum >> (width - tableBits)
     return { width: W, tableBits: TABLE_BITS, max: MAX, shift: mp.vars.shift! };

@@ -123,6 +123,17 @@ export const lut2d: Method = {
     return { row: j, shamt: p - mp.vars.k! };
   },
 
+  // as rexp's exponent widths, but the table reads only the top colBits of an entry: every width to
+  // OW+5, then every other one, and the top; OW..OW+4 at the two coarser steps
+  sweep(s) {
+    const wide = s.widths(0, Math.ceil(Math.log2(s.n)) + 6);
+    const top = wide[wide.length - 1]!;
+    const sparse = [...new Set([...wide.filter((w) => w <= s.ow + 5 || ((w - s.ow) % 2 === 1 && w <= top - 2)), top])];
+    return ['normalized', 'linear'].flatMap((addressing) => [
+      { addressing, axes: { expWidth: sparse, expStepLog2: [s.step], rowBits: s.range(2, 7), colBits: s.range(3, Math.min(8, s.ow)) } },
+      { addressing, axes: { expWidth: s.widths(0, 4), expStepLog2: s.coarse, rowBits: s.range(2, 7), colBits: s.range(3, Math.min(8, s.ow)) } },
+    ]);
+  },
   emulation(mp): Record<string, number | string | boolean> {
     const ex = extra.get(mp)!;
     const cb = mp.vars.colBits!;

@@ -254,6 +254,16 @@ export const rexp: Method = {
     return monotoneRuns((s) => rexp.lane(mp, c, e, rexp.normalize(mp, c, s)), sMin, sMax);
   },
 
+  // the exponent width to OW + ceil(log2 n) + 6 at the planner's step (long vectors need about
+  // OW + log2 n + 2); OW..OW+6 at the two coarser steps, whose entry errors dominate long before that,
+  // with narrower reciprocal axes
+  sweep(s) {
+    const wide = s.widths(0, Math.ceil(Math.log2(s.n)) + 6);
+    return ([['normalized', 3], ['linear', 4]] as const).flatMap(([addressing, ra0]) => [
+      { addressing, axes: { expWidth: wide, expStepLog2: [s.step], recipAddrBits: s.range(ra0, Math.min(16, s.ow + ra0 - 1)), recipWidth: s.widths(-1, 5) } },
+      { addressing, axes: { expWidth: s.widths(0, 6), expStepLog2: s.coarse, recipAddrBits: s.range(ra0, Math.min(16, s.ow + ra0 - 3)), recipWidth: s.widths(-1, 3) } },
+    ]);
+  },
   emulation(mp): Record<string, number | string | boolean> {
     const ex = extra.get(mp)!;
     if (ex.linear) return { mode: 'linear', sh: ex.linear.sh, base: ex.linear.base, a: mp.vars.a!, correct: ex.correct };
