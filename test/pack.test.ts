@@ -21,7 +21,7 @@ describe('npm pack', () => {
     expect(p.code, p.stderr).toBe(0);
     const info = JSON.parse(p.stdout)[0] as { filename: string; files: { path: string }[] };
     const paths = info.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['bin/softmax-lut.js', 'generator/cli.ts', 'templates/parallel.v.hbs', 'testbench/runner.ts']));
+    expect(paths).toEqual(expect.arrayContaining(['bin/softmax-lut.js', 'generator/cli.ts', 'generator/hardware/templates/parallel.v.hbs', 'generator/evidence/runner.ts', 'generator/evidence/data/model-attention.json']));
     expect(paths.some((f) => f.startsWith('test/') || f.startsWith('generated/') || f.startsWith('node_modules/'))).toBe(false);
 
     const app = tmp('softmax-lut-app-');

@@ -7,36 +7,15 @@ import { accuracy } from '../numerics/metrics.js';
 import { modelPort, portFormats } from '../numerics/model.js';
 import { emulatorJson } from '../numerics/emulator.js';
 import { errorBound } from '../numerics/bound.js';
-import { header, renderRtl, resolvedConfig } from '../hardware/render.js';
+import { renderRtl, resolvedConfig } from '../hardware/render.js';
+import { renderTestbench } from '../evidence/testbench.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../core/version.js';
 import { packagingFiles } from '../hardware/packaging.js';
-import Handlebars from 'handlebars';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from '../core/version.js';
 import { buildStreamBlock } from './stream-block.js';
 import { makePlan } from '../hardware/plan.js';
-import { type Plan } from '../numerics/types.js';
 import type { Config } from '../numerics/types.js';
 import { vectorSet } from '../evidence/vector-set.js';
 import { fileNames, manifestText, type Block } from './files.js';
-
-let tbTemplate: HandlebarsTemplateDelegate | undefined;
-
-export function renderTestbench(p: Plan, nvec: number): string {
-  tbTemplate ??= Handlebars.compile(readFileSync(join(ROOT, 'templates', 'testbench.v.hbs'), 'utf8'), { strict: true });
-  const c = p.common;
-  return tbTemplate({
-    header: header(p, 'self-checking testbench'),
-    module: c.config.name,
-    n: c.n,
-    iw: c.iw,
-    ow: c.ow,
-    nvec,
-    latency: p.latency,
-    seed: c.config.verify.seed,
-  });
-}
 
 /** `extra`: more files of the block (e.g. report.html), listed in the manifest as generated files. */
 export function buildBlock(config: Config, extra: Map<string, string> = new Map()): Block {

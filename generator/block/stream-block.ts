@@ -3,37 +3,19 @@ import { emulatorJson } from '../numerics/emulator.js';
 import { portCode, portFormats } from '../numerics/model.js';
 import { accuracy } from '../numerics/metrics.js';
 import { errorBound } from '../numerics/bound.js';
-import { header, resolvedConfig, template } from '../hardware/render.js';
+import { resolvedConfig } from '../hardware/render.js';
+import { renderStreamTestbench } from '../evidence/testbench.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../core/version.js';
 import { packagingFiles } from '../hardware/packaging.js';
 import { rng } from '../evidence/vectors.js';
 import { beatHex, rowBeats, streamRows, type Beat } from '../evidence/stream-vectors.js';
-import { latencyOf, makeStreamPlan, streamModel, type StreamPlan } from '../hardware/archs/stream.js';
+import { makeStreamPlan, streamModel } from '../hardware/archs/stream.js';
 import { renderStreamRtl } from '../hardware/archs/stream-rtl.js';
 import type { Config } from '../numerics/types.js';
 import { fileNames, manifestText, type Block } from './files.js';
 
 function beatFile(comment: string, beats: readonly Beat[], width: number): string {
   return `// ${comment}\n` + beats.map((b) => beatHex(b, width)).join('\n') + '\n';
-}
-
-export function renderStreamTestbench(sp: StreamPlan, rows: number, beats: number): string {
-  const c = sp.plan.common;
-  return template('stream_tb.v.hbs')({
-    header: header(sp.plan, 'self-checking testbench (stream)', [`Latency of a row: ${sp.latencyFormula} cycles`]),
-    module: c.config.name,
-    P: sp.lanes,
-    iw: c.iw,
-    ow: c.ow,
-    maxN: sp.maxN,
-    beats,
-    rows,
-    beats0: sp.throughputCycles,
-    rows0: sp.throughputRows,
-    elements0: sp.throughputRows * sp.maxN,
-    lat0: latencyOf(sp, sp.maxN),
-    seed: c.config.verify.seed,
-  });
 }
 
 export function buildStreamBlock(config: Config): Block {

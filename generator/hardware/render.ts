@@ -1,7 +1,7 @@
 /**
  * Stage 3 of the flow: render. Fills the Handlebars templates with the plan: the RTL skeleton
  * (max tree, subtract, exponent lookup, sum tree, output register) plus the method's own part,
- * and the self-checking testbench.
+ * from the templates in hardware/templates/. (The testbenches are evidence: evidence/testbench.ts.)
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,18 +18,23 @@ import type { Plan } from '../numerics/types.js';
 const hbs = Handlebars.create();
 const cache = new Map<string, HandlebarsTemplateDelegate>();
 
-// a constant ROM as a Verilog function (templates/table.v.hbs), shared by the templates
-hbs.registerPartial('table', readFileSync(join(ROOT, 'templates', 'table.v.hbs'), 'utf8'));
+/** The RTL templates: generator/hardware/templates/. */
+export const RTL_TEMPLATES = join(ROOT, 'generator', 'hardware', 'templates');
+
+// a constant ROM as a Verilog function (table.v.hbs), shared by the templates
+hbs.registerPartial('table', readFileSync(join(RTL_TEMPLATES, 'table.v.hbs'), 'utf8'));
 
 /**
- * A template of templates/, compiled once. No HTML escaping: the output is Verilog, where `<` and `&`
- * are text like any other (escaping had turned ap_fixed<18,8> into ap_fixed&lt;18,8&gt; in comments).
+ * A template of `dir` (the RTL templates unless given), compiled once. No HTML escaping: the output
+ * is Verilog, where `<` and `&` are text like any other (escaping had turned ap_fixed<18,8> into
+ * ap_fixed&lt;18,8&gt; in comments).
  */
-export function template(name: string): HandlebarsTemplateDelegate {
-  let t = cache.get(name);
+export function template(name: string, dir = RTL_TEMPLATES): HandlebarsTemplateDelegate {
+  const path = join(dir, name);
+  let t = cache.get(path);
   if (!t) {
-    t = hbs.compile(readFileSync(join(ROOT, 'templates', name), 'utf8'), { noEscape: true, strict: true });
-    cache.set(name, t);
+    t = hbs.compile(readFileSync(path, 'utf8'), { noEscape: true, strict: true });
+    cache.set(path, t);
   }
   return t;
 }

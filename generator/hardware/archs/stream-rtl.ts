@@ -1,4 +1,4 @@
-/** Render the 'stream' architecture: templates/stream.v.hbs filled from a StreamPlan. */
+/** Render the 'stream' architecture: hardware/templates/stream.v.hbs filled from a StreamPlan. */
 import { header, tableContexts, template, templateFormats } from '../render.js';
 import type { StreamPlan } from './stream.js';
 import { validChain } from './stream-passes.js';
