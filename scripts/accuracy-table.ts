@@ -1,6 +1,6 @@
 /**
  * The README's accuracy table and Pareto plot, measured in one run with the bit-exact golden model
- * over the workload set (testbench/workloads.ts) on the default formats (8-bit input with 4 fraction
+ * over the workload set (generator/evidence/workloads.ts) on the default formats (8-bit input with 4 fraction
  * bits, 8-bit output with 8):
  * - every method x addressing with default parameters, the paper's two and both baselines
  *   (hls4ml-like, exact), for n = 8, 64 and 512;
@@ -57,11 +57,11 @@ export function accuracyTable(): string {
   }
   rows.push('');
   rows.push(
-    'Error bound: holds for every input (generator/bound.ts, README "The error bound"). Worst found: the largest error over the workload set and ' +
-      "the block's adversarial vectors (testbench/adversarial.ts). The other columns: " +
+    'Error bound: holds for every input (generator/numerics/bound.ts, README "The error bound"). Worst found: the largest error over the workload set and ' +
+      "the block's adversarial vectors (generator/evidence/adversarial.ts). The other columns: " +
       `measured over the workload set: for each n, the corner cases plus ${WORKLOAD_DEFAULTS.perWorkload} seeded vectors each of ` +
       `uniform, Gaussian σ = 0.5, 1, 2, 4 (real units), attention-like and near-tie logits, and ${WORKLOAD_DEFAULTS.perWorkload} model attention rows ` +
-      `(seed ${WORKLOAD_DEFAULTS.seed}; testbench/workloads.ts). Errors are against the float softmax of the same quantised ` +
+      `(seed ${WORKLOAD_DEFAULTS.seed}; generator/evidence/workloads.ts). Errors are against the float softmax of the same quantised ` +
       'inputs, saturated at the largest code; 0.5 LSB is the best any block can reach. KL: KL(p || q), q = output codes floored at ' +
       'half an LSB and renormalised. Table bytes of hls4ml-like count the entries its RTL can reach; hls4ml itself stores 2 x 1024 x 18 bits = 4608 B.',
   );

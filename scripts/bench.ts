@@ -4,7 +4,7 @@
  *
  * The set: every architecture in ARCHS x every entry of CANDIDATES x n in NS, on the default formats
  * (8-bit input with 4 fraction bits, 8-bit output with 8). A method that is not registered in
- * generator/methods/index.ts gets a "not available" row, so the baselines join the table as soon as
+ * generator/numerics/methods/index/ gets a "not available" row, so the baselines join the table as soon as
  * they are merged. Max error is measured with the golden model (bit-exact with the RTL) over the
  * README accuracy table's vector set.
  *
@@ -67,7 +67,7 @@ export interface BenchRow {
   lutBytes?: number;
   latency?: number;
   maxErrLsb?: number;
-  /** The block's error bound (generator/bound.ts): holds for every input. */
+  /** The block's error bound (generator/numerics/bound.ts): holds for every input. */
   errorBound?: number;
   synthesis?: SynthesisSection;
   seconds?: number;
@@ -108,7 +108,7 @@ export function plannedRows(): { row: BenchRow; config?: Config }[] {
       for (const c of CANDIDATES) {
         const row: BenchRow = { arch, method: c.method, addressing: c.addressing ?? '-', ...(c.params ? { params: c.params } : {}), n, paper: c.paper };
         if (!METHODS.some((m) => m.name === c.method)) {
-          row.missing = `not available: method "${c.method}" is not registered in generator/methods/index.ts`;
+          row.missing = `not available: method "${c.method}" is not registered in generator/numerics/methods/index/`;
           out.push({ row });
           continue;
         }
@@ -171,7 +171,7 @@ export function benchTable(r: BenchResults): string {
   lines.push(
     `Input ${r.formats.input.width} bits (${r.formats.input.frac} fraction bits), output ${r.formats.output.width} bits ` +
       `(${r.formats.output.frac} fraction bits), default method parameters unless the addressing column lists others. Max error over ${r.vectors} vectors (seed ${r.seed}) ` +
-      '(every corner case, then seeded random vectors of testbench/vectors.ts). ' +
+      '(every corner case, then seeded random vectors of generator/evidence/vectors.ts). ' +
       (ARCHS.includes('stream')
         ? `Stream blocks take ${STREAM_LANES} elements per beat; their n is the longest row (stream.maxN), their max error is over the same vectors as rows of n elements, and their latency is that of a row of n elements. `
         : '') +
@@ -185,7 +185,7 @@ export function benchTable(r: BenchResults): string {
         ? `Fmax from ${pnr.tool} on ${devices.join(', ')} with ${pnr.constraint}` +
           (up5k ? '; "(UP5K -dsp)": too large for the HX8K, placed on the UP5K with its multipliers in SB_MAC16 (synth_ice40 -dsp)' : '') +
           (harness
-            ? '; "(harness)": more I/O bits than the package has pins, placed inside the Fmax harness of testbench/harness.ts ' +
+            ? '; "(harness)": more I/O bits than the package has pins, placed inside the Fmax harness of generator/measure/harness.ts ' +
               '(4 pins; the block\'s inputs from a shift chain, its outputs registered and XOR-reduced; register-to-register paths only, the harness registers counted in the logic cells)'
             : '') +
           '; "does not fit" means the block\'s RAM, logic cells or DSPs exceed the iCE40 HX8K and UP5K (more I/O than the package has pins alone would go through the Fmax harness). '

@@ -1,6 +1,6 @@
 /**
  * The README's table of the default rexp normalized block (8-bit input with 4 fraction bits, 8-bit
- * output with 8) at several lengths: the error bound (generator/bound.ts), the worst error found over
+ * output with 8) at several lengths: the error bound (generator/numerics/bound.ts), the worst error found over
  * the workload set plus the block's adversarial vectors, and the table bytes. It also checks the
  * promise behind the defaults: the bound is at most 1.0 LSB at every n from 2 to 8192. With fixed
  * tables the bound can only grow with n (vectors of up to n elements are among those of up to n + 1),
@@ -73,7 +73,7 @@ export function boundTable(): string {
   rows.push(
     `Default rexp normalized block, 8-bit input (4 fraction bits), 8-bit output (8 fraction bits): recipAddrBits 9, recipWidth 10, ` +
       `expWidth = 8 + ceil(log2 n) + 2. Worst found: the largest error over the workload set (${BOUND_TABLE_VECTORS} vectors per workload, seed 1) ` +
-      `and the block's adversarial vectors (testbench/adversarial.ts; stream rows also at shorter lengths). ` +
+      `and the block's adversarial vectors (generator/evidence/adversarial.ts; stream rows also at shorter lengths). ` +
       `Bound at every power of two from 2 to 8192 (which covers every n in between): ` +
       all.map((r) => `${r.n}: ${r.bound}`).join(', ') +
       `; the largest is ${worstN.bound} LSB at n = ${worstN.n}${worstN.bound <= DEFAULT_TARGET ? `, within the ${DEFAULT_TARGET} LSB target` : `, ABOVE the ${DEFAULT_TARGET} LSB target`}.`,

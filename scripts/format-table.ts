@@ -1,6 +1,6 @@
 /**
  * The README's format table (issue 11): blocks for 8-, 12- and 16-bit formats, with the error bound
- * (generator/bound.ts: joint where affordable, else split), the worst error found over the workload
+ * (generator/numerics/bound.ts: joint where affordable, else split), the worst error found over the workload
  * set plus the block's adversarial vectors, and the table bytes, each distinct table counted once as
  * the manifest counts them.
  *
@@ -72,7 +72,7 @@ export function formatTable(progress = (_: string) => {}): string {
   out.push('');
   out.push(
     `In -> out: width.frac, or the type string given. The output LSB is 2^-frac of each row's output. Worst found: the largest error over the workload set ` +
-      `(${VECTORS} random vectors per workload, seed 1) and the block's adversarial vectors (testbench/adversarial.ts). Bound kind: "joint" (every entry ` +
+      `(${VECTORS} random vectors per workload, seed 1) and the block's adversarial vectors (generator/evidence/adversarial.ts). Bound kind: "joint" (every entry ` +
       `against every run of the output code) or "split" (quotient error plus the exponent's share), see "The error bound".`,
   );
   return out.join('\n');

@@ -1,5 +1,5 @@
 /**
- * The adversarial vectors (testbench/adversarial.ts) against the error bound (generator/bound.ts):
+ * The adversarial vectors (generator/evidence/adversarial.ts) against the error bound (generator/numerics/bound.ts):
  * they must never exceed a sound bound, come within 10 % of it on every preset, and break a bound
  * that leaves out the tail mass. Plus their place in the testbench vectors and the workload metrics.
  */

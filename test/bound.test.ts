@@ -1,5 +1,5 @@
 /**
- * Tests that can fail (issue item 3): the worst-case error bound of generator/bound.ts against the
+ * Tests that can fail (issue item 3): the worst-case error bound of generator/numerics/bound.ts against the
  * bit-exact model. errorBound(plan).lsb claims the largest |y_i - y_ref_i| (output LSBs) over every
  * input vector of every length 1..N (N = n, or stream.maxN with a masked row standing for the vector
  * of its kept elements). Here:
@@ -13,7 +13,7 @@
  *    (errorBound(plan, { ignoreTailMass: true })) against the adversarial vectors of a long block, and
  *    90 % of the true bound against the exhaustive worst case of a tiny block.
  *
- * A measured error above the bound is a bug in generator/bound.ts, never a reason to loosen a check.
+ * A measured error above the bound is a bug in generator/numerics/bound.ts, never a reason to loosen a check.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * The Fmax harness (testbench/harness.ts): port parsing, the exact harness text of a small block,
+ * The Fmax harness (generator/measure/harness.ts): port parsing, the exact harness text of a small block,
  * Verilator -Wall lint and Yosys synthesis of the harness with the block, and a place and route
  * through it. Verilator, Yosys and nextpnr-ice40 are required: without them these tests fail with
  * the install hint, they never skip.
@@ -41,7 +41,7 @@ endmodule
 `;
 
 /** Its harness, exactly. */
-const STUB_HARNESS = `// stub_harness: Fmax harness of stub (testbench/harness.ts). Pins: clk, rstn, sin, sout.
+const STUB_HARNESS = `// stub_harness: Fmax harness of stub (generator/measure/harness.ts). Pins: clk, rstn, sin, sout.
 // Block inputs (8 bits) from a serial-in chain fed by sin; block outputs (6 bits) registered and
 // XOR-reduced into sout, four bits into one per registered level (2 levels). Its Fmax times the
 // block's register-to-register paths and its port paths between harness registers, not pads or reset.

@@ -65,7 +65,7 @@ function expectWithinBound(what: string, w: Worst, bound: number): void {
   expect(w.err, `${what}: measured error ${w.err} LSB above the bound ${bound} LSB\nvector (${w.x.length} elements): ${JSON.stringify(w.x)}, element ${w.i}`).toBeLessThanOrEqual(bound);
 }
 
-/** 2^OF softmax(scale * x) saturated at 2^OW - 1, written independently of generator/model.ts: y_i = 1 / sum_j e^(scale (x_j - x_i)). */
+/** 2^OF softmax(scale * x) saturated at 2^OW - 1, written independently of generator/numerics/model.ts: y_i = 1 / sum_j e^(scale (x_j - x_i)). */
 function independentRef(x: readonly number[], scale: number, ofrac: number, maxCode: number): number[] {
   return x.map((xi) => {
     let s = 0;

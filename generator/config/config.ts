@@ -98,7 +98,7 @@ const pipelineSchema = z
   })
   .strict();
 
-/** arch 'stream': P lanes per beat, rows of 1..maxN elements (see generator/archs/stream.ts). */
+/** arch 'stream': P lanes per beat, rows of 1..maxN elements (see generator/hardware/archs/stream.ts). */
 export const STREAM_LIMITS = { lanes: [1, 64], maxN: [2, 8192] } as const;
 /** Random testbench rows of a stream block when verify.vectors is not given (rows run up to maxN long). */
 export const STREAM_DEFAULT_ROWS = 64;

@@ -13,7 +13,7 @@
  * `prepare` does the work that does not depend on the block (the float reference), once per set, so
  * that `evaluate` can be called for thousands of configurations. A vector may be shorter than n (a
  * stream block's rows are 1..maxN long): each is measured at its own length.
- * `evaluateWithAdversarial` adds the block's own adversarial workload (testbench/adversarial.ts).
+ * `evaluateWithAdversarial` adds the block's own adversarial workload (generator/evidence/adversarial.ts).
  */
 import { floatSoftmax } from '../numerics/model.js';
 import { expValues } from '../numerics/tables.js';
@@ -195,7 +195,7 @@ export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean 
 
 /**
  * Evaluate a plan over a prepared shared set plus its own adversarial workload (vectors of each of
- * `lengths` elements, 1..n; testbench/adversarial.ts): one Evaluation whose perWorkload ends with
+ * `lengths` elements, 1..n; generator/evidence/adversarial.ts): one Evaluation whose perWorkload ends with
  * 'adversarial' and whose overall covers both.
  */
 export function evaluateWithAdversarial(plan: Plan, set: Prepared, lengths: number[] = [plan.common.n], opts: { histogram?: boolean } = {}): Evaluation {

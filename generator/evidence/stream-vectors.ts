@@ -1,7 +1,7 @@
 /**
  * Rows for the streaming testbench: first THROUGHPUT_ROWS rows of maxN elements (the sustained
  * throughput phase), then, when the block's plan is given, up to 6 adversarial rows, all kept
- * (testbench/adversarial.ts: the tail-mass, witness, bin-edge and near-tie rows at maxN, the worst
+ * (generator/evidence/adversarial.ts: the tail-mass, witness, bin-edge and near-tie rows at maxN, the worst
  * rows found at a shorter length and at 2 elements), then `count` seeded random rows: lengths 1, maxN,
  * around multiples of P and random; masks all kept, random, causal (a kept prefix), padding (a masked
  * tail), all masked, one kept. Masked elements and the unused lanes of a partial last beat carry

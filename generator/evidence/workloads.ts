@@ -10,14 +10,14 @@
  * | gauss0.5 .. gauss4 | N(mu, sigma^2) logits in real units, sigma in {0.5, 1, 2, 4}, mu uniform in [-2, 2) |
  * | attention  | a low background N(-2, 0.5^2) with 1..4 large scores in [2, 4)                   |
  * | near-ties  | every element within -2..+1 codes of one random base code                         |
- * | model-attention | real attention score rows of a trained transformer (testbench/data/model-attention.json), |
+ * | model-attention | real attention score rows of a trained transformer (generator/evidence/data/model-attention.json), |
  * |            | each row's last n scores quantised with the block's input format (and input.scale)   |
  *
  * Each random workload has its own generator, seeded from (seed, workload name, n), so adding a
  * workload or changing one's count leaves the others' vectors unchanged.
  *
  * The set is shared by every block of the same n and format. A block's own 'adversarial' workload
- * (testbench/adversarial.ts, `adversarialWorkload(plan, lengths)`), built from its tables, is a
+ * (generator/evidence/adversarial.ts, `adversarialWorkload(plan, lengths)`), built from its tables, is a
  * Workload too; generator/evaluate.ts `evaluateWithAdversarial` measures a block over both.
  */
 import { readFileSync } from 'node:fs';

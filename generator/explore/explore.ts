@@ -117,7 +117,7 @@ export function prepareFor(f: Formats, perWorkload = WORKLOAD_DEFAULTS.perWorklo
   return prepare(workloadSet(f.n, f.input, perWorkload, seed), f.n, f.input.frac, (f.input as { scale?: number }).scale ?? 1);
 }
 
-/** A configuration's own adversarial vectors (testbench/adversarial.ts), prepared; duplicates dropped. */
+/** A configuration's own adversarial vectors (generator/evidence/adversarial.ts), prepared; duplicates dropped. */
 export function prepareAdversarial(plan: Plan): Prepared {
   const seen = new Set<string>();
   const vectors = adversarialVectors(plan, plan.common.n, { effort: 'quick' })
@@ -130,7 +130,7 @@ export function prepareAdversarial(plan: Plan): Prepared {
     });
   const c = plan.common;
   return prepare(
-    [{ name: 'adversarial', description: "vectors built from the block's own tables to hit its worst cases (testbench/adversarial.ts)", vectors }],
+    [{ name: 'adversarial', description: "vectors built from the block's own tables to hit its worst cases (generator/evidence/adversarial.ts)", vectors }],
     c.n,
     c.ifrac,
     c.inScale,

@@ -157,7 +157,7 @@ export function harnessVerilog(top: string, ports: Port[], o: HarnessOptions = {
   const levels = treeLevels(outBits);
   const name = harnessName(top);
   const L: string[] = [
-    `// ${name}: Fmax harness of ${top} (testbench/harness.ts). Pins: clk, ${hasReset ? 'rstn, ' : ''}sin, sout.`,
+    `// ${name}: Fmax harness of ${top} (generator/measure/harness.ts). Pins: clk, ${hasReset ? 'rstn, ' : ''}sin, sout.`,
     `// Block inputs (${inBits} bits) from a serial-in chain fed by sin; block outputs (${outBits} bits) registered and`,
     `// XOR-reduced into sout, four bits into one per registered level (${levels.length - 1} levels). Its Fmax times the`,
     `// block's register-to-register paths and its port paths between harness registers, not pads or reset.`,

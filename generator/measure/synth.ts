@@ -1,7 +1,7 @@
 /**
  * Hardware cost of a block: Yosys synth_ice40 and synth_xilinx cell counts, and nextpnr-ice40 place
  * and route for Fmax on the first iCE40 device the block fits, through the Fmax harness
- * (testbench/harness.ts) when its I/O bits exceed the package's pins. Tools are started with argument
+ * (generator/measure/harness.ts) when its I/O bits exceed the package's pins. Tools are started with argument
  * arrays, never through a shell; their scratch files live in a temporary folder.
  *
  * Yosys runs: (1) synth_ice40 -noflatten of the block (inside its harness when place and route
@@ -43,7 +43,7 @@ export interface Device {
 
 /**
  * Devices tried in order; the first the block fits (logic cells, RAM, DSPs) is placed and routed,
- * on bare pins when its I/O bits fit the package, else through the Fmax harness (testbench/harness.ts).
+ * on bare pins when its I/O bits fit the package, else through the Fmax harness (generator/measure/harness.ts).
  * The UP5K is synthesised with -dsp (its multipliers in SB_MAC16), in a second Yosys run made only
  * when the block does not fit the HX8K.
  */
@@ -398,7 +398,7 @@ async function placeAndRoute(
   const used = (k: string) => Number(rep.utilization?.[k]?.used ?? 0);
   const pins = pick.harness
     ? `; through the Fmax harness ${h.harness!.name} (the block's ${spec.ioBits} I/O bits > ${d.io} pins; ${h.harness!.pins.length} pins ${h.harness!.pins.join(', ')}; ` +
-      `${registers} harness registers counted in the logic cells; register-to-register paths only, see testbench/harness.ts)`
+      `${registers} harness registers counted in the logic cells; register-to-register paths only, see generator/measure/harness.ts)`
     : '';
   return {
     fits: true,

@@ -25,7 +25,7 @@
  *    value and every cell; it is rounded up at the 4th decimal.
  *
  * Every step is an outer approximation (a convex hull, an interval), so the bound holds; how close it
- * is shows in the worst error that the adversarial workloads find (testbench/adversarial.ts).
+ * is shows in the worst error that the adversarial workloads find (generator/evidence/adversarial.ts).
  */
 import type { OutputRun, SCell } from './types.js';
 import { expValue } from './tables.js';

@@ -84,7 +84,7 @@ export interface Method {
   /** The method's part of the RTL: normalisation and lanes, pipelined by the builder. */
   build(plan: MethodPlan, common: CommonPlan): MethodBuild;
   /**
-   * The error bound (generator/bound.ts): the sum's range [sMin, sMax] cut into contiguous cells of
+   * The error bound (generator/numerics/bound.ts): the sum's range [sMin, sMax] cut into contiguous cells of
    * integers, in ascending order, on each of which `normalize` returns the same coefficients. A
    * method whose coefficients are not piecewise constant (the divider) gives `outputRuns` instead.
    */
@@ -95,13 +95,13 @@ export interface Method {
    */
   outputRuns?(plan: MethodPlan, common: CommonPlan, e: number, sMin: number, sMax: number): OutputRun[] | undefined;
   /**
-   * For the split error bound (generator/bound.ts): the most that a lane's output before saturation,
+   * For the split error bound (generator/numerics/bound.ts): the most that a lane's output before saturation,
    * lane(e, normalize(S)), differs from 2^OF e / S, in output LSBs, over every 0 <= e <= S in range.
    */
   quotientError?(plan: MethodPlan, common: CommonPlan): number;
   /**
    * The constants the Python emulator (python/softmax_lut) needs beside the tables to compute what
-   * normalize and lane compute: written into emulator.json (generator/emulator.ts).
+   * normalize and lane compute: written into emulator.json (generator/numerics/emulator.ts).
    */
   emulation(plan: MethodPlan, common: CommonPlan): Record<string, number | string | boolean>;
   /**

@@ -117,7 +117,7 @@ ${esc(witnessText(bound))}.</p>
 <h2>Accuracy per workload</h2>
 <p>Errors against the float softmax of the same quantised inputs, in output LSBs, computed with the bit-exact golden model
 (the RTL is verified bit-exact against it). KL is KL(p || q) in nats, q = output codes floored at half an LSB and renormalised.
-${esc(workloadSummary(c.n))}, and the block's adversarial vectors (testbench/adversarial.ts).</p>
+${esc(workloadSummary(c.n))}, and the block's adversarial vectors (generator/evidence/adversarial.ts).</p>
 <table>
 <tr><th>workload</th><th>vectors</th><th>max err</th><th>mean err</th><th>RMS err</th><th>argmax agree</th><th>KL mean</th><th>worst |&Sigma;y-1|</th></tr>
 ${rows}

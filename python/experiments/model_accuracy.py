@@ -13,7 +13,7 @@ Needs Debian's python3-torch, libopenblas0 and python3-numpy, the fortune cookie
    row are quantised with the block's input format, the causal mask is the block's keep bits, and
    the block's output codes times 2^-OF are the attention weights (not renormalised).
 3. With --capture, writes real attention score rows with their causal lengths to
-   testbench/data/model-attention.json, the "model attention" workload.
+   generator/evidence/data/model-attention.json, the "model attention" workload.
 """
 
 from __future__ import annotations

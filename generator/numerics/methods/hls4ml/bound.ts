@@ -1,0 +1,19 @@
+/**
+ * hls4ml-like, the error bound's piece: sCells, the cells of the sum S on which the inverse table's
+ * index (and so normalize's coefficient) is the same. The error bound (generator/numerics/bound.ts)
+ * works cell by cell from them, and the adversarial search (generator/evidence/adversarial.ts) aims its
+ * bin-edge family at the same cells' edges.
+ */
+import { MAX, TABLE_BITS, W } from './plan.js';
+import type { CommonPlan, MethodPlan, SCell } from '../../types.js';
+
+export function sCells(_mp: MethodPlan, _c: CommonPlan, sMin: number, sMax: number): SCell[] {
+  // the index is floor(min(S, MAX) / 2^8): bins of 256, the last one open to the top
+  const bin = 2 ** (W - TABLE_BITS);
+  const out = [];
+  for (let k = Math.floor(Math.min(sMin, MAX) / bin); k * bin <= Math.min(sMax, MAX); k++) {
+    const top = k === Math.floor(MAX / bin) ? sMax : (k + 1) * bin - 1;
+    out.push({ sLo: Math.max(sMin, k * bin), sHi: Math.min(sMax, top) });
+  }
+  return out;
+}
