@@ -12,6 +12,13 @@ zero point.
     p = blk.softmax(scores)      # real scores: quantised with the block's input format, probabilities back
 
 Only NumPy is needed. Every integer stays below 2^63 (int64) for the formats the generator allows.
+
+The block (this module) does what every method shares: the exponent entries, the sum, saturation
+at the largest code, the zero point and a stream block's masks. Each method's normalisation and
+lanes, from S and e_i to the output code before saturation, is one module of softmax_lut/methods/
+(rexp.py, lut2d.py, hls4ml.py, exact.py: a function quotient(m, tables, of, e, s)), registered by
+its emulator.json name in methods/__init__.py; the fixed-point helpers they share are in _fixed.py.
+Adding a method to the generator: its module in methods/ and one line in methods' _MODULES.
 """
 
 from __future__ import annotations
@@ -21,35 +28,12 @@ import os
 
 import numpy as np
 
+from ._fixed import I64 as _I64
+from .methods import quotient_of
+
 __all__ = ["Block", "load", "FORMAT"]
 
 FORMAT = "softmax-lut emulator 1"
-
-_I64 = np.int64
-
-
-def _floor_log2(s: np.ndarray) -> np.ndarray:
-    """The position of the leading one of each positive integer (exact for int64)."""
-    p = np.floor(np.log2(s.astype(np.float64))).astype(_I64)
-    # float64 may round a value just below a power of two up to it: correct by one either way
-    p = np.where((np.left_shift(_I64(1), p) > s), p - 1, p)
-    p = np.where((np.left_shift(_I64(1), p + 1) <= s), p + 1, p)
-    return p
-
-
-def _mantissa_index(s: np.ndarray, bits: int) -> tuple[np.ndarray, np.ndarray]:
-    """S = m 2^p with m in [1, 2): p and the top `bits` bits of m - 1."""
-    p = _floor_log2(s)
-    j = np.right_shift(np.left_shift(s, bits), p) - (1 << bits)
-    return p, j
-
-
-def _round_shift(v: np.ndarray, s: int) -> np.ndarray:
-    """Round half up of v / 2^s (s may be 0 or negative: an exact left shift)."""
-    if s <= 0:
-        return np.left_shift(v, -s)
-    return np.right_shift(np.right_shift(v, s - 1) + 1, 1)
-
 
 class Block:
     """One generated block, from its emulator.json document."""
@@ -99,57 +83,8 @@ class Block:
 
     def _quotient(self, e: np.ndarray, s: np.ndarray) -> np.ndarray:
         """Output codes (before the zero point) of entries e (..., L) with sums s (..., 1)."""
-        m = self.method
-        name = m["name"]
-        of = self.out_frac
-        if name == "exact":
-            y = (e * (1 << (of + 1)) + s) // (2 * s)
-        elif name == "hls4ml-like":
-            sat = np.minimum(s, m["max"])
-            inv = self._tables["inv_lut"][np.right_shift(sat, m["width"] - m["tableBits"])]
-            prod = e * inv
-            sh = m["shift"]
-            y = np.right_shift(prod, sh) if sh >= 0 else np.left_shift(prod, -sh)
-        elif name == "lut2d":
-            cb = m["colBits"]
-            t = self._tables["lut2d"]
-            if m["mode"] == "linear":
-                row = np.right_shift(s, m["sh"]) - m["base"]
-                col = np.right_shift(e, m["colShift"])
-            else:
-                p, row = _mantissa_index(s, m["bits"])
-                col = np.right_shift(e, p - m["k"])
-            y = t[row * (1 << cb) + col]
-        elif name == "rexp":
-            y = self._rexp(e, s)
-        else:
-            raise ValueError(f"{self.module}: unknown method {name!r}")
+        y = quotient_of(self.module, self.method["name"])(self.method, self._tables, self.out_frac, e, s)
         return np.minimum(y, self.max_code)
-
-    def _rexp(self, e: np.ndarray, s: np.ndarray) -> np.ndarray:
-        m = self.method
-        of = self.out_frac
-        rl = self._tables["recip_lut"]
-        if m["mode"] == "linear":
-            alpha = rl[np.right_shift(s, m["sh"]) - m["base"]]
-            return _round_shift(e * alpha, m["a"] - of)
-        rw, k, pad = m["rw"], m["k"], m["pad"]
-        if m["mode"] == "interpolated":
-            b, t = m["b"], m["t"]
-            p, q = _mantissa_index(s, b + t)
-            j = np.right_shift(q, t)
-            f = q & ((1 << t) - 1)
-            r = rl[j] + (1 << (rw - 1)) - np.right_shift(self._tables["slope_lut"][j] * f, t)
-        else:
-            p, j = _mantissa_index(s, m["bits"])
-            r = rl[j] + (1 << (rw - 1))
-        prod = np.left_shift(e * r, pad)
-        y0 = np.right_shift(np.right_shift(prod, p + k) + 1, 1)
-        if not m["correct"]:
-            return y0
-        # correct rounding: the remainder t = e 2^(OF+1) + S - 2 S y0 picks y0 - 1, y0 or y0 + 1
-        t = e * (1 << (of + 1)) + s - 2 * s * y0
-        return np.where(t < 0, y0 - 1, np.where(t >= 2 * s, y0 + 1, y0))
 
     # ---- the block -------------------------------------------------------------------------------
 

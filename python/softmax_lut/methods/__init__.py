@@ -1,0 +1,36 @@
+"""The methods' normalisations and lanes, one module a method (generator/numerics/methods/<name>).
+
+Each module has `quotient(m, tables, of, e, s)`: the output codes, before saturation and the zero
+point, of exponent entries e (..., L) with sums s (..., 1). m is the block's emulator.json "method"
+object (its name, addressing and the constants of Method.emulation), tables the block's method
+tables by name (int64 arrays), of the output's fraction bits.
+
+Adding a method: its module here with its `quotient`, and one line in _MODULES below.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+Quotient = Callable[[dict, Mapping[str, np.ndarray], int, np.ndarray, np.ndarray], np.ndarray]
+
+# the method's name as emulator.json writes it -> its module in this package
+_MODULES = {
+    "rexp": "rexp",
+    "lut2d": "lut2d",
+    "hls4ml-like": "hls4ml",
+    "exact": "exact",
+}
+
+QUOTIENTS: dict[str, Quotient] = {name: importlib.import_module(f".{mod}", __name__).quotient for name, mod in _MODULES.items()}
+
+
+def quotient_of(module: str, name: str) -> Quotient:
+    """The quotient of the method `name`; a ValueError naming the block `module` if there is none."""
+    try:
+        return QUOTIENTS[name]
+    except KeyError:
+        raise ValueError(f"{module}: unknown method {name!r}") from None

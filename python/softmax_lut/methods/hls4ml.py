@@ -1,0 +1,22 @@
+"""Baseline "hls4ml-like": hls4ml's default softmax (implementation 'stable'), as the generator reads it.
+
+The sum S (units of 2^-10) saturates in ap_fixed<18,8> at max = 2^17 - 1; the inverse table inv_lut
+(entries 1 / the lower edge of the bin, ap_fixed<18,8>) is addressed by the top tableBits of the
+width-bit sum; the lane casts y_i = e_i * inv to the output by truncation (AP_TRN):
+floor(e_i * inv / 2^shift), shift = 20 - OF (a left shift when negative). See
+generator/numerics/methods/hls4ml for every assumption.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+
+def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, s: np.ndarray) -> np.ndarray:
+    sat = np.minimum(s, m["max"])
+    inv = tables["inv_lut"][np.right_shift(sat, m["width"] - m["tableBits"])]
+    prod = e * inv
+    sh = m["shift"]
+    return np.right_shift(prod, sh) if sh >= 0 else np.left_shift(prod, -sh)
