@@ -28,7 +28,7 @@ import { writeFiles } from '../generator/block/writer.js';
 import { errorBound } from '../generator/numerics/bound.js';
 import { SUMMARY_SEED as TABLE_SEED, SUMMARY_VECTORS as TABLE_VECTORS } from '../generator/evidence/vectors.js';
 import { replaceSection } from './readme-section.js';
-import { type Config } from '../generator/numerics/types.js';
+import type { Config } from '../generator/numerics/types.js';
 import { vectorSet } from '../generator/evidence/vector-set.js';
 
 /** Architectures benchmarked. For 'stream', n is the longest row (stream.maxN), with STREAM_LANES lanes. */

@@ -16,7 +16,7 @@ import { adversarialLengths } from '../generator/evidence/adversarial.js';
 import { workloadSet } from '../generator/evidence/workloads.js';
 import { replaceSection, section } from './readme-section.js';
 import { makePlan } from '../generator/hardware/plan.js';
-import { type Config } from '../generator/numerics/types.js';
+import type { Config } from '../generator/numerics/types.js';
 
 const BEGIN = '<!-- format-table:begin (npx tsx scripts/format-table.ts --write) -->';
 const END = '<!-- format-table:end -->';

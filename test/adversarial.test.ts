@@ -27,7 +27,7 @@ import { streamRows } from '../generator/evidence/stream-vectors.js';
 import { cornerVectors, DISTRIBUTIONS, randomVector, rng } from '../generator/evidence/vectors.js';
 import { workloadSet } from '../generator/evidence/workloads.js';
 import { makePlan } from '../generator/hardware/plan.js';
-import { type Plan } from '../generator/numerics/types.js';
+import type { Plan } from '../generator/numerics/types.js';
 import { vectorSet } from '../generator/evidence/vector-set.js';
 
 const F8 = { width: 8, frac: 4 };

@@ -12,7 +12,7 @@ import { ConfigError } from '../generator/core/errors.js';
 import { writeFiles } from '../generator/block/writer.js';
 import { lint } from '../generator/evidence/runner.js';
 import { makePlan } from '../generator/hardware/plan.js';
-import { type Config } from '../generator/numerics/types.js';
+import type { Config } from '../generator/numerics/types.js';
 import { simulateBlock } from '../generator/block/verify.js';
 
 /** Raw configs within the documented ranges (kept small enough to simulate quickly). */

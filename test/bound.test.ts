@@ -27,8 +27,7 @@ import { codeRange, rng } from '../generator/evidence/vectors.js';
 import { workloadSet } from '../generator/evidence/workloads.js';
 import { BOUND_STRATA, boundConfig, plannable, type BoundStratum } from './arbitraries.js';
 import { makePlan } from '../generator/hardware/plan.js';
-import { type Plan } from '../generator/numerics/types.js';
-import { type Config } from '../generator/numerics/types.js';
+import type { Plan, Config } from '../generator/numerics/types.js';
 
 const SEED = 20261203;
 

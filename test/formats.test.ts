@@ -6,7 +6,7 @@ import { ConfigError } from '../generator/core/errors.js';
 import { parseInputType, parseOutputType } from '../generator/config/formats.js';
 import { cli, tmp } from './helpers.js';
 import { makePlan } from '../generator/hardware/plan.js';
-import { type Config } from '../generator/numerics/types.js';
+import type { Config } from '../generator/numerics/types.js';
 
 const base = {
   name: 'dut',

@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildBlock } from '../generator/block/block.js';
 import { buildFullBlock, loadConfig } from '../generator/cli/flow.js';
-import { carrySynthesis, readSynthesis, sha256 } from '../generator/measure/synthesis.js';
+import { carrySynthesis, readSynthesis, sha256, HW_BEGIN, HW_END } from '../generator/measure/synthesis.js';
 import { lint, requireTool } from '../generator/evidence/runner.js';
 import { iceSynth, rowStores } from './stream-helpers.js';
 import { ROOT } from '../generator/core/version.js';
-import { HW_BEGIN, HW_END } from '../generator/measure/synthesis.js';
 import { section } from '../generator/core/sections.js';
 import { simulateBlock } from '../generator/block/verify.js';
 

@@ -8,9 +8,8 @@ import { writeFiles } from '../generator/block/writer.js';
 import { ROOT } from '../generator/core/version.js';
 import { entryGroups } from '../generator/numerics/bound.js';
 import { codeRange, rng } from '../generator/evidence/vectors.js';
-import type { Plan } from '../generator/numerics/types.js';
-import { type Config } from '../generator/numerics/types.js';
-import { type Block } from '../generator/block/files.js';
+import type { Plan, Config } from '../generator/numerics/types.js';
+import type { Block } from '../generator/block/files.js';
 
 export function tmp(prefix = 'softmax-lut-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
 import { accuracyTable, PARETO_SVG, readmeSection } from '../scripts/accuracy-table.js';
 import { ROOT } from '../generator/core/version.js';
 import { boundTable, defaultBounds, DEFAULT_TARGET, readmeBoundSection } from '../scripts/bound-table.js';

@@ -20,7 +20,7 @@ import { adversarialVectors } from '../generator/evidence/adversarial.js';
 import { codeRange, rng } from '../generator/evidence/vectors.js';
 import { cfg, generateTo, randomLengthVectors } from './helpers.js';
 import { makePlan } from '../generator/hardware/plan.js';
-import { type Plan } from '../generator/numerics/types.js';
+import type { Plan } from '../generator/numerics/types.js';
 import { simulateBlock } from '../generator/block/verify.js';
 
 const SEED = 20260315;

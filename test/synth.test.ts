@@ -6,9 +6,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, generateFull } from '../generator/cli/flow.js';
-import { readSynthesis, sha256 } from '../generator/measure/synthesis.js';
+import { readSynthesis, sha256, HW_BEGIN, HW_END } from '../generator/measure/synthesis.js';
 import { ice40Counts, parseStat, pickDevice, xilinxCounts } from '../generator/measure/synth.js';
-import { HW_BEGIN, HW_END } from '../generator/measure/synthesis.js';
 import { section } from '../generator/core/sections.js';
 import { cfg, cli, tmp } from './helpers.js';
 

@@ -15,7 +15,7 @@ import { requireTool } from '../generator/evidence/runner.js';
 import { rng } from '../generator/evidence/vectors.js';
 import { cfg, generateTo } from './helpers.js';
 import { makePlan } from '../generator/hardware/plan.js';
-import { type Plan } from '../generator/numerics/types.js';
+import type { Plan } from '../generator/numerics/types.js';
 import { simulateBlock } from '../generator/block/verify.js';
 
 const int = (r: () => number, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));

@@ -11,7 +11,7 @@ import { writeFiles } from '../block/writer.js';
 import { carrySynthesis } from '../measure/synthesis.js';
 import { ROOT } from '../core/version.js';
 import { makePlan } from '../hardware/plan.js';
-import { type Config } from '../numerics/types.js';
+import type { Config } from '../numerics/types.js';
 import type { Block } from '../block/files.js';
 
 export interface Overrides {

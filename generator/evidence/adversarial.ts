@@ -26,9 +26,8 @@
  */
 import { entryGroups, errorBound, type EntryGroup } from '../numerics/bound.js';
 import { expValue } from '../numerics/tables.js';
-import type { SCell } from '../numerics/types.js';
+import type { SCell, Plan } from '../numerics/types.js';
 import type { Workload } from './workloads.js';
-import type { Plan } from '../numerics/types.js';
 
 export interface AdversarialVector {
   family: string;

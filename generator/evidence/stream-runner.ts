@@ -7,9 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readHexBeats } from './hexfile.js';
-import type { StreamData } from './stream-vectors.js';
+import { type StreamData, parseBeatHex } from './stream-vectors.js';
 import { requireTool, run, type StreamSimResult } from './runner.js';
-import { parseBeatHex } from './stream-vectors.js';
 
 export function simulateStream(s: StreamData, dir: string, files: { tb: string; rtl: string; vin: string; vexp: string; top: string }): StreamSimResult {
   const iverilog = requireTool('iverilog', 'iverilog');

@@ -12,8 +12,7 @@ import { METHODS } from '../numerics/methods/index.js';
 import { adversarialVectors } from '../evidence/adversarial.js';
 import { workloadSet, WORKLOAD_DEFAULTS } from '../evidence/workloads.js';
 import { makePlan } from '../hardware/plan.js';
-import type { Plan, SweepScale } from '../numerics/types.js';
-import { type Config } from '../numerics/types.js';
+import type { Plan, SweepScale, Config } from '../numerics/types.js';
 
 /**
  * What a pick or a Pareto front goes by: the proven error bound (holds for every input) or the max

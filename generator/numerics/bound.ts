@@ -27,9 +27,8 @@
  * Every step is an outer approximation (a convex hull, an interval), so the bound holds; how close it
  * is shows in the worst error that the adversarial workloads find (generator/evidence/adversarial.ts).
  */
-import type { OutputRun, SCell } from './types.js';
+import type { OutputRun, SCell, Plan } from './types.js';
 import { expValue } from './tables.js';
-import type { Plan } from './types.js';
 
 /** One value of the exponent entry, with the differences d that read it. */
 export interface EntryGroup {

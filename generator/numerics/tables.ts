@@ -6,8 +6,7 @@ import { z } from 'zod';
 import { intIn } from '../core/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { bitsFor, clog2, leadingOne, roundHalfUp, shr } from '../core/bits.js';
-import type { SCell, Table } from './types.js';
-import type { CommonPlan } from './types.js';
+import type { SCell, Table, CommonPlan } from './types.js';
 
 export const MAX_TABLE_ENTRIES = 65536;
 

@@ -69,6 +69,11 @@ export interface Method {
   name: string;
   /** One line for --help and the README. */
   summary: string;
+  /**
+   * A baseline to compare against (hls4ml-like, exact), not one of the block's own methods:
+   * `--max-error` and the report's Pareto plot choose among the others (PAPER_METHODS).
+   */
+  baseline: boolean;
   /** zod schema of the method's own keys (without name and addressing). */
   paramsSchema: z.ZodTypeAny;
   addressings: readonly string[];

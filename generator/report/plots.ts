@@ -4,6 +4,7 @@
  */
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { METHODS } from '../numerics/methods/index.js';
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const vg = compile(spec).spec;
@@ -52,7 +53,8 @@ export interface Mark {
   label?: string;
 }
 
-const isBaseline = (series: string) => series.startsWith('exact') || series.startsWith('hls4ml');
+/** A series (named after its method, e.g. 'hls4ml-like' or 'rexp normalized') of a baseline method. */
+const isBaseline = (series: string) => METHODS.some((m) => m.baseline && series.startsWith(m.name));
 
 /**
  * The marks of the points: the bound (when given) and the worst found of each, without marks that

@@ -110,9 +110,10 @@ export const exploreCommand: Command = {
     console.log(`explore: ${r.configs} configurations in ${r.seconds.toFixed(1)} s; ${set}`);
     console.log(frontHeading(r.front.length));
     console.log(frontTable(r.front));
-    const base = r.rows.filter((x) => !r.front.includes(x) && (x.method === 'hls4ml-like' || x.method === 'exact'));
+    const baselines = METHODS.filter((m) => m.baseline).map((m) => m.name);
+    const base = r.rows.filter((x) => !r.front.includes(x) && baselines.includes(x.method));
     const best = (m: string) => base.filter((x) => x.method === m).sort((p, q) => p.bound - q.bound || p.lutBytes - q.lutBytes)[0];
-    for (const m of ['hls4ml-like', 'exact']) {
+    for (const m of baselines) {
       const b = best(m);
       if (b) console.log(`baseline ${m}: ${b.lutBytes} B, bound ${b.bound} LSB, worst found ${b.metrics.maxErrLsb} LSB (${describeParams(b.resolved) || 'fixed'})`);
     }

@@ -15,8 +15,7 @@ import { clog2 } from '../../core/bits.js';
 import { expStage, passC, streamTree } from './stream-passes.js';
 import { modelTrace } from '../../numerics/model.js';
 import { makePlan } from '../plan.js';
-import { type Plan } from '../../numerics/types.js';
-import type { Config } from '../../numerics/types.js';
+import type { Plan, Config } from '../../numerics/types.js';
 
 export interface StreamPlan {
   plan: Plan;

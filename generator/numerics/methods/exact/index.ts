@@ -25,6 +25,7 @@ import type { Method } from '../../types.js';
 export const exact: Method = {
   name: 'exact',
   summary: 'baseline: correctly rounded e_i / S through a real divider per lane (accuracy ceiling, area reference)',
+  baseline: true,
   paramsSchema,
   addressings: ['divider'] as const,
   roundings: ['nearest', 'correct'] as const,

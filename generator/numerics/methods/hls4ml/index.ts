@@ -38,6 +38,7 @@ import type { Method } from '../../types.js';
 export const hls4ml: Method = {
   name: 'hls4ml-like',
   summary: "baseline: emulation of hls4ml's default 'stable' softmax (1024-entry exp and 1/sum tables, ap_fixed<18,8>)",
+  baseline: true,
   paramsSchema,
   addressings: ['top-bits'] as const,
   roundings: ['nearest'] as const,

@@ -14,6 +14,7 @@ import { sCells } from './bound.js';
 export const lut2d: Method = {
   name: 'lut2d',
   summary: 'one 2D table addressed by the sum and the numerator: no multiplier, no divider',
+  baseline: false,
   paramsSchema,
   addressings: ['normalized', 'linear'] as const,
   roundings: ['nearest'] as const,

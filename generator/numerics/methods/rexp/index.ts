@@ -13,6 +13,7 @@ import { outputRuns, quotientError, sCells } from './bound.js';
 export const rexp: Method = {
   name: 'rexp',
   summary: 'e^-d table times a reciprocal table of the sum: one multiplier per lane, no divider',
+  baseline: false,
   paramsSchema,
   addressings: ['normalized', 'linear', 'interpolated'] as const,
   roundings: ['nearest', 'correct'] as const,
