@@ -5,6 +5,7 @@
  * registry written in, it finds exactly those three, so the check can fail.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +44,11 @@ describe('layout', () => {
     const sources = tracked.filter((f) => f.endsWith('.ts'));
     expect(sources.length).toBeGreaterThan(50);
     expect(sources.filter((f) => !r.modules.includes(f))).toEqual([]);
+    // and every one lies in a layer folder (the rule's list of layer paths)
+    const rules = (createRequire(import.meta.url)(join(ROOT, '.dependency-cruiser.cjs')) as { forbidden: { name: string; from: { pathNot?: string[] } }[] }).forbidden;
+    const layers = rules.find((x) => x.name === 'every-file-in-a-layer')!.from.pathNot!.map((p) => new RegExp(p));
+    expect(layers.length).toBe(11);
+    expect(sources.filter((f) => !layers.some((re) => re.test(f)))).toEqual([]);
   });
 
   it('fails on a cycle, an upward type-only import and a method reached past the registry', () => {
