@@ -25,7 +25,7 @@
  * million elements), the families taking turns, each best first, so that a cut keeps the best of each.
  */
 import { entryGroups, errorBound, type EntryGroup } from '../numerics/bound.js';
-import { expValue } from '../numerics/tables.js';
+import { expValue, laneValue } from '../numerics/tables.js';
 import type { SCell, Plan } from '../numerics/types.js';
 import type { Workload } from './workloads.js';
 
@@ -158,7 +158,7 @@ function score(ctx: Ctx, parts: Parts): number {
   let worst = 0;
   for (const [d, k] of parts) {
     if (k <= 0) continue;
-    const y = plan.method.lane(plan.mp, plan.common, ctx.e[d]!, coef);
+    const y = plan.method.lane(plan.mp, plan.common, laneValue(plan.mp, d, ctx.e[d]!), coef);
     const ref = Math.min(ctx.cap, (ctx.unit * ctx.xr[d]!) / xs);
     worst = Math.max(worst, Math.abs(y - ref));
   }

@@ -16,7 +16,7 @@
  * `evaluateWithAdversarial` adds the block's own adversarial workload (generator/evidence/adversarial.ts).
  */
 import { floatSoftmax } from '../numerics/model.js';
-import { expValues } from '../numerics/tables.js';
+import { expValues, laneValue } from '../numerics/tables.js';
 import { fix } from '../numerics/metrics.js';
 import type { Workload } from './workloads.js';
 import { adversarialWorkload } from './adversarial.js';
@@ -151,7 +151,7 @@ export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean 
       let total = 0;
       let qSum = 0;
       for (let i = 0; i < n; i++) {
-        const yi = method.lane(mp, common, e[i]!, coef);
+        const yi = method.lane(mp, common, laneValue(mp, d[i]!, e[i]!), coef);
         y[i] = yi;
         total += yi;
         qSum += Math.max(yi / scale, half);

@@ -30,9 +30,14 @@
 import type { OutputRun, SCell, Plan } from './types.js';
 import { expValue } from './tables.js';
 
-/** One value of the exponent entry, with the differences d that read it. */
+/**
+ * One value of the exponent entry, with the differences d that read it; for a method whose lanes
+ * read d (laneInput 'd'), one d.
+ */
 export interface EntryGroup {
   e: number;
+  /** The lane's input: e, or d for a method whose lanes read d. */
+  v: number;
   dLo: number;
   dHi: number;
   /** The ideal E e^(-d 2^-IF) over those d. */
@@ -191,12 +196,18 @@ export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: nu
   const E = t[0]!;
   const dMax = 2 ** c.dw - 1;
   const x = (d: number) => E * Math.exp(-d * c.unit);
+  const byD = mp.laneInput === 'd';
   const byValue = new Map<number, EntryGroup>();
   const points: { x: number; y: number; e: number }[] = [];
   const segment = (e: number, dLo: number, dHi: number) => {
     const xa = x(dLo);
     const xb = x(dHi);
     points.push({ x: xa, y: e - xa, e }, { x: xb, y: e - xb, e });
+    if (byD) {
+      // a lane that reads d: one group per d (the hull points above are those of the whole segment)
+      for (let d = dLo; d <= dHi; d++) byValue.set(-1 - d, { e, v: d, dLo: d, dHi: d, xLo: x(d), xHi: x(d), hasMax: d === 0 });
+      return;
+    }
     const g = byValue.get(e);
     if (g) {
       g.dLo = Math.min(g.dLo, dLo);
@@ -205,7 +216,7 @@ export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: nu
       g.xHi = Math.max(g.xHi, xa);
       g.hasMax ||= dLo === 0;
     } else {
-      byValue.set(e, { e, dLo, dHi, xLo: xb, xHi: xa, hasMax: dLo === 0 });
+      byValue.set(e, { e, v: e, dLo, dHi, xLo: xb, xHi: xa, hasMax: dLo === 0 });
     }
   };
   const step = 2 ** mp.expShift;
@@ -217,17 +228,17 @@ export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: nu
     for (let k = 0; k < t.length && k * step <= dMax; k++) segment(t[k]!, k * step, Math.min(dMax, (k + 1) * step - 1));
   }
   if (t.length * step <= dMax) segment(0, t.length * step, dMax);
-  return { groups: [...byValue.values()].sort((a, b) => a.e - b.e), points, scale: E };
+  return { groups: [...byValue.values()].sort((a, b) => a.e - b.e || a.v - b.v), points, scale: E };
 }
 
-/** The runs of the output code over S for one numerator: the method's own, or its cells' lane codes. */
-function runsFor(plan: Plan, cells: SCell[] | undefined, coefs: Record<string, number>[] | undefined, e: number, sMin: number, sMax: number): OutputRun[] {
+/** The runs of the output code over S for one lane input v (e or d): the method's own, or its cells' lane codes. */
+function runsFor(plan: Plan, cells: SCell[] | undefined, coefs: Record<string, number>[] | undefined, v: number, sMin: number, sMax: number): OutputRun[] {
   const { method, mp, common } = plan;
-  if (!cells) return method.outputRuns!(mp, common, e, sMin, sMax)!;
+  if (!cells) return method.outputRuns!(mp, common, v, sMin, sMax)!;
   const runs: OutputRun[] = [];
   for (let k = 0; k < cells.length; k++) {
     const cell = cells[k]!;
-    const y = method.lane(mp, common, e, coefs![k]!);
+    const y = method.lane(mp, common, v, coefs![k]!);
     const last = runs[runs.length - 1];
     if (last && last.y === y && last.sHi + 1 === cell.sLo) last.sHi = cell.sHi;
     else runs.push({ sLo: cell.sLo, sHi: cell.sHi, y });
@@ -271,7 +282,7 @@ function jointBound(plan: Plan, groups: EntryGroup[], lo: SumSide, hi: SumSide, 
   let witness: Witness | undefined;
   for (const g of groups) {
     const a0 = g.hasMax ? 0 : E;
-    for (const run of runsFor(plan, cells, coefs, g.e, sMin, sMax)) {
+    for (const run of runsFor(plan, cells, coefs, g.v, sMin, sMax)) {
       const aMin = hi.firstReaching(run.sLo - g.e, a0);
       let aMax = lo.lastBelow(run.sHi - g.e);
       if (!(aMin <= aMax + 1e-9 * (1 + Math.abs(aMax)))) continue; // no vector puts S in this run

@@ -2,7 +2,7 @@
  * The golden model: a bit-exact TypeScript model of the generated RTL, using the very tables the
  * RTL holds, and the float reference softmax it is measured against.
  */
-import { expValue } from './tables.js';
+import { expValue, laneValue } from './tables.js';
 import type { Plan } from './types.js';
 
 export interface ModelTrace {
@@ -23,7 +23,7 @@ export function modelTrace(p: Plan, x: readonly number[]): ModelTrace {
   let sum = 0;
   for (const v of e) sum += v;
   const coef = p.method.normalize(p.mp, p.common, sum);
-  const y = e.map((ei) => p.method.lane(p.mp, p.common, ei, coef));
+  const y = e.map((ei, i) => p.method.lane(p.mp, p.common, laneValue(p.mp, d[i]!, ei), coef));
   return { max, d, e, sum, coef, y };
 }
 

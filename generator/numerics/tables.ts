@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { intIn } from '../core/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { bitsFor, clog2, leadingOne, roundHalfUp, shr } from '../core/bits.js';
-import type { SCell, Table, CommonPlan } from './types.js';
+import type { CommonPlan, MethodPlan, SCell, Table } from './types.js';
 
 export const MAX_TABLE_ENTRIES = 65536;
 
@@ -300,4 +300,9 @@ export function monotoneRuns(y: (s: number) => number, sMin: number, sMax: numbe
     lo = a + 1;
   }
   return runs;
+}
+
+/** A lane's input for the element with difference d and exponent entry e: e, or d with laneInput 'd'. */
+export function laneValue(mp: Pick<MethodPlan, 'laneInput'>, d: number, e: number): number {
+  return mp.laneInput === 'd' ? d : e;
 }

@@ -38,6 +38,11 @@ export interface MethodPlan {
    * product); the plan rejects the key for a method that does not.
    */
   laneRegister?: boolean;
+  /**
+   * What each output lane reads: its exponent entry e (EW bits; the default) or, 'd', its difference
+   * d = max - x (DW bits), for a method whose lanes compute from d itself (logexp).
+   */
+  laneInput?: 'd';
   /** Human-readable plan lines: widths and how they were derived. */
   notes: string[];
   /** Anything else the method's model and template need (widths, shifts). */
@@ -51,8 +56,11 @@ export interface MethodPlan {
 export interface MethodBuild {
   /** From the sum S (SW bits, in the module's scope) to the coefficients the lanes read. */
   norm(top: Pipe, sum: Sig): Record<string, Sig>;
-  /** One output lane (a generate block): from its e (EW bits) and the coefficients to y (OW bits, not registered). */
-  lane(lane: Pipe, e: Sig, coefs: Record<string, Sig>): Sig;
+  /**
+   * One output lane (a generate block): from its input (e, EW bits; or d, DW bits, with laneInput 'd')
+   * and the coefficients to y (OW bits, not registered).
+   */
+  lane(lane: Pipe, v: Sig, coefs: Record<string, Sig>): Sig;
   /**
    * Coefficients the lanes read only many stages in (the sum S, for correct rounding): an architecture
    * that registers the coefficients in every lane leaves these out, so that their delay line is built
@@ -84,8 +92,8 @@ export interface Method {
   plan(common: CommonPlan, raw: Record<string, unknown>, addressing: string): MethodPlan;
   /** Bit-exact: the coefficients the normalisation stages compute from S. */
   normalize(plan: MethodPlan, common: CommonPlan, sum: number): Coef;
-  /** Bit-exact: the output code of one lane. */
-  lane(plan: MethodPlan, common: CommonPlan, e: number, coef: Coef): number;
+  /** Bit-exact: the output code of one lane, from its input v (e, or d with plan.laneInput 'd'). */
+  lane(plan: MethodPlan, common: CommonPlan, v: number, coef: Coef): number;
   /** The method's part of the RTL: normalisation and lanes, pipelined by the builder. */
   build(plan: MethodPlan, common: CommonPlan): MethodBuild;
   /**

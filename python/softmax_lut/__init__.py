@@ -81,9 +81,13 @@ class Block:
         f = self._exp_lo_frac
         return np.right_shift(hi * lo + (1 << (f - 1)), f)
 
-    def _quotient(self, e: np.ndarray, s: np.ndarray) -> np.ndarray:
-        """Output codes (before the zero point) of entries e (..., L) with sums s (..., 1)."""
-        y = quotient_of(self.module, self.method["name"])(self.method, self._tables, self.out_frac, e, s)
+    def _quotient(self, e: np.ndarray, d: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """Output codes (before the zero point) of entries e and differences d (..., L) with sums s (..., 1).
+
+        A method's lanes read e, or d when its emulator.json says "laneInput": "d" (logexp).
+        """
+        v = d if self.method.get("laneInput") == "d" else e
+        y = quotient_of(self.module, self.method["name"])(self.method, self._tables, self.out_frac, v, s)
         return np.minimum(y, self.max_code)
 
     # ---- the block -------------------------------------------------------------------------------
@@ -91,9 +95,10 @@ class Block:
     def _vectors(self, x: np.ndarray) -> np.ndarray:
         """Output codes of whole vectors along the last axis (no mask), zero point not added."""
         mx = x.max(axis=-1, keepdims=True)
-        e = self.exp(mx - x)
+        d = mx - x
+        e = self.exp(d)
         s = e.sum(axis=-1, keepdims=True)
-        return self._quotient(e, s)
+        return self._quotient(e, d, s)
 
     def _check_codes(self, x: np.ndarray) -> None:
         lo, hi = -(1 << (self.in_width - 1)), (1 << (self.in_width - 1)) - 1
@@ -133,10 +138,11 @@ class Block:
         # the maximum, the entries and the sum over the kept elements only; a row with none gives 0s
         lo = -(1 << (self.in_width - 1))
         mx = np.where(k, x, lo).max(axis=-1, keepdims=True)
-        e = np.where(k, self.exp(np.where(k, mx - x, 0)), 0)
+        d = np.where(k, mx - x, 0)
+        e = np.where(k, self.exp(d), 0)
         s = e.sum(axis=-1, keepdims=True)
         any_kept = s > 0
-        y = self._quotient(e, np.where(any_kept, s, self._exp[0]))
+        y = self._quotient(e, d, np.where(any_kept, s, self._exp[0]))
         return np.where(k & any_kept, y, 0) + self.zero_point
 
     def quantize(self, scores) -> np.ndarray:

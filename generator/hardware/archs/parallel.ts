@@ -77,7 +77,9 @@ export function scheduleParallel(plan: Plan): Schedule {
   const coefs = b.norm(top, sum);
   // the lanes: one module, instantiated n times, so that synthesis maps a lane once
   const ln = top.child(2);
-  const ei = ln.input('e_i', ew, e.cycle, e.time, e.levels);
+  // each lane reads its exponent entry e, or its difference d (a method with laneInput 'd')
+  const li = plan.mp.laneInput === 'd' ? { sig: d, port: 'd_i', w: dw } : { sig: e, port: 'e_i', w: ew };
+  const ei = ln.input(li.port, li.w, li.sig.cycle, li.sig.time, li.sig.levels);
   // on ice40 each lane registers the coefficients it is given: the normalisation's registers drive
   // all n lanes, and that fan-out takes a route of up to 3 ns (nextpnr, softmax_default), which a
   // lane's own copy keeps out of its first stage
@@ -94,12 +96,12 @@ export function scheduleParallel(plan: Plan): Schedule {
   const reset = /\baresetn\b/.test(laneText);
   const mod = `${c.config.name}_lane`;
   const laneModule = [
-    `// One output lane: ${plan.method.name} (${c.config.method.addressing}), from e_i and the coefficients to y, registered.`,
+    `// One output lane: ${plan.method.name} (${c.config.method.addressing}), from ${li.port} and the coefficients to y, registered.`,
     `module ${mod} (`,
     `  input  wire aclk,`,
     `  input  wire ce,`,
     ...(reset ? [`  input  wire aresetn,`] : []),
-    `  input  wire [${ew - 1}:0] e_i,`,
+    `  input  wire [${li.w - 1}:0] ${li.port},`,
     ...ext.map(([nm, w]) => `  input  wire [${w - 1}:0] ${nm},`),
     `  output wire [${c.ow - 1}:0] y`,
     `);`,
@@ -108,7 +110,7 @@ export function scheduleParallel(plan: Plan): Schedule {
     '',
     'endmodule',
   ].join('\n');
-  const conns = [`.aclk(aclk)`, `.ce(ce)`, ...(reset ? ['.aresetn(aresetn)'] : []), `.e_i(${top.at(e, e.cycle)}[g*${ew} +: ${ew}])`, ...ext.map(([nm]) => `.${nm}(${nm})`), `.y(y_out[g*${c.ow} +: ${c.ow}])`];
+  const conns = [`.aclk(aclk)`, `.ce(ce)`, ...(reset ? ['.aresetn(aresetn)'] : []), `.${li.port}(${top.at(li.sig, li.sig.cycle)}[g*${li.w} +: ${li.w}])`, ...ext.map(([nm]) => `.${nm}(${nm})`), `.y(y_out[g*${c.ow} +: ${c.ow}])`];
   const body = [
     top.text(),
     '',

@@ -52,7 +52,8 @@ export function passExp(
   const mx = top.input(`${x}_mx1`, c.iw, 0);
   const last = top.input(`${x}_l1`, 1, 0);
   const d = maxMinusX(top, mx, rd, { count: P, iw: c.iw, dw: c.dw }, `${x}_d`, `${x.toUpperCase()}: d = max - x`);
-  const e = expUnitStage(top, d, { count: P, dw: c.dw, unit: p.mp }, `${x}_ex`, `${x.toUpperCase()}: exponent lookup`);
+  // pass C of a method whose lanes read d (laneInput 'd') needs no exponent: its lanes take d itself
+  const e = x === 'c' && p.mp.laneInput === 'd' ? d : expUnitStage(top, d, { count: P, dw: c.dw, unit: p.mp }, `${x}_ex`, `${x.toUpperCase()}: exponent lookup`);
   const keep = wire(top, `${x}_k0`, P, [rd], 'keep bits', (r) => `${r(rd)}[${P * (c.iw + 1) - 1}:${P * c.iw}]`);
   const at = e.cycle;
   const carried = carry.map((s) => top.at(top.input(s.name, s.width, 0), at));
@@ -69,14 +70,16 @@ export function passC(p: Plan, P: number): { code: string; cycles: number; k: st
   const c = p.common;
   const cfg = c.config.pipeline;
   const top = new Pipe({ model: delayModel(cfg.device), period: 1000 / cfg.targetMHz, ce: 'ce', indent: 2 });
-  const e = top.input('c_e', P * p.ew, 0);
+  // the lanes' inputs: the exponent entries, or the differences d (laneInput 'd')
+  const lw = p.mp.laneInput === 'd' ? c.dw : p.ew;
+  const e = top.input('c_e', P * lw, 0);
   const sum = top.input('c_s2', p.sw, 0);
   const keep = top.input('c_k2', P, 0);
   const last = top.input('c_l2', 1, 0);
   const b = p.method.build(p.mp, c);
   const coefs = b.norm(top, sum);
   const ln = top.child(6);
-  const ei = wire(ln, 'e_i', p.ew, [e], 'output lanes', (r) => `${r(e)}[g*${p.ew} +: ${p.ew}]`);
+  const ei = wire(ln, p.mp.laneInput === 'd' ? 'd_i' : 'e_i', lw, [e], 'output lanes', (r) => `${r(e)}[g*${lw} +: ${lw}]`);
   const y0 = b.lane(ln, ei, coefs);
   // the keep mask, then the output's skid select (in the template) before the output register: one
   // LUT level each, so a lane whose last stage is full gets a register first

@@ -26,6 +26,9 @@ export function renderStreamRtl(sp: StreamPlan): string {
     header: header(p, `streaming softmax, ${P} lanes per beat, rows up to ${sp.maxN}, method ${p.method.name} (${c.config.method.addressing} addressing)`, timing),
     ...templateFormats(p),
     P,
+    // pass C's lanes read e, or d (laneInput 'd')
+    cLaneW: p.mp.laneInput === 'd' ? 'IW' : 'EW',
+    cLaneD: p.mp.laneInput === 'd',
     // output.type int8 (TFLite): the port carries y - 128, every lane's top bit inverted
     tdataOut: c.config.output.zeroPoint !== undefined ? `y_out ^ {${P}{1'b1, ${c.ow - 1}'d0}}` : 'y_out',
     maxN: sp.maxN,
