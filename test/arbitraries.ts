@@ -27,6 +27,7 @@ export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Ar
     addressed('lut2d', { expWidth: bits(2, 20), rowBits: bits(1, 8), colBits: bits(1, 8) }),
     fc.record({ name: fc.constant('hls4ml-like') }),
     fc.record({ name: fc.constant('exact'), expWidth: bits(2, 24) }, { requiredKeys: ['name'] }),
+    fc.record({ name: fc.constant('logexp'), expWidth: bits(2, 20), logFracBits: bits(0, 8), mantBits: bits(1, 10), yBits: bits(2, 10) }, { requiredKeys: ['name'] }),
   );
   // a quarter of the configs use the stream architecture: P lanes, rows up to maxN
   const stream = fc.oneof(
@@ -102,7 +103,7 @@ export function checkConfig(config: Config): CheckResult {
 
 /** A method with one of its addressings, and an architecture: one stratum of boundConfig. */
 export interface BoundStratum {
-  method: 'rexp' | 'lut2d' | 'hls4ml-like' | 'exact';
+  method: 'rexp' | 'lut2d' | 'hls4ml-like' | 'exact' | 'logexp';
   addressing: string;
   arch: 'parallel' | 'stream';
 }
@@ -116,6 +117,7 @@ export const BOUND_STRATA: readonly BoundStratum[] = (
     ['lut2d', 'linear'],
     ['hls4ml-like', 'top-bits'],
     ['exact', 'divider'],
+    ['logexp', 'normalized'],
   ] as const
 ).flatMap(([method, addressing]) => (['parallel', 'stream'] as const).map((arch) => ({ method, addressing, arch })));
 
@@ -140,7 +142,11 @@ export function boundConfig(s: BoundStratum, o: { maxN?: number } = {}): fc.Arbi
             .map(({ st, ...p }) => withStep({ name: 'lut2d', addressing: s.addressing, ...p }, st))
         : s.method === 'exact'
           ? fc.record({ expWidth: bits(3, 18), st: step }).map(({ st, ...p }) => withStep({ name: 'exact', ...p }, st))
-          : fc.constant({ name: 'hls4ml-like' });
+          : s.method === 'logexp'
+            ? fc
+                .record({ expWidth: bits(3, 14), logFracBits: bits(0, 7), mantBits: bits(1, 9), yBits: bits(2, 9), st: step })
+                .map(({ st, ...p }) => withStep({ name: 'logexp', ...p }, st))
+            : fc.constant({ name: 'hls4ml-like' });
   const length =
     s.arch === 'stream'
       ? fc.record({ lanes: bits(1, 6), maxN: bits(2, maxN) }).map((r) => ({ arch: 'stream', stream: { lanes: Math.min(r.lanes, r.maxN), maxN: r.maxN } }))

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { bounded, markPareto, measure, paretoFront, prepareFor, type Bounded, type Candidate, type Formats, type Row } from './explore.js';
-import { PAPER_METHODS } from '../numerics/methods/index.js';
+import { OWN_METHODS } from '../numerics/methods/index.js';
 
 export interface RunOptions {
   workers?: number;
@@ -21,7 +21,7 @@ export interface RunOptions {
 
 export interface SweepResult {
   rows: Row[];
-  /** Pareto front of the error bound against table bytes, over the paper's (divider-free) methods (the rows marked `pareto`). */
+  /** Pareto front of the error bound against table bytes, over the block methods, the baselines aside (the rows marked `pareto`). */
   front: Row[];
   /** Pareto front of the measured max error (worst found) against table bytes, same methods; not marked. */
   measuredFront: Row[];
@@ -87,9 +87,9 @@ export async function runSweep(f: Formats, all: Candidate[], o: RunOptions = {})
   const candidates = dedupe(all);
   let set: ReturnType<typeof prepareFor> | undefined;
   const rows = await runAll<Row>(f, candidates, o, false, (c) => measure(f, c, (set ??= prepareFor(f, o.perWorkload, o.seed)), { adversarial: o.adversarial }));
-  const paper = new Set(PAPER_METHODS.map((m) => m.name));
-  const front = markPareto(rows.filter((r) => paper.has(r.method)));
-  const measuredFront = paretoFront(rows.filter((r) => paper.has(r.method)), 'measured');
+  const own = new Set(OWN_METHODS.map((m) => m.name));
+  const front = markPareto(rows.filter((r) => own.has(r.method)));
+  const measuredFront = paretoFront(rows.filter((r) => own.has(r.method)), 'measured');
   return { rows, front, measuredFront, seconds: (performance.now() - t0) / 1000, configs: candidates.length };
 }
 

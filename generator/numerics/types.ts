@@ -79,7 +79,7 @@ export interface Method {
   summary: string;
   /**
    * A baseline to compare against (hls4ml-like, exact), not one of the block's own methods:
-   * `--max-error` and the report's Pareto plot choose among the others (PAPER_METHODS).
+   * `--max-error` and the report's Pareto plot choose among the others (OWN_METHODS).
    */
   baseline: boolean;
   /** zod schema of the method's own keys (without name and addressing). */

@@ -9,7 +9,7 @@ import { errorBound, witnessText } from '../numerics/bound.js';
 import { adversarialLengths } from '../evidence/adversarial.js';
 import { describeParams, measure, prepareFor, sweepSpace, type Candidate, type Formats } from '../explore/explore.js';
 import { runSweep } from '../explore/run.js';
-import { PAPER_METHODS } from '../numerics/methods/index.js';
+import { OWN_METHODS } from '../numerics/methods/index.js';
 import { planTables } from '../numerics/plan.js';
 import { histogramSpec, paretoSpec, renderSvg, tableCurveSpec } from './plots.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../core/version.js';
@@ -56,9 +56,9 @@ export async function renderReport(plan: Plan): Promise<string> {
   const curves = planTables(plan.mp).flatMap((t) => t.values.map((value, address) => ({ table: `${t.name} (${t.what})`, address, value })));
   const curveSvg = await renderSvg(tableCurveSpec(curves, 'table contents'));
 
-  // place on the Pareto front (coarse sweep of the paper's methods, plus this block)
+  // place on the Pareto front (coarse sweep of the block methods, the baselines aside, plus this block)
   const own: Candidate = { method: cfg.method.name, addressing: cfg.method.addressing, params: plan.mp.params };
-  const cands = sweepSpace(f, PAPER_METHODS.map((m) => m.name)).filter((_, i) => i % REPORT_STRIDE === 0);
+  const cands = sweepSpace(f, OWN_METHODS.map((m) => m.name)).filter((_, i) => i % REPORT_STRIDE === 0);
   const sw = await runSweep(f, cands, { workers: 1, perWorkload: REPORT_PARETO_VECTORS, adversarial: false });
   const ownRow = measure(f, own, prepareFor(f, REPORT_PARETO_VECTORS), { adversarial: false })!;
   const points = sw.rows.map((r) => ({ series: `${r.method} ${r.addressing}`, bytes: r.lutBytes, maxErr: Math.max(0.01, r.metrics.maxErrLsb), bound: Math.max(0.01, r.bound) }));
@@ -128,7 +128,7 @@ ${rows}
 <h2>Table curves</h2>
 <div class="fig">${stripXmlDecl(curveSvg)}</div>
 <h2>Place on the Pareto front</h2>
-<p>Every ${REPORT_STRIDE}th configuration of the paper's methods from the full <code>explore</code> sweep, measured on
+<p>Every ${REPORT_STRIDE}th configuration of the block methods (the paper's and ours, not the baselines) from the full <code>explore</code> sweep, measured on
 ${REPORT_PARETO_VECTORS} vectors per workload (the block too, for this plot): filled marks are error bounds, hollow marks the
 max error measured; the black line is the Pareto front of the bounds, the dashed line 1 LSB. ${esc(place)}</p>
 <div class="fig">${stripXmlDecl(paretoSvg)}</div>

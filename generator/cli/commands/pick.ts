@@ -1,5 +1,5 @@
 /**
- * `--max-error X` for generate, verify and report: sweep the configurations of the paper's methods
+ * `--max-error X` for generate, verify and report: sweep the configurations of the block methods (not the baselines)
  * (or of the method given with --method / --addressing) for the config's formats and pick the one
  * with the fewest table bytes whose error is at most X LSB, and say why. `--by bound` (the default)
  * goes by the proven error bound (bound.ts), so the pick holds for every input; `--by measured` goes by
@@ -11,7 +11,7 @@ import { UsageError } from '../../core/errors.js';
 import { describeParams, measure, paretoFront, PICK_BY, prepareFor, smallestMeeting, sweepSpace, type Bounded, type PickBy, type Row } from '../../explore/explore.js';
 import { progressLine, runBounds, runSweep } from '../../explore/run.js';
 import { loadConfig } from '../flow.js';
-import { PAPER_METHODS } from '../../numerics/methods/index.js';
+import { OWN_METHODS } from '../../numerics/methods/index.js';
 import { workloadSummary, WORKLOAD_DEFAULTS } from '../../evidence/workloads.js';
 import { checkSweepArgs, frontTable, type ExploreArgs } from './explore.js';
 
@@ -60,7 +60,7 @@ function where(r: Bounded): string {
   return `${r.method} ${r.addressing} ${describeParams(r.resolved)}`;
 }
 
-const isPaper = (r: Bounded) => PAPER_METHODS.some((m) => m.name === r.method);
+const isOwn = (r: Bounded) => OWN_METHODS.some((m) => m.name === r.method);
 
 /**
  * The smallest-table row whose worst found is at most x (ties as smallestMeeting), from rows measured
@@ -108,7 +108,7 @@ export async function pickForMaxError(a: MaxErrorArgs): Promise<MaxErrorArgs> {
   checkSweepArgs(a);
   const c = loadConfig(a.config, a);
   const f = { n: c.n, input: c.input, output: c.output };
-  const methods = a.method !== undefined ? [c.method.name] : PAPER_METHODS.map((m) => m.name);
+  const methods = a.method !== undefined ? [c.method.name] : OWN_METHODS.map((m) => m.name);
   const setText = workloadSummary(f.n, a.vectors ?? WORKLOAD_DEFAULTS.perWorkload, a.seed ?? WORKLOAD_DEFAULTS.seed);
   const measuredOn = `the ${setText}, and each configuration's adversarial vectors`;
   let set: ReturnType<typeof prepareFor> | undefined;
@@ -174,7 +174,7 @@ export async function pickForMaxError(a: MaxErrorArgs): Promise<MaxErrorArgs> {
   }
   console.log(`  why: ${why}`);
   if (!a.quiet) {
-    const near = paretoFront(all.filter(isPaper), 'bound')
+    const near = paretoFront(all.filter(isOwn), 'bound')
       .filter((p) => Math.abs(p.lutBytes - pick.lutBytes) <= pick.lutBytes / 2)
       .map(full);
     console.log(`  Pareto front (by the error bound) around it:\n${frontTable(near)}`);

@@ -4,14 +4,15 @@
  */
 import { exact } from './exact/index.js';
 import { hls4ml } from './hls4ml/index.js';
+import { logexp } from './logexp/index.js';
 import { lut2d } from './lut2d/index.js';
 import { rexp } from './rexp/index.js';
 import type { Method } from '../types.js';
 
-export const METHODS: readonly Method[] = [rexp, lut2d, hls4ml, exact];
+export const METHODS: readonly Method[] = [rexp, lut2d, hls4ml, exact, logexp];
 
-/** The block's own methods, the paper's and ours (as opposed to the baselines hls4ml-like and exact). */
-export const PAPER_METHODS: readonly Method[] = METHODS.filter((m) => !m.baseline);
+/** The block methods, the paper's and ours (as opposed to the baselines hls4ml-like and exact). */
+export const OWN_METHODS: readonly Method[] = METHODS.filter((m) => !m.baseline);
 
 export function methodByName(name: string): Method {
   const m = METHODS.find((x) => x.name === name);

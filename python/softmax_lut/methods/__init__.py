@@ -23,6 +23,7 @@ _MODULES = {
     "lut2d": "lut2d",
     "hls4ml-like": "hls4ml",
     "exact": "exact",
+    "logexp": "logexp",
 }
 
 QUOTIENTS: dict[str, Quotient] = {name: importlib.import_module(f".{mod}", __name__).quotient for name, mod in _MODULES.items()}

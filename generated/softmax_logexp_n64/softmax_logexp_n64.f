@@ -1,0 +1,1 @@
+softmax_logexp_n64.v
