@@ -49,6 +49,8 @@ export const CANDIDATES: readonly { method: string; addressing?: string; params?
   { method: 'lut2d', addressing: 'linear', paper: true },
   { method: 'hls4ml-like', paper: false },
   { method: 'exact', paper: false },
+  // ours, multiplier-free: compared with the baseline like the paper's methods
+  { method: 'logexp', paper: true },
 ];
 export const NS: readonly number[] = [8, 64];
 export const FORMATS = { input: { width: 8, frac: 4 }, output: { width: 8, frac: 8 } };
