@@ -32,8 +32,8 @@ const OUTPUT = { width: 8, frac: 8 };
 
 export function accuracyTable(): string {
   const rows = [
-    '| method | addressing | parameters | n | table bytes | error bound (LSB) | worst found (LSB) | max err, workload set (LSB) | max err, model attention (LSB) | mean err (LSB) | RMS err (LSB) | KL mean (nats) | argmax agree | worst abs(sum-1) | latency |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| method | addressing | parameters | n | table bytes | error bound (LSB) | worst found (LSB) | max err, workload set (LSB) | max err, model attention (LSB) | mean err (LSB) | mean signed err (LSB) | RMS err (LSB) | KL mean (nats) | argmax agree | worst abs(sum-1) | latency |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const n of [8, 64, 512]) {
     const set = prepare(workloadSet(n, INPUT), n, INPUT.frac);
@@ -50,7 +50,7 @@ export function accuracyTable(): string {
       const worst = Math.max(a.maxErrLsb, evaluate(p, prepare([adversarialWorkload(p, [n])], n, INPUT.frac)).overall.maxErrLsb);
       const params = (c.name === 't' ? 'defaults: ' : `preset ${c.name}: `) + (describeParams(p.mp.params) || 'fixed');
       rows.push(
-        `| ${c.method.name} | ${c.method.addressing} | ${params} | ${n} | ${p.lutBytes} | ${errorBound(p).lsb.toFixed(3)} | ${worst.toFixed(3)} | ${a.maxErrLsb.toFixed(3)} | ${model.maxErrLsb.toFixed(3)} | ${a.meanErrLsb.toFixed(3)} | ` +
+        `| ${c.method.name} | ${c.method.addressing} | ${params} | ${n} | ${p.lutBytes} | ${errorBound(p).lsb.toFixed(3)} | ${worst.toFixed(3)} | ${a.maxErrLsb.toFixed(3)} | ${model.maxErrLsb.toFixed(3)} | ${a.meanErrLsb.toFixed(3)} | ${a.meanSignedErrLsb.toFixed(3)} | ` +
           `${a.rmsErrLsb.toFixed(3)} | ${a.klMean.toExponential(2)} | ${(a.argmaxAgreement * 100).toFixed(2)} % | ${a.worstSumErr.toFixed(4)} | ${p.latency} |`,
       );
     }
@@ -62,7 +62,8 @@ export function accuracyTable(): string {
       `measured over the workload set: for each n, the corner cases plus ${WORKLOAD_DEFAULTS.perWorkload} seeded vectors each of ` +
       `uniform, Gaussian σ = 0.5, 1, 2, 4 (real units), attention-like and near-tie logits, and ${WORKLOAD_DEFAULTS.perWorkload} model attention rows ` +
       `(seed ${WORKLOAD_DEFAULTS.seed}; generator/evidence/workloads.ts). Errors are against the float softmax of the same quantised ` +
-      'inputs, saturated at the largest code; 0.5 LSB is the best any block can reach. KL: KL(p || q), q = output codes floored at ' +
+      'inputs, saturated at the largest code; 0.5 LSB is the best any block can reach. Mean signed err: the mean of y - y_ref, ' +
+      'the bias (positive: the outputs sum to more than 1). KL: KL(p || q), q = output codes floored at ' +
       'half an LSB and renormalised. Table bytes of hls4ml-like count the entries its RTL can reach; hls4ml itself stores 2 x 1024 x 18 bits = 4608 B.',
   );
   return rows.join('\n');

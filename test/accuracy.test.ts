@@ -4,7 +4,7 @@ import { evaluate, prepare } from '../generator/evidence/evaluate.js';
 import { errorBound } from '../generator/numerics/bound.js';
 import { markPareto, measure, prepareAdversarial, prepareFor, smallestMeeting, sweepSpace, type Row } from '../generator/explore/explore.js';
 import { accuracy } from '../generator/numerics/metrics.js';
-import { model, modelTrace } from '../generator/numerics/model.js';
+import { model, modelTrace, referenceLsb } from '../generator/numerics/model.js';
 import { cornerVectors } from '../generator/evidence/vectors.js';
 import { modelAttentionRows, modelAttentionVectors, workloadSet, WORKLOAD_NAMES } from '../generator/evidence/workloads.js';
 import { cfg } from './helpers.js';
@@ -60,6 +60,25 @@ describe('metrics', () => {
     expect(ev.overall.vectors).toBe(ws.reduce((s, w) => s + w.vectors.length, 0));
     expect(ev.perWorkload.map((w) => w.name)).toEqual(ws.map((w) => w.name));
     expect(Math.max(...ev.perWorkload.map((w) => w.metrics.maxErrLsb))).toBe(ev.overall.maxErrLsb);
+  });
+  it('the mean signed error is the mean of y - y_ref: by hand, and lut2d normalized leans up (its tail cells hold a few LSB)', () => {
+    const signed = (method: Record<string, unknown>) => {
+      const p = makePlan(cfg({ n: 16, method }));
+      const ws = workloadSet(16, F8, 40, 5);
+      const ev = evaluate(p, prepare(ws, 16, 4));
+      let sum = 0;
+      let count = 0;
+      for (const x of ws.flatMap((w) => w.vectors)) {
+        const y = model(p, x);
+        const ref = referenceLsb(p, x);
+        for (let i = 0; i < x.length; i++) sum += y[i]! - ref[i]!;
+        count += x.length;
+      }
+      expect(ev.overall.meanSignedErrLsb).toBeCloseTo(sum / count, 4);
+      return ev.overall.meanSignedErrLsb;
+    };
+    expect(Math.abs(signed({ name: 'rexp', addressing: 'normalized' }))).toBeLessThan(0.1);
+    expect(signed({ name: 'lut2d', addressing: 'normalized' })).toBeGreaterThan(1);
   });
   it('RMS and KL by hand for one vector', () => {
     const p = makePlan(cfg({ n: 2 }));

@@ -63,7 +63,7 @@ describe('smallestMeeting and the Pareto fronts', () => {
 
 describe('explore output', () => {
   it('the CSV has the bound next to the worst found, and the front table prints bytes, bound, worst found and mean error', () => {
-    const r = { ...row(602, 1.1042, 1.1047), resolved: { expWidth: 16 }, metrics: { vectors: 9, maxErrLsb: 1.1042, meanErrLsb: 0.2091, rmsErrLsb: 0.3, argmaxAgreement: 1, klMean: 1e-4, klMax: 2e-3, worstSumErr: 0.01 }, pareto: true } as Row;
+    const r = { ...row(602, 1.1042, 1.1047), resolved: { expWidth: 16 }, metrics: { vectors: 9, maxErrLsb: 1.1042, meanErrLsb: 0.2091, meanSignedErrLsb: 0.01, rmsErrLsb: 0.3, argmaxAgreement: 1, klMean: 1e-4, klMax: 2e-3, worstSumErr: 0.01 }, pareto: true } as Row;
     expect(toCsv([r])).toBe(
       'method,addressing,params,lutBytes,latency,bound,maxErrLsb,meanErrLsb,rmsErrLsb,argmaxAgreement,klMean,klMax,worstSumErr,pareto\n' +
         'rexp,normalized,expWidth=16,602,1,1.1047,1.1042,0.2091,0.3,1,0.0001,0.002,0.01,true\n',

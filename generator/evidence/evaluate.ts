@@ -43,6 +43,8 @@ export interface Metrics {
   vectors: number;
   maxErrLsb: number;
   meanErrLsb: number;
+  /** The mean of y - y_ref: a bias (a table that leans one way) shows here, where the mean of |y - y_ref| cannot tell. */
+  meanSignedErrLsb: number;
   rmsErrLsb: number;
   argmaxAgreement: number;
   klMean: number;
@@ -85,6 +87,7 @@ interface Acc {
   count: number;
   maxErr: number;
   sumErr: number;
+  sumSigned: number;
   sumSq: number;
   agree: number;
   klSum: number;
@@ -92,7 +95,7 @@ interface Acc {
   worstSum: number;
 }
 
-const emptyAcc = (): Acc => ({ vectors: 0, count: 0, maxErr: 0, sumErr: 0, sumSq: 0, agree: 0, klSum: 0, klMax: 0, worstSum: 0 });
+const emptyAcc = (): Acc => ({ vectors: 0, count: 0, maxErr: 0, sumErr: 0, sumSigned: 0, sumSq: 0, agree: 0, klSum: 0, klMax: 0, worstSum: 0 });
 
 function merge(a: Acc, b: Acc): Acc {
   return {
@@ -100,6 +103,7 @@ function merge(a: Acc, b: Acc): Acc {
     count: a.count + b.count,
     maxErr: Math.max(a.maxErr, b.maxErr),
     sumErr: a.sumErr + b.sumErr,
+    sumSigned: a.sumSigned + b.sumSigned,
     sumSq: a.sumSq + b.sumSq,
     agree: a.agree + b.agree,
     klSum: a.klSum + b.klSum,
@@ -113,6 +117,7 @@ function finish(a: Acc): Metrics {
     vectors: a.vectors,
     maxErrLsb: fix(a.maxErr),
     meanErrLsb: fix(a.sumErr / Math.max(1, a.count)),
+    meanSignedErrLsb: fix(a.sumSigned / Math.max(1, a.count)),
     rmsErrLsb: fix(Math.sqrt(a.sumSq / Math.max(1, a.count))),
     argmaxAgreement: fix(a.agree / Math.max(1, a.vectors)),
     klMean: Number((a.klSum / Math.max(1, a.vectors)).toExponential(4)),
@@ -160,6 +165,7 @@ export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean 
         const ae = Math.abs(err);
         if (ae > a.maxErr) a.maxErr = ae;
         a.sumErr += ae;
+        a.sumSigned += err;
         a.sumSq += ae * ae;
         if (hist) {
           const b = Math.floor(err / HISTOGRAM_BIN);
