@@ -29,17 +29,17 @@ function depcruise(cwd: string, paths: string[], output: 'json' | 'err') {
   });
 }
 
-/** The violations and the modules read (JSON output), and the exit code of the check as `npm test` runs it. */
-function cruise(cwd: string, paths: string[]): { code: number | null; violations: Violation[]; modules: string[] } {
+/** The violations and the modules read (JSON output, which exits 0 whatever it finds). */
+function cruise(cwd: string, paths: string[]): { violations: Violation[]; modules: string[] } {
   const out = JSON.parse(depcruise(cwd, paths, 'json').stdout) as { summary: { violations: Violation[] }; modules: { source: string }[] };
-  return { code: depcruise(cwd, paths, 'err').status, violations: out.summary.violations, modules: out.modules.map((m) => m.source) };
+  return { violations: out.summary.violations, modules: out.modules.map((m) => m.source) };
 }
 
 describe('layout', () => {
   it('has no cycle and no upward import, over every source file of generator/', () => {
     const r = cruise(ROOT, ['generator', 'scripts', 'bin', 'test']);
+    // (npm test runs the check itself, as `npm run check:deps`, for its exit code)
     expect(r.violations).toEqual([]);
-    expect(r.code).toBe(0);
     const tracked = spawnSync('git', ['ls-files', 'generator'], { cwd: ROOT, encoding: 'utf8' }).stdout.split('\n');
     const sources = tracked.filter((f) => f.endsWith('.ts'));
     expect(sources.length).toBeGreaterThan(50);
@@ -67,7 +67,8 @@ describe('layout', () => {
     // the adversarial search reaching into a method's folder instead of through the Method interface
     add('generator/evidence/adversarial.ts', "import { rexp } from '../numerics/methods/rexp/index.js';\nexport const unusedRexp = rexp;");
     const r = cruise(dir, ['generator']);
-    expect(r.code).not.toBe(0);
+    // the check as npm test runs it fails
+    expect(depcruise(dir, ['generator'], 'err').status).not.toBe(0);
     const found = r.violations.map((v) => `${v.rule.name}: ${v.from} -> ${v.to}`).sort();
     expect(found).toEqual(
       [

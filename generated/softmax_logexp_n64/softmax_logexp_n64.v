@@ -1562,8 +1562,8 @@ module softmax_logexp_n64_lane (
   wire [13:0] an_s0 = an_z0 ? {an_s1_d1[12:0], 1'd0} : an_s1_d1;
   wire [3:0] an_lz = {an_z3_d2, an_z2_d1, an_z1_d1, an_z0};
   wire [0:0] asmall = ~|a[13:8];
-  wire [2:0] aseg = 3'd7 - an_lz[2:0];
   wire unused_alz = &{1'b0, an_lz[3:3], 1'b0};
+  wire [2:0] aseg = 3'd7 - an_lz[2:0];
   wire [7:0] alo = a[7:0];
   wire [9:0] yidx = asmall_d2 ? {2'd0, alo_d2} : {aseg, an_s0[12:6]};
   wire unused_axn = &{1'b0, an_s0[13], an_s0[5:0], 1'b0};

@@ -10,7 +10,6 @@ import { DEVICES, type DeviceName } from '../pipeline/delay.js';
 import { parseInputType, parseOutputType, type PortFormat } from './formats.js';
 import type { Config } from '../numerics/types.js';
 
-
 export const VERILOG_KEYWORDS = new Set(
   (
     'always and assign automatic begin buf bufif0 bufif1 case casex casez cell cmos config deassign default ' +

@@ -3,9 +3,7 @@
  * they read the vector files, drive the block with and without random stalls and compare every
  * output beat with the golden model's (runner.ts and stream-runner.ts run them).
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Handlebars from 'handlebars';
 import { ROOT } from '../core/version.js';
 import type { Plan } from '../numerics/types.js';
 import { header, template } from '../hardware/render.js';
@@ -14,12 +12,9 @@ import { latencyOf, type StreamPlan } from '../hardware/archs/stream.js';
 /** The testbench templates: generator/evidence/templates/. */
 export const TB_TEMPLATES = join(ROOT, 'generator', 'evidence', 'templates');
 
-let tbTemplate: HandlebarsTemplateDelegate | undefined;
-
 export function renderTestbench(p: Plan, nvec: number): string {
-  tbTemplate ??= Handlebars.compile(readFileSync(join(TB_TEMPLATES, 'testbench.v.hbs'), 'utf8'), { strict: true });
   const c = p.common;
-  return tbTemplate({
+  return template('testbench.v.hbs', TB_TEMPLATES)({
     header: header(p, 'self-checking testbench'),
     module: c.config.name,
     n: c.n,

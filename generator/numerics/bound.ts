@@ -198,6 +198,7 @@ export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: nu
   const x = (d: number) => E * Math.exp(-d * c.unit);
   const byD = mp.laneInput === 'd';
   const byValue = new Map<number, EntryGroup>();
+  const perD: EntryGroup[] = [];
   const points: { x: number; y: number; e: number }[] = [];
   const segment = (e: number, dLo: number, dHi: number) => {
     const xa = x(dLo);
@@ -205,7 +206,7 @@ export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: nu
     points.push({ x: xa, y: e - xa, e }, { x: xb, y: e - xb, e });
     if (byD) {
       // a lane that reads d: one group per d (the hull points above are those of the whole segment)
-      for (let d = dLo; d <= dHi; d++) byValue.set(-1 - d, { e, v: d, dLo: d, dHi: d, xLo: x(d), xHi: x(d), hasMax: d === 0 });
+      for (let d = dLo; d <= dHi; d++) perD.push({ e, v: d, dLo: d, dHi: d, xLo: x(d), xHi: x(d), hasMax: d === 0 });
       return;
     }
     const g = byValue.get(e);
@@ -228,7 +229,7 @@ export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: nu
     for (let k = 0; k < t.length && k * step <= dMax; k++) segment(t[k]!, k * step, Math.min(dMax, (k + 1) * step - 1));
   }
   if (t.length * step <= dMax) segment(0, t.length * step, dMax);
-  return { groups: [...byValue.values()].sort((a, b) => a.e - b.e || a.v - b.v), points, scale: E };
+  return { groups: [...byValue.values(), ...perD].sort((a, b) => a.e - b.e || a.v - b.v), points, scale: E };
 }
 
 /** The runs of the output code over S for one lane input v (e or d): the method's own, or its cells' lane codes. */

@@ -213,6 +213,20 @@ export function mantissaIndex(p: Pipe, sum: Sig, bits: number, name: string, wha
   return { lz, j };
 }
 
+/**
+ * c - lz modulo 2^w, for a leading-zero count lz (e.g. a shift amount or a table index from the
+ * leading one's position; exact where the true difference lies in 0..2^w - 1). Only lz's low w
+ * bits matter: its higher bits are marked unused (`unused`) in lz's cycle and, when the subtraction
+ * lands later, in that one too (`unused`_q).
+ */
+export function constMinusLz(p: Pipe, lz: Sig, c: number, w: number, name: string, what: string, unused: string): Sig {
+  const c0 = ((c % 2 ** w) + 2 ** w) % 2 ** w;
+  if (lz.width > w) p.lines.push(`wire ${unused} = &{1'b0, ${p.at(lz, lz.cycle)}[${lz.width - 1}:${w}], 1'b0};`);
+  const r = arith(p, name, w, [lz], what, (q) => (lz.width > w ? `${w}'d${c0} - ${q(lz)}[${w - 1}:0]` : `${w}'d${c0} - ${zx(q(lz), lz.width, w)}`));
+  if (lz.width > w && r.cycle > lz.cycle) p.lines.push(`wire ${unused}_q = &{1'b0, ${p.at(lz, r.cycle)}[${lz.width - 1}:${w}], 1'b0};`);
+  return r;
+}
+
 /** Mark the bits of s outside [lo, hi] as read on purpose (a lint-clean slice). */
 export function unusedOutside(p: Pipe, s: Sig, lo: number, hi: number, name: string): void {
   const ss = p.at(s, s.cycle);

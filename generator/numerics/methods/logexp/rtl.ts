@@ -5,15 +5,9 @@
  */
 import type { Sig } from '../../../pipeline/builder.js';
 import { levelsFor } from '../../../pipeline/delay.js';
-import { arith, logic, mantissaIndex, normalizeLeft, unusedOutside, wire, zx } from '../../../pipeline/stages.js';
-import { bitsFor } from '../../../core/bits.js';
+import { arith, constMinusLz, logic, mantissaIndex, normalizeLeft, unusedOutside, wire, zx } from '../../../pipeline/stages.js';
 import type { MethodBuild, MethodPlan } from '../../types.js';
 import { extraOf, GUARD } from './plan.js';
-
-/** The low `w` bits of lz (a modulo-2^w subtraction needs no more); the others marked unused. */
-function lowBits(lz: Sig, w: number, name: string): string {
-  return lz.width > w ? `${name}[${w - 1}:0]` : zx(name, lz.width, w);
-}
 
 export function build(mp: MethodPlan): MethodBuild {
   const ns = extraOf(mp).ns;
@@ -24,10 +18,7 @@ export function build(mp: MethodPlan): MethodBuild {
     norm(top, sum) {
       const { lz, j: q } = mantissaIndex(top, sum, ns.bits, 'q', 'normalisation: leading one');
       // p - pMin = (SW - 1 - pMin) - lz, modulo 2^pw (exact: p >= pMin)
-      const c0 = (((sw! - 1 - ns.pMin) % 2 ** pw!) + 2 ** pw!) % 2 ** pw!;
-      if (lz.width > pw!) top.lines.push(`wire unused_lz = &{1'b0, ${top.at(lz, lz.cycle)}[${lz.width - 1}:${pw}], 1'b0};`);
-      const pidx = arith(top, 'pidx', pw!, [lz], 'normalisation: p - pMin', (r) => `${pw}'d${c0} - ${lowBits(lz, pw!, r(lz))}`);
-      if (lz.width > pw! && pidx.cycle > lz.cycle) top.lines.push(`wire unused_lz_q = &{1'b0, ${top.at(lz, pidx.cycle)}[${lz.width - 1}:${pw}], 1'b0};`);
+      const pidx = constMinusLz(top, lz, sw! - 1 - ns.pMin, pw!, 'pidx', 'normalisation: p - pMin', 'unused_lz');
       const lp = top.rom({ name: 'lnp_q', width: ksw!, addr: pidx, fn: 'ln_p', what: 'normalisation: ln 2^p' });
       const lm = top.rom({ name: 'lnm_q', width: lnmw!, addr: q, fn: 'ln_m', what: 'normalisation: ln m' });
       const ks = arith(top, 'ksum', ksw!, [lp, lm], 'normalisation: ln S', (r) => `${r(lp)} + ${zx(r(lm), lnmw!, ksw!)} + ${ksw}'d${2 ** (GUARD - 1)}`);
@@ -46,14 +37,12 @@ export function build(mp: MethodPlan): MethodBuild {
         const { lz, xn } = normalizeLeft(ln, a, 'an', 'lane: leading one of A');
         const segW = yAddr! - (m! - 1);
         const small = logic(ln, 'asmall', 1, [a], levelsFor(ln.model, aw! - m!), 'lane: A < 2^m', (r) => `~|${r(a)}[${aw! - 1}:${m}]`);
-        const seg = arith(ln, 'aseg', segW, [lz], 'lane: segment', (r) => `${segW}'d${(aw! - m! + 1) % 2 ** segW} - ${lowBits(lz, segW, r(lz))}`);
-        if (lz.width > segW) ln.lines.push(`wire unused_alz = &{1'b0, ${ln.at(lz, seg.cycle)}[${lz.width - 1}:${segW}], 1'b0};`);
+        const seg = constMinusLz(ln, lz, aw! - m! + 1, segW, 'aseg', 'lane: segment', 'unused_alz');
         // the low m bits, sliced where A is made: a copy delayed to the index holds only them
         const alo = wire(ln, 'alo', m!, [a], 'lane: A < 2^m', (r) => `${r(a)}[${m! - 1}:0]`);
         idx = logic(ln, 'yidx', yAddr!, [small, seg, alo, xn], 1, 'lane: output index', (r) => `${r(small)} ? {${segW - 1}'d0, ${r(alo)}} : {${r(seg)}, ${r(xn)}[${aw! - 2}:${aw! - m!}]}`);
         const xs = ln.at(xn, idx.cycle);
         ln.lines.push(`wire unused_axn = &{1'b0, ${xs}[${aw! - 1}]${aw! - m! - 1 >= 0 ? `, ${xs}[${aw! - m! - 1}:0]` : ''}, 1'b0};`);
-        if (bitsFor(2 ** segW - 1) !== segW) throw new Error('internal: logexp segment width');
       }
       return ln.rom({ name: 'y_rom', width: ow, addr: idx, fn: 'y_lut', what: 'lane: output table' });
     },

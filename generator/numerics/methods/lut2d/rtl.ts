@@ -3,7 +3,7 @@
  * (the column and the 2D table), made from the shared stage builders (generator/pipeline/stages.ts).
  */
 import type { Pipe, Sig } from '../../../pipeline/builder.js';
-import { arith, mantissaIndex, shiftRight, unusedOutside, wire, zx } from '../../../pipeline/stages.js';
+import { arith, constMinusLz, mantissaIndex, shiftRight, unusedOutside, wire } from '../../../pipeline/stages.js';
 import type { MethodBuild, MethodPlan } from '../../types.js';
 import { extraOf } from './plan.js';
 
@@ -44,14 +44,7 @@ export function build(mp: MethodPlan): MethodBuild {
     norm(top, sum) {
       const { lz, j: row } = mantissaIndex(top, sum, m, 'row', 'normalisation: leading one');
       // the column shift p - k = (SW - 1 - k) - lz, modulo 2^shw (exact: p >= k)
-      const c0 = (((sw - 1 - kk) % 2 ** shw) + 2 ** shw) % 2 ** shw;
-      // only the low shw bits of lz matter modulo 2^shw
-      if (lz.width > shw) top.lines.push(`wire unused_lz = &{1'b0, ${top.at(lz, lz.cycle)}[${lz.width - 1}:${shw}], 1'b0};`);
-      const shamt = arith(top, 'shamt', shw, [lz], 'normalisation: shift amount', (q) =>
-        lz.width > shw ? `${shw}'d${c0} - ${q(lz)}[${shw - 1}:0]` : `${shw}'d${c0} - ${zx(q(lz), lz.width, shw)}`,
-      );
-      // read a cycle later, the delayed copy loses the same bits
-      if (lz.width > shw && shamt.cycle > lz.cycle) top.lines.push(`wire unused_lz_q = &{1'b0, ${top.at(lz, shamt.cycle)}[${lz.width - 1}:${shw}], 1'b0};`);
+      const shamt = constMinusLz(top, lz, sw - 1 - kk, shw, 'shamt', 'normalisation: shift amount', 'unused_lz');
       return { row, shamt };
     },
     lane(ln, e, k) {
