@@ -289,3 +289,44 @@ describe('error bound: a deliberately wrong bound fails the check', () => {
     expectWithinBound('tiny, true bound', raw, worst, bound);
   });
 });
+
+describe("lut2d's fill from the bound's enumeration (minimaxFill)", () => {
+  // 8.4 input, 6.6 output, n = 8, 4 x 4 cells in the top octave: 16 + 8 + 4 + ... entries, each cheap to bound
+  const small = (addressing: string) =>
+    makePlan(validateConfig({ name: 'f', n: 8, input: { width: 8, frac: 4 }, output: { width: 6, frac: 6 }, method: { name: 'lut2d', addressing, rowBits: 2, colBits: 2 } }));
+  const boundOf = (p: Plan) => errorBound({ ...p }).raw; // a fresh Plan object: the bound is cached per plan
+
+  for (const addressing of ['normalized', 'linear']) {
+    it(`${addressing}: moving any one entry by one code never lowers the bound (the fill is the least bound these addresses allow)`, () => {
+      const p = small(addressing);
+      const t = p.mp.tables[0]!.values;
+      const b0 = boundOf(p);
+      let moved = 0;
+      for (let i = 0; i < t.length; i++) {
+        for (const dy of [-1, 1]) {
+          const v = t[i]!;
+          if (v + dy < 0 || v + dy > p.common.maxCode) continue;
+          t[i] = v + dy;
+          try {
+            expect(boundOf(p)).toBeGreaterThanOrEqual(b0 - 1e-9);
+          } finally {
+            t[i] = v;
+          }
+          moved++;
+        }
+      }
+      expect(moved).toBeGreaterThan(t.length);
+    });
+  }
+  it('a deliberately biased fill (every non-zero entry one code up) raises the bound', () => {
+    const p = small('normalized');
+    const t = p.mp.tables[0]!.values;
+    const saved = [...t];
+    const b0 = boundOf(p);
+    for (let i = 0; i < t.length; i++) if (t[i]! > 0 && t[i]! < p.common.maxCode) t[i]! += 1;
+    const up = boundOf(p);
+    t.splice(0, t.length, ...saved);
+    expect(up).toBeGreaterThan(b0 + 0.5);
+    expect(boundOf(p)).toBe(b0);
+  });
+});

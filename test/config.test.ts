@@ -48,7 +48,8 @@ describe('config validation', () => {
     rejects({ ...base, output: { width: 8, frac: -1 } }, 'output.frac', -1, /0\.\.48/);
     rejects({ ...base, method: { name: 'rexp', expWidth: 30 } }, 'method.expWidth', 30, /2\.\.24/);
     rejects({ ...base, method: { name: 'lut2d', colBits: 13 } }, 'method.colBits', 13, /1\.\.12/);
-    rejects({ ...base, method: { name: 'lut2d', colBits: 12, expWidth: 8 } }, 'method.colBits', 12, /1\.\.8/);
+    rejects({ ...base, method: { name: 'lut2d', colBits: 12, expWidth: 8 } }, 'method.colBits', 12, /1\.\.7 \(below expWidth/);
+    rejects({ ...base, method: { name: 'lut2d', addressing: 'linear', colBits: 12, expWidth: 8 } }, 'method.colBits', 12, /1\.\.8 \(at most expWidth/);
     rejects({ ...base, method: { name: 'lut2d', colBits: 10, rowBits: 10, expWidth: 12 } }, 'method.rowBits', 10, /2\^16/);
     rejects({ ...base, method: { name: 'rexp', expStepLog2: 8 } }, 'method.expStepLog2', 8, /0\.\.7/);
   });

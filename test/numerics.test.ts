@@ -102,11 +102,43 @@ describe('the plan', () => {
     // S in [8191, 8 * 8191], 9 address bits -> shift 7: (65528 >> 7) - (8191 >> 7) + 1 = 511 - 63 + 1
     expect(r.values.length).toBe(449);
   });
-  it('2D table sizes', () => {
+  it('2D table sizes: normalized by octaves of v = e / 2^p, linear rows x columns', () => {
+    // octave 1 has 2^4 rows x 2^6 columns; each octave below gives up a column bit while they are at least
+    // the row bits, else a row bit: (4,6) (4,5) (4,4) (4,3) (3,3) (3,2) (2,2) (2,1) (1,1) for octaves 1..OF+1 = 9,
+    // then the entries of octave 0 and the tail
     const n = makePlan(cfg({ method: { name: 'lut2d', rowBits: 4, colBits: 6 } }));
-    expect(n.mp.tables[0]!.values.length).toBe(16 * 64);
+    expect(n.mp.tables[0]!.values.length).toBe(1024 + 512 + 256 + 128 + 64 + 32 + 16 + 8 + 4 + 2);
     expect(n.mp.tables[0]!.width).toBe(8);
-    expect(n.lutBytes).toBe(1024 + Math.ceil((156 * 13) / 8));
+    expect(n.lutBytes).toBe(2046 + Math.ceil((156 * 13) / 8));
+    // the default (5, 4): 512 + 256 + ... + 2 + 2 = 1024 entries
+    expect(makePlan(cfg({ method: { name: 'lut2d' } })).mp.tables[0]!.values.length).toBe(1024);
+    const l = makePlan(cfg({ method: { name: 'lut2d', addressing: 'linear', rowBits: 4, colBits: 6 } }));
+    // S in [8191, 8 * 8191]: the row shift 12 leaves (65528 >> 12) - (8191 >> 12) + 1 = 15 rows
+    expect(l.mp.tables[0]!.values.length).toBe(15 * 64);
+  });
+  it('lut2d normalized: the entry of (e, S) by hand', () => {
+    // n = 8, EW = 13: T[0] = 8191 (leading one at 12 = pMin); rows: 5 bits of m; octave 1 (32 x 16) at 0
+    const p = makePlan(cfg({ method: { name: 'lut2d' } }));
+    const lay = { ...p.mp.vars };
+    expect(lay.colBits).toBe(4);
+    const entry = (e: number, s: number) => {
+      const c = p.method.normalize(p.mp, p.common, s);
+      return { c, y: p.method.lane(p.mp, p.common, e, c) };
+    };
+    // e = 4968 = T[8] with the maximum's 8191 beside it: S >= 13159. S = 14000 = 1.709 * 2^13: p - pMin = 1,
+    // j = floor(14000 * 32 / 8192) - 32 = 22
+    expect(entry(4968, 14000).c).toEqual({ row: 22, pc: 1 });
+    // e = 4968 (leading one at 12): octave 13 - 12 = 1; column: floor(4968 * 16 / 4096) - 16 = 3; entry 22 * 16 + 3.
+    // Its cell: S in [13824, 14079], and no other e in [4864, 5119]: references 4968 / S * 256 in [90.3, 92.0]
+    const t = p.mp.tables[0]!.values;
+    expect(entry(4968, 14000).y).toBe(t[22 * 16 + 3]);
+    expect(t[22 * 16 + 3]).toBe(91);
+    // e = 1000 (leading one at 9): octave 4, (3,3) at 512 + 256 + 128 = 896: row 22 >> 2 = 5, column floor(1000 * 8 / 512) - 8 = 7
+    expect(entry(1000, 14000).y).toBe(t[896 + 5 * 8 + 7]);
+    // e = 8191 with S = 8191: octave 0 (v = 1), the entry after the octaves: 255; e = 0: the tail, 0
+    expect(entry(8191, 8191).y).toBe(255);
+    expect(entry(0, 8191 * 8).y).toBe(0);
+    expect(t[t.length - 1]).toBe(0);
   });
   it('trees: levels and registers (pipeline.treeLevelsPerStage: a register after every k-th level and the last)', () => {
     const at = (count: number, every: number) => {

@@ -29,8 +29,8 @@ describe('pipeline registers: bit-exact, latency as planned, lint clean', () => 
       expect(pe.latency - p0.latency).toBeOneOf([0, 1]);
       expect(pl.latency - p0.latency).toBeOneOf([0, 1]);
       expect(renderRtl(pe)).toMatch(/reg \[\d+:0\] d_q;/);
-      expect(renderRtl(pl)).toMatch(name === 'rexp' ? /reg \[\d+:0\] mul_q;/ : /reg \[\d+:0\] col_q;/);
-      expect(renderRtl(p0)).not.toMatch(/\bd_q\b|mul_q|col_q/);
+      expect(renderRtl(pl)).toMatch(name === 'rexp' ? /reg \[\d+:0\] mul_q;/ : /reg \[\d+:0\] a2d_q;/);
+      expect(renderRtl(p0)).not.toMatch(/\bd_q\b|mul_q|a2d_q/);
       const config = cfg({ ...base, name: `pp_${name}_${addressing}`, pipeline: { expAddrRegister: true, laneRegister: true, treeLevelsPerStage: 1 } });
       const { block, dir } = generateTo(config);
       expect(block.plan.latency - makePlan(cfg({ ...base, pipeline: { treeLevelsPerStage: 1 } })).latency).toBeOneOf([0, 1, 2]);

@@ -162,8 +162,8 @@ describe(`bit-exact simulation of ${configs.length + 1} stream configs (masks, p
       const { block, dir } = genSim({ ...over, name: `stl_${lanes}_${method}_${addressing}`, pipeline: { laneRegister: true } });
       const plain = genSim({ ...over, name: `stp_${lanes}_${method}_${addressing}` }).block;
       expect(block.stream!.sp.latencyConst - plain.stream!.sp.latencyConst).toBeOneOf([0, 1]);
-      expect(block.files.get(`${block.module}.v`)).toMatch(method === 'rexp' ? /reg \[\d+:0\] mul_q;/ : /reg \[\d+:0\] col_q;/);
-      expect(plain.files.get(`${plain.module}.v`)).not.toMatch(/mul_q|col_q/);
+      expect(block.files.get(`${block.module}.v`)).toMatch(method === 'rexp' ? /reg \[\d+:0\] mul_q;/ : /reg \[\d+:0\] a2d_q;/);
+      expect(plain.files.get(`${plain.module}.v`)).not.toMatch(/mul_q|a2d_q/);
       expect(block.stream!.rows.some((r) => r.keep.some((k) => !k) && r.keep.some((k) => k))).toBe(true);
       const r = simulateBlock(block, dir);
       expect(r.problem).toBeUndefined();

@@ -27,7 +27,7 @@
  * Every step is an outer approximation (a convex hull, an interval), so the bound holds; how close it
  * is shows in the worst error that the adversarial workloads find (generator/evidence/adversarial.ts).
  */
-import type { OutputRun, SCell, Plan } from './types.js';
+import type { CommonPlan, OutputRun, SCell, Plan } from './types.js';
 import { expValue } from './tables.js';
 
 /**
@@ -189,7 +189,7 @@ class SumSide {
 }
 
 /** The entry values of the exponent lookup with the d that read them, and the (x, eps) hull points. */
-export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: number; y: number; e: number }[]; scale: number } {
+export function entryGroups(plan: Pick<Plan, 'common' | 'mp'>): { groups: EntryGroup[]; points: { x: number; y: number; e: number }[]; scale: number } {
   const c = plan.common;
   const mp = plan.mp;
   const t = mp.expTable.values;
@@ -232,6 +232,75 @@ export function entryGroups(plan: Plan): { groups: EntryGroup[]; points: { x: nu
   return { groups: [...byValue.values(), ...perD].sort((a, b) => a.e - b.e || a.v - b.v), points, scale: E };
 }
 
+/**
+ * Steps 1-2 of the header for a plan's exponent unit: its entry groups and the least and most that
+ * the other elements add to S (at most N - 1 of them, any mass). The tables of the method are not read,
+ * so a method may fill its own tables from these (lut2d does).
+ */
+export interface SumSides {
+  groups: EntryGroup[];
+  lo: SumSide;
+  hi: SumSide;
+  /** E = T[0]. */
+  E: number;
+  common: CommonPlan;
+}
+
+export function sumSides(plan: Pick<Plan, 'common' | 'mp'>, opts: { ignoreTailMass?: boolean } = {}): SumSides {
+  const k = plan.common.n - 1;
+  const { groups, points, scale: E } = entryGroups(plan);
+  const pts = (opts.ignoreTailMass ? points.filter((p) => p.e !== 0) : points).map((p) => ({ x: p.x, y: p.y }));
+  pts.push({ x: 0, y: 0 });
+  return { groups, lo: new SumSide(hull(pts, false), k), hi: new SumSide(hull(pts, true), k), E, common: plan.common };
+}
+
+/**
+ * Steps 3-4 of the header: for an element of entry group g and S in [sLo, sHi], the others' ideal
+ * mass A in [aMin, aMax] and the reference y_ref in [refLo, refHi] (output LSBs, saturated, not
+ * rounded); undefined when no vector puts S there.
+ */
+export function reference(sides: SumSides, g: EntryGroup, sLo: number, sHi: number): { refLo: number; refHi: number; aMin: number; aMax: number } | undefined {
+  const c = sides.common;
+  const a0 = g.hasMax ? 0 : sides.E;
+  const aMin = sides.hi.firstReaching(sLo - g.e, a0);
+  let aMax = sides.lo.lastBelow(sHi - g.e);
+  if (!(aMin <= aMax + 1e-9 * (1 + Math.abs(aMax)))) return undefined;
+  aMax = Math.max(aMax, aMin);
+  const unit = 2 ** c.ofrac;
+  return {
+    refHi: Math.min(c.maxCode, (unit * g.xHi) / (g.xHi + aMin)),
+    refLo: Math.min(c.maxCode, (unit * g.xLo) / (g.xLo + aMax)),
+    aMin,
+    aMax,
+  };
+}
+
+/**
+ * A table filled from the bound's own enumeration (lut2d's): for every entry group and every cell of S,
+ * `index` names the entry the block reads there, and each entry gets the integer code that minimises its
+ * worst |y - y_ref| over the reference intervals (step 4) of everything that reads it: the middle of
+ * their hull, rounded, so that the joint bound on the filled table is the least any fill of these
+ * addresses allows. An entry whose every reachable reference is below half an LSB holds 0, and so does
+ * an entry nothing reaches.
+ */
+export function minimaxFill(plan: Pick<Plan, 'common' | 'mp'>, cells: SCell[], index: (v: number, cell: number) => number, size: number): number[] {
+  const sides = sumSides(plan);
+  const lo = new Float64Array(size).fill(Infinity);
+  const hi = new Float64Array(size).fill(-Infinity);
+  for (const g of sides.groups) {
+    for (let k = 0; k < cells.length; k++) {
+      const r = reference(sides, g, cells[k]!.sLo, cells[k]!.sHi);
+      if (!r) continue;
+      const i = index(g.v, k);
+      if (!(i >= 0 && i < size)) throw new Error(`internal: minimaxFill: index ${i} outside 0..${size - 1}`);
+      if (r.refLo < lo[i]!) lo[i] = r.refLo;
+      if (r.refHi > hi[i]!) hi[i] = r.refHi;
+    }
+  }
+  const max = plan.common.maxCode;
+  return Array.from(lo, (l, i) => (l === Infinity ? 0 : Math.max(0, Math.min(max, Math.floor((l + hi[i]!) / 2 + 0.5)))));
+}
+
 /** The runs of the output code over S for one lane input v (e or d): the method's own, or its cells' lane codes. */
 function runsFor(plan: Plan, cells: SCell[] | undefined, coefs: Record<string, number>[] | undefined, v: number, sMin: number, sMax: number): OutputRun[] {
   const { method, mp, common } = plan;
@@ -259,7 +328,8 @@ interface Part {
 }
 
 /** The joint bound (steps 3-4 of the header): every entry group against every run of the output code. */
-function jointBound(plan: Plan, groups: EntryGroup[], lo: SumSide, hi: SumSide, E: number): Part | undefined {
+function jointBound(plan: Plan, sides: SumSides): Part | undefined {
+  const { groups, E } = sides;
   const { method, mp, common: c } = plan;
   const sMin = E;
   const sMax = c.n * E;
@@ -277,19 +347,13 @@ function jointBound(plan: Plan, groups: EntryGroup[], lo: SumSide, hi: SumSide, 
       if (cells[i]!.sLo !== cells[i - 1]!.sHi + 1) throw new Error(`internal: error bound: the cells of S are not contiguous at ${cells[i]!.sLo}`);
     }
   }
-  const M = c.maxCode;
-  const unit = 2 ** c.ofrac;
   let worst = -Infinity;
   let witness: Witness | undefined;
   for (const g of groups) {
-    const a0 = g.hasMax ? 0 : E;
     for (const run of runsFor(plan, cells, coefs, g.v, sMin, sMax)) {
-      const aMin = hi.firstReaching(run.sLo - g.e, a0);
-      let aMax = lo.lastBelow(run.sHi - g.e);
-      if (!(aMin <= aMax + 1e-9 * (1 + Math.abs(aMax)))) continue; // no vector puts S in this run
-      aMax = Math.max(aMax, aMin);
-      const refHi = Math.min(M, (unit * g.xHi) / (g.xHi + aMin));
-      const refLo = Math.min(M, (unit * g.xLo) / (g.xLo + aMax));
+      const r = reference(sides, g, run.sLo, run.sHi);
+      if (!r) continue; // no vector puts S in this run
+      const { refLo, refHi, aMin, aMax } = r;
       const above = run.y - refLo;
       const below = refHi - run.y;
       if (above > worst) {
@@ -397,12 +461,9 @@ export function errorBound(plan: Plan, opts: BoundOptions = {}): ErrorBound {
   }
   const n = plan.common.n;
   const k = n - 1;
-  const { groups, points, scale: E } = entryGroups(plan);
-  const pts = (opts.ignoreTailMass ? points.filter((p) => p.e !== 0) : points).map((p) => ({ x: p.x, y: p.y }));
-  pts.push({ x: 0, y: 0 });
-  const lo = new SumSide(hull(pts, false), k);
-  const hi = new SumSide(hull(pts, true), k);
-  const joint = opts.split ? undefined : jointBound(plan, groups, lo, hi, E);
+  const sides = sumSides(plan, opts);
+  const { groups, lo, hi, E } = sides;
+  const joint = opts.split ? undefined : jointBound(plan, sides);
   const split = joint ? undefined : splitBound(plan, groups, lo, hi, E);
   const part = joint ?? split;
   if (!part) throw new Error(`internal: error bound: method ${plan.method.name} has no affordable bound for this format`);

@@ -44,7 +44,7 @@ import softmax_lut  # noqa: E402
 BEGIN = "<!-- model-accuracy:begin (PYTHONPATH=python python3 python/experiments/model_accuracy.py --write) -->"
 END = "<!-- model-accuracy:end -->"
 CACHE = os.path.join(ROOT, "python", "experiments", ".cache")
-CAPTURE = os.path.join(ROOT, "testbench", "data", "model-attention.json")
+CAPTURE = os.path.join(ROOT, "generator", "evidence", "data", "model-attention.json")
 
 SEED = 1
 CTX = 128
@@ -62,6 +62,7 @@ BLOCKS = [
     ("rexp, normalized, rounding correct", {"output": {"width": 8, "frac": 8, "rounding": "correct"}, "method": {"name": "rexp"}}),
     ("lut2d, normalized", {"method": {"name": "lut2d", "addressing": "normalized"}}),
     ("lut2d, linear", {"method": {"name": "lut2d", "addressing": "linear"}}),
+    ("logexp (ours)", {"method": {"name": "logexp"}}),
     ("hls4ml-like", {"method": {"name": "hls4ml-like"}}),
     ("exact divider", {"method": {"name": "exact"}}),
 ]

@@ -1,9 +1,13 @@
 /**
  * 2D LUT (Vasyltsov & Chang): y_i = LUT_2D[row(S)][col(e_i)] ~ e_i / S. No multiplier, no divider.
  *
- * - linear:     row = (S >> sh) - base, col = e >> (EW - C); entry = e_mid / S_mid at the bin midpoints.
- * - normalized: S = m * 2^p; row = top R bits of m - 1, col = top C bits of e / 2^p in [0, 2);
- *               entry = v_mid / m_mid, since e / S = (e / 2^p) / m.
+ * - linear (the paper's, as published re-implementations read it): row = (S >> sh) - base, col = e >> (EW - C).
+ * - normalized (ours): S = m * 2^p, row = top R bits of m - 1; the columns are log-spaced in v = e / 2^p:
+ *   the octave p - lead(e) picks a block of rows x columns (R x C in octave 1, one bit fewer each octave
+ *   below), the column the top bits of e below its leading one. e / S = v / m.
+ *
+ * Both are filled from the error bound's enumeration: each entry the code that minimises its worst error
+ * over every (e, S) that reads it (plan.ts), so no cell is biased.
  */
 import type { Method } from '../../types.js';
 import { paramsSchema, plan } from './plan.js';
@@ -28,9 +32,11 @@ export const lut2d: Method = {
     const wide = s.widths(0, Math.ceil(Math.log2(s.n)) + 6);
     const top = wide[wide.length - 1]!;
     const sparse = [...new Set([...wide.filter((w) => w <= s.ow + 5 || ((w - s.ow) % 2 === 1 && w <= top - 2)), top])];
+    // normalized: colBits are the columns of v's top octave (the octaves below have fewer), so fewer suffice
+    const cols = (addressing: string) => (addressing === 'normalized' ? s.range(2, Math.min(6, s.ow)) : s.range(3, Math.min(8, s.ow)));
     return ['normalized', 'linear'].flatMap((addressing) => [
-      { addressing, axes: { expWidth: sparse, expStepLog2: [s.step], rowBits: s.range(2, 7), colBits: s.range(3, Math.min(8, s.ow)) } },
-      { addressing, axes: { expWidth: s.widths(0, 4), expStepLog2: s.coarse, rowBits: s.range(2, 7), colBits: s.range(3, Math.min(8, s.ow)) } },
+      { addressing, axes: { expWidth: sparse, expStepLog2: [s.step], rowBits: s.range(2, 7), colBits: cols(addressing) } },
+      { addressing, axes: { expWidth: s.widths(0, 4), expStepLog2: s.coarse, rowBits: s.range(2, 7), colBits: cols(addressing) } },
     ]);
   },
   emulation,
