@@ -1056,9 +1056,9 @@ module softmax_lut2d_norm_n16_lane (
     end
   endfunction
   // delayed copies (registers the pipeline adds to align operands)
-  reg [13:0] en_s3_d1;
+  reg [11:0] en_s3_d1;
   reg [0:0] en_z0_d1;
-  reg [13:0] en_s1_d1;
+  reg [5:0] en_s1_d1;
   reg [0:0] en_z3_d1;
   reg [3:0] en_lz_d1;
   reg [3:0] en_lz_d2;
@@ -1066,27 +1066,26 @@ module softmax_lut2d_norm_n16_lane (
   reg [3:0] en_lz_d4;
   reg [3:0] en_lz_d5;
   reg [4:0] row_l_d1;
-  reg [13:0] en_s0_d1;
-  reg [13:0] en_s0_d2;
-  reg [13:0] en_s0_d3;
-  reg [13:0] en_s0_d4;
+  reg [4:0] en_s0_d1;
+  reg [4:0] en_s0_d2;
+  reg [4:0] en_s0_d3;
+  reg [4:0] en_s0_d4;
   reg [9:0] a2d_d1;
   reg [4:0] row_l;
   always @(posedge aclk) if (ce) row_l <= row;
   reg [2:0] pc_l;
   always @(posedge aclk) if (ce) pc_l <= pc;
   wire [0:0] en_z3 = ~|e_i[13:6];
-  wire [13:0] en_s3 = en_z3 ? {e_i[5:0], 8'd0} : e_i;
-  wire [0:0] en_z2 = ~|en_s3_d1[13:10];
-  wire [13:0] en_s2 = en_z2 ? {en_s3_d1[9:0], 4'd0} : en_s3_d1;
-  wire [0:0] en_z1 = ~|en_s2[13:12];
-  wire [13:0] en_s1 = en_z1 ? {en_s2[11:0], 2'd0} : en_s2;
-  wire [0:0] en_z0 = ~|en_s1[13:13];
-  wire [13:0] en_s0 = en_z0_d1 ? {en_s1_d1[12:0], 1'd0} : en_s1_d1;
+  wire [11:0] en_s3 = en_z3 ? {e_i[5:0], 6'd0} : e_i[13:2];
+  wire [0:0] en_z2 = ~|en_s3_d1[11:8];
+  wire [7:0] en_s2 = en_z2 ? en_s3_d1[7:0] : en_s3_d1[11:4];
+  wire [0:0] en_z1 = ~|en_s2[7:6];
+  wire [5:0] en_s1 = en_z1 ? en_s2[5:0] : en_s2[7:2];
+  wire [0:0] en_z0 = ~|en_s1[5:5];
+  wire [4:0] en_s0 = en_z0_d1 ? en_s1_d1[4:0] : en_s1_d1[5:1];
   wire [3:0] en_lz = {en_z3_d1, en_z2, en_z1, en_z0};
   wire [4:0] oct = {1'd0, en_lz_d5} + {2'd0, pc_l};
-  wire [9:0] a2d = !en_s0_d4[13] ? 10'd1023 : (oct == 5'd0) ? 10'd1022 : (oct == 5'd1) ? {1'd0, row_l_d1[4:0], en_s0_d4[12:9]} : (oct == 5'd2) ? {2'd2, row_l_d1[4:1], en_s0_d4[12:9]} : (oct == 5'd3) ? {3'd6, row_l_d1[4:1], en_s0_d4[12:10]} : (oct == 5'd4) ? {4'd14, row_l_d1[4:2], en_s0_d4[12:10]} : (oct == 5'd5) ? {5'd30, row_l_d1[4:2], en_s0_d4[12:11]} : (oct == 5'd6) ? {6'd62, row_l_d1[4:3], en_s0_d4[12:11]} : (oct == 5'd7) ? {7'd126, row_l_d1[4:3], en_s0_d4[12:12]} : (oct == 5'd8) ? {8'd254, row_l_d1[4:4], en_s0_d4[12:12]} : (oct == 5'd9) ? {9'd510, row_l_d1[4:4]} : 10'd1023;
-  wire unused_en = &{1'b0, en_s0_d4[8:0], 1'b0};
+  wire [9:0] a2d = !en_s0_d4[4] ? 10'd1023 : (oct == 5'd0) ? 10'd1022 : (oct == 5'd1) ? {1'd0, row_l_d1[4:0], en_s0_d4[3:0]} : (oct == 5'd2) ? {2'd2, row_l_d1[4:1], en_s0_d4[3:0]} : (oct == 5'd3) ? {3'd6, row_l_d1[4:1], en_s0_d4[3:1]} : (oct == 5'd4) ? {4'd14, row_l_d1[4:2], en_s0_d4[3:1]} : (oct == 5'd5) ? {5'd30, row_l_d1[4:2], en_s0_d4[3:2]} : (oct == 5'd6) ? {6'd62, row_l_d1[4:3], en_s0_d4[3:2]} : (oct == 5'd7) ? {7'd126, row_l_d1[4:3], en_s0_d4[3:3]} : (oct == 5'd8) ? {8'd254, row_l_d1[4:4], en_s0_d4[3:3]} : (oct == 5'd9) ? {9'd510, row_l_d1[4:4]} : 10'd1023;
   reg [7:0] y_rom;
   always @(posedge aclk) if (ce) y_rom <= lut2d(a2d_d1);
   reg [7:0] y_q;
@@ -1105,7 +1104,7 @@ module softmax_lut2d_norm_n16_lane (
   always @(posedge aclk) if (ce) en_s0_d1 <= en_s0;
   always @(posedge aclk) if (ce) en_s0_d2 <= en_s0_d1;
   always @(posedge aclk) if (ce) en_s0_d3 <= en_s0_d2;
-  always @(posedge aclk) if (!aresetn) en_s0_d4 <= 14'd0; else if (ce) en_s0_d4 <= en_s0_d3;
+  always @(posedge aclk) if (!aresetn) en_s0_d4 <= 5'd0; else if (ce) en_s0_d4 <= en_s0_d3;
   always @(posedge aclk) if (ce) a2d_d1 <= a2d;
 
 endmodule

@@ -179,22 +179,32 @@ export function shiftRight(p: Pipe, x: Sig, amt: Sig, name: string, what: string
 
 /**
  * Leading-one normalisation of an unsigned x (width w, nonzero): lz = leading zeros and
- * xn = x << lz (the leading one at the top). One level per bit of lz, widest first.
+ * xn = the top `keep` bits of x << lz (the leading one at the top; all w bits by default). One level
+ * per bit of lz, widest first; each level carries only the bits the levels after it can still shift
+ * into the top `keep` (keep + 2^i - 1 after the level of 2^i), so a narrow result costs few muxes.
  */
-export function normalizeLeft(p: Pipe, x: Sig, name: string, what: string): { lz: Sig; xn: Sig } {
+export function normalizeLeft(p: Pipe, x: Sig, name: string, what: string, keep = x.width): { lz: Sig; xn: Sig } {
   const w = x.width;
   // lz < w fits lzw = ceil(log2 w) bits, and every step 2^i (i < lzw) is narrower than x
   let lzw = 1;
   while (2 ** lzw < w) lzw++;
-  let s = x;
+  let s = x; // the top s.width bits of the value so far
   const bits: Sig[] = []; // lz from its top bit down
   for (let i = lzw - 1; i >= 0; i--) {
     const k = 2 ** i;
     const src = s;
+    const sw = src.width;
+    const nw = Math.min(w, keep + k - 1);
     // is the top k bits zero? then shift left by k
-    const z = logic(p, `${name}_z${i}`, 1, [src], levelsFor(p.model, k), what, (r) => `~|${r(src)}[${w - 1}:${w - k}]`);
+    const z = logic(p, `${name}_z${i}`, 1, [src], levelsFor(p.model, k), what, (r) => `~|${r(src)}[${sw - 1}:${sw - k}]`);
     bits.push(z);
-    s = logic(p, `${name}_s${i}`, w, [src, z], 1, what, (r) => `${r(z)} ? {${r(src)}[${w - k - 1}:0], ${zeros(k)}} : ${r(src)}`);
+    const lo = sw - k - nw; // the shifted value's lowest bit, in src (below 0: zeros come in)
+    s = logic(p, `${name}_s${i}`, nw, [src, z], 1, what, (r) => {
+      const zs = r(z); // first: the delay lines are declared in the order they are asked for
+      const shifted = lo >= 0 ? `${r(src)}[${sw - k - 1}:${lo}]` : `{${r(src)}[${sw - k - 1}:0], ${zeros(-lo)}}`;
+      return `${zs} ? ${shifted} : ${nw === sw ? r(src) : `${r(src)}[${sw - 1}:${sw - nw}]`}`;
+    });
+    if (lo > 0) p.lines.push(`wire unused_${name}_s${i} = &{1'b0, ${p.at(src, s.cycle)}[${lo - 1}:0], 1'b0};`);
   }
   const lz = wire(p, `${name}_lz`, lzw, bits, what, (r) => `{${bits.map((z) => r(z)).join(', ')}}`);
   return { lz, xn: s };

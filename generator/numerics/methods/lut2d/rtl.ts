@@ -56,7 +56,8 @@ export function build(mp: MethodPlan): MethodBuild {
       const row = k.row!;
       const pc = k.pc!;
       // the octave of v = e / 2^p: o = p - lead(e) = (p - pMin) + lz(e), as pMin = EW - 1
-      const { lz, xn } = normalizeLeft(ln, e, 'en', 'lane: leading one of e');
+      // only the leading one and the colBits bits below it are kept
+      const { lz, xn } = normalizeLeft(ln, e, 'en', 'lane: leading one of e', cb + 1);
       const ow = Math.max(lz.width, pw) + 1;
       const oct = arith(ln, 'oct', ow, [lz, pc], 'lane: octave', (r) => `${zx(r(lz), lz.width, ow)} + ${zx(r(pc), pw, ow)}`);
       // the entry: a block of 2^(R_o + C_o) entries per octave, each at a multiple of its size, so the
@@ -67,7 +68,7 @@ export function build(mp: MethodPlan): MethodBuild {
         const parts = [
           ...(aw > t ? [`${aw - t}'d${o.base / 2 ** t}`] : []),
           ...(o.rowBits > 0 ? [`R[${n.bits - 1}:${n.bits - o.rowBits}]`] : []),
-          ...(o.colBits > 0 ? [`X[${ew - 2}:${ew - 1 - o.colBits}]`] : []),
+          ...(o.colBits > 0 ? [`X[${cb - 1}:${cb - o.colBits}]`] : []),
         ];
         return { o: i + 1, expr: parts.length === 1 ? parts[0]! : `{${parts.join(', ')}}` };
       });
@@ -76,10 +77,8 @@ export function build(mp: MethodPlan): MethodBuild {
         const R = r(row);
         const X = r(xn);
         const chain = arms.map((m) => `(${O} == ${ow}'d${m.o}) ? ${m.expr.replace(/R\[/g, `${R}[`).replace(/X\[/g, `${X}[`)} : `).join('');
-        return `!${X}[${ew - 1}] ? ${hex(n.tail)} : (${O} == ${ow}'d0) ? ${hex(n.oct0)} : ${chain}${hex(n.tail)}`;
+        return `!${X}[${cb}] ? ${hex(n.tail)} : (${O} == ${ow}'d0) ? ${hex(n.oct0)} : ${chain}${hex(n.tail)}`;
       });
-      // e's bits below the columns are read on purpose (where the address is made)
-      if (ew - 1 - cb > 0) ln.lines.push(`wire unused_en = &{1'b0, ${ln.at(xn, a.cycle)}[${ew - 2 - cb}:0], 1'b0};`);
       return lookup(ln, a);
     },
   };
