@@ -1,7 +1,7 @@
 /**
  * Multiplier-free (issue 20's definition): the block, generated for pipeline.device xc7 (where products
  * are written as `*` for DSP inference), has no $mul cell after Yosys `proc; flatten; opt`, and
- * synth_xilinx maps no DSP. logexp is; rexp, the check's counter-example, is not.
+ * synth_xilinx maps no DSP. logexp and lut2d are; rexp, the check's counter-example, is not.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -33,6 +33,14 @@ describe('multiplier-free', () => {
     expect(x['LUT6'] ?? 0).toBeGreaterThan(0);
     expect(x['DSP48E1'] ?? 0).toBe(0);
   });
+
+  for (const addressing of ['normalized', 'linear']) {
+    it(`lut2d ${addressing} at n = 8 has no $mul after proc; flatten; opt`, () => {
+      const c = cells({ name: 'lut2d', addressing }, 8, 'proc; flatten; opt');
+      expect(Object.keys(c).length).toBeGreaterThan(3);
+      expect(c['$mul'] ?? 0).toBe(0);
+    });
+  }
 
   it('the check sees rexp\'s products: $mul cells and DSP48E1', () => {
     expect(cells({ name: 'rexp' }, 8, 'proc; flatten; opt')['$mul'] ?? 0).toBeGreaterThan(0);
