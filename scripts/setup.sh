@@ -4,7 +4,10 @@
 #   - Icarus Verilog (simulation), Verilator (lint), Yosys (synthesis) and nextpnr-ice40 (place and
 #     route), Chromium (headless screenshot of the HTML report) and python3-numpy (the Python
 #     emulator) from the distribution's packages, with apt-get;
-#   - the npm dependencies, exactly as locked, with npm ci.
+#   - g++ and python3-venv from the distribution's packages, for the Python tools below;
+#   - the npm dependencies, exactly as locked, with npm ci;
+#   - the Python tools of scripts/requirements.txt (hls4ml, pinned), from PyPI into the project-local
+#     virtual environment .venv.
 # Set SOFTMAX_LUT_SKIP_MAIN=1 to install only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +20,9 @@ command -v nextpnr-ice40 >/dev/null 2>&1 || need+=(nextpnr-ice40)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)   # headless, for the HTML report test
 # Debian's python3 with NumPy: the Python emulator (python/softmax_lut) and its test
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
+# a virtual environment for the pinned PyPI tools, and g++ to compile hls4ml's headers
+/usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
+command -v g++ >/dev/null 2>&1 || need+=(g++)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]} with apt-get"
@@ -37,7 +43,14 @@ node -e 'const [a]=process.versions.node.split(".").map(Number); if (a < 20) { c
 echo "setup: npm ci"
 npm ci --no-audit --no-fund
 
-echo "setup: tools: $(iverilog -V 2>&1 | head -n 1); $(verilator --version); $(yosys -V); $(nextpnr-ice40 --version 2>&1 | head -n 1)"
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating the virtual environment .venv"
+  /usr/bin/python3 -m venv .venv
+fi
+echo "setup: pip install -r scripts/requirements.txt (into .venv)"
+.venv/bin/python -m pip install --disable-pip-version-check --no-input -q -r scripts/requirements.txt
+
+echo "setup: tools: $(iverilog -V 2>&1 | head -n 1); $(verilator --version); $(yosys -V); $(nextpnr-ice40 --version 2>&1 | head -n 1); $(g++ --version | head -n 1); hls4ml $(.venv/bin/python -m pip show hls4ml 2>/dev/null | sed -n 's/^Version: //p')"
 
 if [ "${SOFTMAX_LUT_SKIP_MAIN:-0}" != 1 ]; then
   echo "setup: generating and verifying the default block"

@@ -1,0 +1,86 @@
+/**
+ * hls4ml's own softmax, compiled from the pinned package in .venv (test/hls4ml/harness.ts), on inputs whose
+ * outputs follow by hand from nnet_activation.h's stable implementation. This is the ground the hls4ml
+ * baselines will be checked on bit for bit (issue 21); a missing .venv fails here, with how to install it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../generator/core/version.js';
+import { readHexBeats, unpackBeat } from '../generator/evidence/hexfile.js';
+import { vectorSet } from '../generator/evidence/vector-set.js';
+import { adversarialVectors } from '../generator/evidence/adversarial.js';
+import { makePlan } from '../generator/hardware/plan.js';
+import { model } from '../generator/numerics/model.js';
+import { cfg } from './helpers.js';
+import { hls4mlVersion, runHls4ml, type Hls4mlSoftmax } from './hls4ml/harness.js';
+
+const F18 = 'ap_fixed<18,8,AP_RND,AP_SAT>';
+// a careful user's configuration: 1024-entry tables, a saturating output; d = max - x in ap_ufixed<10,4>,
+// whose 10 bits are the exponent table's index
+const tuned: Hls4mlSoftmax = {
+  n: 2,
+  input: 'ap_fixed<8,4>',
+  result: 'ap_ufixed<8,0,AP_RND,AP_SAT>',
+  implementation: 'stable',
+  expTableSize: 1024,
+  invTableSize: 1024,
+  expTable: F18,
+  invTable: F18,
+  accum: F18,
+  invInp: F18,
+  inpNorm: 'ap_ufixed<10,4>',
+};
+
+describe("hls4ml's softmax from the pinned package", () => {
+  it('is the pinned version', () => {
+    expect(hls4mlVersion()).toBe('1.3.0');
+  });
+  it('x = (0, 0): e = table[0] = 1.0, S = 2.0 reads inverse entry 2048 >> 8 = 8, 1 / 2.0; y = 0.5 = 128', () => {
+    expect(runHls4ml(tuned, [[0, 0]])).toEqual([[128, 128]]);
+  });
+  it('x = (127, -128) codes: the other term rounds to 0, S = 1.0, y = 1.0: 255 saturated, 0 where the output type wraps', () => {
+    expect(runHls4ml(tuned, [[127, -128]])).toEqual([[255, 0]]);
+    expect(runHls4ml({ ...tuned, result: 'ap_ufixed<8,0>' }, [[127, -128]])).toEqual([[0, 0]]);
+  });
+});
+
+/**
+ * Our hls4ml-like block (generator/numerics/methods/hls4ml) in hls4ml's own terms: the stable implementation,
+ * 1024-entry tables, every table, the sum and the inverse's input in ap_fixed<18,8,AP_RND,AP_SAT>, d in
+ * ap_ufixed<10,4> (its 10 bits the exponent index), the output truncated and saturated. hls4ml's own
+ * defaults differ (smaller tables, wrapping types; issue 21): this is the configuration the block emulates.
+ */
+describe('the hls4ml-like block is bit-exact with hls4ml 1.3.0 configured as it emulates', () => {
+  const hlsLike = (n: number): Hls4mlSoftmax => ({ ...tuned, n, result: 'ap_ufixed<8,0,AP_TRN,AP_SAT>' });
+  const plan = makePlan(cfg({ n: 64, method: { name: 'hls4ml-like' } }));
+  const F = { width: 8, frac: 4 };
+  const dir = join(ROOT, 'generated', 'softmax_hls4ml_n64');
+  const beats = (file: string, signed: boolean) => readHexBeats(readFileSync(join(dir, file), 'utf8')).map((h) => unpackBeat(h, 64, 8, signed));
+
+  it('on the committed vectors of softmax_hls4ml_n64 (its expected outputs)', () => {
+    const x = beats('softmax_hls4ml_n64_in.hex', true);
+    const y = beats('softmax_hls4ml_n64_exp.hex', false);
+    expect(x.length).toBe(512);
+    expect(runHls4ml(hlsLike(64), x)).toEqual(y);
+  });
+  it('on 1000 seeded random vectors and on the adversarial vectors of its tables', () => {
+    const x = [...vectorSet(64, F, 1000, 21), ...adversarialVectors(plan).map((v) => v.x)];
+    expect(x.length).toBeGreaterThan(1000);
+    expect(runHls4ml(hlsLike(64), x)).toEqual(x.map((v) => model(plan, v)));
+  });
+  it('fails on a deliberately wrong table: exponent entry d = 1 one unit low', () => {
+    const x = vectorSet(64, F, 200, 22);
+    const ref = runHls4ml(hlsLike(64), x);
+    const t = plan.mp.expTable.values;
+    const saved = t[1]!;
+    t[1] = saved - 1;
+    try {
+      const wrong = x.map((v) => model(plan, v));
+      const differ = wrong.flatMap((r, k) => r.filter((y, i) => y !== ref[k]![i])).length;
+      expect(differ).toBeGreaterThan(0);
+    } finally {
+      t[1] = saved;
+    }
+  });
+});
