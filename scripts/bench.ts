@@ -47,7 +47,9 @@ export const CANDIDATES: readonly { method: string; addressing?: string; params?
   { method: 'rexp', addressing: 'linear', paper: true },
   { method: 'lut2d', addressing: 'normalized', paper: true },
   { method: 'lut2d', addressing: 'linear', paper: true },
-  { method: 'hls4ml-like', paper: false },
+  { method: 'hls4ml-like', addressing: 'top-bits', paper: false },
+  // hls4ml's own defaults for these types (wrapping d and output, tables cut to the input width)
+  { method: 'hls4ml-like', addressing: 'default', paper: false },
   { method: 'exact', paper: false },
   // ours, multiplier-free: compared with the baseline like the paper's methods
   { method: 'logexp', paper: true },
@@ -203,7 +205,7 @@ export function comparison(r: BenchResults): string[] {
   const out: string[] = [];
   for (const arch of ARCHS) {
     for (const n of NS) {
-      const base = r.rows.find((x) => x.arch === arch && x.n === n && x.method === 'hls4ml-like' && x.synthesis);
+      const base = r.rows.find((x) => x.arch === arch && x.n === n && x.method === 'hls4ml-like' && x.addressing === 'top-bits' && x.synthesis);
       if (!base) {
         out.push(`${arch} n=${n}: no hls4ml-like baseline measured, no comparison`);
         continue;

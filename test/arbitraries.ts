@@ -25,7 +25,7 @@ export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Ar
   const method = fc.oneof(
     addressed('rexp', { expWidth: bits(2, 20), recipAddrBits: bits(1, 12), recipWidth: bits(2, 20) }),
     addressed('lut2d', { expWidth: bits(2, 20), rowBits: bits(1, 8), colBits: bits(1, 8) }),
-    fc.record({ name: fc.constant('hls4ml-like') }),
+    fc.record({ name: fc.constant('hls4ml-like'), addressing: fc.constantFrom('top-bits', 'default') }),
     fc.record({ name: fc.constant('exact'), expWidth: bits(2, 24) }, { requiredKeys: ['name'] }),
     fc.record({ name: fc.constant('logexp'), expWidth: bits(2, 20), logFracBits: bits(0, 8), mantBits: bits(1, 10), yBits: bits(2, 10) }, { requiredKeys: ['name'] }),
   );
@@ -116,6 +116,7 @@ export const BOUND_STRATA: readonly BoundStratum[] = (
     ['lut2d', 'normalized'],
     ['lut2d', 'linear'],
     ['hls4ml-like', 'top-bits'],
+    ['hls4ml-like', 'default'],
     ['exact', 'divider'],
     ['logexp', 'normalized'],
   ] as const
@@ -146,7 +147,7 @@ export function boundConfig(s: BoundStratum, o: { maxN?: number } = {}): fc.Arbi
             ? fc
                 .record({ expWidth: bits(3, 14), logFracBits: bits(0, 7), mantBits: bits(1, 9), yBits: bits(2, 9), st: step })
                 .map(({ st, ...p }) => withStep({ name: 'logexp', ...p }, st))
-            : fc.constant({ name: 'hls4ml-like' });
+            : fc.constant({ name: 'hls4ml-like', addressing: s.addressing });
   const length =
     s.arch === 'stream'
       ? fc.record({ lanes: bits(1, 6), maxN: bits(2, maxN) }).map((r) => ({ arch: 'stream', stream: { lanes: Math.min(r.lanes, r.maxN), maxN: r.maxN } }))

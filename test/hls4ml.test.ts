@@ -51,6 +51,42 @@ describe("hls4ml's softmax from the pinned package", () => {
  * ap_ufixed<10,4> (its 10 bits the exponent index), the output truncated and saturated. hls4ml's own
  * defaults differ (smaller tables, wrapping types; issue 21): this is the configuration the block emulates.
  */
+/**
+ * hls4ml's defaults for an ap_fixed<8,4> input and an ap_ufixed<8,0> output, as its Vivado config template and
+ * table-size pass set them (hls4ml/backends/vivado/passes/core_templates.py, backends/fpga/passes/
+ * fix_softmax_table_size.py in the installed package): table_size 1024 cut to 2^8, the exponent table to
+ * 2^7 with d in ap_ufixed<7,3>, every other type ap_fixed<18,8,AP_RND,AP_SAT>, the output as the user typed it.
+ */
+const hlsDefaultOf = (n: number): Hls4mlSoftmax => ({
+  ...tuned,
+  n,
+  result: 'ap_ufixed<8,0>',
+  expTableSize: 128,
+  invTableSize: 256,
+  inpNorm: 'ap_ufixed<7,3>',
+});
+
+describe("hls4ml-like 'default' is bit-exact with hls4ml 1.3.0 under its own defaults", () => {
+  for (const n of [8, 64]) {
+    it(`n = ${n}: the block's vector set (corners, adversarial, random) and 1000 more seeded random vectors`, () => {
+      const plan = makePlan(cfg({ n, method: { name: 'hls4ml-like', addressing: 'default' } }));
+      const F = { width: 8, frac: 4 };
+      const x = [...vectorSet(n, F, 512, 1, plan), ...vectorSet(n, F, 1000, 23)];
+      const got = runHls4ml(hlsDefaultOf(n), x);
+      expect(got).toEqual(x.map((v) => model(plan, v)));
+      // hls4ml's wrap shows: some element of some vector is 0 where the float softmax is near 1
+      expect(got.some((r) => r.every((y) => y === 0))).toBe(true);
+    });
+  }
+  it('is not monotone, as hls4ml is not: x = (0, -100, -128) codes, d = 128 wraps to 0 and outweighs d = 100', () => {
+    const plan = makePlan(cfg({ n: 3, method: { name: 'hls4ml-like', addressing: 'default' } }));
+    const y = runHls4ml(hlsDefaultOf(3), [[0, -100, -128]])[0]!;
+    expect(y).toEqual(model(plan, [0, -100, -128]));
+    expect(y[2]).toBeGreaterThan(y[1]!);
+    expect(y[2]).toBe(y[0]);
+  });
+});
+
 describe('the hls4ml-like block is bit-exact with hls4ml 1.3.0 configured as it emulates', () => {
   const hlsLike = (n: number): Hls4mlSoftmax => ({ ...tuned, n, result: 'ap_ufixed<8,0,AP_TRN,AP_SAT>' });
   const plan = makePlan(cfg({ n: 64, method: { name: 'hls4ml-like' } }));

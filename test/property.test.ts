@@ -53,13 +53,15 @@ describe('golden model invariants over random configs and vectors', () => {
           const c = plannable(raw);
           fc.pre(c !== null);
           const p = makePlan(c!);
+          // hls4ml's own defaults wrap d modulo 2^(IW-1) codes: not monotone, by design (test/hls4ml.test.ts)
+          const monotone = !(c!.method.name === 'hls4ml-like' && c!.method.addressing === 'default');
           for (const x of vectors) {
             const y = model(p, x);
             expect(y).toHaveLength(x.length);
             const bad: string[] = [];
             for (let i = 0; i < x.length; i++) {
               if (!Number.isInteger(y[i]) || y[i]! < 0 || y[i]! > p.common.maxCode) bad.push(`y[${i}] = ${y[i]} not a code in 0..${p.common.maxCode}`);
-              for (let j = 0; j < x.length; j++) if (x[i]! < x[j]! && y[i]! > y[j]!) bad.push(`x[${i}] < x[${j}] but y[${i}] = ${y[i]} > y[${j}] = ${y[j]}`);
+              if (monotone) for (let j = 0; j < x.length; j++) if (x[i]! < x[j]! && y[i]! > y[j]!) bad.push(`x[${i}] < x[${j}] but y[${i}] = ${y[i]} > y[${j}] = ${y[j]}`);
             }
             expect(bad, `${JSON.stringify(raw)} x=${x} y=${y}`).toEqual([]);
           }

@@ -63,7 +63,8 @@ BLOCKS = [
     ("lut2d, normalized", {"method": {"name": "lut2d", "addressing": "normalized"}}),
     ("lut2d, linear", {"method": {"name": "lut2d", "addressing": "linear"}}),
     ("logexp (ours)", {"method": {"name": "logexp"}}),
-    ("hls4ml-like", {"method": {"name": "hls4ml-like"}}),
+    ("hls4ml-like (tuned)", {"method": {"name": "hls4ml-like"}}),
+    ("hls4ml default", {"method": {"name": "hls4ml-like", "addressing": "default"}}),
     ("exact divider", {"method": {"name": "exact"}}),
 ]
 

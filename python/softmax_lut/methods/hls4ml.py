@@ -3,7 +3,8 @@
 The sum S (units of 2^-10) saturates in ap_fixed<18,8> at max = 2^17 - 1; the inverse table inv_lut
 (entries 1 / the lower edge of the bin, ap_fixed<18,8>) is addressed by the top tableBits of the
 width-bit sum; the lane casts y_i = e_i * inv to the output by truncation (AP_TRN):
-floor(e_i * inv / 2^shift), shift = 20 - OF (a left shift when negative). See
+floor(e_i * inv / 2^shift), shift = 20 - OF (a left shift when negative), wrapped to the output's
+width when wrap is set (hls4ml's defaults; the table then repeats for d past 2^(IW-1)). See
 generator/numerics/methods/hls4ml for every assumption.
 """
 
@@ -19,4 +20,6 @@ def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, 
     inv = tables["inv_lut"][np.right_shift(sat, m["width"] - m["tableBits"])]
     prod = e * inv
     sh = m["shift"]
-    return np.right_shift(prod, sh) if sh >= 0 else np.left_shift(prod, -sh)
+    y = np.right_shift(prod, sh) if sh >= 0 else np.left_shift(prod, -sh)
+    # hls4ml's default output type wraps (AP_WRAP): the low output bits
+    return np.bitwise_and(y, (1 << m["outWidth"]) - 1) if m.get("wrap") else y

@@ -1,30 +1,24 @@
 /**
- * Baseline "hls4ml-like": an emulation of hls4ml's default softmax (implementation 'stable', in
- * nnet_activation.h), so that its probability error can be measured beside the paper's methods and
- * its RTL verified the same way. Our reading of it, and every assumption we add:
+ * Baseline "hls4ml-like": hls4ml's softmax (implementation 'stable', io_parallel, nnet_activation.h), so
+ * that its probability error can be measured beside the paper's methods and its RTL verified the same
+ * way. Both configurations are checked bit for bit against hls4ml 1.3.0's own code, compiled from the
+ * pinned package at test time (test/hls4ml.test.ts, test/hls4ml/harness.ts):
  *
- * 1. d_i = x_i - max(x) in the input type, with rounding and saturation: x - max below the smallest
- *    input code saturates there, so d is clipped at 2^(IW-1) codes.
- * 2. exp table: table_size = 1024 entries of exp_table_t = ap_fixed<18,8> (10 fraction bits), rounded
- *    and saturated. The index is the top 10 bits of the (signed) word x_i - max; the entry is exp() of
- *    the word with the lower bits zero, i.e. the lower edge of the bin. ASSUMPTION: inputs narrower
- *    than 10 bits are addressed as if extended with zero fraction bits (hls4ml itself needs at least
- *    10 input bits), so every d has its own entry; inputs wider than 10 bits are not supported here,
- *    since the skeleton addresses the exponent table by d >> s and hls4ml's lower edge of x - max is
- *    the upper edge of d.
- * 3. The sum is accumulated in exp_table_t (ap_fixed<18,8>, saturating): S = min(sum, 2^17 - 1) in
- *    units of 2^-10.
- * 4. inverse table: 1024 entries of inv_table_t = ap_fixed<18,8>, rounded and saturated, addressed by
- *    the top 10 bits of the 18-bit sum (steps of 0.25), entry 1 / (lower edge of the bin); 1/0
- *    saturates to the largest value. The sum is non-negative and saturating, so only the lower 512
- *    entries are reachable; the RTL holds those.
- * 5. y_i = e_i * inv, cast to the output format. ASSUMPTION: the cast truncates (AP_TRN, the ap_fixed
- *    default) and saturates at the largest code (hls4ml's default AP_WRAP would wrap 1.0 to 0 at 8
- *    fraction bits; we are kinder to it).
+ * - addressing 'top-bits', a tuned hls4ml: d = max - x in ap_ufixed<10,4> (every difference of an input of
+ *   up to 10 bits), 1024-entry exp and inverse tables of ap_fixed<18,8,AP_RND,AP_SAT>, the sum and the
+ *   inverse's input in the same type (saturating), the inverse addressed by the top 10 bits of the sum
+ *   (steps of 0.25), the output ap_ufixed<OW,..,AP_TRN,AP_SAT>: truncated and saturated;
+ * - addressing 'default', what hls4ml's config templates produce for the block's input and output types:
+ *   table_size 1024 cut to 2^IW (its table-size pass), the exponent table cut to 2^(IW-1) entries and
+ *   addressed by d in ap_ufixed<IW-1, I-1> (AP_TRN, AP_WRAP: d wraps modulo 2^(IW-1) codes), the inverse
+ *   addressed by the top IW bits of the sum (the integer part, for 8 bits), the output AP_TRN, AP_WRAP:
+ *   a probability of 1.0 wraps to 0.
  *
- * The RTL holds the reachable entries of both tables (trailing zeros of the exp table dropped, which
- * the skeleton's "0 past the table" reproduces exactly); hls4ml itself stores 2 x 1024 x 18 bits
- * = 4608 bytes.
+ * Entries are rounded half up (AP_RND) from the real value at the lower edge of each bin; 1/0 saturates.
+ * The sum is non-negative and saturating, so only the lower half of the inverse table is reachable; the RTL
+ * holds that half, and the exponent entries d reads (trailing zeros dropped: the skeleton's "0 past the
+ * table" reproduces them; the default's wrapped table is stored for every d, repeating). Inputs wider than
+ * 10 bits are not supported here (the skeleton addresses the exponent table by d >> s).
  *
  * The folder: plan.ts (formats, schema, tables), model.ts (golden model, emulator constants), rtl.ts
  * (RTL stages), bound.ts (sCells for the error bound).
@@ -37,15 +31,18 @@ import type { Method } from '../../types.js';
 
 export const hls4ml: Method = {
   name: 'hls4ml-like',
-  summary: "baseline: emulation of hls4ml's default 'stable' softmax (1024-entry exp and 1/sum tables, ap_fixed<18,8>)",
+  summary: "baseline: hls4ml's 'stable' softmax, bit-exact with hls4ml 1.3.0: tuned (top-bits: 1024-entry tables, saturating) or hls4ml's defaults (default: wrapping types, tables cut to the input width)",
   baseline: true,
   paramsSchema,
-  addressings: ['top-bits'] as const,
+  addressings: ['top-bits', 'default'] as const,
   roundings: ['nearest'] as const,
   plan,
   normalize,
-  // one point: hls4ml's own configuration
-  sweep: () => [{ addressing: 'top-bits', axes: {} }],
+  // one point per configuration
+  sweep: () => [
+    { addressing: 'top-bits', axes: {} },
+    { addressing: 'default', axes: {} },
+  ],
   emulation,
   sCells,
   lane,

@@ -3,9 +3,10 @@
  * bits of e by it, truncates and saturates.
  */
 import { logic, multiply, saturate, wire } from '../../../pipeline/stages.js';
+import type { Sig, Pipe } from '../../../pipeline/builder.js';
 import { levelsFor } from '../../../pipeline/delay.js';
 import { clog2 } from '../../../core/bits.js';
-import { TABLE_BITS, W } from './plan.js';
+import { W } from './plan.js';
 import type { CommonPlan, MethodBuild, MethodPlan } from '../../types.js';
 
 export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
@@ -13,14 +14,21 @@ export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
   const sh = mp.vars.shift!;
   // entries are at most 1.0 (1024): only the low bits of e_i can be set
   const eb = mp.vars.eBits!;
+  const tb = mp.vars.tableBits!;
+  // hls4ml's default output type wraps: the low OW bits; the tuned one saturates
+  const out = (ln: Pipe, t: Sig): Sig => {
+    if (!mp.vars.wrap) return saturate(ln, t, c.ow, 'y_sat', 'lane: saturate');
+    if (t.width > c.ow) ln.lines.push(`wire unused_y_full = &{1'b0, ${ln.at(t, t.cycle)}[${t.width - 1}:${c.ow}], 1'b0};`);
+    return wire(ln, 'y_wrap', c.ow, [t], 'lane: wrap', (r) => (t.width > c.ow ? `${r(t)}[${c.ow - 1}:0]` : r(t)));
+  };
   return {
     norm(top, sum) {
       // the sum in ap_fixed<18,8>, saturating; index = its top 10 bits (the sign bit is 0)
       const sat = logic(top, 's_sat', W - 1, [sum], levelsFor(top.model, sw - W + 1) + 1, 'normalisation: saturate the sum', (r) =>
         `(|${r(sum)}[${sw - 1}:${W - 1}]) ? {${W - 1}{1'b1}} : ${r(sum)}[${W - 2}:0]`,
       );
-      const idx = wire(top, 's_idx', TABLE_BITS - 1, [sat], 'normalisation: saturate the sum', (r) => `${r(sat)}[${W - 2}:${W - TABLE_BITS}]`);
-      top.lines.push(`wire unused_s_sat = &{1'b0, s_sat[${W - TABLE_BITS - 1}:0], 1'b0};`);
+      const idx = wire(top, 's_idx', tb - 1, [sat], 'normalisation: saturate the sum', (r) => `${r(sat)}[${W - 2}:${W - tb}]`);
+      top.lines.push(`wire unused_s_sat = &{1'b0, s_sat[${W - tb - 1}:0], 1'b0};`);
       return { inv: top.rom({ name: 'inv', width: W, addr: idx, fn: 'inv_lut', what: 'normalisation: inverse table' }) };
     },
     lane(ln, e, k) {
@@ -31,10 +39,10 @@ export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
       if (sh > 0) {
         ln.lines.push(`wire unused_mul = &{1'b0, ${ln.at(mul, mul.cycle)}[${sh - 1}:0], 1'b0};`);
         const t = wire(ln, 'y_full', mulw - sh, [mul], 'lane: truncate', (r) => `${r(mul)}[${mulw - 1}:${sh}]`);
-        return saturate(ln, t, c.ow, 'y_sat', 'lane: saturate');
+        return out(ln, t);
       }
       const t = wire(ln, 'y_full', mulw - sh, [mul], 'lane: truncate', (r) => (sh < 0 ? `{${r(mul)}, ${-sh}'d0}` : r(mul)));
-      return saturate(ln, t, c.ow, 'y_sat', 'lane: saturate');
+      return out(ln, t);
     },
   };
 }

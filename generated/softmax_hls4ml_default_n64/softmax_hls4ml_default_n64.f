@@ -1,0 +1,1 @@
+softmax_hls4ml_default_n64.v
