@@ -120,6 +120,7 @@ const configs: [number, number, string, string, number][] = [
   [16, 4096, 'rexp', 'linear', 16],
   // the baselines are methods like the others: the stream architecture takes them unchanged
   [4, 64, 'hls4ml-like', 'top-bits', 30],
+  [4, 40, 'hls4ml-like', 'default', 30],
   [2, 64, 'exact', 'divider', 30],
 ];
 
