@@ -18,7 +18,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { makeStreamPlan, streamModel, type Row, type StreamPlan } from '../generator/hardware/archs/stream.js';
-import { errorBound } from '../generator/numerics/bound.js';
+import { errorBound, minimaxFill } from '../generator/numerics/bound.js';
 import { validateConfig } from '../generator/config/config.js';
 import { model, referenceLsb } from '../generator/numerics/model.js';
 import { adversarialVectors } from '../generator/evidence/adversarial.js';
@@ -318,6 +318,31 @@ describe("lut2d's fill from the bound's enumeration (minimaxFill)", () => {
       expect(moved).toBeGreaterThan(t.length);
     });
   }
+  it('evaluating only the ends of each run of one entry gives the same fill as evaluating every group', () => {
+    for (const [n, input, output, method] of [
+      [8, { width: 8, frac: 4 }, { width: 8, frac: 8 }, { name: 'lut2d', addressing: 'normalized' }],
+      [64, { width: 8, frac: 4 }, { width: 8, frac: 8 }, { name: 'lut2d', addressing: 'linear' }],
+      [37, { width: 6, frac: 2 }, { width: 6, frac: 5 }, { name: 'lut2d', addressing: 'normalized', rowBits: 3, colBits: 3 }],
+      [16, { width: 10, frac: 5 }, { width: 10, frac: 10 }, { name: 'lut2d', addressing: 'normalized', rowBits: 6, colBits: 5, exp: 'reduced' }],
+    ] as const) {
+      const p = makePlan(validateConfig({ name: 'f', n, input, output, method }));
+      const cells = p.method.sCells!(p.mp, p.common, p.mp.expTable.values[0]!, n * p.mp.expTable.values[0]!)!;
+      const coefs = cells.map((c) => p.method.normalize(p.mp, p.common, c.sLo));
+      // the entry a lane reads: with the table's values replaced by their own indices, lut2d's lane returns it
+      const t = p.mp.tables[0]!.values;
+      const saved = [...t];
+      const index = (v: number, k: number) => p.method.lane(p.mp, p.common, v, coefs[k]!);
+      t.splice(0, t.length, ...t.map((_, i) => i));
+      let fast: number[];
+      try {
+        fast = minimaxFill(p, cells, index, t.length);
+        expect(fast).toEqual(minimaxFill(p, cells, index, t.length, { full: true }));
+      } finally {
+        t.splice(0, t.length, ...saved);
+      }
+      expect(fast).toEqual(saved);
+    }
+  });
   it('a deliberately biased fill (every non-zero entry one code up) raises the bound', () => {
     const p = small('normalized');
     const t = p.mp.tables[0]!.values;

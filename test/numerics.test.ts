@@ -13,6 +13,9 @@ describe('integer helpers', () => {
     expect([0, 1, 2, 3, 4, 255, 256].map(bitsFor)).toEqual([1, 1, 2, 2, 3, 8, 9]);
     expect([1, 2, 3, 4, 5, 1024, 1025].map(clog2)).toEqual([0, 1, 2, 2, 3, 10, 11]);
     expect([1, 2, 3, 4, 4095, 4096].map(leadingOne)).toEqual([0, 1, 1, 2, 11, 12]);
+    // either side of 2^32 (where the count of leading zeros stops) and of wide powers of two; non-integers
+    expect([2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40 - 1, 2 ** 40, 2 ** 52 + 1, 2 ** 53 - 1, 1.5, 3.999, 4294967295.5].map(leadingOne)).toEqual([31, 31, 32, 39, 40, 52, 52, 0, 1, 31]);
+    expect(() => leadingOne(0.5)).toThrow(/no leading one/);
   });
   it('round-half-up shift equals floor((a + 2^(s-1)) / 2^s)', () => {
     for (let a = 0; a < 300; a++) for (let s = 1; s < 6; s++) expect(shrRound(a, s)).toBe(Math.floor((a + 2 ** (s - 1)) / 2 ** s));

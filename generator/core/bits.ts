@@ -18,8 +18,11 @@ export function clog2(v: number): number {
 /** floor(log2(v)) for a positive integer v: the position of the leading one. */
 export function leadingOne(v: number): number {
   if (!(v >= 1)) throw new Error(`leadingOne: value ${v} has no leading one`);
-  let p = 0;
-  while (2 ** (p + 1) <= v) p++;
+  // below 2^32, the leading one of floor(v) (the same position) from a count of leading zeros
+  if (v < 4294967296) return 31 - Math.clz32(v);
+  let p = Math.floor(Math.log2(v));
+  if (2 ** p > v) p--;
+  else if (2 ** (p + 1) <= v) p++;
   return p;
 }
 

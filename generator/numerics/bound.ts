@@ -282,19 +282,58 @@ export function reference(sides: SumSides, g: EntryGroup, sLo: number, sHi: numb
  * their hull, rounded, so that the joint bound on the filled table is the least any fill of these
  * addresses allows. An entry whose every reachable reference is below half an LSB holds 0, and so does
  * an entry nothing reaches.
+ *
+ * Within one cell, both ends of the reference interval grow with e when the groups' ideal values grow
+ * with e (A_min and A_max only fall as e grows), so of a run of groups that read one entry only the
+ * first and the last that can reach the cell matter: the fill evaluates those (`full` evaluates every
+ * group, for the tests that compare the two). Groups whose ideal values do not grow with e are all
+ * evaluated.
  */
-export function minimaxFill(plan: Pick<Plan, 'common' | 'mp'>, cells: SCell[], index: (v: number, cell: number) => number, size: number): number[] {
+export function minimaxFill(
+  plan: Pick<Plan, 'common' | 'mp'>,
+  cells: SCell[],
+  index: (v: number, cell: number) => number,
+  size: number,
+  opts: { full?: boolean } = {},
+): number[] {
   const sides = sumSides(plan);
   const lo = new Float64Array(size).fill(Infinity);
   const hi = new Float64Array(size).fill(-Infinity);
-  for (const g of sides.groups) {
-    for (let k = 0; k < cells.length; k++) {
-      const r = reference(sides, g, cells[k]!.sLo, cells[k]!.sHi);
-      if (!r) continue;
-      const i = index(g.v, k);
-      if (!(i >= 0 && i < size)) throw new Error(`internal: minimaxFill: index ${i} outside 0..${size - 1}`);
-      if (r.refLo < lo[i]!) lo[i] = r.refLo;
-      if (r.refHi > hi[i]!) hi[i] = r.refHi;
+  const gs = sides.groups;
+  const add = (i: number, r: { refLo: number; refHi: number }) => {
+    if (!(i >= 0 && i < size)) throw new Error(`internal: minimaxFill: index ${i} outside 0..${size - 1}`);
+    if (r.refLo < lo[i]!) lo[i] = r.refLo;
+    if (r.refHi > hi[i]!) hi[i] = r.refHi;
+  };
+  const ordered = gs.every((g, i) => i === 0 || (g.e > gs[i - 1]!.e && g.xLo >= gs[i - 1]!.xLo && g.xHi >= gs[i - 1]!.xHi));
+  for (let k = 0; k < cells.length; k++) {
+    const { sLo, sHi } = cells[k]!;
+    if (opts.full || !ordered) {
+      for (const g of gs) {
+        const r = reference(sides, g, sLo, sHi);
+        if (r) add(index(g.v, k), r);
+      }
+      continue;
+    }
+    for (let i = 0; i < gs.length; ) {
+      const idx = index(gs[i]!.v, k);
+      let j = i;
+      while (j + 1 < gs.length && index(gs[j + 1]!.v, k) === idx) j++;
+      // the first group of the run that reaches the cell, then the last
+      let a = i;
+      let r: ReturnType<typeof reference>;
+      for (; a <= j && !(r = reference(sides, gs[a]!, sLo, sHi)); a++);
+      if (r) {
+        add(idx, r);
+        for (let b = j; b > a; b--) {
+          const rb = reference(sides, gs[b]!, sLo, sHi);
+          if (rb) {
+            add(idx, rb);
+            break;
+          }
+        }
+      }
+      i = j + 1;
     }
   }
   const max = plan.common.maxCode;
