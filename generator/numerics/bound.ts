@@ -27,8 +27,8 @@
  * Every step is an outer approximation (a convex hull, an interval), so the bound holds; how close it
  * is shows in the worst error that the adversarial workloads find (generator/evidence/adversarial.ts).
  */
-import type { CommonPlan, OutputRun, SCell, Plan } from './types.js';
-import { expValue } from './tables.js';
+import type { CommonPlan, MethodPlan, OutputRun, SCell, Plan } from './types.js';
+import { expValue, type ExpUnit } from './tables.js';
 
 /**
  * One value of the exponent entry, with the differences d that read it; for a method whose lanes
@@ -188,8 +188,14 @@ class SumSide {
   }
 }
 
+/** What steps 1-2 read of a plan: the formats and the exponent unit (and whether the lanes read d). */
+export interface ExpSource {
+  common: CommonPlan;
+  mp: ExpUnit & Pick<MethodPlan, 'laneInput'>;
+}
+
 /** The entry values of the exponent lookup with the d that read them, and the (x, eps) hull points. */
-export function entryGroups(plan: Pick<Plan, 'common' | 'mp'>): { groups: EntryGroup[]; points: { x: number; y: number; e: number }[]; scale: number } {
+export function entryGroups(plan: ExpSource): { groups: EntryGroup[]; points: { x: number; y: number; e: number }[]; scale: number } {
   const c = plan.common;
   const mp = plan.mp;
   const t = mp.expTable.values;
@@ -246,7 +252,7 @@ export interface SumSides {
   common: CommonPlan;
 }
 
-export function sumSides(plan: Pick<Plan, 'common' | 'mp'>, opts: { ignoreTailMass?: boolean } = {}): SumSides {
+export function sumSides(plan: ExpSource, opts: { ignoreTailMass?: boolean } = {}): SumSides {
   const k = plan.common.n - 1;
   const { groups, points, scale: E } = entryGroups(plan);
   const pts = (opts.ignoreTailMass ? points.filter((p) => p.e !== 0) : points).map((p) => ({ x: p.x, y: p.y }));
@@ -290,7 +296,7 @@ export function reference(sides: SumSides, g: EntryGroup, sLo: number, sHi: numb
  * evaluated.
  */
 export function minimaxFill(
-  plan: Pick<Plan, 'common' | 'mp'>,
+  plan: ExpSource,
   cells: SCell[],
   index: (v: number, cell: number) => number,
   size: number,
@@ -315,10 +321,11 @@ export function minimaxFill(
       }
       continue;
     }
+    let next = index(gs[0]!.v, k);
     for (let i = 0; i < gs.length; ) {
-      const idx = index(gs[i]!.v, k);
+      const idx = next;
       let j = i;
-      while (j + 1 < gs.length && index(gs[j + 1]!.v, k) === idx) j++;
+      while (j + 1 < gs.length && (next = index(gs[j + 1]!.v, k)) === idx) j++;
       // the first group of the run that reaches the cell, then the last
       let a = i;
       let r: ReturnType<typeof reference>;

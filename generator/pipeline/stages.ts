@@ -237,9 +237,12 @@ export function constMinusLz(p: Pipe, lz: Sig, c: number, w: number, name: strin
   return r;
 }
 
-/** Mark the bits of s outside [lo, hi] as read on purpose (a lint-clean slice). */
-export function unusedOutside(p: Pipe, s: Sig, lo: number, hi: number, name: string): void {
-  const ss = p.at(s, s.cycle);
+/**
+ * Mark the bits of s outside [lo, hi] as read on purpose (a lint-clean slice), in s's cycle or in the
+ * cycle where the slice is read (`cycle`: there a delayed copy of s carries the unused bits).
+ */
+export function unusedOutside(p: Pipe, s: Sig, lo: number, hi: number, name: string, cycle = s.cycle): void {
+  const ss = p.at(s, cycle);
   const parts = [s.width - 1 > hi ? `${ss}[${s.width - 1}:${hi + 1}]` : '', lo > 0 ? `${ss}[${lo - 1}:0]` : ''].filter(Boolean);
   if (parts.length) p.lines.push(`wire ${name} = &{1'b0, ${parts.join(', ')}, 1'b0};`);
 }

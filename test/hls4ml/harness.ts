@@ -35,8 +35,11 @@ export interface Hls4mlSoftmax {
 
 const VENV_PYTHON = join(ROOT, '.venv', 'bin', 'python');
 
-/** hls4ml's Vivado templates folder (nnet_utils/, ap_types/) in .venv; throws how to install it when missing. */
+let templates: string | undefined;
+
+/** hls4ml's Vivado templates folder (nnet_utils/, ap_types/) in .venv (looked up once); throws how to install it when missing. */
 export function hls4mlTemplates(): string {
+  if (templates) return templates;
   const how = 'hls4ml is not installed in .venv: run bash scripts/setup.sh (it installs scripts/requirements.txt)';
   if (!existsSync(VENV_PYTHON)) throw new Error(how);
   // find_spec locates the package without importing it
@@ -44,6 +47,7 @@ export function hls4mlTemplates(): string {
   if (r.status !== 0) throw new Error(`${how}\n${r.stderr}`);
   const dir = join(r.stdout.trim(), 'templates', 'vivado');
   if (!existsSync(join(dir, 'nnet_utils', 'nnet_activation.h'))) throw new Error(`${how}: no nnet_utils/nnet_activation.h under ${dir}`);
+  templates = dir;
   return dir;
 }
 

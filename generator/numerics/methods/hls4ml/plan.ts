@@ -36,35 +36,29 @@ export function plan(c: CommonPlan, _raw: Record<string, unknown>, addressing: s
   const dflt = addressing === 'default';
   // the inverse table's index bits: hls4ml's table_size, cut to 2^IW by its table-size pass in the default
   const tb = dflt ? c.iw : TABLE_BITS;
+  // default: d = max - x in ap_ufixed<IW-1, I-1>, whose IW-1 bits (the input's fraction bits) wrap modulo
+  // 2^(IW-1) codes and index a 2^(IW-1)-entry table; the RTL reads it by d itself, so the table repeats.
+  // top-bits: d past 2^(IW-1) codes reads e^-(2^(IW-1) codes), which ap_fixed<18,8> rounds to 0 at 8.4
+  const half = 2 ** (c.iw - 1);
+  const dRead = dflt ? (d: number) => d % half : (d: number) => Math.min(d, half);
   const exp: number[] = [];
-  if (dflt) {
-    // d = max - x in ap_ufixed<IW-1, I-1>: its IW-1 bits (the input's fraction bits) wrap modulo 2^(IW-1) codes,
-    // and index a 2^(IW-1)-entry table; the RTL reads it by d itself, so the table repeats
-    const half = 2 ** (c.iw - 1);
-    for (let d = 0; d < 2 ** c.iw; d++) exp.push(toFixed(Math.exp(-(d % half) * c.unit)));
-  } else {
-    const dSat = 2 ** (c.iw - 1);
-    for (let d = 0; d < 2 ** c.iw; d++) exp.push(toFixed(Math.exp(-Math.min(d, dSat) * c.unit)));
-  }
+  for (let d = 0; d < 2 ** c.iw; d++) exp.push(toFixed(Math.exp(-dRead(d) * c.unit)));
   while (exp.length > 1 && exp[exp.length - 1] === 0) exp.pop();
   const inv: number[] = [];
   for (let i = 0; i < 2 ** (tb - 1); i++) inv.push(toFixed(1 / (i * 2 ** (W - tb - F))));
   const expTable: Table = { name: 'exp_lut', what: 'e^-d, ap_fixed<18,8>', width: W, addrWidth: Math.max(1, clog2(exp.length)), values: exp };
   const invTable: Table = { name: 'inv_lut', what: '1/S at the lower bin edge, ap_fixed<18,8>', width: W, addrWidth: tb - 1, values: inv };
   const shift = 2 * F - c.ofrac;
-  const notes = dflt
-    ? [
-        `hls4ml default: exp table e = ap_fixed<18,8>(e^-(d mod ${2 ** (c.iw - 1)}) * ${fmtUnit(c)}): d in ap_ufixed<${c.iw - 1},${c.iw - c.ifrac - 1}> wraps (${2 ** (c.iw - 1)} entries, read by d: ${exp.length} stored)`,
-        `sum accumulated in ap_fixed<18,8>, saturating at ${MAX} (127.999)`,
-        `inverse table: index = top ${tb} bits of the 18-bit sum (${2 ** (tb - 1)} reachable entries of ${2 ** tb}), entry 1/(lower bin edge)`,
-        `output: y = floor(e * inv / 2^${shift}) mod ${2 ** c.ow} (truncation, wrapping: hls4ml's default AP_TRN, AP_WRAP)`,
-      ]
-    : [
-        `hls4ml-like exp table: e = ap_fixed<18,8>(e^-min(d, ${2 ** (c.iw - 1)}) * ${fmtUnit(c)}) (${exp.length} of 1024 entries reachable and non-zero)`,
-        `sum accumulated in ap_fixed<18,8>, saturating at ${MAX} (127.999)`,
-        `inverse table: index = top 10 bits of the 18-bit sum (512 reachable entries of 1024), entry 1/(lower bin edge)`,
-        `output: y = floor(e * inv / 2^${shift}) (truncation), saturated at ${c.maxCode}`,
-      ];
+  const notes = [
+    dflt
+      ? `hls4ml default: exp table e = ap_fixed<18,8>(e^-(d mod ${half}) * ${fmtUnit(c)}): d in ap_ufixed<${c.iw - 1},${c.iw - c.ifrac - 1}> wraps (${half} entries, read by d: ${exp.length} stored)`
+      : `hls4ml-like exp table: e = ap_fixed<18,8>(e^-min(d, ${half}) * ${fmtUnit(c)}) (${exp.length} of 1024 entries reachable and non-zero)`,
+    `sum accumulated in ap_fixed<18,8>, saturating at ${MAX} (127.999)`,
+    `inverse table: index = top ${tb} bits of the 18-bit sum (${2 ** (tb - 1)} reachable entries of ${2 ** tb}), entry 1/(lower bin edge)`,
+    dflt
+      ? `output: y = floor(e * inv / 2^${shift}) mod ${2 ** c.ow} (truncation, wrapping: hls4ml's default AP_TRN, AP_WRAP)`
+      : `output: y = floor(e * inv / 2^${shift}) (truncation), saturated at ${c.maxCode}`,
+  ];
   return {
     params: {},
     expTable,

@@ -2,7 +2,7 @@
  * hls4ml-like, the RTL stages: the saturated sum addresses the inverse ROM; each lane multiplies the low
  * bits of e by it, truncates and saturates.
  */
-import { logic, multiply, saturate, wire } from '../../../pipeline/stages.js';
+import { logic, multiply, saturate, unusedOutside, wire } from '../../../pipeline/stages.js';
 import type { Sig, Pipe } from '../../../pipeline/builder.js';
 import { levelsFor } from '../../../pipeline/delay.js';
 import { clog2 } from '../../../core/bits.js';
@@ -18,7 +18,7 @@ export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
   // hls4ml's default output type wraps: the low OW bits; the tuned one saturates
   const out = (ln: Pipe, t: Sig): Sig => {
     if (!mp.vars.wrap) return saturate(ln, t, c.ow, 'y_sat', 'lane: saturate');
-    if (t.width > c.ow) ln.lines.push(`wire unused_y_full = &{1'b0, ${ln.at(t, t.cycle)}[${t.width - 1}:${c.ow}], 1'b0};`);
+    unusedOutside(ln, t, 0, c.ow - 1, 'unused_y_full');
     return wire(ln, 'y_wrap', c.ow, [t], 'lane: wrap', (r) => (t.width > c.ow ? `${r(t)}[${c.ow - 1}:0]` : r(t)));
   };
   return {

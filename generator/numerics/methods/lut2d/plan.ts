@@ -115,8 +115,6 @@ export function plan(c: CommonPlan, raw: Record<string, unknown>, addressing: st
       throw new ConfigError('method.rowBits', rowBits, `allowed: rows x columns at most 2^${MAX_2D_BITS} entries (colBits is ${colBits})`);
     }
     size = l.entries * 2 ** colBits;
-    vars.rowAddr = l.addrWidth;
-    vars.colShift = l.colShift;
     cells = linearCells(l);
     index = (v, k) => linearEntry(l, colBits, v, k);
     notes.push(`2D table (linear): row = (S >> ${l.sh}) - ${l.base} (${l.entries} rows), col = e >> ${l.colShift} (${2 ** colBits} columns)`);
@@ -147,7 +145,7 @@ export function plan(c: CommonPlan, raw: Record<string, unknown>, addressing: st
   vars.addr = ex.linear ? ex.linear.addrWidth + colBits : bitsFor(size - 1);
   const unit = expUnit(e);
   // the fill reads only the exponent unit and the formats
-  const values = minimaxFill({ common: c, mp: { ...unit, tables: [], params: {}, notes: [], vars: {} } }, cells, index, size);
+  const values = minimaxFill({ common: c, mp: unit }, cells, index, size);
   notes.push(
     `fill: each entry the code that minimises its worst error over every (e, S) that reads it (the error bound's enumeration): the middle of their references, rounded; 0 where all are below half an LSB`,
     `output: y = LUT_2D[entry], ${c.ow}-bit entries`,

@@ -5,7 +5,7 @@
  */
 import type { Pipe, Sig } from '../../../pipeline/builder.js';
 import { levelsFor } from '../../../pipeline/delay.js';
-import { arith, constMinusLz, logic, mantissaIndex, normalizeLeft, wire, zx } from '../../../pipeline/stages.js';
+import { arith, constMinusLz, logic, mantissaIndex, normalizeLeft, unusedOutside, wire, zx } from '../../../pipeline/stages.js';
 import type { MethodBuild, MethodPlan } from '../../types.js';
 import { extraOf } from './plan.js';
 
@@ -30,15 +30,13 @@ export function build(mp: MethodPlan): MethodBuild {
         // linear addressing: row = (S >> sh) - base, computed modulo 2^ra (exact: it is below the rows)
         const row = arith(top, 'row', ra, [sum], 'normalisation: row', (r) => `${r(sum)}[${l.sh + ra - 1}:${l.sh}] - ${ra}'d${l.base % 2 ** ra}`);
         // the sum's other bits are read on purpose, where the row is made
-        const ss = top.at(sum, row.cycle);
-        const parts = [sw - 1 > l.sh + ra - 1 ? `${ss}[${sw - 1}:${l.sh + ra}]` : '', l.sh > 0 ? `${ss}[${l.sh - 1}:0]` : ''].filter(Boolean);
-        if (parts.length) top.lines.push(`wire unused_sum = &{1'b0, ${parts.join(', ')}, 1'b0};`);
+        unusedOutside(top, sum, l.sh, l.sh + ra - 1, 'unused_sum', row.cycle);
         return { row };
       },
       lane(ln, e, k) {
         const row = k.row!;
         const a = wire(ln, 'a2d', aw, [row, e], 'lane: 2D address', (r) => `{${r(row)}, ${r(e)}[${ew - 1}:${cs}]}`);
-        if (cs > 0) ln.lines.push(`wire unused_e = &{1'b0, ${ln.at(e, a.cycle)}[${cs - 1}:0], 1'b0};`);
+        unusedOutside(ln, e, cs, ew - 1, 'unused_e', a.cycle);
         return lookup(ln, a);
       },
     };
