@@ -95,6 +95,39 @@ export function linearEntry(l: NonNullable<Addressing['linear']>, colBits: numbe
   return row * 2 ** colBits + shr(e, l.colShift);
 }
 
+/**
+ * Lower entries until the output never falls as e grows at one S: on every cell of S, walking the
+ * exponent values down from the largest, an entry holds at most the least code of the entries above
+ * it. Entries are shared between cells (the coarser octaves' rows, the tail entry), so the walk
+ * repeats until nothing changes; it only lowers, so it ends. The narrow exponents need it (a 2-bit
+ * entry's tail entry held 1 where octave 4 held 0); the defaults' tables come out of the fill
+ * monotone and are left as they are. Returns how many entries it lowered.
+ */
+function monotoneRepair(values: number[], cells: SCell[], index: (v: number, cell: number) => number, es: number[]): number {
+  const sorted = [...new Set(es)].sort((a, b) => b - a);
+  const E = sorted[0]!;
+  const changed = new Set<number>();
+  for (let again = true; again; ) {
+    again = false;
+    cells.forEach((cell, k) => {
+      let least = Infinity;
+      for (const e of sorted) {
+        // an element below another is not the maximum: S holds the maximum's E besides it; the one
+        // above it may be the maximum itself
+        if (e !== E && e > cell.sHi - E) continue;
+        const i = index(e, k);
+        if (values[i]! > least) {
+          values[i] = least;
+          changed.add(i);
+          again = true;
+        }
+        least = Math.min(least, values[i]!);
+      }
+    });
+  }
+  return changed.size;
+}
+
 export function plan(c: CommonPlan, raw: Record<string, unknown>, addressing: string): MethodPlan {
   const prm = raw as Params;
   const e = planExp(c, prm);
@@ -146,8 +179,10 @@ export function plan(c: CommonPlan, raw: Record<string, unknown>, addressing: st
   const unit = expUnit(e);
   // the fill reads only the exponent unit and the formats
   const values = minimaxFill({ common: c, mp: unit }, cells, index, size);
+  const lowered = monotoneRepair(values, cells, index, [0, ...new Set(e.table.values)]);
   notes.push(
-    `fill: each entry the code that minimises its worst error over every (e, S) that reads it (the error bound's enumeration): the middle of their references, rounded; 0 where all are below half an LSB`,
+    `fill: each entry the code that minimises its worst error over every (e, S) that reads it (the error bound's enumeration): the middle of their references, rounded; 0 where all are below half an LSB` +
+      (lowered ? `; ${lowered} entries then lowered so that no smaller e reads a larger code than a larger e of the same S` : ''),
     `output: y = LUT_2D[entry], ${c.ow}-bit entries`,
   );
   const mp: MethodPlan = {
