@@ -53,6 +53,10 @@ export const CANDIDATES: readonly { method: string; addressing?: string; params?
   { method: 'exact', paper: false },
   // ours, multiplier-free: compared with the baseline like the paper's methods
   { method: 'logexp', paper: true },
+  // the published integer softmax: I-BERT's polynomial exponent and an integer divider per lane
+  { method: 'ibert', paper: false },
+  // Softermax (its base-2 exponent and a reciprocal; the one-pass stream sum is not built yet)
+  { method: 'softermax', paper: false },
 ];
 export const NS: readonly number[] = [8, 64];
 export const FORMATS = { input: { width: 8, frac: 4 }, output: { width: 8, frac: 8 } };
@@ -135,7 +139,8 @@ export function plannedRows(): { row: BenchRow; config?: Config }[] {
 /** The Fmax cell: MHz, and where it was measured when not on the HX8K's pins (UP5K, harness). */
 export function fmaxCell(p: PnrResult | undefined): string {
   if (!p) return '-';
-  if (!p.fits) return 'does not fit';
+  // a place and route that ran out of time says so: it is not a block that does not fit
+  if (!p.fits) return /timed out/.test(p.reason) ? 'nextpnr timed out' : 'does not fit';
   const notes = [...(p.device !== 'iCE40HX8K' ? [`${p.device.replace(/^iCE40/, '')}${p.flow?.includes('-dsp') ? ' -dsp' : ''}`] : []), ...(p.harness ? ['harness'] : [])];
   return `${p.fmaxMhz.toFixed(1)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }
@@ -192,7 +197,7 @@ export function benchTable(r: BenchResults): string {
             ? '; "(harness)": more I/O bits than the package has pins, placed inside the Fmax harness of generator/measure/harness.ts ' +
               '(4 pins; the block\'s inputs from a shift chain, its outputs registered and XOR-reduced; register-to-register paths only, the harness registers counted in the logic cells)'
             : '') +
-          '; "does not fit" means the block\'s RAM, logic cells or DSPs exceed the iCE40 HX8K and UP5K (more I/O than the package has pins alone would go through the Fmax harness). '
+          `; "does not fit" means the block's RAM, logic cells or DSPs exceed the iCE40 HX8K and UP5K (more I/O than the package has pins alone would go through the Fmax harness); "nextpnr timed out": place and route did not finish within the bench's ${PER_BLOCK_TIMEOUT_MS / 1000} s a block. `
         : '') +
       `One run of \`npm run bench\` with ${r.jobs} parallel job(s) took ${Math.round(r.wallSeconds)} s` +
       (r.toolCpuSeconds !== undefined ? ` (the tools used ${r.toolCpuSeconds} CPU seconds).` : '.'),

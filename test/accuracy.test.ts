@@ -117,6 +117,43 @@ describe('baselines', () => {
   it('hls4ml-like rejects inputs wider than 10 bits, naming the key', () => {
     expect(() => makePlan(cfg({ input: { width: 12, frac: 6 }, method: { name: 'hls4ml-like' } }))).toThrow(/input.width = 12: allowed: 2..10/);
   });
+  it('lut2d normalized: a narrow exponent still gives no smaller input a larger output (the fill lowered the shared tail entry)', () => {
+    // found by the property test: with 2-bit exponents the tail entry (e = 0) held 1 where octave 4 held 0
+    const p = makePlan(cfg({ n: 13, input: { width: 4, frac: 3 }, output: { width: 2, frac: 3 }, method: { name: 'lut2d', addressing: 'normalized', expWidth: 2 } }));
+    expect(p.mp.notes.join('\n')).toMatch(/; 1 entries then lowered so that no smaller e reads a larger code/);
+    const x = [0, 0, 6, -8, -8, 2, 2, 0, 7, 0, 6, 0, 2];
+    const y = model(p, x);
+    for (let i = 0; i < x.length; i++) for (let j = 0; j < x.length; j++) if (x[i]! < x[j]!) expect(y[i], `x[${i}] = ${x[i]} < x[${j}] = ${x[j]}`).toBeLessThanOrEqual(y[j]!);
+  });
+  it("ibert: I-BERT's integer constants at S = 2^-8 and i-exp on both sides of a shift; y = floor(e 2^OF / S)", () => {
+    const p = makePlan(cfg({ n: 8, method: { name: 'ibert' } }));
+    // S = 2^-4 / 2^4: q_ln2 = floor(ln2 * 256) = 177, q_b = floor(1.353 * 256) = 346, q_c = floor(0.344 / (0.3585 * 2^-16)) = 62885
+    expect(p.mp.vars).toMatchObject({ k: 4, qln2: 177, qb: 346, qc: 62885 });
+    expect(p.lutBytes).toBe(0);
+    const e = p.mp.expTable.values;
+    expect(e[0]).toBe(346 ** 2 + 62885); // t = 0: z = 0, r = 0
+    expect(e[11]).toBe(170 ** 2 + 62885); // t = 176: z = 0, r = 176
+    expect(e[12]).toBe(Math.floor((331 ** 2 + 62885) / 2)); // t = 192: z = 1, r = 15
+    const t = modelTrace(p, [16, 4, 0, -20]);
+    t.e.forEach((ei, i) => expect(t.y[i]).toBe(Math.min(255, Math.floor((ei * 256) / t.sum))));
+    expect(() => makePlan(cfg({ n: 8, method: { name: 'ibert', workBits: 13 } }))).toThrow(/method.workBits = 13: allowed: an integer in 0..12/);
+    // an input code of 1.0: ln 2 is below one step of S until workBits is 1
+    expect(() => makePlan(cfg({ n: 8, input: { width: 8, frac: 0 }, method: { name: 'ibert', workBits: 0 } }))).toThrow(/method.workBits = 0: allowed: 1..12/);
+  });
+  it("softermax: base 2 by a shift and a 2^F-entry fraction table, t = d log2(e) 2^F / 16 rounded", () => {
+    const p = makePlan(cfg({ n: 64, method: { name: 'softermax' } }));
+    const frac = p.luts.find((l) => l.name === 'pow2_lut')!;
+    expect(frac.entries).toBe(64); // F = OF - 2 = 6
+    const P = (f: number) => Math.floor(65535 * 2 ** (-f / 64) + 0.5);
+    const t = (d: number) => Math.floor(((d * Math.LOG2E) / 16) * 64 + 0.5);
+    const e = p.mp.expTable.values;
+    expect(e[0]).toBe(65535);
+    for (const d of [1, 7, 11, 12, 45, 100]) expect(e[d], `d = ${d}`).toBe(Math.floor(P(t(d) % 64) / 2 ** Math.floor(t(d) / 64)));
+    // the same exponent form in another method, and its keys checked
+    expect(makePlan(cfg({ n: 64, method: { name: 'exact', exp: 'pow2', expWidth: 16 } })).mp.expTable.values).toEqual(e);
+    expect(() => makePlan(cfg({ n: 8, method: { name: 'rexp', exp: 'pow2', expStepLog2: 1 } }))).toThrow(/method.expStepLog2 = 1: allowed: only with method.exp direct or auto/);
+    expect(() => makePlan(cfg({ n: 8, method: { name: 'rexp', expFracBits: 4 } }))).toThrow(/method.expFracBits = 4: allowed: only with method.exp pow2/);
+  });
   it('exact: round(e * 2^OF / S), within 0.5 LSB of the float softmax on every corner case', () => {
     const p = makePlan(cfg({ n: 8, method: { name: 'exact' } }));
     for (const { x } of cornerVectors(8, F8)) {
@@ -133,7 +170,7 @@ describe('explore', () => {
   it('sweeps every method and addressing around the defaults', () => {
     const c = sweepSpace(f);
     const series = new Set(c.map((x) => `${x.method}/${x.addressing}`));
-    expect([...series].sort()).toEqual(['exact/divider', 'hls4ml-like/default', 'hls4ml-like/top-bits', 'logexp/normalized', 'lut2d/linear', 'lut2d/normalized', 'rexp/linear', 'rexp/normalized']);
+    expect([...series].sort()).toEqual(['exact/divider', 'hls4ml-like/default', 'hls4ml-like/top-bits', 'ibert/divider', 'logexp/normalized', 'lut2d/linear', 'lut2d/normalized', 'rexp/linear', 'rexp/normalized', 'softermax/normalized']);
     expect(c.length).toBeGreaterThan(3000);
     expect(c).toContainEqual({ method: 'rexp', addressing: 'normalized', params: { expWidth: 12, expStepLog2: 0, recipAddrBits: 8, recipWidth: 10 } });
   });

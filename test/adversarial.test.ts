@@ -99,8 +99,8 @@ describe('the tail-mass row of the issue (rexp normalized, 16 lanes, maxN 4096, 
 });
 
 // within 10 % of a joint bound; the split bound (wide formats) adds the quotient's worst rounding to
-// the exponent's worst share, which no single input reaches together: within 15 %
-describe('every preset: the adversarial set comes within 10 % of the bound (15 % for a split bound) and never exceeds it', () => {
+// the exponent's worst share, which no single input reaches together: within 15 %; softermax within 25 %
+describe('every preset: the adversarial set comes within 10 % of the bound (15 % for a split bound, 25 % for softermax) and never exceeds it', () => {
   const files = readdirSync(join(ROOT, 'presets')).filter((f) => f.endsWith('.json')).sort();
   it.each(files)('%s', (file) => {
     const plan = makePlan(loadConfig(join(ROOT, 'presets', file)));
@@ -118,7 +118,11 @@ describe('every preset: the adversarial set comes within 10 % of the bound (15 %
         `per length ${lengths.map((l, i) => `${l}: ${perLength[i]!.toFixed(4)}`).join(', ')}; ${w.vectors.length} vectors)`,
     );
     expect(worst).toBeLessThanOrEqual(b.lsb);
-    expect(worst).toBeGreaterThanOrEqual((b.kind === 'split' ? 0.85 : 0.9) * b.lsb);
+    // softermax's base-2 exponent errs in a zigzag with d (t rounded to steps of 2^-F, then the
+    // fraction table's rounding): the bound's hull of the other elements' (mass, error) takes in
+    // pairs no set of entries gives, as the exhaustive tiny formats show (test/bound.test.ts): 79 % here
+    const least = plan.method.name === 'softermax' ? 0.75 : b.kind === 'split' ? 0.85 : 0.9;
+    expect(worst).toBeGreaterThanOrEqual(least * b.lsb);
   });
 });
 

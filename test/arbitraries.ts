@@ -28,6 +28,8 @@ export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Ar
     fc.record({ name: fc.constant('hls4ml-like'), addressing: fc.constantFrom('top-bits', 'default') }),
     fc.record({ name: fc.constant('exact'), expWidth: bits(2, 24) }, { requiredKeys: ['name'] }),
     fc.record({ name: fc.constant('logexp'), expWidth: bits(2, 20), logFracBits: bits(0, 8), mantBits: bits(1, 10), yBits: bits(2, 10) }, { requiredKeys: ['name'] }),
+    fc.record({ name: fc.constant('ibert'), workBits: bits(0, 8) }, { requiredKeys: ['name'] }),
+    fc.record({ name: fc.constant('softermax'), expWidth: bits(2, 20), expFracBits: bits(0, 10), recipAddrBits: bits(1, 12), recipWidth: bits(2, 20) }, { requiredKeys: ['name'] }),
   );
   // a quarter of the configs use the stream architecture: P lanes, rows up to maxN
   const stream = fc.oneof(
@@ -103,7 +105,7 @@ export function checkConfig(config: Config): CheckResult {
 
 /** A method with one of its addressings, and an architecture: one stratum of boundConfig. */
 export interface BoundStratum {
-  method: 'rexp' | 'lut2d' | 'hls4ml-like' | 'exact' | 'logexp';
+  method: 'rexp' | 'lut2d' | 'hls4ml-like' | 'exact' | 'logexp' | 'ibert' | 'softermax';
   addressing: string;
   arch: 'parallel' | 'stream';
 }
@@ -119,6 +121,8 @@ export const BOUND_STRATA: readonly BoundStratum[] = (
     ['hls4ml-like', 'default'],
     ['exact', 'divider'],
     ['logexp', 'normalized'],
+    ['ibert', 'divider'],
+    ['softermax', 'normalized'],
   ] as const
 ).flatMap(([method, addressing]) => (['parallel', 'stream'] as const).map((arch) => ({ method, addressing, arch })));
 
@@ -147,7 +151,11 @@ export function boundConfig(s: BoundStratum, o: { maxN?: number } = {}): fc.Arbi
             ? fc
                 .record({ expWidth: bits(3, 14), logFracBits: bits(0, 7), mantBits: bits(1, 9), yBits: bits(2, 9), st: step })
                 .map(({ st, ...p }) => withStep({ name: 'logexp', ...p }, st))
-            : fc.constant({ name: 'hls4ml-like', addressing: s.addressing });
+            : s.method === 'ibert'
+              ? fc.record({ workBits: bits(0, 6) }).map((p) => ({ name: 'ibert', ...p }))
+              : s.method === 'softermax'
+                ? fc.record({ expWidth: bits(3, 14), expFracBits: bits(0, 8), recipAddrBits: bits(1, 10), recipWidth: bits(3, 14) }).map((p) => ({ name: 'softermax', ...p }))
+                : fc.constant({ name: 'hls4ml-like', addressing: s.addressing });
   const length =
     s.arch === 'stream'
       ? fc.record({ lanes: bits(1, 6), maxN: bits(2, maxN) }).map((r) => ({ arch: 'stream', stream: { lanes: Math.min(r.lanes, r.maxN), maxN: r.maxN } }))

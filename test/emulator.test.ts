@@ -51,6 +51,9 @@ describe('the Python emulator', () => {
       { name: 'em_hls', n: 4, method: { name: 'hls4ml-like' } },
       { name: 'em_s_int8', n: undefined, arch: 'stream', stream: { lanes: 3, maxN: 20 }, input: { type: 'int8', scale: 0.125 }, output: { type: 'int8' }, method: { name: 'rexp' } },
       { name: 'em_s_lin', n: undefined, arch: 'stream', stream: { lanes: 2, maxN: 9 }, method: { name: 'rexp', addressing: 'linear' } },
+      { name: 'em_pow2_exact', n: 5, method: { name: 'exact', exp: 'pow2', expFracBits: 5 } },
+      { name: 'em_s_pow2_lut2d', n: undefined, arch: 'stream', stream: { lanes: 3, maxN: 10 }, input: { type: 'int8', scale: 0.6931471805599453 }, method: { name: 'lut2d', exp: 'pow2' } },
+      { name: 'em_s_ibert', n: undefined, arch: 'stream', stream: { lanes: 2, maxN: 12 }, input: { type: 'int8', scale: 0.3 }, method: { name: 'ibert', workBits: 2 } },
     ];
     const dirs = cases.map((c) => generateTo(cfg({ verify: { vectors: 48, seed: 9 }, ...c })).dir);
     const r = check(dirs);

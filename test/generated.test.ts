@@ -26,7 +26,7 @@ describe('generated/ matches presets/', () => {
         return `${c.method.name}/${c.method.addressing}`;
       }),
     );
-    expect([...combos].sort()).toEqual(['exact/divider', 'hls4ml-like/default', 'hls4ml-like/top-bits', 'logexp/normalized', 'lut2d/linear', 'lut2d/normalized', 'rexp/interpolated', 'rexp/linear', 'rexp/normalized']);
+    expect([...combos].sort()).toEqual(['exact/divider', 'hls4ml-like/default', 'hls4ml-like/top-bits', 'ibert/divider', 'logexp/normalized', 'lut2d/linear', 'lut2d/normalized', 'rexp/interpolated', 'rexp/linear', 'rexp/normalized', 'softermax/normalized']);
     expect(existsSync(join(ROOT, 'generated', 'softmax_default', 'manifest.json'))).toBe(true);
   });
 });

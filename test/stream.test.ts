@@ -122,6 +122,10 @@ const configs: [number, number, string, string, number][] = [
   [4, 64, 'hls4ml-like', 'top-bits', 30],
   [4, 40, 'hls4ml-like', 'default', 30],
   [2, 64, 'exact', 'divider', 30],
+  // I-BERT: the computed exponent (no table), unrolled over three lanes in passes B and C
+  [3, 50, 'ibert', 'divider', 30],
+  // Softermax: the base-2 exponent (a constant multiplier, a fraction ROM and a shift) in both passes
+  [2, 40, 'softermax', 'normalized', 30],
 ];
 
 describe(`bit-exact simulation of ${configs.length + 1} stream configs (masks, partial beats, stalls, throughput)`, () => {

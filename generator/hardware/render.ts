@@ -65,7 +65,7 @@ export function header(p: Plan, what: string, timing?: string[]): string {
     'Plan:',
     ...planText(p).map((l) => '  ' + l),
     '',
-    `Table bytes: ${p.luts.map((l) => `${l.name} ${l.bytes}`).join(' + ')} = ${p.lutBytes}`,
+    p.luts.length ? `Table bytes: ${p.luts.map((l) => `${l.name} ${l.bytes}`).join(' + ')} = ${p.lutBytes}` : 'Table bytes: none = 0',
     ...(timing ?? [
       `Latency: ${p.latency} cycles from the edge that accepts an input beat to the edge that transfers its result`,
       '          (sink always ready); throughput one vector per clock.',

@@ -14,7 +14,7 @@ export function planText(p: Plan): string[] {
     `d_i = max(x) - x_i: unsigned ${c.dw} bits (max - min of ${c.iw}-bit signed values < 2^${c.dw})`,
     ...p.mp.notes,
     `sum S = sum of n=${c.n} entries: ${p.sw} bits (= ${p.ew} + ceil(log2 ${c.n})), cannot overflow`,
-    `tables: ${p.luts.map((l) => `${l.name} ${l.entries}x${l.width}b = ${l.bytes} B`).join(', ')}; total ${p.lutBytes} B`,
+    p.luts.length ? `tables: ${p.luts.map((l) => `${l.name} ${l.entries}x${l.width}b = ${l.bytes} B`).join(', ')}; total ${p.lutBytes} B` : 'tables: none; total 0 B',
     `error bound: |y - y_ref| <= ${errorBound(p).lsb} LSB for every input of 1..${c.n} elements (proven from the tables, README "The error bound")`,
     ...(p.timing ?? [...scheduleText(p.schedule!), `latency: ${p.latency} cycles, throughput 1 vector per cycle`]),
   ];

@@ -25,7 +25,8 @@ export function commonPlan(config: Config): CommonPlan {
 
 /** Every distinct table of a method plan: the exponent table(s), then the method's own. */
 export function planTables(mp: MethodPlan): Table[] {
-  return [mp.expTable, ...(mp.expLo ? [mp.expLo] : []), ...mp.tables];
+  // a computed exponent (expCalc) has no ROM: its table is the golden model's only
+  return [...(mp.expCalc ? (mp.expCalc.gTable ? [mp.expCalc.gTable] : []) : [mp.expTable]), ...(mp.expLo ? [mp.expLo] : []), ...mp.tables];
 }
 
 export function tableBytes(t: Table): number {

@@ -6,11 +6,12 @@ import { z } from 'zod';
 import { intIn } from '../core/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { bitsFor, clog2, leadingOne, roundHalfUp, shr } from '../core/bits.js';
-import type { CommonPlan, MethodPlan, SCell, Table } from './types.js';
+import type { CommonPlan, ExpCalc, MethodPlan, SCell, Table } from './types.js';
+import { defaultFracBits, planPow2 } from './pow2.js';
 
 export const MAX_TABLE_ENTRIES = 65536;
 
-export const EXP_FORMS = ['auto', 'direct', 'reduced'] as const;
+export const EXP_FORMS = ['auto', 'direct', 'reduced', 'pow2'] as const;
 export type ExpForm = (typeof EXP_FORMS)[number];
 
 export const expParamShape = {
@@ -19,11 +20,14 @@ export const expParamShape = {
   /**
    * The exponent's form: a direct table of d (stepping over 2^expStepLog2 codes), or range-reduced,
    * e^-d = e^-(d_hi) * e^-(d_lo) from two small tables and one product. 'auto' (the default): direct
-   * when a table of every code fits DEFAULT_EXP_ENTRIES, else reduced.
+   * when a table of every code fits DEFAULT_EXP_ENTRIES, else reduced. 'pow2': Softermax's base 2, a
+   * shift and a table of 2^expFracBits fractions, computed per element (pow2.ts).
    */
   exp: z.enum(EXP_FORMS, { errorMap: () => ({ message: `allowed: one of ${EXP_FORMS.join(', ')}` }) }).optional(),
   /** Reduced form: bits of d the low table covers (default: the fewest table bytes). */
   expLoBits: intIn(1, 12).optional(),
+  /** pow2 form: fraction bits F of the power of two (a table of 2^F entries). */
+  expFracBits: intIn(0, 12).optional(),
 };
 
 export interface ExpPlan {
@@ -36,6 +40,8 @@ export interface ExpPlan {
    */
   lo?: Table;
   loFrac?: number;
+  /** pow2 form: the computed exponent (the table holds its value for every d). */
+  calc?: ExpCalc;
   ew: number;
   /** Scale of the table: e^-d is stored as round(scale * e^-d), scale = 2^EW - 1 so e^0 fits. */
   scale: number;
@@ -80,10 +86,18 @@ function reducedCost(c: CommonPlan, scale: number, ew: number, loBits: number): 
   return bytesOf(2 ** loBits, ew + 2) + bytesOf(expLength(c, scale, loBits), ew);
 }
 
-export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: number; exp?: ExpForm; expLoBits?: number }): ExpPlan {
+export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: number; exp?: ExpForm; expLoBits?: number; expFracBits?: number }): ExpPlan {
   const ew = raw.expWidth ?? defaultExpWidth(c);
   const scale = 2 ** ew - 1;
   const form = raw.exp ?? 'auto';
+  if (form === 'pow2') {
+    if (raw.expStepLog2 !== undefined) throw new ConfigError('method.expStepLog2', raw.expStepLog2, 'allowed: only with method.exp direct or auto (pow2 reads every code)');
+    if (raw.expLoBits !== undefined) throw new ConfigError('method.expLoBits', raw.expLoBits, 'allowed: only with method.exp reduced or auto');
+    const pw = planPow2(c, ew, raw.expFracBits ?? defaultFracBits(c), MAX_TABLE_ENTRIES);
+    const sMin = pw.table.values[0]!;
+    return { table: pw.table, shift: 0, calc: pw.calc, ew, scale, sMin, sMax: c.n * sMin, sw: ew + clog2(c.n), notes: pw.notes };
+  }
+  if (raw.expFracBits !== undefined) throw new ConfigError('method.expFracBits', raw.expFracBits, 'allowed: only with method.exp pow2');
   let shift: number;
   let reduced = false;
   if (raw.expStepLog2 !== undefined) {
@@ -167,6 +181,7 @@ export interface ExpUnit {
   expShift: number;
   expLo?: Table;
   expLoFrac?: number;
+  expCalc?: ExpCalc;
 }
 
 /** Bit-exact exponent of d, as the RTL computes it: T[d >> shift] (0 past the table), times T_lo[d_lo] rounded when reduced. */
@@ -188,12 +203,13 @@ export function expValues(u: ExpUnit, dw: number): Float64Array {
 
 /** The exponent's resolved parameters: the step of a direct table, or the low bits of the reduced form. */
 export function expParams(e: ExpPlan): Record<string, number> {
+  if (e.calc) return { expWidth: e.ew, expFracBits: Math.round(Math.log2(e.calc.q)) };
   return e.lo ? { expWidth: e.ew, expLoBits: e.shift } : { expWidth: e.ew, expStepLog2: e.shift };
 }
 
 /** The exponent fields of a method plan from its ExpPlan. */
 export function expUnit(e: ExpPlan): ExpUnit {
-  return { expTable: e.table, expShift: e.shift, ...(e.lo ? { expLo: e.lo, expLoFrac: e.loFrac! } : {}) };
+  return { expTable: e.table, expShift: e.shift, ...(e.lo ? { expLo: e.lo, expLoFrac: e.loFrac! } : {}), ...(e.calc ? { expCalc: e.calc } : {}) };
 }
 
 /**

@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import type { Pipe, Sig } from '../pipeline/builder.js';
 import type { DeviceName } from '../pipeline/delay.js';
 import type { Schedule } from '../pipeline/schedule.js';
+import type { ExpCalc } from '../pipeline/stages.js';
+
+export type { ExpCalc };
 
 /** A constant ROM of the block. `values[k]` is the entry at address k. */
 export interface Table {
@@ -31,6 +34,12 @@ export interface MethodPlan {
    */
   expLo?: Table;
   expLoFrac?: number;
+  /**
+   * An exponent the RTL computes instead of reading expTable (I-BERT's polynomial, Softermax's base-2
+   * shift): expTable still holds e for every d, as the golden model and the bound read it, but it is
+   * no ROM of the block (generator/numerics/expcalc.ts).
+   */
+  expCalc?: ExpCalc;
   /** Tables other than the exponent table. */
   tables: Table[];
   /**

@@ -6,7 +6,39 @@
 import { levelsFor, lutLevels } from './delay.js';
 import type { Pipe, Sig } from './builder.js';
 
+/**
+ * An exponent computed by arithmetic, e = G(r) >> z: t = floor((d * mul + add) / 2^rsh) (the
+ * difference at the working scale), z = floor(t / q) and r = t - z q (bit fields when q is a power of
+ * two, else z = floor(t * divMul / 2^divShift), exact for every t of tw bits), G(r) = (b - r)^2 + c
+ * (poly, one squarer) or G(r) = gTable[r] (a small ROM); gw bits, e = 0 once z >= gw.
+ */
+export interface ExpCalc {
+  mul: number;
+  /** Added before the shift (2^(rsh-1): t rounded), when present. */
+  add?: number;
+  rsh: number;
+  tw: number;
+  q: number;
+  divMul?: number;
+  divShift?: number;
+  zw: number;
+  rw: number;
+  poly?: { b: number; c: number };
+  /** The table G reads, a ROM of the block. */
+  gTable?: { name: string; what: string; width: number; addrWidth: number; values: number[] };
+  gw: number;
+  /** One line for the RTL comment and the plan. */
+  describe: string;
+}
+
 const zeros = (w: number) => `${w}'d0`;
+
+/** Bits of an unsigned value (at least 1). */
+function bitsOf(v: number): number {
+  let b = 1;
+  while (2 ** b <= v) b++;
+  return b;
+}
 
 /** Zero-extend an expression of width w to `to` bits. */
 export function zx(expr: string, w: number, to: number): string {
@@ -293,7 +325,7 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
   // the narrower operand picks the rows
   const [x, xw, y, yw] = o.aw >= o.bw ? [a, o.aw, b, o.bw] : [b, o.bw, a, o.aw];
   type Term = { s: Sig; w: number; off: number };
-  let terms: Term[] = [];
+  const terms: Term[] = [];
   for (let j = 0; j < yw; j += 2) {
     // two rows at a time: (y[j] ? x : 0) + (y[j+1] ? x << 1 : 0), the AND in the LUT before the chain
     const two = j + 1 < yw;
@@ -322,38 +354,28 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
     });
     terms.push({ s, w: tw, off: j });
   }
-  let level = 0;
-  while (terms.length > 1) {
-    level++;
-    const next: Term[] = [];
-    for (let i = 0; i + 1 < terms.length; i += 2) {
-      const u = terms[i]!;
-      const v = terms[i + 1]!;
-      const off = Math.min(u.off, v.off);
-      const top = Math.min(w, Math.max(u.off + u.w, v.off + v.w) + 1);
-      const tw = top - off;
-      const ext = (t: Term, rr: string) => {
-        const lo = t.off - off;
-        const part = sl(rr, t.w);
-        const body = lo > 0 ? `{${part}, ${zeros(lo)}}` : part;
-        return zx(body, t.w + lo, tw);
-      };
-      const nm = `${name}_t${level}_${i / 2}`;
-      const s = p.op({
-        name: nm,
-        width: count * tw,
-        deps: [u.s, v.s],
-        delay: p.model.carry(tw - (v.off - off)),
-        levels: 1,
-        what,
-        code: (r) => emit(nm, tw, `${ext(u, r(u.s))} + ${ext(v, r(v.s))}`),
-      });
-      next.push({ s, w: tw, off });
-    }
-    if (terms.length % 2) next.push(terms[terms.length - 1]!);
-    terms = next;
-  }
-  const t = terms[0]!;
+  const t = pairTree(terms, (u, v, level, i) => {
+    const off = Math.min(u.off, v.off);
+    const top = Math.min(w, Math.max(u.off + u.w, v.off + v.w) + 1);
+    const tw = top - off;
+    const ext = (t: Term, rr: string) => {
+      const lo = t.off - off;
+      const part = sl(rr, t.w);
+      const body = lo > 0 ? `{${part}, ${zeros(lo)}}` : part;
+      return zx(body, t.w + lo, tw);
+    };
+    const nm = `${name}_t${level}_${i}`;
+    const s = p.op({
+      name: nm,
+      width: count * tw,
+      deps: [u.s, v.s],
+      delay: p.model.carry(tw - (v.off - off)),
+      levels: 1,
+      what,
+      code: (r) => emit(nm, tw, `${ext(u, r(u.s))} + ${ext(v, r(v.s))}`),
+    });
+    return { s, w: tw, off };
+  });
   if (t.off === 0 && t.w === w) return t.s;
   return p.op({
     name: `${name}_p`,
@@ -436,12 +458,13 @@ export function expLookup(
 export function expUnitStage(
   p: Pipe,
   d: Sig,
-  o: { count: number; dw: number; unit: { expTable: { name: string; width: number; addrWidth: number; values: number[] }; expShift: number; expLo?: { name: string; width: number; addrWidth: number; values: number[] }; expLoFrac?: number } },
+  o: { count: number; dw: number; unit: { expTable: { name: string; width: number; addrWidth: number; values: number[] }; expShift: number; expLo?: { name: string; width: number; addrWidth: number; values: number[] }; expLoFrac?: number; expCalc?: ExpCalc } },
   name: string,
   what: string,
 ): Sig {
   const { count, dw, unit: u } = o;
   const shift = u.expShift;
+  if (u.expCalc) return expCalcStage(p, d, { count, dw, calc: u.expCalc }, name, what);
   if (!u.expLo) return expLookup(p, d, { count, dw, shift, table: u.expTable }, name, what);
   const ew = u.expTable.width;
   const lw = u.expLo.width;
@@ -481,4 +504,134 @@ export function expUnitStage(
       ].join('\n'),
   });
   return rnd;
+}
+
+/** Reduce terms pairwise, level by level (an odd one out goes up a level as it is), to one. */
+function pairTree<T>(terms: T[], pair: (u: T, v: T, level: number, i: number) => T): T {
+  let level = 0;
+  while (terms.length > 1) {
+    level++;
+    const next: T[] = [];
+    for (let i = 0; i + 1 < terms.length; i += 2) next.push(pair(terms[i]!, terms[i + 1]!, level, i / 2));
+    if (terms.length % 2) next.push(terms[terms.length - 1]!);
+    terms = next;
+  }
+  return terms[0]!;
+}
+
+/**
+ * x * k for a constant k > 0 (x unsigned): the sum of x shifted to each set bit of k, as a tree of
+ * adders; `width` bits (wide enough for the product, the caller's choice).
+ */
+export function constMul(p: Pipe, x: Sig, k: number, width: number, name: string, what: string): Sig {
+  const xw = x.width;
+  const bits: number[] = [];
+  for (let i = 0; 2 ** i <= k; i++) if (Math.floor(k / 2 ** i) % 2) bits.push(i);
+  // a copy wider than the result keeps its low bits: the sum is taken modulo 2^width (the caller
+  // knows the product fits)
+  const shifted = (r: string, i: number) =>
+    xw + i <= width ? zx(i > 0 ? `{${r}, ${i}'d0}` : r, xw + i, width) : i > 0 ? `{${r}[${width - i - 1}:0], ${i}'d0}` : `${r}[${width - 1}:0]`;
+  if (bits.length === 1) return wire(p, name, width, [x], what, (r) => shifted(r(x), bits[0]!));
+  // the first level adds pairs of shifted copies of x; the levels after it add the sums
+  type T = { s?: Sig; bit?: number };
+  const term = (t: T, r: (s: Sig) => string) => (t.s ? r(t.s) : shifted(r(x), t.bit!));
+  const t = pairTree<T>(
+    bits.map((b) => ({ bit: b })),
+    (u, v, level, i) => ({ s: arith(p, `${name}_${level}_${i}`, width, [u.s ?? x, v.s ?? x], what, (r) => `${term(u, r)} + ${term(v, r)}`) }),
+  );
+  return t.s ?? wire(p, name, width, [x], what, (r) => shifted(r(x), t.bit!));
+}
+
+/**
+ * An exponent computed by arithmetic (types.ts ExpCalc) for `count` lanes of d (dw bits each):
+ * t = (d * mul) >> rsh, z = floor(t / q) and r = t - z q, G(r) by a squarer or a small ROM, then
+ * e = G >> z (0 once z >= gw). Each lane is built on its own and the lanes concatenated.
+ */
+export function expCalcStage(p: Pipe, d: Sig, o: { count: number; dw: number; calc: ExpCalc }, name: string, what: string): Sig {
+  const { count, dw, calc } = o;
+  const es: Sig[] = [];
+  for (let g = 0; g < count; g++) {
+    const nm = count > 1 ? `${name}${g}` : name;
+    const dg = count > 1 ? wire(p, `${nm}_d`, dw, [d], what, (r) => `${r(d)}[${g * dw + dw - 1}:${g * dw}]`) : d;
+    // t = (d * mul) >> rsh: a wire when mul is a power of two not below 2^rsh
+    // at least one bit above the shift, so that t has a bit to take even when it is always 0
+    const mw = Math.max(dw + Math.max(0, Math.ceil(Math.log2(calc.mul + 1))), bitsOf((2 ** dw - 1) * calc.mul + (calc.add ?? 0)), calc.rsh + 1);
+    const prod0 = constMul(p, dg, calc.mul, mw, `${nm}_tm0`, what);
+    // rounding: + 2^(rsh-1) before the shift
+    const prod = calc.add ? arith(p, `${nm}_tm`, mw, [prod0], what, (r) => `${r(prod0)} + ${mw}'d${calc.add}`) : prod0;
+    const t = wire(p, `${nm}_t`, calc.tw, [prod], what, (r) => (calc.rsh + calc.tw <= mw ? `${r(prod)}[${calc.rsh + calc.tw - 1}:${calc.rsh}]` : zx(`${r(prod)}[${mw - 1}:${calc.rsh}]`, mw - calc.rsh, calc.tw)));
+    unusedOutside(p, prod, calc.rsh, Math.min(mw, calc.rsh + calc.tw) - 1, `unused_${nm}_tm`);
+    let z: Sig;
+    let r0: Sig;
+    if (calc.divMul === undefined) {
+      const f = Math.round(Math.log2(calc.q));
+      // a t narrower than the fraction has no integer part: z is 0 and r all of t
+      z = calc.tw > f ? wire(p, `${nm}_z`, calc.zw, [t], what, (r) => zx(`${r(t)}[${calc.tw - 1}:${f}]`, calc.tw - f, calc.zw)) : wire(p, `${nm}_z`, calc.zw, [], what, () => `${calc.zw}'d0`);
+      r0 = wire(p, `${nm}_r`, calc.rw, [t], what, (r) => (f === 0 ? `1'b0` : calc.tw >= f ? `${r(t)}[${f - 1}:0]` : zx(r(t), calc.tw, calc.rw)));
+    } else {
+      // z = (t * divMul) >> divShift, exact for every t of tw bits (expcalc.ts constDivider)
+      const zmw = calc.tw + Math.ceil(Math.log2(calc.divMul + 1));
+      const zp = constMul(p, t, calc.divMul, zmw, `${nm}_zm`, what);
+      z = wire(p, `${nm}_z`, calc.zw, [zp], what, (r) => `${r(zp)}[${calc.divShift! + calc.zw - 1}:${calc.divShift!}]`);
+      unusedOutside(p, zp, calc.divShift!, calc.divShift! + calc.zw - 1, `unused_${nm}_zm`);
+      // r = t - z q, in the low rw bits (the true remainder is below q)
+      const zq = constMul(p, z, calc.q, calc.tw, `${nm}_zq`, what);
+      const rf = arith(p, `${nm}_rf`, calc.tw, [t, zq], what, (r) => `${r(t)} - ${r(zq)}`);
+      r0 = wire(p, `${nm}_r`, calc.rw, [rf], what, (r) => `${r(rf)}[${calc.rw - 1}:0]`);
+      unusedOutside(p, rf, 0, calc.rw - 1, `unused_${nm}_rf`);
+    }
+    let gv: Sig;
+    if (calc.poly) {
+      // G = (b - r)^2 + c: b > every r, so u = b - r is positive
+      const uw = Math.max(1, Math.ceil(Math.log2(calc.poly.b + 1)));
+      const u = arith(p, `${nm}_u`, uw, [r0], what, (r) => `${uw}'d${calc.poly!.b} - ${zx(r(r0), calc.rw, uw)}`);
+      const sq = multiply(p, u, u, `${nm}_sq`, what);
+      // (b - r)^2 <= b^2 < 2^gw: the square's bits above gw are zero
+      const sqw = 2 * uw;
+      gv = arith(p, `${nm}_g`, calc.gw, [sq], what, (r) => `${sqw > calc.gw ? `${r(sq)}[${calc.gw - 1}:0]` : zx(r(sq), sqw, calc.gw)} + ${calc.gw}'d${calc.poly!.c}`);
+      if (sqw > calc.gw) unusedOutside(p, sq, 0, calc.gw - 1, `unused_${nm}_sq`, gv.cycle);
+    } else {
+      gv = p.rom({ name: `${nm}_g`, width: calc.gw, addr: r0, fn: calc.gTable!.name, what });
+    }
+    es.push(shiftRight(p, gv, z, `${nm}_sh`, what));
+  }
+  if (count === 1) return es[0]!;
+  return wire(p, name, count * calc.gw, es, what, (r) => `{${es.map((e) => r(e)).slice().reverse().join(', ')}}`);
+}
+
+/**
+ * floor(num / den) by long division, qb quotient bits, for num < den * 2^qb (num: qb + dw bits, den:
+ * dw bits): the partial remainder stays below den, so each step is one (dw + 1)-bit subtraction whose
+ * borrow is the quotient bit; the delay model places a register every few steps.
+ */
+export function longDivide(p: Pipe, num: Sig, den: Sig, qb: number, what: string): Sig {
+  const dw = den.width;
+  let rem = wire(p, 'rem0', dw, [num], what, (r) => `${r(num)}[${qb + dw - 1}:${qb}]`);
+  const qbits: Sig[] = [];
+  // each step reads one bit of the numerator: taken where it is made, so only that bit is delayed
+  const nb: Sig[] = [];
+  for (let b = 0; b < qb; b++) nb.push(wire(p, `nb${b}`, 1, [num], what, (r) => `${r(num)}[${b}]`));
+  for (let b = qb - 1; b >= 0; b--) {
+    const prev = rem;
+    const bit = nb[b]!;
+    // D is the same in every lane, and synthesis shares its copies: one more route for that fan-out
+    const t = p.op({
+      name: `dt${b}`,
+      width: dw + 2,
+      deps: [prev, bit, den],
+      delay: p.model.carry(dw + 2) + p.model.route,
+      levels: 1,
+      what,
+      code: (r) => `wire [${dw + 1}:0] dt${b} = {1'b0, ${r(prev)}, ${r(bit)}} - {2'b0, ${r(den)}};`,
+    });
+    // t[dw] is 0 whenever t is kept (no borrow: t < D)
+    p.lines.push(`wire unused_dt${b} = &{1'b0, ${p.at(t, t.cycle)}[${dw}], 1'b0};`);
+    qbits.push(wire(p, `dq${b}`, 1, [t], what, (r) => `~${r(t)}[${dw + 1}]`));
+    rem = logic(p, `rem${qb - b}`, dw, [t, prev, bit], 1, what, (r) => `${r(t)}[${dw + 1}] ? {${r(prev)}[${dw - 2}:0], ${r(bit)}} : ${r(t)}[${dw - 1}:0]`);
+    // when the choice is made a cycle after the subtraction, its copies of t and prev lose the same bits
+    if (rem.cycle > t.cycle) p.lines.push(`wire unused_dt${b}_q = &{1'b0, ${p.at(t, rem.cycle)}[${dw}], ${p.at(prev, rem.cycle)}[${dw - 1}], 1'b0};`);
+  }
+  p.lines.push(`wire unused_rem = &{1'b0, ${p.at(rem, rem.cycle)}, 1'b0};`);
+  const quo = wire(p, 'quo', qb, qbits, what, (r) => `{${qbits.map((q) => r(q)).join(', ')}}`);
+  return quo;
 }

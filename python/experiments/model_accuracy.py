@@ -66,6 +66,8 @@ BLOCKS = [
     ("hls4ml-like (tuned)", {"method": {"name": "hls4ml-like"}}),
     ("hls4ml default", {"method": {"name": "hls4ml-like", "addressing": "default"}}),
     ("exact divider", {"method": {"name": "exact"}}),
+    ("I-BERT", {"method": {"name": "ibert"}}),
+    ("Softermax", {"method": {"name": "softermax"}}),
 ]
 
 

@@ -29,9 +29,9 @@ export function scheduleParallel(plan: Plan): Schedule {
   if (cfg.expAddrRegister) d = top.reg(d, 'd_q', 'd = max - x');
   let e: Sig;
   const modules: string[] = [];
-  if (plan.mp.expLo) {
-    // the range-reduced exponent has a product per element: one module, instantiated n times, so
-    // that synthesis maps it once (as the lanes)
+  if (plan.mp.expLo || plan.mp.expCalc) {
+    // the range-reduced and the computed exponent have a product per element: one module,
+    // instantiated n times, so that synthesis maps it once (as the lanes)
     const ex = top.child(2);
     const di = ex.input('d_i', dw, d.cycle, d.time, d.levels);
     const e1 = expUnitStage(ex, di, { count: 1, dw, unit: plan.mp }, 'e0', 'exponent lookup');
@@ -42,7 +42,9 @@ export function scheduleParallel(plan: Plan): Schedule {
     const reset = /\baresetn\b/.test(exText);
     modules.push(
       [
-        `// The range-reduced exponent of one element: from d_i to e = round(T_hi[d >> ${plan.mp.expShift}] * T_lo[d mod 2^${plan.mp.expShift}] / 2^${plan.mp.expLoFrac}), registered.`,
+        plan.mp.expCalc
+          ? `// The exponent of one element, computed: from d_i to ${plan.mp.expCalc.describe}.`
+          : `// The range-reduced exponent of one element: from d_i to e = round(T_hi[d >> ${plan.mp.expShift}] * T_lo[d mod 2^${plan.mp.expShift}] / 2^${plan.mp.expLoFrac}), registered.`,
         `module ${emod} (`,
         `  input  wire aclk,`,
         `  input  wire ce,`,

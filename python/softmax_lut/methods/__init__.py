@@ -24,6 +24,9 @@ _MODULES = {
     "hls4ml-like": "hls4ml",
     "exact": "exact",
     "logexp": "logexp",
+    "ibert": "ibert",
+    # Softermax is rexp with a base-2 exponent (the exponent table holds its values): rexp's quotient
+    "softermax": "rexp",
 }
 
 QUOTIENTS: dict[str, Quotient] = {name: importlib.import_module(f".{mod}", __name__).quotient for name, mod in _MODULES.items()}

@@ -1,0 +1,1 @@
+softmax_ibert_n64.v

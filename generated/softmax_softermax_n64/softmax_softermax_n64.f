@@ -1,0 +1,1 @@
+softmax_softermax_n64.v
