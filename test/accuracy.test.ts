@@ -9,6 +9,7 @@ import { cornerVectors } from '../generator/evidence/vectors.js';
 import { modelAttentionRows, modelAttentionVectors, workloadSet, WORKLOAD_NAMES } from '../generator/evidence/workloads.js';
 import { cfg } from './helpers.js';
 import { makePlan } from '../generator/hardware/plan.js';
+import { constDivider } from '../generator/numerics/expcalc.js';
 
 const F8 = { width: 8, frac: 4 };
 
@@ -139,6 +140,23 @@ describe('baselines', () => {
     expect(() => makePlan(cfg({ n: 8, method: { name: 'ibert', workBits: 13 } }))).toThrow(/method.workBits = 13: allowed: an integer in 0..12/);
     // an input code of 1.0: ln 2 is below one step of S until workBits is 1
     expect(() => makePlan(cfg({ n: 8, input: { width: 8, frac: 0 }, method: { name: 'ibert', workBits: 0 } }))).toThrow(/method.workBits = 0: allowed: 1..12/);
+  });
+  it("ibert's constant division: (t * m) >> s is floor(t / q) for every t of the range, and one bit less of s is not", () => {
+    const exactFor = (q: number, tMax: number, m: number, sh: number, ts: Iterable<number>) => {
+      for (const t of ts) if ((BigInt(t) * BigInt(m)) >> BigInt(sh) !== BigInt(Math.floor(t / q))) return false;
+      return true;
+    };
+    const all = (tMax: number) => Array.from({ length: tMax + 1 }, (_, t) => t);
+    // the default block's q_ln2 = 177 over t < 2^12, every t
+    const a = constDivider(177, 4095);
+    expect(exactFor(177, 4095, a.divMul, a.divShift, all(4095))).toBe(true);
+    const a1 = { divMul: Math.ceil(2 ** (a.divShift - 1) / 177), divShift: a.divShift - 1 };
+    expect(exactFor(177, 4095, a1.divMul, a1.divShift, all(4095))).toBe(false);
+    // a 28-bit t (t * m past 2^53): the last t below each of the top multiples of q, and the range's end
+    const tMax = 2 ** 28 - 1;
+    const b = constDivider(1419, tMax);
+    const near = Array.from({ length: 2000 }, (_, i) => (Math.floor(tMax / 1419) - i) * 1419 - 1).concat([tMax]);
+    expect(exactFor(1419, tMax, b.divMul, b.divShift, near)).toBe(true);
   });
   it("softermax: base 2 by a shift and a 2^F-entry fraction table, t = d log2(e) 2^F / 16 rounded", () => {
     const p = makePlan(cfg({ n: 64, method: { name: 'softermax' } }));

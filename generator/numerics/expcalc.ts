@@ -15,17 +15,25 @@ import type { CommonPlan, ExpCalc, Table } from './types.js';
  * multiple of q: t = z q + r, r <= q - 1, and r / q + t (m q - 2^s) / (q 2^s) < 1).
  */
 export function constDivider(q: number, tMax: number): { divMul: number; divShift: number } {
+  // in BigInt: tMax (m q - 2^s) passes 2^53 long before s runs out
+  const Q = BigInt(q);
+  const T = BigInt(tMax);
   for (let s = 0; s < 48; s++) {
-    const m = Math.ceil(2 ** s / q);
-    if (tMax * (m * q - 2 ** s) < 2 ** s) return { divMul: m, divShift: s };
+    const p = 1n << BigInt(s);
+    const m = (p + Q - 1n) / Q;
+    if (T * (m * Q - p) < p) return { divMul: Number(m), divShift: s };
   }
   throw new Error(`internal: no exact reciprocal of ${q} for t <= ${tMax}`);
 }
 
-/** The quotient and remainder of t by q, as the RTL computes them. */
+/**
+ * The quotient and remainder of t by q, as the RTL computes them: bit fields for a power of two,
+ * else (t * divMul) >> divShift, which constDivider proved equal to the integer quotient for every
+ * t of tw bits; computed here as that quotient, exactly (t * divMul can pass 2^53).
+ */
 export function splitT(calc: ExpCalc, t: number): { z: number; r: number } {
-  const z = calc.divMul === undefined ? shr(t, clog2(calc.q)) : shr(t * calc.divMul, calc.divShift!);
-  return { z, r: t - z * calc.q };
+  const r = calc.divMul === undefined ? t - shr(t, clog2(calc.q)) * calc.q : t % calc.q;
+  return { z: (t - r) / calc.q, r };
 }
 
 /** Bit-exact e(d) = G(r) >> z of an ExpCalc (g: the values of its table, when G is one). */
