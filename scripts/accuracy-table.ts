@@ -2,8 +2,8 @@
  * The README's accuracy table and Pareto plot, measured in one run with the bit-exact golden model
  * over the workload set (generator/evidence/workloads.ts) on the default formats (8-bit input with 4 fraction
  * bits, 8-bit output with 8):
- * - every method x addressing with default parameters, the paper's two and both baselines
- *   (hls4ml-like, exact), for n = 8, 64 and 512;
+ * - every method x addressing with default parameters, the paper's two, ours and the baselines
+ *   (hls4ml-like, exact, I-BERT, Softermax), for n = 8, 64 and 512;
  * - for n = 64, the committed presets best700_n64 (the rexp normalized tables of at most 700 B with the smallest error bound) and paper_linear_n64;
  * - the Pareto plot of the full `explore` sweep for n = 64 (docs/pareto_n64.svg, with --write).
  *

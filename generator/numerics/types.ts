@@ -87,7 +87,7 @@ export interface Method {
   /** One line for --help and the README. */
   summary: string;
   /**
-   * A baseline to compare against (hls4ml-like, exact), not one of the block's own methods:
+   * A baseline to compare against (hls4ml-like, exact, ibert, softermax), not one of the block's own methods:
    * `--max-error` and the report's Pareto plot choose among the others (OWN_METHODS).
    */
   baseline: boolean;
