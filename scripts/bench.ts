@@ -139,8 +139,9 @@ export function plannedRows(): { row: BenchRow; config?: Config }[] {
 /** The Fmax cell: MHz, and where it was measured when not on the HX8K's pins (UP5K, harness). */
 export function fmaxCell(p: PnrResult | undefined): string {
   if (!p) return '-';
-  // a place and route that ran out of time says so: it is not a block that does not fit
-  if (!p.fits) return /timed out/.test(p.reason) ? 'nextpnr timed out' : 'does not fit';
+  // the reason says whether the block does not fit (the device pick, or nextpnr out of cells); any
+  // other failure of nextpnr (a time-out, no clock in its report) is not that
+  if (!p.fits) return p.reason.startsWith('does not fit') ? 'does not fit' : /timed out/.test(p.reason) ? 'nextpnr timed out' : 'nextpnr failed';
   const notes = [...(p.device !== 'iCE40HX8K' ? [`${p.device.replace(/^iCE40/, '')}${p.flow?.includes('-dsp') ? ' -dsp' : ''}`] : []), ...(p.harness ? ['harness'] : [])];
   return `${p.fmaxMhz.toFixed(1)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }
@@ -197,7 +198,7 @@ export function benchTable(r: BenchResults): string {
             ? '; "(harness)": more I/O bits than the package has pins, placed inside the Fmax harness of generator/measure/harness.ts ' +
               '(4 pins; the block\'s inputs from a shift chain, its outputs registered and XOR-reduced; register-to-register paths only, the harness registers counted in the logic cells)'
             : '') +
-          `; "does not fit" means the block's RAM, logic cells or DSPs exceed the iCE40 HX8K and UP5K (more I/O than the package has pins alone would go through the Fmax harness); "nextpnr timed out": place and route did not finish within the bench's ${PER_BLOCK_TIMEOUT_MS / 1000} s a block. `
+          `; "does not fit" means the block's RAM, logic cells or DSPs exceed the iCE40 HX8K and UP5K (more I/O than the package has pins alone would go through the Fmax harness); "nextpnr timed out": place and route did not finish within the bench's ${PER_BLOCK_TIMEOUT_MS / 1000} s a block ("nextpnr failed": any other failure, its message in bench/results.json). `
         : '') +
       `One run of \`npm run bench\` with ${r.jobs} parallel job(s) took ${Math.round(r.wallSeconds)} s` +
       (r.toolCpuSeconds !== undefined ? ` (the tools used ${r.toolCpuSeconds} CPU seconds).` : '.'),

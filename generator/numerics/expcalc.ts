@@ -36,10 +36,14 @@ export function splitT(calc: ExpCalc, t: number): { z: number; r: number } {
   return { z: (t - r) / calc.q, r };
 }
 
-/** Bit-exact e(d) = G(r) >> z of an ExpCalc (g: the values of its table, when G is one). */
+/** t of d: the difference at the working scale, (d * mul + add) >> rsh. */
+function tOf(calc: ExpCalc, d: number): number {
+  return shr(d * calc.mul + (calc.add ?? 0), calc.rsh);
+}
+
+/** Bit-exact e(d) = G(r) >> z of an ExpCalc. */
 export function calcValue(calc: ExpCalc, d: number): number {
-  const t = shr(d * calc.mul + (calc.add ?? 0), calc.rsh);
-  const { z, r } = splitT(calc, t);
+  const { z, r } = splitT(calc, tOf(calc, d));
   const gv = calc.poly ? (calc.poly.b - r) ** 2 + calc.poly.c : calc.gTable!.values[r]!;
   return z >= calc.gw ? 0 : shr(gv, z);
 }
@@ -55,8 +59,7 @@ export function calcTable(c: CommonPlan, calc: ExpCalc, what: string, key: strin
   const values: number[] = [];
   let last = -1;
   for (let d = 0; d <= dMax; d++) {
-    const t = shr(d * calc.mul + (calc.add ?? 0), calc.rsh);
-    if (t >= calc.gw * calc.q) break;
+    if (tOf(calc, d) >= calc.gw * calc.q) break;
     const e = calcValue(calc, d);
     values.push(e);
     if (e > 0) last = d;

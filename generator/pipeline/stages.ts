@@ -3,6 +3,7 @@
  * its delay from the device model, so that the builder (builder.ts) places the registers.
  * Vector signals hold `count` lanes of `w` bits; their per-lane logic is a generate loop.
  */
+import { bitsFor } from '../core/bits.js';
 import { levelsFor, lutLevels } from './delay.js';
 import type { Pipe, Sig } from './builder.js';
 
@@ -32,13 +33,6 @@ export interface ExpCalc {
 }
 
 const zeros = (w: number) => `${w}'d0`;
-
-/** Bits of an unsigned value (at least 1). */
-function bitsOf(v: number): number {
-  let b = 1;
-  while (2 ** b <= v) b++;
-  return b;
-}
 
 /** Zero-extend an expression of width w to `to` bits. */
 export function zx(expr: string, w: number, to: number): string {
@@ -555,7 +549,7 @@ export function expCalcStage(p: Pipe, d: Sig, o: { count: number; dw: number; ca
     const dg = count > 1 ? wire(p, `${nm}_d`, dw, [d], what, (r) => `${r(d)}[${g * dw + dw - 1}:${g * dw}]`) : d;
     // t = (d * mul) >> rsh: a wire when mul is a power of two not below 2^rsh
     // at least one bit above the shift, so that t has a bit to take even when it is always 0
-    const mw = Math.max(dw + Math.max(0, Math.ceil(Math.log2(calc.mul + 1))), bitsOf((2 ** dw - 1) * calc.mul + (calc.add ?? 0)), calc.rsh + 1);
+    const mw = Math.max(dw + bitsFor(calc.mul), bitsFor((2 ** dw - 1) * calc.mul + (calc.add ?? 0)), calc.rsh + 1);
     const prod0 = constMul(p, dg, calc.mul, mw, `${nm}_tm0`, what);
     // rounding: + 2^(rsh-1) before the shift
     const prod = calc.add ? arith(p, `${nm}_tm`, mw, [prod0], what, (r) => `${r(prod0)} + ${mw}'d${calc.add}`) : prod0;
@@ -570,7 +564,7 @@ export function expCalcStage(p: Pipe, d: Sig, o: { count: number; dw: number; ca
       r0 = wire(p, `${nm}_r`, calc.rw, [t], what, (r) => (f === 0 ? `1'b0` : calc.tw >= f ? `${r(t)}[${f - 1}:0]` : zx(r(t), calc.tw, calc.rw)));
     } else {
       // z = (t * divMul) >> divShift, exact for every t of tw bits (expcalc.ts constDivider)
-      const zmw = calc.tw + Math.ceil(Math.log2(calc.divMul + 1));
+      const zmw = calc.tw + bitsFor(calc.divMul);
       const zp = constMul(p, t, calc.divMul, zmw, `${nm}_zm`, what);
       z = wire(p, `${nm}_z`, calc.zw, [zp], what, (r) => `${r(zp)}[${calc.divShift! + calc.zw - 1}:${calc.divShift!}]`);
       unusedOutside(p, zp, calc.divShift!, calc.divShift! + calc.zw - 1, `unused_${nm}_zm`);
@@ -583,7 +577,7 @@ export function expCalcStage(p: Pipe, d: Sig, o: { count: number; dw: number; ca
     let gv: Sig;
     if (calc.poly) {
       // G = (b - r)^2 + c: b > every r, so u = b - r is positive
-      const uw = Math.max(1, Math.ceil(Math.log2(calc.poly.b + 1)));
+      const uw = bitsFor(calc.poly.b);
       const u = arith(p, `${nm}_u`, uw, [r0], what, (r) => `${uw}'d${calc.poly!.b} - ${zx(r(r0), calc.rw, uw)}`);
       const sq = multiply(p, u, u, `${nm}_sq`, what);
       // (b - r)^2 <= b^2 < 2^gw: the square's bits above gw are zero

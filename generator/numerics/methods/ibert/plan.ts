@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { intIn } from '../../../core/schema.js';
 import { ConfigError } from '../../../core/errors.js';
-import { bitsFor } from '../../../core/bits.js';
+import { bitsFor, clog2 } from '../../../core/bits.js';
 import { calcTable, constDivider, splitWidths } from '../../expcalc.js';
 import { MAX_TABLE_ENTRIES } from '../../tables.js';
 import type { CommonPlan, ExpCalc, MethodPlan } from '../../types.js';
@@ -62,7 +62,7 @@ export function plan(c: CommonPlan, raw: Record<string, unknown>): MethodPlan {
   };
   const expTable = calcTable(c, calc, 'i-exp(-d)', 'method.workBits', k, MAX_TABLE_ENTRIES);
   const ew = gw;
-  const sw = ew + Math.ceil(Math.log2(c.n));
+  const sw = ew + clog2(c.n);
   const numw = ew + c.ofrac;
   if (numw > 52) throw new ConfigError('method.workBits', k, `allowed: a coarser working scale (the divider's numerator would take ${numw} bits, at most 52)`);
   return {

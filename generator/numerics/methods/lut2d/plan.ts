@@ -179,7 +179,7 @@ export function plan(c: CommonPlan, raw: Record<string, unknown>, addressing: st
   const unit = expUnit(e);
   // the fill reads only the exponent unit and the formats
   const values = minimaxFill({ common: c, mp: unit }, cells, index, size);
-  const lowered = monotoneRepair(values, cells, index, [0, ...new Set(e.table.values)]);
+  const lowered = monotoneRepair(values, cells, index, [0, ...e.table.values]);
   notes.push(
     `fill: each entry the code that minimises its worst error over every (e, S) that reads it (the error bound's enumeration): the middle of their references, rounded; 0 where all are below half an LSB` +
       (lowered ? `; ${lowered} entries then lowered so that no smaller e reads a larger code than a larger e of the same S` : ''),
