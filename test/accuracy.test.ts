@@ -96,24 +96,34 @@ describe('metrics', () => {
 });
 
 describe('baselines', () => {
-  it('hls4ml-like: ap_fixed<18,8> tables at the lower bin edge, truncating output', () => {
+  it('hls4ml-like: ap_fixed<18,8> tables at the lower bin edge, the sum in ap_ufixed<18,I> (I = 2 at n = 4), truncating output', () => {
     const p = makePlan(cfg({ n: 4, method: { name: 'hls4ml-like' } }));
+    expect(p.mp.params.sumIntBits).toBe(2);
     const exp = p.mp.expTable.values;
     expect(exp[0]).toBe(1024);
     expect(exp[16]).toBe(Math.floor(1024 * Math.exp(-1) + 0.5)); // 377
     expect(exp[exp.length - 1]).toBeGreaterThan(0);
+    // ap_ufixed<18,2>: its top 10 bits are S >> 2 in units 2^-10, steps of 2^-8; all 1024 entries reachable
     const inv = p.mp.tables[0]!.values;
-    expect(inv.length).toBe(512);
+    expect(inv.length).toBe(1024);
     expect(inv[0]).toBe(2 ** 17 - 1); // 1/0 saturates
-    expect(inv[4]).toBe(1024); // S in [1.0, 1.25): 1/1.0
-    expect(inv[5]).toBe(819); // 1/1.25 = 0.8
-    // all equal, n = 4: S = 4.0 -> index 16 -> 1/4; y = floor(1024 * 256 / 2^12) = 64
+    expect(inv[256]).toBe(1024); // S in [1.0, 1 + 2^-8): 1/1.0
+    expect(inv[257]).toBe(1020); // 1/(1 + 2^-8) = 0.99611 -> 1020.02
+    expect(inv[1023]).toBe(256); // 1/(1023/256) = 0.25024 -> 256.25
+    // all equal, n = 4: S = 4.0 saturates ap_ufixed<18,2> one step below 4.0 -> index 1023 -> 256;
+    // y = floor(1024 * 256 / 2^12) = 64
     expect(model(p, [3, 3, 3, 3])).toEqual([64, 64, 64, 64]);
-    // the known weakness: S = 1 + e^-(8/16)... lands in [1.5, 1.75): 1/S read as 1/1.5
     const t = modelTrace(p, [8, 0, -128, -128]);
-    expect(t.sum).toBe(1024 + exp[8]!);
-    expect(t.coef.inv).toBe(inv[Math.floor((1024 + exp[8]!) / 256)]);
-    expect(t.y[0]).toBe(Math.min(255, Math.floor((1024 * t.coef.inv!) / 2 ** 12)));
+    expect(t.sum).toBe(1024 + exp[8]!); // 1645
+    expect(t.coef.inv).toBe(inv[Math.floor((1024 + exp[8]!) / 4)]); // inv[411] = 1/(411/256) -> 638
+    expect(t.coef.inv).toBe(638);
+    expect(t.y[0]).toBe(Math.min(255, Math.floor((1024 * t.coef.inv!) / 2 ** 12))); // 159
+    expect(t.y).toEqual([159, 96, 0, 0]);
+  });
+  it("hls4ml-like takes method.sumIntBits with 'top-bits' only, and in 1..17", () => {
+    expect(makePlan(cfg({ n: 64, method: { name: 'hls4ml-like', sumIntBits: 7 } })).mp.vars.satMax).toBe(64 * 1024); // holds every sum
+    expect(() => makePlan(cfg({ method: { name: 'hls4ml-like', addressing: 'default', sumIntBits: 4 } }))).toThrow(/method.sumIntBits = 4: allowed: only with addressing 'top-bits'/);
+    expect(() => makePlan(cfg({ method: { name: 'hls4ml-like', sumIntBits: 18 } }))).toThrow(/sumIntBits = 18/);
   });
   it('hls4ml-like rejects inputs wider than 10 bits, naming the key', () => {
     expect(() => makePlan(cfg({ input: { width: 12, frac: 6 }, method: { name: 'hls4ml-like' } }))).toThrow(/input.width = 12: allowed: 2..10/);

@@ -240,9 +240,13 @@ function tinyConfigs(): { label: string; raw: Record<string, unknown> }[] {
  * softermax at n = 3 is looser still (0.634): its base-2 exponent's error zigzags with d (t rounded
  * to steps of 2^-F, then the fraction table's own rounding), so the hull of two other elements'
  * (mass, error) pairs takes in pairs that no two entries give; its n = 4 configs reach 0.874 or more.
+ * The tuned hls4ml-like is looser on this grid (least 0.471 at n = 2, 0.610 at n = 3, 0.641 at n = 4): its
+ * inverse table steps by 2^(I-10), I = 1 or 2 here, much finer than the gaps between the few sums a 4-bit
+ * input makes, and step 2's hull takes in sums inside those gaps; at 8 bits (n = 8) it reaches 0.994.
  */
 const MIN_RATIO: Record<number, number> = { 2: 0.5, 3: 0.8, 4: 0.8 };
 const MIN_RATIO_SOFTERMAX: Record<number, number> = { 2: 0.5, 3: 0.6, 4: 0.8 };
+const MIN_RATIO_HLS4ML: Record<number, number> = { 2: 0.45, 3: 0.6, 4: 0.6 };
 
 describe('error bound: exhaustive tiny formats', () => {
   it('every vector of every length 1..n: worst <= bound, and worst/bound reasonably high', () => {
@@ -257,7 +261,7 @@ describe('error bound: exhaustive tiny formats', () => {
     }
     for (const r of rows) expectWithinBound(`exhaustive ${r.label}`, r.label, r.worst, r.bound);
     for (const r of rows) {
-      const min = (r.label.startsWith('softermax') ? MIN_RATIO_SOFTERMAX : MIN_RATIO)[r.n]!;
+      const min = (r.label.startsWith('softermax') ? MIN_RATIO_SOFTERMAX : r.label.startsWith('hls4ml') ? MIN_RATIO_HLS4ML : MIN_RATIO)[r.n]!;
       expect(r.ratio, `exhaustive ${r.label}: worst ${r.worst.err} is only ${r.ratio.toFixed(3)} of the bound ${r.bound}`).toBeGreaterThanOrEqual(min);
     }
     const ratios = rows.map((r) => r.ratio).sort((a, b) => a - b);

@@ -13,11 +13,14 @@ import { adversarialVectors } from '../generator/evidence/adversarial.js';
 import { makePlan } from '../generator/hardware/plan.js';
 import { model } from '../generator/numerics/model.js';
 import { cfg } from './helpers.js';
+import { clog2 } from '../generator/core/bits.js';
 import { hls4mlVersion, runHls4ml, type Hls4mlSoftmax } from './hls4ml/harness.js';
 
 const F18 = 'ap_fixed<18,8,AP_RND,AP_SAT>';
-// a careful user's configuration: 1024-entry tables, a saturating output; d = max - x in ap_ufixed<10,4>,
-// whose 10 bits are the exponent table's index
+/** hls4ml 1.3.0's default accum_t for rows of n (its softmax config template): ap_fixed<18+s, 8+s>, s = ceil(log2 n). */
+const accumOf = (n: number) => `ap_fixed<${18 + clog2(n)},${8 + clog2(n)}>`;
+// 1024-entry tables, a saturating output; d = max - x in ap_ufixed<10,4>, whose 10 bits are the exponent
+// table's index; every other type hls4ml's default exp_table_t
 const tuned: Hls4mlSoftmax = {
   n: 2,
   input: 'ap_fixed<8,4>',
@@ -46,20 +49,16 @@ describe("hls4ml's softmax from the pinned package", () => {
 });
 
 /**
- * Our hls4ml-like block (generator/numerics/methods/hls4ml) in hls4ml's own terms: the stable implementation,
- * 1024-entry tables, every table, the sum and the inverse's input in ap_fixed<18,8,AP_RND,AP_SAT>, d in
- * ap_ufixed<10,4> (its 10 bits the exponent index), the output truncated and saturated. hls4ml's own
- * defaults differ (smaller tables, wrapping types; issue 21): this is the configuration the block emulates.
- */
-/**
  * hls4ml's defaults for an ap_fixed<8,4> input and an ap_ufixed<8,0> output, as its Vivado config template and
  * table-size pass set them (hls4ml/backends/vivado/passes/core_templates.py, backends/fpga/passes/
  * fix_softmax_table_size.py in the installed package): table_size 1024 cut to 2^8, the exponent table to
- * 2^7 with d in ap_ufixed<7,3>, every other type ap_fixed<18,8,AP_RND,AP_SAT>, the output as the user typed it.
+ * 2^7 with d in ap_ufixed<7,3>, accum_t ap_fixed<18+s,8+s> (s = ceil(log2 n)), every other type
+ * ap_fixed<18,8,AP_RND,AP_SAT> (inv_inp_t is exp_table_t), the output as the user typed it.
  */
 const hlsDefaultOf = (n: number): Hls4mlSoftmax => ({
   ...tuned,
   n,
+  accum: accumOf(n),
   result: 'ap_ufixed<8,0>',
   expTableSize: 128,
   invTableSize: 256,
@@ -87,8 +86,24 @@ describe("hls4ml-like 'default' is bit-exact with hls4ml 1.3.0 under its own def
   });
 });
 
-describe('the hls4ml-like block is bit-exact with hls4ml 1.3.0 configured as it emulates', () => {
-  const hlsLike = (n: number): Hls4mlSoftmax => ({ ...tuned, n, result: 'ap_ufixed<8,0,AP_TRN,AP_SAT>' });
+/**
+ * The tuned hls4ml-like block ('top-bits') in hls4ml's own terms: the stable implementation, 1024-entry
+ * tables of ap_fixed<18,8,AP_RND,AP_SAT>, d in ap_ufixed<10,4> (its 10 bits the exponent index), hls4ml's
+ * default accum_t, the inverse's input ap_ufixed<18,I,AP_TRN,AP_SAT> with the plan's I (method.sumIntBits,
+ * chosen per n by the plan), the output truncated and saturated.
+ */
+describe("the tuned hls4ml-like block is bit-exact with hls4ml 1.3.0 configured with the block's settings", () => {
+  const sumIntBits = (n: number) => makePlan(cfg({ n, method: { name: 'hls4ml-like' } })).mp.params.sumIntBits as number;
+  it('takes inv_inp_t ap_ufixed<18,I> with I = 3, 4, 3 at n = 8, 64, 512 (the smallest error bound of every I)', () => {
+    expect([8, 64, 512].map(sumIntBits)).toEqual([3, 4, 3]);
+  });
+  const hlsLike = (n: number): Hls4mlSoftmax => ({
+    ...tuned,
+    n,
+    accum: accumOf(n),
+    invInp: `ap_ufixed<18,${sumIntBits(n)},AP_TRN,AP_SAT>`,
+    result: 'ap_ufixed<8,0,AP_TRN,AP_SAT>',
+  });
   const plan = makePlan(cfg({ n: 64, method: { name: 'hls4ml-like' } }));
   const F = { width: 8, frac: 4 };
   const dir = join(ROOT, 'generated', 'softmax_hls4ml_n64');
@@ -104,6 +119,19 @@ describe('the hls4ml-like block is bit-exact with hls4ml 1.3.0 configured as it 
     const x = [...vectorSet(64, F, 1000, 21), ...adversarialVectors(plan).map((v) => v.x)];
     expect(x.length).toBeGreaterThan(1000);
     expect(runHls4ml(hlsLike(64), x)).toEqual(x.map((v) => model(plan, v)));
+  });
+  for (const n of [8, 512]) {
+    it(`n = ${n} (inv_inp_t ap_ufixed<18,${sumIntBits(n)}>): the block's vector set and 1000 more seeded random vectors`, () => {
+      const p = makePlan(cfg({ n, method: { name: 'hls4ml-like' } }));
+      const x = [...vectorSet(n, F, 256, 1, p), ...vectorSet(n, F, 1000, 24)];
+      expect(runHls4ml(hlsLike(n), x)).toEqual(x.map((v) => model(p, v)));
+    });
+  }
+  it('the sum type is checked: hls4ml with the old inv_inp_t ap_fixed<18,8> disagrees with the block', () => {
+    const x = vectorSet(64, F, 200, 25);
+    const old = runHls4ml({ ...hlsLike(64), invInp: F18 }, x);
+    const differ = x.map((v) => model(plan, v)).flatMap((r, k) => r.filter((y, i) => y !== old[k]![i])).length;
+    expect(differ).toBeGreaterThan(0);
   });
   it('fails on a deliberately wrong table: exponent entry d = 1 one unit low', () => {
     const x = vectorSet(64, F, 200, 22);

@@ -1,8 +1,8 @@
-"""Baseline "hls4ml-like": hls4ml's default softmax (implementation 'stable'), as the generator reads it.
+"""Baseline "hls4ml-like": hls4ml's softmax (implementation 'stable'), as the generator reads it.
 
-The sum S (units of 2^-10) saturates in ap_fixed<18,8> at max = 2^17 - 1; the inverse table inv_lut
-(entries 1 / the lower edge of the bin, ap_fixed<18,8>) is addressed by the top tableBits of the
-width-bit sum; the lane casts y_i = e_i * inv to the output by truncation (AP_TRN):
+The sum S (units of 2^-10) saturates at max (hls4ml's default inv_inp_t ap_fixed<18,8>: 2^17 - 1; the
+tuned ap_ufixed<18,I> holds every sum); the inverse table inv_lut (entries 1 / the lower edge of the bin,
+ap_fixed<18,8>) is addressed by the sum's top bits, S >> indexShift; the lane casts y_i = e_i * inv to the output by truncation (AP_TRN):
 floor(e_i * inv / 2^shift), shift = 20 - OF (a left shift when negative), wrapped to the output's
 width when wrap is set (hls4ml's defaults; the table then repeats for d past 2^(IW-1)). See
 generator/numerics/methods/hls4ml for every assumption.
@@ -17,7 +17,7 @@ import numpy as np
 
 def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, s: np.ndarray) -> np.ndarray:
     sat = np.minimum(s, m["max"])
-    inv = tables["inv_lut"][np.right_shift(sat, m["width"] - m["tableBits"])]
+    inv = tables["inv_lut"][np.right_shift(sat, m["indexShift"])]
     prod = e * inv
     sh = m["shift"]
     y = np.right_shift(prod, sh) if sh >= 0 else np.left_shift(prod, -sh)

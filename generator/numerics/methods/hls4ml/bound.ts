@@ -4,12 +4,12 @@
  * works cell by cell from them, and the adversarial search (generator/evidence/adversarial.ts) aims its
  * bin-edge family at the same cells' edges.
  */
-import { MAX, W } from './plan.js';
 import type { CommonPlan, MethodPlan, SCell } from '../../types.js';
 
 export function sCells(mp: MethodPlan, _c: CommonPlan, sMin: number, sMax: number): SCell[] {
-  // the index is floor(min(S, MAX) / 2^(W - tableBits)): bins of 256 (tuned), the last one open to the top
-  const bin = 2 ** (W - mp.vars.tableBits!);
+  // the index is floor(min(S, max) / 2^indexShift): bins of 2^indexShift, the last one open to the top
+  const MAX = mp.vars.satMax!;
+  const bin = 2 ** mp.vars.indexShift!;
   const out = [];
   for (let k = Math.floor(Math.min(sMin, MAX) / bin); k * bin <= Math.min(sMax, MAX); k++) {
     const top = k === Math.floor(MAX / bin) ? sMax : (k + 1) * bin - 1;

@@ -6,7 +6,7 @@ import { logic, multiply, saturate, unusedOutside, wire } from '../../../pipelin
 import type { Sig, Pipe } from '../../../pipeline/builder.js';
 import { levelsFor } from '../../../pipeline/delay.js';
 import { clog2 } from '../../../core/bits.js';
-import { W } from './plan.js';
+import { F, W } from './plan.js';
 import type { CommonPlan, MethodBuild, MethodPlan } from '../../types.js';
 
 export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
@@ -14,7 +14,6 @@ export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
   const sh = mp.vars.shift!;
   // entries are at most 1.0 (1024): only the low bits of e_i can be set
   const eb = mp.vars.eBits!;
-  const tb = mp.vars.tableBits!;
   // hls4ml's default output type wraps: the low OW bits; the tuned one saturates
   const out = (ln: Pipe, t: Sig): Sig => {
     if (!mp.vars.wrap) return saturate(ln, t, c.ow, 'y_sat', 'lane: saturate');
@@ -23,13 +22,26 @@ export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
   };
   return {
     norm(top, sum) {
-      // the sum in ap_fixed<18,8>, saturating; index = its top 10 bits (the sign bit is 0)
-      const sat = logic(top, 's_sat', W - 1, [sum], levelsFor(top.model, sw - W + 1) + 1, 'normalisation: saturate the sum', (r) =>
-        `(|${r(sum)}[${sw - 1}:${W - 1}]) ? {${W - 1}{1'b1}} : ${r(sum)}[${W - 2}:0]`,
+      const ish = mp.vars.indexShift!;
+      const aw = mp.tables[0]!.addrWidth;
+      const satMax = mp.vars.satMax!;
+      const rom = (idx: Sig) => ({ inv: top.rom({ name: 'inv', width: W, addr: idx, fn: 'inv_lut', what: 'normalisation: inverse table' }) });
+      if (satMax >= c.n * 2 ** F) {
+        // inv_inp_t holds every sum (S <= n * 1.0): the index is S >> indexShift, no saturation
+        const idx = wire(top, 's_idx', aw, [sum], 'normalisation: the top bits of the sum', (r) => `${r(sum)}[${ish + aw - 1}:${ish}]`);
+        unusedOutside(top, sum, ish, ish + aw - 1, 'unused_sum');
+        return rom(idx);
+      }
+      // inv_inp_t saturates at satMax = 2^sb - 1 (ap_fixed<18,8>: sb = 17, the sign bit 0; ap_ufixed<18,I>:
+      // sb = I + 10); the index is its top bits, [sb-1 : indexShift]
+      const sb = clog2(satMax + 1);
+      if (2 ** sb !== satMax + 1) throw new Error(`internal: hls4ml-like: saturation value ${satMax} is not 2^k - 1`);
+      const sat = logic(top, 's_sat', sb, [sum], levelsFor(top.model, sw - sb) + 1, 'normalisation: saturate the sum', (r) =>
+        `(|${r(sum)}[${sw - 1}:${sb}]) ? {${sb}{1'b1}} : ${r(sum)}[${sb - 1}:0]`,
       );
-      const idx = wire(top, 's_idx', tb - 1, [sat], 'normalisation: saturate the sum', (r) => `${r(sat)}[${W - 2}:${W - tb}]`);
-      top.lines.push(`wire unused_s_sat = &{1'b0, s_sat[${W - tb - 1}:0], 1'b0};`);
-      return { inv: top.rom({ name: 'inv', width: W, addr: idx, fn: 'inv_lut', what: 'normalisation: inverse table' }) };
+      const idx = wire(top, 's_idx', sb - ish, [sat], 'normalisation: saturate the sum', (r) => `${r(sat)}[${sb - 1}:${ish}]`);
+      unusedOutside(top, sat, ish, sb - 1, 'unused_s_sat');
+      return rom(idx);
     },
     lane(ln, e, k) {
       ln.lines.push(`wire unused_e_hi = &{1'b0, ${ln.at(e, e.cycle)}[${W - 1}:${eb}], 1'b0};`);
