@@ -18,6 +18,7 @@ export const FAST = [
   'layers',
   'model',
   'numerics',
+  'online',
   'packaging',
   'pipeline',
   'property',

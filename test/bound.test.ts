@@ -226,6 +226,17 @@ function tinyConfigs(): { label: string; raw: Record<string, unknown> }[] {
             raw: { name: 'tiny', n, input: { width: 4, frac: ifrac }, output: { width: ow, frac: ow }, method },
           });
         }
+        // Softermax's online sum (IntMax, exact sum) needs a base-2 input: scale ln 2, granule 2^ifrac codes
+        out.push({
+          label: `softermax online ew=${ew} F=${ow - 3} rab=${rab} n=${n} in=4.${ifrac} x ln2 out=${ow}.${ow}`,
+          raw: {
+            name: 'tiny',
+            n,
+            input: { width: 4, frac: ifrac, scale: Math.LN2 },
+            output: { width: ow, frac: ow },
+            method: { name: 'softermax', online: true, expWidth: ew, expFracBits: ow - 3, recipAddrBits: rab, recipWidth: ow + 2 },
+          },
+        });
       }
     }
   }

@@ -54,6 +54,9 @@ describe('the Python emulator', () => {
       { name: 'em_pow2_exact', n: 5, method: { name: 'exact', exp: 'pow2', expFracBits: 5 } },
       { name: 'em_s_pow2_lut2d', n: undefined, arch: 'stream', stream: { lanes: 3, maxN: 10 }, input: { type: 'int8', scale: 0.6931471805599453 }, method: { name: 'lut2d', exp: 'pow2' } },
       { name: 'em_s_ibert', n: undefined, arch: 'stream', stream: { lanes: 2, maxN: 12 }, input: { type: 'int8', scale: 0.3 }, method: { name: 'ibert', workBits: 2 } },
+      // Softermax's online sum (IntMax, the exact sum floored once): parallel, and the one-pass stream block
+      { name: 'em_online', n: 6, input: { width: 8, frac: 4, scale: Math.LN2 }, method: { name: 'softermax', online: true } },
+      { name: 'em_s_online', n: undefined, arch: 'stream', stream: { lanes: 3, maxN: 14 }, input: { width: 8, frac: 4, scale: Math.LN2 }, method: { name: 'softermax', online: true } },
     ];
     const dirs = cases.map((c) => generateTo(cfg({ verify: { vectors: 48, seed: 9 }, ...c })).dir);
     const r = check(dirs);

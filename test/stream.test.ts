@@ -286,3 +286,59 @@ describe('stream config limits', () => {
     }
   });
 });
+
+/**
+ * Softermax's online sum (method.online): one pass over the row finds its max and its sum, so the block
+ * keeps one row store and reads the row once more, not twice (generator/hardware/templates/stream1.v.hbs).
+ */
+describe('one pass: the online sum in the stream architecture', () => {
+  const LN2 = Math.LN2;
+  const oneCases: [string, Record<string, unknown>, number][] = [
+    ['P=4 maxN=64, 8.4 x ln 2 (granule 16)', { stream: { lanes: 4, maxN: 64 }, input: { width: 8, frac: 4, scale: LN2 } }, 30],
+    ['P=1 maxN=20, 5.0 x ln 2 (granule 1)', { stream: { lanes: 1, maxN: 20 }, input: { width: 5, frac: 0, scale: LN2 } }, 30],
+    [
+      'P=3 maxN=50, expFracBits 2 (t rounded), a register after every tree level',
+      { stream: { lanes: 3, maxN: 50 }, input: { width: 8, frac: 4, scale: LN2 }, method: { name: 'softermax', online: true, expFracBits: 2 }, pipeline: { treeLevelsPerStage: 1 } },
+      30,
+    ],
+    ['P=5 maxN=5 (one beat a row), 6.2 x ln 2 (granule 4)', { stream: { lanes: 5, maxN: 5 }, input: { width: 6, frac: 2, scale: LN2 } }, 30],
+    ['P=2 maxN=30, exact with exp pow2', { stream: { lanes: 2, maxN: 30 }, input: { width: 8, frac: 4, scale: LN2 }, method: { name: 'exact', exp: 'pow2', online: true } }, 30],
+  ];
+  for (const [label, over, rows] of oneCases) {
+    it(`${label}: bit-exact, at full throughput, with one row store`, () => {
+      const name = `st1_${label.split(',')[0]!.replace(/[^a-z0-9]/gi, '_')}`;
+      const { block, dir } = genSim({ name, method: { name: 'softermax', online: true }, verify: { vectors: rows, seed: 13 }, ...over });
+      const sp = block.stream!.sp;
+      expect(sp.rowPasses).toBe(1);
+      expect(sp.depth2).toBe(0);
+      expect(block.files.get(`${block.module}.v`)).not.toMatch(/\bm2\b/);
+      const r = simulateBlock(block, dir);
+      expect(r.problem).toBeUndefined();
+      expect(r.mismatches).toEqual([]);
+      const cycles = 8 * Math.ceil(sp.maxN / sp.lanes);
+      expect(r.stream!.inputCycles).toBe(cycles);
+      expect(r.stream!.outputCycles).toBe(cycles);
+      expect(lint(join(dir, `${block.module}.v`), block.module)).toEqual([]);
+    });
+  }
+  it('saves a row store and a row of latency against the same block in two passes (P=4, maxN=1024)', () => {
+    const raw = { ...base, stream: { lanes: 4, maxN: 1024 }, input: { width: 8, frac: 4, scale: LN2 } };
+    const one = makeStreamPlan(validateConfig({ ...raw, method: { name: 'softermax', online: true } }));
+    const two = makeStreamPlan(validateConfig({ ...raw, method: { name: 'softermax' } }));
+    expect(one.rowPasses).toBe(1);
+    expect(two.rowPasses).toBe(2);
+    // 256 beats: one store of a row and a few beats, against two
+    expect(one.depth1).toBeLessThan(256 + 40);
+    expect(one.memoryBits).toBeLessThan(0.6 * two.memoryBits);
+    expect(two.latencyMaxN - one.latencyMaxN).toBeGreaterThanOrEqual(256);
+  });
+  it('fails on a wrong reference MTOP (the sum relative to another power of two)', () => {
+    const { block, dir } = genSim({ name: 'st1_bad', stream: { lanes: 4, maxN: 24 }, input: { width: 8, frac: 4, scale: LN2 }, method: { name: 'softermax', online: true }, verify: { vectors: 20, seed: 2 } });
+    const f = join(dir, `${block.module}.v`);
+    const v = readFileSync(f, 'utf8');
+    expect(v).toMatch(/wire \[IW:0\] a_mtop = 9'd128;/);
+    writeFileSync(f, v.replace("wire [IW:0] a_mtop = 9'd128;", "wire [IW:0] a_mtop = 9'd112;"));
+    const r = simulateBlock(block, dir);
+    expect(r.problem ?? '').toMatch(/MISMATCH: row \d+, beat \d+ .* lane \d+: expected \d+, got \d+/);
+  });
+});

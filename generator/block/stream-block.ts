@@ -63,10 +63,8 @@ export function buildStreamBlock(config: Config): Block {
     },
     memory: {
       bits: sp.memoryBits,
-      rowStores: [
-        { name: 'm1', depth: sp.depth1, width: sp.wordBits },
-        { name: 'm2', depth: sp.depth2, width: sp.wordBits },
-      ],
+      // one row store when the sum is built in the pass that finds the max (an online sum)
+      rowStores: [{ name: 'm1', depth: sp.depth1, width: sp.wordBits }, ...(sp.depth2 ? [{ name: 'm2', depth: sp.depth2, width: sp.wordBits }] : [])],
       rowQueueDepth: sp.queue,
       note: 'row stores: no reset, synchronous read, one write and one read port each (block RAM); bits counts the row stores only, not the row queues',
     },

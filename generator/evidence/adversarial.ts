@@ -25,7 +25,7 @@
  * million elements), the families taking turns, each best first, so that a cut keeps the best of each.
  */
 import { entryGroups, errorBound, type EntryGroup } from '../numerics/bound.js';
-import { expValue, laneValue } from '../numerics/tables.js';
+import { expValue, laneValue, onlineSumOf } from '../numerics/tables.js';
 import type { SCell, Plan } from '../numerics/types.js';
 import type { Workload } from './workloads.js';
 
@@ -51,14 +51,25 @@ export interface AdversarialOptions {
 
 export const ADVERSARIAL_DEFAULTS = { maxVectors: 300, maxElements: 2_000_000 };
 
+/**
+ * The largest input code the vectors here use as their maximum, and the largest d it leaves: the
+ * largest code, or with an online sum (IntMax) the largest multiple of its granule, so that d' = d.
+ */
+function vectorTop(plan: Plan): { top: number; dMax: number } {
+  const c = plan.common;
+  const g = plan.mp.expOnline?.granule ?? 1;
+  const top = Math.floor((2 ** (c.iw - 1) - 1) / g) * g;
+  return { top, dMax: top + 2 ** (c.iw - 1) };
+}
+
 /** Differences d worth gathering: the entries with the largest errors, and the tail's first d. */
 export function candidateDs(plan: Plan, perSide = 4): { tail?: number; gain: number[]; loss: number[] } {
   const c = plan.common;
   const E = plan.mp.expTable.values[0]!;
-  const dMax = 2 ** c.dw - 1;
+  const { dMax } = vectorTop(plan);
   const err: { d: number; eps: number }[] = [];
   for (let d = 1; d <= dMax; d++) err.push({ d, eps: expValue(plan.mp, d) - E * Math.exp(-d * c.unit) });
-  const zero = entryGroups(plan).groups.find((g) => g.e === 0);
+  const zero = entryGroups(plan).groups.find((g) => g.e === 0 && g.dLo <= dMax);
   const gain = [...err].sort((a, b) => b.eps - a.eps).slice(0, perSide).map((v) => v.d);
   const loss = [...err].sort((a, b) => a.eps - b.eps).slice(0, perSide).map((v) => v.d);
   return { tail: zero?.dLo, gain, loss };
@@ -102,14 +113,18 @@ interface Ctx {
 
 function context(plan: Plan, len: number): Ctx {
   const c = plan.common;
-  const dMax = 2 ** c.dw - 1;
+  // an online sum (IntMax): vectors whose max is a multiple of the granule, so that d' = d (offset 0)
+  const { top, dMax } = vectorTop(plan);
   const e: number[] = [];
   const xr: number[] = [];
   for (let d = 0; d <= dMax; d++) {
     e.push(expValue(plan.mp, d));
     xr.push(Math.exp(-d * c.unit));
   }
-  const { groups, scale } = entryGroups(plan);
+  const eg = entryGroups(plan);
+  const scale = eg.scale;
+  // (an online sum's groups run past dMax, to d' = dMax + granule - 1: the vectors here have offset 0)
+  const groups = eg.groups.filter((g) => g.dLo <= dMax).map((g) => (g.dHi > dMax ? { ...g, dHi: dMax } : g));
   const zero = groups.find((g) => g.e === 0);
   const coins = groups
     .filter((g) => g.e > 0)
@@ -118,7 +133,7 @@ function context(plan: Plan, len: number): Ctx {
   return {
     plan,
     len,
-    top: 2 ** (c.iw - 1) - 1,
+    top,
     min: -(2 ** (c.iw - 1)),
     dMax,
     E: scale,
@@ -154,6 +169,8 @@ function score(ctx: Ctx, parts: Parts): number {
     s += k * ctx.e[d]!;
     xs += k * ctx.xr[d]!;
   }
+  const on = plan.mp.expOnline;
+  if (on) s = onlineSumOf(on, parts.map((p) => p[0]), parts.map((p) => p[1]));
   const coef = plan.method.normalize(plan.mp, plan.common, s);
   let worst = 0;
   for (const [d, k] of parts) {
@@ -172,6 +189,8 @@ function count(parts: Parts): number {
 }
 
 function sumOf(ctx: Ctx, parts: Parts): number {
+  const on = ctx.plan.mp.expOnline;
+  if (on) return onlineSumOf(on, parts.map((p) => p[0]), parts.map((p) => p[1]));
   let s = 0;
   for (const [d, k] of parts) s += k * ctx.e[d]!;
   return s;

@@ -16,7 +16,7 @@
  * `evaluateWithAdversarial` adds the block's own adversarial workload (generator/evidence/adversarial.ts).
  */
 import { floatSoftmax } from '../numerics/model.js';
-import { expValues, laneValue } from '../numerics/tables.js';
+import { expValue, expValues, laneValue, onlineOffset, onlineSumOf } from '../numerics/tables.js';
 import { fix } from '../numerics/metrics.js';
 import type { Workload } from './workloads.js';
 import { adversarialWorkload } from './adversarial.js';
@@ -26,8 +26,9 @@ export interface PreparedWorkload {
   name: string;
   description: string;
   vectors: number[][];
-  /** max(x) - x_i per vector, the float softmax p per vector. */
+  /** max(x) - x_i per vector, each vector's max, the float softmax p per vector. */
   d: Int32Array[];
+  max: number[];
   p: Float64Array[];
 }
 
@@ -77,6 +78,7 @@ export function prepare(workloads: Workload[], n: number, ifrac: number, scale =
         for (const v of x) if (v > m) m = v;
         return Int32Array.from(x, (v) => m - v);
       }),
+      max: w.vectors.map((x) => Math.max(...x)),
       p: w.vectors.map((x) => Float64Array.from(floatSoftmax(x, ifrac, scale))),
     })),
   };
@@ -130,7 +132,10 @@ function finish(a: Acc): Metrics {
 export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean } = {}): Evaluation {
   const { method, mp, common } = plan;
   if (common.n !== set.n || common.ifrac !== set.ifrac || common.inScale !== set.scale) throw new Error('internal: workload set prepared for another format');
-  const exp = expValues(mp, common.dw);
+  // an online sum (IntMax): every d reads d' = d + o, up to dMax + granule - 1
+  const on = mp.expOnline;
+  const exp = on ? Float64Array.from(on.sum, (_, d) => expValue(mp, d)) : expValues(mp, common.dw);
+  const dp = new Int32Array(common.n);
   const scale = 2 ** common.ofrac;
   const cap = common.maxCode;
   const half = 0.5 / scale;
@@ -147,16 +152,19 @@ export function evaluate(plan: Plan, set: Prepared, opts: { histogram?: boolean 
       const n = d.length; // this vector's own length, 1..common.n
       if (n > common.n) throw new Error('internal: a vector longer than the block');
       let s = 0;
+      const o = on ? onlineOffset(on, w.max[v]!) : 0;
       for (let i = 0; i < n; i++) {
-        const ei = exp[d[i]!]!;
+        dp[i] = d[i]! + o;
+        const ei = exp[dp[i]!]!;
         e[i] = ei;
         s += ei;
       }
+      if (on) s = onlineSumOf(on, dp.subarray(0, n));
       const coef = method.normalize(mp, common, s);
       let total = 0;
       let qSum = 0;
       for (let i = 0; i < n; i++) {
-        const yi = method.lane(mp, common, laneValue(mp, d[i]!, e[i]!), coef);
+        const yi = method.lane(mp, common, laneValue(mp, dp[i]!, e[i]!), coef);
         y[i] = yi;
         total += yi;
         qSum += Math.max(yi / scale, half);

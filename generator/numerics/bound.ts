@@ -43,8 +43,14 @@ export interface EntryGroup {
   /** The ideal E e^(-d 2^-IF) over those d. */
   xLo: number;
   xHi: number;
-  /** d = 0 reads it: the element may be the maximum. */
+  /** d = 0 reads it (online sum: some d' below the granule): the element may be the maximum. */
   hasMax: boolean;
+  /**
+   * What the element adds to S (before an online sum's floor), over those d: e itself, or with an
+   * online sum its unrounded power of two, sum[d'] / 2^zmax.
+   */
+  sLo: number;
+  sHi: number;
 }
 
 /** Where the bound is reached: the entry, the cell of S, the output code and the reference's extreme. */
@@ -200,7 +206,11 @@ export function entryGroups(plan: ExpSource): { groups: EntryGroup[]; points: { 
   const mp = plan.mp;
   const t = mp.expTable.values;
   const E = t[0]!;
-  const dMax = 2 ** c.dw - 1;
+  // an online sum: d' = d + o runs to dMax + granule - 1, the element adds sum[d'] / 2^zmax to S
+  const on = mp.expOnline;
+  const dMax = on ? on.sum.length - 1 : 2 ** c.dw - 1;
+  const sumAt = on ? (d: number) => on.sum[d]! / 2 ** on.zmax : undefined;
+  const maxD = on ? on.granule - 1 : 0;
   const x = (d: number) => E * Math.exp(-d * c.unit);
   const byD = mp.laneInput === 'd';
   const byValue = new Map<number, EntryGroup>();
@@ -209,10 +219,15 @@ export function entryGroups(plan: ExpSource): { groups: EntryGroup[]; points: { 
   const segment = (e: number, dLo: number, dHi: number) => {
     const xa = x(dLo);
     const xb = x(dHi);
-    points.push({ x: xa, y: e - xa, e }, { x: xb, y: e - xb, e });
+    // what the element adds to S: e, or (online) its unrounded power of two, one d at a time
+    const sa = sumAt ? sumAt(dLo) : e;
+    const sb = sumAt ? sumAt(dHi) : e;
+    points.push({ x: xa, y: sa - xa, e }, { x: xb, y: sb - xb, e });
+    const sLo = Math.min(sa, sb);
+    const sHi = Math.max(sa, sb);
     if (byD) {
       // a lane that reads d: one group per d (the hull points above are those of the whole segment)
-      for (let d = dLo; d <= dHi; d++) perD.push({ e, v: d, dLo: d, dHi: d, xLo: x(d), xHi: x(d), hasMax: d === 0 });
+      for (let d = dLo; d <= dHi; d++) perD.push({ e, v: d, dLo: d, dHi: d, xLo: x(d), xHi: x(d), hasMax: d <= maxD, sLo: sumAt ? sumAt(d) : e, sHi: sumAt ? sumAt(d) : e });
       return;
     }
     const g = byValue.get(e);
@@ -221,9 +236,11 @@ export function entryGroups(plan: ExpSource): { groups: EntryGroup[]; points: { 
       g.dHi = Math.max(g.dHi, dHi);
       g.xLo = Math.min(g.xLo, xb);
       g.xHi = Math.max(g.xHi, xa);
-      g.hasMax ||= dLo === 0;
+      g.hasMax ||= dLo <= maxD;
+      g.sLo = Math.min(g.sLo, sLo);
+      g.sHi = Math.max(g.sHi, sHi);
     } else {
-      byValue.set(e, { e, v: e, dLo, dHi, xLo: xb, xHi: xa, hasMax: dLo === 0 });
+      byValue.set(e, { e, v: e, dLo, dHi, xLo: xb, xHi: xa, hasMax: dLo <= maxD, sLo, sHi });
     }
   };
   const step = 2 ** mp.expShift;
@@ -234,7 +251,9 @@ export function entryGroups(plan: ExpSource): { groups: EntryGroup[]; points: { 
   } else {
     for (let k = 0; k < t.length && k * step <= dMax; k++) segment(t[k]!, k * step, Math.min(dMax, (k + 1) * step - 1));
   }
-  if (t.length * step <= dMax) segment(0, t.length * step, dMax);
+  // the tail reads 0; an online sum still adds each d's power of two, one point per d
+  if (on) for (let d = t.length; d <= dMax; d++) segment(0, d, d);
+  else if (t.length * step <= dMax) segment(0, t.length * step, dMax);
   return { groups: [...byValue.values(), ...perD].sort((a, b) => a.e - b.e || a.v - b.v), points, scale: E };
 }
 
@@ -249,6 +268,16 @@ export interface SumSides {
   hi: SumSide;
   /** E = T[0]. */
   E: number;
+  /**
+   * The least ideal mass of the row's maximum, when the element is not it: E, or with an online sum
+   * E e^-((granule - 1) u), its largest IntMax offset.
+   */
+  aNonMax: number;
+  /** The least and the most S: E (the maximum reads it; online: e(granule - 1)) and n E. */
+  sMin: number;
+  sMax: number;
+  /** 0, or 1 with an online sum: S is the floor of the elements' real sum, so that sum < S + 1. */
+  slack: number;
   common: CommonPlan;
 }
 
@@ -257,7 +286,19 @@ export function sumSides(plan: ExpSource, opts: { ignoreTailMass?: boolean } = {
   const { groups, points, scale: E } = entryGroups(plan);
   const pts = (opts.ignoreTailMass ? points.filter((p) => p.e !== 0) : points).map((p) => ({ x: p.x, y: p.y }));
   pts.push({ x: 0, y: 0 });
-  return { groups, lo: new SumSide(hull(pts, false), k), hi: new SumSide(hull(pts, true), k), E, common: plan.common };
+  const on = plan.mp.expOnline;
+  const c = plan.common;
+  return {
+    groups,
+    lo: new SumSide(hull(pts, false), k),
+    hi: new SumSide(hull(pts, true), k),
+    E,
+    aNonMax: on ? E * Math.exp(-(on.granule - 1) * c.unit) : E,
+    sMin: on ? expValue(plan.mp, on.granule - 1) : E,
+    sMax: c.n * E,
+    slack: on ? 1 : 0,
+    common: c,
+  };
 }
 
 /**
@@ -267,9 +308,10 @@ export function sumSides(plan: ExpSource, opts: { ignoreTailMass?: boolean } = {
  */
 export function reference(sides: SumSides, g: EntryGroup, sLo: number, sHi: number): { refLo: number; refHi: number; aMin: number; aMax: number } | undefined {
   const c = sides.common;
-  const a0 = g.hasMax ? 0 : sides.E;
-  const aMin = sides.hi.firstReaching(sLo - g.e, a0);
-  let aMax = sides.lo.lastBelow(sHi - g.e);
+  // the others add A + U to S: S = e_i + A + U, or (online) S = floor(s_i + A + U)
+  const a0 = g.hasMax ? 0 : sides.aNonMax;
+  const aMin = sides.hi.firstReaching(sLo - g.sHi, a0);
+  let aMax = sides.lo.lastBelow(sHi + sides.slack - g.sLo);
   if (!(aMin <= aMax + 1e-9 * (1 + Math.abs(aMax)))) return undefined;
   aMax = Math.max(aMax, aMin);
   const unit = 2 ** c.ofrac;
@@ -375,10 +417,8 @@ interface Part {
 
 /** The joint bound (steps 3-4 of the header): every entry group against every run of the output code. */
 function jointBound(plan: Plan, sides: SumSides): Part | undefined {
-  const { groups, E } = sides;
+  const { groups, E, sMin, sMax } = sides;
   const { method, mp, common: c } = plan;
-  const sMin = E;
-  const sMax = c.n * E;
   let cells: SCell[] | undefined;
   let coefs: Record<string, number>[] | undefined;
   // a method with runs of the output code says so for a one-point range, cheaply
@@ -468,6 +508,8 @@ function peak(side: SumSide, a0: number, a1: number, e: number, x: number, sign:
  */
 function splitBound(plan: Plan, groups: EntryGroup[], lo: SumSide, hi: SumSide, E: number): (Part & { quotient: number; share: number }) | undefined {
   const { method, mp, common: c } = plan;
+  // its hull peaks take each element's own sum contribution to be e: not so for an online sum
+  if (mp.expOnline) return undefined;
   const q = method.quotientError?.(mp, c);
   if (q === undefined) return undefined;
   const unit = 2 ** c.ofrac;

@@ -24,7 +24,12 @@ export function emulatorDoc(plan: Plan): Record<string, unknown> {
     output: { width: c.ow, frac: c.ofrac, rounding: cfg.output.rounding, zeroPoint: cfg.output.zeroPoint ?? 0 },
     sumWidth: plan.sw,
     method: { name: plan.method.name, addressing: cfg.method.addressing, ...plan.method.emulation(mp, c) },
-    exp: { table: mp.expTable.values, shift: mp.expShift, ...(mp.expLo ? { lo: mp.expLo.values, loFrac: mp.expLoFrac! } : {}) },
+    exp: {
+      table: mp.expTable.values,
+      shift: mp.expShift,
+      ...(mp.expLo ? { lo: mp.expLo.values, loFrac: mp.expLoFrac! } : {}),
+      ...(mp.expOnline ? { online: { granule: mp.expOnline.granule, zmax: mp.expOnline.zmax, sum: mp.expOnline.sum } } : {}),
+    },
     tables: Object.fromEntries(mp.tables.map((t) => [t.name, t.values])),
   };
 }

@@ -51,10 +51,10 @@ export function calcValue(calc: ExpCalc, d: number): number {
 /**
  * The exponent table of an ExpCalc: e(d) for d = 0 up to its last nonzero value (0 beyond, as the
  * table lookup reads it), checked against the plan's limits. `key` names the parameter to blame
- * when the table would be too long.
+ * when the table would be too long. d runs to dMax (the largest difference; more with an online sum's
+ * offset).
  */
-export function calcTable(c: CommonPlan, calc: ExpCalc, what: string, key: string, value: unknown, maxEntries: number): Table {
-  const dMax = 2 ** c.dw - 1;
+export function calcTable(c: CommonPlan, calc: ExpCalc, what: string, key: string, value: unknown, maxEntries: number, dMax = 2 ** c.dw - 1): Table {
   // e = 0 once z >= gw: t >= gw q, d >= that t at the working scale
   const values: number[] = [];
   let last = -1;

@@ -2,11 +2,12 @@
  * The golden model: a bit-exact TypeScript model of the generated RTL, using the very tables the
  * RTL holds, and the float reference softmax it is measured against.
  */
-import { expValue, laneValue } from './tables.js';
+import { expValue, laneValue, onlineOffset, onlineSumOf } from './tables.js';
 import type { Plan } from './types.js';
 
 export interface ModelTrace {
   max: number;
+  /** d = max - x, or with an online sum d' = d + o (its IntMax offset). */
   d: number[];
   e: number[];
   sum: number;
@@ -18,10 +19,13 @@ export interface ModelTrace {
 export function modelTrace(p: Plan, x: readonly number[]): ModelTrace {
   let max = x[0]!;
   for (const v of x) if (v > max) max = v;
-  const d = x.map((v) => max - v);
+  const on = p.mp.expOnline;
+  const o = on ? onlineOffset(on, max) : 0;
+  const d = x.map((v) => max - v + o);
   const e = d.map((dd) => expValue(p.mp, dd));
   let sum = 0;
-  for (const v of e) sum += v;
+  if (on) sum = onlineSumOf(on, d);
+  else for (const v of e) sum += v;
   const coef = p.method.normalize(p.mp, p.common, sum);
   const y = e.map((ei, i) => p.method.lane(p.mp, p.common, laneValue(p.mp, d[i]!, ei), coef));
   return { max, d, e, sum, coef, y };

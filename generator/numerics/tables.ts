@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { intIn } from '../core/schema.js';
 import { ConfigError } from '../core/errors.js';
 import { bitsFor, clog2, leadingOne, roundHalfUp, shr } from '../core/bits.js';
-import type { CommonPlan, ExpCalc, MethodPlan, SCell, Table } from './types.js';
+import type { CommonPlan, ExpCalc, MethodPlan, OnlineSum, SCell, Table } from './types.js';
 import { defaultFracBits, planPow2 } from './pow2.js';
 
 export const MAX_TABLE_ENTRIES = 65536;
@@ -28,6 +28,12 @@ export const expParamShape = {
   expLoBits: intIn(1, 12).optional(),
   /** pow2 form: fraction bits F of the power of two (a table of 2^F entries). */
   expFracBits: intIn(0, 12).optional(),
+  /**
+   * pow2 form, when a code is a power-of-two fraction of a power of two (input.scale ln 2 times a
+   * power of two): Softermax's online sum, IntMax and an exact sum (MethodPlan.expOnline), so that a
+   * stream block builds the sum in the pass that finds the max.
+   */
+  online: z.boolean().optional(),
 };
 
 export interface ExpPlan {
@@ -42,6 +48,8 @@ export interface ExpPlan {
   loFrac?: number;
   /** pow2 form: the computed exponent (the table holds its value for every d). */
   calc?: ExpCalc;
+  /** pow2 form with method.online: the online sum. */
+  online?: OnlineSum;
   ew: number;
   /** Scale of the table: e^-d is stored as round(scale * e^-d), scale = 2^EW - 1 so e^0 fits. */
   scale: number;
@@ -86,17 +94,23 @@ function reducedCost(c: CommonPlan, scale: number, ew: number, loBits: number): 
   return bytesOf(2 ** loBits, ew + 2) + bytesOf(expLength(c, scale, loBits), ew);
 }
 
-export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: number; exp?: ExpForm; expLoBits?: number; expFracBits?: number }): ExpPlan {
+export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: number; exp?: ExpForm; expLoBits?: number; expFracBits?: number; online?: boolean }): ExpPlan {
   const ew = raw.expWidth ?? defaultExpWidth(c);
   const scale = 2 ** ew - 1;
   const form = raw.exp ?? 'auto';
   if (form === 'pow2') {
     if (raw.expStepLog2 !== undefined) throw new ConfigError('method.expStepLog2', raw.expStepLog2, 'allowed: only with method.exp direct or auto (pow2 reads every code)');
     if (raw.expLoBits !== undefined) throw new ConfigError('method.expLoBits', raw.expLoBits, 'allowed: only with method.exp reduced or auto');
-    const pw = planPow2(c, ew, raw.expFracBits ?? defaultFracBits(c), MAX_TABLE_ENTRIES);
-    const sMin = pw.table.values[0]!;
-    return { table: pw.table, shift: 0, calc: pw.calc, ew, scale, sMin, sMax: c.n * sMin, sw: ew + clog2(c.n), notes: pw.notes };
+    const pw = planPow2(c, ew, raw.expFracBits ?? defaultFracBits(c), MAX_TABLE_ENTRIES, raw.online === true);
+    const E = pw.table.values[0]!;
+    // online: the largest element reads d' = o <= granule - 1, and S = floor(sum / 2^zmax) is at least
+    // its floored power of two, e(o) >= e(granule - 1)
+    const sMin = pw.online ? (pw.table.values[pw.online.granule - 1] ?? 0) : E;
+    if (sMin < 1) throw new ConfigError('method.expWidth', ew, 'allowed: wide enough that the largest element reads a nonzero exponent at every IntMax offset');
+    const online = pw.online ? { online: pw.online } : {};
+    return { table: pw.table, shift: 0, calc: pw.calc, ...online, ew, scale, sMin, sMax: c.n * E, sw: ew + clog2(c.n), notes: pw.notes };
   }
+  if (raw.online !== undefined) throw new ConfigError('method.online', raw.online, 'allowed: only with method.exp pow2 (Softermax\'s base-2 exponent)');
   if (raw.expFracBits !== undefined) throw new ConfigError('method.expFracBits', raw.expFracBits, 'allowed: only with method.exp pow2');
   let shift: number;
   let reduced = false;
@@ -182,6 +196,39 @@ export interface ExpUnit {
   expLo?: Table;
   expLoFrac?: number;
   expCalc?: ExpCalc;
+  expOnline?: OnlineSum;
+}
+
+/**
+ * The online sum's IntMax (MethodPlan.expOnline): the offset o = M - max in 0..granule-1 of the row's
+ * reference M, max rounded up to a multiple of the granule; every element reads d' = max - x + o.
+ */
+export function onlineOffset(on: OnlineSum, max: number): number {
+  const g = on.granule;
+  return (((-max) % g) + g) % g;
+}
+
+/**
+ * The online sum S = floor(sum_i k_i sum[d'_i] / 2^zmax) of elements d'_i, each counted k_i times
+ * (default once), exactly: split so that no partial sum passes 2^53.
+ */
+export function onlineSumOf(on: OnlineSum, dps: ArrayLike<number>, counts?: ArrayLike<number>): number {
+  const q = 2 ** on.zmax;
+  let hi = 0;
+  let lo = 0;
+  for (let i = 0; i < dps.length; i++) {
+    const v = on.sum[dps[i]!]!;
+    const k = counts ? counts[i]! : 1;
+    const h = Math.floor(v / q);
+    hi += k * h;
+    lo += k * (v - h * q);
+    if (lo >= q) {
+      const c = Math.floor(lo / q);
+      hi += c;
+      lo -= c * q;
+    }
+  }
+  return hi + Math.floor(lo / q);
 }
 
 /** Bit-exact exponent of d, as the RTL computes it: T[d >> shift] (0 past the table), times T_lo[d_lo] rounded when reduced. */
@@ -209,7 +256,13 @@ export function expParams(e: ExpPlan): Record<string, number> {
 
 /** The exponent fields of a method plan from its ExpPlan. */
 export function expUnit(e: ExpPlan): ExpUnit {
-  return { expTable: e.table, expShift: e.shift, ...(e.lo ? { expLo: e.lo, expLoFrac: e.loFrac! } : {}), ...(e.calc ? { expCalc: e.calc } : {}) };
+  return {
+    expTable: e.table,
+    expShift: e.shift,
+    ...(e.lo ? { expLo: e.lo, expLoFrac: e.loFrac! } : {}),
+    ...(e.calc ? { expCalc: e.calc } : {}),
+    ...(e.online ? { expOnline: e.online } : {}),
+  };
 }
 
 /**

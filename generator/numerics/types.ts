@@ -17,6 +17,16 @@ export interface Table {
   values: number[];
 }
 
+/** The online sum of an exponent unit (MethodPlan.expOnline). */
+export interface OnlineSum {
+  /** Codes per power of two: the max is rounded up to a multiple of it. */
+  granule: number;
+  /** The largest z = t >> F over every d' = 0..dMax + granule - 1. */
+  zmax: number;
+  /** sum[d'] = P[f] 2^(zmax - z) for d' = 0..dMax + granule - 1 (units 2^-zmax of e). */
+  sum: number[];
+}
+
 /** Integer coefficients computed once per vector from the sum S. */
 export type Coef = Record<string, number>;
 
@@ -40,6 +50,14 @@ export interface MethodPlan {
    * no ROM of the block (generator/numerics/expcalc.ts).
    */
   expCalc?: ExpCalc;
+  /**
+   * Softermax's online sum (method.online, with the pow2 exponent): the row's reference is its max
+   * rounded up to a whole power of two (IntMax: a multiple of `granule` codes), every element reads
+   * e(d') with d' = d + o (o = that rounding, 0..granule-1), and S is the exact sum of the unrounded
+   * powers of two, floored once: S = floor(sum sum[d'] / 2^zmax), sum[d'] = P[f] 2^(zmax - z). Exact,
+   * so one pass with a running max builds it in any order (generator/numerics/pow2.ts).
+   */
+  expOnline?: OnlineSum;
   /** Tables other than the exponent table. */
   tables: Table[];
   /**

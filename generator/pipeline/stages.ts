@@ -149,27 +149,43 @@ export function wire(p: Pipe, name: string, width: number, deps: Sig[], what: st
 
 /**
  * d = max - x in each of `count` lanes: x holds the lanes' signed iw-bit values from bit 0 (more
- * bits above them are left alone), max one signed value; d is dw bits per lane (max - x >= 0).
+ * bits above them are left alone), max one signed value (iw bits, or mw: a reference above every
+ * x, e.g. an online sum's rounded max); d is dw bits per lane (max - x >= 0).
  */
-export function maxMinusX(p: Pipe, mx: Sig, x: Sig, o: { count: number; iw: number; dw: number }, name: string, what: string): Sig {
+export function maxMinusX(p: Pipe, mx: Sig, x: Sig, o: { count: number; iw: number; dw: number; mw?: number }, name: string, what: string): Sig {
   const { count, iw, dw } = o;
+  const mw = o.mw ?? iw;
+  const w = Math.max(mw, iw) + 1;
+  const sx = (v: string, vw: number) => (w > vw ? `{{${w - vw}{${v}[${vw - 1}]}}, ${v}}` : v);
   return p.op({
     name,
     width: count * dw,
     deps: [mx, x],
-    delay: p.model.carry(iw + 1),
+    delay: p.model.carry(w),
     levels: 1,
     what,
     code: (r) =>
       [
         `wire [${count * dw - 1}:0] ${name};`,
         lanes(count, `g_${name}`, [
-          `wire [${iw}:0] diff = {${r(mx)}[${iw - 1}], ${r(mx)}} - {${r(x)}[g*${iw}+${iw - 1}], ${r(x)}[g*${iw} +: ${iw}]};`,
-          `wire unused_diff = &{1'b0, diff[${iw}], 1'b0};`,
+          mw === iw
+            ? `wire [${iw}:0] diff = {${r(mx)}[${iw - 1}], ${r(mx)}} - {${r(x)}[g*${iw}+${iw - 1}], ${r(x)}[g*${iw} +: ${iw}]};`
+            : `wire [${w - 1}:0] diff = ${sx(r(mx), mw)} - {{${w - iw}{${r(x)}[g*${iw}+${iw - 1}]}}, ${r(x)}[g*${iw} +: ${iw}]};`,
+          `wire unused_diff = &{1'b0, diff[${w - 1 === dw ? dw : `${w - 1}:${dw}`}], 1'b0};`,
           `assign ${name}[g*${dw} +: ${dw}] = diff[${dw - 1}:0];`,
         ]),
       ].join('\n'),
   });
+}
+
+/**
+ * Softermax's IntMax: the max mx (signed, iw bits) rounded up to a multiple of 2^a codes (a whole
+ * power of two), as a signed iw + 1-bit value: (mx + 2^a - 1) with its low a bits cleared.
+ */
+export function intMaxStage(p: Pipe, mx: Sig, iw: number, a: number, name: string, what: string): Sig {
+  const up = arith(p, `${name}_up`, iw + 1, [mx], what, (r) => `{${r(mx)}[${iw - 1}], ${r(mx)}} + ${iw + 1}'d${2 ** a - 1}`);
+  unusedOutside(p, up, a, iw, `unused_${name}_up`);
+  return wire(p, name, iw + 1, [up], what, (r) => `{${r(up)}[${iw}:${a}], ${a}'d0}`);
 }
 
 /**
@@ -537,6 +553,54 @@ export function constMul(p: Pipe, x: Sig, k: number, width: number, name: string
 }
 
 /**
+ * One lane of an ExpCalc on its difference dg (dw bits): t = (d * mul) >> rsh, z = floor(t / q) and
+ * r = t - z q, and G(r) by a squarer or a small ROM. The callers shift G by z.
+ */
+function calcLane(p: Pipe, dg: Sig, calc: ExpCalc, dw: number, nm: string, what: string): { gv: Sig; z: Sig } {
+  // t = (d * mul) >> rsh: a wire when mul is a power of two not below 2^rsh
+  // at least one bit above the shift, so that t has a bit to take even when it is always 0
+  const mw = Math.max(dw + bitsFor(calc.mul), bitsFor((2 ** dw - 1) * calc.mul + (calc.add ?? 0)), calc.rsh + 1);
+  const prod0 = constMul(p, dg, calc.mul, mw, `${nm}_tm0`, what);
+  // rounding: + 2^(rsh-1) before the shift
+  const prod = calc.add ? arith(p, `${nm}_tm`, mw, [prod0], what, (r) => `${r(prod0)} + ${mw}'d${calc.add}`) : prod0;
+  const t = wire(p, `${nm}_t`, calc.tw, [prod], what, (r) => (calc.rsh + calc.tw <= mw ? `${r(prod)}[${calc.rsh + calc.tw - 1}:${calc.rsh}]` : zx(`${r(prod)}[${mw - 1}:${calc.rsh}]`, mw - calc.rsh, calc.tw)));
+  unusedOutside(p, prod, calc.rsh, Math.min(mw, calc.rsh + calc.tw) - 1, `unused_${nm}_tm`);
+  let z: Sig;
+  let r0: Sig;
+  if (calc.divMul === undefined) {
+    const f = Math.round(Math.log2(calc.q));
+    // a t narrower than the fraction has no integer part: z is 0 and r all of t
+    z = calc.tw > f ? wire(p, `${nm}_z`, calc.zw, [t], what, (r) => zx(`${r(t)}[${calc.tw - 1}:${f}]`, calc.tw - f, calc.zw)) : wire(p, `${nm}_z`, calc.zw, [], what, () => `${calc.zw}'d0`);
+    r0 = wire(p, `${nm}_r`, calc.rw, [t], what, (r) => (f === 0 ? `1'b0` : calc.tw >= f ? `${r(t)}[${f - 1}:0]` : zx(r(t), calc.tw, calc.rw)));
+  } else {
+    // z = (t * divMul) >> divShift, exact for every t of tw bits (expcalc.ts constDivider)
+    const zmw = calc.tw + bitsFor(calc.divMul);
+    const zp = constMul(p, t, calc.divMul, zmw, `${nm}_zm`, what);
+    z = wire(p, `${nm}_z`, calc.zw, [zp], what, (r) => `${r(zp)}[${calc.divShift! + calc.zw - 1}:${calc.divShift!}]`);
+    unusedOutside(p, zp, calc.divShift!, calc.divShift! + calc.zw - 1, `unused_${nm}_zm`);
+    // r = t - z q, in the low rw bits (the true remainder is below q)
+    const zq = constMul(p, z, calc.q, calc.tw, `${nm}_zq`, what);
+    const rf = arith(p, `${nm}_rf`, calc.tw, [t, zq], what, (r) => `${r(t)} - ${r(zq)}`);
+    r0 = wire(p, `${nm}_r`, calc.rw, [rf], what, (r) => `${r(rf)}[${calc.rw - 1}:0]`);
+    unusedOutside(p, rf, 0, calc.rw - 1, `unused_${nm}_rf`);
+  }
+  let gv: Sig;
+  if (calc.poly) {
+    // G = (b - r)^2 + c: b > every r, so u = b - r is positive
+    const uw = bitsFor(calc.poly.b);
+    const u = arith(p, `${nm}_u`, uw, [r0], what, (r) => `${uw}'d${calc.poly!.b} - ${zx(r(r0), calc.rw, uw)}`);
+    const sq = multiply(p, u, u, `${nm}_sq`, what);
+    // (b - r)^2 <= b^2 < 2^gw: the square's bits above gw are zero
+    const sqw = 2 * uw;
+    gv = arith(p, `${nm}_g`, calc.gw, [sq], what, (r) => `${sqw > calc.gw ? `${r(sq)}[${calc.gw - 1}:0]` : zx(r(sq), sqw, calc.gw)} + ${calc.gw}'d${calc.poly!.c}`);
+    if (sqw > calc.gw) unusedOutside(p, sq, 0, calc.gw - 1, `unused_${nm}_sq`, gv.cycle);
+  } else {
+    gv = p.rom({ name: `${nm}_g`, width: calc.gw, addr: r0, fn: calc.gTable!.name, what });
+  }
+  return { gv, z };
+}
+
+/**
  * An exponent computed by arithmetic (types.ts ExpCalc) for `count` lanes of d (dw bits each):
  * t = (d * mul) >> rsh, z = floor(t / q) and r = t - z q, G(r) by a squarer or a small ROM, then
  * e = G >> z (0 once z >= gw). Each lane is built on its own and the lanes concatenated.
@@ -547,50 +611,43 @@ export function expCalcStage(p: Pipe, d: Sig, o: { count: number; dw: number; ca
   for (let g = 0; g < count; g++) {
     const nm = count > 1 ? `${name}${g}` : name;
     const dg = count > 1 ? wire(p, `${nm}_d`, dw, [d], what, (r) => `${r(d)}[${g * dw + dw - 1}:${g * dw}]`) : d;
-    // t = (d * mul) >> rsh: a wire when mul is a power of two not below 2^rsh
-    // at least one bit above the shift, so that t has a bit to take even when it is always 0
-    const mw = Math.max(dw + bitsFor(calc.mul), bitsFor((2 ** dw - 1) * calc.mul + (calc.add ?? 0)), calc.rsh + 1);
-    const prod0 = constMul(p, dg, calc.mul, mw, `${nm}_tm0`, what);
-    // rounding: + 2^(rsh-1) before the shift
-    const prod = calc.add ? arith(p, `${nm}_tm`, mw, [prod0], what, (r) => `${r(prod0)} + ${mw}'d${calc.add}`) : prod0;
-    const t = wire(p, `${nm}_t`, calc.tw, [prod], what, (r) => (calc.rsh + calc.tw <= mw ? `${r(prod)}[${calc.rsh + calc.tw - 1}:${calc.rsh}]` : zx(`${r(prod)}[${mw - 1}:${calc.rsh}]`, mw - calc.rsh, calc.tw)));
-    unusedOutside(p, prod, calc.rsh, Math.min(mw, calc.rsh + calc.tw) - 1, `unused_${nm}_tm`);
-    let z: Sig;
-    let r0: Sig;
-    if (calc.divMul === undefined) {
-      const f = Math.round(Math.log2(calc.q));
-      // a t narrower than the fraction has no integer part: z is 0 and r all of t
-      z = calc.tw > f ? wire(p, `${nm}_z`, calc.zw, [t], what, (r) => zx(`${r(t)}[${calc.tw - 1}:${f}]`, calc.tw - f, calc.zw)) : wire(p, `${nm}_z`, calc.zw, [], what, () => `${calc.zw}'d0`);
-      r0 = wire(p, `${nm}_r`, calc.rw, [t], what, (r) => (f === 0 ? `1'b0` : calc.tw >= f ? `${r(t)}[${f - 1}:0]` : zx(r(t), calc.tw, calc.rw)));
-    } else {
-      // z = (t * divMul) >> divShift, exact for every t of tw bits (expcalc.ts constDivider)
-      const zmw = calc.tw + bitsFor(calc.divMul);
-      const zp = constMul(p, t, calc.divMul, zmw, `${nm}_zm`, what);
-      z = wire(p, `${nm}_z`, calc.zw, [zp], what, (r) => `${r(zp)}[${calc.divShift! + calc.zw - 1}:${calc.divShift!}]`);
-      unusedOutside(p, zp, calc.divShift!, calc.divShift! + calc.zw - 1, `unused_${nm}_zm`);
-      // r = t - z q, in the low rw bits (the true remainder is below q)
-      const zq = constMul(p, z, calc.q, calc.tw, `${nm}_zq`, what);
-      const rf = arith(p, `${nm}_rf`, calc.tw, [t, zq], what, (r) => `${r(t)} - ${r(zq)}`);
-      r0 = wire(p, `${nm}_r`, calc.rw, [rf], what, (r) => `${r(rf)}[${calc.rw - 1}:0]`);
-      unusedOutside(p, rf, 0, calc.rw - 1, `unused_${nm}_rf`);
-    }
-    let gv: Sig;
-    if (calc.poly) {
-      // G = (b - r)^2 + c: b > every r, so u = b - r is positive
-      const uw = bitsFor(calc.poly.b);
-      const u = arith(p, `${nm}_u`, uw, [r0], what, (r) => `${uw}'d${calc.poly!.b} - ${zx(r(r0), calc.rw, uw)}`);
-      const sq = multiply(p, u, u, `${nm}_sq`, what);
-      // (b - r)^2 <= b^2 < 2^gw: the square's bits above gw are zero
-      const sqw = 2 * uw;
-      gv = arith(p, `${nm}_g`, calc.gw, [sq], what, (r) => `${sqw > calc.gw ? `${r(sq)}[${calc.gw - 1}:0]` : zx(r(sq), sqw, calc.gw)} + ${calc.gw}'d${calc.poly!.c}`);
-      if (sqw > calc.gw) unusedOutside(p, sq, 0, calc.gw - 1, `unused_${nm}_sq`, gv.cycle);
-    } else {
-      gv = p.rom({ name: `${nm}_g`, width: calc.gw, addr: r0, fn: calc.gTable!.name, what });
-    }
+    const { gv, z } = calcLane(p, dg, calc, dw, nm, what);
     es.push(shiftRight(p, gv, z, `${nm}_sh`, what));
   }
   if (count === 1) return es[0]!;
   return wire(p, name, count * calc.gw, es, what, (r) => `{${es.map((e) => r(e)).slice().reverse().join(', ')}}`);
+}
+
+/**
+ * The pow2 exponent with Softermax's online sum (MethodPlan.expOnline) for `count` lanes of d'
+ * (dw bits each): s = (G << zmax) >> z = G 2^(zmax - z), the element's exact power of two for the
+ * sum (gw + zmax bits, no bit lost: z <= zmax), and e = G >> z, the lanes' entry, its top gw bits.
+ * One shifter gives both.
+ */
+export function expCalcOnlineStage(
+  p: Pipe,
+  d: Sig,
+  o: { count: number; dw: number; calc: ExpCalc; zmax: number; noE?: boolean },
+  name: string,
+  what: string,
+): { e?: Sig; s: Sig } {
+  const { count, dw, calc, zmax } = o;
+  const gw = calc.gw;
+  const sw = gw + zmax;
+  const es: Sig[] = [];
+  const ss: Sig[] = [];
+  for (let g = 0; g < count; g++) {
+    const nm = count > 1 ? `${name}${g}` : name;
+    const dg = count > 1 ? wire(p, `${nm}_d`, dw, [d], what, (r) => `${r(d)}[${g * dw + dw - 1}:${g * dw}]`) : d;
+    const { gv, z } = calcLane(p, dg, calc, dw, nm, what);
+    const wide = wire(p, `${nm}_gw`, sw, [gv], what, (r) => (zmax > 0 ? `{${r(gv)}, ${zmax}'d0}` : r(gv)));
+    const sh = shiftRight(p, wide, z, `${nm}_sh`, what);
+    ss.push(sh);
+    if (!o.noE) es.push(wire(p, `${nm}_e`, gw, [sh], what, (r) => `${r(sh)}[${sw - 1}:${zmax}]`));
+  }
+  if (count === 1) return { ...(o.noE ? {} : { e: es[0]! }), s: ss[0]! };
+  const cat = (nm: string, w: number, xs: Sig[]) => wire(p, nm, count * w, xs, what, (r) => `{${xs.map((x) => r(x)).slice().reverse().join(', ')}}`);
+  return { ...(o.noE ? {} : { e: cat(name, gw, es) }), s: cat(`${name}_s`, sw, ss) };
 }
 
 /**

@@ -15,7 +15,7 @@ export function streamSimReport(b: Block, r: StreamSimResult, shown = 10): strin
       `simulation: PASS, ${s.rows.length} rows, ${r.beats} beats bit-exact against the golden model (masks, partial beats, random stalls on both sides)`,
       tp,
       `latency: ${sp.latencyFormula} cycles, ${sp.latencyMaxN} for a row of ${sp.maxN} (checked on every phase-0 row)`,
-      `memory: ${sp.memoryBits} bits of row store (${sp.depth1} + ${sp.depth2} beats x ${sp.wordBits} bits)`,
+      `memory: ${sp.memoryBits} bits of row store (${sp.depth2 ? `${sp.depth1} + ${sp.depth2}` : `one store of ${sp.depth1}`} beats x ${sp.wordBits} bits)`,
     ].join('\n');
   }
   const lines = [`simulation: FAIL: ${r.problem}`];

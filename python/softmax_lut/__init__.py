@@ -60,6 +60,12 @@ class Block:
         self._exp_shift: int = e["shift"]
         self._exp_lo = np.asarray(e["lo"], dtype=_I64) if "lo" in e else None
         self._exp_lo_frac: int | None = e.get("loFrac")
+        # Softermax's online sum: IntMax (the max rounded up to a multiple of the granule) and
+        # S = floor(sum of online_sum[d'] / 2^zmax), exact
+        on = e.get("online")
+        self._granule: int = on["granule"] if on else 1
+        self._zmax: int = on["zmax"] if on else 0
+        self._online_sum = np.asarray(on["sum"], dtype=_I64) if on else None
         self._tables = {k: np.asarray(v, dtype=_I64) for k, v in doc["tables"].items()}
 
     def __repr__(self) -> str:
@@ -92,12 +98,25 @@ class Block:
 
     # ---- the block -------------------------------------------------------------------------------
 
+    def _offset(self, mx: np.ndarray) -> np.ndarray:
+        """The online sum's IntMax offset: the max rounded up to a multiple of the granule, less the max (0 without)."""
+        return np.mod(-mx, self._granule)
+
+    def _sum(self, e: np.ndarray, d: np.ndarray, k: np.ndarray | None = None) -> np.ndarray:
+        """S of entries e and differences d (..., L), over the kept elements k: the sum of e, or the online sum."""
+        if self._online_sum is None:
+            return e.sum(axis=-1, keepdims=True)
+        v = self._online_sum[np.minimum(d, len(self._online_sum) - 1)]
+        if k is not None:
+            v = np.where(k, v, 0)
+        return np.right_shift(v.sum(axis=-1, keepdims=True), self._zmax)
+
     def _vectors(self, x: np.ndarray) -> np.ndarray:
         """Output codes of whole vectors along the last axis (no mask), zero point not added."""
         mx = x.max(axis=-1, keepdims=True)
-        d = mx - x
+        d = mx - x + self._offset(mx)
         e = self.exp(d)
-        s = e.sum(axis=-1, keepdims=True)
+        s = self._sum(e, d)
         return self._quotient(e, d, s)
 
     def _check_codes(self, x: np.ndarray) -> None:
@@ -138,9 +157,9 @@ class Block:
         # the maximum, the entries and the sum over the kept elements only; a row with none gives 0s
         lo = -(1 << (self.in_width - 1))
         mx = np.where(k, x, lo).max(axis=-1, keepdims=True)
-        d = np.where(k, mx - x, 0)
+        d = np.where(k, mx - x + self._offset(mx), 0)
         e = np.where(k, self.exp(d), 0)
-        s = e.sum(axis=-1, keepdims=True)
+        s = self._sum(e, d, k)
         any_kept = s > 0
         y = self._quotient(e, d, np.where(any_kept, s, self._exp[0]))
         return np.where(k & any_kept, y, 0) + self.zero_point

@@ -8,7 +8,8 @@ import type { Plan } from '../../numerics/types.js';
 import type { Schedule } from '../../pipeline/schedule.js';
 import { Pipe, summarize, type Sig } from '../../pipeline/builder.js';
 import { delayModel } from '../../pipeline/delay.js';
-import { expUnitStage, maxMinusX, tree } from '../../pipeline/stages.js';
+import { expCalcOnlineStage, expUnitStage, intMaxStage, maxMinusX, tree, unusedOutside, wire } from '../../pipeline/stages.js';
+import { bitsFor } from '../../core/bits.js';
 
 /** Where render puts the ROM functions the lane module reads. */
 export const LANE_TABLES = '  // @lane-tables';
@@ -24,12 +25,62 @@ export function scheduleParallel(plan: Plan): Schedule {
   // cycle 0: the input register
   const x = top.input('x_in', n * iw, 0);
   const mx = tree(top, { input: x, count: n, w: iw, kind: 'max', prefix: 'mx', what: 'max tree', every: cfg.treeLevelsPerStage });
-  let d = maxMinusX(top, mx, x, { count: n, iw, dw }, 'd', 'd = max - x');
+  // an online sum (Softermax's IntMax): d' = M - x, M the max rounded up to a whole power of two
+  const on = plan.mp.expOnline;
+  const ga = on ? Math.round(Math.log2(on.granule)) : 0;
+  const ref = ga > 0 ? intMaxStage(top, mx, iw, ga, 'mref', 'IntMax: max rounded up to a power of two') : mx;
+  const dpw = on ? bitsFor(on.sum.length - 1) : dw;
+  let d = maxMinusX(top, ref, x, { count: n, iw, dw: dpw, mw: ref.width }, 'd', on ? "d' = M - x" : 'd = max - x');
   // pipeline.expAddrRegister: a register between the subtraction and the exponent table, always
   if (cfg.expAddrRegister) d = top.reg(d, 'd_q', 'd = max - x');
   let e: Sig;
+  let terms: Sig | undefined;
   const modules: string[] = [];
-  if (plan.mp.expLo || plan.mp.expCalc) {
+  if (on) {
+    if (!plan.mp.expCalc || plan.mp.laneInput === 'd') throw new Error('internal: an online sum needs the pow2 exponent and lanes that read e');
+    // the pow2 exponent and the element's exact power of two for the sum: one module per element
+    const ex = top.child(2);
+    const di = ex.input('d_i', dpw, d.cycle, d.time, d.levels);
+    const r = expCalcOnlineStage(ex, di, { count: 1, dw: dpw, calc: plan.mp.expCalc, zmax: on.zmax }, 'e0', 'exponent and its power of two');
+    // e is a slice of s: the same cycle
+    const at = r.s.cycle;
+    ex.lines.push(`assign e = ${ex.at(r.e!, at)};`, `assign s = ${ex.at(r.s, at)};`);
+    const exText = ex.text();
+    if (ex.externals.size) throw new Error('internal: the exponent module reads signals of the block');
+    const emod = `${c.config.name}_exp`;
+    const reset = /\baresetn\b/.test(exText);
+    const tw = ew + on.zmax;
+    modules.push(
+      [
+        `// The exponent of one element, computed: from d'_i to ${plan.mp.expCalc.describe}, and s = pow2_lut[f] << (${on.zmax} - z), its exact power of two for the sum.`,
+        `module ${emod} (`,
+        `  input  wire aclk,`,
+        `  input  wire ce,`,
+        ...(reset ? [`  input  wire aresetn,`] : []),
+        `  input  wire [${dpw - 1}:0] d_i,`,
+        `  output wire [${ew - 1}:0] e,`,
+        `  output wire [${tw - 1}:0] s`,
+        `);`,
+        LANE_TABLES,
+        exText,
+        '',
+        'endmodule',
+      ].join('\n'),
+    );
+    const conns = [`.aclk(aclk)`, `.ce(ce)`, ...(reset ? ['.aresetn(aresetn)'] : []), `.d_i(${top.at(d, d.cycle)}[g*${dpw} +: ${dpw}])`, `.e(e_all[g*${ew} +: ${ew}])`, `.s(s_all[g*${tw} +: ${tw}])`];
+    top.lines.push(
+      `// exponent and its power of two: one ${emod} per element`,
+      `wire [${n * ew - 1}:0] e_all;`,
+      `wire [${n * tw - 1}:0] s_all;`,
+      `generate`,
+      `  for (g = 0; g < ${n}; g = g + 1) begin : g_exp`,
+      `    ${emod} u_exp (${conns.join(', ')});`,
+      `  end`,
+      `endgenerate`,
+    );
+    e = top.input('e_all', n * ew, at, r.s.time, r.s.levels);
+    terms = top.input('s_all', n * tw, at, r.s.time, r.s.levels);
+  } else if (plan.mp.expLo || plan.mp.expCalc) {
     // the range-reduced and the computed exponent have a product per element: one module,
     // instantiated n times, so that synthesis maps it once (as the lanes)
     const ex = top.child(2);
@@ -73,7 +124,13 @@ export function scheduleParallel(plan: Plan): Schedule {
   } else {
     e = expUnitStage(top, d, { count: n, dw, unit: plan.mp }, 'e0', 'exponent lookup');
   }
-  const sum = tree(top, { input: e, count: n, w: ew, kind: 'sum', prefix: 'sm', what: 'sum tree', every: cfg.treeLevelsPerStage });
+  let sum: Sig;
+  if (on && terms) {
+    // the exact sum of the powers of two, then S = its floor: the top bits
+    const wide = tree(top, { input: terms, count: n, w: ew + on.zmax, kind: 'sum', prefix: 'sm', what: 'sum tree', every: cfg.treeLevelsPerStage });
+    sum = wire(top, 's_floor', plan.sw, [wide], 'sum tree', (r) => `${r(wide)}[${on.zmax + plan.sw - 1}:${on.zmax}]`);
+    unusedOutside(top, wide, on.zmax, on.zmax + plan.sw - 1, 'unused_sm', sum.cycle);
+  } else sum = tree(top, { input: e, count: n, w: ew, kind: 'sum', prefix: 'sm', what: 'sum tree', every: cfg.treeLevelsPerStage });
   if (sum.width !== plan.sw) throw new Error(`internal: sum of ${sum.width} bits, planned ${plan.sw}`);
   const b = plan.method.build(plan.mp, c);
   const coefs = b.norm(top, sum);

@@ -1,7 +1,7 @@
 /** Render the 'stream' architecture: hardware/templates/stream.v.hbs filled from a StreamPlan. */
 import { header, tableContexts, template, templateFormats } from '../render.js';
 import type { StreamPlan } from './stream.js';
-import { validChain } from './stream-passes.js';
+import { onlineSumWidth, onlineTop, validChain } from './stream-passes.js';
 import { clog2, bitsFor } from '../../core/bits.js';
 
 export function renderStreamRtl(sp: StreamPlan): string {
@@ -9,7 +9,7 @@ export function renderStreamRtl(sp: StreamPlan): string {
   const c = p.common;
   const P = sp.lanes;
   // the pipelines the plan built (their cycles set the store depths and the latency)
-  const { maxT, sumT, expB, expC, pc } = sp.parts;
+  const { maxT, sumT, expB, expC, pc, termsA } = sp.parts;
   const treeSumW = sumT.width;
   // the valid bit follows pass C's registers, with a reset
   const vc = validChain('c_vn', 'c_v2', pc.cycles, 'ce');
@@ -22,7 +22,10 @@ export function renderStreamRtl(sp: StreamPlan): string {
   const c1w = bitsFor(sp.depth1);
   const c2w = bitsFor(sp.depth2);
   const qw = clog2(sp.queue);
-  return template('stream.v.hbs')({
+  const onePass = sp.rowPasses === 1;
+  const tw = onePass ? onlineSumWidth(p) : 0;
+  const mtop = onePass ? onlineTop(p) : 0;
+  return template(onePass ? 'stream1.v.hbs' : 'stream.v.hbs')({
     header: header(p, `streaming softmax, ${P} lanes per beat, rows up to ${sp.maxN}, method ${p.method.name} (${c.config.method.addressing} addressing)`, timing),
     ...templateFormats(p),
     P,
@@ -62,7 +65,12 @@ export function renderStreamRtl(sp: StreamPlan): string {
     sumOut: sumT.out,
     sumV: sumT.valid,
     sumL: sumT.last,
-    sumExt: treeSumW < p.sw ? `{${p.sw - treeSumW}'d0, ${sumT.out}}` : sumT.out,
+    sumExt: onePass ? (treeSumW < tw ? `{${tw - treeSumW}'d0, ${sumT.out}}` : sumT.out) : treeSumW < p.sw ? `{${p.sw - treeSumW}'d0, ${sumT.out}}` : sumT.out,
+    tw,
+    mtop,
+    // MTOP as an IW + 1-bit signed literal (it can be 2^(IW-1): one past the largest code)
+    mtopLit: `${c.iw + 1}'d${mtop}`,
+    termsA: termsA?.code,
     expB,
     expC,
     methodName: p.method.name,

@@ -12,7 +12,7 @@
  * Small row queues (registers) carry each row's last-beat index, max and sum from pass to pass.
  */
 import { clog2 } from '../../core/bits.js';
-import { expStage, passC, streamTree } from './stream-passes.js';
+import { expStage, passATerms, passC, streamTree } from './stream-passes.js';
 import { modelTrace } from '../../numerics/model.js';
 import { makePlan } from '../plan.js';
 import type { Plan, Config } from '../../numerics/types.js';
@@ -23,10 +23,18 @@ export interface StreamPlan {
   parts: {
     maxT: ReturnType<typeof streamTree>;
     sumT: ReturnType<typeof streamTree>;
-    expB: ReturnType<typeof expStage>;
+    /** Two passes over the row (A max, B sum): pass B's exponent stage. */
+    expB?: ReturnType<typeof expStage>;
+    /** One pass (an online sum): pass A's powers of two. */
+    termsA?: ReturnType<typeof passATerms>;
     expC: ReturnType<typeof expStage>;
     pc: ReturnType<typeof passC>;
   };
+  /**
+   * Passes that read the whole row before its output: 2 (A finds the max, B the sum), or 1 when the
+   * method has Softermax's online sum (MethodPlan.expOnline): pass A finds both, one row store.
+   */
+  rowPasses: 1 | 2;
   /** Lanes per beat and the longest row. */
   lanes: number;
   maxN: number;
@@ -35,14 +43,14 @@ export interface StreamPlan {
   /** Registered levels of the max and sum trees over P lanes. */
   maxRegs: number;
   sumRegs: number;
-  /** Depths (beats) of the two row stores, and the row-queue depth. */
+  /** Depths (beats) of the row stores (depth2 0: none, one pass), and the row-queue depth. */
   depth1: number;
   depth2: number;
   queue: number;
   /** Word of a row store: P elements and P keep bits. */
   wordBits: number;
   memoryBits: number;
-  /** Latency of a row of `beats` beats = 2 * beats + latencyConst. */
+  /** Latency of a row of `beats` beats = rowPasses * beats + latencyConst. */
   latencyConst: number;
   latencyFormula: string;
   latencyMaxN: number;
@@ -54,7 +62,7 @@ export interface StreamPlan {
 export const THROUGHPUT_ROWS = 8;
 
 export function latencyOf(sp: StreamPlan, len: number): number {
-  return 2 * Math.ceil(len / sp.lanes) + sp.latencyConst;
+  return sp.rowPasses * Math.ceil(len / sp.lanes) + sp.latencyConst;
 }
 
 export function makeStreamPlan(config: Config): StreamPlan {
@@ -64,48 +72,87 @@ export function makeStreamPlan(config: Config): StreamPlan {
   // the max and sum trees: registers where the delay model (or pipeline.treeLevelsPerStage) puts them
   // and the registers it puts between the store reads and the exponent registers (b_e, c_e), and in
   // pass C's normalisation and lanes; built once here, rendered as they are (stream-rtl.ts)
-  const parts = {
-    maxT: streamTree(plan, P, 'max'),
-    sumT: streamTree(plan, P, 'sum'),
-    expB: expStage(plan, P, 'b'),
-    expC: expStage(plan, P, 'c'),
-    pc: passC(plan, P),
-  };
+  const maxBeats = Math.ceil(s.maxN / P);
+  const wordBits = P * (config.input.width + 1);
+  let parts: StreamPlan['parts'];
+  let depth1: number;
+  let depth2: number;
+  let queue: number;
+  let latencyConst: number;
+  let stages: { name: string; registers: number }[];
+  const onePass = plan.mp.expOnline !== undefined;
+  if (onePass) {
+    // one pass: pass A finds the max and the sum of powers of two; pass C reads store 1
+    const termsA = passATerms(plan, P);
+    const maxT = streamTree(plan, P, 'max');
+    const sumT = streamTree(plan, P, 'sum', { input: termsA.out, last: termsA.last, valid: termsA.valid, w: termsA.w });
+    parts = { maxT, sumT, termsA, expC: expStage(plan, P, 'c'), pc: passC(plan, P) };
+    const sumPipe = termsA.cycles + sumT.cycles;
+    // pass C takes a row once its sum is known; the row's max is pushed first
+    if (sumPipe <= maxT.cycles) throw new Error(`internal: stream one pass: the sum pipeline (${sumPipe}) is not longer than the max pipeline (${maxT.cycles})`);
+    // store 1: a row, plus the beats of the next row taken while the row's sum leaves pass A
+    // (input register, powers of two, tree, running sum, the registered c_has, the store read)
+    depth1 = maxBeats + sumPipe + 5;
+    depth2 = 0;
+    queue = 2 ** clog2(sumPipe + 5 + 2);
+    latencyConst = sumPipe + parts.expC.cycles + parts.pc.cycles + 4;
+    stages = [
+      { name: 'A: input register', registers: 1 },
+      { name: `A: max tree over ${P} lanes (${clog2(P)} levels)`, registers: maxT.cycles },
+      { name: 'A: powers of two relative to MTOP', registers: termsA.cycles },
+      { name: `A: sum tree over ${P} lanes (${clog2(P)} levels)`, registers: sumT.cycles },
+      { name: 'A: running max and sum, row queue', registers: 1 },
+      { name: 'C: store 1 read', registers: 1 },
+      { name: "C: d' = M - x, exponent", registers: parts.expC.cycles + 1 },
+      { name: `C: the sum to the row reference, normalisation (${plan.method.name}, ${config.method.addressing}) and lanes, for ${config.pipeline.targetMHz} MHz on ${config.pipeline.device}`, registers: parts.pc.cycles },
+      { name: 'C: output (per lane)', registers: 1 },
+    ];
+  } else {
+    parts = {
+      maxT: streamTree(plan, P, 'max'),
+      sumT: streamTree(plan, P, 'sum'),
+      expB: expStage(plan, P, 'b'),
+      expC: expStage(plan, P, 'c'),
+      pc: passC(plan, P),
+    };
+    const maxRegs = parts.maxT.cycles;
+    const sumRegs = parts.sumT.cycles;
+    const bExp = parts.expB!.cycles;
+    const cExp = parts.expC.cycles;
+    const cCycles = parts.pc.cycles;
+    // store 1: a row, plus the maxRegs + 3 beats of the next row taken while the row's max leaves the
+    // max pipeline (input register, tree registers, running max, the registered ready); one beat less
+    // stalls the input
+    depth1 = maxBeats + maxRegs + 3;
+    // store 2: a row, plus the sumRegs + bExp + 4 beats of the next row copied while the row's sum
+    // leaves the sum pipeline (store read, exponent registers, tree registers, running sum, the
+    // registered room flag); one less stalls pass B
+    depth2 = maxBeats + sumRegs + bExp + 4;
+    queue = 2 ** clog2(Math.max(maxRegs + 3, sumRegs + bExp + 4) + 2);
+    latencyConst = maxRegs + sumRegs + bExp + cExp + cCycles + 6;
+    stages = [
+      { name: 'A: input register', registers: 1 },
+      { name: `A: max tree over ${P} lanes (${clog2(P)} levels)`, registers: maxRegs },
+      { name: 'A: running max, row queue', registers: 1 },
+      { name: 'B: store 1 read', registers: 1 },
+      { name: 'B: d = max - x, exponent lookup', registers: bExp + 1 },
+      { name: `B: sum tree over ${P} lanes (${clog2(P)} levels)`, registers: sumRegs },
+      { name: 'B: running sum, row queue', registers: 1 },
+      { name: 'C: store 2 read', registers: 1 },
+      { name: 'C: d = max - x, exponent lookup', registers: cExp + 1 },
+      { name: `C: normalisation (${plan.method.name}, ${config.method.addressing}) and lanes, for ${config.pipeline.targetMHz} MHz on ${config.pipeline.device}`, registers: cCycles },
+      { name: 'C: output (per lane)', registers: 1 },
+    ];
+  }
   const maxRegs = parts.maxT.cycles;
   const sumRegs = parts.sumT.cycles;
-  const maxBeats = Math.ceil(s.maxN / P);
-  const cCycles = parts.pc.cycles;
-  const bExp = parts.expB.cycles;
-  const cExp = parts.expC.cycles;
-  // store 1: a row, plus the maxRegs + 3 beats of the next row taken while the row's max leaves the
-  // max pipeline (input register, tree registers, running max, the registered ready); one beat less
-  // stalls the input
-  const depth1 = maxBeats + maxRegs + 3;
-  // store 2: a row, plus the sumRegs + bExp + 4 beats of the next row copied while the row's sum
-  // leaves the sum pipeline (store read, exponent registers, tree registers, running sum, the
-  // registered room flag); one less stalls pass B
-  const depth2 = maxBeats + sumRegs + bExp + 4;
-  const queue = 2 ** clog2(Math.max(maxRegs + 3, sumRegs + bExp + 4) + 2);
-  const wordBits = P * (config.input.width + 1);
-  const latencyConst = maxRegs + sumRegs + bExp + cExp + cCycles + 6;
-  const stages = [
-    { name: 'A: input register', registers: 1 },
-    { name: `A: max tree over ${P} lanes (${clog2(P)} levels)`, registers: maxRegs },
-    { name: 'A: running max, row queue', registers: 1 },
-    { name: 'B: store 1 read', registers: 1 },
-    { name: 'B: d = max - x, exponent lookup', registers: bExp + 1 },
-    { name: `B: sum tree over ${P} lanes (${clog2(P)} levels)`, registers: sumRegs },
-    { name: 'B: running sum, row queue', registers: 1 },
-    { name: 'C: store 2 read', registers: 1 },
-    { name: 'C: d = max - x, exponent lookup', registers: cExp + 1 },
-    { name: `C: normalisation (${plan.method.name}, ${config.method.addressing}) and lanes, for ${config.pipeline.targetMHz} MHz on ${config.pipeline.device}`, registers: cCycles },
-    { name: 'C: output (per lane)', registers: 1 },
-  ];
-  const latencyFormula = `2*ceil(len/${P}) + ${latencyConst}`;
-  plan.latency = 2 * maxBeats + latencyConst;
+  const rowPasses = onePass ? 1 : 2;
+  const latencyFormula = `${rowPasses === 1 ? '' : '2*'}ceil(len/${P}) + ${latencyConst}`;
+  plan.latency = rowPasses * maxBeats + latencyConst;
   const sp: StreamPlan = {
     plan,
     parts,
+    rowPasses,
     lanes: P,
     maxN: s.maxN,
     maxBeats,
@@ -124,7 +171,9 @@ export function makeStreamPlan(config: Config): StreamPlan {
   };
   plan.timing = [
     `stream: ${P} lanes per beat, rows of 1..${s.maxN} elements (at most ${maxBeats} beats), keep bit per lane in tuser`,
-    `row stores: ${depth1} + ${depth2} beats x ${wordBits} bits = ${sp.memoryBits} bits (block RAM); row queues ${queue} rows deep`,
+    onePass
+      ? `row store: ${depth1} beats x ${wordBits} bits = ${sp.memoryBits} bits (block RAM), one: the online sum is built in the pass that finds the max; row queue ${queue} rows deep`
+      : `row stores: ${depth1} + ${depth2} beats x ${wordBits} bits = ${sp.memoryBits} bits (block RAM); row queues ${queue} rows deep`,
     `pipeline: ${stages.filter((x) => x.registers > 0).map((x) => `${x.name} ${x.registers}`).join(', ')}`,
     `latency of a row of len elements: ${latencyFormula} cycles (last input beat to last output beat; ${plan.latency} for maxN)`,
     `throughput: ${P} elements per cycle across back-to-back rows (${THROUGHPUT_ROWS} rows of ${s.maxN} in ${sp.throughputCycles} cycles)`,

@@ -29,7 +29,7 @@ export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
       if (satMax >= c.n * 2 ** F) {
         // inv_inp_t holds every sum (S <= n * 1.0): the index is S >> indexShift, no saturation
         const idx = wire(top, 's_idx', aw, [sum], 'normalisation: the top bits of the sum', (r) => `${r(sum)}[${ish + aw - 1}:${ish}]`);
-        unusedOutside(top, sum, ish, ish + aw - 1, 'unused_sum');
+        unusedOutside(top, sum, ish, ish + aw - 1, 'unused_sum', idx.cycle);
         return rom(idx);
       }
       // inv_inp_t saturates at satMax = 2^sb - 1 (ap_fixed<18,8>: sb = 17, the sign bit 0; ap_ufixed<18,I>:
@@ -40,7 +40,7 @@ export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
         `(|${r(sum)}[${sw - 1}:${sb}]) ? {${sb}{1'b1}} : ${r(sum)}[${sb - 1}:0]`,
       );
       const idx = wire(top, 's_idx', sb - ish, [sat], 'normalisation: saturate the sum', (r) => `${r(sat)}[${sb - 1}:${ish}]`);
-      unusedOutside(top, sat, ish, sb - 1, 'unused_s_sat');
+      unusedOutside(top, sat, ish, sb - 1, 'unused_s_sat', idx.cycle);
       return rom(idx);
     },
     lane(ln, e, k) {
