@@ -55,7 +55,8 @@ export const CANDIDATES: readonly { method: string; addressing?: string; params?
   { method: 'logexp', paper: true },
   // the published integer softmax: I-BERT's polynomial exponent and an integer divider per lane
   { method: 'ibert', paper: false },
-  // Softermax (its base-2 exponent and a reciprocal; the one-pass stream sum is not built yet)
+  // Softermax (its base-2 exponent and a reciprocal) at the 8.4 input; its one-pass stream sum needs a
+  // base-2 input scale: presets softermax_online_p4_n256 and softermax_stream_p4_n256 compare it
   { method: 'softermax', paper: false },
 ];
 export const NS: readonly number[] = [8, 64];

@@ -1,5 +1,6 @@
 /**
- * The README's table of the committed stream blocks (presets/ with arch "stream"): lanes, maxN,
+ * The README's table of the committed stream blocks (presets/ with arch "stream"): lanes, maxN, method
+ * (one pass for an online sum),
  * latency formula and value, row-store bits and the sustained throughput. The throughput is the
  * cycle count the testbench's phase 0 must measure (verify fails otherwise; test/generated.test.ts
  * simulates every committed block).
@@ -27,8 +28,8 @@ export function streamTable(): string {
     const sp = makeStreamPlan(c);
     const tp = (sp.throughputRows * sp.maxN) / sp.throughputCycles;
     rows.push(
-      `| ${c.name} | ${sp.lanes} | ${sp.maxN} | ${c.method.name} ${c.method.addressing} | ${sp.latencyFormula} | ${sp.latencyMaxN} | ` +
-        `${sp.memoryBits} (${sp.depth1} + ${sp.depth2} x ${sp.wordBits}) | ${tp.toFixed(3)} (${sp.throughputRows} rows of maxN in ${sp.throughputCycles} cycles) |`,
+      `| ${c.name} | ${sp.lanes} | ${sp.maxN} | ${c.method.name} ${c.method.addressing}${sp.rowPasses === 1 ? ', online sum (one pass)' : ''} | ${sp.latencyFormula} | ${sp.latencyMaxN} | ` +
+        `${sp.memoryBits} (${sp.depth2 ? `${sp.depth1} + ${sp.depth2}` : sp.depth1} x ${sp.wordBits}) | ${tp.toFixed(3)} (${sp.throughputRows} rows of maxN in ${sp.throughputCycles} cycles) |`,
     );
   }
   return rows.join('\n');

@@ -67,6 +67,7 @@ export function renderStreamRtl(sp: StreamPlan): string {
     sumL: sumT.last,
     sumExt: onePass ? (treeSumW < tw ? `{${tw - treeSumW}'d0, ${sumT.out}}` : sumT.out) : treeSumW < p.sw ? `{${p.sw - treeSumW}'d0, ${sumT.out}}` : sumT.out,
     tw,
+    tl: Math.ceil(tw / 2),
     mtop,
     // MTOP as an IW + 1-bit signed literal (it can be 2^(IW-1): one past the largest code)
     mtopLit: `${c.iw + 1}'d${mtop}`,

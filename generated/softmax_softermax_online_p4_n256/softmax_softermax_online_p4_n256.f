@@ -1,0 +1,1 @@
+softmax_softermax_online_p4_n256.v

@@ -1,0 +1,1 @@
+softmax_softermax_stream_p4_n256.v
