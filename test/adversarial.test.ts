@@ -173,6 +173,20 @@ describe('the families', () => {
       }
     }
   });
+  it('score their candidates exactly with an online sum too, at each IntMax offset they try (softermax, 8.4 x ln 2)', () => {
+    const p = makePlan(loadConfig(join(ROOT, 'presets', 'softermax_online_p4_n256.json')));
+    const g = p.mp.expOnline!.granule;
+    const seen = new Set<number>();
+    for (const len of [64, 7, 2]) {
+      for (const v of adversarialBest(p, len)) {
+        expect(v.x.length).toBe(len);
+        expect(v.score).toBeCloseTo(errOf(p, v.x), 9);
+        seen.add((((-Math.max(...v.x)) % g) + g) % g);
+      }
+    }
+    // the best vectors come from more than one offset: the search tries 0, 15 and 8
+    expect(seen.size).toBeGreaterThan(1);
+  });
   it.each(['paper_linear_n64', 'rexp_norm_n16', 'exact_n64', 'hls4ml_n64'])(
     '%s: bin-edge vectors put S on the first or last integer of a cell of S; near-ties stay within 3 codes',
     (name) => {

@@ -53,23 +53,31 @@ export const ADVERSARIAL_DEFAULTS = { maxVectors: 300, maxElements: 2_000_000 };
 
 /**
  * The largest input code the vectors here use as their maximum, and the largest d it leaves: the
- * largest code, or with an online sum (IntMax) the largest multiple of its granule, so that d' = d.
+ * largest code, or with an online sum (IntMax) the largest code whose rounding up to the granule
+ * is o (the offset the vectors' elements all read: d' = d + o).
  */
-function vectorTop(plan: Plan): { top: number; dMax: number } {
+function vectorTop(plan: Plan, o = 0): { top: number; dMax: number } {
   const c = plan.common;
   const g = plan.mp.expOnline?.granule ?? 1;
-  const top = Math.floor((2 ** (c.iw - 1) - 1) / g) * g;
+  const top = Math.floor((2 ** (c.iw - 1) - 1 + o) / g) * g - o;
   return { top, dMax: top + 2 ** (c.iw - 1) };
 }
 
+/** The IntMax offsets the search tries for an online sum: 0, the largest and the middle one (else 0). */
+function offsets(plan: Plan): number[] {
+  const g = plan.mp.expOnline?.granule ?? 1;
+  return [...new Set([0, g - 1, Math.floor(g / 2)])];
+}
+
 /** Differences d worth gathering: the entries with the largest errors, and the tail's first d. */
-export function candidateDs(plan: Plan, perSide = 4): { tail?: number; gain: number[]; loss: number[] } {
+export function candidateDs(plan: Plan, perSide = 4, o = 0): { tail?: number; gain: number[]; loss: number[] } {
   const c = plan.common;
   const E = plan.mp.expTable.values[0]!;
-  const { dMax } = vectorTop(plan);
+  const { dMax } = vectorTop(plan, o);
   const err: { d: number; eps: number }[] = [];
-  for (let d = 1; d <= dMax; d++) err.push({ d, eps: expValue(plan.mp, d) - E * Math.exp(-d * c.unit) });
-  const zero = entryGroups(plan).groups.find((g) => g.e === 0 && g.dLo <= dMax);
+  for (let d = 1; d <= dMax; d++) err.push({ d, eps: expValue(plan.mp, d + o) - E * Math.exp(-(d + o) * c.unit) });
+  const z = entryGroups(plan).groups.find((g) => g.e === 0 && g.dLo - o <= dMax);
+  const zero = z ? { dLo: Math.max(0, z.dLo - o) } : undefined;
   const gain = [...err].sort((a, b) => b.eps - a.eps).slice(0, perSide).map((v) => v.d);
   const loss = [...err].sort((a, b) => a.eps - b.eps).slice(0, perSide).map((v) => v.d);
   return { tail: zero?.dLo, gain, loss };
@@ -91,6 +99,8 @@ interface Candidate {
 interface Ctx {
   plan: Plan;
   len: number;
+  /** An online sum's IntMax offset that every vector here has (0 without one): e[d] = e(d + o). */
+  o: number;
   top: number;
   min: number;
   dMax: number;
@@ -111,20 +121,22 @@ interface Ctx {
   hulls?: { above: HullPt[]; below: HullPt[] };
 }
 
-function context(plan: Plan, len: number): Ctx {
+function context(plan: Plan, len: number, o = 0): Ctx {
   const c = plan.common;
-  // an online sum (IntMax): vectors whose max is a multiple of the granule, so that d' = d (offset 0)
-  const { top, dMax } = vectorTop(plan);
+  // an online sum (IntMax): vectors whose max rounds up by o, so that every element reads d' = d + o
+  const { top, dMax } = vectorTop(plan, o);
   const e: number[] = [];
   const xr: number[] = [];
   for (let d = 0; d <= dMax; d++) {
-    e.push(expValue(plan.mp, d));
+    e.push(expValue(plan.mp, d + o));
     xr.push(Math.exp(-d * c.unit));
   }
   const eg = entryGroups(plan);
   const scale = eg.scale;
-  // (an online sum's groups run past dMax, to d' = dMax + granule - 1: the vectors here have offset 0)
-  const groups = eg.groups.filter((g) => g.dLo <= dMax).map((g) => (g.dHi > dMax ? { ...g, dHi: dMax } : g));
+  // (an online sum's groups are of d' = d + o, up to dMax + granule - 1: shifted to d, cut to 0..dMax)
+  const groups = eg.groups
+    .filter((g) => g.dHi - o >= 0 && g.dLo - o <= dMax)
+    .map((g) => (o || g.dHi > dMax ? { ...g, dLo: Math.max(0, g.dLo - o), dHi: Math.min(dMax, g.dHi - o) } : g));
   const zero = groups.find((g) => g.e === 0);
   const coins = groups
     .filter((g) => g.e > 0)
@@ -133,6 +145,7 @@ function context(plan: Plan, len: number): Ctx {
   return {
     plan,
     len,
+    o,
     top,
     min: -(2 ** (c.iw - 1)),
     dMax,
@@ -170,7 +183,7 @@ function score(ctx: Ctx, parts: Parts): number {
     xs += k * ctx.xr[d]!;
   }
   const on = plan.mp.expOnline;
-  if (on) s = onlineSumOf(on, parts.map((p) => p[0]), parts.map((p) => p[1]));
+  if (on) s = onlineSumOf(on, parts.map((p) => p[0] + ctx.o), parts.map((p) => p[1]));
   const coef = plan.method.normalize(plan.mp, plan.common, s);
   let worst = 0;
   for (const [d, k] of parts) {
@@ -190,7 +203,7 @@ function count(parts: Parts): number {
 
 function sumOf(ctx: Ctx, parts: Parts): number {
   const on = ctx.plan.mp.expOnline;
-  if (on) return onlineSumOf(on, parts.map((p) => p[0]), parts.map((p) => p[1]));
+  if (on) return onlineSumOf(on, parts.map((p) => p[0] + ctx.o), parts.map((p) => p[1]));
   let s = 0;
   for (const [d, k] of parts) s += k * ctx.e[d]!;
   return s;
@@ -430,7 +443,8 @@ function cand(ctx: Ctx, family: string, parts: Parts | undefined, top?: number):
   if (!parts) return undefined;
   const p = normalizeParts(parts);
   if (count(p) !== ctx.len || !p.some(([d]) => d === 0)) return undefined;
-  return { family, parts: p, top, score: score(ctx, p) };
+  // an online sum's vectors need the maximum their offset was scored with
+  return { family, parts: p, top: top ?? (ctx.plan.mp.expOnline ? ctx.top : undefined), score: score(ctx, p) };
 }
 
 function push(out: Candidate[], c: Candidate | undefined): void {
@@ -547,7 +561,8 @@ function binEdgeFamily(ctx: Ctx, keepCells: number, maxCells = 256): Candidate[]
 function witnessFamily(ctx: Ctx, keep: number, exact = true): Candidate[] {
   const w = errorBound(ctx.plan).witness;
   if (ctx.len < 1) return [];
-  const ds = [...new Set(w.side === 'above' ? [w.dHi, w.dLo] : [w.dLo, w.dHi])];
+  // the witness's d are d' = d + o with an online sum: taken at this offset, where they exist
+  const ds = [...new Set((w.side === 'above' ? [w.dHi, w.dLo] : [w.dLo, w.dHi]).map((d) => Math.min(ctx.dMax, Math.max(0, d - ctx.o))))];
   const bases: Parts[] = ds.map((d) => (d === 0 ? [[0, 1]] : [[0, 1], [d, 1]]));
   const zs = [...new Set([w.sLo, w.sHi, w.sLo + 1, w.sHi - 1, Math.floor((w.sLo + w.sHi) / 2)])].filter((z) => z >= w.sLo && z <= w.sHi);
   const sides: ('above' | 'below')[] = w.side === 'above' ? ['above', 'below'] : ['below', 'above'];
@@ -602,7 +617,8 @@ function nearTiesFamily(ctx: Ctx, keep: number): Candidate[] {
 
 function allEqualFamily(ctx: Ctx): Candidate[] {
   const out: Candidate[] = [];
-  for (const top of [ctx.top, 0, ctx.min]) push(out, cand(ctx, 'all-equal', [[0, ctx.len]], top));
+  const g = ctx.plan.mp.expOnline?.granule ?? 1;
+  for (const top of [ctx.top, 0, ctx.min]) if ((((-top % g) + g) % g) === ctx.o) push(out, cand(ctx, 'all-equal', [[0, ctx.len]], top));
   return out;
 }
 
@@ -637,9 +653,22 @@ function exhaustiveFamily(ctx: Ctx, keep: number): Candidate[] {
 
 /** Every family's candidates for one length, each family best first (tail: the full tail row first). */
 function families(plan: Plan, len: number, effort: 'full' | 'quick' = 'full'): Map<string, Candidate[]> {
-  const ctx = context(plan, len);
+  const os = offsets(plan);
+  if (os.length === 1) return familiesAt(plan, len, effort, 0);
+  // an online sum: the families at each offset tried, merged, each best first
+  const maps = os.map((o) => familiesAt(plan, len, effort, o));
+  const m = new Map<string, Candidate[]>();
+  for (const f of maps[0]!.keys()) {
+    const lists = maps.map((x) => x.get(f) ?? []);
+    m.set(f, best(lists.flat(), Math.max(...lists.map((l) => l.length))));
+  }
+  return m;
+}
+
+function familiesAt(plan: Plan, len: number, effort: 'full' | 'quick', o: number): Map<string, Candidate[]> {
+  const ctx = context(plan, len, o);
   const quick = effort === 'quick';
-  const { tail, gain, loss } = candidateDs(plan);
+  const { tail, gain, loss } = candidateDs(plan, 4, o);
   const m = new Map<string, Candidate[]>();
   m.set('tail', tailFamily(ctx));
   m.set('witness', witnessFamily(ctx, 16, !quick));
