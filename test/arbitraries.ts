@@ -123,6 +123,8 @@ export const BOUND_STRATA: readonly BoundStratum[] = (
     ['logexp', 'normalized'],
     ['ibert', 'divider'],
     ['softermax', 'normalized'],
+    // Softermax's online sum (method.online): its base-2 input scales
+    ['softermax', 'online'],
   ] as const
 ).flatMap(([method, addressing]) => (['parallel', 'stream'] as const).map((arch) => ({ method, addressing, arch })));
 
@@ -154,7 +156,9 @@ export function boundConfig(s: BoundStratum, o: { maxN?: number } = {}): fc.Arbi
             : s.method === 'ibert'
               ? fc.record({ workBits: bits(0, 6) }).map((p) => ({ name: 'ibert', ...p }))
               : s.method === 'softermax'
-                ? fc.record({ expWidth: bits(3, 14), expFracBits: bits(0, 8), recipAddrBits: bits(1, 10), recipWidth: bits(3, 14) }).map((p) => ({ name: 'softermax', ...p }))
+                ? fc
+                    .record({ expWidth: bits(3, 14), expFracBits: bits(0, 8), recipAddrBits: bits(1, 10), recipWidth: bits(3, 14) })
+                    .map((p) => ({ name: 'softermax', ...p, ...(s.addressing === 'online' ? { online: true } : {}) }))
                 : fc.constant({ name: 'hls4ml-like', addressing: s.addressing });
   const length =
     s.arch === 'stream'
@@ -169,12 +173,14 @@ export function boundConfig(s: BoundStratum, o: { maxN?: number } = {}): fc.Arbi
       ow: bits(3, 10),
       // output.frac around the width: above it the codes span less than 1 and the reference saturates
       ofracDelta: bits(-2, 1),
+      // the online sum needs a code to be a power-of-two fraction of a power of two: ln 2 * 2^k
+      lnScale: bits(-1, 1),
       method,
     })
     .map((r) => ({
       name: 'bnd',
       ...r.length,
-      input: { width: r.iw, frac: r.ifrac },
+      input: { width: r.iw, frac: r.ifrac, ...(s.addressing === 'online' ? { scale: Math.LN2 * 2 ** r.lnScale } : {}) },
       output: { width: r.ow, frac: Math.max(0, r.ow + r.ofracDelta) },
       method: r.method,
     }));

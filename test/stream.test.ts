@@ -302,6 +302,7 @@ describe('one pass: the online sum in the stream architecture', () => {
       30,
     ],
     ['P=5 maxN=5 (one beat a row), 6.2 x ln 2 (granule 4)', { stream: { lanes: 5, maxN: 5 }, input: { width: 6, frac: 2, scale: LN2 } }, 30],
+    ['P=2 maxN=6, 3.3 x ln 2 (a granule of 8 codes, wider than half the codes)', { stream: { lanes: 2, maxN: 6 }, input: { width: 3, frac: 3, scale: LN2 } }, 30],
     ['P=2 maxN=30, exact with exp pow2', { stream: { lanes: 2, maxN: 30 }, input: { width: 8, frac: 4, scale: LN2 }, method: { name: 'exact', exp: 'pow2', online: true } }, 30],
   ];
   for (const [label, over, rows] of oneCases) {

@@ -442,7 +442,8 @@ function best(cands: Candidate[], keep: number): Candidate[] {
 function cand(ctx: Ctx, family: string, parts: Parts | undefined, top?: number): Candidate | undefined {
   if (!parts) return undefined;
   const p = normalizeParts(parts);
-  if (count(p) !== ctx.len || !p.some(([d]) => d === 0)) return undefined;
+  // every d must leave a code at or above the least (the maximum may sit low: an online sum's offset)
+  if (count(p) !== ctx.len || !p.some(([d]) => d === 0) || p.some(([d]) => d > ctx.dMax)) return undefined;
   // an online sum's vectors need the maximum their offset was scored with
   return { family, parts: p, top: top ?? (ctx.plan.mp.expOnline ? ctx.top : undefined), score: score(ctx, p) };
 }

@@ -185,13 +185,20 @@ function onlineShift(top: Pipe, p: Plan, mx: Sig): Sig {
   const span = onlineTop(p) + half;
   const ga = Math.round(Math.log2(on.granule));
   const k = ga > 0 ? 0 : Math.round(Math.log2(c.unit * Math.LOG2E));
-  const K = ga > 0 ? on.zmax - span / on.granule : on.zmax - span * 2 ** k;
-  if (!(K >= 0)) throw new Error(`internal: online sum shift offset ${K} < 0`);
-  const w = Math.max(c.iw + 1 + k, bitsFor(on.zmax)) + 1;
+  // ceil(mx / g) = ((u + H g - half + g - 1) >> a) - H, H = ceil(half / g) (H g - half = 0 unless the
+  // granule is wider than half the codes)
+  const H = Math.ceil(half / on.granule);
+  const K = ga > 0 ? on.zmax - (span - half) / on.granule - H : on.zmax - span * 2 ** k;
+  const add = H * on.granule - half + on.granule - 1;
+  // the amount at the least and the largest max code lies in 0..zmax (K itself may be negative)
+  const amtOf = (u: number) => (ga > 0 ? Math.floor((u + add) / on.granule) : u * 2 ** k) + K;
+  if (!Number.isInteger(K) || amtOf(0) < 0 || amtOf(2 ** c.iw - 1) > on.zmax) throw new Error(`internal: online sum shift: K = ${K}`);
+  const w = Math.max(c.iw + 1 + k, bitsFor(on.zmax), bitsFor(2 ** c.iw + add)) + 1;
   const uOf = (m: string) => `{~${m}[${c.iw - 1}], ${m}[${c.iw - 2}:0]}`;
   const amt = arith(top, 'c_samt', w, [mx], 'C: online sum to the row reference', (r) => {
     const u = zx(uOf(r(mx)), c.iw, w);
-    return ga > 0 ? `((${u} + ${w}'d${on.granule - 1}) >> ${ga}) + ${w}'d${K}` : `(${u} << ${k}) + ${w}'d${K}`;
+    const kk = K >= 0 ? ` + ${w}'d${K}` : ` - ${w}'d${-K}`;
+    return ga > 0 ? `((${u} + ${w}'d${add}) >> ${ga})${kk}` : `(${u} << ${k})${kk}`;
   });
   unusedOutside(top, amt, 0, aw - 1, 'unused_c_samt');
   return wire(top, 'c_sa', aw, [amt], 'C: online sum to the row reference', (r) => `${r(amt)}[${aw - 1}:0]`);
