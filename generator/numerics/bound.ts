@@ -24,6 +24,11 @@
  *    on that cell is at most max(y - ref_lo, ref_hi - y). The bound is the largest over every entry
  *    value and every cell; it is rounded up at the 4th decimal.
  *
+ * With Softermax's online sum (MethodPlan.expOnline) d is d' = M - x (M: the max rounded up to a
+ * power of two), the maximum reads d' below the granule (A >= x(granule - 1) otherwise), each element
+ * adds its unrounded power of two to S (the hull points are (x, s - x)), and S is their sum's floor:
+ * a cell [sLo, sHi] takes sums in [sLo, sHi + 1).
+ *
  * Every step is an outer approximation (a convex hull, an interval), so the bound holds; how close it
  * is shows in the worst error that the adversarial workloads find (generator/evidence/adversarial.ts).
  */

@@ -11,6 +11,12 @@
  * are), C is a power of two and t a slice of d; otherwise C is a constant multiplier, a few adders.
  * The table of every e(d) is the golden model's (expcalc.ts); the RTL computes it
  * (generator/pipeline/stages.ts expCalcStage).
+ *
+ * method.online, Softermax's online normalisation, when a code is a power-of-two fraction of a
+ * power of two: the row's reference M is its max rounded up to a whole power of two (IntMax, a
+ * multiple of `granule` codes), every element reads d' = M - x, and S = floor(sum of P[f] 2^-z) is
+ * the exact sum of the unrounded powers of two (MethodPlan.expOnline). Exact, so a stream block
+ * builds it in the pass that finds the max (generator/hardware/templates/stream1.v.hbs).
  */
 import { bitsFor, clog2, roundHalfUp, shr } from '../core/bits.js';
 import { calcTable, splitT, splitWidths } from './expcalc.js';
