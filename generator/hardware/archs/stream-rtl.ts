@@ -1,4 +1,4 @@
-/** Render the 'stream' architecture: hardware/templates/stream.v.hbs filled from a StreamPlan. */
+/** Render the 'stream' architecture: hardware/templates/stream.v.hbs (stream1.v.hbs for the one-pass variant) filled from a StreamPlan. */
 import { header, tableContexts, template, templateFormats } from '../render.js';
 import type { StreamPlan } from './stream.js';
 import { onlineSumWidth, onlineTop, validChain } from './stream-passes.js';

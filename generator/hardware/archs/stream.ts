@@ -10,6 +10,11 @@
  * Each store holds one row plus the few beats that arrive while the next pass waits for the row's
  * max (store 1) or sum (store 2), so the block takes P elements per clock across back-to-back rows.
  * Small row queues (registers) carry each row's last-beat index, max and sum from pass to pass.
+ *
+ * A method with Softermax's online sum (MethodPlan.expOnline) takes two passes and one store instead
+ * (templates/stream1.v.hbs): pass A also sums each lane's exact power of two relative to a fixed
+ * reference (passATerms), and pass C reads store 1, shifts the row's sum to the row's own reference
+ * and normalises; the latency then counts the row's beats once (rowPasses 1).
  */
 import { clog2 } from '../../core/bits.js';
 import { expStage, passATerms, passC, streamTree } from './stream-passes.js';
