@@ -9,11 +9,11 @@
  * for `pipeline.device: ecp5`, the Fmax harness for blocks with more ports than pins, and the bench
  * columns are not built yet.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../core/version.js';
+import { run } from './synth.js';
 
 /** The part: LFE5U-85F, the ECP5 of the ULX3S, OrangeCrab 85F and ECPIX-5 boards. */
 export const ECP5_PART = { option: '--85k', package: 'CABGA381', speed: 6, name: 'LFE5U-85F-6BG381', pins: 365 } as const;
@@ -62,19 +62,11 @@ export function parseStatCounts(text: string): Record<string, number> {
   return cells;
 }
 
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ status: number | null; out: string; seconds: number }> {
+/** A tool run (synth.ts `run`) with its wall time and its two streams as one text. */
+async function timed(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<{ status: number | null; out: string; seconds: number }> {
   const t0 = Date.now();
-  return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      done({ status, out, seconds: (Date.now() - t0) / 1000 });
-    });
-  });
+  const r = await run(cmd, args, cwd, timeoutMs);
+  return { status: r.status, out: r.stdout + r.stderr + (r.error ? `\n${r.error.message}` : ''), seconds: (Date.now() - t0) / 1000 };
 }
 
 /** Synthesise the module `top` of `rtl` for ECP5 and place and route it on the LFE5U-85F. */
@@ -84,12 +76,12 @@ export async function measureEcp5(rtl: string, top: string, o: { freqMhz: number
   const timeoutMs = o.timeoutMs ?? 1_800_000;
   const work = mkdtempSync(join(tmpdir(), 'softmax-lut-ecp5-'));
   try {
-    const yv = await run(yosys, ['-V'], work, 300_000);
-    const nv = await run(nextpnr, ['--version'], work, 300_000);
+    const yv = await timed(yosys, ['-V'], work, 300_000);
+    const nv = await timed(nextpnr, ['--version'], work, 300_000);
     // the WebAssembly tools see the working folder only: the RTL is copied in. -q and tee -o: the
     // statistics go to a file (the long log is not needed)
     copyFileSync(rtl, join(work, 'block.v'));
-    const ys = await run(yosys, ['-q', '-p', `read_verilog block.v; synth_ecp5 -top ${top} -json ecp5.json; tee -q -o stat.txt stat`], work, timeoutMs);
+    const ys = await timed(yosys, ['-q', '-p', `read_verilog block.v; synth_ecp5 -top ${top} -json ecp5.json; tee -q -o stat.txt stat`], work, timeoutMs);
     if (ys.status !== 0 || !existsSync(join(work, 'stat.txt'))) throw new Error(`yowasp-yosys synth_ecp5 failed (exit ${ys.status}):\n${ys.out.slice(-2000)}`);
     const cells = parseStatCounts(readFileSync(join(work, 'stat.txt'), 'utf8'));
     const count = (re: RegExp) => Object.entries(cells).reduce((a, [k, v]) => (re.test(k) ? a + v : a), 0);
@@ -108,7 +100,7 @@ export async function measureEcp5(rtl: string, top: string, o: { freqMhz: number
     if (o.ioBits !== undefined && o.ioBits > ECP5_PART.pins) {
       return { ...base, fmaxMHz: null, reason: `${o.ioBits} I/O bits > ${ECP5_PART.pins} pins of the ${ECP5_PART.package} (the Fmax harness for ECP5 is not built yet)`, used: {}, seconds: { yosys: ys.seconds, nextpnr: 0 } };
     }
-    const pnr = await run(
+    const pnr = await timed(
       nextpnr,
       [ECP5_PART.option, '--package', ECP5_PART.package, '--speed', String(ECP5_PART.speed), '--json', 'ecp5.json', '--freq', String(o.freqMhz), '--seed', String(o.seed ?? 1), '--timing-allow-fail', '-q', '--report', 'pnr.json'],
       work,

@@ -123,7 +123,7 @@ export interface SynthSpec {
   timeoutMs?: number;
 }
 
-interface RunResult {
+export interface RunResult {
   status: number | null;
   stdout: string;
   stderr: string;
@@ -131,7 +131,7 @@ interface RunResult {
 }
 
 /** Run a tool without blocking, so that a benchmark can keep two of them busy. */
-function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<RunResult> {
+export function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promise<RunResult> {
   return new Promise((done) => {
     const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
