@@ -36,72 +36,29 @@ export function scheduleParallel(plan: Plan): Schedule {
   let e: Sig;
   let terms: Sig | undefined;
   const modules: string[] = [];
-  if (on) {
-    if (!plan.mp.expCalc || plan.mp.laneInput === 'd') throw new Error('internal: an online sum needs the pow2 exponent and lanes that read e');
-    // the pow2 exponent and the element's exact power of two for the sum: one module per element
+  /**
+   * An exponent with a product or a shift per element: one module, instantiated n times, so that
+   * synthesis maps it once (as the lanes). `body` builds it from d_i; its outputs come back as the
+   * block's <port>_all vectors.
+   */
+  const perElement = (w: number, note: string, what: string, body: (ex: Pipe, di: Sig) => { port: string; sig: Sig }[]): Sig[] => {
     const ex = top.child(2);
-    const di = ex.input('d_i', dpw, d.cycle, d.time, d.levels);
-    const r = expCalcOnlineStage(ex, di, { count: 1, dw: dpw, calc: plan.mp.expCalc, zmax: on.zmax }, 'e0', 'exponent and its power of two');
-    // e is a slice of s: the same cycle
-    const at = r.s.cycle;
-    ex.lines.push(`assign e = ${ex.at(r.e!, at)};`, `assign s = ${ex.at(r.s, at)};`);
-    const exText = ex.text();
-    if (ex.externals.size) throw new Error('internal: the exponent module reads signals of the block');
-    const emod = `${c.config.name}_exp`;
-    const reset = /\baresetn\b/.test(exText);
-    const tw = ew + on.zmax;
-    modules.push(
-      [
-        `// The exponent of one element, computed: from d'_i to ${plan.mp.expCalc.describe}, and s = pow2_lut[f] << (${on.zmax} - z), its exact power of two for the sum.`,
-        `module ${emod} (`,
-        `  input  wire aclk,`,
-        `  input  wire ce,`,
-        ...(reset ? [`  input  wire aresetn,`] : []),
-        `  input  wire [${dpw - 1}:0] d_i,`,
-        `  output wire [${ew - 1}:0] e,`,
-        `  output wire [${tw - 1}:0] s`,
-        `);`,
-        LANE_TABLES,
-        exText,
-        '',
-        'endmodule',
-      ].join('\n'),
-    );
-    const conns = [`.aclk(aclk)`, `.ce(ce)`, ...(reset ? ['.aresetn(aresetn)'] : []), `.d_i(${top.at(d, d.cycle)}[g*${dpw} +: ${dpw}])`, `.e(e_all[g*${ew} +: ${ew}])`, `.s(s_all[g*${tw} +: ${tw}])`];
-    top.lines.push(
-      `// exponent and its power of two: one ${emod} per element`,
-      `wire [${n * ew - 1}:0] e_all;`,
-      `wire [${n * tw - 1}:0] s_all;`,
-      `generate`,
-      `  for (g = 0; g < ${n}; g = g + 1) begin : g_exp`,
-      `    ${emod} u_exp (${conns.join(', ')});`,
-      `  end`,
-      `endgenerate`,
-    );
-    e = top.input('e_all', n * ew, at, r.s.time, r.s.levels);
-    terms = top.input('s_all', n * tw, at, r.s.time, r.s.levels);
-  } else if (plan.mp.expLo || plan.mp.expCalc) {
-    // the range-reduced and the computed exponent have a product per element: one module,
-    // instantiated n times, so that synthesis maps it once (as the lanes)
-    const ex = top.child(2);
-    const di = ex.input('d_i', dw, d.cycle, d.time, d.levels);
-    const e1 = expUnitStage(ex, di, { count: 1, dw, unit: plan.mp }, 'e0', 'exponent lookup');
-    ex.lines.push(`assign e = ${e1.name};`);
+    const di = ex.input('d_i', w, d.cycle, d.time, d.levels);
+    const outs = body(ex, di);
+    for (const o of outs) ex.lines.push(`assign ${o.port} = ${ex.at(o.sig, o.sig.cycle)};`);
     const exText = ex.text();
     if (ex.externals.size) throw new Error('internal: the exponent module reads signals of the block');
     const emod = `${c.config.name}_exp`;
     const reset = /\baresetn\b/.test(exText);
     modules.push(
       [
-        plan.mp.expCalc
-          ? `// The exponent of one element, computed: from d_i to ${plan.mp.expCalc.describe}.`
-          : `// The range-reduced exponent of one element: from d_i to e = round(T_hi[d >> ${plan.mp.expShift}] * T_lo[d mod 2^${plan.mp.expShift}] / 2^${plan.mp.expLoFrac}), registered.`,
+        note,
         `module ${emod} (`,
         `  input  wire aclk,`,
         `  input  wire ce,`,
         ...(reset ? [`  input  wire aresetn,`] : []),
-        `  input  wire [${dw - 1}:0] d_i,`,
-        `  output wire [${ew - 1}:0] e`,
+        `  input  wire [${w - 1}:0] d_i,`,
+        ...outs.map((o, i) => `  output wire [${o.sig.width - 1}:0] ${o.port}${i < outs.length - 1 ? ',' : ''}`),
         `);`,
         LANE_TABLES,
         ...(/\bfor \(g = /.test(exText) ? ['  genvar g;'] : []),
@@ -110,17 +67,50 @@ export function scheduleParallel(plan: Plan): Schedule {
         'endmodule',
       ].join('\n'),
     );
-    const conns = [`.aclk(aclk)`, `.ce(ce)`, ...(reset ? ['.aresetn(aresetn)'] : []), `.d_i(${top.at(d, d.cycle)}[g*${dw} +: ${dw}])`, `.e(e_all[g*${ew} +: ${ew}])`];
+    const conns = [
+      `.aclk(aclk)`,
+      `.ce(ce)`,
+      ...(reset ? ['.aresetn(aresetn)'] : []),
+      `.d_i(${top.at(d, d.cycle)}[g*${w} +: ${w}])`,
+      ...outs.map((o) => `.${o.port}(${o.port}_all[g*${o.sig.width} +: ${o.sig.width}])`),
+    ];
     top.lines.push(
-      `// exponent: one ${emod} per element`,
-      `wire [${n * ew - 1}:0] e_all;`,
+      `// ${what}: one ${emod} per element`,
+      ...outs.map((o) => `wire [${n * o.sig.width - 1}:0] ${o.port}_all;`),
       `generate`,
       `  for (g = 0; g < ${n}; g = g + 1) begin : g_exp`,
       `    ${emod} u_exp (${conns.join(', ')});`,
       `  end`,
       `endgenerate`,
     );
-    e = top.input('e_all', n * ew, e1.cycle, e1.time, e1.levels);
+    return outs.map((o) => top.input(`${o.port}_all`, n * o.sig.width, o.sig.cycle, o.sig.time, o.sig.levels));
+  };
+  if (on) {
+    if (!plan.mp.expCalc || plan.mp.laneInput === 'd') throw new Error('internal: an online sum needs the pow2 exponent and lanes that read e');
+    const calc = plan.mp.expCalc;
+    // the pow2 exponent and the element's exact power of two for the sum (e is a slice of s)
+    [e, terms] = perElement(
+      dpw,
+      `// The exponent of one element, computed: from d'_i to ${calc.describe}, and s = pow2_lut[f] << (${on.zmax} - z), its exact power of two for the sum.`,
+      'exponent and its power of two',
+      (ex, di) => {
+        const r = expCalcOnlineStage(ex, di, { count: 1, dw: dpw, calc, zmax: on.zmax }, 'e0', 'exponent and its power of two');
+        return [
+          { port: 'e', sig: r.e! },
+          { port: 's', sig: r.s },
+        ];
+      },
+    ) as [Sig, Sig];
+  } else if (plan.mp.expLo || plan.mp.expCalc) {
+    // the range-reduced and the computed exponent have a product per element
+    [e] = perElement(
+      dw,
+      plan.mp.expCalc
+        ? `// The exponent of one element, computed: from d_i to ${plan.mp.expCalc.describe}.`
+        : `// The range-reduced exponent of one element: from d_i to e = round(T_hi[d >> ${plan.mp.expShift}] * T_lo[d mod 2^${plan.mp.expShift}] / 2^${plan.mp.expLoFrac}), registered.`,
+      'exponent',
+      (ex, di) => [{ port: 'e', sig: expUnitStage(ex, di, { count: 1, dw, unit: plan.mp }, 'e0', 'exponent lookup') }],
+    ) as [Sig];
   } else {
     e = expUnitStage(top, d, { count: n, dw, unit: plan.mp }, 'e0', 'exponent lookup');
   }
