@@ -25,7 +25,7 @@
  * million elements), the families taking turns, each best first, so that a cut keeps the best of each.
  */
 import { entryGroups, errorBound, type EntryGroup } from '../numerics/bound.js';
-import { expValue, laneValue, onlineSumOf } from '../numerics/tables.js';
+import { expValue, laneValue, onlineOffset, onlineSumOf } from '../numerics/tables.js';
 import type { SCell, Plan } from '../numerics/types.js';
 import type { Workload } from './workloads.js';
 
@@ -618,8 +618,8 @@ function nearTiesFamily(ctx: Ctx, keep: number): Candidate[] {
 
 function allEqualFamily(ctx: Ctx): Candidate[] {
   const out: Candidate[] = [];
-  const g = ctx.plan.mp.expOnline?.granule ?? 1;
-  for (const top of [ctx.top, 0, ctx.min]) if ((((-top % g) + g) % g) === ctx.o) push(out, cand(ctx, 'all-equal', [[0, ctx.len]], top));
+  const on = ctx.plan.mp.expOnline;
+  for (const top of [ctx.top, 0, ctx.min]) if (!on || onlineOffset(on, top) === ctx.o) push(out, cand(ctx, 'all-equal', [[0, ctx.len]], top));
   return out;
 }
 

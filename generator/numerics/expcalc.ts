@@ -37,7 +37,7 @@ export function splitT(calc: ExpCalc, t: number): { z: number; r: number } {
 }
 
 /** t of d: the difference at the working scale, (d * mul + add) >> rsh. */
-function tOf(calc: ExpCalc, d: number): number {
+export function tOf(calc: ExpCalc, d: number): number {
   return shr(d * calc.mul + (calc.add ?? 0), calc.rsh);
 }
 

@@ -19,7 +19,7 @@
  * builds it in the pass that finds the max (generator/hardware/templates/stream1.v.hbs).
  */
 import { bitsFor, clog2, roundHalfUp, shr } from '../core/bits.js';
-import { calcTable, splitT, splitWidths } from './expcalc.js';
+import { calcTable, splitT, splitWidths, tOf } from './expcalc.js';
 import { ConfigError } from '../core/errors.js';
 import type { CommonPlan, ExpCalc, OnlineSum, Table } from './types.js';
 
@@ -90,7 +90,7 @@ export function planPow2(c: CommonPlan, ew: number, fracBits: number, maxEntries
   let on: OnlineSum | undefined;
   if (online) {
     // sum[d'] = P[f] 2^(zmax - z): every power of two, unrounded, in units 2^-zmax of e
-    const tz = (d: number) => splitT(calc, shr(d * mul + add, rsh));
+    const tz = (d: number) => splitT(calc, tOf(calc, d));
     const zmax = tz(dMax).z;
     const sum: number[] = [];
     for (let d = 0; d <= dMax; d++) {
