@@ -12,6 +12,7 @@ export const FAST = [
   'baselines',
   'bound',
   'config',
+  'ecp5-rtl',
   'emulator',
   'formats',
   'fuzz',

@@ -102,7 +102,7 @@ describe('plans follow pipeline.targetMHz and pipeline.device', () => {
     expect(bad({ targetMHz: 5 })).toThrow(ConfigError);
     expect(bad({ targetMHz: 5 })).toThrow(/pipeline\.targetMHz.*5.*10\.\.1000/);
     expect(bad({ targetMHz: 'fast' })).toThrow(/pipeline\.targetMHz/);
-    expect(bad({ device: 'ecp5' })).toThrow(/pipeline\.device.*ecp5.*ice40, xc7, generic/);
+    expect(bad({ device: 'ecp3' })).toThrow(/pipeline\.device.*ecp3.*ice40, ecp5, xc7, generic/);
   });
 });
 

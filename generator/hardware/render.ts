@@ -126,6 +126,7 @@ export function renderRtl(p: Plan): string {
     validShift: `{valid_pipe[${pipe}-2:0], s_axis_tvalid}`,
     validZero: `{${pipe}{1'b0}}`,
     outputSlice: c.config.pipeline.outputSlice,
+    readyRegister: c.config.pipeline.outputSlice && sch.model.readyRegister === true,
     // each ROM function goes where it is read: the block's module, or the lane module
     tables: tableContexts(p).filter((t) => sch.body.includes(`${t.name}(`)),
     pipelineNote: `${c.config.pipeline.targetMHz} MHz on ${sch.model.device}; see the plan in the header`,

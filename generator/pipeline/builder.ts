@@ -147,7 +147,11 @@ export class Pipe {
     if (s.code) this.lines.push(s.code(a, this.always()));
     else this.lines.push(`reg [${s.width - 1}:0] ${s.name};`, `${this.always()} ${s.name} <= ${s.fn}(${a});`);
     this.log.push({ cycle: st.cycle, time: st.t + m.romSetup, levels: st.levels, what: s.what });
-    return { name: s.name, width: s.width, cycle: st.cycle + 1, time: m.romOut, levels: 0, pipe: this };
+    if (m.romOutputRegister === undefined) return { name: s.name, width: s.width, cycle: st.cycle + 1, time: m.romOut, levels: 0, pipe: this };
+    // the block RAM's output register: the read data straight into a register, nothing else reads it
+    this.lines.push(`reg [${s.width - 1}:0] ${s.name}_or;`, `${this.always()} ${s.name}_or <= ${s.name};`);
+    this.log.push({ cycle: st.cycle + 1, time: 0, levels: 0, what: `${s.what} (block RAM output register)` });
+    return { name: `${s.name}_or`, width: s.width, cycle: st.cycle + 2, time: m.romOut, levels: 0, pipe: this };
   }
 
   /** A register the architecture always has (e.g. before the output): s one cycle later, as `name`. */
@@ -181,7 +185,7 @@ export class Pipe {
       for (let i = 1; i <= k; i++) {
         const prev = i === 1 ? s.name : `${s.name}_d${i - 1}`;
         decls.push(`reg [${s.width - 1}:0] ${s.name}_d${i};`);
-        if (read.has(i) && i >= 3) {
+        if (read.has(i) && i >= 3 && this.o.model.shiftRegisterGuard) {
           // a synchronous clear keeps this copy a flip-flop: synthesis may not fold it into a
           // shift-register primitive with the copies before it (the data is don't-care after reset)
           regs.push(`always @(posedge aclk) if (!aresetn) ${s.name}_d${i} <= ${s.width}'d0; else${this.o.ce ? ` if (${this.o.ce})` : ''} ${s.name}_d${i} <= ${prev};`);

@@ -12,7 +12,7 @@
  *   - xc7: AMD 7-series (-1 speed grade): LUT6 and CARRY4 cell delays plus a typical route.
  *   - generic: between the two, for a device the generator has no model of.
  */
-export const DEVICES = ['ice40', 'xc7', 'generic'] as const;
+export const DEVICES = ['ice40', 'ecp5', 'xc7', 'generic'] as const;
 export type DeviceName = (typeof DEVICES)[number];
 
 export interface DelayModel {
@@ -39,6 +39,49 @@ export interface DelayModel {
   /** Clock to output of a synchronous ROM read (block RAM) and the address setup before its clock. */
   romOut: number;
   romSetup: number;
+  /**
+   * When set, every table read gets a second register after the synchronous read, for the block
+   * RAM's own output register (DP16KD REGMODE OUTREG) to absorb; romOut is then the clock-to-out of
+   * that register and this the clock-to-out of the read without it (ECP5 -6: 5.61 ns against
+   * 0.97 ns, nextpnr-ecp5). Yosys maps the register to flip-flops; the measurement's packing step
+   * (generator/measure/ecp5-pack.ts) moves it into the DP16KD, as Lattice's synthesis does.
+   */
+  romOutputRegister?: number;
+  /** Clock-to-out of a read of a written block RAM (a stream block's row store), when not romOut. */
+  ramOut?: number;
+  /**
+   * Whether a signed comparison a > b is written as the top bit of a sign-extended subtraction,
+   * one carry chain read at its sum (Yosys synth_ecp5 maps `a > b` to two chains joined through
+   * routing: 7.2 ns against 3.7 ns for the subtraction, nextpnr-ecp5 on 8-bit operands).
+   */
+  compareBySubtract?: boolean;
+  /**
+   * Whether a delayed copy read at the end of a chain of three or more gets a synchronous clear, so
+   * that synthesis cannot fold the chain into a shift-register primitive with a slow clock-to-out
+   * (Xilinx SRL16E). False where synthesis infers none (Yosys synth_ecp5): there the clear would
+   * only put the reset and the clock enable through a LUT into every copy's LSR.
+   */
+  shiftRegisterGuard: boolean;
+  /**
+   * Whether the output slice (pipeline.outputSlice) drives the clock enable from a register of its
+   * own rather than through a LUT: the enable reaches every flip-flop of the block, and on ECP5 at
+   * 200 MHz that route alone takes most of a period.
+   */
+  readyRegister?: boolean;
+  /**
+   * Whether the per-element modules (the lanes) carry the keep_hierarchy attribute. Flattened,
+   * synthesis merges the registers each lane keeps of a shared signal back into one register that
+   * drives every lane (Yosys opt_merge; (* keep *) does not stop it), and that fan-out is the route
+   * the lane registers were there to take out.
+   */
+  keepHierarchy?: boolean;
+  /**
+   * The cost of a register loaded with a constant under a condition (a saturation): Yosys folds the
+   * constant into the flip-flop's synchronous set or reset, and on ECP5 (where the set overrides the
+   * clock enable) a LUT then joins the condition with the enable before the LSR pin, whose setup is
+   * 0.42 ns: one more level. Undefined: no cost beyond the logic.
+   */
+  syncSetCost?: number;
   /** Whether multipliers map to hard DSP blocks (then written as `*` with registers around them). */
   dspMultipliers: boolean;
   /**
@@ -64,6 +107,7 @@ const ICE40: DelayModel = {
   // take 1.1 ns: a ROM's data leaves a RAM column and often fans out to every lane
   romOut: 3.0,
   romSetup: 0.4,
+  shiftRegisterGuard: true,
   dspMultipliers: false,
   bramWidth: (a) => (a <= 8 ? 16 : a >= 11 ? 2 : 16 >> (a - 8)),
 };
@@ -80,6 +124,7 @@ const XC7: DelayModel = {
   compare: (w) => 0.45 + 0.35 + 0.12 * Math.ceil(w / 4) + 0.2,
   romOut: 1.8,
   romSetup: 0.5,
+  shiftRegisterGuard: true,
   dspMultipliers: true,
 };
 
@@ -95,11 +140,39 @@ const GENERIC: DelayModel = {
   compare: (w) => 0.8 + 0.3 + 0.08 * w + 0.6,
   romOut: 2,
   romSetup: 0.4,
+  shiftRegisterGuard: true,
   dspMultipliers: true,
 };
 
+const ECP5: DelayModel = {
+  device: 'ecp5',
+  describe: 'ECP5 -6 (nextpnr-ecp5): LUT4 0.24 ns + route 1.0 ns per level, CCU2C carry 1.9 ns + 0.036 ns per bit, DP16KD read 1.6 ns address setup and 0.97 ns out of its output register, MULT18X18D with its input and output registers, register 0.53 ns clock-to-out, 10% of the period left for longer routes',
+  lutInputs: 4,
+  reg: 0.6,
+  slack: 0.1,
+  route: 1.0,
+  lut: 0.24,
+  // operands routed into the chain (0.95 to 1.1 ns), A to FCO 0.45 ns, 0.071 ns per CCU2C (two bits),
+  // FCI to the sum 0.44 ns
+  carry: (w) => 1.0 + 0.45 + 0.036 * w + 0.44,
+  // a carry out leaves the chain through a feed-out CCU2C (0.44 ns) and a route
+  compare: (w) => 1.0 + 0.45 + 0.036 * w + 0.44 + 0.85,
+  romOut: 0.97,
+  romSetup: 1.6,
+  romOutputRegister: 5.61,
+  ramOut: 5.61 + 0.5,
+  compareBySubtract: true,
+  shiftRegisterGuard: false,
+  readyRegister: true,
+  syncSetCost: 1.0 + 0.24 + 0.42,
+  keepHierarchy: true,
+  dspMultipliers: true,
+  // DP16KD: 16 kbit as 16384 x 1 to 512 x 36 (1024 x 18, 2048 x 9, 4096 x 4, 8192 x 2)
+  bramWidth: (a) => (a <= 9 ? 36 : a === 10 ? 18 : a === 11 ? 9 : a === 12 ? 4 : a === 13 ? 2 : 1),
+};
+
 export function delayModel(device: DeviceName): DelayModel {
-  return device === 'ice40' ? ICE40 : device === 'xc7' ? XC7 : GENERIC;
+  return device === 'ice40' ? ICE40 : device === 'ecp5' ? ECP5 : device === 'xc7' ? XC7 : GENERIC;
 }
 
 /** `levels` LUT levels, each with its input route. */

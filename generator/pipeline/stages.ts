@@ -49,12 +49,13 @@ export function lanes(count: number, label: string, body: string[]): string {
 export function maxLevel(p: Pipe, prev: Sig, count: number, iw: number, name: string, what: string): Sig {
   const next = Math.ceil(count / 2);
   const pairs = Math.floor(count / 2);
+  const bySub = p.model.compareBySubtract === true;
   return p.op({
     name,
     width: next * iw,
     deps: [prev],
     // the comparison is a carry chain, then a LUT picks a or b
-    delay: p.model.compare(iw + 1) + lutLevels(p.model, 1),
+    delay: (bySub ? p.model.carry(iw + 1) : p.model.compare(iw + 1)) + lutLevels(p.model, 1),
     levels: 2,
     what,
     code: (r) =>
@@ -63,7 +64,13 @@ export function maxLevel(p: Pipe, prev: Sig, count: number, iw: number, name: st
         lanes(pairs, `g_${name}`, [
           `wire signed [${iw - 1}:0] a = ${r(prev)}[(2*g)*${iw} +: ${iw}];`,
           `wire signed [${iw - 1}:0] b = ${r(prev)}[(2*g+1)*${iw} +: ${iw}];`,
-          `assign ${name}[g*${iw} +: ${iw}] = (a > b) ? a : b;`,
+          ...(bySub
+            ? [
+                `wire [${iw}:0] b_minus_a = {b[${iw - 1}], b} - {a[${iw - 1}], a};`,
+                `wire unused_diff = &{1'b0, b_minus_a[${iw - 1}:0], 1'b0};`,
+                `assign ${name}[g*${iw} +: ${iw}] = b_minus_a[${iw}] ? a : b;`,
+              ]
+            : [`assign ${name}[g*${iw} +: ${iw}] = (a > b) ? a : b;`]),
         ]),
         ...(count % 2 ? [`assign ${name}[${next - 1}*${iw} +: ${iw}] = ${r(prev)}[${count - 1}*${iw} +: ${iw}];`] : []),
       ].join('\n'),
@@ -407,7 +414,22 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
 export function saturate(p: Pipe, x: Sig, ow: number, name: string, what: string): Sig {
   const w = x.width;
   if (w <= ow) return wire(p, name, ow, [x], what, (r) => zx(r(x), w, ow));
-  return logic(p, name, ow, [x], levelsFor(p.model, w - ow) + 1, what, (r) => `(|${r(x)}[${w - 1}:${ow}]) ? {${ow}{1'b1}} : ${r(x)}[${ow - 1}:0]`);
+  const levels = levelsFor(p.model, w - ow) + 1;
+  if (p.model.syncSetCost === undefined) return logic(p, name, ow, [x], levels, what, (r) => `(|${r(x)}[${w - 1}:${ow}]) ? {${ow}{1'b1}} : ${r(x)}[${ow - 1}:0]`);
+  // the saturation becomes the register's synchronous set, at a cost of its own: the OR of the high
+  // bits first (a register may fall after it), then the set
+  const hi = wire(p, `${name}_hi`, w - ow, [x], what, (r) => `${r(x)}[${w - 1}:${ow}]`);
+  const lo = wire(p, `${name}_lo`, ow, [x], what, (r) => `${r(x)}[${ow - 1}:0]`);
+  const over = logic(p, `${name}_over`, 1, [hi], levels - 1, what, (r) => `|${r(hi)}`);
+  return p.op({
+    name,
+    width: ow,
+    deps: [lo, over],
+    delay: lutLevels(p.model, 1) + p.model.syncSetCost,
+    levels: 2,
+    what,
+    code: (r) => `wire [${ow - 1}:0] ${name} = ${r(over)} ? {${ow}{1'b1}} : ${r(lo)};`,
+  });
 }
 
 /**

@@ -41,6 +41,9 @@ export function scheduleParallel(plan: Plan): Schedule {
    * synthesis maps it once (as the lanes). `body` builds it from d_i; its outputs come back as the
    * block's <port>_all vectors.
    */
+  // a module per element stays a module of its own through synthesis (model.keepHierarchy): its
+  // registers that copy a shared signal (the lane coefficient registers) stay one per element
+  const keep = model.keepHierarchy ? ['(* keep_hierarchy *)'] : [];
   const perElement = (w: number, note: string, what: string, body: (ex: Pipe, di: Sig) => { port: string; sig: Sig }[]): Sig[] => {
     const ex = top.child(2);
     const di = ex.input('d_i', w, d.cycle, d.time, d.levels);
@@ -53,6 +56,7 @@ export function scheduleParallel(plan: Plan): Schedule {
     modules.push(
       [
         note,
+        ...keep,
         `module ${emod} (`,
         `  input  wire aclk,`,
         `  input  wire ce,`,
@@ -129,10 +133,10 @@ export function scheduleParallel(plan: Plan): Schedule {
   // each lane reads its exponent entry e, or its difference d (a method with laneInput 'd')
   const li = plan.mp.laneInput === 'd' ? { sig: d, port: 'd_i', w: dw } : { sig: e, port: 'e_i', w: ew };
   const ei = ln.input(li.port, li.w, li.sig.cycle, li.sig.time, li.sig.levels);
-  // on ice40 each lane registers the coefficients it is given: the normalisation's registers drive
+  // on ice40 and ecp5 each lane registers the coefficients it is given: the normalisation's registers drive
   // all n lanes, and that fan-out takes a route of up to 3 ns (nextpnr, softmax_default), which a
   // lane's own copy keeps out of its first stage
-  const laneCoefs = model.device === 'ice40' && n > 1
+  const laneCoefs = (model.device === 'ice40' || model.device === 'ecp5') && n > 1
     ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, b.late?.includes(k) ? s : ln.reg(s, `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
     : coefs;
   const y = b.lane(ln, ei, laneCoefs);
@@ -146,6 +150,7 @@ export function scheduleParallel(plan: Plan): Schedule {
   const mod = `${c.config.name}_lane`;
   const laneModule = [
     `// One output lane: ${plan.method.name} (${c.config.method.addressing}), from ${li.port} and the coefficients to y, registered.`,
+    ...keep,
     `module ${mod} (`,
     `  input  wire aclk,`,
     `  input  wire ce,`,

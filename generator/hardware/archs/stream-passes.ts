@@ -89,7 +89,7 @@ export function passExp(
   const cfg = c.config.pipeline;
   const model = delayModel(cfg.device);
   const top = new Pipe({ model, period: 1000 / cfg.targetMHz, ce: x === 'c' ? 'ce' : null, indent: 2 });
-  const rd = top.input(`${x}_rd`, P * (c.iw + 1), 0, model.romOut);
+  const rd = top.input(`${x}_rd`, P * (c.iw + 1), 0, model.ramOut ?? model.romOut);
   const mx = top.input(`${x}_mx1`, c.iw, 0);
   const last = top.input(`${x}_l1`, 1, 0);
   // an online sum (one-pass variant, pass C only): d' = M - x, M the max rounded up to a power of two
