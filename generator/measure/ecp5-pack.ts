@@ -1,0 +1,637 @@
+/**
+ * Register packing for ECP5: passes over Yosys's JSON netlist, between `synth_ecp5` and
+ * nextpnr-ecp5, that move fabric flip-flops into the hard blocks where Lattice's synthesis would put
+ * them. packEcp5 (measureEcp5's `pack` hook) runs both: packDspRegisters (MULT18X18D, here) and
+ * packEbrOutputRegisters (the DP16KD output register, further down).
+ *
+ * MULT18X18D register packing:
+ *
+ * Yosys 0.70's synth_ecp5 maps `a * b` onto MULT18X18D cells but never folds the registers around the
+ * product into the DSP (there is `lattice_dsp_nexus` for Nexus, nothing for ECP5): every MULT18X18D
+ * keeps REG_*_CLK = "NONE", and nextpnr times it as combinational (3.93 ns from A/B to P at speed 6)
+ * between two fabric flip-flops, plus the routes into and out of the DSP row. Our RTL already writes
+ * each product as input registers, the product, then registers; this pass moves them into the DSP:
+ *
+ * - Input A (and B): when every non-constant A pin is driven by the Q of a TRELLIS_FF, all on one
+ *   clock and one clock enable, none of which can ever be set or reset (LSR held inactive, REGSET
+ *   RESET: the DSP registers also start at 0), and each such Q is read by nothing but MULT18X18D
+ *   A/B pins that take in the same flip-flop (no LUT, no other flip-flop, no module port), the
+ *   flip-flops go, the pins read their D nets, and REG_INPUTA_CLK = "CLK0". A register that several
+ *   DSPs read (Yosys merges equal registers: the shared reciprocal operand of all lanes) is taken in
+ *   by every one of them, each DSP getting its own copy, when all of them can take it; else by none.
+ * - Output: when every used P pin drives exactly one TRELLIS_FF D input and nothing else, those
+ *   flip-flops (same conditions) become the output register (REG_OUTPUT_CLK = "CLK0"): P drives
+ *   their Q nets. One level only (the pipeline register is not used). A product Yosys splits over
+ *   several MULT18X18D and LUT adders has P pins that feed adders: its output stays as it is.
+ *
+ * Everything else is kept as it was. All the DSP's registers use CLK0 (nextpnr-ecp5 times a clocked
+ * MULT18X18D from CLK0 only) and RST0 (all four RST pins tied to 0), and one CE index per distinct
+ * enable (tied to 1 for a flip-flop without enable), the output register's being CE0 (see `finish`).
+ * The registers of one DSP share one clock and one GSR setting: a register on another clock stays
+ * out. A DSP that already uses any register or control pin, reads SRIA/SRIB (SOURCEA/B not 0), has
+ * non-constant SIGNEDA/B or MULT_BYPASS enabled is left alone.
+ *
+ * Timing in nextpnr-ecp5 0.11.1: a MULT18X18D with both inputs and the output registered is timed
+ * as such (MULT18X18D_REGS_ALL); with one input only, it is timed as output-registered: the unregistered
+ * input's setup includes the product (right), and so does the registered one's (pessimistic).
+ *
+ * Parameter values are written as Yosys's write_json writes strings ("CLK0"); values read may be
+ * strings, strings of 0/1 with a trailing space (a string that looks like bits, e.g. CEMUX "1 "), or
+ * bit strings of 8-bit characters (a string parameter Yosys stored as bits).
+ *
+ * TRELLIS_FF semantics (techlibs/lattice/common_sim.vh): CLKMUX "INV" inverts the clock; CEMUX "1"
+ * is always enabled, "0" never, "INV" inverts CE, else CE; LSRMUX "INV" inverts LSR; an active LSR
+ * sets Q to REGSET's value (SRMODE picks synchronous or not); the initial value is REGSET's.
+ */
+
+type Bit = number | string;
+
+interface JsonCell {
+  type: string;
+  parameters?: Record<string, unknown>;
+  attributes?: Record<string, unknown>;
+  port_directions?: Record<string, string>;
+  connections: Record<string, Bit[]>;
+  [k: string]: unknown;
+}
+
+interface JsonModule {
+  attributes?: Record<string, unknown>;
+  ports?: Record<string, { direction: string; bits: Bit[] }>;
+  cells?: Record<string, JsonCell>;
+  netnames?: Record<string, unknown>;
+  [k: string]: unknown;
+}
+
+export interface PackResult {
+  /** A deep copy of the input, packed (the input is not changed). */
+  netlist: unknown;
+  /** MULT18X18D cells in the top module. */
+  dsps: number;
+  /** DSPs whose A (B) input register was taken in. */
+  absorbedA: number;
+  absorbedB: number;
+  /** DSPs whose output register was taken in. */
+  absorbedOut: number;
+  /** One line: the counts, and why the others were not taken in. */
+  note: string;
+}
+
+const DSP = 'MULT18X18D';
+const FF = 'TRELLIS_FF';
+const REG_CLK_PARAMS = ['REG_INPUTA_CLK', 'REG_INPUTB_CLK', 'REG_INPUTC_CLK', 'REG_PIPELINE_CLK', 'REG_OUTPUT_CLK'];
+const CONTROL_PINS = ['CLK0', 'CLK1', 'CLK2', 'CLK3', 'CE0', 'CE1', 'CE2', 'CE3', 'RST0', 'RST1', 'RST2', 'RST3'];
+
+const isNet = (b: Bit | undefined): b is number => typeof b === 'number';
+
+/**
+ * A parameter's value as a string: a string as Yosys writes it (a trailing space marks a string
+ * made of 0/1/x/z only), or a bit string of 8-bit characters decoded to text; undefined when absent.
+ */
+export function paramString(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'string') return undefined;
+  if (/^[01xz]+ +$/.test(v)) return v.replace(/ +$/, '');
+  if (/^[01]+$/.test(v) && v.length % 8 === 0 && v.length >= 8) {
+    let s = '';
+    for (let i = 0; i < v.length; i += 8) {
+      const c = parseInt(v.slice(i, i + 8), 2);
+      if (c === 0 && s === '') continue; // leading padding of a wide string parameter
+      if (c < 32 || c > 126) return v; // not text: a plain bit vector
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return v;
+}
+
+interface PinRef {
+  cell: string;
+  port: string;
+  index: number;
+}
+
+interface Index {
+  driver: Map<number, PinRef | 'port'>;
+  readers: Map<number, (PinRef | 'port')[]>;
+}
+
+function indexModule(m: JsonModule): Index {
+  const driver = new Map<number, PinRef | 'port'>();
+  const readers = new Map<number, (PinRef | 'port')[]>();
+  const addReader = (b: number, r: PinRef | 'port') => {
+    const l = readers.get(b);
+    if (l) l.push(r);
+    else readers.set(b, [r]);
+  };
+  for (const p of Object.values(m.ports ?? {})) {
+    p.bits.forEach((b) => {
+      if (!isNet(b)) return;
+      if (p.direction === 'input' || p.direction === 'inout') driver.set(b, 'port');
+      if (p.direction === 'output' || p.direction === 'inout') addReader(b, 'port');
+    });
+  }
+  for (const [name, c] of Object.entries(m.cells ?? {})) {
+    for (const [port, bits] of Object.entries(c.connections)) {
+      const dir = c.port_directions?.[port] ?? 'input';
+      bits.forEach((b, index) => {
+        if (!isNet(b)) return;
+        const ref = { cell: name, port, index };
+        if (dir === 'output' || dir === 'inout') driver.set(b, ref);
+        if (dir === 'input' || dir === 'inout') addReader(b, ref);
+      });
+    }
+  }
+  return { driver, readers };
+}
+
+/** The control of a flip-flop the DSP can take over: its clock net, enable ('1' = always) and GSR. */
+interface FfControl {
+  clk: number;
+  ce: number | '1';
+  gsr: string;
+}
+
+/** A TRELLIS_FF's clock, enable and GSR when a DSP register can replace it, else why not. */
+function ffControl(c: JsonCell): FfControl | string {
+  const p = (k: string) => paramString(c.parameters?.[k]);
+  const pin = (k: string): Bit | undefined => c.connections[k]?.[0];
+  if ((p('CLKMUX') ?? 'CLK') !== 'CLK') return 'an inverted clock';
+  const clk = pin('CLK');
+  if (!isNet(clk)) return 'no clock net';
+  const lsrmux = p('LSRMUX') ?? 'LSR';
+  const lsr = pin('LSR');
+  const lsrOff = (lsrmux === 'LSR' && lsr === '0') || (lsrmux === 'INV' && lsr === '1');
+  if (!lsrOff) return 'a set/reset (LSR)';
+  if ((p('REGSET') ?? 'RESET') !== 'RESET') return 'REGSET=SET (starts at 1)';
+  const gsr = p('GSR') ?? 'ENABLED';
+  if (gsr !== 'ENABLED' && gsr !== 'DISABLED') return `GSR=${gsr}`;
+  const cemux = p('CEMUX') ?? 'CE';
+  let ce: number | '1';
+  if (cemux === '1') ce = '1';
+  else if (cemux === 'CE') {
+    const e = pin('CE');
+    if (e === '1') ce = '1';
+    else if (isNet(e)) ce = e;
+    else return 'a clock enable that is never on';
+  } else return `CEMUX=${cemux}`;
+  return { clk, ce, gsr };
+}
+
+interface Group {
+  dsp: string;
+  kind: 'A' | 'B';
+  /** Pin name -> the flip-flop driving it (non-constant pins only). */
+  ffs: Map<string, string>;
+  control: FfControl;
+  valid: boolean;
+  why?: string;
+}
+
+/** Per DSP: the clock and GSR setting its registers use, and each register's enable. */
+interface DspState {
+  clk?: number;
+  gsr?: string;
+  ce: Partial<Record<Reg, number | '1'>>;
+}
+
+type Reg = 'INPUTA' | 'INPUTB' | 'OUTPUT';
+
+function topModule(netlist: { modules?: Record<string, JsonModule> }, who: string): [string, JsonModule] {
+  const mods = Object.entries(netlist.modules ?? {});
+  const tops = mods.filter(([, m]) => {
+    const t = m.attributes?.top;
+    return t !== undefined && t !== 0 && t !== '0' && !/^0+$/.test(String(t));
+  });
+  if (tops.length === 1) return tops[0]!;
+  if (tops.length > 1) throw new Error(`${who}: ${tops.length} modules carry the "top" attribute`);
+  const withCells = mods.filter(([, m]) => Object.keys(m.cells ?? {}).length > 0 && !m.attributes?.blackbox);
+  if (withCells.length === 1) return withCells[0]!;
+  throw new Error(`${who}: no top module (no module carries the "top" attribute); run synth_ecp5 (or hierarchy -top) first`);
+}
+
+/** Why a MULT18X18D cannot take in registers at all, or null. */
+function dspBlocked(c: JsonCell): string | null {
+  for (const k of REG_CLK_PARAMS) {
+    const v = paramString(c.parameters?.[k]);
+    if (v !== undefined && v !== 'NONE') return `${k}=${v} already`;
+  }
+  for (const k of CONTROL_PINS) if (c.connections[k]?.some((b) => b !== 'x' && b !== 'z')) return `${k} already connected`;
+  for (const k of ['SOURCEA', 'SOURCEB']) {
+    const b = c.connections[k]?.[0];
+    if (b !== undefined && b !== '0') return `${k} not 0`;
+  }
+  for (const k of ['SIGNEDA', 'SIGNEDB']) {
+    const b = c.connections[k]?.[0];
+    if (b !== undefined && b !== '0' && b !== '1') return `${k} not constant`;
+  }
+  const bypass = paramString(c.parameters?.MULT_BYPASS);
+  if (bypass !== undefined && bypass !== 'DISABLED') return `MULT_BYPASS=${bypass}`;
+  return null;
+}
+
+/** Whether the DSP's registers so far share this flip-flop's clock and GSR setting (null), or why not. */
+function mismatch(st: DspState, ctl: FfControl): string | null {
+  if (st.clk !== undefined && st.clk !== ctl.clk) return "a clock other than its other registers'";
+  if (st.gsr !== undefined && st.gsr !== ctl.gsr) return "a GSR setting other than its other registers'";
+  return null;
+}
+
+function claim(st: DspState, reg: Reg, ctl: FfControl): void {
+  st.clk = ctl.clk;
+  st.gsr = ctl.gsr;
+  st.ce[reg] = ctl.ce;
+}
+
+/**
+ * Set the REG_*_CLK/CE/RST parameters of the registers a DSP took in and connect its controls: CLK0
+ * to the clock; one CE index per distinct enable, the output register's first (CE0: nextpnr-ecp5
+ * 0.11.1 writes REG_OUTPUT_CLK to the bitstream but not REG_OUTPUT_CE, so the output register must
+ * use the default, CE0), the CE pins no register names tied to CE0's enable; RST0..RST3 tied to 0
+ * (nextpnr writes REG_OUTPUT_RST only on some DSP sites: whichever reset the others use, it is off).
+ * GSR is set to the flip-flops' setting.
+ */
+function finish(c: JsonCell, st: DspState): void {
+  const regs = (['OUTPUT', 'INPUTA', 'INPUTB'] as const).filter((r) => st.ce[r] !== undefined);
+  const ces: (number | '1')[] = [];
+  for (const r of regs) if (!ces.includes(st.ce[r]!)) ces.push(st.ce[r]!);
+  c.parameters ??= {};
+  for (const r of regs) {
+    c.parameters[`REG_${r}_CLK`] = 'CLK0';
+    c.parameters[`REG_${r}_CE`] = `CE${ces.indexOf(st.ce[r]!)}`;
+    c.parameters[`REG_${r}_RST`] = 'RST0';
+  }
+  c.parameters.GSR = st.gsr!;
+  c.port_directions ??= {};
+  const connect = (pin: string, b: Bit) => {
+    c.connections[pin] = [b];
+    c.port_directions![pin] = 'input';
+  };
+  connect('CLK0', st.clk!);
+  for (let k = 0; k < 4; k++) connect(`CE${k}`, ces[k] ?? ces[0]!);
+  for (let k = 0; k < 4; k++) connect(`RST${k}`, '0');
+}
+
+const pinNames = (kind: string, n: number) => Array.from({ length: n }, (_, i) => `${kind}${i}`);
+
+export function packDspRegisters(netlist: unknown): PackResult {
+  const out = structuredClone(netlist) as { modules?: Record<string, JsonModule> };
+  const [, m] = topModule(out, 'packDspRegisters');
+  const cells = (m.cells ??= {});
+  const dspNames = Object.keys(cells).filter((n) => cells[n]!.type === DSP);
+  const states = new Map<string, DspState>(dspNames.map((n) => [n, { ce: {} }]));
+  const why = new Map<string, number>();
+  const skip = (what: string, reason: string) => why.set(`${what}: ${reason}`, (why.get(`${what}: ${reason}`) ?? 0) + 1);
+
+  const blocked = new Map<string, string>();
+  for (const n of dspNames) {
+    const b = dspBlocked(cells[n]!);
+    if (b) blocked.set(n, b);
+  }
+
+  // ---- inputs: candidate groups, then drop those whose flip-flops have readers that do not take them in
+  let idx = indexModule(m);
+  const groups: Group[] = [];
+  for (const n of dspNames) {
+    const c = cells[n]!;
+    for (const kind of ['A', 'B'] as const) {
+      const g: Group = { dsp: n, kind, ffs: new Map(), control: { clk: -1, ce: '1', gsr: '' }, valid: true };
+      groups.push(g);
+      if (blocked.has(n)) {
+        g.valid = false;
+        g.why = `DSP left alone (${blocked.get(n)})`;
+        continue;
+      }
+      let ctl: FfControl | undefined;
+      for (const pin of pinNames(kind, 18)) {
+        const b = c.connections[pin]?.[0];
+        if (!isNet(b)) continue; // constant or unconnected: stays as it is
+        const d = idx.driver.get(b);
+        const ff = d && d !== 'port' && d.port === 'Q' ? cells[d.cell] : undefined;
+        if (!ff || ff.type !== FF || d === undefined || d === 'port') {
+          g.why = 'a pin not driven by a flip-flop';
+          break;
+        }
+        const k = ffControl(ff);
+        if (typeof k === 'string') {
+          g.why = `a flip-flop with ${k}`;
+          break;
+        }
+        if (ctl && (ctl.clk !== k.clk || ctl.ce !== k.ce || ctl.gsr !== k.gsr)) {
+          g.why = 'flip-flops on different clocks, enables or GSR settings';
+          break;
+        }
+        ctl = k;
+        g.ffs.set(pin, d.cell);
+      }
+      if (!g.why && g.ffs.size === 0) g.why = 'no register (all pins constant)';
+      if (g.why) g.valid = false;
+      else g.control = ctl!;
+    }
+  }
+  const groupOf = new Map(groups.map((g) => [`${g.dsp}\u0000${g.kind}`, g]));
+  for (let changed = true; changed; ) {
+    changed = false;
+    // one clock and one GSR setting per DSP (A first, then B; a group dropped here is not retried)
+    const trial = new Map<string, DspState>(dspNames.map((n) => [n, { ce: {} }]));
+    for (const g of groups) {
+      if (!g.valid) continue;
+      const st = trial.get(g.dsp)!;
+      const r = mismatch(st, g.control);
+      if (r) {
+        g.valid = false;
+        g.why = `flip-flops with ${r}`;
+        changed = true;
+      } else claim(st, g.kind === 'A' ? 'INPUTA' : 'INPUTB', g.control);
+    }
+    // every reader of every flip-flop is a DSP A/B pin of a group that takes it in
+    for (const g of groups) {
+      if (!g.valid) continue;
+      for (const ffName of new Set(g.ffs.values())) {
+        const q = cells[ffName]!.connections.Q![0] as number;
+        const ok = (idx.readers.get(q) ?? []).every((r) => {
+          if (r === 'port') return false;
+          const kind = /^([AB])\d+$/.exec(r.port)?.[1];
+          if (cells[r.cell]!.type !== DSP || !kind) return false;
+          const other = groupOf.get(`${r.cell}\u0000${kind}`);
+          return other !== undefined && other.valid && other.ffs.get(r.port) === ffName;
+        });
+        if (!ok) {
+          g.valid = false;
+          g.why = 'a flip-flop with another reader (logic, a port, or a DSP that cannot take it in)';
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+  const removed = new Set<string>();
+  for (const g of groups) {
+    const c = cells[g.dsp]!;
+    if (!g.valid) {
+      skip(g.kind, g.why ?? 'not taken in');
+      continue;
+    }
+    claim(states.get(g.dsp)!, g.kind === 'A' ? 'INPUTA' : 'INPUTB', g.control);
+    for (const [pin, ffName] of g.ffs) {
+      c.connections[pin] = [cells[ffName]!.connections.DI![0]!];
+      removed.add(ffName);
+    }
+  }
+  for (const n of removed) delete cells[n];
+
+  // ---- output: P pins that each drive one flip-flop's D and nothing else
+  idx = indexModule(m);
+  let absorbedOut = 0;
+  for (const n of dspNames) {
+    const c = cells[n]!;
+    if (blocked.has(n)) {
+      skip('output', `DSP left alone (${blocked.get(n)})`);
+      continue;
+    }
+    const take = new Map<string, string>();
+    let reason: string | undefined;
+    let ctl: FfControl | undefined;
+    for (const pin of pinNames('P', 36)) {
+      const b = c.connections[pin]?.[0];
+      if (!isNet(b)) continue;
+      const rs = idx.readers.get(b) ?? [];
+      if (rs.length === 0) continue; // unused: stays unconnected
+      const r = rs[0]!;
+      if (rs.length > 1 || r === 'port' || cells[r.cell]!.type !== FF || r.port !== 'DI') {
+        reason = 'a P pin that feeds logic, a port or more than one flip-flop';
+        break;
+      }
+      const k = ffControl(cells[r.cell]!);
+      if (typeof k === 'string') {
+        reason = `a flip-flop with ${k}`;
+        break;
+      }
+      if (ctl && (ctl.clk !== k.clk || ctl.ce !== k.ce || ctl.gsr !== k.gsr)) {
+        reason = 'flip-flops on different clocks, enables or GSR settings';
+        break;
+      }
+      ctl = k;
+      take.set(pin, r.cell);
+    }
+    if (!reason && take.size === 0) reason = 'no P pin used';
+    const st = states.get(n)!;
+    if (!reason) {
+      const r = mismatch(st, ctl!);
+      if (r) reason = `flip-flops with ${r}`;
+    }
+    if (reason) {
+      skip('output', reason);
+      continue;
+    }
+    claim(st, 'OUTPUT', ctl!);
+    for (const [pin, ffName] of take) {
+      c.connections[pin] = [cells[ffName]!.connections.Q![0]!];
+      delete cells[ffName];
+    }
+    absorbedOut++;
+  }
+
+  for (const n of dspNames) {
+    const st = states.get(n)!;
+    if (st.clk !== undefined) finish(cells[n]!, st);
+  }
+
+  const count = (kind: 'A' | 'B') => groups.filter((g) => g.kind === kind && g.valid).length;
+  const absorbedA = count('A');
+  const absorbedB = count('B');
+  const reasons = [...why].map(([k, v]) => `${k} (${v})`).join('; ');
+  const note =
+    `MULT18X18D register packing: ${dspNames.length} DSPs, ${absorbedA} A and ${absorbedB} B input registers and ${absorbedOut} output registers absorbed` +
+    (reasons ? `; not absorbed: ${reasons}` : '');
+  return { netlist: out, dsps: dspNames.length, absorbedA, absorbedB, absorbedOut, note };
+}
+
+// ------------------------------------------------------------------------------------------------
+// DP16KD output registers
+// ------------------------------------------------------------------------------------------------
+
+const EBR = 'DP16KD';
+
+/**
+ * A numeric parameter: a number, a string of bits (how write_json writes an integer parameter, e.g.
+ * DATA_WIDTH_A "00000000000000000000000000010010" = 18) or a decimal string ("18", or "1 " as
+ * write_json writes a string made of bits); undefined when absent or not a number.
+ */
+export function paramInt(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return undefined;
+  if (/^[01]+$/.test(v)) return parseInt(v, 2);
+  const m = /^(\d+) *$/.exec(v);
+  return m ? Number(m[1]) : undefined;
+}
+
+export interface EbrPackResult {
+  /** A deep copy of the input, packed (the input is not changed). */
+  netlist: unknown;
+  /** DP16KD cells in the top module. */
+  ebrs: number;
+  /** Their ports with at least one DO bit read (a port nothing reads is left as it is, and not counted). */
+  readPorts: number;
+  /** Ports A (B) whose output register now holds the flip-flops that read them. */
+  absorbedA: number;
+  absorbedB: number;
+  /** One line: the counts, and why the others were not taken in. */
+  note: string;
+}
+
+/** What absorbing one port changes: DO pin -> the flip-flop reading it, and the enable OCE gets. */
+interface EbrPortPlan {
+  ffs: Map<string, string>;
+  oce: number | '1';
+}
+
+/** Why a DP16KD cannot take in registers on either port (a mode the pass does not handle), or null. */
+function ebrBlocked(c: JsonCell): string | null {
+  for (const k of ['DATA_WIDTH_A', 'DATA_WIDTH_B']) {
+    const w = paramInt(c.parameters?.[k] ?? 18);
+    if (w === 36) return 'the 36-bit (pseudo dual port) mode';
+    if (w === undefined || ![1, 2, 4, 9, 18].includes(w)) return `${k}=${String(c.parameters?.[k])}`;
+  }
+  return null;
+}
+
+/**
+ * The flip-flops port P of a DP16KD can take into its output register, 'unread' when nothing reads
+ * the port, else why not.
+ */
+function ebrPortPlan(c: JsonCell, P: 'A' | 'B', cells: Record<string, JsonCell>, idx: Index): EbrPortPlan | 'unread' | string {
+  const p = (k: string) => paramString(c.parameters?.[k]);
+  const pin = (k: string): Bit | undefined => c.connections[k]?.[0];
+  const used: [string, number][] = [];
+  for (let k = 0; k < 18; k++) {
+    const b = pin(`DO${P}${k}`);
+    if (isNet(b) && (idx.readers.get(b)?.length ?? 0) > 0) used.push([`DO${P}${k}`, b]);
+  }
+  if (used.length === 0) return 'unread';
+  const regmode = p(`REGMODE_${P}`) ?? 'NOREG';
+  if (regmode !== 'NOREG') return `REGMODE_${P}=${regmode}${regmode === 'OUTREG' ? ' already' : ''}`;
+  if ((p(`CLK${P}MUX`) ?? `CLK${P}`) !== `CLK${P}`) return `CLK${P}MUX=${p(`CLK${P}MUX`)} (an inverted clock)`;
+  const clk = pin(`CLK${P}`);
+  if (!isNet(clk)) return 'no clock net';
+  // RST resets the read data (the output register too, when there is one): it must never be active
+  const rstmux = p(`RST${P}MUX`) ?? `RST${P}`;
+  const rst = pin(`RST${P}`);
+  if (!((rstmux === `RST${P}` && rst === '0') || (rstmux === 'INV' && rst === '1'))) return `a reset (RST${P}) not tied off`;
+  if ((p(`OCE${P}MUX`) ?? `OCE${P}`) !== `OCE${P}`) return `OCE${P}MUX=${p(`OCE${P}MUX`)}`;
+  // the port always selected: CSDECODE 0b000 and the chip-select pins tied to 0 (as Yosys maps them)
+  const cs = [0, 1, 2].every((i) => pin(`CS${P}${i}`) === '0' && (p(`CS${P}${i}MUX`) ?? `CS${P}${i}`) === `CS${P}${i}`);
+  if (!cs || (p(`CSDECODE_${P}`) ?? '0b000') !== '0b000') return 'a chip select in use';
+  const ffs = new Map<string, string>();
+  let ctl: FfControl | undefined;
+  for (const [doPin, b] of used) {
+    if ((p(`${doPin}MUX`) ?? doPin) !== doPin) return `${doPin}MUX=${p(`${doPin}MUX`)} (an inverted output)`;
+    const rs = idx.readers.get(b)!;
+    const r = rs[0]!;
+    if (rs.length > 1 || r === 'port' || cells[r.cell]!.type !== FF || r.port !== 'DI') return 'a DO bit that feeds logic, a port or more than one flip-flop';
+    const k = ffControl(cells[r.cell]!);
+    if (typeof k === 'string') return `a flip-flop with ${k}`;
+    if (!isNet(cells[r.cell]!.connections.Q?.[0])) return 'a flip-flop with no Q net';
+    if (k.clk !== clk) return "a flip-flop on a clock other than the port's";
+    if (ctl && (ctl.ce !== k.ce || ctl.gsr !== k.gsr)) return 'flip-flops on different enables or GSR settings';
+    ctl = k;
+    ffs.set(doPin, r.cell);
+  }
+  // the DP16KD's GSR setting covers its read register as well: it stays, and must be the flip-flops'
+  const gsr = p('GSR');
+  if (gsr !== ctl!.gsr) return `flip-flops with GSR=${ctl!.gsr}, the DP16KD with GSR=${gsr ?? '(unset)'}`;
+  return { ffs, oce: ctl!.ce };
+}
+
+/**
+ * DP16KD output register packing (a pass over Yosys's JSON netlist, between `synth_ecp5` and
+ * nextpnr-ecp5).
+ *
+ * Yosys 0.70 maps a synchronous ROM read onto DP16KD with REGMODE_A/B = "NOREG" (techlibs/lattice
+ * brams_map_16kd.v: OCEA/OCEB tied to 1 and unused) and never uses the EBR's output register.
+ * nextpnr-ecp5 0.11.1 times a DP16KD from the cell-type table its REGMODE_A/REGMODE_B pair selects
+ * (DP16KD_REGMODE_A_NOREG_REGMODE_B_NOREG, ..._A_OUTREG_...): at speed 6 the data leave a NOREG port
+ * 5.61 ns after its clock, an OUTREG port 0.97 ns after. For `pipeline.device: ecp5` the generator
+ * writes a register that takes every table read's data and nothing else (`<name>_or`); this pass
+ * moves it into the DP16KD, per port (A: DOA0..17, REGMODE_A, CLKA, OCEA, RSTA; B the same):
+ *
+ * - when REGMODE is NOREG and every DO bit that something reads drives exactly one TRELLIS_FF's DI
+ *   and nothing else (no LUT, no port, no second flip-flop), those flip-flops all on the port's
+ *   clock net (CLKA/CLKB, neither inverted), on one clock enable, with no set/reset that can ever be
+ *   active (LSR tied off), REGSET=RESET (the output register starts at 0 too) and the DP16KD's GSR
+ *   setting: REGMODE becomes "OUTREG", OCE takes the flip-flops' enable (1 for none), each DO pin
+ *   drives its flip-flop's Q net, and the flip-flops go. A port is taken in whole or not at all
+ *   (REGMODE is per port); DO bits nothing reads stay unconnected.
+ *
+ * Semantics (Yosys techlibs/lattice brams_16kd.txt and brams_map_16kd.v, the Lattice ECP5 memory
+ * usage guide): a NOREG port's data out is its read register, loaded from the array at CLK when CE
+ * (the read enable); with OUTREG a second register, loaded from the first at CLK when OCE, drives
+ * DO. CE, WE, the address and the read register are not touched. RST resets the read data, and with
+ * OUTREG the output register as well: the pass requires it tied off (RSTxMUX "RSTx" and RST 0, or
+ * "INV" and 1), so that neither register ever resets and RESETMODE / ASYNC_RESET_RELEASE, kept as
+ * they are, cannot matter. The port must be always selected (CSDECODE 0b000, CS pins 0), and its
+ * OCE and DO pins not inverted (OCExMUX, DOxnMUX). A DP16KD in the 36-bit (pseudo dual port) mode,
+ * whose DOA bits are port B's read data, is left alone.
+ */
+export function packEbrOutputRegisters(netlist: unknown): EbrPackResult {
+  const out = structuredClone(netlist) as { modules?: Record<string, JsonModule> };
+  const [, m] = topModule(out, 'packEbrOutputRegisters');
+  const cells = (m.cells ??= {});
+  const ebrNames = Object.keys(cells).filter((n) => cells[n]!.type === EBR);
+  const idx = indexModule(m);
+  const why = new Map<string, number>();
+  const absorbed = { A: 0, B: 0 };
+  let readPorts = 0;
+  const plans: [JsonCell, 'A' | 'B', EbrPortPlan][] = [];
+  for (const n of ebrNames) {
+    const c = cells[n]!;
+    const blocked = ebrBlocked(c);
+    for (const P of ['A', 'B'] as const) {
+      const r = ebrPortPlan(c, P, cells, idx);
+      if (r === 'unread') continue;
+      readPorts++;
+      const reason = blocked ? `DP16KD left alone (${blocked})` : typeof r === 'string' ? r : undefined;
+      if (reason !== undefined) why.set(`${P}: ${reason}`, (why.get(`${P}: ${reason}`) ?? 0) + 1);
+      else plans.push([c, P, r as EbrPortPlan]);
+    }
+  }
+  // the plans read the netlist as it was; they touch disjoint flip-flops and pins
+  for (const [c, P, plan] of plans) {
+    c.parameters ??= {};
+    c.parameters[`REGMODE_${P}`] = 'OUTREG';
+    c.connections[`OCE${P}`] = [plan.oce];
+    (c.port_directions ??= {})[`OCE${P}`] = 'input';
+    for (const [doPin, ffName] of plan.ffs) {
+      c.connections[doPin] = [cells[ffName]!.connections.Q![0]!];
+      delete cells[ffName];
+    }
+    absorbed[P]++;
+  }
+  const reasons = [...why].map(([k, v]) => `${k} (${v})`).join('; ');
+  const note =
+    `DP16KD output register packing: ${ebrNames.length} DP16KD, ${plans.length} of ${readPorts} read ports absorbed (A ${absorbed.A}, B ${absorbed.B})` +
+    (reasons ? `; not absorbed: ${reasons}` : '');
+  return { netlist: out, ebrs: ebrNames.length, readPorts, absorbedA: absorbed.A, absorbedB: absorbed.B, note };
+}
+
+/** packEcp5's result: the netlist after both passes, one note, and each pass's counts. */
+export interface Ecp5PackResult {
+  netlist: unknown;
+  note: string;
+  dsp: Omit<PackResult, 'netlist'>;
+  ebr: Omit<EbrPackResult, 'netlist'>;
+}
+
+/**
+ * Both passes, as `measureEcp5`'s `pack` hook: the MULT18X18D registers (packDspRegisters), then
+ * the DP16KD output registers (packEbrOutputRegisters) on its result. In this order a flip-flop
+ * between a DO pin and a DSP input can only go into the DSP (its DO bit then feeds the DSP and the
+ * port is not taken in); the generator writes no such flip-flop (a table read's output register
+ * feeds logic or the lane registers).
+ */
+export function packEcp5(netlist: unknown): Ecp5PackResult {
+  const { netlist: afterDsp, ...dsp } = packDspRegisters(netlist);
+  const { netlist: packed, ...ebr } = packEbrOutputRegisters(afterDsp);
+  return { netlist: packed, note: `${dsp.note}. ${ebr.note}`, dsp, ebr };
+}
