@@ -34,6 +34,26 @@ describe('ecp5 RTL: bit-exact under stalls, latency as planned, lint clean', () 
     });
   }
 
+  it('16-bit formats: products wider than 18 x 18 as DSP-sized partial products and an adder tree', () => {
+    const config = cfg({ name: 'e5_w16', n: 4, input: { type: 'ap_fixed<16,6>' }, output: { type: 'ap_ufixed<16,0>' }, method: { name: 'rexp' }, pipeline: ECP5, verify: { vectors: 200, seed: 4 } });
+    const { block, dir } = generateTo(config);
+    const rtl = block.files.get(fileNames(block.module).rtl)!;
+    // every product written with `*` fits one MULT18X18D: operands of at most 18 bits, products of at most 36
+    const widths = [
+      ...[...rtl.matchAll(/wire \[(\d+):0\] \w+_m = .* \* /g)].map((m) => Number(m[1]) + 1),
+      ...[...rtl.matchAll(/assign \w+_m\[g\*(\d+) \+: \d+\] = .* \* /g)].map((m) => Number(m[1])),
+    ];
+    expect(widths.length).toBeGreaterThanOrEqual(3);
+    for (const w of widths) expect(w).toBeLessThanOrEqual(36);
+    // the 20 x 22 lane product: one 18 x 18 DSP piece, the narrow pieces in LUTs
+    expect(rtl).toContain('wire [35:0] mul_p00_m = {18\'d0, mul_p00_areg');
+    expect(rtl).not.toMatch(/mul_p01_m = .* \* /);
+    const r = simulateBlock(block, dir);
+    expect(r.problem).toBeUndefined();
+    expect(r.beats).toBe(400);
+    expect(lint(join(dir, `${config.name}.v`), config.name)).toEqual([]);
+  });
+
   it('stream rexp, 4 lanes: bit-exact under stalls, lint clean', () => {
     const config = cfg({ name: 'e5_stream', n: undefined, arch: 'stream', stream: { lanes: 4, maxN: 64 }, pipeline: { device: 'ecp5', targetMHz: 150 }, verify: { vectors: 24, seed: 2 } });
     const { block, dir } = generateTo(config);

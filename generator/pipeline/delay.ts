@@ -85,6 +85,11 @@ export interface DelayModel {
   /** Whether multipliers map to hard DSP blocks (then written as `*` with registers around them). */
   dspMultipliers: boolean;
   /**
+   * The widest unsigned operand of one DSP product (ECP5 MULT18X18D: 18). A wider product is written
+   * as DSP-sized partial products, each with its registers, and an adder tree the model pipelines.
+   */
+  dspWidth?: number;
+  /**
    * The widest word a block RAM reads at this address width (iCE40 SB_RAM40_4K: 256 x 16, 512 x 8,
    * 1024 x 4, 2048 x 2), or undefined when the generator does not shape tables for the device.
    */
@@ -167,6 +172,7 @@ const ECP5: DelayModel = {
   syncSetCost: 1.0 + 0.24 + 0.42,
   keepHierarchy: true,
   dspMultipliers: true,
+  dspWidth: 18,
   // DP16KD: 16 kbit as 16384 x 1 to 512 x 36 (1024 x 18, 2048 x 9, 4096 x 4, 8192 x 2)
   bramWidth: (a) => (a <= 9 ? 36 : a === 10 ? 18 : a === 11 ? 9 : a === 12 ? 4 : a === 13 ? 2 : 1),
 };

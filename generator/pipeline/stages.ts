@@ -313,8 +313,11 @@ export function multiplyVec(p: Pipe, a: Sig, b: Sig, o: { count: number; aw: num
   return mul(p, a, b, o, name, what);
 }
 
+/** A partial product with a side of at most this many bits goes to LUTs (that many rows), not a DSP. */
+const DSP_MIN_SIDE = 4;
+
 /** multiply (no count: one value, plain wires) and multiplyVec (count lanes, generate loops). */
-function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: number }, name: string, what: string): Sig {
+function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: number; lut?: boolean }, name: string, what: string): Sig {
   const count = o.count ?? 1;
   const w = o.aw + o.bw;
   // a lane's bits of a signal, and a wire of `tw` bits per lane assigned `expr` (g: the lane)
@@ -324,7 +327,28 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
     o.count === undefined
       ? `wire [${tw - 1}:0] ${nm} = ${expr};`
       : [`wire [${count * tw - 1}:0] ${nm};`, lanes(count, `g_${nm}`, [`assign ${nm}[g*${tw} +: ${tw}] = ${expr};`])].join('\n');
-  if (p.model.dspMultipliers) {
+  const dw = p.model.dspWidth;
+  if (p.model.dspMultipliers && !o.lut && dw !== undefined && (o.aw > dw || o.bw > dw)) {
+    // wider than one DSP: DSP-sized partial products, each with its own registers for the DSP to
+    // absorb, summed by a tree of adders the delay model pipelines (Yosys would split the product
+    // itself, with the adders between the DSPs and their output registers)
+    const cut = (sw: number) => Array.from({ length: Math.ceil(sw / dw) }, (_, k) => ({ off: k * dw, w: Math.min(dw, sw - k * dw) }));
+    const slice = (x: Sig, xw: number, c: { off: number; w: number }, nm: string) =>
+      wire(p, nm, count * c.w, [x], what, (r) => (o.count === undefined ? `${r(x)}[${c.off + c.w - 1}:${c.off}]` : `{${Array.from({ length: count }, (_, g) => `${r(x)}[${(count - 1 - g) * xw + c.off + c.w - 1}:${(count - 1 - g) * xw + c.off}]`).join(', ')}}`));
+    const terms: { s: Sig; w: number; off: number }[] = [];
+    for (const [i, ca] of cut(o.aw).entries()) {
+      for (const [j, cb] of cut(o.bw).entries()) {
+        const pa = slice(a, o.aw, ca, `${name}_a${i}${j}`);
+        const pb = slice(b, o.bw, cb, `${name}_b${i}${j}`);
+        // a piece with a narrow side is a few rows of adders: LUTs, not a DSP
+        const lut = Math.min(ca.w, cb.w) <= DSP_MIN_SIDE;
+        const pp = mul(p, pa, pb, { ...(o.count === undefined ? {} : { count }), aw: ca.w, bw: cb.w, lut }, `${name}_p${i}${j}`, what);
+        terms.push({ s: pp, w: ca.w + cb.w, off: ca.off + cb.off });
+      }
+    }
+    return sumShifted(p, terms, w, count, name, what, sl, emit);
+  }
+  if (p.model.dspMultipliers && !o.lut) {
     const aq = p.reg(wire(p, `${name}_a`, count * o.aw, [a], what, (r) => r(a)), `${name}_areg`, what);
     const bq = p.reg(wire(p, `${name}_b`, count * o.bw, [b], what, (r) => r(b)), `${name}_breg`, what);
     const m = p.op({
@@ -371,7 +395,25 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
     });
     terms.push({ s, w: tw, off: j });
   }
-  const t = pairTree(terms, (u, v, level, i) => {
+  return sumShifted(p, terms, w, count, name, what, sl, emit);
+}
+
+/**
+ * The sum of shifted terms (term k: `w` bits at bit `off`) into a `w`-bit product, a tree of adders
+ * the delay model pipelines; `sl` and `emit` as in mul (lanes of a vector, or one value).
+ */
+function sumShifted(
+  p: Pipe,
+  terms: { s: Sig; w: number; off: number }[],
+  w: number,
+  count: number,
+  name: string,
+  what: string,
+  sl: (r: string, lw: number) => string,
+  emit: (nm: string, tw: number, expr: string) => string,
+): Sig {
+  type Term = { s: Sig; w: number; off: number };
+  const t = pairTree<Term>(terms, (u, v, level, i) => {
     const off = Math.min(u.off, v.off);
     const top = Math.min(w, Math.max(u.off + u.w, v.off + v.w) + 1);
     const tw = top - off;
@@ -409,6 +451,7 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
     },
   });
 }
+
 
 /** y = min(x, 2^ow - 1) for an unsigned x of width w: an OR of the high bits, then a LUT. */
 export function saturate(p: Pipe, x: Sig, ow: number, name: string, what: string): Sig {
