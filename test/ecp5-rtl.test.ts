@@ -25,7 +25,9 @@ describe('ecp5 RTL: bit-exact under stalls, latency as planned, lint clean', () 
       const rtl = block.files.get(fileNames(block.module).rtl)!;
       // the clock enable is a register; the lanes keep their hierarchy
       expect(rtl).toMatch(/^ {2}reg {13}ce;$/m);
-      expect(rtl).toMatch(/\(\* keep_hierarchy \*\)\nmodule e5_\w+_lane \(/);
+      expect(rtl).toMatch(/\(\* keep_hierarchy \*\)\nmodule e5_\w+_lane \(\n  input  wire aclk,\n  input  wire ce_next,/);
+      // each lane keeps its own copy of the enable, loaded from the block's next value
+      expect(rtl).toContain('  reg ce;\n  always @(posedge aclk) ce <= ce_next;');
       const r = simulateBlock(block, dir);
       expect(r.problem).toBeUndefined();
       expect(r.beats).toBe(400);

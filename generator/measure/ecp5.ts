@@ -80,6 +80,11 @@ export interface Ecp5Result {
   seed: number;
   /** The note of the `pack` hook, when one rewrote the netlist. */
   packed?: string;
+  /**
+   * The critical path of nextpnr's report, one line per step (clock-to-out, logic, routing, setup)
+   * with its delay in ns and the cell and port it reaches; steps of 0 ns are left out.
+   */
+  criticalPath?: string[];
   /** nextpnr's use of the part's resources (TRELLIS_COMB, TRELLIS_FF, DP16KD, MULT18X18D, TRELLIS_IO). */
   used: Record<string, number>;
   seconds: { yosys: number; nextpnr: number };
@@ -118,6 +123,16 @@ export function parseStatCounts(text: string): Record<string, number> {
     cells[m[2]!] = Number(m[1]);
   }
   return cells;
+}
+
+/** The first clock's critical path of a nextpnr report (`critical_paths`), as lines; undefined without one. */
+export function criticalPath(paths: unknown): string[] | undefined {
+  type Step = { type: string; delay: number; to?: { cell: string; port: string } };
+  const first = Array.isArray(paths) ? (paths[0] as { path?: Step[] } | undefined) : undefined;
+  if (!first?.path?.length) return undefined;
+  const steps = first.path.filter((s) => s.delay > 0);
+  const total = steps.reduce((a, s) => a + s.delay, 0);
+  return [...steps.map((s) => `${s.type} ${s.delay.toFixed(3)} ns -> ${s.to ? `${s.to.cell}.${s.to.port}` : '?'}`), `total ${total.toFixed(3)} ns`];
 }
 
 /** A tool run (synth.ts `run`) with its wall time and its two streams as one text. */
@@ -225,7 +240,7 @@ export async function measureEcp5(rtl: string, top: string, o: Ecp5Options): Pro
     if (pnr.status !== 0 || !existsSync(join(work, 'pnr.json'))) {
       return { ...base, ...packed, fmaxMHz: null, reason: `nextpnr-ecp5 failed (exit ${pnr.status}): ${pnr.out.trim().split('\n').slice(-3).join(' ')}`, used: {}, seconds: { yosys: ys.seconds, nextpnr: pnr.seconds } };
     }
-    const report = JSON.parse(readFileSync(join(work, 'pnr.json'), 'utf8')) as { fmax?: Record<string, { achieved: number }>; utilization?: Record<string, { used: number }> };
+    const report = JSON.parse(readFileSync(join(work, 'pnr.json'), 'utf8')) as { fmax?: Record<string, { achieved: number }>; utilization?: Record<string, { used: number }>; critical_paths?: unknown };
     const f = Object.values(report.fmax ?? {}).map((c) => c.achieved);
     const used = Object.fromEntries(Object.entries(report.utilization ?? {}).filter(([, v]) => v.used > 0).map(([k, v]) => [k, v.used]));
     return {
@@ -235,6 +250,7 @@ export async function measureEcp5(rtl: string, top: string, o: Ecp5Options): Pro
       ...(f.length ? {} : { reason: 'no clock in the timing report of nextpnr-ecp5' }),
       pins: used.TRELLIS_IO ?? 0,
       used,
+      ...(criticalPath(report.critical_paths) ? { criticalPath: criticalPath(report.critical_paths) } : {}),
       seconds: { yosys: ys.seconds, nextpnr: pnr.seconds },
     };
   } finally {
