@@ -150,7 +150,27 @@ export function scheduleParallel(plan: Plan): Schedule {
   const y = b.lane(ln, ei, laneCoefs);
   const yq = ln.reg(y, 'y_q', 'output register');
   // output.type int8 (TFLite): the port carries y - 128, the top bit inverted
-  ln.lines.push(c.config.output.zeroPoint !== undefined ? `assign y = {~${yq.name}[${c.ow - 1}], ${yq.name}[${c.ow - 2}:0]};` : `assign y = ${yq.name};`);
+  const yv = c.config.output.zeroPoint !== undefined ? `{~${yq.name}[${c.ow - 1}], ${yq.name}[${c.ow - 2}:0]}` : yq.name;
+  if (!localCe) ln.lines.push(`assign y = ${yv};`);
+  else {
+    // the lane's part of the output buffer (pipeline.outputSlice), its fill level a copy of the block's
+    ln.lines.push(
+      '// this lane\'s part of the output buffer: ob0 the head, ob1 the second beat, the fill level a copy',
+      'reg [1:0] ob_count;',
+      'reg ob_empty;',
+      'always @(posedge aclk) begin',
+      '  ob_count <= ob_next_r;',
+      "  ob_empty <= ob_next_r == 2'd0;",
+      'end',
+      `reg [${c.ow - 1}:0] ob0;`,
+      `reg [${c.ow - 1}:0] ob1;`,
+      'always @(posedge aclk) begin',
+      `  if (m_ready || ob_empty) ob0 <= ob_count[1] ? ob1 : ${yv};`,
+      `  if (ob_count == 2'd1) ob1 <= ${yv};`,
+      'end',
+      'assign y = ob0;',
+    );
+  }
   // the lane first: reading the module's signals in later cycles adds delayed copies to it
   const laneText = ln.text();
   const ext = [...ln.externals];
@@ -164,6 +184,7 @@ export function scheduleParallel(plan: Plan): Schedule {
     ceIn,
     ...(reset ? [`  input  wire aresetn,`] : []),
     `  input  wire [${li.w - 1}:0] ${li.port},`,
+    ...(localCe ? [`  input  wire [1:0] ob_next_r,`, `  input  wire m_ready,`] : []),
     ...ext.map(([nm, w]) => `  input  wire [${w - 1}:0] ${nm},`),
     `  output wire [${c.ow - 1}:0] y`,
     `);`,
@@ -173,7 +194,7 @@ export function scheduleParallel(plan: Plan): Schedule {
     '',
     'endmodule',
   ].join('\n');
-  const conns = [`.aclk(aclk)`, ceConn, ...(reset ? ['.aresetn(aresetn)'] : []), `.${li.port}(${top.at(li.sig, li.sig.cycle)}[g*${li.w} +: ${li.w}])`, ...ext.map(([nm]) => `.${nm}(${nm})`), `.y(y_out[g*${c.ow} +: ${c.ow}])`];
+  const conns = [`.aclk(aclk)`, ceConn, ...(reset ? ['.aresetn(aresetn)'] : []), `.${li.port}(${top.at(li.sig, li.sig.cycle)}[g*${li.w} +: ${li.w}])`, ...(localCe ? ['.ob_next_r(ob_next_r)', '.m_ready(m_axis_tready)'] : []), ...ext.map(([nm]) => `.${nm}(${nm})`), `.y(y_out[g*${c.ow} +: ${c.ow}])`];
   const body = [
     top.text(),
     '',
