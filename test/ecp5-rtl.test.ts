@@ -89,7 +89,7 @@ describe('ecp5 RTL: what the flow asks of the text', () => {
   });
   it('the plan fits every stage estimate in the 5 ns period at 200 MHz', () => {
     const p = makePlan(cfg({ name: 'e5p', pipeline: ECP5 }));
-    for (const st of p.schedule!.stages) expect(st.estimateNs, `stage ${st.cycle}: ${st.what.join(', ')}`).toBeLessThanOrEqual(5 * 0.9 + 1e-9);
-    expect(p.latency).toBe(25);
+    for (const st of p.schedule!.stages) expect(st.estimateNs, `stage ${st.cycle}: ${st.what.join(', ')}`).toBeLessThanOrEqual(5 * 0.85 + 1e-9);
+    expect(p.latency).toBe(28);
   });
 });

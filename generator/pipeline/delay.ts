@@ -151,10 +151,10 @@ const GENERIC: DelayModel = {
 
 const ECP5: DelayModel = {
   device: 'ecp5',
-  describe: 'ECP5 -6 (nextpnr-ecp5): LUT4 0.24 ns + route 1.0 ns per level, CCU2C carry 1.9 ns + 0.036 ns per bit, DP16KD read 1.6 ns address setup and 0.97 ns out of its output register, MULT18X18D with its input and output registers, register 0.53 ns clock-to-out, 10% of the period left for longer routes',
+  describe: 'ECP5 -6 (nextpnr-ecp5): LUT4 0.24 ns + route 1.0 ns per level, CCU2C carry 1.9 ns + 0.036 ns per bit, DP16KD read 1.6 ns address setup and 0.97 ns out of its output register, MULT18X18D with its input and output registers, register 0.53 ns clock-to-out, 15% of the period left for longer routes (1.5 to 2.6 ns across a 64-lane block)',
   lutInputs: 4,
   reg: 0.6,
-  slack: 0.1,
+  slack: 0.15,
   route: 1.0,
   lut: 0.24,
   // operands routed into the chain (0.95 to 1.1 ns), A to FCO 0.45 ns, 0.071 ns per CCU2C (two bits),
