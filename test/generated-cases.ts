@@ -109,6 +109,16 @@ export function presetSuites(which: (arch: string, k: number) => boolean): void 
           expect(t.luts).toBeGreaterThan(0);
           expect(t.ffs).toBeGreaterThan(0);
         }
+        if (config.pipeline.device === 'ecp5') {
+          // a block for ecp5: routed on the LFE5U-85F (through the harness where the pins do not fit),
+          // with its MULT18X18D and DP16KD registers packed, and it closes its target
+          expect(s.pnr).toBeUndefined();
+          expect(s.ecp5).toMatchObject({ device: 'LFE5U-85F-6BG381', seed: 1 });
+          expect(s.ecp5!.constraint).toMatch(new RegExp(`^--freq ${config.pipeline.targetMHz} `));
+          expect(s.ecp5!.packed).toMatch(/MULT18X18D/);
+          expect(s.ecp5!.fmaxMHz).toBeGreaterThanOrEqual(config.pipeline.targetMHz);
+          return;
+        }
         expect(s.pnr).toBeDefined();
         // Fmax wherever the block fits an iCE40 (the n = 8 default block does)
         if (config.n <= 8) expect(s.pnr).toMatchObject({ fits: true, device: 'iCE40HX8K', seed: 1 });

@@ -1,0 +1,1 @@
+softmax_default_ecp5.v
