@@ -1,6 +1,6 @@
 /**
  * MULT18X18D register packing and DP16KD output register packing (generator/measure/ecp5-pack.ts):
- * unit tests on small hand-built Yosys JSON netlists, then two simulations of generated blocks:
+ * unit tests on small hand-built Yosys JSON netlists, then three simulations of generated blocks:
  * synth_ecp5, pack, write_verilog, and the block's own testbench under Icarus, before and after
  * packing and with broken packings.
  *
@@ -13,6 +13,10 @@
  * - A block pipelined for xc7 at 50 MHz, synthesised with -nobram (the tables in LUTs): the DSP pass.
  * - A block pipelined for ecp5, through measureEcp5's own Yosys commands (the tables in DP16KD):
  *   both passes (packEcp5), each table read's `_or` register going into the EBR's output register.
+ * - A stream block pipelined for ecp5, the same way: its flip-flops' enable is inverted (CEMUX=INV,
+ *   taken in through one LUT4 inverter) and its wide exponent tables are DP16KD in the 36-bit
+ *   (pseudo dual port) mode; the stream testbench, with the inverter left out and with half of a
+ *   36-bit read unregistered as the broken packings.
  */
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +24,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fileNames } from '../generator/block/files.js';
 import { ROOT } from '../generator/core/version.js';
 import { requireTool, run, simulate } from '../generator/evidence/runner.js';
+import { simulateStream } from '../generator/evidence/stream-runner.js';
 import { packDspRegisters, packEbrOutputRegisters, packEcp5, paramInt, paramString } from '../generator/measure/ecp5-pack.js';
 import { ecp5Script, venvTool } from '../generator/measure/ecp5.js';
 import { cfg, generateTo, tmp } from './helpers.js';
@@ -284,6 +289,81 @@ describe('MULT18X18D register packing: hand-built netlists', () => {
     expect(() => packDspRegisters({ modules: { a: { cells: { x: lut([], 1) } }, b: { cells: { y: lut([], 2) } } } })).toThrow(/no top module/);
   });
 
+  it('an inverted clock enable (CEMUX=INV): one LUT4 inverter of the enable net, its output on the CE pins', () => {
+    const inv = (c: Record<string, Cell>) => {
+      for (const k of Object.keys(c)) if (c[k]!.type === 'TRELLIS_FF') c[k]!.parameters.CEMUX = 'INV';
+    };
+    const before = product(inv);
+    const r = packDspRegisters(before);
+    expect(r).toMatchObject({ dsps: 1, absorbedA: 1, absorbedB: 1, absorbedOut: 1, inverters: 1 });
+    expect(r.note).toBe(
+      'MULT18X18D register packing: 1 DSPs, 1 A and 1 B input registers and 1 output registers absorbed; inverted clock enables (CEMUX=INV): 1 LUT4 inverter added',
+    );
+    const m = top(r.netlist);
+    // the inverter, as synth_ecp5 writes a LUT4: Z = !A, B/C/D tied to 0; Z a new net (above 90,
+    // the largest) named after the enable's port
+    expect(Object.keys(m.cells).sort()).toEqual(['ecp5_pack_not_ce_LUT4_Z', 'mul', 'other']);
+    const z = 91;
+    expect(m.cells.ecp5_pack_not_ce_LUT4_Z).toEqual({
+      hide_name: 0,
+      type: 'LUT4',
+      parameters: { INIT: '0101010101010101' },
+      attributes: {},
+      port_directions: { A: 'input', B: 'input', C: 'input', D: 'input', Z: 'output' },
+      connections: { A: [CE], B: ['0'], C: ['0'], D: ['0'], Z: [z] },
+    });
+    expect(Object.keys(m.cells.ecp5_pack_not_ce_LUT4_Z!)).toEqual(Object.keys(m.cells.other!));
+    expect(m.netnames).toEqual({ ...before.modules.top.netnames, ecp5_pack_not_ce: { hide_name: 0, bits: [z], attributes: {} } });
+    // every register on CE0, all four CE pins the inverted enable; the rest as without inversion
+    const d = m.cells.mul!;
+    expect([d.parameters.REG_INPUTA_CE, d.parameters.REG_INPUTB_CE, d.parameters.REG_OUTPUT_CE]).toEqual(['CE0', 'CE0', 'CE0']);
+    expect([d.connections.CE0, d.connections.CE1, d.connections.CE2, d.connections.CE3]).toEqual([[z], [z], [z], [z]]);
+    expect([d.connections.CLK0, d.connections.A0, d.connections.P0]).toEqual([[CLK], [10], [40]]);
+    // a name already taken (by a net or a cell): the next free one
+    const taken = product(inv);
+    taken.modules.top.netnames.ecp5_pack_not_ce = { hide_name: 0, bits: [90], attributes: {} };
+    taken.modules.top.cells.ecp5_pack_not_ce_2_LUT4_Z = lut([10], 92);
+    const t = top(packDspRegisters(taken).netlist);
+    expect(t.cells.ecp5_pack_not_ce_3_LUT4_Z!.connections.Z).toEqual([93]);
+    expect(t.netnames.ecp5_pack_not_ce_3).toEqual({ hide_name: 0, bits: [93], attributes: {} });
+    // a CE pin tied to 0 through the inverting mux is an enable always on; tied to 1, never
+    const on = packDspRegisters(product((c) => range(0, 4).forEach((i) => Object.assign(c[`ar_${i}`]!, { parameters: { ...FF_PARAMS, CEMUX: 'INV' }, connections: { ...c[`ar_${i}`]!.connections, CE: ['0'] } }))));
+    expect(on).toMatchObject({ absorbedA: 1, inverters: 0 });
+    expect(top(on.netlist).cells.mul!.connections.CE1).toEqual(['1']);
+    const never = packDspRegisters(product((c) => Object.assign(c.ar_0!, { parameters: { ...FF_PARAMS, CEMUX: 'INV' }, connections: { ...c.ar_0!.connections, CE: ['1'] } })));
+    expect(never.absorbedA).toBe(0);
+    expect(never.note).toMatch(/A: a flip-flop with a clock enable that is never on/);
+  });
+
+  it('one inverter per enable net, shared by every DSP; a group that mixes CEMUX=INV and CE is refused; CE and !CE are two enables', () => {
+    const second = (c: Record<string, Cell>) => {
+      range(0, 4).forEach((i) => (c[`cr_${i}`] = ff(100 + i, 110 + i)));
+      c.mul2 = dsp(range(110, 4), range(24, 3), [...range(120, 7), ...range(130, 29)]);
+      range(0, 7).forEach((i) => (c[`qr_${i}`] = ff(120 + i, 140 + i)));
+      for (const k of Object.keys(c)) if (c[k]!.type === 'TRELLIS_FF') c[k]!.parameters.CEMUX = 'INV';
+    };
+    const r = packDspRegisters(product(second));
+    expect(r).toMatchObject({ dsps: 2, absorbedA: 2, absorbedB: 2, absorbedOut: 2, inverters: 1 });
+    const m = top(r.netlist);
+    expect(Object.values(m.cells).filter((c) => c.type === 'LUT4')).toHaveLength(2); // `other` and the inverter
+    for (const k of ['mul', 'mul2']) expect(m.cells[k]!.connections.CE0).toEqual(m.cells.ecp5_pack_not_ce_LUT4_Z!.connections.Z);
+
+    // one flip-flop of A's group not inverted: A stays out, the rest goes in
+    const mixed = packDspRegisters(product((c) => {
+      for (const k of Object.keys(c)) if (c[k]!.type === 'TRELLIS_FF') c[k]!.parameters.CEMUX = 'INV';
+      c.ar_2!.parameters.CEMUX = 'CE';
+    }));
+    expect(mixed).toMatchObject({ absorbedA: 0, absorbedB: 1, absorbedOut: 1, inverters: 1 });
+    expect(mixed.note).toMatch(/not absorbed: A: flip-flops on different clocks, enables or GSR settings \(1\)$/);
+    expect(ffsLeft(mixed.netlist, 'ar_')).toBe(4);
+    // inputs on !ce, the output on ce: two CE indices, the output register's CE0
+    const two = packDspRegisters(product((c) => [...range(0, 4).map((i) => `ar_${i}`), ...range(0, 3).map((i) => `br_${i}`)].forEach((k) => (c[k]!.parameters.CEMUX = 'INV'))));
+    expect(two).toMatchObject({ absorbedA: 1, absorbedB: 1, absorbedOut: 1, inverters: 1 });
+    const d = top(two.netlist).cells.mul!;
+    expect([d.parameters.REG_INPUTA_CE, d.parameters.REG_INPUTB_CE, d.parameters.REG_OUTPUT_CE]).toEqual(['CE1', 'CE1', 'CE0']);
+    expect([d.connections.CE0, d.connections.CE1, d.connections.CE2]).toEqual([[CE], [91], [CE]]);
+  });
+
   it('reads parameter values in the forms write_json writes', () => {
     expect(paramString('CE')).toBe('CE');
     expect(paramString('1 ')).toBe('1');
@@ -374,6 +454,64 @@ function tableRead(tweak: (cells: Record<string, Cell>, ports: Net['modules'][st
   };
 }
 
+/**
+ * A 512 x 36 ROM read as synth_ecp5 maps it ($__PDPW16KD_, brams_map_16kd.v): a DP16KD in the 36-bit
+ * (pseudo dual port) mode, the unused write on A's controls (CLKA, CEA 0, WEA 1, OCEA 0), the read on
+ * B's (CLKB the clock, CEB the enable, OCEB 1, ADB5..13 the address, nets 10..17); the word's bits
+ * 0..17 on DOA0..17 (nets 200..217), 18..35 on DOB0..17 (218..235). The flip-flops w_or_0..21 take
+ * bits 0..21 (Q 240..261, the port y); DOB4..17 are unread.
+ */
+function pdpRead(tweak: (cells: Record<string, Cell>, ports: Net['modules'][string]['ports']) => void = () => {}): Net {
+  const conn: Record<string, Bit[]> = {};
+  const dirs: Record<string, string> = {};
+  for (const P of ['A', 'B'] as const) {
+    for (let i = 0; i < 14; i++) conn[`AD${P}${i}`] = [i < 5 ? '0' : P === 'A' ? 'x' : i - 5 < 8 ? 10 + i - 5 : '0'];
+    for (let i = 0; i < 18; i++) {
+      conn[`DI${P}${i}`] = ['x'];
+      conn[`DO${P}${i}`] = [(P === 'A' ? 200 : 218) + i];
+      dirs[`DO${P}${i}`] = 'output';
+    }
+    for (const k of ['CS0', 'CS1', 'CS2']) conn[`CS${P}${k.slice(2)}`] = ['0'];
+  }
+  Object.assign(conn, { CLKA: ['0'], CEA: ['0'], WEA: ['1'], OCEA: ['0'], RSTA: ['0'], CLKB: [CLK], CEB: [CE], WEB: ['0'], OCEB: ['1'], RSTB: ['0'] });
+  for (const k of Object.keys(conn)) dirs[k] ??= 'input';
+  const parameters: Record<string, string> = {
+    ASYNC_RESET_RELEASE: 'ASYNC',
+    CLKAMUX: 'CLKA',
+    CLKBMUX: 'CLKB',
+    CSDECODE_A: '0b000',
+    CSDECODE_B: '0b000',
+    DATA_WIDTH_A: bits32(36),
+    DATA_WIDTH_B: bits32(36),
+    GSR: 'DISABLED',
+    INITVAL_00: '0'.repeat(320),
+    REGMODE_A: 'NOREG',
+    REGMODE_B: 'NOREG',
+    RESETMODE: 'ASYNC',
+  };
+  const cells: Record<string, Cell> = { rom: { hide_name: 0, type: 'DP16KD', parameters, attributes: { src: 'block.v:9.1-9.2' }, port_directions: dirs, connections: conn } };
+  range(0, 22).forEach((i) => (cells[`w_or_${i}`] = ff(200 + i, 240 + i, { params: { GSR: 'DISABLED' } })));
+  cells.other = lut([10, 11], 90);
+  const ports: Net['modules'][string]['ports'] = {
+    clk: { direction: 'input', bits: [CLK] },
+    ce: { direction: 'input', bits: [CE] },
+    a: { direction: 'input', bits: range(10, 8) },
+    y: { direction: 'output', bits: range(240, 22) },
+    z: { direction: 'output', bits: [90] },
+  };
+  tweak(cells, ports);
+  return {
+    modules: {
+      DP16KD: { attributes: { blackbox: '00000000000000000000000000000001' }, ports: {}, cells: {}, netnames: {} },
+      top: { attributes: { top: '00000000000000000000000000000001' }, ports, cells, netnames: { w: { hide_name: 0, bits: range(200, 36), attributes: {} } } },
+    },
+  };
+}
+
+const allInv = (c: Record<string, Cell>) => {
+  for (const k of Object.keys(c)) if (c[k]!.type === 'TRELLIS_FF') c[k]!.parameters.CEMUX = 'INV';
+};
+
 describe('DP16KD output register packing: hand-built netlists', () => {
   it('the register after a table read goes into the EBR: REGMODE_A OUTREG, OCEA its enable, DOA onto its Q nets', () => {
     const before = tableRead();
@@ -442,7 +580,7 @@ describe('DP16KD output register packing: hand-built netlists', () => {
     expect(top(always.netlist).cells.rom!.connections.OCEA).toEqual(['1']);
   });
 
-  it('a port already registered, with a reset, an inverted clock, a chip select or in the 36-bit mode is left alone', () => {
+  it('a port already registered, with a reset, an inverted clock, a chip select or only B in the 36-bit mode is left alone', () => {
     const cases: [(c: Record<string, Cell>) => void, RegExp][] = [
       [(c) => (c.rom!.parameters.REGMODE_A = 'OUTREG'), /A: REGMODE_A=OUTREG already/],
       [(c) => (c.rom!.connections.RSTA = [9]), /A: a reset \(RSTA\) not tied off/],
@@ -450,7 +588,7 @@ describe('DP16KD output register packing: hand-built netlists', () => {
       [(c) => (c.rom!.connections.CSA1 = [9]), /A: a chip select in use/],
       [(c) => (c.rom!.parameters.CSDECODE_A = '0b010'), /A: a chip select in use/],
       [(c) => (c.rom!.parameters.DOA3MUX = 'INV'), /A: DOA3MUX=INV/],
-      [(c) => (c.rom!.parameters.DATA_WIDTH_B = bits32(36)), /A: DP16KD left alone \(the 36-bit \(pseudo dual port\) mode\)/],
+      [(c) => (c.rom!.parameters.DATA_WIDTH_B = bits32(36)), /A: DP16KD left alone \(the 36-bit \(pseudo dual port\) mode with DATA_WIDTH_A=18, DATA_WIDTH_B=36\)/],
     ];
     for (const [tweak, why] of cases) {
       const r = packEbrOutputRegisters(tableRead(tweak));
@@ -464,6 +602,84 @@ describe('DP16KD output register packing: hand-built netlists', () => {
       c.rom!.connections.RSTA = ['1'];
     }));
     expect(inv.absorbedA).toBe(1);
+  });
+
+  it('an inverted enable (CEMUX=INV): OCEA takes the enable through one LUT4 inverter; a mix of CEMUX=INV and CE is refused', () => {
+    const r = packEbrOutputRegisters(tableRead(allInv));
+    expect(r).toMatchObject({ readPorts: 1, absorbedA: 1, inverters: 1 });
+    expect(r.note).toBe('DP16KD output register packing: 1 DP16KD, 1 of 1 read ports absorbed (A 1, B 0); inverted clock enables (CEMUX=INV): 1 LUT4 inverter added');
+    const m = top(r.netlist);
+    expect(Object.keys(m.cells).sort()).toEqual(['ecp5_pack_not_ce_LUT4_Z', 'other', 'rom']);
+    // the largest net is 300 + 17 (port B's unread DO pins)
+    expect(m.cells.ecp5_pack_not_ce_LUT4_Z!.connections).toEqual({ A: [CE], B: ['0'], C: ['0'], D: ['0'], Z: [318] });
+    expect(m.cells.rom!.connections.OCEA).toEqual([318]);
+    expect(m.cells.rom!.connections.CEA).toEqual([CE]); // the read enable is not touched
+    expect(m.netnames.ecp5_pack_not_ce).toEqual({ hide_name: 0, bits: [318], attributes: {} });
+
+    const mixed = packEbrOutputRegisters(tableRead((c) => {
+      allInv(c);
+      c.e_or_5!.parameters.CEMUX = 'CE';
+    }));
+    expect(mixed).toMatchObject({ absorbedA: 0, inverters: 0 });
+    expect(mixed.note).toMatch(/not absorbed: A: flip-flops on different enables or GSR settings \(1\)$/);
+    expect(Object.keys(top(mixed.netlist).cells)).not.toContain('ecp5_pack_not_ce_LUT4_Z');
+  });
+
+  it('the 36-bit (pseudo dual port) mode: one read port, DOA and DOB on CLKB; REGMODE_A and REGMODE_B OUTREG, OCEA and OCEB the enable', () => {
+    const before = pdpRead();
+    const copy = structuredClone(before);
+    const r = packEbrOutputRegisters(before);
+    expect(before).toEqual(copy);
+    expect(r).toMatchObject({ ebrs: 1, readPorts: 1, absorbedA: 0, absorbedB: 0, absorbedPdp: 1, inverters: 0 });
+    expect(r.note).toBe('DP16KD output register packing: 1 DP16KD, 1 of 1 read ports absorbed (A 0, B 0, 36-bit PDP 1)');
+    const m = top(r.netlist);
+    expect(Object.keys(m.cells).sort()).toEqual(['other', 'rom']);
+    const want = structuredClone(before.modules.top.cells.rom!);
+    Object.assign(want.parameters, { REGMODE_A: 'OUTREG', REGMODE_B: 'OUTREG' });
+    Object.assign(want.connections, { OCEA: [CE], OCEB: [CE] });
+    range(0, 22).forEach((i) => (want.connections[i < 18 ? `DOA${i}` : `DOB${i - 18}`] = [240 + i]));
+    expect(m.cells.rom).toEqual(want);
+    // the write side (CLKA, CEA, WEA) and the unread DOB4..17 stay as they were
+    expect([m.cells.rom!.connections.CLKA, m.cells.rom!.connections.WEA, m.cells.rom!.connections.DOB4]).toEqual([['0'], ['1'], [222]]);
+
+    // inverted: both OCE pins on one inverter
+    const inv = packEbrOutputRegisters(pdpRead(allInv));
+    expect(inv).toMatchObject({ absorbedPdp: 1, inverters: 1 });
+    const d = top(inv.netlist).cells.rom!;
+    expect(d.connections.OCEA).toEqual(top(inv.netlist).cells.ecp5_pack_not_ce_LUT4_Z!.connections.Z);
+    expect(d.connections.OCEB).toEqual(d.connections.OCEA);
+  });
+
+  it('the 36-bit mode is taken in whole or not at all; a narrower read or a 36-bit B alone is left alone', () => {
+    const cases: [(c: Record<string, Cell>, p: Net['modules'][string]['ports']) => void, RegExp][] = [
+      [(c) => (c.other!.connections.B = [219]), /PDP: a DO bit that feeds logic, a port or more than one flip-flop \(1\)$/],
+      [(c) => (c.rom!.connections.CLKB = [8]), /PDP: a flip-flop on a clock other than the port's \(1\)$/],
+      [(c) => (c.rom!.parameters.CLKBMUX = 'INV'), /PDP: CLKBMUX=INV \(an inverted clock\)/],
+      [(c) => (c.rom!.connections.RSTA = [9]), /PDP: a reset \(RSTA\) not tied off/],
+      [(c) => (c.rom!.connections.RSTB = [9]), /PDP: a reset \(RSTB\) not tied off/],
+      [(c) => (c.rom!.parameters.REGMODE_B = 'OUTREG'), /PDP: REGMODE_B=OUTREG already/],
+      [(c) => (c.rom!.parameters.OCEAMUX = 'INV'), /PDP: OCEAMUX=INV/],
+      [(c) => (c.rom!.connections.CSB2 = ['1']), /PDP: a chip select in use/],
+      [(c) => (c.w_or_20!.parameters.CEMUX = 'INV'), /PDP: flip-flops on different enables or GSR settings/],
+    ];
+    for (const [tweak, why] of cases) {
+      const r = packEbrOutputRegisters(pdpRead(tweak));
+      expect(r.absorbedPdp, String(why)).toBe(0);
+      expect(r.note).toMatch(why);
+      expect(ffsLeft(r.netlist, 'w_or_')).toBe(22);
+      expect(top(r.netlist).cells.rom).toEqual(pdpRead(tweak).modules.top.cells.rom);
+    }
+    // a 36-bit write with an 18-bit read: ports A and B counted, both left alone
+    const narrow = packEbrOutputRegisters(pdpRead((c) => (c.rom!.parameters.DATA_WIDTH_B = bits32(18))));
+    expect(narrow).toMatchObject({ readPorts: 2, absorbedA: 0, absorbedB: 0, absorbedPdp: 0 });
+    expect(narrow.note).toBe(
+      'DP16KD output register packing: 1 DP16KD, 0 of 2 read ports absorbed (A 0, B 0); not absorbed: ' +
+        'A: DP16KD left alone (the 36-bit (pseudo dual port) mode with DATA_WIDTH_A=36, DATA_WIDTH_B=18) (1); ' +
+        'B: DP16KD left alone (the 36-bit (pseudo dual port) mode with DATA_WIDTH_A=36, DATA_WIDTH_B=18) (1)',
+    );
+    // nothing reads it: not counted
+    const none = packEbrOutputRegisters(pdpRead((c) => range(0, 22).forEach((i) => delete c[`w_or_${i}`])));
+    expect(none.note).toBe('DP16KD output register packing: 1 DP16KD, 0 of 0 read ports absorbed (A 0, B 0, 36-bit PDP 0)');
   });
 
   it('ports are taken in one by one; a port nothing reads is not counted; unread DO bits stay unconnected', () => {
@@ -503,6 +719,34 @@ describe('DP16KD output register packing: hand-built netlists', () => {
         'DP16KD output register packing: 1 DP16KD, 1 of 1 read ports absorbed (A 1, B 0)',
     );
     expect(Object.keys(top(r.netlist).cells).sort()).toEqual(['mul', 'other', 'rom']);
+  });
+
+  it('packEcp5 with inverted enables: one inverter per enable net for both passes, the EBR pass using the DSP pass\'s', () => {
+    const net = product(allInv);
+    const cells = net.modules.top.cells;
+    Object.assign(cells, tableRead(allInv).modules.top.cells);
+    // the 36-bit read as pdpRead writes it, renamed `w`, moved to nets of its own: DOA0..17 on
+    // 500..517, DOB0..17 on 520..537, its flip-flops' Q on 400..421
+    cells.w = pdpRead(allInv).modules.top.cells.rom!;
+    range(0, 18).forEach((i) => {
+      cells.w!.connections[`DOA${i}`] = [500 + i];
+      cells.w!.connections[`DOB${i}`] = [520 + i];
+    });
+    range(0, 22).forEach((i) => (cells[`w_or_${i}`] = ff(i < 18 ? 500 + i : 520 + i - 18, 400 + i, { params: { GSR: 'DISABLED', CEMUX: 'INV' } })));
+    net.modules.top.cells.other = lut([10, 11], 90);
+    const r = packEcp5(net);
+    expect(r.dsp).toMatchObject({ absorbedA: 1, absorbedB: 1, absorbedOut: 1, inverters: 1 });
+    expect(r.ebr).toMatchObject({ ebrs: 2, readPorts: 2, absorbedA: 1, absorbedPdp: 1, inverters: 0 });
+    expect(r.note).toBe(
+      'MULT18X18D register packing: 1 DSPs, 1 A and 1 B input registers and 1 output registers absorbed; inverted clock enables (CEMUX=INV): 1 LUT4 inverter added. ' +
+        'DP16KD output register packing: 2 DP16KD, 2 of 2 read ports absorbed (A 1, B 0, 36-bit PDP 1); inverted clock enables (CEMUX=INV): 1 LUT4 inverter of the DSP pass used',
+    );
+    const m = top(r.netlist);
+    expect(Object.keys(m.cells).sort()).toEqual(['ecp5_pack_not_ce_LUT4_Z', 'mul', 'other', 'rom', 'w']);
+    const z = m.cells.ecp5_pack_not_ce_LUT4_Z!.connections.Z;
+    expect(z).toEqual([538]);
+    for (const pin of ['CE0', 'CE1', 'CE2', 'CE3']) expect(m.cells.mul!.connections[pin]).toEqual(z);
+    expect([m.cells.rom!.connections.OCEA, m.cells.w!.connections.OCEA, m.cells.w!.connections.OCEB]).toEqual([z, z, z]);
   });
 
   it('reads integer parameters in the forms write_json writes', () => {
@@ -640,27 +884,80 @@ endmodule
 `;
 
 /**
- * DP16KD for simulation only, ROM use (Yosys's ECP5 library has it as a blackbox). The array is the
- * INITVAL_00..3F parameters as Yosys's brams_map_16kd.v writes them: 1024 rows of 18 bits, row r in
- * bits [(r % 16) * 20 +: 18] of INITVAL_<r / 16>. A port reads DATA_WIDTH bits at the address pins
+ * DP16KD for simulation only (Yosys's ECP5 library has it as a blackbox), as far as the blocks here
+ * use it. The array is the INITVAL_00..3F parameters as Yosys's brams_map_16kd.v writes them: 1024
+ * rows of 18 bits, row r in bits [(r % 16) * 20 +: 18] of INITVAL_<r / 16>.
+ *
+ * True dual port modes (DATA_WIDTH 1, 2, 4, 9, 18 on each port): a port's word at the address pins
  * as techlibs/lattice brams_map_16kd.v and brams_16kd.txt use them: the row is AD[13:4]; in 18-bit
- * mode the whole row (AD1/AD0 are the write byte enables), in 9-bit mode byte AD[3] (bits AD3 * 9
- * +: 9), in 4-, 2- and 1-bit mode the narrower words inside that byte's eight data bits (AD[2],
- * AD[2:1], AD[2:0]); DO bits above the width are x. The read register loads at CLK when CE; with
- * REGMODE "OUTREG" an output register loads from it at CLK when OCE and drives DO, else the read
- * register does. RST clears both (RESETMODE SYNC: at the clock, over CE; ASYNC: at once); both start
- * at 0. A write, a chip select other than 0b000, the 36-bit mode or another REGMODE print a FAIL line.
- * Checked on its own, outside this test, against RTL ROMs of every width through synth_ecp5.
+ * mode the whole row (AD0/AD1 the write byte enables of bits 0..8 and 9..17), in 9-bit mode byte
+ * AD[3] (bits AD3 * 9 +: 9), in 4-, 2- and 1-bit mode the narrower words inside that byte's eight
+ * data bits (AD[2], AD[2:1], AD[2:0]); DO bits above the width are x. At CLK, when CE (and WE): the
+ * port writes its word; its read register loads the word when not writing, and when writing
+ * according to WRITEMODE (NORMAL: holds, WRITETHROUGH: the new word, READBEFOREWRITE: the old one).
+ * A read of a row the other port writes at the same edge gives the old word.
+ *
+ * The 36-bit (pseudo dual port) mode (DATA_WIDTH_A = DATA_WIDTH_B = 36), as brams_map_16kd.v maps
+ * $__PDPW16KD_: 512 words of 36 bits, word w the rows 2w (bits 0..17) and 2w + 1 (18..35). The write
+ * is on A's controls: at CLKA when CEA and WEA, word ADA[13:5], the 9-bit bytes ADA0..ADA3 enable,
+ * data {DIB, DIA}. The read is on B's: at CLKB when CEB the read register loads word ADB[13:5]
+ * ({DOB, DOA}; the old word when A writes it at the same edge), with OCEB the output register loads
+ * from it; DOA is the output register's bits 0..17 when REGMODE_A is OUTREG, else the read
+ * register's, DOB bits 18..35 by REGMODE_B, RSTB clears both. Which of OCEA and OCEB enables the DOA
+ * half's output register is not known (see packEbrOutputRegisters): with an output register,
+ * OCEA other than OCEB at a read clock prints a FAIL line, as does RSTA active.
+ *
+ * Both modes: with REGMODE "OUTREG" the output register loads from the read register at CLK when
+ * OCE and drives DO, else the read register does. RST clears both (RESETMODE SYNC: at the clock,
+ * over CE; ASYNC: at once); both start at 0. A chip select other than 0b000, a 36-bit width on one
+ * port only, another width or REGMODE print a FAIL line.
+ *
+ * Checked on its own, outside this test: against RTL ROMs of every width through synth_ecp5; against
+ * RTL RAMs through synth_ecp5 (widths 1, 4, 9, 18 written on A and read on B, with and without read
+ * enable; 18-bit single port READBEFOREWRITE and WRITETHROUGH; 36-bit with one write enable and with
+ * byte enables), 20000 random cycles with reads of the address being written every third one; and
+ * by the unpacked netlist of a stream block whose row stores are written DP16KD. A read colliding
+ * with the other port's write must return the old word for those netlists to match their RTL:
+ * that is what Yosys's ECP5 mapping assumes (x there fails them); what the silicon returns is not
+ * known here.
  */
 const DP16KD_MODEL = (() => {
   const pins = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}${n - 1 - i}`).join(', ');
   const hex = (i: number) => i.toString(16).toUpperCase().padStart(2, '0');
   const initvals = Array.from({ length: 64 }, (_, i) => `  parameter INITVAL_${hex(i)} = 320'h0;`).join('\n');
   const all = Array.from({ length: 64 }, (_, i) => `INITVAL_${hex(63 - i)}`).join(', ');
-  const port = (P: string) =>
-    `  DP16KD_PORT #(.WIDTH(DATA_WIDTH_${P}), .REGMODE(REGMODE_${P}), .RESETMODE(RESETMODE), .CLKINV(CLK${P}MUX == "INV"), .CSDECODE(CSDECODE_${P})) port_${P.toLowerCase()} (\n` +
-    `    .init(init), .clk(CLK${P}), .ce(CE${P}), .oce(OCE${P}), .rst(RST${P}), .we(WE${P}), .cs({CS${P}2, CS${P}1, CS${P}0}),\n` +
-    `    .ad({${pins(`AD${P}`, 14)}}),\n    .dout({${pins(`DO${P}`, 18)}}));`;
+  // one port of the true dual port modes
+  const port = (P: string) => `
+    // ---- port ${P}
+    wire c${P} = CLK${P}MUX == "INV" ? ~CLK${P} : CLK${P};
+    wire [13:0] ad${P} = {${pins(`AD${P}`, 14)}};
+    wire [17:0] di${P} = {${pins(`DI${P}`, 18)}};
+    wire [9:0] row${P} = ad${P}[13:4];
+    wire sel${P} = {CS${P}2, CS${P}1, CS${P}0} == 3'b000;
+    wire wr${P} = CE${P} === 1'b1 && WE${P} === 1'b1 && sel${P};
+    wire [17:0] mask${P} = wmask(DATA_WIDTH_${P}, ad${P});
+    wire [17:0] new${P} = (mem[row${P}] & ~mask${P}) | (place(DATA_WIDTH_${P}, ad${P}, di${P}) & mask${P});
+    reg [17:0] q${P} = 18'd0;
+    reg [17:0] o${P} = 18'd0;
+    always @(posedge c${P}) if (wr${P}) mem[row${P}] <= new${P};
+    task load${P};
+      begin
+        if (CE${P} === 1'b1 && sel${P}) begin
+          if (wr${P}) begin
+            if (WRITEMODE_${P} == "WRITETHROUGH") q${P} <= pick(DATA_WIDTH_${P}, ad${P}, new${P});
+            else if (WRITEMODE_${P} == "READBEFOREWRITE") q${P} <= pick(DATA_WIDTH_${P}, ad${P}, mem[row${P}]);
+          end else q${P} <= pick(DATA_WIDTH_${P}, ad${P}, mem[row${P}]);
+        end
+        if (OCE${P} === 1'b1) o${P} <= q${P};
+      end
+    endtask
+    if (RESETMODE == "ASYNC") begin : ar${P}
+      always @(posedge c${P} or posedge RST${P}) if (RST${P}) begin q${P} <= 18'd0; o${P} <= 18'd0; end else load${P};
+    end else begin : sr${P}
+      always @(posedge c${P}) if (RST${P}) begin q${P} <= 18'd0; o${P} <= 18'd0; end else load${P};
+    end
+    assign {${pins(`DO${P}`, 18)}} = REGMODE_${P} == "OUTREG" ? o${P} : q${P};
+    always @(posedge c${P}) if (CE${P} === 1'b1 && {CS${P}2, CS${P}1, CS${P}0} !== 3'b000) $display("FAIL: DP16KD model: chip select %b is not modelled", {CS${P}2, CS${P}1, CS${P}0});`;
   return `
 module DP16KD(
   input ${pins('DIA', 18)},
@@ -687,52 +984,79 @@ module DP16KD(
   parameter GSR = "ENABLED";
 ${initvals}
   wire [64*320-1:0] init = {${all}};
+  // the array: 1024 rows of 18 bits, row r in bits [(r % 16) * 20 +: 18] of INITVAL_<r / 16>
+  reg [17:0] mem [0:1023];
+  integer i;
+  initial for (i = 0; i < 1024; i = i + 1) mem[i] = init[(i / 16) * 320 + (i % 16) * 20 +: 18];
+
+  // where a word of width w sits in its row: 18 the row, 9 byte ad[3], 4/2/1 inside that byte's 8 data bits
+  function integer offset(input integer w, input [13:0] ad);
+    offset = w == 9 ? ad[3] * 9 : w == 4 ? ad[3] * 9 + ad[2] * 4 : w == 2 ? ad[3] * 9 + ad[2:1] * 2 : w == 1 ? ad[3] * 9 + ad[2:0] : 0;
+  endfunction
+  function [17:0] ones(input integer w);
+    ones = w >= 18 ? 18'h3ffff : (18'd1 << w) - 18'd1;
+  endfunction
+  // a read: the word, the DO bits above the width x
+  function [17:0] pick(input integer w, input [13:0] ad, input [17:0] row);
+    integer k;
+    begin
+      pick = (row >> offset(w, ad)) & ones(w);
+      for (k = w; k < 18; k = k + 1) pick[k] = 1'bx;
+    end
+  endfunction
+  function [17:0] place(input integer w, input [13:0] ad, input [17:0] d);
+    place = (d & ones(w)) << offset(w, ad);
+  endfunction
+  // the row bits a write changes: in the 18-bit mode the bytes ad[0] (bits 0..8) and ad[1] (9..17) enable
+  function [17:0] wmask(input integer w, input [13:0] ad);
+    wmask = w == 18 ? {{9{ad[1]}}, {9{ad[0]}}} : ones(w) << offset(w, ad);
+  endfunction
+
+  generate
+    if (DATA_WIDTH_A == 36 && DATA_WIDTH_B == 36) begin : pdp
+      // ---- the 36-bit pseudo dual port mode: the write on A's controls, the read on B's
+      wire ca = CLKAMUX == "INV" ? ~CLKA : CLKA;
+      wire cb = CLKBMUX == "INV" ? ~CLKB : CLKB;
+      wire [13:0] ada = {${pins('ADA', 14)}};
+      wire [13:0] adb = {${pins('ADB', 14)}};
+      wire [35:0] di = {${pins('DIB', 18)}, ${pins('DIA', 18)}};
+      wire [8:0] wa = ada[13:5];
+      wire [8:0] ra = adb[13:5];
+      wire wr = CEA === 1'b1 && WEA === 1'b1 && {CSA2, CSA1, CSA0} == 3'b000;
+      wire [35:0] wm = {{9{ada[3]}}, {9{ada[2]}}, {9{ada[1]}}, {9{ada[0]}}};
+      wire [35:0] old = {mem[{wa, 1'b1}], mem[{wa, 1'b0}]};
+      wire [35:0] nw = (old & ~wm) | (di & wm);
+      always @(posedge ca) if (wr) begin mem[{wa, 1'b1}] <= nw[35:18]; mem[{wa, 1'b0}] <= nw[17:0]; end
+      reg [35:0] q = 36'd0;
+      reg [35:0] o = 36'd0;
+      task load;
+        begin
+          if (CEB === 1'b1 && {CSB2, CSB1, CSB0} == 3'b000) q <= {mem[{ra, 1'b1}], mem[{ra, 1'b0}]};
+          if (OCEB === 1'b1) o <= q;
+          if ((REGMODE_A == "OUTREG" || REGMODE_B == "OUTREG") && OCEA !== OCEB) $display("FAIL: DP16KD model: OCEA (%b) other than OCEB (%b) in the 36-bit mode is not modelled", OCEA, OCEB);
+          if (RSTA === 1'b1) $display("FAIL: DP16KD model: RSTA in the 36-bit mode is not modelled");
+        end
+      endtask
+      if (RESETMODE == "ASYNC") begin : ar
+        always @(posedge cb or posedge RSTB) if (RSTB) begin q <= 36'd0; o <= 36'd0; end else load;
+      end else begin : sr
+        always @(posedge cb) if (RSTB) begin q <= 36'd0; o <= 36'd0; end else load;
+      end
+      assign {${pins('DOA', 18)}} = REGMODE_A == "OUTREG" ? o[17:0] : q[17:0];
+      assign {${pins('DOB', 18)}} = REGMODE_B == "OUTREG" ? o[35:18] : q[35:18];
+      always @(posedge cb) if (CEB === 1'b1 && {CSB2, CSB1, CSB0} !== 3'b000) $display("FAIL: DP16KD model: chip select %b is not modelled", {CSB2, CSB1, CSB0});
+    end else begin : dp
 ${port('A')}
 ${port('B')}
-endmodule
-
-module DP16KD_PORT #(parameter integer WIDTH = 18, parameter REGMODE = "NOREG", parameter RESETMODE = "SYNC", parameter CLKINV = 0, parameter CSDECODE = "0b000") (
-  input [64*320-1:0] init,
-  input clk, ce, oce, rst, we,
-  input [2:0] cs,
-  input [13:0] ad,
-  output [17:0] dout
-);
-  wire [9:0] row = ad[13:4];
-  wire [17:0] word = init[row[9:4] * 320 + row[3:0] * 20 +: 18];
-  reg [17:0] rd;
-  always @* begin
-    rd = {18{1'bx}};
-    case (WIDTH)
-      18: rd = word;
-      9: rd[8:0] = word[ad[3] * 9 +: 9];
-      4: rd[3:0] = word[ad[3] * 9 + ad[2] * 4 +: 4];
-      2: rd[1:0] = word[ad[3] * 9 + ad[2:1] * 2 +: 2];
-      1: rd[0] = word[ad[3] * 9 + ad[2:0]];
-      default: rd = {18{1'bx}};
-    endcase
-  end
-  wire c = CLKINV ? ~clk : clk;
-  reg [17:0] q = 18'd0;
-  reg [17:0] o = 18'd0;
-  generate
-    if (RESETMODE == "ASYNC") begin : ar
-      always @(posedge c or posedge rst) if (rst) q <= 18'd0; else if (ce) q <= rd;
-      always @(posedge c or posedge rst) if (rst) o <= 18'd0; else if (oce) o <= q;
-    end else begin : sr
-      always @(posedge c) if (rst) q <= 18'd0; else if (ce) q <= rd;
-      always @(posedge c) if (rst) o <= 18'd0; else if (oce) o <= q;
     end
   endgenerate
-  assign dout = REGMODE == "OUTREG" ? o : q;
+
   initial begin
-    if (WIDTH != 18 && WIDTH != 9 && WIDTH != 4 && WIDTH != 2 && WIDTH != 1) $display("FAIL: DP16KD model: DATA_WIDTH %0d is not modelled", WIDTH);
-    if (REGMODE != "NOREG" && REGMODE != "OUTREG") $display("FAIL: DP16KD model: REGMODE %0s is not modelled", REGMODE);
-    if (CSDECODE != "0b000") $display("FAIL: DP16KD model: CSDECODE %0s is not modelled", CSDECODE);
-  end
-  always @(posedge c) begin
-    if (we === 1'b1) $display("FAIL: DP16KD model: writes are not modelled");
-    if (cs !== 3'b000) $display("FAIL: DP16KD model: chip select %b is not modelled", cs);
+    if ((DATA_WIDTH_A == 36) != (DATA_WIDTH_B == 36)) $display("FAIL: DP16KD model: DATA_WIDTH_A %0d with DATA_WIDTH_B %0d is not modelled", DATA_WIDTH_A, DATA_WIDTH_B);
+    if (DATA_WIDTH_A != 36 && DATA_WIDTH_A != 18 && DATA_WIDTH_A != 9 && DATA_WIDTH_A != 4 && DATA_WIDTH_A != 2 && DATA_WIDTH_A != 1) $display("FAIL: DP16KD model: DATA_WIDTH_A %0d is not modelled", DATA_WIDTH_A);
+    if (DATA_WIDTH_B != 36 && DATA_WIDTH_B != 18 && DATA_WIDTH_B != 9 && DATA_WIDTH_B != 4 && DATA_WIDTH_B != 2 && DATA_WIDTH_B != 1) $display("FAIL: DP16KD model: DATA_WIDTH_B %0d is not modelled", DATA_WIDTH_B);
+    if ((REGMODE_A != "NOREG" && REGMODE_A != "OUTREG") || (REGMODE_B != "NOREG" && REGMODE_B != "OUTREG")) $display("FAIL: DP16KD model: REGMODE %0s / %0s is not modelled", REGMODE_A, REGMODE_B);
+    if (CSDECODE_A != "0b000" || CSDECODE_B != "0b000") $display("FAIL: DP16KD model: CSDECODE %0s / %0s is not modelled", CSDECODE_A, CSDECODE_B);
   end
 endmodule
 `;
@@ -912,5 +1236,114 @@ describe('DSP and EBR packing: the testbench of a block pipelined for ecp5 on th
     expect(stalls.ok).toBe(false);
     expect(stalls.problem).toMatch(/MISMATCH|FAIL/);
     console.log(`ecp5-pack: DP16KD simulation ${((Date.now() - t0) / 1000).toFixed(1)} s; EBR extra stage: ${late.problem}; OCEA on: ${stalls.problem}`);
+  });
+});
+
+describe('DSP and EBR packing with inverted enables and the 36-bit mode: a stream block pipelined for ecp5 (Icarus)', () => {
+  // a 2-lane stream block for the ecp5 delay model: its registers' enable is `~s_v`, which Yosys
+  // folds into every flip-flop (CEMUX=INV); with 10-bit outputs and rows of up to 128 its two
+  // exponent tables per lane are 20 bits wide, 512 x 36 DP16KD in the 36-bit (pseudo dual port)
+  // mode, and its reciprocal table is 18-bit DP16KD; its row stores are LUT RAM
+  const { block, dir } = generateTo(
+    cfg({ name: 'pks', n: undefined, arch: 'stream', stream: { lanes: 2, maxN: 128 }, output: { width: 10, frac: 10 }, pipeline: { device: 'ecp5', targetMHz: 150 }, verify: { vectors: 4, seed: 2 } }),
+  );
+  const work = tmp('softmax-lut-ecp5-pack-stream-');
+  afterAll(() => {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('unpacked and packed pass; the inverter left out, or the DOA half of a 36-bit read left unregistered, fails', () => {
+    requireTool('iverilog', 'iverilog');
+    requireTool('vvp', 'iverilog');
+    const yosys = venvTool('yowasp-yosys');
+    const t0 = Date.now();
+    const names = fileNames(block.module);
+    for (const f of [names.tb, names.vin, names.vexp]) copyFileSync(join(dir, f), join(work, f));
+    copyFileSync(join(dir, names.rtl), join(work, 'block.v'));
+
+    // measureEcp5's own Yosys commands
+    const syn = run(yosys, ['-q', '-p', ecp5Script(block.module).join('; ')], work, 300_000);
+    expect(syn.status, syn.stdout + syn.stderr).toBe(0);
+    const full = JSON.parse(readFileSync(join(work, 'ecp5.json'), 'utf8')) as Json;
+    const cellsOf = (j: Json) => j.modules[block.module]!.cells;
+    // every flip-flop around the products and after the table reads has CEMUX=INV
+    expect(Object.values(cellsOf(full)).filter((c) => c.type === 'TRELLIS_FF' && c.parameters.CEMUX === 'INV').length).toBeGreaterThan(100);
+    const packed = packEcp5(full);
+    console.log(`ecp5-pack: ${block.module}: ${packed.note}`);
+    // the products' B operand register also feeds logic: it stays
+    expect(packed.dsp).toMatchObject({ dsps: 2, absorbedA: 2, absorbedB: 0, absorbedOut: 2, inverters: 1 });
+    expect(packed.ebr).toMatchObject({ ebrs: 6, readPorts: 6, absorbedA: 2, absorbedB: 0, absorbedPdp: 4, inverters: 0 });
+    expect(packed.note).toMatch(/output registers absorbed; inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter added;/);
+    expect(packed.note).toMatch(/\(A 2, B 0, 36-bit PDP 4\); inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter of the DSP pass used$/);
+
+    // one inverter, a LUT4 as synth_ecp5 writes them, of the flip-flops' enable net; its output on
+    // every CE pin of the DSPs and every OCE pin of the EBRs
+    const p = packed.netlist as Json;
+    const cells = cellsOf(p);
+    const invs = Object.entries(cells).filter(([k]) => k.startsWith('ecp5_pack_not_'));
+    expect(invs).toHaveLength(1);
+    const [invName, inv] = invs[0]!;
+    const yosysLut = Object.values(cellsOf(full)).find((c) => c.type === 'LUT4')! as unknown as Cell;
+    expect(Object.keys(inv).sort()).toEqual(Object.keys(yosysLut).sort());
+    expect((inv as unknown as Cell).port_directions).toEqual(yosysLut.port_directions);
+    expect(inv.parameters).toEqual({ INIT: '0101010101010101' });
+    const ce = Object.values(cellsOf(full)).find((c) => c.type === 'TRELLIS_FF' && c.parameters.CEMUX === 'INV')!.connections.CE;
+    expect(inv.connections).toMatchObject({ A: ce, B: ['0'], C: ['0'], D: ['0'] });
+    const z = inv.connections.Z!;
+    expect(invName).toMatch(/^ecp5_pack_not_.*_LUT4_Z$/);
+    expect((p.modules[block.module] as unknown as { netnames: Record<string, { bits: unknown[] }> }).netnames[invName.replace(/_LUT4_Z$/, '')]!.bits).toEqual(z);
+    const dsps = Object.values(cells).filter((c) => c.type === 'MULT18X18D');
+    const rams = Object.values(cells).filter((c) => c.type === 'DP16KD');
+    for (const d of dsps) for (const k of ['CE0', 'CE1', 'CE2', 'CE3']) expect(d.connections[k]).toEqual(z);
+    const pdp = rams.filter((c) => paramInt(c.parameters.DATA_WIDTH_A) === 36);
+    expect(pdp).toHaveLength(4);
+    // OCE the inverted enable, or 1 after the first pass's exponent reads (their `_or` register has no enable)
+    const oce = (c: (typeof rams)[number]) => (c.connections.OCEA![0] === z[0] ? 'inverted' : c.connections.OCEA![0] === '1' ? 'on' : 'other');
+    for (const c of pdp) {
+      expect([c.parameters.REGMODE_A, c.parameters.REGMODE_B]).toEqual(['OUTREG', 'OUTREG']);
+      expect(c.connections.OCEB).toEqual(c.connections.OCEA);
+    }
+    expect(pdp.map(oce).sort()).toEqual(['inverted', 'inverted', 'on', 'on']);
+    const narrow = rams.filter((r) => !pdp.includes(r));
+    for (const c of narrow) expect(c.parameters.REGMODE_A).toBe('OUTREG');
+    expect(narrow.map(oce)).toEqual(['inverted', 'inverted']);
+
+    const only = (j: Json): Json => ({ creator: j.creator, modules: { [block.module]: j.modules[block.module]! } });
+    // wrong: the inverter left out, the CE and OCE pins on the enable net as it is
+    const noInverter = only(structuredClone(p));
+    const ni = cellsOf(noInverter);
+    delete ni[invName];
+    for (const c of Object.values(ni)) {
+      for (const [k, v] of Object.entries(c.connections)) if (/^(CE[0-3]|OCE[AB])$/.test(k) && v[0] === z[0]) c.connections[k] = ce!;
+    }
+    // wrong: the 36-bit reads' DOA half (word bits 0..17) left unregistered, one cycle early
+    const halfRegistered = only(structuredClone(p));
+    for (const c of Object.values(cellsOf(halfRegistered))) if (c.type === 'DP16KD' && paramInt(c.parameters.DATA_WIDTH_A) === 36) c.parameters.REGMODE_A = 'NOREG';
+    const variants = { unpacked: only(full), packed: only(p), noInverter, halfRegistered };
+    for (const [k, j] of Object.entries(variants)) writeFileSync(join(work, `${k}.json`), JSON.stringify(j));
+    const wr = run(yosys, ['-q', '-p', Object.keys(variants).map((k) => `design -reset; read_json ${k}.json; write_verilog -noattr ${k}.v`).join('; ')], work, 300_000);
+    expect(wr.status, wr.stdout + wr.stderr).toBe(0);
+    expect(readFileSync(join(work, 'packed.v'), 'utf8')).toMatch(/LUT4 #\(\s*\.INIT\(16'h5555\)\s*\)/);
+
+    // the stream runner takes one RTL file: the netlist, the ECP5 library and the two models
+    const lib = [ecp5SimLibrary(), MULT18X18D_MODEL, DP16KD_MODEL].join('\n');
+    const sim = (k: string) => {
+      writeFileSync(join(work, `sim_${k}.v`), `${readFileSync(join(work, `${k}.v`), 'utf8')}\n${lib}`);
+      return simulateStream(block.stream!, work, { tb: names.tb, rtl: `sim_${k}.v`, vin: names.vin, vexp: names.vexp, top: `${block.module}_tb` });
+    };
+    const unpacked = sim('unpacked');
+    expect(unpacked.problem).toBeUndefined();
+    expect(unpacked.ok).toBe(true);
+    const good = sim('packed');
+    expect(good.problem).toBeUndefined();
+    expect(good.ok).toBe(true);
+    const bad = sim('noInverter');
+    expect(bad.ok).toBe(false);
+    expect(bad.problem).toMatch(/MISMATCH|FAIL|difference/);
+    const half = sim('halfRegistered');
+    expect(half.ok).toBe(false);
+    expect(half.problem).toMatch(/MISMATCH|FAIL|difference/);
+    console.log(`ecp5-pack: stream simulation ${((Date.now() - t0) / 1000).toFixed(1)} s; no inverter: ${bad.problem}; DOA half unregistered: ${half.problem}`);
   });
 });

@@ -27,6 +27,16 @@
  * Everything else is kept as it was. All the DSP's registers use CLK0 (nextpnr-ecp5 times a clocked
  * MULT18X18D from CLK0 only) and RST0 (all four RST pins tied to 0), and one CE index per distinct
  * enable (tied to 1 for a flip-flop without enable), the output register's being CE0 (see `finish`).
+ *
+ * Inverted clock enables: Yosys folds an inverter before the enables of a group of flip-flops into
+ * their CEMUX ("INV": the stream blocks' `wire ce = ~s_v;`). The DSP's CE pins have no inversion
+ * (nextpnr-ecp5 writes CE0MUX..CE3MUX as pass-through whatever the cell says), and the DP16KD's OCE
+ * inversion mux is left as it is: such a group is taken in with its enable net inverted by a LUT4
+ * (Z = !A, B/C/D tied to 0, INIT 0x5555), one per distinct enable net, shared by every DSP and EBR
+ * that needs it (the EBR pass uses those the DSP pass added; see `Inverters`). The enable is part
+ * of a group's "one clock, one enable" rule: flip-flops on `net` and on `!net` are two enables, and
+ * a group that mixes them is refused as before.
+ *
  * The registers of one DSP share one clock and one GSR setting: a register on another clock stays
  * out. A DSP that already uses any register or control pin, reads SRIA/SRIB (SOURCEA/B not 0), has
  * non-constant SIGNEDA/B or MULT_BYPASS enabled is left alone.
@@ -45,6 +55,9 @@
  */
 
 type Bit = number | string;
+
+/** A clock enable: always on ('1'), a net, or a net inverted ('!<net>', a flip-flop's CEMUX "INV"). */
+type Enable = number | '1' | `!${number}`;
 
 interface JsonCell {
   type: string;
@@ -73,6 +86,8 @@ export interface PackResult {
   absorbedB: number;
   /** DSPs whose output register was taken in. */
   absorbedOut: number;
+  /** LUT4 inverters added for inverted clock enables (CEMUX "INV"). */
+  inverters: number;
   /** One line: the counts, and why the others were not taken in. */
   note: string;
 }
@@ -149,7 +164,7 @@ function indexModule(m: JsonModule): Index {
 /** The control of a flip-flop the DSP can take over: its clock net, enable ('1' = always) and GSR. */
 interface FfControl {
   clk: number;
-  ce: number | '1';
+  ce: Enable;
   gsr: string;
 }
 
@@ -168,12 +183,13 @@ function ffControl(c: JsonCell): FfControl | string {
   const gsr = p('GSR') ?? 'ENABLED';
   if (gsr !== 'ENABLED' && gsr !== 'DISABLED') return `GSR=${gsr}`;
   const cemux = p('CEMUX') ?? 'CE';
-  let ce: number | '1';
+  let ce: Enable;
   if (cemux === '1') ce = '1';
-  else if (cemux === 'CE') {
+  else if (cemux === 'CE' || cemux === 'INV') {
+    const inv = cemux === 'INV';
     const e = pin('CE');
-    if (e === '1') ce = '1';
-    else if (isNet(e)) ce = e;
+    if (e === (inv ? '0' : '1')) ce = '1';
+    else if (isNet(e)) ce = inv ? `!${e}` : e;
     else return 'a clock enable that is never on';
   } else return `CEMUX=${cemux}`;
   return { clk, ce, gsr };
@@ -193,7 +209,7 @@ interface Group {
 interface DspState {
   clk?: number;
   gsr?: string;
-  ce: Partial<Record<Reg, number | '1'>>;
+  ce: Partial<Record<Reg, Enable>>;
 }
 
 type Reg = 'INPUTA' | 'INPUTB' | 'OUTPUT';
@@ -209,6 +225,151 @@ function topModule(netlist: { modules?: Record<string, JsonModule> }, who: strin
   const withCells = mods.filter(([, m]) => Object.keys(m.cells ?? {}).length > 0 && !m.attributes?.blackbox);
   if (withCells.length === 1) return withCells[0]!;
   throw new Error(`${who}: no top module (no module carries the "top" attribute); run synth_ecp5 (or hierarchy -top) first`);
+}
+
+/** A LUT4's INIT as a number: a bit string as write_json writes it (most significant bit first), or a number. */
+function lutInit(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && /^[01]{1,16}$/.test(v)) return parseInt(v, 2);
+  return undefined;
+}
+
+/** The net a LUT4 inverts (one input on a net, the others constant, Z = !net), or undefined. */
+function lutInverts(c: JsonCell): number | undefined {
+  if (c.type !== 'LUT4' || !isNet(c.connections.Z?.[0])) return undefined;
+  const init = lutInit(c.parameters?.INIT);
+  if (init === undefined) return undefined;
+  let net: number | undefined;
+  let at = -1;
+  let fixed = 0;
+  const pins = ['A', 'B', 'C', 'D'];
+  for (let k = 0; k < 4; k++) {
+    const b = c.connections[pins[k]!]?.[0] ?? '0';
+    if (b === '1') fixed |= 1 << k;
+    else if (isNet(b)) {
+      if (net !== undefined) return undefined;
+      net = b;
+      at = k;
+    } else if (b !== '0') return undefined;
+  }
+  if (net === undefined) return undefined;
+  const z = (v: number) => (init >> (fixed | (v << at))) & 1;
+  return z(0) === 1 && z(1) === 0 ? net : undefined;
+}
+
+/** The largest net number anywhere in the netlist (ports, cells, netnames of every module). */
+function maxNet(netlist: { modules?: Record<string, JsonModule> }): number {
+  let max = 1;
+  const see = (bits: unknown) => {
+    if (Array.isArray(bits)) for (const b of bits) if (typeof b === 'number' && b > max) max = b;
+  };
+  for (const m of Object.values(netlist.modules ?? {})) {
+    for (const p of Object.values(m.ports ?? {})) see(p.bits);
+    for (const c of Object.values(m.cells ?? {})) for (const bits of Object.values(c.connections ?? {})) see(bits);
+    for (const n of Object.values(m.netnames ?? {})) see((n as { bits?: unknown }).bits);
+  }
+  return max;
+}
+
+/** The name prefix of the inverters the passes add (cells and their output nets). */
+const INVERTER = 'ecp5_pack_not_';
+
+/**
+ * The inverted clock enables of one pass: `bit(enable)` gives the net to connect, the inverter of an
+ * inverted one (a LUT4 computing !net) made on first use and shared from then on, by this pass and
+ * the next: an inverter an earlier pass added (a cell ecp5_pack_not_*, computing !net) is used as it
+ * is. A new one is written as synth_ecp5 writes a LUT4 (type LUT4, INIT a 16-bit string, A/B/C/D in,
+ * Z out): A the enable net, B/C/D tied to 0, INIT "0101010101010101" (Z = !A whatever B/C/D), Z a
+ * new net numbered above every net of the netlist and named by a netnames entry: the net
+ * ecp5_pack_not_<the enable's net name>, the cell that name with _LUT4_Z (as synth_ecp5 names a
+ * LUT4 after the net it drives: Yosys's cells and wires share one namespace). A LUT4 of Yosys's
+ * own that happens to compute the same is not used: the packing's inverters are cells of its own.
+ */
+class Inverters {
+  /** Enable net -> its inverter's output net: those of earlier passes, then the new ones. */
+  private readonly found = new Map<number, number>();
+  private readonly made = new Set<number>();
+  private readonly used = new Set<number>();
+  private next: number;
+
+  constructor(
+    netlist: { modules?: Record<string, JsonModule> },
+    private readonly m: JsonModule,
+  ) {
+    for (const [name, c] of Object.entries(m.cells ?? {})) {
+      const net = name.startsWith(INVERTER) ? lutInverts(c) : undefined;
+      if (net !== undefined && !this.found.has(net)) this.found.set(net, c.connections.Z![0] as number);
+    }
+    this.next = maxNet(netlist) + 1;
+  }
+
+  /** LUT4 inverters this pass added, and those of an earlier pass it used. */
+  get added(): number {
+    return this.made.size;
+  }
+  get reused(): number {
+    return [...this.used].filter((n) => !this.made.has(n)).length;
+  }
+
+  /** The net (or constant) a CE/OCE pin takes for this enable. */
+  bit(e: Enable): Bit {
+    if (typeof e === 'number' || e === '1') return e;
+    const net = Number(e.slice(1));
+    this.used.add(net);
+    const have = this.found.get(net);
+    if (have !== undefined) return have;
+    const z = this.next++;
+    const cells = (this.m.cells ??= {});
+    const netnames = (this.m.netnames ??= {});
+    // Yosys's cells and wires share one namespace: the net and the cell get different names
+    const base = `${INVERTER}${this.nameOf(net)}`;
+    const taken = (n: string) => [n, `${n}_LUT4_Z`].some((k) => k in cells || k in netnames);
+    let name = base;
+    for (let k = 2; taken(name); k++) name = `${base}_${k}`;
+    cells[`${name}_LUT4_Z`] = {
+      hide_name: 0,
+      type: 'LUT4',
+      parameters: { INIT: '0101010101010101' },
+      attributes: {},
+      port_directions: { A: 'input', B: 'input', C: 'input', D: 'input', Z: 'output' },
+      connections: { A: [net], B: ['0'], C: ['0'], D: ['0'], Z: [z] },
+    };
+    netnames[name] = { hide_name: 0, bits: [z], attributes: {} };
+    this.found.set(net, z);
+    this.made.add(net);
+    return z;
+  }
+
+  /**
+   * A name for a net: its netnames entry (a visible one first), else the module port it is on, with
+   * `_<i>` for bit i of a vector and anything but letters, digits and _ made _; else n<net>.
+   */
+  private nameOf(net: number): string {
+    const named = (name: string, bits: Bit[] | undefined) => {
+      const i = bits?.indexOf(net) ?? -1;
+      return i < 0 ? undefined : (bits!.length > 1 ? `${name}_${i}` : name).replace(/[^A-Za-z0-9_]/g, '_');
+    };
+    let hidden: string | undefined;
+    for (const [name, v] of Object.entries(this.m.netnames ?? {})) {
+      const e = v as { hide_name?: number; bits?: Bit[] };
+      const n = named(name, e.bits);
+      if (n !== undefined && !e.hide_name) return n;
+      hidden ??= n;
+    }
+    for (const [name, p] of Object.entries(this.m.ports ?? {})) {
+      const n = named(name, p.bits);
+      if (n !== undefined) return n;
+    }
+    return hidden ?? `n${net}`;
+  }
+
+  /** The note's words for the inverters this pass used, '' when none. */
+  note(): string {
+    if (this.used.size === 0) return '';
+    const n = (k: number) => `${k} LUT4 inverter${k === 1 ? '' : 's'}`;
+    const parts = [this.added ? `${n(this.added)} added` : '', this.reused ? `${n(this.reused)} of the DSP pass used` : ''].filter(Boolean);
+    return `; inverted clock enables (CEMUX=INV): ${parts.join(', ')}`;
+  }
 }
 
 /** Why a MULT18X18D cannot take in registers at all, or null. */
@@ -250,11 +411,11 @@ function claim(st: DspState, reg: Reg, ctl: FfControl): void {
  * 0.11.1 writes REG_OUTPUT_CLK to the bitstream but not REG_OUTPUT_CE, so the output register must
  * use the default, CE0), the CE pins no register names tied to CE0's enable; RST0..RST3 tied to 0
  * (nextpnr writes REG_OUTPUT_RST only on some DSP sites: whichever reset the others use, it is off).
- * GSR is set to the flip-flops' setting.
+ * GSR is set to the flip-flops' setting. An inverted enable is connected through its inverter.
  */
-function finish(c: JsonCell, st: DspState): void {
+function finish(c: JsonCell, st: DspState, inv: Inverters): void {
   const regs = (['OUTPUT', 'INPUTA', 'INPUTB'] as const).filter((r) => st.ce[r] !== undefined);
-  const ces: (number | '1')[] = [];
+  const ces: Enable[] = [];
   for (const r of regs) if (!ces.includes(st.ce[r]!)) ces.push(st.ce[r]!);
   c.parameters ??= {};
   for (const r of regs) {
@@ -269,7 +430,7 @@ function finish(c: JsonCell, st: DspState): void {
     c.port_directions![pin] = 'input';
   };
   connect('CLK0', st.clk!);
-  for (let k = 0; k < 4; k++) connect(`CE${k}`, ces[k] ?? ces[0]!);
+  for (let k = 0; k < 4; k++) connect(`CE${k}`, inv.bit(ces[k] ?? ces[0]!));
   for (let k = 0; k < 4; k++) connect(`RST${k}`, '0');
 }
 
@@ -279,6 +440,7 @@ export function packDspRegisters(netlist: unknown): PackResult {
   const out = structuredClone(netlist) as { modules?: Record<string, JsonModule> };
   const [, m] = topModule(out, 'packDspRegisters');
   const cells = (m.cells ??= {});
+  const inv = new Inverters(out, m);
   const dspNames = Object.keys(cells).filter((n) => cells[n]!.type === DSP);
   const states = new Map<string, DspState>(dspNames.map((n) => [n, { ce: {} }]));
   const why = new Map<string, number>();
@@ -435,7 +597,7 @@ export function packDspRegisters(netlist: unknown): PackResult {
 
   for (const n of dspNames) {
     const st = states.get(n)!;
-    if (st.clk !== undefined) finish(cells[n]!, st);
+    if (st.clk !== undefined) finish(cells[n]!, st, inv);
   }
 
   const count = (kind: 'A' | 'B') => groups.filter((g) => g.kind === kind && g.valid).length;
@@ -444,8 +606,9 @@ export function packDspRegisters(netlist: unknown): PackResult {
   const reasons = [...why].map(([k, v]) => `${k} (${v})`).join('; ');
   const note =
     `MULT18X18D register packing: ${dspNames.length} DSPs, ${absorbedA} A and ${absorbedB} B input registers and ${absorbedOut} output registers absorbed` +
+    inv.note() +
     (reasons ? `; not absorbed: ${reasons}` : '');
-  return { netlist: out, dsps: dspNames.length, absorbedA, absorbedB, absorbedOut, note };
+  return { netlist: out, dsps: dspNames.length, absorbedA, absorbedB, absorbedOut, inverters: inv.added, note };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -472,55 +635,102 @@ export interface EbrPackResult {
   netlist: unknown;
   /** DP16KD cells in the top module. */
   ebrs: number;
-  /** Their ports with at least one DO bit read (a port nothing reads is left as it is, and not counted). */
+  /**
+   * Their read ports with at least one DO bit read (a port nothing reads is left as it is, and not
+   * counted): A and B of a true dual port DP16KD, the one read port of one in the 36-bit (pseudo
+   * dual port) mode.
+   */
   readPorts: number;
   /** Ports A (B) whose output register now holds the flip-flops that read them. */
   absorbedA: number;
   absorbedB: number;
+  /** DP16KD in the 36-bit (pseudo dual port) mode whose read went into the output register. */
+  absorbedPdp: number;
+  /** LUT4 inverters added for inverted clock enables (CEMUX "INV"). */
+  inverters: number;
   /** One line: the counts, and why the others were not taken in. */
   note: string;
 }
 
-/** What absorbing one port changes: DO pin -> the flip-flop reading it, and the enable OCE gets. */
-interface EbrPortPlan {
-  ffs: Map<string, string>;
-  oce: number | '1';
+/**
+ * One read port of a DP16KD and the pins and parameters that govern its output register: in the
+ * true dual port modes port A (DOA0..17; CLKA, RSTA, OCEA, REGMODE_A, CSA) and port B the same; in the
+ * 36-bit (pseudo dual port) mode one read port, 'PDP': DOA0..17 and DOB0..17, all on the read
+ * clock CLKB (see packEbrOutputRegisters).
+ */
+interface EbrReadPort {
+  label: 'A' | 'B' | 'PDP';
+  doPins: string[];
+  clk: 'CLKA' | 'CLKB';
+  rsts: string[];
+  oces: string[];
+  regmodes: string[];
+  cs: 'A' | 'B';
 }
 
-/** Why a DP16KD cannot take in registers on either port (a mode the pass does not handle), or null. */
-function ebrBlocked(c: JsonCell): string | null {
-  for (const k of ['DATA_WIDTH_A', 'DATA_WIDTH_B']) {
-    const w = paramInt(c.parameters?.[k] ?? 18);
-    if (w === 36) return 'the 36-bit (pseudo dual port) mode';
-    if (w === undefined || ![1, 2, 4, 9, 18].includes(w)) return `${k}=${String(c.parameters?.[k])}`;
-  }
-  return null;
+const doPins = (P: 'A' | 'B') => Array.from({ length: 18 }, (_, k) => `DO${P}${k}`);
+const dualPort = (P: 'A' | 'B'): EbrReadPort => ({ label: P, doPins: doPins(P), clk: `CLK${P}`, rsts: [`RST${P}`], oces: [`OCE${P}`], regmodes: [`REGMODE_${P}`], cs: P });
+const PDP_PORT: EbrReadPort = {
+  label: 'PDP',
+  doPins: [...doPins('A'), ...doPins('B')],
+  clk: 'CLKB',
+  rsts: ['RSTA', 'RSTB'],
+  oces: ['OCEA', 'OCEB'],
+  regmodes: ['REGMODE_A', 'REGMODE_B'],
+  cs: 'B',
+};
+
+/** What absorbing one read port changes: DO pin -> the flip-flop reading it, and the enable OCE gets. */
+interface EbrPortPlan {
+  ffs: Map<string, string>;
+  oce: Enable;
 }
 
 /**
- * The flip-flops port P of a DP16KD can take into its output register, 'unread' when nothing reads
- * the port, else why not.
+ * A DP16KD's read ports, or why none can take in registers (a mode the pass does not handle; the
+ * ports are then A and B, for the counts).
  */
-function ebrPortPlan(c: JsonCell, P: 'A' | 'B', cells: Record<string, JsonCell>, idx: Index): EbrPortPlan | 'unread' | string {
+function ebrReadPorts(c: JsonCell): { ports: EbrReadPort[]; blocked?: string } {
+  const wa = paramInt(c.parameters?.DATA_WIDTH_A ?? 18);
+  const wb = paramInt(c.parameters?.DATA_WIDTH_B ?? 18);
+  const dual = [dualPort('A'), dualPort('B')];
+  if (wa === 36 && wb === 36) return { ports: [PDP_PORT] };
+  if (wa === 36 || wb === 36) return { ports: dual, blocked: `the 36-bit (pseudo dual port) mode with DATA_WIDTH_A=${wa}, DATA_WIDTH_B=${wb}` };
+  for (const [k, w] of [['DATA_WIDTH_A', wa], ['DATA_WIDTH_B', wb]] as const) {
+    if (w === undefined || ![1, 2, 4, 9, 18].includes(w)) return { ports: dual, blocked: `${k}=${String(c.parameters?.[k])}` };
+  }
+  return { ports: dual };
+}
+
+/**
+ * The flip-flops read port R of a DP16KD can take into its output register, 'unread' when nothing
+ * reads the port, else why not.
+ */
+function ebrPortPlan(c: JsonCell, R: EbrReadPort, cells: Record<string, JsonCell>, idx: Index): EbrPortPlan | 'unread' | string {
   const p = (k: string) => paramString(c.parameters?.[k]);
   const pin = (k: string): Bit | undefined => c.connections[k]?.[0];
   const used: [string, number][] = [];
-  for (let k = 0; k < 18; k++) {
-    const b = pin(`DO${P}${k}`);
-    if (isNet(b) && (idx.readers.get(b)?.length ?? 0) > 0) used.push([`DO${P}${k}`, b]);
+  for (const d of R.doPins) {
+    const b = pin(d);
+    if (isNet(b) && (idx.readers.get(b)?.length ?? 0) > 0) used.push([d, b]);
   }
   if (used.length === 0) return 'unread';
-  const regmode = p(`REGMODE_${P}`) ?? 'NOREG';
-  if (regmode !== 'NOREG') return `REGMODE_${P}=${regmode}${regmode === 'OUTREG' ? ' already' : ''}`;
-  if ((p(`CLK${P}MUX`) ?? `CLK${P}`) !== `CLK${P}`) return `CLK${P}MUX=${p(`CLK${P}MUX`)} (an inverted clock)`;
-  const clk = pin(`CLK${P}`);
+  for (const k of R.regmodes) {
+    const regmode = p(k) ?? 'NOREG';
+    if (regmode !== 'NOREG') return `${k}=${regmode}${regmode === 'OUTREG' ? ' already' : ''}`;
+  }
+  if ((p(`${R.clk}MUX`) ?? R.clk) !== R.clk) return `${R.clk}MUX=${p(`${R.clk}MUX`)} (an inverted clock)`;
+  const clk = pin(R.clk);
   if (!isNet(clk)) return 'no clock net';
   // RST resets the read data (the output register too, when there is one): it must never be active
-  const rstmux = p(`RST${P}MUX`) ?? `RST${P}`;
-  const rst = pin(`RST${P}`);
-  if (!((rstmux === `RST${P}` && rst === '0') || (rstmux === 'INV' && rst === '1'))) return `a reset (RST${P}) not tied off`;
-  if ((p(`OCE${P}MUX`) ?? `OCE${P}`) !== `OCE${P}`) return `OCE${P}MUX=${p(`OCE${P}MUX`)}`;
+  for (const r of R.rsts) {
+    const rstmux = p(`${r}MUX`) ?? r;
+    const rst = pin(r);
+    if (!((rstmux === r && rst === '0') || (rstmux === 'INV' && rst === '1'))) return `a reset (${r}) not tied off`;
+  }
+  for (const o of R.oces) if ((p(`${o}MUX`) ?? o) !== o) return `${o}MUX=${p(`${o}MUX`)}`;
   // the port always selected: CSDECODE 0b000 and the chip-select pins tied to 0 (as Yosys maps them)
+  const P = R.cs;
   const cs = [0, 1, 2].every((i) => pin(`CS${P}${i}`) === '0' && (p(`CS${P}${i}MUX`) ?? `CS${P}${i}`) === `CS${P}${i}`);
   if (!cs || (p(`CSDECODE_${P}`) ?? '0b000') !== '0b000') return 'a chip select in use';
   const ffs = new Map<string, string>();
@@ -554,15 +764,16 @@ function ebrPortPlan(c: JsonCell, P: 'A' | 'B', cells: Record<string, JsonCell>,
  * (DP16KD_REGMODE_A_NOREG_REGMODE_B_NOREG, ..._A_OUTREG_...): at speed 6 the data leave a NOREG port
  * 5.61 ns after its clock, an OUTREG port 0.97 ns after. For `pipeline.device: ecp5` the generator
  * writes a register that takes every table read's data and nothing else (`<name>_or`); this pass
- * moves it into the DP16KD, per port (A: DOA0..17, REGMODE_A, CLKA, OCEA, RSTA; B the same):
+ * moves it into the DP16KD, per read port (A: DOA0..17, REGMODE_A, CLKA, OCEA, RSTA; B the same):
  *
  * - when REGMODE is NOREG and every DO bit that something reads drives exactly one TRELLIS_FF's DI
  *   and nothing else (no LUT, no port, no second flip-flop), those flip-flops all on the port's
  *   clock net (CLKA/CLKB, neither inverted), on one clock enable, with no set/reset that can ever be
  *   active (LSR tied off), REGSET=RESET (the output register starts at 0 too) and the DP16KD's GSR
- *   setting: REGMODE becomes "OUTREG", OCE takes the flip-flops' enable (1 for none), each DO pin
- *   drives its flip-flop's Q net, and the flip-flops go. A port is taken in whole or not at all
- *   (REGMODE is per port); DO bits nothing reads stay unconnected.
+ *   setting: REGMODE becomes "OUTREG", OCE takes the flip-flops' enable (1 for none; an inverted
+ *   one through a LUT4 inverter, see `Inverters`), each DO pin drives its flip-flop's Q net, and the
+ *   flip-flops go. A port is taken in whole or not at all (REGMODE is per port); DO bits nothing
+ *   reads stay unconnected.
  *
  * Semantics (Yosys techlibs/lattice brams_16kd.txt and brams_map_16kd.v, the Lattice ECP5 memory
  * usage guide): a NOREG port's data out is its read register, loaded from the array at CLK when CE
@@ -571,48 +782,81 @@ function ebrPortPlan(c: JsonCell, P: 'A' | 'B', cells: Record<string, JsonCell>,
  * OUTREG the output register as well: the pass requires it tied off (RSTxMUX "RSTx" and RST 0, or
  * "INV" and 1), so that neither register ever resets and RESETMODE / ASYNC_RESET_RELEASE, kept as
  * they are, cannot matter. The port must be always selected (CSDECODE 0b000, CS pins 0), and its
- * OCE and DO pins not inverted (OCExMUX, DOxnMUX). A DP16KD in the 36-bit (pseudo dual port) mode,
- * whose DOA bits are port B's read data, is left alone.
+ * OCE and DO pins not inverted (OCExMUX, DOxnMUX).
+ *
+ * The 36-bit (pseudo dual port) mode, DATA_WIDTH_A = DATA_WIDTH_B = 36: Yosys maps a 512 x 36
+ * memory ($__PDPW16KD_, brams_map_16kd.v) onto one DP16KD with the write on port A's controls (CLKA,
+ * CEA, WEA 1, ADA0..3 the byte enables, DIA and DIB the 36 data bits; for a ROM CLKA and CEA tied to
+ * 0) and the read on port B's (CLKB, CEB, ADB, RSTB; OCEA tied to 0, OCEB to 1, RSTA to 0), the word's
+ * bits 0..17 on DOA0..17 and 18..35 on DOB0..17. nextpnr-ecp5 0.11.1 treats a DP16KD with
+ * DATA_WIDTH_A 36 as this mode (ramInfo.is_pdp): every DO pin, DOA and DOB, is clocked by CLKB, with
+ * CEB, OCEB and ADB5..13 (ecp5/arch.cc getPortClockingInfo), and a DO pin's clock-to-out is that of
+ * its half's REGMODE (CLKA -> DOAn of the REGMODE_A/REGMODE_B table, CLKB -> DOBn). Lattice's own
+ * pseudo dual port primitive, PDPW16KD, has a single REGMODE and one output enable, OCER;
+ * nextpnr's packer (ecp5/pack.cc) turns it into this DP16KD by setting REGMODE_A and REGMODE_B both
+ * to its REGMODE, OCER onto OCEB, CLKR onto CLKB and RST onto RSTA and RSTB (and bitstreams
+ * Diamond built for a PDPW16KD with REGMODE OUTREG are reported to set both REGMODE_A and
+ * REGMODE_B). Such a DP16KD's read is one port here ('PDP': DOA0..17 and DOB0..17, clocked by
+ * CLKB): when every DO bit read feeds one flip-flop as above, on CLKB's net (not inverted), with
+ * RSTA and RSTB tied off and CSB always selected, REGMODE_A and REGMODE_B both become OUTREG and
+ * OCEA and OCEB both take the enable; the write side (CLKA, CEA, WEA, ADA, DIA, DIB) is not
+ * touched. OCEB is the read's output enable per nextpnr; OCEA gets the same net because nothing
+ * says which of the two the DOA half's output register uses in this mode (nextpnr leaves OCEA
+ * unconnected for a PDPW16KD, i.e. tied to 1): with both the same, either way it loads when the
+ * flip-flops did. Checked with nextpnr-ecp5 0.11.1 on a 512 x 36 ROM read (synth_ecp5): DOB's
+ * clock-to-out 5.83 ns unpacked, 0.96 ns packed; with REGMODE_A alone left NOREG, DOA stays at
+ * 5.61 ns, with REGMODE_B alone, DOB at 5.83 ns. A 36-bit write with a narrower read
+ * (DATA_WIDTH_B below 36: the read data on DOB) is not handled, nor a DATA_WIDTH_B of 36 without
+ * DATA_WIDTH_A 36.
  */
 export function packEbrOutputRegisters(netlist: unknown): EbrPackResult {
   const out = structuredClone(netlist) as { modules?: Record<string, JsonModule> };
   const [, m] = topModule(out, 'packEbrOutputRegisters');
   const cells = (m.cells ??= {});
+  const inv = new Inverters(out, m);
   const ebrNames = Object.keys(cells).filter((n) => cells[n]!.type === EBR);
   const idx = indexModule(m);
   const why = new Map<string, number>();
-  const absorbed = { A: 0, B: 0 };
+  const absorbed = { A: 0, B: 0, PDP: 0 };
   let readPorts = 0;
-  const plans: [JsonCell, 'A' | 'B', EbrPortPlan][] = [];
+  let pdpCells = 0;
+  const plans: [JsonCell, EbrReadPort, EbrPortPlan][] = [];
   for (const n of ebrNames) {
     const c = cells[n]!;
-    const blocked = ebrBlocked(c);
-    for (const P of ['A', 'B'] as const) {
-      const r = ebrPortPlan(c, P, cells, idx);
+    const { ports, blocked } = ebrReadPorts(c);
+    if (ports.includes(PDP_PORT)) pdpCells++;
+    for (const R of ports) {
+      const r = ebrPortPlan(c, R, cells, idx);
       if (r === 'unread') continue;
       readPorts++;
       const reason = blocked ? `DP16KD left alone (${blocked})` : typeof r === 'string' ? r : undefined;
-      if (reason !== undefined) why.set(`${P}: ${reason}`, (why.get(`${P}: ${reason}`) ?? 0) + 1);
-      else plans.push([c, P, r as EbrPortPlan]);
+      if (reason !== undefined) why.set(`${R.label}: ${reason}`, (why.get(`${R.label}: ${reason}`) ?? 0) + 1);
+      else plans.push([c, R, r as EbrPortPlan]);
     }
   }
   // the plans read the netlist as it was; they touch disjoint flip-flops and pins
-  for (const [c, P, plan] of plans) {
+  for (const [c, R, plan] of plans) {
     c.parameters ??= {};
-    c.parameters[`REGMODE_${P}`] = 'OUTREG';
-    c.connections[`OCE${P}`] = [plan.oce];
-    (c.port_directions ??= {})[`OCE${P}`] = 'input';
+    for (const k of R.regmodes) c.parameters[k] = 'OUTREG';
+    const oce = inv.bit(plan.oce);
+    for (const o of R.oces) {
+      c.connections[o] = [oce];
+      (c.port_directions ??= {})[o] = 'input';
+    }
     for (const [doPin, ffName] of plan.ffs) {
       c.connections[doPin] = [cells[ffName]!.connections.Q![0]!];
       delete cells[ffName];
     }
-    absorbed[P]++;
+    absorbed[R.label]++;
   }
   const reasons = [...why].map(([k, v]) => `${k} (${v})`).join('; ');
   const note =
-    `DP16KD output register packing: ${ebrNames.length} DP16KD, ${plans.length} of ${readPorts} read ports absorbed (A ${absorbed.A}, B ${absorbed.B})` +
+    `DP16KD output register packing: ${ebrNames.length} DP16KD, ${plans.length} of ${readPorts} read ports absorbed (A ${absorbed.A}, B ${absorbed.B}` +
+    (pdpCells ? `, 36-bit PDP ${absorbed.PDP}` : '') +
+    ')' +
+    inv.note() +
     (reasons ? `; not absorbed: ${reasons}` : '');
-  return { netlist: out, ebrs: ebrNames.length, readPorts, absorbedA: absorbed.A, absorbedB: absorbed.B, note };
+  return { netlist: out, ebrs: ebrNames.length, readPorts, absorbedA: absorbed.A, absorbedB: absorbed.B, absorbedPdp: absorbed.PDP, inverters: inv.added, note };
 }
 
 /** packEcp5's result: the netlist after both passes, one note, and each pass's counts. */
@@ -625,7 +869,8 @@ export interface Ecp5PackResult {
 
 /**
  * Both passes, as `measureEcp5`'s `pack` hook: the MULT18X18D registers (packDspRegisters), then
- * the DP16KD output registers (packEbrOutputRegisters) on its result. In this order a flip-flop
+ * the DP16KD output registers (packEbrOutputRegisters) on its result, which uses the inverters of
+ * inverted enables the DSP pass added (one per enable net for both passes). In this order a flip-flop
  * between a DO pin and a DSP input can only go into the DSP (its DO bit then feeds the DSP and the
  * port is not taken in); the generator writes no such flip-flop (a table read's output register
  * feeds logic or the lane registers).
