@@ -9,7 +9,7 @@ import Handlebars from 'handlebars';
 import { resolvedConfigJson } from '../config/config.js';
 import { planTables } from '../numerics/plan.js';
 import { LANE_TABLES } from './archs/parallel.js';
-import { delayModel } from '../pipeline/delay.js';
+import { delayModel, registeredEnable } from '../pipeline/delay.js';
 import { romSplit, type TableSpec } from '../pipeline/rom.js';
 import { GENERATOR_NAME, GENERATOR_VERSION, ROOT } from '../core/version.js';
 import { planText } from '../numerics/plan-text.js';
@@ -126,7 +126,7 @@ export function renderRtl(p: Plan): string {
     validShift: `{valid_pipe[${pipe}-2:0], s_axis_tvalid}`,
     validZero: `{${pipe}{1'b0}}`,
     outputSlice: c.config.pipeline.outputSlice,
-    readyRegister: c.config.pipeline.outputSlice && sch.model.readyRegister === true,
+    readyRegister: registeredEnable(sch.model, c.config.pipeline.outputSlice),
     // each ROM function goes where it is read: the block's module, or the lane module
     tables: tableContexts(p).filter((t) => sch.body.includes(`${t.name}(`)),
     pipelineNote: `${c.config.pipeline.targetMHz} MHz on ${sch.model.device}; see the plan in the header`,

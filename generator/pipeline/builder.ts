@@ -147,7 +147,7 @@ export class Pipe {
     if (s.code) this.lines.push(s.code(a, this.always()));
     else this.lines.push(`reg [${s.width - 1}:0] ${s.name};`, `${this.always()} ${s.name} <= ${s.fn}(${a});`);
     this.log.push({ cycle: st.cycle, time: st.t + m.romSetup, levels: st.levels, what: s.what });
-    if (m.romOutputRegister === undefined) return { name: s.name, width: s.width, cycle: st.cycle + 1, time: m.romOut, levels: 0, pipe: this };
+    if (!m.romOutputRegister) return { name: s.name, width: s.width, cycle: st.cycle + 1, time: m.romOut, levels: 0, pipe: this };
     // the block RAM's output register: the read data straight into a register, nothing else reads it
     this.lines.push(`reg [${s.width - 1}:0] ${s.name}_or;`, `${this.always()} ${s.name}_or <= ${s.name};`);
     this.log.push({ cycle: st.cycle + 1, time: 0, levels: 0, what: `${s.what} (block RAM output register)` });

@@ -40,13 +40,13 @@ export interface DelayModel {
   romOut: number;
   romSetup: number;
   /**
-   * When set, every table read gets a second register after the synchronous read, for the block
-   * RAM's own output register (DP16KD REGMODE OUTREG) to absorb; romOut is then the clock-to-out of
-   * that register and this the clock-to-out of the read without it (ECP5 -6: 5.61 ns against
-   * 0.97 ns, nextpnr-ecp5). Yosys maps the register to flip-flops; the measurement's packing step
-   * (generator/measure/ecp5-pack.ts) moves it into the DP16KD, as Lattice's synthesis does.
+   * Whether every table read gets a second register after the synchronous read, for the block RAM's
+   * own output register (DP16KD REGMODE OUTREG) to absorb; romOut is then the clock-to-out of that
+   * register (ECP5 -6: 0.97 ns, against 5.61 ns for the read without it, nextpnr-ecp5). Yosys maps
+   * the register to flip-flops; the measurement's packing step (generator/measure/ecp5-pack.ts)
+   * moves it into the DP16KD, as Lattice's synthesis does.
    */
-  romOutputRegister?: number;
+  romOutputRegister?: boolean;
   /** Clock-to-out of a read of a written block RAM (a stream block's row store), when not romOut. */
   ramOut?: number;
   /**
@@ -68,6 +68,12 @@ export interface DelayModel {
    * 200 MHz that route alone takes most of a period.
    */
   readyRegister?: boolean;
+  /**
+   * Whether each lane registers the coefficients the normalisation gives it: those registers drive
+   * all n lanes, and that fan-out takes a route of up to 3 ns (nextpnr-ice40 on softmax_default),
+   * which a lane's own copy keeps out of its first stage.
+   */
+  laneCoefficientRegisters?: boolean;
   /**
    * Whether the per-element modules (the lanes) carry the keep_hierarchy attribute. Flattened,
    * synthesis merges the registers each lane keeps of a shared signal back into one register that
@@ -113,6 +119,7 @@ const ICE40: DelayModel = {
   romOut: 3.0,
   romSetup: 0.4,
   shiftRegisterGuard: true,
+  laneCoefficientRegisters: true,
   dspMultipliers: false,
   bramWidth: (a) => (a <= 8 ? 16 : a >= 11 ? 2 : 16 >> (a - 8)),
 };
@@ -164,10 +171,12 @@ const ECP5: DelayModel = {
   compare: (w) => 1.0 + 0.45 + 0.036 * w + 0.44 + 0.85,
   romOut: 0.97,
   romSetup: 1.6,
-  romOutputRegister: 5.61,
+  romOutputRegister: true,
+  // a written block RAM's read (no output register): 5.61 ns, and a longer route out of the RAM row
   ramOut: 5.61 + 0.5,
   compareBySubtract: true,
   shiftRegisterGuard: false,
+  laneCoefficientRegisters: true,
   readyRegister: true,
   syncSetCost: 1.0 + 0.24 + 0.42,
   keepHierarchy: true,
@@ -179,6 +188,14 @@ const ECP5: DelayModel = {
 
 export function delayModel(device: DeviceName): DelayModel {
   return device === 'ice40' ? ICE40 : device === 'ecp5' ? ECP5 : device === 'xc7' ? XC7 : GENERIC;
+}
+
+/**
+ * Whether a parallel block's clock enable is a register of its own (model.readyRegister), which only
+ * the output slice (pipeline.outputSlice) makes possible: its fill level says a cycle ahead.
+ */
+export function registeredEnable(m: DelayModel, outputSlice: boolean): boolean {
+  return outputSlice && m.readyRegister === true;
 }
 
 /** `levels` LUT levels, each with its input route. */

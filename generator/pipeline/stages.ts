@@ -313,6 +313,9 @@ export function multiplyVec(p: Pipe, a: Sig, b: Sig, o: { count: number; aw: num
   return mul(p, a, b, o, name, what);
 }
 
+/** A term of a product's sum: `w` bits of `s` at bit `off`. */
+type Term = { s: Sig; w: number; off: number };
+
 /** A partial product with a side of at most this many bits goes to LUTs (that many rows), not a DSP. */
 const DSP_MIN_SIDE = 4;
 
@@ -335,7 +338,7 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
     const cut = (sw: number) => Array.from({ length: Math.ceil(sw / dw) }, (_, k) => ({ off: k * dw, w: Math.min(dw, sw - k * dw) }));
     const slice = (x: Sig, xw: number, c: { off: number; w: number }, nm: string) =>
       wire(p, nm, count * c.w, [x], what, (r) => (o.count === undefined ? `${r(x)}[${c.off + c.w - 1}:${c.off}]` : `{${Array.from({ length: count }, (_, g) => `${r(x)}[${(count - 1 - g) * xw + c.off + c.w - 1}:${(count - 1 - g) * xw + c.off}]`).join(', ')}}`));
-    const terms: { s: Sig; w: number; off: number }[] = [];
+    const terms: Term[] = [];
     for (const [i, ca] of cut(o.aw).entries()) {
       for (const [j, cb] of cut(o.bw).entries()) {
         const pa = slice(a, o.aw, ca, `${name}_a${i}${j}`);
@@ -365,7 +368,6 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
   }
   // the narrower operand picks the rows
   const [x, xw, y, yw] = o.aw >= o.bw ? [a, o.aw, b, o.bw] : [b, o.bw, a, o.aw];
-  type Term = { s: Sig; w: number; off: number };
   const terms: Term[] = [];
   for (let j = 0; j < yw; j += 2) {
     // two rows at a time: (y[j] ? x : 0) + (y[j+1] ? x << 1 : 0), the AND in the LUT before the chain
@@ -404,7 +406,7 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
  */
 function sumShifted(
   p: Pipe,
-  terms: { s: Sig; w: number; off: number }[],
+  terms: Term[],
   w: number,
   count: number,
   name: string,
@@ -412,8 +414,7 @@ function sumShifted(
   sl: (r: string, lw: number) => string,
   emit: (nm: string, tw: number, expr: string) => string,
 ): Sig {
-  type Term = { s: Sig; w: number; off: number };
-  const t = pairTree<Term>(terms, (u, v, level, i) => {
+  const t = pairTree(terms, (u, v, level, i) => {
     const off = Math.min(u.off, v.off);
     const top = Math.min(w, Math.max(u.off + u.w, v.off + v.w) + 1);
     const tw = top - off;
@@ -451,7 +452,6 @@ function sumShifted(
     },
   });
 }
-
 
 /** y = min(x, 2^ow - 1) for an unsigned x of width w: an OR of the high bits, then a LUT. */
 export function saturate(p: Pipe, x: Sig, ow: number, name: string, what: string): Sig {

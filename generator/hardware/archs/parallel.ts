@@ -7,7 +7,7 @@
 import type { Plan } from '../../numerics/types.js';
 import type { Schedule } from '../../pipeline/schedule.js';
 import { Pipe, summarize, type Sig } from '../../pipeline/builder.js';
-import { delayModel } from '../../pipeline/delay.js';
+import { delayModel, registeredEnable } from '../../pipeline/delay.js';
 import { expCalcOnlineStage, expUnitStage, intMaxStage, maxMinusX, tree, unusedOutside, wire } from '../../pipeline/stages.js';
 import { bitsFor } from '../../core/bits.js';
 
@@ -47,7 +47,7 @@ export function scheduleParallel(plan: Plan): Schedule {
   // with the output slice's registered clock enable (model.readyRegister), each per-element module
   // keeps a copy of it, loaded from the same next value: one register's enable route reaches only
   // its own module's flip-flops (softmax_best700_n64 on ECP5: 6.3 ns of route from the one register)
-  const localCe = cfg.outputSlice && model.readyRegister === true;
+  const localCe = registeredEnable(model, cfg.outputSlice);
   const ceIn = localCe ? `  input  wire ce_next,` : `  input  wire ce,`;
   const ceConn = localCe ? `.ce_next(ce_next)` : `.ce(ce)`;
   const ceCopy = localCe ? ['  // this module\'s own copy of the block\'s clock enable', '  reg ce;', '  always @(posedge aclk) ce <= ce_next;'] : [];
@@ -141,10 +141,8 @@ export function scheduleParallel(plan: Plan): Schedule {
   // each lane reads its exponent entry e, or its difference d (a method with laneInput 'd')
   const li = plan.mp.laneInput === 'd' ? { sig: d, port: 'd_i', w: dw } : { sig: e, port: 'e_i', w: ew };
   const ei = ln.input(li.port, li.w, li.sig.cycle, li.sig.time, li.sig.levels);
-  // on ice40 and ecp5 each lane registers the coefficients it is given: the normalisation's registers drive
-  // all n lanes, and that fan-out takes a route of up to 3 ns (nextpnr, softmax_default), which a
-  // lane's own copy keeps out of its first stage
-  const laneCoefs = (model.device === 'ice40' || model.device === 'ecp5') && n > 1
+  // each lane registers the coefficients it is given, where the model asks (their fan-out to n lanes)
+  const laneCoefs = model.laneCoefficientRegisters && n > 1
     ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, b.late?.includes(k) ? s : ln.reg(s, `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
     : coefs;
   const y = b.lane(ln, ei, laneCoefs);
