@@ -34,7 +34,7 @@ import { join } from 'node:path';
 import { ROOT } from '../core/version.js';
 import { ToolMissing } from '../evidence/runner.js';
 import { harnessFor } from './harness.js';
-import { run } from './synth.js';
+import { parseFmax, run } from './synth.js';
 
 /** The part: LFE5U-85F, the ECP5 of the ULX3S, OrangeCrab 85F and ECPIX-5 boards. */
 export const ECP5_PART = { option: '--85k', package: 'CABGA381', speed: 6, name: 'LFE5U-85F-6BG381', pins: 365 } as const;
@@ -152,18 +152,10 @@ export function ecp5Script(top: string, harness?: { name: string; file: string }
   // modules marked keep_hierarchy (the lanes of a block pipelined for ecp5) are synthesised as modules
   // of their own, so that registers each lane keeps of a shared signal are not merged across lanes;
   // the statistics are the design's totals (stat -top), and the netlist is flattened after synthesis
-  const flat = ['setattr -mod -unset keep_hierarchy', 'flatten', 'write_json ecp5.json'];
-  if (!harness) return ['read_verilog block.v', `synth_ecp5 -top ${top}`, `tee -q -o stat.txt stat -top ${top}`, ...flat];
-  return [
-    'read_verilog block.v',
-    'design -save src',
-    `synth_ecp5 -top ${top}`,
-    `tee -q -o stat.txt stat -top ${top}`,
-    'design -load src',
-    `read_verilog ${harness.file}`,
-    `synth_ecp5 -top ${harness.name}`,
-    ...flat,
-  ];
+  const counted = [`synth_ecp5 -top ${top}`, `tee -q -o stat.txt stat -top ${top}`];
+  // with a harness: the design as read is kept, and synthesised again inside the harness for the netlist
+  const placed = harness ? ['design -load src', `read_verilog ${harness.file}`, `synth_ecp5 -top ${harness.name}`] : [];
+  return ['read_verilog block.v', ...(harness ? ['design -save src'] : []), ...counted, ...placed, 'setattr -mod -unset keep_hierarchy', 'flatten', 'write_json ecp5.json'];
 }
 
 /**
@@ -241,16 +233,17 @@ export async function measureEcp5(rtl: string, top: string, o: Ecp5Options): Pro
       return { ...base, ...packed, fmaxMHz: null, reason: `nextpnr-ecp5 failed (exit ${pnr.status}): ${pnr.out.trim().split('\n').slice(-3).join(' ')}`, used: {}, seconds: { yosys: ys.seconds, nextpnr: pnr.seconds } };
     }
     const report = JSON.parse(readFileSync(join(work, 'pnr.json'), 'utf8')) as { fmax?: Record<string, { achieved: number }>; utilization?: Record<string, { used: number }>; critical_paths?: unknown };
-    const f = Object.values(report.fmax ?? {}).map((c) => c.achieved);
+    const fmax = parseFmax(report);
+    const path = criticalPath(report.critical_paths);
     const used = Object.fromEntries(Object.entries(report.utilization ?? {}).filter(([, v]) => v.used > 0).map(([k, v]) => [k, v.used]));
     return {
       ...base,
       ...packed,
-      fmaxMHz: f.length ? Math.round(Math.min(...f) * 100) / 100 : null,
-      ...(f.length ? {} : { reason: 'no clock in the timing report of nextpnr-ecp5' }),
+      fmaxMHz: fmax !== null ? Math.round(fmax * 100) / 100 : null,
+      ...(fmax !== null ? {} : { reason: 'no clock in the timing report of nextpnr-ecp5' }),
       pins: used.TRELLIS_IO ?? 0,
       used,
-      ...(criticalPath(report.critical_paths) ? { criticalPath: criticalPath(report.critical_paths) } : {}),
+      ...(path ? { criticalPath: path } : {}),
       seconds: { yosys: ys.seconds, nextpnr: pnr.seconds },
     };
   } finally {
