@@ -195,6 +195,29 @@ function ffControl(c: JsonCell): FfControl | string {
   return { clk, ce, gsr };
 }
 
+/** Whether two flip-flops share their clock, enable and GSR setting. */
+const sameControl = (a: FfControl, b: FfControl): boolean => a.clk === b.clk && a.ce === b.ce && a.gsr === b.gsr;
+
+/** The flip-flop whose D input (DI) net b drives, when b drives that and nothing else. */
+function soleFfReader(b: number, cells: Record<string, JsonCell>, idx: Index): string | undefined {
+  const rs = idx.readers.get(b) ?? [];
+  const r = rs[0];
+  return rs.length === 1 && r !== undefined && r !== 'port' && cells[r.cell]!.type === FF && r.port === 'DI' ? r.cell : undefined;
+}
+
+/** A pass's reasons for not absorbing, counted, for its note. */
+class Reasons {
+  private readonly counts = new Map<string, number>();
+  add(what: string, reason: string): void {
+    const k = `${what}: ${reason}`;
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
+  }
+  /** "; not absorbed: <what>: <reason> (<count>); ...", or '' when there are none. */
+  note(): string {
+    return this.counts.size ? `; not absorbed: ${[...this.counts].map(([k, v]) => `${k} (${v})`).join('; ')}` : '';
+  }
+}
+
 interface Group {
   dsp: string;
   kind: 'A' | 'B';
@@ -443,8 +466,7 @@ export function packDspRegisters(netlist: unknown): PackResult {
   const inv = new Inverters(out, m);
   const dspNames = Object.keys(cells).filter((n) => cells[n]!.type === DSP);
   const states = new Map<string, DspState>(dspNames.map((n) => [n, { ce: {} }]));
-  const why = new Map<string, number>();
-  const skip = (what: string, reason: string) => why.set(`${what}: ${reason}`, (why.get(`${what}: ${reason}`) ?? 0) + 1);
+  const why = new Reasons();
 
   const blocked = new Map<string, string>();
   for (const n of dspNames) {
@@ -480,7 +502,7 @@ export function packDspRegisters(netlist: unknown): PackResult {
           g.why = `a flip-flop with ${k}`;
           break;
         }
-        if (ctl && (ctl.clk !== k.clk || ctl.ce !== k.ce || ctl.gsr !== k.gsr)) {
+        if (ctl && !sameControl(ctl, k)) {
           g.why = 'flip-flops on different clocks, enables or GSR settings';
           break;
         }
@@ -532,7 +554,7 @@ export function packDspRegisters(netlist: unknown): PackResult {
   for (const g of groups) {
     const c = cells[g.dsp]!;
     if (!g.valid) {
-      skip(g.kind, g.why ?? 'not taken in');
+      why.add(g.kind, g.why ?? 'not taken in');
       continue;
     }
     claim(states.get(g.dsp)!, g.kind === 'A' ? 'INPUTA' : 'INPUTB', g.control);
@@ -549,7 +571,7 @@ export function packDspRegisters(netlist: unknown): PackResult {
   for (const n of dspNames) {
     const c = cells[n]!;
     if (blocked.has(n)) {
-      skip('output', `DSP left alone (${blocked.get(n)})`);
+      why.add('output', `DSP left alone (${blocked.get(n)})`);
       continue;
     }
     const take = new Map<string, string>();
@@ -558,24 +580,23 @@ export function packDspRegisters(netlist: unknown): PackResult {
     for (const pin of pinNames('P', 36)) {
       const b = c.connections[pin]?.[0];
       if (!isNet(b)) continue;
-      const rs = idx.readers.get(b) ?? [];
-      if (rs.length === 0) continue; // unused: stays unconnected
-      const r = rs[0]!;
-      if (rs.length > 1 || r === 'port' || cells[r.cell]!.type !== FF || r.port !== 'DI') {
+      if ((idx.readers.get(b)?.length ?? 0) === 0) continue; // unused: stays unconnected
+      const ff = soleFfReader(b, cells, idx);
+      if (ff === undefined) {
         reason = 'a P pin that feeds logic, a port or more than one flip-flop';
         break;
       }
-      const k = ffControl(cells[r.cell]!);
+      const k = ffControl(cells[ff]!);
       if (typeof k === 'string') {
         reason = `a flip-flop with ${k}`;
         break;
       }
-      if (ctl && (ctl.clk !== k.clk || ctl.ce !== k.ce || ctl.gsr !== k.gsr)) {
+      if (ctl && !sameControl(ctl, k)) {
         reason = 'flip-flops on different clocks, enables or GSR settings';
         break;
       }
       ctl = k;
-      take.set(pin, r.cell);
+      take.set(pin, ff);
     }
     if (!reason && take.size === 0) reason = 'no P pin used';
     const st = states.get(n)!;
@@ -584,7 +605,7 @@ export function packDspRegisters(netlist: unknown): PackResult {
       if (r) reason = `flip-flops with ${r}`;
     }
     if (reason) {
-      skip('output', reason);
+      why.add('output', reason);
       continue;
     }
     claim(st, 'OUTPUT', ctl!);
@@ -603,11 +624,10 @@ export function packDspRegisters(netlist: unknown): PackResult {
   const count = (kind: 'A' | 'B') => groups.filter((g) => g.kind === kind && g.valid).length;
   const absorbedA = count('A');
   const absorbedB = count('B');
-  const reasons = [...why].map(([k, v]) => `${k} (${v})`).join('; ');
   const note =
     `MULT18X18D register packing: ${dspNames.length} DSPs, ${absorbedA} A and ${absorbedB} B input registers and ${absorbedOut} output registers absorbed` +
     inv.note() +
-    (reasons ? `; not absorbed: ${reasons}` : '');
+    why.note();
   return { netlist: out, dsps: dspNames.length, absorbedA, absorbedB, absorbedOut, inverters: inv.added, note };
 }
 
@@ -737,16 +757,16 @@ function ebrPortPlan(c: JsonCell, R: EbrReadPort, cells: Record<string, JsonCell
   let ctl: FfControl | undefined;
   for (const [doPin, b] of used) {
     if ((p(`${doPin}MUX`) ?? doPin) !== doPin) return `${doPin}MUX=${p(`${doPin}MUX`)} (an inverted output)`;
-    const rs = idx.readers.get(b)!;
-    const r = rs[0]!;
-    if (rs.length > 1 || r === 'port' || cells[r.cell]!.type !== FF || r.port !== 'DI') return 'a DO bit that feeds logic, a port or more than one flip-flop';
-    const k = ffControl(cells[r.cell]!);
+    const ff = soleFfReader(b, cells, idx);
+    if (ff === undefined) return 'a DO bit that feeds logic, a port or more than one flip-flop';
+    const k = ffControl(cells[ff]!);
     if (typeof k === 'string') return `a flip-flop with ${k}`;
-    if (!isNet(cells[r.cell]!.connections.Q?.[0])) return 'a flip-flop with no Q net';
+    if (!isNet(cells[ff]!.connections.Q?.[0])) return 'a flip-flop with no Q net';
     if (k.clk !== clk) return "a flip-flop on a clock other than the port's";
-    if (ctl && (ctl.ce !== k.ce || ctl.gsr !== k.gsr)) return 'flip-flops on different enables or GSR settings';
+    // (the clocks are the port's, so differing controls differ in enable or GSR)
+    if (ctl && !sameControl(ctl, k)) return 'flip-flops on different enables or GSR settings';
     ctl = k;
-    ffs.set(doPin, r.cell);
+    ffs.set(doPin, ff);
   }
   // the DP16KD's GSR setting covers its read register as well: it stays, and must be the flip-flops'
   const gsr = p('GSR');
@@ -816,7 +836,7 @@ export function packEbrOutputRegisters(netlist: unknown): EbrPackResult {
   const inv = new Inverters(out, m);
   const ebrNames = Object.keys(cells).filter((n) => cells[n]!.type === EBR);
   const idx = indexModule(m);
-  const why = new Map<string, number>();
+  const why = new Reasons();
   const absorbed = { A: 0, B: 0, PDP: 0 };
   let readPorts = 0;
   let pdpCells = 0;
@@ -830,7 +850,7 @@ export function packEbrOutputRegisters(netlist: unknown): EbrPackResult {
       if (r === 'unread') continue;
       readPorts++;
       const reason = blocked ? `DP16KD left alone (${blocked})` : typeof r === 'string' ? r : undefined;
-      if (reason !== undefined) why.set(`${R.label}: ${reason}`, (why.get(`${R.label}: ${reason}`) ?? 0) + 1);
+      if (reason !== undefined) why.add(R.label, reason);
       else plans.push([c, R, r as EbrPortPlan]);
     }
   }
@@ -849,13 +869,12 @@ export function packEbrOutputRegisters(netlist: unknown): EbrPackResult {
     }
     absorbed[R.label]++;
   }
-  const reasons = [...why].map(([k, v]) => `${k} (${v})`).join('; ');
   const note =
     `DP16KD output register packing: ${ebrNames.length} DP16KD, ${plans.length} of ${readPorts} read ports absorbed (A ${absorbed.A}, B ${absorbed.B}` +
     (pdpCells ? `, 36-bit PDP ${absorbed.PDP}` : '') +
     ')' +
     inv.note() +
-    (reasons ? `; not absorbed: ${reasons}` : '');
+    why.note();
   return { netlist: out, ebrs: ebrNames.length, readPorts, absorbedA: absorbed.A, absorbedB: absorbed.B, absorbedPdp: absorbed.PDP, inverters: inv.added, note };
 }
 
