@@ -20,6 +20,7 @@ export const FAST = [
   'model',
   'numerics',
   'online',
+  'output-fifo',
   'packaging',
   'pipeline',
   'property',

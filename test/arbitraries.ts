@@ -47,7 +47,7 @@ export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Ar
       tree: fc.integer({ min: 1, max: 4 }),
       expAddrRegister: fc.boolean(),
       laneRegister: fc.boolean(),
-      outputSlice: fc.boolean(),
+      outputBuffer: fc.constantFrom('none', 'slice', 'fifo'),
       vectors: fc.integer({ min: 40, max: o.maxVectors ?? 120 }),
       seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
       stream,
@@ -58,12 +58,14 @@ export function rawConfig(o: { maxN?: number; maxVectors?: number } = {}): fc.Ar
       input: { width: r.iw, frac: r.ifrac },
       output: { width: r.ow, frac: Math.min(r.ofrac, r.ow + 2) },
       method: r.method,
-      // expAddrRegister and outputSlice belong to the parallel architecture (the stream one rejects them)
+      // expAddrRegister, outputSlice and outputFifo belong to the parallel architecture (the stream one
+      // rejects them); the slice and the FIFO are one or the other
       pipeline: {
         treeLevelsPerStage: r.tree,
         expAddrRegister: !r.stream && r.expAddrRegister,
         laneRegister: r.laneRegister,
-        outputSlice: !r.stream && r.outputSlice,
+        outputSlice: !r.stream && r.outputBuffer === 'slice',
+        outputFifo: !r.stream && r.outputBuffer === 'fifo',
       },
       verify: { vectors: r.vectors, seed: r.seed },
     }));

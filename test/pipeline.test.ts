@@ -57,9 +57,9 @@ describe('pipeline registers: bit-exact, latency as planned, lint clean', () => 
   }
 
   // With the clock held still, toggle m_axis_tready while the output holds a beat: s_axis_tready
-  // must not follow it when the slice is on (it comes from a register), and does without it.
-  const readyFollows = (outputSlice: boolean, device = 'ice40'): boolean => {
-    const config = cfg({ name: `rdy_${outputSlice ? 'slice' : 'plain'}_${device}`, n: 2, pipeline: { outputSlice, device } });
+  // must not follow it when the slice or the FIFO is on (it comes from a register), and does without.
+  const readyFollows = (outputSlice: boolean, device = 'ice40', outputFifo = false): boolean => {
+    const config = cfg({ name: `rdy_${outputSlice ? 'slice' : outputFifo ? 'fifo' : 'plain'}_${device}`, n: 2, pipeline: { outputSlice, device, outputFifo } });
     const { block, dir } = generateTo(config);
     const L = block.plan.latency;
     writeFileSync(
@@ -94,12 +94,14 @@ endmodule
     return m![1] === '1';
   };
 
-  it('outputSlice: s_axis_tready does not follow m_axis_tready combinationally (without the slice it does)', () => {
+  it('outputSlice, outputFifo: s_axis_tready does not follow m_axis_tready combinationally (without the slice it does)', () => {
     expect(readyFollows(false)).toBe(true);
     expect(readyFollows(true)).toBe(false);
     // on ecp5 the slice's clock enable is a register of its own
     expect(readyFollows(false, 'ecp5')).toBe(true);
     expect(readyFollows(true, 'ecp5')).toBe(false);
+    // with the output FIFO, s_axis_tready is a credit count's register
+    expect(readyFollows(false, 'ecp5', true)).toBe(false);
   });
 
   it('the default RTL does not mention the knobs; switching them on shows them in the header', () => {

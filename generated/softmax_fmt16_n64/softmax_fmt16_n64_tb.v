@@ -96,7 +96,9 @@
 // Self-checking testbench. Reads the input vectors and the golden model's expected outputs,
 // drives the block twice over the whole set:
 //   phase 0: no stalls; checks one vector per clock and the latency of every beat (40 cycles);
-//   phase 1: seeded random stalls on s_axis_tvalid and m_axis_tready (idle, light, heavy, bursty).
+//   phase 1: first m_axis_tready held low for 2 x LATENCY + 40 cycles while the source offers a beat
+//            every cycle, which fills every buffer of the block; then seeded random stalls on
+//            s_axis_tvalid and m_axis_tready (idle, light, heavy, bursty).
 // Stops with $fatal on the first mismatch, on a lost, duplicated or changed beat, and on a timeout.
 // Every output beat is written to the output file for the Node runner to compare as well.
 //
@@ -139,6 +141,7 @@ module softmax_fmt16_n64_tb;
   reg [N*OW-1:0] held_data;
   reg [OW-1:0] ge, gg;
   integer mode, bad;
+  integer stall_end;   // phase 1's long stall of the sink lasts until this cycle
 
   initial begin
     if (!$value$plusargs("in=%s", in_file)) in_file = "softmax_fmt16_n64_in.hex";
@@ -156,7 +159,7 @@ module softmax_fmt16_n64_tb;
     $display("READ %0d vectors from %0s and %0s", NVEC, in_file, exp_file);
     fout = $fopen(out_file, "w");
     if (fout == 0) $fatal(1, "FAIL: cannot write %0s", out_file);
-    cycle = 0; sent = 0; got = 0; phase = 0; held = 0; t0_first = -1; t0_last = -1;
+    cycle = 0; sent = 0; got = 0; phase = 0; held = 0; t0_first = -1; t0_last = -1; stall_end = -1;
     repeat (4) @(posedge aclk);
     aresetn <= 1'b1;
   end
@@ -194,7 +197,10 @@ module softmax_fmt16_n64_tb;
         if (phase == 0 && cycle - t_acc[got] != LATENCY)
           $fatal(1, "FAIL: beat %0d took %0d cycles, expected latency %0d", got, cycle - t_acc[got], LATENCY);
         got = got + 1;
-        if (got == NVEC) phase = 1;
+        if (got == NVEC) begin
+          phase = 1;
+          stall_end = cycle + 2 * LATENCY + 40;
+        end
       end
       held = m_axis_tvalid && !m_axis_tready;
       held_data = m_axis_tdata;
@@ -204,7 +210,7 @@ module softmax_fmt16_n64_tb;
         // the source may change only when no beat is pending
         if (sent < BEATS && (phase == 1 || sent < NVEC)) begin
           mode = (cycle / 97) % 4;
-          if (phase == 0 || mode == 3 || (mode == 0 ? ($random(seed) & 1) : mode == 1 ? ($random(seed) & 7) != 0 : ($random(seed) & 7) == 0)) begin
+          if (phase == 0 || mode == 3 || cycle < stall_end || (mode == 0 ? ($random(seed) & 1) : mode == 1 ? ($random(seed) & 7) != 0 : ($random(seed) & 7) == 0)) begin
             s_axis_tvalid <= 1'b1;
             s_axis_tdata <= vin[sent % NVEC];
           end else begin
@@ -218,6 +224,7 @@ module softmax_fmt16_n64_tb;
       end
       mode = (cycle / 61) % 4;
       if (phase == 0) m_axis_tready <= 1'b1;
+      else if (cycle < stall_end) m_axis_tready <= 1'b0;
       else m_axis_tready <= mode == 3 ? 1'b1 : mode == 0 ? ($random(seed) & 1) : mode == 1 ? (($random(seed) & 7) != 0) : (($random(seed) & 7) == 0);
 
       if (got == BEATS) begin

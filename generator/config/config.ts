@@ -94,6 +94,7 @@ const pipelineSchema = z
     expAddrRegister: flag.optional(),
     laneRegister: flag.optional(),
     outputSlice: flag.optional(),
+    outputFifo: flag.optional(),
   })
   .strict();
 
@@ -179,12 +180,14 @@ export function validateConfig(raw: unknown): Config {
     if (c.report) throw new ConfigError('report', c.report, 'allowed: false with arch stream (the HTML report covers parallel blocks)');
     // the stream architecture has its own pipeline and its own output register; these exist only in
     // the parallel one (laneRegister works in both)
-    for (const k of ['expAddrRegister', 'outputSlice'] as const) {
+    for (const k of ['expAddrRegister', 'outputSlice', 'outputFifo'] as const) {
       if (c.pipeline?.[k]) throw new ConfigError(`pipeline.${k}`, true, 'allowed: false with arch stream (a register of the parallel architecture)');
     }
   } else {
     if (c.n === undefined) throw new ConfigError('n', undefined, 'required; allowed: an integer in 2..1024');
     if (c.stream !== undefined) throw new ConfigError('stream', c.stream, 'allowed only with arch stream');
+    // the FIFO takes the place of the 2-beat buffer: one or the other
+    if (c.pipeline?.outputFifo && c.pipeline.outputSlice) throw new ConfigError('pipeline.outputSlice', true, 'allowed: false with pipeline.outputFifo (the FIFO replaces the 2-beat buffer)');
   }
   const method = methodByName(c.method.name);
   const inF = portFormat('input', c.input);
@@ -221,6 +224,7 @@ export function validateConfig(raw: unknown): Config {
       expAddrRegister: c.pipeline?.expAddrRegister ?? false,
       laneRegister: c.pipeline?.laneRegister ?? false,
       outputSlice: c.pipeline?.outputSlice ?? false,
+      outputFifo: c.pipeline?.outputFifo ?? false,
     },
     verify: { vectors: c.verify?.vectors ?? (arch === 'stream' ? STREAM_DEFAULT_ROWS : DEFAULTS.vectors), seed: c.verify?.seed ?? DEFAULTS.seed },
     report: c.report ?? false,
@@ -276,6 +280,7 @@ function pipelineJson(p: Config['pipeline']): Record<string, unknown> {
   if (p.expAddrRegister) out.expAddrRegister = true;
   if (p.laneRegister) out.laneRegister = true;
   if (p.outputSlice) out.outputSlice = true;
+  if (p.outputFifo) out.outputFifo = true;
   return out;
 }
 

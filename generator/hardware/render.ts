@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { resolvedConfigJson } from '../config/config.js';
 import { planTables } from '../numerics/plan.js';
-import { LANE_TABLES } from './archs/parallel.js';
+import { LANE_TABLES, outputFifoDepth } from './archs/parallel.js';
+import { bitsFor } from '../core/bits.js';
 import { delayModel, registeredEnable } from '../pipeline/delay.js';
 import { romSplit, type TableSpec } from '../pipeline/rom.js';
 import { GENERATOR_NAME, GENERATOR_VERSION, ROOT } from '../core/version.js';
@@ -115,6 +116,7 @@ export function renderRtl(p: Plan): string {
   const c = p.common;
   const sch = p.schedule!;
   const pipe = c.config.pipeline.outputSlice ? 'PIPE' : 'LATENCY';
+  const fifo = c.config.pipeline.outputFifo ? outputFifoDepth(p.latency) : undefined;
   return template('parallel.v.hbs')({
     header: header(p, `softmax, ${c.n} elements per beat, method ${p.method.name} (${c.config.method.addressing} addressing)`),
     ...templateFormats(p),
@@ -126,6 +128,9 @@ export function renderRtl(p: Plan): string {
     validShift: `{valid_pipe[${pipe}-2:0], s_axis_tvalid}`,
     validZero: `{${pipe}{1'b0}}`,
     outputSlice: c.config.pipeline.outputSlice,
+    outputFifo: fifo !== undefined,
+    fifoDepth: fifo,
+    ...(fifo === undefined ? {} : { fifoAddrBits: bitsFor(fifo - 1), fifoLast: `${bitsFor(fifo - 1)}'d${fifo - 1}`, fifoCapacity: `${bitsFor(fifo - 1) + 1}'d${fifo + 1}` }),
     readyRegister: registeredEnable(sch.model, c.config.pipeline.outputSlice),
     // each ROM function goes where it is read: the block's module, or the lane module
     tables: tableContexts(p).filter((t) => sch.body.includes(`${t.name}(`)),

@@ -211,6 +211,11 @@ export interface Config {
     expAddrRegister: boolean;
     laneRegister: boolean;
     outputSlice: boolean;
+    /**
+     * Registers without a clock enable, valid bits beside the data, and an output FIFO that holds
+     * every vector in flight; s_axis_tready comes from a credit count (arch parallel).
+     */
+    outputFifo: boolean;
   };
   verify: { vectors: number; seed: number };
   /** Also write report.html (accuracy per workload, histogram, table curves, Pareto place). */

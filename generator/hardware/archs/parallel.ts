@@ -11,6 +11,16 @@ import { delayModel, registeredEnable } from '../../pipeline/delay.js';
 import { expCalcOnlineStage, expUnitStage, intMaxStage, maxMinusX, tree, unusedOutside, wire } from '../../pipeline/stages.js';
 import { bitsFor } from '../../core/bits.js';
 
+/**
+ * The beats of a block's output FIFO (pipeline.outputFifo). A vector accepted in cycle t is read from
+ * the head register in cycle t + latency at the earliest and its credit is back in t + latency + 1,
+ * so a sink that is always ready sees one vector per clock when the FIFO and the head hold
+ * latency + 1 beats: the FIFO latency. Rounded up to 16, the depth of one ECP5 distributed RAM.
+ */
+export function outputFifoDepth(latency: number): number {
+  return Math.ceil(latency / 16) * 16;
+}
+
 /** Where render puts the ROM functions the lane module reads. */
 export const LANE_TABLES = '  // @lane-tables';
 
@@ -21,7 +31,10 @@ export function scheduleParallel(plan: Plan): Schedule {
   const periodNs = 1000 / cfg.targetMHz;
   const { n, iw, dw } = c;
   const ew = plan.ew;
-  const top = new Pipe({ model, period: periodNs, ce: 'ce', indent: 2 });
+  // pipeline.outputFifo: no clock enable anywhere in the pipeline (the FIFO after it takes every
+  // vector in flight), so no signal has to reach every register in one cycle
+  const fifo = cfg.outputFifo;
+  const top = new Pipe({ model, period: periodNs, ce: fifo ? null : 'ce', indent: 2 });
   // cycle 0: the input register
   const x = top.input('x_in', n * iw, 0);
   const mx = tree(top, { input: x, count: n, w: iw, kind: 'max', prefix: 'mx', what: 'max tree', every: cfg.treeLevelsPerStage });
@@ -48,8 +61,8 @@ export function scheduleParallel(plan: Plan): Schedule {
   // keeps a copy of it, loaded from the same next value: one register's enable route reaches only
   // its own module's flip-flops (softmax_best700_n64 on ECP5: 6.3 ns of route from the one register)
   const localCe = registeredEnable(model, cfg.outputSlice);
-  const ceIn = localCe ? `  input  wire ce_next,` : `  input  wire ce,`;
-  const ceConn = localCe ? `.ce_next(ce_next)` : `.ce(ce)`;
+  const ceIn = fifo ? [] : [localCe ? `  input  wire ce_next,` : `  input  wire ce,`];
+  const ceConn = fifo ? [] : [localCe ? `.ce_next(ce_next)` : `.ce(ce)`];
   const ceCopy = localCe ? ['  // this module\'s own copy of the block\'s clock enable', '  reg ce;', '  always @(posedge aclk) ce <= ce_next;'] : [];
   const perElement = (w: number, note: string, what: string, body: (ex: Pipe, di: Sig) => { port: string; sig: Sig }[]): Sig[] => {
     const ex = top.child(2);
@@ -66,7 +79,7 @@ export function scheduleParallel(plan: Plan): Schedule {
         ...keep,
         `module ${emod} (`,
         `  input  wire aclk,`,
-        ceIn,
+        ...ceIn,
         ...(reset ? [`  input  wire aresetn,`] : []),
         `  input  wire [${w - 1}:0] d_i,`,
         ...outs.map((o, i) => `  output wire [${o.sig.width - 1}:0] ${o.port}${i < outs.length - 1 ? ',' : ''}`),
@@ -81,7 +94,7 @@ export function scheduleParallel(plan: Plan): Schedule {
     );
     const conns = [
       `.aclk(aclk)`,
-      ceConn,
+      ...ceConn,
       ...(reset ? ['.aresetn(aresetn)'] : []),
       `.d_i(${top.at(d, d.cycle)}[g*${w} +: ${w}])`,
       ...outs.map((o) => `.${o.port}(${o.port}_all[g*${o.sig.width} +: ${o.sig.width}])`),
@@ -179,7 +192,7 @@ export function scheduleParallel(plan: Plan): Schedule {
     ...keep,
     `module ${mod} (`,
     `  input  wire aclk,`,
-    ceIn,
+    ...ceIn,
     ...(reset ? [`  input  wire aresetn,`] : []),
     `  input  wire [${li.w - 1}:0] ${li.port},`,
     ...(localCe ? [`  input  wire [1:0] ob_next_r,`, `  input  wire m_ready,`] : []),
@@ -192,7 +205,7 @@ export function scheduleParallel(plan: Plan): Schedule {
     '',
     'endmodule',
   ].join('\n');
-  const conns = [`.aclk(aclk)`, ceConn, ...(reset ? ['.aresetn(aresetn)'] : []), `.${li.port}(${top.at(li.sig, li.sig.cycle)}[g*${li.w} +: ${li.w}])`, ...(localCe ? ['.ob_next_r(ob_next_r)', '.m_ready(m_axis_tready)'] : []), ...ext.map(([nm]) => `.${nm}(${nm})`), `.y(y_out[g*${c.ow} +: ${c.ow}])`];
+  const conns = [`.aclk(aclk)`, ...ceConn, ...(reset ? ['.aresetn(aresetn)'] : []), `.${li.port}(${top.at(li.sig, li.sig.cycle)}[g*${li.w} +: ${li.w}])`, ...(localCe ? ['.ob_next_r(ob_next_r)', '.m_ready(m_axis_tready)'] : []), ...ext.map(([nm]) => `.${nm}(${nm})`), `.y(y_out[g*${c.ow} +: ${c.ow}])`];
   const body = [
     top.text(),
     '',
@@ -204,8 +217,9 @@ export function scheduleParallel(plan: Plan): Schedule {
     `    end`,
     `  endgenerate`,
   ].join('\n');
-  // pipeline.outputSlice: the 2-beat buffer after the output register is one more stage
-  const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0);
+  // pipeline.outputSlice: the 2-beat buffer after the output register is one more stage;
+  // pipeline.outputFifo: the FIFO's write, then its head register, are two
+  const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0) + (fifo ? 2 : 0);
   modules.push(laneModule);
   return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules };
 }

@@ -35,8 +35,10 @@ export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
           const mulx = w > mulw ? wire(ln, 'mulx', w, [mul], 'lane: round', (r) => zx(r(mul), mulw, w)) : mul;
           const hi = wire(ln, 'mul_hi', w - s + 1, [mulx], 'lane: round', (r) => `${r(mulx)}[${w - 1}:${s - 1}]`);
           const half = arith(ln, 'half', w - s + 2, [hi], 'lane: round', (r) => `{1'b0, ${r(hi)}} + ${w - s + 2}'d1`);
-          ln.lines.push(`wire unused_half = &{1'b0, ${ln.at(half, half.cycle)}[0]${s >= 2 ? `, ${ln.at(mulx, mulx.cycle)}[${s - 2}:0]` : ''}, 1'b0};`);
+          const mark = ln.lines.length;
           const top = wire(ln, 'y_full', w - s + 1, [half], 'lane: round', (r) => `${r(half)}[${w - s + 1}:1]`);
+          // the bit the rounding drops, in the cycle y_full reads half (a register may lie between)
+          ln.lines.splice(mark, 0, `wire unused_half = &{1'b0, ${ln.at(half, top.cycle)}[0]${s >= 2 ? `, ${ln.at(mulx, mulx.cycle)}[${s - 2}:0]` : ''}, 1'b0};`);
           return saturate(ln, top, c.ow, 'y_sat', 'lane: saturate');
         }
         const full = wire(ln, 'y_full', mulw - s, [mul], 'lane: round', (r) => (s < 0 ? `{${r(mul)}, ${-s}'d0}` : r(mul)));
@@ -88,8 +90,10 @@ export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
       const prod = pad ? wire(ln, 'prod', pw, [mul], 'lane: product', (r) => `{${r(mul)}, ${pad}'d0}`) : mul;
       const shifted = shiftRight(ln, prod, cf.shamt!, 'shf', 'lane: shift');
       const half = arith(ln, 'half', pw + 1, [shifted], 'lane: round', (r) => `{1'b0, ${r(shifted)}} + ${pw + 1}'d1`);
-      ln.lines.push(`wire unused_half = &{1'b0, ${ln.at(half, half.cycle)}[0], 1'b0};`);
+      const mark = ln.lines.length;
       const full = wire(ln, 'y_full', pw, [half], 'lane: round', (r) => `${r(half)}[${pw}:1]`);
+      // the bit the rounding drops, in the cycle y_full reads half (a register may lie between)
+      ln.lines.splice(mark, 0, `wire unused_half = &{1'b0, ${ln.at(half, full.cycle)}[0], 1'b0};`);
       if (!ex.correct) return saturate(ln, full, c.ow, 'y_sat', 'lane: saturate');
       // correct rounding: y0 (OF + 1 bits, proven) and the remainder t = e 2^(OF+1) + S - 2 S y0
       const yw = mp.vars.yw!;
