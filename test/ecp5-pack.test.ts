@@ -1243,7 +1243,7 @@ describe('DSP and EBR packing with inverted enables and the 36-bit mode: a strea
   // a 2-lane stream block for the ecp5 delay model: its registers' enable is `~s_v`, which Yosys
   // folds into every flip-flop (CEMUX=INV); with 10-bit outputs and rows of up to 128 its two
   // exponent tables per lane are 20 bits wide, 512 x 36 DP16KD in the 36-bit (pseudo dual port)
-  // mode, and its reciprocal table is 18-bit DP16KD; its row stores are LUT RAM
+  // mode, its reciprocal table is 18-bit DP16KD, and so are its two row stores
   const { block, dir } = generateTo(
     cfg({ name: 'pks', n: undefined, arch: 'stream', stream: { lanes: 2, maxN: 128 }, output: { width: 10, frac: 10 }, pipeline: { device: 'ecp5', targetMHz: 150 }, verify: { vectors: 4, seed: 2 } }),
   );
@@ -1273,9 +1273,10 @@ describe('DSP and EBR packing with inverted enables and the 36-bit mode: a strea
     console.log(`ecp5-pack: ${block.module}: ${packed.note}`);
     // the products' B operand register also feeds logic: it stays
     expect(packed.dsp).toMatchObject({ dsps: 2, absorbedA: 2, absorbedB: 0, absorbedOut: 2, inverters: 1 });
-    expect(packed.ebr).toMatchObject({ ebrs: 6, readPorts: 6, absorbedA: 2, absorbedB: 0, absorbedPdp: 4, inverters: 0 });
+    // the two row stores, written on port A and read on B (no_rw_check: no bypass logic after the read)
+    expect(packed.ebr).toMatchObject({ ebrs: 8, readPorts: 8, absorbedA: 2, absorbedB: 2, absorbedPdp: 4, inverters: 0 });
     expect(packed.note).toMatch(/output registers absorbed; inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter added;/);
-    expect(packed.note).toMatch(/\(A 2, B 0, 36-bit PDP 4\); inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter of the DSP pass used$/);
+    expect(packed.note).toMatch(/\(A 2, B 2, 36-bit PDP 4\); inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter of the DSP pass used$/);
 
     // one inverter, a LUT4 as synth_ecp5 writes them, of the flip-flops' enable net; its output on
     // every CE pin of the DSPs and every OCE pin of the EBRs
@@ -1306,8 +1307,14 @@ describe('DSP and EBR packing with inverted enables and the 36-bit mode: a strea
     }
     expect(pdp.map(oce).sort()).toEqual(['inverted', 'inverted', 'on', 'on']);
     const narrow = rams.filter((r) => !pdp.includes(r));
-    for (const c of narrow) expect(c.parameters.REGMODE_A).toBe('OUTREG');
-    expect(narrow.map(oce)).toEqual(['inverted', 'inverted']);
+    const stores = narrow.filter((r) => r.parameters.REGMODE_B === 'OUTREG');
+    expect(stores).toHaveLength(2);
+    const tables = narrow.filter((r) => !stores.includes(r));
+    for (const c of tables) expect(c.parameters.REGMODE_A).toBe('OUTREG');
+    expect(tables.map(oce)).toEqual(['inverted', 'inverted']);
+    // store 1's read register (pass B) has no enable, store 2's (pass C) the inverted one
+    const oceB = (c: (typeof rams)[number]) => (c.connections.OCEB![0] === z[0] ? 'inverted' : c.connections.OCEB![0] === '1' ? 'on' : 'other');
+    expect(stores.map(oceB).sort()).toEqual(['inverted', 'on']);
 
     const only = (j: Json): Json => ({ creator: j.creator, modules: { [block.module]: j.modules[block.module]! } });
     // wrong: the inverter left out, the CE and OCE pins on the enable net as it is

@@ -6,6 +6,7 @@
  * latency its plan states, and lints clean. Icarus and Verilator are required: these tests fail,
  * never skip, without them.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { METHODS } from '../generator/numerics/methods/index.js';
@@ -91,5 +92,65 @@ describe('ecp5 RTL: what the flow asks of the text', () => {
     const p = makePlan(cfg({ name: 'e5p', pipeline: ECP5 }));
     for (const st of p.schedule!.stages) expect(st.estimateNs, `stage ${st.cycle}: ${st.what.join(', ')}`).toBeLessThanOrEqual(5 * 0.85 + 1e-9);
     expect(p.latency).toBe(28);
+  });
+});
+
+describe('ecp5 RTL: the row stores are never read where they are written in the same cycle (no_rw_check)', () => {
+  type Store = { label: string; write: string; wa: string; read: string; ra: string };
+  /**
+   * The stream block's testbench with a monitor beside it, through hierarchical names: a read whose
+   * data is used, at the address written in the same cycle, ends the simulation with FAIL; the first
+   * cycle that writes and reads a store at different addresses prints MONITOR, so the monitor is seen
+   * to watch. `edit` changes the RTL first.
+   */
+  const watched = (name: string, raw: Record<string, unknown>, stores: Store[], edit = (v: string) => v) => {
+    const config = cfg({ name, n: undefined, arch: 'stream', pipeline: { device: 'ecp5', targetMHz: 150 }, ...raw });
+    const { block, dir } = generateTo(config);
+    const names = fileNames(block.module);
+    const rtl = readFileSync(join(dir, names.rtl), 'utf8');
+    expect(rtl.match(/^ {2}\(\* no_rw_check \*\)/gm)).toHaveLength(stores.length);
+    const changed = edit(rtl);
+    writeFileSync(join(dir, names.rtl), changed);
+    const monitor = stores.flatMap((s, i) => [
+      `  reg seen${i} = 1'b0;`,
+      `  always @(posedge aclk) if (aresetn && dut.${s.write} && dut.${s.read}) begin`,
+      `    if (dut.${s.wa} == dut.${s.ra}) $fatal(1, "FAIL: ${s.label} read where it is written, in one cycle");`,
+      `    else if (!seen${i}) begin seen${i} = 1'b1; $display("MONITOR ${s.label}: written and read in one cycle"); end`,
+      `  end`,
+    ]);
+    const tb = readFileSync(join(dir, names.tb), 'utf8');
+    const at = tb.lastIndexOf('endmodule');
+    writeFileSync(join(dir, names.tb), `${tb.slice(0, at)}${monitor.join('\n')}\n${tb.slice(at)}`);
+    return { r: simulateBlock(block, dir), changed: changed !== rtl };
+  };
+  const twoPass: Store[] = [
+    { label: 'row store 1', write: 'a_take', wa: 'a_wp', read: 'b_go', ra: 'b_rp' },
+    { label: 'row store 2', write: 'b_v1d', wa: 'b_wa2', read: 'c_go', ra: 'c_rp' },
+  ];
+  const stream = { stream: { lanes: 2, maxN: 48 }, verify: { vectors: 40, seed: 6 } };
+
+  it('two passes: store 1 (pass A writes, B reads) and store 2 (B writes, C reads)', () => {
+    const { r } = watched('nrw2', stream, twoPass);
+    expect(r.problem).toBeUndefined();
+    expect(r.stdout).toContain('MONITOR row store 1: written and read in one cycle');
+    expect(r.stdout).toContain('MONITOR row store 2: written and read in one cycle');
+  });
+
+  it('one pass (online sum): store 1 (pass A writes, C reads)', () => {
+    const raw = { ...stream, input: { width: 8, frac: 4, scale: Math.LN2 / 16 }, method: { name: 'softermax', online: true } };
+    const { r } = watched('nrw1', raw, [{ label: 'row store 1', write: 'a_take', wa: 'a_wp', read: 'c_go', ra: 'c_rp' }]);
+    expect(r.problem).toBeUndefined();
+    expect(r.stdout).toContain('MONITOR row store 1: written and read in one cycle');
+  });
+
+  it('the monitor fails a store that may fill up: pass A let write into the beat pass B is reading', () => {
+    const { r, changed } = watched('nrw_bad', stream, twoPass, (v) => v.replace(/a_ready <= \(m1_cnt < \d+'d(\d+)\)/, (_m, d) => `a_ready <= (m1_cnt < ${Number(d) + 1})`));
+    expect(changed).toBe(true);
+    expect(r.problem).toBe('FAIL: row store 1 read where it is written, in one cycle');
+  });
+
+  it('only the ecp5 model marks the stores', () => {
+    const { block } = generateTo(cfg({ name: 'nrw_ice', n: undefined, arch: 'stream', ...stream }));
+    expect(block.files.get(fileNames(block.module).rtl)!).not.toContain('no_rw_check');
   });
 });

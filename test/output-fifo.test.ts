@@ -31,7 +31,7 @@ describe('outputFifo: bit-exact under stalls, latency as planned, one vector per
       // no register of the block or of its lanes waits on an enable
       expect(rtl).not.toMatch(/\bce\b|ce_next/);
       // the FIFO holds at least every vector in flight before the head register
-      const fd = Number(/localparam FD {3}= (\d+);/.exec(rtl)![1]);
+      const fd = Number(/reg {2}\[\d+:0\] fifo_mem \[0:(\d+)\];/.exec(rtl)![1]) + 1;
       expect(fd).toBe(outputFifoDepth(block.plan.latency));
       expect(fd).toBeGreaterThanOrEqual(block.plan.latency);
       const r = simulateBlock(block, dir);
@@ -68,12 +68,12 @@ describe('outputFifo: the testbench catches a broken FIFO', () => {
     writeFileSync(file, changed);
     return simulateBlock(block, dir);
   };
-  /** FD, FIFO_LAST and CAPACITY set for a FIFO of `fd` beats and a capacity of `cap`. */
+  /** The lanes' FIFO memories and pointer wraps set for `fd` beats, and the block's capacity to `cap`. */
   const sized = (rtl: string, fd: number, cap: number) => {
     const faw = Number(/localparam FAW {2}= (\d+);/.exec(rtl)![1]);
     return rtl
-      .replace(/localparam FD {3}= \d+;/, `localparam FD   = ${fd};`)
-      .replace(/FIFO_LAST = \d+'d\d+;/, `FIFO_LAST = ${faw}'d${fd - 1};`)
+      .replace(/fifo_mem \[0:\d+\];/, `fifo_mem [0:${fd - 1}];`)
+      .replace(/(fifo_[wr]p) == \d+'d\d+ \?/g, (_m, ptr) => `${ptr} == ${faw}'d${fd - 1} ?`)
       .replace(/CAPACITY {2}= \d+'d\d+;/, `CAPACITY  = ${faw + 1}'d${cap};`);
   };
 
@@ -88,7 +88,7 @@ describe('outputFifo: the testbench catches a broken FIFO', () => {
   });
 
   it('the head register loading while the sink stalls: beats are lost', () => {
-    const r = broken('of_noready', (rtl) => rtl.replace('wire            load = fifo_nonempty & (~head_valid | m_axis_tready);', 'wire            load = fifo_nonempty;'));
+    const r = broken('of_noready', (rtl) => rtl.replace('wire        load = fifo_nonempty & (~head_valid | m_ready);', 'wire        load = fifo_nonempty;'));
     expect(r.problem).toMatch(/^(MISMATCH|FAIL)/);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { resolvedConfigJson } from '../config/config.js';
 import { planTables } from '../numerics/plan.js';
-import { LANE_TABLES, outputFifoDepth } from './archs/parallel.js';
+import { LANE_TABLES, fifoState, outputFifoDepth } from './archs/parallel.js';
 import { bitsFor } from '../core/bits.js';
 import { delayModel, registeredEnable } from '../pipeline/delay.js';
 import { romSplit, type TableSpec } from '../pipeline/rom.js';
@@ -130,7 +130,13 @@ export function renderRtl(p: Plan): string {
     outputSlice: c.config.pipeline.outputSlice,
     outputFifo: fifo !== undefined,
     fifoDepth: fifo,
-    ...(fifo === undefined ? {} : { fifoAddrBits: bitsFor(fifo - 1), fifoLast: `${bitsFor(fifo - 1)}'d${fifo - 1}`, fifoCapacity: `${bitsFor(fifo - 1) + 1}'d${fifo + 1}` }),
+    ...(fifo === undefined
+      ? {}
+      : {
+          fifoAddrBits: bitsFor(fifo - 1),
+          fifoCapacity: `${bitsFor(fifo - 1) + 1}'d${fifo + 1}`,
+          fifoState: [...fifoState({ fd: fifo, wr: 'fifo_wr', ready: 'm_axis_tready' }), 'wire        pop = head_valid & m_axis_tready;'].map((l) => `  ${l}`).join('\n'),
+        }),
     readyRegister: registeredEnable(sch.model, c.config.pipeline.outputSlice),
     // each ROM function goes where it is read: the block's module, or the lane module
     tables: tableContexts(p).filter((t) => sch.body.includes(`${t.name}(`)),

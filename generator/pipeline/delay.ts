@@ -50,6 +50,13 @@ export interface DelayModel {
   /** Clock-to-out of a read of a written block RAM (a stream block's row store), when not romOut. */
   ramOut?: number;
   /**
+   * Whether a stream block's row stores carry Yosys's no_rw_check attribute. A store is never read at
+   * the address written in the same cycle (the write pointer is ahead of every beat not yet read),
+   * but without the attribute synth_ecp5 adds a comparator and a multiplexer after the DP16KD read
+   * for that case, which keeps the read's register out of the block RAM.
+   */
+  ramNoRwCheck?: boolean;
+  /**
    * Whether a signed comparison a > b is written as the top bit of a sign-extended subtraction,
    * one carry chain read at its sum (Yosys synth_ecp5 maps `a > b` to two chains joined through
    * routing: 7.2 ns against 3.7 ns for the subtraction, nextpnr-ecp5 on 8-bit operands).
@@ -174,6 +181,7 @@ const ECP5: DelayModel = {
   romOutputRegister: true,
   // a written block RAM's read (no output register): 5.61 ns, and a longer route out of the RAM row
   ramOut: 5.61 + 0.5,
+  ramNoRwCheck: true,
   compareBySubtract: true,
   shiftRegisterGuard: false,
   laneCoefficientRegisters: true,

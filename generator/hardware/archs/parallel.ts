@@ -21,6 +21,58 @@ export function outputFifoDepth(latency: number): number {
   return Math.ceil(latency / 16) * 16;
 }
 
+/**
+ * One copy of the output FIFO's state (pipeline.outputFifo), as Verilog lines: the beats in the
+ * memory, whether it holds any, whether the head register holds one, and `load`, the head's load.
+ * `wr` writes a beat, `ready` is m_axis_tready. The block keeps one copy and each lane another; all
+ * see the same inputs, so they agree. With `lane`, also the lane's part of the memory and the head
+ * register, written from `lane.data` and read as `y`.
+ */
+export function fifoState(o: { fd: number; wr: string; ready: string; lane?: { width: number; data: string } }): string[] {
+  const aw = bitsFor(o.fd - 1);
+  const cnt = (v: number) => `${aw + 1}'d${v}`;
+  const lines = [
+    `reg  [${aw}:0] fifo_count;     // beats in the memory`,
+    'reg         fifo_nonempty;  // fifo_count != 0',
+    'reg         head_valid;',
+    `wire        load = fifo_nonempty & (~head_valid | ${o.ready});`,
+    'always @(posedge aclk) begin',
+    '  if (!aresetn) begin',
+    `    fifo_count <= ${cnt(0)};`,
+    "    fifo_nonempty <= 1'b0;",
+    "    head_valid <= 1'b0;",
+    '  end else begin',
+    `    fifo_count <= fifo_count + {${aw}'d0, ${o.wr}} - {${aw}'d0, load};`,
+    '    // not empty next: a beat written, more than one held, or one held and not loaded',
+    `    fifo_nonempty <= ${o.wr} | (fifo_count > ${cnt(1)}) | ((fifo_count == ${cnt(1)}) & ~load);`,
+    `    head_valid <= load | (head_valid & ~${o.ready});`,
+    '  end',
+    'end',
+  ];
+  if (!o.lane) return lines;
+  const next = (ptr: string) => `${ptr} == ${aw}'d${o.fd - 1} ? ${aw}'d0 : ${ptr} + ${aw}'d1`;
+  return [
+    ...lines,
+    '(* ram_style = "distributed" *)',
+    `reg  [${o.lane.width - 1}:0] fifo_mem [0:${o.fd - 1}];`,
+    `reg  [${aw - 1}:0] fifo_wp;`,
+    `reg  [${aw - 1}:0] fifo_rp;`,
+    `reg  [${o.lane.width - 1}:0] head;`,
+    `always @(posedge aclk) if (${o.wr}) fifo_mem[fifo_wp] <= ${o.lane.data};`,
+    'always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];',
+    'always @(posedge aclk) begin',
+    '  if (!aresetn) begin',
+    `    fifo_wp <= ${aw}'d0;`,
+    `    fifo_rp <= ${aw}'d0;`,
+    '  end else begin',
+    `    if (${o.wr}) fifo_wp <= ${next('fifo_wp')};`,
+    `    if (load) fifo_rp <= ${next('fifo_rp')};`,
+    '  end',
+    'end',
+    'assign y = head;',
+  ];
+}
+
 /** Where render puts the ROM functions the lane module reads. */
 export const LANE_TABLES = '  // @lane-tables';
 
@@ -162,7 +214,17 @@ export function scheduleParallel(plan: Plan): Schedule {
   const yq = ln.reg(y, 'y_q', 'output register');
   // output.type int8 (TFLite): the port carries y - 128, the top bit inverted
   const yv = c.config.output.zeroPoint !== undefined ? `{~${yq.name}[${c.ow - 1}], ${yq.name}[${c.ow - 2}:0]}` : yq.name;
-  if (!localCe) ln.lines.push(`assign y = ${yv};`);
+  // pipeline.outputFifo: the FIFO depth follows from the latency
+  const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0) + (fifo ? 2 : 0);
+  if (fifo) {
+    ln.lines.push(
+      "// this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable",
+      '// a register of its own, loaded from the block\'s valid bits',
+      'reg fifo_wr;',
+      "always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;",
+      ...fifoState({ fd: outputFifoDepth(latency), wr: 'fifo_wr', ready: 'm_ready', lane: { width: c.ow, data: yv } }),
+    );
+  } else if (!localCe) ln.lines.push(`assign y = ${yv};`);
   else {
     // the lane's part of the output buffer (pipeline.outputSlice), its fill level a copy of the block's
     ln.lines.push(
@@ -196,6 +258,7 @@ export function scheduleParallel(plan: Plan): Schedule {
     ...(reset ? [`  input  wire aresetn,`] : []),
     `  input  wire [${li.w - 1}:0] ${li.port},`,
     ...(localCe ? [`  input  wire [1:0] ob_next_r,`, `  input  wire m_ready,`] : []),
+    ...(fifo ? [`  input  wire wr_next,`, `  input  wire m_ready,`] : []),
     ...ext.map(([nm, w]) => `  input  wire [${w - 1}:0] ${nm},`),
     `  output wire [${c.ow - 1}:0] y`,
     `);`,
@@ -205,7 +268,7 @@ export function scheduleParallel(plan: Plan): Schedule {
     '',
     'endmodule',
   ].join('\n');
-  const conns = [`.aclk(aclk)`, ...ceConn, ...(reset ? ['.aresetn(aresetn)'] : []), `.${li.port}(${top.at(li.sig, li.sig.cycle)}[g*${li.w} +: ${li.w}])`, ...(localCe ? ['.ob_next_r(ob_next_r)', '.m_ready(m_axis_tready)'] : []), ...ext.map(([nm]) => `.${nm}(${nm})`), `.y(y_out[g*${c.ow} +: ${c.ow}])`];
+  const conns = [`.aclk(aclk)`, ...ceConn, ...(reset ? ['.aresetn(aresetn)'] : []), `.${li.port}(${top.at(li.sig, li.sig.cycle)}[g*${li.w} +: ${li.w}])`, ...(localCe ? ['.ob_next_r(ob_next_r)', '.m_ready(m_axis_tready)'] : []), ...(fifo ? ['.wr_next(valid_pipe[PIPE-2])', '.m_ready(m_axis_tready)'] : []), ...ext.map(([nm]) => `.${nm}(${nm})`), `.y(y_out[g*${c.ow} +: ${c.ow}])`];
   const body = [
     top.text(),
     '',
@@ -217,9 +280,6 @@ export function scheduleParallel(plan: Plan): Schedule {
     `    end`,
     `  endgenerate`,
   ].join('\n');
-  // pipeline.outputSlice: the 2-beat buffer after the output register is one more stage;
-  // pipeline.outputFifo: the FIFO's write, then its head register, are two
-  const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0) + (fifo ? 2 : 0);
   modules.push(laneModule);
   return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules };
 }

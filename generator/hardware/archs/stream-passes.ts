@@ -84,7 +84,7 @@ export function passExp(
   P: number,
   x: 'b' | 'c',
   carry: { name: string; width: number }[] = [],
-): { code: string; cycles: number; e: string; keep: string; last: string; carried: string[]; mx?: string } {
+): { code: string; cycles: number; e: string; keep: string; last: string; carried: string[]; mx?: string; rdCopy?: string } {
   const c = p.common;
   const cfg = c.config.pipeline;
   const model = delayModel(cfg.device);
@@ -105,7 +105,11 @@ export function passExp(
   const carried = carry.map((s) => top.at(top.input(s.name, s.width, 0), at));
   // the online sum's shift (passC) reads the row's max: carried beside the exponents
   const res = { e: top.at(e, at), keep: top.at(keep, at), last: top.at(last, at), carried, ...(on ? { mx: top.at(mx, at) } : {}) };
-  return { code: top.text(), cycles: at, ...res };
+  // pass B's copy of each beat to row store 2 takes the read's first register, the one the d and
+  // keep stages read, so that the read data feeds one register: the block RAM's output register
+  // (model.romOutputRegister; a DO bit with a second reader stays unregistered, 5.8 ns on ECP5)
+  const rdCopy = x === 'b' && model.romOutputRegister ? top.at(rd, 1) : undefined;
+  return { code: top.text(), cycles: at, ...res, ...(rdCopy ? { rdCopy } : {}) };
 }
 
 /**

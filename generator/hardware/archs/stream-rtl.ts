@@ -3,6 +3,7 @@ import { header, tableContexts, template, templateFormats } from '../render.js';
 import type { StreamPlan } from './stream.js';
 import { onlineSumWidth, onlineTop, validChain } from './stream-passes.js';
 import { clog2, bitsFor } from '../../core/bits.js';
+import { delayModel } from '../../pipeline/delay.js';
 
 export function renderStreamRtl(sp: StreamPlan): string {
   const p = sp.plan;
@@ -83,5 +84,7 @@ export function renderStreamRtl(sp: StreamPlan): string {
     vFinal: vc.v,
     latencyFormula: sp.latencyFormula,
     memoryBits: sp.memoryBits,
+    // the row stores as the device's synthesis should read them (model.ramNoRwCheck)
+    noRwCheck: delayModel(c.config.pipeline.device).ramNoRwCheck === true,
   });
 }
