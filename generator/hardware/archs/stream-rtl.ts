@@ -9,6 +9,7 @@ export function renderStreamRtl(sp: StreamPlan): string {
   const p = sp.plan;
   const c = p.common;
   const P = sp.lanes;
+  const model = delayModel(c.config.pipeline.device);
   // the pipelines the plan built (their cycles set the store depths and the latency)
   const { maxT, sumT, expB, expC, pc, termsA } = sp.parts;
   const treeSumW = sumT.width;
@@ -85,6 +86,8 @@ export function renderStreamRtl(sp: StreamPlan): string {
     latencyFormula: sp.latencyFormula,
     memoryBits: sp.memoryBits,
     // the row stores as the device's synthesis should read them (model.ramNoRwCheck)
-    noRwCheck: delayModel(c.config.pipeline.device).ramNoRwCheck === true,
+    noRwCheck: model.ramNoRwCheck === true,
+    // pass A's running max compared as in the max tree (model.compareBySubtract)
+    compareBySubtract: model.compareBySubtract === true,
   });
 }
