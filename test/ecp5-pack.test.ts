@@ -168,19 +168,22 @@ describe('MULT18X18D register packing: hand-built netlists', () => {
     expect(m.cells.mul!.parameters.REG_PIPELINE_CLK).toBeUndefined();
   });
 
-  it('an input flip-flop with a second reader (logic, or a module port) is not absorbed', () => {
+  it('an input flip-flop with a second reader (logic, or a module port): the DSP takes a copy, the flip-flop stays for the other reader', () => {
     const r = packDspRegisters(product((c) => (c.other!.connections.A = [22])));
-    expect(r).toMatchObject({ absorbedA: 0, absorbedB: 1, absorbedOut: 1 });
-    expect(ffsLeft(r.netlist, 'ar_')).toBe(4);
-    expect(top(r.netlist).cells.mul!.connections.A2).toEqual([22]);
-    expect(top(r.netlist).cells.mul!.parameters.REG_INPUTA_CLK).toBeUndefined();
-    expect(r.note).toMatch(/A: a flip-flop with another reader/);
+    expect(r).toMatchObject({ absorbedA: 1, absorbedB: 1, absorbedOut: 1 });
+    // the flip-flop whose Q the LUT reads stays; the other three go
+    expect(ffsLeft(r.netlist, 'ar_')).toBe(1);
+    expect(top(r.netlist).cells.other!.connections.A).toEqual([22]);
+    // the DSP reads the D net, its own register on
+    expect(top(r.netlist).cells.mul!.connections.A2).toEqual([12]);
+    expect(top(r.netlist).cells.mul!.parameters.REG_INPUTA_CLK).toBe('CLK0');
+    expect(r.note).toMatch(/absorbed \(1 input register a copy: 1 flip-flop kept for its other readers\)$/);
 
     const net = product();
     net.modules.top.ports.dbg = { direction: 'output', bits: [25] };
     const s = packDspRegisters(net);
-    expect(s).toMatchObject({ absorbedA: 1, absorbedB: 0, absorbedOut: 1 });
-    expect(ffsLeft(s.netlist, 'br_')).toBe(3);
+    expect(s).toMatchObject({ absorbedA: 1, absorbedB: 1, absorbedOut: 1 });
+    expect(ffsLeft(s.netlist, 'br_')).toBe(1);
   });
 
   it('flip-flops on different clock enables, with a set/reset, or REGSET=SET are not absorbed', () => {
@@ -254,7 +257,7 @@ describe('MULT18X18D register packing: hand-built netlists', () => {
     expect([e.connections.CE0, e.connections.CE1]).toEqual([[CE], ['1']]);
   });
 
-  it('a register several DSPs read goes into all of them, or into none', () => {
+  it('a register several DSPs read: each takes its own copy; it goes when all of them take it', () => {
     // a second product reads the same B register (Yosys merges equal registers, e.g. the lanes' common reciprocal)
     const second = (c: Record<string, Cell>) => {
       range(0, 4).forEach((i) => (c[`cr_${i}`] = ff(100 + i, 110 + i)));
@@ -268,15 +271,18 @@ describe('MULT18X18D register packing: hand-built netlists', () => {
       expect(top(r.netlist).cells[k]!.connections.B1).toEqual([15]);
       expect(top(r.netlist).cells[k]!.parameters.REG_INPUTB_CLK).toBe('CLK0');
     }
-    // the second DSP cannot take it (its B has a pin from logic): the first does not either
+    // the second DSP cannot take it (its B has a pin from logic): the first takes its copy, and the
+    // flip-flops stay for the second
     const s = packDspRegisters(product((c) => {
       second(c);
       c.mul2!.connections.B3 = [90];
     }));
-    expect(s).toMatchObject({ absorbedA: 2, absorbedB: 0, absorbedOut: 2 });
+    expect(s).toMatchObject({ absorbedA: 2, absorbedB: 1, absorbedOut: 2 });
     expect(ffsLeft(s.netlist, 'br_')).toBe(3);
+    expect(top(s.netlist).cells.mul!.parameters.REG_INPUTB_CLK).toBe('CLK0');
+    expect(top(s.netlist).cells.mul2!.parameters.REG_INPUTB_CLK).toBeUndefined();
     expect(s.note).toMatch(/B: a pin not driven by a flip-flop \(1\)/);
-    expect(s.note).toMatch(/B: a flip-flop with another reader .* \(1\)/);
+    expect(s.note).toMatch(/\(1 input register a copy: 3 flip-flops kept for their other readers\)/);
   });
 
   it('an output register on another clock than the input registers stays out; a DSP already registered is left alone', () => {
@@ -1271,11 +1277,11 @@ describe('DSP and EBR packing with inverted enables and the 36-bit mode: a strea
     expect(Object.values(cellsOf(full)).filter((c) => c.type === 'TRELLIS_FF' && c.parameters.CEMUX === 'INV').length).toBeGreaterThan(100);
     const packed = packEcp5(full);
     console.log(`ecp5-pack: ${block.module}: ${packed.note}`);
-    // the products' B operand register also feeds logic: it stays
-    expect(packed.dsp).toMatchObject({ dsps: 2, absorbedA: 2, absorbedB: 0, absorbedOut: 2, inverters: 1 });
+    // the products' B operand register also feeds logic: each DSP takes a copy, the flip-flops stay
+    expect(packed.dsp).toMatchObject({ dsps: 2, absorbedA: 2, absorbedB: 2, absorbedOut: 2, inverters: 1 });
     // the two row stores, written on port A and read on B (no_rw_check: no bypass logic after the read)
     expect(packed.ebr).toMatchObject({ ebrs: 8, readPorts: 8, absorbedA: 2, absorbedB: 2, absorbedPdp: 4, inverters: 0 });
-    expect(packed.note).toMatch(/output registers absorbed; inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter added;/);
+    expect(packed.note).toMatch(/output registers absorbed \(2 input registers a copy: 11 flip-flops kept for their other readers\); inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter added\. /);
     expect(packed.note).toMatch(/\(A 2, B 2, 36-bit PDP 4\); inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter of the DSP pass used$/);
 
     // one inverter, a LUT4 as synth_ecp5 writes them, of the flip-flops' enable net; its output on

@@ -14,11 +14,13 @@
  *
  * - Input A (and B): when every non-constant A pin is driven by the Q of a TRELLIS_FF, all on one
  *   clock and one clock enable, none of which can ever be set or reset (LSR held inactive, REGSET
- *   RESET: the DSP registers also start at 0), and each such Q is read by nothing but MULT18X18D
- *   A/B pins that take in the same flip-flop (no LUT, no other flip-flop, no module port), the
- *   flip-flops go, the pins read their D nets, and REG_INPUTA_CLK = "CLK0". A register that several
- *   DSPs read (Yosys merges equal registers: the shared reciprocal operand of all lanes) is taken in
- *   by every one of them, each DSP getting its own copy, when all of them can take it; else by none.
+ *   RESET: the DSP registers also start at 0), the pins read their D nets and REG_INPUTA_CLK =
+ *   "CLK0": the DSP holds its own copy of the register. A flip-flop goes when nothing else reads it
+ *   (only MULT18X18D A/B pins that take it in); one that also feeds logic, a port or a DSP that
+ *   cannot take it in stays for those readers. Yosys merges equal registers, so one flip-flop often
+ *   feeds several DSPs (the shared reciprocal operand of all lanes, the operand of a product split
+ *   into 18 x 18 pieces) and LUT rows besides (a piece with a side of at most 4 bits); nextpnr-ecp5
+ *   times a DSP with one input unregistered pessimistically (below), so every DSP takes its copy.
  * - Output: when every used P pin drives exactly one TRELLIS_FF D input and nothing else, those
  *   flip-flops (same conditions) become the output register (REG_OUTPUT_CLK = "CLK0"): P drives
  *   their Q nets. One level only (the pipeline register is not used). A product Yosys splits over
@@ -529,28 +531,22 @@ export function packDspRegisters(netlist: unknown): PackResult {
         changed = true;
       } else claim(st, g.kind === 'A' ? 'INPUTA' : 'INPUTB', g.control);
     }
-    // every reader of every flip-flop is a DSP A/B pin of a group that takes it in
-    for (const g of groups) {
-      if (!g.valid) continue;
-      for (const ffName of new Set(g.ffs.values())) {
-        const q = cells[ffName]!.connections.Q![0] as number;
-        const ok = (idx.readers.get(q) ?? []).every((r) => {
-          if (r === 'port') return false;
-          const kind = /^([AB])\d+$/.exec(r.port)?.[1];
-          if (cells[r.cell]!.type !== DSP || !kind) return false;
-          const other = groupOf.get(`${r.cell}\u0000${kind}`);
-          return other !== undefined && other.valid && other.ffs.get(r.port) === ffName;
-        });
-        if (!ok) {
-          g.valid = false;
-          g.why = 'a flip-flop with another reader (logic, a port, or a DSP that cannot take it in)';
-          changed = true;
-          break;
-        }
-      }
-    }
   }
+  // a flip-flop goes when every reader takes it in; one that also feeds logic, a port or a DSP that
+  // cannot take it in stays for those, and each DSP that can takes in its own copy
+  const takenBy = (ffName: string): boolean => {
+    const q = cells[ffName]!.connections.Q![0] as number;
+    return (idx.readers.get(q) ?? []).every((r) => {
+      if (r === 'port') return false;
+      const kind = /^([AB])\d+$/.exec(r.port)?.[1];
+      if (cells[r.cell]!.type !== DSP || !kind) return false;
+      const other = groupOf.get(`${r.cell}\u0000${kind}`);
+      return other !== undefined && other.valid && other.ffs.get(r.port) === ffName;
+    });
+  };
   const removed = new Set<string>();
+  const kept = new Set<string>();
+  let copies = 0;
   for (const g of groups) {
     const c = cells[g.dsp]!;
     if (!g.valid) {
@@ -558,10 +554,16 @@ export function packDspRegisters(netlist: unknown): PackResult {
       continue;
     }
     claim(states.get(g.dsp)!, g.kind === 'A' ? 'INPUTA' : 'INPUTB', g.control);
-    for (const [pin, ffName] of g.ffs) {
-      c.connections[pin] = [cells[ffName]!.connections.DI![0]!];
-      removed.add(ffName);
+    let copy = false;
+    for (const ffName of new Set(g.ffs.values())) {
+      if (takenBy(ffName)) removed.add(ffName);
+      else {
+        kept.add(ffName);
+        copy = true;
+      }
     }
+    if (copy) copies++;
+    for (const [pin, ffName] of g.ffs) c.connections[pin] = [cells[ffName]!.connections.DI![0]!];
   }
   for (const n of removed) delete cells[n];
 
@@ -626,6 +628,7 @@ export function packDspRegisters(netlist: unknown): PackResult {
   const absorbedB = count('B');
   const note =
     `MULT18X18D register packing: ${dspNames.length} DSPs, ${absorbedA} A and ${absorbedB} B input registers and ${absorbedOut} output registers absorbed` +
+    (copies ? ` (${copies} input register${copies > 1 ? 's' : ''} a copy: ${kept.size} flip-flop${kept.size > 1 ? 's' : ''} kept for ${kept.size > 1 ? 'their' : 'its'} other readers)` : '') +
     inv.note() +
     why.note();
   return { netlist: out, dsps: dspNames.length, absorbedA, absorbedB, absorbedOut, inverters: inv.added, note };
