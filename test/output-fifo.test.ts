@@ -74,7 +74,8 @@ describe('outputFifo: the testbench catches a broken FIFO', () => {
     return rtl
       .replace(/fifo_mem \[0:\d+\];/, `fifo_mem [0:${fd - 1}];`)
       .replace(/(fifo_[wr]p) == \d+'d\d+ \?/g, (_m, ptr) => `${ptr} == ${faw}'d${fd - 1} ?`)
-      .replace(/CAPACITY {2}= \d+'d\d+;/, `CAPACITY  = ${faw + 1}'d${cap};`);
+      .replace(/CAPACITY {2}= \d+'d\d+;/, `CAPACITY  = ${faw + 1}'d${cap};`)
+      .replace(/CAPACITY_LESS1 = \d+'d\d+;/, `CAPACITY_LESS1 = ${faw + 1}'d${cap - 1};`);
   };
 
   it('one beat too shallow for the vectors in flight: s_axis_tready drops while the sink is always ready', () => {

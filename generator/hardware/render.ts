@@ -135,6 +135,7 @@ export function renderRtl(p: Plan): string {
       : {
           fifoAddrBits: bitsFor(fifo - 1),
           fifoCapacity: `${bitsFor(fifo - 1) + 1}'d${fifo + 1}`,
+          fifoCapacityLess1: `${bitsFor(fifo - 1) + 1}'d${fifo}`,
           fifoState: [...fifoState({ fd: fifo, wr: 'fifo_wr', ready: 'm_axis_tready' }), 'wire        pop = head_valid & m_axis_tready;'].map((l) => `  ${l}`).join('\n'),
         }),
     readyRegister: registeredEnable(sch.model, c.config.pipeline.outputSlice),
