@@ -23,8 +23,9 @@
 //       "recipWidth": 8
 //     },
 //     "pipeline": {
-//       "targetMHz": 100,
-//       "device": "ice40"
+//       "targetMHz": 150,
+//       "device": "ecp5",
+//       "outputFifo": true
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -44,35 +45,40 @@
 //   sum S = sum of n=64 entries: 23 bits (= 17 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 200x17b = 425 B, recip_lut 256x7b = 224 B; total 649 B
 //   error bound: |y - y_ref| <= 1.0439 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 25 register stages, slowest estimate 8.79 ns (114 MHz)
-//     stage 1: max tree -- 6.22 ns, 2 logic levels
-//     stage 2: max tree -- 6.22 ns, 2 logic levels
-//     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree -- 6.22 ns, 2 logic levels
-//     stage 5: max tree -- 6.22 ns, 2 logic levels
-//     stage 6: max tree -- 6.22 ns, 2 logic levels
-//     stage 7: d = max - x -- 3.87 ns, 1 logic levels
-//     stage 8: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 9: sum tree -- 8.04 ns, 1 logic levels
-//     stage 10: sum tree -- 5.17 ns, 1 logic levels
-//     stage 11: sum tree -- 5.30 ns, 1 logic levels
-//     stage 12: sum tree -- 5.43 ns, 1 logic levels
-//     stage 13: sum tree -- 5.56 ns, 1 logic levels
-//     stage 14: sum tree, normalisation: leading one -- 8.79 ns, 3 logic levels
-//     stage 15: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 16: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 17: normalisation: reciprocal table, normalisation: shift amount, lane: coefficient register (fan-out) -- 3.35 ns, 1 logic levels
-//     stage 18: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
-//     stage 19: lane: product -- 7.82 ns, 2 logic levels
-//     stage 20: lane: product -- 5.30 ns, 1 logic levels
-//     stage 21: lane: product, lane: shift -- 8.53 ns, 3 logic levels
-//     stage 22: lane: shift -- 5.50 ns, 3 logic levels
-//     stage 23: lane: round -- 6.08 ns, 1 logic levels
-//     stage 24: lane: saturate, output register -- 7.05 ns, 4 logic levels
-//   latency: 25 cycles, throughput 1 vector per cycle
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 32 register stages, slowest estimate 5.56 ns (180 MHz)
+//     stage 1: max tree -- 4.05 ns, 2 logic levels
+//     stage 2: max tree -- 4.05 ns, 2 logic levels
+//     stage 3: max tree -- 4.05 ns, 2 logic levels
+//     stage 4: max tree -- 4.05 ns, 2 logic levels
+//     stage 5: max tree -- 4.05 ns, 2 logic levels
+//     stage 6: max tree -- 4.05 ns, 2 logic levels
+//     stage 7: d = max - x -- 2.81 ns, 1 logic levels
+//     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
+//     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 10: sum tree, lane: product -- 4.11 ns, 1 logic levels
+//     stage 11: sum tree -- 3.17 ns, 1 logic levels
+//     stage 12: sum tree -- 3.21 ns, 1 logic levels
+//     stage 13: sum tree -- 3.25 ns, 1 logic levels
+//     stage 14: sum tree -- 3.28 ns, 1 logic levels
+//     stage 15: sum tree -- 3.32 ns, 1 logic levels
+//     stage 16: normalisation: leading one -- 4.32 ns, 3 logic levels
+//     stage 17: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 18: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 19: normalisation: leading one, normalisation: shift amount, lane: coefficient register (fan-out) -- 2.67 ns, 1 logic levels
+//     stage 20: normalisation: reciprocal table -- 2.20 ns, 0 logic levels
+//     stage 21: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 22: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
+//     stage 23: lane: product -- 0.60 ns, 0 logic levels
+//     stage 24: lane: product -- 0.60 ns, 0 logic levels
+//     stage 25: lane: product -- 0.60 ns, 0 logic levels
+//     stage 26: lane: shift -- 5.56 ns, 4 logic levels
+//     stage 27: lane: shift, lane: round -- 4.67 ns, 2 logic levels
+//     stage 28: lane: saturate -- 4.32 ns, 3 logic levels
+//     stage 29: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 32 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 425 + recip_lut 224 = 649
-// Latency: 25 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 32 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -92,235 +98,215 @@ module softmax_best700_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 25;
+  localparam LATENCY = 32;
 
-  // exp_lut: 200 entries x 17 bits (e^-d); its low 16 bits are one
-  // table (a block RAM word) and its top 1 bit(s) a second, not 0 only in the first
-  // 12 entries (1 codes: a few LUTs)
+  // exp_lut: 200 entries x 17 bits (e^-d)
   function [17-1:0] exp_lut;
     input [8-1:0] a;
-    reg [16-1:0] lo;
-    reg [1-1:0] hi;
     begin
       case (a)
-        8'd0: lo = 16'd65535;
-        8'd1: lo = 16'd57594;
-        8'd2: lo = 16'd50134;
-        8'd3: lo = 16'd43126;
-        8'd4: lo = 16'd36542;
-        8'd5: lo = 16'd30358;
-        8'd6: lo = 16'd24548;
-        8'd7: lo = 16'd19090;
-        8'd8: lo = 16'd13963;
-        8'd9: lo = 16'd9146;
-        8'd10: lo = 16'd4621;
-        8'd11: lo = 16'd371;
-        8'd12: lo = 16'd61914;
-        8'd13: lo = 16'd58162;
-        8'd14: lo = 16'd54639;
-        8'd15: lo = 16'd51328;
-        8'd16: lo = 16'd48218;
-        8'd17: lo = 16'd45297;
-        8'd18: lo = 16'd42553;
-        8'd19: lo = 16'd39974;
-        8'd20: lo = 16'd37552;
-        8'd21: lo = 16'd35277;
-        8'd22: lo = 16'd33140;
-        8'd23: lo = 16'd31132;
-        8'd24: lo = 16'd29246;
-        8'd25: lo = 16'd27474;
-        8'd26: lo = 16'd25809;
-        8'd27: lo = 16'd24246;
-        8'd28: lo = 16'd22777;
-        8'd29: lo = 16'd21397;
-        8'd30: lo = 16'd20100;
-        8'd31: lo = 16'd18883;
-        8'd32: lo = 16'd17739;
-        8'd33: lo = 16'd16664;
-        8'd34: lo = 16'd15654;
-        8'd35: lo = 16'd14706;
-        8'd36: lo = 16'd13815;
-        8'd37: lo = 16'd12978;
-        8'd38: lo = 16'd12192;
-        8'd39: lo = 16'd11453;
-        8'd40: lo = 16'd10759;
-        8'd41: lo = 16'd10107;
-        8'd42: lo = 16'd9495;
-        8'd43: lo = 16'd8919;
-        8'd44: lo = 16'd8379;
-        8'd45: lo = 16'd7871;
-        8'd46: lo = 16'd7395;
-        8'd47: lo = 16'd6947;
-        8'd48: lo = 16'd6526;
-        8'd49: lo = 16'd6130;
-        8'd50: lo = 16'd5759;
-        8'd51: lo = 16'd5410;
-        8'd52: lo = 16'd5082;
-        8'd53: lo = 16'd4774;
-        8'd54: lo = 16'd4485;
-        8'd55: lo = 16'd4213;
-        8'd56: lo = 16'd3958;
-        8'd57: lo = 16'd3718;
-        8'd58: lo = 16'd3493;
-        8'd59: lo = 16'd3281;
-        8'd60: lo = 16'd3082;
-        8'd61: lo = 16'd2896;
-        8'd62: lo = 16'd2720;
-        8'd63: lo = 16'd2555;
-        8'd64: lo = 16'd2401;
-        8'd65: lo = 16'd2255;
-        8'd66: lo = 16'd2119;
-        8'd67: lo = 16'd1990;
-        8'd68: lo = 16'd1870;
-        8'd69: lo = 16'd1756;
-        8'd70: lo = 16'd1650;
-        8'd71: lo = 16'd1550;
-        8'd72: lo = 16'd1456;
-        8'd73: lo = 16'd1368;
-        8'd74: lo = 16'd1285;
-        8'd75: lo = 16'd1207;
-        8'd76: lo = 16'd1134;
-        8'd77: lo = 16'd1065;
-        8'd78: lo = 16'd1001;
-        8'd79: lo = 16'd940;
-        8'd80: lo = 16'd883;
-        8'd81: lo = 16'd830;
-        8'd82: lo = 16'd779;
-        8'd83: lo = 16'd732;
-        8'd84: lo = 16'd688;
-        8'd85: lo = 16'd646;
-        8'd86: lo = 16'd607;
-        8'd87: lo = 16'd570;
-        8'd88: lo = 16'd536;
-        8'd89: lo = 16'd503;
-        8'd90: lo = 16'd473;
-        8'd91: lo = 16'd444;
-        8'd92: lo = 16'd417;
-        8'd93: lo = 16'd392;
-        8'd94: lo = 16'd368;
-        8'd95: lo = 16'd346;
-        8'd96: lo = 16'd325;
-        8'd97: lo = 16'd305;
-        8'd98: lo = 16'd287;
-        8'd99: lo = 16'd269;
-        8'd100: lo = 16'd253;
-        8'd101: lo = 16'd238;
-        8'd102: lo = 16'd223;
-        8'd103: lo = 16'd210;
-        8'd104: lo = 16'd197;
-        8'd105: lo = 16'd185;
-        8'd106: lo = 16'd174;
-        8'd107: lo = 16'd163;
-        8'd108: lo = 16'd153;
-        8'd109: lo = 16'd144;
-        8'd110: lo = 16'd135;
-        8'd111: lo = 16'd127;
-        8'd112: lo = 16'd120;
-        8'd113: lo = 16'd112;
-        8'd114: lo = 16'd105;
-        8'd115: lo = 16'd99;
-        8'd116: lo = 16'd93;
-        8'd117: lo = 16'd87;
-        8'd118: lo = 16'd82;
-        8'd119: lo = 16'd77;
-        8'd120: lo = 16'd72;
-        8'd121: lo = 16'd68;
-        8'd122: lo = 16'd64;
-        8'd123: lo = 16'd60;
-        8'd124: lo = 16'd56;
-        8'd125: lo = 16'd53;
-        8'd126: lo = 16'd50;
-        8'd127: lo = 16'd47;
-        8'd128: lo = 16'd44;
-        8'd129: lo = 16'd41;
-        8'd130: lo = 16'd39;
-        8'd131: lo = 16'd36;
-        8'd132: lo = 16'd34;
-        8'd133: lo = 16'd32;
-        8'd134: lo = 16'd30;
-        8'd135: lo = 16'd28;
-        8'd136: lo = 16'd27;
-        8'd137: lo = 16'd25;
-        8'd138: lo = 16'd24;
-        8'd139: lo = 16'd22;
-        8'd140: lo = 16'd21;
-        8'd141: lo = 16'd20;
-        8'd142: lo = 16'd18;
-        8'd143: lo = 16'd17;
-        8'd144: lo = 16'd16;
-        8'd145: lo = 16'd15;
-        8'd146: lo = 16'd14;
-        8'd147: lo = 16'd13;
-        8'd148: lo = 16'd13;
-        8'd149: lo = 16'd12;
-        8'd150: lo = 16'd11;
-        8'd151: lo = 16'd10;
-        8'd152: lo = 16'd10;
-        8'd153: lo = 16'd9;
-        8'd154: lo = 16'd9;
-        8'd155: lo = 16'd8;
-        8'd156: lo = 16'd8;
-        8'd157: lo = 16'd7;
-        8'd158: lo = 16'd7;
-        8'd159: lo = 16'd6;
-        8'd160: lo = 16'd6;
-        8'd161: lo = 16'd6;
-        8'd162: lo = 16'd5;
-        8'd163: lo = 16'd5;
-        8'd164: lo = 16'd5;
-        8'd165: lo = 16'd4;
-        8'd166: lo = 16'd4;
-        8'd167: lo = 16'd4;
-        8'd168: lo = 16'd4;
-        8'd169: lo = 16'd3;
-        8'd170: lo = 16'd3;
-        8'd171: lo = 16'd3;
-        8'd172: lo = 16'd3;
-        8'd173: lo = 16'd3;
-        8'd174: lo = 16'd2;
-        8'd175: lo = 16'd2;
-        8'd176: lo = 16'd2;
-        8'd177: lo = 16'd2;
-        8'd178: lo = 16'd2;
-        8'd179: lo = 16'd2;
-        8'd180: lo = 16'd2;
-        8'd181: lo = 16'd2;
-        8'd182: lo = 16'd2;
-        8'd183: lo = 16'd1;
-        8'd184: lo = 16'd1;
-        8'd185: lo = 16'd1;
-        8'd186: lo = 16'd1;
-        8'd187: lo = 16'd1;
-        8'd188: lo = 16'd1;
-        8'd189: lo = 16'd1;
-        8'd190: lo = 16'd1;
-        8'd191: lo = 16'd1;
-        8'd192: lo = 16'd1;
-        8'd193: lo = 16'd1;
-        8'd194: lo = 16'd1;
-        8'd195: lo = 16'd1;
-        8'd196: lo = 16'd1;
-        8'd197: lo = 16'd1;
-        8'd198: lo = 16'd1;
-        8'd199: lo = 16'd1;
-        default: lo = 16'd0;
+        8'd0: exp_lut = 17'd131071;
+        8'd1: exp_lut = 17'd123130;
+        8'd2: exp_lut = 17'd115670;
+        8'd3: exp_lut = 17'd108662;
+        8'd4: exp_lut = 17'd102078;
+        8'd5: exp_lut = 17'd95894;
+        8'd6: exp_lut = 17'd90084;
+        8'd7: exp_lut = 17'd84626;
+        8'd8: exp_lut = 17'd79499;
+        8'd9: exp_lut = 17'd74682;
+        8'd10: exp_lut = 17'd70157;
+        8'd11: exp_lut = 17'd65907;
+        8'd12: exp_lut = 17'd61914;
+        8'd13: exp_lut = 17'd58162;
+        8'd14: exp_lut = 17'd54639;
+        8'd15: exp_lut = 17'd51328;
+        8'd16: exp_lut = 17'd48218;
+        8'd17: exp_lut = 17'd45297;
+        8'd18: exp_lut = 17'd42553;
+        8'd19: exp_lut = 17'd39974;
+        8'd20: exp_lut = 17'd37552;
+        8'd21: exp_lut = 17'd35277;
+        8'd22: exp_lut = 17'd33140;
+        8'd23: exp_lut = 17'd31132;
+        8'd24: exp_lut = 17'd29246;
+        8'd25: exp_lut = 17'd27474;
+        8'd26: exp_lut = 17'd25809;
+        8'd27: exp_lut = 17'd24246;
+        8'd28: exp_lut = 17'd22777;
+        8'd29: exp_lut = 17'd21397;
+        8'd30: exp_lut = 17'd20100;
+        8'd31: exp_lut = 17'd18883;
+        8'd32: exp_lut = 17'd17739;
+        8'd33: exp_lut = 17'd16664;
+        8'd34: exp_lut = 17'd15654;
+        8'd35: exp_lut = 17'd14706;
+        8'd36: exp_lut = 17'd13815;
+        8'd37: exp_lut = 17'd12978;
+        8'd38: exp_lut = 17'd12192;
+        8'd39: exp_lut = 17'd11453;
+        8'd40: exp_lut = 17'd10759;
+        8'd41: exp_lut = 17'd10107;
+        8'd42: exp_lut = 17'd9495;
+        8'd43: exp_lut = 17'd8919;
+        8'd44: exp_lut = 17'd8379;
+        8'd45: exp_lut = 17'd7871;
+        8'd46: exp_lut = 17'd7395;
+        8'd47: exp_lut = 17'd6947;
+        8'd48: exp_lut = 17'd6526;
+        8'd49: exp_lut = 17'd6130;
+        8'd50: exp_lut = 17'd5759;
+        8'd51: exp_lut = 17'd5410;
+        8'd52: exp_lut = 17'd5082;
+        8'd53: exp_lut = 17'd4774;
+        8'd54: exp_lut = 17'd4485;
+        8'd55: exp_lut = 17'd4213;
+        8'd56: exp_lut = 17'd3958;
+        8'd57: exp_lut = 17'd3718;
+        8'd58: exp_lut = 17'd3493;
+        8'd59: exp_lut = 17'd3281;
+        8'd60: exp_lut = 17'd3082;
+        8'd61: exp_lut = 17'd2896;
+        8'd62: exp_lut = 17'd2720;
+        8'd63: exp_lut = 17'd2555;
+        8'd64: exp_lut = 17'd2401;
+        8'd65: exp_lut = 17'd2255;
+        8'd66: exp_lut = 17'd2119;
+        8'd67: exp_lut = 17'd1990;
+        8'd68: exp_lut = 17'd1870;
+        8'd69: exp_lut = 17'd1756;
+        8'd70: exp_lut = 17'd1650;
+        8'd71: exp_lut = 17'd1550;
+        8'd72: exp_lut = 17'd1456;
+        8'd73: exp_lut = 17'd1368;
+        8'd74: exp_lut = 17'd1285;
+        8'd75: exp_lut = 17'd1207;
+        8'd76: exp_lut = 17'd1134;
+        8'd77: exp_lut = 17'd1065;
+        8'd78: exp_lut = 17'd1001;
+        8'd79: exp_lut = 17'd940;
+        8'd80: exp_lut = 17'd883;
+        8'd81: exp_lut = 17'd830;
+        8'd82: exp_lut = 17'd779;
+        8'd83: exp_lut = 17'd732;
+        8'd84: exp_lut = 17'd688;
+        8'd85: exp_lut = 17'd646;
+        8'd86: exp_lut = 17'd607;
+        8'd87: exp_lut = 17'd570;
+        8'd88: exp_lut = 17'd536;
+        8'd89: exp_lut = 17'd503;
+        8'd90: exp_lut = 17'd473;
+        8'd91: exp_lut = 17'd444;
+        8'd92: exp_lut = 17'd417;
+        8'd93: exp_lut = 17'd392;
+        8'd94: exp_lut = 17'd368;
+        8'd95: exp_lut = 17'd346;
+        8'd96: exp_lut = 17'd325;
+        8'd97: exp_lut = 17'd305;
+        8'd98: exp_lut = 17'd287;
+        8'd99: exp_lut = 17'd269;
+        8'd100: exp_lut = 17'd253;
+        8'd101: exp_lut = 17'd238;
+        8'd102: exp_lut = 17'd223;
+        8'd103: exp_lut = 17'd210;
+        8'd104: exp_lut = 17'd197;
+        8'd105: exp_lut = 17'd185;
+        8'd106: exp_lut = 17'd174;
+        8'd107: exp_lut = 17'd163;
+        8'd108: exp_lut = 17'd153;
+        8'd109: exp_lut = 17'd144;
+        8'd110: exp_lut = 17'd135;
+        8'd111: exp_lut = 17'd127;
+        8'd112: exp_lut = 17'd120;
+        8'd113: exp_lut = 17'd112;
+        8'd114: exp_lut = 17'd105;
+        8'd115: exp_lut = 17'd99;
+        8'd116: exp_lut = 17'd93;
+        8'd117: exp_lut = 17'd87;
+        8'd118: exp_lut = 17'd82;
+        8'd119: exp_lut = 17'd77;
+        8'd120: exp_lut = 17'd72;
+        8'd121: exp_lut = 17'd68;
+        8'd122: exp_lut = 17'd64;
+        8'd123: exp_lut = 17'd60;
+        8'd124: exp_lut = 17'd56;
+        8'd125: exp_lut = 17'd53;
+        8'd126: exp_lut = 17'd50;
+        8'd127: exp_lut = 17'd47;
+        8'd128: exp_lut = 17'd44;
+        8'd129: exp_lut = 17'd41;
+        8'd130: exp_lut = 17'd39;
+        8'd131: exp_lut = 17'd36;
+        8'd132: exp_lut = 17'd34;
+        8'd133: exp_lut = 17'd32;
+        8'd134: exp_lut = 17'd30;
+        8'd135: exp_lut = 17'd28;
+        8'd136: exp_lut = 17'd27;
+        8'd137: exp_lut = 17'd25;
+        8'd138: exp_lut = 17'd24;
+        8'd139: exp_lut = 17'd22;
+        8'd140: exp_lut = 17'd21;
+        8'd141: exp_lut = 17'd20;
+        8'd142: exp_lut = 17'd18;
+        8'd143: exp_lut = 17'd17;
+        8'd144: exp_lut = 17'd16;
+        8'd145: exp_lut = 17'd15;
+        8'd146: exp_lut = 17'd14;
+        8'd147: exp_lut = 17'd13;
+        8'd148: exp_lut = 17'd13;
+        8'd149: exp_lut = 17'd12;
+        8'd150: exp_lut = 17'd11;
+        8'd151: exp_lut = 17'd10;
+        8'd152: exp_lut = 17'd10;
+        8'd153: exp_lut = 17'd9;
+        8'd154: exp_lut = 17'd9;
+        8'd155: exp_lut = 17'd8;
+        8'd156: exp_lut = 17'd8;
+        8'd157: exp_lut = 17'd7;
+        8'd158: exp_lut = 17'd7;
+        8'd159: exp_lut = 17'd6;
+        8'd160: exp_lut = 17'd6;
+        8'd161: exp_lut = 17'd6;
+        8'd162: exp_lut = 17'd5;
+        8'd163: exp_lut = 17'd5;
+        8'd164: exp_lut = 17'd5;
+        8'd165: exp_lut = 17'd4;
+        8'd166: exp_lut = 17'd4;
+        8'd167: exp_lut = 17'd4;
+        8'd168: exp_lut = 17'd4;
+        8'd169: exp_lut = 17'd3;
+        8'd170: exp_lut = 17'd3;
+        8'd171: exp_lut = 17'd3;
+        8'd172: exp_lut = 17'd3;
+        8'd173: exp_lut = 17'd3;
+        8'd174: exp_lut = 17'd2;
+        8'd175: exp_lut = 17'd2;
+        8'd176: exp_lut = 17'd2;
+        8'd177: exp_lut = 17'd2;
+        8'd178: exp_lut = 17'd2;
+        8'd179: exp_lut = 17'd2;
+        8'd180: exp_lut = 17'd2;
+        8'd181: exp_lut = 17'd2;
+        8'd182: exp_lut = 17'd2;
+        8'd183: exp_lut = 17'd1;
+        8'd184: exp_lut = 17'd1;
+        8'd185: exp_lut = 17'd1;
+        8'd186: exp_lut = 17'd1;
+        8'd187: exp_lut = 17'd1;
+        8'd188: exp_lut = 17'd1;
+        8'd189: exp_lut = 17'd1;
+        8'd190: exp_lut = 17'd1;
+        8'd191: exp_lut = 17'd1;
+        8'd192: exp_lut = 17'd1;
+        8'd193: exp_lut = 17'd1;
+        8'd194: exp_lut = 17'd1;
+        8'd195: exp_lut = 17'd1;
+        8'd196: exp_lut = 17'd1;
+        8'd197: exp_lut = 17'd1;
+        8'd198: exp_lut = 17'd1;
+        8'd199: exp_lut = 17'd1;
+        default: exp_lut = 17'd0;
       endcase
-      case (a)
-        8'd0: hi = 1'd1;
-        8'd1: hi = 1'd1;
-        8'd2: hi = 1'd1;
-        8'd3: hi = 1'd1;
-        8'd4: hi = 1'd1;
-        8'd5: hi = 1'd1;
-        8'd6: hi = 1'd1;
-        8'd7: hi = 1'd1;
-        8'd8: hi = 1'd1;
-        8'd9: hi = 1'd1;
-        8'd10: hi = 1'd1;
-        8'd11: hi = 1'd1;
-        default: hi = 1'd0;
-      endcase
-      exp_lut = {hi, lo};
     end
   endfunction
   // recip_lut: 256 entries x 7 bits (2^RW / m - 2^(RW-1))
@@ -587,27 +573,38 @@ module softmax_best700_n64 (
     end
   endfunction
   // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // Handshake (pipeline.outputFifo): the pipeline never stalls. Each vector's valid bit travels
+  // beside it, and the FIFO after the pipeline takes every vector that comes out. s_axis_tready
+  // counts credits: a vector is accepted only while the vectors accepted and not yet read
+  // (in the pipeline, the FIFO and its head register) number fewer than the FIFO and the head hold.
+  // No signal reaches every register of the block in one cycle: only the head register's load
+  // follows m_axis_tready.
   // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+  localparam PIPE = LATENCY - 2;   // stages before the FIFO
+  // the FIFO holds 32 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
+  // never throttle a sink that is always ready
+  localparam FAW  = 5;   // FIFO address bits
+  localparam [FAW:0]   CAPACITY  = 6'd33;   // beats the FIFO and its head register hold
+  localparam [FAW:0]   CAPACITY_LESS1 = 6'd32;
+  reg  [PIPE-1:0] valid_pipe;
+  reg  [FAW:0]    credits_used;   // vectors accepted and not yet read: 0..CAPACITY
+  reg             in_ready;       // credits_used < CAPACITY, a cycle ahead
+  wire            accept = s_axis_tvalid & in_ready;
+  assign s_axis_tready = in_ready;
 
   always @(posedge aclk) begin
     if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+      valid_pipe <= {PIPE{1'b0}};
+    else
+      valid_pipe <= {valid_pipe[PIPE-2:0], accept};
   end
 
-  // stage: input register
+  // stage: input register (it loads every cycle; valid_pipe[0] says whether it holds a vector)
   reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+  always @(posedge aclk) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
+  // The pipeline, registers placed by the delay model (150 MHz on ecp5; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
   // delayed copies (registers the pipeline adds to align operands)
@@ -629,11 +626,14 @@ module softmax_best700_n64 (
   reg [159:0] sm3_d1;
   reg [83:0] sm4_d1;
   reg [43:0] sm5_d1;
-  reg [0:0] nrm_z4_d1;
-  reg [0:0] nrm_z4_d2;
   reg [22:0] sm6_d1;
+  reg [22:0] nrm_s4_d1;
   reg [0:0] nrm_z2_d1;
   reg [22:0] nrm_s3_d1;
+  reg [0:0] nrm_z0_d1;
+  reg [22:0] nrm_s1_d1;
+  reg [0:0] nrm_z4_d1;
+  reg [0:0] nrm_z4_d2;
   reg [0:0] nrm_z3_d1;
   reg [7:0] n_j_d1;
   reg [4:0] nrm_lz_d1;
@@ -642,7 +642,9 @@ module softmax_best700_n64 (
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
       wire signed [7:0] a = x_in[(2*g)*8 +: 8];
       wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
-      assign mx1[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx1[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [127:0] mx2;
@@ -650,7 +652,9 @@ module softmax_best700_n64 (
     for (g = 0; g < 16; g = g + 1) begin : g_mx2
       wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
-      assign mx2[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx2[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [63:0] mx3;
@@ -658,7 +662,9 @@ module softmax_best700_n64 (
     for (g = 0; g < 8; g = g + 1) begin : g_mx3
       wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
-      assign mx3[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx3[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [31:0] mx4;
@@ -666,7 +672,9 @@ module softmax_best700_n64 (
     for (g = 0; g < 4; g = g + 1) begin : g_mx4
       wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
-      assign mx4[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx4[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [15:0] mx5;
@@ -674,7 +682,9 @@ module softmax_best700_n64 (
     for (g = 0; g < 2; g = g + 1) begin : g_mx5
       wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
-      assign mx5[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx5[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [7:0] mx6;
@@ -682,7 +692,9 @@ module softmax_best700_n64 (
     for (g = 0; g < 1; g = g + 1) begin : g_mx6
       wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
-      assign mx6[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx6[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [511:0] d;
@@ -697,14 +709,16 @@ module softmax_best700_n64 (
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_e0
       reg [16:0] q;
-      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
+      always @(posedge aclk) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
       assign e0[g*17 +: 17] = q;
     end
   endgenerate
+  reg [1087:0] e0_or;
+  always @(posedge aclk) e0_or <= e0;
   wire [575:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*18 +: 18] = {1'b0, e0[(2*g)*17 +: 17]} + {1'b0, e0[(2*g+1)*17 +: 17]};
+      assign sm1[g*18 +: 18] = {1'b0, e0_or[(2*g)*17 +: 17]} + {1'b0, e0_or[(2*g+1)*17 +: 17]};
     end
   endgenerate
   wire [303:0] sm2;
@@ -737,57 +751,107 @@ module softmax_best700_n64 (
       assign sm6[g*23 +: 23] = {1'b0, sm5_d1[(2*g)*22 +: 22]} + {1'b0, sm5_d1[(2*g+1)*22 +: 22]};
     end
   endgenerate
-  wire [0:0] nrm_z4 = ~|sm6[22:7];
-  wire [22:0] nrm_s4 = nrm_z4_d1 ? {sm6_d1[6:0], 16'd0} : sm6_d1;
-  wire [0:0] nrm_z3 = ~|nrm_s4[22:15];
-  wire [22:0] nrm_s3 = nrm_z3 ? {nrm_s4[14:0], 8'd0} : nrm_s4;
+  wire [0:0] nrm_z4 = ~|sm6_d1[22:7];
+  wire [22:0] nrm_s4 = nrm_z4 ? {sm6_d1[6:0], 16'd0} : sm6_d1;
+  wire [0:0] nrm_z3 = ~|nrm_s4_d1[22:15];
+  wire [22:0] nrm_s3 = nrm_z3 ? {nrm_s4_d1[14:0], 8'd0} : nrm_s4_d1;
   wire [0:0] nrm_z2 = ~|nrm_s3[22:19];
   wire [22:0] nrm_s2 = nrm_z2_d1 ? {nrm_s3_d1[18:0], 4'd0} : nrm_s3_d1;
   wire [0:0] nrm_z1 = ~|nrm_s2[22:21];
   wire [22:0] nrm_s1 = nrm_z1 ? {nrm_s2[20:0], 2'd0} : nrm_s2;
   wire [0:0] nrm_z0 = ~|nrm_s1[22:22];
-  wire [22:0] nrm_s0 = nrm_z0 ? {nrm_s1[21:0], 1'd0} : nrm_s1;
+  wire [22:0] nrm_s0 = nrm_z0_d1 ? {nrm_s1_d1[21:0], 1'd0} : nrm_s1_d1;
   wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
   wire [7:0] n_j = nrm_s0[21:14];
   wire unused_xn = &{1'b0, nrm_s0[13:0], nrm_s0[22], 1'b0};
   reg [6:0] r_lut;
-  always @(posedge aclk) if (ce) r_lut <= recip_lut(n_j_d1);
-  wire [7:0] r = {1'b1, r_lut};
+  always @(posedge aclk) r_lut <= recip_lut(n_j_d1);
+  reg [6:0] r_lut_or;
+  always @(posedge aclk) r_lut_or <= r_lut;
+  wire [7:0] r = {1'b1, r_lut_or};
   wire [4:0] shamt = 5'd21 - nrm_lz_d1;
-  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
-  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
-  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
-  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
-  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
-  always @(posedge aclk) if (ce) mx6_d1 <= mx6;
-  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
-  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
-  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
-  always @(posedge aclk) if (!aresetn) x_in_d6 <= 512'd0; else if (ce) x_in_d6 <= x_in_d5;
-  always @(posedge aclk) if (ce) d_d1 <= d;
-  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
-  always @(posedge aclk) if (ce) sm2_d1 <= sm2;
-  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
-  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
-  always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
-  always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
-  always @(posedge aclk) if (ce) sm6_d1 <= sm6;
-  always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
-  always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
-  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
-  always @(posedge aclk) if (ce) n_j_d1 <= n_j;
-  always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
+  always @(posedge aclk) mx1_d1 <= mx1;
+  always @(posedge aclk) mx2_d1 <= mx2;
+  always @(posedge aclk) mx3_d1 <= mx3;
+  always @(posedge aclk) mx4_d1 <= mx4;
+  always @(posedge aclk) mx5_d1 <= mx5;
+  always @(posedge aclk) mx6_d1 <= mx6;
+  always @(posedge aclk) x_in_d1 <= x_in;
+  always @(posedge aclk) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) x_in_d6 <= x_in_d5;
+  always @(posedge aclk) d_d1 <= d;
+  always @(posedge aclk) sm1_d1 <= sm1;
+  always @(posedge aclk) sm2_d1 <= sm2;
+  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) sm4_d1 <= sm4;
+  always @(posedge aclk) sm5_d1 <= sm5;
+  always @(posedge aclk) sm6_d1 <= sm6;
+  always @(posedge aclk) nrm_s4_d1 <= nrm_s4;
+  always @(posedge aclk) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) nrm_z0_d1 <= nrm_z0;
+  always @(posedge aclk) nrm_s1_d1 <= nrm_s1;
+  always @(posedge aclk) nrm_z4_d1 <= nrm_z4;
+  always @(posedge aclk) nrm_z4_d2 <= nrm_z4_d1;
+  always @(posedge aclk) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) n_j_d1 <= n_j;
+  always @(posedge aclk) nrm_lz_d1 <= nrm_lz;
 
   // output lanes: rexp (normalized), one softmax_best700_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_best700_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*17 +: 17]), .r(r), .shamt(shamt), .y(y_out[g*8 +: 8]));
+      softmax_best700_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*17 +: 17]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .r(r), .shamt(shamt), .y(y_out[g*8 +: 8]));
     end
   endgenerate
+
+  // The output FIFO. Each lane holds its part of it (its outputs' memory and head register) and
+  // its own copy of the FIFO's state, so that no write enable, pointer or load reaches every lane
+  // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
+  // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
+  wire fifo_wr = valid_pipe[PIPE-1];
+  reg  [5:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 6'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_axis_tready);
+    end
+  end
+  wire        pop = head_valid & m_axis_tready;
+  // the credit count one up and one down, and whether it is at the capacity or one below, from the
+  // register alone: s_axis_tvalid and m_axis_tready only pick
+  wire [FAW:0] credits_inc = credits_used + { {FAW{1'b0}}, 1'b1};
+  wire [FAW:0] credits_dec = credits_used - { {FAW{1'b0}}, 1'b1};
+  wire         credits_full = credits_used == CAPACITY;
+  wire         credits_last = credits_used == CAPACITY_LESS1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      credits_used <= {(FAW+1){1'b0}};
+      in_ready <= 1'b0;
+    end else begin
+      if (accept & ~pop) credits_used <= credits_inc;
+      else if (pop & ~accept) credits_used <= credits_dec;
+      // full next: one more accepted at one below, or full and as many accepted as read
+      in_ready <= ~((accept & ~pop & credits_last) | (~(accept ^ pop) & credits_full));
+    end
+  end
+  assign m_axis_tvalid = head_valid;
   assign m_axis_tdata = y_out;
 
 endmodule
@@ -797,119 +861,191 @@ endmodule
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
 // One output lane: rexp (normalized), from e_i and the coefficients to y, registered.
+(* keep_hierarchy *)
 module softmax_best700_n64_lane (
   input  wire aclk,
-  input  wire ce,
   input  wire aresetn,
   input  wire [16:0] e_i,
+  input  wire wr_next,
+  input  wire m_ready,
   input  wire [7:0] r,
   input  wire [4:0] shamt,
   output wire [7:0] y
 );
 
   // delayed copies (registers the pipeline adds to align operands)
-  reg [16:0] e_i_d1;
-  reg [16:0] e_i_d2;
-  reg [16:0] e_i_d3;
-  reg [16:0] e_i_d4;
-  reg [16:0] e_i_d5;
-  reg [16:0] e_i_d6;
-  reg [16:0] e_i_d7;
-  reg [16:0] e_i_d8;
-  reg [16:0] e_i_d9;
-  reg [16:0] e_i_d10;
-  reg [18:0] mul_pp0_d1;
-  reg [18:0] mul_pp2_d1;
-  reg [18:0] mul_pp4_d1;
-  reg [18:0] mul_pp6_d1;
-  reg [21:0] mul_t1_0_d1;
-  reg [20:0] mul_t1_1_d1;
+  reg [16:0] mul_areg_d1;
+  reg [16:0] mul_areg_d2;
+  reg [16:0] mul_areg_d3;
+  reg [16:0] mul_areg_d4;
+  reg [16:0] mul_areg_d5;
+  reg [16:0] mul_areg_d6;
+  reg [16:0] mul_areg_d7;
+  reg [16:0] mul_areg_d8;
+  reg [16:0] mul_areg_d9;
+  reg [16:0] mul_areg_d10;
+  reg [16:0] mul_areg_d11;
+  reg [16:0] mul_areg_d12;
+  reg [16:0] mul_areg_d13;
   reg [0:0] shf_a0_d1;
   reg [0:0] shf_a0_d2;
   reg [0:0] shf_a0_d3;
+  reg [0:0] shf_a0_d4;
+  reg [0:0] shf_a0_d5;
+  reg [0:0] shf_a0_d6;
   reg [0:0] shf_a1_d1;
   reg [0:0] shf_a1_d2;
   reg [0:0] shf_a1_d3;
+  reg [0:0] shf_a1_d4;
+  reg [0:0] shf_a1_d5;
+  reg [0:0] shf_a1_d6;
   reg [0:0] shf_a2_d1;
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
   reg [0:0] shf_a2_d4;
-  reg [24:0] shf_1_d1;
+  reg [0:0] shf_a2_d5;
+  reg [0:0] shf_a2_d6;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
   reg [0:0] shf_a3_d4;
+  reg [0:0] shf_a3_d5;
+  reg [0:0] shf_a3_d6;
   reg [0:0] shf_a4_d1;
   reg [0:0] shf_a4_d2;
   reg [0:0] shf_a4_d3;
   reg [0:0] shf_a4_d4;
-  reg [24:0] shf_4_d1;
-  reg [24:0] y_full_d1;
+  reg [0:0] shf_a4_d5;
+  reg [0:0] shf_a4_d6;
+  reg [0:0] shf_a4_d7;
+  reg [24:0] shf_3_d1;
+  reg [16:0] y_sat_hi_d1;
+  reg [0:0] y_sat_over_d1;
+  reg [7:0] y_sat_lo_d1;
+  reg [7:0] y_sat_lo_d2;
   reg [7:0] r_l;
-  always @(posedge aclk) if (ce) r_l <= r;
+  always @(posedge aclk) r_l <= r;
   reg [4:0] shamt_l;
-  always @(posedge aclk) if (ce) shamt_l <= shamt;
-  wire [18:0] mul_pp0 = {2'b0, e_i_d10 & {17{r_l[0]}}} + {1'b0, e_i_d10 & {17{r_l[1]}}, 1'b0};
-  wire [18:0] mul_pp2 = {2'b0, e_i_d10 & {17{r_l[2]}}} + {1'b0, e_i_d10 & {17{r_l[3]}}, 1'b0};
-  wire [18:0] mul_pp4 = {2'b0, e_i_d10 & {17{r_l[4]}}} + {1'b0, e_i_d10 & {17{r_l[5]}}, 1'b0};
-  wire [18:0] mul_pp6 = {2'b0, e_i_d10 & {17{r_l[6]}}} + {1'b0, e_i_d10 & {17{r_l[7]}}, 1'b0};
-  wire [21:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
-  wire [20:0] mul_t1_1 = {2'd0, mul_pp4_d1} + {mul_pp6_d1, 2'd0};
-  wire [24:0] mul_t2_0 = {3'd0, mul_t1_0_d1} + {mul_t1_1_d1, 4'd0};
+  always @(posedge aclk) shamt_l <= shamt;
+  wire [16:0] mul_a = e_i;
+  reg [16:0] mul_areg;
+  always @(posedge aclk) mul_areg <= mul_a;
+  wire [7:0] mul_b = r_l;
+  reg [7:0] mul_breg;
+  always @(posedge aclk) mul_breg <= mul_b;
+  wire [24:0] mul_m = {8'd0, mul_areg_d13} * {17'd0, mul_breg};
+  reg [24:0] mul_mreg;
+  always @(posedge aclk) mul_mreg <= mul_m;
+  reg [24:0] mul_preg;
+  always @(posedge aclk) mul_preg <= mul_mreg;
   wire [0:0] shf_a0 = shamt_l[0:0];
-  wire [24:0] shf_0 = shf_a0_d3[0] ? (mul_t2_0 >> 1) : mul_t2_0;
+  wire [24:0] shf_0 = shf_a0_d6[0] ? (mul_preg >> 1) : mul_preg;
   wire [0:0] shf_a1 = shamt_l[1:1];
-  wire [24:0] shf_1 = shf_a1_d3[0] ? (shf_0 >> 2) : shf_0;
+  wire [24:0] shf_1 = shf_a1_d6[0] ? (shf_0 >> 2) : shf_0;
   wire [0:0] shf_a2 = shamt_l[2:2];
-  wire [24:0] shf_2 = shf_a2_d4[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+  wire [24:0] shf_2 = shf_a2_d6[0] ? (shf_1 >> 4) : shf_1;
   wire [0:0] shf_a3 = shamt_l[3:3];
-  wire [24:0] shf_3 = shf_a3_d4[0] ? (shf_2 >> 8) : shf_2;
+  wire [24:0] shf_3 = shf_a3_d6[0] ? (shf_2 >> 8) : shf_2;
   wire [0:0] shf_a4 = shamt_l[4:4];
-  wire [24:0] shf_4 = shf_a4_d4[0] ? (shf_3 >> 16) : shf_3;
-  wire [25:0] half = {1'b0, shf_4_d1} + 26'd1;
+  wire [24:0] shf_4 = shf_a4_d7[0] ? (shf_3_d1 >> 16) : shf_3_d1;
+  wire [25:0] half = {1'b0, shf_4} + 26'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [24:0] y_full = half[25:1];
-  wire [7:0] y_sat = (|y_full_d1[24:8]) ? {8{1'b1}} : y_full_d1[7:0];
+  wire [16:0] y_sat_hi = y_full[24:8];
+  wire [7:0] y_sat_lo = y_full[7:0];
+  wire [0:0] y_sat_over = |y_sat_hi_d1;
+  wire [7:0] y_sat = y_sat_over_d1 ? {8{1'b1}} : y_sat_lo_d2;
   reg [7:0] y_q;
-  always @(posedge aclk) if (ce) y_q <= y_sat;
-  assign y = y_q;
-  always @(posedge aclk) if (ce) e_i_d1 <= e_i;
-  always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
-  always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
-  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
-  always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
-  always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
-  always @(posedge aclk) if (ce) e_i_d7 <= e_i_d6;
-  always @(posedge aclk) if (ce) e_i_d8 <= e_i_d7;
-  always @(posedge aclk) if (ce) e_i_d9 <= e_i_d8;
-  always @(posedge aclk) if (!aresetn) e_i_d10 <= 17'd0; else if (ce) e_i_d10 <= e_i_d9;
-  always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
-  always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
-  always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
-  always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
-  always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
-  always @(posedge aclk) if (ce) mul_t1_1_d1 <= mul_t1_1;
-  always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
-  always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
-  always @(posedge aclk) if (!aresetn) shf_a0_d3 <= 1'd0; else if (ce) shf_a0_d3 <= shf_a0_d2;
-  always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
-  always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
-  always @(posedge aclk) if (!aresetn) shf_a1_d3 <= 1'd0; else if (ce) shf_a1_d3 <= shf_a1_d2;
-  always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
-  always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
-  always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
-  always @(posedge aclk) if (!aresetn) shf_a2_d4 <= 1'd0; else if (ce) shf_a2_d4 <= shf_a2_d3;
-  always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
-  always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
-  always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
-  always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
-  always @(posedge aclk) if (!aresetn) shf_a3_d4 <= 1'd0; else if (ce) shf_a3_d4 <= shf_a3_d3;
-  always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
-  always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
-  always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
-  always @(posedge aclk) if (!aresetn) shf_a4_d4 <= 1'd0; else if (ce) shf_a4_d4 <= shf_a4_d3;
-  always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
-  always @(posedge aclk) if (ce) y_full_d1 <= y_full;
+  always @(posedge aclk) y_q <= y_sat;
+  // this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable
+  // a register of its own, loaded from the block's valid bits
+  reg fifo_wr;
+  always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
+  reg  [5:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 6'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_ready);
+    end
+  end
+  reg  [7:0] fifo_mem [0:31];
+  reg  [4:0] fifo_wp;
+  reg  [4:0] fifo_rp;
+  reg  [7:0] head;
+  always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= y_q;
+  always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_wp <= 5'd0;
+      fifo_rp <= 5'd0;
+    end else begin
+      if (fifo_wr) fifo_wp <= fifo_wp == 5'd31 ? 5'd0 : fifo_wp + 5'd1;
+      if (load) fifo_rp <= fifo_rp == 5'd31 ? 5'd0 : fifo_rp + 5'd1;
+    end
+  end
+  assign y = head;
+  always @(posedge aclk) mul_areg_d1 <= mul_areg;
+  always @(posedge aclk) mul_areg_d2 <= mul_areg_d1;
+  always @(posedge aclk) mul_areg_d3 <= mul_areg_d2;
+  always @(posedge aclk) mul_areg_d4 <= mul_areg_d3;
+  always @(posedge aclk) mul_areg_d5 <= mul_areg_d4;
+  always @(posedge aclk) mul_areg_d6 <= mul_areg_d5;
+  always @(posedge aclk) mul_areg_d7 <= mul_areg_d6;
+  always @(posedge aclk) mul_areg_d8 <= mul_areg_d7;
+  always @(posedge aclk) mul_areg_d9 <= mul_areg_d8;
+  always @(posedge aclk) mul_areg_d10 <= mul_areg_d9;
+  always @(posedge aclk) mul_areg_d11 <= mul_areg_d10;
+  always @(posedge aclk) mul_areg_d12 <= mul_areg_d11;
+  always @(posedge aclk) mul_areg_d13 <= mul_areg_d12;
+  always @(posedge aclk) shf_a0_d1 <= shf_a0;
+  always @(posedge aclk) shf_a0_d2 <= shf_a0_d1;
+  always @(posedge aclk) shf_a0_d3 <= shf_a0_d2;
+  always @(posedge aclk) shf_a0_d4 <= shf_a0_d3;
+  always @(posedge aclk) shf_a0_d5 <= shf_a0_d4;
+  always @(posedge aclk) shf_a0_d6 <= shf_a0_d5;
+  always @(posedge aclk) shf_a1_d1 <= shf_a1;
+  always @(posedge aclk) shf_a1_d2 <= shf_a1_d1;
+  always @(posedge aclk) shf_a1_d3 <= shf_a1_d2;
+  always @(posedge aclk) shf_a1_d4 <= shf_a1_d3;
+  always @(posedge aclk) shf_a1_d5 <= shf_a1_d4;
+  always @(posedge aclk) shf_a1_d6 <= shf_a1_d5;
+  always @(posedge aclk) shf_a2_d1 <= shf_a2;
+  always @(posedge aclk) shf_a2_d2 <= shf_a2_d1;
+  always @(posedge aclk) shf_a2_d3 <= shf_a2_d2;
+  always @(posedge aclk) shf_a2_d4 <= shf_a2_d3;
+  always @(posedge aclk) shf_a2_d5 <= shf_a2_d4;
+  always @(posedge aclk) shf_a2_d6 <= shf_a2_d5;
+  always @(posedge aclk) shf_a3_d1 <= shf_a3;
+  always @(posedge aclk) shf_a3_d2 <= shf_a3_d1;
+  always @(posedge aclk) shf_a3_d3 <= shf_a3_d2;
+  always @(posedge aclk) shf_a3_d4 <= shf_a3_d3;
+  always @(posedge aclk) shf_a3_d5 <= shf_a3_d4;
+  always @(posedge aclk) shf_a3_d6 <= shf_a3_d5;
+  always @(posedge aclk) shf_a4_d1 <= shf_a4;
+  always @(posedge aclk) shf_a4_d2 <= shf_a4_d1;
+  always @(posedge aclk) shf_a4_d3 <= shf_a4_d2;
+  always @(posedge aclk) shf_a4_d4 <= shf_a4_d3;
+  always @(posedge aclk) shf_a4_d5 <= shf_a4_d4;
+  always @(posedge aclk) shf_a4_d6 <= shf_a4_d5;
+  always @(posedge aclk) shf_a4_d7 <= shf_a4_d6;
+  always @(posedge aclk) shf_3_d1 <= shf_3;
+  always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
+  always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
+  always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
+  always @(posedge aclk) y_sat_lo_d2 <= y_sat_lo_d1;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -19,8 +19,9 @@
 //       "addressing": "default"
 //     },
 //     "pipeline": {
-//       "targetMHz": 100,
-//       "device": "ice40"
+//       "targetMHz": 150,
+//       "device": "ecp5",
+//       "outputFifo": true
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -39,31 +40,33 @@
 //   sum S = sum of n=64 entries: 24 bits (= 18 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 250x18b = 563 B, inv_lut 128x18b = 288 B; total 851 B
 //   error bound: |y - y_ref| <= 255.0001 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 21 register stages, slowest estimate 8.17 ns (122 MHz)
-//     stage 1: max tree -- 6.22 ns, 2 logic levels
-//     stage 2: max tree -- 6.22 ns, 2 logic levels
-//     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree -- 6.22 ns, 2 logic levels
-//     stage 5: max tree -- 6.22 ns, 2 logic levels
-//     stage 6: max tree -- 6.22 ns, 2 logic levels
-//     stage 7: d = max - x -- 3.87 ns, 1 logic levels
-//     stage 8: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 9: sum tree -- 8.17 ns, 1 logic levels
-//     stage 10: sum tree -- 5.30 ns, 1 logic levels
-//     stage 11: sum tree -- 5.43 ns, 1 logic levels
-//     stage 12: sum tree -- 5.56 ns, 1 logic levels
-//     stage 13: sum tree -- 5.69 ns, 1 logic levels
-//     stage 14: sum tree -- 5.82 ns, 1 logic levels
-//     stage 15: normalisation: inverse table -- 1.25 ns, 0 logic levels
-//     stage 16: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
-//     stage 17: lane: product -- 7.95 ns, 2 logic levels
-//     stage 18: lane: product -- 5.43 ns, 1 logic levels
-//     stage 19: lane: product -- 5.82 ns, 1 logic levels
-//     stage 20: lane: product, output register -- 5.43 ns, 1 logic levels
-//   latency: 21 cycles, throughput 1 vector per cycle
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 25 register stages, slowest estimate 4.14 ns (241 MHz)
+//     stage 1: max tree -- 4.05 ns, 2 logic levels
+//     stage 2: max tree -- 4.05 ns, 2 logic levels
+//     stage 3: max tree -- 4.05 ns, 2 logic levels
+//     stage 4: max tree -- 4.05 ns, 2 logic levels
+//     stage 5: max tree -- 4.05 ns, 2 logic levels
+//     stage 6: max tree -- 4.05 ns, 2 logic levels
+//     stage 7: d = max - x -- 2.81 ns, 1 logic levels
+//     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
+//     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 10: sum tree, lane: product -- 4.14 ns, 1 logic levels
+//     stage 11: sum tree -- 3.21 ns, 1 logic levels
+//     stage 12: sum tree -- 3.25 ns, 1 logic levels
+//     stage 13: sum tree -- 3.28 ns, 1 logic levels
+//     stage 14: sum tree -- 3.32 ns, 1 logic levels
+//     stage 15: sum tree -- 3.35 ns, 1 logic levels
+//     stage 16: normalisation: inverse table -- 2.20 ns, 0 logic levels
+//     stage 17: normalisation: inverse table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 18: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
+//     stage 19: lane: product -- 0.60 ns, 0 logic levels
+//     stage 20: lane: product -- 0.60 ns, 0 logic levels
+//     stage 21: lane: product -- 0.60 ns, 0 logic levels
+//     stage 22: output register -- 0.60 ns, 0 logic levels
+//   latency: 25 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 563 + inv_lut 288 = 851
-// Latency: 21 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 25 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -83,437 +86,431 @@ module softmax_hls4ml_default_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 21;
+  localparam LATENCY = 25;
 
-  // exp_lut: 250 entries x 18 bits (e^-d, ap_fixed<18,8>); its low 16 bits are one
-  // table (a block RAM word) and its top 2 bit(s) a second, not 0 only in the first
-  // 0 entries (0 codes: a few LUTs)
+  // exp_lut: 250 entries x 18 bits (e^-d, ap_fixed<18,8>)
   function [18-1:0] exp_lut;
     input [8-1:0] a;
-    reg [16-1:0] lo;
-    reg [2-1:0] hi;
     begin
       case (a)
-        8'd0: lo = 16'd1024;
-        8'd1: lo = 16'd962;
-        8'd2: lo = 16'd904;
-        8'd3: lo = 16'd849;
-        8'd4: lo = 16'd797;
-        8'd5: lo = 16'd749;
-        8'd6: lo = 16'd704;
-        8'd7: lo = 16'd661;
-        8'd8: lo = 16'd621;
-        8'd9: lo = 16'd583;
-        8'd10: lo = 16'd548;
-        8'd11: lo = 16'd515;
-        8'd12: lo = 16'd484;
-        8'd13: lo = 16'd454;
-        8'd14: lo = 16'd427;
-        8'd15: lo = 16'd401;
-        8'd16: lo = 16'd377;
-        8'd17: lo = 16'd354;
-        8'd18: lo = 16'd332;
-        8'd19: lo = 16'd312;
-        8'd20: lo = 16'd293;
-        8'd21: lo = 16'd276;
-        8'd22: lo = 16'd259;
-        8'd23: lo = 16'd243;
-        8'd24: lo = 16'd228;
-        8'd25: lo = 16'd215;
-        8'd26: lo = 16'd202;
-        8'd27: lo = 16'd189;
-        8'd28: lo = 16'd178;
-        8'd29: lo = 16'd167;
-        8'd30: lo = 16'd157;
-        8'd31: lo = 16'd148;
-        8'd32: lo = 16'd139;
-        8'd33: lo = 16'd130;
-        8'd34: lo = 16'd122;
-        8'd35: lo = 16'd115;
-        8'd36: lo = 16'd108;
-        8'd37: lo = 16'd101;
-        8'd38: lo = 16'd95;
-        8'd39: lo = 16'd89;
-        8'd40: lo = 16'd84;
-        8'd41: lo = 16'd79;
-        8'd42: lo = 16'd74;
-        8'd43: lo = 16'd70;
-        8'd44: lo = 16'd65;
-        8'd45: lo = 16'd61;
-        8'd46: lo = 16'd58;
-        8'd47: lo = 16'd54;
-        8'd48: lo = 16'd51;
-        8'd49: lo = 16'd48;
-        8'd50: lo = 16'd45;
-        8'd51: lo = 16'd42;
-        8'd52: lo = 16'd40;
-        8'd53: lo = 16'd37;
-        8'd54: lo = 16'd35;
-        8'd55: lo = 16'd33;
-        8'd56: lo = 16'd31;
-        8'd57: lo = 16'd29;
-        8'd58: lo = 16'd27;
-        8'd59: lo = 16'd26;
-        8'd60: lo = 16'd24;
-        8'd61: lo = 16'd23;
-        8'd62: lo = 16'd21;
-        8'd63: lo = 16'd20;
-        8'd64: lo = 16'd19;
-        8'd65: lo = 16'd18;
-        8'd66: lo = 16'd17;
-        8'd67: lo = 16'd16;
-        8'd68: lo = 16'd15;
-        8'd69: lo = 16'd14;
-        8'd70: lo = 16'd13;
-        8'd71: lo = 16'd12;
-        8'd72: lo = 16'd11;
-        8'd73: lo = 16'd11;
-        8'd74: lo = 16'd10;
-        8'd75: lo = 16'd9;
-        8'd76: lo = 16'd9;
-        8'd77: lo = 16'd8;
-        8'd78: lo = 16'd8;
-        8'd79: lo = 16'd7;
-        8'd80: lo = 16'd7;
-        8'd81: lo = 16'd6;
-        8'd82: lo = 16'd6;
-        8'd83: lo = 16'd6;
-        8'd84: lo = 16'd5;
-        8'd85: lo = 16'd5;
-        8'd86: lo = 16'd5;
-        8'd87: lo = 16'd4;
-        8'd88: lo = 16'd4;
-        8'd89: lo = 16'd4;
-        8'd90: lo = 16'd4;
-        8'd91: lo = 16'd3;
-        8'd92: lo = 16'd3;
-        8'd93: lo = 16'd3;
-        8'd94: lo = 16'd3;
-        8'd95: lo = 16'd3;
-        8'd96: lo = 16'd3;
-        8'd97: lo = 16'd2;
-        8'd98: lo = 16'd2;
-        8'd99: lo = 16'd2;
-        8'd100: lo = 16'd2;
-        8'd101: lo = 16'd2;
-        8'd102: lo = 16'd2;
-        8'd103: lo = 16'd2;
-        8'd104: lo = 16'd2;
-        8'd105: lo = 16'd1;
-        8'd106: lo = 16'd1;
-        8'd107: lo = 16'd1;
-        8'd108: lo = 16'd1;
-        8'd109: lo = 16'd1;
-        8'd110: lo = 16'd1;
-        8'd111: lo = 16'd1;
-        8'd112: lo = 16'd1;
-        8'd113: lo = 16'd1;
-        8'd114: lo = 16'd1;
-        8'd115: lo = 16'd1;
-        8'd116: lo = 16'd1;
-        8'd117: lo = 16'd1;
-        8'd118: lo = 16'd1;
-        8'd119: lo = 16'd1;
-        8'd120: lo = 16'd1;
-        8'd121: lo = 16'd1;
-        8'd128: lo = 16'd1024;
-        8'd129: lo = 16'd962;
-        8'd130: lo = 16'd904;
-        8'd131: lo = 16'd849;
-        8'd132: lo = 16'd797;
-        8'd133: lo = 16'd749;
-        8'd134: lo = 16'd704;
-        8'd135: lo = 16'd661;
-        8'd136: lo = 16'd621;
-        8'd137: lo = 16'd583;
-        8'd138: lo = 16'd548;
-        8'd139: lo = 16'd515;
-        8'd140: lo = 16'd484;
-        8'd141: lo = 16'd454;
-        8'd142: lo = 16'd427;
-        8'd143: lo = 16'd401;
-        8'd144: lo = 16'd377;
-        8'd145: lo = 16'd354;
-        8'd146: lo = 16'd332;
-        8'd147: lo = 16'd312;
-        8'd148: lo = 16'd293;
-        8'd149: lo = 16'd276;
-        8'd150: lo = 16'd259;
-        8'd151: lo = 16'd243;
-        8'd152: lo = 16'd228;
-        8'd153: lo = 16'd215;
-        8'd154: lo = 16'd202;
-        8'd155: lo = 16'd189;
-        8'd156: lo = 16'd178;
-        8'd157: lo = 16'd167;
-        8'd158: lo = 16'd157;
-        8'd159: lo = 16'd148;
-        8'd160: lo = 16'd139;
-        8'd161: lo = 16'd130;
-        8'd162: lo = 16'd122;
-        8'd163: lo = 16'd115;
-        8'd164: lo = 16'd108;
-        8'd165: lo = 16'd101;
-        8'd166: lo = 16'd95;
-        8'd167: lo = 16'd89;
-        8'd168: lo = 16'd84;
-        8'd169: lo = 16'd79;
-        8'd170: lo = 16'd74;
-        8'd171: lo = 16'd70;
-        8'd172: lo = 16'd65;
-        8'd173: lo = 16'd61;
-        8'd174: lo = 16'd58;
-        8'd175: lo = 16'd54;
-        8'd176: lo = 16'd51;
-        8'd177: lo = 16'd48;
-        8'd178: lo = 16'd45;
-        8'd179: lo = 16'd42;
-        8'd180: lo = 16'd40;
-        8'd181: lo = 16'd37;
-        8'd182: lo = 16'd35;
-        8'd183: lo = 16'd33;
-        8'd184: lo = 16'd31;
-        8'd185: lo = 16'd29;
-        8'd186: lo = 16'd27;
-        8'd187: lo = 16'd26;
-        8'd188: lo = 16'd24;
-        8'd189: lo = 16'd23;
-        8'd190: lo = 16'd21;
-        8'd191: lo = 16'd20;
-        8'd192: lo = 16'd19;
-        8'd193: lo = 16'd18;
-        8'd194: lo = 16'd17;
-        8'd195: lo = 16'd16;
-        8'd196: lo = 16'd15;
-        8'd197: lo = 16'd14;
-        8'd198: lo = 16'd13;
-        8'd199: lo = 16'd12;
-        8'd200: lo = 16'd11;
-        8'd201: lo = 16'd11;
-        8'd202: lo = 16'd10;
-        8'd203: lo = 16'd9;
-        8'd204: lo = 16'd9;
-        8'd205: lo = 16'd8;
-        8'd206: lo = 16'd8;
-        8'd207: lo = 16'd7;
-        8'd208: lo = 16'd7;
-        8'd209: lo = 16'd6;
-        8'd210: lo = 16'd6;
-        8'd211: lo = 16'd6;
-        8'd212: lo = 16'd5;
-        8'd213: lo = 16'd5;
-        8'd214: lo = 16'd5;
-        8'd215: lo = 16'd4;
-        8'd216: lo = 16'd4;
-        8'd217: lo = 16'd4;
-        8'd218: lo = 16'd4;
-        8'd219: lo = 16'd3;
-        8'd220: lo = 16'd3;
-        8'd221: lo = 16'd3;
-        8'd222: lo = 16'd3;
-        8'd223: lo = 16'd3;
-        8'd224: lo = 16'd3;
-        8'd225: lo = 16'd2;
-        8'd226: lo = 16'd2;
-        8'd227: lo = 16'd2;
-        8'd228: lo = 16'd2;
-        8'd229: lo = 16'd2;
-        8'd230: lo = 16'd2;
-        8'd231: lo = 16'd2;
-        8'd232: lo = 16'd2;
-        8'd233: lo = 16'd1;
-        8'd234: lo = 16'd1;
-        8'd235: lo = 16'd1;
-        8'd236: lo = 16'd1;
-        8'd237: lo = 16'd1;
-        8'd238: lo = 16'd1;
-        8'd239: lo = 16'd1;
-        8'd240: lo = 16'd1;
-        8'd241: lo = 16'd1;
-        8'd242: lo = 16'd1;
-        8'd243: lo = 16'd1;
-        8'd244: lo = 16'd1;
-        8'd245: lo = 16'd1;
-        8'd246: lo = 16'd1;
-        8'd247: lo = 16'd1;
-        8'd248: lo = 16'd1;
-        8'd249: lo = 16'd1;
-        default: lo = 16'd0;
+        8'd0: exp_lut = 18'd1024;
+        8'd1: exp_lut = 18'd962;
+        8'd2: exp_lut = 18'd904;
+        8'd3: exp_lut = 18'd849;
+        8'd4: exp_lut = 18'd797;
+        8'd5: exp_lut = 18'd749;
+        8'd6: exp_lut = 18'd704;
+        8'd7: exp_lut = 18'd661;
+        8'd8: exp_lut = 18'd621;
+        8'd9: exp_lut = 18'd583;
+        8'd10: exp_lut = 18'd548;
+        8'd11: exp_lut = 18'd515;
+        8'd12: exp_lut = 18'd484;
+        8'd13: exp_lut = 18'd454;
+        8'd14: exp_lut = 18'd427;
+        8'd15: exp_lut = 18'd401;
+        8'd16: exp_lut = 18'd377;
+        8'd17: exp_lut = 18'd354;
+        8'd18: exp_lut = 18'd332;
+        8'd19: exp_lut = 18'd312;
+        8'd20: exp_lut = 18'd293;
+        8'd21: exp_lut = 18'd276;
+        8'd22: exp_lut = 18'd259;
+        8'd23: exp_lut = 18'd243;
+        8'd24: exp_lut = 18'd228;
+        8'd25: exp_lut = 18'd215;
+        8'd26: exp_lut = 18'd202;
+        8'd27: exp_lut = 18'd189;
+        8'd28: exp_lut = 18'd178;
+        8'd29: exp_lut = 18'd167;
+        8'd30: exp_lut = 18'd157;
+        8'd31: exp_lut = 18'd148;
+        8'd32: exp_lut = 18'd139;
+        8'd33: exp_lut = 18'd130;
+        8'd34: exp_lut = 18'd122;
+        8'd35: exp_lut = 18'd115;
+        8'd36: exp_lut = 18'd108;
+        8'd37: exp_lut = 18'd101;
+        8'd38: exp_lut = 18'd95;
+        8'd39: exp_lut = 18'd89;
+        8'd40: exp_lut = 18'd84;
+        8'd41: exp_lut = 18'd79;
+        8'd42: exp_lut = 18'd74;
+        8'd43: exp_lut = 18'd70;
+        8'd44: exp_lut = 18'd65;
+        8'd45: exp_lut = 18'd61;
+        8'd46: exp_lut = 18'd58;
+        8'd47: exp_lut = 18'd54;
+        8'd48: exp_lut = 18'd51;
+        8'd49: exp_lut = 18'd48;
+        8'd50: exp_lut = 18'd45;
+        8'd51: exp_lut = 18'd42;
+        8'd52: exp_lut = 18'd40;
+        8'd53: exp_lut = 18'd37;
+        8'd54: exp_lut = 18'd35;
+        8'd55: exp_lut = 18'd33;
+        8'd56: exp_lut = 18'd31;
+        8'd57: exp_lut = 18'd29;
+        8'd58: exp_lut = 18'd27;
+        8'd59: exp_lut = 18'd26;
+        8'd60: exp_lut = 18'd24;
+        8'd61: exp_lut = 18'd23;
+        8'd62: exp_lut = 18'd21;
+        8'd63: exp_lut = 18'd20;
+        8'd64: exp_lut = 18'd19;
+        8'd65: exp_lut = 18'd18;
+        8'd66: exp_lut = 18'd17;
+        8'd67: exp_lut = 18'd16;
+        8'd68: exp_lut = 18'd15;
+        8'd69: exp_lut = 18'd14;
+        8'd70: exp_lut = 18'd13;
+        8'd71: exp_lut = 18'd12;
+        8'd72: exp_lut = 18'd11;
+        8'd73: exp_lut = 18'd11;
+        8'd74: exp_lut = 18'd10;
+        8'd75: exp_lut = 18'd9;
+        8'd76: exp_lut = 18'd9;
+        8'd77: exp_lut = 18'd8;
+        8'd78: exp_lut = 18'd8;
+        8'd79: exp_lut = 18'd7;
+        8'd80: exp_lut = 18'd7;
+        8'd81: exp_lut = 18'd6;
+        8'd82: exp_lut = 18'd6;
+        8'd83: exp_lut = 18'd6;
+        8'd84: exp_lut = 18'd5;
+        8'd85: exp_lut = 18'd5;
+        8'd86: exp_lut = 18'd5;
+        8'd87: exp_lut = 18'd4;
+        8'd88: exp_lut = 18'd4;
+        8'd89: exp_lut = 18'd4;
+        8'd90: exp_lut = 18'd4;
+        8'd91: exp_lut = 18'd3;
+        8'd92: exp_lut = 18'd3;
+        8'd93: exp_lut = 18'd3;
+        8'd94: exp_lut = 18'd3;
+        8'd95: exp_lut = 18'd3;
+        8'd96: exp_lut = 18'd3;
+        8'd97: exp_lut = 18'd2;
+        8'd98: exp_lut = 18'd2;
+        8'd99: exp_lut = 18'd2;
+        8'd100: exp_lut = 18'd2;
+        8'd101: exp_lut = 18'd2;
+        8'd102: exp_lut = 18'd2;
+        8'd103: exp_lut = 18'd2;
+        8'd104: exp_lut = 18'd2;
+        8'd105: exp_lut = 18'd1;
+        8'd106: exp_lut = 18'd1;
+        8'd107: exp_lut = 18'd1;
+        8'd108: exp_lut = 18'd1;
+        8'd109: exp_lut = 18'd1;
+        8'd110: exp_lut = 18'd1;
+        8'd111: exp_lut = 18'd1;
+        8'd112: exp_lut = 18'd1;
+        8'd113: exp_lut = 18'd1;
+        8'd114: exp_lut = 18'd1;
+        8'd115: exp_lut = 18'd1;
+        8'd116: exp_lut = 18'd1;
+        8'd117: exp_lut = 18'd1;
+        8'd118: exp_lut = 18'd1;
+        8'd119: exp_lut = 18'd1;
+        8'd120: exp_lut = 18'd1;
+        8'd121: exp_lut = 18'd1;
+        8'd128: exp_lut = 18'd1024;
+        8'd129: exp_lut = 18'd962;
+        8'd130: exp_lut = 18'd904;
+        8'd131: exp_lut = 18'd849;
+        8'd132: exp_lut = 18'd797;
+        8'd133: exp_lut = 18'd749;
+        8'd134: exp_lut = 18'd704;
+        8'd135: exp_lut = 18'd661;
+        8'd136: exp_lut = 18'd621;
+        8'd137: exp_lut = 18'd583;
+        8'd138: exp_lut = 18'd548;
+        8'd139: exp_lut = 18'd515;
+        8'd140: exp_lut = 18'd484;
+        8'd141: exp_lut = 18'd454;
+        8'd142: exp_lut = 18'd427;
+        8'd143: exp_lut = 18'd401;
+        8'd144: exp_lut = 18'd377;
+        8'd145: exp_lut = 18'd354;
+        8'd146: exp_lut = 18'd332;
+        8'd147: exp_lut = 18'd312;
+        8'd148: exp_lut = 18'd293;
+        8'd149: exp_lut = 18'd276;
+        8'd150: exp_lut = 18'd259;
+        8'd151: exp_lut = 18'd243;
+        8'd152: exp_lut = 18'd228;
+        8'd153: exp_lut = 18'd215;
+        8'd154: exp_lut = 18'd202;
+        8'd155: exp_lut = 18'd189;
+        8'd156: exp_lut = 18'd178;
+        8'd157: exp_lut = 18'd167;
+        8'd158: exp_lut = 18'd157;
+        8'd159: exp_lut = 18'd148;
+        8'd160: exp_lut = 18'd139;
+        8'd161: exp_lut = 18'd130;
+        8'd162: exp_lut = 18'd122;
+        8'd163: exp_lut = 18'd115;
+        8'd164: exp_lut = 18'd108;
+        8'd165: exp_lut = 18'd101;
+        8'd166: exp_lut = 18'd95;
+        8'd167: exp_lut = 18'd89;
+        8'd168: exp_lut = 18'd84;
+        8'd169: exp_lut = 18'd79;
+        8'd170: exp_lut = 18'd74;
+        8'd171: exp_lut = 18'd70;
+        8'd172: exp_lut = 18'd65;
+        8'd173: exp_lut = 18'd61;
+        8'd174: exp_lut = 18'd58;
+        8'd175: exp_lut = 18'd54;
+        8'd176: exp_lut = 18'd51;
+        8'd177: exp_lut = 18'd48;
+        8'd178: exp_lut = 18'd45;
+        8'd179: exp_lut = 18'd42;
+        8'd180: exp_lut = 18'd40;
+        8'd181: exp_lut = 18'd37;
+        8'd182: exp_lut = 18'd35;
+        8'd183: exp_lut = 18'd33;
+        8'd184: exp_lut = 18'd31;
+        8'd185: exp_lut = 18'd29;
+        8'd186: exp_lut = 18'd27;
+        8'd187: exp_lut = 18'd26;
+        8'd188: exp_lut = 18'd24;
+        8'd189: exp_lut = 18'd23;
+        8'd190: exp_lut = 18'd21;
+        8'd191: exp_lut = 18'd20;
+        8'd192: exp_lut = 18'd19;
+        8'd193: exp_lut = 18'd18;
+        8'd194: exp_lut = 18'd17;
+        8'd195: exp_lut = 18'd16;
+        8'd196: exp_lut = 18'd15;
+        8'd197: exp_lut = 18'd14;
+        8'd198: exp_lut = 18'd13;
+        8'd199: exp_lut = 18'd12;
+        8'd200: exp_lut = 18'd11;
+        8'd201: exp_lut = 18'd11;
+        8'd202: exp_lut = 18'd10;
+        8'd203: exp_lut = 18'd9;
+        8'd204: exp_lut = 18'd9;
+        8'd205: exp_lut = 18'd8;
+        8'd206: exp_lut = 18'd8;
+        8'd207: exp_lut = 18'd7;
+        8'd208: exp_lut = 18'd7;
+        8'd209: exp_lut = 18'd6;
+        8'd210: exp_lut = 18'd6;
+        8'd211: exp_lut = 18'd6;
+        8'd212: exp_lut = 18'd5;
+        8'd213: exp_lut = 18'd5;
+        8'd214: exp_lut = 18'd5;
+        8'd215: exp_lut = 18'd4;
+        8'd216: exp_lut = 18'd4;
+        8'd217: exp_lut = 18'd4;
+        8'd218: exp_lut = 18'd4;
+        8'd219: exp_lut = 18'd3;
+        8'd220: exp_lut = 18'd3;
+        8'd221: exp_lut = 18'd3;
+        8'd222: exp_lut = 18'd3;
+        8'd223: exp_lut = 18'd3;
+        8'd224: exp_lut = 18'd3;
+        8'd225: exp_lut = 18'd2;
+        8'd226: exp_lut = 18'd2;
+        8'd227: exp_lut = 18'd2;
+        8'd228: exp_lut = 18'd2;
+        8'd229: exp_lut = 18'd2;
+        8'd230: exp_lut = 18'd2;
+        8'd231: exp_lut = 18'd2;
+        8'd232: exp_lut = 18'd2;
+        8'd233: exp_lut = 18'd1;
+        8'd234: exp_lut = 18'd1;
+        8'd235: exp_lut = 18'd1;
+        8'd236: exp_lut = 18'd1;
+        8'd237: exp_lut = 18'd1;
+        8'd238: exp_lut = 18'd1;
+        8'd239: exp_lut = 18'd1;
+        8'd240: exp_lut = 18'd1;
+        8'd241: exp_lut = 18'd1;
+        8'd242: exp_lut = 18'd1;
+        8'd243: exp_lut = 18'd1;
+        8'd244: exp_lut = 18'd1;
+        8'd245: exp_lut = 18'd1;
+        8'd246: exp_lut = 18'd1;
+        8'd247: exp_lut = 18'd1;
+        8'd248: exp_lut = 18'd1;
+        8'd249: exp_lut = 18'd1;
+        default: exp_lut = 18'd0;
       endcase
-      case (a)
-        default: hi = 2'd0;
-      endcase
-      exp_lut = {hi, lo};
     end
   endfunction
-  // inv_lut: 128 entries x 18 bits (1/S at the lower bin edge, ap_fixed<18,8>); its low 16 bits are one
-  // table (a block RAM word) and its top 2 bit(s) a second, not 0 only in the first
-  // 1 entries (1 codes: a few LUTs)
+  // inv_lut: 128 entries x 18 bits (1/S at the lower bin edge, ap_fixed<18,8>)
   function [18-1:0] inv_lut;
     input [7-1:0] a;
-    reg [16-1:0] lo;
-    reg [2-1:0] hi;
     begin
       case (a)
-        7'd0: lo = 16'd65535;
-        7'd1: lo = 16'd1024;
-        7'd2: lo = 16'd512;
-        7'd3: lo = 16'd341;
-        7'd4: lo = 16'd256;
-        7'd5: lo = 16'd205;
-        7'd6: lo = 16'd171;
-        7'd7: lo = 16'd146;
-        7'd8: lo = 16'd128;
-        7'd9: lo = 16'd114;
-        7'd10: lo = 16'd102;
-        7'd11: lo = 16'd93;
-        7'd12: lo = 16'd85;
-        7'd13: lo = 16'd79;
-        7'd14: lo = 16'd73;
-        7'd15: lo = 16'd68;
-        7'd16: lo = 16'd64;
-        7'd17: lo = 16'd60;
-        7'd18: lo = 16'd57;
-        7'd19: lo = 16'd54;
-        7'd20: lo = 16'd51;
-        7'd21: lo = 16'd49;
-        7'd22: lo = 16'd47;
-        7'd23: lo = 16'd45;
-        7'd24: lo = 16'd43;
-        7'd25: lo = 16'd41;
-        7'd26: lo = 16'd39;
-        7'd27: lo = 16'd38;
-        7'd28: lo = 16'd37;
-        7'd29: lo = 16'd35;
-        7'd30: lo = 16'd34;
-        7'd31: lo = 16'd33;
-        7'd32: lo = 16'd32;
-        7'd33: lo = 16'd31;
-        7'd34: lo = 16'd30;
-        7'd35: lo = 16'd29;
-        7'd36: lo = 16'd28;
-        7'd37: lo = 16'd28;
-        7'd38: lo = 16'd27;
-        7'd39: lo = 16'd26;
-        7'd40: lo = 16'd26;
-        7'd41: lo = 16'd25;
-        7'd42: lo = 16'd24;
-        7'd43: lo = 16'd24;
-        7'd44: lo = 16'd23;
-        7'd45: lo = 16'd23;
-        7'd46: lo = 16'd22;
-        7'd47: lo = 16'd22;
-        7'd48: lo = 16'd21;
-        7'd49: lo = 16'd21;
-        7'd50: lo = 16'd20;
-        7'd51: lo = 16'd20;
-        7'd52: lo = 16'd20;
-        7'd53: lo = 16'd19;
-        7'd54: lo = 16'd19;
-        7'd55: lo = 16'd19;
-        7'd56: lo = 16'd18;
-        7'd57: lo = 16'd18;
-        7'd58: lo = 16'd18;
-        7'd59: lo = 16'd17;
-        7'd60: lo = 16'd17;
-        7'd61: lo = 16'd17;
-        7'd62: lo = 16'd17;
-        7'd63: lo = 16'd16;
-        7'd64: lo = 16'd16;
-        7'd65: lo = 16'd16;
-        7'd66: lo = 16'd16;
-        7'd67: lo = 16'd15;
-        7'd68: lo = 16'd15;
-        7'd69: lo = 16'd15;
-        7'd70: lo = 16'd15;
-        7'd71: lo = 16'd14;
-        7'd72: lo = 16'd14;
-        7'd73: lo = 16'd14;
-        7'd74: lo = 16'd14;
-        7'd75: lo = 16'd14;
-        7'd76: lo = 16'd13;
-        7'd77: lo = 16'd13;
-        7'd78: lo = 16'd13;
-        7'd79: lo = 16'd13;
-        7'd80: lo = 16'd13;
-        7'd81: lo = 16'd13;
-        7'd82: lo = 16'd12;
-        7'd83: lo = 16'd12;
-        7'd84: lo = 16'd12;
-        7'd85: lo = 16'd12;
-        7'd86: lo = 16'd12;
-        7'd87: lo = 16'd12;
-        7'd88: lo = 16'd12;
-        7'd89: lo = 16'd12;
-        7'd90: lo = 16'd11;
-        7'd91: lo = 16'd11;
-        7'd92: lo = 16'd11;
-        7'd93: lo = 16'd11;
-        7'd94: lo = 16'd11;
-        7'd95: lo = 16'd11;
-        7'd96: lo = 16'd11;
-        7'd97: lo = 16'd11;
-        7'd98: lo = 16'd10;
-        7'd99: lo = 16'd10;
-        7'd100: lo = 16'd10;
-        7'd101: lo = 16'd10;
-        7'd102: lo = 16'd10;
-        7'd103: lo = 16'd10;
-        7'd104: lo = 16'd10;
-        7'd105: lo = 16'd10;
-        7'd106: lo = 16'd10;
-        7'd107: lo = 16'd10;
-        7'd108: lo = 16'd9;
-        7'd109: lo = 16'd9;
-        7'd110: lo = 16'd9;
-        7'd111: lo = 16'd9;
-        7'd112: lo = 16'd9;
-        7'd113: lo = 16'd9;
-        7'd114: lo = 16'd9;
-        7'd115: lo = 16'd9;
-        7'd116: lo = 16'd9;
-        7'd117: lo = 16'd9;
-        7'd118: lo = 16'd9;
-        7'd119: lo = 16'd9;
-        7'd120: lo = 16'd9;
-        7'd121: lo = 16'd8;
-        7'd122: lo = 16'd8;
-        7'd123: lo = 16'd8;
-        7'd124: lo = 16'd8;
-        7'd125: lo = 16'd8;
-        7'd126: lo = 16'd8;
-        7'd127: lo = 16'd8;
-        default: lo = 16'd0;
+        7'd0: inv_lut = 18'd131071;
+        7'd1: inv_lut = 18'd1024;
+        7'd2: inv_lut = 18'd512;
+        7'd3: inv_lut = 18'd341;
+        7'd4: inv_lut = 18'd256;
+        7'd5: inv_lut = 18'd205;
+        7'd6: inv_lut = 18'd171;
+        7'd7: inv_lut = 18'd146;
+        7'd8: inv_lut = 18'd128;
+        7'd9: inv_lut = 18'd114;
+        7'd10: inv_lut = 18'd102;
+        7'd11: inv_lut = 18'd93;
+        7'd12: inv_lut = 18'd85;
+        7'd13: inv_lut = 18'd79;
+        7'd14: inv_lut = 18'd73;
+        7'd15: inv_lut = 18'd68;
+        7'd16: inv_lut = 18'd64;
+        7'd17: inv_lut = 18'd60;
+        7'd18: inv_lut = 18'd57;
+        7'd19: inv_lut = 18'd54;
+        7'd20: inv_lut = 18'd51;
+        7'd21: inv_lut = 18'd49;
+        7'd22: inv_lut = 18'd47;
+        7'd23: inv_lut = 18'd45;
+        7'd24: inv_lut = 18'd43;
+        7'd25: inv_lut = 18'd41;
+        7'd26: inv_lut = 18'd39;
+        7'd27: inv_lut = 18'd38;
+        7'd28: inv_lut = 18'd37;
+        7'd29: inv_lut = 18'd35;
+        7'd30: inv_lut = 18'd34;
+        7'd31: inv_lut = 18'd33;
+        7'd32: inv_lut = 18'd32;
+        7'd33: inv_lut = 18'd31;
+        7'd34: inv_lut = 18'd30;
+        7'd35: inv_lut = 18'd29;
+        7'd36: inv_lut = 18'd28;
+        7'd37: inv_lut = 18'd28;
+        7'd38: inv_lut = 18'd27;
+        7'd39: inv_lut = 18'd26;
+        7'd40: inv_lut = 18'd26;
+        7'd41: inv_lut = 18'd25;
+        7'd42: inv_lut = 18'd24;
+        7'd43: inv_lut = 18'd24;
+        7'd44: inv_lut = 18'd23;
+        7'd45: inv_lut = 18'd23;
+        7'd46: inv_lut = 18'd22;
+        7'd47: inv_lut = 18'd22;
+        7'd48: inv_lut = 18'd21;
+        7'd49: inv_lut = 18'd21;
+        7'd50: inv_lut = 18'd20;
+        7'd51: inv_lut = 18'd20;
+        7'd52: inv_lut = 18'd20;
+        7'd53: inv_lut = 18'd19;
+        7'd54: inv_lut = 18'd19;
+        7'd55: inv_lut = 18'd19;
+        7'd56: inv_lut = 18'd18;
+        7'd57: inv_lut = 18'd18;
+        7'd58: inv_lut = 18'd18;
+        7'd59: inv_lut = 18'd17;
+        7'd60: inv_lut = 18'd17;
+        7'd61: inv_lut = 18'd17;
+        7'd62: inv_lut = 18'd17;
+        7'd63: inv_lut = 18'd16;
+        7'd64: inv_lut = 18'd16;
+        7'd65: inv_lut = 18'd16;
+        7'd66: inv_lut = 18'd16;
+        7'd67: inv_lut = 18'd15;
+        7'd68: inv_lut = 18'd15;
+        7'd69: inv_lut = 18'd15;
+        7'd70: inv_lut = 18'd15;
+        7'd71: inv_lut = 18'd14;
+        7'd72: inv_lut = 18'd14;
+        7'd73: inv_lut = 18'd14;
+        7'd74: inv_lut = 18'd14;
+        7'd75: inv_lut = 18'd14;
+        7'd76: inv_lut = 18'd13;
+        7'd77: inv_lut = 18'd13;
+        7'd78: inv_lut = 18'd13;
+        7'd79: inv_lut = 18'd13;
+        7'd80: inv_lut = 18'd13;
+        7'd81: inv_lut = 18'd13;
+        7'd82: inv_lut = 18'd12;
+        7'd83: inv_lut = 18'd12;
+        7'd84: inv_lut = 18'd12;
+        7'd85: inv_lut = 18'd12;
+        7'd86: inv_lut = 18'd12;
+        7'd87: inv_lut = 18'd12;
+        7'd88: inv_lut = 18'd12;
+        7'd89: inv_lut = 18'd12;
+        7'd90: inv_lut = 18'd11;
+        7'd91: inv_lut = 18'd11;
+        7'd92: inv_lut = 18'd11;
+        7'd93: inv_lut = 18'd11;
+        7'd94: inv_lut = 18'd11;
+        7'd95: inv_lut = 18'd11;
+        7'd96: inv_lut = 18'd11;
+        7'd97: inv_lut = 18'd11;
+        7'd98: inv_lut = 18'd10;
+        7'd99: inv_lut = 18'd10;
+        7'd100: inv_lut = 18'd10;
+        7'd101: inv_lut = 18'd10;
+        7'd102: inv_lut = 18'd10;
+        7'd103: inv_lut = 18'd10;
+        7'd104: inv_lut = 18'd10;
+        7'd105: inv_lut = 18'd10;
+        7'd106: inv_lut = 18'd10;
+        7'd107: inv_lut = 18'd10;
+        7'd108: inv_lut = 18'd9;
+        7'd109: inv_lut = 18'd9;
+        7'd110: inv_lut = 18'd9;
+        7'd111: inv_lut = 18'd9;
+        7'd112: inv_lut = 18'd9;
+        7'd113: inv_lut = 18'd9;
+        7'd114: inv_lut = 18'd9;
+        7'd115: inv_lut = 18'd9;
+        7'd116: inv_lut = 18'd9;
+        7'd117: inv_lut = 18'd9;
+        7'd118: inv_lut = 18'd9;
+        7'd119: inv_lut = 18'd9;
+        7'd120: inv_lut = 18'd9;
+        7'd121: inv_lut = 18'd8;
+        7'd122: inv_lut = 18'd8;
+        7'd123: inv_lut = 18'd8;
+        7'd124: inv_lut = 18'd8;
+        7'd125: inv_lut = 18'd8;
+        7'd126: inv_lut = 18'd8;
+        7'd127: inv_lut = 18'd8;
+        default: inv_lut = 18'd0;
       endcase
-      case (a)
-        7'd0: hi = 2'd1;
-        default: hi = 2'd0;
-      endcase
-      inv_lut = {hi, lo};
     end
   endfunction
   // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // Handshake (pipeline.outputFifo): the pipeline never stalls. Each vector's valid bit travels
+  // beside it, and the FIFO after the pipeline takes every vector that comes out. s_axis_tready
+  // counts credits: a vector is accepted only while the vectors accepted and not yet read
+  // (in the pipeline, the FIFO and its head register) number fewer than the FIFO and the head hold.
+  // No signal reaches every register of the block in one cycle: only the head register's load
+  // follows m_axis_tready.
   // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+  localparam PIPE = LATENCY - 2;   // stages before the FIFO
+  // the FIFO holds 32 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
+  // never throttle a sink that is always ready
+  localparam FAW  = 5;   // FIFO address bits
+  localparam [FAW:0]   CAPACITY  = 6'd33;   // beats the FIFO and its head register hold
+  localparam [FAW:0]   CAPACITY_LESS1 = 6'd32;
+  reg  [PIPE-1:0] valid_pipe;
+  reg  [FAW:0]    credits_used;   // vectors accepted and not yet read: 0..CAPACITY
+  reg             in_ready;       // credits_used < CAPACITY, a cycle ahead
+  wire            accept = s_axis_tvalid & in_ready;
+  assign s_axis_tready = in_ready;
 
   always @(posedge aclk) begin
     if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+      valid_pipe <= {PIPE{1'b0}};
+    else
+      valid_pipe <= {valid_pipe[PIPE-2:0], accept};
   end
 
-  // stage: input register
+  // stage: input register (it loads every cycle; valid_pipe[0] says whether it holds a vector)
   reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+  always @(posedge aclk) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
+  // The pipeline, registers placed by the delay model (150 MHz on ecp5; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
   // delayed copies (registers the pipeline adds to align operands)
@@ -541,7 +538,9 @@ module softmax_hls4ml_default_n64 (
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
       wire signed [7:0] a = x_in[(2*g)*8 +: 8];
       wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
-      assign mx1[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx1[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [127:0] mx2;
@@ -549,7 +548,9 @@ module softmax_hls4ml_default_n64 (
     for (g = 0; g < 16; g = g + 1) begin : g_mx2
       wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
-      assign mx2[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx2[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [63:0] mx3;
@@ -557,7 +558,9 @@ module softmax_hls4ml_default_n64 (
     for (g = 0; g < 8; g = g + 1) begin : g_mx3
       wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
-      assign mx3[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx3[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [31:0] mx4;
@@ -565,7 +568,9 @@ module softmax_hls4ml_default_n64 (
     for (g = 0; g < 4; g = g + 1) begin : g_mx4
       wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
-      assign mx4[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx4[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [15:0] mx5;
@@ -573,7 +578,9 @@ module softmax_hls4ml_default_n64 (
     for (g = 0; g < 2; g = g + 1) begin : g_mx5
       wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
-      assign mx5[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx5[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [7:0] mx6;
@@ -581,7 +588,9 @@ module softmax_hls4ml_default_n64 (
     for (g = 0; g < 1; g = g + 1) begin : g_mx6
       wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
-      assign mx6[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx6[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [511:0] d;
@@ -596,14 +605,16 @@ module softmax_hls4ml_default_n64 (
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_e0
       reg [17:0] q;
-      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
+      always @(posedge aclk) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
       assign e0[g*18 +: 18] = q;
     end
   endgenerate
+  reg [1151:0] e0_or;
+  always @(posedge aclk) e0_or <= e0;
   wire [607:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*19 +: 19] = {1'b0, e0[(2*g)*18 +: 18]} + {1'b0, e0[(2*g+1)*18 +: 18]};
+      assign sm1[g*19 +: 19] = {1'b0, e0_or[(2*g)*18 +: 18]} + {1'b0, e0_or[(2*g+1)*18 +: 18]};
     end
   endgenerate
   wire [319:0] sm2;
@@ -639,34 +650,81 @@ module softmax_hls4ml_default_n64 (
   wire [6:0] s_idx = sm6[16:10];
   wire unused_sum = &{1'b0, sm6[23:17], sm6[9:0], 1'b0};
   reg [17:0] inv;
-  always @(posedge aclk) if (ce) inv <= inv_lut(s_idx_d1);
-  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
-  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
-  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
-  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
-  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
-  always @(posedge aclk) if (ce) mx6_d1 <= mx6;
-  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
-  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
-  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
-  always @(posedge aclk) if (!aresetn) x_in_d6 <= 512'd0; else if (ce) x_in_d6 <= x_in_d5;
-  always @(posedge aclk) if (ce) d_d1 <= d;
-  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
-  always @(posedge aclk) if (ce) sm2_d1 <= sm2;
-  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
-  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
-  always @(posedge aclk) if (ce) s_idx_d1 <= s_idx;
+  always @(posedge aclk) inv <= inv_lut(s_idx_d1);
+  reg [17:0] inv_or;
+  always @(posedge aclk) inv_or <= inv;
+  always @(posedge aclk) mx1_d1 <= mx1;
+  always @(posedge aclk) mx2_d1 <= mx2;
+  always @(posedge aclk) mx3_d1 <= mx3;
+  always @(posedge aclk) mx4_d1 <= mx4;
+  always @(posedge aclk) mx5_d1 <= mx5;
+  always @(posedge aclk) mx6_d1 <= mx6;
+  always @(posedge aclk) x_in_d1 <= x_in;
+  always @(posedge aclk) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) x_in_d6 <= x_in_d5;
+  always @(posedge aclk) d_d1 <= d;
+  always @(posedge aclk) sm1_d1 <= sm1;
+  always @(posedge aclk) sm2_d1 <= sm2;
+  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) sm4_d1 <= sm4;
+  always @(posedge aclk) sm5_d1 <= sm5;
+  always @(posedge aclk) s_idx_d1 <= s_idx;
 
   // output lanes: hls4ml-like (default), one softmax_hls4ml_default_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_hls4ml_default_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*18 +: 18]), .inv(inv), .y(y_out[g*8 +: 8]));
+      softmax_hls4ml_default_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*18 +: 18]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .inv_or(inv_or), .y(y_out[g*8 +: 8]));
     end
   endgenerate
+
+  // The output FIFO. Each lane holds its part of it (its outputs' memory and head register) and
+  // its own copy of the FIFO's state, so that no write enable, pointer or load reaches every lane
+  // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
+  // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
+  wire fifo_wr = valid_pipe[PIPE-1];
+  reg  [5:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 6'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_axis_tready);
+    end
+  end
+  wire        pop = head_valid & m_axis_tready;
+  // the credit count one up and one down, and whether it is at the capacity or one below, from the
+  // register alone: s_axis_tvalid and m_axis_tready only pick
+  wire [FAW:0] credits_inc = credits_used + { {FAW{1'b0}}, 1'b1};
+  wire [FAW:0] credits_dec = credits_used - { {FAW{1'b0}}, 1'b1};
+  wire         credits_full = credits_used == CAPACITY;
+  wire         credits_last = credits_used == CAPACITY_LESS1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      credits_used <= {(FAW+1){1'b0}};
+      in_ready <= 1'b0;
+    end else begin
+      if (accept & ~pop) credits_used <= credits_inc;
+      else if (pop & ~accept) credits_used <= credits_dec;
+      // full next: one more accepted at one below, or full and as many accepted as read
+      in_ready <= ~((accept & ~pop & credits_last) | (~(accept ^ pop) & credits_full));
+    end
+  end
+  assign m_axis_tvalid = head_valid;
   assign m_axis_tdata = y_out;
 
 endmodule
@@ -676,76 +734,97 @@ endmodule
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
 // One output lane: hls4ml-like (default), from e_i and the coefficients to y, registered.
+(* keep_hierarchy *)
 module softmax_hls4ml_default_n64_lane (
   input  wire aclk,
-  input  wire ce,
   input  wire aresetn,
   input  wire [17:0] e_i,
-  input  wire [17:0] inv,
+  input  wire wr_next,
+  input  wire m_ready,
+  input  wire [17:0] inv_or,
   output wire [7:0] y
 );
 
   // delayed copies (registers the pipeline adds to align operands)
-  reg [10:0] e_lo_d1;
-  reg [10:0] e_lo_d2;
-  reg [10:0] e_lo_d3;
-  reg [10:0] e_lo_d4;
-  reg [10:0] e_lo_d5;
-  reg [10:0] e_lo_d6;
-  reg [10:0] e_lo_d7;
-  reg [10:0] e_lo_d8;
-  reg [19:0] mul_pp0_d1;
-  reg [19:0] mul_pp2_d1;
-  reg [19:0] mul_pp4_d1;
-  reg [19:0] mul_pp6_d1;
-  reg [19:0] mul_pp8_d1;
-  reg [17:0] mul_pp10_d1;
-  reg [22:0] mul_t1_0_d1;
-  reg [22:0] mul_t1_1_d1;
-  reg [27:0] mul_t2_0_d1;
-  reg [20:0] mul_t1_2_d1;
-  reg [20:0] mul_t1_2_d2;
-  reg [17:0] inv_l;
-  always @(posedge aclk) if (ce) inv_l <= inv;
+  reg [10:0] mul_areg_d1;
+  reg [10:0] mul_areg_d2;
+  reg [10:0] mul_areg_d3;
+  reg [10:0] mul_areg_d4;
+  reg [10:0] mul_areg_d5;
+  reg [10:0] mul_areg_d6;
+  reg [10:0] mul_areg_d7;
+  reg [10:0] mul_areg_d8;
+  reg [10:0] mul_areg_d9;
+  reg [17:0] inv_or_l;
+  always @(posedge aclk) inv_or_l <= inv_or;
   wire unused_e_hi = &{1'b0, e_i[17:11], 1'b0};
   wire [10:0] e_lo = e_i[10:0];
-  wire [19:0] mul_pp0 = {2'b0, inv_l & {18{e_lo_d8[0]}}} + {1'b0, inv_l & {18{e_lo_d8[1]}}, 1'b0};
-  wire [19:0] mul_pp2 = {2'b0, inv_l & {18{e_lo_d8[2]}}} + {1'b0, inv_l & {18{e_lo_d8[3]}}, 1'b0};
-  wire [19:0] mul_pp4 = {2'b0, inv_l & {18{e_lo_d8[4]}}} + {1'b0, inv_l & {18{e_lo_d8[5]}}, 1'b0};
-  wire [19:0] mul_pp6 = {2'b0, inv_l & {18{e_lo_d8[6]}}} + {1'b0, inv_l & {18{e_lo_d8[7]}}, 1'b0};
-  wire [19:0] mul_pp8 = {2'b0, inv_l & {18{e_lo_d8[8]}}} + {1'b0, inv_l & {18{e_lo_d8[9]}}, 1'b0};
-  wire [17:0] mul_pp10 = inv_l & {18{e_lo_d8[10]}};
-  wire [22:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
-  wire [22:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
-  wire [20:0] mul_t1_2 = {1'd0, mul_pp8_d1} + {1'd0, {mul_pp10_d1, 2'd0}};
-  wire [27:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};
-  wire [28:0] mul_t3_0 = {1'd0, mul_t2_0_d1} + {mul_t1_2_d2, 8'd0};
-  wire unused_mul = &{1'b0, mul_t3_0[11:0], 1'b0};
-  wire [16:0] y_full = mul_t3_0[28:12];
+  wire [10:0] mul_a = e_lo;
+  reg [10:0] mul_areg;
+  always @(posedge aclk) mul_areg <= mul_a;
+  wire [17:0] mul_b = inv_or_l;
+  reg [17:0] mul_breg;
+  always @(posedge aclk) mul_breg <= mul_b;
+  wire [28:0] mul_m = {18'd0, mul_areg_d9} * {11'd0, mul_breg};
+  reg [28:0] mul_mreg;
+  always @(posedge aclk) mul_mreg <= mul_m;
+  reg [28:0] mul_preg;
+  always @(posedge aclk) mul_preg <= mul_mreg;
+  wire unused_mul = &{1'b0, mul_preg[11:0], 1'b0};
+  wire [16:0] y_full = mul_preg[28:12];
   wire unused_y_full = &{1'b0, y_full[16:8], 1'b0};
   wire [7:0] y_wrap = y_full[7:0];
   reg [7:0] y_q;
-  always @(posedge aclk) if (ce) y_q <= y_wrap;
-  assign y = y_q;
-  always @(posedge aclk) if (ce) e_lo_d1 <= e_lo;
-  always @(posedge aclk) if (ce) e_lo_d2 <= e_lo_d1;
-  always @(posedge aclk) if (ce) e_lo_d3 <= e_lo_d2;
-  always @(posedge aclk) if (ce) e_lo_d4 <= e_lo_d3;
-  always @(posedge aclk) if (ce) e_lo_d5 <= e_lo_d4;
-  always @(posedge aclk) if (ce) e_lo_d6 <= e_lo_d5;
-  always @(posedge aclk) if (ce) e_lo_d7 <= e_lo_d6;
-  always @(posedge aclk) if (!aresetn) e_lo_d8 <= 11'd0; else if (ce) e_lo_d8 <= e_lo_d7;
-  always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
-  always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
-  always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
-  always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
-  always @(posedge aclk) if (ce) mul_pp8_d1 <= mul_pp8;
-  always @(posedge aclk) if (ce) mul_pp10_d1 <= mul_pp10;
-  always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
-  always @(posedge aclk) if (ce) mul_t1_1_d1 <= mul_t1_1;
-  always @(posedge aclk) if (ce) mul_t2_0_d1 <= mul_t2_0;
-  always @(posedge aclk) if (ce) mul_t1_2_d1 <= mul_t1_2;
-  always @(posedge aclk) if (ce) mul_t1_2_d2 <= mul_t1_2_d1;
+  always @(posedge aclk) y_q <= y_wrap;
+  // this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable
+  // a register of its own, loaded from the block's valid bits
+  reg fifo_wr;
+  always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
+  reg  [5:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 6'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_ready);
+    end
+  end
+  reg  [7:0] fifo_mem [0:31];
+  reg  [4:0] fifo_wp;
+  reg  [4:0] fifo_rp;
+  reg  [7:0] head;
+  always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= y_q;
+  always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_wp <= 5'd0;
+      fifo_rp <= 5'd0;
+    end else begin
+      if (fifo_wr) fifo_wp <= fifo_wp == 5'd31 ? 5'd0 : fifo_wp + 5'd1;
+      if (load) fifo_rp <= fifo_rp == 5'd31 ? 5'd0 : fifo_rp + 5'd1;
+    end
+  end
+  assign y = head;
+  always @(posedge aclk) mul_areg_d1 <= mul_areg;
+  always @(posedge aclk) mul_areg_d2 <= mul_areg_d1;
+  always @(posedge aclk) mul_areg_d3 <= mul_areg_d2;
+  always @(posedge aclk) mul_areg_d4 <= mul_areg_d3;
+  always @(posedge aclk) mul_areg_d5 <= mul_areg_d4;
+  always @(posedge aclk) mul_areg_d6 <= mul_areg_d5;
+  always @(posedge aclk) mul_areg_d7 <= mul_areg_d6;
+  always @(posedge aclk) mul_areg_d8 <= mul_areg_d7;
+  always @(posedge aclk) mul_areg_d9 <= mul_areg_d8;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

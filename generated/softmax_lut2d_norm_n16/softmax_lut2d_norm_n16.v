@@ -23,8 +23,9 @@
 //       "colBits": 4
 //     },
 //     "pipeline": {
-//       "targetMHz": 100,
-//       "device": "ice40"
+//       "targetMHz": 150,
+//       "device": "ecp5",
+//       "outputFifo": true
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -45,26 +46,28 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, lut2d 1024x8b = 1024 B; total 1317 B
 //   error bound: |y - y_ref| <= 4.1626 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 16 register stages, slowest estimate 8.84 ns (113 MHz)
-//     stage 1: max tree -- 6.22 ns, 2 logic levels
-//     stage 2: max tree -- 6.22 ns, 2 logic levels
-//     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree -- 6.22 ns, 2 logic levels
-//     stage 5: d = max - x -- 3.87 ns, 1 logic levels
-//     stage 6: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 7: sum tree, lane: leading one of e -- 8.50 ns, 3 logic levels
-//     stage 8: sum tree, lane: leading one of e -- 8.84 ns, 5 logic levels
-//     stage 9: sum tree, normalisation: leading one, lane: leading one of e -- 8.14 ns, 3 logic levels
-//     stage 10: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 11: normalisation: leading one, lane: coefficient register (fan-out) -- 8.60 ns, 5 logic levels
-//     stage 12: normalisation: p - pMin, lane: coefficient register (fan-out) -- 3.09 ns, 1 logic levels
-//     stage 13: lane: octave, lane: 2D address -- 6.45 ns, 3 logic levels
-//     stage 14: lane: 2D table -- 1.25 ns, 0 logic levels
-//     stage 15: output register -- 3.85 ns, 0 logic levels
-//   latency: 16 cycles, throughput 1 vector per cycle
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 20 register stages, slowest estimate 5.62 ns (178 MHz)
+//     stage 1: max tree -- 4.05 ns, 2 logic levels
+//     stage 2: max tree -- 4.05 ns, 2 logic levels
+//     stage 3: max tree -- 4.05 ns, 2 logic levels
+//     stage 4: max tree -- 4.05 ns, 2 logic levels
+//     stage 5: d = max - x -- 2.81 ns, 1 logic levels
+//     stage 6: exponent lookup -- 2.20 ns, 0 logic levels
+//     stage 7: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 8: sum tree, lane: leading one of e -- 5.29 ns, 3 logic levels
+//     stage 9: sum tree, lane: leading one of e -- 5.57 ns, 4 logic levels
+//     stage 10: sum tree, normalisation: leading one, lane: leading one of e -- 5.62 ns, 3 logic levels
+//     stage 11: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 12: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 13: normalisation: leading one, normalisation: p - pMin, lane: coefficient register (fan-out) -- 3.84 ns, 2 logic levels
+//     stage 14: lane: octave, lane: 2D address -- 5.15 ns, 3 logic levels
+//     stage 15: lane: 2D table -- 2.20 ns, 0 logic levels
+//     stage 16: lane: 2D table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 17: output register -- 1.57 ns, 0 logic levels
+//   latency: 20 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + lut2d 1024 = 1317
-// Latency: 16 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 20 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -84,7 +87,7 @@ module softmax_lut2d_norm_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 16;
+  localparam LATENCY = 20;
 
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
@@ -263,27 +266,38 @@ module softmax_lut2d_norm_n16 (
     end
   endfunction
   // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // Handshake (pipeline.outputFifo): the pipeline never stalls. Each vector's valid bit travels
+  // beside it, and the FIFO after the pipeline takes every vector that comes out. s_axis_tready
+  // counts credits: a vector is accepted only while the vectors accepted and not yet read
+  // (in the pipeline, the FIFO and its head register) number fewer than the FIFO and the head hold.
+  // No signal reaches every register of the block in one cycle: only the head register's load
+  // follows m_axis_tready.
   // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+  localparam PIPE = LATENCY - 2;   // stages before the FIFO
+  // the FIFO holds 32 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
+  // never throttle a sink that is always ready
+  localparam FAW  = 5;   // FIFO address bits
+  localparam [FAW:0]   CAPACITY  = 6'd33;   // beats the FIFO and its head register hold
+  localparam [FAW:0]   CAPACITY_LESS1 = 6'd32;
+  reg  [PIPE-1:0] valid_pipe;
+  reg  [FAW:0]    credits_used;   // vectors accepted and not yet read: 0..CAPACITY
+  reg             in_ready;       // credits_used < CAPACITY, a cycle ahead
+  wire            accept = s_axis_tvalid & in_ready;
+  assign s_axis_tready = in_ready;
 
   always @(posedge aclk) begin
     if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+      valid_pipe <= {PIPE{1'b0}};
+    else
+      valid_pipe <= {valid_pipe[PIPE-2:0], accept};
   end
 
-  // stage: input register
+  // stage: input register (it loads every cycle; valid_pipe[0] says whether it holds a vector)
   reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+  always @(posedge aclk) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
+  // The pipeline, registers placed by the delay model (150 MHz on ecp5; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
   // delayed copies (registers the pipeline adds to align operands)
@@ -300,17 +314,22 @@ module softmax_lut2d_norm_n16 (
   reg [33:0] sm3_d1;
   reg [0:0] nrm_z4_d1;
   reg [0:0] nrm_z4_d2;
+  reg [0:0] nrm_z4_d3;
   reg [17:0] sm4_d1;
-  reg [0:0] nrm_z2_d1;
   reg [17:0] nrm_s3_d1;
+  reg [17:0] nrm_s1_d1;
   reg [0:0] nrm_z3_d1;
-  reg [4:0] nrm_lz_d1;
+  reg [0:0] nrm_z3_d2;
+  reg [0:0] nrm_z2_d1;
+  reg [0:0] nrm_z1_d1;
   wire [63:0] mx1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_mx1
       wire signed [7:0] a = x_in[(2*g)*8 +: 8];
       wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
-      assign mx1[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx1[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [31:0] mx2;
@@ -318,7 +337,9 @@ module softmax_lut2d_norm_n16 (
     for (g = 0; g < 4; g = g + 1) begin : g_mx2
       wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
-      assign mx2[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx2[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [15:0] mx3;
@@ -326,7 +347,9 @@ module softmax_lut2d_norm_n16 (
     for (g = 0; g < 2; g = g + 1) begin : g_mx3
       wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
-      assign mx3[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx3[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [7:0] mx4;
@@ -334,7 +357,9 @@ module softmax_lut2d_norm_n16 (
     for (g = 0; g < 1; g = g + 1) begin : g_mx4
       wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
-      assign mx4[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx4[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [127:0] d;
@@ -349,14 +374,16 @@ module softmax_lut2d_norm_n16 (
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_e0
       reg [13:0] q;
-      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
+      always @(posedge aclk) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
       assign e0[g*14 +: 14] = q;
     end
   endgenerate
+  reg [223:0] e0_or;
+  always @(posedge aclk) e0_or <= e0;
   wire [119:0] sm1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_sm1
-      assign sm1[g*15 +: 15] = {1'b0, e0[(2*g)*14 +: 14]} + {1'b0, e0[(2*g+1)*14 +: 14]};
+      assign sm1[g*15 +: 15] = {1'b0, e0_or[(2*g)*14 +: 14]} + {1'b0, e0_or[(2*g+1)*14 +: 14]};
     end
   endgenerate
   wire [63:0] sm2;
@@ -381,44 +408,91 @@ module softmax_lut2d_norm_n16 (
   wire [17:0] nrm_s4 = nrm_z4_d1 ? {sm4_d1[1:0], 16'd0} : sm4_d1;
   wire [0:0] nrm_z3 = ~|nrm_s4[17:10];
   wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4[9:0], 8'd0} : nrm_s4;
-  wire [0:0] nrm_z2 = ~|nrm_s3[17:14];
-  wire [17:0] nrm_s2 = nrm_z2_d1 ? {nrm_s3_d1[13:0], 4'd0} : nrm_s3_d1;
+  wire [0:0] nrm_z2 = ~|nrm_s3_d1[17:14];
+  wire [17:0] nrm_s2 = nrm_z2 ? {nrm_s3_d1[13:0], 4'd0} : nrm_s3_d1;
   wire [0:0] nrm_z1 = ~|nrm_s2[17:16];
   wire [17:0] nrm_s1 = nrm_z1 ? {nrm_s2[15:0], 2'd0} : nrm_s2;
-  wire [0:0] nrm_z0 = ~|nrm_s1[17:17];
-  wire [17:0] nrm_s0 = nrm_z0 ? {nrm_s1[16:0], 1'd0} : nrm_s1;
-  wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
+  wire [0:0] nrm_z0 = ~|nrm_s1_d1[17:17];
+  wire [17:0] nrm_s0 = nrm_z0 ? {nrm_s1_d1[16:0], 1'd0} : nrm_s1_d1;
+  wire [4:0] nrm_lz = {nrm_z4_d3, nrm_z3_d2, nrm_z2_d1, nrm_z1_d1, nrm_z0};
   wire [4:0] row = nrm_s0[16:12];
   wire unused_xn = &{1'b0, nrm_s0[11:0], nrm_s0[17], 1'b0};
   wire unused_lz = &{1'b0, nrm_lz[4:3], 1'b0};
-  wire [2:0] pc = 3'd4 - nrm_lz_d1[2:0];
-  wire unused_lz_q = &{1'b0, nrm_lz_d1[4:3], 1'b0};
-  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
-  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
-  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
-  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
-  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
-  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
-  always @(posedge aclk) if (!aresetn) x_in_d4 <= 128'd0; else if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (ce) d_d1 <= d;
-  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
-  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
-  always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
-  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
-  always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
-  always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
-  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
-  always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
+  wire [2:0] pc = 3'd4 - nrm_lz[2:0];
+  always @(posedge aclk) mx1_d1 <= mx1;
+  always @(posedge aclk) mx2_d1 <= mx2;
+  always @(posedge aclk) mx3_d1 <= mx3;
+  always @(posedge aclk) mx4_d1 <= mx4;
+  always @(posedge aclk) x_in_d1 <= x_in;
+  always @(posedge aclk) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) d_d1 <= d;
+  always @(posedge aclk) sm1_d1 <= sm1;
+  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) nrm_z4_d1 <= nrm_z4;
+  always @(posedge aclk) nrm_z4_d2 <= nrm_z4_d1;
+  always @(posedge aclk) nrm_z4_d3 <= nrm_z4_d2;
+  always @(posedge aclk) sm4_d1 <= sm4;
+  always @(posedge aclk) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) nrm_s1_d1 <= nrm_s1;
+  always @(posedge aclk) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) nrm_z3_d2 <= nrm_z3_d1;
+  always @(posedge aclk) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) nrm_z1_d1 <= nrm_z1;
 
   // output lanes: lut2d (normalized), one softmax_lut2d_norm_n16_lane per element, each ending in its output register
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*14 +: 14]), .row(row), .pc(pc), .y(y_out[g*8 +: 8]));
+      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*14 +: 14]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .row(row), .pc(pc), .y(y_out[g*8 +: 8]));
     end
   endgenerate
+
+  // The output FIFO. Each lane holds its part of it (its outputs' memory and head register) and
+  // its own copy of the FIFO's state, so that no write enable, pointer or load reaches every lane
+  // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
+  // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
+  wire fifo_wr = valid_pipe[PIPE-1];
+  reg  [5:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 6'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_axis_tready);
+    end
+  end
+  wire        pop = head_valid & m_axis_tready;
+  // the credit count one up and one down, and whether it is at the capacity or one below, from the
+  // register alone: s_axis_tvalid and m_axis_tready only pick
+  wire [FAW:0] credits_inc = credits_used + { {FAW{1'b0}}, 1'b1};
+  wire [FAW:0] credits_dec = credits_used - { {FAW{1'b0}}, 1'b1};
+  wire         credits_full = credits_used == CAPACITY;
+  wire         credits_last = credits_used == CAPACITY_LESS1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      credits_used <= {(FAW+1){1'b0}};
+      in_ready <= 1'b0;
+    end else begin
+      if (accept & ~pop) credits_used <= credits_inc;
+      else if (pop & ~accept) credits_used <= credits_dec;
+      // full next: one more accepted at one below, or full and as many accepted as read
+      in_ready <= ~((accept & ~pop & credits_last) | (~(accept ^ pop) & credits_full));
+    end
+  end
+  assign m_axis_tvalid = head_valid;
   assign m_axis_tdata = y_out;
 
 endmodule
@@ -428,11 +502,13 @@ endmodule
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
 // One output lane: lut2d (normalized), from e_i and the coefficients to y, registered.
+(* keep_hierarchy *)
 module softmax_lut2d_norm_n16_lane (
   input  wire aclk,
-  input  wire ce,
   input  wire aresetn,
   input  wire [13:0] e_i,
+  input  wire wr_next,
+  input  wire m_ready,
   input  wire [4:0] row,
   input  wire [2:0] pc,
   output wire [7:0] y
@@ -1057,55 +1133,96 @@ module softmax_lut2d_norm_n16_lane (
   endfunction
   // delayed copies (registers the pipeline adds to align operands)
   reg [11:0] en_s3_d1;
-  reg [0:0] en_z0_d1;
   reg [5:0] en_s1_d1;
   reg [0:0] en_z3_d1;
+  reg [0:0] en_z3_d2;
+  reg [0:0] en_z2_d1;
+  reg [0:0] en_z1_d1;
   reg [3:0] en_lz_d1;
   reg [3:0] en_lz_d2;
   reg [3:0] en_lz_d3;
   reg [3:0] en_lz_d4;
-  reg [3:0] en_lz_d5;
-  reg [4:0] row_l_d1;
   reg [4:0] en_s0_d1;
   reg [4:0] en_s0_d2;
   reg [4:0] en_s0_d3;
   reg [4:0] en_s0_d4;
   reg [9:0] a2d_d1;
   reg [4:0] row_l;
-  always @(posedge aclk) if (ce) row_l <= row;
+  always @(posedge aclk) row_l <= row;
   reg [2:0] pc_l;
-  always @(posedge aclk) if (ce) pc_l <= pc;
+  always @(posedge aclk) pc_l <= pc;
   wire [0:0] en_z3 = ~|e_i[13:6];
   wire [11:0] en_s3 = en_z3 ? {e_i[5:0], 6'd0} : e_i[13:2];
   wire [0:0] en_z2 = ~|en_s3_d1[11:8];
   wire [7:0] en_s2 = en_z2 ? en_s3_d1[7:0] : en_s3_d1[11:4];
   wire [0:0] en_z1 = ~|en_s2[7:6];
   wire [5:0] en_s1 = en_z1 ? en_s2[5:0] : en_s2[7:2];
-  wire [0:0] en_z0 = ~|en_s1[5:5];
-  wire [4:0] en_s0 = en_z0_d1 ? en_s1_d1[4:0] : en_s1_d1[5:1];
-  wire [3:0] en_lz = {en_z3_d1, en_z2, en_z1, en_z0};
-  wire [4:0] oct = {1'd0, en_lz_d5} + {2'd0, pc_l};
-  wire [9:0] a2d = !en_s0_d4[4] ? 10'd1023 : (oct == 5'd0) ? 10'd1022 : (oct == 5'd1) ? {1'd0, row_l_d1[4:0], en_s0_d4[3:0]} : (oct == 5'd2) ? {2'd2, row_l_d1[4:1], en_s0_d4[3:0]} : (oct == 5'd3) ? {3'd6, row_l_d1[4:1], en_s0_d4[3:1]} : (oct == 5'd4) ? {4'd14, row_l_d1[4:2], en_s0_d4[3:1]} : (oct == 5'd5) ? {5'd30, row_l_d1[4:2], en_s0_d4[3:2]} : (oct == 5'd6) ? {6'd62, row_l_d1[4:3], en_s0_d4[3:2]} : (oct == 5'd7) ? {7'd126, row_l_d1[4:3], en_s0_d4[3:3]} : (oct == 5'd8) ? {8'd254, row_l_d1[4:4], en_s0_d4[3:3]} : (oct == 5'd9) ? {9'd510, row_l_d1[4:4]} : 10'd1023;
+  wire [0:0] en_z0 = ~|en_s1_d1[5:5];
+  wire [4:0] en_s0 = en_z0 ? en_s1_d1[4:0] : en_s1_d1[5:1];
+  wire [3:0] en_lz = {en_z3_d2, en_z2_d1, en_z1_d1, en_z0};
+  wire [4:0] oct = {1'd0, en_lz_d4} + {2'd0, pc_l};
+  wire [9:0] a2d = !en_s0_d4[4] ? 10'd1023 : (oct == 5'd0) ? 10'd1022 : (oct == 5'd1) ? {1'd0, row_l[4:0], en_s0_d4[3:0]} : (oct == 5'd2) ? {2'd2, row_l[4:1], en_s0_d4[3:0]} : (oct == 5'd3) ? {3'd6, row_l[4:1], en_s0_d4[3:1]} : (oct == 5'd4) ? {4'd14, row_l[4:2], en_s0_d4[3:1]} : (oct == 5'd5) ? {5'd30, row_l[4:2], en_s0_d4[3:2]} : (oct == 5'd6) ? {6'd62, row_l[4:3], en_s0_d4[3:2]} : (oct == 5'd7) ? {7'd126, row_l[4:3], en_s0_d4[3:3]} : (oct == 5'd8) ? {8'd254, row_l[4:4], en_s0_d4[3:3]} : (oct == 5'd9) ? {9'd510, row_l[4:4]} : 10'd1023;
   reg [7:0] y_rom;
-  always @(posedge aclk) if (ce) y_rom <= lut2d(a2d_d1);
+  always @(posedge aclk) y_rom <= lut2d(a2d_d1);
+  reg [7:0] y_rom_or;
+  always @(posedge aclk) y_rom_or <= y_rom;
   reg [7:0] y_q;
-  always @(posedge aclk) if (ce) y_q <= y_rom;
-  assign y = y_q;
-  always @(posedge aclk) if (ce) en_s3_d1 <= en_s3;
-  always @(posedge aclk) if (ce) en_z0_d1 <= en_z0;
-  always @(posedge aclk) if (ce) en_s1_d1 <= en_s1;
-  always @(posedge aclk) if (ce) en_z3_d1 <= en_z3;
-  always @(posedge aclk) if (ce) en_lz_d1 <= en_lz;
-  always @(posedge aclk) if (ce) en_lz_d2 <= en_lz_d1;
-  always @(posedge aclk) if (ce) en_lz_d3 <= en_lz_d2;
-  always @(posedge aclk) if (ce) en_lz_d4 <= en_lz_d3;
-  always @(posedge aclk) if (!aresetn) en_lz_d5 <= 4'd0; else if (ce) en_lz_d5 <= en_lz_d4;
-  always @(posedge aclk) if (ce) row_l_d1 <= row_l;
-  always @(posedge aclk) if (ce) en_s0_d1 <= en_s0;
-  always @(posedge aclk) if (ce) en_s0_d2 <= en_s0_d1;
-  always @(posedge aclk) if (ce) en_s0_d3 <= en_s0_d2;
-  always @(posedge aclk) if (!aresetn) en_s0_d4 <= 5'd0; else if (ce) en_s0_d4 <= en_s0_d3;
-  always @(posedge aclk) if (ce) a2d_d1 <= a2d;
+  always @(posedge aclk) y_q <= y_rom_or;
+  // this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable
+  // a register of its own, loaded from the block's valid bits
+  reg fifo_wr;
+  always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
+  reg  [5:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 6'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_ready);
+    end
+  end
+  reg  [7:0] fifo_mem [0:31];
+  reg  [4:0] fifo_wp;
+  reg  [4:0] fifo_rp;
+  reg  [7:0] head;
+  always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= y_q;
+  always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_wp <= 5'd0;
+      fifo_rp <= 5'd0;
+    end else begin
+      if (fifo_wr) fifo_wp <= fifo_wp == 5'd31 ? 5'd0 : fifo_wp + 5'd1;
+      if (load) fifo_rp <= fifo_rp == 5'd31 ? 5'd0 : fifo_rp + 5'd1;
+    end
+  end
+  assign y = head;
+  always @(posedge aclk) en_s3_d1 <= en_s3;
+  always @(posedge aclk) en_s1_d1 <= en_s1;
+  always @(posedge aclk) en_z3_d1 <= en_z3;
+  always @(posedge aclk) en_z3_d2 <= en_z3_d1;
+  always @(posedge aclk) en_z2_d1 <= en_z2;
+  always @(posedge aclk) en_z1_d1 <= en_z1;
+  always @(posedge aclk) en_lz_d1 <= en_lz;
+  always @(posedge aclk) en_lz_d2 <= en_lz_d1;
+  always @(posedge aclk) en_lz_d3 <= en_lz_d2;
+  always @(posedge aclk) en_lz_d4 <= en_lz_d3;
+  always @(posedge aclk) en_s0_d1 <= en_s0;
+  always @(posedge aclk) en_s0_d2 <= en_s0_d1;
+  always @(posedge aclk) en_s0_d3 <= en_s0_d2;
+  always @(posedge aclk) en_s0_d4 <= en_s0_d3;
+  always @(posedge aclk) a2d_d1 <= a2d;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -23,8 +23,9 @@
 //       "recipWidth": 8
 //     },
 //     "pipeline": {
-//       "targetMHz": 100,
-//       "device": "ice40"
+//       "targetMHz": 150,
+//       "device": "ecp5",
+//       "outputFifo": true
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -43,28 +44,32 @@
 //   sum S = sum of n=64 entries: 14 bits (= 8 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 100x8b = 100 B, recip_lut 504x8b = 504 B; total 604 B
 //   error bound: |y - y_ref| <= 35.8044 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 18 register stages, slowest estimate 8.42 ns (119 MHz)
-//     stage 1: max tree -- 6.22 ns, 2 logic levels
-//     stage 2: max tree -- 6.22 ns, 2 logic levels
-//     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree -- 6.22 ns, 2 logic levels
-//     stage 5: max tree -- 6.22 ns, 2 logic levels
-//     stage 6: max tree -- 6.22 ns, 2 logic levels
-//     stage 7: d = max - x, exponent lookup -- 5.42 ns, 2 logic levels
-//     stage 8: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 9: exponent lookup, sum tree -- 8.42 ns, 2 logic levels
-//     stage 10: sum tree -- 7.28 ns, 2 logic levels
-//     stage 11: sum tree -- 7.80 ns, 2 logic levels
-//     stage 12: sum tree, normalisation: table index -- 7.54 ns, 2 logic levels
-//     stage 13: normalisation: reciprocal table -- 1.25 ns, 0 logic levels
-//     stage 14: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
-//     stage 15: lane: product -- 6.65 ns, 2 logic levels
-//     stage 16: lane: product -- 7.54 ns, 2 logic levels
-//     stage 17: lane: round, lane: saturate, output register -- 7.23 ns, 3 logic levels
-//   latency: 18 cycles, throughput 1 vector per cycle
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 24 register stages, slowest estimate 5.28 ns (189 MHz)
+//     stage 1: max tree -- 4.05 ns, 2 logic levels
+//     stage 2: max tree -- 4.05 ns, 2 logic levels
+//     stage 3: max tree -- 4.05 ns, 2 logic levels
+//     stage 4: max tree -- 4.05 ns, 2 logic levels
+//     stage 5: max tree -- 4.05 ns, 2 logic levels
+//     stage 6: max tree -- 4.05 ns, 2 logic levels
+//     stage 7: d = max - x, exponent lookup -- 4.05 ns, 2 logic levels
+//     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
+//     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 10: exponent lookup, sum tree, lane: product -- 5.02 ns, 2 logic levels
+//     stage 11: sum tree -- 5.14 ns, 2 logic levels
+//     stage 12: sum tree -- 5.28 ns, 2 logic levels
+//     stage 13: sum tree, normalisation: table index -- 5.21 ns, 2 logic levels
+//     stage 14: normalisation: reciprocal table -- 2.20 ns, 0 logic levels
+//     stage 15: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 16: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
+//     stage 17: lane: product -- 0.60 ns, 0 logic levels
+//     stage 18: lane: product -- 0.60 ns, 0 logic levels
+//     stage 19: lane: product -- 0.60 ns, 0 logic levels
+//     stage 20: lane: round, lane: saturate -- 4.13 ns, 2 logic levels
+//     stage 21: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 24 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 100 + recip_lut 504 = 604
-// Latency: 18 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 24 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -84,7 +89,7 @@ module softmax_paper_linear_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 18;
+  localparam LATENCY = 24;
 
   // exp_lut: 100 entries x 8 bits (e^-d)
   function [8-1:0] exp_lut;
@@ -709,27 +714,38 @@ module softmax_paper_linear_n64 (
     end
   endfunction
   // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // Handshake (pipeline.outputFifo): the pipeline never stalls. Each vector's valid bit travels
+  // beside it, and the FIFO after the pipeline takes every vector that comes out. s_axis_tready
+  // counts credits: a vector is accepted only while the vectors accepted and not yet read
+  // (in the pipeline, the FIFO and its head register) number fewer than the FIFO and the head hold.
+  // No signal reaches every register of the block in one cycle: only the head register's load
+  // follows m_axis_tready.
   // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+  localparam PIPE = LATENCY - 2;   // stages before the FIFO
+  // the FIFO holds 32 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
+  // never throttle a sink that is always ready
+  localparam FAW  = 5;   // FIFO address bits
+  localparam [FAW:0]   CAPACITY  = 6'd33;   // beats the FIFO and its head register hold
+  localparam [FAW:0]   CAPACITY_LESS1 = 6'd32;
+  reg  [PIPE-1:0] valid_pipe;
+  reg  [FAW:0]    credits_used;   // vectors accepted and not yet read: 0..CAPACITY
+  reg             in_ready;       // credits_used < CAPACITY, a cycle ahead
+  wire            accept = s_axis_tvalid & in_ready;
+  assign s_axis_tready = in_ready;
 
   always @(posedge aclk) begin
     if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+      valid_pipe <= {PIPE{1'b0}};
+    else
+      valid_pipe <= {valid_pipe[PIPE-2:0], accept};
   end
 
-  // stage: input register
+  // stage: input register (it loads every cycle; valid_pipe[0] says whether it holds a vector)
   reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+  always @(posedge aclk) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
+  // The pipeline, registers placed by the delay model (150 MHz on ecp5; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
   // delayed copies (registers the pipeline adds to align operands)
@@ -747,6 +763,7 @@ module softmax_paper_linear_n64 (
   reg [511:0] x_in_d6;
   reg [511:0] d_d1;
   reg [63:0] e0_inq_d1;
+  reg [63:0] e0_inq_d2;
   reg [287:0] sm1_d1;
   reg [87:0] sm3_d1;
   reg [25:0] sm5_d1;
@@ -756,7 +773,9 @@ module softmax_paper_linear_n64 (
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
       wire signed [7:0] a = x_in[(2*g)*8 +: 8];
       wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
-      assign mx1[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx1[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [127:0] mx2;
@@ -764,7 +783,9 @@ module softmax_paper_linear_n64 (
     for (g = 0; g < 16; g = g + 1) begin : g_mx2
       wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
-      assign mx2[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx2[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [63:0] mx3;
@@ -772,7 +793,9 @@ module softmax_paper_linear_n64 (
     for (g = 0; g < 8; g = g + 1) begin : g_mx3
       wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
-      assign mx3[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx3[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [31:0] mx4;
@@ -780,7 +803,9 @@ module softmax_paper_linear_n64 (
     for (g = 0; g < 4; g = g + 1) begin : g_mx4
       wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
-      assign mx4[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx4[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [15:0] mx5;
@@ -788,7 +813,9 @@ module softmax_paper_linear_n64 (
     for (g = 0; g < 2; g = g + 1) begin : g_mx5
       wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
-      assign mx5[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx5[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [7:0] mx6;
@@ -796,7 +823,9 @@ module softmax_paper_linear_n64 (
     for (g = 0; g < 1; g = g + 1) begin : g_mx6
       wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
-      assign mx6[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx6[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [511:0] d;
@@ -812,14 +841,16 @@ module softmax_paper_linear_n64 (
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_e0
       reg [7:0] q;
-      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 7]);
+      always @(posedge aclk) q <= exp_lut(d_d1[g*8 + 0 +: 7]);
       assign e0[g*8 +: 8] = q;
       wire unused_k = &{1'b0, d_d1[g*8 + 7 +: 1], 1'b0};
     end
   endgenerate
+  reg [511:0] e0_or;
+  always @(posedge aclk) e0_or <= e0;
   reg [63:0] e0_inq;
-  always @(posedge aclk) if (ce) e0_inq <= e0_in;
-  wire [511:0] e0_e = {(e0[504 +: 8] & {8{e0_inq_d1[63]}}), (e0[496 +: 8] & {8{e0_inq_d1[62]}}), (e0[488 +: 8] & {8{e0_inq_d1[61]}}), (e0[480 +: 8] & {8{e0_inq_d1[60]}}), (e0[472 +: 8] & {8{e0_inq_d1[59]}}), (e0[464 +: 8] & {8{e0_inq_d1[58]}}), (e0[456 +: 8] & {8{e0_inq_d1[57]}}), (e0[448 +: 8] & {8{e0_inq_d1[56]}}), (e0[440 +: 8] & {8{e0_inq_d1[55]}}), (e0[432 +: 8] & {8{e0_inq_d1[54]}}), (e0[424 +: 8] & {8{e0_inq_d1[53]}}), (e0[416 +: 8] & {8{e0_inq_d1[52]}}), (e0[408 +: 8] & {8{e0_inq_d1[51]}}), (e0[400 +: 8] & {8{e0_inq_d1[50]}}), (e0[392 +: 8] & {8{e0_inq_d1[49]}}), (e0[384 +: 8] & {8{e0_inq_d1[48]}}), (e0[376 +: 8] & {8{e0_inq_d1[47]}}), (e0[368 +: 8] & {8{e0_inq_d1[46]}}), (e0[360 +: 8] & {8{e0_inq_d1[45]}}), (e0[352 +: 8] & {8{e0_inq_d1[44]}}), (e0[344 +: 8] & {8{e0_inq_d1[43]}}), (e0[336 +: 8] & {8{e0_inq_d1[42]}}), (e0[328 +: 8] & {8{e0_inq_d1[41]}}), (e0[320 +: 8] & {8{e0_inq_d1[40]}}), (e0[312 +: 8] & {8{e0_inq_d1[39]}}), (e0[304 +: 8] & {8{e0_inq_d1[38]}}), (e0[296 +: 8] & {8{e0_inq_d1[37]}}), (e0[288 +: 8] & {8{e0_inq_d1[36]}}), (e0[280 +: 8] & {8{e0_inq_d1[35]}}), (e0[272 +: 8] & {8{e0_inq_d1[34]}}), (e0[264 +: 8] & {8{e0_inq_d1[33]}}), (e0[256 +: 8] & {8{e0_inq_d1[32]}}), (e0[248 +: 8] & {8{e0_inq_d1[31]}}), (e0[240 +: 8] & {8{e0_inq_d1[30]}}), (e0[232 +: 8] & {8{e0_inq_d1[29]}}), (e0[224 +: 8] & {8{e0_inq_d1[28]}}), (e0[216 +: 8] & {8{e0_inq_d1[27]}}), (e0[208 +: 8] & {8{e0_inq_d1[26]}}), (e0[200 +: 8] & {8{e0_inq_d1[25]}}), (e0[192 +: 8] & {8{e0_inq_d1[24]}}), (e0[184 +: 8] & {8{e0_inq_d1[23]}}), (e0[176 +: 8] & {8{e0_inq_d1[22]}}), (e0[168 +: 8] & {8{e0_inq_d1[21]}}), (e0[160 +: 8] & {8{e0_inq_d1[20]}}), (e0[152 +: 8] & {8{e0_inq_d1[19]}}), (e0[144 +: 8] & {8{e0_inq_d1[18]}}), (e0[136 +: 8] & {8{e0_inq_d1[17]}}), (e0[128 +: 8] & {8{e0_inq_d1[16]}}), (e0[120 +: 8] & {8{e0_inq_d1[15]}}), (e0[112 +: 8] & {8{e0_inq_d1[14]}}), (e0[104 +: 8] & {8{e0_inq_d1[13]}}), (e0[96 +: 8] & {8{e0_inq_d1[12]}}), (e0[88 +: 8] & {8{e0_inq_d1[11]}}), (e0[80 +: 8] & {8{e0_inq_d1[10]}}), (e0[72 +: 8] & {8{e0_inq_d1[9]}}), (e0[64 +: 8] & {8{e0_inq_d1[8]}}), (e0[56 +: 8] & {8{e0_inq_d1[7]}}), (e0[48 +: 8] & {8{e0_inq_d1[6]}}), (e0[40 +: 8] & {8{e0_inq_d1[5]}}), (e0[32 +: 8] & {8{e0_inq_d1[4]}}), (e0[24 +: 8] & {8{e0_inq_d1[3]}}), (e0[16 +: 8] & {8{e0_inq_d1[2]}}), (e0[8 +: 8] & {8{e0_inq_d1[1]}}), (e0[0 +: 8] & {8{e0_inq_d1[0]}})};
+  always @(posedge aclk) e0_inq <= e0_in;
+  wire [511:0] e0_e = {(e0_or[504 +: 8] & {8{e0_inq_d2[63]}}), (e0_or[496 +: 8] & {8{e0_inq_d2[62]}}), (e0_or[488 +: 8] & {8{e0_inq_d2[61]}}), (e0_or[480 +: 8] & {8{e0_inq_d2[60]}}), (e0_or[472 +: 8] & {8{e0_inq_d2[59]}}), (e0_or[464 +: 8] & {8{e0_inq_d2[58]}}), (e0_or[456 +: 8] & {8{e0_inq_d2[57]}}), (e0_or[448 +: 8] & {8{e0_inq_d2[56]}}), (e0_or[440 +: 8] & {8{e0_inq_d2[55]}}), (e0_or[432 +: 8] & {8{e0_inq_d2[54]}}), (e0_or[424 +: 8] & {8{e0_inq_d2[53]}}), (e0_or[416 +: 8] & {8{e0_inq_d2[52]}}), (e0_or[408 +: 8] & {8{e0_inq_d2[51]}}), (e0_or[400 +: 8] & {8{e0_inq_d2[50]}}), (e0_or[392 +: 8] & {8{e0_inq_d2[49]}}), (e0_or[384 +: 8] & {8{e0_inq_d2[48]}}), (e0_or[376 +: 8] & {8{e0_inq_d2[47]}}), (e0_or[368 +: 8] & {8{e0_inq_d2[46]}}), (e0_or[360 +: 8] & {8{e0_inq_d2[45]}}), (e0_or[352 +: 8] & {8{e0_inq_d2[44]}}), (e0_or[344 +: 8] & {8{e0_inq_d2[43]}}), (e0_or[336 +: 8] & {8{e0_inq_d2[42]}}), (e0_or[328 +: 8] & {8{e0_inq_d2[41]}}), (e0_or[320 +: 8] & {8{e0_inq_d2[40]}}), (e0_or[312 +: 8] & {8{e0_inq_d2[39]}}), (e0_or[304 +: 8] & {8{e0_inq_d2[38]}}), (e0_or[296 +: 8] & {8{e0_inq_d2[37]}}), (e0_or[288 +: 8] & {8{e0_inq_d2[36]}}), (e0_or[280 +: 8] & {8{e0_inq_d2[35]}}), (e0_or[272 +: 8] & {8{e0_inq_d2[34]}}), (e0_or[264 +: 8] & {8{e0_inq_d2[33]}}), (e0_or[256 +: 8] & {8{e0_inq_d2[32]}}), (e0_or[248 +: 8] & {8{e0_inq_d2[31]}}), (e0_or[240 +: 8] & {8{e0_inq_d2[30]}}), (e0_or[232 +: 8] & {8{e0_inq_d2[29]}}), (e0_or[224 +: 8] & {8{e0_inq_d2[28]}}), (e0_or[216 +: 8] & {8{e0_inq_d2[27]}}), (e0_or[208 +: 8] & {8{e0_inq_d2[26]}}), (e0_or[200 +: 8] & {8{e0_inq_d2[25]}}), (e0_or[192 +: 8] & {8{e0_inq_d2[24]}}), (e0_or[184 +: 8] & {8{e0_inq_d2[23]}}), (e0_or[176 +: 8] & {8{e0_inq_d2[22]}}), (e0_or[168 +: 8] & {8{e0_inq_d2[21]}}), (e0_or[160 +: 8] & {8{e0_inq_d2[20]}}), (e0_or[152 +: 8] & {8{e0_inq_d2[19]}}), (e0_or[144 +: 8] & {8{e0_inq_d2[18]}}), (e0_or[136 +: 8] & {8{e0_inq_d2[17]}}), (e0_or[128 +: 8] & {8{e0_inq_d2[16]}}), (e0_or[120 +: 8] & {8{e0_inq_d2[15]}}), (e0_or[112 +: 8] & {8{e0_inq_d2[14]}}), (e0_or[104 +: 8] & {8{e0_inq_d2[13]}}), (e0_or[96 +: 8] & {8{e0_inq_d2[12]}}), (e0_or[88 +: 8] & {8{e0_inq_d2[11]}}), (e0_or[80 +: 8] & {8{e0_inq_d2[10]}}), (e0_or[72 +: 8] & {8{e0_inq_d2[9]}}), (e0_or[64 +: 8] & {8{e0_inq_d2[8]}}), (e0_or[56 +: 8] & {8{e0_inq_d2[7]}}), (e0_or[48 +: 8] & {8{e0_inq_d2[6]}}), (e0_or[40 +: 8] & {8{e0_inq_d2[5]}}), (e0_or[32 +: 8] & {8{e0_inq_d2[4]}}), (e0_or[24 +: 8] & {8{e0_inq_d2[3]}}), (e0_or[16 +: 8] & {8{e0_inq_d2[2]}}), (e0_or[8 +: 8] & {8{e0_inq_d2[1]}}), (e0_or[0 +: 8] & {8{e0_inq_d2[0]}})};
   wire [287:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
@@ -859,33 +890,81 @@ module softmax_paper_linear_n64 (
   wire [8:0] ridx = sm6[13:5] - 9'd7;
   wire unused_sum = &{1'b0, sm6[4:0], 1'b0};
   reg [7:0] alpha;
-  always @(posedge aclk) if (ce) alpha <= recip_lut(ridx_d1);
-  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
-  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
-  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
-  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
-  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
-  always @(posedge aclk) if (ce) mx6_d1 <= mx6;
-  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
-  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
-  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
-  always @(posedge aclk) if (!aresetn) x_in_d6 <= 512'd0; else if (ce) x_in_d6 <= x_in_d5;
-  always @(posedge aclk) if (ce) d_d1 <= d;
-  always @(posedge aclk) if (ce) e0_inq_d1 <= e0_inq;
-  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
-  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
-  always @(posedge aclk) if (ce) ridx_d1 <= ridx;
+  always @(posedge aclk) alpha <= recip_lut(ridx_d1);
+  reg [7:0] alpha_or;
+  always @(posedge aclk) alpha_or <= alpha;
+  always @(posedge aclk) mx1_d1 <= mx1;
+  always @(posedge aclk) mx2_d1 <= mx2;
+  always @(posedge aclk) mx3_d1 <= mx3;
+  always @(posedge aclk) mx4_d1 <= mx4;
+  always @(posedge aclk) mx5_d1 <= mx5;
+  always @(posedge aclk) mx6_d1 <= mx6;
+  always @(posedge aclk) x_in_d1 <= x_in;
+  always @(posedge aclk) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) x_in_d6 <= x_in_d5;
+  always @(posedge aclk) d_d1 <= d;
+  always @(posedge aclk) e0_inq_d1 <= e0_inq;
+  always @(posedge aclk) e0_inq_d2 <= e0_inq_d1;
+  always @(posedge aclk) sm1_d1 <= sm1;
+  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) sm5_d1 <= sm5;
+  always @(posedge aclk) ridx_d1 <= ridx;
 
   // output lanes: rexp (linear), one softmax_paper_linear_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_paper_linear_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0_e[g*8 +: 8]), .alpha(alpha), .y(y_out[g*8 +: 8]));
+      softmax_paper_linear_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_e[g*8 +: 8]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .alpha_or(alpha_or), .y(y_out[g*8 +: 8]));
     end
   endgenerate
+
+  // The output FIFO. Each lane holds its part of it (its outputs' memory and head register) and
+  // its own copy of the FIFO's state, so that no write enable, pointer or load reaches every lane
+  // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
+  // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
+  wire fifo_wr = valid_pipe[PIPE-1];
+  reg  [5:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 6'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_axis_tready);
+    end
+  end
+  wire        pop = head_valid & m_axis_tready;
+  // the credit count one up and one down, and whether it is at the capacity or one below, from the
+  // register alone: s_axis_tvalid and m_axis_tready only pick
+  wire [FAW:0] credits_inc = credits_used + { {FAW{1'b0}}, 1'b1};
+  wire [FAW:0] credits_dec = credits_used - { {FAW{1'b0}}, 1'b1};
+  wire         credits_full = credits_used == CAPACITY;
+  wire         credits_last = credits_used == CAPACITY_LESS1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      credits_used <= {(FAW+1){1'b0}};
+      in_ready <= 1'b0;
+    end else begin
+      if (accept & ~pop) credits_used <= credits_inc;
+      else if (pop & ~accept) credits_used <= credits_dec;
+      // full next: one more accepted at one below, or full and as many accepted as read
+      in_ready <= ~((accept & ~pop & credits_last) | (~(accept ^ pop) & credits_full));
+    end
+  end
+  assign m_axis_tvalid = head_valid;
   assign m_axis_tdata = y_out;
 
 endmodule
@@ -895,55 +974,99 @@ endmodule
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
 // One output lane: rexp (linear), from e_i and the coefficients to y, registered.
+(* keep_hierarchy *)
 module softmax_paper_linear_n64_lane (
   input  wire aclk,
-  input  wire ce,
   input  wire aresetn,
   input  wire [7:0] e_i,
-  input  wire [7:0] alpha,
+  input  wire wr_next,
+  input  wire m_ready,
+  input  wire [7:0] alpha_or,
   output wire [7:0] y
 );
 
   // delayed copies (registers the pipeline adds to align operands)
-  reg [7:0] e_i_d1;
-  reg [7:0] e_i_d2;
-  reg [7:0] e_i_d3;
-  reg [7:0] e_i_d4;
-  reg [7:0] e_i_d5;
-  reg [7:0] e_i_d6;
-  reg [9:0] mul_pp0_d1;
-  reg [9:0] mul_pp2_d1;
-  reg [9:0] mul_pp4_d1;
-  reg [9:0] mul_pp6_d1;
-  reg [9:0] mul_hi_d1;
-  reg [7:0] alpha_l;
-  always @(posedge aclk) if (ce) alpha_l <= alpha;
-  wire [9:0] mul_pp0 = {2'b0, e_i_d6 & {8{alpha_l[0]}}} + {1'b0, e_i_d6 & {8{alpha_l[1]}}, 1'b0};
-  wire [9:0] mul_pp2 = {2'b0, e_i_d6 & {8{alpha_l[2]}}} + {1'b0, e_i_d6 & {8{alpha_l[3]}}, 1'b0};
-  wire [9:0] mul_pp4 = {2'b0, e_i_d6 & {8{alpha_l[4]}}} + {1'b0, e_i_d6 & {8{alpha_l[5]}}, 1'b0};
-  wire [9:0] mul_pp6 = {2'b0, e_i_d6 & {8{alpha_l[6]}}} + {1'b0, e_i_d6 & {8{alpha_l[7]}}, 1'b0};
-  wire [12:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
-  wire [11:0] mul_t1_1 = {2'd0, mul_pp4_d1} + {mul_pp6_d1, 2'd0};
-  wire [15:0] mul_t2_0 = {3'd0, mul_t1_0} + {mul_t1_1, 4'd0};
-  wire [9:0] mul_hi = mul_t2_0[15:6];
-  wire [10:0] half = {1'b0, mul_hi_d1} + 11'd1;
-  wire unused_half = &{1'b0, half[0], mul_t2_0[5:0], 1'b0};
+  reg [7:0] mul_areg_d1;
+  reg [7:0] mul_areg_d2;
+  reg [7:0] mul_areg_d3;
+  reg [7:0] mul_areg_d4;
+  reg [7:0] mul_areg_d5;
+  reg [7:0] mul_areg_d6;
+  reg [7:0] mul_areg_d7;
+  reg [0:0] y_sat_over_d1;
+  reg [7:0] y_sat_lo_d1;
+  reg [7:0] alpha_or_l;
+  always @(posedge aclk) alpha_or_l <= alpha_or;
+  wire [7:0] mul_a = e_i;
+  reg [7:0] mul_areg;
+  always @(posedge aclk) mul_areg <= mul_a;
+  wire [7:0] mul_b = alpha_or_l;
+  reg [7:0] mul_breg;
+  always @(posedge aclk) mul_breg <= mul_b;
+  wire [15:0] mul_m = {8'd0, mul_areg_d7} * {8'd0, mul_breg};
+  reg [15:0] mul_mreg;
+  always @(posedge aclk) mul_mreg <= mul_m;
+  reg [15:0] mul_preg;
+  always @(posedge aclk) mul_preg <= mul_mreg;
+  wire [9:0] mul_hi = mul_preg[15:6];
+  wire [10:0] half = {1'b0, mul_hi} + 11'd1;
+  wire unused_half = &{1'b0, half[0], mul_preg[5:0], 1'b0};
   wire [9:0] y_full = half[10:1];
-  wire [7:0] y_sat = (|y_full[9:8]) ? {8{1'b1}} : y_full[7:0];
+  wire [1:0] y_sat_hi = y_full[9:8];
+  wire [7:0] y_sat_lo = y_full[7:0];
+  wire [0:0] y_sat_over = |y_sat_hi;
+  wire [7:0] y_sat = y_sat_over_d1 ? {8{1'b1}} : y_sat_lo_d1;
   reg [7:0] y_q;
-  always @(posedge aclk) if (ce) y_q <= y_sat;
-  assign y = y_q;
-  always @(posedge aclk) if (ce) e_i_d1 <= e_i;
-  always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
-  always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
-  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
-  always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
-  always @(posedge aclk) if (!aresetn) e_i_d6 <= 8'd0; else if (ce) e_i_d6 <= e_i_d5;
-  always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
-  always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
-  always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
-  always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
-  always @(posedge aclk) if (ce) mul_hi_d1 <= mul_hi;
+  always @(posedge aclk) y_q <= y_sat;
+  // this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable
+  // a register of its own, loaded from the block's valid bits
+  reg fifo_wr;
+  always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
+  reg  [5:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 6'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_ready);
+    end
+  end
+  reg  [7:0] fifo_mem [0:31];
+  reg  [4:0] fifo_wp;
+  reg  [4:0] fifo_rp;
+  reg  [7:0] head;
+  always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= y_q;
+  always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_wp <= 5'd0;
+      fifo_rp <= 5'd0;
+    end else begin
+      if (fifo_wr) fifo_wp <= fifo_wp == 5'd31 ? 5'd0 : fifo_wp + 5'd1;
+      if (load) fifo_rp <= fifo_rp == 5'd31 ? 5'd0 : fifo_rp + 5'd1;
+    end
+  end
+  assign y = head;
+  always @(posedge aclk) mul_areg_d1 <= mul_areg;
+  always @(posedge aclk) mul_areg_d2 <= mul_areg_d1;
+  always @(posedge aclk) mul_areg_d3 <= mul_areg_d2;
+  always @(posedge aclk) mul_areg_d4 <= mul_areg_d3;
+  always @(posedge aclk) mul_areg_d5 <= mul_areg_d4;
+  always @(posedge aclk) mul_areg_d6 <= mul_areg_d5;
+  always @(posedge aclk) mul_areg_d7 <= mul_areg_d6;
+  always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
+  always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

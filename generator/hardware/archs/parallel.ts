@@ -57,7 +57,6 @@ export function fifoState(o: { fd: number; wr: string; ready: string; lane?: { w
   const next = (ptr: string) => `${ptr} == ${aw}'d${o.fd - 1} ? ${aw}'d0 : ${ptr} + ${aw}'d1`;
   return [
     ...lines,
-    '(* ram_style = "distributed" *)',
     `reg  [${o.lane.width - 1}:0] fifo_mem [0:${o.fd - 1}];`,
     `reg  [${aw - 1}:0] fifo_wp;`,
     `reg  [${aw - 1}:0] fifo_rp;`,
