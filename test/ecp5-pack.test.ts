@@ -1245,11 +1245,12 @@ describe('DSP and EBR packing: the testbench of a block pipelined for ecp5 on th
   });
 });
 
-describe('DSP and EBR packing with inverted enables and the 36-bit mode: a stream block pipelined for ecp5 (Icarus)', () => {
+describe('DSP and EBR packing with inverted enables and true-dual-port reads: a stream block pipelined for ecp5 (Icarus)', () => {
   // a 2-lane stream block for the ecp5 delay model: its registers' enable is `~s_v`, which Yosys
-  // folds into every flip-flop (CEMUX=INV); with 10-bit outputs and rows of up to 128 its two
-  // exponent tables per lane are 20 bits wide, 512 x 36 DP16KD in the 36-bit (pseudo dual port)
-  // mode, its reciprocal table is 18-bit DP16KD, and so are its two row stores
+  // folds into every flip-flop (CEMUX=INV); with 10-bit outputs and rows of up to 128 its exponent
+  // table is 20 bits wide, its low 18 bits a memory per lane that the lane's reads in both passes
+  // share (a true-dual-port DP16KD read on both ports); its pass C tables are 18-bit DP16KD, and so
+  // are its two row stores
   const { block, dir } = generateTo(
     cfg({ name: 'pks', n: undefined, arch: 'stream', stream: { lanes: 2, maxN: 128 }, output: { width: 10, frac: 10 }, pipeline: { device: 'ecp5', targetMHz: 150 }, verify: { vectors: 4, seed: 2 } }),
   );
@@ -1259,7 +1260,7 @@ describe('DSP and EBR packing with inverted enables and the 36-bit mode: a strea
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('unpacked and packed pass; the inverter left out, or the DOA half of a 36-bit read left unregistered, fails', () => {
+  it('unpacked and packed pass; the inverter left out, or port B of the true-dual-port exponent reads left unregistered, fails', () => {
     requireTool('iverilog', 'iverilog');
     requireTool('vvp', 'iverilog');
     const yosys = venvTool('yowasp-yosys');
@@ -1279,10 +1280,11 @@ describe('DSP and EBR packing with inverted enables and the 36-bit mode: a strea
     console.log(`ecp5-pack: ${block.module}: ${packed.note}`);
     // the products' B operand register also feeds logic: each DSP takes a copy, the flip-flops stay
     expect(packed.dsp).toMatchObject({ dsps: 2, absorbedA: 2, absorbedB: 2, absorbedOut: 2, inverters: 1 });
-    // the two row stores, written on port A and read on B (no_rw_check: no bypass logic after the read)
-    expect(packed.ebr).toMatchObject({ ebrs: 8, readPorts: 8, absorbedA: 2, absorbedB: 2, absorbedPdp: 4, inverters: 0 });
+    // the exponent table, one memory the 2 lanes of both passes read: 2 true-dual-port DP16KD, read on
+    // A and B; pass C's tables on A; the two row stores, written on A and read on B (no_rw_check)
+    expect(packed.ebr).toMatchObject({ ebrs: 6, readPorts: 8, absorbedA: 4, absorbedB: 4, absorbedPdp: 0, inverters: 0 });
     expect(packed.note).toMatch(/output registers absorbed \(2 input registers a copy: 11 flip-flops kept for their other readers\); inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter added\. /);
-    expect(packed.note).toMatch(/\(A 2, B 2, 36-bit PDP 4\); inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter of the DSP pass used$/);
+    expect(packed.note).toMatch(/\(A 4, B 4\); inverted clock enables \(CEMUX=INV\): 1 LUT4 inverter of the DSP pass used$/);
 
     // one inverter, a LUT4 as synth_ecp5 writes them, of the flip-flops' enable net; its output on
     // every CE pin of the DSPs and every OCE pin of the EBRs
@@ -1303,24 +1305,23 @@ describe('DSP and EBR packing with inverted enables and the 36-bit mode: a strea
     const dsps = Object.values(cells).filter((c) => c.type === 'MULT18X18D');
     const rams = Object.values(cells).filter((c) => c.type === 'DP16KD');
     for (const d of dsps) for (const k of ['CE0', 'CE1', 'CE2', 'CE3']) expect(d.connections[k]).toEqual(z);
-    const pdp = rams.filter((c) => paramInt(c.parameters.DATA_WIDTH_A) === 36);
-    expect(pdp).toHaveLength(4);
-    // OCE the inverted enable, or 1 after the first pass's exponent reads (their `_or` register has no enable)
-    const oce = (c: (typeof rams)[number]) => (c.connections.OCEA![0] === z[0] ? 'inverted' : c.connections.OCEA![0] === '1' ? 'on' : 'other');
-    for (const c of pdp) {
-      expect([c.parameters.REGMODE_A, c.parameters.REGMODE_B]).toEqual(['OUTREG', 'OUTREG']);
-      expect(c.connections.OCEB).toEqual(c.connections.OCEA);
-    }
-    expect(pdp.map(oce).sort()).toEqual(['inverted', 'inverted', 'on', 'on']);
-    const narrow = rams.filter((r) => !pdp.includes(r));
-    const stores = narrow.filter((r) => r.parameters.REGMODE_B === 'OUTREG');
+    const oce = (c: (typeof rams)[number], port: 'A' | 'B') => {
+      const n = c.connections[`OCE${port}`]![0];
+      return n === z[0] ? 'inverted' : n === '1' ? 'on' : 'other';
+    };
+    // both ports read: each lane's copy of the exponent table, port A its first pass's read (the `_or`
+    // register without enable), port B its second pass's (on the inverted enable)
+    const pairs = rams.filter((c) => c.parameters.REGMODE_A === 'OUTREG' && c.parameters.REGMODE_B === 'OUTREG');
+    expect(pairs).toHaveLength(2);
+    for (const c of pairs) expect([paramInt(c.parameters.DATA_WIDTH_A), paramInt(c.parameters.DATA_WIDTH_B)]).toEqual([18, 18]);
+    expect(pairs.map((c) => `${oce(c, 'A')} ${oce(c, 'B')}`).sort()).toEqual(['on inverted', 'on inverted']);
+    const stores = rams.filter((r) => !pairs.includes(r) && r.parameters.REGMODE_B === 'OUTREG');
     expect(stores).toHaveLength(2);
-    const tables = narrow.filter((r) => !stores.includes(r));
+    const tables = rams.filter((r) => !pairs.includes(r) && !stores.includes(r));
     for (const c of tables) expect(c.parameters.REGMODE_A).toBe('OUTREG');
-    expect(tables.map(oce)).toEqual(['inverted', 'inverted']);
+    expect(tables.map((c) => oce(c, 'A'))).toEqual(['inverted', 'inverted']);
     // store 1's read register (pass B) has no enable, store 2's (pass C) the inverted one
-    const oceB = (c: (typeof rams)[number]) => (c.connections.OCEB![0] === z[0] ? 'inverted' : c.connections.OCEB![0] === '1' ? 'on' : 'other');
-    expect(stores.map(oceB).sort()).toEqual(['inverted', 'on']);
+    expect(stores.map((c) => oce(c, 'B')).sort()).toEqual(['inverted', 'on']);
 
     const only = (j: Json): Json => ({ creator: j.creator, modules: { [block.module]: j.modules[block.module]! } });
     // wrong: the inverter left out, the CE and OCE pins on the enable net as it is
@@ -1330,9 +1331,9 @@ describe('DSP and EBR packing with inverted enables and the 36-bit mode: a strea
     for (const c of Object.values(ni)) {
       for (const [k, v] of Object.entries(c.connections)) if (/^(CE[0-3]|OCE[AB])$/.test(k) && v[0] === z[0]) c.connections[k] = ce!;
     }
-    // wrong: the 36-bit reads' DOA half (word bits 0..17) left unregistered, one cycle early
+    // wrong: the exponent pairs' port B (the second pass's reads) left unregistered, one cycle early
     const halfRegistered = only(structuredClone(p));
-    for (const c of Object.values(cellsOf(halfRegistered))) if (c.type === 'DP16KD' && paramInt(c.parameters.DATA_WIDTH_A) === 36) c.parameters.REGMODE_A = 'NOREG';
+    for (const c of Object.values(cellsOf(halfRegistered))) if (c.type === 'DP16KD' && c.parameters.REGMODE_A === 'OUTREG' && c.parameters.REGMODE_B === 'OUTREG') c.parameters.REGMODE_B = 'NOREG';
     const variants = { unpacked: only(full), packed: only(p), noInverter, halfRegistered };
     for (const [k, j] of Object.entries(variants)) writeFileSync(join(work, `${k}.json`), JSON.stringify(j));
     const wr = run(yosys, ['-q', '-p', Object.keys(variants).map((k) => `design -reset; read_json ${k}.json; write_verilog -noattr ${k}.v`).join('; ')], work, 300_000);
@@ -1357,6 +1358,6 @@ describe('DSP and EBR packing with inverted enables and the 36-bit mode: a strea
     const half = sim('halfRegistered');
     expect(half.ok).toBe(false);
     expect(half.problem).toMatch(/MISMATCH|FAIL|difference/);
-    console.log(`ecp5-pack: stream simulation ${((Date.now() - t0) / 1000).toFixed(1)} s; no inverter: ${bad.problem}; DOA half unregistered: ${half.problem}`);
+    console.log(`ecp5-pack: stream simulation ${((Date.now() - t0) / 1000).toFixed(1)} s; no inverter: ${bad.problem}; port B of the pairs unregistered: ${half.problem}`);
   });
 });

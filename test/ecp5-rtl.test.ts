@@ -60,6 +60,14 @@ describe('ecp5 RTL: bit-exact under stalls, latency as planned, lint clean', () 
   it('stream rexp, 4 lanes: bit-exact under stalls, lint clean', () => {
     const config = cfg({ name: 'e5_stream', n: undefined, arch: 'stream', stream: { lanes: 4, maxN: 64 }, pipeline: { device: 'ecp5', targetMHz: 150 }, verify: { vectors: 24, seed: 2 } });
     const { block, dir } = generateTo(config);
+    // the exponent table (16 bits here): a memory per lane, read by that lane in pass B and in pass C
+    // (the two ports of one true-dual-port DP16KD); a wider one keeps its top bits in a function
+    const rtl = block.files.get(fileNames(block.module).rtl)!;
+    expect(rtl).toContain('(* ram_style = "block" *)\n      reg [16-1:0] rom [0:256-1];');
+    expect([...rtl.matchAll(/ q <= g_exp_lut_rom\[g\]\.rom\[([bc])_d_d1\[/g)].map((m) => m[1])).toEqual(['b', 'c']);
+    expect(rtl).not.toMatch(/\bexp_lut\(/);
+    const ice40 = cfg({ name: 'i4_stream', n: undefined, arch: 'stream', stream: { lanes: 4, maxN: 64 }, pipeline: { device: 'ice40', targetMHz: 150 } });
+    expect(generateTo(ice40).block.files.get('i4_stream.v')).not.toContain('_rom');
     const r = simulateBlock(block, dir);
     expect(r.problem).toBeUndefined();
     expect(lint(join(dir, `${config.name}.v`), config.name)).toEqual([]);

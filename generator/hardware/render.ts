@@ -11,7 +11,7 @@ import { planTables } from '../numerics/plan.js';
 import { LANE_TABLES, fifoState, outputFifoDepth } from './archs/parallel.js';
 import { bitsFor } from '../core/bits.js';
 import { delayModel, registeredEnable } from '../pipeline/delay.js';
-import { romSplit, type TableSpec } from '../pipeline/rom.js';
+import { romSplit, type RomSplit, type TableSpec } from '../pipeline/rom.js';
 import { GENERATOR_NAME, GENERATOR_VERSION, ROOT } from '../core/version.js';
 import { planText } from '../numerics/plan-text.js';
 import type { Plan } from '../numerics/types.js';
@@ -82,6 +82,23 @@ function tableRows(t: TableSpec, target = t.name, width = t.width, part: (v: num
     if (x !== 0) rows.push(`${t.addrWidth}'d${k}: ${target} = ${width}'d${x};`);
   });
   return rows;
+}
+
+/**
+ * A table as `copies` memory arrays of `loWidth`-bit words (their initial values, every address of its
+ * width, 0 past its entries) and, when `split` moves its top bits to logic, those bits' case rows.
+ */
+export function romArrayContext(t: TableSpec, split: RomSplit | null, copies: number) {
+  const size = 2 ** t.addrWidth;
+  const loWidth = split ? split.loWidth : t.width;
+  const lo = 2 ** loWidth;
+  return {
+    size,
+    loWidth,
+    copies,
+    rows: Array.from({ length: size }, (_, k) => `rom[${k}] = ${loWidth}'d${(t.values[k] ?? 0) % lo};`),
+    ...(split ? { hiWidth: split.hiWidth, hiEntries: split.hiEntries, hiRows: tableRows(t, `${t.name}_hi`, split.hiWidth, (v) => Math.floor(v / lo), split.hiEntries) } : {}),
+  };
 }
 
 /** Template fields every architecture's RTL uses: module name, formats and widths. */

@@ -57,6 +57,15 @@ export interface DelayModel {
    */
   ramNoRwCheck?: boolean;
   /**
+   * Whether a stream block's exponent table is one memory array that every lane of both passes
+   * reads (rather than a function each read turns into a ROM of its own): Yosys then maps each pair
+   * of reads onto the two ports of one true-dual-port block RAM (DP16KD), half the block RAMs. Not
+   * where the table is wider than one port (18 bits on ECP5) or split into low and top bits.
+   */
+  romReadPairs?: boolean;
+  /** The widest word of one port of a true-dual-port block RAM read (DP16KD: 18 bits). */
+  tdpWidth?: number;
+  /**
    * Whether a signed comparison a > b is written as the top bit of a sign-extended subtraction,
    * one carry chain read at its sum (Yosys synth_ecp5 maps `a > b` to two chains joined through
    * routing: 7.2 ns against 3.7 ns for the subtraction, nextpnr-ecp5 on 8-bit operands).
@@ -182,6 +191,8 @@ const ECP5: DelayModel = {
   // a written block RAM's read (no output register): 5.61 ns, and a longer route out of the RAM row
   ramOut: 5.61 + 0.5,
   ramNoRwCheck: true,
+  romReadPairs: true,
+  tdpWidth: 18,
   compareBySubtract: true,
   shiftRegisterGuard: false,
   laneCoefficientRegisters: true,

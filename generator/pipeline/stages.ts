@@ -482,12 +482,30 @@ export function saturate(p: Pipe, x: Sig, ow: number, name: string, what: string
 export function expLookup(
   p: Pipe,
   d: Sig,
-  o: { count: number; dw: number; shift: number; table: { name: string; width: number; addrWidth: number; values: number[] } },
+  o: { count: number; dw: number; shift: number; table: { name: string; width: number; addrWidth: number; values: number[] }; array?: { split: { hiWidth: number } | null } },
   name: string,
   what: string,
   lowBitsUsed = false,
 ): Sig {
   const { count, dw, shift, table: t } = o;
+  // o.array: read the lane's copy of the table's memory array rather than the function, so that the
+  // two passes' reads of one lane are the two ports of one memory (see DelayModel.romReadPairs)
+  // the read register: the function's value, or the array's word (with the top bits' function
+  // beside it in a register of their own, so that synthesis sees the array read straight into one)
+  const readReg = (addr: string, always: string): string[] => {
+    if (!o.array) return [`reg [${ew - 1}:0] q;`, `${always} q <= ${t.name}(${addr});`];
+    // lane g reads its own copy of the array (g_<name>_rom[g].rom), which the other pass's lane g reads too
+    const word = `g_${t.name}_rom[g].rom[${addr}]`;
+    if (!o.array.split) return [`reg [${ew - 1}:0] q;`, `${always} q <= ${word};`];
+    const hw = o.array.split.hiWidth;
+    return [
+      `reg [${ew - hw - 1}:0] q_lo;`,
+      `reg [${hw - 1}:0] q_hi;`,
+      `${always} q_lo <= ${word};`,
+      `${always} q_hi <= ${t.name}_hi(${addr});`,
+      `wire [${ew - 1}:0] q = {q_hi, q_lo};`,
+    ];
+  };
   const kw = dw - shift;
   const aw = t.addrWidth;
   const ew = t.width;
@@ -509,7 +527,7 @@ export function expLookup(
     fn: t.name,
     what,
     code: (a, always) => {
-      const body = [`reg [${ew - 1}:0] q;`, `${always} q <= ${t.name}(${a}[g*${dw} + ${shift} +: ${aw}]);`, `assign ${name}[g*${ew} +: ${ew}] = q;`];
+      const body = [...readReg(`${a}[g*${dw} + ${shift} +: ${aw}]`, always), `assign ${name}[g*${ew} +: ${ew}] = q;`];
       const unusedHi = kw > aw ? [`wire unused_k = &{1'b0, ${a}[g*${dw} + ${shift + aw} +: ${kw - aw}], 1'b0};`] : [];
       const unusedLo = shift > 0 && !lowBitsUsed ? [`wire unused_d = &{1'b0, ${a}[g*${dw} +: ${shift}], 1'b0};`] : [];
       return [`wire [${count * ew - 1}:0] ${name};`, lanes(count, `g_${name}`, [...body, ...unusedHi, ...unusedLo])].join('\n');
@@ -533,14 +551,14 @@ export function expLookup(
 export function expUnitStage(
   p: Pipe,
   d: Sig,
-  o: { count: number; dw: number; unit: { expTable: { name: string; width: number; addrWidth: number; values: number[] }; expShift: number; expLo?: { name: string; width: number; addrWidth: number; values: number[] }; expLoFrac?: number; expCalc?: ExpCalc } },
+  o: { count: number; dw: number; unit: { expTable: { name: string; width: number; addrWidth: number; values: number[] }; expShift: number; expLo?: { name: string; width: number; addrWidth: number; values: number[] }; expLoFrac?: number; expCalc?: ExpCalc }; array?: { split: { hiWidth: number } | null } },
   name: string,
   what: string,
 ): Sig {
   const { count, dw, unit: u } = o;
   const shift = u.expShift;
   if (u.expCalc) return expCalcStage(p, d, { count, dw, calc: u.expCalc }, name, what);
-  if (!u.expLo) return expLookup(p, d, { count, dw, shift, table: u.expTable }, name, what);
+  if (!u.expLo) return expLookup(p, d, { count, dw, shift, table: u.expTable, array: o.array }, name, what);
   const ew = u.expTable.width;
   const lw = u.expLo.width;
   const fr = u.expLoFrac!;

@@ -7,6 +7,7 @@ import { Pipe, type Sig } from '../../pipeline/builder.js';
 import { delayModel, lutLevels } from '../../pipeline/delay.js';
 import { arith, zx, expCalcOnlineStage, expUnitStage, intMaxStage, logic, maxMinusX, shiftRight, tree, unusedOutside, wire } from '../../pipeline/stages.js';
 import { bitsFor } from '../../core/bits.js';
+import { romSplit, type RomSplit } from '../../pipeline/rom.js';
 import type { Plan } from '../../numerics/types.js';
 
 /**
@@ -73,6 +74,22 @@ export function passATerms(p: Plan, P: number): { code: string; cycles: number; 
 }
 
 /**
+ * How the block's exponent table is read when it is one memory array that every lane of passes B
+ * and C reads (model.romReadPairs), or undefined when it is not: a direct lookup (no range
+ * reduction, no computed exponent) whose words fit one port of a true-dual-port block RAM
+ * (model.tdpWidth), as they are or with their top bits moved to logic (romSplit at that width).
+ */
+export function expTableArray(p: Plan): { split: RomSplit | null } | undefined {
+  const model = delayModel(p.common.config.pipeline.device);
+  const t = p.mp.expTable;
+  if (!model.romReadPairs || !model.tdpWidth || p.mp.expLo || p.mp.expCalc) return undefined;
+  if (t.width <= model.tdpWidth) return { split: null };
+  const tdp = model.tdpWidth;
+  const split = romSplit(t, { ...model, bramWidth: () => tdp });
+  return split ? { split } : undefined;
+}
+
+/**
  * The exponent stage of pass B or C, built by the pipeline builder from the stages the parallel
  * architecture uses: d = max - x per lane from the row store word `<x>_rd` (a block RAM read) and
  * the row's max `<x>_mx1`, then the exponent lookup. Returns the code, the cycles it adds before the
@@ -99,7 +116,7 @@ export function passExp(
   const dw = on ? bitsFor(on.sum.length - 1) : c.dw;
   const d = maxMinusX(top, ref, rd, { count: P, iw: c.iw, dw, mw: ref.width }, `${x}_d`, `${x.toUpperCase()}: d = max - x`);
   // pass C of a method whose lanes read d (laneInput 'd') needs no exponent: its lanes take d itself
-  const e = x === 'c' && p.mp.laneInput === 'd' ? d : expUnitStage(top, d, { count: P, dw, unit: p.mp }, `${x}_ex`, `${x.toUpperCase()}: exponent lookup`);
+  const e = x === 'c' && p.mp.laneInput === 'd' ? d : expUnitStage(top, d, { count: P, dw, unit: p.mp, array: expTableArray(p) }, `${x}_ex`, `${x.toUpperCase()}: exponent lookup`);
   const keep = wire(top, `${x}_k0`, P, [rd], 'keep bits', (r) => `${r(rd)}[${P * (c.iw + 1) - 1}:${P * c.iw}]`);
   const at = e.cycle;
   const carried = carry.map((s) => top.at(top.input(s.name, s.width, 0), at));

@@ -1,7 +1,7 @@
 /** Render the 'stream' architecture: hardware/templates/stream.v.hbs (stream1.v.hbs for the one-pass variant) filled from a StreamPlan. */
-import { header, tableContexts, template, templateFormats } from '../render.js';
+import { header, romArrayContext, tableContexts, template, templateFormats } from '../render.js';
 import type { StreamPlan } from './stream.js';
-import { onlineSumWidth, onlineTop, validChain } from './stream-passes.js';
+import { expTableArray, onlineSumWidth, onlineTop, validChain } from './stream-passes.js';
 import { clog2, bitsFor } from '../../core/bits.js';
 import { delayModel } from '../../pipeline/delay.js';
 
@@ -58,7 +58,11 @@ export function renderStreamRtl(sp: StreamPlan): string {
     lastBeat: `${cw}'d${sp.maxBeats - 1}`,
     wrap1: `${Math.max(1, clog2(sp.depth1))}'d${sp.depth1 - 1}`,
     wrap2: `${Math.max(1, clog2(sp.depth2))}'d${sp.depth2 - 1}`,
-    tables: tableContexts(p),
+    // the exponent table as one memory array when the lanes share its block RAMs (expTableArray)
+    tables: tableContexts(p).map((t) => {
+      const arr = t.name === p.mp.expTable.name ? expTableArray(p) : undefined;
+      return arr ? { ...t, array: romArrayContext(p.mp.expTable, arr.split, P) } : t;
+    }),
     maxTree: maxT.code,
     maxOut: maxT.out,
     maxV: maxT.valid,
