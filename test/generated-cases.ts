@@ -24,15 +24,16 @@ export const presets = readdirSync(join(ROOT, 'presets'))
   .sort();
 
 /**
- * SB_RAM40_4K of the committed stream blocks, as README "Tables and block RAM" quotes them: the row
- * stores, and one RAM per exponent table whose top bits went to logic (two for p16, whose 22-bit
- * entries keep 6 top bits, more than pipeline/rom.ts moves; so do the attention block's 21-bit entries, 5 top bits,
- * in each of its 16 copies).
+ * SB_RAM40_4K of the committed stream blocks under synth_ice40. The blocks for ice40: the row stores,
+ * and one RAM per exponent table whose top bits went to logic (README "Tables and block RAM"). The
+ * blocks for ecp5 (p4, p16, attention): their RTL reads each lane's exponent table on two ports (one
+ * true-dual-port DP16KD on ECP5), which synth_ice40 maps to RAMs per read port (these counts are
+ * Yosys 0.23's, as measured); plus the row stores.
  */
 export const STREAM_RAMS: Record<string, number> = {
-  softmax_stream_p4_n1024: 23,
-  softmax_stream_p16_n4096: 106,
-  softmax_attention_p8_n2048: 55,
+  softmax_stream_p4_n1024: 32,
+  softmax_stream_p16_n4096: 107,
+  softmax_attention_p8_n2048: 56,
   // Softermax at maxN = 256 in two passes (two row stores) and in one (an online sum: one row store)
   softmax_softermax_stream_p4_n256: 11,
   softmax_softermax_online_p4_n256: 8,
