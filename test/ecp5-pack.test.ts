@@ -1361,3 +1361,60 @@ describe('DSP and EBR packing with inverted enables and true-dual-port reads: a 
     console.log(`ecp5-pack: stream simulation ${((Date.now() - t0) / 1000).toFixed(1)} s; no inverter: ${bad.problem}; port B of the pairs unregistered: ${half.problem}`);
   });
 });
+
+describe('DP16KD packing in the 36-bit (pseudo dual port) mode: a 16-bit block pipelined for ecp5 on the packed netlist (Icarus)', () => {
+  // a 2-element block with 16-bit formats for ecp5: its exponent table's words are wider than 18 bits
+  // and not split, so each read is a 512 x 36 DP16KD in the 36-bit mode, its two halves on DOA and DOB
+  const { block, dir } = generateTo(
+    cfg({ name: 'pp', n: 2, input: { type: 'ap_fixed<16,6>' }, output: { type: 'ap_ufixed<16,0>' }, method: { name: 'rexp' }, pipeline: { device: 'ecp5', targetMHz: 150, outputSlice: true }, verify: { vectors: 60, seed: 3 } }),
+  );
+  const work = tmp('softmax-lut-ecp5-pack-pdp-');
+  afterAll(() => {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('unpacked and packed pass; the DOA half of a 36-bit read left unregistered fails', () => {
+    requireTool('iverilog', 'iverilog');
+    requireTool('vvp', 'iverilog');
+    const yosys = venvTool('yowasp-yosys');
+    const t0 = Date.now();
+    const names = fileNames(block.module);
+    for (const f of [names.tb, names.vin, names.vexp]) copyFileSync(join(dir, f), join(work, f));
+    copyFileSync(join(dir, names.rtl), join(work, 'block.v'));
+    writeFileSync(join(work, 'lib.v'), [ecp5SimLibrary(), MULT18X18D_MODEL, DP16KD_MODEL].join('\n'));
+    const syn = run(yosys, ['-q', '-p', ecp5Script(block.module).join('; ')], work, 300_000);
+    expect(syn.status, syn.stdout + syn.stderr).toBe(0);
+    const full = JSON.parse(readFileSync(join(work, 'ecp5.json'), 'utf8')) as Json;
+    const packed = packEcp5(full);
+    console.log(`ecp5-pack: ${block.module}: ${packed.note}`);
+    // five of its six table reads in the 36-bit mode, one on port A
+    expect(packed.ebr).toMatchObject({ ebrs: 6, readPorts: 6, absorbedA: 1, absorbedB: 0, absorbedPdp: 5 });
+    // the products' split operands feed LUT rows too: each DSP takes its copy (simulated below)
+    expect(packed.dsp).toMatchObject({ dsps: 5, absorbedA: 5, absorbedB: 5, absorbedOut: 5 });
+    expect(packed.note).toMatch(/\(4 input registers a copy: 72 flip-flops kept for their other readers\)/);
+    const only = (j: Json): Json => ({ creator: j.creator, modules: { [block.module]: j.modules[block.module]! } });
+    const p = packed.netlist as Json;
+    const pdp = Object.values(p.modules[block.module]!.cells).filter((c) => c.type === 'DP16KD' && paramInt(c.parameters.DATA_WIDTH_A) === 36);
+    expect(pdp).toHaveLength(packed.ebr.absorbedPdp);
+    for (const c of pdp) expect([c.parameters.REGMODE_A, c.parameters.REGMODE_B]).toEqual(['OUTREG', 'OUTREG']);
+    // wrong: the 36-bit reads' DOA half (word bits 0..17) left unregistered, one cycle early
+    const halfRegistered = only(structuredClone(p));
+    for (const c of Object.values(halfRegistered.modules[block.module]!.cells)) if (c.type === 'DP16KD' && paramInt(c.parameters.DATA_WIDTH_A) === 36) c.parameters.REGMODE_A = 'NOREG';
+    const variants = { unpacked: only(full), packed: only(p), halfRegistered };
+    for (const [k, j] of Object.entries(variants)) writeFileSync(join(work, `${k}.json`), JSON.stringify(j));
+    const wr = run(yosys, ['-q', '-p', Object.keys(variants).map((k) => `design -reset; read_json ${k}.json; write_verilog -noattr ${k}.v`).join('; ')], work, 300_000);
+    expect(wr.status, wr.stdout + wr.stderr).toBe(0);
+    const sim = (k: string) =>
+      simulate({ dir: work, top: `${block.module}_tb`, sources: [names.tb, `${k}.v`, 'lib.v'], vectors: names.vin, expectedFile: names.vexp, n: block.plan.common.n, ow: block.plan.common.ow, expected: block.expected });
+    for (const k of ['unpacked', 'packed']) {
+      const r = sim(k);
+      expect(r.problem, k).toBeUndefined();
+      expect(r.ok).toBe(true);
+    }
+    const half = sim('halfRegistered');
+    expect(half.ok).toBe(false);
+    expect(half.problem).toMatch(/MISMATCH|FAIL/);
+    console.log(`ecp5-pack: 36-bit simulation ${((Date.now() - t0) / 1000).toFixed(1)} s; DOA half unregistered: ${half.problem}`);
+  });
+});
