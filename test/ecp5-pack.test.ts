@@ -21,7 +21,7 @@
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileNames } from '../generator/block/files.js';
+import { fileNames, type Block } from '../generator/block/files.js';
 import { ROOT } from '../generator/core/version.js';
 import { requireTool, run, simulate } from '../generator/evidence/runner.js';
 import { simulateStream } from '../generator/evidence/stream-runner.js';
@@ -1089,6 +1089,31 @@ function ecp5SimLibrary(): string {
 
 type Json = { creator?: string; modules: Record<string, { cells: Record<string, { type: string; parameters: Record<string, string>; connections: Record<string, unknown[]> }> }> };
 
+/**
+ * A generated block's testbench and RTL copied into `work` and synthesised by measureEcp5's own Yosys
+ * commands (block RAM included; the lanes synthesised apart, then flattened); `lib.v` the ECP5 cell
+ * library with the MULT18X18D and DP16KD models. Icarus is required.
+ */
+function synthesiseForPack(block: Block, dir: string, work: string): { yosys: string; names: ReturnType<typeof fileNames>; full: Json } {
+  requireTool('iverilog', 'iverilog');
+  requireTool('vvp', 'iverilog');
+  const yosys = venvTool('yowasp-yosys');
+  const names = fileNames(block.module);
+  for (const f of [names.tb, names.vin, names.vexp]) copyFileSync(join(dir, f), join(work, f));
+  copyFileSync(join(dir, names.rtl), join(work, 'block.v'));
+  writeFileSync(join(work, 'lib.v'), [ecp5SimLibrary(), MULT18X18D_MODEL, DP16KD_MODEL].join('\n'));
+  const syn = run(yosys, ['-q', '-p', ecp5Script(block.module).join('; ')], work, 300_000);
+  expect(syn.status, syn.stdout + syn.stderr).toBe(0);
+  return { yosys, names, full: JSON.parse(readFileSync(join(work, 'ecp5.json'), 'utf8')) as Json };
+}
+
+/** Each netlist variant written as <name>.v in `work`, through Yosys's write_verilog. */
+function writeVariants(yosys: string, work: string, variants: Record<string, Json>): void {
+  for (const [k, j] of Object.entries(variants)) writeFileSync(join(work, `${k}.json`), JSON.stringify(j));
+  const wr = run(yosys, ['-q', '-p', Object.keys(variants).map((k) => `design -reset; read_json ${k}.json; write_verilog -noattr ${k}.v`).join('; ')], work, 300_000);
+  expect(wr.status, wr.stdout + wr.stderr).toBe(0);
+}
+
 describe('MULT18X18D register packing: the block\'s testbench on the packed netlist (Icarus)', () => {
   // a 4-element block for the xc7 delay model at 50 MHz: its products are `*` with input and output
   // registers, and its A operand has no reset (at higher targets it is a delayed copy with a clear)
@@ -1125,10 +1150,7 @@ describe('MULT18X18D register packing: the block\'s testbench on the packed netl
     }
     const enableOn = only(structuredClone(p));
     for (const c of Object.values(enableOn.modules[block.module]!.cells)) if (c.type === 'MULT18X18D') c.connections.CE0 = ['1'];
-    const variants = { unpacked: only(full), packed: only(p), extraStage, enableOn };
-    for (const [k, j] of Object.entries(variants)) writeFileSync(join(work, `${k}.json`), JSON.stringify(j));
-    const wr = run(yosys, ['-q', '-p', Object.keys(variants).map((k) => `design -reset; read_json ${k}.json; write_verilog -noattr ${k}.v`).join('; ')], work, 300_000);
-    expect(wr.status, wr.stdout + wr.stderr).toBe(0);
+    writeVariants(yosys, work, { unpacked: only(full), packed: only(p), extraStage, enableOn });
     expect(readFileSync(join(work, 'packed.v'), 'utf8')).toMatch(/\.REG_INPUTA_CLK\("CLK0"\)/);
 
     const sim = (k: string) =>
@@ -1170,21 +1192,8 @@ describe('DSP and EBR packing: the testbench of a block pipelined for ecp5 on th
   });
 
   it('unpacked and packed pass with the DP16KD model; an output register with the flip-flops kept, or ignoring the enable, fails', () => {
-    requireTool('iverilog', 'iverilog');
-    requireTool('vvp', 'iverilog');
-    const yosys = venvTool('yowasp-yosys');
     const t0 = Date.now();
-    const names = fileNames(block.module);
-    for (const f of [names.tb, names.vin, names.vexp]) copyFileSync(join(dir, f), join(work, f));
-    copyFileSync(join(dir, names.rtl), join(work, 'block.v'));
-    writeFileSync(join(work, 'cells_sim.v'), ecp5SimLibrary());
-    writeFileSync(join(work, 'mult18x18d.v'), MULT18X18D_MODEL);
-    writeFileSync(join(work, 'dp16kd.v'), DP16KD_MODEL);
-
-    // measureEcp5's own Yosys commands (block RAM included; the lanes synthesised apart, then flattened)
-    const syn = run(yosys, ['-q', '-p', ecp5Script(block.module).join('; ')], work, 300_000);
-    expect(syn.status, syn.stdout + syn.stderr).toBe(0);
-    const full = JSON.parse(readFileSync(join(work, 'ecp5.json'), 'utf8')) as Json;
+    const { yosys, names, full } = synthesiseForPack(block, dir, work);
     const packed = packEcp5(full);
     const dspOnly = packDspRegisters(full).netlist as Json;
     console.log(`ecp5-pack: ${block.module}: ${packed.note}`);
@@ -1211,10 +1220,7 @@ describe('DSP and EBR packing: the testbench of a block pipelined for ecp5 on th
     // wrong: the output register ignores the enable (the testbench's stalls catch it)
     const enableOn = only(structuredClone(p));
     for (const c of rams(enableOn)) c.connections.OCEA = ['1'];
-    const variants = { unpacked: only(full), packed: only(p), extraStage, enableOn };
-    for (const [k, j] of Object.entries(variants)) writeFileSync(join(work, `${k}.json`), JSON.stringify(j));
-    const wr = run(yosys, ['-q', '-p', Object.keys(variants).map((k) => `design -reset; read_json ${k}.json; write_verilog -noattr ${k}.v`).join('; ')], work, 300_000);
-    expect(wr.status, wr.stdout + wr.stderr).toBe(0);
+    writeVariants(yosys, work, { unpacked: only(full), packed: only(p), extraStage, enableOn });
     expect(readFileSync(join(work, 'packed.v'), 'utf8')).toMatch(/\.REGMODE_A\("OUTREG"\)/);
     expect(readFileSync(join(work, 'unpacked.v'), 'utf8')).toMatch(/DP16KD #\(/);
 
@@ -1222,7 +1228,7 @@ describe('DSP and EBR packing: the testbench of a block pipelined for ecp5 on th
       simulate({
         dir: work,
         top: `${block.module}_tb`,
-        sources: [names.tb, `${k}.v`, 'cells_sim.v', 'mult18x18d.v', 'dp16kd.v'],
+        sources: [names.tb, `${k}.v`, 'lib.v'],
         vectors: names.vin,
         expectedFile: names.vexp,
         n: block.plan.common.n,
@@ -1334,10 +1340,7 @@ describe('DSP and EBR packing with inverted enables and true-dual-port reads: a 
     // wrong: the exponent pairs' port B (the second pass's reads) left unregistered, one cycle early
     const halfRegistered = only(structuredClone(p));
     for (const c of Object.values(cellsOf(halfRegistered))) if (c.type === 'DP16KD' && c.parameters.REGMODE_A === 'OUTREG' && c.parameters.REGMODE_B === 'OUTREG') c.parameters.REGMODE_B = 'NOREG';
-    const variants = { unpacked: only(full), packed: only(p), noInverter, halfRegistered };
-    for (const [k, j] of Object.entries(variants)) writeFileSync(join(work, `${k}.json`), JSON.stringify(j));
-    const wr = run(yosys, ['-q', '-p', Object.keys(variants).map((k) => `design -reset; read_json ${k}.json; write_verilog -noattr ${k}.v`).join('; ')], work, 300_000);
-    expect(wr.status, wr.stdout + wr.stderr).toBe(0);
+    writeVariants(yosys, work, { unpacked: only(full), packed: only(p), noInverter, halfRegistered });
     expect(readFileSync(join(work, 'packed.v'), 'utf8')).toMatch(/LUT4 #\(\s*\.INIT\(16'h5555\)\s*\)/);
 
     // the stream runner takes one RTL file: the netlist, the ECP5 library and the two models
@@ -1375,17 +1378,8 @@ describe('DP16KD packing in the 36-bit (pseudo dual port) mode: a 16-bit block p
   });
 
   it('unpacked and packed pass; the DOA half of a 36-bit read left unregistered fails', () => {
-    requireTool('iverilog', 'iverilog');
-    requireTool('vvp', 'iverilog');
-    const yosys = venvTool('yowasp-yosys');
     const t0 = Date.now();
-    const names = fileNames(block.module);
-    for (const f of [names.tb, names.vin, names.vexp]) copyFileSync(join(dir, f), join(work, f));
-    copyFileSync(join(dir, names.rtl), join(work, 'block.v'));
-    writeFileSync(join(work, 'lib.v'), [ecp5SimLibrary(), MULT18X18D_MODEL, DP16KD_MODEL].join('\n'));
-    const syn = run(yosys, ['-q', '-p', ecp5Script(block.module).join('; ')], work, 300_000);
-    expect(syn.status, syn.stdout + syn.stderr).toBe(0);
-    const full = JSON.parse(readFileSync(join(work, 'ecp5.json'), 'utf8')) as Json;
+    const { yosys, names, full } = synthesiseForPack(block, dir, work);
     const packed = packEcp5(full);
     console.log(`ecp5-pack: ${block.module}: ${packed.note}`);
     // five of its six table reads in the 36-bit mode, one on port A
@@ -1401,10 +1395,7 @@ describe('DP16KD packing in the 36-bit (pseudo dual port) mode: a 16-bit block p
     // wrong: the 36-bit reads' DOA half (word bits 0..17) left unregistered, one cycle early
     const halfRegistered = only(structuredClone(p));
     for (const c of Object.values(halfRegistered.modules[block.module]!.cells)) if (c.type === 'DP16KD' && paramInt(c.parameters.DATA_WIDTH_A) === 36) c.parameters.REGMODE_A = 'NOREG';
-    const variants = { unpacked: only(full), packed: only(p), halfRegistered };
-    for (const [k, j] of Object.entries(variants)) writeFileSync(join(work, `${k}.json`), JSON.stringify(j));
-    const wr = run(yosys, ['-q', '-p', Object.keys(variants).map((k) => `design -reset; read_json ${k}.json; write_verilog -noattr ${k}.v`).join('; ')], work, 300_000);
-    expect(wr.status, wr.stdout + wr.stderr).toBe(0);
+    writeVariants(yosys, work, { unpacked: only(full), packed: only(p), halfRegistered });
     const sim = (k: string) =>
       simulate({ dir: work, top: `${block.module}_tb`, sources: [names.tb, `${k}.v`, 'lib.v'], vectors: names.vin, expectedFile: names.vexp, n: block.plan.common.n, ow: block.plan.common.ow, expected: block.expected });
     for (const k of ['unpacked', 'packed']) {
