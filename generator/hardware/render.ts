@@ -134,6 +134,7 @@ export function renderRtl(p: Plan): string {
   const sch = p.schedule!;
   const pipe = c.config.pipeline.outputSlice ? 'PIPE' : 'LATENCY';
   const fifo = c.config.pipeline.outputFifo ? outputFifoDepth(p.latency) : undefined;
+  const faw = fifo === undefined ? 0 : bitsFor(fifo - 1);
   return template('parallel.v.hbs')({
     header: header(p, `softmax, ${c.n} elements per beat, method ${p.method.name} (${c.config.method.addressing} addressing)`),
     ...templateFormats(p),
@@ -150,9 +151,9 @@ export function renderRtl(p: Plan): string {
     ...(fifo === undefined
       ? {}
       : {
-          fifoAddrBits: bitsFor(fifo - 1),
-          fifoCapacity: `${bitsFor(fifo - 1) + 1}'d${fifo + 1}`,
-          fifoCapacityLess1: `${bitsFor(fifo - 1) + 1}'d${fifo}`,
+          fifoAddrBits: faw,
+          fifoCapacity: `${faw + 1}'d${fifo + 1}`,
+          fifoCapacityLess1: `${faw + 1}'d${fifo}`,
           fifoState: [...fifoState({ fd: fifo, wr: 'fifo_wr', ready: 'm_axis_tready' }), 'wire        pop = head_valid & m_axis_tready;'].map((l) => `  ${l}`).join('\n'),
         }),
     readyRegister: registeredEnable(sch.model, c.config.pipeline.outputSlice),

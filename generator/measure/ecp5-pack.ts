@@ -517,20 +517,17 @@ export function packDspRegisters(netlist: unknown): PackResult {
     }
   }
   const groupOf = new Map(groups.map((g) => [`${g.dsp}\u0000${g.kind}`, g]));
-  for (let changed = true; changed; ) {
-    changed = false;
-    // one clock and one GSR setting per DSP (A first, then B; a group dropped here is not retried)
-    const trial = new Map<string, DspState>(dspNames.map((n) => [n, { ce: {} }]));
-    for (const g of groups) {
-      if (!g.valid) continue;
-      const st = trial.get(g.dsp)!;
-      const r = mismatch(st, g.control);
-      if (r) {
-        g.valid = false;
-        g.why = `flip-flops with ${r}`;
-        changed = true;
-      } else claim(st, g.kind === 'A' ? 'INPUTA' : 'INPUTB', g.control);
-    }
+  // one clock and one GSR setting per DSP: A claims first, a B on another is dropped. One pass
+  // settles it (a group's fate depends only on the groups of its own DSP before it), and the
+  // validity is final before the readers are looked at below.
+  for (const g of groups) {
+    if (!g.valid) continue;
+    const st = states.get(g.dsp)!;
+    const r = mismatch(st, g.control);
+    if (r) {
+      g.valid = false;
+      g.why = `flip-flops with ${r}`;
+    } else claim(st, g.kind === 'A' ? 'INPUTA' : 'INPUTB', g.control);
   }
   // a flip-flop goes when every reader takes it in; one that also feeds logic, a port or a DSP that
   // cannot take it in stays for those, and each DSP that can takes in its own copy
@@ -553,7 +550,6 @@ export function packDspRegisters(netlist: unknown): PackResult {
       why.add(g.kind, g.why ?? 'not taken in');
       continue;
     }
-    claim(states.get(g.dsp)!, g.kind === 'A' ? 'INPUTA' : 'INPUTB', g.control);
     let copy = false;
     for (const ffName of new Set(g.ffs.values())) {
       if (takenBy(ffName)) removed.add(ffName);
