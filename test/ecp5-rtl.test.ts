@@ -51,9 +51,31 @@ describe('ecp5 RTL: bit-exact under stalls, latency as planned, lint clean', () 
     // the 20 x 22 lane product: one 18 x 18 DSP piece, the narrow pieces in LUTs
     expect(rtl).toContain('wire [35:0] mul_p00_m = {18\'d0, mul_p00_areg');
     expect(rtl).not.toMatch(/mul_p01_m = .* \* /);
+    // the interpolated reciprocal leaves its carry chain too late for the route to every lane's
+    // register (model.fanoutRoute): a register before the fan-out, which the lanes read
+    expect(rtl).toContain('  reg [21:0] r_f;\n  always @(posedge aclk) if (ce) r_f <= r;');
+    expect(rtl).toContain('.r_f(r_f)');
+    expect(block.plan.schedule!.stages.some((st) => st.what.includes('normalisation: register before the fan-out'))).toBe(true);
     const r = simulateBlock(block, dir);
     expect(r.problem).toBeUndefined();
     expect(r.beats).toBe(400);
+    expect(lint(join(dir, `${config.name}.v`), config.name)).toEqual([]);
+  });
+
+  it('a 24 x 26 exponent product and a 24 x 22 lane product take one MULT18X18D each (the fmt16 widths)', () => {
+    // expWidth 24, as the 16-bit formats get at n = 64: pieces 18 x 18 on a DSP, 18 x 8, 6 x 18 and
+    // 6 x 8 in LUTs (model.dspLutSide), so that 64 lanes need 128 of the LFE5U-85F's 156
+    const config = cfg({ name: 'e5_w24', n: 3, input: { type: 'ap_fixed<16,6>' }, output: { type: 'ap_ufixed<16,0>' }, method: { name: 'rexp', expWidth: 24 }, pipeline: { device: 'ecp5', targetMHz: 150 }, verify: { vectors: 120, seed: 5 } });
+    const { block, dir } = generateTo(config);
+    const rtl = block.files.get(fileNames(block.module).rtl)!;
+    expect(rtl).toContain('one 24x26 product per element');
+    expect(rtl).toContain('product 24x22 -> 46 bits');
+    const dsps = [...rtl.matchAll(/(?:wire \[\d+:0\] |assign )(\w+)_m(?:\[g\*\d+ \+: \d+\])? = \{.* \* /g)].map((m) => m[1]);
+    // the exponent (a vector of the three lanes), the lane product, the reciprocal's interpolation
+    expect(dsps).toEqual(['n_dm', 'e0_m_p00', 'mul_p00']);
+    const r = simulateBlock(block, dir);
+    expect(r.problem).toBeUndefined();
+    expect(r.beats).toBe(240);
     expect(lint(join(dir, `${config.name}.v`), config.name)).toEqual([]);
   });
 

@@ -44,7 +44,7 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, lut2d 992x8b = 992 B; total 1285 B
 //   error bound: |y - y_ref| <= 42.3882 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 16 register stages, slowest estimate 5.57 ns (180 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 17 register stages, slowest estimate 5.57 ns (180 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -54,14 +54,15 @@
 //     stage 7: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
 //     stage 8: sum tree -- 4.00 ns, 1 logic levels
 //     stage 9: sum tree -- 5.57 ns, 2 logic levels
-//     stage 10: sum tree, normalisation: row, lane: coefficient register (fan-out) -- 5.21 ns, 2 logic levels
-//     stage 11: lane: 2D table -- 2.20 ns, 0 logic levels
-//     stage 12: lane: 2D table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 13: output register -- 1.57 ns, 0 logic levels
-//   latency: 16 cycles, throughput 1 vector per cycle
+//     stage 10: sum tree, normalisation: row, normalisation: register before the fan-out -- 5.21 ns, 2 logic levels
+//     stage 11: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 12: lane: 2D table -- 2.20 ns, 0 logic levels
+//     stage 13: lane: 2D table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 14: output register -- 1.57 ns, 0 logic levels
+//   latency: 17 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + lut2d 992 = 1285
-// Latency: 16 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 17 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -81,7 +82,7 @@ module softmax_lut2d_lin_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 16;
+  localparam LATENCY = 17;
 
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
@@ -268,11 +269,11 @@ module softmax_lut2d_lin_n16 (
   // follows m_axis_tready.
   // ---------------------------------------------------------------------------------------------
   localparam PIPE = LATENCY - 2;   // stages before the FIFO
-  // the FIFO holds 16 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
+  // the FIFO holds 32 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
   // never throttle a sink that is always ready
-  localparam FAW  = 4;   // FIFO address bits
-  localparam [FAW:0]   CAPACITY  = 5'd17;   // beats the FIFO and its head register hold
-  localparam [FAW:0]   CAPACITY_LESS1 = 5'd16;
+  localparam FAW  = 5;   // FIFO address bits
+  localparam [FAW:0]   CAPACITY  = 6'd33;   // beats the FIFO and its head register hold
+  localparam [FAW:0]   CAPACITY_LESS1 = 6'd32;
   reg  [PIPE-1:0] valid_pipe;
   reg  [FAW:0]    credits_used;   // vectors accepted and not yet read: 0..CAPACITY
   reg             in_ready;       // credits_used < CAPACITY, a cycle ahead
@@ -390,6 +391,8 @@ module softmax_lut2d_lin_n16 (
   endgenerate
   wire [4:0] row = sm4[17:13] - 5'd1;
   wire unused_sum = &{1'b0, sm4[12:0], 1'b0};
+  reg [4:0] row_f;
+  always @(posedge aclk) row_f <= row;
   always @(posedge aclk) mx1_d1 <= mx1;
   always @(posedge aclk) mx2_d1 <= mx2;
   always @(posedge aclk) mx3_d1 <= mx3;
@@ -406,7 +409,7 @@ module softmax_lut2d_lin_n16 (
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_lut2d_lin_n16_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*14 +: 14]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .row(row), .y(y_out[g*8 +: 8]));
+      softmax_lut2d_lin_n16_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*14 +: 14]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .row_f(row_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
 
@@ -415,23 +418,23 @@ module softmax_lut2d_lin_n16 (
   // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
   // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
   wire fifo_wr = valid_pipe[PIPE-1];
-  reg  [4:0] fifo_count;     // beats in the memory
+  reg  [5:0] fifo_count;     // beats in the memory
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
   // the count one up and one down, from the register alone: the write and the load only pick
-  wire [4:0] fifo_count_inc = fifo_count + 5'd1;
-  wire [4:0] fifo_count_dec = fifo_count - 5'd1;
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 5'd0;
+      fifo_count <= 6'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
       if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
       else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
       // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 5'd1) | ((fifo_count == 5'd1) & ~load);
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
       head_valid <= load | (head_valid & ~m_axis_tready);
     end
   end
@@ -470,7 +473,7 @@ module softmax_lut2d_lin_n16_lane (
   input  wire [13:0] e_i,
   input  wire wr_next,
   input  wire m_ready,
-  input  wire [4:0] row,
+  input  wire [4:0] row_f,
   output wire [7:0] y
 );
   // lut2d: 992 entries x 8 bits (e / S)
@@ -1285,10 +1288,11 @@ module softmax_lut2d_lin_n16_lane (
   reg [13:0] e_i_d1;
   reg [13:0] e_i_d2;
   reg [13:0] e_i_d3;
+  reg [13:0] e_i_d4;
   reg [4:0] row_l;
-  always @(posedge aclk) row_l <= row;
-  wire [9:0] a2d = {row_l, e_i_d3[13:9]};
-  wire unused_e = &{1'b0, e_i_d3[8:0], 1'b0};
+  always @(posedge aclk) row_l <= row_f;
+  wire [9:0] a2d = {row_l, e_i_d4[13:9]};
+  wire unused_e = &{1'b0, e_i_d4[8:0], 1'b0};
   reg [7:0] y_rom;
   always @(posedge aclk) y_rom <= lut2d(a2d);
   reg [7:0] y_rom_or;
@@ -1299,45 +1303,46 @@ module softmax_lut2d_lin_n16_lane (
   // a register of its own, loaded from the block's valid bits
   reg fifo_wr;
   always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
-  reg  [4:0] fifo_count;     // beats in the memory
+  reg  [5:0] fifo_count;     // beats in the memory
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_ready);
   // the count one up and one down, from the register alone: the write and the load only pick
-  wire [4:0] fifo_count_inc = fifo_count + 5'd1;
-  wire [4:0] fifo_count_dec = fifo_count - 5'd1;
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 5'd0;
+      fifo_count <= 6'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
       if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
       else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
       // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 5'd1) | ((fifo_count == 5'd1) & ~load);
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
       head_valid <= load | (head_valid & ~m_ready);
     end
   end
-  reg  [7:0] fifo_mem [0:15];
-  reg  [3:0] fifo_wp;
-  reg  [3:0] fifo_rp;
+  reg  [7:0] fifo_mem [0:31];
+  reg  [4:0] fifo_wp;
+  reg  [4:0] fifo_rp;
   reg  [7:0] head;
   always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= y_q;
   always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_wp <= 4'd0;
-      fifo_rp <= 4'd0;
+      fifo_wp <= 5'd0;
+      fifo_rp <= 5'd0;
     end else begin
-      if (fifo_wr) fifo_wp <= fifo_wp == 4'd15 ? 4'd0 : fifo_wp + 4'd1;
-      if (load) fifo_rp <= fifo_rp == 4'd15 ? 4'd0 : fifo_rp + 4'd1;
+      if (fifo_wr) fifo_wp <= fifo_wp == 5'd31 ? 5'd0 : fifo_wp + 5'd1;
+      if (load) fifo_rp <= fifo_rp == 5'd31 ? 5'd0 : fifo_rp + 5'd1;
     end
   end
   assign y = head;
   always @(posedge aclk) e_i_d1 <= e_i;
   always @(posedge aclk) e_i_d2 <= e_i_d1;
   always @(posedge aclk) e_i_d3 <= e_i_d2;
+  always @(posedge aclk) e_i_d4 <= e_i_d3;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -91,6 +91,13 @@ export interface DelayModel {
    */
   laneCoefficientRegisters?: boolean;
   /**
+   * The route from a signal's source to registers in every lane (a coefficient's fan-out), in place
+   * of nothing: a lane's coefficient register sits next to its readers, not to the source. Where the
+   * source's logic and this route do not fit one stage, the source is registered first. Undefined:
+   * counted in the model's slack (iCE40, where the lanes' registers were calibrated without it).
+   */
+  fanoutRoute?: number;
+  /**
    * Whether the per-element modules (the lanes) carry the keep_hierarchy attribute. Flattened,
    * synthesis merges the registers each lane keeps of a shared signal back into one register that
    * drives every lane (Yosys opt_merge; (* keep *) does not stop it), and that fan-out is the route
@@ -111,6 +118,12 @@ export interface DelayModel {
    * as DSP-sized partial products, each with its registers, and an adder tree the model pipelines.
    */
   dspWidth?: number;
+  /**
+   * A piece of a split product with a side of at most this many bits goes to LUTs (that many rows of
+   * adders), not a DSP: the DSPs are few (LFE5U-85F: 156), and a 24 x 26 product takes one MULT18X18D
+   * and three narrow pieces in LUTs rather than four MULT18X18D.
+   */
+  dspLutSide?: number;
   /**
    * The widest word a block RAM reads at this address width (iCE40 SB_RAM40_4K: 256 x 16, 512 x 8,
    * 1024 x 4, 2048 x 2), or undefined when the generator does not shape tables for the device.
@@ -196,11 +209,17 @@ const ECP5: DelayModel = {
   compareBySubtract: true,
   shiftRegisterGuard: false,
   laneCoefficientRegisters: true,
+  // nextpnr-ecp5: 2.62 ns from the reciprocal's correction carry chain to the copy of a coefficient
+  // register beside a lane's MULT18X18D (16-bit n = 8 at 200 MHz, 153 MHz routed), where the default
+  // block's shift amount (a 2.07 ns chain) reached its lanes within 1.6 ns (233 MHz); 1.5 ns, the rest
+  // of the longest is the stage's slack
+  fanoutRoute: 1.5,
   readyRegister: true,
   syncSetCost: 1.0 + 0.24 + 0.42,
   keepHierarchy: true,
   dspMultipliers: true,
   dspWidth: 18,
+  dspLutSide: 8,
   // DP16KD: 16 kbit as 16384 x 1 to 512 x 36 (1024 x 18, 2048 x 9, 4096 x 4, 8192 x 2)
   bramWidth: (a) => (a <= 9 ? 36 : a === 10 ? 18 : a === 11 ? 9 : a === 12 ? 4 : a === 13 ? 2 : 1),
 };

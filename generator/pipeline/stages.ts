@@ -316,8 +316,6 @@ export function multiplyVec(p: Pipe, a: Sig, b: Sig, o: { count: number; aw: num
 /** A term of a product's sum: `w` bits of `s` at bit `off`. */
 type Term = { s: Sig; w: number; off: number };
 
-/** A partial product with a side of at most this many bits goes to LUTs (that many rows), not a DSP. */
-const DSP_MIN_SIDE = 4;
 
 /** multiply (no count: one value, plain wires) and multiplyVec (count lanes, generate loops). */
 function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: number; lut?: boolean }, name: string, what: string): Sig {
@@ -343,8 +341,8 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
       for (const [j, cb] of cut(o.bw).entries()) {
         const pa = slice(a, o.aw, ca, `${name}_a${i}${j}`);
         const pb = slice(b, o.bw, cb, `${name}_b${i}${j}`);
-        // a piece with a narrow side is a few rows of adders: LUTs, not a DSP
-        const lut = Math.min(ca.w, cb.w) <= DSP_MIN_SIDE;
+        // a piece with a narrow side is a few rows of adders: LUTs, not a DSP (model.dspLutSide)
+        const lut = Math.min(ca.w, cb.w) <= (p.model.dspLutSide ?? 0);
         const pp = mul(p, pa, pb, { ...(o.count === undefined ? {} : { count }), aw: ca.w, bw: cb.w, lut }, `${name}_p${i}${j}`, what);
         terms.push({ s: pp, w: ca.w + cb.w, off: ca.off + cb.off });
       }
@@ -369,9 +367,14 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
   // the narrower operand picks the rows
   const [x, xw, y, yw] = o.aw >= o.bw ? [a, o.aw, b, o.bw] : [b, o.bw, a, o.aw];
   const terms: Term[] = [];
-  for (let j = 0; j < yw; j += 2) {
+  // two rows at a time where the ANDs and the adder fit the clock period, else one row (the ANDs
+  // alone) and the tree adds every row (ECP5 at 200 MHz: 5.45 ns for a pair of 18-bit rows). The
+  // period, not the stage budget: pairs over the budget close on iCE40 (softmax_default, 142 MHz at 125)
+  const rowDelay = p.model.route + lutLevels(p.model, 1);
+  const pairs = rowDelay + p.model.carry(xw + 2) + p.model.reg <= p.o.period;
+  for (let j = 0; j < yw; j += pairs ? 2 : 1) {
     // two rows at a time: (y[j] ? x : 0) + (y[j+1] ? x << 1 : 0), the AND in the LUT before the chain
-    const two = j + 1 < yw;
+    const two = pairs && j + 1 < yw;
     const tw = two ? xw + 2 : xw;
     const nm = `${name}_pp${j}`;
     const s = p.op({
@@ -381,7 +384,7 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
       // each bit of y drives a whole row of ANDs and each bit of x every row: one more route for the
       // fan-out. A lone last row is charged as a pair, so that every row starts in the same cycle and
       // reads the same copy of y.
-      delay: p.model.route + lutLevels(p.model, 1) + p.model.carry(xw + 2),
+      delay: pairs ? rowDelay + p.model.carry(xw + 2) : rowDelay,
       levels: two ? 2 : 1,
       what,
       code: (r) => {

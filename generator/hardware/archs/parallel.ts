@@ -210,8 +210,12 @@ export function scheduleParallel(plan: Plan): Schedule {
   const li = plan.mp.laneInput === 'd' ? { sig: d, port: 'd_i', w: dw } : { sig: e, port: 'e_i', w: ew };
   const ei = ln.input(li.port, li.w, li.sig.cycle, li.sig.time, li.sig.levels);
   // each lane registers the coefficients it is given, where the model asks (their fan-out to n lanes)
+  // (model.fanoutRoute: a coefficient whose logic leaves no time for that route is registered first;
+  // the stage table keeps the logic's estimate, as for every other register)
+  const fan = model.fanoutRoute ?? 0;
+  const fanned = (s: Sig): Sig => (s.time > 0 && s.time + fan > top.budget ? top.reg(s, `${s.name}_f`, 'normalisation: register before the fan-out') : s);
   const laneCoefs = model.laneCoefficientRegisters && n > 1
-    ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, b.late?.includes(k) ? s : ln.reg(s, `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
+    ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, b.late?.includes(k) ? s : ln.reg(fanned(s), `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
     : coefs;
   const y = b.lane(ln, ei, laneCoefs);
   const yq = ln.reg(y, 'y_q', 'output register');
