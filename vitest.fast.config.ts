@@ -18,6 +18,7 @@ export const FAST = [
   'fuzz',
   'layers',
   'model',
+  'narrow',
   'numerics',
   'online',
   'output-fifo',

@@ -15,7 +15,8 @@ import { presetFiles } from '../scripts/presets.js';
 
 /** Blocks without a routed figure yet, and why (README "ECP5", "Not yet"). */
 const NOT_ROUTED: Record<string, RegExp> = {
-  // for ecp5: 24 x 26 and 24 x 22 products per lane, 385 MULT18X18D pieces against the part's 156
+  // for ecp5 (method.expLoWidth 18, pipeline.ramDelays): 129 MULT18X18D, but 45,335 LUT4, 17,242
+  // CCU2C and 74,817 FF: nextpnr-ecp5 found no legal placement on the LFE5U-85F
   softmax_fmt16_n64: /does not fit: iCE40HX8K-ct256: 258 RAM blocks > 32/,
   // for ecp5 at 150 MHz: not tried (its 95,460 flip-flops for ice40 exceed the part's 83,640)
   softmax_exact_n64: /does not fit: iCE40HX8K-ct256: 64 RAM blocks > 32/,

@@ -64,8 +64,8 @@
 //     stage 16: normalisation: leading one -- 4.32 ns, 3 logic levels
 //     stage 17: normalisation: leading one -- 5.56 ns, 4 logic levels
 //     stage 18: normalisation: leading one -- 5.56 ns, 4 logic levels
-//     stage 19: normalisation: leading one, normalisation: shift amount, lane: coefficient register (fan-out) -- 2.67 ns, 1 logic levels
-//     stage 20: normalisation: reciprocal table -- 2.20 ns, 0 logic levels
+//     stage 19: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
+//     stage 20: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
 //     stage 21: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
 //     stage 22: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
 //     stage 23: lane: product -- 0.60 ns, 0 logic levels
@@ -770,6 +770,8 @@ module softmax_best700_n64 (
   always @(posedge aclk) r_lut_or <= r_lut;
   wire [7:0] r = {1'b1, r_lut_or};
   wire [4:0] shamt = 5'd21 - nrm_lz_d1;
+  reg [4:0] shamt_f;
+  always @(posedge aclk) shamt_f <= shamt;
   always @(posedge aclk) mx1_d1 <= mx1;
   always @(posedge aclk) mx2_d1 <= mx2;
   always @(posedge aclk) mx3_d1 <= mx3;
@@ -804,7 +806,7 @@ module softmax_best700_n64 (
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_best700_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*17 +: 17]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .r(r), .shamt(shamt), .y(y_out[g*8 +: 8]));
+      softmax_best700_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*17 +: 17]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .r(r), .shamt_f(shamt_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
 
@@ -869,7 +871,7 @@ module softmax_best700_n64_lane (
   input  wire wr_next,
   input  wire m_ready,
   input  wire [7:0] r,
-  input  wire [4:0] shamt,
+  input  wire [4:0] shamt_f,
   output wire [7:0] y
 );
 
@@ -892,32 +894,27 @@ module softmax_best700_n64_lane (
   reg [0:0] shf_a0_d3;
   reg [0:0] shf_a0_d4;
   reg [0:0] shf_a0_d5;
-  reg [0:0] shf_a0_d6;
   reg [0:0] shf_a1_d1;
   reg [0:0] shf_a1_d2;
   reg [0:0] shf_a1_d3;
   reg [0:0] shf_a1_d4;
   reg [0:0] shf_a1_d5;
-  reg [0:0] shf_a1_d6;
   reg [0:0] shf_a2_d1;
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
   reg [0:0] shf_a2_d4;
   reg [0:0] shf_a2_d5;
-  reg [0:0] shf_a2_d6;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
   reg [0:0] shf_a3_d4;
   reg [0:0] shf_a3_d5;
-  reg [0:0] shf_a3_d6;
   reg [0:0] shf_a4_d1;
   reg [0:0] shf_a4_d2;
   reg [0:0] shf_a4_d3;
   reg [0:0] shf_a4_d4;
   reg [0:0] shf_a4_d5;
   reg [0:0] shf_a4_d6;
-  reg [0:0] shf_a4_d7;
   reg [24:0] shf_3_d1;
   reg [16:0] y_sat_hi_d1;
   reg [0:0] y_sat_over_d1;
@@ -926,7 +923,7 @@ module softmax_best700_n64_lane (
   reg [7:0] r_l;
   always @(posedge aclk) r_l <= r;
   reg [4:0] shamt_l;
-  always @(posedge aclk) shamt_l <= shamt;
+  always @(posedge aclk) shamt_l <= shamt_f;
   wire [16:0] mul_a = e_i;
   reg [16:0] mul_areg;
   always @(posedge aclk) mul_areg <= mul_a;
@@ -939,15 +936,15 @@ module softmax_best700_n64_lane (
   reg [24:0] mul_preg;
   always @(posedge aclk) mul_preg <= mul_mreg;
   wire [0:0] shf_a0 = shamt_l[0:0];
-  wire [24:0] shf_0 = shf_a0_d6[0] ? (mul_preg >> 1) : mul_preg;
+  wire [24:0] shf_0 = shf_a0_d5[0] ? (mul_preg >> 1) : mul_preg;
   wire [0:0] shf_a1 = shamt_l[1:1];
-  wire [24:0] shf_1 = shf_a1_d6[0] ? (shf_0 >> 2) : shf_0;
+  wire [24:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
   wire [0:0] shf_a2 = shamt_l[2:2];
-  wire [24:0] shf_2 = shf_a2_d6[0] ? (shf_1 >> 4) : shf_1;
+  wire [24:0] shf_2 = shf_a2_d5[0] ? (shf_1 >> 4) : shf_1;
   wire [0:0] shf_a3 = shamt_l[3:3];
-  wire [24:0] shf_3 = shf_a3_d6[0] ? (shf_2 >> 8) : shf_2;
+  wire [24:0] shf_3 = shf_a3_d5[0] ? (shf_2 >> 8) : shf_2;
   wire [0:0] shf_a4 = shamt_l[4:4];
-  wire [24:0] shf_4 = shf_a4_d7[0] ? (shf_3_d1 >> 16) : shf_3_d1;
+  wire [24:0] shf_4 = shf_a4_d6[0] ? (shf_3_d1 >> 16) : shf_3_d1;
   wire [25:0] half = {1'b0, shf_4} + 26'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [24:0] y_full = half[25:1];
@@ -1015,32 +1012,27 @@ module softmax_best700_n64_lane (
   always @(posedge aclk) shf_a0_d3 <= shf_a0_d2;
   always @(posedge aclk) shf_a0_d4 <= shf_a0_d3;
   always @(posedge aclk) shf_a0_d5 <= shf_a0_d4;
-  always @(posedge aclk) shf_a0_d6 <= shf_a0_d5;
   always @(posedge aclk) shf_a1_d1 <= shf_a1;
   always @(posedge aclk) shf_a1_d2 <= shf_a1_d1;
   always @(posedge aclk) shf_a1_d3 <= shf_a1_d2;
   always @(posedge aclk) shf_a1_d4 <= shf_a1_d3;
   always @(posedge aclk) shf_a1_d5 <= shf_a1_d4;
-  always @(posedge aclk) shf_a1_d6 <= shf_a1_d5;
   always @(posedge aclk) shf_a2_d1 <= shf_a2;
   always @(posedge aclk) shf_a2_d2 <= shf_a2_d1;
   always @(posedge aclk) shf_a2_d3 <= shf_a2_d2;
   always @(posedge aclk) shf_a2_d4 <= shf_a2_d3;
   always @(posedge aclk) shf_a2_d5 <= shf_a2_d4;
-  always @(posedge aclk) shf_a2_d6 <= shf_a2_d5;
   always @(posedge aclk) shf_a3_d1 <= shf_a3;
   always @(posedge aclk) shf_a3_d2 <= shf_a3_d1;
   always @(posedge aclk) shf_a3_d3 <= shf_a3_d2;
   always @(posedge aclk) shf_a3_d4 <= shf_a3_d3;
   always @(posedge aclk) shf_a3_d5 <= shf_a3_d4;
-  always @(posedge aclk) shf_a3_d6 <= shf_a3_d5;
   always @(posedge aclk) shf_a4_d1 <= shf_a4;
   always @(posedge aclk) shf_a4_d2 <= shf_a4_d1;
   always @(posedge aclk) shf_a4_d3 <= shf_a4_d2;
   always @(posedge aclk) shf_a4_d4 <= shf_a4_d3;
   always @(posedge aclk) shf_a4_d5 <= shf_a4_d4;
   always @(posedge aclk) shf_a4_d6 <= shf_a4_d5;
-  always @(posedge aclk) shf_a4_d7 <= shf_a4_d6;
   always @(posedge aclk) shf_3_d1 <= shf_3;
   always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
   always @(posedge aclk) y_sat_over_d1 <= y_sat_over;

@@ -64,8 +64,8 @@
 //     stage 16: normalisation: leading one -- 4.32 ns, 3 logic levels
 //     stage 17: normalisation: leading one -- 5.56 ns, 4 logic levels
 //     stage 18: normalisation: leading one -- 5.56 ns, 4 logic levels
-//     stage 19: normalisation: leading one, normalisation: shift amount, lane: coefficient register (fan-out) -- 2.67 ns, 1 logic levels
-//     stage 20: normalisation: reciprocal table -- 2.20 ns, 0 logic levels
+//     stage 19: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
+//     stage 20: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
 //     stage 21: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
 //     stage 22: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
 //     stage 23: lane: product -- 0.60 ns, 0 logic levels

@@ -44,7 +44,7 @@
 //   sum S = sum of n=8 entries: 16 bits (= 13 + ceil(log2 8)), cannot overflow
 //   tables: exp_lut 156x13b = 254 B, recip_lut 512x9b = 576 B; total 830 B
 //   error bound: |y - y_ref| <= 0.9099 LSB for every input of 1..8 elements (proven from the tables, README "The error bound")
-//   pipeline for 200 MHz (5.00 ns) on ecp5: 28 register stages, slowest estimate 4.05 ns (247 MHz)
+//   pipeline for 200 MHz (5.00 ns) on ecp5: 29 register stages, slowest estimate 4.05 ns (247 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -58,23 +58,24 @@
 //     stage 11: normalisation: leading one -- 3.08 ns, 2 logic levels
 //     stage 12: normalisation: leading one -- 3.08 ns, 2 logic levels
 //     stage 13: normalisation: leading one -- 3.08 ns, 2 logic levels
-//     stage 14: normalisation: leading one, normalisation: shift amount, lane: coefficient register (fan-out) -- 2.67 ns, 1 logic levels
-//     stage 15: normalisation: reciprocal table -- 2.20 ns, 0 logic levels
+//     stage 14: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
+//     stage 15: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
 //     stage 16: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 17: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
-//     stage 18: lane: product -- 0.60 ns, 0 logic levels
+//     stage 17: normalisation: register before the fan-out -- 1.57 ns, 0 logic levels
+//     stage 18: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
 //     stage 19: lane: product -- 0.60 ns, 0 logic levels
 //     stage 20: lane: product -- 0.60 ns, 0 logic levels
-//     stage 21: lane: shift -- 3.08 ns, 2 logic levels
+//     stage 21: lane: product -- 0.60 ns, 0 logic levels
 //     stage 22: lane: shift -- 3.08 ns, 2 logic levels
-//     stage 23: lane: shift -- 1.84 ns, 1 logic levels
-//     stage 24: lane: round -- 3.35 ns, 1 logic levels
-//     stage 25: lane: saturate -- 3.08 ns, 2 logic levels
-//     stage 26: lane: saturate, output register -- 3.50 ns, 2 logic levels
-//   latency: 28 cycles, throughput 1 vector per cycle
+//     stage 23: lane: shift -- 3.08 ns, 2 logic levels
+//     stage 24: lane: shift -- 1.84 ns, 1 logic levels
+//     stage 25: lane: round -- 3.35 ns, 1 logic levels
+//     stage 26: lane: saturate -- 3.08 ns, 2 logic levels
+//     stage 27: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 29 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 254 + recip_lut 576 = 830
-// Latency: 28 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 29 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -94,7 +95,7 @@ module softmax_default_ecp5 (
 
   localparam N  = 8;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 28;
+  localparam LATENCY = 29;
 
   // exp_lut: 156 entries x 13 bits (e^-d)
   function [13-1:0] exp_lut;
@@ -921,6 +922,10 @@ module softmax_default_ecp5 (
   always @(posedge aclk) if (ce) r_lut_or <= r_lut;
   wire [9:0] r = {1'b1, r_lut_or};
   wire [4:0] shamt = 5'd16 - {1'd0, nrm_lz_d1};
+  reg [9:0] r_f;
+  always @(posedge aclk) if (ce) r_f <= r;
+  reg [4:0] shamt_f;
+  always @(posedge aclk) if (ce) shamt_f <= shamt;
   always @(posedge aclk) if (ce) mx1_d1 <= mx1;
   always @(posedge aclk) if (ce) mx2_d1 <= mx2;
   always @(posedge aclk) if (ce) mx3_d1 <= mx3;
@@ -949,7 +954,7 @@ module softmax_default_ecp5 (
   wire [63:0] y_out;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_lane
-      softmax_default_ecp5_lane u_lane (.aclk(aclk), .ce_next(ce_next), .e_i(e0_or[g*13 +: 13]), .ob_next_r(ob_next_r), .m_ready(m_axis_tready), .r(r), .shamt(shamt), .y(y_out[g*8 +: 8]));
+      softmax_default_ecp5_lane u_lane (.aclk(aclk), .ce_next(ce_next), .e_i(e0_or[g*13 +: 13]), .ob_next_r(ob_next_r), .m_ready(m_axis_tready), .r_f(r_f), .shamt_f(shamt_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
 
@@ -983,8 +988,8 @@ module softmax_default_ecp5_lane (
   input  wire [12:0] e_i,
   input  wire [1:0] ob_next_r,
   input  wire m_ready,
-  input  wire [9:0] r,
-  input  wire [4:0] shamt,
+  input  wire [9:0] r_f,
+  input  wire [4:0] shamt_f,
   output wire [7:0] y
 );
 
@@ -1003,6 +1008,7 @@ module softmax_default_ecp5_lane (
   reg [12:0] mul_areg_d9;
   reg [12:0] mul_areg_d10;
   reg [12:0] mul_areg_d11;
+  reg [12:0] mul_areg_d12;
   reg [0:0] shf_a0_d1;
   reg [0:0] shf_a0_d2;
   reg [0:0] shf_a0_d3;
@@ -1045,16 +1051,16 @@ module softmax_default_ecp5_lane (
   reg [7:0] y_sat_lo_d1;
   reg [7:0] y_sat_lo_d2;
   reg [9:0] r_l;
-  always @(posedge aclk) if (ce) r_l <= r;
+  always @(posedge aclk) if (ce) r_l <= r_f;
   reg [4:0] shamt_l;
-  always @(posedge aclk) if (ce) shamt_l <= shamt;
+  always @(posedge aclk) if (ce) shamt_l <= shamt_f;
   wire [12:0] mul_a = e_i;
   reg [12:0] mul_areg;
   always @(posedge aclk) if (ce) mul_areg <= mul_a;
   wire [9:0] mul_b = r_l;
   reg [9:0] mul_breg;
   always @(posedge aclk) if (ce) mul_breg <= mul_b;
-  wire [22:0] mul_m = {10'd0, mul_areg_d11} * {13'd0, mul_breg};
+  wire [22:0] mul_m = {10'd0, mul_areg_d12} * {13'd0, mul_breg};
   reg [22:0] mul_mreg;
   always @(posedge aclk) if (ce) mul_mreg <= mul_m;
   reg [22:0] mul_preg;
@@ -1103,6 +1109,7 @@ module softmax_default_ecp5_lane (
   always @(posedge aclk) if (ce) mul_areg_d9 <= mul_areg_d8;
   always @(posedge aclk) if (ce) mul_areg_d10 <= mul_areg_d9;
   always @(posedge aclk) if (ce) mul_areg_d11 <= mul_areg_d10;
+  always @(posedge aclk) if (ce) mul_areg_d12 <= mul_areg_d11;
   always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
   always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
   always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;

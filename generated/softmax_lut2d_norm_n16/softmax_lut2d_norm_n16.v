@@ -46,7 +46,7 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, lut2d 1024x8b = 1024 B; total 1317 B
 //   error bound: |y - y_ref| <= 4.1626 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 20 register stages, slowest estimate 5.62 ns (178 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 21 register stages, slowest estimate 5.62 ns (178 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -59,15 +59,16 @@
 //     stage 10: sum tree, normalisation: leading one, lane: leading one of e -- 5.62 ns, 3 logic levels
 //     stage 11: normalisation: leading one -- 5.56 ns, 4 logic levels
 //     stage 12: normalisation: leading one -- 5.56 ns, 4 logic levels
-//     stage 13: normalisation: leading one, normalisation: p - pMin, lane: coefficient register (fan-out) -- 3.84 ns, 2 logic levels
-//     stage 14: lane: octave, lane: 2D address -- 5.15 ns, 3 logic levels
-//     stage 15: lane: 2D table -- 2.20 ns, 0 logic levels
-//     stage 16: lane: 2D table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 17: output register -- 1.57 ns, 0 logic levels
-//   latency: 20 cycles, throughput 1 vector per cycle
+//     stage 13: normalisation: leading one, normalisation: p - pMin, normalisation: register before the fan-out -- 3.84 ns, 2 logic levels
+//     stage 14: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 15: lane: octave, lane: 2D address -- 5.15 ns, 3 logic levels
+//     stage 16: lane: 2D table -- 2.20 ns, 0 logic levels
+//     stage 17: lane: 2D table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 18: output register -- 1.57 ns, 0 logic levels
+//   latency: 21 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + lut2d 1024 = 1317
-// Latency: 20 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 21 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -87,7 +88,7 @@ module softmax_lut2d_norm_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 20;
+  localparam LATENCY = 21;
 
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
@@ -419,6 +420,10 @@ module softmax_lut2d_norm_n16 (
   wire unused_xn = &{1'b0, nrm_s0[11:0], nrm_s0[17], 1'b0};
   wire unused_lz = &{1'b0, nrm_lz[4:3], 1'b0};
   wire [2:0] pc = 3'd4 - nrm_lz[2:0];
+  reg [4:0] row_f;
+  always @(posedge aclk) row_f <= row;
+  reg [2:0] pc_f;
+  always @(posedge aclk) pc_f <= pc;
   always @(posedge aclk) mx1_d1 <= mx1;
   always @(posedge aclk) mx2_d1 <= mx2;
   always @(posedge aclk) mx3_d1 <= mx3;
@@ -445,7 +450,7 @@ module softmax_lut2d_norm_n16 (
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*14 +: 14]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .row(row), .pc(pc), .y(y_out[g*8 +: 8]));
+      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*14 +: 14]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .row_f(row_f), .pc_f(pc_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
 
@@ -509,8 +514,8 @@ module softmax_lut2d_norm_n16_lane (
   input  wire [13:0] e_i,
   input  wire wr_next,
   input  wire m_ready,
-  input  wire [4:0] row,
-  input  wire [2:0] pc,
+  input  wire [4:0] row_f,
+  input  wire [2:0] pc_f,
   output wire [7:0] y
 );
   // lut2d: 1024 entries x 8 bits (e / S)
@@ -1142,15 +1147,17 @@ module softmax_lut2d_norm_n16_lane (
   reg [3:0] en_lz_d2;
   reg [3:0] en_lz_d3;
   reg [3:0] en_lz_d4;
+  reg [3:0] en_lz_d5;
   reg [4:0] en_s0_d1;
   reg [4:0] en_s0_d2;
   reg [4:0] en_s0_d3;
   reg [4:0] en_s0_d4;
+  reg [4:0] en_s0_d5;
   reg [9:0] a2d_d1;
   reg [4:0] row_l;
-  always @(posedge aclk) row_l <= row;
+  always @(posedge aclk) row_l <= row_f;
   reg [2:0] pc_l;
-  always @(posedge aclk) pc_l <= pc;
+  always @(posedge aclk) pc_l <= pc_f;
   wire [0:0] en_z3 = ~|e_i[13:6];
   wire [11:0] en_s3 = en_z3 ? {e_i[5:0], 6'd0} : e_i[13:2];
   wire [0:0] en_z2 = ~|en_s3_d1[11:8];
@@ -1160,8 +1167,8 @@ module softmax_lut2d_norm_n16_lane (
   wire [0:0] en_z0 = ~|en_s1_d1[5:5];
   wire [4:0] en_s0 = en_z0 ? en_s1_d1[4:0] : en_s1_d1[5:1];
   wire [3:0] en_lz = {en_z3_d2, en_z2_d1, en_z1_d1, en_z0};
-  wire [4:0] oct = {1'd0, en_lz_d4} + {2'd0, pc_l};
-  wire [9:0] a2d = !en_s0_d4[4] ? 10'd1023 : (oct == 5'd0) ? 10'd1022 : (oct == 5'd1) ? {1'd0, row_l[4:0], en_s0_d4[3:0]} : (oct == 5'd2) ? {2'd2, row_l[4:1], en_s0_d4[3:0]} : (oct == 5'd3) ? {3'd6, row_l[4:1], en_s0_d4[3:1]} : (oct == 5'd4) ? {4'd14, row_l[4:2], en_s0_d4[3:1]} : (oct == 5'd5) ? {5'd30, row_l[4:2], en_s0_d4[3:2]} : (oct == 5'd6) ? {6'd62, row_l[4:3], en_s0_d4[3:2]} : (oct == 5'd7) ? {7'd126, row_l[4:3], en_s0_d4[3:3]} : (oct == 5'd8) ? {8'd254, row_l[4:4], en_s0_d4[3:3]} : (oct == 5'd9) ? {9'd510, row_l[4:4]} : 10'd1023;
+  wire [4:0] oct = {1'd0, en_lz_d5} + {2'd0, pc_l};
+  wire [9:0] a2d = !en_s0_d5[4] ? 10'd1023 : (oct == 5'd0) ? 10'd1022 : (oct == 5'd1) ? {1'd0, row_l[4:0], en_s0_d5[3:0]} : (oct == 5'd2) ? {2'd2, row_l[4:1], en_s0_d5[3:0]} : (oct == 5'd3) ? {3'd6, row_l[4:1], en_s0_d5[3:1]} : (oct == 5'd4) ? {4'd14, row_l[4:2], en_s0_d5[3:1]} : (oct == 5'd5) ? {5'd30, row_l[4:2], en_s0_d5[3:2]} : (oct == 5'd6) ? {6'd62, row_l[4:3], en_s0_d5[3:2]} : (oct == 5'd7) ? {7'd126, row_l[4:3], en_s0_d5[3:3]} : (oct == 5'd8) ? {8'd254, row_l[4:4], en_s0_d5[3:3]} : (oct == 5'd9) ? {9'd510, row_l[4:4]} : 10'd1023;
   reg [7:0] y_rom;
   always @(posedge aclk) y_rom <= lut2d(a2d_d1);
   reg [7:0] y_rom_or;
@@ -1218,10 +1225,12 @@ module softmax_lut2d_norm_n16_lane (
   always @(posedge aclk) en_lz_d2 <= en_lz_d1;
   always @(posedge aclk) en_lz_d3 <= en_lz_d2;
   always @(posedge aclk) en_lz_d4 <= en_lz_d3;
+  always @(posedge aclk) en_lz_d5 <= en_lz_d4;
   always @(posedge aclk) en_s0_d1 <= en_s0;
   always @(posedge aclk) en_s0_d2 <= en_s0_d1;
   always @(posedge aclk) en_s0_d3 <= en_s0_d2;
   always @(posedge aclk) en_s0_d4 <= en_s0_d3;
+  always @(posedge aclk) en_s0_d5 <= en_s0_d4;
   always @(posedge aclk) a2d_d1 <= a2d;
 
 endmodule

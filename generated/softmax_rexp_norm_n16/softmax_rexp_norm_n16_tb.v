@@ -57,8 +57,8 @@
 //     stage 10: sum tree, normalisation: leading one -- 5.62 ns, 3 logic levels
 //     stage 11: normalisation: leading one -- 5.56 ns, 4 logic levels
 //     stage 12: normalisation: leading one -- 5.56 ns, 4 logic levels
-//     stage 13: normalisation: leading one, normalisation: shift amount, lane: coefficient register (fan-out) -- 3.91 ns, 2 logic levels
-//     stage 14: normalisation: reciprocal table -- 2.20 ns, 0 logic levels
+//     stage 13: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 3.91 ns, 2 logic levels
+//     stage 14: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
 //     stage 15: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
 //     stage 16: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
 //     stage 17: lane: product -- 0.60 ns, 0 logic levels

@@ -1139,13 +1139,13 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) if (!aresetn) b_t_ve1 <= 1'b0; else b_t_ve1 <= b_v2;
   reg b_t_ve2;
   always @(posedge aclk) if (!aresetn) b_t_ve2 <= 1'b0; else b_t_ve2 <= b_t_ve1;
-  // running sum; the last beat of a row pushes S into row queue 2
+  // running sum; the last beat of a row pushes S into row queue 2 and clears the sum, so that the
+  // adder reads the register alone (no multiplexer before the carry chain)
   reg [SW-1:0] b_acc;
-  reg b_first;
-  wire [SW-1:0] b_new = (b_first ? {SW{1'b0}} : b_acc) + {8'd0, b_sumq};
+  wire [SW-1:0] b_new = b_acc + {8'd0, b_sumq};
   wire b_push = b_t_ve2 & b_l2_d2;
   always @(posedge aclk) begin
-    if (b_t_ve2) b_acc <= b_new;
+    if (!aresetn) b_acc <= {SW{1'b0}}; else if (b_t_ve2) b_acc <= b_l2_d2 ? {SW{1'b0}} : b_new;
     if (b_push) q2s[q2_ws] <= b_new;
   end
 
@@ -1314,6 +1314,8 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) if (ce) r_lut_or <= r_lut;
   wire [9:0] r = {1'b1, r_lut_or};
   wire [4:0] shamt = 5'd30 - nrm_lz_d1;
+  reg [4:0] shamt_f;
+  always @(posedge aclk) if (ce) shamt_f <= shamt;
   always @(posedge aclk) if (ce) nrm_s4_d1 <= nrm_s4;
   always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
   always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
@@ -1356,20 +1358,14 @@ module softmax_stream_p4_n1024 (
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_lane
       // delayed copies (registers the pipeline adds to align operands)
-      reg [17:0] mul_p00_areg_d1;
-      reg [17:0] mul_p00_areg_d2;
-      reg [17:0] mul_p00_areg_d3;
-      reg [17:0] mul_p00_areg_d4;
-      reg [17:0] mul_p00_areg_d5;
-      reg [17:0] mul_p00_areg_d6;
+      reg [19:0] e_i_d1;
+      reg [19:0] e_i_d2;
+      reg [19:0] e_i_d3;
+      reg [19:0] e_i_d4;
+      reg [19:0] e_i_d5;
+      reg [19:0] e_i_d6;
       reg [9:0] mul_b10_d1;
       reg [1:0] mul_a10_d1;
-      reg [1:0] mul_a10_d2;
-      reg [1:0] mul_a10_d3;
-      reg [1:0] mul_a10_d4;
-      reg [1:0] mul_a10_d5;
-      reg [1:0] mul_a10_d6;
-      reg [1:0] mul_a10_d7;
       reg [11:0] mul_p10_pp0_d1;
       reg [11:0] mul_p10_pp0_d2;
       reg [0:0] shf_a0_d1;
@@ -1377,20 +1373,17 @@ module softmax_stream_p4_n1024 (
       reg [0:0] shf_a0_d3;
       reg [0:0] shf_a0_d4;
       reg [0:0] shf_a0_d5;
-      reg [0:0] shf_a0_d6;
       reg [0:0] shf_a1_d1;
       reg [0:0] shf_a1_d2;
       reg [0:0] shf_a1_d3;
       reg [0:0] shf_a1_d4;
       reg [0:0] shf_a1_d5;
-      reg [0:0] shf_a1_d6;
       reg [0:0] shf_a2_d1;
       reg [0:0] shf_a2_d2;
       reg [0:0] shf_a2_d3;
       reg [0:0] shf_a2_d4;
       reg [0:0] shf_a2_d5;
       reg [0:0] shf_a2_d6;
-      reg [0:0] shf_a2_d7;
       reg [29:0] shf_1_d1;
       reg [0:0] shf_a3_d1;
       reg [0:0] shf_a3_d2;
@@ -1398,14 +1391,12 @@ module softmax_stream_p4_n1024 (
       reg [0:0] shf_a3_d4;
       reg [0:0] shf_a3_d5;
       reg [0:0] shf_a3_d6;
-      reg [0:0] shf_a3_d7;
       reg [0:0] shf_a4_d1;
       reg [0:0] shf_a4_d2;
       reg [0:0] shf_a4_d3;
       reg [0:0] shf_a4_d4;
       reg [0:0] shf_a4_d5;
       reg [0:0] shf_a4_d6;
-      reg [0:0] shf_a4_d7;
       reg [29:0] shf_4_d1;
       reg [21:0] y_sat_hi_d1;
       reg [0:0] y_sat_over_d1;
@@ -1413,7 +1404,7 @@ module softmax_stream_p4_n1024 (
       reg [7:0] y_sat_lo_d2;
       reg [7:0] y_k_d1;
       wire [19:0] e_i = c_e[g*20 +: 20];
-      wire [17:0] mul_a00 = e_i[17:0];
+      wire [17:0] mul_a00 = e_i_d6[17:0];
       wire [9:0] mul_b00 = r[9:0];
       wire [17:0] mul_p00_a = mul_a00;
       reg [17:0] mul_p00_areg;
@@ -1421,25 +1412,25 @@ module softmax_stream_p4_n1024 (
       wire [9:0] mul_p00_b = mul_b00;
       reg [9:0] mul_p00_breg;
       always @(posedge aclk) if (ce) mul_p00_breg <= mul_p00_b;
-      wire [27:0] mul_p00_m = {10'd0, mul_p00_areg_d6} * {18'd0, mul_p00_breg};
+      wire [27:0] mul_p00_m = {10'd0, mul_p00_areg} * {18'd0, mul_p00_breg};
       reg [27:0] mul_p00_mreg;
       always @(posedge aclk) if (ce) mul_p00_mreg <= mul_p00_m;
       reg [27:0] mul_p00_preg;
       always @(posedge aclk) if (ce) mul_p00_preg <= mul_p00_mreg;
-      wire [1:0] mul_a10 = e_i[19:18];
+      wire [1:0] mul_a10 = e_i_d6[19:18];
       wire [9:0] mul_b10 = r[9:0];
-      wire [11:0] mul_p10_pp0 = {2'b0, mul_b10_d1 & {10{mul_a10_d7[0]}}} + {1'b0, mul_b10_d1 & {10{mul_a10_d7[1]}}, 1'b0};
+      wire [11:0] mul_p10_pp0 = {2'b0, mul_b10_d1 & {10{mul_a10_d1[0]}}} + {1'b0, mul_b10_d1 & {10{mul_a10_d1[1]}}, 1'b0};
       wire [29:0] mul_t1_0 = {2'd0, mul_p00_preg} + {mul_p10_pp0_d2, 18'd0};
-      wire [0:0] shf_a0 = shamt[0:0];
-      wire [29:0] shf_0 = shf_a0_d6[0] ? (mul_t1_0 >> 1) : mul_t1_0;
-      wire [0:0] shf_a1 = shamt[1:1];
-      wire [29:0] shf_1 = shf_a1_d6[0] ? (shf_0 >> 2) : shf_0;
-      wire [0:0] shf_a2 = shamt[2:2];
-      wire [29:0] shf_2 = shf_a2_d7[0] ? (shf_1_d1 >> 4) : shf_1_d1;
-      wire [0:0] shf_a3 = shamt[3:3];
-      wire [29:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
-      wire [0:0] shf_a4 = shamt[4:4];
-      wire [29:0] shf_4 = shf_a4_d7[0] ? (shf_3 >> 16) : shf_3;
+      wire [0:0] shf_a0 = shamt_f[0:0];
+      wire [29:0] shf_0 = shf_a0_d5[0] ? (mul_t1_0 >> 1) : mul_t1_0;
+      wire [0:0] shf_a1 = shamt_f[1:1];
+      wire [29:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
+      wire [0:0] shf_a2 = shamt_f[2:2];
+      wire [29:0] shf_2 = shf_a2_d6[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+      wire [0:0] shf_a3 = shamt_f[3:3];
+      wire [29:0] shf_3 = shf_a3_d6[0] ? (shf_2 >> 8) : shf_2;
+      wire [0:0] shf_a4 = shamt_f[4:4];
+      wire [29:0] shf_4 = shf_a4_d6[0] ? (shf_3 >> 16) : shf_3;
       wire [30:0] half = {1'b0, shf_4_d1} + 31'd1;
       wire unused_half = &{1'b0, half[0], 1'b0};
       wire [29:0] y_full = half[30:1];
@@ -1450,20 +1441,14 @@ module softmax_stream_p4_n1024 (
       wire [7:0] y_k = c_k2_d13[g] ? y_sat : 8'd0;
       wire [7:0] y_m = y_k_d1;
       assign y_c[g*8 +: 8] = y_m;
-      always @(posedge aclk) if (ce) mul_p00_areg_d1 <= mul_p00_areg;
-      always @(posedge aclk) if (ce) mul_p00_areg_d2 <= mul_p00_areg_d1;
-      always @(posedge aclk) if (ce) mul_p00_areg_d3 <= mul_p00_areg_d2;
-      always @(posedge aclk) if (ce) mul_p00_areg_d4 <= mul_p00_areg_d3;
-      always @(posedge aclk) if (ce) mul_p00_areg_d5 <= mul_p00_areg_d4;
-      always @(posedge aclk) if (ce) mul_p00_areg_d6 <= mul_p00_areg_d5;
+      always @(posedge aclk) if (ce) e_i_d1 <= e_i;
+      always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
+      always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
+      always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
+      always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
+      always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
       always @(posedge aclk) if (ce) mul_b10_d1 <= mul_b10;
       always @(posedge aclk) if (ce) mul_a10_d1 <= mul_a10;
-      always @(posedge aclk) if (ce) mul_a10_d2 <= mul_a10_d1;
-      always @(posedge aclk) if (ce) mul_a10_d3 <= mul_a10_d2;
-      always @(posedge aclk) if (ce) mul_a10_d4 <= mul_a10_d3;
-      always @(posedge aclk) if (ce) mul_a10_d5 <= mul_a10_d4;
-      always @(posedge aclk) if (ce) mul_a10_d6 <= mul_a10_d5;
-      always @(posedge aclk) if (ce) mul_a10_d7 <= mul_a10_d6;
       always @(posedge aclk) if (ce) mul_p10_pp0_d1 <= mul_p10_pp0;
       always @(posedge aclk) if (ce) mul_p10_pp0_d2 <= mul_p10_pp0_d1;
       always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
@@ -1471,20 +1456,17 @@ module softmax_stream_p4_n1024 (
       always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
       always @(posedge aclk) if (ce) shf_a0_d4 <= shf_a0_d3;
       always @(posedge aclk) if (ce) shf_a0_d5 <= shf_a0_d4;
-      always @(posedge aclk) if (ce) shf_a0_d6 <= shf_a0_d5;
       always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
       always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
       always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
       always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
       always @(posedge aclk) if (ce) shf_a1_d5 <= shf_a1_d4;
-      always @(posedge aclk) if (ce) shf_a1_d6 <= shf_a1_d5;
       always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
       always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
       always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
       always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
       always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
       always @(posedge aclk) if (ce) shf_a2_d6 <= shf_a2_d5;
-      always @(posedge aclk) if (ce) shf_a2_d7 <= shf_a2_d6;
       always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
       always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
       always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
@@ -1492,14 +1474,12 @@ module softmax_stream_p4_n1024 (
       always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
       always @(posedge aclk) if (ce) shf_a3_d5 <= shf_a3_d4;
       always @(posedge aclk) if (ce) shf_a3_d6 <= shf_a3_d5;
-      always @(posedge aclk) if (ce) shf_a3_d7 <= shf_a3_d6;
       always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
       always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
       always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
       always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
       always @(posedge aclk) if (ce) shf_a4_d5 <= shf_a4_d4;
       always @(posedge aclk) if (ce) shf_a4_d6 <= shf_a4_d5;
-      always @(posedge aclk) if (ce) shf_a4_d7 <= shf_a4_d6;
       always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
       always @(posedge aclk) if (ce) y_sat_hi_d1 <= y_sat_hi;
       always @(posedge aclk) if (ce) y_sat_over_d1 <= y_sat_over;
@@ -1572,6 +1552,11 @@ module softmax_stream_p4_n1024 (
   wire a_row = a_take & s_axis_tlast;
   wire b_row = b_go & b_end;
   wire c_row = c_go & c_end;
+  // the two counts pass C's row end may load, each read at a register's address every cycle; kept,
+  // so that synthesis does not share one read port between them with c_row on its address (from the
+  // skid register through the queue's distributed RAM into c_rem: 6.10 ns on ECP5)
+  (* keep *) wire [8:0] c_cnt_next = q2c[q2_rn];
+  (* keep *) wire [8:0] c_cnt_this = q2c[q2_r];
   always @(posedge aclk) begin
     if (!aresetn) begin
       a_ready <= 1'b0;
@@ -1597,16 +1582,16 @@ module softmax_stream_p4_n1024 (
     if (b_row) b_rem <= q1c[q1_rn];
     else if (b_go) b_rem <= b_rem - 9'd1;
     else if (b_fresh) b_rem <= q1c[q1_r];
-    if (c_row) c_rem <= q2c[q2_rn];
+    if (c_row) c_rem <= c_cnt_next;
     else if (c_go) c_rem <= c_rem - 9'd1;
-    else if (c_fresh) c_rem <= q2c[q2_r];
+    else if (c_fresh) c_rem <= c_cnt_this;
   end
   always @(posedge aclk) begin
     if (!aresetn) begin
       a_wp <= 9'd0; a_beat <= 8'd0; a_first <= 1'b1;
-      b_rp <= 9'd0; b_wp <= 9'd0; b_first <= 1'b1;
+      b_rp <= 9'd0; b_wp <= 9'd0;
       c_rp <= 9'd0;
-      m1_cnt <= 9'd0; m2_cnt <= 9'd0;
+      m1_cnt <= 9'd0;
       q1_rows <= 5'd0; q1_avail <= 5'd0; q2_rows <= 5'd0; q2_avail <= 5'd0;
       q1_wc <= 4'd0; q1_wm <= 4'd0; q1_r <= 4'd0; q1_rn <= 4'd1;
       q2_wc <= 4'd0; q2_ws <= 4'd0; q2_r <= 4'd0; q2_rn <= 4'd1;
@@ -1627,7 +1612,6 @@ module softmax_stream_p4_n1024 (
         q1_rn <= q1_rn + 4'd1;
         q2_wc <= q2_wc + 4'd1;
       end
-      if (b_t_ve2) b_first <= b_l2_d2;
       if (b_push) q2_ws <= q2_ws + 4'd1;
       if (c_go) begin
         c_rp <= (c_rp == 9'd265) ? 9'd0 : c_rp + 9'd1;
@@ -1637,11 +1621,25 @@ module softmax_stream_p4_n1024 (
         q2_rn <= q2_rn + 4'd1;
       end
       m1_cnt <= m1_cnt + (a_take ? 9'd1 : 9'd0) - (b_go ? 9'd1 : 9'd0);
-      m2_cnt <= m2_cnt + (b_go ? 9'd1 : 9'd0) - (c_go ? 9'd1 : 9'd0);
       q1_rows <= q1_rows + (a_row ? 5'd1 : 5'd0) - (b_row ? 5'd1 : 5'd0);
       q1_avail <= q1_avail + (a_push ? 5'd1 : 5'd0) - (b_row ? 5'd1 : 5'd0);
       q2_rows <= q2_rows + (b_row ? 5'd1 : 5'd0) - (c_row ? 5'd1 : 5'd0);
       q2_avail <= q2_avail + (b_push ? 5'd1 : 5'd0) - (c_row ? 5'd1 : 5'd0);
+    end
+  end
+
+  // store 2's count with its two next values in registers of their own (one up, one down), so that
+  // pass C's enable (from the skid register) only picks one and no carry chain follows it
+  reg  [9-1:0] m2_up, m2_dn;
+  wire m2_inc = b_go & ~c_go;
+  wire m2_dec = c_go & ~b_go;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      m2_cnt <= 9'd0; m2_up <= 9'd1; m2_dn <= {9{1'b1}};
+    end else if (m2_inc) begin
+      m2_cnt <= m2_up; m2_up <= m2_up + 9'd1; m2_dn <= m2_cnt;
+    end else if (m2_dec) begin
+      m2_cnt <= m2_dn; m2_up <= m2_cnt; m2_dn <= m2_dn - 9'd1;
     end
   end
 

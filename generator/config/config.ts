@@ -95,6 +95,7 @@ const pipelineSchema = z
     laneRegister: flag.optional(),
     outputSlice: flag.optional(),
     outputFifo: flag.optional(),
+    ramDelays: flag.optional(),
   })
   .strict();
 
@@ -180,7 +181,7 @@ export function validateConfig(raw: unknown): Config {
     if (c.report) throw new ConfigError('report', c.report, 'allowed: false with arch stream (the HTML report covers parallel blocks)');
     // the stream architecture has its own pipeline and its own output register; these exist only in
     // the parallel one (laneRegister works in both)
-    for (const k of ['expAddrRegister', 'outputSlice', 'outputFifo'] as const) {
+    for (const k of ['expAddrRegister', 'outputSlice', 'outputFifo', 'ramDelays'] as const) {
       if (c.pipeline?.[k]) throw new ConfigError(`pipeline.${k}`, true, 'allowed: false with arch stream (a register of the parallel architecture)');
     }
   } else {
@@ -225,6 +226,7 @@ export function validateConfig(raw: unknown): Config {
       laneRegister: c.pipeline?.laneRegister ?? false,
       outputSlice: c.pipeline?.outputSlice ?? false,
       outputFifo: c.pipeline?.outputFifo ?? false,
+      ramDelays: c.pipeline?.ramDelays ?? false,
     },
     verify: { vectors: c.verify?.vectors ?? (arch === 'stream' ? STREAM_DEFAULT_ROWS : DEFAULTS.vectors), seed: c.verify?.seed ?? DEFAULTS.seed },
     report: c.report ?? false,
@@ -281,6 +283,7 @@ function pipelineJson(p: Config['pipeline']): Record<string, unknown> {
   if (p.laneRegister) out.laneRegister = true;
   if (p.outputSlice) out.outputSlice = true;
   if (p.outputFifo) out.outputFifo = true;
+  if (p.ramDelays) out.ramDelays = true;
   return out;
 }
 

@@ -26,6 +26,12 @@ export const expParamShape = {
   exp: z.enum(EXP_FORMS, { errorMap: () => ({ message: `allowed: one of ${EXP_FORMS.join(', ')}` }) }).optional(),
   /** Reduced form: bits of d the low table covers (default: the fewest table bytes). */
   expLoBits: intIn(1, 12).optional(),
+  /**
+   * Reduced form: bits of the low table's entries, T_lo[0] = 2^(expLoWidth - 1) (default expWidth + 2).
+   * Narrower makes the product e^-(d_hi) * e^-(d_lo) narrower (18 bits: one MULT18X18D side); the
+   * error bound says what it costs.
+   */
+  expLoWidth: intIn(2, 26).optional(),
   /** pow2 form: fraction bits F of the power of two (a table of 2^F entries). */
   expFracBits: intIn(0, 12).optional(),
   /**
@@ -89,18 +95,19 @@ function bytesOf(entries: number, width: number): number {
   return Math.ceil((entries * width) / 8);
 }
 
-/** The reduced form's low table covers 2^loBits codes of d, to 2^(EW + 1) (its entry 0 is 2^loFrac: one more bit). */
-function reducedCost(c: CommonPlan, scale: number, ew: number, loBits: number): number {
-  return bytesOf(2 ** loBits, ew + 2) + bytesOf(expLength(c, scale, loBits), ew);
+/** The reduced form's low table covers 2^loBits codes of d, in loWidth bits (its entry 0 is 2^(loWidth - 1)). */
+function reducedCost(c: CommonPlan, scale: number, ew: number, loBits: number, loWidth: number): number {
+  return bytesOf(2 ** loBits, loWidth) + bytesOf(expLength(c, scale, loBits), ew);
 }
 
-export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: number; exp?: ExpForm; expLoBits?: number; expFracBits?: number; online?: boolean }): ExpPlan {
+export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: number; exp?: ExpForm; expLoBits?: number; expLoWidth?: number; expFracBits?: number; online?: boolean }): ExpPlan {
   const ew = raw.expWidth ?? defaultExpWidth(c);
   const scale = 2 ** ew - 1;
   const form = raw.exp ?? 'auto';
   if (form === 'pow2') {
     if (raw.expStepLog2 !== undefined) throw new ConfigError('method.expStepLog2', raw.expStepLog2, 'allowed: only with method.exp direct or auto (pow2 reads every code)');
     if (raw.expLoBits !== undefined) throw new ConfigError('method.expLoBits', raw.expLoBits, 'allowed: only with method.exp reduced or auto');
+    if (raw.expLoWidth !== undefined) throw new ConfigError('method.expLoWidth', raw.expLoWidth, 'allowed: only with method.exp reduced or auto (the reduced form\'s low table)');
     const pw = planPow2(c, ew, raw.expFracBits ?? defaultFracBits(c), MAX_TABLE_ENTRIES, raw.online === true);
     const E = pw.table.values[0]!;
     // online: the largest element reads d' = o <= granule - 1, and S = floor(sum / 2^zmax) is at least
@@ -111,6 +118,9 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
     return { table: pw.table, shift: 0, calc: pw.calc, ...online, ew, scale, sMin, sMax: c.n * E, sw: ew + clog2(c.n), notes: pw.notes };
   }
   if (raw.online !== undefined) throw new ConfigError('method.online', raw.online, 'allowed: only with method.exp pow2 (Softermax\'s base-2 exponent)');
+  const loWidthOnlyReduced = () => {
+    if (raw.expLoWidth !== undefined) throw new ConfigError('method.expLoWidth', raw.expLoWidth, 'allowed: only with method.exp reduced or auto (the reduced form\'s low table)');
+  };
   if (raw.expFracBits !== undefined) throw new ConfigError('method.expFracBits', raw.expFracBits, 'allowed: only with method.exp pow2');
   let shift: number;
   let reduced = false;
@@ -139,13 +149,15 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
     } else {
       // the split with the fewest table bytes
       shift = 1;
-      for (let l = 2; l < Math.min(c.dw, 13); l++) if (reducedCost(c, scale, ew, l) < reducedCost(c, scale, ew, shift)) shift = l;
+      const lw = raw.expLoWidth ?? ew + 2;
+      for (let l = 2; l < Math.min(c.dw, 13); l++) if (reducedCost(c, scale, ew, l, lw) < reducedCost(c, scale, ew, shift, lw)) shift = l;
     }
   } else {
     if (raw.expLoBits !== undefined) throw new ConfigError('method.expLoBits', raw.expLoBits, 'allowed: only with method.exp reduced or auto');
     shift = 0;
     while (shift < c.dw - 1 && expLength(c, scale, shift) > DEFAULT_EXP_ENTRIES) shift++;
   }
+  if (!reduced) loWidthOnlyReduced();
   const len = expLength(c, scale, shift);
   const values: number[] = [];
   for (let k = 0; k < len; k++) values.push(roundHalfUp(scale * Math.exp(-k * 2 ** shift * c.unit)));
@@ -157,8 +169,8 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
   const tail = len <= kMax ? `, d_hi >= ${len} gives 0 (first entry that rounds to 0)` : ', covers every d';
   const common = { shift, ew, scale, sMin, sMax, sw };
   if (reduced) {
-    // T_lo[l] = round(2^(EW+1) e^-(l u)): entry 0 is 2^(EW+1) itself, EW + 2 bits
-    const loFrac = ew + 1;
+    // T_lo[l] = round(2^(EW+1) e^-(l u)): entry 0 is 2^(EW+1) itself, EW + 2 bits (method.expLoWidth: fewer)
+    const loFrac = (raw.expLoWidth ?? ew + 2) - 1;
     const lo: number[] = [];
     for (let l = 0; l < 2 ** shift; l++) lo.push(roundHalfUp(2 ** loFrac * Math.exp(-l * c.unit)));
     return {
@@ -251,7 +263,9 @@ export function expValues(u: ExpUnit, dw: number): Float64Array {
 /** The exponent's resolved parameters: the step of a direct table, or the low bits of the reduced form. */
 export function expParams(e: ExpPlan): Record<string, number> {
   if (e.calc) return { expWidth: e.ew, expFracBits: Math.round(Math.log2(e.calc.q)) };
-  return e.lo ? { expWidth: e.ew, expLoBits: e.shift } : { expWidth: e.ew, expStepLog2: e.shift };
+  // expLoWidth only when not its default (expWidth + 2)
+  if (e.lo) return { expWidth: e.ew, expLoBits: e.shift, ...(e.lo.width !== e.ew + 2 ? { expLoWidth: e.lo.width } : {}) };
+  return { expWidth: e.ew, expStepLog2: e.shift };
 }
 
 /** The exponent fields of a method plan from its ExpPlan. */

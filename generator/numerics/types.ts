@@ -216,6 +216,11 @@ export interface Config {
      * every vector in flight; s_axis_tready comes from a credit count (arch parallel).
      */
     outputFifo: boolean;
+    /**
+     * Delayed copies of RAM_DELAY_MIN or more cycles (a lane's e waiting for the coefficients) in
+     * distributed RAM instead of chains of registers (arch parallel): fewer flip-flops.
+     */
+    ramDelays: boolean;
   };
   verify: { vectors: number; seed: number };
   /** Also write report.html (accuracy per workload, histogram, table curves, Pareto place). */

@@ -46,6 +46,11 @@ export interface PipeOptions {
   parent?: Pipe;
   /** Shared by a pipe and its children. */
   log?: OpRecord[];
+  /**
+   * pipeline.ramDelays: a signal of 8 bits or more read only through its copy k >= this many cycles
+   * late is delayed in a distributed RAM (a circular buffer) rather than a chain of k registers.
+   */
+  ramDelay?: number;
 }
 
 export interface OpSpec {
@@ -182,6 +187,13 @@ export class Pipe {
     const regs: string[] = [];
     for (const [s, k] of this.delays) {
       const read = this.read.get(s) ?? new Set<number>();
+      // (a word of fewer than 8 bits saves less than the RAM's two address registers cost)
+      if (this.o.ramDelay !== undefined && k >= this.o.ramDelay && read.size === 1 && s.width >= 8) {
+        const r = this.ramDelayText(s, k);
+        decls.push(...r.decls);
+        regs.push(...r.regs);
+        continue;
+      }
       for (let i = 1; i <= k; i++) {
         const prev = i === 1 ? s.name : `${s.name}_d${i - 1}`;
         decls.push(`reg [${s.width - 1}:0] ${s.name}_d${i};`);
@@ -195,6 +207,34 @@ export class Pipe {
       }
     }
     return { decls, regs };
+  }
+
+  /**
+   * s delayed k cycles through a distributed RAM of 2^a >= k words: each cycle (each enabled one)
+   * writes s at wp and reads the word written k - 1 cycles before into s_d<k>; the read address is a
+   * register of its own, wp - (k - 2) a cycle early, so that no adder is before the read.
+   */
+  private ramDelayText(s: Sig, k: number): { decls: string[]; regs: string[] } {
+    const a = Math.max(1, Math.ceil(Math.log2(k)));
+    const n = s.name;
+    return {
+      decls: [
+        `(* ram_style = "distributed" *)`,
+        `reg [${s.width - 1}:0] ${n}_dm [0:${2 ** a - 1}];`,
+        `reg [${a - 1}:0] ${n}_wp;`,
+        `reg [${a - 1}:0] ${n}_rp;`,
+        `reg [${s.width - 1}:0] ${n}_d${k};`,
+      ],
+      regs: [
+        `// ${n} delayed ${k} cycles in distributed RAM (pipeline.ramDelays)`,
+        `always @(posedge aclk) if (!aresetn) ${n}_wp <= ${a}'d0; else${this.o.ce ? ` if (${this.o.ce})` : ''} ${n}_wp <= ${n}_wp + ${a}'d1;`,
+        `${this.always()} begin`,
+        `  ${n}_dm[${n}_wp] <= ${n};`,
+        `  ${n}_rp <= ${n}_wp - ${a}'d${k - 2};`,
+        `  ${n}_d${k} <= ${n}_dm[${n}_rp];`,
+        'end',
+      ],
+    };
   }
 
   /**

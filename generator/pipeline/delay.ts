@@ -57,6 +57,15 @@ export interface DelayModel {
    */
   ramNoRwCheck?: boolean;
   /**
+   * Whether a two-pass stream block's control is written for a 200 MHz clock on this device: pass C's
+   * row end loads its beat count from two reads of the row queue at register addresses, kept apart
+   * (shared, Yosys put the row end on the read port's address: from the skid register through the
+   * distributed RAM into the counter, 6.10 ns on ECP5), and the running sum clears itself at a row's
+   * end, so that its adder reads the register alone (the P = 4 block at 200 MHz: 164.04 before,
+   * 198.33 after). Not measured on iCE40, whose committed stream block keeps its text and 110.3 MHz.
+   */
+  streamRowEndReads?: boolean;
+  /**
    * Whether a stream block's exponent table is one memory array that every lane of both passes
    * reads (rather than a function each read turns into a ROM of its own): Yosys then maps each pair
    * of reads onto the two ports of one true-dual-port block RAM (DP16KD), half the block RAMs. Not
@@ -204,16 +213,16 @@ const ECP5: DelayModel = {
   // a written block RAM's read (no output register): 5.61 ns, and a longer route out of the RAM row
   ramOut: 5.61 + 0.5,
   ramNoRwCheck: true,
+  streamRowEndReads: true,
   romReadPairs: true,
   tdpWidth: 18,
   compareBySubtract: true,
   shiftRegisterGuard: false,
   laneCoefficientRegisters: true,
-  // nextpnr-ecp5: 2.62 ns from the reciprocal's correction carry chain to the copy of a coefficient
-  // register beside a lane's MULT18X18D (16-bit n = 8 at 200 MHz, 153 MHz routed), where the default
-  // block's shift amount (a 2.07 ns chain) reached its lanes within 1.6 ns (233 MHz); 1.5 ns, the rest
-  // of the longest is the stage's slack
-  fanoutRoute: 1.5,
+  // nextpnr-ecp5, the 16-bit block at n = 8: 2.62 ns (at 200 MHz) and 3.37 ns (at 150 MHz) from the
+  // reciprocal's correction carry chain to a lane's coefficient register, which the block's LUT
+  // partial products and MULT18X18D read; 142.92 MHz at 150 with 1.5 ns counted here
+  fanoutRoute: 3.4,
   readyRegister: true,
   syncSetCost: 1.0 + 0.24 + 0.42,
   keepHierarchy: true,

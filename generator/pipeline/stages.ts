@@ -297,6 +297,15 @@ export function unusedOutside(p: Pipe, s: Sig, lo: number, hi: number, name: str
 }
 
 /**
+ * A signal that every lane reads (a coefficient), registered first where its logic leaves no time in
+ * its stage for the route to every lane (model.fanoutRoute); otherwise s itself.
+ */
+export function beforeFanOut(p: Pipe, s: Sig): Sig {
+  const fan = p.model.fanoutRoute ?? 0;
+  return s.time > 0 && s.time + fan > p.budget ? p.reg(s, `${s.name}_f`, 'normalisation: register before the fan-out') : s;
+}
+
+/**
  * Unsigned a * b. With DSP blocks (the model's dspMultipliers) as `*` with registers on both inputs,
  * on the product and after it (AREG/BREG, MREG, PREG), for synthesis to absorb; otherwise in LUTs,
  * as partial-product rows summed by a tree of adders that the delay model pipelines.
@@ -334,8 +343,20 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
     // absorb, summed by a tree of adders the delay model pipelines (Yosys would split the product
     // itself, with the adders between the DSPs and their output registers)
     const cut = (sw: number) => Array.from({ length: Math.ceil(sw / dw) }, (_, k) => ({ off: k * dw, w: Math.min(dw, sw - k * dw) }));
+    // the pieces are cut where both operands have arrived, so that the earlier one waits as one
+    // signal rather than as a copy per piece (a lane's e waits for the coefficients)
+    const at = Math.max(a.cycle, b.cycle);
     const slice = (x: Sig, xw: number, c: { off: number; w: number }, nm: string) =>
-      wire(p, nm, count * c.w, [x], what, (r) => (o.count === undefined ? `${r(x)}[${c.off + c.w - 1}:${c.off}]` : `{${Array.from({ length: count }, (_, g) => `${r(x)}[${(count - 1 - g) * xw + c.off + c.w - 1}:${(count - 1 - g) * xw + c.off}]`).join(', ')}}`));
+      p.op({
+        name: nm,
+        width: count * c.w,
+        deps: [x],
+        delay: 0,
+        levels: 0,
+        what,
+        minCycle: at,
+        code: (r) => `wire [${count * c.w - 1}:0] ${nm} = ${o.count === undefined ? `${r(x)}[${c.off + c.w - 1}:${c.off}]` : `{${Array.from({ length: count }, (_, g) => `${r(x)}[${(count - 1 - g) * xw + c.off + c.w - 1}:${(count - 1 - g) * xw + c.off}]`).join(', ')}}`};`,
+      });
     const terms: Term[] = [];
     for (const [i, ca] of cut(o.aw).entries()) {
       for (const [j, cb] of cut(o.bw).entries()) {

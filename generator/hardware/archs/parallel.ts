@@ -8,8 +8,11 @@ import type { Plan } from '../../numerics/types.js';
 import type { Schedule } from '../../pipeline/schedule.js';
 import { Pipe, summarize, type Sig } from '../../pipeline/builder.js';
 import { delayModel, registeredEnable } from '../../pipeline/delay.js';
-import { expCalcOnlineStage, expUnitStage, intMaxStage, maxMinusX, tree, unusedOutside, wire } from '../../pipeline/stages.js';
+import { beforeFanOut, expCalcOnlineStage, expUnitStage, intMaxStage, maxMinusX, tree, unusedOutside, wire } from '../../pipeline/stages.js';
 import { bitsFor } from '../../core/bits.js';
+
+/** pipeline.ramDelays: the shortest delay a distributed RAM takes (a chain of fewer registers costs less). */
+export const RAM_DELAY_MIN = 6;
 
 /**
  * The beats of a block's output FIFO (pipeline.outputFifo). A vector accepted in cycle t is read from
@@ -89,7 +92,7 @@ export function scheduleParallel(plan: Plan): Schedule {
   // pipeline.outputFifo: no clock enable anywhere in the pipeline (the FIFO after it takes every
   // vector in flight), so no signal has to reach every register in one cycle
   const fifo = cfg.outputFifo;
-  const top = new Pipe({ model, period: periodNs, ce: fifo ? null : 'ce', indent: 2 });
+  const top = new Pipe({ model, period: periodNs, ce: fifo ? null : 'ce', indent: 2, ...(cfg.ramDelays ? { ramDelay: RAM_DELAY_MIN } : {}) });
   // cycle 0: the input register
   const x = top.input('x_in', n * iw, 0);
   const mx = tree(top, { input: x, count: n, w: iw, kind: 'max', prefix: 'mx', what: 'max tree', every: cfg.treeLevelsPerStage });
@@ -212,10 +215,8 @@ export function scheduleParallel(plan: Plan): Schedule {
   // each lane registers the coefficients it is given, where the model asks (their fan-out to n lanes)
   // (model.fanoutRoute: a coefficient whose logic leaves no time for that route is registered first;
   // the stage table keeps the logic's estimate, as for every other register)
-  const fan = model.fanoutRoute ?? 0;
-  const fanned = (s: Sig): Sig => (s.time > 0 && s.time + fan > top.budget ? top.reg(s, `${s.name}_f`, 'normalisation: register before the fan-out') : s);
   const laneCoefs = model.laneCoefficientRegisters && n > 1
-    ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, b.late?.includes(k) ? s : ln.reg(fanned(s), `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
+    ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, b.late?.includes(k) ? s : ln.reg(beforeFanOut(top, s), `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
     : coefs;
   const y = b.lane(ln, ei, laneCoefs);
   const yq = ln.reg(y, 'y_q', 'output register');

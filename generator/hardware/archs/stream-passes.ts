@@ -5,7 +5,7 @@
  */
 import { Pipe, type Sig } from '../../pipeline/builder.js';
 import { delayModel, lutLevels } from '../../pipeline/delay.js';
-import { arith, zx, expCalcOnlineStage, expUnitStage, intMaxStage, logic, maxMinusX, shiftRight, tree, unusedOutside, wire } from '../../pipeline/stages.js';
+import { arith, beforeFanOut, zx, expCalcOnlineStage, expUnitStage, intMaxStage, logic, maxMinusX, shiftRight, tree, unusedOutside, wire } from '../../pipeline/stages.js';
 import { bitsFor } from '../../core/bits.js';
 import { romSplit, type RomSplit } from '../../pipeline/rom.js';
 import type { Plan } from '../../numerics/types.js';
@@ -156,7 +156,9 @@ export function passC(p: Plan, P: number): { code: string; cycles: number; k: st
     unusedOutside(top, sh, 0, p.sw - 1, 'unused_c_ssh');
     sum = wire(top, 'c_sum', p.sw, [sh], 'C: online sum to the row reference', (r) => `${r(sh)}[${p.sw - 1}:0]`);
   } else sum = top.input('c_s2', p.sw, 0);
-  const coefs = b.norm(top, sum);
+  // every lane reads the coefficients (model.fanoutRoute: registered first where their logic leaves
+  // no time for that route; the late ones are read in a later cycle anyway)
+  const coefs = Object.fromEntries(Object.entries(b.norm(top, sum)).map(([k, s]) => [k, P > 1 && !b.late?.includes(k) ? beforeFanOut(top, s) : s]));
   const ln = top.child(6);
   const ei = wire(ln, p.mp.laneInput === 'd' ? 'd_i' : 'e_i', lw, [e], 'output lanes', (r) => `${r(e)}[g*${lw} +: ${lw}]`);
   const y0 = b.lane(ln, ei, coefs);

@@ -51,6 +51,7 @@ export function renderStreamRtl(sp: StreamPlan): string {
     qcw: qw + 1,
     d1Lit: `${c1w}'d${sp.depth1}`,
     d2Lit: `${c2w}'d${sp.depth2}`,
+    c2wAllOnes: `{${c2w}{1'b1}}`,
     qLit: `${qw + 1}'d${sp.queue}`,
     d1m1Lit: `${c1w}'d${sp.depth1 - 1}`,
     d2m1Lit: `${c2w}'d${sp.depth2 - 1}`,
@@ -91,6 +92,7 @@ export function renderStreamRtl(sp: StreamPlan): string {
     memoryBits: sp.memoryBits,
     // the row stores as the device's synthesis should read them (model.ramNoRwCheck)
     noRwCheck: model.ramNoRwCheck === true,
+    rowEndReads: model.streamRowEndReads === true,
     // pass A's running max compared as in the max tree (model.compareBySubtract)
     compareBySubtract: model.compareBySubtract === true,
   });
