@@ -90,6 +90,9 @@ export function defaultExpWidth(c: CommonPlan, extra = 2): number {
   return Math.min(24, c.ow + clog2(c.n) + extra);
 }
 
+/** method.expLoWidth given for an exponent that has no low table. */
+const LO_WIDTH_ONLY = 'allowed: only with method.exp reduced or auto (the reduced form\'s low table)';
+
 /** Bytes of a table of `entries` words of `width` bits (as the manifest counts them). */
 function bytesOf(entries: number, width: number): number {
   return Math.ceil((entries * width) / 8);
@@ -107,7 +110,7 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
   if (form === 'pow2') {
     if (raw.expStepLog2 !== undefined) throw new ConfigError('method.expStepLog2', raw.expStepLog2, 'allowed: only with method.exp direct or auto (pow2 reads every code)');
     if (raw.expLoBits !== undefined) throw new ConfigError('method.expLoBits', raw.expLoBits, 'allowed: only with method.exp reduced or auto');
-    if (raw.expLoWidth !== undefined) throw new ConfigError('method.expLoWidth', raw.expLoWidth, 'allowed: only with method.exp reduced or auto (the reduced form\'s low table)');
+    if (raw.expLoWidth !== undefined) throw new ConfigError('method.expLoWidth', raw.expLoWidth, LO_WIDTH_ONLY);
     const pw = planPow2(c, ew, raw.expFracBits ?? defaultFracBits(c), MAX_TABLE_ENTRIES, raw.online === true);
     const E = pw.table.values[0]!;
     // online: the largest element reads d' = o <= granule - 1, and S = floor(sum / 2^zmax) is at least
@@ -118,9 +121,6 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
     return { table: pw.table, shift: 0, calc: pw.calc, ...online, ew, scale, sMin, sMax: c.n * E, sw: ew + clog2(c.n), notes: pw.notes };
   }
   if (raw.online !== undefined) throw new ConfigError('method.online', raw.online, 'allowed: only with method.exp pow2 (Softermax\'s base-2 exponent)');
-  const loWidthOnlyReduced = () => {
-    if (raw.expLoWidth !== undefined) throw new ConfigError('method.expLoWidth', raw.expLoWidth, 'allowed: only with method.exp reduced or auto (the reduced form\'s low table)');
-  };
   if (raw.expFracBits !== undefined) throw new ConfigError('method.expFracBits', raw.expFracBits, 'allowed: only with method.exp pow2');
   let shift: number;
   let reduced = false;
@@ -157,7 +157,7 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
     shift = 0;
     while (shift < c.dw - 1 && expLength(c, scale, shift) > DEFAULT_EXP_ENTRIES) shift++;
   }
-  if (!reduced) loWidthOnlyReduced();
+  if (!reduced && raw.expLoWidth !== undefined) throw new ConfigError('method.expLoWidth', raw.expLoWidth, LO_WIDTH_ONLY);
   const len = expLength(c, scale, shift);
   const values: number[] = [];
   for (let k = 0; k < len; k++) values.push(roundHalfUp(scale * Math.exp(-k * 2 ** shift * c.unit)));
@@ -169,7 +169,8 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
   const tail = len <= kMax ? `, d_hi >= ${len} gives 0 (first entry that rounds to 0)` : ', covers every d';
   const common = { shift, ew, scale, sMin, sMax, sw };
   if (reduced) {
-    // T_lo[l] = round(2^(EW+1) e^-(l u)): entry 0 is 2^(EW+1) itself, EW + 2 bits (method.expLoWidth: fewer)
+    // T_lo[l] = round(2^loFrac e^-(l u)), loFrac = expLoWidth - 1 (default EW + 1): entry 0 is 2^loFrac
+    // itself, expLoWidth bits
     const loFrac = (raw.expLoWidth ?? ew + 2) - 1;
     const lo: number[] = [];
     for (let l = 0; l < 2 ** shift; l++) lo.push(roundHalfUp(2 ** loFrac * Math.exp(-l * c.unit)));
