@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBlock } from '../generator/block/block.js';
 import { validateConfig } from '../generator/config/config.js';
+import { ConfigError } from '../generator/core/errors.js';
+import { makePlan } from '../generator/hardware/plan.js';
 import { writeFiles } from '../generator/block/writer.js';
 import { ROOT } from '../generator/core/version.js';
 import { entryGroups } from '../generator/numerics/bound.js';
@@ -32,6 +34,20 @@ export function cfg(over: Record<string, unknown> = {}): Config {
     method: { name: 'rexp', addressing: 'normalized' },
     ...over,
   });
+}
+
+/**
+ * The key and message of the ConfigError that validating and planning this config raises (a 4-element
+ * rexp block with 8-bit formats unless `raw` says otherwise), or null when it is accepted.
+ */
+export function rejection(raw: Record<string, unknown>): { key: string; message: string } | null {
+  try {
+    makePlan(validateConfig({ name: 'x', n: 4, input: { width: 8 }, output: { width: 8 }, method: { name: 'rexp' }, ...raw }));
+  } catch (e) {
+    if (e instanceof ConfigError) return { key: e.key, message: e.message };
+    throw e;
+  }
+  return null;
 }
 
 /** Run the CLI as a user would, through tsx, with an argument array. */

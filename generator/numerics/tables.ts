@@ -107,6 +107,8 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
   const ew = raw.expWidth ?? defaultExpWidth(c);
   const scale = 2 ** ew - 1;
   const form = raw.exp ?? 'auto';
+  // the reduced form's low table: its entries' width (entry 0 is 2^(loWidth - 1))
+  const loWidth = raw.expLoWidth ?? ew + 2;
   if (form === 'pow2') {
     if (raw.expStepLog2 !== undefined) throw new ConfigError('method.expStepLog2', raw.expStepLog2, 'allowed: only with method.exp direct or auto (pow2 reads every code)');
     if (raw.expLoBits !== undefined) throw new ConfigError('method.expLoBits', raw.expLoBits, 'allowed: only with method.exp reduced or auto');
@@ -149,8 +151,7 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
     } else {
       // the split with the fewest table bytes
       shift = 1;
-      const lw = raw.expLoWidth ?? ew + 2;
-      for (let l = 2; l < Math.min(c.dw, 13); l++) if (reducedCost(c, scale, ew, l, lw) < reducedCost(c, scale, ew, shift, lw)) shift = l;
+      for (let l = 2; l < Math.min(c.dw, 13); l++) if (reducedCost(c, scale, ew, l, loWidth) < reducedCost(c, scale, ew, shift, loWidth)) shift = l;
     }
   } else {
     if (raw.expLoBits !== undefined) throw new ConfigError('method.expLoBits', raw.expLoBits, 'allowed: only with method.exp reduced or auto');
@@ -171,7 +172,7 @@ export function planExp(c: CommonPlan, raw: { expWidth?: number; expStepLog2?: n
   if (reduced) {
     // T_lo[l] = round(2^loFrac e^-(l u)), loFrac = expLoWidth - 1 (default EW + 1): entry 0 is 2^loFrac
     // itself, expLoWidth bits
-    const loFrac = (raw.expLoWidth ?? ew + 2) - 1;
+    const loFrac = loWidth - 1;
     const lo: number[] = [];
     for (let l = 0; l < 2 ** shift; l++) lo.push(roundHalfUp(2 ** loFrac * Math.exp(-l * c.unit)));
     return {

@@ -150,8 +150,8 @@ export function arith(p: Pipe, name: string, width: number, deps: Sig[], what: s
 }
 
 /** A slice or a constant rewiring: no logic, no delay. */
-export function wire(p: Pipe, name: string, width: number, deps: Sig[], what: string, expr: (r: (s: Sig) => string) => string): Sig {
-  return p.op({ name, width, deps, delay: 0, levels: 0, what, code: (r) => `wire [${width - 1}:0] ${name} = ${expr(r)};` });
+export function wire(p: Pipe, name: string, width: number, deps: Sig[], what: string, expr: (r: (s: Sig) => string) => string, minCycle?: number): Sig {
+  return p.op({ name, width, deps, delay: 0, levels: 0, what, minCycle, code: (r) => `wire [${width - 1}:0] ${name} = ${expr(r)};` });
 }
 
 /**
@@ -325,7 +325,6 @@ export function multiplyVec(p: Pipe, a: Sig, b: Sig, o: { count: number; aw: num
 /** A term of a product's sum: `w` bits of `s` at bit `off`. */
 type Term = { s: Sig; w: number; off: number };
 
-
 /** multiply (no count: one value, plain wires) and multiplyVec (count lanes, generate loops). */
 function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: number; lut?: boolean }, name: string, what: string): Sig {
   const count = o.count ?? 1;
@@ -347,16 +346,7 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
     // signal rather than as a copy per piece (a lane's e waits for the coefficients)
     const at = Math.max(a.cycle, b.cycle);
     const slice = (x: Sig, xw: number, c: { off: number; w: number }, nm: string) =>
-      p.op({
-        name: nm,
-        width: count * c.w,
-        deps: [x],
-        delay: 0,
-        levels: 0,
-        what,
-        minCycle: at,
-        code: (r) => `wire [${count * c.w - 1}:0] ${nm} = ${o.count === undefined ? `${r(x)}[${c.off + c.w - 1}:${c.off}]` : `{${Array.from({ length: count }, (_, g) => `${r(x)}[${(count - 1 - g) * xw + c.off + c.w - 1}:${(count - 1 - g) * xw + c.off}]`).join(', ')}}`};`,
-      });
+      wire(p, nm, count * c.w, [x], what, (r) => (o.count === undefined ? `${r(x)}[${c.off + c.w - 1}:${c.off}]` : `{${Array.from({ length: count }, (_, g) => `${r(x)}[${(count - 1 - g) * xw + c.off + c.w - 1}:${(count - 1 - g) * xw + c.off}]`).join(', ')}}`), at);
     const terms: Term[] = [];
     for (const [i, ca] of cut(o.aw).entries()) {
       for (const [j, cb] of cut(o.bw).entries()) {
@@ -403,8 +393,8 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
       width: count * tw,
       deps: [x, y],
       // each bit of y drives a whole row of ANDs and each bit of x every row: one more route for the
-      // fan-out. A lone last row is charged as a pair, so that every row starts in the same cycle and
-      // reads the same copy of y.
+      // fan-out. With pairs, a lone last row is charged as a pair, so that every row starts in the
+      // same cycle and reads the same copy of y.
       delay: pairs ? rowDelay + p.model.carry(xw + 2) : rowDelay,
       levels: two ? 2 : 1,
       what,
