@@ -12,6 +12,7 @@ export const FAST = [
   'baselines',
   'bound',
   'config',
+  'divide',
   'ecp5-rtl',
   'emulator',
   'formats',

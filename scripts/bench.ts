@@ -13,15 +13,21 @@
  *   npm run bench -- --jobs 1         one synthesis at a time (default 2)
  *   npm run bench -- --only rexp      only rows whose method contains the text
  *   npm run bench -- --readme         rewrite the README table from bench/results.json (no synthesis)
+ *   npm run bench -- --ecp5 [--write] the ECP5 columns only: each block pipelined for ecp5 at 150 MHz,
+ *                                     synth_ecp5 and nextpnr-ecp5 on the LFE5U-85F; --write merges them
+ *                                     into bench/results.json and the README table (rows whose ECP5 RTL
+ *                                     is unchanged are kept unless --force)
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBlock } from '../generator/block/block.js';
 import { validateConfig } from '../generator/config/config.js';
 import { accuracy } from '../generator/numerics/metrics.js';
 import { METHODS } from '../generator/numerics/methods/index.js';
-import { measureBlock, type SynthesisSection } from '../generator/measure/synthesis.js';
+import { ioBits, measureBlock, rtlSha256, type SynthesisSection } from '../generator/measure/synthesis.js';
+import { ECP5_PART, measureEcp5 } from '../generator/measure/ecp5.js';
+import { packEcp5 } from '../generator/measure/ecp5-pack.js';
 import { STA_FLOW, type PnrResult } from '../generator/measure/synth.js';
 import { ROOT } from '../generator/core/version.js';
 import { writeFiles } from '../generator/block/writer.js';
@@ -62,6 +68,26 @@ export const CANDIDATES: readonly { method: string; addressing?: string; params?
 export const NS: readonly number[] = [8, 64];
 export const FORMATS = { input: { width: 8, frac: 4 }, output: { width: 8, frac: 8 } };
 const PER_BLOCK_TIMEOUT_MS = 1_800_000; // wall clock: generous, the cores are often shared
+/** The target of the ECP5 columns: each block pipelined for ecp5 at this clock and routed against it. */
+export const ECP5_TARGET_MHZ = 150;
+/** Wall clock of one ECP5 place and route in the bench (I-BERT's parallel n = 64 block takes the longest). */
+const ECP5_TIMEOUT_MS = 1_200_000;
+
+/** The ECP5 figures of a row: the same block pipelined for ecp5 at ECP5_TARGET_MHZ (its own RTL). */
+export interface BenchEcp5 {
+  rtlSha256: string;
+  latency: number;
+  luts: number;
+  ffs: number;
+  carry: number;
+  ebr: number;
+  dsp: number;
+  /** Routed Fmax, MHz; null with the reason when it was not placed. */
+  fmaxMHz: number | null;
+  reason?: string;
+  harness: boolean;
+  seconds: number;
+}
 
 export interface BenchRow {
   arch: string;
@@ -80,6 +106,7 @@ export interface BenchRow {
   errorBound?: number;
   synthesis?: SynthesisSection;
   seconds?: number;
+  ecp5?: BenchEcp5;
 }
 
 export interface BenchResults {
@@ -92,12 +119,17 @@ export interface BenchResults {
   /** CPU seconds the synthesis tools used (user + system, from /proc), when known. */
   toolCpuSeconds?: number;
   jobs: number;
+  /** The run of the ECP5 columns (npm run bench -- --ecp5), when there was one. */
+  ecp5?: { tools: { yosys: string; nextpnr: string }; device: string; seed: number; wallSeconds: number; jobs: number; blocks: number };
 }
 
 /** The config of one benchmark block; its module name holds the resolved addressing and the parameters. */
-export function benchConfig(arch: string, method: string, addressing: string | undefined, n: number, params: Record<string, number> = {}): Config {
+export function benchConfig(arch: string, method: string, addressing: string | undefined, n: number, params: Record<string, number> = {}, ecp5 = false): Config {
   const shape = arch === 'stream' ? { stream: { lanes: STREAM_LANES, maxN: n } } : { n };
-  const c = validateConfig({ name: 'bench', ...shape, ...FORMATS, arch, method: { name: method, ...(addressing ? { addressing } : {}), ...params } });
+  // (a parallel block for ecp5 with the output FIFO, as the committed ecp5 presets: across 64 lanes a
+  // pipeline that stalls as one block does not reach 150 MHz)
+  const pipeline = ecp5 ? { pipeline: { device: 'ecp5', targetMHz: ECP5_TARGET_MHZ, ...(arch === 'parallel' ? { outputFifo: true } : {}) } } : {};
+  const c = validateConfig({ name: 'bench', ...shape, ...FORMATS, arch, method: { name: method, ...(addressing ? { addressing } : {}), ...params }, ...pipeline });
   const id = (s: string) => s.replace(/[^A-Za-z0-9]/g, '_');
   const p = Object.values(params).map(String).join('_');
   return { ...c, name: `bench_${id(method)}_${id(c.method.addressing)}${p ? `_p${p}` : ''}_n${n}_${arch}` };
@@ -147,19 +179,32 @@ export function fmaxCell(p: PnrResult | undefined): string {
   return `${p.fmaxMhz.toFixed(1)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }
 
+const ECP5_FLOW_NOTE = 'Yosys synth_ecp5';
+
+/** The ECP5 cells of a row: latency, LUT4, FF, DP16KD, MULT18X18D and the routed Fmax. */
+function ecp5Cells(e: BenchEcp5 | undefined): string {
+  if (!e) return '- | - | - | - | - | -';
+  const why = (r = '') => (/legal placement/.test(r) ? 'no legal placement' : /exit null/.test(r) ? 'nextpnr timed out' : 'nextpnr failed');
+  const f = e.fmaxMHz === null ? why(e.reason) : `${e.fmaxMHz.toFixed(1)}${e.harness ? ' (harness)' : ''}`;
+  return `${e.latency} | ${e.luts} | ${e.ffs} | ${e.ebr} | ${e.dsp} | ${f}`;
+}
+
 function fmt(v: number | undefined, digits = 0): string {
   return v === undefined ? '-' : digits ? v.toFixed(digits) : String(v);
 }
 
 export function benchTable(r: BenchResults): string {
+  // the ECP5 columns once a run of --ecp5 has filled them
+  const e5 = r.ecp5 !== undefined;
   const lines = [
-    '| arch | method | addressing (and parameters other than the defaults) | n | elements per cycle | table bytes | error bound (LSB) | max err (LSB) | latency | iCE40 LUT | iCE40 FF | iCE40 carry | iCE40 RAM | iCE40 Fmax (MHz) | Xilinx LUT | Xilinx FF | Xilinx RAMB18 | Xilinx DSP | Xilinx sta (ps) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| arch | method | addressing (and parameters other than the defaults) | n | elements per cycle | table bytes | error bound (LSB) | max err (LSB) | latency | iCE40 LUT | iCE40 FF | iCE40 carry | iCE40 RAM | iCE40 Fmax (MHz) | Xilinx LUT | Xilinx FF | Xilinx RAMB18 | Xilinx DSP | Xilinx sta (ps) |' +
+      (e5 ? ' ECP5 latency | ECP5 LUT4 | ECP5 FF | ECP5 DP16KD | ECP5 MULT18X18D | ECP5 Fmax (MHz) |' : ''),
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|' + (e5 ? '---|---|---|---|---|---|' : ''),
   ];
   for (const row of r.rows) {
     const head = `| ${row.arch} | ${row.method} | ${addressingLabel(row)} | ${row.n} | ${row.arch === 'stream' ? STREAM_LANES : row.n} |`;
     if (row.missing && row.lutBytes === undefined) {
-      lines.push(`${head} ${row.missing} | | | | | | | | | | | | | |`);
+      lines.push(`${head} ${row.missing} | | | | | | | | | | | | | |${e5 ? ' | | | | | |' : ''}`);
       continue;
     }
     const s = row.synthesis;
@@ -167,6 +212,7 @@ export function benchTable(r: BenchResults): string {
     lines.push(
       `${head} ${fmt(row.lutBytes)} | ${fmt(row.errorBound, 3)} | ${fmt(row.maxErrLsb, 3)} | ${fmt(row.latency)} | ${fmt(s?.ice40.luts)} | ${fmt(s?.ice40.ffs)} | ` +
         `${fmt(s?.ice40.carry)} | ${fmt(s?.ice40.ram)} | ${fmax} | ${fmt(s?.xilinx.luts)} | ${fmt(s?.xilinx.ffs)} | ${fmt(s?.xilinx.ram)} | ${fmt(s?.xilinx.dsp)} | ${fmt(s?.xilinx.staPs ?? undefined)} |` +
+        (e5 ? ` ${ecp5Cells(row.ecp5)} |` : '') +
         (row.missing ? ` ${row.missing}` : ''),
     );
   }
@@ -202,7 +248,14 @@ export function benchTable(r: BenchResults): string {
           `; "does not fit" means the block's RAM, logic cells or DSPs exceed the iCE40 HX8K and UP5K (more I/O than the package has pins alone would go through the Fmax harness); "nextpnr timed out": place and route did not finish within the bench's ${PER_BLOCK_TIMEOUT_MS / 1000} s a block ("nextpnr failed": any other failure, its message in bench/results.json). `
         : '') +
       `One run of \`npm run bench\` with ${r.jobs} parallel job(s) took ${Math.round(r.wallSeconds)} s` +
-      (r.toolCpuSeconds !== undefined ? ` (the tools used ${r.toolCpuSeconds} CPU seconds).` : '.'),
+      (r.toolCpuSeconds !== undefined ? ` (the tools used ${r.toolCpuSeconds} CPU seconds).` : '.') +
+      (r.ecp5
+        ? ` ECP5 columns: the same block pipelined for \`ecp5\` at ${ECP5_TARGET_MHZ} MHz, a parallel one with the output FIFO (its own RTL, so its own latency), ${ECP5_FLOW_NOTE} ` +
+          `(${r.ecp5.tools.yosys}), registers packed into MULT18X18D and DP16KD, then ${r.ecp5.tools.nextpnr} on the ${r.ecp5.device} (seed ${r.ecp5.seed}, --freq ${ECP5_TARGET_MHZ}), ` +
+          `through the Fmax harness ("(harness)") where the block has more I/O bits than the package's ${ECP5_PART.pins} pins; "no legal placement": nextpnr-ecp5 found none, ` +
+          `"nextpnr timed out": it did not finish within ${ECP5_TIMEOUT_MS / 1000} s. ` +
+          `The last run of \`npm run bench -- --ecp5\` placed ${r.ecp5.blocks} block(s) with ${r.ecp5.jobs} job(s) in ${r.ecp5.wallSeconds} s.`
+        : ''),
   );
   return lines.join('\n');
 }
@@ -268,6 +321,56 @@ function childCpuSeconds(): number | undefined {
   }
 }
 
+/**
+ * The ECP5 columns (--ecp5): each planned block pipelined for ecp5, synthesised and routed on the
+ * LFE5U-85F; the rest of bench/results.json is kept. Rows whose ECP5 RTL is unchanged keep their
+ * figures unless --force.
+ */
+async function ecp5Main(argv: string[], jobs: number, only: string | undefined): Promise<void> {
+  const t0 = Date.now();
+  const results = readResults();
+  const force = argv.includes('--force');
+  const planned = plannedRows().filter((p) => !only || p.row.method.includes(only));
+  const rowOf = (r: BenchRow) => results.rows.find((x) => x.arch === r.arch && x.method === r.method && x.n === r.n && JSON.stringify(x.params ?? {}) === JSON.stringify(r.params ?? {}));
+  const todo = planned
+    .filter((p) => p.config && rowOf(p.row))
+    .map((p) => {
+      const row = rowOf(p.row)!;
+      const block = buildBlock(benchConfig(row.arch, row.method, row.addressing, row.n, row.params, true));
+      return { row, block };
+    })
+    .filter((t) => force || t.row.ecp5?.rtlSha256 !== rtlSha256(t.block))
+    .sort((a, b) => b.row.n - a.row.n);
+  console.log(`bench --ecp5: ${todo.length} blocks to place and route on ${ECP5_PART.name} with ${jobs} job(s)`);
+  let done = 0;
+  let tools: { yosys: string; nextpnr: string } | undefined;
+  await pool(todo, jobs, async ({ row, block }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'softmax-lut-bench-ecp5-'));
+    writeFiles(dir, block.files);
+    const tag = `${row.arch} ${row.method} ${addressingLabel(row)} n=${row.n}`;
+    const t = Date.now();
+    try {
+      const r = await measureEcp5(join(dir, `${block.module}.v`), block.module, { freqMhz: ECP5_TARGET_MHZ, ioBits: ioBits(block), pack: packEcp5, timeoutMs: ECP5_TIMEOUT_MS });
+      tools = r.tools;
+      row.ecp5 = { rtlSha256: rtlSha256(block), latency: block.plan.latency, luts: r.luts, ffs: r.ffs, carry: r.carry, ebr: r.ebr, dsp: r.dsp, fmaxMHz: r.fmaxMHz, ...(r.reason ? { reason: r.reason } : {}), harness: r.harness, seconds: Math.round((Date.now() - t) / 1000) };
+    } catch (e) {
+      console.log(`bench --ecp5: ${tag}: ${(e as Error).message.split('\n')[0]}`);
+      delete row.ecp5;
+    }
+    done++;
+    const e = row.ecp5;
+    console.log(`bench --ecp5: [${done}/${todo.length}] ${tag}: ${e ? `${e.fmaxMHz ?? e.reason} (${e.luts} LUT4, ${e.dsp} MULT18X18D, ${e.ebr} DP16KD), ${e.seconds} s` : 'failed'}; ${Math.round((Date.now() - t0) / 1000)} s elapsed`);
+  });
+  if (tools) results.ecp5 = { tools, device: ECP5_PART.name, seed: 1, wallSeconds: Math.round((Date.now() - t0) / 1000), jobs, blocks: todo.length };
+  console.log('\n' + benchTable(results) + '\n');
+  if (argv.includes('--write')) {
+    if (only) throw new Error('--write needs the whole set: drop --only');
+    writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+    replaceSection(join(ROOT, 'README.md'), BEGIN, END, benchTable(results));
+    console.log('bench --ecp5: wrote the ECP5 columns into bench/results.json and the README hardware table');
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--readme')) {
     // re-render the README's table from the saved results, measuring nothing
@@ -279,6 +382,7 @@ async function main(argv: string[]): Promise<void> {
   const jobs = jobsAt >= 0 ? Number(argv[jobsAt + 1]) : 2;
   const onlyAt = argv.indexOf('--only');
   const only = onlyAt >= 0 ? argv[onlyAt + 1]! : undefined;
+  if (argv.includes('--ecp5')) return ecp5Main(argv, jobs, only);
   const t0 = Date.now();
   const planned = plannedRows().filter((p) => !only || p.row.method.includes(only));
   // the largest blocks first, so that the two jobs finish together
@@ -334,6 +438,16 @@ async function main(argv: string[]): Promise<void> {
   if (argv.includes('--write')) {
     if (only) throw new Error('--write needs the whole set: drop --only');
     mkdirSync(join(ROOT, 'bench'), { recursive: true });
+    // the ECP5 columns come from their own run (--ecp5): kept; a row whose ECP5 RTL changed since
+    // fails test/bench.test.ts until --ecp5 runs again
+    if (existsSync(RESULTS)) {
+      const old = readResults();
+      for (const row of results.rows) {
+        const o = old.rows.find((x) => x.arch === row.arch && x.method === row.method && x.n === row.n && JSON.stringify(x.params ?? {}) === JSON.stringify(row.params ?? {}));
+        if (o?.ecp5) row.ecp5 = o.ecp5;
+      }
+      if (old.ecp5) results.ecp5 = old.ecp5;
+    }
     writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
     replaceSection(join(ROOT, 'README.md'), BEGIN, END, table);
     console.log('bench: wrote bench/results.json and the README hardware table');

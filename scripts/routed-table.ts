@@ -31,6 +31,11 @@ export function routedTable(): string {
     if (s?.ecp5 && !('reason' in s.ecp5)) {
       const e = s.ecp5;
       rows.push(`${head} ${e.device}${e.harness ? ' (harness)' : ''} | ${e.fmaxMHz} | ${e.luts} | ${e.ffs} | ${e.ebr} DP16KD | ${e.dsp} MULT18X18D |`);
+    } else if (s?.ecp5) {
+      // measured on the ECP5 but not placed: nextpnr's reason, and the cells it had to place
+      const e = s.ecp5 as typeof s.ecp5 & { reason: string };
+      const why = e.reason.replace(/^nextpnr-ecp5 failed \(exit \d+\): (ERROR: )?/, '').replace(/ \d+ warnings?, \d+ errors?$/, '').replace(/\|/g, '/');
+      rows.push(`${head} not placed on ${e.device}${e.harness ? ' (harness)' : ''}: ${why} | - | ${e.luts} | ${e.ffs} | ${e.ebr} DP16KD | ${e.dsp} MULT18X18D |`);
     } else if (s?.pnr?.fits) {
       const p = s.pnr;
       rows.push(`${head} ${p.device}${p.harness ? ' (harness)' : ''} | ${p.fmaxMhz} | ${s.ice40.luts} | ${s.ice40.ffs} | ${p.ramCells} SB_RAM40_4K | ${p.dspCells} |`);

@@ -45,4 +45,42 @@ describe('hardware table', () => {
       expect(row.synthesis!.rtlSha256, `${tag}: the RTL changed since the bench; run npm run bench -- --write`).toBe(rtlSha256(block));
     }
   });
+  it('the ECP5 columns, once measured (npm run bench -- --ecp5 --write), match the current generator: latency and RTL hash', () => {
+    if (!results.ecp5) {
+      // not measured yet: the table has no ECP5 columns
+      expect(benchTable(results)).not.toContain('ECP5 Fmax');
+      return;
+    }
+    const measured = results.rows.filter((r) => r.synthesis);
+    expect(measured.length).toBeGreaterThan(0);
+    for (const row of measured) {
+      const tag = `${row.arch} ${row.method} ${row.addressing} n=${row.n}`;
+      const block = buildBlock(benchConfig(row.arch, row.method, row.addressing, row.n, row.params, true));
+      expect(row.ecp5, `${tag}: no ECP5 figures; run npm run bench -- --ecp5 --write`).toBeDefined();
+      expect(row.ecp5!.latency, tag).toBe(block.plan.latency);
+      expect(row.ecp5!.rtlSha256, `${tag}: the ECP5 RTL changed since the bench; run npm run bench -- --ecp5 --write`).toBe(rtlSha256(block));
+    }
+  });
+  it('the ECP5 columns: the block pipelined for ecp5 at 150 MHz (parallel with the output FIFO), and how a row reads', () => {
+    const p = benchConfig('parallel', 'rexp', 'normalized', 8, {}, true);
+    expect(p.pipeline).toMatchObject({ device: 'ecp5', targetMHz: 150, outputFifo: true });
+    const st = benchConfig('stream', 'rexp', 'normalized', 64, {}, true);
+    expect(st.pipeline).toMatchObject({ device: 'ecp5', targetMHz: 150 });
+    expect(st.pipeline.outputFifo).toBeFalsy();
+    const e = { rtlSha256: 'x', latency: 29, luts: 986, ffs: 3934, carry: 218, ebr: 9, dsp: 8, harness: false, seconds: 1 };
+    const rows = [
+      { ...results.rows[0]!, ecp5: { ...e, fmaxMHz: 213.49 } },
+      { ...results.rows[1]!, ecp5: { ...e, fmaxMHz: 151.68, harness: true } },
+      { ...results.rows[2]!, ecp5: { ...e, fmaxMHz: null, reason: 'nextpnr-ecp5 failed (exit 125): ERROR: Unable to find legal placement for all cells' } },
+      { ...results.rows[3]!, ecp5: { ...e, fmaxMHz: null, reason: 'nextpnr-ecp5 failed (exit null): ' } },
+    ];
+    const t = benchTable({ ...results, rows, ecp5: { tools: { yosys: 'Yosys 0.70', nextpnr: 'nextpnr-ecp5 0.11.1' }, device: 'LFE5U-85F-6BG381', seed: 1, wallSeconds: 10, jobs: 2, blocks: 4 } });
+    const body = t.split('\n').slice(2, 6);
+    expect(body[0]).toMatch(/ \| 29 \| 986 \| 3934 \| 9 \| 8 \| 213\.5 \|$/);
+    expect(body[1]).toMatch(/ \| 151\.7 \(harness\) \|$/);
+    expect(body[2]).toMatch(/ \| no legal placement \|$/);
+    expect(body[3]).toMatch(/ \| nextpnr timed out \|$/);
+    expect(t.split('\n')[0]).toMatch(/ECP5 latency \| ECP5 LUT4 \| ECP5 FF \| ECP5 DP16KD \| ECP5 MULT18X18D \| ECP5 Fmax \(MHz\) \|$/);
+    expect(t).toContain('placed 4 block(s) with 2 job(s) in 10 s');
+  });
 });

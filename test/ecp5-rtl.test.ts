@@ -56,6 +56,10 @@ describe('ecp5 RTL: bit-exact under stalls, latency as planned, lint clean', () 
     expect(rtl).toContain('  reg [21:0] r_f;\n  always @(posedge aclk) if (ce) r_f <= r;');
     expect(rtl).toContain('.r_f(r_f)');
     expect(block.plan.schedule!.stages.some((st) => st.what.includes('normalisation: register before the fan-out'))).toBe(true);
+    // the exponent's DSP operand leaves the LUT after the table's output register too late for the
+    // route into the MULT18X18D (model.dspInputRoute): a fabric register first, which the DSP's
+    // input register reads
+    expect(rtl).toMatch(/reg \[17:0\] e0_m_p00_af;\n\s+always @\(posedge aclk\) if \(ce\) e0_m_p00_af <= e0_m_a00;\n\s+wire \[17:0\] e0_m_p00_a = e0_m_p00_af;/);
     const r = simulateBlock(block, dir);
     expect(r.problem).toBeUndefined();
     expect(r.beats).toBe(400);
@@ -99,6 +103,10 @@ describe('ecp5 RTL: bit-exact under stalls, latency as planned, lint clean', () 
     expect(rtl).toContain('wire m2_inc = b_go & ~c_go;');
     expect(rtl).toMatch(/end else if \(m2_inc\) begin\n\s+m2_cnt <= m2_up; m2_up <= m2_up \+ \S+; m2_dn <= m2_cnt;/);
     expect(rtl).not.toMatch(/m2_cnt <= m2_cnt \+/);
+    // the counters read the enable's own copy (c_ce, kept equal to ~s_v; a copy left at its reset
+    // value fails the testbench), not the skid register that drives every register of pass C
+    expect(rtl).toContain('wire c_go = c_ce & c_has;');
+    expect(rtl).toContain('c_ce <= o_load | ~(s_v | ');
     const ice40 = cfg({ name: 'i4_stream', n: undefined, arch: 'stream', stream: { lanes: 4, maxN: 64 }, pipeline: { device: 'ice40', targetMHz: 150 } });
     expect(generateTo(ice40).block.files.get('i4_stream.v')).not.toContain('_rom');
     const r = simulateBlock(block, dir);

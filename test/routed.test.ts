@@ -1,6 +1,7 @@
 /**
  * Every committed block has a routed Fmax on the device its config names (iCE40 HX8K or UP5K, or the
- * LFE5U-85F), read from its manifest, except the blocks listed below with the reason; and the README's
+ * LFE5U-85F), read from its manifest, that closes its target, except the blocks listed below with
+ * the reason or the figure; and the README's
  * table of those figures is what scripts/routed-table.ts prints from the manifests now.
  */
 import { readFileSync } from 'node:fs';
@@ -13,19 +14,22 @@ import { ROUTED_MARK, routedTable } from '../scripts/routed-table.js';
 import { section } from '../scripts/readme-section.js';
 import { presetFiles } from '../scripts/presets.js';
 
-/** Blocks without a routed figure yet, and why (README "ECP5", "Not yet"). */
+/** Blocks without a routed figure yet, and why (README "ECP5", "Not yet"): the reason in the manifest. */
 const NOT_ROUTED: Record<string, RegExp> = {
   // for ecp5 (method.expLoWidth 18, pipeline.ramDelays): 129 MULT18X18D, but 45,335 LUT4, 17,242
   // CCU2C and 74,817 FF: nextpnr-ecp5 found no legal placement on the LFE5U-85F
   softmax_fmt16_n64: /does not fit: iCE40HX8K-ct256: 258 RAM blocks > 32/,
-  // for ecp5 at 150 MHz: not tried (its 95,460 flip-flops for ice40 exceed the part's 83,640)
-  softmax_exact_n64: /does not fit: iCE40HX8K-ct256: 64 RAM blocks > 32/,
-  // for ecp5 at 150 MHz: 118.64 MHz (a table read fans out to 64 lanes through a carry chain); at 100, 93.45
-  softmax_logexp_n64: /does not fit: iCE40HX8K-ct256: 193 RAM blocks > 32/,
-  // for ecp5 at 150 MHz: 97.93 MHz (a 6.46 ns route at the harness's edge; not traced further)
-  softmax_ibert_n64: /does not fit: iCE40HX8K-ct256 \(through the harness/,
-  // for ecp5 at 150 MHz: nextpnr-ecp5 found no legal placement (21,860 LUT4, 40,607 FF, 5,207 CCU2C)
-  softmax_softermax_n64: /does not fit: iCE40HX8K-ct256 \(through the harness/,
+  // for ecp5 at 150 MHz: 21,983 LUT4 (with 5,194 PFUMX and 1,604 L6MUX21), 40,292 FF, 5,207 CCU2C
+  softmax_softermax_n64: /^nextpnr-ecp5 failed \(exit 125\): ERROR: Unable to find legal placement/,
+};
+
+/** Blocks routed on the device their config names below their target, with the figure (README "Not yet"). */
+const BELOW_TARGET: Record<string, number> = {
+  // each long-division step's add-or-subtract choice is a LUT and a route before its carry chain,
+  // and the quotient bit a LUT and a 2.25 ns route after it: 7.27 ns where the model counts 3.97
+  softmax_exact_n64: 137.63,
+  // from the harness's register of m_axis_tready (6.01 ns of route) into the last lane's exponent
+  softmax_ibert_n64: 102.17,
 };
 
 describe('routed figures of the committed blocks', () => {
@@ -35,11 +39,18 @@ describe('routed figures of the committed blocks', () => {
       const s = readSynthesis(join(ROOT, 'generated', c.name));
       expect(s).toBeDefined();
       if (NOT_ROUTED[c.name]) {
-        expect(s!.pnr && !s!.pnr.fits ? s!.pnr.reason : '').toMatch(NOT_ROUTED[c.name]!);
+        const reason = c.pipeline.device === 'ecp5' ? s!.ecp5?.reason : s!.pnr && !s!.pnr.fits ? s!.pnr.reason : '';
+        expect(reason).toMatch(NOT_ROUTED[c.name]!);
         return;
       }
       if (c.pipeline.device === 'ecp5') {
         expect(s!.ecp5).toBeDefined();
+        const below = BELOW_TARGET[c.name];
+        if (below !== undefined) {
+          expect(s!.ecp5!.fmaxMHz).toBe(below);
+          expect(below).toBeLessThan(c.pipeline.targetMHz);
+          return;
+        }
         expect(s!.ecp5!.fmaxMHz).toBeGreaterThanOrEqual(c.pipeline.targetMHz);
       } else {
         expect(s!.pnr).toMatchObject({ fits: true });

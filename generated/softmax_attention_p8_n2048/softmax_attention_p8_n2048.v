@@ -1066,7 +1066,11 @@ module softmax_attention_p8_n2048 (
   reg  [4-1:0] q2_rn;       // q2_r + 1 (mod Q)
   wire c_end = c_rem[8];
   reg  c_has;                    // q2_avail != 0, as b_has
-  wire c_go = ce & c_has;
+  // the counters read a copy of the enable of their own (c_ce == ce, kept inverted so that synthesis
+  // does not merge it with s_v): s_v drives every register of pass C, and that route (2.0 ns on
+  // ECP5) left no time for the row end and store 2's count after it
+  reg  c_ce;
+  wire c_go = c_ce & c_has;
 
   reg [BW-1:0] c_rd;
   reg [IW-1:0] c_mx1;
@@ -1467,9 +1471,11 @@ module softmax_attention_p8_n2048 (
     if (!aresetn) begin
       v_out <= 1'b0;
       s_v <= 1'b0;
+      c_ce <= 1'b1;
     end else begin
       if (o_load) v_out <= s_v | c_vn14;
       s_v <= ~o_load & (s_v | c_vn14);
+      c_ce <= o_load | ~(s_v | c_vn14);
     end
   end
   assign m_axis_tdata = y_out;

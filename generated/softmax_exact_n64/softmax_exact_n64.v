@@ -21,8 +21,9 @@
 //       "expStepLog2": 0
 //     },
 //     "pipeline": {
-//       "targetMHz": 100,
-//       "device": "ice40"
+//       "targetMHz": 150,
+//       "device": "ecp5",
+//       "outputFifo": true
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -40,44 +41,38 @@
 //   sum S = sum of n=64 entries: 26 bits (= 20 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 233x20b = 583 B; total 583 B
 //   error bound: |y - y_ref| <= 0.5076 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 34 register stages, slowest estimate 8.43 ns (119 MHz)
-//     stage 1: max tree -- 6.22 ns, 2 logic levels
-//     stage 2: max tree -- 6.22 ns, 2 logic levels
-//     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree -- 6.22 ns, 2 logic levels
-//     stage 5: max tree -- 6.22 ns, 2 logic levels
-//     stage 6: max tree -- 6.22 ns, 2 logic levels
-//     stage 7: d = max - x -- 3.87 ns, 1 logic levels
-//     stage 8: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 9: sum tree -- 8.43 ns, 1 logic levels
-//     stage 10: sum tree -- 5.56 ns, 1 logic levels
-//     stage 11: sum tree -- 5.69 ns, 1 logic levels
-//     stage 12: sum tree -- 5.82 ns, 1 logic levels
-//     stage 13: sum tree -- 5.95 ns, 1 logic levels
-//     stage 14: sum tree, lane: coefficient register (fan-out) -- 6.08 ns, 1 logic levels
-//     stage 15: lane: divider -- 7.38 ns, 1 logic levels
-//     stage 16: lane: divider -- 7.57 ns, 1 logic levels
-//     stage 17: lane: divider -- 2.40 ns, 1 logic levels
-//     stage 18: lane: divider -- 7.57 ns, 1 logic levels
-//     stage 19: lane: divider -- 2.40 ns, 1 logic levels
-//     stage 20: lane: divider -- 7.57 ns, 1 logic levels
-//     stage 21: lane: divider -- 2.40 ns, 1 logic levels
-//     stage 22: lane: divider -- 7.57 ns, 1 logic levels
-//     stage 23: lane: divider -- 2.40 ns, 1 logic levels
-//     stage 24: lane: divider -- 7.57 ns, 1 logic levels
-//     stage 25: lane: divider -- 2.40 ns, 1 logic levels
-//     stage 26: lane: divider -- 7.57 ns, 1 logic levels
-//     stage 27: lane: divider -- 2.40 ns, 1 logic levels
-//     stage 28: lane: divider -- 7.57 ns, 1 logic levels
-//     stage 29: lane: divider -- 2.40 ns, 1 logic levels
-//     stage 30: lane: divider -- 7.57 ns, 1 logic levels
-//     stage 31: lane: divider -- 2.40 ns, 1 logic levels
-//     stage 32: lane: divider -- 7.57 ns, 1 logic levels
-//     stage 33: lane: divider, lane: saturate, output register -- 3.95 ns, 2 logic levels
-//   latency: 34 cycles, throughput 1 vector per cycle
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 30 register stages, slowest estimate 4.74 ns (211 MHz)
+//     stage 1: max tree -- 4.05 ns, 2 logic levels
+//     stage 2: max tree -- 4.05 ns, 2 logic levels
+//     stage 3: max tree -- 4.05 ns, 2 logic levels
+//     stage 4: max tree -- 4.05 ns, 2 logic levels
+//     stage 5: max tree -- 4.05 ns, 2 logic levels
+//     stage 6: max tree -- 4.05 ns, 2 logic levels
+//     stage 7: d = max - x -- 2.81 ns, 1 logic levels
+//     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
+//     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 10: sum tree -- 4.22 ns, 1 logic levels
+//     stage 11: sum tree -- 3.28 ns, 1 logic levels
+//     stage 12: sum tree -- 3.32 ns, 1 logic levels
+//     stage 13: sum tree -- 3.35 ns, 1 logic levels
+//     stage 14: sum tree -- 3.39 ns, 1 logic levels
+//     stage 15: sum tree, normalisation: register before the fan-out -- 3.43 ns, 1 logic levels
+//     stage 16: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 17: lane: divider -- 3.79 ns, 1 logic levels
+//     stage 18: lane: divider -- 4.57 ns, 1 logic levels
+//     stage 19: lane: divider -- 4.57 ns, 1 logic levels
+//     stage 20: lane: divider -- 4.57 ns, 1 logic levels
+//     stage 21: lane: divider -- 4.57 ns, 1 logic levels
+//     stage 22: lane: divider -- 4.57 ns, 1 logic levels
+//     stage 23: lane: divider -- 4.57 ns, 1 logic levels
+//     stage 24: lane: divider -- 4.57 ns, 1 logic levels
+//     stage 25: lane: divider -- 4.57 ns, 1 logic levels
+//     stage 26: lane: divider -- 4.57 ns, 1 logic levels
+//     stage 27: lane: saturate, output register -- 4.74 ns, 3 logic levels
+//   latency: 30 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 583 = 583
-// Latency: 34 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 30 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -97,325 +92,283 @@ module softmax_exact_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 34;
+  localparam LATENCY = 30;
 
-  // exp_lut: 233 entries x 20 bits (e^-d); its low 16 bits are one
-  // table (a block RAM word) and its top 4 bit(s) a second, not 0 only in the first
-  // 45 entries (15 codes: a few LUTs)
+  // exp_lut: 233 entries x 20 bits (e^-d)
   function [20-1:0] exp_lut;
     input [8-1:0] a;
-    reg [16-1:0] lo;
-    reg [4-1:0] hi;
     begin
       case (a)
-        8'd0: lo = 16'd65535;
-        8'd1: lo = 16'd2005;
-        8'd2: lo = 16'd7860;
-        8'd3: lo = 16'd17331;
-        8'd4: lo = 16'd30199;
-        8'd5: lo = 16'd46258;
-        8'd6: lo = 16'd65314;
-        8'd7: lo = 16'd21651;
-        8'd8: lo = 16'd46169;
-        8'd9: lo = 16'd7636;
-        8'd10: lo = 16'd36974;
-        8'd11: lo = 16'd2969;
-        8'd12: lo = 16'd36560;
-        8'd13: lo = 16'd6550;
-        8'd14: lo = 16'd43895;
-        8'd15: lo = 16'd17412;
-        8'd16: lo = 16'd58069;
-        8'd17: lo = 16'd34698;
-        8'd18: lo = 16'd12742;
-        8'd19: lo = 16'd57653;
-        8'd20: lo = 16'd38278;
-        8'd21: lo = 16'd20076;
-        8'd22: lo = 16'd2977;
-        8'd23: lo = 16'd52450;
-        8'd24: lo = 16'd37361;
-        8'd25: lo = 16'd23185;
-        8'd26: lo = 16'd9869;
-        8'd27: lo = 16'd62895;
-        8'd28: lo = 16'd51143;
-        8'd29: lo = 16'd40103;
-        8'd30: lo = 16'd29732;
-        8'd31: lo = 16'd19990;
-        8'd32: lo = 16'd10837;
-        8'd33: lo = 16'd2239;
-        8'd34: lo = 16'd59698;
-        8'd35: lo = 16'd52111;
-        8'd36: lo = 16'd44983;
-        8'd37: lo = 16'd38287;
-        8'd38: lo = 16'd31997;
-        8'd39: lo = 16'd26087;
-        8'd40: lo = 16'd20536;
-        8'd41: lo = 16'd15321;
-        8'd42: lo = 16'd10423;
-        8'd43: lo = 16'd5820;
-        8'd44: lo = 16'd1497;
-        8'd45: lo = 16'd62972;
-        8'd46: lo = 16'd59157;
-        8'd47: lo = 16'd55572;
-        8'd48: lo = 16'd52205;
-        8'd49: lo = 16'd49043;
-        8'd50: lo = 16'd46071;
-        8'd51: lo = 16'd43280;
-        8'd52: lo = 16'd40658;
-        8'd53: lo = 16'd38194;
-        8'd54: lo = 16'd35880;
-        8'd55: lo = 16'd33706;
-        8'd56: lo = 16'd31664;
-        8'd57: lo = 16'd29746;
-        8'd58: lo = 16'd27944;
-        8'd59: lo = 16'd26251;
-        8'd60: lo = 16'd24660;
-        8'd61: lo = 16'd23166;
-        8'd62: lo = 16'd21762;
-        8'd63: lo = 16'd20444;
-        8'd64: lo = 16'd19205;
-        8'd65: lo = 16'd18042;
-        8'd66: lo = 16'd16949;
-        8'd67: lo = 16'd15922;
-        8'd68: lo = 16'd14957;
-        8'd69: lo = 16'd14051;
-        8'd70: lo = 16'd13200;
-        8'd71: lo = 16'd12400;
-        8'd72: lo = 16'd11649;
-        8'd73: lo = 16'd10943;
-        8'd74: lo = 16'd10280;
-        8'd75: lo = 16'd9657;
-        8'd76: lo = 16'd9072;
-        8'd77: lo = 16'd8522;
-        8'd78: lo = 16'd8006;
-        8'd79: lo = 16'd7521;
-        8'd80: lo = 16'd7065;
-        8'd81: lo = 16'd6637;
-        8'd82: lo = 16'd6235;
-        8'd83: lo = 16'd5857;
-        8'd84: lo = 16'd5502;
-        8'd85: lo = 16'd5169;
-        8'd86: lo = 16'd4856;
-        8'd87: lo = 16'd4562;
-        8'd88: lo = 16'd4285;
-        8'd89: lo = 16'd4026;
-        8'd90: lo = 16'd3782;
-        8'd91: lo = 16'd3553;
-        8'd92: lo = 16'd3337;
-        8'd93: lo = 16'd3135;
-        8'd94: lo = 16'd2945;
-        8'd95: lo = 16'd2767;
-        8'd96: lo = 16'd2599;
-        8'd97: lo = 16'd2442;
-        8'd98: lo = 16'd2294;
-        8'd99: lo = 16'd2155;
-        8'd100: lo = 16'd2024;
-        8'd101: lo = 16'd1902;
-        8'd102: lo = 16'd1786;
-        8'd103: lo = 16'd1678;
-        8'd104: lo = 16'd1576;
-        8'd105: lo = 16'd1481;
-        8'd106: lo = 16'd1391;
-        8'd107: lo = 16'd1307;
-        8'd108: lo = 16'd1228;
-        8'd109: lo = 16'd1153;
-        8'd110: lo = 16'd1083;
-        8'd111: lo = 16'd1018;
-        8'd112: lo = 16'd956;
-        8'd113: lo = 16'd898;
-        8'd114: lo = 16'd844;
-        8'd115: lo = 16'd793;
-        8'd116: lo = 16'd745;
-        8'd117: lo = 16'd700;
-        8'd118: lo = 16'd657;
-        8'd119: lo = 16'd617;
-        8'd120: lo = 16'd580;
-        8'd121: lo = 16'd545;
-        8'd122: lo = 16'd512;
-        8'd123: lo = 16'd481;
-        8'd124: lo = 16'd452;
-        8'd125: lo = 16'd424;
-        8'd126: lo = 16'd399;
-        8'd127: lo = 16'd374;
-        8'd128: lo = 16'd352;
-        8'd129: lo = 16'd330;
-        8'd130: lo = 16'd310;
-        8'd131: lo = 16'd292;
-        8'd132: lo = 16'd274;
-        8'd133: lo = 16'd257;
-        8'd134: lo = 16'd242;
-        8'd135: lo = 16'd227;
-        8'd136: lo = 16'd213;
-        8'd137: lo = 16'd200;
-        8'd138: lo = 16'd188;
-        8'd139: lo = 16'd177;
-        8'd140: lo = 16'd166;
-        8'd141: lo = 16'd156;
-        8'd142: lo = 16'd147;
-        8'd143: lo = 16'd138;
-        8'd144: lo = 16'd129;
-        8'd145: lo = 16'd122;
-        8'd146: lo = 16'd114;
-        8'd147: lo = 16'd107;
-        8'd148: lo = 16'd101;
-        8'd149: lo = 16'd95;
-        8'd150: lo = 16'd89;
-        8'd151: lo = 16'd84;
-        8'd152: lo = 16'd78;
-        8'd153: lo = 16'd74;
-        8'd154: lo = 16'd69;
-        8'd155: lo = 16'd65;
-        8'd156: lo = 16'd61;
-        8'd157: lo = 16'd57;
-        8'd158: lo = 16'd54;
-        8'd159: lo = 16'd51;
-        8'd160: lo = 16'd48;
-        8'd161: lo = 16'd45;
-        8'd162: lo = 16'd42;
-        8'd163: lo = 16'd39;
-        8'd164: lo = 16'd37;
-        8'd165: lo = 16'd35;
-        8'd166: lo = 16'd33;
-        8'd167: lo = 16'd31;
-        8'd168: lo = 16'd29;
-        8'd169: lo = 16'd27;
-        8'd170: lo = 16'd25;
-        8'd171: lo = 16'd24;
-        8'd172: lo = 16'd22;
-        8'd173: lo = 16'd21;
-        8'd174: lo = 16'd20;
-        8'd175: lo = 16'd19;
-        8'd176: lo = 16'd18;
-        8'd177: lo = 16'd16;
-        8'd178: lo = 16'd15;
-        8'd179: lo = 16'd15;
-        8'd180: lo = 16'd14;
-        8'd181: lo = 16'd13;
-        8'd182: lo = 16'd12;
-        8'd183: lo = 16'd11;
-        8'd184: lo = 16'd11;
-        8'd185: lo = 16'd10;
-        8'd186: lo = 16'd9;
-        8'd187: lo = 16'd9;
-        8'd188: lo = 16'd8;
-        8'd189: lo = 16'd8;
-        8'd190: lo = 16'd7;
-        8'd191: lo = 16'd7;
-        8'd192: lo = 16'd6;
-        8'd193: lo = 16'd6;
-        8'd194: lo = 16'd6;
-        8'd195: lo = 16'd5;
-        8'd196: lo = 16'd5;
-        8'd197: lo = 16'd5;
-        8'd198: lo = 16'd4;
-        8'd199: lo = 16'd4;
-        8'd200: lo = 16'd4;
-        8'd201: lo = 16'd4;
-        8'd202: lo = 16'd3;
-        8'd203: lo = 16'd3;
-        8'd204: lo = 16'd3;
-        8'd205: lo = 16'd3;
-        8'd206: lo = 16'd3;
-        8'd207: lo = 16'd3;
-        8'd208: lo = 16'd2;
-        8'd209: lo = 16'd2;
-        8'd210: lo = 16'd2;
-        8'd211: lo = 16'd2;
-        8'd212: lo = 16'd2;
-        8'd213: lo = 16'd2;
-        8'd214: lo = 16'd2;
-        8'd215: lo = 16'd2;
-        8'd216: lo = 16'd1;
-        8'd217: lo = 16'd1;
-        8'd218: lo = 16'd1;
-        8'd219: lo = 16'd1;
-        8'd220: lo = 16'd1;
-        8'd221: lo = 16'd1;
-        8'd222: lo = 16'd1;
-        8'd223: lo = 16'd1;
-        8'd224: lo = 16'd1;
-        8'd225: lo = 16'd1;
-        8'd226: lo = 16'd1;
-        8'd227: lo = 16'd1;
-        8'd228: lo = 16'd1;
-        8'd229: lo = 16'd1;
-        8'd230: lo = 16'd1;
-        8'd231: lo = 16'd1;
-        8'd232: lo = 16'd1;
-        default: lo = 16'd0;
+        8'd0: exp_lut = 20'd1048575;
+        8'd1: exp_lut = 20'd985045;
+        8'd2: exp_lut = 20'd925364;
+        8'd3: exp_lut = 20'd869299;
+        8'd4: exp_lut = 20'd816631;
+        8'd5: exp_lut = 20'd767154;
+        8'd6: exp_lut = 20'd720674;
+        8'd7: exp_lut = 20'd677011;
+        8'd8: exp_lut = 20'd635993;
+        8'd9: exp_lut = 20'd597460;
+        8'd10: exp_lut = 20'd561262;
+        8'd11: exp_lut = 20'd527257;
+        8'd12: exp_lut = 20'd495312;
+        8'd13: exp_lut = 20'd465302;
+        8'd14: exp_lut = 20'd437111;
+        8'd15: exp_lut = 20'd410628;
+        8'd16: exp_lut = 20'd385749;
+        8'd17: exp_lut = 20'd362378;
+        8'd18: exp_lut = 20'd340422;
+        8'd19: exp_lut = 20'd319797;
+        8'd20: exp_lut = 20'd300422;
+        8'd21: exp_lut = 20'd282220;
+        8'd22: exp_lut = 20'd265121;
+        8'd23: exp_lut = 20'd249058;
+        8'd24: exp_lut = 20'd233969;
+        8'd25: exp_lut = 20'd219793;
+        8'd26: exp_lut = 20'd206477;
+        8'd27: exp_lut = 20'd193967;
+        8'd28: exp_lut = 20'd182215;
+        8'd29: exp_lut = 20'd171175;
+        8'd30: exp_lut = 20'd160804;
+        8'd31: exp_lut = 20'd151062;
+        8'd32: exp_lut = 20'd141909;
+        8'd33: exp_lut = 20'd133311;
+        8'd34: exp_lut = 20'd125234;
+        8'd35: exp_lut = 20'd117647;
+        8'd36: exp_lut = 20'd110519;
+        8'd37: exp_lut = 20'd103823;
+        8'd38: exp_lut = 20'd97533;
+        8'd39: exp_lut = 20'd91623;
+        8'd40: exp_lut = 20'd86072;
+        8'd41: exp_lut = 20'd80857;
+        8'd42: exp_lut = 20'd75959;
+        8'd43: exp_lut = 20'd71356;
+        8'd44: exp_lut = 20'd67033;
+        8'd45: exp_lut = 20'd62972;
+        8'd46: exp_lut = 20'd59157;
+        8'd47: exp_lut = 20'd55572;
+        8'd48: exp_lut = 20'd52205;
+        8'd49: exp_lut = 20'd49043;
+        8'd50: exp_lut = 20'd46071;
+        8'd51: exp_lut = 20'd43280;
+        8'd52: exp_lut = 20'd40658;
+        8'd53: exp_lut = 20'd38194;
+        8'd54: exp_lut = 20'd35880;
+        8'd55: exp_lut = 20'd33706;
+        8'd56: exp_lut = 20'd31664;
+        8'd57: exp_lut = 20'd29746;
+        8'd58: exp_lut = 20'd27944;
+        8'd59: exp_lut = 20'd26251;
+        8'd60: exp_lut = 20'd24660;
+        8'd61: exp_lut = 20'd23166;
+        8'd62: exp_lut = 20'd21762;
+        8'd63: exp_lut = 20'd20444;
+        8'd64: exp_lut = 20'd19205;
+        8'd65: exp_lut = 20'd18042;
+        8'd66: exp_lut = 20'd16949;
+        8'd67: exp_lut = 20'd15922;
+        8'd68: exp_lut = 20'd14957;
+        8'd69: exp_lut = 20'd14051;
+        8'd70: exp_lut = 20'd13200;
+        8'd71: exp_lut = 20'd12400;
+        8'd72: exp_lut = 20'd11649;
+        8'd73: exp_lut = 20'd10943;
+        8'd74: exp_lut = 20'd10280;
+        8'd75: exp_lut = 20'd9657;
+        8'd76: exp_lut = 20'd9072;
+        8'd77: exp_lut = 20'd8522;
+        8'd78: exp_lut = 20'd8006;
+        8'd79: exp_lut = 20'd7521;
+        8'd80: exp_lut = 20'd7065;
+        8'd81: exp_lut = 20'd6637;
+        8'd82: exp_lut = 20'd6235;
+        8'd83: exp_lut = 20'd5857;
+        8'd84: exp_lut = 20'd5502;
+        8'd85: exp_lut = 20'd5169;
+        8'd86: exp_lut = 20'd4856;
+        8'd87: exp_lut = 20'd4562;
+        8'd88: exp_lut = 20'd4285;
+        8'd89: exp_lut = 20'd4026;
+        8'd90: exp_lut = 20'd3782;
+        8'd91: exp_lut = 20'd3553;
+        8'd92: exp_lut = 20'd3337;
+        8'd93: exp_lut = 20'd3135;
+        8'd94: exp_lut = 20'd2945;
+        8'd95: exp_lut = 20'd2767;
+        8'd96: exp_lut = 20'd2599;
+        8'd97: exp_lut = 20'd2442;
+        8'd98: exp_lut = 20'd2294;
+        8'd99: exp_lut = 20'd2155;
+        8'd100: exp_lut = 20'd2024;
+        8'd101: exp_lut = 20'd1902;
+        8'd102: exp_lut = 20'd1786;
+        8'd103: exp_lut = 20'd1678;
+        8'd104: exp_lut = 20'd1576;
+        8'd105: exp_lut = 20'd1481;
+        8'd106: exp_lut = 20'd1391;
+        8'd107: exp_lut = 20'd1307;
+        8'd108: exp_lut = 20'd1228;
+        8'd109: exp_lut = 20'd1153;
+        8'd110: exp_lut = 20'd1083;
+        8'd111: exp_lut = 20'd1018;
+        8'd112: exp_lut = 20'd956;
+        8'd113: exp_lut = 20'd898;
+        8'd114: exp_lut = 20'd844;
+        8'd115: exp_lut = 20'd793;
+        8'd116: exp_lut = 20'd745;
+        8'd117: exp_lut = 20'd700;
+        8'd118: exp_lut = 20'd657;
+        8'd119: exp_lut = 20'd617;
+        8'd120: exp_lut = 20'd580;
+        8'd121: exp_lut = 20'd545;
+        8'd122: exp_lut = 20'd512;
+        8'd123: exp_lut = 20'd481;
+        8'd124: exp_lut = 20'd452;
+        8'd125: exp_lut = 20'd424;
+        8'd126: exp_lut = 20'd399;
+        8'd127: exp_lut = 20'd374;
+        8'd128: exp_lut = 20'd352;
+        8'd129: exp_lut = 20'd330;
+        8'd130: exp_lut = 20'd310;
+        8'd131: exp_lut = 20'd292;
+        8'd132: exp_lut = 20'd274;
+        8'd133: exp_lut = 20'd257;
+        8'd134: exp_lut = 20'd242;
+        8'd135: exp_lut = 20'd227;
+        8'd136: exp_lut = 20'd213;
+        8'd137: exp_lut = 20'd200;
+        8'd138: exp_lut = 20'd188;
+        8'd139: exp_lut = 20'd177;
+        8'd140: exp_lut = 20'd166;
+        8'd141: exp_lut = 20'd156;
+        8'd142: exp_lut = 20'd147;
+        8'd143: exp_lut = 20'd138;
+        8'd144: exp_lut = 20'd129;
+        8'd145: exp_lut = 20'd122;
+        8'd146: exp_lut = 20'd114;
+        8'd147: exp_lut = 20'd107;
+        8'd148: exp_lut = 20'd101;
+        8'd149: exp_lut = 20'd95;
+        8'd150: exp_lut = 20'd89;
+        8'd151: exp_lut = 20'd84;
+        8'd152: exp_lut = 20'd78;
+        8'd153: exp_lut = 20'd74;
+        8'd154: exp_lut = 20'd69;
+        8'd155: exp_lut = 20'd65;
+        8'd156: exp_lut = 20'd61;
+        8'd157: exp_lut = 20'd57;
+        8'd158: exp_lut = 20'd54;
+        8'd159: exp_lut = 20'd51;
+        8'd160: exp_lut = 20'd48;
+        8'd161: exp_lut = 20'd45;
+        8'd162: exp_lut = 20'd42;
+        8'd163: exp_lut = 20'd39;
+        8'd164: exp_lut = 20'd37;
+        8'd165: exp_lut = 20'd35;
+        8'd166: exp_lut = 20'd33;
+        8'd167: exp_lut = 20'd31;
+        8'd168: exp_lut = 20'd29;
+        8'd169: exp_lut = 20'd27;
+        8'd170: exp_lut = 20'd25;
+        8'd171: exp_lut = 20'd24;
+        8'd172: exp_lut = 20'd22;
+        8'd173: exp_lut = 20'd21;
+        8'd174: exp_lut = 20'd20;
+        8'd175: exp_lut = 20'd19;
+        8'd176: exp_lut = 20'd18;
+        8'd177: exp_lut = 20'd16;
+        8'd178: exp_lut = 20'd15;
+        8'd179: exp_lut = 20'd15;
+        8'd180: exp_lut = 20'd14;
+        8'd181: exp_lut = 20'd13;
+        8'd182: exp_lut = 20'd12;
+        8'd183: exp_lut = 20'd11;
+        8'd184: exp_lut = 20'd11;
+        8'd185: exp_lut = 20'd10;
+        8'd186: exp_lut = 20'd9;
+        8'd187: exp_lut = 20'd9;
+        8'd188: exp_lut = 20'd8;
+        8'd189: exp_lut = 20'd8;
+        8'd190: exp_lut = 20'd7;
+        8'd191: exp_lut = 20'd7;
+        8'd192: exp_lut = 20'd6;
+        8'd193: exp_lut = 20'd6;
+        8'd194: exp_lut = 20'd6;
+        8'd195: exp_lut = 20'd5;
+        8'd196: exp_lut = 20'd5;
+        8'd197: exp_lut = 20'd5;
+        8'd198: exp_lut = 20'd4;
+        8'd199: exp_lut = 20'd4;
+        8'd200: exp_lut = 20'd4;
+        8'd201: exp_lut = 20'd4;
+        8'd202: exp_lut = 20'd3;
+        8'd203: exp_lut = 20'd3;
+        8'd204: exp_lut = 20'd3;
+        8'd205: exp_lut = 20'd3;
+        8'd206: exp_lut = 20'd3;
+        8'd207: exp_lut = 20'd3;
+        8'd208: exp_lut = 20'd2;
+        8'd209: exp_lut = 20'd2;
+        8'd210: exp_lut = 20'd2;
+        8'd211: exp_lut = 20'd2;
+        8'd212: exp_lut = 20'd2;
+        8'd213: exp_lut = 20'd2;
+        8'd214: exp_lut = 20'd2;
+        8'd215: exp_lut = 20'd2;
+        8'd216: exp_lut = 20'd1;
+        8'd217: exp_lut = 20'd1;
+        8'd218: exp_lut = 20'd1;
+        8'd219: exp_lut = 20'd1;
+        8'd220: exp_lut = 20'd1;
+        8'd221: exp_lut = 20'd1;
+        8'd222: exp_lut = 20'd1;
+        8'd223: exp_lut = 20'd1;
+        8'd224: exp_lut = 20'd1;
+        8'd225: exp_lut = 20'd1;
+        8'd226: exp_lut = 20'd1;
+        8'd227: exp_lut = 20'd1;
+        8'd228: exp_lut = 20'd1;
+        8'd229: exp_lut = 20'd1;
+        8'd230: exp_lut = 20'd1;
+        8'd231: exp_lut = 20'd1;
+        8'd232: exp_lut = 20'd1;
+        default: exp_lut = 20'd0;
       endcase
-      case (a)
-        8'd0: hi = 4'd15;
-        8'd1: hi = 4'd15;
-        8'd2: hi = 4'd14;
-        8'd3: hi = 4'd13;
-        8'd4: hi = 4'd12;
-        8'd5: hi = 4'd11;
-        8'd6: hi = 4'd10;
-        8'd7: hi = 4'd10;
-        8'd8: hi = 4'd9;
-        8'd9: hi = 4'd9;
-        8'd10: hi = 4'd8;
-        8'd11: hi = 4'd8;
-        8'd12: hi = 4'd7;
-        8'd13: hi = 4'd7;
-        8'd14: hi = 4'd6;
-        8'd15: hi = 4'd6;
-        8'd16: hi = 4'd5;
-        8'd17: hi = 4'd5;
-        8'd18: hi = 4'd5;
-        8'd19: hi = 4'd4;
-        8'd20: hi = 4'd4;
-        8'd21: hi = 4'd4;
-        8'd22: hi = 4'd4;
-        8'd23: hi = 4'd3;
-        8'd24: hi = 4'd3;
-        8'd25: hi = 4'd3;
-        8'd26: hi = 4'd3;
-        8'd27: hi = 4'd2;
-        8'd28: hi = 4'd2;
-        8'd29: hi = 4'd2;
-        8'd30: hi = 4'd2;
-        8'd31: hi = 4'd2;
-        8'd32: hi = 4'd2;
-        8'd33: hi = 4'd2;
-        8'd34: hi = 4'd1;
-        8'd35: hi = 4'd1;
-        8'd36: hi = 4'd1;
-        8'd37: hi = 4'd1;
-        8'd38: hi = 4'd1;
-        8'd39: hi = 4'd1;
-        8'd40: hi = 4'd1;
-        8'd41: hi = 4'd1;
-        8'd42: hi = 4'd1;
-        8'd43: hi = 4'd1;
-        8'd44: hi = 4'd1;
-        default: hi = 4'd0;
-      endcase
-      exp_lut = {hi, lo};
     end
   endfunction
   // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // Handshake (pipeline.outputFifo): the pipeline never stalls. Each vector's valid bit travels
+  // beside it, and the FIFO after the pipeline takes every vector that comes out. s_axis_tready
+  // counts credits: a vector is accepted only while the vectors accepted and not yet read
+  // (in the pipeline, the FIFO and its head register) number fewer than the FIFO and the head hold.
+  // No signal reaches every register of the block in one cycle: only the head register's load
+  // follows m_axis_tready.
   // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+  localparam PIPE = LATENCY - 2;   // stages before the FIFO
+  // the FIFO holds 32 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
+  // never throttle a sink that is always ready
+  localparam FAW  = 5;   // FIFO address bits
+  localparam [FAW:0]   CAPACITY  = 6'd33;   // beats the FIFO and its head register hold
+  localparam [FAW:0]   CAPACITY_LESS1 = 6'd32;
+  reg  [PIPE-1:0] valid_pipe;
+  reg  [FAW:0]    credits_used;   // vectors accepted and not yet read: 0..CAPACITY
+  reg             in_ready;       // credits_used < CAPACITY, a cycle ahead
+  wire            accept = s_axis_tvalid & in_ready;
+  assign s_axis_tready = in_ready;
 
   always @(posedge aclk) begin
     if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+      valid_pipe <= {PIPE{1'b0}};
+    else
+      valid_pipe <= {valid_pipe[PIPE-2:0], accept};
   end
 
-  // stage: input register
+  // stage: input register (it loads every cycle; valid_pipe[0] says whether it holds a vector)
   reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+  always @(posedge aclk) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
+  // The pipeline, registers placed by the delay model (150 MHz on ecp5; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
   // delayed copies (registers the pipeline adds to align operands)
@@ -442,7 +395,9 @@ module softmax_exact_n64 (
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
       wire signed [7:0] a = x_in[(2*g)*8 +: 8];
       wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
-      assign mx1[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx1[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [127:0] mx2;
@@ -450,7 +405,9 @@ module softmax_exact_n64 (
     for (g = 0; g < 16; g = g + 1) begin : g_mx2
       wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
-      assign mx2[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx2[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [63:0] mx3;
@@ -458,7 +415,9 @@ module softmax_exact_n64 (
     for (g = 0; g < 8; g = g + 1) begin : g_mx3
       wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
-      assign mx3[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx3[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [31:0] mx4;
@@ -466,7 +425,9 @@ module softmax_exact_n64 (
     for (g = 0; g < 4; g = g + 1) begin : g_mx4
       wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
-      assign mx4[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx4[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [15:0] mx5;
@@ -474,7 +435,9 @@ module softmax_exact_n64 (
     for (g = 0; g < 2; g = g + 1) begin : g_mx5
       wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
-      assign mx5[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx5[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [7:0] mx6;
@@ -482,7 +445,9 @@ module softmax_exact_n64 (
     for (g = 0; g < 1; g = g + 1) begin : g_mx6
       wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
-      assign mx6[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx6[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [511:0] d;
@@ -497,14 +462,16 @@ module softmax_exact_n64 (
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_e0
       reg [19:0] q;
-      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
+      always @(posedge aclk) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
       assign e0[g*20 +: 20] = q;
     end
   endgenerate
+  reg [1279:0] e0_or;
+  always @(posedge aclk) e0_or <= e0;
   wire [671:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*21 +: 21] = {1'b0, e0[(2*g)*20 +: 20]} + {1'b0, e0[(2*g+1)*20 +: 20]};
+      assign sm1[g*21 +: 21] = {1'b0, e0_or[(2*g)*20 +: 20]} + {1'b0, e0_or[(2*g+1)*20 +: 20]};
     end
   endgenerate
   wire [351:0] sm2;
@@ -537,32 +504,79 @@ module softmax_exact_n64 (
       assign sm6[g*26 +: 26] = {1'b0, sm5_d1[(2*g)*25 +: 25]} + {1'b0, sm5_d1[(2*g+1)*25 +: 25]};
     end
   endgenerate
-  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
-  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
-  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
-  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
-  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
-  always @(posedge aclk) if (ce) mx6_d1 <= mx6;
-  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
-  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
-  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
-  always @(posedge aclk) if (!aresetn) x_in_d6 <= 512'd0; else if (ce) x_in_d6 <= x_in_d5;
-  always @(posedge aclk) if (ce) d_d1 <= d;
-  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
-  always @(posedge aclk) if (ce) sm2_d1 <= sm2;
-  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
-  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
+  reg [25:0] sm6_f;
+  always @(posedge aclk) sm6_f <= sm6;
+  always @(posedge aclk) mx1_d1 <= mx1;
+  always @(posedge aclk) mx2_d1 <= mx2;
+  always @(posedge aclk) mx3_d1 <= mx3;
+  always @(posedge aclk) mx4_d1 <= mx4;
+  always @(posedge aclk) mx5_d1 <= mx5;
+  always @(posedge aclk) mx6_d1 <= mx6;
+  always @(posedge aclk) x_in_d1 <= x_in;
+  always @(posedge aclk) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) x_in_d6 <= x_in_d5;
+  always @(posedge aclk) d_d1 <= d;
+  always @(posedge aclk) sm1_d1 <= sm1;
+  always @(posedge aclk) sm2_d1 <= sm2;
+  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) sm4_d1 <= sm4;
+  always @(posedge aclk) sm5_d1 <= sm5;
 
   // output lanes: exact (divider), one softmax_exact_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_exact_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e0[g*20 +: 20]), .sm6(sm6), .y(y_out[g*8 +: 8]));
+      softmax_exact_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*20 +: 20]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .sm6_f(sm6_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
+
+  // The output FIFO. Each lane holds its part of it (its outputs' memory and head register) and
+  // its own copy of the FIFO's state, so that no write enable, pointer or load reaches every lane
+  // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
+  // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
+  wire fifo_wr = valid_pipe[PIPE-1];
+  reg  [5:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 6'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_axis_tready);
+    end
+  end
+  wire        pop = head_valid & m_axis_tready;
+  // the credit count one up and one down, and whether it is at the capacity or one below, from the
+  // register alone: s_axis_tvalid and m_axis_tready only pick
+  wire [FAW:0] credits_inc = credits_used + { {FAW{1'b0}}, 1'b1};
+  wire [FAW:0] credits_dec = credits_used - { {FAW{1'b0}}, 1'b1};
+  wire         credits_full = credits_used == CAPACITY;
+  wire         credits_last = credits_used == CAPACITY_LESS1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      credits_used <= {(FAW+1){1'b0}};
+      in_ready <= 1'b0;
+    end else begin
+      if (accept & ~pop) credits_used <= credits_inc;
+      else if (pop & ~accept) credits_used <= credits_dec;
+      // full next: one more accepted at one below, or full and as many accepted as read
+      in_ready <= ~((accept & ~pop & credits_last) | (~(accept ^ pop) & credits_full));
+    end
+  end
+  assign m_axis_tvalid = head_valid;
   assign m_axis_tdata = y_out;
 
 endmodule
@@ -572,12 +586,14 @@ endmodule
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
 // One output lane: exact (divider), from e_i and the coefficients to y, registered.
+(* keep_hierarchy *)
 module softmax_exact_n64_lane (
   input  wire aclk,
-  input  wire ce,
   input  wire aresetn,
   input  wire [19:0] e_i,
-  input  wire [25:0] sm6,
+  input  wire wr_next,
+  input  wire m_ready,
+  input  wire [25:0] sm6_f,
   output wire [7:0] y
 );
 
@@ -588,10 +604,9 @@ module softmax_exact_n64_lane (
   reg [19:0] e_i_d4;
   reg [19:0] e_i_d5;
   reg [19:0] e_i_d6;
-  reg [26:0] rem0_d1;
-  reg [26:0] rem0_d2;
+  reg [19:0] e_i_d7;
+  reg [27:0] nr0_d1;
   reg [0:0] nb8_d1;
-  reg [0:0] nb8_d2;
   reg [26:0] den_d1;
   reg [26:0] den_d2;
   reg [26:0] den_d3;
@@ -601,72 +616,32 @@ module softmax_exact_n64_lane (
   reg [26:0] den_d7;
   reg [26:0] den_d8;
   reg [26:0] den_d9;
-  reg [26:0] den_d10;
-  reg [26:0] den_d11;
-  reg [26:0] den_d12;
-  reg [26:0] den_d13;
-  reg [26:0] den_d14;
-  reg [26:0] den_d15;
-  reg [26:0] den_d16;
-  reg [26:0] den_d17;
-  reg [28:0] dt8_d1;
-  reg [26:0] rem1_d1;
-  reg [26:0] rem1_d2;
+  reg [27:0] nr1_d1;
   reg [0:0] nb7_d1;
   reg [0:0] nb7_d2;
-  reg [0:0] nb7_d3;
-  reg [0:0] nb7_d4;
-  reg [28:0] dt7_d1;
-  reg [26:0] rem2_d1;
-  reg [26:0] rem2_d2;
+  reg [27:0] nr2_d1;
   reg [0:0] nb6_d1;
   reg [0:0] nb6_d2;
   reg [0:0] nb6_d3;
-  reg [0:0] nb6_d4;
-  reg [0:0] nb6_d5;
-  reg [0:0] nb6_d6;
-  reg [28:0] dt6_d1;
-  reg [26:0] rem3_d1;
-  reg [26:0] rem3_d2;
+  reg [27:0] nr3_d1;
   reg [0:0] nb5_d1;
   reg [0:0] nb5_d2;
   reg [0:0] nb5_d3;
   reg [0:0] nb5_d4;
-  reg [0:0] nb5_d5;
-  reg [0:0] nb5_d6;
-  reg [0:0] nb5_d7;
-  reg [0:0] nb5_d8;
-  reg [28:0] dt5_d1;
-  reg [26:0] rem4_d1;
-  reg [26:0] rem4_d2;
+  reg [27:0] nr4_d1;
   reg [0:0] nb4_d1;
   reg [0:0] nb4_d2;
   reg [0:0] nb4_d3;
   reg [0:0] nb4_d4;
   reg [0:0] nb4_d5;
-  reg [0:0] nb4_d6;
-  reg [0:0] nb4_d7;
-  reg [0:0] nb4_d8;
-  reg [0:0] nb4_d9;
-  reg [0:0] nb4_d10;
-  reg [28:0] dt4_d1;
-  reg [26:0] rem5_d1;
-  reg [26:0] rem5_d2;
+  reg [27:0] nr5_d1;
   reg [0:0] nb3_d1;
   reg [0:0] nb3_d2;
   reg [0:0] nb3_d3;
   reg [0:0] nb3_d4;
   reg [0:0] nb3_d5;
   reg [0:0] nb3_d6;
-  reg [0:0] nb3_d7;
-  reg [0:0] nb3_d8;
-  reg [0:0] nb3_d9;
-  reg [0:0] nb3_d10;
-  reg [0:0] nb3_d11;
-  reg [0:0] nb3_d12;
-  reg [28:0] dt3_d1;
-  reg [26:0] rem6_d1;
-  reg [26:0] rem6_d2;
+  reg [27:0] nr6_d1;
   reg [0:0] nb2_d1;
   reg [0:0] nb2_d2;
   reg [0:0] nb2_d3;
@@ -674,16 +649,7 @@ module softmax_exact_n64_lane (
   reg [0:0] nb2_d5;
   reg [0:0] nb2_d6;
   reg [0:0] nb2_d7;
-  reg [0:0] nb2_d8;
-  reg [0:0] nb2_d9;
-  reg [0:0] nb2_d10;
-  reg [0:0] nb2_d11;
-  reg [0:0] nb2_d12;
-  reg [0:0] nb2_d13;
-  reg [0:0] nb2_d14;
-  reg [28:0] dt2_d1;
-  reg [26:0] rem7_d1;
-  reg [26:0] rem7_d2;
+  reg [27:0] nr7_d1;
   reg [0:0] nb1_d1;
   reg [0:0] nb1_d2;
   reg [0:0] nb1_d3;
@@ -692,17 +658,7 @@ module softmax_exact_n64_lane (
   reg [0:0] nb1_d6;
   reg [0:0] nb1_d7;
   reg [0:0] nb1_d8;
-  reg [0:0] nb1_d9;
-  reg [0:0] nb1_d10;
-  reg [0:0] nb1_d11;
-  reg [0:0] nb1_d12;
-  reg [0:0] nb1_d13;
-  reg [0:0] nb1_d14;
-  reg [0:0] nb1_d15;
-  reg [0:0] nb1_d16;
-  reg [28:0] dt1_d1;
-  reg [26:0] rem8_d1;
-  reg [26:0] rem8_d2;
+  reg [27:0] nr8_d1;
   reg [0:0] nb0_d1;
   reg [0:0] nb0_d2;
   reg [0:0] nb0_d3;
@@ -712,16 +668,6 @@ module softmax_exact_n64_lane (
   reg [0:0] nb0_d7;
   reg [0:0] nb0_d8;
   reg [0:0] nb0_d9;
-  reg [0:0] nb0_d10;
-  reg [0:0] nb0_d11;
-  reg [0:0] nb0_d12;
-  reg [0:0] nb0_d13;
-  reg [0:0] nb0_d14;
-  reg [0:0] nb0_d15;
-  reg [0:0] nb0_d16;
-  reg [0:0] nb0_d17;
-  reg [0:0] nb0_d18;
-  reg [28:0] dt0_d1;
   reg [0:0] dq8_d1;
   reg [0:0] dq8_d2;
   reg [0:0] dq8_d3;
@@ -730,14 +676,6 @@ module softmax_exact_n64_lane (
   reg [0:0] dq8_d6;
   reg [0:0] dq8_d7;
   reg [0:0] dq8_d8;
-  reg [0:0] dq8_d9;
-  reg [0:0] dq8_d10;
-  reg [0:0] dq8_d11;
-  reg [0:0] dq8_d12;
-  reg [0:0] dq8_d13;
-  reg [0:0] dq8_d14;
-  reg [0:0] dq8_d15;
-  reg [0:0] dq8_d16;
   reg [0:0] dq7_d1;
   reg [0:0] dq7_d2;
   reg [0:0] dq7_d3;
@@ -745,59 +683,32 @@ module softmax_exact_n64_lane (
   reg [0:0] dq7_d5;
   reg [0:0] dq7_d6;
   reg [0:0] dq7_d7;
-  reg [0:0] dq7_d8;
-  reg [0:0] dq7_d9;
-  reg [0:0] dq7_d10;
-  reg [0:0] dq7_d11;
-  reg [0:0] dq7_d12;
-  reg [0:0] dq7_d13;
-  reg [0:0] dq7_d14;
   reg [0:0] dq6_d1;
   reg [0:0] dq6_d2;
   reg [0:0] dq6_d3;
   reg [0:0] dq6_d4;
   reg [0:0] dq6_d5;
   reg [0:0] dq6_d6;
-  reg [0:0] dq6_d7;
-  reg [0:0] dq6_d8;
-  reg [0:0] dq6_d9;
-  reg [0:0] dq6_d10;
-  reg [0:0] dq6_d11;
-  reg [0:0] dq6_d12;
   reg [0:0] dq5_d1;
   reg [0:0] dq5_d2;
   reg [0:0] dq5_d3;
   reg [0:0] dq5_d4;
   reg [0:0] dq5_d5;
-  reg [0:0] dq5_d6;
-  reg [0:0] dq5_d7;
-  reg [0:0] dq5_d8;
-  reg [0:0] dq5_d9;
-  reg [0:0] dq5_d10;
   reg [0:0] dq4_d1;
   reg [0:0] dq4_d2;
   reg [0:0] dq4_d3;
   reg [0:0] dq4_d4;
-  reg [0:0] dq4_d5;
-  reg [0:0] dq4_d6;
-  reg [0:0] dq4_d7;
-  reg [0:0] dq4_d8;
   reg [0:0] dq3_d1;
   reg [0:0] dq3_d2;
   reg [0:0] dq3_d3;
-  reg [0:0] dq3_d4;
-  reg [0:0] dq3_d5;
-  reg [0:0] dq3_d6;
   reg [0:0] dq2_d1;
   reg [0:0] dq2_d2;
-  reg [0:0] dq2_d3;
-  reg [0:0] dq2_d4;
   reg [0:0] dq1_d1;
-  reg [0:0] dq1_d2;
-  reg [8:0] quo_d1;
+  reg [0:0] y_sat_hi_d1;
+  reg [7:0] y_sat_lo_d1;
   reg [25:0] sm6_l;
-  always @(posedge aclk) if (ce) sm6_l <= sm6;
-  wire [35:0] num = {7'd0, {e_i_d6, 9'd0}} + {10'd0, sm6_l};
+  always @(posedge aclk) sm6_l <= sm6_f;
+  wire [35:0] num = {7'd0, {e_i_d7, 9'd0}} + {10'd0, sm6_l};
   wire [26:0] den = {sm6_l, 1'b0};
   wire [26:0] rem0 = num[35:9];
   wire [0:0] nb0 = num[0];
@@ -809,270 +720,199 @@ module softmax_exact_n64_lane (
   wire [0:0] nb6 = num[6];
   wire [0:0] nb7 = num[7];
   wire [0:0] nb8 = num[8];
-  wire [28:0] dt8 = {1'b0, rem0_d1, nb8_d1} - {2'b0, den_d1};
-  wire unused_dt8 = &{1'b0, dt8[27], 1'b0};
+  wire [27:0] nr0 = {1'b0, rem0};
+  wire [29:0] dt8 = {nr0_d1, nb8_d1, 1'b1} + {{2'b0, den_d1} ^ {29{~nr0_d1[27]}}, ~nr0_d1[27]};
+  wire unused_dt8 = &{1'b0, dt8[29], dt8[0], 1'b0};
   wire [0:0] dq8 = ~dt8[28];
-  wire [26:0] rem1 = dt8_d1[28] ? {rem0_d2[25:0], nb8_d2} : dt8_d1[26:0];
-  wire unused_dt8_q = &{1'b0, dt8_d1[27], rem0_d2[26], 1'b0};
-  wire [28:0] dt7 = {1'b0, rem1_d1, nb7_d3} - {2'b0, den_d3};
-  wire unused_dt7 = &{1'b0, dt7[27], 1'b0};
+  wire [27:0] nr1 = dt8[28:1];
+  wire [29:0] dt7 = {nr1_d1, nb7_d2, 1'b1} + {{2'b0, den_d2} ^ {29{~nr1_d1[27]}}, ~nr1_d1[27]};
+  wire unused_dt7 = &{1'b0, dt7[29], dt7[0], 1'b0};
   wire [0:0] dq7 = ~dt7[28];
-  wire [26:0] rem2 = dt7_d1[28] ? {rem1_d2[25:0], nb7_d4} : dt7_d1[26:0];
-  wire unused_dt7_q = &{1'b0, dt7_d1[27], rem1_d2[26], 1'b0};
-  wire [28:0] dt6 = {1'b0, rem2_d1, nb6_d5} - {2'b0, den_d5};
-  wire unused_dt6 = &{1'b0, dt6[27], 1'b0};
+  wire [27:0] nr2 = dt7[28:1];
+  wire [29:0] dt6 = {nr2_d1, nb6_d3, 1'b1} + {{2'b0, den_d3} ^ {29{~nr2_d1[27]}}, ~nr2_d1[27]};
+  wire unused_dt6 = &{1'b0, dt6[29], dt6[0], 1'b0};
   wire [0:0] dq6 = ~dt6[28];
-  wire [26:0] rem3 = dt6_d1[28] ? {rem2_d2[25:0], nb6_d6} : dt6_d1[26:0];
-  wire unused_dt6_q = &{1'b0, dt6_d1[27], rem2_d2[26], 1'b0};
-  wire [28:0] dt5 = {1'b0, rem3_d1, nb5_d7} - {2'b0, den_d7};
-  wire unused_dt5 = &{1'b0, dt5[27], 1'b0};
+  wire [27:0] nr3 = dt6[28:1];
+  wire [29:0] dt5 = {nr3_d1, nb5_d4, 1'b1} + {{2'b0, den_d4} ^ {29{~nr3_d1[27]}}, ~nr3_d1[27]};
+  wire unused_dt5 = &{1'b0, dt5[29], dt5[0], 1'b0};
   wire [0:0] dq5 = ~dt5[28];
-  wire [26:0] rem4 = dt5_d1[28] ? {rem3_d2[25:0], nb5_d8} : dt5_d1[26:0];
-  wire unused_dt5_q = &{1'b0, dt5_d1[27], rem3_d2[26], 1'b0};
-  wire [28:0] dt4 = {1'b0, rem4_d1, nb4_d9} - {2'b0, den_d9};
-  wire unused_dt4 = &{1'b0, dt4[27], 1'b0};
+  wire [27:0] nr4 = dt5[28:1];
+  wire [29:0] dt4 = {nr4_d1, nb4_d5, 1'b1} + {{2'b0, den_d5} ^ {29{~nr4_d1[27]}}, ~nr4_d1[27]};
+  wire unused_dt4 = &{1'b0, dt4[29], dt4[0], 1'b0};
   wire [0:0] dq4 = ~dt4[28];
-  wire [26:0] rem5 = dt4_d1[28] ? {rem4_d2[25:0], nb4_d10} : dt4_d1[26:0];
-  wire unused_dt4_q = &{1'b0, dt4_d1[27], rem4_d2[26], 1'b0};
-  wire [28:0] dt3 = {1'b0, rem5_d1, nb3_d11} - {2'b0, den_d11};
-  wire unused_dt3 = &{1'b0, dt3[27], 1'b0};
+  wire [27:0] nr5 = dt4[28:1];
+  wire [29:0] dt3 = {nr5_d1, nb3_d6, 1'b1} + {{2'b0, den_d6} ^ {29{~nr5_d1[27]}}, ~nr5_d1[27]};
+  wire unused_dt3 = &{1'b0, dt3[29], dt3[0], 1'b0};
   wire [0:0] dq3 = ~dt3[28];
-  wire [26:0] rem6 = dt3_d1[28] ? {rem5_d2[25:0], nb3_d12} : dt3_d1[26:0];
-  wire unused_dt3_q = &{1'b0, dt3_d1[27], rem5_d2[26], 1'b0};
-  wire [28:0] dt2 = {1'b0, rem6_d1, nb2_d13} - {2'b0, den_d13};
-  wire unused_dt2 = &{1'b0, dt2[27], 1'b0};
+  wire [27:0] nr6 = dt3[28:1];
+  wire [29:0] dt2 = {nr6_d1, nb2_d7, 1'b1} + {{2'b0, den_d7} ^ {29{~nr6_d1[27]}}, ~nr6_d1[27]};
+  wire unused_dt2 = &{1'b0, dt2[29], dt2[0], 1'b0};
   wire [0:0] dq2 = ~dt2[28];
-  wire [26:0] rem7 = dt2_d1[28] ? {rem6_d2[25:0], nb2_d14} : dt2_d1[26:0];
-  wire unused_dt2_q = &{1'b0, dt2_d1[27], rem6_d2[26], 1'b0};
-  wire [28:0] dt1 = {1'b0, rem7_d1, nb1_d15} - {2'b0, den_d15};
-  wire unused_dt1 = &{1'b0, dt1[27], 1'b0};
+  wire [27:0] nr7 = dt2[28:1];
+  wire [29:0] dt1 = {nr7_d1, nb1_d8, 1'b1} + {{2'b0, den_d8} ^ {29{~nr7_d1[27]}}, ~nr7_d1[27]};
+  wire unused_dt1 = &{1'b0, dt1[29], dt1[0], 1'b0};
   wire [0:0] dq1 = ~dt1[28];
-  wire [26:0] rem8 = dt1_d1[28] ? {rem7_d2[25:0], nb1_d16} : dt1_d1[26:0];
-  wire unused_dt1_q = &{1'b0, dt1_d1[27], rem7_d2[26], 1'b0};
-  wire [28:0] dt0 = {1'b0, rem8_d1, nb0_d17} - {2'b0, den_d17};
-  wire unused_dt0 = &{1'b0, dt0[27], 1'b0};
+  wire [27:0] nr8 = dt1[28:1];
+  wire [29:0] dt0 = {nr8_d1, nb0_d9, 1'b1} + {{2'b0, den_d9} ^ {29{~nr8_d1[27]}}, ~nr8_d1[27]};
+  wire unused_dt0 = &{1'b0, dt0[29], dt0[0], 1'b0};
   wire [0:0] dq0 = ~dt0[28];
-  wire [26:0] rem9 = dt0_d1[28] ? {rem8_d2[25:0], nb0_d18} : dt0_d1[26:0];
-  wire unused_dt0_q = &{1'b0, dt0_d1[27], rem8_d2[26], 1'b0};
-  wire unused_rem = &{1'b0, rem9, 1'b0};
-  wire [8:0] quo = {dq8_d16, dq7_d14, dq6_d12, dq5_d10, dq4_d8, dq3_d6, dq2_d4, dq1_d2, dq0};
-  wire [7:0] y_sat = (|quo_d1[8:8]) ? {8{1'b1}} : quo_d1[7:0];
+  wire [27:0] nr9 = dt0[28:1];
+  wire unused_rem = &{1'b0, nr9, 1'b0};
+  wire [8:0] quo = {dq8_d8, dq7_d7, dq6_d6, dq5_d5, dq4_d4, dq3_d3, dq2_d2, dq1_d1, dq0};
+  wire [0:0] y_sat_hi = quo[8:8];
+  wire [7:0] y_sat_lo = quo[7:0];
+  wire [0:0] y_sat_over = |y_sat_hi_d1;
+  wire [7:0] y_sat = y_sat_over ? {8{1'b1}} : y_sat_lo_d1;
   reg [7:0] y_q;
-  always @(posedge aclk) if (ce) y_q <= y_sat;
-  assign y = y_q;
-  always @(posedge aclk) if (ce) e_i_d1 <= e_i;
-  always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
-  always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
-  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
-  always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
-  always @(posedge aclk) if (!aresetn) e_i_d6 <= 20'd0; else if (ce) e_i_d6 <= e_i_d5;
-  always @(posedge aclk) if (ce) rem0_d1 <= rem0;
-  always @(posedge aclk) if (ce) rem0_d2 <= rem0_d1;
-  always @(posedge aclk) if (ce) nb8_d1 <= nb8;
-  always @(posedge aclk) if (ce) nb8_d2 <= nb8_d1;
-  always @(posedge aclk) if (ce) den_d1 <= den;
-  always @(posedge aclk) if (ce) den_d2 <= den_d1;
-  always @(posedge aclk) if (!aresetn) den_d3 <= 27'd0; else if (ce) den_d3 <= den_d2;
-  always @(posedge aclk) if (ce) den_d4 <= den_d3;
-  always @(posedge aclk) if (!aresetn) den_d5 <= 27'd0; else if (ce) den_d5 <= den_d4;
-  always @(posedge aclk) if (ce) den_d6 <= den_d5;
-  always @(posedge aclk) if (!aresetn) den_d7 <= 27'd0; else if (ce) den_d7 <= den_d6;
-  always @(posedge aclk) if (ce) den_d8 <= den_d7;
-  always @(posedge aclk) if (!aresetn) den_d9 <= 27'd0; else if (ce) den_d9 <= den_d8;
-  always @(posedge aclk) if (ce) den_d10 <= den_d9;
-  always @(posedge aclk) if (!aresetn) den_d11 <= 27'd0; else if (ce) den_d11 <= den_d10;
-  always @(posedge aclk) if (ce) den_d12 <= den_d11;
-  always @(posedge aclk) if (!aresetn) den_d13 <= 27'd0; else if (ce) den_d13 <= den_d12;
-  always @(posedge aclk) if (ce) den_d14 <= den_d13;
-  always @(posedge aclk) if (!aresetn) den_d15 <= 27'd0; else if (ce) den_d15 <= den_d14;
-  always @(posedge aclk) if (ce) den_d16 <= den_d15;
-  always @(posedge aclk) if (!aresetn) den_d17 <= 27'd0; else if (ce) den_d17 <= den_d16;
-  always @(posedge aclk) if (ce) dt8_d1 <= dt8;
-  always @(posedge aclk) if (ce) rem1_d1 <= rem1;
-  always @(posedge aclk) if (ce) rem1_d2 <= rem1_d1;
-  always @(posedge aclk) if (ce) nb7_d1 <= nb7;
-  always @(posedge aclk) if (ce) nb7_d2 <= nb7_d1;
-  always @(posedge aclk) if (!aresetn) nb7_d3 <= 1'd0; else if (ce) nb7_d3 <= nb7_d2;
-  always @(posedge aclk) if (!aresetn) nb7_d4 <= 1'd0; else if (ce) nb7_d4 <= nb7_d3;
-  always @(posedge aclk) if (ce) dt7_d1 <= dt7;
-  always @(posedge aclk) if (ce) rem2_d1 <= rem2;
-  always @(posedge aclk) if (ce) rem2_d2 <= rem2_d1;
-  always @(posedge aclk) if (ce) nb6_d1 <= nb6;
-  always @(posedge aclk) if (ce) nb6_d2 <= nb6_d1;
-  always @(posedge aclk) if (ce) nb6_d3 <= nb6_d2;
-  always @(posedge aclk) if (ce) nb6_d4 <= nb6_d3;
-  always @(posedge aclk) if (!aresetn) nb6_d5 <= 1'd0; else if (ce) nb6_d5 <= nb6_d4;
-  always @(posedge aclk) if (!aresetn) nb6_d6 <= 1'd0; else if (ce) nb6_d6 <= nb6_d5;
-  always @(posedge aclk) if (ce) dt6_d1 <= dt6;
-  always @(posedge aclk) if (ce) rem3_d1 <= rem3;
-  always @(posedge aclk) if (ce) rem3_d2 <= rem3_d1;
-  always @(posedge aclk) if (ce) nb5_d1 <= nb5;
-  always @(posedge aclk) if (ce) nb5_d2 <= nb5_d1;
-  always @(posedge aclk) if (ce) nb5_d3 <= nb5_d2;
-  always @(posedge aclk) if (ce) nb5_d4 <= nb5_d3;
-  always @(posedge aclk) if (ce) nb5_d5 <= nb5_d4;
-  always @(posedge aclk) if (ce) nb5_d6 <= nb5_d5;
-  always @(posedge aclk) if (!aresetn) nb5_d7 <= 1'd0; else if (ce) nb5_d7 <= nb5_d6;
-  always @(posedge aclk) if (!aresetn) nb5_d8 <= 1'd0; else if (ce) nb5_d8 <= nb5_d7;
-  always @(posedge aclk) if (ce) dt5_d1 <= dt5;
-  always @(posedge aclk) if (ce) rem4_d1 <= rem4;
-  always @(posedge aclk) if (ce) rem4_d2 <= rem4_d1;
-  always @(posedge aclk) if (ce) nb4_d1 <= nb4;
-  always @(posedge aclk) if (ce) nb4_d2 <= nb4_d1;
-  always @(posedge aclk) if (ce) nb4_d3 <= nb4_d2;
-  always @(posedge aclk) if (ce) nb4_d4 <= nb4_d3;
-  always @(posedge aclk) if (ce) nb4_d5 <= nb4_d4;
-  always @(posedge aclk) if (ce) nb4_d6 <= nb4_d5;
-  always @(posedge aclk) if (ce) nb4_d7 <= nb4_d6;
-  always @(posedge aclk) if (ce) nb4_d8 <= nb4_d7;
-  always @(posedge aclk) if (!aresetn) nb4_d9 <= 1'd0; else if (ce) nb4_d9 <= nb4_d8;
-  always @(posedge aclk) if (!aresetn) nb4_d10 <= 1'd0; else if (ce) nb4_d10 <= nb4_d9;
-  always @(posedge aclk) if (ce) dt4_d1 <= dt4;
-  always @(posedge aclk) if (ce) rem5_d1 <= rem5;
-  always @(posedge aclk) if (ce) rem5_d2 <= rem5_d1;
-  always @(posedge aclk) if (ce) nb3_d1 <= nb3;
-  always @(posedge aclk) if (ce) nb3_d2 <= nb3_d1;
-  always @(posedge aclk) if (ce) nb3_d3 <= nb3_d2;
-  always @(posedge aclk) if (ce) nb3_d4 <= nb3_d3;
-  always @(posedge aclk) if (ce) nb3_d5 <= nb3_d4;
-  always @(posedge aclk) if (ce) nb3_d6 <= nb3_d5;
-  always @(posedge aclk) if (ce) nb3_d7 <= nb3_d6;
-  always @(posedge aclk) if (ce) nb3_d8 <= nb3_d7;
-  always @(posedge aclk) if (ce) nb3_d9 <= nb3_d8;
-  always @(posedge aclk) if (ce) nb3_d10 <= nb3_d9;
-  always @(posedge aclk) if (!aresetn) nb3_d11 <= 1'd0; else if (ce) nb3_d11 <= nb3_d10;
-  always @(posedge aclk) if (!aresetn) nb3_d12 <= 1'd0; else if (ce) nb3_d12 <= nb3_d11;
-  always @(posedge aclk) if (ce) dt3_d1 <= dt3;
-  always @(posedge aclk) if (ce) rem6_d1 <= rem6;
-  always @(posedge aclk) if (ce) rem6_d2 <= rem6_d1;
-  always @(posedge aclk) if (ce) nb2_d1 <= nb2;
-  always @(posedge aclk) if (ce) nb2_d2 <= nb2_d1;
-  always @(posedge aclk) if (ce) nb2_d3 <= nb2_d2;
-  always @(posedge aclk) if (ce) nb2_d4 <= nb2_d3;
-  always @(posedge aclk) if (ce) nb2_d5 <= nb2_d4;
-  always @(posedge aclk) if (ce) nb2_d6 <= nb2_d5;
-  always @(posedge aclk) if (ce) nb2_d7 <= nb2_d6;
-  always @(posedge aclk) if (ce) nb2_d8 <= nb2_d7;
-  always @(posedge aclk) if (ce) nb2_d9 <= nb2_d8;
-  always @(posedge aclk) if (ce) nb2_d10 <= nb2_d9;
-  always @(posedge aclk) if (ce) nb2_d11 <= nb2_d10;
-  always @(posedge aclk) if (ce) nb2_d12 <= nb2_d11;
-  always @(posedge aclk) if (!aresetn) nb2_d13 <= 1'd0; else if (ce) nb2_d13 <= nb2_d12;
-  always @(posedge aclk) if (!aresetn) nb2_d14 <= 1'd0; else if (ce) nb2_d14 <= nb2_d13;
-  always @(posedge aclk) if (ce) dt2_d1 <= dt2;
-  always @(posedge aclk) if (ce) rem7_d1 <= rem7;
-  always @(posedge aclk) if (ce) rem7_d2 <= rem7_d1;
-  always @(posedge aclk) if (ce) nb1_d1 <= nb1;
-  always @(posedge aclk) if (ce) nb1_d2 <= nb1_d1;
-  always @(posedge aclk) if (ce) nb1_d3 <= nb1_d2;
-  always @(posedge aclk) if (ce) nb1_d4 <= nb1_d3;
-  always @(posedge aclk) if (ce) nb1_d5 <= nb1_d4;
-  always @(posedge aclk) if (ce) nb1_d6 <= nb1_d5;
-  always @(posedge aclk) if (ce) nb1_d7 <= nb1_d6;
-  always @(posedge aclk) if (ce) nb1_d8 <= nb1_d7;
-  always @(posedge aclk) if (ce) nb1_d9 <= nb1_d8;
-  always @(posedge aclk) if (ce) nb1_d10 <= nb1_d9;
-  always @(posedge aclk) if (ce) nb1_d11 <= nb1_d10;
-  always @(posedge aclk) if (ce) nb1_d12 <= nb1_d11;
-  always @(posedge aclk) if (ce) nb1_d13 <= nb1_d12;
-  always @(posedge aclk) if (ce) nb1_d14 <= nb1_d13;
-  always @(posedge aclk) if (!aresetn) nb1_d15 <= 1'd0; else if (ce) nb1_d15 <= nb1_d14;
-  always @(posedge aclk) if (!aresetn) nb1_d16 <= 1'd0; else if (ce) nb1_d16 <= nb1_d15;
-  always @(posedge aclk) if (ce) dt1_d1 <= dt1;
-  always @(posedge aclk) if (ce) rem8_d1 <= rem8;
-  always @(posedge aclk) if (ce) rem8_d2 <= rem8_d1;
-  always @(posedge aclk) if (ce) nb0_d1 <= nb0;
-  always @(posedge aclk) if (ce) nb0_d2 <= nb0_d1;
-  always @(posedge aclk) if (ce) nb0_d3 <= nb0_d2;
-  always @(posedge aclk) if (ce) nb0_d4 <= nb0_d3;
-  always @(posedge aclk) if (ce) nb0_d5 <= nb0_d4;
-  always @(posedge aclk) if (ce) nb0_d6 <= nb0_d5;
-  always @(posedge aclk) if (ce) nb0_d7 <= nb0_d6;
-  always @(posedge aclk) if (ce) nb0_d8 <= nb0_d7;
-  always @(posedge aclk) if (ce) nb0_d9 <= nb0_d8;
-  always @(posedge aclk) if (ce) nb0_d10 <= nb0_d9;
-  always @(posedge aclk) if (ce) nb0_d11 <= nb0_d10;
-  always @(posedge aclk) if (ce) nb0_d12 <= nb0_d11;
-  always @(posedge aclk) if (ce) nb0_d13 <= nb0_d12;
-  always @(posedge aclk) if (ce) nb0_d14 <= nb0_d13;
-  always @(posedge aclk) if (ce) nb0_d15 <= nb0_d14;
-  always @(posedge aclk) if (ce) nb0_d16 <= nb0_d15;
-  always @(posedge aclk) if (!aresetn) nb0_d17 <= 1'd0; else if (ce) nb0_d17 <= nb0_d16;
-  always @(posedge aclk) if (!aresetn) nb0_d18 <= 1'd0; else if (ce) nb0_d18 <= nb0_d17;
-  always @(posedge aclk) if (ce) dt0_d1 <= dt0;
-  always @(posedge aclk) if (ce) dq8_d1 <= dq8;
-  always @(posedge aclk) if (ce) dq8_d2 <= dq8_d1;
-  always @(posedge aclk) if (ce) dq8_d3 <= dq8_d2;
-  always @(posedge aclk) if (ce) dq8_d4 <= dq8_d3;
-  always @(posedge aclk) if (ce) dq8_d5 <= dq8_d4;
-  always @(posedge aclk) if (ce) dq8_d6 <= dq8_d5;
-  always @(posedge aclk) if (ce) dq8_d7 <= dq8_d6;
-  always @(posedge aclk) if (ce) dq8_d8 <= dq8_d7;
-  always @(posedge aclk) if (ce) dq8_d9 <= dq8_d8;
-  always @(posedge aclk) if (ce) dq8_d10 <= dq8_d9;
-  always @(posedge aclk) if (ce) dq8_d11 <= dq8_d10;
-  always @(posedge aclk) if (ce) dq8_d12 <= dq8_d11;
-  always @(posedge aclk) if (ce) dq8_d13 <= dq8_d12;
-  always @(posedge aclk) if (ce) dq8_d14 <= dq8_d13;
-  always @(posedge aclk) if (ce) dq8_d15 <= dq8_d14;
-  always @(posedge aclk) if (!aresetn) dq8_d16 <= 1'd0; else if (ce) dq8_d16 <= dq8_d15;
-  always @(posedge aclk) if (ce) dq7_d1 <= dq7;
-  always @(posedge aclk) if (ce) dq7_d2 <= dq7_d1;
-  always @(posedge aclk) if (ce) dq7_d3 <= dq7_d2;
-  always @(posedge aclk) if (ce) dq7_d4 <= dq7_d3;
-  always @(posedge aclk) if (ce) dq7_d5 <= dq7_d4;
-  always @(posedge aclk) if (ce) dq7_d6 <= dq7_d5;
-  always @(posedge aclk) if (ce) dq7_d7 <= dq7_d6;
-  always @(posedge aclk) if (ce) dq7_d8 <= dq7_d7;
-  always @(posedge aclk) if (ce) dq7_d9 <= dq7_d8;
-  always @(posedge aclk) if (ce) dq7_d10 <= dq7_d9;
-  always @(posedge aclk) if (ce) dq7_d11 <= dq7_d10;
-  always @(posedge aclk) if (ce) dq7_d12 <= dq7_d11;
-  always @(posedge aclk) if (ce) dq7_d13 <= dq7_d12;
-  always @(posedge aclk) if (!aresetn) dq7_d14 <= 1'd0; else if (ce) dq7_d14 <= dq7_d13;
-  always @(posedge aclk) if (ce) dq6_d1 <= dq6;
-  always @(posedge aclk) if (ce) dq6_d2 <= dq6_d1;
-  always @(posedge aclk) if (ce) dq6_d3 <= dq6_d2;
-  always @(posedge aclk) if (ce) dq6_d4 <= dq6_d3;
-  always @(posedge aclk) if (ce) dq6_d5 <= dq6_d4;
-  always @(posedge aclk) if (ce) dq6_d6 <= dq6_d5;
-  always @(posedge aclk) if (ce) dq6_d7 <= dq6_d6;
-  always @(posedge aclk) if (ce) dq6_d8 <= dq6_d7;
-  always @(posedge aclk) if (ce) dq6_d9 <= dq6_d8;
-  always @(posedge aclk) if (ce) dq6_d10 <= dq6_d9;
-  always @(posedge aclk) if (ce) dq6_d11 <= dq6_d10;
-  always @(posedge aclk) if (!aresetn) dq6_d12 <= 1'd0; else if (ce) dq6_d12 <= dq6_d11;
-  always @(posedge aclk) if (ce) dq5_d1 <= dq5;
-  always @(posedge aclk) if (ce) dq5_d2 <= dq5_d1;
-  always @(posedge aclk) if (ce) dq5_d3 <= dq5_d2;
-  always @(posedge aclk) if (ce) dq5_d4 <= dq5_d3;
-  always @(posedge aclk) if (ce) dq5_d5 <= dq5_d4;
-  always @(posedge aclk) if (ce) dq5_d6 <= dq5_d5;
-  always @(posedge aclk) if (ce) dq5_d7 <= dq5_d6;
-  always @(posedge aclk) if (ce) dq5_d8 <= dq5_d7;
-  always @(posedge aclk) if (ce) dq5_d9 <= dq5_d8;
-  always @(posedge aclk) if (!aresetn) dq5_d10 <= 1'd0; else if (ce) dq5_d10 <= dq5_d9;
-  always @(posedge aclk) if (ce) dq4_d1 <= dq4;
-  always @(posedge aclk) if (ce) dq4_d2 <= dq4_d1;
-  always @(posedge aclk) if (ce) dq4_d3 <= dq4_d2;
-  always @(posedge aclk) if (ce) dq4_d4 <= dq4_d3;
-  always @(posedge aclk) if (ce) dq4_d5 <= dq4_d4;
-  always @(posedge aclk) if (ce) dq4_d6 <= dq4_d5;
-  always @(posedge aclk) if (ce) dq4_d7 <= dq4_d6;
-  always @(posedge aclk) if (!aresetn) dq4_d8 <= 1'd0; else if (ce) dq4_d8 <= dq4_d7;
-  always @(posedge aclk) if (ce) dq3_d1 <= dq3;
-  always @(posedge aclk) if (ce) dq3_d2 <= dq3_d1;
-  always @(posedge aclk) if (ce) dq3_d3 <= dq3_d2;
-  always @(posedge aclk) if (ce) dq3_d4 <= dq3_d3;
-  always @(posedge aclk) if (ce) dq3_d5 <= dq3_d4;
-  always @(posedge aclk) if (!aresetn) dq3_d6 <= 1'd0; else if (ce) dq3_d6 <= dq3_d5;
-  always @(posedge aclk) if (ce) dq2_d1 <= dq2;
-  always @(posedge aclk) if (ce) dq2_d2 <= dq2_d1;
-  always @(posedge aclk) if (ce) dq2_d3 <= dq2_d2;
-  always @(posedge aclk) if (!aresetn) dq2_d4 <= 1'd0; else if (ce) dq2_d4 <= dq2_d3;
-  always @(posedge aclk) if (ce) dq1_d1 <= dq1;
-  always @(posedge aclk) if (ce) dq1_d2 <= dq1_d1;
-  always @(posedge aclk) if (ce) quo_d1 <= quo;
+  always @(posedge aclk) y_q <= y_sat;
+  // this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable
+  // a register of its own, loaded from the block's valid bits
+  reg fifo_wr;
+  always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
+  reg  [5:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
+  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 6'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_ready);
+    end
+  end
+  reg  [7:0] fifo_mem [0:31];
+  reg  [4:0] fifo_wp;
+  reg  [4:0] fifo_rp;
+  reg  [7:0] head;
+  always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= y_q;
+  always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_wp <= 5'd0;
+      fifo_rp <= 5'd0;
+    end else begin
+      if (fifo_wr) fifo_wp <= fifo_wp == 5'd31 ? 5'd0 : fifo_wp + 5'd1;
+      if (load) fifo_rp <= fifo_rp == 5'd31 ? 5'd0 : fifo_rp + 5'd1;
+    end
+  end
+  assign y = head;
+  always @(posedge aclk) e_i_d1 <= e_i;
+  always @(posedge aclk) e_i_d2 <= e_i_d1;
+  always @(posedge aclk) e_i_d3 <= e_i_d2;
+  always @(posedge aclk) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) e_i_d5 <= e_i_d4;
+  always @(posedge aclk) e_i_d6 <= e_i_d5;
+  always @(posedge aclk) e_i_d7 <= e_i_d6;
+  always @(posedge aclk) nr0_d1 <= nr0;
+  always @(posedge aclk) nb8_d1 <= nb8;
+  always @(posedge aclk) den_d1 <= den;
+  always @(posedge aclk) den_d2 <= den_d1;
+  always @(posedge aclk) den_d3 <= den_d2;
+  always @(posedge aclk) den_d4 <= den_d3;
+  always @(posedge aclk) den_d5 <= den_d4;
+  always @(posedge aclk) den_d6 <= den_d5;
+  always @(posedge aclk) den_d7 <= den_d6;
+  always @(posedge aclk) den_d8 <= den_d7;
+  always @(posedge aclk) den_d9 <= den_d8;
+  always @(posedge aclk) nr1_d1 <= nr1;
+  always @(posedge aclk) nb7_d1 <= nb7;
+  always @(posedge aclk) nb7_d2 <= nb7_d1;
+  always @(posedge aclk) nr2_d1 <= nr2;
+  always @(posedge aclk) nb6_d1 <= nb6;
+  always @(posedge aclk) nb6_d2 <= nb6_d1;
+  always @(posedge aclk) nb6_d3 <= nb6_d2;
+  always @(posedge aclk) nr3_d1 <= nr3;
+  always @(posedge aclk) nb5_d1 <= nb5;
+  always @(posedge aclk) nb5_d2 <= nb5_d1;
+  always @(posedge aclk) nb5_d3 <= nb5_d2;
+  always @(posedge aclk) nb5_d4 <= nb5_d3;
+  always @(posedge aclk) nr4_d1 <= nr4;
+  always @(posedge aclk) nb4_d1 <= nb4;
+  always @(posedge aclk) nb4_d2 <= nb4_d1;
+  always @(posedge aclk) nb4_d3 <= nb4_d2;
+  always @(posedge aclk) nb4_d4 <= nb4_d3;
+  always @(posedge aclk) nb4_d5 <= nb4_d4;
+  always @(posedge aclk) nr5_d1 <= nr5;
+  always @(posedge aclk) nb3_d1 <= nb3;
+  always @(posedge aclk) nb3_d2 <= nb3_d1;
+  always @(posedge aclk) nb3_d3 <= nb3_d2;
+  always @(posedge aclk) nb3_d4 <= nb3_d3;
+  always @(posedge aclk) nb3_d5 <= nb3_d4;
+  always @(posedge aclk) nb3_d6 <= nb3_d5;
+  always @(posedge aclk) nr6_d1 <= nr6;
+  always @(posedge aclk) nb2_d1 <= nb2;
+  always @(posedge aclk) nb2_d2 <= nb2_d1;
+  always @(posedge aclk) nb2_d3 <= nb2_d2;
+  always @(posedge aclk) nb2_d4 <= nb2_d3;
+  always @(posedge aclk) nb2_d5 <= nb2_d4;
+  always @(posedge aclk) nb2_d6 <= nb2_d5;
+  always @(posedge aclk) nb2_d7 <= nb2_d6;
+  always @(posedge aclk) nr7_d1 <= nr7;
+  always @(posedge aclk) nb1_d1 <= nb1;
+  always @(posedge aclk) nb1_d2 <= nb1_d1;
+  always @(posedge aclk) nb1_d3 <= nb1_d2;
+  always @(posedge aclk) nb1_d4 <= nb1_d3;
+  always @(posedge aclk) nb1_d5 <= nb1_d4;
+  always @(posedge aclk) nb1_d6 <= nb1_d5;
+  always @(posedge aclk) nb1_d7 <= nb1_d6;
+  always @(posedge aclk) nb1_d8 <= nb1_d7;
+  always @(posedge aclk) nr8_d1 <= nr8;
+  always @(posedge aclk) nb0_d1 <= nb0;
+  always @(posedge aclk) nb0_d2 <= nb0_d1;
+  always @(posedge aclk) nb0_d3 <= nb0_d2;
+  always @(posedge aclk) nb0_d4 <= nb0_d3;
+  always @(posedge aclk) nb0_d5 <= nb0_d4;
+  always @(posedge aclk) nb0_d6 <= nb0_d5;
+  always @(posedge aclk) nb0_d7 <= nb0_d6;
+  always @(posedge aclk) nb0_d8 <= nb0_d7;
+  always @(posedge aclk) nb0_d9 <= nb0_d8;
+  always @(posedge aclk) dq8_d1 <= dq8;
+  always @(posedge aclk) dq8_d2 <= dq8_d1;
+  always @(posedge aclk) dq8_d3 <= dq8_d2;
+  always @(posedge aclk) dq8_d4 <= dq8_d3;
+  always @(posedge aclk) dq8_d5 <= dq8_d4;
+  always @(posedge aclk) dq8_d6 <= dq8_d5;
+  always @(posedge aclk) dq8_d7 <= dq8_d6;
+  always @(posedge aclk) dq8_d8 <= dq8_d7;
+  always @(posedge aclk) dq7_d1 <= dq7;
+  always @(posedge aclk) dq7_d2 <= dq7_d1;
+  always @(posedge aclk) dq7_d3 <= dq7_d2;
+  always @(posedge aclk) dq7_d4 <= dq7_d3;
+  always @(posedge aclk) dq7_d5 <= dq7_d4;
+  always @(posedge aclk) dq7_d6 <= dq7_d5;
+  always @(posedge aclk) dq7_d7 <= dq7_d6;
+  always @(posedge aclk) dq6_d1 <= dq6;
+  always @(posedge aclk) dq6_d2 <= dq6_d1;
+  always @(posedge aclk) dq6_d3 <= dq6_d2;
+  always @(posedge aclk) dq6_d4 <= dq6_d3;
+  always @(posedge aclk) dq6_d5 <= dq6_d4;
+  always @(posedge aclk) dq6_d6 <= dq6_d5;
+  always @(posedge aclk) dq5_d1 <= dq5;
+  always @(posedge aclk) dq5_d2 <= dq5_d1;
+  always @(posedge aclk) dq5_d3 <= dq5_d2;
+  always @(posedge aclk) dq5_d4 <= dq5_d3;
+  always @(posedge aclk) dq5_d5 <= dq5_d4;
+  always @(posedge aclk) dq4_d1 <= dq4;
+  always @(posedge aclk) dq4_d2 <= dq4_d1;
+  always @(posedge aclk) dq4_d3 <= dq4_d2;
+  always @(posedge aclk) dq4_d4 <= dq4_d3;
+  always @(posedge aclk) dq3_d1 <= dq3;
+  always @(posedge aclk) dq3_d2 <= dq3_d1;
+  always @(posedge aclk) dq3_d3 <= dq3_d2;
+  always @(posedge aclk) dq2_d1 <= dq2;
+  always @(posedge aclk) dq2_d2 <= dq2_d1;
+  always @(posedge aclk) dq1_d1 <= dq1;
+  always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
+  always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -20,8 +20,9 @@
 //       "workBits": 4
 //     },
 //     "pipeline": {
-//       "targetMHz": 100,
-//       "device": "ice40"
+//       "targetMHz": 150,
+//       "device": "ecp5",
+//       "outputFifo": true
 //     },
 //     "verify": {
 //       "vectors": 128,
@@ -40,42 +41,44 @@
 //   sum S = sum of n=64 entries: 24 bits (= 18 + ceil(log2 64)), cannot overflow
 //   tables: none; total 0 B
 //   error bound: |y - y_ref| <= 1.3239 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 32 register stages, slowest estimate 8.97 ns (111 MHz)
-//     stage 1: max tree -- 6.22 ns, 2 logic levels
-//     stage 2: max tree -- 6.22 ns, 2 logic levels
-//     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree -- 6.22 ns, 2 logic levels
-//     stage 5: max tree -- 6.22 ns, 2 logic levels
-//     stage 6: max tree -- 6.22 ns, 2 logic levels
-//     stage 7: d = max - x, exponent lookup -- 8.97 ns, 2 logic levels
-//     stage 8: exponent lookup -- 5.95 ns, 1 logic levels
-//     stage 9: exponent lookup -- 5.95 ns, 1 logic levels
-//     stage 10: exponent lookup -- 7.67 ns, 2 logic levels
-//     stage 11: exponent lookup -- 7.28 ns, 2 logic levels
-//     stage 12: exponent lookup -- 6.78 ns, 2 logic levels
-//     stage 13: exponent lookup -- 7.93 ns, 2 logic levels
-//     stage 14: exponent lookup -- 8.19 ns, 2 logic levels
-//     stage 15: exponent lookup -- 8.60 ns, 5 logic levels
-//     stage 16: sum tree -- 5.17 ns, 1 logic levels
-//     stage 17: sum tree -- 5.30 ns, 1 logic levels
-//     stage 18: sum tree -- 5.43 ns, 1 logic levels
-//     stage 19: sum tree -- 5.56 ns, 1 logic levels
-//     stage 20: sum tree -- 5.69 ns, 1 logic levels
-//     stage 21: sum tree, lane: coefficient register (fan-out) -- 5.82 ns, 1 logic levels
-//     stage 22: lane: divider -- 8.73 ns, 2 logic levels
-//     stage 23: lane: divider -- 8.73 ns, 2 logic levels
-//     stage 24: lane: divider -- 8.73 ns, 2 logic levels
-//     stage 25: lane: divider -- 8.73 ns, 2 logic levels
-//     stage 26: lane: divider -- 8.73 ns, 2 logic levels
-//     stage 27: lane: divider -- 8.73 ns, 2 logic levels
-//     stage 28: lane: divider -- 8.73 ns, 2 logic levels
-//     stage 29: lane: divider -- 8.73 ns, 2 logic levels
-//     stage 30: lane: divider -- 8.73 ns, 2 logic levels
-//     stage 31: lane: saturate, output register -- 3.95 ns, 2 logic levels
-//   latency: 32 cycles, throughput 1 vector per cycle
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 36 register stages, slowest estimate 5.62 ns (178 MHz)
+//     stage 1: max tree -- 4.05 ns, 2 logic levels
+//     stage 2: max tree -- 4.05 ns, 2 logic levels
+//     stage 3: max tree -- 4.05 ns, 2 logic levels
+//     stage 4: max tree -- 4.05 ns, 2 logic levels
+//     stage 5: max tree -- 4.05 ns, 2 logic levels
+//     stage 6: max tree -- 4.05 ns, 2 logic levels
+//     stage 7: d = max - x, exponent lookup -- 5.60 ns, 2 logic levels
+//     stage 8: exponent lookup -- 3.39 ns, 1 logic levels
+//     stage 9: exponent lookup -- 3.39 ns, 1 logic levels
+//     stage 10: exponent lookup -- 5.24 ns, 2 logic levels
+//     stage 11: exponent lookup, exponent lookup (before the DSP's route) -- 5.14 ns, 2 logic levels
+//     stage 12: exponent lookup -- 0.60 ns, 0 logic levels
+//     stage 13: exponent lookup -- 0.60 ns, 0 logic levels
+//     stage 14: exponent lookup -- 0.60 ns, 0 logic levels
+//     stage 15: exponent lookup -- 5.62 ns, 3 logic levels
+//     stage 16: exponent lookup -- 4.32 ns, 3 logic levels
+//     stage 17: sum tree -- 3.17 ns, 1 logic levels
+//     stage 18: sum tree -- 3.21 ns, 1 logic levels
+//     stage 19: sum tree -- 3.25 ns, 1 logic levels
+//     stage 20: sum tree -- 3.28 ns, 1 logic levels
+//     stage 21: sum tree -- 3.32 ns, 1 logic levels
+//     stage 22: sum tree, normalisation: register before the fan-out -- 3.35 ns, 1 logic levels
+//     stage 23: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 24: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 25: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 26: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 27: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 28: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 29: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 30: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 31: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 32: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 33: lane: saturate, output register -- 4.74 ns, 3 logic levels
+//   latency: 36 cycles, throughput 1 vector per cycle
 //
 // Table bytes: none = 0
-// Latency: 32 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 36 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -95,30 +98,41 @@ module softmax_ibert_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 32;
+  localparam LATENCY = 36;
 
   // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // Handshake (pipeline.outputFifo): the pipeline never stalls. Each vector's valid bit travels
+  // beside it, and the FIFO after the pipeline takes every vector that comes out. s_axis_tready
+  // counts credits: a vector is accepted only while the vectors accepted and not yet read
+  // (in the pipeline, the FIFO and its head register) number fewer than the FIFO and the head hold.
+  // No signal reaches every register of the block in one cycle: only the head register's load
+  // follows m_axis_tready.
   // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+  localparam PIPE = LATENCY - 2;   // stages before the FIFO
+  // the FIFO holds 48 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
+  // never throttle a sink that is always ready
+  localparam FAW  = 6;   // FIFO address bits
+  localparam [FAW:0]   CAPACITY  = 7'd49;   // beats the FIFO and its head register hold
+  localparam [FAW:0]   CAPACITY_LESS1 = 7'd48;
+  reg  [PIPE-1:0] valid_pipe;
+  reg  [FAW:0]    credits_used;   // vectors accepted and not yet read: 0..CAPACITY
+  reg             in_ready;       // credits_used < CAPACITY, a cycle ahead
+  wire            accept = s_axis_tvalid & in_ready;
+  assign s_axis_tready = in_ready;
 
   always @(posedge aclk) begin
     if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+      valid_pipe <= {PIPE{1'b0}};
+    else
+      valid_pipe <= {valid_pipe[PIPE-2:0], accept};
   end
 
-  // stage: input register
+  // stage: input register (it loads every cycle; valid_pipe[0] says whether it holds a vector)
   reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+  always @(posedge aclk) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
+  // The pipeline, registers placed by the delay model (150 MHz on ecp5; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
   // delayed copies (registers the pipeline adds to align operands)
@@ -145,7 +159,9 @@ module softmax_ibert_n64 (
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
       wire signed [7:0] a = x_in[(2*g)*8 +: 8];
       wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
-      assign mx1[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx1[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [127:0] mx2;
@@ -153,7 +169,9 @@ module softmax_ibert_n64 (
     for (g = 0; g < 16; g = g + 1) begin : g_mx2
       wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
-      assign mx2[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx2[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [63:0] mx3;
@@ -161,7 +179,9 @@ module softmax_ibert_n64 (
     for (g = 0; g < 8; g = g + 1) begin : g_mx3
       wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
-      assign mx3[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx3[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [31:0] mx4;
@@ -169,7 +189,9 @@ module softmax_ibert_n64 (
     for (g = 0; g < 4; g = g + 1) begin : g_mx4
       wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
-      assign mx4[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx4[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [15:0] mx5;
@@ -177,7 +199,9 @@ module softmax_ibert_n64 (
     for (g = 0; g < 2; g = g + 1) begin : g_mx5
       wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
-      assign mx5[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx5[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [7:0] mx6;
@@ -185,7 +209,9 @@ module softmax_ibert_n64 (
     for (g = 0; g < 1; g = g + 1) begin : g_mx6
       wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
-      assign mx6[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx6[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [511:0] d;
@@ -200,7 +226,7 @@ module softmax_ibert_n64 (
   wire [1151:0] e_all;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_exp
-      softmax_ibert_n64_exp u_exp (.aclk(aclk), .ce(ce), .aresetn(aresetn), .d_i(d[g*8 +: 8]), .e(e_all[g*18 +: 18]));
+      softmax_ibert_n64_exp u_exp (.aclk(aclk), .d_i(d[g*8 +: 8]), .e(e_all[g*18 +: 18]));
     end
   endgenerate
   wire [607:0] sm1;
@@ -239,32 +265,79 @@ module softmax_ibert_n64 (
       assign sm6[g*24 +: 24] = {1'b0, sm5_d1[(2*g)*23 +: 23]} + {1'b0, sm5_d1[(2*g+1)*23 +: 23]};
     end
   endgenerate
-  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
-  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
-  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
-  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
-  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
-  always @(posedge aclk) if (ce) mx6_d1 <= mx6;
-  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
-  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
-  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
-  always @(posedge aclk) if (!aresetn) x_in_d6 <= 512'd0; else if (ce) x_in_d6 <= x_in_d5;
-  always @(posedge aclk) if (ce) e_all_d1 <= e_all;
-  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
-  always @(posedge aclk) if (ce) sm2_d1 <= sm2;
-  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
-  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
+  reg [23:0] sm6_f;
+  always @(posedge aclk) sm6_f <= sm6;
+  always @(posedge aclk) mx1_d1 <= mx1;
+  always @(posedge aclk) mx2_d1 <= mx2;
+  always @(posedge aclk) mx3_d1 <= mx3;
+  always @(posedge aclk) mx4_d1 <= mx4;
+  always @(posedge aclk) mx5_d1 <= mx5;
+  always @(posedge aclk) mx6_d1 <= mx6;
+  always @(posedge aclk) x_in_d1 <= x_in;
+  always @(posedge aclk) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) x_in_d6 <= x_in_d5;
+  always @(posedge aclk) e_all_d1 <= e_all;
+  always @(posedge aclk) sm1_d1 <= sm1;
+  always @(posedge aclk) sm2_d1 <= sm2;
+  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) sm4_d1 <= sm4;
+  always @(posedge aclk) sm5_d1 <= sm5;
 
   // output lanes: ibert (divider), one softmax_ibert_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_ibert_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e_all[g*18 +: 18]), .sm6(sm6), .y(y_out[g*8 +: 8]));
+      softmax_ibert_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e_all[g*18 +: 18]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .sm6_f(sm6_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
+
+  // The output FIFO. Each lane holds its part of it (its outputs' memory and head register) and
+  // its own copy of the FIFO's state, so that no write enable, pointer or load reaches every lane
+  // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
+  // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
+  wire fifo_wr = valid_pipe[PIPE-1];
+  reg  [6:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
+  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 7'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 7'd1) | ((fifo_count == 7'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_axis_tready);
+    end
+  end
+  wire        pop = head_valid & m_axis_tready;
+  // the credit count one up and one down, and whether it is at the capacity or one below, from the
+  // register alone: s_axis_tvalid and m_axis_tready only pick
+  wire [FAW:0] credits_inc = credits_used + { {FAW{1'b0}}, 1'b1};
+  wire [FAW:0] credits_dec = credits_used - { {FAW{1'b0}}, 1'b1};
+  wire         credits_full = credits_used == CAPACITY;
+  wire         credits_last = credits_used == CAPACITY_LESS1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      credits_used <= {(FAW+1){1'b0}};
+      in_ready <= 1'b0;
+    end else begin
+      if (accept & ~pop) credits_used <= credits_inc;
+      else if (pop & ~accept) credits_used <= credits_dec;
+      // full next: one more accepted at one below, or full and as many accepted as read
+      in_ready <= ~((accept & ~pop & credits_last) | (~(accept ^ pop) & credits_full));
+    end
+  end
+  assign m_axis_tvalid = head_valid;
   assign m_axis_tdata = y_out;
 
 endmodule
@@ -274,10 +347,9 @@ endmodule
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
 // The exponent of one element, computed: from d_i to i-exp: t = d * 2^4, z = floor(t / 177), r = t - 177 z, e = ((346 - r)^2 + 62885) >> z.
+(* keep_hierarchy *)
 module softmax_ibert_n64_exp (
   input  wire aclk,
-  input  wire ce,
-  input  wire aresetn,
   input  wire [7:0] d_i,
   output wire [17:0] e
 );
@@ -294,21 +366,12 @@ module softmax_ibert_n64_exp (
   reg [24:0] e0_zm_2_1_d1;
   reg [4:0] e0_z_d1;
   reg [11:0] e0_zq_2_0_d1;
-  reg [8:0] e0_u_d1;
-  reg [10:0] e0_sq_pp0_d1;
-  reg [10:0] e0_sq_pp2_d1;
-  reg [10:0] e0_sq_pp4_d1;
-  reg [10:0] e0_sq_pp6_d1;
-  reg [17:0] e0_sq_t2_0_d1;
-  reg [8:0] e0_sq_pp8_d1;
-  reg [8:0] e0_sq_pp8_d2;
   reg [0:0] e0_sh_a0_d1;
   reg [0:0] e0_sh_a0_d2;
   reg [0:0] e0_sh_a0_d3;
   reg [0:0] e0_sh_a0_d4;
   reg [0:0] e0_sh_a0_d5;
   reg [0:0] e0_sh_a0_d6;
-  reg [17:0] e0_g_d1;
   reg [0:0] e0_sh_a1_d1;
   reg [0:0] e0_sh_a1_d2;
   reg [0:0] e0_sh_a1_d3;
@@ -321,18 +384,22 @@ module softmax_ibert_n64_exp (
   reg [0:0] e0_sh_a2_d4;
   reg [0:0] e0_sh_a2_d5;
   reg [0:0] e0_sh_a2_d6;
+  reg [0:0] e0_sh_a2_d7;
+  reg [17:0] e0_sh_1_d1;
   reg [0:0] e0_sh_a3_d1;
   reg [0:0] e0_sh_a3_d2;
   reg [0:0] e0_sh_a3_d3;
   reg [0:0] e0_sh_a3_d4;
   reg [0:0] e0_sh_a3_d5;
   reg [0:0] e0_sh_a3_d6;
+  reg [0:0] e0_sh_a3_d7;
   reg [0:0] e0_sh_a4_d1;
   reg [0:0] e0_sh_a4_d2;
   reg [0:0] e0_sh_a4_d3;
   reg [0:0] e0_sh_a4_d4;
   reg [0:0] e0_sh_a4_d5;
   reg [0:0] e0_sh_a4_d6;
+  reg [0:0] e0_sh_a4_d7;
   wire [12:0] e0_tm0 = {1'd0, {d_i, 4'd0}};
   wire [11:0] e0_t = e0_tm0[11:0];
   wire unused_e0_tm = &{1'b0, e0_tm0[12:12], 1'b0};
@@ -351,98 +418,102 @@ module softmax_ibert_n64_exp (
   wire [7:0] e0_r = e0_rf[7:0];
   wire unused_e0_rf = &{1'b0, e0_rf[11:8], 1'b0};
   wire [8:0] e0_u = 9'd346 - {1'd0, e0_r};
-  wire [10:0] e0_sq_pp0 = {2'b0, e0_u_d1 & {9{e0_u_d1[0]}}} + {1'b0, e0_u_d1 & {9{e0_u_d1[1]}}, 1'b0};
-  wire [10:0] e0_sq_pp2 = {2'b0, e0_u_d1 & {9{e0_u_d1[2]}}} + {1'b0, e0_u_d1 & {9{e0_u_d1[3]}}, 1'b0};
-  wire [10:0] e0_sq_pp4 = {2'b0, e0_u_d1 & {9{e0_u_d1[4]}}} + {1'b0, e0_u_d1 & {9{e0_u_d1[5]}}, 1'b0};
-  wire [10:0] e0_sq_pp6 = {2'b0, e0_u_d1 & {9{e0_u_d1[6]}}} + {1'b0, e0_u_d1 & {9{e0_u_d1[7]}}, 1'b0};
-  wire [8:0] e0_sq_pp8 = e0_u_d1 & {9{e0_u_d1[8]}};
-  wire [13:0] e0_sq_t1_0 = {3'd0, e0_sq_pp0_d1} + {1'd0, {e0_sq_pp2_d1, 2'd0}};
-  wire [13:0] e0_sq_t1_1 = {3'd0, e0_sq_pp4_d1} + {1'd0, {e0_sq_pp6_d1, 2'd0}};
-  wire [17:0] e0_sq_t2_0 = {4'd0, e0_sq_t1_0} + {e0_sq_t1_1, 4'd0};
-  wire [17:0] e0_sq_t3_0 = e0_sq_t2_0_d1 + {1'd0, {e0_sq_pp8_d2, 8'd0}};
-  wire [17:0] e0_g = e0_sq_t3_0 + 18'd62885;
+  reg [8:0] e0_sq_af;
+  always @(posedge aclk) e0_sq_af <= e0_u;
+  reg [8:0] e0_sq_bf;
+  always @(posedge aclk) e0_sq_bf <= e0_u;
+  wire [8:0] e0_sq_a = e0_sq_af;
+  reg [8:0] e0_sq_areg;
+  always @(posedge aclk) e0_sq_areg <= e0_sq_a;
+  wire [8:0] e0_sq_b = e0_sq_bf;
+  reg [8:0] e0_sq_breg;
+  always @(posedge aclk) e0_sq_breg <= e0_sq_b;
+  wire [17:0] e0_sq_m = {9'd0, e0_sq_areg} * {9'd0, e0_sq_breg};
+  reg [17:0] e0_sq_mreg;
+  always @(posedge aclk) e0_sq_mreg <= e0_sq_m;
+  reg [17:0] e0_sq_preg;
+  always @(posedge aclk) e0_sq_preg <= e0_sq_mreg;
+  wire [17:0] e0_g = e0_sq_preg + 18'd62885;
   wire [0:0] e0_sh_a0 = e0_z[0:0];
-  wire [17:0] e0_sh_0 = e0_sh_a0_d6[0] ? (e0_g_d1 >> 1) : e0_g_d1;
+  wire [17:0] e0_sh_0 = e0_sh_a0_d6[0] ? (e0_g >> 1) : e0_g;
   wire [0:0] e0_sh_a1 = e0_z[1:1];
   wire [17:0] e0_sh_1 = e0_sh_a1_d6[0] ? (e0_sh_0 >> 2) : e0_sh_0;
   wire [0:0] e0_sh_a2 = e0_z[2:2];
-  wire [17:0] e0_sh_2 = e0_sh_a2_d6[0] ? (e0_sh_1 >> 4) : e0_sh_1;
+  wire [17:0] e0_sh_2 = e0_sh_a2_d7[0] ? (e0_sh_1_d1 >> 4) : e0_sh_1_d1;
   wire [0:0] e0_sh_a3 = e0_z[3:3];
-  wire [17:0] e0_sh_3 = e0_sh_a3_d6[0] ? (e0_sh_2 >> 8) : e0_sh_2;
+  wire [17:0] e0_sh_3 = e0_sh_a3_d7[0] ? (e0_sh_2 >> 8) : e0_sh_2;
   wire [0:0] e0_sh_a4 = e0_z[4:4];
-  wire [17:0] e0_sh_4 = e0_sh_a4_d6[0] ? (e0_sh_3 >> 16) : e0_sh_3;
+  wire [17:0] e0_sh_4 = e0_sh_a4_d7[0] ? (e0_sh_3 >> 16) : e0_sh_3;
   assign e = e0_sh_4;
-  always @(posedge aclk) if (ce) e0_zm_1_0_d1 <= e0_zm_1_0;
-  always @(posedge aclk) if (ce) e0_zm_1_1_d1 <= e0_zm_1_1;
-  always @(posedge aclk) if (ce) e0_zm_1_2_d1 <= e0_zm_1_2;
-  always @(posedge aclk) if (ce) e0_t_d1 <= e0_t;
-  always @(posedge aclk) if (ce) e0_t_d2 <= e0_t_d1;
-  always @(posedge aclk) if (ce) e0_t_d3 <= e0_t_d2;
-  always @(posedge aclk) if (!aresetn) e0_t_d4 <= 12'd0; else if (ce) e0_t_d4 <= e0_t_d3;
-  always @(posedge aclk) if (ce) e0_zm_2_0_d1 <= e0_zm_2_0;
-  always @(posedge aclk) if (ce) e0_zm_2_1_d1 <= e0_zm_2_1;
-  always @(posedge aclk) if (ce) e0_z_d1 <= e0_z;
-  always @(posedge aclk) if (ce) e0_zq_2_0_d1 <= e0_zq_2_0;
-  always @(posedge aclk) if (ce) e0_u_d1 <= e0_u;
-  always @(posedge aclk) if (ce) e0_sq_pp0_d1 <= e0_sq_pp0;
-  always @(posedge aclk) if (ce) e0_sq_pp2_d1 <= e0_sq_pp2;
-  always @(posedge aclk) if (ce) e0_sq_pp4_d1 <= e0_sq_pp4;
-  always @(posedge aclk) if (ce) e0_sq_pp6_d1 <= e0_sq_pp6;
-  always @(posedge aclk) if (ce) e0_sq_t2_0_d1 <= e0_sq_t2_0;
-  always @(posedge aclk) if (ce) e0_sq_pp8_d1 <= e0_sq_pp8;
-  always @(posedge aclk) if (ce) e0_sq_pp8_d2 <= e0_sq_pp8_d1;
-  always @(posedge aclk) if (ce) e0_sh_a0_d1 <= e0_sh_a0;
-  always @(posedge aclk) if (ce) e0_sh_a0_d2 <= e0_sh_a0_d1;
-  always @(posedge aclk) if (ce) e0_sh_a0_d3 <= e0_sh_a0_d2;
-  always @(posedge aclk) if (ce) e0_sh_a0_d4 <= e0_sh_a0_d3;
-  always @(posedge aclk) if (ce) e0_sh_a0_d5 <= e0_sh_a0_d4;
-  always @(posedge aclk) if (!aresetn) e0_sh_a0_d6 <= 1'd0; else if (ce) e0_sh_a0_d6 <= e0_sh_a0_d5;
-  always @(posedge aclk) if (ce) e0_g_d1 <= e0_g;
-  always @(posedge aclk) if (ce) e0_sh_a1_d1 <= e0_sh_a1;
-  always @(posedge aclk) if (ce) e0_sh_a1_d2 <= e0_sh_a1_d1;
-  always @(posedge aclk) if (ce) e0_sh_a1_d3 <= e0_sh_a1_d2;
-  always @(posedge aclk) if (ce) e0_sh_a1_d4 <= e0_sh_a1_d3;
-  always @(posedge aclk) if (ce) e0_sh_a1_d5 <= e0_sh_a1_d4;
-  always @(posedge aclk) if (!aresetn) e0_sh_a1_d6 <= 1'd0; else if (ce) e0_sh_a1_d6 <= e0_sh_a1_d5;
-  always @(posedge aclk) if (ce) e0_sh_a2_d1 <= e0_sh_a2;
-  always @(posedge aclk) if (ce) e0_sh_a2_d2 <= e0_sh_a2_d1;
-  always @(posedge aclk) if (ce) e0_sh_a2_d3 <= e0_sh_a2_d2;
-  always @(posedge aclk) if (ce) e0_sh_a2_d4 <= e0_sh_a2_d3;
-  always @(posedge aclk) if (ce) e0_sh_a2_d5 <= e0_sh_a2_d4;
-  always @(posedge aclk) if (!aresetn) e0_sh_a2_d6 <= 1'd0; else if (ce) e0_sh_a2_d6 <= e0_sh_a2_d5;
-  always @(posedge aclk) if (ce) e0_sh_a3_d1 <= e0_sh_a3;
-  always @(posedge aclk) if (ce) e0_sh_a3_d2 <= e0_sh_a3_d1;
-  always @(posedge aclk) if (ce) e0_sh_a3_d3 <= e0_sh_a3_d2;
-  always @(posedge aclk) if (ce) e0_sh_a3_d4 <= e0_sh_a3_d3;
-  always @(posedge aclk) if (ce) e0_sh_a3_d5 <= e0_sh_a3_d4;
-  always @(posedge aclk) if (!aresetn) e0_sh_a3_d6 <= 1'd0; else if (ce) e0_sh_a3_d6 <= e0_sh_a3_d5;
-  always @(posedge aclk) if (ce) e0_sh_a4_d1 <= e0_sh_a4;
-  always @(posedge aclk) if (ce) e0_sh_a4_d2 <= e0_sh_a4_d1;
-  always @(posedge aclk) if (ce) e0_sh_a4_d3 <= e0_sh_a4_d2;
-  always @(posedge aclk) if (ce) e0_sh_a4_d4 <= e0_sh_a4_d3;
-  always @(posedge aclk) if (ce) e0_sh_a4_d5 <= e0_sh_a4_d4;
-  always @(posedge aclk) if (!aresetn) e0_sh_a4_d6 <= 1'd0; else if (ce) e0_sh_a4_d6 <= e0_sh_a4_d5;
+  always @(posedge aclk) e0_zm_1_0_d1 <= e0_zm_1_0;
+  always @(posedge aclk) e0_zm_1_1_d1 <= e0_zm_1_1;
+  always @(posedge aclk) e0_zm_1_2_d1 <= e0_zm_1_2;
+  always @(posedge aclk) e0_t_d1 <= e0_t;
+  always @(posedge aclk) e0_t_d2 <= e0_t_d1;
+  always @(posedge aclk) e0_t_d3 <= e0_t_d2;
+  always @(posedge aclk) e0_t_d4 <= e0_t_d3;
+  always @(posedge aclk) e0_zm_2_0_d1 <= e0_zm_2_0;
+  always @(posedge aclk) e0_zm_2_1_d1 <= e0_zm_2_1;
+  always @(posedge aclk) e0_z_d1 <= e0_z;
+  always @(posedge aclk) e0_zq_2_0_d1 <= e0_zq_2_0;
+  always @(posedge aclk) e0_sh_a0_d1 <= e0_sh_a0;
+  always @(posedge aclk) e0_sh_a0_d2 <= e0_sh_a0_d1;
+  always @(posedge aclk) e0_sh_a0_d3 <= e0_sh_a0_d2;
+  always @(posedge aclk) e0_sh_a0_d4 <= e0_sh_a0_d3;
+  always @(posedge aclk) e0_sh_a0_d5 <= e0_sh_a0_d4;
+  always @(posedge aclk) e0_sh_a0_d6 <= e0_sh_a0_d5;
+  always @(posedge aclk) e0_sh_a1_d1 <= e0_sh_a1;
+  always @(posedge aclk) e0_sh_a1_d2 <= e0_sh_a1_d1;
+  always @(posedge aclk) e0_sh_a1_d3 <= e0_sh_a1_d2;
+  always @(posedge aclk) e0_sh_a1_d4 <= e0_sh_a1_d3;
+  always @(posedge aclk) e0_sh_a1_d5 <= e0_sh_a1_d4;
+  always @(posedge aclk) e0_sh_a1_d6 <= e0_sh_a1_d5;
+  always @(posedge aclk) e0_sh_a2_d1 <= e0_sh_a2;
+  always @(posedge aclk) e0_sh_a2_d2 <= e0_sh_a2_d1;
+  always @(posedge aclk) e0_sh_a2_d3 <= e0_sh_a2_d2;
+  always @(posedge aclk) e0_sh_a2_d4 <= e0_sh_a2_d3;
+  always @(posedge aclk) e0_sh_a2_d5 <= e0_sh_a2_d4;
+  always @(posedge aclk) e0_sh_a2_d6 <= e0_sh_a2_d5;
+  always @(posedge aclk) e0_sh_a2_d7 <= e0_sh_a2_d6;
+  always @(posedge aclk) e0_sh_1_d1 <= e0_sh_1;
+  always @(posedge aclk) e0_sh_a3_d1 <= e0_sh_a3;
+  always @(posedge aclk) e0_sh_a3_d2 <= e0_sh_a3_d1;
+  always @(posedge aclk) e0_sh_a3_d3 <= e0_sh_a3_d2;
+  always @(posedge aclk) e0_sh_a3_d4 <= e0_sh_a3_d3;
+  always @(posedge aclk) e0_sh_a3_d5 <= e0_sh_a3_d4;
+  always @(posedge aclk) e0_sh_a3_d6 <= e0_sh_a3_d5;
+  always @(posedge aclk) e0_sh_a3_d7 <= e0_sh_a3_d6;
+  always @(posedge aclk) e0_sh_a4_d1 <= e0_sh_a4;
+  always @(posedge aclk) e0_sh_a4_d2 <= e0_sh_a4_d1;
+  always @(posedge aclk) e0_sh_a4_d3 <= e0_sh_a4_d2;
+  always @(posedge aclk) e0_sh_a4_d4 <= e0_sh_a4_d3;
+  always @(posedge aclk) e0_sh_a4_d5 <= e0_sh_a4_d4;
+  always @(posedge aclk) e0_sh_a4_d6 <= e0_sh_a4_d5;
+  always @(posedge aclk) e0_sh_a4_d7 <= e0_sh_a4_d6;
 
 endmodule
 
 // One output lane: ibert (divider), from e_i and the coefficients to y, registered.
+(* keep_hierarchy *)
 module softmax_ibert_n64_lane (
   input  wire aclk,
-  input  wire ce,
   input  wire aresetn,
   input  wire [17:0] e_i,
-  input  wire [23:0] sm6,
+  input  wire wr_next,
+  input  wire m_ready,
+  input  wire [23:0] sm6_f,
   output wire [7:0] y
 );
 
   // delayed copies (registers the pipeline adds to align operands)
-  reg [23:0] rem0_d1;
-  reg [23:0] rem0_d2;
-  reg [23:0] rem0_d3;
-  reg [23:0] rem0_d4;
-  reg [23:0] rem0_d5;
-  reg [23:0] rem0_d6;
-  reg [23:0] rem0_d7;
+  reg [24:0] nr0_d1;
+  reg [24:0] nr0_d2;
+  reg [24:0] nr0_d3;
+  reg [24:0] nr0_d4;
+  reg [24:0] nr0_d5;
+  reg [24:0] nr0_d6;
+  reg [24:0] nr0_d7;
+  reg [24:0] nr0_d8;
   reg [0:0] nb8_d1;
   reg [0:0] nb8_d2;
   reg [0:0] nb8_d3;
@@ -450,7 +521,8 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb8_d5;
   reg [0:0] nb8_d6;
   reg [0:0] nb8_d7;
-  reg [23:0] rem1_d1;
+  reg [0:0] nb8_d8;
+  reg [24:0] nr1_d1;
   reg [0:0] nb7_d1;
   reg [0:0] nb7_d2;
   reg [0:0] nb7_d3;
@@ -459,6 +531,7 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb7_d6;
   reg [0:0] nb7_d7;
   reg [0:0] nb7_d8;
+  reg [0:0] nb7_d9;
   reg [23:0] sm6_l_d1;
   reg [23:0] sm6_l_d2;
   reg [23:0] sm6_l_d3;
@@ -467,7 +540,7 @@ module softmax_ibert_n64_lane (
   reg [23:0] sm6_l_d6;
   reg [23:0] sm6_l_d7;
   reg [23:0] sm6_l_d8;
-  reg [23:0] rem2_d1;
+  reg [24:0] nr2_d1;
   reg [0:0] nb6_d1;
   reg [0:0] nb6_d2;
   reg [0:0] nb6_d3;
@@ -477,7 +550,8 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb6_d7;
   reg [0:0] nb6_d8;
   reg [0:0] nb6_d9;
-  reg [23:0] rem3_d1;
+  reg [0:0] nb6_d10;
+  reg [24:0] nr3_d1;
   reg [0:0] nb5_d1;
   reg [0:0] nb5_d2;
   reg [0:0] nb5_d3;
@@ -488,7 +562,8 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb5_d8;
   reg [0:0] nb5_d9;
   reg [0:0] nb5_d10;
-  reg [23:0] rem4_d1;
+  reg [0:0] nb5_d11;
+  reg [24:0] nr4_d1;
   reg [0:0] nb4_d1;
   reg [0:0] nb4_d2;
   reg [0:0] nb4_d3;
@@ -500,7 +575,8 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb4_d9;
   reg [0:0] nb4_d10;
   reg [0:0] nb4_d11;
-  reg [23:0] rem5_d1;
+  reg [0:0] nb4_d12;
+  reg [24:0] nr5_d1;
   reg [0:0] nb3_d1;
   reg [0:0] nb3_d2;
   reg [0:0] nb3_d3;
@@ -513,7 +589,8 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb3_d10;
   reg [0:0] nb3_d11;
   reg [0:0] nb3_d12;
-  reg [23:0] rem6_d1;
+  reg [0:0] nb3_d13;
+  reg [24:0] nr6_d1;
   reg [0:0] nb2_d1;
   reg [0:0] nb2_d2;
   reg [0:0] nb2_d3;
@@ -527,7 +604,8 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb2_d11;
   reg [0:0] nb2_d12;
   reg [0:0] nb2_d13;
-  reg [23:0] rem7_d1;
+  reg [0:0] nb2_d14;
+  reg [24:0] nr7_d1;
   reg [0:0] nb1_d1;
   reg [0:0] nb1_d2;
   reg [0:0] nb1_d3;
@@ -542,7 +620,8 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb1_d12;
   reg [0:0] nb1_d13;
   reg [0:0] nb1_d14;
-  reg [23:0] rem8_d1;
+  reg [0:0] nb1_d15;
+  reg [24:0] nr8_d1;
   reg [0:0] nb0_d1;
   reg [0:0] nb0_d2;
   reg [0:0] nb0_d3;
@@ -558,6 +637,7 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb0_d13;
   reg [0:0] nb0_d14;
   reg [0:0] nb0_d15;
+  reg [0:0] nb0_d16;
   reg [0:0] dq8_d1;
   reg [0:0] dq8_d2;
   reg [0:0] dq8_d3;
@@ -594,9 +674,10 @@ module softmax_ibert_n64_lane (
   reg [0:0] dq2_d1;
   reg [0:0] dq2_d2;
   reg [0:0] dq1_d1;
-  reg [8:0] quo_d1;
+  reg [0:0] y_sat_hi_d1;
+  reg [7:0] y_sat_lo_d1;
   reg [23:0] sm6_l;
-  always @(posedge aclk) if (ce) sm6_l <= sm6;
+  always @(posedge aclk) sm6_l <= sm6_f;
   wire [32:0] num = {7'd0, {e_i, 8'd0}};
   wire [23:0] rem0 = num[32:9];
   wire [0:0] nb0 = num[0];
@@ -608,207 +689,261 @@ module softmax_ibert_n64_lane (
   wire [0:0] nb6 = num[6];
   wire [0:0] nb7 = num[7];
   wire [0:0] nb8 = num[8];
-  wire [25:0] dt8 = {1'b0, rem0_d7, nb8_d7} - {2'b0, sm6_l};
-  wire unused_dt8 = &{1'b0, dt8[24], 1'b0};
+  wire [24:0] nr0 = {1'b0, rem0};
+  wire [26:0] dt8 = {nr0_d8, nb8_d8, 1'b1} + {{2'b0, sm6_l} ^ {26{~nr0_d8[24]}}, ~nr0_d8[24]};
+  wire unused_dt8 = &{1'b0, dt8[26], dt8[0], 1'b0};
   wire [0:0] dq8 = ~dt8[25];
-  wire [23:0] rem1 = dt8[25] ? {rem0_d7[22:0], nb8_d7} : dt8[23:0];
-  wire [25:0] dt7 = {1'b0, rem1_d1, nb7_d8} - {2'b0, sm6_l_d1};
-  wire unused_dt7 = &{1'b0, dt7[24], 1'b0};
+  wire [24:0] nr1 = dt8[25:1];
+  wire [26:0] dt7 = {nr1_d1, nb7_d9, 1'b1} + {{2'b0, sm6_l_d1} ^ {26{~nr1_d1[24]}}, ~nr1_d1[24]};
+  wire unused_dt7 = &{1'b0, dt7[26], dt7[0], 1'b0};
   wire [0:0] dq7 = ~dt7[25];
-  wire [23:0] rem2 = dt7[25] ? {rem1_d1[22:0], nb7_d8} : dt7[23:0];
-  wire [25:0] dt6 = {1'b0, rem2_d1, nb6_d9} - {2'b0, sm6_l_d2};
-  wire unused_dt6 = &{1'b0, dt6[24], 1'b0};
+  wire [24:0] nr2 = dt7[25:1];
+  wire [26:0] dt6 = {nr2_d1, nb6_d10, 1'b1} + {{2'b0, sm6_l_d2} ^ {26{~nr2_d1[24]}}, ~nr2_d1[24]};
+  wire unused_dt6 = &{1'b0, dt6[26], dt6[0], 1'b0};
   wire [0:0] dq6 = ~dt6[25];
-  wire [23:0] rem3 = dt6[25] ? {rem2_d1[22:0], nb6_d9} : dt6[23:0];
-  wire [25:0] dt5 = {1'b0, rem3_d1, nb5_d10} - {2'b0, sm6_l_d3};
-  wire unused_dt5 = &{1'b0, dt5[24], 1'b0};
+  wire [24:0] nr3 = dt6[25:1];
+  wire [26:0] dt5 = {nr3_d1, nb5_d11, 1'b1} + {{2'b0, sm6_l_d3} ^ {26{~nr3_d1[24]}}, ~nr3_d1[24]};
+  wire unused_dt5 = &{1'b0, dt5[26], dt5[0], 1'b0};
   wire [0:0] dq5 = ~dt5[25];
-  wire [23:0] rem4 = dt5[25] ? {rem3_d1[22:0], nb5_d10} : dt5[23:0];
-  wire [25:0] dt4 = {1'b0, rem4_d1, nb4_d11} - {2'b0, sm6_l_d4};
-  wire unused_dt4 = &{1'b0, dt4[24], 1'b0};
+  wire [24:0] nr4 = dt5[25:1];
+  wire [26:0] dt4 = {nr4_d1, nb4_d12, 1'b1} + {{2'b0, sm6_l_d4} ^ {26{~nr4_d1[24]}}, ~nr4_d1[24]};
+  wire unused_dt4 = &{1'b0, dt4[26], dt4[0], 1'b0};
   wire [0:0] dq4 = ~dt4[25];
-  wire [23:0] rem5 = dt4[25] ? {rem4_d1[22:0], nb4_d11} : dt4[23:0];
-  wire [25:0] dt3 = {1'b0, rem5_d1, nb3_d12} - {2'b0, sm6_l_d5};
-  wire unused_dt3 = &{1'b0, dt3[24], 1'b0};
+  wire [24:0] nr5 = dt4[25:1];
+  wire [26:0] dt3 = {nr5_d1, nb3_d13, 1'b1} + {{2'b0, sm6_l_d5} ^ {26{~nr5_d1[24]}}, ~nr5_d1[24]};
+  wire unused_dt3 = &{1'b0, dt3[26], dt3[0], 1'b0};
   wire [0:0] dq3 = ~dt3[25];
-  wire [23:0] rem6 = dt3[25] ? {rem5_d1[22:0], nb3_d12} : dt3[23:0];
-  wire [25:0] dt2 = {1'b0, rem6_d1, nb2_d13} - {2'b0, sm6_l_d6};
-  wire unused_dt2 = &{1'b0, dt2[24], 1'b0};
+  wire [24:0] nr6 = dt3[25:1];
+  wire [26:0] dt2 = {nr6_d1, nb2_d14, 1'b1} + {{2'b0, sm6_l_d6} ^ {26{~nr6_d1[24]}}, ~nr6_d1[24]};
+  wire unused_dt2 = &{1'b0, dt2[26], dt2[0], 1'b0};
   wire [0:0] dq2 = ~dt2[25];
-  wire [23:0] rem7 = dt2[25] ? {rem6_d1[22:0], nb2_d13} : dt2[23:0];
-  wire [25:0] dt1 = {1'b0, rem7_d1, nb1_d14} - {2'b0, sm6_l_d7};
-  wire unused_dt1 = &{1'b0, dt1[24], 1'b0};
+  wire [24:0] nr7 = dt2[25:1];
+  wire [26:0] dt1 = {nr7_d1, nb1_d15, 1'b1} + {{2'b0, sm6_l_d7} ^ {26{~nr7_d1[24]}}, ~nr7_d1[24]};
+  wire unused_dt1 = &{1'b0, dt1[26], dt1[0], 1'b0};
   wire [0:0] dq1 = ~dt1[25];
-  wire [23:0] rem8 = dt1[25] ? {rem7_d1[22:0], nb1_d14} : dt1[23:0];
-  wire [25:0] dt0 = {1'b0, rem8_d1, nb0_d15} - {2'b0, sm6_l_d8};
-  wire unused_dt0 = &{1'b0, dt0[24], 1'b0};
+  wire [24:0] nr8 = dt1[25:1];
+  wire [26:0] dt0 = {nr8_d1, nb0_d16, 1'b1} + {{2'b0, sm6_l_d8} ^ {26{~nr8_d1[24]}}, ~nr8_d1[24]};
+  wire unused_dt0 = &{1'b0, dt0[26], dt0[0], 1'b0};
   wire [0:0] dq0 = ~dt0[25];
-  wire [23:0] rem9 = dt0[25] ? {rem8_d1[22:0], nb0_d15} : dt0[23:0];
-  wire unused_rem = &{1'b0, rem9, 1'b0};
+  wire [24:0] nr9 = dt0[25:1];
+  wire unused_rem = &{1'b0, nr9, 1'b0};
   wire [8:0] quo = {dq8_d8, dq7_d7, dq6_d6, dq5_d5, dq4_d4, dq3_d3, dq2_d2, dq1_d1, dq0};
-  wire [7:0] y_sat = (|quo_d1[8:8]) ? {8{1'b1}} : quo_d1[7:0];
+  wire [0:0] y_sat_hi = quo[8:8];
+  wire [7:0] y_sat_lo = quo[7:0];
+  wire [0:0] y_sat_over = |y_sat_hi_d1;
+  wire [7:0] y_sat = y_sat_over ? {8{1'b1}} : y_sat_lo_d1;
   reg [7:0] y_q;
-  always @(posedge aclk) if (ce) y_q <= y_sat;
-  assign y = y_q;
-  always @(posedge aclk) if (ce) rem0_d1 <= rem0;
-  always @(posedge aclk) if (ce) rem0_d2 <= rem0_d1;
-  always @(posedge aclk) if (ce) rem0_d3 <= rem0_d2;
-  always @(posedge aclk) if (ce) rem0_d4 <= rem0_d3;
-  always @(posedge aclk) if (ce) rem0_d5 <= rem0_d4;
-  always @(posedge aclk) if (ce) rem0_d6 <= rem0_d5;
-  always @(posedge aclk) if (!aresetn) rem0_d7 <= 24'd0; else if (ce) rem0_d7 <= rem0_d6;
-  always @(posedge aclk) if (ce) nb8_d1 <= nb8;
-  always @(posedge aclk) if (ce) nb8_d2 <= nb8_d1;
-  always @(posedge aclk) if (ce) nb8_d3 <= nb8_d2;
-  always @(posedge aclk) if (ce) nb8_d4 <= nb8_d3;
-  always @(posedge aclk) if (ce) nb8_d5 <= nb8_d4;
-  always @(posedge aclk) if (ce) nb8_d6 <= nb8_d5;
-  always @(posedge aclk) if (!aresetn) nb8_d7 <= 1'd0; else if (ce) nb8_d7 <= nb8_d6;
-  always @(posedge aclk) if (ce) rem1_d1 <= rem1;
-  always @(posedge aclk) if (ce) nb7_d1 <= nb7;
-  always @(posedge aclk) if (ce) nb7_d2 <= nb7_d1;
-  always @(posedge aclk) if (ce) nb7_d3 <= nb7_d2;
-  always @(posedge aclk) if (ce) nb7_d4 <= nb7_d3;
-  always @(posedge aclk) if (ce) nb7_d5 <= nb7_d4;
-  always @(posedge aclk) if (ce) nb7_d6 <= nb7_d5;
-  always @(posedge aclk) if (ce) nb7_d7 <= nb7_d6;
-  always @(posedge aclk) if (!aresetn) nb7_d8 <= 1'd0; else if (ce) nb7_d8 <= nb7_d7;
-  always @(posedge aclk) if (ce) sm6_l_d1 <= sm6_l;
-  always @(posedge aclk) if (ce) sm6_l_d2 <= sm6_l_d1;
-  always @(posedge aclk) if (!aresetn) sm6_l_d3 <= 24'd0; else if (ce) sm6_l_d3 <= sm6_l_d2;
-  always @(posedge aclk) if (!aresetn) sm6_l_d4 <= 24'd0; else if (ce) sm6_l_d4 <= sm6_l_d3;
-  always @(posedge aclk) if (!aresetn) sm6_l_d5 <= 24'd0; else if (ce) sm6_l_d5 <= sm6_l_d4;
-  always @(posedge aclk) if (!aresetn) sm6_l_d6 <= 24'd0; else if (ce) sm6_l_d6 <= sm6_l_d5;
-  always @(posedge aclk) if (!aresetn) sm6_l_d7 <= 24'd0; else if (ce) sm6_l_d7 <= sm6_l_d6;
-  always @(posedge aclk) if (!aresetn) sm6_l_d8 <= 24'd0; else if (ce) sm6_l_d8 <= sm6_l_d7;
-  always @(posedge aclk) if (ce) rem2_d1 <= rem2;
-  always @(posedge aclk) if (ce) nb6_d1 <= nb6;
-  always @(posedge aclk) if (ce) nb6_d2 <= nb6_d1;
-  always @(posedge aclk) if (ce) nb6_d3 <= nb6_d2;
-  always @(posedge aclk) if (ce) nb6_d4 <= nb6_d3;
-  always @(posedge aclk) if (ce) nb6_d5 <= nb6_d4;
-  always @(posedge aclk) if (ce) nb6_d6 <= nb6_d5;
-  always @(posedge aclk) if (ce) nb6_d7 <= nb6_d6;
-  always @(posedge aclk) if (ce) nb6_d8 <= nb6_d7;
-  always @(posedge aclk) if (!aresetn) nb6_d9 <= 1'd0; else if (ce) nb6_d9 <= nb6_d8;
-  always @(posedge aclk) if (ce) rem3_d1 <= rem3;
-  always @(posedge aclk) if (ce) nb5_d1 <= nb5;
-  always @(posedge aclk) if (ce) nb5_d2 <= nb5_d1;
-  always @(posedge aclk) if (ce) nb5_d3 <= nb5_d2;
-  always @(posedge aclk) if (ce) nb5_d4 <= nb5_d3;
-  always @(posedge aclk) if (ce) nb5_d5 <= nb5_d4;
-  always @(posedge aclk) if (ce) nb5_d6 <= nb5_d5;
-  always @(posedge aclk) if (ce) nb5_d7 <= nb5_d6;
-  always @(posedge aclk) if (ce) nb5_d8 <= nb5_d7;
-  always @(posedge aclk) if (ce) nb5_d9 <= nb5_d8;
-  always @(posedge aclk) if (!aresetn) nb5_d10 <= 1'd0; else if (ce) nb5_d10 <= nb5_d9;
-  always @(posedge aclk) if (ce) rem4_d1 <= rem4;
-  always @(posedge aclk) if (ce) nb4_d1 <= nb4;
-  always @(posedge aclk) if (ce) nb4_d2 <= nb4_d1;
-  always @(posedge aclk) if (ce) nb4_d3 <= nb4_d2;
-  always @(posedge aclk) if (ce) nb4_d4 <= nb4_d3;
-  always @(posedge aclk) if (ce) nb4_d5 <= nb4_d4;
-  always @(posedge aclk) if (ce) nb4_d6 <= nb4_d5;
-  always @(posedge aclk) if (ce) nb4_d7 <= nb4_d6;
-  always @(posedge aclk) if (ce) nb4_d8 <= nb4_d7;
-  always @(posedge aclk) if (ce) nb4_d9 <= nb4_d8;
-  always @(posedge aclk) if (ce) nb4_d10 <= nb4_d9;
-  always @(posedge aclk) if (!aresetn) nb4_d11 <= 1'd0; else if (ce) nb4_d11 <= nb4_d10;
-  always @(posedge aclk) if (ce) rem5_d1 <= rem5;
-  always @(posedge aclk) if (ce) nb3_d1 <= nb3;
-  always @(posedge aclk) if (ce) nb3_d2 <= nb3_d1;
-  always @(posedge aclk) if (ce) nb3_d3 <= nb3_d2;
-  always @(posedge aclk) if (ce) nb3_d4 <= nb3_d3;
-  always @(posedge aclk) if (ce) nb3_d5 <= nb3_d4;
-  always @(posedge aclk) if (ce) nb3_d6 <= nb3_d5;
-  always @(posedge aclk) if (ce) nb3_d7 <= nb3_d6;
-  always @(posedge aclk) if (ce) nb3_d8 <= nb3_d7;
-  always @(posedge aclk) if (ce) nb3_d9 <= nb3_d8;
-  always @(posedge aclk) if (ce) nb3_d10 <= nb3_d9;
-  always @(posedge aclk) if (ce) nb3_d11 <= nb3_d10;
-  always @(posedge aclk) if (!aresetn) nb3_d12 <= 1'd0; else if (ce) nb3_d12 <= nb3_d11;
-  always @(posedge aclk) if (ce) rem6_d1 <= rem6;
-  always @(posedge aclk) if (ce) nb2_d1 <= nb2;
-  always @(posedge aclk) if (ce) nb2_d2 <= nb2_d1;
-  always @(posedge aclk) if (ce) nb2_d3 <= nb2_d2;
-  always @(posedge aclk) if (ce) nb2_d4 <= nb2_d3;
-  always @(posedge aclk) if (ce) nb2_d5 <= nb2_d4;
-  always @(posedge aclk) if (ce) nb2_d6 <= nb2_d5;
-  always @(posedge aclk) if (ce) nb2_d7 <= nb2_d6;
-  always @(posedge aclk) if (ce) nb2_d8 <= nb2_d7;
-  always @(posedge aclk) if (ce) nb2_d9 <= nb2_d8;
-  always @(posedge aclk) if (ce) nb2_d10 <= nb2_d9;
-  always @(posedge aclk) if (ce) nb2_d11 <= nb2_d10;
-  always @(posedge aclk) if (ce) nb2_d12 <= nb2_d11;
-  always @(posedge aclk) if (!aresetn) nb2_d13 <= 1'd0; else if (ce) nb2_d13 <= nb2_d12;
-  always @(posedge aclk) if (ce) rem7_d1 <= rem7;
-  always @(posedge aclk) if (ce) nb1_d1 <= nb1;
-  always @(posedge aclk) if (ce) nb1_d2 <= nb1_d1;
-  always @(posedge aclk) if (ce) nb1_d3 <= nb1_d2;
-  always @(posedge aclk) if (ce) nb1_d4 <= nb1_d3;
-  always @(posedge aclk) if (ce) nb1_d5 <= nb1_d4;
-  always @(posedge aclk) if (ce) nb1_d6 <= nb1_d5;
-  always @(posedge aclk) if (ce) nb1_d7 <= nb1_d6;
-  always @(posedge aclk) if (ce) nb1_d8 <= nb1_d7;
-  always @(posedge aclk) if (ce) nb1_d9 <= nb1_d8;
-  always @(posedge aclk) if (ce) nb1_d10 <= nb1_d9;
-  always @(posedge aclk) if (ce) nb1_d11 <= nb1_d10;
-  always @(posedge aclk) if (ce) nb1_d12 <= nb1_d11;
-  always @(posedge aclk) if (ce) nb1_d13 <= nb1_d12;
-  always @(posedge aclk) if (!aresetn) nb1_d14 <= 1'd0; else if (ce) nb1_d14 <= nb1_d13;
-  always @(posedge aclk) if (ce) rem8_d1 <= rem8;
-  always @(posedge aclk) if (ce) nb0_d1 <= nb0;
-  always @(posedge aclk) if (ce) nb0_d2 <= nb0_d1;
-  always @(posedge aclk) if (ce) nb0_d3 <= nb0_d2;
-  always @(posedge aclk) if (ce) nb0_d4 <= nb0_d3;
-  always @(posedge aclk) if (ce) nb0_d5 <= nb0_d4;
-  always @(posedge aclk) if (ce) nb0_d6 <= nb0_d5;
-  always @(posedge aclk) if (ce) nb0_d7 <= nb0_d6;
-  always @(posedge aclk) if (ce) nb0_d8 <= nb0_d7;
-  always @(posedge aclk) if (ce) nb0_d9 <= nb0_d8;
-  always @(posedge aclk) if (ce) nb0_d10 <= nb0_d9;
-  always @(posedge aclk) if (ce) nb0_d11 <= nb0_d10;
-  always @(posedge aclk) if (ce) nb0_d12 <= nb0_d11;
-  always @(posedge aclk) if (ce) nb0_d13 <= nb0_d12;
-  always @(posedge aclk) if (ce) nb0_d14 <= nb0_d13;
-  always @(posedge aclk) if (!aresetn) nb0_d15 <= 1'd0; else if (ce) nb0_d15 <= nb0_d14;
-  always @(posedge aclk) if (ce) dq8_d1 <= dq8;
-  always @(posedge aclk) if (ce) dq8_d2 <= dq8_d1;
-  always @(posedge aclk) if (ce) dq8_d3 <= dq8_d2;
-  always @(posedge aclk) if (ce) dq8_d4 <= dq8_d3;
-  always @(posedge aclk) if (ce) dq8_d5 <= dq8_d4;
-  always @(posedge aclk) if (ce) dq8_d6 <= dq8_d5;
-  always @(posedge aclk) if (ce) dq8_d7 <= dq8_d6;
-  always @(posedge aclk) if (!aresetn) dq8_d8 <= 1'd0; else if (ce) dq8_d8 <= dq8_d7;
-  always @(posedge aclk) if (ce) dq7_d1 <= dq7;
-  always @(posedge aclk) if (ce) dq7_d2 <= dq7_d1;
-  always @(posedge aclk) if (ce) dq7_d3 <= dq7_d2;
-  always @(posedge aclk) if (ce) dq7_d4 <= dq7_d3;
-  always @(posedge aclk) if (ce) dq7_d5 <= dq7_d4;
-  always @(posedge aclk) if (ce) dq7_d6 <= dq7_d5;
-  always @(posedge aclk) if (!aresetn) dq7_d7 <= 1'd0; else if (ce) dq7_d7 <= dq7_d6;
-  always @(posedge aclk) if (ce) dq6_d1 <= dq6;
-  always @(posedge aclk) if (ce) dq6_d2 <= dq6_d1;
-  always @(posedge aclk) if (ce) dq6_d3 <= dq6_d2;
-  always @(posedge aclk) if (ce) dq6_d4 <= dq6_d3;
-  always @(posedge aclk) if (ce) dq6_d5 <= dq6_d4;
-  always @(posedge aclk) if (!aresetn) dq6_d6 <= 1'd0; else if (ce) dq6_d6 <= dq6_d5;
-  always @(posedge aclk) if (ce) dq5_d1 <= dq5;
-  always @(posedge aclk) if (ce) dq5_d2 <= dq5_d1;
-  always @(posedge aclk) if (ce) dq5_d3 <= dq5_d2;
-  always @(posedge aclk) if (ce) dq5_d4 <= dq5_d3;
-  always @(posedge aclk) if (!aresetn) dq5_d5 <= 1'd0; else if (ce) dq5_d5 <= dq5_d4;
-  always @(posedge aclk) if (ce) dq4_d1 <= dq4;
-  always @(posedge aclk) if (ce) dq4_d2 <= dq4_d1;
-  always @(posedge aclk) if (ce) dq4_d3 <= dq4_d2;
-  always @(posedge aclk) if (!aresetn) dq4_d4 <= 1'd0; else if (ce) dq4_d4 <= dq4_d3;
-  always @(posedge aclk) if (ce) dq3_d1 <= dq3;
-  always @(posedge aclk) if (ce) dq3_d2 <= dq3_d1;
-  always @(posedge aclk) if (!aresetn) dq3_d3 <= 1'd0; else if (ce) dq3_d3 <= dq3_d2;
-  always @(posedge aclk) if (ce) dq2_d1 <= dq2;
-  always @(posedge aclk) if (ce) dq2_d2 <= dq2_d1;
-  always @(posedge aclk) if (ce) dq1_d1 <= dq1;
-  always @(posedge aclk) if (ce) quo_d1 <= quo;
+  always @(posedge aclk) y_q <= y_sat;
+  // this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable
+  // a register of its own, loaded from the block's valid bits
+  reg fifo_wr;
+  always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
+  reg  [6:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
+  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 7'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 7'd1) | ((fifo_count == 7'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_ready);
+    end
+  end
+  reg  [7:0] fifo_mem [0:47];
+  reg  [5:0] fifo_wp;
+  reg  [5:0] fifo_rp;
+  reg  [7:0] head;
+  always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= y_q;
+  always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_wp <= 6'd0;
+      fifo_rp <= 6'd0;
+    end else begin
+      if (fifo_wr) fifo_wp <= fifo_wp == 6'd47 ? 6'd0 : fifo_wp + 6'd1;
+      if (load) fifo_rp <= fifo_rp == 6'd47 ? 6'd0 : fifo_rp + 6'd1;
+    end
+  end
+  assign y = head;
+  always @(posedge aclk) nr0_d1 <= nr0;
+  always @(posedge aclk) nr0_d2 <= nr0_d1;
+  always @(posedge aclk) nr0_d3 <= nr0_d2;
+  always @(posedge aclk) nr0_d4 <= nr0_d3;
+  always @(posedge aclk) nr0_d5 <= nr0_d4;
+  always @(posedge aclk) nr0_d6 <= nr0_d5;
+  always @(posedge aclk) nr0_d7 <= nr0_d6;
+  always @(posedge aclk) nr0_d8 <= nr0_d7;
+  always @(posedge aclk) nb8_d1 <= nb8;
+  always @(posedge aclk) nb8_d2 <= nb8_d1;
+  always @(posedge aclk) nb8_d3 <= nb8_d2;
+  always @(posedge aclk) nb8_d4 <= nb8_d3;
+  always @(posedge aclk) nb8_d5 <= nb8_d4;
+  always @(posedge aclk) nb8_d6 <= nb8_d5;
+  always @(posedge aclk) nb8_d7 <= nb8_d6;
+  always @(posedge aclk) nb8_d8 <= nb8_d7;
+  always @(posedge aclk) nr1_d1 <= nr1;
+  always @(posedge aclk) nb7_d1 <= nb7;
+  always @(posedge aclk) nb7_d2 <= nb7_d1;
+  always @(posedge aclk) nb7_d3 <= nb7_d2;
+  always @(posedge aclk) nb7_d4 <= nb7_d3;
+  always @(posedge aclk) nb7_d5 <= nb7_d4;
+  always @(posedge aclk) nb7_d6 <= nb7_d5;
+  always @(posedge aclk) nb7_d7 <= nb7_d6;
+  always @(posedge aclk) nb7_d8 <= nb7_d7;
+  always @(posedge aclk) nb7_d9 <= nb7_d8;
+  always @(posedge aclk) sm6_l_d1 <= sm6_l;
+  always @(posedge aclk) sm6_l_d2 <= sm6_l_d1;
+  always @(posedge aclk) sm6_l_d3 <= sm6_l_d2;
+  always @(posedge aclk) sm6_l_d4 <= sm6_l_d3;
+  always @(posedge aclk) sm6_l_d5 <= sm6_l_d4;
+  always @(posedge aclk) sm6_l_d6 <= sm6_l_d5;
+  always @(posedge aclk) sm6_l_d7 <= sm6_l_d6;
+  always @(posedge aclk) sm6_l_d8 <= sm6_l_d7;
+  always @(posedge aclk) nr2_d1 <= nr2;
+  always @(posedge aclk) nb6_d1 <= nb6;
+  always @(posedge aclk) nb6_d2 <= nb6_d1;
+  always @(posedge aclk) nb6_d3 <= nb6_d2;
+  always @(posedge aclk) nb6_d4 <= nb6_d3;
+  always @(posedge aclk) nb6_d5 <= nb6_d4;
+  always @(posedge aclk) nb6_d6 <= nb6_d5;
+  always @(posedge aclk) nb6_d7 <= nb6_d6;
+  always @(posedge aclk) nb6_d8 <= nb6_d7;
+  always @(posedge aclk) nb6_d9 <= nb6_d8;
+  always @(posedge aclk) nb6_d10 <= nb6_d9;
+  always @(posedge aclk) nr3_d1 <= nr3;
+  always @(posedge aclk) nb5_d1 <= nb5;
+  always @(posedge aclk) nb5_d2 <= nb5_d1;
+  always @(posedge aclk) nb5_d3 <= nb5_d2;
+  always @(posedge aclk) nb5_d4 <= nb5_d3;
+  always @(posedge aclk) nb5_d5 <= nb5_d4;
+  always @(posedge aclk) nb5_d6 <= nb5_d5;
+  always @(posedge aclk) nb5_d7 <= nb5_d6;
+  always @(posedge aclk) nb5_d8 <= nb5_d7;
+  always @(posedge aclk) nb5_d9 <= nb5_d8;
+  always @(posedge aclk) nb5_d10 <= nb5_d9;
+  always @(posedge aclk) nb5_d11 <= nb5_d10;
+  always @(posedge aclk) nr4_d1 <= nr4;
+  always @(posedge aclk) nb4_d1 <= nb4;
+  always @(posedge aclk) nb4_d2 <= nb4_d1;
+  always @(posedge aclk) nb4_d3 <= nb4_d2;
+  always @(posedge aclk) nb4_d4 <= nb4_d3;
+  always @(posedge aclk) nb4_d5 <= nb4_d4;
+  always @(posedge aclk) nb4_d6 <= nb4_d5;
+  always @(posedge aclk) nb4_d7 <= nb4_d6;
+  always @(posedge aclk) nb4_d8 <= nb4_d7;
+  always @(posedge aclk) nb4_d9 <= nb4_d8;
+  always @(posedge aclk) nb4_d10 <= nb4_d9;
+  always @(posedge aclk) nb4_d11 <= nb4_d10;
+  always @(posedge aclk) nb4_d12 <= nb4_d11;
+  always @(posedge aclk) nr5_d1 <= nr5;
+  always @(posedge aclk) nb3_d1 <= nb3;
+  always @(posedge aclk) nb3_d2 <= nb3_d1;
+  always @(posedge aclk) nb3_d3 <= nb3_d2;
+  always @(posedge aclk) nb3_d4 <= nb3_d3;
+  always @(posedge aclk) nb3_d5 <= nb3_d4;
+  always @(posedge aclk) nb3_d6 <= nb3_d5;
+  always @(posedge aclk) nb3_d7 <= nb3_d6;
+  always @(posedge aclk) nb3_d8 <= nb3_d7;
+  always @(posedge aclk) nb3_d9 <= nb3_d8;
+  always @(posedge aclk) nb3_d10 <= nb3_d9;
+  always @(posedge aclk) nb3_d11 <= nb3_d10;
+  always @(posedge aclk) nb3_d12 <= nb3_d11;
+  always @(posedge aclk) nb3_d13 <= nb3_d12;
+  always @(posedge aclk) nr6_d1 <= nr6;
+  always @(posedge aclk) nb2_d1 <= nb2;
+  always @(posedge aclk) nb2_d2 <= nb2_d1;
+  always @(posedge aclk) nb2_d3 <= nb2_d2;
+  always @(posedge aclk) nb2_d4 <= nb2_d3;
+  always @(posedge aclk) nb2_d5 <= nb2_d4;
+  always @(posedge aclk) nb2_d6 <= nb2_d5;
+  always @(posedge aclk) nb2_d7 <= nb2_d6;
+  always @(posedge aclk) nb2_d8 <= nb2_d7;
+  always @(posedge aclk) nb2_d9 <= nb2_d8;
+  always @(posedge aclk) nb2_d10 <= nb2_d9;
+  always @(posedge aclk) nb2_d11 <= nb2_d10;
+  always @(posedge aclk) nb2_d12 <= nb2_d11;
+  always @(posedge aclk) nb2_d13 <= nb2_d12;
+  always @(posedge aclk) nb2_d14 <= nb2_d13;
+  always @(posedge aclk) nr7_d1 <= nr7;
+  always @(posedge aclk) nb1_d1 <= nb1;
+  always @(posedge aclk) nb1_d2 <= nb1_d1;
+  always @(posedge aclk) nb1_d3 <= nb1_d2;
+  always @(posedge aclk) nb1_d4 <= nb1_d3;
+  always @(posedge aclk) nb1_d5 <= nb1_d4;
+  always @(posedge aclk) nb1_d6 <= nb1_d5;
+  always @(posedge aclk) nb1_d7 <= nb1_d6;
+  always @(posedge aclk) nb1_d8 <= nb1_d7;
+  always @(posedge aclk) nb1_d9 <= nb1_d8;
+  always @(posedge aclk) nb1_d10 <= nb1_d9;
+  always @(posedge aclk) nb1_d11 <= nb1_d10;
+  always @(posedge aclk) nb1_d12 <= nb1_d11;
+  always @(posedge aclk) nb1_d13 <= nb1_d12;
+  always @(posedge aclk) nb1_d14 <= nb1_d13;
+  always @(posedge aclk) nb1_d15 <= nb1_d14;
+  always @(posedge aclk) nr8_d1 <= nr8;
+  always @(posedge aclk) nb0_d1 <= nb0;
+  always @(posedge aclk) nb0_d2 <= nb0_d1;
+  always @(posedge aclk) nb0_d3 <= nb0_d2;
+  always @(posedge aclk) nb0_d4 <= nb0_d3;
+  always @(posedge aclk) nb0_d5 <= nb0_d4;
+  always @(posedge aclk) nb0_d6 <= nb0_d5;
+  always @(posedge aclk) nb0_d7 <= nb0_d6;
+  always @(posedge aclk) nb0_d8 <= nb0_d7;
+  always @(posedge aclk) nb0_d9 <= nb0_d8;
+  always @(posedge aclk) nb0_d10 <= nb0_d9;
+  always @(posedge aclk) nb0_d11 <= nb0_d10;
+  always @(posedge aclk) nb0_d12 <= nb0_d11;
+  always @(posedge aclk) nb0_d13 <= nb0_d12;
+  always @(posedge aclk) nb0_d14 <= nb0_d13;
+  always @(posedge aclk) nb0_d15 <= nb0_d14;
+  always @(posedge aclk) nb0_d16 <= nb0_d15;
+  always @(posedge aclk) dq8_d1 <= dq8;
+  always @(posedge aclk) dq8_d2 <= dq8_d1;
+  always @(posedge aclk) dq8_d3 <= dq8_d2;
+  always @(posedge aclk) dq8_d4 <= dq8_d3;
+  always @(posedge aclk) dq8_d5 <= dq8_d4;
+  always @(posedge aclk) dq8_d6 <= dq8_d5;
+  always @(posedge aclk) dq8_d7 <= dq8_d6;
+  always @(posedge aclk) dq8_d8 <= dq8_d7;
+  always @(posedge aclk) dq7_d1 <= dq7;
+  always @(posedge aclk) dq7_d2 <= dq7_d1;
+  always @(posedge aclk) dq7_d3 <= dq7_d2;
+  always @(posedge aclk) dq7_d4 <= dq7_d3;
+  always @(posedge aclk) dq7_d5 <= dq7_d4;
+  always @(posedge aclk) dq7_d6 <= dq7_d5;
+  always @(posedge aclk) dq7_d7 <= dq7_d6;
+  always @(posedge aclk) dq6_d1 <= dq6;
+  always @(posedge aclk) dq6_d2 <= dq6_d1;
+  always @(posedge aclk) dq6_d3 <= dq6_d2;
+  always @(posedge aclk) dq6_d4 <= dq6_d3;
+  always @(posedge aclk) dq6_d5 <= dq6_d4;
+  always @(posedge aclk) dq6_d6 <= dq6_d5;
+  always @(posedge aclk) dq5_d1 <= dq5;
+  always @(posedge aclk) dq5_d2 <= dq5_d1;
+  always @(posedge aclk) dq5_d3 <= dq5_d2;
+  always @(posedge aclk) dq5_d4 <= dq5_d3;
+  always @(posedge aclk) dq5_d5 <= dq5_d4;
+  always @(posedge aclk) dq4_d1 <= dq4;
+  always @(posedge aclk) dq4_d2 <= dq4_d1;
+  always @(posedge aclk) dq4_d3 <= dq4_d2;
+  always @(posedge aclk) dq4_d4 <= dq4_d3;
+  always @(posedge aclk) dq3_d1 <= dq3;
+  always @(posedge aclk) dq3_d2 <= dq3_d1;
+  always @(posedge aclk) dq3_d3 <= dq3_d2;
+  always @(posedge aclk) dq2_d1 <= dq2;
+  always @(posedge aclk) dq2_d2 <= dq2_d1;
+  always @(posedge aclk) dq1_d1 <= dq1;
+  always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
+  always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

@@ -24,8 +24,9 @@
 //       "yBits": 8
 //     },
 //     "pipeline": {
-//       "targetMHz": 100,
-//       "device": "ice40"
+//       "targetMHz": 150,
+//       "device": "ecp5",
+//       "outputFifo": true
 //     },
 //     "verify": {
 //       "vectors": 512,
@@ -45,35 +46,41 @@
 //   sum S = sum of n=64 entries: 22 bits (= 16 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 189x16b = 378 B, ln_p 7x14b = 13 B, ln_m 256x11b = 352 B, y_lut 712x8b = 712 B; total 1455 B
 //   error bound: |y - y_ref| <= 1.1047 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 25 register stages, slowest estimate 8.66 ns (115 MHz)
-//     stage 1: max tree -- 6.22 ns, 2 logic levels
-//     stage 2: max tree -- 6.22 ns, 2 logic levels
-//     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree -- 6.22 ns, 2 logic levels
-//     stage 5: max tree -- 6.22 ns, 2 logic levels
-//     stage 6: max tree -- 6.22 ns, 2 logic levels
-//     stage 7: d = max - x -- 3.87 ns, 1 logic levels
-//     stage 8: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 9: sum tree -- 7.91 ns, 1 logic levels
-//     stage 10: sum tree -- 5.04 ns, 1 logic levels
-//     stage 11: sum tree -- 5.17 ns, 1 logic levels
-//     stage 12: sum tree -- 5.30 ns, 1 logic levels
-//     stage 13: sum tree -- 5.43 ns, 1 logic levels
-//     stage 14: sum tree, normalisation: leading one -- 8.66 ns, 3 logic levels
-//     stage 15: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 16: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 17: normalisation: p - pMin, normalisation: ln m -- 3.09 ns, 1 logic levels
-//     stage 18: normalisation: ln 2^p -- 1.25 ns, 0 logic levels
-//     stage 19: normalisation: ln S, lane: coefficient register (fan-out) -- 7.52 ns, 1 logic levels
-//     stage 20: lane: A = d 2^F + K, lane: leading one of A, lane: A < 2^m -- 7.62 ns, 3 logic levels
-//     stage 21: lane: leading one of A -- 8.60 ns, 5 logic levels
-//     stage 22: lane: leading one of A, lane: segment, lane: output index -- 6.19 ns, 3 logic levels
-//     stage 23: lane: output table -- 1.25 ns, 0 logic levels
-//     stage 24: output register -- 3.85 ns, 0 logic levels
-//   latency: 25 cycles, throughput 1 vector per cycle
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 33 register stages, slowest estimate 5.56 ns (180 MHz)
+//     stage 1: max tree -- 4.05 ns, 2 logic levels
+//     stage 2: max tree -- 4.05 ns, 2 logic levels
+//     stage 3: max tree -- 4.05 ns, 2 logic levels
+//     stage 4: max tree -- 4.05 ns, 2 logic levels
+//     stage 5: max tree -- 4.05 ns, 2 logic levels
+//     stage 6: max tree -- 4.05 ns, 2 logic levels
+//     stage 7: d = max - x -- 2.81 ns, 1 logic levels
+//     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
+//     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 10: sum tree -- 4.07 ns, 1 logic levels
+//     stage 11: sum tree -- 3.14 ns, 1 logic levels
+//     stage 12: sum tree -- 3.17 ns, 1 logic levels
+//     stage 13: sum tree -- 3.21 ns, 1 logic levels
+//     stage 14: sum tree -- 3.25 ns, 1 logic levels
+//     stage 15: sum tree -- 3.28 ns, 1 logic levels
+//     stage 16: normalisation: leading one -- 4.32 ns, 3 logic levels
+//     stage 17: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 18: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 19: normalisation: leading one, normalisation: p - pMin -- 2.60 ns, 1 logic levels
+//     stage 20: normalisation: ln 2^p, normalisation: ln m -- 2.20 ns, 0 logic levels
+//     stage 21: normalisation: ln 2^p (block RAM output register), normalisation: ln m (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 22: normalisation: ln S, normalisation: register before the fan-out -- 3.96 ns, 1 logic levels
+//     stage 23: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 24: lane: A = d 2^F + K, lane: leading one of A, lane: A < 2^m -- 5.47 ns, 3 logic levels
+//     stage 25: lane: leading one of A -- 5.56 ns, 4 logic levels
+//     stage 26: lane: leading one of A, lane: segment -- 5.08 ns, 3 logic levels
+//     stage 27: lane: output index -- 1.84 ns, 1 logic levels
+//     stage 28: lane: output table -- 2.20 ns, 0 logic levels
+//     stage 29: lane: output table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 30: output register -- 1.57 ns, 0 logic levels
+//   latency: 33 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 378 + ln_p 13 + ln_m 352 + y_lut 712 = 1455
-// Latency: 25 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 33 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -93,7 +100,7 @@ module softmax_logexp_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 25;
+  localparam LATENCY = 33;
 
   // exp_lut: 189 entries x 16 bits (e^-d)
   function [16-1:0] exp_lut;
@@ -575,27 +582,38 @@ module softmax_logexp_n64 (
     end
   endfunction
   // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // Handshake (pipeline.outputFifo): the pipeline never stalls. Each vector's valid bit travels
+  // beside it, and the FIFO after the pipeline takes every vector that comes out. s_axis_tready
+  // counts credits: a vector is accepted only while the vectors accepted and not yet read
+  // (in the pipeline, the FIFO and its head register) number fewer than the FIFO and the head hold.
+  // No signal reaches every register of the block in one cycle: only the head register's load
+  // follows m_axis_tready.
   // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+  localparam PIPE = LATENCY - 2;   // stages before the FIFO
+  // the FIFO holds 48 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
+  // never throttle a sink that is always ready
+  localparam FAW  = 6;   // FIFO address bits
+  localparam [FAW:0]   CAPACITY  = 7'd49;   // beats the FIFO and its head register hold
+  localparam [FAW:0]   CAPACITY_LESS1 = 7'd48;
+  reg  [PIPE-1:0] valid_pipe;
+  reg  [FAW:0]    credits_used;   // vectors accepted and not yet read: 0..CAPACITY
+  reg             in_ready;       // credits_used < CAPACITY, a cycle ahead
+  wire            accept = s_axis_tvalid & in_ready;
+  assign s_axis_tready = in_ready;
 
   always @(posedge aclk) begin
     if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+      valid_pipe <= {PIPE{1'b0}};
+    else
+      valid_pipe <= {valid_pipe[PIPE-2:0], accept};
   end
 
-  // stage: input register
+  // stage: input register (it loads every cycle; valid_pipe[0] says whether it holds a vector)
   reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+  always @(posedge aclk) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
+  // The pipeline, registers placed by the delay model (150 MHz on ecp5; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
   // delayed copies (registers the pipeline adds to align operands)
@@ -617,22 +635,26 @@ module softmax_logexp_n64 (
   reg [151:0] sm3_d1;
   reg [79:0] sm4_d1;
   reg [41:0] sm5_d1;
-  reg [0:0] nrm_z4_d1;
-  reg [0:0] nrm_z4_d2;
   reg [21:0] sm6_d1;
+  reg [21:0] nrm_s4_d1;
   reg [0:0] nrm_z2_d1;
   reg [21:0] nrm_s3_d1;
+  reg [0:0] nrm_z0_d1;
+  reg [21:0] nrm_s1_d1;
+  reg [0:0] nrm_z4_d1;
+  reg [0:0] nrm_z4_d2;
   reg [0:0] nrm_z3_d1;
   reg [4:0] nrm_lz_d1;
   reg [2:0] pidx_d1;
   reg [7:0] q_d1;
-  reg [10:0] lnm_q_d1;
   wire [255:0] mx1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
       wire signed [7:0] a = x_in[(2*g)*8 +: 8];
       wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
-      assign mx1[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx1[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [127:0] mx2;
@@ -640,7 +662,9 @@ module softmax_logexp_n64 (
     for (g = 0; g < 16; g = g + 1) begin : g_mx2
       wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
-      assign mx2[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx2[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [63:0] mx3;
@@ -648,7 +672,9 @@ module softmax_logexp_n64 (
     for (g = 0; g < 8; g = g + 1) begin : g_mx3
       wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
-      assign mx3[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx3[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [31:0] mx4;
@@ -656,7 +682,9 @@ module softmax_logexp_n64 (
     for (g = 0; g < 4; g = g + 1) begin : g_mx4
       wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
-      assign mx4[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx4[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [15:0] mx5;
@@ -664,7 +692,9 @@ module softmax_logexp_n64 (
     for (g = 0; g < 2; g = g + 1) begin : g_mx5
       wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
-      assign mx5[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx5[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [7:0] mx6;
@@ -672,7 +702,9 @@ module softmax_logexp_n64 (
     for (g = 0; g < 1; g = g + 1) begin : g_mx6
       wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
-      assign mx6[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx6[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [511:0] d;
@@ -687,14 +719,16 @@ module softmax_logexp_n64 (
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_e0
       reg [15:0] q;
-      always @(posedge aclk) if (ce) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
+      always @(posedge aclk) q <= exp_lut(d_d1[g*8 + 0 +: 8]);
       assign e0[g*16 +: 16] = q;
     end
   endgenerate
+  reg [1023:0] e0_or;
+  always @(posedge aclk) e0_or <= e0;
   wire [543:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*17 +: 17] = {1'b0, e0[(2*g)*16 +: 16]} + {1'b0, e0[(2*g+1)*16 +: 16]};
+      assign sm1[g*17 +: 17] = {1'b0, e0_or[(2*g)*16 +: 16]} + {1'b0, e0_or[(2*g+1)*16 +: 16]};
     end
   endgenerate
   wire [287:0] sm2;
@@ -727,16 +761,16 @@ module softmax_logexp_n64 (
       assign sm6[g*22 +: 22] = {1'b0, sm5_d1[(2*g)*21 +: 21]} + {1'b0, sm5_d1[(2*g+1)*21 +: 21]};
     end
   endgenerate
-  wire [0:0] nrm_z4 = ~|sm6[21:6];
-  wire [21:0] nrm_s4 = nrm_z4_d1 ? {sm6_d1[5:0], 16'd0} : sm6_d1;
-  wire [0:0] nrm_z3 = ~|nrm_s4[21:14];
-  wire [21:0] nrm_s3 = nrm_z3 ? {nrm_s4[13:0], 8'd0} : nrm_s4;
+  wire [0:0] nrm_z4 = ~|sm6_d1[21:6];
+  wire [21:0] nrm_s4 = nrm_z4 ? {sm6_d1[5:0], 16'd0} : sm6_d1;
+  wire [0:0] nrm_z3 = ~|nrm_s4_d1[21:14];
+  wire [21:0] nrm_s3 = nrm_z3 ? {nrm_s4_d1[13:0], 8'd0} : nrm_s4_d1;
   wire [0:0] nrm_z2 = ~|nrm_s3[21:18];
   wire [21:0] nrm_s2 = nrm_z2_d1 ? {nrm_s3_d1[17:0], 4'd0} : nrm_s3_d1;
   wire [0:0] nrm_z1 = ~|nrm_s2[21:20];
   wire [21:0] nrm_s1 = nrm_z1 ? {nrm_s2[19:0], 2'd0} : nrm_s2;
   wire [0:0] nrm_z0 = ~|nrm_s1[21:21];
-  wire [21:0] nrm_s0 = nrm_z0 ? {nrm_s1[20:0], 1'd0} : nrm_s1;
+  wire [21:0] nrm_s0 = nrm_z0_d1 ? {nrm_s1_d1[20:0], 1'd0} : nrm_s1_d1;
   wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
   wire [7:0] q = nrm_s0[20:13];
   wire unused_xn = &{1'b0, nrm_s0[12:0], nrm_s0[21], 1'b0};
@@ -744,48 +778,101 @@ module softmax_logexp_n64 (
   wire [2:0] pidx = 3'd6 - nrm_lz_d1[2:0];
   wire unused_lz_q = &{1'b0, nrm_lz_d1[4:3], 1'b0};
   reg [13:0] lnp_q;
-  always @(posedge aclk) if (ce) lnp_q <= ln_p(pidx_d1);
+  always @(posedge aclk) lnp_q <= ln_p(pidx_d1);
+  reg [13:0] lnp_q_or;
+  always @(posedge aclk) lnp_q_or <= lnp_q;
   reg [10:0] lnm_q;
-  always @(posedge aclk) if (ce) lnm_q <= ln_m(q_d1);
-  wire [13:0] ksum = lnp_q + {3'd0, lnm_q_d1} + 14'd2;
+  always @(posedge aclk) lnm_q <= ln_m(q_d1);
+  reg [10:0] lnm_q_or;
+  always @(posedge aclk) lnm_q_or <= lnm_q;
+  wire [13:0] ksum = lnp_q_or + {3'd0, lnm_q_or} + 14'd2;
   wire unused_ksum = &{1'b0, ksum[1:0], 1'b0};
   wire [11:0] k = ksum[13:2];
-  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
-  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
-  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
-  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
-  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
-  always @(posedge aclk) if (ce) mx6_d1 <= mx6;
-  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
-  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
-  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
-  always @(posedge aclk) if (!aresetn) x_in_d6 <= 512'd0; else if (ce) x_in_d6 <= x_in_d5;
-  always @(posedge aclk) if (ce) d_d1 <= d;
-  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
-  always @(posedge aclk) if (ce) sm2_d1 <= sm2;
-  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
-  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
-  always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
-  always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
-  always @(posedge aclk) if (ce) sm6_d1 <= sm6;
-  always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
-  always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
-  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
-  always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
-  always @(posedge aclk) if (ce) pidx_d1 <= pidx;
-  always @(posedge aclk) if (ce) q_d1 <= q;
-  always @(posedge aclk) if (ce) lnm_q_d1 <= lnm_q;
+  reg [11:0] k_f;
+  always @(posedge aclk) k_f <= k;
+  always @(posedge aclk) mx1_d1 <= mx1;
+  always @(posedge aclk) mx2_d1 <= mx2;
+  always @(posedge aclk) mx3_d1 <= mx3;
+  always @(posedge aclk) mx4_d1 <= mx4;
+  always @(posedge aclk) mx5_d1 <= mx5;
+  always @(posedge aclk) mx6_d1 <= mx6;
+  always @(posedge aclk) x_in_d1 <= x_in;
+  always @(posedge aclk) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) x_in_d6 <= x_in_d5;
+  always @(posedge aclk) d_d1 <= d;
+  always @(posedge aclk) sm1_d1 <= sm1;
+  always @(posedge aclk) sm2_d1 <= sm2;
+  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) sm4_d1 <= sm4;
+  always @(posedge aclk) sm5_d1 <= sm5;
+  always @(posedge aclk) sm6_d1 <= sm6;
+  always @(posedge aclk) nrm_s4_d1 <= nrm_s4;
+  always @(posedge aclk) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) nrm_z0_d1 <= nrm_z0;
+  always @(posedge aclk) nrm_s1_d1 <= nrm_s1;
+  always @(posedge aclk) nrm_z4_d1 <= nrm_z4;
+  always @(posedge aclk) nrm_z4_d2 <= nrm_z4_d1;
+  always @(posedge aclk) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) nrm_lz_d1 <= nrm_lz;
+  always @(posedge aclk) pidx_d1 <= pidx;
+  always @(posedge aclk) q_d1 <= q;
 
   // output lanes: logexp (normalized), one softmax_logexp_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_logexp_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .d_i(d[g*8 +: 8]), .k(k), .y(y_out[g*8 +: 8]));
+      softmax_logexp_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .d_i(d[g*8 +: 8]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .k_f(k_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
+
+  // The output FIFO. Each lane holds its part of it (its outputs' memory and head register) and
+  // its own copy of the FIFO's state, so that no write enable, pointer or load reaches every lane
+  // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
+  // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
+  wire fifo_wr = valid_pipe[PIPE-1];
+  reg  [6:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
+  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 7'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 7'd1) | ((fifo_count == 7'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_axis_tready);
+    end
+  end
+  wire        pop = head_valid & m_axis_tready;
+  // the credit count one up and one down, and whether it is at the capacity or one below, from the
+  // register alone: s_axis_tvalid and m_axis_tready only pick
+  wire [FAW:0] credits_inc = credits_used + { {FAW{1'b0}}, 1'b1};
+  wire [FAW:0] credits_dec = credits_used - { {FAW{1'b0}}, 1'b1};
+  wire         credits_full = credits_used == CAPACITY;
+  wire         credits_last = credits_used == CAPACITY_LESS1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      credits_used <= {(FAW+1){1'b0}};
+      in_ready <= 1'b0;
+    end else begin
+      if (accept & ~pop) credits_used <= credits_inc;
+      else if (pop & ~accept) credits_used <= credits_dec;
+      // full next: one more accepted at one below, or full and as many accepted as read
+      in_ready <= ~((accept & ~pop & credits_last) | (~(accept ^ pop) & credits_full));
+    end
+  end
+  assign m_axis_tvalid = head_valid;
   assign m_axis_tdata = y_out;
 
 endmodule
@@ -795,12 +882,14 @@ endmodule
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
 // One output lane: logexp (normalized), from d_i and the coefficients to y, registered.
+(* keep_hierarchy *)
 module softmax_logexp_n64_lane (
   input  wire aclk,
-  input  wire ce,
   input  wire aresetn,
   input  wire [7:0] d_i,
-  input  wire [11:0] k,
+  input  wire wr_next,
+  input  wire m_ready,
+  input  wire [11:0] k_f,
   output wire [7:0] y
 );
   // y_lut: 712 entries x 8 bits (e^-a, float-addressed)
@@ -1538,64 +1627,121 @@ module softmax_logexp_n64_lane (
   reg [7:0] d_i_d11;
   reg [7:0] d_i_d12;
   reg [7:0] d_i_d13;
+  reg [7:0] d_i_d14;
+  reg [7:0] d_i_d15;
+  reg [7:0] d_i_d16;
+  reg [7:0] d_i_d17;
   reg [0:0] an_z3_d1;
   reg [0:0] an_z3_d2;
   reg [13:0] a_d1;
-  reg [13:0] an_s1_d1;
-  reg [0:0] an_z2_d1;
   reg [0:0] an_z1_d1;
+  reg [13:0] an_s2_d1;
+  reg [0:0] an_z2_d1;
   reg [0:0] asmall_d1;
   reg [0:0] asmall_d2;
+  reg [0:0] asmall_d3;
   reg [7:0] alo_d1;
   reg [7:0] alo_d2;
+  reg [7:0] alo_d3;
+  reg [2:0] aseg_d1;
+  reg [13:0] an_s0_d1;
   reg [9:0] yidx_d1;
   reg [11:0] k_l;
-  always @(posedge aclk) if (ce) k_l <= k;
-  wire [13:0] a = {1'd0, {d_i_d13, 5'd0}} + {2'd0, k_l};
+  always @(posedge aclk) k_l <= k_f;
+  wire [13:0] a = {1'd0, {d_i_d17, 5'd0}} + {2'd0, k_l};
   wire [0:0] an_z3 = ~|a[13:6];
   wire [13:0] an_s3 = an_z3_d1 ? {a_d1[5:0], 8'd0} : a_d1;
   wire [0:0] an_z2 = ~|an_s3[13:10];
   wire [13:0] an_s2 = an_z2 ? {an_s3[9:0], 4'd0} : an_s3;
   wire [0:0] an_z1 = ~|an_s2[13:12];
-  wire [13:0] an_s1 = an_z1 ? {an_s2[11:0], 2'd0} : an_s2;
-  wire [0:0] an_z0 = ~|an_s1_d1[13:13];
-  wire [13:0] an_s0 = an_z0 ? {an_s1_d1[12:0], 1'd0} : an_s1_d1;
+  wire [13:0] an_s1 = an_z1_d1 ? {an_s2_d1[11:0], 2'd0} : an_s2_d1;
+  wire [0:0] an_z0 = ~|an_s1[13:13];
+  wire [13:0] an_s0 = an_z0 ? {an_s1[12:0], 1'd0} : an_s1;
   wire [3:0] an_lz = {an_z3_d2, an_z2_d1, an_z1_d1, an_z0};
   wire [0:0] asmall = ~|a[13:8];
   wire unused_alz = &{1'b0, an_lz[3:3], 1'b0};
   wire [2:0] aseg = 3'd7 - an_lz[2:0];
   wire [7:0] alo = a[7:0];
-  wire [9:0] yidx = asmall_d2 ? {2'd0, alo_d2} : {aseg, an_s0[12:6]};
-  wire unused_axn = &{1'b0, an_s0[13], an_s0[5:0], 1'b0};
+  wire [9:0] yidx = asmall_d3 ? {2'd0, alo_d3} : {aseg_d1, an_s0_d1[12:6]};
+  wire unused_axn = &{1'b0, an_s0_d1[13], an_s0_d1[5:0], 1'b0};
   reg [7:0] y_rom;
-  always @(posedge aclk) if (ce) y_rom <= y_lut(yidx_d1);
+  always @(posedge aclk) y_rom <= y_lut(yidx_d1);
+  reg [7:0] y_rom_or;
+  always @(posedge aclk) y_rom_or <= y_rom;
   reg [7:0] y_q;
-  always @(posedge aclk) if (ce) y_q <= y_rom;
-  assign y = y_q;
-  always @(posedge aclk) if (ce) d_i_d1 <= d_i;
-  always @(posedge aclk) if (ce) d_i_d2 <= d_i_d1;
-  always @(posedge aclk) if (ce) d_i_d3 <= d_i_d2;
-  always @(posedge aclk) if (ce) d_i_d4 <= d_i_d3;
-  always @(posedge aclk) if (ce) d_i_d5 <= d_i_d4;
-  always @(posedge aclk) if (ce) d_i_d6 <= d_i_d5;
-  always @(posedge aclk) if (ce) d_i_d7 <= d_i_d6;
-  always @(posedge aclk) if (ce) d_i_d8 <= d_i_d7;
-  always @(posedge aclk) if (ce) d_i_d9 <= d_i_d8;
-  always @(posedge aclk) if (ce) d_i_d10 <= d_i_d9;
-  always @(posedge aclk) if (ce) d_i_d11 <= d_i_d10;
-  always @(posedge aclk) if (ce) d_i_d12 <= d_i_d11;
-  always @(posedge aclk) if (!aresetn) d_i_d13 <= 8'd0; else if (ce) d_i_d13 <= d_i_d12;
-  always @(posedge aclk) if (ce) an_z3_d1 <= an_z3;
-  always @(posedge aclk) if (ce) an_z3_d2 <= an_z3_d1;
-  always @(posedge aclk) if (ce) a_d1 <= a;
-  always @(posedge aclk) if (ce) an_s1_d1 <= an_s1;
-  always @(posedge aclk) if (ce) an_z2_d1 <= an_z2;
-  always @(posedge aclk) if (ce) an_z1_d1 <= an_z1;
-  always @(posedge aclk) if (ce) asmall_d1 <= asmall;
-  always @(posedge aclk) if (ce) asmall_d2 <= asmall_d1;
-  always @(posedge aclk) if (ce) alo_d1 <= alo;
-  always @(posedge aclk) if (ce) alo_d2 <= alo_d1;
-  always @(posedge aclk) if (ce) yidx_d1 <= yidx;
+  always @(posedge aclk) y_q <= y_rom_or;
+  // this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable
+  // a register of its own, loaded from the block's valid bits
+  reg fifo_wr;
+  always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
+  reg  [6:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
+  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 7'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 7'd1) | ((fifo_count == 7'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_ready);
+    end
+  end
+  reg  [7:0] fifo_mem [0:47];
+  reg  [5:0] fifo_wp;
+  reg  [5:0] fifo_rp;
+  reg  [7:0] head;
+  always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= y_q;
+  always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_wp <= 6'd0;
+      fifo_rp <= 6'd0;
+    end else begin
+      if (fifo_wr) fifo_wp <= fifo_wp == 6'd47 ? 6'd0 : fifo_wp + 6'd1;
+      if (load) fifo_rp <= fifo_rp == 6'd47 ? 6'd0 : fifo_rp + 6'd1;
+    end
+  end
+  assign y = head;
+  always @(posedge aclk) d_i_d1 <= d_i;
+  always @(posedge aclk) d_i_d2 <= d_i_d1;
+  always @(posedge aclk) d_i_d3 <= d_i_d2;
+  always @(posedge aclk) d_i_d4 <= d_i_d3;
+  always @(posedge aclk) d_i_d5 <= d_i_d4;
+  always @(posedge aclk) d_i_d6 <= d_i_d5;
+  always @(posedge aclk) d_i_d7 <= d_i_d6;
+  always @(posedge aclk) d_i_d8 <= d_i_d7;
+  always @(posedge aclk) d_i_d9 <= d_i_d8;
+  always @(posedge aclk) d_i_d10 <= d_i_d9;
+  always @(posedge aclk) d_i_d11 <= d_i_d10;
+  always @(posedge aclk) d_i_d12 <= d_i_d11;
+  always @(posedge aclk) d_i_d13 <= d_i_d12;
+  always @(posedge aclk) d_i_d14 <= d_i_d13;
+  always @(posedge aclk) d_i_d15 <= d_i_d14;
+  always @(posedge aclk) d_i_d16 <= d_i_d15;
+  always @(posedge aclk) d_i_d17 <= d_i_d16;
+  always @(posedge aclk) an_z3_d1 <= an_z3;
+  always @(posedge aclk) an_z3_d2 <= an_z3_d1;
+  always @(posedge aclk) a_d1 <= a;
+  always @(posedge aclk) an_z1_d1 <= an_z1;
+  always @(posedge aclk) an_s2_d1 <= an_s2;
+  always @(posedge aclk) an_z2_d1 <= an_z2;
+  always @(posedge aclk) asmall_d1 <= asmall;
+  always @(posedge aclk) asmall_d2 <= asmall_d1;
+  always @(posedge aclk) asmall_d3 <= asmall_d2;
+  always @(posedge aclk) alo_d1 <= alo;
+  always @(posedge aclk) alo_d2 <= alo_d1;
+  always @(posedge aclk) alo_d3 <= alo_d2;
+  always @(posedge aclk) aseg_d1 <= aseg;
+  always @(posedge aclk) an_s0_d1 <= an_s0;
+  always @(posedge aclk) yidx_d1 <= yidx;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

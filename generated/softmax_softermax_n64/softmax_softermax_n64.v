@@ -23,8 +23,9 @@
 //       "recipWidth": 10
 //     },
 //     "pipeline": {
-//       "targetMHz": 100,
-//       "device": "ice40"
+//       "targetMHz": 150,
+//       "device": "ecp5",
+//       "outputFifo": true
 //     },
 //     "verify": {
 //       "vectors": 128,
@@ -44,40 +45,44 @@
 //   sum S = sum of n=64 entries: 22 bits (= 16 + ceil(log2 64)), cannot overflow
 //   tables: pow2_lut 64x16b = 128 B, recip_lut 512x9b = 576 B; total 704 B
 //   error bound: |y - y_ref| <= 1.2746 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 100 MHz (10.00 ns) on ice40: 30 register stages, slowest estimate 8.71 ns (115 MHz)
-//     stage 1: max tree -- 6.22 ns, 2 logic levels
-//     stage 2: max tree -- 6.22 ns, 2 logic levels
-//     stage 3: max tree -- 6.22 ns, 2 logic levels
-//     stage 4: max tree -- 6.22 ns, 2 logic levels
-//     stage 5: max tree -- 6.22 ns, 2 logic levels
-//     stage 6: max tree -- 6.22 ns, 2 logic levels
-//     stage 7: d = max - x, exponent lookup -- 8.71 ns, 2 logic levels
-//     stage 8: exponent lookup -- 5.69 ns, 1 logic levels
-//     stage 9: exponent lookup -- 5.69 ns, 1 logic levels
-//     stage 10: exponent lookup -- 5.69 ns, 1 logic levels
-//     stage 11: exponent lookup -- 1.25 ns, 0 logic levels
-//     stage 12: exponent lookup -- 8.50 ns, 3 logic levels
-//     stage 13: exponent lookup, sum tree -- 8.01 ns, 3 logic levels
-//     stage 14: sum tree -- 5.04 ns, 1 logic levels
-//     stage 15: sum tree -- 5.17 ns, 1 logic levels
-//     stage 16: sum tree -- 5.30 ns, 1 logic levels
-//     stage 17: sum tree -- 5.43 ns, 1 logic levels
-//     stage 18: sum tree, normalisation: leading one -- 8.66 ns, 3 logic levels
-//     stage 19: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 20: normalisation: leading one -- 8.60 ns, 5 logic levels
-//     stage 21: normalisation: reciprocal table, normalisation: shift amount, lane: coefficient register (fan-out) -- 3.35 ns, 1 logic levels
-//     stage 22: lane: coefficient register (fan-out) -- 3.85 ns, 0 logic levels
-//     stage 23: lane: product -- 7.69 ns, 2 logic levels
-//     stage 24: lane: product -- 5.17 ns, 1 logic levels
-//     stage 25: lane: product -- 5.56 ns, 1 logic levels
-//     stage 26: lane: product, lane: shift -- 8.14 ns, 3 logic levels
-//     stage 27: lane: shift -- 5.50 ns, 3 logic levels
-//     stage 28: lane: round -- 6.21 ns, 1 logic levels
-//     stage 29: lane: saturate, output register -- 7.05 ns, 4 logic levels
-//   latency: 30 cycles, throughput 1 vector per cycle
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 36 register stages, slowest estimate 5.58 ns (179 MHz)
+//     stage 1: max tree -- 4.05 ns, 2 logic levels
+//     stage 2: max tree -- 4.05 ns, 2 logic levels
+//     stage 3: max tree -- 4.05 ns, 2 logic levels
+//     stage 4: max tree -- 4.05 ns, 2 logic levels
+//     stage 5: max tree -- 4.05 ns, 2 logic levels
+//     stage 6: max tree -- 4.05 ns, 2 logic levels
+//     stage 7: d = max - x, exponent lookup -- 5.53 ns, 2 logic levels
+//     stage 8: exponent lookup -- 3.32 ns, 1 logic levels
+//     stage 9: exponent lookup -- 3.32 ns, 1 logic levels
+//     stage 10: exponent lookup -- 3.32 ns, 1 logic levels
+//     stage 11: exponent lookup -- 2.20 ns, 0 logic levels
+//     stage 12: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 13: exponent lookup -- 5.29 ns, 3 logic levels
+//     stage 14: exponent lookup, sum tree, lane: product -- 5.58 ns, 3 logic levels
+//     stage 15: sum tree -- 3.14 ns, 1 logic levels
+//     stage 16: sum tree -- 3.17 ns, 1 logic levels
+//     stage 17: sum tree -- 3.21 ns, 1 logic levels
+//     stage 18: sum tree -- 3.25 ns, 1 logic levels
+//     stage 19: sum tree -- 3.28 ns, 1 logic levels
+//     stage 20: normalisation: leading one -- 4.32 ns, 3 logic levels
+//     stage 21: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 22: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 23: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
+//     stage 24: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
+//     stage 25: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 26: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
+//     stage 27: lane: product -- 0.60 ns, 0 logic levels
+//     stage 28: lane: product -- 0.60 ns, 0 logic levels
+//     stage 29: lane: product -- 0.60 ns, 0 logic levels
+//     stage 30: lane: shift -- 5.56 ns, 4 logic levels
+//     stage 31: lane: shift, lane: round -- 4.70 ns, 2 logic levels
+//     stage 32: lane: saturate -- 4.32 ns, 3 logic levels
+//     stage 33: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 36 cycles, throughput 1 vector per cycle
 //
 // Table bytes: pow2_lut 128 + recip_lut 576 = 704
-// Latency: 30 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 36 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -97,728 +102,561 @@ module softmax_softermax_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 30;
+  localparam LATENCY = 36;
 
-  // recip_lut: 512 entries x 9 bits (2^RW / m - 2^(RW-1)); its low 8 bits are one
-  // table (a block RAM word) and its top 1 bit(s) a second, not 0 only in the first
-  // 171 entries (1 codes: a few LUTs)
+  // recip_lut: 512 entries x 9 bits (2^RW / m - 2^(RW-1))
   function [9-1:0] recip_lut;
     input [9-1:0] a;
-    reg [8-1:0] lo;
-    reg [1-1:0] hi;
     begin
       case (a)
-        9'd0: lo = 8'd255;
-        9'd1: lo = 8'd253;
-        9'd2: lo = 8'd251;
-        9'd3: lo = 8'd249;
-        9'd4: lo = 8'd247;
-        9'd5: lo = 8'd245;
-        9'd6: lo = 8'd243;
-        9'd7: lo = 8'd241;
-        9'd8: lo = 8'd239;
-        9'd9: lo = 8'd237;
-        9'd10: lo = 8'd235;
-        9'd11: lo = 8'd234;
-        9'd12: lo = 8'd232;
-        9'd13: lo = 8'd230;
-        9'd14: lo = 8'd228;
-        9'd15: lo = 8'd226;
-        9'd16: lo = 8'd224;
-        9'd17: lo = 8'd222;
-        9'd18: lo = 8'd220;
-        9'd19: lo = 8'd218;
-        9'd20: lo = 8'd217;
-        9'd21: lo = 8'd215;
-        9'd22: lo = 8'd213;
-        9'd23: lo = 8'd211;
-        9'd24: lo = 8'd209;
-        9'd25: lo = 8'd207;
-        9'd26: lo = 8'd206;
-        9'd27: lo = 8'd204;
-        9'd28: lo = 8'd202;
-        9'd29: lo = 8'd200;
-        9'd30: lo = 8'd198;
-        9'd31: lo = 8'd197;
-        9'd32: lo = 8'd195;
-        9'd33: lo = 8'd193;
-        9'd34: lo = 8'd191;
-        9'd35: lo = 8'd190;
-        9'd36: lo = 8'd188;
-        9'd37: lo = 8'd186;
-        9'd38: lo = 8'd184;
-        9'd39: lo = 8'd183;
-        9'd40: lo = 8'd181;
-        9'd41: lo = 8'd179;
-        9'd42: lo = 8'd178;
-        9'd43: lo = 8'd176;
-        9'd44: lo = 8'd174;
-        9'd45: lo = 8'd172;
-        9'd46: lo = 8'd171;
-        9'd47: lo = 8'd169;
-        9'd48: lo = 8'd167;
-        9'd49: lo = 8'd166;
-        9'd50: lo = 8'd164;
-        9'd51: lo = 8'd162;
-        9'd52: lo = 8'd161;
-        9'd53: lo = 8'd159;
-        9'd54: lo = 8'd157;
-        9'd55: lo = 8'd156;
-        9'd56: lo = 8'd154;
-        9'd57: lo = 8'd153;
-        9'd58: lo = 8'd151;
-        9'd59: lo = 8'd149;
-        9'd60: lo = 8'd148;
-        9'd61: lo = 8'd146;
-        9'd62: lo = 8'd145;
-        9'd63: lo = 8'd143;
-        9'd64: lo = 8'd141;
-        9'd65: lo = 8'd140;
-        9'd66: lo = 8'd138;
-        9'd67: lo = 8'd137;
-        9'd68: lo = 8'd135;
-        9'd69: lo = 8'd134;
-        9'd70: lo = 8'd132;
-        9'd71: lo = 8'd131;
-        9'd72: lo = 8'd129;
-        9'd73: lo = 8'd127;
-        9'd74: lo = 8'd126;
-        9'd75: lo = 8'd124;
-        9'd76: lo = 8'd123;
-        9'd77: lo = 8'd121;
-        9'd78: lo = 8'd120;
-        9'd79: lo = 8'd118;
-        9'd80: lo = 8'd117;
-        9'd81: lo = 8'd115;
-        9'd82: lo = 8'd114;
-        9'd83: lo = 8'd112;
-        9'd84: lo = 8'd111;
-        9'd85: lo = 8'd109;
-        9'd86: lo = 8'd108;
-        9'd87: lo = 8'd107;
-        9'd88: lo = 8'd105;
-        9'd89: lo = 8'd104;
-        9'd90: lo = 8'd102;
-        9'd91: lo = 8'd101;
-        9'd92: lo = 8'd99;
-        9'd93: lo = 8'd98;
-        9'd94: lo = 8'd96;
-        9'd95: lo = 8'd95;
-        9'd96: lo = 8'd94;
-        9'd97: lo = 8'd92;
-        9'd98: lo = 8'd91;
-        9'd99: lo = 8'd89;
-        9'd100: lo = 8'd88;
-        9'd101: lo = 8'd87;
-        9'd102: lo = 8'd85;
-        9'd103: lo = 8'd84;
-        9'd104: lo = 8'd82;
-        9'd105: lo = 8'd81;
-        9'd106: lo = 8'd80;
-        9'd107: lo = 8'd78;
-        9'd108: lo = 8'd77;
-        9'd109: lo = 8'd76;
-        9'd110: lo = 8'd74;
-        9'd111: lo = 8'd73;
-        9'd112: lo = 8'd72;
-        9'd113: lo = 8'd70;
-        9'd114: lo = 8'd69;
-        9'd115: lo = 8'd68;
-        9'd116: lo = 8'd66;
-        9'd117: lo = 8'd65;
-        9'd118: lo = 8'd64;
-        9'd119: lo = 8'd62;
-        9'd120: lo = 8'd61;
-        9'd121: lo = 8'd60;
-        9'd122: lo = 8'd58;
-        9'd123: lo = 8'd57;
-        9'd124: lo = 8'd56;
-        9'd125: lo = 8'd54;
-        9'd126: lo = 8'd53;
-        9'd127: lo = 8'd52;
-        9'd128: lo = 8'd51;
-        9'd129: lo = 8'd49;
-        9'd130: lo = 8'd48;
-        9'd131: lo = 8'd47;
-        9'd132: lo = 8'd45;
-        9'd133: lo = 8'd44;
-        9'd134: lo = 8'd43;
-        9'd135: lo = 8'd42;
-        9'd136: lo = 8'd40;
-        9'd137: lo = 8'd39;
-        9'd138: lo = 8'd38;
-        9'd139: lo = 8'd37;
-        9'd140: lo = 8'd36;
-        9'd141: lo = 8'd34;
-        9'd142: lo = 8'd33;
-        9'd143: lo = 8'd32;
-        9'd144: lo = 8'd31;
-        9'd145: lo = 8'd29;
-        9'd146: lo = 8'd28;
-        9'd147: lo = 8'd27;
-        9'd148: lo = 8'd26;
-        9'd149: lo = 8'd25;
-        9'd150: lo = 8'd23;
-        9'd151: lo = 8'd22;
-        9'd152: lo = 8'd21;
-        9'd153: lo = 8'd20;
-        9'd154: lo = 8'd19;
-        9'd155: lo = 8'd17;
-        9'd156: lo = 8'd16;
-        9'd157: lo = 8'd15;
-        9'd158: lo = 8'd14;
-        9'd159: lo = 8'd13;
-        9'd160: lo = 8'd12;
-        9'd161: lo = 8'd10;
-        9'd162: lo = 8'd9;
-        9'd163: lo = 8'd8;
-        9'd164: lo = 8'd7;
-        9'd165: lo = 8'd6;
-        9'd166: lo = 8'd5;
-        9'd167: lo = 8'd4;
-        9'd168: lo = 8'd2;
-        9'd169: lo = 8'd1;
-        9'd171: lo = 8'd255;
-        9'd172: lo = 8'd254;
-        9'd173: lo = 8'd253;
-        9'd174: lo = 8'd252;
-        9'd175: lo = 8'd251;
-        9'd176: lo = 8'd249;
-        9'd177: lo = 8'd248;
-        9'd178: lo = 8'd247;
-        9'd179: lo = 8'd246;
-        9'd180: lo = 8'd245;
-        9'd181: lo = 8'd244;
-        9'd182: lo = 8'd243;
-        9'd183: lo = 8'd242;
-        9'd184: lo = 8'd241;
-        9'd185: lo = 8'd240;
-        9'd186: lo = 8'd239;
-        9'd187: lo = 8'd238;
-        9'd188: lo = 8'd236;
-        9'd189: lo = 8'd235;
-        9'd190: lo = 8'd234;
-        9'd191: lo = 8'd233;
-        9'd192: lo = 8'd232;
-        9'd193: lo = 8'd231;
-        9'd194: lo = 8'd230;
-        9'd195: lo = 8'd229;
-        9'd196: lo = 8'd228;
-        9'd197: lo = 8'd227;
-        9'd198: lo = 8'd226;
-        9'd199: lo = 8'd225;
-        9'd200: lo = 8'd224;
-        9'd201: lo = 8'd223;
-        9'd202: lo = 8'd222;
-        9'd203: lo = 8'd221;
-        9'd204: lo = 8'd220;
-        9'd205: lo = 8'd219;
-        9'd206: lo = 8'd218;
-        9'd207: lo = 8'd217;
-        9'd208: lo = 8'd216;
-        9'd209: lo = 8'd215;
-        9'd210: lo = 8'd214;
-        9'd211: lo = 8'd213;
-        9'd212: lo = 8'd212;
-        9'd213: lo = 8'd211;
-        9'd214: lo = 8'd210;
-        9'd215: lo = 8'd209;
-        9'd216: lo = 8'd208;
-        9'd217: lo = 8'd207;
-        9'd218: lo = 8'd206;
-        9'd219: lo = 8'd205;
-        9'd220: lo = 8'd204;
-        9'd221: lo = 8'd203;
-        9'd222: lo = 8'd202;
-        9'd223: lo = 8'd201;
-        9'd224: lo = 8'd200;
-        9'd225: lo = 8'd199;
-        9'd226: lo = 8'd198;
-        9'd227: lo = 8'd197;
-        9'd228: lo = 8'd196;
-        9'd229: lo = 8'd195;
-        9'd230: lo = 8'd194;
-        9'd231: lo = 8'd193;
-        9'd232: lo = 8'd192;
-        9'd233: lo = 8'd191;
-        9'd234: lo = 8'd190;
-        9'd235: lo = 8'd189;
-        9'd236: lo = 8'd188;
-        9'd237: lo = 8'd188;
-        9'd238: lo = 8'd187;
-        9'd239: lo = 8'd186;
-        9'd240: lo = 8'd185;
-        9'd241: lo = 8'd184;
-        9'd242: lo = 8'd183;
-        9'd243: lo = 8'd182;
-        9'd244: lo = 8'd181;
-        9'd245: lo = 8'd180;
-        9'd246: lo = 8'd179;
-        9'd247: lo = 8'd178;
-        9'd248: lo = 8'd177;
-        9'd249: lo = 8'd176;
-        9'd250: lo = 8'd176;
-        9'd251: lo = 8'd175;
-        9'd252: lo = 8'd174;
-        9'd253: lo = 8'd173;
-        9'd254: lo = 8'd172;
-        9'd255: lo = 8'd171;
-        9'd256: lo = 8'd170;
-        9'd257: lo = 8'd169;
-        9'd258: lo = 8'd168;
-        9'd259: lo = 8'd168;
-        9'd260: lo = 8'd167;
-        9'd261: lo = 8'd166;
-        9'd262: lo = 8'd165;
-        9'd263: lo = 8'd164;
-        9'd264: lo = 8'd163;
-        9'd265: lo = 8'd162;
-        9'd266: lo = 8'd161;
-        9'd267: lo = 8'd161;
-        9'd268: lo = 8'd160;
-        9'd269: lo = 8'd159;
-        9'd270: lo = 8'd158;
-        9'd271: lo = 8'd157;
-        9'd272: lo = 8'd156;
-        9'd273: lo = 8'd155;
-        9'd274: lo = 8'd155;
-        9'd275: lo = 8'd154;
-        9'd276: lo = 8'd153;
-        9'd277: lo = 8'd152;
-        9'd278: lo = 8'd151;
-        9'd279: lo = 8'd150;
-        9'd280: lo = 8'd150;
-        9'd281: lo = 8'd149;
-        9'd282: lo = 8'd148;
-        9'd283: lo = 8'd147;
-        9'd284: lo = 8'd146;
-        9'd285: lo = 8'd145;
-        9'd286: lo = 8'd145;
-        9'd287: lo = 8'd144;
-        9'd288: lo = 8'd143;
-        9'd289: lo = 8'd142;
-        9'd290: lo = 8'd141;
-        9'd291: lo = 8'd141;
-        9'd292: lo = 8'd140;
-        9'd293: lo = 8'd139;
-        9'd294: lo = 8'd138;
-        9'd295: lo = 8'd137;
-        9'd296: lo = 8'd136;
-        9'd297: lo = 8'd136;
-        9'd298: lo = 8'd135;
-        9'd299: lo = 8'd134;
-        9'd300: lo = 8'd133;
-        9'd301: lo = 8'd132;
-        9'd302: lo = 8'd132;
-        9'd303: lo = 8'd131;
-        9'd304: lo = 8'd130;
-        9'd305: lo = 8'd129;
-        9'd306: lo = 8'd129;
-        9'd307: lo = 8'd128;
-        9'd308: lo = 8'd127;
-        9'd309: lo = 8'd126;
-        9'd310: lo = 8'd125;
-        9'd311: lo = 8'd125;
-        9'd312: lo = 8'd124;
-        9'd313: lo = 8'd123;
-        9'd314: lo = 8'd122;
-        9'd315: lo = 8'd122;
-        9'd316: lo = 8'd121;
-        9'd317: lo = 8'd120;
-        9'd318: lo = 8'd119;
-        9'd319: lo = 8'd119;
-        9'd320: lo = 8'd118;
-        9'd321: lo = 8'd117;
-        9'd322: lo = 8'd116;
-        9'd323: lo = 8'd116;
-        9'd324: lo = 8'd115;
-        9'd325: lo = 8'd114;
-        9'd326: lo = 8'd113;
-        9'd327: lo = 8'd113;
-        9'd328: lo = 8'd112;
-        9'd329: lo = 8'd111;
-        9'd330: lo = 8'd110;
-        9'd331: lo = 8'd110;
-        9'd332: lo = 8'd109;
-        9'd333: lo = 8'd108;
-        9'd334: lo = 8'd107;
-        9'd335: lo = 8'd107;
-        9'd336: lo = 8'd106;
-        9'd337: lo = 8'd105;
-        9'd338: lo = 8'd104;
-        9'd339: lo = 8'd104;
-        9'd340: lo = 8'd103;
-        9'd341: lo = 8'd102;
-        9'd342: lo = 8'd102;
-        9'd343: lo = 8'd101;
-        9'd344: lo = 8'd100;
-        9'd345: lo = 8'd99;
-        9'd346: lo = 8'd99;
-        9'd347: lo = 8'd98;
-        9'd348: lo = 8'd97;
-        9'd349: lo = 8'd97;
-        9'd350: lo = 8'd96;
-        9'd351: lo = 8'd95;
-        9'd352: lo = 8'd94;
-        9'd353: lo = 8'd94;
-        9'd354: lo = 8'd93;
-        9'd355: lo = 8'd92;
-        9'd356: lo = 8'd92;
-        9'd357: lo = 8'd91;
-        9'd358: lo = 8'd90;
-        9'd359: lo = 8'd90;
-        9'd360: lo = 8'd89;
-        9'd361: lo = 8'd88;
-        9'd362: lo = 8'd88;
-        9'd363: lo = 8'd87;
-        9'd364: lo = 8'd86;
-        9'd365: lo = 8'd85;
-        9'd366: lo = 8'd85;
-        9'd367: lo = 8'd84;
-        9'd368: lo = 8'd83;
-        9'd369: lo = 8'd83;
-        9'd370: lo = 8'd82;
-        9'd371: lo = 8'd81;
-        9'd372: lo = 8'd81;
-        9'd373: lo = 8'd80;
-        9'd374: lo = 8'd79;
-        9'd375: lo = 8'd79;
-        9'd376: lo = 8'd78;
-        9'd377: lo = 8'd77;
-        9'd378: lo = 8'd77;
-        9'd379: lo = 8'd76;
-        9'd380: lo = 8'd75;
-        9'd381: lo = 8'd75;
-        9'd382: lo = 8'd74;
-        9'd383: lo = 8'd73;
-        9'd384: lo = 8'd73;
-        9'd385: lo = 8'd72;
-        9'd386: lo = 8'd72;
-        9'd387: lo = 8'd71;
-        9'd388: lo = 8'd70;
-        9'd389: lo = 8'd70;
-        9'd390: lo = 8'd69;
-        9'd391: lo = 8'd68;
-        9'd392: lo = 8'd68;
-        9'd393: lo = 8'd67;
-        9'd394: lo = 8'd66;
-        9'd395: lo = 8'd66;
-        9'd396: lo = 8'd65;
-        9'd397: lo = 8'd64;
-        9'd398: lo = 8'd64;
-        9'd399: lo = 8'd63;
-        9'd400: lo = 8'd63;
-        9'd401: lo = 8'd62;
-        9'd402: lo = 8'd61;
-        9'd403: lo = 8'd61;
-        9'd404: lo = 8'd60;
-        9'd405: lo = 8'd59;
-        9'd406: lo = 8'd59;
-        9'd407: lo = 8'd58;
-        9'd408: lo = 8'd58;
-        9'd409: lo = 8'd57;
-        9'd410: lo = 8'd56;
-        9'd411: lo = 8'd56;
-        9'd412: lo = 8'd55;
-        9'd413: lo = 8'd54;
-        9'd414: lo = 8'd54;
-        9'd415: lo = 8'd53;
-        9'd416: lo = 8'd53;
-        9'd417: lo = 8'd52;
-        9'd418: lo = 8'd51;
-        9'd419: lo = 8'd51;
-        9'd420: lo = 8'd50;
-        9'd421: lo = 8'd50;
-        9'd422: lo = 8'd49;
-        9'd423: lo = 8'd48;
-        9'd424: lo = 8'd48;
-        9'd425: lo = 8'd47;
-        9'd426: lo = 8'd47;
-        9'd427: lo = 8'd46;
-        9'd428: lo = 8'd45;
-        9'd429: lo = 8'd45;
-        9'd430: lo = 8'd44;
-        9'd431: lo = 8'd44;
-        9'd432: lo = 8'd43;
-        9'd433: lo = 8'd43;
-        9'd434: lo = 8'd42;
-        9'd435: lo = 8'd41;
-        9'd436: lo = 8'd41;
-        9'd437: lo = 8'd40;
-        9'd438: lo = 8'd40;
-        9'd439: lo = 8'd39;
-        9'd440: lo = 8'd38;
-        9'd441: lo = 8'd38;
-        9'd442: lo = 8'd37;
-        9'd443: lo = 8'd37;
-        9'd444: lo = 8'd36;
-        9'd445: lo = 8'd36;
-        9'd446: lo = 8'd35;
-        9'd447: lo = 8'd34;
-        9'd448: lo = 8'd34;
-        9'd449: lo = 8'd33;
-        9'd450: lo = 8'd33;
-        9'd451: lo = 8'd32;
-        9'd452: lo = 8'd32;
-        9'd453: lo = 8'd31;
-        9'd454: lo = 8'd30;
-        9'd455: lo = 8'd30;
-        9'd456: lo = 8'd29;
-        9'd457: lo = 8'd29;
-        9'd458: lo = 8'd28;
-        9'd459: lo = 8'd28;
-        9'd460: lo = 8'd27;
-        9'd461: lo = 8'd27;
-        9'd462: lo = 8'd26;
-        9'd463: lo = 8'd25;
-        9'd464: lo = 8'd25;
-        9'd465: lo = 8'd24;
-        9'd466: lo = 8'd24;
-        9'd467: lo = 8'd23;
-        9'd468: lo = 8'd23;
-        9'd469: lo = 8'd22;
-        9'd470: lo = 8'd22;
-        9'd471: lo = 8'd21;
-        9'd472: lo = 8'd21;
-        9'd473: lo = 8'd20;
-        9'd474: lo = 8'd19;
-        9'd475: lo = 8'd19;
-        9'd476: lo = 8'd18;
-        9'd477: lo = 8'd18;
-        9'd478: lo = 8'd17;
-        9'd479: lo = 8'd17;
-        9'd480: lo = 8'd16;
-        9'd481: lo = 8'd16;
-        9'd482: lo = 8'd15;
-        9'd483: lo = 8'd15;
-        9'd484: lo = 8'd14;
-        9'd485: lo = 8'd14;
-        9'd486: lo = 8'd13;
-        9'd487: lo = 8'd13;
-        9'd488: lo = 8'd12;
-        9'd489: lo = 8'd12;
-        9'd490: lo = 8'd11;
-        9'd491: lo = 8'd10;
-        9'd492: lo = 8'd10;
-        9'd493: lo = 8'd9;
-        9'd494: lo = 8'd9;
-        9'd495: lo = 8'd8;
-        9'd496: lo = 8'd8;
-        9'd497: lo = 8'd7;
-        9'd498: lo = 8'd7;
-        9'd499: lo = 8'd6;
-        9'd500: lo = 8'd6;
-        9'd501: lo = 8'd5;
-        9'd502: lo = 8'd5;
-        9'd503: lo = 8'd4;
-        9'd504: lo = 8'd4;
-        9'd505: lo = 8'd3;
-        9'd506: lo = 8'd3;
-        9'd507: lo = 8'd2;
-        9'd508: lo = 8'd2;
-        9'd509: lo = 8'd1;
-        9'd510: lo = 8'd1;
-        default: lo = 8'd0;
+        9'd0: recip_lut = 9'd511;
+        9'd1: recip_lut = 9'd509;
+        9'd2: recip_lut = 9'd507;
+        9'd3: recip_lut = 9'd505;
+        9'd4: recip_lut = 9'd503;
+        9'd5: recip_lut = 9'd501;
+        9'd6: recip_lut = 9'd499;
+        9'd7: recip_lut = 9'd497;
+        9'd8: recip_lut = 9'd495;
+        9'd9: recip_lut = 9'd493;
+        9'd10: recip_lut = 9'd491;
+        9'd11: recip_lut = 9'd490;
+        9'd12: recip_lut = 9'd488;
+        9'd13: recip_lut = 9'd486;
+        9'd14: recip_lut = 9'd484;
+        9'd15: recip_lut = 9'd482;
+        9'd16: recip_lut = 9'd480;
+        9'd17: recip_lut = 9'd478;
+        9'd18: recip_lut = 9'd476;
+        9'd19: recip_lut = 9'd474;
+        9'd20: recip_lut = 9'd473;
+        9'd21: recip_lut = 9'd471;
+        9'd22: recip_lut = 9'd469;
+        9'd23: recip_lut = 9'd467;
+        9'd24: recip_lut = 9'd465;
+        9'd25: recip_lut = 9'd463;
+        9'd26: recip_lut = 9'd462;
+        9'd27: recip_lut = 9'd460;
+        9'd28: recip_lut = 9'd458;
+        9'd29: recip_lut = 9'd456;
+        9'd30: recip_lut = 9'd454;
+        9'd31: recip_lut = 9'd453;
+        9'd32: recip_lut = 9'd451;
+        9'd33: recip_lut = 9'd449;
+        9'd34: recip_lut = 9'd447;
+        9'd35: recip_lut = 9'd446;
+        9'd36: recip_lut = 9'd444;
+        9'd37: recip_lut = 9'd442;
+        9'd38: recip_lut = 9'd440;
+        9'd39: recip_lut = 9'd439;
+        9'd40: recip_lut = 9'd437;
+        9'd41: recip_lut = 9'd435;
+        9'd42: recip_lut = 9'd434;
+        9'd43: recip_lut = 9'd432;
+        9'd44: recip_lut = 9'd430;
+        9'd45: recip_lut = 9'd428;
+        9'd46: recip_lut = 9'd427;
+        9'd47: recip_lut = 9'd425;
+        9'd48: recip_lut = 9'd423;
+        9'd49: recip_lut = 9'd422;
+        9'd50: recip_lut = 9'd420;
+        9'd51: recip_lut = 9'd418;
+        9'd52: recip_lut = 9'd417;
+        9'd53: recip_lut = 9'd415;
+        9'd54: recip_lut = 9'd413;
+        9'd55: recip_lut = 9'd412;
+        9'd56: recip_lut = 9'd410;
+        9'd57: recip_lut = 9'd409;
+        9'd58: recip_lut = 9'd407;
+        9'd59: recip_lut = 9'd405;
+        9'd60: recip_lut = 9'd404;
+        9'd61: recip_lut = 9'd402;
+        9'd62: recip_lut = 9'd401;
+        9'd63: recip_lut = 9'd399;
+        9'd64: recip_lut = 9'd397;
+        9'd65: recip_lut = 9'd396;
+        9'd66: recip_lut = 9'd394;
+        9'd67: recip_lut = 9'd393;
+        9'd68: recip_lut = 9'd391;
+        9'd69: recip_lut = 9'd390;
+        9'd70: recip_lut = 9'd388;
+        9'd71: recip_lut = 9'd387;
+        9'd72: recip_lut = 9'd385;
+        9'd73: recip_lut = 9'd383;
+        9'd74: recip_lut = 9'd382;
+        9'd75: recip_lut = 9'd380;
+        9'd76: recip_lut = 9'd379;
+        9'd77: recip_lut = 9'd377;
+        9'd78: recip_lut = 9'd376;
+        9'd79: recip_lut = 9'd374;
+        9'd80: recip_lut = 9'd373;
+        9'd81: recip_lut = 9'd371;
+        9'd82: recip_lut = 9'd370;
+        9'd83: recip_lut = 9'd368;
+        9'd84: recip_lut = 9'd367;
+        9'd85: recip_lut = 9'd365;
+        9'd86: recip_lut = 9'd364;
+        9'd87: recip_lut = 9'd363;
+        9'd88: recip_lut = 9'd361;
+        9'd89: recip_lut = 9'd360;
+        9'd90: recip_lut = 9'd358;
+        9'd91: recip_lut = 9'd357;
+        9'd92: recip_lut = 9'd355;
+        9'd93: recip_lut = 9'd354;
+        9'd94: recip_lut = 9'd352;
+        9'd95: recip_lut = 9'd351;
+        9'd96: recip_lut = 9'd350;
+        9'd97: recip_lut = 9'd348;
+        9'd98: recip_lut = 9'd347;
+        9'd99: recip_lut = 9'd345;
+        9'd100: recip_lut = 9'd344;
+        9'd101: recip_lut = 9'd343;
+        9'd102: recip_lut = 9'd341;
+        9'd103: recip_lut = 9'd340;
+        9'd104: recip_lut = 9'd338;
+        9'd105: recip_lut = 9'd337;
+        9'd106: recip_lut = 9'd336;
+        9'd107: recip_lut = 9'd334;
+        9'd108: recip_lut = 9'd333;
+        9'd109: recip_lut = 9'd332;
+        9'd110: recip_lut = 9'd330;
+        9'd111: recip_lut = 9'd329;
+        9'd112: recip_lut = 9'd328;
+        9'd113: recip_lut = 9'd326;
+        9'd114: recip_lut = 9'd325;
+        9'd115: recip_lut = 9'd324;
+        9'd116: recip_lut = 9'd322;
+        9'd117: recip_lut = 9'd321;
+        9'd118: recip_lut = 9'd320;
+        9'd119: recip_lut = 9'd318;
+        9'd120: recip_lut = 9'd317;
+        9'd121: recip_lut = 9'd316;
+        9'd122: recip_lut = 9'd314;
+        9'd123: recip_lut = 9'd313;
+        9'd124: recip_lut = 9'd312;
+        9'd125: recip_lut = 9'd310;
+        9'd126: recip_lut = 9'd309;
+        9'd127: recip_lut = 9'd308;
+        9'd128: recip_lut = 9'd307;
+        9'd129: recip_lut = 9'd305;
+        9'd130: recip_lut = 9'd304;
+        9'd131: recip_lut = 9'd303;
+        9'd132: recip_lut = 9'd301;
+        9'd133: recip_lut = 9'd300;
+        9'd134: recip_lut = 9'd299;
+        9'd135: recip_lut = 9'd298;
+        9'd136: recip_lut = 9'd296;
+        9'd137: recip_lut = 9'd295;
+        9'd138: recip_lut = 9'd294;
+        9'd139: recip_lut = 9'd293;
+        9'd140: recip_lut = 9'd292;
+        9'd141: recip_lut = 9'd290;
+        9'd142: recip_lut = 9'd289;
+        9'd143: recip_lut = 9'd288;
+        9'd144: recip_lut = 9'd287;
+        9'd145: recip_lut = 9'd285;
+        9'd146: recip_lut = 9'd284;
+        9'd147: recip_lut = 9'd283;
+        9'd148: recip_lut = 9'd282;
+        9'd149: recip_lut = 9'd281;
+        9'd150: recip_lut = 9'd279;
+        9'd151: recip_lut = 9'd278;
+        9'd152: recip_lut = 9'd277;
+        9'd153: recip_lut = 9'd276;
+        9'd154: recip_lut = 9'd275;
+        9'd155: recip_lut = 9'd273;
+        9'd156: recip_lut = 9'd272;
+        9'd157: recip_lut = 9'd271;
+        9'd158: recip_lut = 9'd270;
+        9'd159: recip_lut = 9'd269;
+        9'd160: recip_lut = 9'd268;
+        9'd161: recip_lut = 9'd266;
+        9'd162: recip_lut = 9'd265;
+        9'd163: recip_lut = 9'd264;
+        9'd164: recip_lut = 9'd263;
+        9'd165: recip_lut = 9'd262;
+        9'd166: recip_lut = 9'd261;
+        9'd167: recip_lut = 9'd260;
+        9'd168: recip_lut = 9'd258;
+        9'd169: recip_lut = 9'd257;
+        9'd170: recip_lut = 9'd256;
+        9'd171: recip_lut = 9'd255;
+        9'd172: recip_lut = 9'd254;
+        9'd173: recip_lut = 9'd253;
+        9'd174: recip_lut = 9'd252;
+        9'd175: recip_lut = 9'd251;
+        9'd176: recip_lut = 9'd249;
+        9'd177: recip_lut = 9'd248;
+        9'd178: recip_lut = 9'd247;
+        9'd179: recip_lut = 9'd246;
+        9'd180: recip_lut = 9'd245;
+        9'd181: recip_lut = 9'd244;
+        9'd182: recip_lut = 9'd243;
+        9'd183: recip_lut = 9'd242;
+        9'd184: recip_lut = 9'd241;
+        9'd185: recip_lut = 9'd240;
+        9'd186: recip_lut = 9'd239;
+        9'd187: recip_lut = 9'd238;
+        9'd188: recip_lut = 9'd236;
+        9'd189: recip_lut = 9'd235;
+        9'd190: recip_lut = 9'd234;
+        9'd191: recip_lut = 9'd233;
+        9'd192: recip_lut = 9'd232;
+        9'd193: recip_lut = 9'd231;
+        9'd194: recip_lut = 9'd230;
+        9'd195: recip_lut = 9'd229;
+        9'd196: recip_lut = 9'd228;
+        9'd197: recip_lut = 9'd227;
+        9'd198: recip_lut = 9'd226;
+        9'd199: recip_lut = 9'd225;
+        9'd200: recip_lut = 9'd224;
+        9'd201: recip_lut = 9'd223;
+        9'd202: recip_lut = 9'd222;
+        9'd203: recip_lut = 9'd221;
+        9'd204: recip_lut = 9'd220;
+        9'd205: recip_lut = 9'd219;
+        9'd206: recip_lut = 9'd218;
+        9'd207: recip_lut = 9'd217;
+        9'd208: recip_lut = 9'd216;
+        9'd209: recip_lut = 9'd215;
+        9'd210: recip_lut = 9'd214;
+        9'd211: recip_lut = 9'd213;
+        9'd212: recip_lut = 9'd212;
+        9'd213: recip_lut = 9'd211;
+        9'd214: recip_lut = 9'd210;
+        9'd215: recip_lut = 9'd209;
+        9'd216: recip_lut = 9'd208;
+        9'd217: recip_lut = 9'd207;
+        9'd218: recip_lut = 9'd206;
+        9'd219: recip_lut = 9'd205;
+        9'd220: recip_lut = 9'd204;
+        9'd221: recip_lut = 9'd203;
+        9'd222: recip_lut = 9'd202;
+        9'd223: recip_lut = 9'd201;
+        9'd224: recip_lut = 9'd200;
+        9'd225: recip_lut = 9'd199;
+        9'd226: recip_lut = 9'd198;
+        9'd227: recip_lut = 9'd197;
+        9'd228: recip_lut = 9'd196;
+        9'd229: recip_lut = 9'd195;
+        9'd230: recip_lut = 9'd194;
+        9'd231: recip_lut = 9'd193;
+        9'd232: recip_lut = 9'd192;
+        9'd233: recip_lut = 9'd191;
+        9'd234: recip_lut = 9'd190;
+        9'd235: recip_lut = 9'd189;
+        9'd236: recip_lut = 9'd188;
+        9'd237: recip_lut = 9'd188;
+        9'd238: recip_lut = 9'd187;
+        9'd239: recip_lut = 9'd186;
+        9'd240: recip_lut = 9'd185;
+        9'd241: recip_lut = 9'd184;
+        9'd242: recip_lut = 9'd183;
+        9'd243: recip_lut = 9'd182;
+        9'd244: recip_lut = 9'd181;
+        9'd245: recip_lut = 9'd180;
+        9'd246: recip_lut = 9'd179;
+        9'd247: recip_lut = 9'd178;
+        9'd248: recip_lut = 9'd177;
+        9'd249: recip_lut = 9'd176;
+        9'd250: recip_lut = 9'd176;
+        9'd251: recip_lut = 9'd175;
+        9'd252: recip_lut = 9'd174;
+        9'd253: recip_lut = 9'd173;
+        9'd254: recip_lut = 9'd172;
+        9'd255: recip_lut = 9'd171;
+        9'd256: recip_lut = 9'd170;
+        9'd257: recip_lut = 9'd169;
+        9'd258: recip_lut = 9'd168;
+        9'd259: recip_lut = 9'd168;
+        9'd260: recip_lut = 9'd167;
+        9'd261: recip_lut = 9'd166;
+        9'd262: recip_lut = 9'd165;
+        9'd263: recip_lut = 9'd164;
+        9'd264: recip_lut = 9'd163;
+        9'd265: recip_lut = 9'd162;
+        9'd266: recip_lut = 9'd161;
+        9'd267: recip_lut = 9'd161;
+        9'd268: recip_lut = 9'd160;
+        9'd269: recip_lut = 9'd159;
+        9'd270: recip_lut = 9'd158;
+        9'd271: recip_lut = 9'd157;
+        9'd272: recip_lut = 9'd156;
+        9'd273: recip_lut = 9'd155;
+        9'd274: recip_lut = 9'd155;
+        9'd275: recip_lut = 9'd154;
+        9'd276: recip_lut = 9'd153;
+        9'd277: recip_lut = 9'd152;
+        9'd278: recip_lut = 9'd151;
+        9'd279: recip_lut = 9'd150;
+        9'd280: recip_lut = 9'd150;
+        9'd281: recip_lut = 9'd149;
+        9'd282: recip_lut = 9'd148;
+        9'd283: recip_lut = 9'd147;
+        9'd284: recip_lut = 9'd146;
+        9'd285: recip_lut = 9'd145;
+        9'd286: recip_lut = 9'd145;
+        9'd287: recip_lut = 9'd144;
+        9'd288: recip_lut = 9'd143;
+        9'd289: recip_lut = 9'd142;
+        9'd290: recip_lut = 9'd141;
+        9'd291: recip_lut = 9'd141;
+        9'd292: recip_lut = 9'd140;
+        9'd293: recip_lut = 9'd139;
+        9'd294: recip_lut = 9'd138;
+        9'd295: recip_lut = 9'd137;
+        9'd296: recip_lut = 9'd136;
+        9'd297: recip_lut = 9'd136;
+        9'd298: recip_lut = 9'd135;
+        9'd299: recip_lut = 9'd134;
+        9'd300: recip_lut = 9'd133;
+        9'd301: recip_lut = 9'd132;
+        9'd302: recip_lut = 9'd132;
+        9'd303: recip_lut = 9'd131;
+        9'd304: recip_lut = 9'd130;
+        9'd305: recip_lut = 9'd129;
+        9'd306: recip_lut = 9'd129;
+        9'd307: recip_lut = 9'd128;
+        9'd308: recip_lut = 9'd127;
+        9'd309: recip_lut = 9'd126;
+        9'd310: recip_lut = 9'd125;
+        9'd311: recip_lut = 9'd125;
+        9'd312: recip_lut = 9'd124;
+        9'd313: recip_lut = 9'd123;
+        9'd314: recip_lut = 9'd122;
+        9'd315: recip_lut = 9'd122;
+        9'd316: recip_lut = 9'd121;
+        9'd317: recip_lut = 9'd120;
+        9'd318: recip_lut = 9'd119;
+        9'd319: recip_lut = 9'd119;
+        9'd320: recip_lut = 9'd118;
+        9'd321: recip_lut = 9'd117;
+        9'd322: recip_lut = 9'd116;
+        9'd323: recip_lut = 9'd116;
+        9'd324: recip_lut = 9'd115;
+        9'd325: recip_lut = 9'd114;
+        9'd326: recip_lut = 9'd113;
+        9'd327: recip_lut = 9'd113;
+        9'd328: recip_lut = 9'd112;
+        9'd329: recip_lut = 9'd111;
+        9'd330: recip_lut = 9'd110;
+        9'd331: recip_lut = 9'd110;
+        9'd332: recip_lut = 9'd109;
+        9'd333: recip_lut = 9'd108;
+        9'd334: recip_lut = 9'd107;
+        9'd335: recip_lut = 9'd107;
+        9'd336: recip_lut = 9'd106;
+        9'd337: recip_lut = 9'd105;
+        9'd338: recip_lut = 9'd104;
+        9'd339: recip_lut = 9'd104;
+        9'd340: recip_lut = 9'd103;
+        9'd341: recip_lut = 9'd102;
+        9'd342: recip_lut = 9'd102;
+        9'd343: recip_lut = 9'd101;
+        9'd344: recip_lut = 9'd100;
+        9'd345: recip_lut = 9'd99;
+        9'd346: recip_lut = 9'd99;
+        9'd347: recip_lut = 9'd98;
+        9'd348: recip_lut = 9'd97;
+        9'd349: recip_lut = 9'd97;
+        9'd350: recip_lut = 9'd96;
+        9'd351: recip_lut = 9'd95;
+        9'd352: recip_lut = 9'd94;
+        9'd353: recip_lut = 9'd94;
+        9'd354: recip_lut = 9'd93;
+        9'd355: recip_lut = 9'd92;
+        9'd356: recip_lut = 9'd92;
+        9'd357: recip_lut = 9'd91;
+        9'd358: recip_lut = 9'd90;
+        9'd359: recip_lut = 9'd90;
+        9'd360: recip_lut = 9'd89;
+        9'd361: recip_lut = 9'd88;
+        9'd362: recip_lut = 9'd88;
+        9'd363: recip_lut = 9'd87;
+        9'd364: recip_lut = 9'd86;
+        9'd365: recip_lut = 9'd85;
+        9'd366: recip_lut = 9'd85;
+        9'd367: recip_lut = 9'd84;
+        9'd368: recip_lut = 9'd83;
+        9'd369: recip_lut = 9'd83;
+        9'd370: recip_lut = 9'd82;
+        9'd371: recip_lut = 9'd81;
+        9'd372: recip_lut = 9'd81;
+        9'd373: recip_lut = 9'd80;
+        9'd374: recip_lut = 9'd79;
+        9'd375: recip_lut = 9'd79;
+        9'd376: recip_lut = 9'd78;
+        9'd377: recip_lut = 9'd77;
+        9'd378: recip_lut = 9'd77;
+        9'd379: recip_lut = 9'd76;
+        9'd380: recip_lut = 9'd75;
+        9'd381: recip_lut = 9'd75;
+        9'd382: recip_lut = 9'd74;
+        9'd383: recip_lut = 9'd73;
+        9'd384: recip_lut = 9'd73;
+        9'd385: recip_lut = 9'd72;
+        9'd386: recip_lut = 9'd72;
+        9'd387: recip_lut = 9'd71;
+        9'd388: recip_lut = 9'd70;
+        9'd389: recip_lut = 9'd70;
+        9'd390: recip_lut = 9'd69;
+        9'd391: recip_lut = 9'd68;
+        9'd392: recip_lut = 9'd68;
+        9'd393: recip_lut = 9'd67;
+        9'd394: recip_lut = 9'd66;
+        9'd395: recip_lut = 9'd66;
+        9'd396: recip_lut = 9'd65;
+        9'd397: recip_lut = 9'd64;
+        9'd398: recip_lut = 9'd64;
+        9'd399: recip_lut = 9'd63;
+        9'd400: recip_lut = 9'd63;
+        9'd401: recip_lut = 9'd62;
+        9'd402: recip_lut = 9'd61;
+        9'd403: recip_lut = 9'd61;
+        9'd404: recip_lut = 9'd60;
+        9'd405: recip_lut = 9'd59;
+        9'd406: recip_lut = 9'd59;
+        9'd407: recip_lut = 9'd58;
+        9'd408: recip_lut = 9'd58;
+        9'd409: recip_lut = 9'd57;
+        9'd410: recip_lut = 9'd56;
+        9'd411: recip_lut = 9'd56;
+        9'd412: recip_lut = 9'd55;
+        9'd413: recip_lut = 9'd54;
+        9'd414: recip_lut = 9'd54;
+        9'd415: recip_lut = 9'd53;
+        9'd416: recip_lut = 9'd53;
+        9'd417: recip_lut = 9'd52;
+        9'd418: recip_lut = 9'd51;
+        9'd419: recip_lut = 9'd51;
+        9'd420: recip_lut = 9'd50;
+        9'd421: recip_lut = 9'd50;
+        9'd422: recip_lut = 9'd49;
+        9'd423: recip_lut = 9'd48;
+        9'd424: recip_lut = 9'd48;
+        9'd425: recip_lut = 9'd47;
+        9'd426: recip_lut = 9'd47;
+        9'd427: recip_lut = 9'd46;
+        9'd428: recip_lut = 9'd45;
+        9'd429: recip_lut = 9'd45;
+        9'd430: recip_lut = 9'd44;
+        9'd431: recip_lut = 9'd44;
+        9'd432: recip_lut = 9'd43;
+        9'd433: recip_lut = 9'd43;
+        9'd434: recip_lut = 9'd42;
+        9'd435: recip_lut = 9'd41;
+        9'd436: recip_lut = 9'd41;
+        9'd437: recip_lut = 9'd40;
+        9'd438: recip_lut = 9'd40;
+        9'd439: recip_lut = 9'd39;
+        9'd440: recip_lut = 9'd38;
+        9'd441: recip_lut = 9'd38;
+        9'd442: recip_lut = 9'd37;
+        9'd443: recip_lut = 9'd37;
+        9'd444: recip_lut = 9'd36;
+        9'd445: recip_lut = 9'd36;
+        9'd446: recip_lut = 9'd35;
+        9'd447: recip_lut = 9'd34;
+        9'd448: recip_lut = 9'd34;
+        9'd449: recip_lut = 9'd33;
+        9'd450: recip_lut = 9'd33;
+        9'd451: recip_lut = 9'd32;
+        9'd452: recip_lut = 9'd32;
+        9'd453: recip_lut = 9'd31;
+        9'd454: recip_lut = 9'd30;
+        9'd455: recip_lut = 9'd30;
+        9'd456: recip_lut = 9'd29;
+        9'd457: recip_lut = 9'd29;
+        9'd458: recip_lut = 9'd28;
+        9'd459: recip_lut = 9'd28;
+        9'd460: recip_lut = 9'd27;
+        9'd461: recip_lut = 9'd27;
+        9'd462: recip_lut = 9'd26;
+        9'd463: recip_lut = 9'd25;
+        9'd464: recip_lut = 9'd25;
+        9'd465: recip_lut = 9'd24;
+        9'd466: recip_lut = 9'd24;
+        9'd467: recip_lut = 9'd23;
+        9'd468: recip_lut = 9'd23;
+        9'd469: recip_lut = 9'd22;
+        9'd470: recip_lut = 9'd22;
+        9'd471: recip_lut = 9'd21;
+        9'd472: recip_lut = 9'd21;
+        9'd473: recip_lut = 9'd20;
+        9'd474: recip_lut = 9'd19;
+        9'd475: recip_lut = 9'd19;
+        9'd476: recip_lut = 9'd18;
+        9'd477: recip_lut = 9'd18;
+        9'd478: recip_lut = 9'd17;
+        9'd479: recip_lut = 9'd17;
+        9'd480: recip_lut = 9'd16;
+        9'd481: recip_lut = 9'd16;
+        9'd482: recip_lut = 9'd15;
+        9'd483: recip_lut = 9'd15;
+        9'd484: recip_lut = 9'd14;
+        9'd485: recip_lut = 9'd14;
+        9'd486: recip_lut = 9'd13;
+        9'd487: recip_lut = 9'd13;
+        9'd488: recip_lut = 9'd12;
+        9'd489: recip_lut = 9'd12;
+        9'd490: recip_lut = 9'd11;
+        9'd491: recip_lut = 9'd10;
+        9'd492: recip_lut = 9'd10;
+        9'd493: recip_lut = 9'd9;
+        9'd494: recip_lut = 9'd9;
+        9'd495: recip_lut = 9'd8;
+        9'd496: recip_lut = 9'd8;
+        9'd497: recip_lut = 9'd7;
+        9'd498: recip_lut = 9'd7;
+        9'd499: recip_lut = 9'd6;
+        9'd500: recip_lut = 9'd6;
+        9'd501: recip_lut = 9'd5;
+        9'd502: recip_lut = 9'd5;
+        9'd503: recip_lut = 9'd4;
+        9'd504: recip_lut = 9'd4;
+        9'd505: recip_lut = 9'd3;
+        9'd506: recip_lut = 9'd3;
+        9'd507: recip_lut = 9'd2;
+        9'd508: recip_lut = 9'd2;
+        9'd509: recip_lut = 9'd1;
+        9'd510: recip_lut = 9'd1;
+        default: recip_lut = 9'd0;
       endcase
-      case (a)
-        9'd0: hi = 1'd1;
-        9'd1: hi = 1'd1;
-        9'd2: hi = 1'd1;
-        9'd3: hi = 1'd1;
-        9'd4: hi = 1'd1;
-        9'd5: hi = 1'd1;
-        9'd6: hi = 1'd1;
-        9'd7: hi = 1'd1;
-        9'd8: hi = 1'd1;
-        9'd9: hi = 1'd1;
-        9'd10: hi = 1'd1;
-        9'd11: hi = 1'd1;
-        9'd12: hi = 1'd1;
-        9'd13: hi = 1'd1;
-        9'd14: hi = 1'd1;
-        9'd15: hi = 1'd1;
-        9'd16: hi = 1'd1;
-        9'd17: hi = 1'd1;
-        9'd18: hi = 1'd1;
-        9'd19: hi = 1'd1;
-        9'd20: hi = 1'd1;
-        9'd21: hi = 1'd1;
-        9'd22: hi = 1'd1;
-        9'd23: hi = 1'd1;
-        9'd24: hi = 1'd1;
-        9'd25: hi = 1'd1;
-        9'd26: hi = 1'd1;
-        9'd27: hi = 1'd1;
-        9'd28: hi = 1'd1;
-        9'd29: hi = 1'd1;
-        9'd30: hi = 1'd1;
-        9'd31: hi = 1'd1;
-        9'd32: hi = 1'd1;
-        9'd33: hi = 1'd1;
-        9'd34: hi = 1'd1;
-        9'd35: hi = 1'd1;
-        9'd36: hi = 1'd1;
-        9'd37: hi = 1'd1;
-        9'd38: hi = 1'd1;
-        9'd39: hi = 1'd1;
-        9'd40: hi = 1'd1;
-        9'd41: hi = 1'd1;
-        9'd42: hi = 1'd1;
-        9'd43: hi = 1'd1;
-        9'd44: hi = 1'd1;
-        9'd45: hi = 1'd1;
-        9'd46: hi = 1'd1;
-        9'd47: hi = 1'd1;
-        9'd48: hi = 1'd1;
-        9'd49: hi = 1'd1;
-        9'd50: hi = 1'd1;
-        9'd51: hi = 1'd1;
-        9'd52: hi = 1'd1;
-        9'd53: hi = 1'd1;
-        9'd54: hi = 1'd1;
-        9'd55: hi = 1'd1;
-        9'd56: hi = 1'd1;
-        9'd57: hi = 1'd1;
-        9'd58: hi = 1'd1;
-        9'd59: hi = 1'd1;
-        9'd60: hi = 1'd1;
-        9'd61: hi = 1'd1;
-        9'd62: hi = 1'd1;
-        9'd63: hi = 1'd1;
-        9'd64: hi = 1'd1;
-        9'd65: hi = 1'd1;
-        9'd66: hi = 1'd1;
-        9'd67: hi = 1'd1;
-        9'd68: hi = 1'd1;
-        9'd69: hi = 1'd1;
-        9'd70: hi = 1'd1;
-        9'd71: hi = 1'd1;
-        9'd72: hi = 1'd1;
-        9'd73: hi = 1'd1;
-        9'd74: hi = 1'd1;
-        9'd75: hi = 1'd1;
-        9'd76: hi = 1'd1;
-        9'd77: hi = 1'd1;
-        9'd78: hi = 1'd1;
-        9'd79: hi = 1'd1;
-        9'd80: hi = 1'd1;
-        9'd81: hi = 1'd1;
-        9'd82: hi = 1'd1;
-        9'd83: hi = 1'd1;
-        9'd84: hi = 1'd1;
-        9'd85: hi = 1'd1;
-        9'd86: hi = 1'd1;
-        9'd87: hi = 1'd1;
-        9'd88: hi = 1'd1;
-        9'd89: hi = 1'd1;
-        9'd90: hi = 1'd1;
-        9'd91: hi = 1'd1;
-        9'd92: hi = 1'd1;
-        9'd93: hi = 1'd1;
-        9'd94: hi = 1'd1;
-        9'd95: hi = 1'd1;
-        9'd96: hi = 1'd1;
-        9'd97: hi = 1'd1;
-        9'd98: hi = 1'd1;
-        9'd99: hi = 1'd1;
-        9'd100: hi = 1'd1;
-        9'd101: hi = 1'd1;
-        9'd102: hi = 1'd1;
-        9'd103: hi = 1'd1;
-        9'd104: hi = 1'd1;
-        9'd105: hi = 1'd1;
-        9'd106: hi = 1'd1;
-        9'd107: hi = 1'd1;
-        9'd108: hi = 1'd1;
-        9'd109: hi = 1'd1;
-        9'd110: hi = 1'd1;
-        9'd111: hi = 1'd1;
-        9'd112: hi = 1'd1;
-        9'd113: hi = 1'd1;
-        9'd114: hi = 1'd1;
-        9'd115: hi = 1'd1;
-        9'd116: hi = 1'd1;
-        9'd117: hi = 1'd1;
-        9'd118: hi = 1'd1;
-        9'd119: hi = 1'd1;
-        9'd120: hi = 1'd1;
-        9'd121: hi = 1'd1;
-        9'd122: hi = 1'd1;
-        9'd123: hi = 1'd1;
-        9'd124: hi = 1'd1;
-        9'd125: hi = 1'd1;
-        9'd126: hi = 1'd1;
-        9'd127: hi = 1'd1;
-        9'd128: hi = 1'd1;
-        9'd129: hi = 1'd1;
-        9'd130: hi = 1'd1;
-        9'd131: hi = 1'd1;
-        9'd132: hi = 1'd1;
-        9'd133: hi = 1'd1;
-        9'd134: hi = 1'd1;
-        9'd135: hi = 1'd1;
-        9'd136: hi = 1'd1;
-        9'd137: hi = 1'd1;
-        9'd138: hi = 1'd1;
-        9'd139: hi = 1'd1;
-        9'd140: hi = 1'd1;
-        9'd141: hi = 1'd1;
-        9'd142: hi = 1'd1;
-        9'd143: hi = 1'd1;
-        9'd144: hi = 1'd1;
-        9'd145: hi = 1'd1;
-        9'd146: hi = 1'd1;
-        9'd147: hi = 1'd1;
-        9'd148: hi = 1'd1;
-        9'd149: hi = 1'd1;
-        9'd150: hi = 1'd1;
-        9'd151: hi = 1'd1;
-        9'd152: hi = 1'd1;
-        9'd153: hi = 1'd1;
-        9'd154: hi = 1'd1;
-        9'd155: hi = 1'd1;
-        9'd156: hi = 1'd1;
-        9'd157: hi = 1'd1;
-        9'd158: hi = 1'd1;
-        9'd159: hi = 1'd1;
-        9'd160: hi = 1'd1;
-        9'd161: hi = 1'd1;
-        9'd162: hi = 1'd1;
-        9'd163: hi = 1'd1;
-        9'd164: hi = 1'd1;
-        9'd165: hi = 1'd1;
-        9'd166: hi = 1'd1;
-        9'd167: hi = 1'd1;
-        9'd168: hi = 1'd1;
-        9'd169: hi = 1'd1;
-        9'd170: hi = 1'd1;
-        default: hi = 1'd0;
-      endcase
-      recip_lut = {hi, lo};
     end
   endfunction
   // ---------------------------------------------------------------------------------------------
-  // Handshake: the whole pipeline advances when the output register is empty or being read.
-  // A stall on m_axis_tready holds every stage, so no vector is lost, duplicated or reordered.
+  // Handshake (pipeline.outputFifo): the pipeline never stalls. Each vector's valid bit travels
+  // beside it, and the FIFO after the pipeline takes every vector that comes out. s_axis_tready
+  // counts credits: a vector is accepted only while the vectors accepted and not yet read
+  // (in the pipeline, the FIFO and its head register) number fewer than the FIFO and the head hold.
+  // No signal reaches every register of the block in one cycle: only the head register's load
+  // follows m_axis_tready.
   // ---------------------------------------------------------------------------------------------
-  reg  [LATENCY-1:0] valid_pipe;
-  wire               ce = ~valid_pipe[LATENCY-1] | m_axis_tready;
-  assign s_axis_tready = ce;
-  assign m_axis_tvalid = valid_pipe[LATENCY-1];
+  localparam PIPE = LATENCY - 2;   // stages before the FIFO
+  // the FIFO holds 48 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
+  // never throttle a sink that is always ready
+  localparam FAW  = 6;   // FIFO address bits
+  localparam [FAW:0]   CAPACITY  = 7'd49;   // beats the FIFO and its head register hold
+  localparam [FAW:0]   CAPACITY_LESS1 = 7'd48;
+  reg  [PIPE-1:0] valid_pipe;
+  reg  [FAW:0]    credits_used;   // vectors accepted and not yet read: 0..CAPACITY
+  reg             in_ready;       // credits_used < CAPACITY, a cycle ahead
+  wire            accept = s_axis_tvalid & in_ready;
+  assign s_axis_tready = in_ready;
 
   always @(posedge aclk) begin
     if (!aresetn)
-      valid_pipe <= {LATENCY{1'b0}};
-    else if (ce)
-      valid_pipe <= {valid_pipe[LATENCY-2:0], s_axis_tvalid};
+      valid_pipe <= {PIPE{1'b0}};
+    else
+      valid_pipe <= {valid_pipe[PIPE-2:0], accept};
   end
 
-  // stage: input register
+  // stage: input register (it loads every cycle; valid_pipe[0] says whether it holds a vector)
   reg [N*IW-1:0] x_in;
-  always @(posedge aclk) if (ce) x_in <= s_axis_tdata;
+  always @(posedge aclk) x_in <= s_axis_tdata;
 
   // ---------------------------------------------------------------------------------------------
-  // The pipeline, registers placed by the delay model (100 MHz on ice40; see the plan in the header):
+  // The pipeline, registers placed by the delay model (150 MHz on ecp5; see the plan in the header):
   // ---------------------------------------------------------------------------------------------
   genvar g;
   // delayed copies (registers the pipeline adds to align operands)
@@ -839,11 +677,14 @@ module softmax_softermax_n64 (
   reg [151:0] sm3_d1;
   reg [79:0] sm4_d1;
   reg [41:0] sm5_d1;
-  reg [0:0] nrm_z4_d1;
-  reg [0:0] nrm_z4_d2;
   reg [21:0] sm6_d1;
+  reg [21:0] nrm_s4_d1;
   reg [0:0] nrm_z2_d1;
   reg [21:0] nrm_s3_d1;
+  reg [0:0] nrm_z0_d1;
+  reg [21:0] nrm_s1_d1;
+  reg [0:0] nrm_z4_d1;
+  reg [0:0] nrm_z4_d2;
   reg [0:0] nrm_z3_d1;
   reg [8:0] n_j_d1;
   reg [4:0] nrm_lz_d1;
@@ -852,7 +693,9 @@ module softmax_softermax_n64 (
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
       wire signed [7:0] a = x_in[(2*g)*8 +: 8];
       wire signed [7:0] b = x_in[(2*g+1)*8 +: 8];
-      assign mx1[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx1[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [127:0] mx2;
@@ -860,7 +703,9 @@ module softmax_softermax_n64 (
     for (g = 0; g < 16; g = g + 1) begin : g_mx2
       wire signed [7:0] a = mx1_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx1_d1[(2*g+1)*8 +: 8];
-      assign mx2[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx2[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [63:0] mx3;
@@ -868,7 +713,9 @@ module softmax_softermax_n64 (
     for (g = 0; g < 8; g = g + 1) begin : g_mx3
       wire signed [7:0] a = mx2_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx2_d1[(2*g+1)*8 +: 8];
-      assign mx3[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx3[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [31:0] mx4;
@@ -876,7 +723,9 @@ module softmax_softermax_n64 (
     for (g = 0; g < 4; g = g + 1) begin : g_mx4
       wire signed [7:0] a = mx3_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx3_d1[(2*g+1)*8 +: 8];
-      assign mx4[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx4[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [15:0] mx5;
@@ -884,7 +733,9 @@ module softmax_softermax_n64 (
     for (g = 0; g < 2; g = g + 1) begin : g_mx5
       wire signed [7:0] a = mx4_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx4_d1[(2*g+1)*8 +: 8];
-      assign mx5[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx5[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [7:0] mx6;
@@ -892,7 +743,9 @@ module softmax_softermax_n64 (
     for (g = 0; g < 1; g = g + 1) begin : g_mx6
       wire signed [7:0] a = mx5_d1[(2*g)*8 +: 8];
       wire signed [7:0] b = mx5_d1[(2*g+1)*8 +: 8];
-      assign mx6[g*8 +: 8] = (a > b) ? a : b;
+      wire [8:0] b_minus_a = {b[7], b} - {a[7], a};
+      wire unused_diff = &{1'b0, b_minus_a[7:0], 1'b0};
+      assign mx6[g*8 +: 8] = b_minus_a[8] ? a : b;
     end
   endgenerate
   wire [511:0] d;
@@ -907,7 +760,7 @@ module softmax_softermax_n64 (
   wire [1023:0] e_all;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_exp
-      softmax_softermax_n64_exp u_exp (.aclk(aclk), .ce(ce), .aresetn(aresetn), .d_i(d[g*8 +: 8]), .e(e_all[g*16 +: 16]));
+      softmax_softermax_n64_exp u_exp (.aclk(aclk), .d_i(d[g*8 +: 8]), .e(e_all[g*16 +: 16]));
     end
   endgenerate
   wire [543:0] sm1;
@@ -946,56 +799,108 @@ module softmax_softermax_n64 (
       assign sm6[g*22 +: 22] = {1'b0, sm5_d1[(2*g)*21 +: 21]} + {1'b0, sm5_d1[(2*g+1)*21 +: 21]};
     end
   endgenerate
-  wire [0:0] nrm_z4 = ~|sm6[21:6];
-  wire [21:0] nrm_s4 = nrm_z4_d1 ? {sm6_d1[5:0], 16'd0} : sm6_d1;
-  wire [0:0] nrm_z3 = ~|nrm_s4[21:14];
-  wire [21:0] nrm_s3 = nrm_z3 ? {nrm_s4[13:0], 8'd0} : nrm_s4;
+  wire [0:0] nrm_z4 = ~|sm6_d1[21:6];
+  wire [21:0] nrm_s4 = nrm_z4 ? {sm6_d1[5:0], 16'd0} : sm6_d1;
+  wire [0:0] nrm_z3 = ~|nrm_s4_d1[21:14];
+  wire [21:0] nrm_s3 = nrm_z3 ? {nrm_s4_d1[13:0], 8'd0} : nrm_s4_d1;
   wire [0:0] nrm_z2 = ~|nrm_s3[21:18];
   wire [21:0] nrm_s2 = nrm_z2_d1 ? {nrm_s3_d1[17:0], 4'd0} : nrm_s3_d1;
   wire [0:0] nrm_z1 = ~|nrm_s2[21:20];
   wire [21:0] nrm_s1 = nrm_z1 ? {nrm_s2[19:0], 2'd0} : nrm_s2;
   wire [0:0] nrm_z0 = ~|nrm_s1[21:21];
-  wire [21:0] nrm_s0 = nrm_z0 ? {nrm_s1[20:0], 1'd0} : nrm_s1;
+  wire [21:0] nrm_s0 = nrm_z0_d1 ? {nrm_s1_d1[20:0], 1'd0} : nrm_s1_d1;
   wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
   wire [8:0] n_j = nrm_s0[20:12];
   wire unused_xn = &{1'b0, nrm_s0[11:0], nrm_s0[21], 1'b0};
   reg [8:0] r_lut;
-  always @(posedge aclk) if (ce) r_lut <= recip_lut(n_j_d1);
-  wire [9:0] r = {1'b1, r_lut};
+  always @(posedge aclk) r_lut <= recip_lut(n_j_d1);
+  reg [8:0] r_lut_or;
+  always @(posedge aclk) r_lut_or <= r_lut;
+  wire [9:0] r = {1'b1, r_lut_or};
   wire [4:0] shamt = 5'd22 - nrm_lz_d1;
-  always @(posedge aclk) if (ce) mx1_d1 <= mx1;
-  always @(posedge aclk) if (ce) mx2_d1 <= mx2;
-  always @(posedge aclk) if (ce) mx3_d1 <= mx3;
-  always @(posedge aclk) if (ce) mx4_d1 <= mx4;
-  always @(posedge aclk) if (ce) mx5_d1 <= mx5;
-  always @(posedge aclk) if (ce) mx6_d1 <= mx6;
-  always @(posedge aclk) if (ce) x_in_d1 <= x_in;
-  always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
-  always @(posedge aclk) if (ce) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) if (ce) x_in_d5 <= x_in_d4;
-  always @(posedge aclk) if (!aresetn) x_in_d6 <= 512'd0; else if (ce) x_in_d6 <= x_in_d5;
-  always @(posedge aclk) if (ce) sm1_d1 <= sm1;
-  always @(posedge aclk) if (ce) sm2_d1 <= sm2;
-  always @(posedge aclk) if (ce) sm3_d1 <= sm3;
-  always @(posedge aclk) if (ce) sm4_d1 <= sm4;
-  always @(posedge aclk) if (ce) sm5_d1 <= sm5;
-  always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
-  always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
-  always @(posedge aclk) if (ce) sm6_d1 <= sm6;
-  always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
-  always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
-  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
-  always @(posedge aclk) if (ce) n_j_d1 <= n_j;
-  always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
+  reg [4:0] shamt_f;
+  always @(posedge aclk) shamt_f <= shamt;
+  always @(posedge aclk) mx1_d1 <= mx1;
+  always @(posedge aclk) mx2_d1 <= mx2;
+  always @(posedge aclk) mx3_d1 <= mx3;
+  always @(posedge aclk) mx4_d1 <= mx4;
+  always @(posedge aclk) mx5_d1 <= mx5;
+  always @(posedge aclk) mx6_d1 <= mx6;
+  always @(posedge aclk) x_in_d1 <= x_in;
+  always @(posedge aclk) x_in_d2 <= x_in_d1;
+  always @(posedge aclk) x_in_d3 <= x_in_d2;
+  always @(posedge aclk) x_in_d4 <= x_in_d3;
+  always @(posedge aclk) x_in_d5 <= x_in_d4;
+  always @(posedge aclk) x_in_d6 <= x_in_d5;
+  always @(posedge aclk) sm1_d1 <= sm1;
+  always @(posedge aclk) sm2_d1 <= sm2;
+  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) sm4_d1 <= sm4;
+  always @(posedge aclk) sm5_d1 <= sm5;
+  always @(posedge aclk) sm6_d1 <= sm6;
+  always @(posedge aclk) nrm_s4_d1 <= nrm_s4;
+  always @(posedge aclk) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) nrm_z0_d1 <= nrm_z0;
+  always @(posedge aclk) nrm_s1_d1 <= nrm_s1;
+  always @(posedge aclk) nrm_z4_d1 <= nrm_z4;
+  always @(posedge aclk) nrm_z4_d2 <= nrm_z4_d1;
+  always @(posedge aclk) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) n_j_d1 <= n_j;
+  always @(posedge aclk) nrm_lz_d1 <= nrm_lz;
 
   // output lanes: softermax (normalized), one softmax_softermax_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_softermax_n64_lane u_lane (.aclk(aclk), .ce(ce), .aresetn(aresetn), .e_i(e_all[g*16 +: 16]), .r(r), .shamt(shamt), .y(y_out[g*8 +: 8]));
+      softmax_softermax_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e_all[g*16 +: 16]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .r(r), .shamt_f(shamt_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
+
+  // The output FIFO. Each lane holds its part of it (its outputs' memory and head register) and
+  // its own copy of the FIFO's state, so that no write enable, pointer or load reaches every lane
+  // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
+  // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
+  wire fifo_wr = valid_pipe[PIPE-1];
+  reg  [6:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
+  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 7'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 7'd1) | ((fifo_count == 7'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_axis_tready);
+    end
+  end
+  wire        pop = head_valid & m_axis_tready;
+  // the credit count one up and one down, and whether it is at the capacity or one below, from the
+  // register alone: s_axis_tvalid and m_axis_tready only pick
+  wire [FAW:0] credits_inc = credits_used + { {FAW{1'b0}}, 1'b1};
+  wire [FAW:0] credits_dec = credits_used - { {FAW{1'b0}}, 1'b1};
+  wire         credits_full = credits_used == CAPACITY;
+  wire         credits_last = credits_used == CAPACITY_LESS1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      credits_used <= {(FAW+1){1'b0}};
+      in_ready <= 1'b0;
+    end else begin
+      if (accept & ~pop) credits_used <= credits_inc;
+      else if (pop & ~accept) credits_used <= credits_dec;
+      // full next: one more accepted at one below, or full and as many accepted as read
+      in_ready <= ~((accept & ~pop & credits_last) | (~(accept ^ pop) & credits_full));
+    end
+  end
+  assign m_axis_tvalid = head_valid;
   assign m_axis_tdata = y_out;
 
 endmodule
@@ -1005,10 +910,9 @@ endmodule
 // -------------------------------------------------------------------------------------------------
 /* verilator lint_off DECLFILENAME */
 // The exponent of one element, computed: from d_i to base 2 (Softermax): t = d * 23637 rounded >> 12, z = t >> 6, f = t mod 2^6, e = pow2_lut[f] >> z.
+(* keep_hierarchy *)
 module softmax_softermax_n64_exp (
   input  wire aclk,
-  input  wire ce,
-  input  wire aresetn,
   input  wire [7:0] d_i,
   output wire [15:0] e
 );
@@ -1096,17 +1000,22 @@ module softmax_softermax_n64_exp (
   reg [5:0] e0_r_d1;
   reg [0:0] e0_sh_a0_d1;
   reg [0:0] e0_sh_a0_d2;
+  reg [0:0] e0_sh_a0_d3;
   reg [0:0] e0_sh_a1_d1;
   reg [0:0] e0_sh_a1_d2;
+  reg [0:0] e0_sh_a1_d3;
   reg [0:0] e0_sh_a2_d1;
   reg [0:0] e0_sh_a2_d2;
+  reg [0:0] e0_sh_a2_d3;
   reg [0:0] e0_sh_a3_d1;
   reg [0:0] e0_sh_a3_d2;
   reg [0:0] e0_sh_a3_d3;
+  reg [0:0] e0_sh_a3_d4;
   reg [15:0] e0_sh_2_d1;
   reg [0:0] e0_sh_a4_d1;
   reg [0:0] e0_sh_a4_d2;
   reg [0:0] e0_sh_a4_d3;
+  reg [0:0] e0_sh_a4_d4;
   wire [22:0] e0_tm0_1_0 = {15'd0, d_i} + {13'd0, {d_i, 2'd0}};
   wire [22:0] e0_tm0_1_1 = {11'd0, {d_i, 4'd0}} + {9'd0, {d_i, 6'd0}};
   wire [22:0] e0_tm0_1_2 = {5'd0, {d_i, 10'd0}} + {4'd0, {d_i, 11'd0}};
@@ -1120,88 +1029,91 @@ module softmax_softermax_n64_exp (
   wire [4:0] e0_z = e0_t[10:6];
   wire [5:0] e0_r = e0_t[5:0];
   reg [15:0] e0_g;
-  always @(posedge aclk) if (ce) e0_g <= pow2_lut(e0_r_d1);
+  always @(posedge aclk) e0_g <= pow2_lut(e0_r_d1);
+  reg [15:0] e0_g_or;
+  always @(posedge aclk) e0_g_or <= e0_g;
   wire [0:0] e0_sh_a0 = e0_z[0:0];
-  wire [15:0] e0_sh_0 = e0_sh_a0_d2[0] ? (e0_g >> 1) : e0_g;
+  wire [15:0] e0_sh_0 = e0_sh_a0_d3[0] ? (e0_g_or >> 1) : e0_g_or;
   wire [0:0] e0_sh_a1 = e0_z[1:1];
-  wire [15:0] e0_sh_1 = e0_sh_a1_d2[0] ? (e0_sh_0 >> 2) : e0_sh_0;
+  wire [15:0] e0_sh_1 = e0_sh_a1_d3[0] ? (e0_sh_0 >> 2) : e0_sh_0;
   wire [0:0] e0_sh_a2 = e0_z[2:2];
-  wire [15:0] e0_sh_2 = e0_sh_a2_d2[0] ? (e0_sh_1 >> 4) : e0_sh_1;
+  wire [15:0] e0_sh_2 = e0_sh_a2_d3[0] ? (e0_sh_1 >> 4) : e0_sh_1;
   wire [0:0] e0_sh_a3 = e0_z[3:3];
-  wire [15:0] e0_sh_3 = e0_sh_a3_d3[0] ? (e0_sh_2_d1 >> 8) : e0_sh_2_d1;
+  wire [15:0] e0_sh_3 = e0_sh_a3_d4[0] ? (e0_sh_2_d1 >> 8) : e0_sh_2_d1;
   wire [0:0] e0_sh_a4 = e0_z[4:4];
-  wire [15:0] e0_sh_4 = (|e0_sh_a4_d3) ? 16'd0 : e0_sh_3;
+  wire [15:0] e0_sh_4 = (|e0_sh_a4_d4) ? 16'd0 : e0_sh_3;
   assign e = e0_sh_4;
-  always @(posedge aclk) if (ce) e0_tm0_1_0_d1 <= e0_tm0_1_0;
-  always @(posedge aclk) if (ce) e0_tm0_1_1_d1 <= e0_tm0_1_1;
-  always @(posedge aclk) if (ce) e0_tm0_1_2_d1 <= e0_tm0_1_2;
-  always @(posedge aclk) if (ce) e0_tm0_1_3_d1 <= e0_tm0_1_3;
-  always @(posedge aclk) if (ce) e0_tm0_2_0_d1 <= e0_tm0_2_0;
-  always @(posedge aclk) if (ce) e0_tm0_2_1_d1 <= e0_tm0_2_1;
-  always @(posedge aclk) if (ce) e0_tm0_3_0_d1 <= e0_tm0_3_0;
-  always @(posedge aclk) if (ce) e0_r_d1 <= e0_r;
-  always @(posedge aclk) if (ce) e0_sh_a0_d1 <= e0_sh_a0;
-  always @(posedge aclk) if (ce) e0_sh_a0_d2 <= e0_sh_a0_d1;
-  always @(posedge aclk) if (ce) e0_sh_a1_d1 <= e0_sh_a1;
-  always @(posedge aclk) if (ce) e0_sh_a1_d2 <= e0_sh_a1_d1;
-  always @(posedge aclk) if (ce) e0_sh_a2_d1 <= e0_sh_a2;
-  always @(posedge aclk) if (ce) e0_sh_a2_d2 <= e0_sh_a2_d1;
-  always @(posedge aclk) if (ce) e0_sh_a3_d1 <= e0_sh_a3;
-  always @(posedge aclk) if (ce) e0_sh_a3_d2 <= e0_sh_a3_d1;
-  always @(posedge aclk) if (!aresetn) e0_sh_a3_d3 <= 1'd0; else if (ce) e0_sh_a3_d3 <= e0_sh_a3_d2;
-  always @(posedge aclk) if (ce) e0_sh_2_d1 <= e0_sh_2;
-  always @(posedge aclk) if (ce) e0_sh_a4_d1 <= e0_sh_a4;
-  always @(posedge aclk) if (ce) e0_sh_a4_d2 <= e0_sh_a4_d1;
-  always @(posedge aclk) if (!aresetn) e0_sh_a4_d3 <= 1'd0; else if (ce) e0_sh_a4_d3 <= e0_sh_a4_d2;
+  always @(posedge aclk) e0_tm0_1_0_d1 <= e0_tm0_1_0;
+  always @(posedge aclk) e0_tm0_1_1_d1 <= e0_tm0_1_1;
+  always @(posedge aclk) e0_tm0_1_2_d1 <= e0_tm0_1_2;
+  always @(posedge aclk) e0_tm0_1_3_d1 <= e0_tm0_1_3;
+  always @(posedge aclk) e0_tm0_2_0_d1 <= e0_tm0_2_0;
+  always @(posedge aclk) e0_tm0_2_1_d1 <= e0_tm0_2_1;
+  always @(posedge aclk) e0_tm0_3_0_d1 <= e0_tm0_3_0;
+  always @(posedge aclk) e0_r_d1 <= e0_r;
+  always @(posedge aclk) e0_sh_a0_d1 <= e0_sh_a0;
+  always @(posedge aclk) e0_sh_a0_d2 <= e0_sh_a0_d1;
+  always @(posedge aclk) e0_sh_a0_d3 <= e0_sh_a0_d2;
+  always @(posedge aclk) e0_sh_a1_d1 <= e0_sh_a1;
+  always @(posedge aclk) e0_sh_a1_d2 <= e0_sh_a1_d1;
+  always @(posedge aclk) e0_sh_a1_d3 <= e0_sh_a1_d2;
+  always @(posedge aclk) e0_sh_a2_d1 <= e0_sh_a2;
+  always @(posedge aclk) e0_sh_a2_d2 <= e0_sh_a2_d1;
+  always @(posedge aclk) e0_sh_a2_d3 <= e0_sh_a2_d2;
+  always @(posedge aclk) e0_sh_a3_d1 <= e0_sh_a3;
+  always @(posedge aclk) e0_sh_a3_d2 <= e0_sh_a3_d1;
+  always @(posedge aclk) e0_sh_a3_d3 <= e0_sh_a3_d2;
+  always @(posedge aclk) e0_sh_a3_d4 <= e0_sh_a3_d3;
+  always @(posedge aclk) e0_sh_2_d1 <= e0_sh_2;
+  always @(posedge aclk) e0_sh_a4_d1 <= e0_sh_a4;
+  always @(posedge aclk) e0_sh_a4_d2 <= e0_sh_a4_d1;
+  always @(posedge aclk) e0_sh_a4_d3 <= e0_sh_a4_d2;
+  always @(posedge aclk) e0_sh_a4_d4 <= e0_sh_a4_d3;
 
 endmodule
 
 // One output lane: softermax (normalized), from e_i and the coefficients to y, registered.
+(* keep_hierarchy *)
 module softmax_softermax_n64_lane (
   input  wire aclk,
-  input  wire ce,
   input  wire aresetn,
   input  wire [15:0] e_i,
+  input  wire wr_next,
+  input  wire m_ready,
   input  wire [9:0] r,
-  input  wire [4:0] shamt,
+  input  wire [4:0] shamt_f,
   output wire [7:0] y
 );
 
   // delayed copies (registers the pipeline adds to align operands)
-  reg [15:0] e_i_d1;
-  reg [15:0] e_i_d2;
-  reg [15:0] e_i_d3;
-  reg [15:0] e_i_d4;
-  reg [15:0] e_i_d5;
-  reg [15:0] e_i_d6;
-  reg [15:0] e_i_d7;
-  reg [15:0] e_i_d8;
-  reg [15:0] e_i_d9;
-  reg [15:0] e_i_d10;
-  reg [17:0] mul_pp0_d1;
-  reg [17:0] mul_pp2_d1;
-  reg [17:0] mul_pp4_d1;
-  reg [17:0] mul_pp6_d1;
-  reg [20:0] mul_t1_0_d1;
-  reg [20:0] mul_t1_1_d1;
-  reg [25:0] mul_t2_0_d1;
-  reg [17:0] mul_pp8_d1;
-  reg [17:0] mul_pp8_d2;
-  reg [17:0] mul_pp8_d3;
+  reg [15:0] mul_areg_d1;
+  reg [15:0] mul_areg_d2;
+  reg [15:0] mul_areg_d3;
+  reg [15:0] mul_areg_d4;
+  reg [15:0] mul_areg_d5;
+  reg [15:0] mul_areg_d6;
+  reg [15:0] mul_areg_d7;
+  reg [15:0] mul_areg_d8;
+  reg [15:0] mul_areg_d9;
+  reg [15:0] mul_areg_d10;
+  reg [15:0] mul_areg_d11;
+  reg [15:0] mul_areg_d12;
+  reg [15:0] mul_areg_d13;
   reg [0:0] shf_a0_d1;
   reg [0:0] shf_a0_d2;
   reg [0:0] shf_a0_d3;
   reg [0:0] shf_a0_d4;
+  reg [0:0] shf_a0_d5;
   reg [0:0] shf_a1_d1;
   reg [0:0] shf_a1_d2;
   reg [0:0] shf_a1_d3;
   reg [0:0] shf_a1_d4;
+  reg [0:0] shf_a1_d5;
   reg [0:0] shf_a2_d1;
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
   reg [0:0] shf_a2_d4;
   reg [0:0] shf_a2_d5;
-  reg [25:0] shf_1_d1;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
@@ -1212,84 +1124,130 @@ module softmax_softermax_n64_lane (
   reg [0:0] shf_a4_d3;
   reg [0:0] shf_a4_d4;
   reg [0:0] shf_a4_d5;
-  reg [25:0] shf_4_d1;
-  reg [25:0] y_full_d1;
+  reg [0:0] shf_a4_d6;
+  reg [25:0] shf_3_d1;
+  reg [17:0] y_sat_hi_d1;
+  reg [0:0] y_sat_over_d1;
+  reg [7:0] y_sat_lo_d1;
+  reg [7:0] y_sat_lo_d2;
   reg [9:0] r_l;
-  always @(posedge aclk) if (ce) r_l <= r;
+  always @(posedge aclk) r_l <= r;
   reg [4:0] shamt_l;
-  always @(posedge aclk) if (ce) shamt_l <= shamt;
-  wire [17:0] mul_pp0 = {2'b0, e_i_d10 & {16{r_l[0]}}} + {1'b0, e_i_d10 & {16{r_l[1]}}, 1'b0};
-  wire [17:0] mul_pp2 = {2'b0, e_i_d10 & {16{r_l[2]}}} + {1'b0, e_i_d10 & {16{r_l[3]}}, 1'b0};
-  wire [17:0] mul_pp4 = {2'b0, e_i_d10 & {16{r_l[4]}}} + {1'b0, e_i_d10 & {16{r_l[5]}}, 1'b0};
-  wire [17:0] mul_pp6 = {2'b0, e_i_d10 & {16{r_l[6]}}} + {1'b0, e_i_d10 & {16{r_l[7]}}, 1'b0};
-  wire [17:0] mul_pp8 = {2'b0, e_i_d10 & {16{r_l[8]}}} + {1'b0, e_i_d10 & {16{r_l[9]}}, 1'b0};
-  wire [20:0] mul_t1_0 = {3'd0, mul_pp0_d1} + {1'd0, {mul_pp2_d1, 2'd0}};
-  wire [20:0] mul_t1_1 = {3'd0, mul_pp4_d1} + {1'd0, {mul_pp6_d1, 2'd0}};
-  wire [25:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {1'd0, {mul_t1_1_d1, 4'd0}};
-  wire [25:0] mul_t3_0 = mul_t2_0_d1 + {mul_pp8_d3, 8'd0};
+  always @(posedge aclk) shamt_l <= shamt_f;
+  wire [15:0] mul_a = e_i;
+  reg [15:0] mul_areg;
+  always @(posedge aclk) mul_areg <= mul_a;
+  wire [9:0] mul_b = r_l;
+  reg [9:0] mul_breg;
+  always @(posedge aclk) mul_breg <= mul_b;
+  wire [25:0] mul_m = {10'd0, mul_areg_d13} * {16'd0, mul_breg};
+  reg [25:0] mul_mreg;
+  always @(posedge aclk) mul_mreg <= mul_m;
+  reg [25:0] mul_preg;
+  always @(posedge aclk) mul_preg <= mul_mreg;
   wire [0:0] shf_a0 = shamt_l[0:0];
-  wire [25:0] shf_0 = shf_a0_d4[0] ? (mul_t3_0 >> 1) : mul_t3_0;
+  wire [25:0] shf_0 = shf_a0_d5[0] ? (mul_preg >> 1) : mul_preg;
   wire [0:0] shf_a1 = shamt_l[1:1];
-  wire [25:0] shf_1 = shf_a1_d4[0] ? (shf_0 >> 2) : shf_0;
+  wire [25:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
   wire [0:0] shf_a2 = shamt_l[2:2];
-  wire [25:0] shf_2 = shf_a2_d5[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+  wire [25:0] shf_2 = shf_a2_d5[0] ? (shf_1 >> 4) : shf_1;
   wire [0:0] shf_a3 = shamt_l[3:3];
   wire [25:0] shf_3 = shf_a3_d5[0] ? (shf_2 >> 8) : shf_2;
   wire [0:0] shf_a4 = shamt_l[4:4];
-  wire [25:0] shf_4 = shf_a4_d5[0] ? (shf_3 >> 16) : shf_3;
-  wire [26:0] half = {1'b0, shf_4_d1} + 27'd1;
+  wire [25:0] shf_4 = shf_a4_d6[0] ? (shf_3_d1 >> 16) : shf_3_d1;
+  wire [26:0] half = {1'b0, shf_4} + 27'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [25:0] y_full = half[26:1];
-  wire [7:0] y_sat = (|y_full_d1[25:8]) ? {8{1'b1}} : y_full_d1[7:0];
+  wire [17:0] y_sat_hi = y_full[25:8];
+  wire [7:0] y_sat_lo = y_full[7:0];
+  wire [0:0] y_sat_over = |y_sat_hi_d1;
+  wire [7:0] y_sat = y_sat_over_d1 ? {8{1'b1}} : y_sat_lo_d2;
   reg [7:0] y_q;
-  always @(posedge aclk) if (ce) y_q <= y_sat;
-  assign y = y_q;
-  always @(posedge aclk) if (ce) e_i_d1 <= e_i;
-  always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
-  always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
-  always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
-  always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
-  always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
-  always @(posedge aclk) if (ce) e_i_d7 <= e_i_d6;
-  always @(posedge aclk) if (ce) e_i_d8 <= e_i_d7;
-  always @(posedge aclk) if (ce) e_i_d9 <= e_i_d8;
-  always @(posedge aclk) if (!aresetn) e_i_d10 <= 16'd0; else if (ce) e_i_d10 <= e_i_d9;
-  always @(posedge aclk) if (ce) mul_pp0_d1 <= mul_pp0;
-  always @(posedge aclk) if (ce) mul_pp2_d1 <= mul_pp2;
-  always @(posedge aclk) if (ce) mul_pp4_d1 <= mul_pp4;
-  always @(posedge aclk) if (ce) mul_pp6_d1 <= mul_pp6;
-  always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
-  always @(posedge aclk) if (ce) mul_t1_1_d1 <= mul_t1_1;
-  always @(posedge aclk) if (ce) mul_t2_0_d1 <= mul_t2_0;
-  always @(posedge aclk) if (ce) mul_pp8_d1 <= mul_pp8;
-  always @(posedge aclk) if (ce) mul_pp8_d2 <= mul_pp8_d1;
-  always @(posedge aclk) if (!aresetn) mul_pp8_d3 <= 18'd0; else if (ce) mul_pp8_d3 <= mul_pp8_d2;
-  always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
-  always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
-  always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
-  always @(posedge aclk) if (!aresetn) shf_a0_d4 <= 1'd0; else if (ce) shf_a0_d4 <= shf_a0_d3;
-  always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
-  always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
-  always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
-  always @(posedge aclk) if (!aresetn) shf_a1_d4 <= 1'd0; else if (ce) shf_a1_d4 <= shf_a1_d3;
-  always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
-  always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
-  always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
-  always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
-  always @(posedge aclk) if (!aresetn) shf_a2_d5 <= 1'd0; else if (ce) shf_a2_d5 <= shf_a2_d4;
-  always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
-  always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
-  always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
-  always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
-  always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
-  always @(posedge aclk) if (!aresetn) shf_a3_d5 <= 1'd0; else if (ce) shf_a3_d5 <= shf_a3_d4;
-  always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
-  always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
-  always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
-  always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
-  always @(posedge aclk) if (!aresetn) shf_a4_d5 <= 1'd0; else if (ce) shf_a4_d5 <= shf_a4_d4;
-  always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
-  always @(posedge aclk) if (ce) y_full_d1 <= y_full;
+  always @(posedge aclk) y_q <= y_sat;
+  // this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable
+  // a register of its own, loaded from the block's valid bits
+  reg fifo_wr;
+  always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
+  reg  [6:0] fifo_count;     // beats in the memory
+  reg         fifo_nonempty;  // fifo_count != 0
+  reg         head_valid;
+  wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // the count one up and one down, from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
+  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_count <= 7'd0;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
+    end else begin
+      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
+      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
+      // not empty next: a beat written, more than one held, or one held and not loaded
+      fifo_nonempty <= fifo_wr | (fifo_count > 7'd1) | ((fifo_count == 7'd1) & ~load);
+      head_valid <= load | (head_valid & ~m_ready);
+    end
+  end
+  reg  [7:0] fifo_mem [0:47];
+  reg  [5:0] fifo_wp;
+  reg  [5:0] fifo_rp;
+  reg  [7:0] head;
+  always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= y_q;
+  always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_wp <= 6'd0;
+      fifo_rp <= 6'd0;
+    end else begin
+      if (fifo_wr) fifo_wp <= fifo_wp == 6'd47 ? 6'd0 : fifo_wp + 6'd1;
+      if (load) fifo_rp <= fifo_rp == 6'd47 ? 6'd0 : fifo_rp + 6'd1;
+    end
+  end
+  assign y = head;
+  always @(posedge aclk) mul_areg_d1 <= mul_areg;
+  always @(posedge aclk) mul_areg_d2 <= mul_areg_d1;
+  always @(posedge aclk) mul_areg_d3 <= mul_areg_d2;
+  always @(posedge aclk) mul_areg_d4 <= mul_areg_d3;
+  always @(posedge aclk) mul_areg_d5 <= mul_areg_d4;
+  always @(posedge aclk) mul_areg_d6 <= mul_areg_d5;
+  always @(posedge aclk) mul_areg_d7 <= mul_areg_d6;
+  always @(posedge aclk) mul_areg_d8 <= mul_areg_d7;
+  always @(posedge aclk) mul_areg_d9 <= mul_areg_d8;
+  always @(posedge aclk) mul_areg_d10 <= mul_areg_d9;
+  always @(posedge aclk) mul_areg_d11 <= mul_areg_d10;
+  always @(posedge aclk) mul_areg_d12 <= mul_areg_d11;
+  always @(posedge aclk) mul_areg_d13 <= mul_areg_d12;
+  always @(posedge aclk) shf_a0_d1 <= shf_a0;
+  always @(posedge aclk) shf_a0_d2 <= shf_a0_d1;
+  always @(posedge aclk) shf_a0_d3 <= shf_a0_d2;
+  always @(posedge aclk) shf_a0_d4 <= shf_a0_d3;
+  always @(posedge aclk) shf_a0_d5 <= shf_a0_d4;
+  always @(posedge aclk) shf_a1_d1 <= shf_a1;
+  always @(posedge aclk) shf_a1_d2 <= shf_a1_d1;
+  always @(posedge aclk) shf_a1_d3 <= shf_a1_d2;
+  always @(posedge aclk) shf_a1_d4 <= shf_a1_d3;
+  always @(posedge aclk) shf_a1_d5 <= shf_a1_d4;
+  always @(posedge aclk) shf_a2_d1 <= shf_a2;
+  always @(posedge aclk) shf_a2_d2 <= shf_a2_d1;
+  always @(posedge aclk) shf_a2_d3 <= shf_a2_d2;
+  always @(posedge aclk) shf_a2_d4 <= shf_a2_d3;
+  always @(posedge aclk) shf_a2_d5 <= shf_a2_d4;
+  always @(posedge aclk) shf_a3_d1 <= shf_a3;
+  always @(posedge aclk) shf_a3_d2 <= shf_a3_d1;
+  always @(posedge aclk) shf_a3_d3 <= shf_a3_d2;
+  always @(posedge aclk) shf_a3_d4 <= shf_a3_d3;
+  always @(posedge aclk) shf_a3_d5 <= shf_a3_d4;
+  always @(posedge aclk) shf_a4_d1 <= shf_a4;
+  always @(posedge aclk) shf_a4_d2 <= shf_a4_d1;
+  always @(posedge aclk) shf_a4_d3 <= shf_a4_d2;
+  always @(posedge aclk) shf_a4_d4 <= shf_a4_d3;
+  always @(posedge aclk) shf_a4_d5 <= shf_a4_d4;
+  always @(posedge aclk) shf_a4_d6 <= shf_a4_d5;
+  always @(posedge aclk) shf_3_d1 <= shf_3;
+  always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
+  always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
+  always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
+  always @(posedge aclk) y_sat_lo_d2 <= y_sat_lo_d1;
 
 endmodule
 /* verilator lint_on DECLFILENAME */

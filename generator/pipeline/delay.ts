@@ -120,6 +120,14 @@ export interface DelayModel {
    * 0.42 ns: one more level. Undefined: no cost beyond the logic.
    */
   syncSetCost?: number;
+  /**
+   * Whether a long division is written non-restoring: each step adds or subtracts the divisor by the
+   * sign of the partial remainder, one carry chain with the choice in the LUT before it (ECP5 CCU2C),
+   * instead of a subtraction and a multiplexer that picks the remainder after it. The quotient bits
+   * are the same; per step one chain instead of a chain and a LUT level, and no registered copy of
+   * the previous remainder beside the difference.
+   */
+  nonRestoringDivide?: boolean;
   /** Whether multipliers map to hard DSP blocks (then written as `*` with registers around them). */
   dspMultipliers: boolean;
   /**
@@ -133,6 +141,12 @@ export interface DelayModel {
    * and three narrow pieces in LUTs rather than four MULT18X18D.
    */
   dspLutSide?: number;
+  /**
+   * The route into a DSP's input register beyond a fabric register's (the DSPs sit in rows of their
+   * own): where a product's operand comes from logic, and that logic and this route do not fit one
+   * stage, the operand is registered in the fabric first. Undefined: no more than a fabric register.
+   */
+  dspInputRoute?: number;
   /**
    * The widest word a block RAM reads at this address width (iCE40 SB_RAM40_4K: 256 x 16, 512 x 8,
    * 1024 x 4, 2048 x 2), or undefined when the generator does not shape tables for the device.
@@ -226,9 +240,14 @@ const ECP5: DelayModel = {
   readyRegister: true,
   syncSetCost: 1.0 + 0.24 + 0.42,
   keepHierarchy: true,
+  nonRestoringDivide: true,
   dspMultipliers: true,
   dspWidth: 18,
   dspLutSide: 8,
+  // nextpnr-ecp5, the 16-bit block at n = 8 and 200 MHz (160.41 MHz): 3.19 ns from the LUT after
+  // the exponent table's output register to a MULT18X18D's input register, where a LUT's route to a
+  // flip-flop takes about 1.0 ns
+  dspInputRoute: 3.19 - 1.0,
   // DP16KD: 16 kbit as 16384 x 1 to 512 x 36 (1024 x 18, 2048 x 9, 4096 x 4, 8192 x 2)
   bramWidth: (a) => (a <= 9 ? 36 : a === 10 ? 18 : a === 11 ? 9 : a === 12 ? 4 : a === 13 ? 2 : 1),
 };

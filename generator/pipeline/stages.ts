@@ -361,8 +361,13 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
     return sumShifted(p, terms, w, count, name, what, sl, emit);
   }
   if (p.model.dspMultipliers && !o.lut) {
-    const aq = p.reg(wire(p, `${name}_a`, count * o.aw, [a], what, (r) => r(a)), `${name}_areg`, what);
-    const bq = p.reg(wire(p, `${name}_b`, count * o.bw, [b], what, (r) => r(b)), `${name}_breg`, what);
+    // an operand from logic whose time leaves no room for the route into the DSP is registered in
+    // the fabric first (model.dspInputRoute)
+    const near = (x: Sig, nm: string) => (x.time > 0 && x.time + (p.model.dspInputRoute ?? 0) > p.budget ? p.reg(x, nm, `${what} (before the DSP's route)`) : x);
+    const a1 = near(a, `${name}_af`);
+    const b1 = near(b, `${name}_bf`);
+    const aq = p.reg(wire(p, `${name}_a`, count * o.aw, [a1], what, (r) => r(a1)), `${name}_areg`, what);
+    const bq = p.reg(wire(p, `${name}_b`, count * o.bw, [b1], what, (r) => r(b1)), `${name}_breg`, what);
     const m = p.op({
       name: `${name}_m`,
       width: count * w,
@@ -759,6 +764,7 @@ export function longDivide(p: Pipe, num: Sig, den: Sig, qb: number, what: string
   // each step reads one bit of the numerator: taken where it is made, so only that bit is delayed
   const nb: Sig[] = [];
   for (let b = 0; b < qb; b++) nb.push(wire(p, `nb${b}`, 1, [num], what, (r) => `${r(num)}[${b}]`));
+  if (p.model.nonRestoringDivide) return nonRestoring(p, rem, nb, den, qb, what);
   for (let b = qb - 1; b >= 0; b--) {
     const prev = rem;
     const bit = nb[b]!;
@@ -782,4 +788,39 @@ export function longDivide(p: Pipe, num: Sig, den: Sig, qb: number, what: string
   p.lines.push(`wire unused_rem = &{1'b0, ${p.at(rem, rem.cycle)}, 1'b0};`);
   const quo = wire(p, 'quo', qb, qbits, what, (r) => `{${qbits.map((q) => r(q)).join(', ')}}`);
   return quo;
+}
+
+/**
+ * longDivide's steps, non-restoring (model.nonRestoringDivide): the partial remainder r, signed in
+ * dw + 1 bits, stays in [-D, D); each step is r' = 2 r + bit - D where r >= 0, + D where r < 0, one
+ * (dw + 3)-bit carry chain: {2r + bit, 1} + {D ^ s, s} with s = (r >= 0), the carry-in s riding on
+ * the extra low bit and the exclusive-or in the LUT before each carry. The quotient bit is r' >= 0,
+ * the same bit as the restoring division's.
+ */
+function nonRestoring(p: Pipe, rem0: Sig, nb: Sig[], den: Sig, qb: number, what: string): Sig {
+  const dw = den.width;
+  let r = wire(p, 'nr0', dw + 1, [rem0], what, (q) => `{1'b0, ${q(rem0)}}`);
+  const qbits: Sig[] = [];
+  for (let b = qb - 1; b >= 0; b--) {
+    const prev = r;
+    const bit = nb[b]!;
+    // D reaches every lane: one more route for that fan-out, as in the restoring steps
+    const t = p.op({
+      name: `dt${b}`,
+      width: dw + 3,
+      deps: [prev, bit, den],
+      delay: p.model.carry(dw + 3) + p.model.route,
+      levels: 1,
+      what,
+      code: (q) => `wire [${dw + 2}:0] dt${b} = {${q(prev)}, ${q(bit)}, 1'b1} + {{2'b0, ${q(den)}} ^ {${dw + 2}{~${q(prev)}[${dw}]}}, ~${q(prev)}[${dw}]};`,
+    });
+    // the result lies in [-D, D): its top bit repeats the sign; the low bit is the carry-in's
+    p.lines.push(`wire unused_dt${b} = &{1'b0, ${p.at(t, t.cycle)}[${dw + 2}], ${p.at(t, t.cycle)}[0], 1'b0};`);
+    qbits.push(wire(p, `dq${b}`, 1, [t], what, (q) => `~${q(t)}[${dw + 1}]`));
+    r = wire(p, `nr${qb - b}`, dw + 1, [t], what, (q) => `${q(t)}[${dw + 1}:1]`);
+    // where t leaves no time in its stage, the next step reads a registered copy: the same two bits unused
+    if (r.cycle > t.cycle) p.lines.push(`wire unused_dt${b}_q = &{1'b0, ${p.at(t, r.cycle)}[${dw + 2}], ${p.at(t, r.cycle)}[0], 1'b0};`);
+  }
+  p.lines.push(`wire unused_rem = &{1'b0, ${p.at(r, r.cycle)}, 1'b0};`);
+  return wire(p, 'quo', qb, qbits, what, (q) => `{${qbits.map((x) => q(x)).join(', ')}}`);
 }
