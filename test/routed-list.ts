@@ -1,0 +1,35 @@
+/**
+ * The committed blocks without a routed figure, or routed below their target, and why (README
+ * "ECP5", "Not yet"): test/routed.test.ts and the manifest checks of test/generated-cases.ts read
+ * these lists.
+ */
+import { expect } from 'vitest';
+
+/** Blocks without a routed figure yet, and why (README "ECP5", "Not yet"): the reason in the manifest. */
+export const NOT_ROUTED: Record<string, RegExp> = {
+  // for ecp5 (method.expLoWidth 18, pipeline.ramDelays): 129 MULT18X18D, but 45,335 LUT4, 17,242
+  // CCU2C and 74,817 FF: nextpnr-ecp5 found no legal placement on the LFE5U-85F
+  softmax_fmt16_n64: /does not fit: iCE40HX8K-ct256: 258 RAM blocks > 32/,
+  // for ecp5 at 150 MHz: 21,983 LUT4 (with 5,194 PFUMX and 1,604 L6MUX21), 40,292 FF, 5,207 CCU2C
+  softmax_softermax_n64: /^nextpnr-ecp5 failed \(exit 125\): ERROR: Unable to find legal placement/,
+};
+
+/** Blocks routed on the device their config names below their target, with the figure (README "Not yet"). */
+export const BELOW_TARGET: Record<string, number> = {
+  // each long-division step's add-or-subtract choice is a LUT and a route before its carry chain,
+  // and the quotient bit a LUT and a 2.25 ns route after it: 7.27 ns where the model counts 3.97
+  softmax_exact_n64: 137.63,
+  // from the harness's register of m_axis_tready (6.01 ns of route) into the last lane's exponent
+  softmax_ibert_n64: 102.17,
+};
+
+/** A block for ecp5 closes its target, or places at exactly the figure BELOW_TARGET lists for it. */
+export function expectEcp5Fmax(name: string, targetMHz: number, fmaxMHz: number | null): void {
+  const below = BELOW_TARGET[name];
+  if (below === undefined) {
+    expect(fmaxMHz, name).toBeGreaterThanOrEqual(targetMHz);
+    return;
+  }
+  expect(fmaxMHz, `${name}: re-measured? then update test/routed-list.ts and the README`).toBe(below);
+  expect(below).toBeLessThan(targetMHz);
+}
