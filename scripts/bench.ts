@@ -26,7 +26,7 @@ import { validateConfig } from '../generator/config/config.js';
 import { accuracy } from '../generator/numerics/metrics.js';
 import { METHODS } from '../generator/numerics/methods/index.js';
 import { ioBits, measureBlock, rtlSha256, type SynthesisSection } from '../generator/measure/synthesis.js';
-import { ECP5_PART, measureEcp5 } from '../generator/measure/ecp5.js';
+import { ECP5_FLOW, ECP5_PART, measureEcp5 } from '../generator/measure/ecp5.js';
 import { packEcp5 } from '../generator/measure/ecp5-pack.js';
 import { STA_FLOW, type PnrResult } from '../generator/measure/synth.js';
 import { ROOT } from '../generator/core/version.js';
@@ -135,6 +135,11 @@ export function benchConfig(arch: string, method: string, addressing: string | u
   return { ...c, name: `bench_${id(method)}_${id(c.method.addressing)}${p ? `_p${p}` : ''}_n${n}_${arch}` };
 }
 
+/** Whether two rows are the same block of the set (arch, method, n and parameters). */
+function sameRow(a: BenchRow, b: BenchRow): boolean {
+  return a.arch === b.arch && a.method === b.method && a.n === b.n && JSON.stringify(a.params ?? {}) === JSON.stringify(b.params ?? {});
+}
+
 /** The addressing column: the addressing, and the parameters when they are not the defaults. */
 function addressingLabel(row: BenchRow): string {
   if (!row.params) return row.addressing;
@@ -178,8 +183,6 @@ export function fmaxCell(p: PnrResult | undefined): string {
   const notes = [...(p.device !== 'iCE40HX8K' ? [`${p.device.replace(/^iCE40/, '')}${p.flow?.includes('-dsp') ? ' -dsp' : ''}`] : []), ...(p.harness ? ['harness'] : [])];
   return `${p.fmaxMhz.toFixed(1)}${notes.length ? ` (${notes.join(', ')})` : ''}`;
 }
-
-const ECP5_FLOW_NOTE = 'Yosys synth_ecp5';
 
 /** The ECP5 cells of a row: latency, LUT4, FF, DP16KD, MULT18X18D and the routed Fmax. */
 function ecp5Cells(e: BenchEcp5 | undefined): string {
@@ -250,7 +253,7 @@ export function benchTable(r: BenchResults): string {
       `One run of \`npm run bench\` with ${r.jobs} parallel job(s) took ${Math.round(r.wallSeconds)} s` +
       (r.toolCpuSeconds !== undefined ? ` (the tools used ${r.toolCpuSeconds} CPU seconds).` : '.') +
       (r.ecp5
-        ? ` ECP5 columns: the same block pipelined for \`ecp5\` at ${ECP5_TARGET_MHZ} MHz, a parallel one with the output FIFO (its own RTL, so its own latency), ${ECP5_FLOW_NOTE} ` +
+        ? ` ECP5 columns: the same block pipelined for \`ecp5\` at ${ECP5_TARGET_MHZ} MHz, a parallel one with the output FIFO (its own RTL, so its own latency), ${ECP5_FLOW} ` +
           `(${r.ecp5.tools.yosys}), registers packed into MULT18X18D and DP16KD, then ${r.ecp5.tools.nextpnr} on the ${r.ecp5.device} (seed ${r.ecp5.seed}, --freq ${ECP5_TARGET_MHZ}), ` +
           `through the Fmax harness ("(harness)") where the block has more I/O bits than the package's ${ECP5_PART.pins} pins; "no legal placement": nextpnr-ecp5 found none, ` +
           `"nextpnr timed out": it did not finish within ${ECP5_TIMEOUT_MS / 1000} s. ` +
@@ -331,7 +334,7 @@ async function ecp5Main(argv: string[], jobs: number, only: string | undefined):
   const results = readResults();
   const force = argv.includes('--force');
   const planned = plannedRows().filter((p) => !only || p.row.method.includes(only));
-  const rowOf = (r: BenchRow) => results.rows.find((x) => x.arch === r.arch && x.method === r.method && x.n === r.n && JSON.stringify(x.params ?? {}) === JSON.stringify(r.params ?? {}));
+  const rowOf = (r: BenchRow) => results.rows.find((x) => sameRow(x, r));
   const todo = planned
     .filter((p) => p.config && rowOf(p.row))
     .map((p) => {
@@ -443,7 +446,7 @@ async function main(argv: string[]): Promise<void> {
     if (existsSync(RESULTS)) {
       const old = readResults();
       for (const row of results.rows) {
-        const o = old.rows.find((x) => x.arch === row.arch && x.method === row.method && x.n === row.n && JSON.stringify(x.params ?? {}) === JSON.stringify(row.params ?? {}));
+        const o = old.rows.find((x) => sameRow(x, row));
         if (o?.ecp5) row.ecp5 = o.ecp5;
       }
       if (old.ecp5) results.ecp5 = old.ecp5;

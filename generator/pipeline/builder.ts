@@ -11,6 +11,7 @@
  * is made; the Verilog text comes out of the same objects when the block is rendered.
  */
 import type { DelayModel } from './delay.js';
+import { bitsFor } from '../core/bits.js';
 
 export interface Sig {
   /** The Verilog name, in the scope of `pipe`. */
@@ -215,7 +216,7 @@ export class Pipe {
    * register of its own, wp - (k - 2) a cycle early, so that no adder is before the read.
    */
   private ramDelayText(s: Sig, k: number): { decls: string[]; regs: string[] } {
-    const a = Math.max(1, Math.ceil(Math.log2(k)));
+    const a = bitsFor(k - 1);
     const n = s.name;
     return {
       decls: [

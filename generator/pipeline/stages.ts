@@ -297,12 +297,19 @@ export function unusedOutside(p: Pipe, s: Sig, lo: number, hi: number, name: str
 }
 
 /**
+ * s registered first where its logic leaves no time in its stage for a route of `route` ns after it
+ * (a fan-out, the way into a DSP row); otherwise s itself.
+ */
+function beforeRoute(p: Pipe, s: Sig, route: number, name: string, what: string): Sig {
+  return s.time > 0 && s.time + route > p.budget ? p.reg(s, name, what) : s;
+}
+
+/**
  * A signal that every lane reads (a coefficient), registered first where its logic leaves no time in
  * its stage for the route to every lane (model.fanoutRoute); otherwise s itself.
  */
 export function beforeFanOut(p: Pipe, s: Sig): Sig {
-  const fan = p.model.fanoutRoute ?? 0;
-  return s.time > 0 && s.time + fan > p.budget ? p.reg(s, `${s.name}_f`, 'normalisation: register before the fan-out') : s;
+  return beforeRoute(p, s, p.model.fanoutRoute ?? 0, `${s.name}_f`, 'normalisation: register before the fan-out');
 }
 
 /**
@@ -363,7 +370,7 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
   if (p.model.dspMultipliers && !o.lut) {
     // an operand from logic whose time leaves no room for the route into the DSP is registered in
     // the fabric first (model.dspInputRoute)
-    const near = (x: Sig, nm: string) => (x.time > 0 && x.time + (p.model.dspInputRoute ?? 0) > p.budget ? p.reg(x, nm, `${what} (before the DSP's route)`) : x);
+    const near = (x: Sig, nm: string) => beforeRoute(p, x, p.model.dspInputRoute ?? 0, nm, `${what} (before the DSP's route)`);
     const a1 = near(a, `${name}_af`);
     const b1 = near(b, `${name}_bf`);
     const aq = p.reg(wire(p, `${name}_a`, count * o.aw, [a1], what, (r) => r(a1)), `${name}_areg`, what);
