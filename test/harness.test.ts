@@ -55,9 +55,11 @@ module stub_harness (
   output wire sout
 );
 
-  // serial-in chain: chain[0] takes sin, every register drives one block input bit
+  // serial-in chain: chain[0] takes sin, every register drives one block input bit and the next
+  // register takes its inverse, so that no chain register has the D input of a block register that
+  // samples the port (Yosys would merge the two, and the block's first logic would read the chain)
   reg  [7:0] chain;
-  always @(posedge clk) chain <= {chain[6:0], sin};
+  always @(posedge clk) chain <= {~chain[6:0], sin};
 
   wire dut_s_axis_tready;
   wire [3:0] dut_m_axis_tdata;

@@ -4,7 +4,12 @@
  * can place and route it.
  *
  * Every block input other than the clock and the reset is driven by a register of one serial-in
- * shift chain fed by `sin`, so no input is constant and nothing is folded away. Every block output
+ * shift chain fed by `sin`, so no input is constant and nothing is folded away. Each chain register
+ * takes the inverse of the one before it (a LUT beside each chain register, off the block's paths):
+ * with a plain copy, a block register that samples a port unconditionally (x_in of a parallel block
+ * with the output FIFO) has the same D input as the next chain register, and Yosys merges the two,
+ * so that the block's first logic reads registers strung along the chain (on a 4-element block for
+ * ecp5 with the FIFO, 64 of the block's flip-flops were gone from the placed design). Every block output
  * is registered, and those registers are XOR-reduced into `sout` by a tree of registered levels, four
  * bits into one per level (one LUT4 between two registers), so no output is optimised away and the
  * tree is not the critical path.
@@ -171,9 +176,11 @@ export function harnessVerilog(top: string, ports: Port[], o: HarnessOptions = {
     '  output wire sout',
     ');',
     '',
-    `  // serial-in chain: chain[0] takes sin, every register drives one block input bit`,
+    `  // serial-in chain: chain[0] takes sin, every register drives one block input bit and the next`,
+    `  // register takes its inverse, so that no chain register has the D input of a block register that`,
+    `  // samples the port (Yosys would merge the two, and the block's first logic would read the chain)`,
     `  reg  [${inBits - 1}:0] chain;`,
-    `  always @(posedge clk) chain <= ${inBits === 1 ? 'sin' : `{chain[${inBits - 2}:0], sin}`};`,
+    `  always @(posedge clk) chain <= ${inBits === 1 ? 'sin' : `{~chain[${inBits - 2}:0], sin}`};`,
     '',
   ];
   for (const p of outs) L.push(`  wire ${p.width === 1 ? '' : `[${p.width - 1}:0] `}dut_${p.name};`);
