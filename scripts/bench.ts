@@ -14,9 +14,10 @@
  *   npm run bench -- --only rexp      only rows whose method contains the text
  *   npm run bench -- --readme         rewrite the README table from bench/results.json (no synthesis)
  *   npm run bench -- --ecp5 [--write] the ECP5 columns only: each block pipelined for ecp5 at 150 MHz,
- *                                     synth_ecp5 and nextpnr-ecp5 on the LFE5U-85F; --write merges them
- *                                     into bench/results.json and the README table (rows whose ECP5 RTL
- *                                     is unchanged are kept unless --force)
+ *                                     synth_ecp5 and nextpnr-ecp5 on the LFE5U-85F; --write merges each
+ *                                     row into bench/results.json and the README table as it finishes
+ *                                     (rows whose ECP5 RTL is unchanged are kept unless --force, so a
+ *                                     stopped run resumes; --only measures a part)
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -119,8 +120,12 @@ export interface BenchResults {
   /** CPU seconds the synthesis tools used (user + system, from /proc), when known. */
   toolCpuSeconds?: number;
   jobs: number;
-  /** The run of the ECP5 columns (npm run bench -- --ecp5), when there was one. */
-  ecp5?: { tools: { yosys: string; nextpnr: string }; device: string; seed: number; wallSeconds: number; jobs: number; blocks: number };
+  /**
+   * The ECP5 columns (npm run bench -- --ecp5), once a run has measured a row: the tools, and the job
+   * count of the last run (each row keeps its own place-and-route seconds; a run writes each row as
+   * it finishes, so an interrupted one resumes where it stopped).
+   */
+  ecp5?: { tools: { yosys: string; nextpnr: string }; device: string; seed: number; jobs: number };
 }
 
 /** The config of one benchmark block; its module name holds the resolved addressing and the parameters. */
@@ -192,6 +197,17 @@ function ecp5Cells(e: BenchEcp5 | undefined): string {
   return `${e.latency} | ${e.luts} | ${e.ffs} | ${e.ebr} | ${e.dsp} | ${f}`;
 }
 
+/** How many rows have ECP5 figures, and the time their place and route took. */
+function ecp5Time(r: BenchResults): string {
+  const rows = r.rows.filter((x) => x.synthesis || x.ecp5);
+  const done = rows.filter((x) => x.ecp5);
+  const secs = done.reduce((a, x) => a + x.ecp5!.seconds, 0);
+  return (
+    `${done.length} of ${rows.length} rows measured${done.length < rows.length ? ' ("-": not yet; `npm run bench -- --ecp5 --write` resumes)' : ''}: ` +
+    `synthesis, place and route took ${secs} s over them (each block's wall clock, summed; ${r.ecp5!.jobs} job(s) sharing two cores in the last run).`
+  );
+}
+
 function fmt(v: number | undefined, digits = 0): string {
   return v === undefined ? '-' : digits ? v.toFixed(digits) : String(v);
 }
@@ -257,7 +273,7 @@ export function benchTable(r: BenchResults): string {
           `(${r.ecp5.tools.yosys}), registers packed into MULT18X18D and DP16KD, then ${r.ecp5.tools.nextpnr} on the ${r.ecp5.device} (seed ${r.ecp5.seed}, --freq ${ECP5_TARGET_MHZ}), ` +
           `through the Fmax harness ("(harness)") where the block has more I/O bits than the package's ${ECP5_PART.pins} pins; "no legal placement": nextpnr-ecp5 found none, ` +
           `"nextpnr timed out": it did not finish within ${ECP5_TIMEOUT_MS / 1000} s. ` +
-          `The last run of \`npm run bench -- --ecp5\` placed ${r.ecp5.blocks} block(s) with ${r.ecp5.jobs} job(s) in ${r.ecp5.wallSeconds} s.`
+          ecp5Time(r)
         : ''),
   );
   return lines.join('\n');
@@ -333,6 +349,7 @@ async function ecp5Main(argv: string[], jobs: number, only: string | undefined):
   const t0 = Date.now();
   const results = readResults();
   const force = argv.includes('--force');
+  const write = argv.includes('--write');
   const planned = plannedRows().filter((p) => !only || p.row.method.includes(only));
   const rowOf = (r: BenchRow) => results.rows.find((x) => sameRow(x, r));
   const todo = planned
@@ -362,16 +379,18 @@ async function ecp5Main(argv: string[], jobs: number, only: string | undefined):
     }
     done++;
     const e = row.ecp5;
+    // --write: each row as it finishes (with --only, only those rows change), so that a run stopped
+    // halfway keeps what it measured and the next one resumes
+    if (tools) results.ecp5 = { tools, device: ECP5_PART.name, seed: 1, jobs };
+    if (write && tools) {
+      writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+      replaceSection(join(ROOT, 'README.md'), BEGIN, END, benchTable(results));
+    }
     console.log(`bench --ecp5: [${done}/${todo.length}] ${tag}: ${e ? `${e.fmaxMHz ?? e.reason} (${e.luts} LUT4, ${e.dsp} MULT18X18D, ${e.ebr} DP16KD), ${e.seconds} s` : 'failed'}; ${Math.round((Date.now() - t0) / 1000)} s elapsed`);
   });
-  if (tools) results.ecp5 = { tools, device: ECP5_PART.name, seed: 1, wallSeconds: Math.round((Date.now() - t0) / 1000), jobs, blocks: todo.length };
   console.log('\n' + benchTable(results) + '\n');
-  if (argv.includes('--write')) {
-    if (only) throw new Error('--write needs the whole set: drop --only');
-    writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
-    replaceSection(join(ROOT, 'README.md'), BEGIN, END, benchTable(results));
-    console.log('bench --ecp5: wrote the ECP5 columns into bench/results.json and the README hardware table');
-  }
+  console.log(`bench --ecp5: ${todo.length} blocks in ${Math.round((Date.now() - t0) / 1000)} s`);
+  if (write) console.log('bench --ecp5: wrote the ECP5 columns into bench/results.json and the README hardware table');
 }
 
 async function main(argv: string[]): Promise<void> {
