@@ -271,7 +271,14 @@ const flowOf = (args: readonly string[]) => (args.length ? `yosys synth_ice40 ${
  * module, so its statistics are those of the block alone) and its netlist goes into <tag>_harness.json.
  */
 function ice40Script(top: string, harness: string | undefined, args: readonly string[], tag: string): string[] {
-  const synth = `synth_ice40 ${[...args, '-noflatten'].join(' ')} -top ${harness ?? top}`;
+  // iCE40 has no distributed RAM: a memory marked ram_style "distributed" (a delay line of a block
+  // for ecp5 with pipeline.ramDelays) is left to Yosys's own choice, where it would stop with "no
+  // valid mapping found for memory"
+  const synth = [
+    `hierarchy -top ${harness ?? top}`,
+    'setattr -unset ram_style a:ram_style=distributed',
+    `synth_ice40 ${[...args, '-noflatten'].join(' ')} -top ${harness ?? top}`,
+  ].join('; ');
   const stat = `tee -q -o ${tag}_stat.txt stat -top ${top}`;
   if (!harness) return [synth, stat, 'flatten', `write_json ${tag}.json`];
   return [synth, stat, 'design -save mapped', `hierarchy -top ${top}`, 'flatten', `write_json ${tag}.json`, 'design -load mapped', 'flatten', `write_json ${tag}_harness.json`];
