@@ -4,7 +4,8 @@
  * is placed and routed twice: on bare pins (through measureBlock, into its manifest) and through the
  * Fmax harness. A missing .venv fails here with how to install it.
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ECP5_PART, measureEcp5, parseStatCounts, venvTool } from '../generator/measure/ecp5.js';
@@ -12,6 +13,8 @@ import { describeError } from '../generator/cli.js';
 import { harnessFor } from '../generator/measure/harness.js';
 import { ioBits, measureBlock, readSynthesis, synthesisText, type Ecp5Entry } from '../generator/measure/synthesis.js';
 import { writeFiles } from '../generator/block/writer.js';
+import { run } from '../generator/evidence/runner.js';
+import { synthesize } from '../generator/measure/synth.js';
 import { cfg, generateTo } from './helpers.js';
 
 describe('Yosys 0.4x+ statistics', () => {
@@ -33,6 +36,34 @@ describe('Yosys 0.4x+ statistics', () => {
       code: 3,
       lines: ['softmax-lut: yowasp-no-such-tool is not installed in .venv: run bash scripts/setup.sh (it installs scripts/requirements.txt)'],
     });
+  });
+});
+
+describe('ECP5 synthesis of a computed exponent (Softermax)', () => {
+  it('its 2^-f table is one DP16KD per element, not LUTs and wide multiplexers (model.computedTableBlockRam)', () => {
+    const { block, dir } = generateTo(cfg({ name: 'e5sm', n: 2, method: { name: 'softermax' }, pipeline: { device: 'ecp5', targetMHz: 150 } }));
+    const work = mkdtempSync(join(tmpdir(), 'softmax-lut-e5sm-'));
+    copyFileSync(join(dir, `${block.module}.v`), join(work, 'block.v'));
+    const top = `${block.module}_exp`;
+    const r = run(venvTool('yowasp-yosys'), ['-q', '-p', `read_verilog block.v; synth_ecp5 -top ${top}; tee -q -o stat.txt stat -top ${top}`], work, 300_000);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const cells = parseStatCounts(readFileSync(join(work, 'stat.txt'), 'utf8'));
+    // as a function (64 x 13 bits), Yosys built it from 119 LUT4, 36 PFUMX and 14 L6MUX21 per element
+    expect(cells.DP16KD).toBe(1);
+    expect(cells.L6MUX21).toBeUndefined();
+  });
+});
+
+describe('pipeline.ramDelays on ecp5: the iCE40 and Xilinx counts of the manifest', () => {
+  it('Yosys 0.23 synthesises the delays in distributed RAM (iCE40 has none: left to Yosys\'s choice)', async () => {
+    const config = cfg({ name: 'rd_counts', n: 3, input: { type: 'ap_fixed<16,6>' }, output: { type: 'ap_ufixed<16,0>' }, method: { name: 'rexp', expWidth: 24, expLoWidth: 18 }, pipeline: { device: 'ecp5', targetMHz: 150, outputFifo: true, ramDelays: true } });
+    const { block, dir } = generateTo(config);
+    const rtl = join(dir, `${block.module}.v`);
+    expect(readFileSync(rtl, 'utf8')).toContain('(* ram_style = "distributed" *)');
+    // with the attribute kept in the iCE40 run, Yosys stops: "no valid mapping found for memory"
+    const s = await synthesize({ rtl, top: block.module, ioBits: ioBits(block), noPnr: true });
+    expect(s.ice40.ffs).toBeGreaterThan(0);
+    expect(s.xilinx.luts).toBeGreaterThan(0);
   });
 });
 

@@ -85,6 +85,14 @@ describe('plans follow pipeline.targetMHz and pipeline.device', () => {
     expect(lat[0]!).toBeLessThan(lat[lat.length - 1]!);
   });
 
+  it('ecp5: the max reaches 64 subtractions d = max - x over a longer route than 8 (model.maxFanoutRoute)', () => {
+    const stage = (n: number) => makePlan(cfg({ n, pipeline: { device: 'ecp5', targetMHz: 150, outputFifo: true } })).schedule!.stages.find((st) => st.what.includes('d = max - x'))!;
+    const m = delayModel('ecp5');
+    // a stage of its own: the register, the subtraction's carry chain (9 bits), and at 64 the fan-out
+    expect(stage(8).estimateNs).toBeCloseTo(m.reg + m.carry(9), 9);
+    expect(stage(64).estimateNs).toBeCloseTo(m.reg + m.carry(9) + 2.4, 9);
+  });
+
   it('the default block: 125 MHz on ice40, 22 cycles, as committed', () => {
     const p = makePlan(validateConfig(DEFAULT_CONFIG));
     expect(p.common.config.pipeline).toMatchObject({ targetMHz: 125, device: 'ice40' });

@@ -52,7 +52,7 @@
 //     stage 4: max tree -- 4.05 ns, 2 logic levels
 //     stage 5: max tree -- 4.05 ns, 2 logic levels
 //     stage 6: max tree -- 4.05 ns, 2 logic levels
-//     stage 7: d = max - x -- 2.81 ns, 1 logic levels
+//     stage 7: d = max - x -- 5.21 ns, 1 logic levels
 //     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
 //     stage 10: sum tree, lane: product -- 4.11 ns, 1 logic levels
@@ -819,20 +819,24 @@ module softmax_best700_n64 (
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
   // the count one up and one down, from the register alone: the write and the load only pick
   wire [5:0] fifo_count_inc = fifo_count + 6'd1;
   wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
+  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
       fifo_count <= 6'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
-      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
-      // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
-      head_valid <= load | (head_valid & ~m_axis_tready);
+      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
   end
   wire        pop = head_valid & m_axis_tready;
@@ -962,20 +966,24 @@ module softmax_best700_n64_lane (
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
   // the count one up and one down, from the register alone: the write and the load only pick
   wire [5:0] fifo_count_inc = fifo_count + 6'd1;
   wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_ready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
+  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
       fifo_count <= 6'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
-      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
-      // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
-      head_valid <= load | (head_valid & ~m_ready);
+      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_ready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
   end
   reg  [7:0] fifo_mem [0:31];

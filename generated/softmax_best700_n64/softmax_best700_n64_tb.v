@@ -52,7 +52,7 @@
 //     stage 4: max tree -- 4.05 ns, 2 logic levels
 //     stage 5: max tree -- 4.05 ns, 2 logic levels
 //     stage 6: max tree -- 4.05 ns, 2 logic levels
-//     stage 7: d = max - x -- 2.81 ns, 1 logic levels
+//     stage 7: d = max - x -- 5.21 ns, 1 logic levels
 //     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
 //     stage 10: sum tree, lane: product -- 4.11 ns, 1 logic levels

@@ -41,14 +41,14 @@
 //   sum S = sum of n=64 entries: 26 bits (= 20 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 233x20b = 583 B; total 583 B
 //   error bound: |y - y_ref| <= 0.5076 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 30 register stages, slowest estimate 4.74 ns (211 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 31 register stages, slowest estimate 5.21 ns (192 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
 //     stage 4: max tree -- 4.05 ns, 2 logic levels
 //     stage 5: max tree -- 4.05 ns, 2 logic levels
 //     stage 6: max tree -- 4.05 ns, 2 logic levels
-//     stage 7: d = max - x -- 2.81 ns, 1 logic levels
+//     stage 7: d = max - x -- 5.21 ns, 1 logic levels
 //     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
 //     stage 10: sum tree -- 4.22 ns, 1 logic levels
@@ -68,11 +68,12 @@
 //     stage 24: lane: divider -- 4.57 ns, 1 logic levels
 //     stage 25: lane: divider -- 4.57 ns, 1 logic levels
 //     stage 26: lane: divider -- 4.57 ns, 1 logic levels
-//     stage 27: lane: saturate, output register -- 4.74 ns, 3 logic levels
-//   latency: 30 cycles, throughput 1 vector per cycle
+//     stage 27: lane: divider, lane: saturate -- 3.08 ns, 2 logic levels
+//     stage 28: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 31 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 583 = 583
-// Latency: 30 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 31 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -92,7 +93,7 @@ module softmax_exact_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 30;
+  localparam LATENCY = 31;
 
   // exp_lut: 233 entries x 20 bits (e^-d)
   function [20-1:0] exp_lut;
@@ -542,20 +543,24 @@ module softmax_exact_n64 (
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
   // the count one up and one down, from the register alone: the write and the load only pick
   wire [5:0] fifo_count_inc = fifo_count + 6'd1;
   wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
+  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
       fifo_count <= 6'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
-      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
-      // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
-      head_valid <= load | (head_valid & ~m_axis_tready);
+      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
   end
   wire        pop = head_valid & m_axis_tready;
@@ -668,43 +673,52 @@ module softmax_exact_n64_lane (
   reg [0:0] nb0_d7;
   reg [0:0] nb0_d8;
   reg [0:0] nb0_d9;
-  reg [0:0] dq8_d1;
-  reg [0:0] dq8_d2;
-  reg [0:0] dq8_d3;
-  reg [0:0] dq8_d4;
-  reg [0:0] dq8_d5;
-  reg [0:0] dq8_d6;
-  reg [0:0] dq8_d7;
-  reg [0:0] dq8_d8;
-  reg [0:0] dq7_d1;
-  reg [0:0] dq7_d2;
-  reg [0:0] dq7_d3;
-  reg [0:0] dq7_d4;
-  reg [0:0] dq7_d5;
-  reg [0:0] dq7_d6;
-  reg [0:0] dq7_d7;
-  reg [0:0] dq6_d1;
-  reg [0:0] dq6_d2;
-  reg [0:0] dq6_d3;
-  reg [0:0] dq6_d4;
-  reg [0:0] dq6_d5;
-  reg [0:0] dq6_d6;
-  reg [0:0] dq5_d1;
-  reg [0:0] dq5_d2;
-  reg [0:0] dq5_d3;
-  reg [0:0] dq5_d4;
-  reg [0:0] dq5_d5;
-  reg [0:0] dq4_d1;
-  reg [0:0] dq4_d2;
-  reg [0:0] dq4_d3;
-  reg [0:0] dq4_d4;
-  reg [0:0] dq3_d1;
-  reg [0:0] dq3_d2;
-  reg [0:0] dq3_d3;
-  reg [0:0] dq2_d1;
-  reg [0:0] dq2_d2;
-  reg [0:0] dq1_d1;
-  reg [0:0] y_sat_hi_d1;
+  reg [0:0] dn8_d1;
+  reg [0:0] dn8_d2;
+  reg [0:0] dn8_d3;
+  reg [0:0] dn8_d4;
+  reg [0:0] dn8_d5;
+  reg [0:0] dn8_d6;
+  reg [0:0] dn8_d7;
+  reg [0:0] dn8_d8;
+  reg [0:0] dn8_d9;
+  reg [0:0] dn7_d1;
+  reg [0:0] dn7_d2;
+  reg [0:0] dn7_d3;
+  reg [0:0] dn7_d4;
+  reg [0:0] dn7_d5;
+  reg [0:0] dn7_d6;
+  reg [0:0] dn7_d7;
+  reg [0:0] dn7_d8;
+  reg [0:0] dn6_d1;
+  reg [0:0] dn6_d2;
+  reg [0:0] dn6_d3;
+  reg [0:0] dn6_d4;
+  reg [0:0] dn6_d5;
+  reg [0:0] dn6_d6;
+  reg [0:0] dn6_d7;
+  reg [0:0] dn5_d1;
+  reg [0:0] dn5_d2;
+  reg [0:0] dn5_d3;
+  reg [0:0] dn5_d4;
+  reg [0:0] dn5_d5;
+  reg [0:0] dn5_d6;
+  reg [0:0] dn4_d1;
+  reg [0:0] dn4_d2;
+  reg [0:0] dn4_d3;
+  reg [0:0] dn4_d4;
+  reg [0:0] dn4_d5;
+  reg [0:0] dn3_d1;
+  reg [0:0] dn3_d2;
+  reg [0:0] dn3_d3;
+  reg [0:0] dn3_d4;
+  reg [0:0] dn2_d1;
+  reg [0:0] dn2_d2;
+  reg [0:0] dn2_d3;
+  reg [0:0] dn1_d1;
+  reg [0:0] dn1_d2;
+  reg [0:0] dn0_d1;
+  reg [0:0] y_sat_over_d1;
   reg [7:0] y_sat_lo_d1;
   reg [25:0] sm6_l;
   always @(posedge aclk) sm6_l <= sm6_f;
@@ -723,46 +737,46 @@ module softmax_exact_n64_lane (
   wire [27:0] nr0 = {1'b0, rem0};
   wire [29:0] dt8 = {nr0_d1, nb8_d1, 1'b1} + {{2'b0, den_d1} ^ {29{~nr0_d1[27]}}, ~nr0_d1[27]};
   wire unused_dt8 = &{1'b0, dt8[29], dt8[0], 1'b0};
-  wire [0:0] dq8 = ~dt8[28];
+  wire [0:0] dn8 = dt8[28];
   wire [27:0] nr1 = dt8[28:1];
   wire [29:0] dt7 = {nr1_d1, nb7_d2, 1'b1} + {{2'b0, den_d2} ^ {29{~nr1_d1[27]}}, ~nr1_d1[27]};
   wire unused_dt7 = &{1'b0, dt7[29], dt7[0], 1'b0};
-  wire [0:0] dq7 = ~dt7[28];
+  wire [0:0] dn7 = dt7[28];
   wire [27:0] nr2 = dt7[28:1];
   wire [29:0] dt6 = {nr2_d1, nb6_d3, 1'b1} + {{2'b0, den_d3} ^ {29{~nr2_d1[27]}}, ~nr2_d1[27]};
   wire unused_dt6 = &{1'b0, dt6[29], dt6[0], 1'b0};
-  wire [0:0] dq6 = ~dt6[28];
+  wire [0:0] dn6 = dt6[28];
   wire [27:0] nr3 = dt6[28:1];
   wire [29:0] dt5 = {nr3_d1, nb5_d4, 1'b1} + {{2'b0, den_d4} ^ {29{~nr3_d1[27]}}, ~nr3_d1[27]};
   wire unused_dt5 = &{1'b0, dt5[29], dt5[0], 1'b0};
-  wire [0:0] dq5 = ~dt5[28];
+  wire [0:0] dn5 = dt5[28];
   wire [27:0] nr4 = dt5[28:1];
   wire [29:0] dt4 = {nr4_d1, nb4_d5, 1'b1} + {{2'b0, den_d5} ^ {29{~nr4_d1[27]}}, ~nr4_d1[27]};
   wire unused_dt4 = &{1'b0, dt4[29], dt4[0], 1'b0};
-  wire [0:0] dq4 = ~dt4[28];
+  wire [0:0] dn4 = dt4[28];
   wire [27:0] nr5 = dt4[28:1];
   wire [29:0] dt3 = {nr5_d1, nb3_d6, 1'b1} + {{2'b0, den_d6} ^ {29{~nr5_d1[27]}}, ~nr5_d1[27]};
   wire unused_dt3 = &{1'b0, dt3[29], dt3[0], 1'b0};
-  wire [0:0] dq3 = ~dt3[28];
+  wire [0:0] dn3 = dt3[28];
   wire [27:0] nr6 = dt3[28:1];
   wire [29:0] dt2 = {nr6_d1, nb2_d7, 1'b1} + {{2'b0, den_d7} ^ {29{~nr6_d1[27]}}, ~nr6_d1[27]};
   wire unused_dt2 = &{1'b0, dt2[29], dt2[0], 1'b0};
-  wire [0:0] dq2 = ~dt2[28];
+  wire [0:0] dn2 = dt2[28];
   wire [27:0] nr7 = dt2[28:1];
   wire [29:0] dt1 = {nr7_d1, nb1_d8, 1'b1} + {{2'b0, den_d8} ^ {29{~nr7_d1[27]}}, ~nr7_d1[27]};
   wire unused_dt1 = &{1'b0, dt1[29], dt1[0], 1'b0};
-  wire [0:0] dq1 = ~dt1[28];
+  wire [0:0] dn1 = dt1[28];
   wire [27:0] nr8 = dt1[28:1];
   wire [29:0] dt0 = {nr8_d1, nb0_d9, 1'b1} + {{2'b0, den_d9} ^ {29{~nr8_d1[27]}}, ~nr8_d1[27]};
   wire unused_dt0 = &{1'b0, dt0[29], dt0[0], 1'b0};
-  wire [0:0] dq0 = ~dt0[28];
+  wire [0:0] dn0 = dt0[28];
   wire [27:0] nr9 = dt0[28:1];
   wire unused_rem = &{1'b0, nr9, 1'b0};
-  wire [8:0] quo = {dq8_d8, dq7_d7, dq6_d6, dq5_d5, dq4_d4, dq3_d3, dq2_d2, dq1_d1, dq0};
+  wire [8:0] quo = ~{dn8_d9, dn7_d8, dn6_d7, dn5_d6, dn4_d5, dn3_d4, dn2_d3, dn1_d2, dn0_d1};
   wire [0:0] y_sat_hi = quo[8:8];
   wire [7:0] y_sat_lo = quo[7:0];
-  wire [0:0] y_sat_over = |y_sat_hi_d1;
-  wire [7:0] y_sat = y_sat_over ? {8{1'b1}} : y_sat_lo_d1;
+  wire [0:0] y_sat_over = |y_sat_hi;
+  wire [7:0] y_sat = y_sat_over_d1 ? {8{1'b1}} : y_sat_lo_d1;
   reg [7:0] y_q;
   always @(posedge aclk) y_q <= y_sat;
   // this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable
@@ -773,20 +787,24 @@ module softmax_exact_n64_lane (
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
   // the count one up and one down, from the register alone: the write and the load only pick
   wire [5:0] fifo_count_inc = fifo_count + 6'd1;
   wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_ready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
+  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
       fifo_count <= 6'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
-      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
-      // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
-      head_valid <= load | (head_valid & ~m_ready);
+      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_ready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
   end
   reg  [7:0] fifo_mem [0:31];
@@ -875,43 +893,52 @@ module softmax_exact_n64_lane (
   always @(posedge aclk) nb0_d7 <= nb0_d6;
   always @(posedge aclk) nb0_d8 <= nb0_d7;
   always @(posedge aclk) nb0_d9 <= nb0_d8;
-  always @(posedge aclk) dq8_d1 <= dq8;
-  always @(posedge aclk) dq8_d2 <= dq8_d1;
-  always @(posedge aclk) dq8_d3 <= dq8_d2;
-  always @(posedge aclk) dq8_d4 <= dq8_d3;
-  always @(posedge aclk) dq8_d5 <= dq8_d4;
-  always @(posedge aclk) dq8_d6 <= dq8_d5;
-  always @(posedge aclk) dq8_d7 <= dq8_d6;
-  always @(posedge aclk) dq8_d8 <= dq8_d7;
-  always @(posedge aclk) dq7_d1 <= dq7;
-  always @(posedge aclk) dq7_d2 <= dq7_d1;
-  always @(posedge aclk) dq7_d3 <= dq7_d2;
-  always @(posedge aclk) dq7_d4 <= dq7_d3;
-  always @(posedge aclk) dq7_d5 <= dq7_d4;
-  always @(posedge aclk) dq7_d6 <= dq7_d5;
-  always @(posedge aclk) dq7_d7 <= dq7_d6;
-  always @(posedge aclk) dq6_d1 <= dq6;
-  always @(posedge aclk) dq6_d2 <= dq6_d1;
-  always @(posedge aclk) dq6_d3 <= dq6_d2;
-  always @(posedge aclk) dq6_d4 <= dq6_d3;
-  always @(posedge aclk) dq6_d5 <= dq6_d4;
-  always @(posedge aclk) dq6_d6 <= dq6_d5;
-  always @(posedge aclk) dq5_d1 <= dq5;
-  always @(posedge aclk) dq5_d2 <= dq5_d1;
-  always @(posedge aclk) dq5_d3 <= dq5_d2;
-  always @(posedge aclk) dq5_d4 <= dq5_d3;
-  always @(posedge aclk) dq5_d5 <= dq5_d4;
-  always @(posedge aclk) dq4_d1 <= dq4;
-  always @(posedge aclk) dq4_d2 <= dq4_d1;
-  always @(posedge aclk) dq4_d3 <= dq4_d2;
-  always @(posedge aclk) dq4_d4 <= dq4_d3;
-  always @(posedge aclk) dq3_d1 <= dq3;
-  always @(posedge aclk) dq3_d2 <= dq3_d1;
-  always @(posedge aclk) dq3_d3 <= dq3_d2;
-  always @(posedge aclk) dq2_d1 <= dq2;
-  always @(posedge aclk) dq2_d2 <= dq2_d1;
-  always @(posedge aclk) dq1_d1 <= dq1;
-  always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
+  always @(posedge aclk) dn8_d1 <= dn8;
+  always @(posedge aclk) dn8_d2 <= dn8_d1;
+  always @(posedge aclk) dn8_d3 <= dn8_d2;
+  always @(posedge aclk) dn8_d4 <= dn8_d3;
+  always @(posedge aclk) dn8_d5 <= dn8_d4;
+  always @(posedge aclk) dn8_d6 <= dn8_d5;
+  always @(posedge aclk) dn8_d7 <= dn8_d6;
+  always @(posedge aclk) dn8_d8 <= dn8_d7;
+  always @(posedge aclk) dn8_d9 <= dn8_d8;
+  always @(posedge aclk) dn7_d1 <= dn7;
+  always @(posedge aclk) dn7_d2 <= dn7_d1;
+  always @(posedge aclk) dn7_d3 <= dn7_d2;
+  always @(posedge aclk) dn7_d4 <= dn7_d3;
+  always @(posedge aclk) dn7_d5 <= dn7_d4;
+  always @(posedge aclk) dn7_d6 <= dn7_d5;
+  always @(posedge aclk) dn7_d7 <= dn7_d6;
+  always @(posedge aclk) dn7_d8 <= dn7_d7;
+  always @(posedge aclk) dn6_d1 <= dn6;
+  always @(posedge aclk) dn6_d2 <= dn6_d1;
+  always @(posedge aclk) dn6_d3 <= dn6_d2;
+  always @(posedge aclk) dn6_d4 <= dn6_d3;
+  always @(posedge aclk) dn6_d5 <= dn6_d4;
+  always @(posedge aclk) dn6_d6 <= dn6_d5;
+  always @(posedge aclk) dn6_d7 <= dn6_d6;
+  always @(posedge aclk) dn5_d1 <= dn5;
+  always @(posedge aclk) dn5_d2 <= dn5_d1;
+  always @(posedge aclk) dn5_d3 <= dn5_d2;
+  always @(posedge aclk) dn5_d4 <= dn5_d3;
+  always @(posedge aclk) dn5_d5 <= dn5_d4;
+  always @(posedge aclk) dn5_d6 <= dn5_d5;
+  always @(posedge aclk) dn4_d1 <= dn4;
+  always @(posedge aclk) dn4_d2 <= dn4_d1;
+  always @(posedge aclk) dn4_d3 <= dn4_d2;
+  always @(posedge aclk) dn4_d4 <= dn4_d3;
+  always @(posedge aclk) dn4_d5 <= dn4_d4;
+  always @(posedge aclk) dn3_d1 <= dn3;
+  always @(posedge aclk) dn3_d2 <= dn3_d1;
+  always @(posedge aclk) dn3_d3 <= dn3_d2;
+  always @(posedge aclk) dn3_d4 <= dn3_d3;
+  always @(posedge aclk) dn2_d1 <= dn2;
+  always @(posedge aclk) dn2_d2 <= dn2_d1;
+  always @(posedge aclk) dn2_d3 <= dn2_d2;
+  always @(posedge aclk) dn1_d1 <= dn1;
+  always @(posedge aclk) dn1_d2 <= dn1_d1;
+  always @(posedge aclk) dn0_d1 <= dn0;
+  always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
   always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
 
 endmodule

@@ -41,31 +41,31 @@
 //   sum S = sum of n=64 entries: 24 bits (= 18 + ceil(log2 64)), cannot overflow
 //   tables: none; total 0 B
 //   error bound: |y - y_ref| <= 1.3239 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 36 register stages, slowest estimate 5.62 ns (178 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 38 register stages, slowest estimate 5.62 ns (178 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
 //     stage 4: max tree -- 4.05 ns, 2 logic levels
 //     stage 5: max tree -- 4.05 ns, 2 logic levels
 //     stage 6: max tree -- 4.05 ns, 2 logic levels
-//     stage 7: d = max - x, exponent lookup -- 5.60 ns, 2 logic levels
+//     stage 7: d = max - x -- 5.21 ns, 1 logic levels
 //     stage 8: exponent lookup -- 3.39 ns, 1 logic levels
 //     stage 9: exponent lookup -- 3.39 ns, 1 logic levels
-//     stage 10: exponent lookup -- 5.24 ns, 2 logic levels
-//     stage 11: exponent lookup, exponent lookup (before the DSP's route) -- 5.14 ns, 2 logic levels
-//     stage 12: exponent lookup -- 0.60 ns, 0 logic levels
+//     stage 10: exponent lookup -- 3.39 ns, 1 logic levels
+//     stage 11: exponent lookup -- 5.24 ns, 2 logic levels
+//     stage 12: exponent lookup, exponent lookup (before the DSP's route) -- 5.14 ns, 2 logic levels
 //     stage 13: exponent lookup -- 0.60 ns, 0 logic levels
 //     stage 14: exponent lookup -- 0.60 ns, 0 logic levels
-//     stage 15: exponent lookup -- 5.62 ns, 3 logic levels
-//     stage 16: exponent lookup -- 4.32 ns, 3 logic levels
-//     stage 17: sum tree -- 3.17 ns, 1 logic levels
-//     stage 18: sum tree -- 3.21 ns, 1 logic levels
-//     stage 19: sum tree -- 3.25 ns, 1 logic levels
-//     stage 20: sum tree -- 3.28 ns, 1 logic levels
-//     stage 21: sum tree -- 3.32 ns, 1 logic levels
-//     stage 22: sum tree, normalisation: register before the fan-out -- 3.35 ns, 1 logic levels
-//     stage 23: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
-//     stage 24: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 15: exponent lookup -- 0.60 ns, 0 logic levels
+//     stage 16: exponent lookup -- 5.62 ns, 3 logic levels
+//     stage 17: exponent lookup -- 4.32 ns, 3 logic levels
+//     stage 18: sum tree -- 3.17 ns, 1 logic levels
+//     stage 19: sum tree -- 3.21 ns, 1 logic levels
+//     stage 20: sum tree -- 3.25 ns, 1 logic levels
+//     stage 21: sum tree -- 3.28 ns, 1 logic levels
+//     stage 22: sum tree -- 3.32 ns, 1 logic levels
+//     stage 23: sum tree, normalisation: register before the fan-out -- 3.35 ns, 1 logic levels
+//     stage 24: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
 //     stage 25: lane: divider -- 4.46 ns, 1 logic levels
 //     stage 26: lane: divider -- 4.46 ns, 1 logic levels
 //     stage 27: lane: divider -- 4.46 ns, 1 logic levels
@@ -74,11 +74,13 @@
 //     stage 30: lane: divider -- 4.46 ns, 1 logic levels
 //     stage 31: lane: divider -- 4.46 ns, 1 logic levels
 //     stage 32: lane: divider -- 4.46 ns, 1 logic levels
-//     stage 33: lane: saturate, output register -- 4.74 ns, 3 logic levels
-//   latency: 36 cycles, throughput 1 vector per cycle
+//     stage 33: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 34: lane: divider, lane: saturate -- 3.08 ns, 2 logic levels
+//     stage 35: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 38 cycles, throughput 1 vector per cycle
 //
 // Table bytes: none = 0
-// Latency: 36 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 38 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -98,7 +100,7 @@ module softmax_ibert_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 36;
+  localparam LATENCY = 38;
 
   // ---------------------------------------------------------------------------------------------
   // Handshake (pipeline.outputFifo): the pipeline never stalls. Each vector's valid bit travels
@@ -303,20 +305,24 @@ module softmax_ibert_n64 (
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
   // the count one up and one down, from the register alone: the write and the load only pick
   wire [6:0] fifo_count_inc = fifo_count + 7'd1;
   wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
+  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
       fifo_count <= 7'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
-      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
-      // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 7'd1) | ((fifo_count == 7'd1) & ~load);
-      head_valid <= load | (head_valid & ~m_axis_tready);
+      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
   end
   wire        pop = head_valid & m_axis_tready;
@@ -355,13 +361,14 @@ module softmax_ibert_n64_exp (
 );
 
   // delayed copies (registers the pipeline adds to align operands)
-  reg [24:0] e0_zm_1_0_d1;
-  reg [24:0] e0_zm_1_1_d1;
-  reg [24:0] e0_zm_1_2_d1;
   reg [11:0] e0_t_d1;
   reg [11:0] e0_t_d2;
   reg [11:0] e0_t_d3;
   reg [11:0] e0_t_d4;
+  reg [11:0] e0_t_d5;
+  reg [24:0] e0_zm_1_0_d1;
+  reg [24:0] e0_zm_1_1_d1;
+  reg [24:0] e0_zm_1_2_d1;
   reg [24:0] e0_zm_2_0_d1;
   reg [24:0] e0_zm_2_1_d1;
   reg [4:0] e0_z_d1;
@@ -403,18 +410,18 @@ module softmax_ibert_n64_exp (
   wire [12:0] e0_tm0 = {1'd0, {d_i, 4'd0}};
   wire [11:0] e0_t = e0_tm0[11:0];
   wire unused_e0_tm = &{1'b0, e0_tm0[12:12], 1'b0};
-  wire [24:0] e0_zm_1_0 = {13'd0, e0_t} + {11'd0, {e0_t, 2'd0}};
-  wire [24:0] e0_zm_1_1 = {8'd0, {e0_t, 5'd0}} + {5'd0, {e0_t, 8'd0}};
-  wire [24:0] e0_zm_1_2 = {4'd0, {e0_t, 9'd0}} + {3'd0, {e0_t, 10'd0}};
+  wire [24:0] e0_zm_1_0 = {13'd0, e0_t_d1} + {11'd0, {e0_t_d1, 2'd0}};
+  wire [24:0] e0_zm_1_1 = {8'd0, {e0_t_d1, 5'd0}} + {5'd0, {e0_t_d1, 8'd0}};
+  wire [24:0] e0_zm_1_2 = {4'd0, {e0_t_d1, 9'd0}} + {3'd0, {e0_t_d1, 10'd0}};
   wire [24:0] e0_zm_2_0 = e0_zm_1_0_d1 + e0_zm_1_1_d1;
-  wire [24:0] e0_zm_2_1 = e0_zm_1_2_d1 + {1'd0, {e0_t_d1, 12'd0}};
+  wire [24:0] e0_zm_2_1 = e0_zm_1_2_d1 + {1'd0, {e0_t_d2, 12'd0}};
   wire [24:0] e0_zm_3_0 = e0_zm_2_0_d1 + e0_zm_2_1_d1;
   wire [4:0] e0_z = e0_zm_3_0[24:20];
   wire unused_e0_zm = &{1'b0, e0_zm_3_0[19:0], 1'b0};
   wire [11:0] e0_zq_1_0 = {7'd0, e0_z_d1} + {3'd0, {e0_z_d1, 4'd0}};
   wire [11:0] e0_zq_1_1 = {2'd0, {e0_z_d1, 5'd0}} + {e0_z_d1, 7'd0};
   wire [11:0] e0_zq_2_0 = e0_zq_1_0 + e0_zq_1_1;
-  wire [11:0] e0_rf = e0_t_d4 - e0_zq_2_0_d1;
+  wire [11:0] e0_rf = e0_t_d5 - e0_zq_2_0_d1;
   wire [7:0] e0_r = e0_rf[7:0];
   wire unused_e0_rf = &{1'b0, e0_rf[11:8], 1'b0};
   wire [8:0] e0_u = 9'd346 - {1'd0, e0_r};
@@ -445,13 +452,14 @@ module softmax_ibert_n64_exp (
   wire [0:0] e0_sh_a4 = e0_z[4:4];
   wire [17:0] e0_sh_4 = e0_sh_a4_d7[0] ? (e0_sh_3 >> 16) : e0_sh_3;
   assign e = e0_sh_4;
-  always @(posedge aclk) e0_zm_1_0_d1 <= e0_zm_1_0;
-  always @(posedge aclk) e0_zm_1_1_d1 <= e0_zm_1_1;
-  always @(posedge aclk) e0_zm_1_2_d1 <= e0_zm_1_2;
   always @(posedge aclk) e0_t_d1 <= e0_t;
   always @(posedge aclk) e0_t_d2 <= e0_t_d1;
   always @(posedge aclk) e0_t_d3 <= e0_t_d2;
   always @(posedge aclk) e0_t_d4 <= e0_t_d3;
+  always @(posedge aclk) e0_t_d5 <= e0_t_d4;
+  always @(posedge aclk) e0_zm_1_0_d1 <= e0_zm_1_0;
+  always @(posedge aclk) e0_zm_1_1_d1 <= e0_zm_1_1;
+  always @(posedge aclk) e0_zm_1_2_d1 <= e0_zm_1_2;
   always @(posedge aclk) e0_zm_2_0_d1 <= e0_zm_2_0;
   always @(posedge aclk) e0_zm_2_1_d1 <= e0_zm_2_1;
   always @(posedge aclk) e0_z_d1 <= e0_z;
@@ -638,43 +646,52 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb0_d14;
   reg [0:0] nb0_d15;
   reg [0:0] nb0_d16;
-  reg [0:0] dq8_d1;
-  reg [0:0] dq8_d2;
-  reg [0:0] dq8_d3;
-  reg [0:0] dq8_d4;
-  reg [0:0] dq8_d5;
-  reg [0:0] dq8_d6;
-  reg [0:0] dq8_d7;
-  reg [0:0] dq8_d8;
-  reg [0:0] dq7_d1;
-  reg [0:0] dq7_d2;
-  reg [0:0] dq7_d3;
-  reg [0:0] dq7_d4;
-  reg [0:0] dq7_d5;
-  reg [0:0] dq7_d6;
-  reg [0:0] dq7_d7;
-  reg [0:0] dq6_d1;
-  reg [0:0] dq6_d2;
-  reg [0:0] dq6_d3;
-  reg [0:0] dq6_d4;
-  reg [0:0] dq6_d5;
-  reg [0:0] dq6_d6;
-  reg [0:0] dq5_d1;
-  reg [0:0] dq5_d2;
-  reg [0:0] dq5_d3;
-  reg [0:0] dq5_d4;
-  reg [0:0] dq5_d5;
-  reg [0:0] dq4_d1;
-  reg [0:0] dq4_d2;
-  reg [0:0] dq4_d3;
-  reg [0:0] dq4_d4;
-  reg [0:0] dq3_d1;
-  reg [0:0] dq3_d2;
-  reg [0:0] dq3_d3;
-  reg [0:0] dq2_d1;
-  reg [0:0] dq2_d2;
-  reg [0:0] dq1_d1;
-  reg [0:0] y_sat_hi_d1;
+  reg [0:0] dn8_d1;
+  reg [0:0] dn8_d2;
+  reg [0:0] dn8_d3;
+  reg [0:0] dn8_d4;
+  reg [0:0] dn8_d5;
+  reg [0:0] dn8_d6;
+  reg [0:0] dn8_d7;
+  reg [0:0] dn8_d8;
+  reg [0:0] dn8_d9;
+  reg [0:0] dn7_d1;
+  reg [0:0] dn7_d2;
+  reg [0:0] dn7_d3;
+  reg [0:0] dn7_d4;
+  reg [0:0] dn7_d5;
+  reg [0:0] dn7_d6;
+  reg [0:0] dn7_d7;
+  reg [0:0] dn7_d8;
+  reg [0:0] dn6_d1;
+  reg [0:0] dn6_d2;
+  reg [0:0] dn6_d3;
+  reg [0:0] dn6_d4;
+  reg [0:0] dn6_d5;
+  reg [0:0] dn6_d6;
+  reg [0:0] dn6_d7;
+  reg [0:0] dn5_d1;
+  reg [0:0] dn5_d2;
+  reg [0:0] dn5_d3;
+  reg [0:0] dn5_d4;
+  reg [0:0] dn5_d5;
+  reg [0:0] dn5_d6;
+  reg [0:0] dn4_d1;
+  reg [0:0] dn4_d2;
+  reg [0:0] dn4_d3;
+  reg [0:0] dn4_d4;
+  reg [0:0] dn4_d5;
+  reg [0:0] dn3_d1;
+  reg [0:0] dn3_d2;
+  reg [0:0] dn3_d3;
+  reg [0:0] dn3_d4;
+  reg [0:0] dn2_d1;
+  reg [0:0] dn2_d2;
+  reg [0:0] dn2_d3;
+  reg [0:0] dn1_d1;
+  reg [0:0] dn1_d2;
+  reg [0:0] dn0_d1;
+  reg [0:0] y_sat_over_d1;
   reg [7:0] y_sat_lo_d1;
   reg [23:0] sm6_l;
   always @(posedge aclk) sm6_l <= sm6_f;
@@ -692,46 +709,46 @@ module softmax_ibert_n64_lane (
   wire [24:0] nr0 = {1'b0, rem0};
   wire [26:0] dt8 = {nr0_d8, nb8_d8, 1'b1} + {{2'b0, sm6_l} ^ {26{~nr0_d8[24]}}, ~nr0_d8[24]};
   wire unused_dt8 = &{1'b0, dt8[26], dt8[0], 1'b0};
-  wire [0:0] dq8 = ~dt8[25];
+  wire [0:0] dn8 = dt8[25];
   wire [24:0] nr1 = dt8[25:1];
   wire [26:0] dt7 = {nr1_d1, nb7_d9, 1'b1} + {{2'b0, sm6_l_d1} ^ {26{~nr1_d1[24]}}, ~nr1_d1[24]};
   wire unused_dt7 = &{1'b0, dt7[26], dt7[0], 1'b0};
-  wire [0:0] dq7 = ~dt7[25];
+  wire [0:0] dn7 = dt7[25];
   wire [24:0] nr2 = dt7[25:1];
   wire [26:0] dt6 = {nr2_d1, nb6_d10, 1'b1} + {{2'b0, sm6_l_d2} ^ {26{~nr2_d1[24]}}, ~nr2_d1[24]};
   wire unused_dt6 = &{1'b0, dt6[26], dt6[0], 1'b0};
-  wire [0:0] dq6 = ~dt6[25];
+  wire [0:0] dn6 = dt6[25];
   wire [24:0] nr3 = dt6[25:1];
   wire [26:0] dt5 = {nr3_d1, nb5_d11, 1'b1} + {{2'b0, sm6_l_d3} ^ {26{~nr3_d1[24]}}, ~nr3_d1[24]};
   wire unused_dt5 = &{1'b0, dt5[26], dt5[0], 1'b0};
-  wire [0:0] dq5 = ~dt5[25];
+  wire [0:0] dn5 = dt5[25];
   wire [24:0] nr4 = dt5[25:1];
   wire [26:0] dt4 = {nr4_d1, nb4_d12, 1'b1} + {{2'b0, sm6_l_d4} ^ {26{~nr4_d1[24]}}, ~nr4_d1[24]};
   wire unused_dt4 = &{1'b0, dt4[26], dt4[0], 1'b0};
-  wire [0:0] dq4 = ~dt4[25];
+  wire [0:0] dn4 = dt4[25];
   wire [24:0] nr5 = dt4[25:1];
   wire [26:0] dt3 = {nr5_d1, nb3_d13, 1'b1} + {{2'b0, sm6_l_d5} ^ {26{~nr5_d1[24]}}, ~nr5_d1[24]};
   wire unused_dt3 = &{1'b0, dt3[26], dt3[0], 1'b0};
-  wire [0:0] dq3 = ~dt3[25];
+  wire [0:0] dn3 = dt3[25];
   wire [24:0] nr6 = dt3[25:1];
   wire [26:0] dt2 = {nr6_d1, nb2_d14, 1'b1} + {{2'b0, sm6_l_d6} ^ {26{~nr6_d1[24]}}, ~nr6_d1[24]};
   wire unused_dt2 = &{1'b0, dt2[26], dt2[0], 1'b0};
-  wire [0:0] dq2 = ~dt2[25];
+  wire [0:0] dn2 = dt2[25];
   wire [24:0] nr7 = dt2[25:1];
   wire [26:0] dt1 = {nr7_d1, nb1_d15, 1'b1} + {{2'b0, sm6_l_d7} ^ {26{~nr7_d1[24]}}, ~nr7_d1[24]};
   wire unused_dt1 = &{1'b0, dt1[26], dt1[0], 1'b0};
-  wire [0:0] dq1 = ~dt1[25];
+  wire [0:0] dn1 = dt1[25];
   wire [24:0] nr8 = dt1[25:1];
   wire [26:0] dt0 = {nr8_d1, nb0_d16, 1'b1} + {{2'b0, sm6_l_d8} ^ {26{~nr8_d1[24]}}, ~nr8_d1[24]};
   wire unused_dt0 = &{1'b0, dt0[26], dt0[0], 1'b0};
-  wire [0:0] dq0 = ~dt0[25];
+  wire [0:0] dn0 = dt0[25];
   wire [24:0] nr9 = dt0[25:1];
   wire unused_rem = &{1'b0, nr9, 1'b0};
-  wire [8:0] quo = {dq8_d8, dq7_d7, dq6_d6, dq5_d5, dq4_d4, dq3_d3, dq2_d2, dq1_d1, dq0};
+  wire [8:0] quo = ~{dn8_d9, dn7_d8, dn6_d7, dn5_d6, dn4_d5, dn3_d4, dn2_d3, dn1_d2, dn0_d1};
   wire [0:0] y_sat_hi = quo[8:8];
   wire [7:0] y_sat_lo = quo[7:0];
-  wire [0:0] y_sat_over = |y_sat_hi_d1;
-  wire [7:0] y_sat = y_sat_over ? {8{1'b1}} : y_sat_lo_d1;
+  wire [0:0] y_sat_over = |y_sat_hi;
+  wire [7:0] y_sat = y_sat_over_d1 ? {8{1'b1}} : y_sat_lo_d1;
   reg [7:0] y_q;
   always @(posedge aclk) y_q <= y_sat;
   // this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable
@@ -742,20 +759,24 @@ module softmax_ibert_n64_lane (
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
   // the count one up and one down, from the register alone: the write and the load only pick
   wire [6:0] fifo_count_inc = fifo_count + 7'd1;
   wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_ready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
+  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
       fifo_count <= 7'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
-      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
-      // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 7'd1) | ((fifo_count == 7'd1) & ~load);
-      head_valid <= load | (head_valid & ~m_ready);
+      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_ready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
   end
   reg  [7:0] fifo_mem [0:47];
@@ -906,43 +927,52 @@ module softmax_ibert_n64_lane (
   always @(posedge aclk) nb0_d14 <= nb0_d13;
   always @(posedge aclk) nb0_d15 <= nb0_d14;
   always @(posedge aclk) nb0_d16 <= nb0_d15;
-  always @(posedge aclk) dq8_d1 <= dq8;
-  always @(posedge aclk) dq8_d2 <= dq8_d1;
-  always @(posedge aclk) dq8_d3 <= dq8_d2;
-  always @(posedge aclk) dq8_d4 <= dq8_d3;
-  always @(posedge aclk) dq8_d5 <= dq8_d4;
-  always @(posedge aclk) dq8_d6 <= dq8_d5;
-  always @(posedge aclk) dq8_d7 <= dq8_d6;
-  always @(posedge aclk) dq8_d8 <= dq8_d7;
-  always @(posedge aclk) dq7_d1 <= dq7;
-  always @(posedge aclk) dq7_d2 <= dq7_d1;
-  always @(posedge aclk) dq7_d3 <= dq7_d2;
-  always @(posedge aclk) dq7_d4 <= dq7_d3;
-  always @(posedge aclk) dq7_d5 <= dq7_d4;
-  always @(posedge aclk) dq7_d6 <= dq7_d5;
-  always @(posedge aclk) dq7_d7 <= dq7_d6;
-  always @(posedge aclk) dq6_d1 <= dq6;
-  always @(posedge aclk) dq6_d2 <= dq6_d1;
-  always @(posedge aclk) dq6_d3 <= dq6_d2;
-  always @(posedge aclk) dq6_d4 <= dq6_d3;
-  always @(posedge aclk) dq6_d5 <= dq6_d4;
-  always @(posedge aclk) dq6_d6 <= dq6_d5;
-  always @(posedge aclk) dq5_d1 <= dq5;
-  always @(posedge aclk) dq5_d2 <= dq5_d1;
-  always @(posedge aclk) dq5_d3 <= dq5_d2;
-  always @(posedge aclk) dq5_d4 <= dq5_d3;
-  always @(posedge aclk) dq5_d5 <= dq5_d4;
-  always @(posedge aclk) dq4_d1 <= dq4;
-  always @(posedge aclk) dq4_d2 <= dq4_d1;
-  always @(posedge aclk) dq4_d3 <= dq4_d2;
-  always @(posedge aclk) dq4_d4 <= dq4_d3;
-  always @(posedge aclk) dq3_d1 <= dq3;
-  always @(posedge aclk) dq3_d2 <= dq3_d1;
-  always @(posedge aclk) dq3_d3 <= dq3_d2;
-  always @(posedge aclk) dq2_d1 <= dq2;
-  always @(posedge aclk) dq2_d2 <= dq2_d1;
-  always @(posedge aclk) dq1_d1 <= dq1;
-  always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
+  always @(posedge aclk) dn8_d1 <= dn8;
+  always @(posedge aclk) dn8_d2 <= dn8_d1;
+  always @(posedge aclk) dn8_d3 <= dn8_d2;
+  always @(posedge aclk) dn8_d4 <= dn8_d3;
+  always @(posedge aclk) dn8_d5 <= dn8_d4;
+  always @(posedge aclk) dn8_d6 <= dn8_d5;
+  always @(posedge aclk) dn8_d7 <= dn8_d6;
+  always @(posedge aclk) dn8_d8 <= dn8_d7;
+  always @(posedge aclk) dn8_d9 <= dn8_d8;
+  always @(posedge aclk) dn7_d1 <= dn7;
+  always @(posedge aclk) dn7_d2 <= dn7_d1;
+  always @(posedge aclk) dn7_d3 <= dn7_d2;
+  always @(posedge aclk) dn7_d4 <= dn7_d3;
+  always @(posedge aclk) dn7_d5 <= dn7_d4;
+  always @(posedge aclk) dn7_d6 <= dn7_d5;
+  always @(posedge aclk) dn7_d7 <= dn7_d6;
+  always @(posedge aclk) dn7_d8 <= dn7_d7;
+  always @(posedge aclk) dn6_d1 <= dn6;
+  always @(posedge aclk) dn6_d2 <= dn6_d1;
+  always @(posedge aclk) dn6_d3 <= dn6_d2;
+  always @(posedge aclk) dn6_d4 <= dn6_d3;
+  always @(posedge aclk) dn6_d5 <= dn6_d4;
+  always @(posedge aclk) dn6_d6 <= dn6_d5;
+  always @(posedge aclk) dn6_d7 <= dn6_d6;
+  always @(posedge aclk) dn5_d1 <= dn5;
+  always @(posedge aclk) dn5_d2 <= dn5_d1;
+  always @(posedge aclk) dn5_d3 <= dn5_d2;
+  always @(posedge aclk) dn5_d4 <= dn5_d3;
+  always @(posedge aclk) dn5_d5 <= dn5_d4;
+  always @(posedge aclk) dn5_d6 <= dn5_d5;
+  always @(posedge aclk) dn4_d1 <= dn4;
+  always @(posedge aclk) dn4_d2 <= dn4_d1;
+  always @(posedge aclk) dn4_d3 <= dn4_d2;
+  always @(posedge aclk) dn4_d4 <= dn4_d3;
+  always @(posedge aclk) dn4_d5 <= dn4_d4;
+  always @(posedge aclk) dn3_d1 <= dn3;
+  always @(posedge aclk) dn3_d2 <= dn3_d1;
+  always @(posedge aclk) dn3_d3 <= dn3_d2;
+  always @(posedge aclk) dn3_d4 <= dn3_d3;
+  always @(posedge aclk) dn2_d1 <= dn2;
+  always @(posedge aclk) dn2_d2 <= dn2_d1;
+  always @(posedge aclk) dn2_d3 <= dn2_d2;
+  always @(posedge aclk) dn1_d1 <= dn1;
+  always @(posedge aclk) dn1_d2 <= dn1_d1;
+  always @(posedge aclk) dn0_d1 <= dn0;
+  always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
   always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
 
 endmodule

@@ -51,8 +51,8 @@
 //     stage 4: max tree -- 4.05 ns, 2 logic levels
 //     stage 5: max tree -- 4.05 ns, 2 logic levels
 //     stage 6: max tree -- 4.05 ns, 2 logic levels
-//     stage 7: d = max - x, exponent lookup -- 4.05 ns, 2 logic levels
-//     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
+//     stage 7: d = max - x -- 5.21 ns, 1 logic levels
+//     stage 8: exponent lookup -- 2.20 ns, 1 logic levels
 //     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
 //     stage 10: exponent lookup, sum tree, lane: product -- 5.02 ns, 2 logic levels
 //     stage 11: sum tree -- 5.14 ns, 2 logic levels
@@ -763,7 +763,6 @@ module softmax_paper_linear_n64 (
   reg [511:0] x_in_d6;
   reg [511:0] d_d1;
   reg [63:0] e0_inq_d1;
-  reg [63:0] e0_inq_d2;
   reg [287:0] sm1_d1;
   reg [87:0] sm3_d1;
   reg [25:0] sm5_d1;
@@ -836,7 +835,7 @@ module softmax_paper_linear_n64 (
       assign d[g*8 +: 8] = diff[7:0];
     end
   endgenerate
-  wire [63:0] e0_in = {~|d[511:511], ~|d[503:503], ~|d[495:495], ~|d[487:487], ~|d[479:479], ~|d[471:471], ~|d[463:463], ~|d[455:455], ~|d[447:447], ~|d[439:439], ~|d[431:431], ~|d[423:423], ~|d[415:415], ~|d[407:407], ~|d[399:399], ~|d[391:391], ~|d[383:383], ~|d[375:375], ~|d[367:367], ~|d[359:359], ~|d[351:351], ~|d[343:343], ~|d[335:335], ~|d[327:327], ~|d[319:319], ~|d[311:311], ~|d[303:303], ~|d[295:295], ~|d[287:287], ~|d[279:279], ~|d[271:271], ~|d[263:263], ~|d[255:255], ~|d[247:247], ~|d[239:239], ~|d[231:231], ~|d[223:223], ~|d[215:215], ~|d[207:207], ~|d[199:199], ~|d[191:191], ~|d[183:183], ~|d[175:175], ~|d[167:167], ~|d[159:159], ~|d[151:151], ~|d[143:143], ~|d[135:135], ~|d[127:127], ~|d[119:119], ~|d[111:111], ~|d[103:103], ~|d[95:95], ~|d[87:87], ~|d[79:79], ~|d[71:71], ~|d[63:63], ~|d[55:55], ~|d[47:47], ~|d[39:39], ~|d[31:31], ~|d[23:23], ~|d[15:15], ~|d[7:7]};
+  wire [63:0] e0_in = {~|d_d1[511:511], ~|d_d1[503:503], ~|d_d1[495:495], ~|d_d1[487:487], ~|d_d1[479:479], ~|d_d1[471:471], ~|d_d1[463:463], ~|d_d1[455:455], ~|d_d1[447:447], ~|d_d1[439:439], ~|d_d1[431:431], ~|d_d1[423:423], ~|d_d1[415:415], ~|d_d1[407:407], ~|d_d1[399:399], ~|d_d1[391:391], ~|d_d1[383:383], ~|d_d1[375:375], ~|d_d1[367:367], ~|d_d1[359:359], ~|d_d1[351:351], ~|d_d1[343:343], ~|d_d1[335:335], ~|d_d1[327:327], ~|d_d1[319:319], ~|d_d1[311:311], ~|d_d1[303:303], ~|d_d1[295:295], ~|d_d1[287:287], ~|d_d1[279:279], ~|d_d1[271:271], ~|d_d1[263:263], ~|d_d1[255:255], ~|d_d1[247:247], ~|d_d1[239:239], ~|d_d1[231:231], ~|d_d1[223:223], ~|d_d1[215:215], ~|d_d1[207:207], ~|d_d1[199:199], ~|d_d1[191:191], ~|d_d1[183:183], ~|d_d1[175:175], ~|d_d1[167:167], ~|d_d1[159:159], ~|d_d1[151:151], ~|d_d1[143:143], ~|d_d1[135:135], ~|d_d1[127:127], ~|d_d1[119:119], ~|d_d1[111:111], ~|d_d1[103:103], ~|d_d1[95:95], ~|d_d1[87:87], ~|d_d1[79:79], ~|d_d1[71:71], ~|d_d1[63:63], ~|d_d1[55:55], ~|d_d1[47:47], ~|d_d1[39:39], ~|d_d1[31:31], ~|d_d1[23:23], ~|d_d1[15:15], ~|d_d1[7:7]};
   wire [511:0] e0;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_e0
@@ -850,7 +849,7 @@ module softmax_paper_linear_n64 (
   always @(posedge aclk) e0_or <= e0;
   reg [63:0] e0_inq;
   always @(posedge aclk) e0_inq <= e0_in;
-  wire [511:0] e0_e = {(e0_or[504 +: 8] & {8{e0_inq_d2[63]}}), (e0_or[496 +: 8] & {8{e0_inq_d2[62]}}), (e0_or[488 +: 8] & {8{e0_inq_d2[61]}}), (e0_or[480 +: 8] & {8{e0_inq_d2[60]}}), (e0_or[472 +: 8] & {8{e0_inq_d2[59]}}), (e0_or[464 +: 8] & {8{e0_inq_d2[58]}}), (e0_or[456 +: 8] & {8{e0_inq_d2[57]}}), (e0_or[448 +: 8] & {8{e0_inq_d2[56]}}), (e0_or[440 +: 8] & {8{e0_inq_d2[55]}}), (e0_or[432 +: 8] & {8{e0_inq_d2[54]}}), (e0_or[424 +: 8] & {8{e0_inq_d2[53]}}), (e0_or[416 +: 8] & {8{e0_inq_d2[52]}}), (e0_or[408 +: 8] & {8{e0_inq_d2[51]}}), (e0_or[400 +: 8] & {8{e0_inq_d2[50]}}), (e0_or[392 +: 8] & {8{e0_inq_d2[49]}}), (e0_or[384 +: 8] & {8{e0_inq_d2[48]}}), (e0_or[376 +: 8] & {8{e0_inq_d2[47]}}), (e0_or[368 +: 8] & {8{e0_inq_d2[46]}}), (e0_or[360 +: 8] & {8{e0_inq_d2[45]}}), (e0_or[352 +: 8] & {8{e0_inq_d2[44]}}), (e0_or[344 +: 8] & {8{e0_inq_d2[43]}}), (e0_or[336 +: 8] & {8{e0_inq_d2[42]}}), (e0_or[328 +: 8] & {8{e0_inq_d2[41]}}), (e0_or[320 +: 8] & {8{e0_inq_d2[40]}}), (e0_or[312 +: 8] & {8{e0_inq_d2[39]}}), (e0_or[304 +: 8] & {8{e0_inq_d2[38]}}), (e0_or[296 +: 8] & {8{e0_inq_d2[37]}}), (e0_or[288 +: 8] & {8{e0_inq_d2[36]}}), (e0_or[280 +: 8] & {8{e0_inq_d2[35]}}), (e0_or[272 +: 8] & {8{e0_inq_d2[34]}}), (e0_or[264 +: 8] & {8{e0_inq_d2[33]}}), (e0_or[256 +: 8] & {8{e0_inq_d2[32]}}), (e0_or[248 +: 8] & {8{e0_inq_d2[31]}}), (e0_or[240 +: 8] & {8{e0_inq_d2[30]}}), (e0_or[232 +: 8] & {8{e0_inq_d2[29]}}), (e0_or[224 +: 8] & {8{e0_inq_d2[28]}}), (e0_or[216 +: 8] & {8{e0_inq_d2[27]}}), (e0_or[208 +: 8] & {8{e0_inq_d2[26]}}), (e0_or[200 +: 8] & {8{e0_inq_d2[25]}}), (e0_or[192 +: 8] & {8{e0_inq_d2[24]}}), (e0_or[184 +: 8] & {8{e0_inq_d2[23]}}), (e0_or[176 +: 8] & {8{e0_inq_d2[22]}}), (e0_or[168 +: 8] & {8{e0_inq_d2[21]}}), (e0_or[160 +: 8] & {8{e0_inq_d2[20]}}), (e0_or[152 +: 8] & {8{e0_inq_d2[19]}}), (e0_or[144 +: 8] & {8{e0_inq_d2[18]}}), (e0_or[136 +: 8] & {8{e0_inq_d2[17]}}), (e0_or[128 +: 8] & {8{e0_inq_d2[16]}}), (e0_or[120 +: 8] & {8{e0_inq_d2[15]}}), (e0_or[112 +: 8] & {8{e0_inq_d2[14]}}), (e0_or[104 +: 8] & {8{e0_inq_d2[13]}}), (e0_or[96 +: 8] & {8{e0_inq_d2[12]}}), (e0_or[88 +: 8] & {8{e0_inq_d2[11]}}), (e0_or[80 +: 8] & {8{e0_inq_d2[10]}}), (e0_or[72 +: 8] & {8{e0_inq_d2[9]}}), (e0_or[64 +: 8] & {8{e0_inq_d2[8]}}), (e0_or[56 +: 8] & {8{e0_inq_d2[7]}}), (e0_or[48 +: 8] & {8{e0_inq_d2[6]}}), (e0_or[40 +: 8] & {8{e0_inq_d2[5]}}), (e0_or[32 +: 8] & {8{e0_inq_d2[4]}}), (e0_or[24 +: 8] & {8{e0_inq_d2[3]}}), (e0_or[16 +: 8] & {8{e0_inq_d2[2]}}), (e0_or[8 +: 8] & {8{e0_inq_d2[1]}}), (e0_or[0 +: 8] & {8{e0_inq_d2[0]}})};
+  wire [511:0] e0_e = {(e0_or[504 +: 8] & {8{e0_inq_d1[63]}}), (e0_or[496 +: 8] & {8{e0_inq_d1[62]}}), (e0_or[488 +: 8] & {8{e0_inq_d1[61]}}), (e0_or[480 +: 8] & {8{e0_inq_d1[60]}}), (e0_or[472 +: 8] & {8{e0_inq_d1[59]}}), (e0_or[464 +: 8] & {8{e0_inq_d1[58]}}), (e0_or[456 +: 8] & {8{e0_inq_d1[57]}}), (e0_or[448 +: 8] & {8{e0_inq_d1[56]}}), (e0_or[440 +: 8] & {8{e0_inq_d1[55]}}), (e0_or[432 +: 8] & {8{e0_inq_d1[54]}}), (e0_or[424 +: 8] & {8{e0_inq_d1[53]}}), (e0_or[416 +: 8] & {8{e0_inq_d1[52]}}), (e0_or[408 +: 8] & {8{e0_inq_d1[51]}}), (e0_or[400 +: 8] & {8{e0_inq_d1[50]}}), (e0_or[392 +: 8] & {8{e0_inq_d1[49]}}), (e0_or[384 +: 8] & {8{e0_inq_d1[48]}}), (e0_or[376 +: 8] & {8{e0_inq_d1[47]}}), (e0_or[368 +: 8] & {8{e0_inq_d1[46]}}), (e0_or[360 +: 8] & {8{e0_inq_d1[45]}}), (e0_or[352 +: 8] & {8{e0_inq_d1[44]}}), (e0_or[344 +: 8] & {8{e0_inq_d1[43]}}), (e0_or[336 +: 8] & {8{e0_inq_d1[42]}}), (e0_or[328 +: 8] & {8{e0_inq_d1[41]}}), (e0_or[320 +: 8] & {8{e0_inq_d1[40]}}), (e0_or[312 +: 8] & {8{e0_inq_d1[39]}}), (e0_or[304 +: 8] & {8{e0_inq_d1[38]}}), (e0_or[296 +: 8] & {8{e0_inq_d1[37]}}), (e0_or[288 +: 8] & {8{e0_inq_d1[36]}}), (e0_or[280 +: 8] & {8{e0_inq_d1[35]}}), (e0_or[272 +: 8] & {8{e0_inq_d1[34]}}), (e0_or[264 +: 8] & {8{e0_inq_d1[33]}}), (e0_or[256 +: 8] & {8{e0_inq_d1[32]}}), (e0_or[248 +: 8] & {8{e0_inq_d1[31]}}), (e0_or[240 +: 8] & {8{e0_inq_d1[30]}}), (e0_or[232 +: 8] & {8{e0_inq_d1[29]}}), (e0_or[224 +: 8] & {8{e0_inq_d1[28]}}), (e0_or[216 +: 8] & {8{e0_inq_d1[27]}}), (e0_or[208 +: 8] & {8{e0_inq_d1[26]}}), (e0_or[200 +: 8] & {8{e0_inq_d1[25]}}), (e0_or[192 +: 8] & {8{e0_inq_d1[24]}}), (e0_or[184 +: 8] & {8{e0_inq_d1[23]}}), (e0_or[176 +: 8] & {8{e0_inq_d1[22]}}), (e0_or[168 +: 8] & {8{e0_inq_d1[21]}}), (e0_or[160 +: 8] & {8{e0_inq_d1[20]}}), (e0_or[152 +: 8] & {8{e0_inq_d1[19]}}), (e0_or[144 +: 8] & {8{e0_inq_d1[18]}}), (e0_or[136 +: 8] & {8{e0_inq_d1[17]}}), (e0_or[128 +: 8] & {8{e0_inq_d1[16]}}), (e0_or[120 +: 8] & {8{e0_inq_d1[15]}}), (e0_or[112 +: 8] & {8{e0_inq_d1[14]}}), (e0_or[104 +: 8] & {8{e0_inq_d1[13]}}), (e0_or[96 +: 8] & {8{e0_inq_d1[12]}}), (e0_or[88 +: 8] & {8{e0_inq_d1[11]}}), (e0_or[80 +: 8] & {8{e0_inq_d1[10]}}), (e0_or[72 +: 8] & {8{e0_inq_d1[9]}}), (e0_or[64 +: 8] & {8{e0_inq_d1[8]}}), (e0_or[56 +: 8] & {8{e0_inq_d1[7]}}), (e0_or[48 +: 8] & {8{e0_inq_d1[6]}}), (e0_or[40 +: 8] & {8{e0_inq_d1[5]}}), (e0_or[32 +: 8] & {8{e0_inq_d1[4]}}), (e0_or[24 +: 8] & {8{e0_inq_d1[3]}}), (e0_or[16 +: 8] & {8{e0_inq_d1[2]}}), (e0_or[8 +: 8] & {8{e0_inq_d1[1]}}), (e0_or[0 +: 8] & {8{e0_inq_d1[0]}})};
   wire [287:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
@@ -907,7 +906,6 @@ module softmax_paper_linear_n64 (
   always @(posedge aclk) x_in_d6 <= x_in_d5;
   always @(posedge aclk) d_d1 <= d;
   always @(posedge aclk) e0_inq_d1 <= e0_inq;
-  always @(posedge aclk) e0_inq_d2 <= e0_inq_d1;
   always @(posedge aclk) sm1_d1 <= sm1;
   always @(posedge aclk) sm3_d1 <= sm3;
   always @(posedge aclk) sm5_d1 <= sm5;
@@ -930,20 +928,24 @@ module softmax_paper_linear_n64 (
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
   // the count one up and one down, from the register alone: the write and the load only pick
   wire [5:0] fifo_count_inc = fifo_count + 6'd1;
   wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
+  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
       fifo_count <= 6'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
-      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
-      // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
-      head_valid <= load | (head_valid & ~m_axis_tready);
+      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
   end
   wire        pop = head_valid & m_axis_tready;
@@ -1026,20 +1028,24 @@ module softmax_paper_linear_n64_lane (
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
   // the count one up and one down, from the register alone: the write and the load only pick
   wire [5:0] fifo_count_inc = fifo_count + 6'd1;
   wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_ready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
+  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
       fifo_count <= 6'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
-      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
-      // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 6'd1) | ((fifo_count == 6'd1) & ~load);
-      head_valid <= load | (head_valid & ~m_ready);
+      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_ready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
   end
   reg  [7:0] fifo_mem [0:31];

@@ -25,7 +25,8 @@
 //     "pipeline": {
 //       "targetMHz": 150,
 //       "device": "ecp5",
-//       "outputFifo": true
+//       "outputFifo": true,
+//       "ramDelays": true
 //     },
 //     "verify": {
 //       "vectors": 128,
@@ -45,44 +46,45 @@
 //   sum S = sum of n=64 entries: 22 bits (= 16 + ceil(log2 64)), cannot overflow
 //   tables: pow2_lut 64x16b = 128 B, recip_lut 512x9b = 576 B; total 704 B
 //   error bound: |y - y_ref| <= 1.2746 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 36 register stages, slowest estimate 5.58 ns (179 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 37 register stages, slowest estimate 5.58 ns (179 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
 //     stage 4: max tree -- 4.05 ns, 2 logic levels
 //     stage 5: max tree -- 4.05 ns, 2 logic levels
 //     stage 6: max tree -- 4.05 ns, 2 logic levels
-//     stage 7: d = max - x, exponent lookup -- 5.53 ns, 2 logic levels
+//     stage 7: d = max - x -- 5.21 ns, 1 logic levels
 //     stage 8: exponent lookup -- 3.32 ns, 1 logic levels
 //     stage 9: exponent lookup -- 3.32 ns, 1 logic levels
 //     stage 10: exponent lookup -- 3.32 ns, 1 logic levels
-//     stage 11: exponent lookup -- 2.20 ns, 0 logic levels
-//     stage 12: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 13: exponent lookup -- 5.29 ns, 3 logic levels
-//     stage 14: exponent lookup, sum tree, lane: product -- 5.58 ns, 3 logic levels
-//     stage 15: sum tree -- 3.14 ns, 1 logic levels
-//     stage 16: sum tree -- 3.17 ns, 1 logic levels
-//     stage 17: sum tree -- 3.21 ns, 1 logic levels
-//     stage 18: sum tree -- 3.25 ns, 1 logic levels
-//     stage 19: sum tree -- 3.28 ns, 1 logic levels
-//     stage 20: normalisation: leading one -- 4.32 ns, 3 logic levels
-//     stage 21: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 11: exponent lookup -- 3.32 ns, 1 logic levels
+//     stage 12: exponent lookup -- 2.20 ns, 0 logic levels
+//     stage 13: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 14: exponent lookup -- 5.29 ns, 3 logic levels
+//     stage 15: exponent lookup, sum tree, lane: product -- 5.58 ns, 3 logic levels
+//     stage 16: sum tree -- 3.14 ns, 1 logic levels
+//     stage 17: sum tree -- 3.17 ns, 1 logic levels
+//     stage 18: sum tree -- 3.21 ns, 1 logic levels
+//     stage 19: sum tree -- 3.25 ns, 1 logic levels
+//     stage 20: sum tree -- 3.28 ns, 1 logic levels
+//     stage 21: normalisation: leading one -- 4.32 ns, 3 logic levels
 //     stage 22: normalisation: leading one -- 5.56 ns, 4 logic levels
-//     stage 23: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
-//     stage 24: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
-//     stage 25: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 26: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
-//     stage 27: lane: product -- 0.60 ns, 0 logic levels
+//     stage 23: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 24: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
+//     stage 25: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
+//     stage 26: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 27: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
 //     stage 28: lane: product -- 0.60 ns, 0 logic levels
 //     stage 29: lane: product -- 0.60 ns, 0 logic levels
-//     stage 30: lane: shift -- 5.56 ns, 4 logic levels
-//     stage 31: lane: shift, lane: round -- 4.70 ns, 2 logic levels
-//     stage 32: lane: saturate -- 4.32 ns, 3 logic levels
-//     stage 33: lane: saturate, output register -- 3.50 ns, 2 logic levels
-//   latency: 36 cycles, throughput 1 vector per cycle
+//     stage 30: lane: product -- 0.60 ns, 0 logic levels
+//     stage 31: lane: shift -- 5.56 ns, 4 logic levels
+//     stage 32: lane: shift, lane: round -- 4.70 ns, 2 logic levels
+//     stage 33: lane: saturate -- 4.32 ns, 3 logic levels
+//     stage 34: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 37 cycles, throughput 1 vector per cycle
 //
 // Table bytes: pow2_lut 128 + recip_lut 576 = 704
-// Latency: 36 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 37 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -102,7 +104,7 @@ module softmax_softermax_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 36;
+  localparam LATENCY = 37;
 
   // recip_lut: 512 entries x 9 bits (2^RW / m - 2^(RW-1))
   function [9-1:0] recip_lut;
@@ -666,11 +668,10 @@ module softmax_softermax_n64 (
   reg [31:0] mx4_d1;
   reg [15:0] mx5_d1;
   reg [7:0] mx6_d1;
-  reg [511:0] x_in_d1;
-  reg [511:0] x_in_d2;
-  reg [511:0] x_in_d3;
-  reg [511:0] x_in_d4;
-  reg [511:0] x_in_d5;
+  (* ram_style = "distributed" *)
+  reg [511:0] x_in_dm [0:7];
+  reg [2:0] x_in_wp;
+  reg [2:0] x_in_rp;
   reg [511:0] x_in_d6;
   reg [543:0] sm1_d1;
   reg [287:0] sm2_d1;
@@ -826,12 +827,13 @@ module softmax_softermax_n64 (
   always @(posedge aclk) mx4_d1 <= mx4;
   always @(posedge aclk) mx5_d1 <= mx5;
   always @(posedge aclk) mx6_d1 <= mx6;
-  always @(posedge aclk) x_in_d1 <= x_in;
-  always @(posedge aclk) x_in_d2 <= x_in_d1;
-  always @(posedge aclk) x_in_d3 <= x_in_d2;
-  always @(posedge aclk) x_in_d4 <= x_in_d3;
-  always @(posedge aclk) x_in_d5 <= x_in_d4;
-  always @(posedge aclk) x_in_d6 <= x_in_d5;
+  // x_in delayed 6 cycles in distributed RAM (pipeline.ramDelays)
+  always @(posedge aclk) if (!aresetn) x_in_wp <= 3'd0; else x_in_wp <= x_in_wp + 3'd1;
+  always @(posedge aclk) begin
+    x_in_dm[x_in_wp] <= x_in;
+    x_in_rp <= x_in_wp - 3'd4;
+    x_in_d6 <= x_in_dm[x_in_rp];
+  end
   always @(posedge aclk) sm1_d1 <= sm1;
   always @(posedge aclk) sm2_d1 <= sm2;
   always @(posedge aclk) sm3_d1 <= sm3;
@@ -866,20 +868,24 @@ module softmax_softermax_n64 (
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
   // the count one up and one down, from the register alone: the write and the load only pick
   wire [6:0] fifo_count_inc = fifo_count + 7'd1;
   wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
+  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
       fifo_count <= 7'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
-      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
-      // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 7'd1) | ((fifo_count == 7'd1) & ~load);
-      head_valid <= load | (head_valid & ~m_axis_tready);
+      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
   end
   wire        pop = head_valid & m_axis_tready;
@@ -916,80 +922,9 @@ module softmax_softermax_n64_exp (
   input  wire [7:0] d_i,
   output wire [15:0] e
 );
-  // pow2_lut: 64 entries x 16 bits (2^-(f/2^F))
-  function [16-1:0] pow2_lut;
-    input [6-1:0] a;
-    begin
-      case (a)
-        6'd0: pow2_lut = 16'd65535;
-        6'd1: pow2_lut = 16'd64829;
-        6'd2: pow2_lut = 16'd64131;
-        6'd3: pow2_lut = 16'd63440;
-        6'd4: pow2_lut = 16'd62757;
-        6'd5: pow2_lut = 16'd62081;
-        6'd6: pow2_lut = 16'd61412;
-        6'd7: pow2_lut = 16'd60750;
-        6'd8: pow2_lut = 16'd60096;
-        6'd9: pow2_lut = 16'd59449;
-        6'd10: pow2_lut = 16'd58808;
-        6'd11: pow2_lut = 16'd58175;
-        6'd12: pow2_lut = 16'd57548;
-        6'd13: pow2_lut = 16'd56928;
-        6'd14: pow2_lut = 16'd56315;
-        6'd15: pow2_lut = 16'd55708;
-        6'd16: pow2_lut = 16'd55108;
-        6'd17: pow2_lut = 16'd54515;
-        6'd18: pow2_lut = 16'd53927;
-        6'd19: pow2_lut = 16'd53346;
-        6'd20: pow2_lut = 16'd52772;
-        6'd21: pow2_lut = 16'd52203;
-        6'd22: pow2_lut = 16'd51641;
-        6'd23: pow2_lut = 16'd51085;
-        6'd24: pow2_lut = 16'd50534;
-        6'd25: pow2_lut = 16'd49990;
-        6'd26: pow2_lut = 16'd49452;
-        6'd27: pow2_lut = 16'd48919;
-        6'd28: pow2_lut = 16'd48392;
-        6'd29: pow2_lut = 16'd47871;
-        6'd30: pow2_lut = 16'd47355;
-        6'd31: pow2_lut = 16'd46845;
-        6'd32: pow2_lut = 16'd46340;
-        6'd33: pow2_lut = 16'd45841;
-        6'd34: pow2_lut = 16'd45347;
-        6'd35: pow2_lut = 16'd44859;
-        6'd36: pow2_lut = 16'd44376;
-        6'd37: pow2_lut = 16'd43898;
-        6'd38: pow2_lut = 16'd43425;
-        6'd39: pow2_lut = 16'd42957;
-        6'd40: pow2_lut = 16'd42494;
-        6'd41: pow2_lut = 16'd42036;
-        6'd42: pow2_lut = 16'd41584;
-        6'd43: pow2_lut = 16'd41136;
-        6'd44: pow2_lut = 16'd40693;
-        6'd45: pow2_lut = 16'd40254;
-        6'd46: pow2_lut = 16'd39821;
-        6'd47: pow2_lut = 16'd39392;
-        6'd48: pow2_lut = 16'd38967;
-        6'd49: pow2_lut = 16'd38548;
-        6'd50: pow2_lut = 16'd38132;
-        6'd51: pow2_lut = 16'd37722;
-        6'd52: pow2_lut = 16'd37315;
-        6'd53: pow2_lut = 16'd36913;
-        6'd54: pow2_lut = 16'd36516;
-        6'd55: pow2_lut = 16'd36122;
-        6'd56: pow2_lut = 16'd35733;
-        6'd57: pow2_lut = 16'd35348;
-        6'd58: pow2_lut = 16'd34968;
-        6'd59: pow2_lut = 16'd34591;
-        6'd60: pow2_lut = 16'd34218;
-        6'd61: pow2_lut = 16'd33850;
-        6'd62: pow2_lut = 16'd33485;
-        6'd63: pow2_lut = 16'd33124;
-        default: pow2_lut = 16'd0;
-      endcase
-    end
-  endfunction
+
   // delayed copies (registers the pipeline adds to align operands)
+  reg [7:0] d_i_d1;
   reg [22:0] e0_tm0_1_0_d1;
   reg [22:0] e0_tm0_1_1_d1;
   reg [22:0] e0_tm0_1_2_d1;
@@ -1016,10 +951,10 @@ module softmax_softermax_n64_exp (
   reg [0:0] e0_sh_a4_d2;
   reg [0:0] e0_sh_a4_d3;
   reg [0:0] e0_sh_a4_d4;
-  wire [22:0] e0_tm0_1_0 = {15'd0, d_i} + {13'd0, {d_i, 2'd0}};
-  wire [22:0] e0_tm0_1_1 = {11'd0, {d_i, 4'd0}} + {9'd0, {d_i, 6'd0}};
-  wire [22:0] e0_tm0_1_2 = {5'd0, {d_i, 10'd0}} + {4'd0, {d_i, 11'd0}};
-  wire [22:0] e0_tm0_1_3 = {3'd0, {d_i, 12'd0}} + {1'd0, {d_i, 14'd0}};
+  wire [22:0] e0_tm0_1_0 = {15'd0, d_i_d1} + {13'd0, {d_i_d1, 2'd0}};
+  wire [22:0] e0_tm0_1_1 = {11'd0, {d_i_d1, 4'd0}} + {9'd0, {d_i_d1, 6'd0}};
+  wire [22:0] e0_tm0_1_2 = {5'd0, {d_i_d1, 10'd0}} + {4'd0, {d_i_d1, 11'd0}};
+  wire [22:0] e0_tm0_1_3 = {3'd0, {d_i_d1, 12'd0}} + {1'd0, {d_i_d1, 14'd0}};
   wire [22:0] e0_tm0_2_0 = e0_tm0_1_0_d1 + e0_tm0_1_1_d1;
   wire [22:0] e0_tm0_2_1 = e0_tm0_1_2_d1 + e0_tm0_1_3_d1;
   wire [22:0] e0_tm0_3_0 = e0_tm0_2_0_d1 + e0_tm0_2_1_d1;
@@ -1028,8 +963,77 @@ module softmax_softermax_n64_exp (
   wire unused_e0_tm = &{1'b0, e0_tm[11:0], 1'b0};
   wire [4:0] e0_z = e0_t[10:6];
   wire [5:0] e0_r = e0_t[5:0];
+  // pow2_lut (2^-(f/2^F)): 64 x 16 bits in block RAM
+  (* ram_style = "block" *)
+  reg [15:0] e0_g_rom [0:63];
+  initial begin
+    e0_g_rom[0] = 16'd65535;
+    e0_g_rom[1] = 16'd64829;
+    e0_g_rom[2] = 16'd64131;
+    e0_g_rom[3] = 16'd63440;
+    e0_g_rom[4] = 16'd62757;
+    e0_g_rom[5] = 16'd62081;
+    e0_g_rom[6] = 16'd61412;
+    e0_g_rom[7] = 16'd60750;
+    e0_g_rom[8] = 16'd60096;
+    e0_g_rom[9] = 16'd59449;
+    e0_g_rom[10] = 16'd58808;
+    e0_g_rom[11] = 16'd58175;
+    e0_g_rom[12] = 16'd57548;
+    e0_g_rom[13] = 16'd56928;
+    e0_g_rom[14] = 16'd56315;
+    e0_g_rom[15] = 16'd55708;
+    e0_g_rom[16] = 16'd55108;
+    e0_g_rom[17] = 16'd54515;
+    e0_g_rom[18] = 16'd53927;
+    e0_g_rom[19] = 16'd53346;
+    e0_g_rom[20] = 16'd52772;
+    e0_g_rom[21] = 16'd52203;
+    e0_g_rom[22] = 16'd51641;
+    e0_g_rom[23] = 16'd51085;
+    e0_g_rom[24] = 16'd50534;
+    e0_g_rom[25] = 16'd49990;
+    e0_g_rom[26] = 16'd49452;
+    e0_g_rom[27] = 16'd48919;
+    e0_g_rom[28] = 16'd48392;
+    e0_g_rom[29] = 16'd47871;
+    e0_g_rom[30] = 16'd47355;
+    e0_g_rom[31] = 16'd46845;
+    e0_g_rom[32] = 16'd46340;
+    e0_g_rom[33] = 16'd45841;
+    e0_g_rom[34] = 16'd45347;
+    e0_g_rom[35] = 16'd44859;
+    e0_g_rom[36] = 16'd44376;
+    e0_g_rom[37] = 16'd43898;
+    e0_g_rom[38] = 16'd43425;
+    e0_g_rom[39] = 16'd42957;
+    e0_g_rom[40] = 16'd42494;
+    e0_g_rom[41] = 16'd42036;
+    e0_g_rom[42] = 16'd41584;
+    e0_g_rom[43] = 16'd41136;
+    e0_g_rom[44] = 16'd40693;
+    e0_g_rom[45] = 16'd40254;
+    e0_g_rom[46] = 16'd39821;
+    e0_g_rom[47] = 16'd39392;
+    e0_g_rom[48] = 16'd38967;
+    e0_g_rom[49] = 16'd38548;
+    e0_g_rom[50] = 16'd38132;
+    e0_g_rom[51] = 16'd37722;
+    e0_g_rom[52] = 16'd37315;
+    e0_g_rom[53] = 16'd36913;
+    e0_g_rom[54] = 16'd36516;
+    e0_g_rom[55] = 16'd36122;
+    e0_g_rom[56] = 16'd35733;
+    e0_g_rom[57] = 16'd35348;
+    e0_g_rom[58] = 16'd34968;
+    e0_g_rom[59] = 16'd34591;
+    e0_g_rom[60] = 16'd34218;
+    e0_g_rom[61] = 16'd33850;
+    e0_g_rom[62] = 16'd33485;
+    e0_g_rom[63] = 16'd33124;
+  end
   reg [15:0] e0_g;
-  always @(posedge aclk) e0_g <= pow2_lut(e0_r_d1);
+  always @(posedge aclk) e0_g <= e0_g_rom[e0_r_d1];
   reg [15:0] e0_g_or;
   always @(posedge aclk) e0_g_or <= e0_g;
   wire [0:0] e0_sh_a0 = e0_z[0:0];
@@ -1043,6 +1047,7 @@ module softmax_softermax_n64_exp (
   wire [0:0] e0_sh_a4 = e0_z[4:4];
   wire [15:0] e0_sh_4 = (|e0_sh_a4_d4) ? 16'd0 : e0_sh_3;
   assign e = e0_sh_4;
+  always @(posedge aclk) d_i_d1 <= d_i;
   always @(posedge aclk) e0_tm0_1_0_d1 <= e0_tm0_1_0;
   always @(posedge aclk) e0_tm0_1_1_d1 <= e0_tm0_1_1;
   always @(posedge aclk) e0_tm0_1_2_d1 <= e0_tm0_1_2;
@@ -1086,18 +1091,10 @@ module softmax_softermax_n64_lane (
 );
 
   // delayed copies (registers the pipeline adds to align operands)
-  reg [15:0] mul_areg_d1;
-  reg [15:0] mul_areg_d2;
-  reg [15:0] mul_areg_d3;
-  reg [15:0] mul_areg_d4;
-  reg [15:0] mul_areg_d5;
-  reg [15:0] mul_areg_d6;
-  reg [15:0] mul_areg_d7;
-  reg [15:0] mul_areg_d8;
-  reg [15:0] mul_areg_d9;
-  reg [15:0] mul_areg_d10;
-  reg [15:0] mul_areg_d11;
-  reg [15:0] mul_areg_d12;
+  (* ram_style = "distributed" *)
+  reg [15:0] mul_areg_dm [0:15];
+  reg [3:0] mul_areg_wp;
+  reg [3:0] mul_areg_rp;
   reg [15:0] mul_areg_d13;
   reg [0:0] shf_a0_d1;
   reg [0:0] shf_a0_d2;
@@ -1172,20 +1169,24 @@ module softmax_softermax_n64_lane (
   reg         fifo_nonempty;  // fifo_count != 0
   reg         head_valid;
   wire        load = fifo_nonempty & (~head_valid | m_ready);
+  // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
   // the count one up and one down, from the register alone: the write and the load only pick
   wire [6:0] fifo_count_inc = fifo_count + 7'd1;
   wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_ready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
+  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
       fifo_count <= 7'd0;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr & ~load) fifo_count <= fifo_count_inc;
-      else if (load & ~fifo_wr) fifo_count <= fifo_count_dec;
-      // not empty next: a beat written, more than one held, or one held and not loaded
-      fifo_nonempty <= fifo_wr | (fifo_count > 7'd1) | ((fifo_count == 7'd1) & ~load);
-      head_valid <= load | (head_valid & ~m_ready);
+      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_ready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
   end
   reg  [7:0] fifo_mem [0:47];
@@ -1204,19 +1205,13 @@ module softmax_softermax_n64_lane (
     end
   end
   assign y = head;
-  always @(posedge aclk) mul_areg_d1 <= mul_areg;
-  always @(posedge aclk) mul_areg_d2 <= mul_areg_d1;
-  always @(posedge aclk) mul_areg_d3 <= mul_areg_d2;
-  always @(posedge aclk) mul_areg_d4 <= mul_areg_d3;
-  always @(posedge aclk) mul_areg_d5 <= mul_areg_d4;
-  always @(posedge aclk) mul_areg_d6 <= mul_areg_d5;
-  always @(posedge aclk) mul_areg_d7 <= mul_areg_d6;
-  always @(posedge aclk) mul_areg_d8 <= mul_areg_d7;
-  always @(posedge aclk) mul_areg_d9 <= mul_areg_d8;
-  always @(posedge aclk) mul_areg_d10 <= mul_areg_d9;
-  always @(posedge aclk) mul_areg_d11 <= mul_areg_d10;
-  always @(posedge aclk) mul_areg_d12 <= mul_areg_d11;
-  always @(posedge aclk) mul_areg_d13 <= mul_areg_d12;
+  // mul_areg delayed 13 cycles in distributed RAM (pipeline.ramDelays)
+  always @(posedge aclk) if (!aresetn) mul_areg_wp <= 4'd0; else mul_areg_wp <= mul_areg_wp + 4'd1;
+  always @(posedge aclk) begin
+    mul_areg_dm[mul_areg_wp] <= mul_areg;
+    mul_areg_rp <= mul_areg_wp - 4'd11;
+    mul_areg_d13 <= mul_areg_dm[mul_areg_rp];
+  end
   always @(posedge aclk) shf_a0_d1 <= shf_a0;
   always @(posedge aclk) shf_a0_d2 <= shf_a0_d1;
   always @(posedge aclk) shf_a0_d3 <= shf_a0_d2;

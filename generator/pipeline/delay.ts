@@ -47,6 +47,12 @@ export interface DelayModel {
    * moves it into the DP16KD, as Lattice's synthesis does.
    */
   romOutputRegister?: boolean;
+  /**
+   * Whether the table of a computed exponent (Softermax's 2^-f, 64 x 16 bits) is written as a memory
+   * array with ram_style "block", so that it is a block RAM. As a function, Yosys builds so small a
+   * table from LUTs: on ECP5, 119 LUT4, 36 PFUMX and 14 L6MUX21 per element.
+   */
+  computedTableBlockRam?: boolean;
   /** Clock-to-out of a read of a written block RAM (a stream block's row store), when not romOut. */
   ramOut?: number;
   /**
@@ -106,6 +112,13 @@ export interface DelayModel {
    * counted in the model's slack (iCE40, where the lanes' registers were calibrated without it).
    */
   fanoutRoute?: number;
+  /**
+   * The route of a parallel block's max to the subtractions d = max - x of `count` elements, beyond a
+   * route between two cells (model.route). Undefined: none. ECP5, measured: 64 elements spread the
+   * subtractions over the part (3.72 ns from the max's register to Softermax's 63rd element), while
+   * at 8 the route stays within a route's estimate (the default block, 213.49 MHz at 200).
+   */
+  maxFanoutRoute?: (count: number) => number;
   /**
    * Whether the per-element modules (the lanes) carry the keep_hierarchy attribute. Flattened,
    * synthesis merges the registers each lane keeps of a shared signal back into one register that
@@ -224,6 +237,7 @@ const ECP5: DelayModel = {
   romOut: 0.97,
   romSetup: 1.6,
   romOutputRegister: true,
+  computedTableBlockRam: true,
   // a written block RAM's read (no output register): 5.61 ns, and a longer route out of the RAM row
   ramOut: 5.61 + 0.5,
   ramNoRwCheck: true,
@@ -237,6 +251,7 @@ const ECP5: DelayModel = {
   // reciprocal's correction carry chain to a lane's coefficient register, which the block's LUT
   // partial products and MULT18X18D read; 142.92 MHz at 150 with 1.5 ns counted here
   fanoutRoute: 3.4,
+  maxFanoutRoute: (count) => (count > 16 ? 3.4 - 1.0 : 0),
   readyRegister: true,
   syncSetCost: 1.0 + 0.24 + 0.42,
   keepHierarchy: true,

@@ -168,7 +168,8 @@ export function maxMinusX(p: Pipe, mx: Sig, x: Sig, o: { count: number; iw: numb
     name,
     width: count * dw,
     deps: [mx, x],
-    delay: p.model.carry(w),
+    // the max reaches every element's subtraction (model.maxFanoutRoute)
+    delay: p.model.carry(w) + (p.model.maxFanoutRoute?.(count) ?? 0),
     levels: 1,
     what,
     code: (r) =>
@@ -704,7 +705,21 @@ function calcLane(p: Pipe, dg: Sig, calc: ExpCalc, dw: number, nm: string, what:
     gv = arith(p, `${nm}_g`, calc.gw, [sq], what, (r) => `${sqw > calc.gw ? `${r(sq)}[${calc.gw - 1}:0]` : zx(r(sq), sqw, calc.gw)} + ${calc.gw}'d${calc.poly!.c}`);
     if (sqw > calc.gw) unusedOutside(p, sq, 0, calc.gw - 1, `unused_${nm}_sq`, gv.cycle);
   } else {
-    gv = p.rom({ name: `${nm}_g`, width: calc.gw, addr: r0, fn: calc.gTable!.name, what });
+    const t = calc.gTable!;
+    // model.computedTableBlockRam: the table as a memory array with ram_style "block", which Yosys
+    // maps to block RAM; as a function, Yosys builds so small a table from LUTs and wide multiplexers
+    const arrayRead = (a: string, always: string) =>
+      [
+        `// ${t.name} (${t.what}): ${t.values.length} x ${calc.gw} bits in block RAM`,
+        '(* ram_style = "block" *)',
+        `reg [${calc.gw - 1}:0] ${nm}_g_rom [0:${t.values.length - 1}];`,
+        'initial begin',
+        ...t.values.map((v, i) => `  ${nm}_g_rom[${i}] = ${calc.gw}'d${v};`),
+        'end',
+        `reg [${calc.gw - 1}:0] ${nm}_g;`,
+        `${always} ${nm}_g <= ${nm}_g_rom[${a}];`,
+      ].join('\n');
+    gv = p.rom({ name: `${nm}_g`, width: calc.gw, addr: r0, fn: t.name, what, ...(p.model.computedTableBlockRam ? { code: arrayRead } : {}) });
   }
   return { gv, z };
 }
@@ -802,7 +817,8 @@ export function longDivide(p: Pipe, num: Sig, den: Sig, qb: number, what: string
  * dw + 1 bits, stays in [-D, D); each step is r' = 2 r + bit - D where r >= 0, + D where r < 0, one
  * (dw + 3)-bit carry chain: {2r + bit, 1} + {D ^ s, s} with s = (r >= 0), the carry-in s riding on
  * the extra low bit and the exclusive-or in the LUT before each carry. The quotient bit is r' >= 0,
- * the same bit as the restoring division's.
+ * the same bit as the restoring division's: each step keeps its complement, r''s sign, and the
+ * quotient is inverted once after the last step.
  */
 function nonRestoring(p: Pipe, rem0: Sig, nb: Sig[], den: Sig, qb: number, what: string): Sig {
   const dw = den.width;
@@ -823,11 +839,14 @@ function nonRestoring(p: Pipe, rem0: Sig, nb: Sig[], den: Sig, qb: number, what:
     });
     // the result lies in [-D, D): its top bit repeats the sign; the low bit is the carry-in's
     p.lines.push(`wire unused_dt${b} = &{1'b0, ${p.at(t, t.cycle)}[${dw + 2}], ${p.at(t, t.cycle)}[0], 1'b0};`);
-    qbits.push(wire(p, `dq${b}`, 1, [t], what, (q) => `~${q(t)}[${dw + 1}]`));
+    // the quotient bit's complement, r' < 0: the sign, straight from the chain into its register (an
+    // inverter here was a LUT placed beside the delay line's register, 2.25 ns of route from the chain)
+    qbits.push(wire(p, `dn${b}`, 1, [t], what, (q) => `${q(t)}[${dw + 1}]`));
     r = wire(p, `nr${qb - b}`, dw + 1, [t], what, (q) => `${q(t)}[${dw + 1}:1]`);
     // where t leaves no time in its stage, the next step reads a registered copy: the same two bits unused
     if (r.cycle > t.cycle) p.lines.push(`wire unused_dt${b}_q = &{1'b0, ${p.at(t, r.cycle)}[${dw + 2}], ${p.at(t, r.cycle)}[0], 1'b0};`);
   }
   p.lines.push(`wire unused_rem = &{1'b0, ${p.at(r, r.cycle)}, 1'b0};`);
-  return wire(p, 'quo', qb, qbits, what, (q) => `{${qbits.map((x) => q(x)).join(', ')}}`);
+  // the quotient: the complements inverted, once, after the last step (a LUT level)
+  return logic(p, 'quo', qb, qbits, 1, what, (q) => `~{${qbits.map((x) => q(x)).join(', ')}}`);
 }
