@@ -17,7 +17,8 @@
  *                                     synth_ecp5 and nextpnr-ecp5 on the LFE5U-85F; --write merges each
  *                                     row into bench/results.json and the README table as it finishes
  *                                     (rows whose ECP5 RTL is unchanged are kept unless --force, so a
- *                                     stopped run resumes; --only measures a part)
+ *                                     stopped run resumes; --only, --arch parallel|stream and --n N
+ *                                     measure a part)
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -141,8 +142,8 @@ export function benchConfig(arch: string, method: string, addressing: string | u
 }
 
 /** Whether two rows are the same block of the set (arch, method, n and parameters). */
-function sameRow(a: BenchRow, b: BenchRow): boolean {
-  return a.arch === b.arch && a.method === b.method && a.n === b.n && JSON.stringify(a.params ?? {}) === JSON.stringify(b.params ?? {});
+export function sameRow(a: BenchRow, b: BenchRow): boolean {
+  return a.arch === b.arch && a.method === b.method && a.addressing === b.addressing && a.n === b.n && JSON.stringify(a.params ?? {}) === JSON.stringify(b.params ?? {});
 }
 
 /** The addressing column: the addressing, and the parameters when they are not the defaults. */
@@ -350,7 +351,11 @@ async function ecp5Main(argv: string[], jobs: number, only: string | undefined):
   const results = readResults();
   const force = argv.includes('--force');
   const write = argv.includes('--write');
-  const planned = plannedRows().filter((p) => !only || p.row.method.includes(only));
+  const archAt = argv.indexOf('--arch');
+  const arch = archAt >= 0 ? argv[archAt + 1] : undefined;
+  const nAt = argv.indexOf('--n');
+  const n = nAt >= 0 ? Number(argv[nAt + 1]) : undefined;
+  const planned = plannedRows().filter((p) => (!only || p.row.method.includes(only)) && (!arch || p.row.arch === arch) && (n === undefined || p.row.n === n));
   const rowOf = (r: BenchRow) => results.rows.find((x) => sameRow(x, r));
   const todo = planned
     .filter((p) => p.config && rowOf(p.row))

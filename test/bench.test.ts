@@ -11,7 +11,7 @@ import { accuracy } from '../generator/numerics/metrics.js';
 import { rtlSha256 } from '../generator/measure/synthesis.js';
 import { ROOT } from '../generator/core/version.js';
 import { errorBound } from '../generator/numerics/bound.js';
-import { benchConfig, benchTable, HW_BEGIN, HW_END, plannedRows, readResults } from '../scripts/bench.js';
+import { benchConfig, benchTable, HW_BEGIN, HW_END, plannedRows, readResults, sameRow } from '../scripts/bench.js';
 import { section } from '../scripts/readme-section.js';
 import { vectorSet } from '../generator/evidence/vector-set.js';
 
@@ -44,6 +44,10 @@ describe('hardware table', () => {
       expect(row.errorBound, tag).toBe(errorBound(block.plan).lsb);
       expect(row.synthesis!.rtlSha256, `${tag}: the RTL changed since the bench; run npm run bench -- --write`).toBe(rtlSha256(block));
     }
+  });
+  it('each planned row is exactly one row of the results (a run of --ecp5 merges its figures by it)', () => {
+    // arch, method, addressing, n and parameters: linear and normalized rows of one method are two
+    for (const p of plannedRows()) expect(results.rows.filter((r) => sameRow(r, p.row)), `${p.row.arch} ${p.row.method} ${p.row.addressing} n=${p.row.n}`).toHaveLength(1);
   });
   it('the ECP5 columns, once measured (npm run bench -- --ecp5 --write), match the current generator: latency and RTL hash', () => {
     if (!results.ecp5) {
