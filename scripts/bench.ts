@@ -141,7 +141,7 @@ export function benchConfig(arch: string, method: string, addressing: string | u
   return { ...c, name: `bench_${id(method)}_${id(c.method.addressing)}${p ? `_p${p}` : ''}_n${n}_${arch}` };
 }
 
-/** Whether two rows are the same block of the set (arch, method, n and parameters). */
+/** Whether two rows are the same block of the set (arch, method, addressing, n and parameters). */
 export function sameRow(a: BenchRow, b: BenchRow): boolean {
   return a.arch === b.arch && a.method === b.method && a.addressing === b.addressing && a.n === b.n && JSON.stringify(a.params ?? {}) === JSON.stringify(b.params ?? {});
 }
@@ -351,10 +351,9 @@ async function ecp5Main(argv: string[], jobs: number, only: string | undefined):
   const results = readResults();
   const force = argv.includes('--force');
   const write = argv.includes('--write');
-  const archAt = argv.indexOf('--arch');
-  const arch = archAt >= 0 ? argv[archAt + 1] : undefined;
-  const nAt = argv.indexOf('--n');
-  const n = nAt >= 0 ? Number(argv[nAt + 1]) : undefined;
+  const arch = option(argv, '--arch');
+  const nText = option(argv, '--n');
+  const n = nText === undefined ? undefined : Number(nText);
   const planned = plannedRows().filter((p) => (!only || p.row.method.includes(only)) && (!arch || p.row.arch === arch) && (n === undefined || p.row.n === n));
   const rowOf = (r: BenchRow) => results.rows.find((x) => sameRow(x, r));
   const todo = planned
@@ -395,7 +394,13 @@ async function ecp5Main(argv: string[], jobs: number, only: string | undefined):
   });
   console.log('\n' + benchTable(results) + '\n');
   console.log(`bench --ecp5: ${todo.length} blocks in ${Math.round((Date.now() - t0) / 1000)} s`);
-  if (write) console.log('bench --ecp5: wrote the ECP5 columns into bench/results.json and the README hardware table');
+  if (write && tools) console.log('bench --ecp5: wrote the ECP5 columns into bench/results.json and the README hardware table');
+}
+
+/** The value after `name` on the command line, when it is there. */
+function option(argv: string[], name: string): string | undefined {
+  const at = argv.indexOf(name);
+  return at >= 0 ? argv[at + 1] : undefined;
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -405,10 +410,8 @@ async function main(argv: string[]): Promise<void> {
     console.log('bench: README hardware table rewritten from bench/results.json');
     return;
   }
-  const jobsAt = argv.indexOf('--jobs');
-  const jobs = jobsAt >= 0 ? Number(argv[jobsAt + 1]) : 2;
-  const onlyAt = argv.indexOf('--only');
-  const only = onlyAt >= 0 ? argv[onlyAt + 1]! : undefined;
+  const jobs = Number(option(argv, '--jobs') ?? 2);
+  const only = option(argv, '--only');
   if (argv.includes('--ecp5')) return ecp5Main(argv, jobs, only);
   const t0 = Date.now();
   const planned = plannedRows().filter((p) => !only || p.row.method.includes(only));
