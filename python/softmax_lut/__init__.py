@@ -31,7 +31,10 @@ import numpy as np
 from ._fixed import I64 as _I64
 from .methods import quotient_of
 
-__all__ = ["Block", "load", "FORMAT"]
+__all__ = ["Block", "load", "FORMAT", "__version__"]
+
+# package.json's version (python/pyproject.toml has it too; test/python-package.test.ts compares)
+__version__ = "0.1.0"
 
 FORMAT = "softmax-lut emulator 1"
 
