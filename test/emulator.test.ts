@@ -5,18 +5,18 @@
  * them through scripts/setup.sh): without them these tests fail with the install hint, they never skip.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../generator/core/version.js';
 import { model } from '../generator/numerics/model.js';
 import { streamModel, type Row } from '../generator/hardware/archs/stream.js';
 import { rng } from '../generator/evidence/vectors.js';
-import { cfg, generateTo } from './helpers.js';
+import { cfg, generateTo, SYSTEM_PYTHON } from './helpers.js';
 
-/** Debian's python3 when it is there (the one setup.sh gives NumPy), else the first on PATH. */
+/** SYSTEM_PYTHON, with NumPy. */
 function python(): string {
-  const py = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const py = SYSTEM_PYTHON;
   const r = spawnSync(py, ['-c', 'import numpy'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${py} with NumPy is required: apt-get install python3 python3-numpy (scripts/setup.sh does it)\n${r.stderr ?? r.error}`);
   return py;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildBlock } from '../generator/block/block.js';
@@ -94,3 +94,6 @@ export function randomLengthVectors(plan: Plan, count: number, maxLen: number, s
   }
   return out;
 }
+
+/** Debian's python3 when it is there (the one scripts/setup.sh gives NumPy and venv), else the first on PATH. */
+export const SYSTEM_PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';

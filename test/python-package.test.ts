@@ -4,14 +4,15 @@
  * source tree, imports with NumPy alone and is bit-exact on committed blocks; its wheel builds; its
  * version is package.json's. Needs Debian's python3 with venv (scripts/setup.sh installs it) and PyPI.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../generator/core/version.js';
 import { run } from '../generator/evidence/runner.js';
+import { SYSTEM_PYTHON } from './helpers.js';
 
-const PY = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const PY = SYSTEM_PYTHON;
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** A copy of python/ without the experiment (pip builds in its source folder: not in the repository). */
