@@ -11,10 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { METHODS } from '../generator/numerics/methods/index.js';
 import { makePlan } from '../generator/hardware/plan.js';
 import { simulateBlock } from '../generator/block/verify.js';
-import { lint } from '../generator/evidence/runner.js';
+import { lint, requireTool } from '../generator/evidence/runner.js';
+import { spawnSync } from 'node:child_process';
 import { fileNames } from '../generator/block/files.js';
 import { outputFifoDepth } from '../generator/hardware/archs/parallel.js';
-import { cfg, generateTo, rejection } from './helpers.js';
+import { makeStreamPlan } from '../generator/hardware/archs/stream.js';
+import { cfg, generateTo, rejection, tmp } from './helpers.js';
 
 const FIFO = { device: 'ecp5', targetMHz: 200, outputFifo: true };
 
@@ -92,13 +94,132 @@ describe('outputFifo: the testbench catches a broken FIFO', () => {
   });
 });
 
+/** A stream block with pipeline.outputFifo and the same block without it. */
+function streamPair(name: string, stream: { lanes: number; maxN: number }, method: Record<string, unknown>, pipeline: Record<string, unknown>, vectors = 24, extra: Record<string, unknown> = {}) {
+  const base = { n: undefined, arch: 'stream', stream, method, verify: { vectors, seed: 5 }, ...extra };
+  const on = generateTo(cfg({ ...base, name, pipeline: { ...pipeline, outputFifo: true } }));
+  const off = makeStreamPlan(cfg({ ...base, name: `${name}_off`, pipeline }));
+  return { ...on, off };
+}
+
+describe('outputFifo in a stream block: pass C without a clock enable, bit-exact under stalls, full throughput', () => {
+  const cases: [string, { lanes: number; maxN: number }, Record<string, unknown>, Record<string, unknown>][] = [
+    ['sof_p4', { lanes: 4, maxN: 64 }, { name: 'rexp', addressing: 'normalized' }, { device: 'ecp5', targetMHz: 150 }],
+    ['sof_p1', { lanes: 1, maxN: 16 }, { name: 'lut2d', addressing: 'linear' }, { device: 'ecp5', targetMHz: 200 }],
+    ['sof_p16', { lanes: 16, maxN: 200 }, { name: 'exact' }, { device: 'ice40', targetMHz: 100 }],
+  ];
+  for (const [name, stream, method, pipeline] of cases) {
+    it(`${name}: P = ${stream.lanes}, maxN ${stream.maxN}, ${method.name as string} on ${pipeline.device as string}: seven cycles more than the skid register, beside pass C's own`, () => {
+      const { block, dir, off } = streamPair(name, stream, method, pipeline);
+      const sp = block.stream!.sp;
+      // pass C's own registers may differ (no skid select to allow for); the FIFO's write adds a cycle,
+      // the datapaths of passes B and C, each a cycle behind the pass's decisions, one each, and the
+      // row's max and sum, seen two cycles later by passes B and C, two each
+      const passC = (x: typeof sp) => x.parts.expC.cycles + x.parts.pc.cycles;
+      expect(sp.latencyConst - passC(sp)).toBe(off.latencyConst - passC(off) + 7);
+      expect(off.fifoDepth).toBeUndefined();
+      const rtl = block.files.get(fileNames(block.module).rtl)!;
+      // no clock enable in pass C, no skid register
+      expect(rtl).not.toMatch(/\bce\b|\bs_v\b|\bc_ce\b/);
+      // the FIFO holds every beat in pass C with a sink that is always ready (its credits)
+      const fd = Number(/reg {2}\[\d+:0\] fifo_mem \[0:(\d+)\];/.exec(rtl)![1]) + 1;
+      expect(fd).toBe(sp.fifoDepth);
+      expect(fd).toBe(outputFifoDepth(sp.parts.expC.cycles + sp.parts.pc.cycles + 7));
+      const r = simulateBlock(block, dir);
+      expect(r.problem).toBeUndefined();
+      expect(r.stream!.inputCycles).toBe(sp.throughputCycles);
+      expect(r.stream!.outputCycles).toBe(sp.throughputCycles);
+      expect(lint(join(dir, `${block.module}.v`), block.module)).toEqual([]);
+    });
+  }
+
+  /** The sof_p4 block with its FIFO set to `fd` beats and its credits to `cap`, simulated. */
+  const brokenStream = (name: string, size: (fd: number) => [number, number]) => {
+    const { block, dir } = streamPair(name, { lanes: 4, maxN: 64 }, { name: 'rexp', addressing: 'normalized' }, { device: 'ecp5', targetMHz: 150 });
+    const file = join(dir, fileNames(block.module).rtl);
+    const rtl = readFileSync(file, 'utf8');
+    const faw = Number(/localparam FAW = (\d+);/.exec(rtl)![1]);
+    const [fd, cap] = size(block.stream!.sp.fifoDepth!);
+    const changed = rtl
+      .replace(/fifo_mem \[0:\d+\];/, `fifo_mem [0:${fd - 1}];`)
+      .replace(/(fifo_[wr]p) == \d+'d\d+ \?/g, (_m, ptr) => `${ptr} == ${faw}'d${fd - 1} ?`)
+      .replace(/CAPACITY = \d+'d\d+;/, `CAPACITY = ${faw + 1}'d${cap};`)
+      .replace(/CAPACITY_LESS1 = \d+'d\d+;/, `CAPACITY_LESS1 = ${faw + 1}'d${cap - 1};`);
+    expect(changed).not.toBe(rtl);
+    writeFileSync(file, changed);
+    return simulateBlock(block, dir);
+  };
+  it('credits for more than the FIFO holds: beats are overwritten under stalls', () => {
+    const r = brokenStream('sof_over', (fd) => [fd, fd + 8]);
+    expect(r.problem).toMatch(/difference|MISMATCH|FAIL/);
+  });
+  it('credits for fewer beats than pass C holds: the throughput drops', () => {
+    const { block } = streamPair('sof_probe', { lanes: 4, maxN: 64 }, { name: 'rexp', addressing: 'normalized' }, { device: 'ecp5', targetMHz: 150 });
+    const inFlight = block.stream!.sp.parts.expC.cycles + block.stream!.sp.parts.pc.cycles + 7;
+    const r = brokenStream('sof_few', (fd) => [fd, inFlight - 1]);
+    expect(r.problem).toMatch(/s_axis_tready low in phase 0 .*not 4 elements per clock/);
+  });
+});
+
+/**
+ * The flip-flop bits of each net of a block after Yosys's generic synthesis up to its fine mapping
+ * (flattened; equal flip-flops merged), by hierarchical name, from the block's RTL text.
+ */
+function netBits(rtl: string, top: string): Record<string, string> {
+  const dir = tmp();
+  writeFileSync(join(dir, 'b.v'), rtl);
+  const r = spawnSync(requireTool('yosys', 'yosys'), ['-q', '-p', `read_verilog b.v; synth -flatten -top ${top} -run :fine; opt_clean; write_json net.json`], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+  expect(r.status, r.stderr).toBe(0);
+  const nets = (JSON.parse(readFileSync(join(dir, 'net.json'), 'utf8')) as { modules: Record<string, { netnames: Record<string, { bits: unknown[] }> }> }).modules[top]!.netnames;
+  return Object.fromEntries(Object.entries(nets).map(([k, v]) => [k, JSON.stringify(v.bits)]));
+}
+
+describe('outputFifo in a stream block: registers that synthesis keeps apart (Yosys)', () => {
+  it("each lane keeps its own delayed copies of the shift amount's bits; merged without the keep", () => {
+    const P = 4;
+    const { block } = streamPair('sof_keep', { lanes: P, maxN: 64 }, { name: 'rexp', addressing: 'normalized' }, { device: 'ecp5', targetMHz: 150 }, 4);
+    const rtl = block.files.get(fileNames(block.module).rtl)!;
+    const names = [...new Set([...rtl.matchAll(/\(\* keep \*\) always @\(posedge aclk\) (shf_a\d+_d\d+) <= /g)].map((m) => m[1]!))];
+    expect(names.length).toBeGreaterThan(3);
+    const distinct = (bits: Record<string, string>) => names.map((n) => new Set(Array.from({ length: P }, (_, g) => bits[`g_lane[${g}].${n}`])).size);
+    expect(distinct(netBits(rtl, block.module))).toEqual(names.map(() => P));
+    // the same RTL without the keep: every lane reads one copy
+    expect(distinct(netBits(rtl.replace(/\(\* keep \*\) always/g, 'always'), block.module))).toEqual(names.map(() => 1));
+  });
+
+  it("a LUT piece of a product reads operand copies of its own, apart from the DSP pieces' input registers", () => {
+    const fmt16 = { input: { type: 'ap_fixed<16,6>' }, output: { type: 'ap_ufixed<16,0>' } };
+    const { block } = streamPair('sof_lutp', { lanes: 2, maxN: 16 }, { name: 'rexp' }, { device: 'ecp5', targetMHz: 150 }, 4, fmt16);
+    const rtl = block.files.get(fileNames(block.module).rtl)!;
+    // (the 16-bit formats: 24 x 22 products, a DSP piece and LUT pieces of 4 and 6 bits)
+    const own = [...rtl.matchAll(/ reg \[\d+:0\] (mul_[ab]\d\d_l);/g)].map((m) => m[1]!);
+    expect(own.length).toBeGreaterThan(0);
+    const shared = (bits: Record<string, string>) => {
+      const dsp = new Set(Object.entries(bits).filter(([k]) => /^g_lane\[0\]\.mul_p\d\d_[ab]reg$/.test(k)).map(([, v]) => v));
+      expect(dsp.size).toBeGreaterThan(0);
+      // (flip-flop bits are numbers; constant bits are strings)
+      const dspBits = new Set([...dsp].flatMap((d) => (JSON.parse(d) as unknown[]).filter((b) => typeof b === 'number')));
+      return own.filter((n) => (JSON.parse(bits[`g_lane[0].${n}`]!) as unknown[]).some((b) => typeof b === 'number' && dspBits.has(b)));
+    };
+    expect(shared(netBits(rtl, block.module))).toEqual([]);
+    // the copies without their clear: merged with the DSP's input registers
+    const plain = rtl.replace(/if \(!aresetn\) (mul_[ab]\d\d_l) <= \d+'d0; else /g, '');
+    expect(plain).not.toBe(rtl);
+    expect(shared(netBits(plain, block.module)).length).toBeGreaterThan(0);
+  });
+});
+
 describe('outputFifo: config', () => {
   const err = (pipeline: Record<string, unknown>, extra: Record<string, unknown> = {}) => rejection({ pipeline, ...extra });
-  it('rejects a non-boolean, the output slice beside it, and arch stream, naming the key', () => {
+  it('rejects a non-boolean, the output slice beside it, and a one-pass stream block, naming the key', () => {
     expect(err({ outputFifo: 'yes' })).toMatchObject({ key: 'pipeline.outputFifo', message: expect.stringContaining('allowed: true or false') });
     expect(err({ outputFifo: true, outputSlice: true })).toMatchObject({ key: 'pipeline.outputSlice', message: expect.stringContaining('allowed: false with pipeline.outputFifo') });
     const stream = { n: undefined, arch: 'stream', stream: { lanes: 2, maxN: 8 } };
-    expect(err({ outputFifo: true }, stream)).toMatchObject({ key: 'pipeline.outputFifo', message: expect.stringContaining('allowed: false with arch stream') });
+    expect(err({ outputFifo: true }, stream)).toBeNull();
+    // the one-pass stream block (an online sum) keeps its skid register
+    const online = { ...stream, input: { width: 8, frac: 4, scale: Math.LN2 }, method: { name: 'softermax', online: true } };
+    expect(err({ outputFifo: true }, online)).toMatchObject({ key: 'pipeline.outputFifo', message: expect.stringContaining("allowed: false with arch stream and method softermax's online sum") });
+    expect(err({ outputFifo: false }, online)).toBeNull();
     expect(err({ outputFifo: true })).toBeNull();
   });
   it('the resolved config writes outputFifo only when it is on', () => {

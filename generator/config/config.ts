@@ -180,8 +180,9 @@ export function validateConfig(raw: unknown): Config {
     }
     if (c.report) throw new ConfigError('report', c.report, 'allowed: false with arch stream (the HTML report covers parallel blocks)');
     // the stream architecture has its own pipeline and its own output register; these exist only in
-    // the parallel one (laneRegister works in both)
-    for (const k of ['expAddrRegister', 'outputSlice', 'outputFifo', 'ramDelays'] as const) {
+    // the parallel one (laneRegister and outputFifo work in both: in a stream block the FIFO lets
+    // pass C run without a clock enable)
+    for (const k of ['expAddrRegister', 'outputSlice', 'ramDelays'] as const) {
       if (c.pipeline?.[k]) throw new ConfigError(`pipeline.${k}`, true, 'allowed: false with arch stream (a register of the parallel architecture)');
     }
   } else {

@@ -41,6 +41,9 @@ export function planNumerics(config: Config): Plan {
   if (config.pipeline.laneRegister && !mp.laneRegister) {
     throw new ConfigError('pipeline.laneRegister', true, `allowed: false (method ${method.name} has no lane register)`);
   }
+  if (config.arch === 'stream' && config.pipeline.outputFifo && mp.expOnline) {
+    throw new ConfigError('pipeline.outputFifo', true, `allowed: false with arch stream and method ${method.name}'s online sum (its one-pass stream block has the output register and skid register only)`);
+  }
   const ew = mp.expTable.width;
   const sw = ew + clog2(common.n);
   const luts = planTables(mp).map((t) => ({

@@ -52,6 +52,11 @@ export interface PipeOptions {
    * late is delayed in a distributed RAM (a circular buffer) rather than a chain of k registers.
    */
   ramDelay?: number;
+  /**
+   * Each delayed copy's register in a kept always block, so that synthesis does not merge equal
+   * copies of different scopes (the lanes of a stream block with pipeline.outputFifo).
+   */
+  keepDelays?: boolean;
 }
 
 export interface OpSpec {
@@ -83,8 +88,8 @@ export class Pipe {
   }
 
   /** A child scope (a generate block): shares the model, the clock enable and the log. */
-  child(indent: number): Pipe {
-    return new Pipe({ ...this.o, indent, parent: this, log: this.log });
+  child(indent: number, o: { keepDelays?: boolean } = {}): Pipe {
+    return new Pipe({ ...this.o, ...o, indent, parent: this, log: this.log });
   }
 
   get model(): DelayModel {
@@ -131,6 +136,16 @@ export class Pipe {
     return { cycle, t, levels };
   }
 
+  /** Whether this scope keeps its registers apart from equal ones of other scopes (PipeOptions.keepDelays). */
+  get keepsApart(): boolean {
+    return this.o.keepDelays === true;
+  }
+
+  /** The cycle an op of `delay` ns on `deps` starts in (a later one when it does not fit after them). */
+  startCycle(deps: Sig[], delay: number): number {
+    return this.start(deps, delay).cycle;
+  }
+
   op(s: OpSpec): Sig {
     const st = this.start(s.deps, s.delay, s.minCycle);
     const out: Sig = { name: s.name, width: s.width, cycle: st.cycle, time: st.t + s.delay, levels: st.levels + s.levels, pipe: this };
@@ -160,10 +175,21 @@ export class Pipe {
     return { name: `${s.name}_or`, width: s.width, cycle: st.cycle + 2, time: m.romOut, levels: 0, pipe: this };
   }
 
-  /** A register the architecture always has (e.g. before the output): s one cycle later, as `name`. */
-  reg(s: Sig, name: string, what: string): Sig {
+  /**
+   * A register the architecture always has (e.g. before the output): s one cycle later, as `name`.
+   * `apart`: a copy that synthesis keeps apart from the registers loaded from the same value without
+   * a reset, by a synchronous clear (its value after reset is never read). Yosys merges equal flip-
+   * flops, and a kept one takes in those that are not kept. In a scope with keepDelays, also kept:
+   * apart from the other scopes' copies.
+   */
+  reg(s: Sig, name: string, what: string, o: { apart?: boolean } = {}): Sig {
     const src = this.ref(s, s.cycle);
-    this.lines.push(`reg [${s.width - 1}:0] ${name};`, `${this.always()} ${name} <= ${src};`);
+    this.lines.push(
+      `reg [${s.width - 1}:0] ${name};`,
+      o.apart
+        ? `${this.o.keepDelays ? '(* keep *) ' : ''}always @(posedge aclk) if (!aresetn) ${name} <= ${s.width}'d0; else${this.o.ce ? ` if (${this.o.ce})` : ''} ${name} <= ${src};`
+        : `${this.always()} ${name} <= ${src};`,
+    );
     this.log.push({ cycle: s.cycle, time: s.time, levels: s.levels, what });
     return { name, width: s.width, cycle: s.cycle + 1, time: 0, levels: 0, pipe: this };
   }
@@ -198,7 +224,9 @@ export class Pipe {
       for (let i = 1; i <= k; i++) {
         const prev = i === 1 ? s.name : `${s.name}_d${i - 1}`;
         decls.push(`reg [${s.width - 1}:0] ${s.name}_d${i};`);
-        if (read.has(i) && i >= 3 && this.o.model.shiftRegisterGuard) {
+        if (this.o.keepDelays) {
+          regs.push(`(* keep *) ${this.always()} ${s.name}_d${i} <= ${prev};`);
+        } else if (read.has(i) && i >= 3 && this.o.model.shiftRegisterGuard) {
           // a synchronous clear keeps this copy a flip-flop: synthesis may not fold it into a
           // shift-register primitive with the copies before it (the data is don't-care after reset)
           regs.push(`always @(posedge aclk) if (!aresetn) ${s.name}_d${i} <= ${s.width}'d0; else${this.o.ce ? ` if (${this.o.ce})` : ''} ${s.name}_d${i} <= ${prev};`);

@@ -358,10 +358,19 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
     const terms: Term[] = [];
     for (const [i, ca] of cut(o.aw).entries()) {
       for (const [j, cb] of cut(o.bw).entries()) {
-        const pa = slice(a, o.aw, ca, `${name}_a${i}${j}`);
-        const pb = slice(b, o.bw, cb, `${name}_b${i}${j}`);
         // a piece with a narrow side is a few rows of adders: LUTs, not a DSP (model.dspLutSide)
         const lut = Math.min(ca.w, cb.w) <= (p.model.dspLutSide ?? 0);
+        const sa = slice(a, o.aw, ca, `${name}_a${i}${j}`);
+        const sb = slice(b, o.bw, cb, `${name}_b${i}${j}`);
+        // where its rows would read the operands' registers, which the DSP pieces read too, it reads
+        // copies of its own (kept apart from the DSP's input registers by a synchronous clear): a
+        // register that also feeds a DSP sits by the DSP row, 3.75 ns of route from the rows of
+        // ANDs (nextpnr-ecp5, the 16-bit stream block). Rows that start a cycle later read delayed
+        // copies of their own anyway. So far in the scopes that keep their copies apart (the lanes
+        // of a stream block with pipeline.outputFifo); the parallel blocks keep their RTL.
+        const own = lut && p.keepsApart && p.startCycle([sa, sb], lutRow(p, Math.max(ca.w, cb.w)).delay) === at;
+        const pa = own ? p.reg(sa, `${name}_a${i}${j}_l`, `${what} (LUT piece's operand)`, { apart: true }) : sa;
+        const pb = own ? p.reg(sb, `${name}_b${i}${j}_l`, `${what} (LUT piece's operand)`, { apart: true }) : sb;
         const pp = mul(p, pa, pb, { ...(o.count === undefined ? {} : { count }), aw: ca.w, bw: cb.w, lut }, `${name}_p${i}${j}`, what);
         terms.push({ s: pp, w: ca.w + cb.w, off: ca.off + cb.off });
       }
@@ -394,8 +403,7 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
   // two rows at a time where the ANDs and the adder fit the clock period, else one row (the ANDs
   // alone) and the tree adds every row (ECP5 at 200 MHz: 5.45 ns for a pair of 18-bit rows). The
   // period, not the stage budget: pairs over the budget close on iCE40 (softmax_default, 142 MHz at 125)
-  const rowDelay = p.model.route + lutLevels(p.model, 1);
-  const pairs = rowDelay + p.model.carry(xw + 2) + p.model.reg <= p.o.period;
+  const { pairs, delay } = lutRow(p, xw);
   for (let j = 0; j < yw; j += pairs ? 2 : 1) {
     // two rows at a time: (y[j] ? x : 0) + (y[j+1] ? x << 1 : 0), the AND in the LUT before the chain
     const two = pairs && j + 1 < yw;
@@ -408,7 +416,7 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
       // each bit of y drives a whole row of ANDs and each bit of x every row: one more route for the
       // fan-out. With pairs, a lone last row is charged as a pair, so that every row starts in the
       // same cycle and reads the same copy of y.
-      delay: pairs ? rowDelay + p.model.carry(xw + 2) : rowDelay,
+      delay,
       levels: two ? 2 : 1,
       what,
       code: (r) => {
@@ -425,6 +433,17 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
     terms.push({ s, w: tw, off: j });
   }
   return sumShifted(p, terms, w, count, name, what, sl, emit);
+}
+
+/**
+ * A LUT product's partial-product rows for an `xw`-bit wide operand: one row (the ANDs, a LUT level
+ * after a route) or two at a time with their adder (`pairs`, where that fits the clock period), and
+ * the delay of each row's op.
+ */
+function lutRow(p: Pipe, xw: number): { rowDelay: number; pairs: boolean; delay: number } {
+  const rowDelay = p.model.route + lutLevels(p.model, 1);
+  const pairs = rowDelay + p.model.carry(xw + 2) + p.model.reg <= p.o.period;
+  return { rowDelay, pairs, delay: pairs ? rowDelay + p.model.carry(xw + 2) : rowDelay };
 }
 
 /**

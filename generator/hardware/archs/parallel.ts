@@ -25,20 +25,52 @@ export function outputFifoDepth(latency: number): number {
 }
 
 /**
+ * The module that picks one of two values by a select, kept whole by synthesis (`keep_hierarchy`):
+ * one LUT after the select, whatever logic computes the two values. A kept wire is no such boundary:
+ * ABC maps through it and shares logic across it (the FIFO count's enable went back onto the load).
+ */
+export function pickModule(name: string): string {
+  return [
+    '// One LUT after s: a boundary that synthesis keeps, so that s reaches y through this LUT alone.',
+    '(* keep_hierarchy *)',
+    `module ${name} (`,
+    '  input  wire s,',
+    '  input  wire a,',
+    '  input  wire b,',
+    '  output wire y',
+    ');',
+    '  assign y = s ? a : b;',
+    'endmodule',
+  ].join('\n');
+}
+
+/**
  * One copy of the output FIFO's state (pipeline.outputFifo), as Verilog lines: the beats in the
  * memory, whether it holds any, whether the head register holds one, and `load`, the head's load.
  * `wr` writes a beat, `ready` is m_axis_tready. The block keeps one copy and each lane another; all
  * see the same inputs, so they agree. With `lane`, also the lane's part of the memory and the head
- * register, written from `lane.data` and read as `y`.
+ * register, written from `lane.data` and read as `y`. With `pick` (a pickModule's name; the stream
+ * block's FIFO), the count's enable is picked by the ready in that module, one LUT after it, and
+ * `load` is the lane part's.
  */
-export function fifoState(o: { fd: number; wr: string; ready: string; lane?: { width: number; data: string } }): string[] {
+export function fifoState(o: { fd: number; wr: string; ready: string; pick?: string; lane?: { width: number; data: string } }): string[] {
   const aw = bitsFor(o.fd - 1);
   const cnt = (v: number) => `${aw + 1}'d${v}`;
   const lines = [
     `reg  [${aw}:0] fifo_count;     // beats in the memory`,
     'reg         fifo_nonempty;  // fifo_count != 0',
     'reg         head_valid;',
-    `wire        load = fifo_nonempty & (~head_valid | ${o.ready});`,
+    ...(o.pick
+      ? [
+          '// the count moves when a write and a load do not cancel: its enable for either value of the ready',
+          '// (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by',
+          `// ${o.ready} in a module of its own (one LUT after it)`,
+          `wire        count_ce_r = ${o.wr} ^ fifo_nonempty;`,
+          `wire        count_ce_n = ${o.wr} ^ (fifo_nonempty & ~head_valid);`,
+          'wire        count_ce;',
+          `${o.pick} u_count_ce (.s(${o.ready}), .a(count_ce_r), .b(count_ce_n), .y(count_ce));`,
+        ]
+      : [`wire        load = fifo_nonempty & (~head_valid | ${o.ready});`]),
     `// ${o.ready} reaches every lane: each register takes it through one LUT, the rest of its next`,
     '// value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)',
     '// the count one up and one down, from the register alone: the write and the load only pick',
@@ -54,7 +86,7 @@ export function fifoState(o: { fd: number; wr: string; ready: string; lane?: { w
     "    fifo_nonempty <= 1'b0;",
     "    head_valid <= 1'b0;",
     '  end else begin',
-    `    if (${o.wr} ^ load) fifo_count <= ${o.wr} ? fifo_count_inc : fifo_count_dec;`,
+    `    if (${o.pick ? 'count_ce' : `${o.wr} ^ load`}) fifo_count <= ${o.wr} ? fifo_count_inc : fifo_count_dec;`,
     `    fifo_nonempty <= kept_a | (kept_b & ~${o.ready});`,
     `    head_valid <= fifo_nonempty | (head_valid & ~${o.ready});`,
     '  end',
@@ -68,6 +100,7 @@ export function fifoState(o: { fd: number; wr: string; ready: string; lane?: { w
     `reg  [${aw - 1}:0] fifo_wp;`,
     `reg  [${aw - 1}:0] fifo_rp;`,
     `reg  [${o.lane.width - 1}:0] head;`,
+    ...(o.pick ? [`wire        load = fifo_nonempty & (~head_valid | ${o.ready});`] : []),
     `always @(posedge aclk) if (${o.wr}) fifo_mem[fifo_wp] <= ${o.lane.data};`,
     'always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];',
     'always @(posedge aclk) begin',

@@ -105,7 +105,7 @@ export function passExp(
   const c = p.common;
   const cfg = c.config.pipeline;
   const model = delayModel(cfg.device);
-  const top = new Pipe({ model, period: 1000 / cfg.targetMHz, ce: x === 'c' ? 'ce' : null, indent: 2 });
+  const top = new Pipe({ model, period: 1000 / cfg.targetMHz, ce: x === 'c' ? passCe(p) : null, indent: 2 });
   const rd = top.input(`${x}_rd`, P * (c.iw + 1), 0, model.ramOut ?? model.romOut);
   const mx = top.input(`${x}_mx1`, c.iw, 0);
   const last = top.input(`${x}_l1`, 1, 0);
@@ -137,7 +137,7 @@ export function passExp(
 export function passC(p: Plan, P: number): { code: string; cycles: number; k: string; l: string } {
   const c = p.common;
   const cfg = c.config.pipeline;
-  const top = new Pipe({ model: delayModel(cfg.device), period: 1000 / cfg.targetMHz, ce: 'ce', indent: 2 });
+  const top = new Pipe({ model: delayModel(cfg.device), period: 1000 / cfg.targetMHz, ce: passCe(p), indent: 2 });
   // the lanes' inputs: the exponent entries, or the differences d (laneInput 'd')
   const lw = p.mp.laneInput === 'd' ? c.dw : p.ew;
   const e = top.input('c_e', P * lw, 0);
@@ -159,13 +159,17 @@ export function passC(p: Plan, P: number): { code: string; cycles: number; k: st
   // every lane reads the coefficients (model.fanoutRoute: registered first where their logic leaves
   // no time for that route; the late ones are read in a later cycle anyway)
   const coefs = Object.fromEntries(Object.entries(b.norm(top, sum)).map(([k, s]) => [k, P > 1 && !b.late?.includes(k) ? beforeFanOut(top, s) : s]));
-  const ln = top.child(6);
+  // with pipeline.outputFifo each lane keeps its own delayed copies of what the lanes compute alike
+  // (the bits of the shared shift amount): merged, one lane's copy fed every lane's rounding across
+  // the device (2.72 ns of route, nextpnr-ecp5, the 16-bit stream block)
+  const ln = top.child(6, { keepDelays: passCe(p) === null });
   const ei = wire(ln, p.mp.laneInput === 'd' ? 'd_i' : 'e_i', lw, [e], 'output lanes', (r) => `${r(e)}[g*${lw} +: ${lw}]`);
   const y0 = b.lane(ln, ei, coefs);
   // the keep mask, then the output's skid select (in the template) before the output register: one
   // LUT level each, so a lane whose last stage is full gets a register first
   const ym = logic(ln, 'y_k', c.ow, [y0, keep], 1, 'output: keep mask', (r) => `${r(keep)}[g] ? ${r(y0)} : ${c.ow}'d0`);
-  const y = ln.op({ name: 'y_m', width: c.ow, deps: [ym], delay: lutLevels(ln.model, 1), levels: 1, what: 'output: skid select', code: (r) => `wire [${c.ow - 1}:0] y_m = ${r(ym)};` });
+  // (with pipeline.outputFifo the lanes write the FIFO: no skid select)
+  const y = passCe(p) === null ? ym : ln.op({ name: 'y_m', width: c.ow, deps: [ym], delay: lutLevels(ln.model, 1), levels: 1, what: 'output: skid select', code: (r) => `wire [${c.ow - 1}:0] y_m = ${r(ym)};` });
   ln.lines.push(`assign y_c[g*${c.ow} +: ${c.ow}] = ${ln.at(y, y.cycle)};`);
   const kf = top.at(keep, y.cycle);
   const lf = top.at(last, y.cycle);
@@ -242,10 +246,18 @@ export function validChain(prefix: string, from: string, k: number, ce: string |
   return { lines, v: prev };
 }
 
+/**
+ * Pass C's clock enable: `ce` (the pass stops while the output's skid register holds a beat), or
+ * none with pipeline.outputFifo (the pass runs free; its issue waits for room in the output FIFO).
+ */
+export function passCe(p: Plan): 'ce' | null {
+  return p.common.config.pipeline.outputFifo ? null : 'ce';
+}
+
 /** Template fields of pass B's or C's exponent stage. */
 export function expStage(p: Plan, P: number, x: 'b' | 'c') {
   const st = passExp(p, P, x, x === 'c' ? [{ name: 'c_s1', width: p.mp.expOnline ? onlineSumWidth(p) : p.sw }] : []);
-  const v = validChain(`${x}_ve`, `${x}_v1`, st.cycles, x === 'c' ? 'ce' : null);
+  const v = validChain(`${x}_ve`, `${x}_v1`, st.cycles, x === 'c' ? passCe(p) : null);
   return { ...st, code: [st.code, ...v.lines].join('\n'), s: st.carried[0], v: v.v };
 }
 

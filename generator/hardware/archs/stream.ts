@@ -20,6 +20,7 @@ import { clog2 } from '../../core/bits.js';
 import { expStage, passATerms, passC, streamTree } from './stream-passes.js';
 import { modelTrace } from '../../numerics/model.js';
 import { makePlan } from '../plan.js';
+import { outputFifoDepth } from './parallel.js';
 import type { Plan, Config } from '../../numerics/types.js';
 
 export interface StreamPlan {
@@ -52,6 +53,8 @@ export interface StreamPlan {
   depth1: number;
   depth2: number;
   queue: number;
+  /** pipeline.outputFifo: the beats of the output FIFO's memory (pass C runs without a clock enable). */
+  fifoDepth?: number;
   /** Word of a row store: P elements and P keep bits. */
   wordBits: number;
   memoryBits: number;
@@ -86,6 +89,9 @@ export function makeStreamPlan(config: Config): StreamPlan {
   let latencyConst: number;
   let stages: { name: string; registers: number }[];
   const onePass = plan.mp.expOnline !== undefined;
+  // pipeline.outputFifo (two passes only: planNumerics rejects it with an online sum)
+  const fifo = config.pipeline.outputFifo;
+  let fifoDepth: number | undefined;
   if (onePass) {
     // one pass: pass A finds the max and the sum of powers of two; pass C reads store 1
     const termsA = passATerms(plan, P);
@@ -111,7 +117,7 @@ export function makeStreamPlan(config: Config): StreamPlan {
       { name: 'C: store 1 read', registers: 1 },
       { name: "C: d' = M - x, exponent", registers: parts.expC.cycles + 1 },
       { name: `C: the sum to the row reference, normalisation (${plan.method.name}, ${config.method.addressing}) and lanes, for ${config.pipeline.targetMHz} MHz on ${config.pipeline.device}`, registers: parts.pc.cycles },
-      { name: 'C: output (per lane)', registers: 1 },
+      { name: fifo ? 'C: output FIFO and its head register' : 'C: output (per lane)', registers: fifo ? 2 : 1 },
     ];
   } else {
     parts = {
@@ -129,13 +135,26 @@ export function makeStreamPlan(config: Config): StreamPlan {
     // store 1: a row, plus the maxRegs + 3 beats of the next row taken while the row's max leaves the
     // max pipeline (input register, tree registers, running max, the registered ready); one beat less
     // stalls the input
-    depth1 = maxBeats + maxRegs + 3;
+    // (four more with pipeline.outputFifo: pass B sees the row's max two cycles later, and the count
+    // frees a beat two cycles after pass B's decision: the event crosses the block in two registers)
+    depth1 = maxBeats + maxRegs + 3 + (fifo ? 4 : 0);
     // store 2: a row, plus the sumRegs + bExp + 4 beats of the next row copied while the row's sum
     // leaves the sum pipeline (store read, exponent registers, tree registers, running sum, the
     // registered room flag); one less stalls pass B
-    depth2 = maxBeats + sumRegs + bExp + 4;
+    // (five more with pipeline.outputFifo: pass B's datapath a cycle behind its decisions, pass C
+    // seeing the row's sum two cycles later, and the count freeing a beat two cycles after pass C's
+    // decision)
+    depth2 = maxBeats + sumRegs + bExp + 4 + (fifo ? 5 : 0);
     queue = 2 ** clog2(Math.max(maxRegs + 3, sumRegs + bExp + 4) + 2);
-    latencyConst = maxRegs + sumRegs + bExp + cExp + cCycles + 6;
+    // pipeline.outputFifo: seven cycles more: the FIFO's write before the head register, the datapaths
+    // of passes B and C each a cycle behind its pass's decisions, and passes B and C each seeing the
+    // row's max or sum two cycles later (two registers across the block: stream.v.hbs)
+    latencyConst = maxRegs + sumRegs + bExp + cExp + cCycles + 6 + (fifo ? 7 : 0);
+    // the beats issued by pass C and not yet counted as read with a sink that is always ready: the
+    // decision's copy, the read register, cExp + 1 and cCycles registers, the FIFO's write, the head
+    // register and the read's two registers (cExp + cCycles + 7); the FIFO and the head hold them, so
+    // that the credits never stop pass C
+    if (fifo) fifoDepth = outputFifoDepth(cExp + cCycles + 7);
     stages = [
       { name: 'A: input register', registers: 1 },
       { name: `A: max tree over ${P} lanes (${clog2(P)} levels)`, registers: maxRegs },
@@ -147,7 +166,7 @@ export function makeStreamPlan(config: Config): StreamPlan {
       { name: 'C: store 2 read', registers: 1 },
       { name: 'C: d = max - x, exponent lookup', registers: cExp + 1 },
       { name: `C: normalisation (${plan.method.name}, ${config.method.addressing}) and lanes, for ${config.pipeline.targetMHz} MHz on ${config.pipeline.device}`, registers: cCycles },
-      { name: 'C: output (per lane)', registers: 1 },
+      { name: fifo ? 'C: output FIFO and its head register' : 'C: output (per lane)', registers: fifo ? 2 : 1 },
     ];
   }
   const maxRegs = parts.maxT.cycles;
@@ -169,6 +188,7 @@ export function makeStreamPlan(config: Config): StreamPlan {
     queue,
     wordBits,
     memoryBits: (depth1 + depth2) * wordBits,
+    ...(fifoDepth === undefined ? {} : { fifoDepth }),
     latencyConst,
     latencyFormula,
     latencyMaxN: plan.latency,
@@ -180,6 +200,9 @@ export function makeStreamPlan(config: Config): StreamPlan {
     onePass
       ? `row store: ${depth1} beats x ${wordBits} bits = ${sp.memoryBits} bits (block RAM), one: the online sum is built in the pass that finds the max; row queue ${queue} rows deep`
       : `row stores: ${depth1} + ${depth2} beats x ${wordBits} bits = ${sp.memoryBits} bits (block RAM); row queues ${queue} rows deep`,
+    ...(fifoDepth === undefined
+      ? []
+      : [`output FIFO: ${fifoDepth} beats x ${P * plan.common.ow + P + 1} bits and a head register; pass C runs without a clock enable and issues a beat while the FIFO has room for it (credits)`]),
     `pipeline: ${stages.filter((x) => x.registers > 0).map((x) => `${x.name} ${x.registers}`).join(', ')}`,
     `latency of a row of len elements: ${latencyFormula} cycles (last input beat to last output beat; ${plan.latency} for maxN)`,
     `throughput: ${P} elements per cycle across back-to-back rows (${THROUGHPUT_ROWS} rows of ${s.maxN} in ${sp.throughputCycles} cycles)`,

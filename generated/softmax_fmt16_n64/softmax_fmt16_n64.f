@@ -1,1 +1,0 @@
-softmax_fmt16_n64.v
