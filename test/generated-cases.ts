@@ -35,6 +35,8 @@ export const STREAM_RAMS: Record<string, number> = {
   softmax_stream_p4_n1024: 32,
   softmax_stream_p16_n4096: 107,
   softmax_attention_p8_n2048: 56,
+  // the 16-bit stream block (8 lanes, pipeline.outputFifo): its output FIFO and row queues too
+  softmax_fmt16_s8_n64: 98,
   // Softermax at maxN = 256 in two passes (two row stores) and in one (an online sum: one row store)
   softmax_softermax_stream_p4_n256: 11,
   softmax_softermax_online_p4_n256: 8,

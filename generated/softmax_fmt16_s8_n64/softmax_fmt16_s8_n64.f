@@ -1,0 +1,1 @@
+softmax_fmt16_s8_n64.v
