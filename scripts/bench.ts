@@ -341,6 +341,11 @@ function childCpuSeconds(): number | undefined {
   }
 }
 
+/** The planned rows a run takes: a method containing `only`, of architecture `arch` and size `n` (each when given). */
+function selectedRows(o: { only?: string; arch?: string; n?: number }): ReturnType<typeof plannedRows> {
+  return plannedRows().filter((p) => (!o.only || p.row.method.includes(o.only)) && (!o.arch || p.row.arch === o.arch) && (o.n === undefined || p.row.n === o.n));
+}
+
 /**
  * The ECP5 columns (--ecp5): each planned block pipelined for ecp5, synthesised and routed on the
  * LFE5U-85F; the rest of bench/results.json is kept. Rows whose ECP5 RTL is unchanged keep their
@@ -351,10 +356,8 @@ async function ecp5Main(argv: string[], jobs: number, only: string | undefined):
   const results = readResults();
   const force = argv.includes('--force');
   const write = argv.includes('--write');
-  const arch = option(argv, '--arch');
   const nText = option(argv, '--n');
-  const n = nText === undefined ? undefined : Number(nText);
-  const planned = plannedRows().filter((p) => (!only || p.row.method.includes(only)) && (!arch || p.row.arch === arch) && (n === undefined || p.row.n === n));
+  const planned = selectedRows({ only, arch: option(argv, '--arch'), n: nText === undefined ? undefined : Number(nText) });
   const rowOf = (r: BenchRow) => results.rows.find((x) => sameRow(x, r));
   const todo = planned
     .filter((p) => p.config && rowOf(p.row))
@@ -414,7 +417,7 @@ async function main(argv: string[]): Promise<void> {
   const only = option(argv, '--only');
   if (argv.includes('--ecp5')) return ecp5Main(argv, jobs, only);
   const t0 = Date.now();
-  const planned = plannedRows().filter((p) => !only || p.row.method.includes(only));
+  const planned = selectedRows({ only });
   // the largest blocks first, so that the two jobs finish together
   const todo = planned.filter((p) => p.config).sort((a, b) => b.row.n - a.row.n);
   console.log(`bench: ${planned.length} rows, ${todo.length} blocks to synthesise with ${jobs} job(s)`);
