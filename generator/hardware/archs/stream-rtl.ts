@@ -20,6 +20,9 @@ export function renderStreamRtl(sp: StreamPlan): string {
   const c1w = bitsFor(sp.depth1);
   const c2w = bitsFor(sp.depth2);
   const qw = clog2(sp.queue);
+  // the row stores' address bits
+  const aw1 = Math.max(1, clog2(sp.depth1));
+  const aw2 = Math.max(1, clog2(sp.depth2));
   // pipeline.outputFifo: the output FIFO after pass C (its lanes' outputs, keep bits and last bit)
   const fd = sp.fifoDepth;
   const fifoWidth = P * c.ow + P + 1;
@@ -39,7 +42,7 @@ export function renderStreamRtl(sp: StreamPlan): string {
             .map((l) => `  ${l}`)
             .join('\n'),
           pickModule: [pickModule(pick), ...pickSelModules(c.config.name)].join('\n\n'),
-          decisions: fifoDecisions(c.config.name, { c1w, c2w, qw, cw, faw, aw1: Math.max(1, clog2(sp.depth1)), wrap1: sp.depth1 - 1 }),
+          decisions: fifoDecisions(c.config.name, { c1w, c2w, qw, cw, faw, aw1, wrap1: sp.depth1 - 1 }),
         };
   const timing = [
     `Latency of a row of len elements: ${sp.latencyFormula} cycles, from the edge that accepts its last input`,
@@ -63,8 +66,8 @@ export function renderStreamRtl(sp: StreamPlan): string {
     maxBeats: sp.maxBeats,
     d1: sp.depth1,
     d2: sp.depth2,
-    aw1: Math.max(1, clog2(sp.depth1)),
-    aw2: Math.max(1, clog2(sp.depth2)),
+    aw1,
+    aw2,
     c1w,
     c2w,
     cw,
@@ -80,8 +83,8 @@ export function renderStreamRtl(sp: StreamPlan): string {
     d2m1Lit: `${c2w}'d${sp.depth2 - 1}`,
     qm1Lit: `${qw + 1}'d${sp.queue - 1}`,
     lastBeat: `${cw}'d${sp.maxBeats - 1}`,
-    wrap1: `${Math.max(1, clog2(sp.depth1))}'d${sp.depth1 - 1}`,
-    wrap2: `${Math.max(1, clog2(sp.depth2))}'d${sp.depth2 - 1}`,
+    wrap1: `${aw1}'d${sp.depth1 - 1}`,
+    wrap2: `${aw2}'d${sp.depth2 - 1}`,
     // the exponent table as one memory array when the lanes share its block RAMs (expTableArray)
     tables: tableContexts(p).map((t) => {
       const arr = t.name === p.mp.expTable.name ? expTableArray(p) : undefined;
