@@ -187,7 +187,7 @@ export class Pipe {
     this.lines.push(
       `reg [${s.width - 1}:0] ${name};`,
       o.apart
-        ? `${this.o.keepDelays ? '(* keep *) ' : ''}always @(posedge aclk) if (!aresetn) ${name} <= ${s.width}'d0; else${this.o.ce ? ` if (${this.o.ce})` : ''} ${name} <= ${src};`
+        ? `${this.o.keepDelays ? '(* keep *) ' : ''}${this.clearedAssign(name, s.width, src)}`
         : `${this.always()} ${name} <= ${src};`,
     );
     this.log.push({ cycle: s.cycle, time: s.time, levels: s.levels, what });
@@ -197,6 +197,11 @@ export class Pipe {
   /** Read s in cycle `cycle` (a signal other code uses, e.g. the skeleton's output). */
   at(s: Sig, cycle: number): string {
     return this.ref(s, cycle);
+  }
+
+  /** `name` loaded from `src` (on the clock enable, if any), cleared by a synchronous reset. */
+  private clearedAssign(name: string, width: number, src: string): string {
+    return `always @(posedge aclk) if (!aresetn) ${name} <= ${width}'d0; else${this.o.ce ? ` if (${this.o.ce})` : ''} ${name} <= ${src};`;
   }
 
   private always(): string {
@@ -229,7 +234,7 @@ export class Pipe {
         } else if (read.has(i) && i >= 3 && this.o.model.shiftRegisterGuard) {
           // a synchronous clear keeps this copy a flip-flop: synthesis may not fold it into a
           // shift-register primitive with the copies before it (the data is don't-care after reset)
-          regs.push(`always @(posedge aclk) if (!aresetn) ${s.name}_d${i} <= ${s.width}'d0; else${this.o.ce ? ` if (${this.o.ce})` : ''} ${s.name}_d${i} <= ${prev};`);
+          regs.push(this.clearedAssign(`${s.name}_d${i}`, s.width, prev));
         } else {
           regs.push(`${this.always()} ${s.name}_d${i} <= ${prev};`);
         }
