@@ -29,6 +29,7 @@ import os
 import numpy as np
 
 from ._fixed import I64 as _I64
+from ._fixed import NUMPY, NumpyOps
 from .methods import quotient_of
 
 __all__ = ["Block", "load", "FORMAT", "__version__"]
@@ -70,6 +71,8 @@ class Block:
         self._zmax: int = on["zmax"] if on else 0
         self._online_sum = np.asarray(on["sum"], dtype=_I64) if on else None
         self._tables = {k: np.asarray(v, dtype=_I64) for k, v in doc["tables"].items()}
+        # the tables as arrays of each backend used (tables())
+        self._by_backend: dict[str, dict] = {}
 
     def __repr__(self) -> str:
         m = self.method
@@ -78,54 +81,98 @@ class Block:
 
     # ---- the pieces ------------------------------------------------------------------------------
 
-    def exp(self, d: np.ndarray) -> np.ndarray:
+    def tables(self, ops: NumpyOps = NUMPY) -> dict:
+        """The block's tables as arrays of the backend `ops`, made once per backend."""
+        key = ops.name
+        if key not in self._by_backend:
+            t = {"exp": ops.table(self._exp), **{f"m:{k}": ops.table(v) for k, v in self._tables.items()}}
+            if self._exp_lo is not None:
+                t["exp_lo"] = ops.table(self._exp_lo)
+            if self._online_sum is not None:
+                t["online_sum"] = ops.table(self._online_sum)
+            self._by_backend[key] = t
+        return self._by_backend[key]
+
+    def exp(self, d, ops: NumpyOps = NUMPY):
         """The exponent entry e(d) of each difference d = max - x >= 0."""
-        d = np.asarray(d, dtype=_I64)
-        k = np.right_shift(d, self._exp_shift)
+        if ops is NUMPY:
+            d = np.asarray(d, dtype=_I64)
+        t = self.tables(ops)
+        k = d >> self._exp_shift
         n = len(self._exp)
-        hi = np.where(k < n, self._exp[np.minimum(k, n - 1)], 0)
+        hi = ops.where(k < n, t["exp"][ops.minimum(k, ops.full_like(k, n - 1))], ops.full_like(k, 0))
         if self._exp_lo is None:
             return hi
-        lo = self._exp_lo[d & ((1 << self._exp_shift) - 1)]
+        lo = t["exp_lo"][d & ((1 << self._exp_shift) - 1)]
         f = self._exp_lo_frac
-        return np.right_shift(hi * lo + (1 << (f - 1)), f)
+        return (hi * lo + (1 << (f - 1))) >> f
 
-    def _quotient(self, e: np.ndarray, d: np.ndarray, s: np.ndarray) -> np.ndarray:
+    def _quotient(self, e, d, s, ops: NumpyOps = NUMPY):
         """Output codes (before the zero point) of entries e and differences d (..., L) with sums s (..., 1).
 
         A method's lanes read e, or d when its emulator.json says "laneInput": "d" (logexp).
         """
         v = d if self.method.get("laneInput") == "d" else e
-        y = quotient_of(self.module, self.method["name"])(self.method, self._tables, self.out_frac, v, s)
-        return np.minimum(y, self.max_code)
+        t = self.tables(ops)
+        tabs = {k: t[f"m:{k}"] for k in self._tables}
+        y = quotient_of(self.module, self.method["name"])(self.method, tabs, self.out_frac, v, s, ops)
+        return ops.minimum(y, ops.full_like(y, self.max_code))
 
     # ---- the block -------------------------------------------------------------------------------
 
-    def _offset(self, mx: np.ndarray) -> np.ndarray:
-        """The online sum's IntMax offset: the max rounded up to a multiple of the granule, less the max (0 without)."""
-        return np.mod(-mx, self._granule)
-
-    def _sum(self, e: np.ndarray, d: np.ndarray, k: np.ndarray | None = None) -> np.ndarray:
+    def _sum(self, e, d, k=None, ops: NumpyOps = NUMPY):
         """S of entries e and differences d (..., L), over the kept elements k: the sum of e, or the online sum."""
         if self._online_sum is None:
-            return e.sum(axis=-1, keepdims=True)
-        v = self._online_sum[np.minimum(d, len(self._online_sum) - 1)]
+            return ops.row_sum(e)
+        os_ = self.tables(ops)["online_sum"]
+        v = os_[ops.minimum(d, ops.full_like(d, len(self._online_sum) - 1))]
         if k is not None:
-            v = np.where(k, v, 0)
-        return np.right_shift(v.sum(axis=-1, keepdims=True), self._zmax)
+            v = ops.where(k, v, ops.full_like(v, 0))
+        return ops.row_sum(v) >> self._zmax
 
-    def _vectors(self, x: np.ndarray) -> np.ndarray:
-        """Output codes of whole vectors along the last axis (no mask), zero point not added."""
-        mx = x.max(axis=-1, keepdims=True)
-        d = mx - x + self._offset(mx)
-        e = self.exp(d)
-        s = self._sum(e, d)
-        return self._quotient(e, d, s)
-
-    def _check_codes(self, x: np.ndarray) -> None:
+    def _check_codes(self, lo_seen: int, hi_seen: int) -> None:
         lo, hi = -(1 << (self.in_width - 1)), (1 << (self.in_width - 1)) - 1
-        if x.size and (x.min() < lo or x.max() > hi):
+        if lo_seen < lo or hi_seen > hi:
             raise ValueError(f"{self.module}: input codes must lie in {lo}..{hi} ({self.in_width}-bit signed)")
+
+    def _check_shape(self, shape: tuple, keep_shape: tuple | None) -> None:
+        """The checks of __call__ on the codes' shape (and the keep mask's), for either backend."""
+        if self.arch == "parallel":
+            if keep_shape is not None:
+                raise ValueError(f"{self.module}: a parallel block has no keep mask")
+            if len(shape) == 0 or shape[-1] != self.n:
+                raise ValueError(f"{self.module}: codes of shape (..., {self.n}) expected, got {tuple(shape)}")
+            return
+        if len(shape) == 0:
+            raise ValueError(f"{self.module}: a stream block takes rows (..., length), got a scalar")
+        limit = -(-self.max_n // self.lanes) * self.lanes
+        if not 1 <= shape[-1] <= limit:
+            raise ValueError(f"{self.module}: rows of 1..{self.max_n} elements expected, got {shape[-1]}")
+        if keep_shape is not None and tuple(keep_shape) != tuple(shape):
+            raise ValueError(f"{self.module}: keep must have the codes' shape {tuple(shape)}, got {tuple(keep_shape)}")
+
+    def codes(self, x, k=None, ops: NumpyOps = NUMPY):
+        """Output codes of int64 input codes x (..., L) of the backend `ops`, checked by the caller.
+
+        Parallel block: k is None. Stream block: k, the keep bits (bool, x's shape); a row is the
+        vector of its kept elements, masked elements give 0, and a row with none gives 0s. The zero
+        point is added.
+        """
+        if self.arch == "parallel":
+            mx = ops.row_max(x)
+            d = mx - x + (-mx) % self._granule
+            e = self.exp(d, ops)
+            s = self._sum(e, d, None, ops)
+            return self._quotient(e, d, s, ops) + self.zero_point
+        zero = ops.full_like(x, 0)
+        lo = -(1 << (self.in_width - 1))
+        mx = ops.row_max(ops.where(k, x, ops.full_like(x, lo)))
+        d = ops.where(k, mx - x + (-mx) % self._granule, zero)
+        e = ops.where(k, self.exp(d, ops), zero)
+        s = self._sum(e, d, k, ops)
+        any_kept = s > 0
+        y = self._quotient(e, d, ops.where(any_kept, s, ops.full_like(s, int(self._exp[0]))), ops)
+        return ops.where(k & any_kept, y, zero) + self.zero_point
 
     def __call__(self, codes, keep=None) -> np.ndarray:
         """Output codes for input codes.
@@ -139,33 +186,15 @@ class Block:
         if not np.issubdtype(x.dtype, np.integer):
             raise TypeError(f"{self.module}: codes must be integers (use .softmax() for real scores)")
         x = x.astype(_I64)
-        self._check_codes(x)
+        if x.size:
+            self._check_codes(int(x.min()), int(x.max()))
+        self._check_shape(x.shape, None if keep is None else np.shape(keep))
         if self.arch == "parallel":
-            if keep is not None:
-                raise ValueError(f"{self.module}: a parallel block has no keep mask")
-            if x.ndim == 0 or x.shape[-1] != self.n:
-                raise ValueError(f"{self.module}: codes of shape (..., {self.n}) expected, got {x.shape}")
-            return self._vectors(x) + self.zero_point
-        # stream: rows along the last axis, each with its keep bits
-        if x.ndim == 0:
-            raise ValueError(f"{self.module}: a stream block takes rows (..., length), got a scalar")
-        limit = -(-self.max_n // self.lanes) * self.lanes
-        if not 1 <= x.shape[-1] <= limit:
-            raise ValueError(f"{self.module}: rows of 1..{self.max_n} elements expected, got {x.shape[-1]}")
+            return self.codes(x)
         k = np.ones(x.shape, dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
-        if k.shape != x.shape:
-            raise ValueError(f"{self.module}: keep must have the codes' shape {x.shape}, got {k.shape}")
         if k.size and k.sum(axis=-1).max() > self.max_n:
             raise ValueError(f"{self.module}: at most {self.max_n} kept elements in a row")
-        # the maximum, the entries and the sum over the kept elements only; a row with none gives 0s
-        lo = -(1 << (self.in_width - 1))
-        mx = np.where(k, x, lo).max(axis=-1, keepdims=True)
-        d = np.where(k, mx - x + self._offset(mx), 0)
-        e = np.where(k, self.exp(d), 0)
-        s = self._sum(e, d, k)
-        any_kept = s > 0
-        y = self._quotient(e, d, np.where(any_kept, s, self._exp[0]))
-        return np.where(k & any_kept, y, 0) + self.zero_point
+        return self.codes(x, k)
 
     def quantize(self, scores) -> np.ndarray:
         """Real scores to input codes: round to nearest (half up), saturate to the input width."""

@@ -1,6 +1,7 @@
 """Check the emulator against a generated block's testbench vectors, bit for bit.
 
     PYTHONPATH=python python3 -m softmax_lut.check generated/softmax_default [more folders]
+    PYTHONPATH=python python3 -m softmax_lut.check --torch generated/softmax_default   (softmax_lut.torch)
 
 Reads <module>_in.hex and <module>_exp.hex (the vectors the Icarus testbench runs and the golden
 model's expected outputs; for a stream block, beats {tlast, tuser, tdata} grouped into rows by
@@ -27,8 +28,20 @@ def _field(v: int, lo: int, width: int, signed: bool) -> int:
     return x - (1 << width) if signed and x >> (width - 1) else x
 
 
-def check(folder: str) -> tuple[bool, str]:
+def _runner(blk, backend: str):
+    """The block as a function of (codes, keep) -> output codes, NumPy arrays in and out."""
+    if backend == "numpy":
+        return lambda x, keep=None: blk(x, keep=keep)
+    import torch
+
+    from .torch import codes
+
+    return lambda x, keep=None: codes(blk, torch.from_numpy(x), None if keep is None else torch.from_numpy(keep)).numpy()
+
+
+def check(folder: str, backend: str = "numpy") -> tuple[bool, str]:
     blk = load(folder)
+    run = _runner(blk, backend)
     base = os.path.join(folder, blk.module)
     vin, vexp = _beats(base + "_in.hex"), _beats(base + "_exp.hex")
     iw, ow = blk.in_width, blk.out_width
@@ -40,7 +53,7 @@ def check(folder: str) -> tuple[bool, str]:
         want = np.array([[_field(v, i * ow, ow, False) for i in range(n)] for v in vexp], dtype=np.int64)
         if x.shape != want.shape:
             return False, f"{blk.module}: {len(vin)} input beats, {len(vexp)} expected"
-        got = blk(x) & mask  # the port's bit pattern (int8: two's complement)
+        got = run(x) & mask  # the port's bit pattern (int8: two's complement)
         for r, c in zip(*np.nonzero(got != want)):
             bad.append(f"vector {r} element {c}: emulator {got[r, c]}, testbench {want[r, c]}")
         what = f"{len(x)} vectors of {n}"
@@ -58,24 +71,28 @@ def check(folder: str) -> tuple[bool, str]:
             x = np.array([_field(vin[b], l * iw, iw, True) for b in beats for l in range(p)], dtype=np.int64)
             keep = np.array([(vin[b] >> (p * iw + l)) & 1 for b in beats for l in range(p)], dtype=bool)
             want = np.array([_field(vexp[b], l * ow, ow, False) for b in beats for l in range(p)], dtype=np.int64)
-            got = blk(x, keep=keep) & mask
+            got = run(x, keep) & mask
             for c in np.nonzero(got != want)[0]:
                 bad.append(f"row {rows} element {c}: emulator {got[c]}, testbench {want[c]}")
             rows += 1
             i = j + 1
         what = f"{rows} rows, {len(vin)} beats"
+    tag = "" if backend == "numpy" else ", softmax_lut.torch"
     if bad:
-        return False, f"{blk.module}: MISMATCH, {len(bad)} codes differ ({what}); first: " + "; ".join(bad[:5])
-    return True, f"{blk.module}: ok, bit-exact on {what}"
+        return False, f"{blk.module}: MISMATCH, {len(bad)} codes differ ({what}{tag}); first: " + "; ".join(bad[:5])
+    return True, f"{blk.module}: ok, bit-exact on {what}{tag}"
 
 
 def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    backend = "numpy"
+    if argv[0] == "--torch":
+        backend, argv = "torch", argv[1:]
     ok = True
     for folder in argv:
-        good, line = check(folder)
+        good, line = check(folder, backend)
         print(line)
         ok &= good
     return 0 if ok else 1

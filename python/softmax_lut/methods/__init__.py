@@ -1,9 +1,11 @@
 """The methods' normalisations and lanes, one module a method (generator/numerics/methods/<name>).
 
-Each module has `quotient(m, tables, of, e, s)`: the output codes, before saturation and the zero
-point, of exponent entries e (..., L) with sums s (..., 1). m is the block's emulator.json "method"
-object (its name, addressing and the constants of Method.emulation), tables the block's method
-tables by name (int64 arrays), of the output's fraction bits.
+Each module has `quotient(m, tables, of, e, s, ops)`: the output codes, before saturation and the
+zero point, of exponent entries e (..., L) with sums s (..., 1). m is the block's emulator.json
+"method" object (its name, addressing and the constants of Method.emulation), tables the block's
+method tables by name (int64 arrays of the backend), of the output's fraction bits, ops the array
+backend (softmax_lut._fixed: NumPy, or torch from softmax_lut.torch). A quotient uses only Python's
+operators on e and s and the functions of ops, so that one text serves both backends.
 
 Adding a method: its module here with its `quotient`, and one line in _MODULES below.
 """
@@ -15,7 +17,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-Quotient = Callable[[dict, Mapping[str, np.ndarray], int, np.ndarray, np.ndarray], np.ndarray]
+Quotient = Callable[..., np.ndarray]
 
 # the method's name as emulator.json writes it -> its module in this package
 _MODULES = {

@@ -14,12 +14,14 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .._fixed import NUMPY, NumpyOps
 
-def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, s: np.ndarray) -> np.ndarray:
-    sat = np.minimum(s, m["max"])
-    inv = tables["inv_lut"][np.right_shift(sat, m["indexShift"])]
+
+def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, s: np.ndarray, ops: NumpyOps = NUMPY) -> np.ndarray:
+    sat = ops.minimum(s, ops.full_like(s, m["max"]))
+    inv = tables["inv_lut"][sat >> m["indexShift"]]
     prod = e * inv
     sh = m["shift"]
-    y = np.right_shift(prod, sh) if sh >= 0 else np.left_shift(prod, -sh)
+    y = prod >> sh if sh >= 0 else prod << -sh
     # hls4ml's default output type wraps (AP_WRAP): the low output bits
-    return np.bitwise_and(y, (1 << m["outWidth"]) - 1) if m.get("wrap") else y
+    return y & ((1 << m["outWidth"]) - 1) if m.get("wrap") else y

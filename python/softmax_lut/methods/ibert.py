@@ -13,6 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from .._fixed import NUMPY, NumpyOps
 
-def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, s: np.ndarray) -> np.ndarray:
+
+def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, s: np.ndarray, ops: NumpyOps = NUMPY) -> np.ndarray:
     return (e * (1 << of)) // s

@@ -15,16 +15,16 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .._fixed import floor_log2, mantissa_index
+from .._fixed import NUMPY, NumpyOps, floor_log2, mantissa_index
 
 
-def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, d: np.ndarray, s: np.ndarray) -> np.ndarray:
-    p, q = mantissa_index(s, m["bits"])
+def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, d: np.ndarray, s: np.ndarray, ops: NumpyOps = NUMPY) -> np.ndarray:
+    p, q = mantissa_index(s, m["bits"], ops)
     g = m["guard"]
-    k = np.right_shift((tables["ln_p"][p - m["pMin"]] + tables["ln_m"][q] + (1 << (g - 1))) & ((1 << m["ksw"]) - 1), g)
-    a = np.left_shift(d, m["F"]) + k
+    k = ((tables["ln_p"][p - m["pMin"]] + tables["ln_m"][q] + (1 << (g - 1))) & ((1 << m["ksw"]) - 1)) >> g
+    a = (d << m["F"]) + k
     mb = m["m"]
-    sh = np.maximum(floor_log2(np.maximum(a, 1)) - mb + 1, 0)
-    idx = np.where(a < (1 << mb), a, sh * (1 << (mb - 1)) + np.right_shift(a, sh))
+    sh = ops.maximum(floor_log2(ops.maximum(a, ops.full_like(a, 1)), ops) - mb + 1, ops.full_like(a, 0))
+    idx = ops.where(a < (1 << mb), a, sh * (1 << (mb - 1)) + (a >> sh))
     y = tables["y_lut"]
-    return np.where(idx < len(y), y[np.minimum(idx, len(y) - 1)], 0)
+    return ops.where(idx < len(y), y[ops.minimum(idx, ops.full_like(idx, len(y) - 1))], ops.full_like(idx, 0))

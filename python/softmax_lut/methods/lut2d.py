@@ -16,25 +16,24 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .._fixed import I64, floor_log2, mantissa_index
+from .._fixed import NUMPY, NumpyOps, floor_log2, mantissa_index
 
 
-def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, s: np.ndarray) -> np.ndarray:
+def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, s: np.ndarray, ops: NumpyOps = NUMPY) -> np.ndarray:
     lut = tables["lut2d"]
     if m["mode"] == "linear":
-        row = np.right_shift(s, m["sh"]) - m["base"]
-        col = np.right_shift(e, m["colShift"])
+        row = (s >> m["sh"]) - m["base"]
+        col = e >> m["colShift"]
         return lut[row * (1 << m["colBits"]) + col]
-    p, j = mantissa_index(s, m["bits"])
+    p, j = mantissa_index(s, m["bits"], ops)
     octaves = [tuple(int(x) for x in o.split(":")) for o in m["octaves"].split(",")]
-    e = np.asarray(e, dtype=I64)
     nz = e > 0
-    q = floor_log2(np.where(nz, e, 1))
+    q = floor_log2(ops.where(nz, e, ops.full_like(e, 1)), ops)
     o = p - q
-    idx = np.full(np.broadcast(e, s).shape, m["tail"], dtype=I64)
-    idx = np.where(nz & (o == 0), m["oct0"], idx)
+    idx = ops.full_like(o, m["tail"])
+    idx = ops.where(nz & (o == 0), ops.full_like(o, m["oct0"]), idx)
     for k, (rb, cb, base) in enumerate(octaves, start=1):
-        mant = np.right_shift(np.left_shift(e, cb), q) - (1 << cb)
-        at = base + np.right_shift(j, m["bits"] - rb) * (1 << cb) + mant
-        idx = np.where(nz & (o == k), at, idx)
+        mant = ((e << cb) >> q) - (1 << cb)
+        at = base + (j >> (m["bits"] - rb)) * (1 << cb) + mant
+        idx = ops.where(nz & (o == k), at, idx)
     return lut[idx]

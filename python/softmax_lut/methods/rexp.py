@@ -18,28 +18,28 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from .._fixed import mantissa_index, round_shift
+from .._fixed import NUMPY, NumpyOps, mantissa_index, round_shift
 
 
-def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, s: np.ndarray) -> np.ndarray:
+def quotient(m: dict, tables: Mapping[str, np.ndarray], of: int, e: np.ndarray, s: np.ndarray, ops: NumpyOps = NUMPY) -> np.ndarray:
     rl = tables["recip_lut"]
     if m["mode"] == "linear":
-        alpha = rl[np.right_shift(s, m["sh"]) - m["base"]]
+        alpha = rl[(s >> m["sh"]) - m["base"]]
         return round_shift(e * alpha, m["a"] - of)
     rw, k, pad = m["rw"], m["k"], m["pad"]
     if m["mode"] == "interpolated":
         b, t = m["b"], m["t"]
-        p, q = mantissa_index(s, b + t)
-        j = np.right_shift(q, t)
+        p, q = mantissa_index(s, b + t, ops)
+        j = q >> t
         f = q & ((1 << t) - 1)
-        r = rl[j] + (1 << (rw - 1)) - np.right_shift(tables["slope_lut"][j] * f, t)
+        r = rl[j] + (1 << (rw - 1)) - ((tables["slope_lut"][j] * f) >> t)
     else:
-        p, j = mantissa_index(s, m["bits"])
+        p, j = mantissa_index(s, m["bits"], ops)
         r = rl[j] + (1 << (rw - 1))
-    prod = np.left_shift(e * r, pad)
-    y0 = np.right_shift(np.right_shift(prod, p + k) + 1, 1)
+    prod = (e * r) << pad
+    y0 = ((prod >> (p + k)) + 1) >> 1
     if not m["correct"]:
         return y0
     # correct rounding: the remainder t = e 2^(OF+1) + S - 2 S y0 picks y0 - 1, y0 or y0 + 1
     t = e * (1 << (of + 1)) + s - 2 * s * y0
-    return np.where(t < 0, y0 - 1, np.where(t >= 2 * s, y0 + 1, y0))
+    return ops.where(t < 0, y0 - 1, ops.where(t >= 2 * s, y0 + 1, y0))
