@@ -10,6 +10,7 @@ zero point.
     y = blk(codes)               # integer codes of shape (..., n) -> output codes, same shape
     y = blk(row, keep=mask)      # a stream block: one row of 1..maxN codes and its keep bits
     p = blk.softmax(scores)      # real scores: quantised with the block's input format, probabilities back
+    cal = softmax_lut.calibrate(scores, mask)   # an input type and scale for captured scores
 
 Only NumPy is needed. Every integer stays below 2^63 (int64) for the formats the generator allows.
 
@@ -32,7 +33,7 @@ from ._fixed import I64 as _I64
 from ._fixed import NUMPY, NumpyOps
 from .methods import quotient_of
 
-__all__ = ["Block", "load", "FORMAT", "__version__"]
+__all__ = ["Block", "load", "calibrate", "FORMAT", "__version__"]
 
 # package.json's version (python/pyproject.toml has it too; test/python-package.test.ts compares)
 __version__ = "0.1.0"
@@ -209,6 +210,13 @@ class Block:
     def softmax(self, scores, keep=None) -> np.ndarray:
         """The block's softmax of real scores: softmax(input.scale * scores) as the hardware computes it."""
         return self.probabilities(self(self.quantize(scores), keep=keep))
+
+
+def calibrate(scores, mask=None, **kw):
+    """Propose a block's input type and scale for captured scores: softmax_lut.calibration.calibrate."""
+    from .calibration import calibrate as _calibrate
+
+    return _calibrate(scores, mask, **kw)
 
 
 def load(path: str) -> Block:
