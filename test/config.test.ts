@@ -125,7 +125,7 @@ describe('CLI on bad input: exit code 2, a message, nothing written', () => {
     const first = readFileSync(join(out, 'dut.v'), 'utf8');
     expect(cli(['generate', '--name', 'dut', '--out', out, '-q']).code).toBe(0);
     expect(readFileSync(join(out, 'dut.v'), 'utf8')).toBe(first);
-    expect(readdirSync(out).sort()).toEqual(['config.json', 'dut.core', 'dut.f', 'dut.v', 'dut_exp.hex', 'dut_in.hex', 'dut_inst.vh', 'dut_tb.v', 'emulator.json', 'manifest.json', 'notes.txt']);
+    expect(readdirSync(out).sort()).toEqual(['config.json', 'dut.core', 'dut.f', 'dut.v', 'dut_exp.hex', 'dut_in.hex', 'dut_inst.vh', 'dut_tb.v', 'emulator.json', 'manifest.json', 'notes.txt', 'test_dut.py']);
   });
   it('--help shows the commands and examples', () => {
     const r = cli(['--help']);

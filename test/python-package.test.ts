@@ -68,9 +68,10 @@ describe('the Python package (pip install ./python)', () => {
     expect(list).toContain('softmax_lut/__init__.py');
     expect(list).toContain('softmax_lut/methods/rexp.py');
     expect(list).toContain('softmax_lut/torch.py');
+    expect(list).toContain('softmax_lut/testbench.py');
     expect(list).not.toContain('experiments');
     // the torch extra, and NumPy the one requirement outside it
     const meta = ok(run(PY, ['-c', `import zipfile; print(zipfile.ZipFile(${JSON.stringify(join(work, 'dist', wheels[0]!))}).read('softmax_lut-${VERSION}.dist-info/METADATA').decode())`], work, 60_000), 'METADATA');
-    expect(meta.split('\n').filter((l) => l.startsWith('Requires-Dist:'))).toEqual(['Requires-Dist: numpy>=1.22', 'Requires-Dist: torch>=1.13; extra == "torch"']);
+    expect(meta.split('\n').filter((l) => l.startsWith('Requires-Dist:'))).toEqual(['Requires-Dist: numpy>=1.22', 'Requires-Dist: torch>=1.13; extra == "torch"', 'Requires-Dist: cocotb>=2.0; extra == "cocotb"']);
   });
 });

@@ -8,7 +8,7 @@ import { modelPort, portFormats } from '../numerics/model.js';
 import { emulatorJson } from '../numerics/emulator.js';
 import { errorBound } from '../numerics/bound.js';
 import { renderRtl, resolvedConfig } from '../hardware/render.js';
-import { renderTestbench } from '../evidence/testbench.js';
+import { renderCocotbTest, renderTestbench } from '../evidence/testbench.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../core/version.js';
 import { packagingFiles } from '../hardware/packaging.js';
 import { buildStreamBlock } from './stream-block.js';
@@ -33,7 +33,7 @@ export function buildBlock(config: Config, extra: Map<string, string> = new Map(
     generatedFiles: [...Object.values(names), ...extra.keys()],
     files: [names.rtl],
     packaging: { fusesoc: names.core, fileList: names.filelist, instantiation: names.inst },
-    testbench: { top: `${module}_tb`, files: [names.tb, names.rtl], vectors: names.vin, expected: names.vexp, count: vectors.length },
+    testbench: { top: `${module}_tb`, cocotb: names.cocotb, files: [names.tb, names.rtl], vectors: names.vin, expected: names.vexp, count: vectors.length },
     arch: config.arch,
     method: plan.method.name,
     addressing: config.method.addressing,
@@ -58,6 +58,7 @@ export function buildBlock(config: Config, extra: Map<string, string> = new Map(
   const files = new Map<string, string>();
   files.set(names.rtl, renderRtl(plan));
   files.set(names.tb, renderTestbench(plan, vectors.length));
+  files.set(names.cocotb, renderCocotbTest(plan));
   files.set(names.vin, hexFile(`${module} input vectors: ${vectors.length} beats of ${c.n} x ${c.iw} bits`, vectors, c.iw));
   files.set(
     names.vexp,

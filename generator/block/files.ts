@@ -28,6 +28,7 @@ export function fileNames(module: string) {
   return {
     rtl: `${module}.v`,
     tb: `${module}_tb.v`,
+    cocotb: `test_${module}.py`,
     vin: `${module}_in.hex`,
     vexp: `${module}_exp.hex`,
     ...packagingNames(module),

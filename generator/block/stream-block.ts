@@ -4,7 +4,7 @@ import { portCode, portFormats } from '../numerics/model.js';
 import { accuracy } from '../numerics/metrics.js';
 import { errorBound } from '../numerics/bound.js';
 import { resolvedConfig } from '../hardware/render.js';
-import { renderStreamTestbench } from '../evidence/testbench.js';
+import { renderCocotbTest, renderStreamTestbench } from '../evidence/testbench.js';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../core/version.js';
 import { packagingFiles } from '../hardware/packaging.js';
 import { rng } from '../evidence/vectors.js';
@@ -38,7 +38,7 @@ export function buildStreamBlock(config: Config): Block {
     generatedFiles: Object.values(names),
     files: [names.rtl],
     packaging: { fusesoc: names.core, fileList: names.filelist, instantiation: names.inst },
-    testbench: { top: `${module}_tb`, files: [names.tb, names.rtl], vectors: names.vin, expected: names.vexp, count: beatsIn.length, rows: rows.length },
+    testbench: { top: `${module}_tb`, cocotb: names.cocotb, files: [names.tb, names.rtl], vectors: names.vin, expected: names.vexp, count: beatsIn.length, rows: rows.length },
     arch: 'stream',
     lanes: sp.lanes,
     maxN: sp.maxN,
@@ -86,6 +86,7 @@ export function buildStreamBlock(config: Config): Block {
   const files = new Map<string, string>();
   files.set(names.rtl, renderStreamRtl(sp));
   files.set(names.tb, renderStreamTestbench(sp, rows.length, beatsIn.length));
+  files.set(names.cocotb, renderCocotbTest(plan));
   files.set(names.vin, beatFile(`${module} input beats {tlast, tuser[${sp.lanes - 1}:0], tdata}: ${rows.length} rows, ${beatsIn.length} beats`, beatsIn, c.iw));
   files.set(names.vexp, beatFile(`${module} expected output beats (golden model) {tlast, tuser, tdata}: ${beatsOut.length} beats`, beatsOut, c.ow));
   for (const [name, text] of packagingFiles(plan, names, { lanes: sp.lanes, maxN: sp.maxN })) files.set(name, text);

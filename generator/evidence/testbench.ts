@@ -4,7 +4,7 @@
  * output beat with the golden model's (runner.ts and stream-runner.ts run them).
  */
 import { join } from 'node:path';
-import { ROOT } from '../core/version.js';
+import { GENERATOR_NAME, GENERATOR_VERSION, ROOT } from '../core/version.js';
 import type { Plan } from '../numerics/types.js';
 import { header, template } from '../hardware/render.js';
 import { latencyOf, type StreamPlan } from '../hardware/archs/stream.js';
@@ -43,4 +43,14 @@ export function renderStreamTestbench(sp: StreamPlan, rows: number, beats: numbe
     lat0: latencyOf(sp, sp.maxN),
     seed: c.config.verify.seed,
   });
+}
+
+/**
+ * The block's cocotb testbench, test_<module>.py: a cocotb test that calls softmax_lut.testbench's
+ * check_block (AXI4-Stream with random idle cycles and back-pressure, every output beat against the
+ * Python emulator) and, run as a script, builds the RTL with Icarus through cocotb's runner.
+ */
+export function renderCocotbTest(p: Plan): string {
+  const c = p.common;
+  return template('cocotb_test.py.hbs', TB_TEMPLATES)({ module: c.config.name, seed: c.config.verify.seed, generator: `${GENERATOR_NAME} ${GENERATOR_VERSION}` });
 }
