@@ -2,22 +2,33 @@
 
     PYTHONPATH=python python3 python/experiments/model_accuracy.py            print the table
     PYTHONPATH=python python3 python/experiments/model_accuracy.py --write    also replace it in README.md
+    options: --seeds 1,2,3 (the models trained), --finetune-steps 60 (0: no fine-tuning column),
+             --quick (a few steps and windows, seed 1: to try the script, not for the table)
 
 Needs Debian's python3-torch, libopenblas0 and python3-numpy, the fortune cookie files (Debian package `fortunes`,
 /usr/share/games/fortunes) and the generator (npx tsx generator/cli.ts, for each block's emulator.json).
 
-1. Trains a character-level GPT (2 layers, 4 heads, 128-wide, context 128) on the fortune files
-   (seed 1, two OpenBLAS threads; the weights are cached in python/experiments/.cache, which git ignores).
+1. For each seed, trains a character-level GPT (2 layers, 4 heads, 128-wide, context 128) on the
+   fortune files (two OpenBLAS threads; the weights are cached in python/experiments/.cache, which
+   git ignores).
 2. Evaluates validation loss and next-character accuracy with the float softmax, then with each
-   block (python/softmax_lut, bit-exact with the RTL) in every attention softmax: the scores of a
+   block (softmax_lut.torch, bit-exact with the RTL) in every attention softmax: the scores of a
    row are quantised with the block's input format, the causal mask is the block's keep bits, and
-   the block's output codes times 2^-OF are the attention weights (not renormalised).
-3. With --capture, writes real attention score rows with their causal lengths to
-   generator/evidence/data/model-attention.json, the "model attention" workload.
+   the block's output codes times 2^-OF are the attention weights (not renormalised). The blocks
+   take two input formats: the paper's 8.4, and int8 with the scale softmax_lut.calibrate proposes
+   from that model's validation scores.
+3. Fine-tuning: the float model trained further for a fixed budget with the block in every
+   attention softmax (straight-through gradient), then evaluated bit-exactly; and, as the control,
+   the float model trained further for the same budget with the float softmax.
+4. The table: each row's mean and standard deviation over the seeds.
+5. With --capture, writes real attention score rows of the first seed's model with their causal
+   lengths to generator/evidence/data/model-attention.json, the "model attention" workload.
 """
 
 from __future__ import annotations
 
+import argparse
+import copy
 import glob
 import json
 import math
@@ -40,16 +51,18 @@ import torch.nn.functional as F
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "python"))
 import softmax_lut  # noqa: E402
+import softmax_lut.torch as slt  # noqa: E402
 
 BEGIN = "<!-- model-accuracy:begin (PYTHONPATH=python python3 python/experiments/model_accuracy.py --write) -->"
 END = "<!-- model-accuracy:end -->"
 CACHE = os.path.join(ROOT, "python", "experiments", ".cache")
 CAPTURE = os.path.join(ROOT, "generator", "evidence", "data", "model-attention.json")
 
-SEED = 1
+SEED = 1  # the first model's seed; validation windows use seed 2 and the capture seed 3 whatever the model's
 CTX = 128
 LAYERS, HEADS, WIDTH = 2, 4, 128
 STEPS, BATCH, LR = 1500, 24, 2e-3
+FT_LR = 2e-4  # fine-tuning: a tenth of the training rate, constant
 VAL_WINDOWS = 192
 
 # The blocks: 8-bit output; 8-bit input with 4 fraction bits (the paper's case), and one input
@@ -87,7 +100,7 @@ class Attention(nn.Module):
         super().__init__()
         self.qkv = nn.Linear(WIDTH, 3 * WIDTH)
         self.out = nn.Linear(WIDTH, WIDTH)
-        self.softmax = None  # None: float; else a function of (scores, keep) -> weights (numpy)
+        self.softmax = None  # None: float; else a function of (scores, keep) -> weights (torch)
         self.record = None  # a list: the float scores and masks are appended to it
 
     def forward(self, x):
@@ -102,7 +115,7 @@ class Attention(nn.Module):
         if self.softmax is None:
             w = F.softmax(scores.masked_fill(~keep, float("-inf")), dim=-1)
         else:
-            w = torch.from_numpy(self.softmax(scores.detach().numpy(), np.broadcast_to(keep.numpy(), scores.shape)).astype(np.float32))
+            w = self.softmax(scores, keep)
         y = (w @ v).transpose(1, 2).contiguous().view(b, t, c)
         return self.out(y)
 
@@ -146,7 +159,8 @@ def batches(data: np.ndarray, count: int, rng: np.random.Generator):
     return torch.from_numpy(x.astype(np.int64)), torch.from_numpy(y.astype(np.int64))
 
 
-def train(text: str):
+def train(text: str, seed: int, steps: int = STEPS):
+    """The float model of this seed (cached), its training and validation data, and what describes it."""
     chars = sorted(set(text))
     data = np.frombuffer(text.encode("latin-1"), dtype=np.uint8)
     lut = np.zeros(256, dtype=np.int32)
@@ -155,22 +169,22 @@ def train(text: str):
     data = lut[data]
     split = int(0.9 * len(data))
     tr, va = data[:split], data[split:]
-    torch.manual_seed(SEED)
+    torch.manual_seed(seed)
     torch.set_num_threads(1)
     model = GPT(len(chars))
     params = sum(p.numel() for p in model.parameters())
-    weights = os.path.join(CACHE, f"gpt_l{LAYERS}_w{WIDTH}_s{STEPS}_seed{SEED}.pt")
-    info = {"chars": len(text), "vocab": len(chars), "params": params, "steps": STEPS, "batch": BATCH}
+    weights = os.path.join(CACHE, f"gpt_l{LAYERS}_w{WIDTH}_s{steps}_seed{seed}.pt")
+    info = {"chars": len(text), "vocab": len(chars), "params": params, "steps": steps, "batch": BATCH}
     if os.path.exists(weights):
         state = torch.load(weights)
         model.load_state_dict(state["model"])
         info["trainSeconds"] = state["trainSeconds"]
-        return model, va, info
-    rng = np.random.default_rng(SEED)
+        return model, tr, va, info
+    rng = np.random.default_rng(seed)
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=0.01)
     t0 = time.time()
-    for step in range(STEPS):
-        lr = LR * min(1.0, (step + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / STEPS)))
+    for step in range(steps):
+        lr = LR * min(1.0, (step + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / steps)))
         for g in opt.param_groups:
             g["lr"] = lr
         x, y = batches(tr, BATCH, rng)
@@ -178,28 +192,49 @@ def train(text: str):
         opt.zero_grad()
         loss.backward()
         opt.step()
-        if step % 100 == 0 or step == STEPS - 1:
-            print(f"model_accuracy: step {step}/{STEPS}, train loss {loss.item():.3f}, {time.time() - t0:.0f} s", file=sys.stderr)
+        if step % 100 == 0 or step == steps - 1:
+            print(f"model_accuracy: seed {seed}, step {step}/{steps}, train loss {loss.item():.3f}, {time.time() - t0:.0f} s", file=sys.stderr)
     info["trainSeconds"] = round(time.time() - t0, 1)
     os.makedirs(CACHE, exist_ok=True)
     torch.save({"model": model.state_dict(), "trainSeconds": info["trainSeconds"]}, weights)
-    return model, va, info
+    return model, tr, va, info
+
+
+def finetune(model: GPT, tr: np.ndarray, softmax, steps: int, seed: int) -> GPT:
+    """A copy of the model trained `steps` more steps (FT_LR, constant) with `softmax` in every attention."""
+    m = copy.deepcopy(model)
+    m.train()
+    for a in m.attentions():
+        a.softmax = softmax
+    rng = np.random.default_rng(1000 + seed)
+    opt = torch.optim.AdamW(m.parameters(), lr=FT_LR, weight_decay=0.01)
+    vocab = m.head.out_features
+    for _ in range(steps):
+        x, y = batches(tr, BATCH, rng)
+        loss = F.cross_entropy(m(x).view(-1, vocab), y.view(-1))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    for a in m.attentions():
+        a.softmax = None
+    m.eval()
+    return m
 
 
 @torch.no_grad()
-def evaluate(model: GPT, va: np.ndarray, softmax=None) -> tuple[float, float]:
+def evaluate(model: GPT, va: np.ndarray, softmax=None, windows: int = VAL_WINDOWS) -> tuple[float, float]:
     for a in model.attentions():
         a.softmax = softmax
     rng = np.random.default_rng(SEED + 1)
-    x, y = batches(va, VAL_WINDOWS, rng)
+    x, y = batches(va, windows, rng)
     losses, hits = [], []
-    for i in range(0, VAL_WINDOWS, 32):
+    for i in range(0, windows, 32):
         logits = model(x[i : i + 32])
         losses.append(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[i : i + 32].reshape(-1), reduction="sum").item())
         hits.append((logits.argmax(-1) == y[i : i + 32]).sum().item())
     for a in model.attentions():
         a.softmax = None
-    n = VAL_WINDOWS * CTX
+    n = windows * CTX
     return sum(losses) / n, sum(hits) / n
 
 
@@ -214,26 +249,21 @@ def generate_block(name: str, over: dict, out: str) -> softmax_lut.Block:
 
 
 @torch.no_grad()
-def recorded_scores(model: GPT, va: np.ndarray) -> list:
+def recorded_scores(model: GPT, va: np.ndarray, windows: int = VAL_WINDOWS) -> list:
     """The float model's attention scores on the validation windows: one (batch, heads, t, t) array per layer and batch."""
     rec: list = []
     for a in model.attentions():
         a.record = rec
-    evaluate(model, va)
+    evaluate(model, va, windows=windows)
     for a in model.attentions():
         a.record = None
     return rec
 
 
-def score_range(model: GPT, va: np.ndarray) -> float:
-    """How far below its row's maximum a score falls: the 99.99th percentile over the validation rows."""
-    rec = recorded_scores(model, va)
-    keep = np.tril(np.ones((CTX, CTX), dtype=bool))
-    d = []
-    for s in rec:
-        m = np.where(keep, s, -np.inf).max(axis=-1, keepdims=True)
-        d.append((m - s)[np.broadcast_to(keep, s.shape)])
-    return float(np.percentile(np.concatenate(d), 99.99))
+def calibration(model: GPT, va: np.ndarray, windows: int = VAL_WINDOWS):
+    """softmax_lut.calibrate on the model's validation scores, the causal mask their keep bits."""
+    scores = np.concatenate(recorded_scores(model, va, windows))
+    return softmax_lut.calibrate(scores, np.tril(np.ones((CTX, CTX), dtype=bool)))
 
 
 def capture(model: GPT, va: np.ndarray, rows: int = 2000) -> None:
@@ -258,55 +288,109 @@ def capture(model: GPT, va: np.ndarray, rows: int = 2000) -> None:
     print(f"model_accuracy: wrote {rows} rows to {os.path.relpath(CAPTURE, ROOT)}", file=sys.stderr)
 
 
+def block_softmax(blk: softmax_lut.Block):
+    """The block as the attention's softmax: softmax_lut.torch, bit-exact, straight-through when training."""
+    return lambda scores, keep: slt.softmax(blk, scores, mask=keep)
+
+
+def stats(xs: list[float], fmt: str = ".2f") -> str:
+    """mean, and the standard deviation over the seeds when there are several."""
+    m = float(np.mean(xs))
+    return f"{m:{fmt}}" if len(xs) == 1 else f"{m:{fmt}} ± {float(np.std(xs, ddof=1)):{fmt}}"
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description="The blocks in a trained transformer's attention: accuracy, over seeds, with and without fine-tuning.")
+    ap.add_argument("--seeds", default="1,2,3", help="the models' seeds (default 1,2,3)")
+    ap.add_argument("--finetune-steps", type=int, default=60, help="fine-tuning budget in steps of %d windows (0: none)" % BATCH)
+    ap.add_argument("--finetune-inputs", default="8.4", help="the input formats whose rows are fine-tuned: 8.4, int8 or both, comma-separated (default 8.4)")
+    ap.add_argument("--quick", action="store_true", help="30 training steps, 32 validation windows, 3 fine-tuning steps, seed 1: to try the script")
+    ap.add_argument("--write", action="store_true", help="replace the table in README.md")
+    ap.add_argument("--capture", action="store_true", help="write the first seed's score rows to " + os.path.relpath(CAPTURE, ROOT))
+    args = ap.parse_args()
+    seeds = [1] if args.quick else [int(x) for x in args.seeds.split(",")]
+    steps, windows = (30, 32) if args.quick else (STEPS, VAL_WINDOWS)
+    ft = 3 if args.quick else args.finetune_steps
+    ft_inputs = {x.strip() for x in args.finetune_inputs.split(",")}
+    if not ft_inputs <= {"8.4", "int8"}:
+        sys.exit(f"model_accuracy: --finetune-inputs {args.finetune_inputs}: allowed 8.4, int8 or both")
+    if args.quick and args.write:
+        sys.exit("model_accuracy: --quick does not write the table")
+    t_start = time.time()
     text = corpus()
-    model, va, info = train(text)
-    model.eval()
-    base_loss, base_acc = evaluate(model, va)
-    rows = [
-        "| softmax | input | table bytes | validation loss | change in loss | next-character accuracy | accuracy loss (% of float) | paper's < 1 % holds |",
-        "|---|---|---|---|---|---|---|---|",
-        f"| float | float | | {base_loss:.4f} | | {100 * base_acc:.2f} % | | |",
-    ]
-    dmax = score_range(model, va)
-    # int8 scores with a scale that puts the rows' spread on the codes: max - score up to 127 codes
-    scale = round(dmax / 127, 6)
-    formats = [("8.4", {}), (f"int8 x {scale}", {"input": {"type": "int8", "scale": scale}})]
+    # results[(format, label)] -> per seed: loss, accuracy, table bytes, fine-tuned accuracy
+    res: dict = {}
+    base: dict = {"loss": [], "acc": [], "ftacc": []}
+    scales = []
+    info: dict = {}
     with tempfile.TemporaryDirectory(prefix="softmax-lut-model-") as tmp:
         k = 0
-        for fmt, fover in formats:
-            for label, over in BLOCKS:
-                blk = generate_block(f"m{k}", {**fover, **over}, tmp)
-                # the block takes scores in units of its input.scale (1 for 8.4)
-                unit = float(blk.in_scale)
-
-                def sm(scores, keep, blk=blk, unit=unit):
-                    return blk.softmax(scores / unit, keep=keep)
-
-                t0 = time.time()
-                loss, acc = evaluate(model, va, sm)
-                drop = 100 * (base_acc - acc) / base_acc
-                with open(os.path.join(tmp, f"m{k}", "manifest.json")) as fh:
-                    man = json.load(fh)
-                rows.append(
-                    f"| {label} | {fmt} | {man['lutBytes']} | {loss:.4f} | {loss - base_loss:+.4f} | {100 * acc:.2f} % | {drop:+.2f} | {'yes' if drop < 1 else 'no'} |"
-                )
-                print(f"model_accuracy: {label}, {fmt}: loss {loss:.4f}, accuracy {100 * acc:.2f} % ({time.time() - t0:.1f} s)", file=sys.stderr)
-                k += 1
+        for seed in seeds:
+            model, tr, va, info = train(text, seed, steps)
+            model.eval()
+            loss0, acc0 = evaluate(model, va, windows=windows)
+            base["loss"].append(loss0)
+            base["acc"].append(acc0)
+            if ft:
+                base["ftacc"].append(evaluate(finetune(model, tr, None, ft, seed), va, windows=windows)[1])
+            cal = calibration(model, va, windows)
+            scales.append(cal.scale)
+            print(f"model_accuracy: seed {seed}: float accuracy {100 * acc0:.2f} %; calibrated input int8 x {cal.scale} ({100 * cal.clipped:.4f} % clipped)", file=sys.stderr)
+            for fmt, fover in (("8.4", {}), ("int8, calibrated", {"input": cal.input})):
+                for label, over in BLOCKS:
+                    blk = generate_block(f"m{k}", {**fover, **over}, tmp)
+                    k += 1
+                    t0 = time.time()
+                    loss, acc = evaluate(model, va, block_softmax(blk), windows)
+                    r = res.setdefault((fmt, label), {"loss": [], "acc": [], "drop": [], "bytes": [], "ftdrop": []})
+                    with open(os.path.join(tmp, blk.module, "manifest.json")) as fh:
+                        r["bytes"].append(json.load(fh)["lutBytes"])
+                    r["loss"].append(loss)
+                    r["acc"].append(acc)
+                    r["drop"].append(100 * (acc0 - acc) / acc0)
+                    line = f"model_accuracy: seed {seed}, {label}, {fmt}: loss {loss:.4f}, accuracy {100 * acc:.2f} % ({time.time() - t0:.1f} s)"
+                    if ft and fmt.split(",")[0] in ft_inputs:
+                        t1 = time.time()
+                        ftacc = evaluate(finetune(model, tr, block_softmax(blk), ft, seed), va, block_softmax(blk), windows)[1]
+                        r["ftdrop"].append(100 * (acc0 - ftacc) / acc0)
+                        line += f"; fine-tuned {100 * ftacc:.2f} % ({time.time() - t1:.1f} s)"
+                    print(line, file=sys.stderr)
+            if args.capture and seed == seeds[0]:
+                capture(model, va)
+    n = len(seeds)
+    ftcol = f" | accuracy loss after fine-tuning {ft} steps (% of float)" if ft else ""
+    rows = [
+        f"| softmax | input | table bytes | validation loss | next-character accuracy | accuracy loss (% of float){ftcol} | paper's < 1 % holds |",
+        "|---|---|---|---|---|---|" + ("---|" if ft else "") + "---|",
+        f"| float | float | | {stats(base['loss'], '.4f')} | {stats([100 * a for a in base['acc']])} % | |" + (f" {stats([100 * (a0 - a) / a0 for a0, a in zip(base['acc'], base['ftacc'])])} (the control: float, fine-tuned) |" if ft else "") + " |",
+    ]
+    for (fmt, label), r in res.items():
+        nbytes = r["bytes"][0] if len(set(r["bytes"])) == 1 else f"{min(r['bytes'])}..{max(r['bytes'])}"
+        holds = "yes" if max(r["drop"]) < 1 else ("no" if min(r["drop"]) >= 1 else "not on every seed")
+        rows.append(
+            f"| {label} | {fmt} | {nbytes} | {stats(r['loss'], '.4f')} | {stats([100 * a for a in r['acc']])} % | {stats(r['drop'])} |"
+            + ((f" {stats(r['ftdrop'])} |" if r["ftdrop"] else " |") if ft else "")
+            + f" {holds} |"
+        )
+    elapsed = time.time() - t_start
     rows.append("")
     rows.append(
         f"A character-level GPT ({LAYERS} layers, {HEADS} heads, width {WIDTH}, context {CTX}, {info['params']} parameters) trained on the "
         f"{info['chars']} characters of Debian's fortune files ({info['vocab']} symbols; 90 % training, 10 % validation) for {info['steps']} steps "
-        f"of {info['batch']} windows, seed {SEED}: {info['trainSeconds']:.0f} s on two CPU threads with Debian's python3-torch and OpenBLAS. "
-        f"Validation: {VAL_WINDOWS} windows of {CTX} characters (seed {SEED + 1}). Each block is a stream block (maxN {CTX}, the causal mask on "
-        f"its keep bits) emulated bit-exactly by python/softmax_lut in every attention softmax; its output codes times 2^-8 are the weights. "
-        f"Accuracy loss: (float accuracy - block accuracy) / float accuracy, as the paper reports it. Input 8.4: 8 bits with 4 fraction bits, "
-        f"the paper's 8-bit case, which saturates scores beyond +-8; int8 x {scale}: the scale puts the 99.99th percentile of max - score over "
-        f"the validation rows ({dmax:.2f}) at 127 codes."
+        f"of {info['batch']} windows, {n} seed{'s' if n > 1 else ''} ({', '.join(map(str, seeds))}), each row the mean ± standard deviation over them, on two CPU threads with Debian's python3-torch and OpenBLAS. "
+        f"Validation: {windows} windows of {CTX} characters (seed {SEED + 1}). Each block is a stream block (maxN {CTX}, the causal mask on "
+        f"its keep bits) run bit-exactly by softmax_lut.torch in every attention softmax; its output codes times 2^-8 are the weights. "
+        f"Accuracy loss: (float accuracy - block accuracy) / float accuracy, as the paper reports it, per seed. Input 8.4: 8 bits with 4 fraction bits, "
+        f"the paper's 8-bit case, which saturates scores beyond +-8; int8, calibrated: the scale softmax_lut.calibrate proposes from each model's "
+        f"validation scores ({', '.join(map(str, scales))}). "
+        + (f"Fine-tuning ({' and '.join(sorted(ft_inputs))} rows): the float model trained {ft} more steps of {BATCH} windows (AdamW, rate {FT_LR}) with the block in every attention softmax "
+           f"(straight-through gradient), then evaluated with the block; the float row's figure is the control, the float model trained the same steps "
+           f"with the float softmax (negative: better than before). " if ft else "")
+        + f"The whole run: {elapsed / 60:.0f} min."
     )
     table = "\n".join(rows)
     print(table)
-    if "--write" in sys.argv:
+    if args.write:
         readme = os.path.join(ROOT, "README.md")
         with open(readme, encoding="utf-8") as fh:
             text = fh.read()
@@ -314,8 +398,6 @@ def main() -> None:
         with open(readme, "w", encoding="utf-8") as fh:
             fh.write(text[: a + len(BEGIN)] + "\n" + table + "\n" + text[b:])
         print("README.md updated", file=sys.stderr)
-    if "--capture" in sys.argv:
-        capture(model, va)
 
 
 if __name__ == "__main__":
