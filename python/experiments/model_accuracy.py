@@ -28,6 +28,7 @@ Needs Debian's python3-torch, libopenblas0 and python3-numpy, the fortune cookie
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import glob
 import json
@@ -159,6 +160,28 @@ def batches(data: np.ndarray, count: int, rng: np.random.Generator):
     return torch.from_numpy(x.astype(np.int64)), torch.from_numpy(y.astype(np.int64))
 
 
+def train_step(model: GPT, opt, data: np.ndarray, rng: np.random.Generator):
+    """One optimiser step on a batch of BATCH windows of data; the loss."""
+    x, y = batches(data, BATCH, rng)
+    loss = F.cross_entropy(model(x).view(-1, model.head.out_features), y.view(-1))
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss
+
+
+@contextlib.contextmanager
+def attention_softmax(model: GPT, softmax):
+    """`softmax` in every attention of the model (None: the float one) while the block runs."""
+    for a in model.attentions():
+        a.softmax = softmax
+    try:
+        yield
+    finally:
+        for a in model.attentions():
+            a.softmax = None
+
+
 def train(text: str, seed: int, steps: int = STEPS):
     """The float model of this seed (cached), its training and validation data, and what describes it."""
     chars = sorted(set(text))
@@ -187,11 +210,7 @@ def train(text: str, seed: int, steps: int = STEPS):
         lr = LR * min(1.0, (step + 1) / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / steps)))
         for g in opt.param_groups:
             g["lr"] = lr
-        x, y = batches(tr, BATCH, rng)
-        loss = F.cross_entropy(model(x).view(-1, len(chars)), y.view(-1))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+        loss = train_step(model, opt, tr, rng)
         if step % 100 == 0 or step == steps - 1:
             print(f"model_accuracy: seed {seed}, step {step}/{steps}, train loss {loss.item():.3f}, {time.time() - t0:.0f} s", file=sys.stderr)
     info["trainSeconds"] = round(time.time() - t0, 1)
@@ -204,36 +223,25 @@ def finetune(model: GPT, tr: np.ndarray, softmax, steps: int, seed: int) -> GPT:
     """A copy of the model trained `steps` more steps (FT_LR, constant) with `softmax` in every attention."""
     m = copy.deepcopy(model)
     m.train()
-    for a in m.attentions():
-        a.softmax = softmax
     rng = np.random.default_rng(1000 + seed)
     opt = torch.optim.AdamW(m.parameters(), lr=FT_LR, weight_decay=0.01)
-    vocab = m.head.out_features
-    for _ in range(steps):
-        x, y = batches(tr, BATCH, rng)
-        loss = F.cross_entropy(m(x).view(-1, vocab), y.view(-1))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-    for a in m.attentions():
-        a.softmax = None
+    with attention_softmax(m, softmax):
+        for _ in range(steps):
+            train_step(m, opt, tr, rng)
     m.eval()
     return m
 
 
 @torch.no_grad()
 def evaluate(model: GPT, va: np.ndarray, softmax=None, windows: int = VAL_WINDOWS) -> tuple[float, float]:
-    for a in model.attentions():
-        a.softmax = softmax
     rng = np.random.default_rng(SEED + 1)
     x, y = batches(va, windows, rng)
     losses, hits = [], []
-    for i in range(0, windows, 32):
-        logits = model(x[i : i + 32])
-        losses.append(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[i : i + 32].reshape(-1), reduction="sum").item())
-        hits.append((logits.argmax(-1) == y[i : i + 32]).sum().item())
-    for a in model.attentions():
-        a.softmax = None
+    with attention_softmax(model, softmax):
+        for i in range(0, windows, 32):
+            logits = model(x[i : i + 32])
+            losses.append(F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[i : i + 32].reshape(-1), reduction="sum").item())
+            hits.append((logits.argmax(-1) == y[i : i + 32]).sum().item())
     n = windows * CTX
     return sum(losses) / n, sum(hits) / n
 

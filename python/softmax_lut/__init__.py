@@ -30,7 +30,7 @@ import os
 import numpy as np
 
 from ._fixed import I64 as _I64
-from ._fixed import NUMPY, NumpyOps
+from ._fixed import NUMPY, NumpyOps, quantize
 from .methods import quotient_of
 
 __all__ = ["Block", "load", "calibrate", "FORMAT", "__version__"]
@@ -152,6 +152,11 @@ class Block:
         if keep_shape is not None and tuple(keep_shape) != tuple(shape):
             raise ValueError(f"{self.module}: keep must have the codes' shape {tuple(shape)}, got {tuple(keep_shape)}")
 
+    def _check_kept(self, most: int) -> None:
+        """A stream block's check of the most kept elements in any row."""
+        if most > self.max_n:
+            raise ValueError(f"{self.module}: at most {self.max_n} kept elements in a row")
+
     def codes(self, x, k=None, ops: NumpyOps = NUMPY):
         """Output codes of int64 input codes x (..., L) of the backend `ops`, checked by the caller.
 
@@ -193,15 +198,13 @@ class Block:
         if self.arch == "parallel":
             return self.codes(x)
         k = np.ones(x.shape, dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
-        if k.size and k.sum(axis=-1).max() > self.max_n:
-            raise ValueError(f"{self.module}: at most {self.max_n} kept elements in a row")
+        if k.size:
+            self._check_kept(int(k.sum(axis=-1).max()))
         return self.codes(x, k)
 
     def quantize(self, scores) -> np.ndarray:
         """Real scores to input codes: round to nearest (half up), saturate to the input width."""
-        v = np.floor(np.asarray(scores, dtype=np.float64) * 2.0**self.in_frac + 0.5)
-        lo, hi = -(1 << (self.in_width - 1)), (1 << (self.in_width - 1)) - 1
-        return np.clip(v, lo, hi).astype(_I64)
+        return quantize(scores, 2.0**-self.in_frac, self.in_width)
 
     def probabilities(self, codes) -> np.ndarray:
         """Output codes (as __call__ returns them) to probabilities."""

@@ -62,6 +62,12 @@ def mantissa_index(s, bits: int, ops=NUMPY):
     return p, j
 
 
+def quantize(values, unit: float, width: int) -> np.ndarray:
+    """Real values to signed codes of `width` bits counting `unit`: round half up, saturate."""
+    v = np.floor(np.asarray(values, dtype=np.float64) / unit + 0.5)
+    return np.clip(v, -(1 << (width - 1)), (1 << (width - 1)) - 1).astype(I64)
+
+
 def round_shift(v, s: int):
     """Round half up of v / 2^s (s may be 0 or negative: an exact left shift)."""
     if s <= 0:

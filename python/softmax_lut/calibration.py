@@ -30,6 +30,7 @@ import sys
 import numpy as np
 
 from . import Block, load
+from ._fixed import quantize
 
 __all__ = ["Calibration", "calibrate"]
 
@@ -85,9 +86,7 @@ class Calibration:
 
     def codes(self) -> np.ndarray:
         """The scores as the block's input codes (masked elements 0)."""
-        top = (1 << (self.bits - 1)) - 1
-        c = np.clip(np.floor(np.where(self.keep, self.scores, 0) / self.scale + 0.5), -top - 1, top)
-        return c.astype(np.int64)
+        return quantize(np.where(self.keep, self.scores, 0), self.scale, self.bits)
 
     def error(self, block: Block | None = None) -> dict:
         """Max and mean |p - softmax(scores)| over the kept elements, in output LSBs (2^-OF).

@@ -28,6 +28,31 @@ def _field(v: int, lo: int, width: int, signed: bool) -> int:
     return x - (1 << width) if signed and x >> (width - 1) else x
 
 
+def _lanes(v: int, count: int, width: int, signed: bool) -> list[int]:
+    """The `count` fields of `width` bits of a beat, lane 0 in the low bits."""
+    return [_field(v, l * width, width, signed) for l in range(count)]
+
+
+def vectors(blk, vin: list[int]) -> np.ndarray:
+    """A parallel block's input beats as codes (beats, n)."""
+    return np.array([_lanes(v, blk.n, blk.in_width, True) for v in vin], dtype=np.int64)
+
+
+def stream_rows(blk, vin: list[int]):
+    """A stream block's input beats {tlast, tuser, tdata} as rows: (the row's beat indices, codes, keep bits)."""
+    p, iw = blk.lanes, blk.in_width
+    i = 0
+    while i < len(vin):
+        j = i
+        while not (vin[j] >> (p * iw + p)) & 1:
+            j += 1
+        beats = range(i, j + 1)
+        x = np.array([c for b in beats for c in _lanes(vin[b], p, iw, True)], dtype=np.int64)
+        keep = np.array([(vin[b] >> (p * iw + l)) & 1 for b in beats for l in range(p)], dtype=bool)
+        yield beats, x, keep
+        i = j + 1
+
+
 def _runner(blk, backend: str):
     """The block as a function of (codes, keep) -> output codes, NumPy arrays in and out."""
     if backend == "numpy":
@@ -44,13 +69,13 @@ def check(folder: str, backend: str = "numpy") -> tuple[bool, str]:
     run = _runner(blk, backend)
     base = os.path.join(folder, blk.module)
     vin, vexp = _beats(base + "_in.hex"), _beats(base + "_exp.hex")
-    iw, ow = blk.in_width, blk.out_width
+    ow = blk.out_width
     mask = (1 << ow) - 1
     bad: list[str] = []
     if blk.arch == "parallel":
         n = blk.n
-        x = np.array([[_field(v, i * iw, iw, True) for i in range(n)] for v in vin], dtype=np.int64)
-        want = np.array([[_field(v, i * ow, ow, False) for i in range(n)] for v in vexp], dtype=np.int64)
+        x = vectors(blk, vin)
+        want = np.array([_lanes(v, n, ow, False) for v in vexp], dtype=np.int64)
         if x.shape != want.shape:
             return False, f"{blk.module}: {len(vin)} input beats, {len(vexp)} expected"
         got = run(x) & mask  # the port's bit pattern (int8: two's complement)
@@ -60,22 +85,14 @@ def check(folder: str, backend: str = "numpy") -> tuple[bool, str]:
     else:
         p = blk.lanes
         rows = 0
-        i = 0
         if len(vin) != len(vexp):
             return False, f"{blk.module}: {len(vin)} input beats, {len(vexp)} expected"
-        while i < len(vin):
-            j = i
-            while not (vin[j] >> (p * iw + p)) & 1:
-                j += 1
-            beats = range(i, j + 1)
-            x = np.array([_field(vin[b], l * iw, iw, True) for b in beats for l in range(p)], dtype=np.int64)
-            keep = np.array([(vin[b] >> (p * iw + l)) & 1 for b in beats for l in range(p)], dtype=bool)
-            want = np.array([_field(vexp[b], l * ow, ow, False) for b in beats for l in range(p)], dtype=np.int64)
+        for beats, x, keep in stream_rows(blk, vin):
+            want = np.array([c for b in beats for c in _lanes(vexp[b], p, ow, False)], dtype=np.int64)
             got = run(x, keep) & mask
             for c in np.nonzero(got != want)[0]:
                 bad.append(f"row {rows} element {c}: emulator {got[c]}, testbench {want[c]}")
             rows += 1
-            i = j + 1
         what = f"{rows} rows, {len(vin)} beats"
     tag = "" if backend == "numpy" else ", softmax_lut.torch"
     if bad:

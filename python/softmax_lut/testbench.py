@@ -21,10 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-
 from . import load
-from .check import _beats, _field
+from .check import _beats, stream_rows, vectors
 
 __all__ = ["expected_beats", "check_block", "run"]
 
@@ -40,29 +38,19 @@ def expected_beats(folder: str | os.PathLike) -> tuple[str, list[tuple[int, int,
     iw, ow = blk.in_width, blk.out_width
     mask = (1 << ow) - 1
     if blk.arch == "parallel":
-        n = blk.n
-        x = np.array([[_field(v, i * iw, iw, True) for i in range(n)] for v in vin], dtype=np.int64)
-        y = blk(x) & mask
+        y = blk(vectors(blk, vin)) & mask
         out = [(sum(int(c) << (i * ow) for i, c in enumerate(row)), 0, 0) for row in y]
         return blk.module, [(v, 0, 0) for v in vin], out
     p = blk.lanes
     ins: list[tuple[int, int, int]] = []
     out: list[tuple[int, int, int]] = []
-    i = 0
-    while i < len(vin):
-        j = i
-        while not (vin[j] >> (p * iw + p)) & 1:
-            j += 1
-        beats = vin[i : j + 1]
-        x = np.array([_field(b, l * iw, iw, True) for b in beats for l in range(p)], dtype=np.int64)
-        keep = np.array([(b >> (p * iw + l)) & 1 for b in beats for l in range(p)], dtype=bool)
+    for beats, x, keep in stream_rows(blk, vin):
         y = blk(x, keep=keep) & mask
         for k, b in enumerate(beats):
-            tuser = (b >> (p * iw)) & ((1 << p) - 1)
+            tuser = (vin[b] >> (p * iw)) & ((1 << p) - 1)
             last = int(k == len(beats) - 1)
-            ins.append((b & ((1 << (p * iw)) - 1), tuser, last))
+            ins.append((vin[b] & ((1 << (p * iw)) - 1), tuser, last))
             out.append((sum(int(y[k * p + l]) << (l * ow) for l in range(p)), tuser, last))
-        i = j + 1
     return blk.module, ins, out
 
 

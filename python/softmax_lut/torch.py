@@ -87,8 +87,8 @@ def codes(blk: Block, x: torch.Tensor, mask: torch.Tensor | None = None) -> torc
     blk._check_shape(tuple(x.shape), None)
     if x.numel():
         blk._check_codes(int(x.min()), int(x.max()))
-    if k is not None and k.numel() and int(k.sum(dim=-1).max()) > blk.max_n:
-        raise ValueError(f"{blk.module}: at most {blk.max_n} kept elements in a row")
+    if k is not None and k.numel():
+        blk._check_kept(int(k.sum(dim=-1).max()))
     return blk.codes(x, k, TorchOps(x.device))
 
 
