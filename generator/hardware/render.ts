@@ -154,7 +154,7 @@ export function renderRtl(p: Plan): string {
           fifoAddrBits: faw,
           fifoCapacity: `${faw + 1}'d${fifo + 1}`,
           fifoCapacityLess1: `${faw + 1}'d${fifo}`,
-          fifoState: [...fifoState({ fd: fifo, wr: 'fifo_wr', ready: 'm_axis_tready' }), 'wire        pop = head_valid & m_axis_tready;'].map((l) => `  ${l}`).join('\n'),
+          fifoState: [...fifoState({ fd: fifo, wr: 'fifo_wr', ready: 'm_axis_tready', pick: `${c.config.name}_pick` }), 'wire        pop = head_valid & m_axis_tready;'].map((l) => `  ${l}`).join('\n'),
         }),
     readyRegister: registeredEnable(sch.model, c.config.pipeline.outputSlice),
     // each ROM function goes where it is read: the block's module, or the lane module

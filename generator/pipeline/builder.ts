@@ -172,7 +172,7 @@ export class Pipe {
     // the block RAM's output register: the read data straight into a register, nothing else reads it
     this.lines.push(`reg [${s.width - 1}:0] ${s.name}_or;`, `${this.always()} ${s.name}_or <= ${s.name};`);
     this.log.push({ cycle: st.cycle + 1, time: 0, levels: 0, what: `${s.what} (block RAM output register)` });
-    return { name: `${s.name}_or`, width: s.width, cycle: st.cycle + 2, time: m.romOut, levels: 0, pipe: this };
+    return { name: `${s.name}_or`, width: s.width, cycle: st.cycle + 2, time: m.romOut + hardOutExtra(m), levels: 0, pipe: this };
   }
 
   /**
@@ -303,4 +303,9 @@ export function summarize(log: OpRecord[], reg: number): StageSummary[] {
     by.set(r.cycle, s);
   }
   return [...by.values()].sort((a, b) => a.cycle - b.cycle);
+}
+
+/** The time a hard block's output (model.hardOutRoute) takes beyond an ordinary route, in ns. */
+export function hardOutExtra(m: DelayModel): number {
+  return m.hardOutRoute === undefined ? 0 : Math.max(0, m.hardOutRoute - m.route);
 }

@@ -48,6 +48,12 @@ export interface DelayModel {
    */
   romOutputRegister?: boolean;
   /**
+   * The route out of a hard block's row into the logic that reads it, where longer than `route`: from
+   * a block RAM's output register, or from the register after a DSP's product, to LUTs or a carry
+   * chain (the register and the RAM sit in the block's row, the logic among the lanes).
+   */
+  hardOutRoute?: number;
+  /**
    * Whether the table of a computed exponent (Softermax's 2^-f, 64 x 16 bits) is written as a memory
    * array with ram_style "block", so that it is a block RAM. As a function, Yosys builds so small a
    * table from LUTs: on ECP5, 119 LUT4, 36 PFUMX and 14 L6MUX21 per element.
@@ -237,6 +243,9 @@ const ECP5: DelayModel = {
   romOut: 0.97,
   romSetup: 1.6,
   romOutputRegister: true,
+  // nextpnr-ecp5, the n = 64 blocks: 2.95 ns from a DP16KD's output register into Softermax's shift,
+  // 3.43 and 2.66 ns from the register after I-BERT's square (a MULT18X18D) into its carry chain
+  hardOutRoute: 3.0,
   computedTableBlockRam: true,
   // a written block RAM's read (no output register): 5.61 ns, and a longer route out of the RAM row
   ramOut: 5.61 + 0.5,

@@ -267,7 +267,7 @@ export function scheduleParallel(plan: Plan): Schedule {
       '// a register of its own, loaded from the block\'s valid bits',
       'reg fifo_wr;',
       "always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;",
-      ...fifoState({ fd: outputFifoDepth(latency), wr: 'fifo_wr', ready: 'm_ready', lane: { width: c.ow, data: yv } }),
+      ...fifoState({ fd: outputFifoDepth(latency), wr: 'fifo_wr', ready: 'm_ready', pick: `${c.config.name}_pick`, lane: { width: c.ow, data: yv } }),
     );
   } else if (!localCe) ln.lines.push(`assign y = ${yv};`);
   else {
@@ -326,5 +326,6 @@ export function scheduleParallel(plan: Plan): Schedule {
     `  endgenerate`,
   ].join('\n');
   modules.push(laneModule);
+  if (fifo) modules.push(pickModule(`${c.config.name}_pick`));
   return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules };
 }
