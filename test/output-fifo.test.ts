@@ -14,7 +14,7 @@ import { simulateBlock } from '../generator/block/verify.js';
 import { lint, requireTool } from '../generator/evidence/runner.js';
 import { spawnSync } from 'node:child_process';
 import { fileNames } from '../generator/block/files.js';
-import { outputFifoDepth } from '../generator/hardware/archs/parallel.js';
+import { outputFifoDepth } from '../generator/hardware/archs/fifo.js';
 import { makeStreamPlan } from '../generator/hardware/archs/stream.js';
 import { cfg, generateTo, rejection, tmp } from './helpers.js';
 

@@ -54,6 +54,12 @@ export interface DelayModel {
    */
   hardOutRoute?: number;
   /**
+   * The route from a lane's copy of a coefficient (model.laneCoefficientRegisters) into the lane's
+   * logic, where longer than `route`: the placer puts the copy between the block's register, many
+   * lanes away, and the lane, so it is far from both.
+   */
+  laneCopyRoute?: number;
+  /**
    * Whether the table of a computed exponent (Softermax's 2^-f, 64 x 16 bits) is written as a memory
    * array with ram_style "block", so that it is a block RAM. As a function, Yosys builds so small a
    * table from LUTs: on ECP5, 119 LUT4, 36 PFUMX and 14 L6MUX21 per element.
@@ -246,6 +252,8 @@ const ECP5: DelayModel = {
   // nextpnr-ecp5, the n = 64 blocks: 2.95 ns from a DP16KD's output register into Softermax's shift,
   // 3.43 and 2.66 ns from the register after I-BERT's square (a MULT18X18D) into its carry chain
   hardOutRoute: 3.0,
+  // nextpnr-ecp5, I-BERT at n = 64: 3.81 ns from a lane's copy of the divisor to its first divider step
+  laneCopyRoute: 3.0,
   computedTableBlockRam: true,
   // a written block RAM's read (no output register): 5.61 ns, and a longer route out of the RAM row
   ramOut: 5.61 + 0.5,

@@ -1,0 +1,119 @@
+/**
+ * The output FIFO of a block (pipeline.outputFifo), shared by the architectures: its depth, its
+ * state as Verilog lines, and the pick modules that keep a decision one LUT before each register.
+ */
+import { bitsFor } from '../../core/bits.js';
+
+/**
+ * The beats of a block's output FIFO (pipeline.outputFifo). A vector accepted in cycle t is read from
+ * the head register in cycle t + latency at the earliest and its credit is back in t + latency + 1,
+ * so a sink that is always ready sees one vector per clock when the FIFO and the head hold
+ * latency + 1 beats: the FIFO latency. Rounded up to 16, the depth of one ECP5 distributed RAM.
+ */
+export function outputFifoDepth(latency: number): number {
+  return Math.ceil(latency / 16) * 16;
+}
+
+/**
+ * One copy of the output FIFO's state (pipeline.outputFifo), as Verilog lines: the beats in the
+ * memory, whether it holds any, whether the head register holds one, and `load`, the head's load.
+ * `wr` writes a beat, `ready` is m_axis_tready. The block keeps one copy and each lane another; all
+ * see the same inputs, so they agree. With `lane`, also the lane's part of the memory and the head
+ * register, written from `lane.data` and read as `y`. With `pick` (the block's name: pickModules),
+ * the count's enable is picked by the ready in the block's pick module of one select, one LUT after
+ * the ready, and `load` only moves the head (declared where the lane part reads it).
+ */
+export function fifoState(o: { fd: number; wr: string; ready: string; pick?: string; lane?: { width: number; data: string } }): string[] {
+  const aw = bitsFor(o.fd - 1);
+  const cnt = (v: number) => `${aw + 1}'d${v}`;
+  const lines = [
+    `reg  [${aw}:0] fifo_count;     // beats in the memory`,
+    'reg         fifo_nonempty;  // fifo_count != 0',
+    'reg         head_valid;',
+    ...(o.pick
+      ? [
+          '// the count moves when a write and a load do not cancel: its enable for either value of the ready',
+          '// (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by',
+          `// ${o.ready} in a module of its own (one LUT after it)`,
+          `wire        count_ce_r = ${o.wr} ^ fifo_nonempty;`,
+          `wire        count_ce_n = ${o.wr} ^ (fifo_nonempty & ~head_valid);`,
+          'wire        count_ce;',
+          `${pickName(o.pick, 1)} u_count_ce (.s(${o.ready}), .a(count_ce_r), .b(count_ce_n), .y(count_ce));`,
+        ]
+      : []),
+    ...(o.pick && !o.lane ? [] : [`wire        load = fifo_nonempty & (~head_valid | ${o.ready});`]),
+    `// ${o.ready} reaches every lane: each register takes it through one LUT, the rest of its next`,
+    '// value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)',
+    '// the count one up and one down, from the register alone: the write and the load only pick',
+    `wire [${aw}:0] fifo_count_inc = fifo_count + ${cnt(1)};`,
+    `wire [${aw}:0] fifo_count_dec = fifo_count - ${cnt(1)};`,
+    '// not empty next: a beat written or more than one held (kept_a), or one held, the head full and not',
+    `// taken (kept_b & ~${o.ready}); a load with one held empties the memory`,
+    `(* keep *) wire kept_a = ${o.wr} | (fifo_count > ${cnt(1)});`,
+    `(* keep *) wire kept_b = (fifo_count == ${cnt(1)}) & head_valid;`,
+    'always @(posedge aclk) begin',
+    '  if (!aresetn) begin',
+    `    fifo_count <= ${cnt(0)};`,
+    "    fifo_nonempty <= 1'b0;",
+    "    head_valid <= 1'b0;",
+    '  end else begin',
+    `    if (${o.pick ? 'count_ce' : `${o.wr} ^ load`}) fifo_count <= ${o.wr} ? fifo_count_inc : fifo_count_dec;`,
+    `    fifo_nonempty <= kept_a | (kept_b & ~${o.ready});`,
+    `    head_valid <= fifo_nonempty | (head_valid & ~${o.ready});`,
+    '  end',
+    'end',
+  ];
+  if (!o.lane) return lines;
+  const next = (ptr: string) => `${ptr} == ${aw}'d${o.fd - 1} ? ${aw}'d0 : ${ptr} + ${aw}'d1`;
+  return [
+    ...lines,
+    `reg  [${o.lane.width - 1}:0] fifo_mem [0:${o.fd - 1}];`,
+    `reg  [${aw - 1}:0] fifo_wp;`,
+    `reg  [${aw - 1}:0] fifo_rp;`,
+    `reg  [${o.lane.width - 1}:0] head;`,
+    `always @(posedge aclk) if (${o.wr}) fifo_mem[fifo_wp] <= ${o.lane.data};`,
+    'always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];',
+    'always @(posedge aclk) begin',
+    '  if (!aresetn) begin',
+    `    fifo_wp <= ${aw}'d0;`,
+    `    fifo_rp <= ${aw}'d0;`,
+    '  end else begin',
+    `    if (${o.wr}) fifo_wp <= ${next('fifo_wp')};`,
+    `    if (load) fifo_rp <= ${next('fifo_rp')};`,
+    '  end',
+    'end',
+    'assign y = head;',
+  ];
+}
+
+/** The name of the pick module with k selects (pickModules): `<block>_pick`, `<block>_pick2`, ... */
+export function pickName(block: string, k: number): string {
+  return `${block}_pick${k === 1 ? '' : k}`;
+}
+
+/**
+ * The modules that pick one of two values of W bits by the AND of k selects, kept whole by synthesis
+ * (`keep_hierarchy`): each bit one LUT after the selects, whatever logic computes the two values. A
+ * kept wire is no such boundary: ABC maps through it and shares logic across it (the FIFO count's
+ * enable went back onto the load), or computes a decision once and adds a level after it for every
+ * register. Named by pickName: k = 1 picks by `s` (the output FIFO's count by the ready), 2 by
+ * s & t (a stream pass issuing a beat: has & room), 3 by s & t & u (its row's last beat).
+ */
+export function pickModules(block: string, ks: number[]): string[] {
+  return ks.map((k) => {
+    const sel = ['s', 't', 'u'].slice(0, k);
+    return [
+      `// the value a when ${sel.join(' & ')}, else b: one LUT after the select${k > 1 ? 's' : ''} (a boundary synthesis keeps)`,
+      '(* keep_hierarchy *)',
+      `module ${pickName(block, k)} #(parameter W = 1) (`,
+      ...sel.map((x) => `  input  wire         ${x},`),
+      '  input  wire [W-1:0] a,',
+      '  input  wire [W-1:0] b,',
+      '  output wire [W-1:0] y',
+      ');',
+      `  assign y = (${sel.join(' & ')}) ? a : b;`,
+      'endmodule',
+    ].join('\n');
+  });
+}
+
