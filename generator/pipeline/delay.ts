@@ -99,6 +99,13 @@ export interface DelayModel {
    */
   compareBySubtract?: boolean;
   /**
+   * The read of a parallel block's output FIFO (pipeline.outputFifo) into its head register, register
+   * to register: the read pointer, the distributed RAM's read, the multiplexer of its 16-beat RAMs and
+   * the routes. Where it does not fit the period less the slack, the FIFO is read through a register
+   * per RAM (generator/hardware/archs/fifo.ts, fifoReadBanks). Undefined: always fits.
+   */
+  fifoRead?: number;
+  /**
    * Whether a delayed copy read at the end of a chain of three or more gets a synchronous clear, so
    * that synthesis cannot fold the chain into a shift-register primitive with a slow clock-to-out
    * (Xilinx SRL16E). False where synthesis infers none (Yosys synth_ecp5): there the clear would
@@ -280,6 +287,9 @@ const ECP5: DelayModel = {
   // the exponent table's output register to a MULT18X18D's input register, where a LUT's route to a
   // flip-flop takes about 1.0 ns
   dspInputRoute: 3.19 - 1.0,
+  // nextpnr-ecp5, the 16-bit block at n = 8 with the output FIFO at 200 MHz (183.89 MHz): 5.44 ns from
+  // the read pointer through the 64-beat FIFO's distributed RAM and 4:1 multiplexer into the head
+  fifoRead: 5.44,
   // DP16KD: 16 kbit as 16384 x 1 to 512 x 36 (1024 x 18, 2048 x 9, 4096 x 4, 8192 x 2)
   bramWidth: (a) => (a <= 9 ? 36 : a === 10 ? 18 : a === 11 ? 9 : a === 12 ? 4 : a === 13 ? 2 : 1),
 };

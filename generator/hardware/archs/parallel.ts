@@ -9,7 +9,7 @@ import type { Schedule } from '../../pipeline/schedule.js';
 import { Pipe, routeExtra, summarize, type Sig } from '../../pipeline/builder.js';
 import { delayModel, registeredEnable } from '../../pipeline/delay.js';
 import { beforeFanOut, expCalcOnlineStage, expUnitStage, intMaxStage, maxMinusX, tree, unusedOutside, wire } from '../../pipeline/stages.js';
-import { fifoState, outputFifoDepth, pickModules } from './fifo.js';
+import { fifoReadBanks, fifoState, outputFifoDepth, pickModules } from './fifo.js';
 import { bitsFor } from '../../core/bits.js';
 
 /** pipeline.ramDelays: the shortest delay a distributed RAM takes (a chain of fewer registers costs less). */
@@ -158,15 +158,18 @@ export function scheduleParallel(plan: Plan): Schedule {
   const yq = ln.reg(y, 'y_q', 'output register');
   // output.type int8 (TFLite): the port carries y - 128, the top bit inverted
   const yv = c.config.output.zeroPoint !== undefined ? `{~${yq.name}[${c.ow - 1}], ${yq.name}[${c.ow - 2}:0]}` : yq.name;
-  // pipeline.outputFifo: the FIFO depth follows from the latency
-  const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0) + (fifo ? 2 : 0);
+  // pipeline.outputFifo: the FIFO depth follows from the latency (a cycle more where its read goes
+  // through a register per bank: fifoReadBanks)
+  const banked = fifo && fifoReadBanks(model, periodNs, 16) > 0;
+  const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0) + (fifo ? 2 : 0) + (banked ? 1 : 0);
+  const fifoBanks = fifo ? fifoReadBanks(model, periodNs, outputFifoDepth(latency)) : 0;
   if (fifo) {
     ln.lines.push(
       "// this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable",
       '// a register of its own, loaded from the block\'s valid bits',
       'reg fifo_wr;',
       "always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;",
-      ...fifoState({ fd: outputFifoDepth(latency), wr: 'fifo_wr', ready: 'm_ready', pick: c.config.name, lane: { width: c.ow, data: yv } }),
+      ...fifoState({ fd: outputFifoDepth(latency), wr: 'fifo_wr', ready: 'm_ready', pick: c.config.name, lane: { width: c.ow, data: yv }, banks: fifoBanks }),
     );
   } else if (!localCe) ln.lines.push(`assign y = ${yv};`);
   else {
@@ -226,5 +229,5 @@ export function scheduleParallel(plan: Plan): Schedule {
   ].join('\n');
   modules.push(laneModule);
   if (fifo) modules.push(...pickModules(c.config.name, [1]));
-  return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules };
+  return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules, ...(fifoBanks ? { fifoBanks } : {}) };
 }
