@@ -240,6 +240,19 @@ describe('outputFifo in a stream block: registers that synthesis keeps apart (Yo
     expect(distinct(netBits(rtl.replace(/\(\* keep \*\) always/g, 'always'), block.module))).toEqual(names.map(() => 1));
   });
 
+  it('with a clock enable in pass C: kept apart from 16 lanes on (model.laneDelaysApartFrom), merged at 8', () => {
+    for (const P of [16, 8]) {
+      const config = cfg({ name: `sce_p${P}`, n: undefined, arch: 'stream', stream: { lanes: P, maxN: 64 }, method: { name: 'rexp', addressing: 'normalized' }, pipeline: { device: 'ecp5', targetMHz: 150 }, verify: { vectors: 4, seed: 5 } });
+      const { block } = generateTo(config);
+      const rtl = block.files.get(fileNames(block.module).rtl)!;
+      const names = [...new Set([...rtl.matchAll(/ reg \[0:0\] (shf_a\d+_d\d+);/g)].map((m) => m[1]!))];
+      expect(names.length).toBeGreaterThan(3);
+      const bits = netBits(rtl, block.module);
+      const distinct = names.map((n) => new Set(Array.from({ length: P }, (_, g) => bits[`g_lane[${g}].${n}`])).size);
+      expect(distinct).toEqual(names.map(() => (P === 16 ? P : 1)));
+    }
+  });
+
   it("a LUT piece of a product reads operand copies of its own, apart from the DSP pieces' input registers", () => {
     const fmt16 = { input: { type: 'ap_fixed<16,6>' }, output: { type: 'ap_ufixed<16,0>' } };
     const { block } = streamPair('sof_lutp', { lanes: 2, maxN: 16 }, { name: 'rexp' }, { device: 'ecp5', targetMHz: 150 }, 4, fmt16);
