@@ -6,9 +6,10 @@
  *
  * With --device ecp5: three blocks pipelined for pipeline.device ecp5 at 100, 150, 200 and 250 MHz,
  * placed and routed by nextpnr-ecp5 on the LFE5U-85F (speed 6, seed 1, --freq at the target, the
- * MULT18X18D and DP16KD registers packed, generator/measure/ecp5-pack.ts): the default block and
- * the 16-bit block (ap_fixed<16,6> in, ap_ufixed<16,0> out, n = 8), both with the output slice, and
- * the P = 4 stream block (maxN 1024). It prints latency, the delay model's estimate, the routed Fmax
+ * MULT18X18D and DP16KD registers packed, generator/measure/ecp5-pack.ts): the default block with
+ * the output slice (as presets/default_ecp5.json), the 16-bit block (ap_fixed<16,6> in,
+ * ap_ufixed<16,0> out, n = 8) with the output FIFO (as presets/fmt16_s8_n64.json), and the P = 4
+ * stream block (maxN 1024). It prints latency, the delay model's estimate, the routed Fmax
  * against the target and the resources.
  *   npm run bench:pipeline -- --device ecp5 [--jobs 1] [--only TEXT]
  */
@@ -75,15 +76,17 @@ if (pnr?.fits) console.log(`\n${pnr.tool} on ${pnr.device}-${pnr.package}, ${pnr
 async function ecp5Bench(): Promise<void> {
   const t1 = Date.now();
   const only = arg('--only');
-  const blocks: { label: string; config: Record<string, unknown> }[] = [
-    { label: 'default (rexp normalized, 8.4 in, 8.8 out, n = 8)', config: { ...DEFAULT_CONFIG, name: 'pe_default' } },
+  const blocks: { label: string; config: Record<string, unknown>; pipeline: Record<string, unknown> }[] = [
+    { label: 'default (rexp normalized, 8.4 in, 8.8 out, n = 8; output slice)', config: { ...DEFAULT_CONFIG, name: 'pe_default' }, pipeline: { outputSlice: true } },
     {
-      label: '16-bit (rexp, ap_fixed<16,6> in, ap_ufixed<16,0> out, n = 8)',
+      label: '16-bit (rexp, ap_fixed<16,6> in, ap_ufixed<16,0> out, n = 8; output FIFO)',
       config: { name: 'pe_fmt16', n: 8, input: { type: 'ap_fixed<16,6>' }, output: { type: 'ap_ufixed<16,0>' }, method: { name: 'rexp' } },
+      pipeline: { outputFifo: true },
     },
     {
       label: 'stream P = 4 (rexp normalized, maxN 1024)',
       config: { name: 'pe_stream', arch: 'stream', stream: { lanes: 4, maxN: 1024 }, input: { width: 8, frac: 4 }, output: { width: 8, frac: 8 }, method: { name: 'rexp', addressing: 'normalized' } },
+      pipeline: {},
     },
   ];
   const targets = [100, 150, 200, 250];
@@ -92,8 +95,7 @@ async function ecp5Bench(): Promise<void> {
   const out: Row[] = [];
   let n = 0;
   await pool(todo, jobs, async ({ b, mhz }) => {
-    const parallel = b.config.arch !== 'stream';
-    const config = validateConfig({ ...b.config, pipeline: { targetMHz: mhz, device: 'ecp5', ...(parallel ? { outputSlice: true } : {}) } });
+    const config = validateConfig({ ...b.config, pipeline: { targetMHz: mhz, device: 'ecp5', ...b.pipeline } });
     const block = buildBlock(config);
     const dir = mkdtempSync(join(tmpdir(), 'softmax-lut-pe-'));
     writeFiles(dir, block.files);

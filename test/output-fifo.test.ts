@@ -14,25 +14,41 @@ import { simulateBlock } from '../generator/block/verify.js';
 import { lint, requireTool } from '../generator/evidence/runner.js';
 import { spawnSync } from 'node:child_process';
 import { fileNames } from '../generator/block/files.js';
-import { outputFifoDepth } from '../generator/hardware/archs/parallel.js';
+import { fifoReadBanks, outputFifoDepth } from '../generator/hardware/archs/fifo.js';
+import { delayModel } from '../generator/pipeline/delay.js';
 import { makeStreamPlan } from '../generator/hardware/archs/stream.js';
 import { cfg, generateTo, rejection, tmp } from './helpers.js';
 
 const FIFO = { device: 'ecp5', targetMHz: 200, outputFifo: true };
+/** At 150 MHz the ECP5 FIFO's read fits a stage: no banks (fifoReadBanks). */
+const FIFO150 = { ...FIFO, targetMHz: 150 };
+
+/** The beats of the output FIFO in a block's RTL: one memory, or the banks of one lane. */
+function fifoBeats(rtl: string): { fd: number; banks: number } {
+  const one = /reg {2}\[\d+:0\] fifo_mem \[0:(\d+)\];/.exec(rtl);
+  if (one) return { fd: Number(one[1]) + 1, banks: 0 };
+  // (the lanes' banks, in order: the first lane's are those before fifo_mem0 comes again)
+  const all = [...rtl.matchAll(/reg {2}\[\d+:0\] fifo_mem(\d+) \[0:(\d+)\];/g)];
+  const again = all.findIndex((m, i) => i > 0 && m[1] === '0');
+  const banks = again < 0 ? all : all.slice(0, again);
+  return { fd: banks.reduce((a, m) => a + Number(m[2]) + 1, 0), banks: banks.length };
+}
 
 describe('outputFifo: bit-exact under stalls, latency as planned, one vector per clock, lint clean', () => {
   for (const m of METHODS) {
-    it(`${m.name} on ecp5 at 200 MHz: no clock enable in the pipeline, two cycles more than without the FIFO`, () => {
+    it(`${m.name} on ecp5 at 200 MHz: no clock enable in the pipeline, the FIFO read through a register per bank, three cycles more than without the FIFO`, () => {
       const base = { n: 4, method: { name: m.name }, verify: { vectors: 200, seed: 11 } };
       const config = cfg({ ...base, name: `of_${m.name.replace(/-/g, '_')}`, pipeline: FIFO });
       const { block, dir } = generateTo(config);
-      expect(block.plan.latency).toBe(makePlan(cfg({ ...base, pipeline: { ...FIFO, outputFifo: false } })).latency + 2);
+      expect(block.plan.latency).toBe(makePlan(cfg({ ...base, pipeline: { ...FIFO, outputFifo: false } })).latency + 3);
       const rtl = block.files.get(fileNames(block.module).rtl)!;
       // no register of the block or of its lanes waits on an enable
       expect(rtl).not.toMatch(/\bce\b|ce_next/);
-      // the FIFO holds at least every vector in flight before the head register
-      const fd = Number(/reg {2}\[\d+:0\] fifo_mem \[0:(\d+)\];/.exec(rtl)![1]) + 1;
+      // the FIFO holds at least every vector in flight before the head register, in banks of 16 beats
+      // (at least two)
+      const { fd, banks } = fifoBeats(rtl);
       expect(fd).toBe(outputFifoDepth(block.plan.latency));
+      expect(banks).toBe(Math.max(2, fd / 16));
       expect(fd).toBeGreaterThanOrEqual(block.plan.latency);
       const r = simulateBlock(block, dir);
       expect(r.problem).toBeUndefined();
@@ -41,6 +57,38 @@ describe('outputFifo: bit-exact under stalls, latency as planned, one vector per
       expect(lint(join(dir, `${config.name}.v`), config.name)).toEqual([]);
     });
   }
+
+  it('ecp5 at 150 MHz: the FIFO read in one cycle, two cycles more than without the FIFO', () => {
+    const base = { n: 4, method: { name: 'rexp' }, verify: { vectors: 200, seed: 11 } };
+    const config = cfg({ ...base, name: 'of_rexp150', pipeline: FIFO150 });
+    const { block, dir } = generateTo(config);
+    expect(block.plan.latency).toBe(makePlan(cfg({ ...base, pipeline: { ...FIFO150, outputFifo: false } })).latency + 2);
+    const rtl = block.files.get(fileNames(block.module).rtl)!;
+    expect(fifoBeats(rtl)).toEqual({ fd: outputFifoDepth(block.plan.latency), banks: 0 });
+    const r = simulateBlock(block, dir);
+    expect(r.problem).toBeUndefined();
+    expect(r.phase0Cycles).toBe(200);
+  });
+
+  it('the banks: where the model reads the FIFO slower than the period less the slack (ECP5 5.44 ns)', () => {
+    const ecp5 = delayModel('ecp5');
+    expect([5, 6, 1000 / 150].map((p) => fifoReadBanks(ecp5, p, 64))).toEqual([4, 4, 0]);
+    expect([16, 32, 48, 64, 128].map((d) => fifoReadBanks(ecp5, 5, d))).toEqual([2, 2, 3, 4, 8]);
+    expect(fifoReadBanks(delayModel('ice40'), 2, 64)).toBe(0);
+  });
+
+  it('a 48-beat FIFO in three banks and a 32-beat one in two: bit-exact under stalls, one vector per clock', () => {
+    for (const [name, n, method] of [['of_b2', 2, 'lut2d'], ['of_b3', 16, 'rexp']] as const) {
+      const config = cfg({ name, n, method: { name: method }, pipeline: FIFO, verify: { vectors: 150, seed: 4 } });
+      const { block, dir } = generateTo(config);
+      const { fd, banks } = fifoBeats(block.files.get(fileNames(block.module).rtl)!);
+      expect([fd, banks]).toEqual(name === 'of_b2' ? [32, 2] : [48, 3]);
+      const r = simulateBlock(block, dir);
+      expect(r.problem).toBeUndefined();
+      expect(r.phase0Cycles).toBe(150);
+      expect(lint(join(dir, `${config.name}.v`), config.name)).toEqual([]);
+    }
+  });
 
   it('any device: ice40 RTL with the FIFO simulates bit-exactly too', () => {
     const config = cfg({ name: 'of_ice40', n: 6, pipeline: { device: 'ice40', targetMHz: 150, outputFifo: true }, verify: { vectors: 150, seed: 2 } });
@@ -59,7 +107,7 @@ describe('outputFifo: bit-exact under stalls, latency as planned, one vector per
 describe('outputFifo: the testbench catches a broken FIFO', () => {
   /** The block's RTL with one edit, simulated by its own testbench. */
   const broken = (name: string, edit: (rtl: string, latency: number) => string) => {
-    const config = cfg({ name, n: 4, pipeline: FIFO, verify: { vectors: 120, seed: 3 } });
+    const config = cfg({ name, n: 4, pipeline: name.startsWith('of_bank') ? FIFO : FIFO150, verify: { vectors: 120, seed: 3 } });
     const { block, dir } = generateTo(config);
     const file = join(dir, fileNames(block.module).rtl);
     const rtl = readFileSync(file, 'utf8');
@@ -85,6 +133,11 @@ describe('outputFifo: the testbench catches a broken FIFO', () => {
 
   it('credits for more than the FIFO holds: beats are overwritten under stalls', () => {
     const r = broken('of_overfull', (rtl, latency) => sized(rtl, outputFifoDepth(latency), outputFifoDepth(latency) + 8));
+    expect(r.problem).toMatch(/^(MISMATCH|FAIL)/);
+  });
+
+  it('banks: a write counted before its bank\'s read register holds it: the head takes a stale beat', () => {
+    const r = broken('of_bank_early', (rtl) => rtl.replaceAll('reg         fifo_wr_c;\n  always @(posedge aclk) fifo_wr_c <= aresetn & fifo_wr;', 'wire        fifo_wr_c = fifo_wr;'));
     expect(r.problem).toMatch(/^(MISMATCH|FAIL)/);
   });
 
@@ -185,6 +238,19 @@ describe('outputFifo in a stream block: registers that synthesis keeps apart (Yo
     expect(distinct(netBits(rtl, block.module))).toEqual(names.map(() => P));
     // the same RTL without the keep: every lane reads one copy
     expect(distinct(netBits(rtl.replace(/\(\* keep \*\) always/g, 'always'), block.module))).toEqual(names.map(() => 1));
+  });
+
+  it('with a clock enable in pass C: kept apart from 16 lanes on (model.laneDelaysApartFrom), merged at 8', () => {
+    for (const P of [16, 8]) {
+      const config = cfg({ name: `sce_p${P}`, n: undefined, arch: 'stream', stream: { lanes: P, maxN: 64 }, method: { name: 'rexp', addressing: 'normalized' }, pipeline: { device: 'ecp5', targetMHz: 150 }, verify: { vectors: 4, seed: 5 } });
+      const { block } = generateTo(config);
+      const rtl = block.files.get(fileNames(block.module).rtl)!;
+      const names = [...new Set([...rtl.matchAll(/ reg \[0:0\] (shf_a\d+_d\d+);/g)].map((m) => m[1]!))];
+      expect(names.length).toBeGreaterThan(3);
+      const bits = netBits(rtl, block.module);
+      const distinct = names.map((n) => new Set(Array.from({ length: P }, (_, g) => bits[`g_lane[${g}].${n}`])).size);
+      expect(distinct).toEqual(names.map(() => (P === 16 ? P : 1)));
+    }
   });
 
   it("a LUT piece of a product reads operand copies of its own, apart from the DSP pieces' input registers", () => {

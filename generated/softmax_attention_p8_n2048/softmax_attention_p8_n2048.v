@@ -49,14 +49,14 @@
 //   error bound: |y - y_ref| <= 0.9478 LSB for every input of 1..2048 elements (proven from the tables, README "The error bound")
 //   stream: 8 lanes per beat, rows of 1..2048 elements (at most 256 beats), keep bit per lane in tuser
 //   row stores: 262 + 267 beats x 72 bits = 38088 bits (block RAM); row queues 16 rows deep
-//   pipeline: A: input register 1, A: max tree over 8 lanes (3 levels) 3, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 5, B: sum tree over 8 lanes (3 levels) 3, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 5, C: normalisation (rexp, normalized) and lanes, for 150 MHz on ecp5 14, C: output (per lane) 1
-//   latency of a row of len elements: 2*ceil(len/8) + 34 cycles (last input beat to last output beat; 546 for maxN)
+//   pipeline: A: input register 1, A: max tree over 8 lanes (3 levels) 3, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 5, B: sum tree over 8 lanes (3 levels) 3, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 5, C: normalisation (rexp, normalized) and lanes, for 150 MHz on ecp5 16, C: output (per lane) 1
+//   latency of a row of len elements: 2*ceil(len/8) + 36 cycles (last input beat to last output beat; 548 for maxN)
 //   throughput: 8 elements per cycle across back-to-back rows (8 rows of 2048 in 2048 cycles)
 //
 // Table bytes: exp_lut 321 + recip_lut 576 = 897
-// Latency of a row of len elements: 2*ceil(len/8) + 34 cycles, from the edge that accepts its last input
+// Latency of a row of len elements: 2*ceil(len/8) + 36 cycles, from the edge that accepts its last input
 //           beat to the edge that transfers its last output beat (sink always ready, the row not queued
-//           behind a longer one); 546 for a row of maxN = 2048. Throughput 8 elements per clock.
+//           behind a longer one); 548 for a row of maxN = 2048. Throughput 8 elements per clock.
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -1198,6 +1198,8 @@ module softmax_attention_p8_n2048 (
   reg [7:0] c_k2_d12;
   reg [7:0] c_k2_d13;
   reg [7:0] c_k2_d14;
+  reg [7:0] c_k2_d15;
+  reg [7:0] c_k2_d16;
   reg [0:0] c_l2_d1;
   reg [0:0] c_l2_d2;
   reg [0:0] c_l2_d3;
@@ -1212,6 +1214,8 @@ module softmax_attention_p8_n2048 (
   reg [0:0] c_l2_d12;
   reg [0:0] c_l2_d13;
   reg [0:0] c_l2_d14;
+  reg [0:0] c_l2_d15;
+  reg [0:0] c_l2_d16;
   wire [0:0] nrm_z4 = ~|c_s2[31:16];
   wire [31:0] nrm_s4 = nrm_z4 ? {c_s2[15:0], 16'd0} : c_s2;
   wire [0:0] nrm_z3 = ~|nrm_s4_d1[31:24];
@@ -1231,6 +1235,8 @@ module softmax_attention_p8_n2048 (
   always @(posedge aclk) if (ce) r_lut_or <= r_lut;
   wire [9:0] r = {1'b1, r_lut_or};
   wire [5:0] shamt = 6'd32 - {1'd0, nrm_lz_d1};
+  reg [9:0] r_f;
+  always @(posedge aclk) if (ce) r_f <= r;
   reg [5:0] shamt_f;
   always @(posedge aclk) if (ce) shamt_f <= shamt;
   always @(posedge aclk) if (ce) nrm_s4_d1 <= nrm_s4;
@@ -1257,6 +1263,8 @@ module softmax_attention_p8_n2048 (
   always @(posedge aclk) if (ce) c_k2_d12 <= c_k2_d11;
   always @(posedge aclk) if (ce) c_k2_d13 <= c_k2_d12;
   always @(posedge aclk) if (ce) c_k2_d14 <= c_k2_d13;
+  always @(posedge aclk) if (ce) c_k2_d15 <= c_k2_d14;
+  always @(posedge aclk) if (ce) c_k2_d16 <= c_k2_d15;
   always @(posedge aclk) if (ce) c_l2_d1 <= c_l2;
   always @(posedge aclk) if (ce) c_l2_d2 <= c_l2_d1;
   always @(posedge aclk) if (ce) c_l2_d3 <= c_l2_d2;
@@ -1271,6 +1279,8 @@ module softmax_attention_p8_n2048 (
   always @(posedge aclk) if (ce) c_l2_d12 <= c_l2_d11;
   always @(posedge aclk) if (ce) c_l2_d13 <= c_l2_d12;
   always @(posedge aclk) if (ce) c_l2_d14 <= c_l2_d13;
+  always @(posedge aclk) if (ce) c_l2_d15 <= c_l2_d14;
+  always @(posedge aclk) if (ce) c_l2_d16 <= c_l2_d15;
   wire [63:0] y_c;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_lane
@@ -1281,46 +1291,57 @@ module softmax_attention_p8_n2048 (
       reg [20:0] e_i_d4;
       reg [20:0] e_i_d5;
       reg [20:0] e_i_d6;
-      reg [9:0] mul_b10_d1;
-      reg [2:0] mul_a10_d1;
+      reg [20:0] e_i_d7;
       reg [11:0] mul_p10_pp0_d1;
       reg [9:0] mul_p10_pp2_d1;
       reg [12:0] mul_p10_t1_0_d1;
+      reg [12:0] mul_p10_t1_0_d2;
       reg [0:0] shf_a0_d1;
       reg [0:0] shf_a0_d2;
       reg [0:0] shf_a0_d3;
       reg [0:0] shf_a0_d4;
       reg [0:0] shf_a0_d5;
+      reg [0:0] shf_a0_d6;
+      reg [0:0] shf_a0_d7;
+      reg [30:0] mul_t1_0_d1;
       reg [0:0] shf_a1_d1;
       reg [0:0] shf_a1_d2;
       reg [0:0] shf_a1_d3;
       reg [0:0] shf_a1_d4;
       reg [0:0] shf_a1_d5;
+      reg [0:0] shf_a1_d6;
+      reg [0:0] shf_a1_d7;
       reg [0:0] shf_a2_d1;
       reg [0:0] shf_a2_d2;
       reg [0:0] shf_a2_d3;
       reg [0:0] shf_a2_d4;
       reg [0:0] shf_a2_d5;
       reg [0:0] shf_a2_d6;
-      reg [30:0] shf_1_d1;
+      reg [0:0] shf_a2_d7;
       reg [0:0] shf_a3_d1;
       reg [0:0] shf_a3_d2;
       reg [0:0] shf_a3_d3;
       reg [0:0] shf_a3_d4;
       reg [0:0] shf_a3_d5;
       reg [0:0] shf_a3_d6;
+      reg [0:0] shf_a3_d7;
       reg [0:0] shf_a4_d1;
       reg [0:0] shf_a4_d2;
       reg [0:0] shf_a4_d3;
       reg [0:0] shf_a4_d4;
       reg [0:0] shf_a4_d5;
       reg [0:0] shf_a4_d6;
+      reg [0:0] shf_a4_d7;
+      reg [0:0] shf_a4_d8;
+      reg [30:0] shf_3_d1;
       reg [0:0] shf_a5_d1;
       reg [0:0] shf_a5_d2;
       reg [0:0] shf_a5_d3;
       reg [0:0] shf_a5_d4;
       reg [0:0] shf_a5_d5;
       reg [0:0] shf_a5_d6;
+      reg [0:0] shf_a5_d7;
+      reg [0:0] shf_a5_d8;
       reg [30:0] shf_5_d1;
       reg [22:0] y_sat_hi_d1;
       reg [0:0] y_sat_over_d1;
@@ -1328,8 +1349,8 @@ module softmax_attention_p8_n2048 (
       reg [7:0] y_sat_lo_d2;
       reg [7:0] y_k_d1;
       wire [20:0] e_i = c_e[g*21 +: 21];
-      wire [17:0] mul_a00 = e_i_d6[17:0];
-      wire [9:0] mul_b00 = r[9:0];
+      wire [17:0] mul_a00 = e_i_d7[17:0];
+      wire [9:0] mul_b00 = r_f[9:0];
       wire [17:0] mul_p00_a = mul_a00;
       reg [17:0] mul_p00_areg;
       always @(posedge aclk) if (ce) mul_p00_areg <= mul_p00_a;
@@ -1341,24 +1362,24 @@ module softmax_attention_p8_n2048 (
       always @(posedge aclk) if (ce) mul_p00_mreg <= mul_p00_m;
       reg [27:0] mul_p00_preg;
       always @(posedge aclk) if (ce) mul_p00_preg <= mul_p00_mreg;
-      wire [2:0] mul_a10 = e_i_d6[20:18];
-      wire [9:0] mul_b10 = r[9:0];
-      wire [11:0] mul_p10_pp0 = {2'b0, mul_b10_d1 & {10{mul_a10_d1[0]}}} + {1'b0, mul_b10_d1 & {10{mul_a10_d1[1]}}, 1'b0};
-      wire [9:0] mul_p10_pp2 = mul_b10_d1 & {10{mul_a10_d1[2]}};
+      wire [2:0] mul_a10 = e_i_d7[20:18];
+      wire [9:0] mul_b10 = r_f[9:0];
+      wire [11:0] mul_p10_pp0 = {2'b0, mul_b10 & {10{mul_a10[0]}}} + {1'b0, mul_b10 & {10{mul_a10[1]}}, 1'b0};
+      wire [9:0] mul_p10_pp2 = mul_b10 & {10{mul_a10[2]}};
       wire [12:0] mul_p10_t1_0 = {1'd0, mul_p10_pp0_d1} + {1'd0, {mul_p10_pp2_d1, 2'd0}};
-      wire [30:0] mul_t1_0 = {3'd0, mul_p00_preg} + {mul_p10_t1_0_d1, 18'd0};
+      wire [30:0] mul_t1_0 = {3'd0, mul_p00_preg} + {mul_p10_t1_0_d2, 18'd0};
       wire [0:0] shf_a0 = shamt_f[0:0];
-      wire [30:0] shf_0 = shf_a0_d5[0] ? (mul_t1_0 >> 1) : mul_t1_0;
+      wire [30:0] shf_0 = shf_a0_d7[0] ? (mul_t1_0_d1 >> 1) : mul_t1_0_d1;
       wire [0:0] shf_a1 = shamt_f[1:1];
-      wire [30:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
+      wire [30:0] shf_1 = shf_a1_d7[0] ? (shf_0 >> 2) : shf_0;
       wire [0:0] shf_a2 = shamt_f[2:2];
-      wire [30:0] shf_2 = shf_a2_d6[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+      wire [30:0] shf_2 = shf_a2_d7[0] ? (shf_1 >> 4) : shf_1;
       wire [0:0] shf_a3 = shamt_f[3:3];
-      wire [30:0] shf_3 = shf_a3_d6[0] ? (shf_2 >> 8) : shf_2;
+      wire [30:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
       wire [0:0] shf_a4 = shamt_f[4:4];
-      wire [30:0] shf_4 = shf_a4_d6[0] ? (shf_3 >> 16) : shf_3;
+      wire [30:0] shf_4 = shf_a4_d8[0] ? (shf_3_d1 >> 16) : shf_3_d1;
       wire [0:0] shf_a5 = shamt_f[5:5];
-      wire [30:0] shf_5 = (|shf_a5_d6) ? 31'd0 : shf_4;
+      wire [30:0] shf_5 = (|shf_a5_d8) ? 31'd0 : shf_4;
       wire [31:0] half = {1'b0, shf_5_d1} + 32'd1;
       wire unused_half = &{1'b0, half[0], 1'b0};
       wire [30:0] y_full = half[31:1];
@@ -1366,7 +1387,7 @@ module softmax_attention_p8_n2048 (
       wire [7:0] y_sat_lo = y_full[7:0];
       wire [0:0] y_sat_over = |y_sat_hi_d1;
       wire [7:0] y_sat = y_sat_over_d1 ? {8{1'b1}} : y_sat_lo_d2;
-      wire [7:0] y_k = c_k2_d13[g] ? y_sat : 8'd0;
+      wire [7:0] y_k = c_k2_d15[g] ? y_sat : 8'd0;
       wire [7:0] y_m = y_k_d1;
       assign y_c[g*8 +: 8] = y_m;
       always @(posedge aclk) if (ce) e_i_d1 <= e_i;
@@ -1375,46 +1396,57 @@ module softmax_attention_p8_n2048 (
       always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
       always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
       always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
-      always @(posedge aclk) if (ce) mul_b10_d1 <= mul_b10;
-      always @(posedge aclk) if (ce) mul_a10_d1 <= mul_a10;
+      always @(posedge aclk) if (ce) e_i_d7 <= e_i_d6;
       always @(posedge aclk) if (ce) mul_p10_pp0_d1 <= mul_p10_pp0;
       always @(posedge aclk) if (ce) mul_p10_pp2_d1 <= mul_p10_pp2;
       always @(posedge aclk) if (ce) mul_p10_t1_0_d1 <= mul_p10_t1_0;
+      always @(posedge aclk) if (ce) mul_p10_t1_0_d2 <= mul_p10_t1_0_d1;
       always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
       always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
       always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
       always @(posedge aclk) if (ce) shf_a0_d4 <= shf_a0_d3;
       always @(posedge aclk) if (ce) shf_a0_d5 <= shf_a0_d4;
+      always @(posedge aclk) if (ce) shf_a0_d6 <= shf_a0_d5;
+      always @(posedge aclk) if (ce) shf_a0_d7 <= shf_a0_d6;
+      always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
       always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
       always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
       always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
       always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
       always @(posedge aclk) if (ce) shf_a1_d5 <= shf_a1_d4;
+      always @(posedge aclk) if (ce) shf_a1_d6 <= shf_a1_d5;
+      always @(posedge aclk) if (ce) shf_a1_d7 <= shf_a1_d6;
       always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
       always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
       always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
       always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
       always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
       always @(posedge aclk) if (ce) shf_a2_d6 <= shf_a2_d5;
-      always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
+      always @(posedge aclk) if (ce) shf_a2_d7 <= shf_a2_d6;
       always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
       always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
       always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
       always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
       always @(posedge aclk) if (ce) shf_a3_d5 <= shf_a3_d4;
       always @(posedge aclk) if (ce) shf_a3_d6 <= shf_a3_d5;
+      always @(posedge aclk) if (ce) shf_a3_d7 <= shf_a3_d6;
       always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
       always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
       always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
       always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
       always @(posedge aclk) if (ce) shf_a4_d5 <= shf_a4_d4;
       always @(posedge aclk) if (ce) shf_a4_d6 <= shf_a4_d5;
+      always @(posedge aclk) if (ce) shf_a4_d7 <= shf_a4_d6;
+      always @(posedge aclk) if (ce) shf_a4_d8 <= shf_a4_d7;
+      always @(posedge aclk) if (ce) shf_3_d1 <= shf_3;
       always @(posedge aclk) if (ce) shf_a5_d1 <= shf_a5;
       always @(posedge aclk) if (ce) shf_a5_d2 <= shf_a5_d1;
       always @(posedge aclk) if (ce) shf_a5_d3 <= shf_a5_d2;
       always @(posedge aclk) if (ce) shf_a5_d4 <= shf_a5_d3;
       always @(posedge aclk) if (ce) shf_a5_d5 <= shf_a5_d4;
       always @(posedge aclk) if (ce) shf_a5_d6 <= shf_a5_d5;
+      always @(posedge aclk) if (ce) shf_a5_d7 <= shf_a5_d6;
+      always @(posedge aclk) if (ce) shf_a5_d8 <= shf_a5_d7;
       always @(posedge aclk) if (ce) shf_5_d1 <= shf_5;
       always @(posedge aclk) if (ce) y_sat_hi_d1 <= y_sat_hi;
       always @(posedge aclk) if (ce) y_sat_over_d1 <= y_sat_over;
@@ -1451,6 +1483,10 @@ module softmax_attention_p8_n2048 (
   always @(posedge aclk) if (!aresetn) c_vn13 <= 1'b0; else if (ce) c_vn13 <= c_vn12;
   reg c_vn14;
   always @(posedge aclk) if (!aresetn) c_vn14 <= 1'b0; else if (ce) c_vn14 <= c_vn13;
+  reg c_vn15;
+  always @(posedge aclk) if (!aresetn) c_vn15 <= 1'b0; else if (ce) c_vn15 <= c_vn14;
+  reg c_vn16;
+  always @(posedge aclk) if (!aresetn) c_vn16 <= 1'b0; else if (ce) c_vn16 <= c_vn15;
   // the output register and a skid register (an AXI4-Stream register slice): a beat that leaves
   // pass C while the output register is held goes to the skid register, which stops pass C until
   // it drains, so m_axis_tready drives only these registers and pass C's enable is a flip-flop
@@ -1461,21 +1497,21 @@ module softmax_attention_p8_n2048 (
   always @(posedge aclk) begin
     if (o_load) begin
       y_out <= s_v ? s_y : y_c;
-      k_out <= s_v ? s_k : c_k2_d14;
-      l_out <= s_v ? s_l : c_l2_d14;
+      k_out <= s_v ? s_k : c_k2_d16;
+      l_out <= s_v ? s_l : c_l2_d16;
     end else if (!s_v) begin
       s_y <= y_c;
-      s_k <= c_k2_d14;
-      s_l <= c_l2_d14;
+      s_k <= c_k2_d16;
+      s_l <= c_l2_d16;
     end
     if (!aresetn) begin
       v_out <= 1'b0;
       s_v <= 1'b0;
       c_ce <= 1'b1;
     end else begin
-      if (o_load) v_out <= s_v | c_vn14;
-      s_v <= ~o_load & (s_v | c_vn14);
-      c_ce <= o_load | ~(s_v | c_vn14);
+      if (o_load) v_out <= s_v | c_vn16;
+      s_v <= ~o_load & (s_v | c_vn16);
+      c_ce <= o_load | ~(s_v | c_vn16);
     end
   end
   assign m_axis_tdata = y_out;

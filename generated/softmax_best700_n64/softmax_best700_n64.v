@@ -45,7 +45,7 @@
 //   sum S = sum of n=64 entries: 23 bits (= 17 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 200x17b = 425 B, recip_lut 256x7b = 224 B; total 649 B
 //   error bound: |y - y_ref| <= 1.0439 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 32 register stages, slowest estimate 5.56 ns (180 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 35 register stages, slowest estimate 5.56 ns (180 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -55,30 +55,33 @@
 //     stage 7: d = max - x -- 5.21 ns, 1 logic levels
 //     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 10: sum tree, lane: product -- 4.11 ns, 1 logic levels
-//     stage 11: sum tree -- 3.17 ns, 1 logic levels
-//     stage 12: sum tree -- 3.21 ns, 1 logic levels
-//     stage 13: sum tree -- 3.25 ns, 1 logic levels
-//     stage 14: sum tree -- 3.28 ns, 1 logic levels
-//     stage 15: sum tree -- 3.32 ns, 1 logic levels
-//     stage 16: normalisation: leading one -- 4.32 ns, 3 logic levels
-//     stage 17: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 10: lane: product (before the DSP's route) -- 3.57 ns, 0 logic levels
+//     stage 11: sum tree, lane: product -- 3.14 ns, 1 logic levels
+//     stage 12: sum tree -- 3.17 ns, 1 logic levels
+//     stage 13: sum tree -- 3.21 ns, 1 logic levels
+//     stage 14: sum tree -- 3.25 ns, 1 logic levels
+//     stage 15: sum tree -- 3.28 ns, 1 logic levels
+//     stage 16: sum tree -- 3.32 ns, 1 logic levels
+//     stage 17: normalisation: leading one -- 4.32 ns, 3 logic levels
 //     stage 18: normalisation: leading one -- 5.56 ns, 4 logic levels
-//     stage 19: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
-//     stage 20: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
-//     stage 21: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 22: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
-//     stage 23: lane: product -- 0.60 ns, 0 logic levels
-//     stage 24: lane: product -- 0.60 ns, 0 logic levels
-//     stage 25: lane: product -- 0.60 ns, 0 logic levels
-//     stage 26: lane: shift -- 5.56 ns, 4 logic levels
-//     stage 27: lane: shift, lane: round -- 4.67 ns, 2 logic levels
-//     stage 28: lane: saturate -- 4.32 ns, 3 logic levels
-//     stage 29: lane: saturate, output register -- 3.50 ns, 2 logic levels
-//   latency: 32 cycles, throughput 1 vector per cycle
+//     stage 19: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 20: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
+//     stage 21: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
+//     stage 22: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 23: normalisation: register before the fan-out -- 3.57 ns, 0 logic levels
+//     stage 24: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 25: lane: product -- 2.60 ns, 0 logic levels
+//     stage 26: lane: product -- 0.60 ns, 0 logic levels
+//     stage 27: lane: product -- 0.60 ns, 0 logic levels
+//     stage 28: lane: shift -- 5.08 ns, 2 logic levels
+//     stage 29: lane: shift -- 4.32 ns, 3 logic levels
+//     stage 30: lane: round -- 3.43 ns, 1 logic levels
+//     stage 31: lane: saturate -- 4.32 ns, 3 logic levels
+//     stage 32: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 35 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 425 + recip_lut 224 = 649
-// Latency: 32 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 35 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -98,7 +101,7 @@ module softmax_best700_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 32;
+  localparam LATENCY = 35;
 
   // exp_lut: 200 entries x 17 bits (e^-d)
   function [17-1:0] exp_lut;
@@ -581,11 +584,11 @@ module softmax_best700_n64 (
   // follows m_axis_tready.
   // ---------------------------------------------------------------------------------------------
   localparam PIPE = LATENCY - 2;   // stages before the FIFO
-  // the FIFO holds 32 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
+  // the FIFO holds 48 beats (in each lane's fifo_mem): at least PIPE + 2, so that the credits
   // never throttle a sink that is always ready
-  localparam FAW  = 5;   // FIFO address bits
-  localparam [FAW:0]   CAPACITY  = 6'd33;   // beats the FIFO and its head register hold
-  localparam [FAW:0]   CAPACITY_LESS1 = 6'd32;
+  localparam FAW  = 6;   // FIFO address bits
+  localparam [FAW:0]   CAPACITY  = 7'd49;   // beats the FIFO and its head register hold
+  localparam [FAW:0]   CAPACITY_LESS1 = 7'd48;
   reg  [PIPE-1:0] valid_pipe;
   reg  [FAW:0]    credits_used;   // vectors accepted and not yet read: 0..CAPACITY
   reg             in_ready;       // credits_used < CAPACITY, a cycle ahead
@@ -621,6 +624,7 @@ module softmax_best700_n64 (
   reg [511:0] x_in_d5;
   reg [511:0] x_in_d6;
   reg [511:0] d_d1;
+  reg [1087:0] e0_or_d1;
   reg [575:0] sm1_d1;
   reg [303:0] sm2_d1;
   reg [159:0] sm3_d1;
@@ -718,7 +722,7 @@ module softmax_best700_n64 (
   wire [575:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*18 +: 18] = {1'b0, e0_or[(2*g)*17 +: 17]} + {1'b0, e0_or[(2*g+1)*17 +: 17]};
+      assign sm1[g*18 +: 18] = {1'b0, e0_or_d1[(2*g)*17 +: 17]} + {1'b0, e0_or_d1[(2*g+1)*17 +: 17]};
     end
   endgenerate
   wire [303:0] sm2;
@@ -770,6 +774,8 @@ module softmax_best700_n64 (
   always @(posedge aclk) r_lut_or <= r_lut;
   wire [7:0] r = {1'b1, r_lut_or};
   wire [4:0] shamt = 5'd21 - nrm_lz_d1;
+  reg [7:0] r_f;
+  always @(posedge aclk) r_f <= r;
   reg [4:0] shamt_f;
   always @(posedge aclk) shamt_f <= shamt;
   always @(posedge aclk) mx1_d1 <= mx1;
@@ -785,6 +791,7 @@ module softmax_best700_n64 (
   always @(posedge aclk) x_in_d5 <= x_in_d4;
   always @(posedge aclk) x_in_d6 <= x_in_d5;
   always @(posedge aclk) d_d1 <= d;
+  always @(posedge aclk) e0_or_d1 <= e0_or;
   always @(posedge aclk) sm1_d1 <= sm1;
   always @(posedge aclk) sm2_d1 <= sm2;
   always @(posedge aclk) sm3_d1 <= sm3;
@@ -806,7 +813,7 @@ module softmax_best700_n64 (
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_best700_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*17 +: 17]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .r(r), .shamt_f(shamt_f), .y(y_out[g*8 +: 8]));
+      softmax_best700_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*17 +: 17]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .r_f(r_f), .shamt_f(shamt_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
 
@@ -815,26 +822,32 @@ module softmax_best700_n64 (
   // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
   // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
   wire fifo_wr = valid_pipe[PIPE-1];
-  reg  [5:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [6:0] fifo_count;     // beats in the memory: 7'd1 for none, an LFSR step up for each beat (taps 7, 6)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
-  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_axis_tready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_best700_n64_pick u_count_ce (.s(m_axis_tready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
-  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = {fifo_count[5:0], ^{fifo_count[6], fifo_count[5]}};
+  wire [6:0] fifo_count_dec = {^{fifo_count[0], fifo_count[6]}, fifo_count[6:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
-  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 7'd1) & (fifo_count != 7'd2));
+  (* keep *) wire kept_b = (fifo_count == 7'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 6'd0;
+      fifo_count <= 7'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
       head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
@@ -874,7 +887,7 @@ module softmax_best700_n64_lane (
   input  wire [16:0] e_i,
   input  wire wr_next,
   input  wire m_ready,
-  input  wire [7:0] r,
+  input  wire [7:0] r_f,
   input  wire [4:0] shamt_f,
   output wire [7:0] y
 );
@@ -893,63 +906,74 @@ module softmax_best700_n64_lane (
   reg [16:0] mul_areg_d11;
   reg [16:0] mul_areg_d12;
   reg [16:0] mul_areg_d13;
+  reg [16:0] mul_areg_d14;
   reg [0:0] shf_a0_d1;
   reg [0:0] shf_a0_d2;
   reg [0:0] shf_a0_d3;
   reg [0:0] shf_a0_d4;
   reg [0:0] shf_a0_d5;
+  reg [0:0] shf_a0_d6;
   reg [0:0] shf_a1_d1;
   reg [0:0] shf_a1_d2;
   reg [0:0] shf_a1_d3;
   reg [0:0] shf_a1_d4;
   reg [0:0] shf_a1_d5;
+  reg [0:0] shf_a1_d6;
   reg [0:0] shf_a2_d1;
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
   reg [0:0] shf_a2_d4;
   reg [0:0] shf_a2_d5;
+  reg [0:0] shf_a2_d6;
+  reg [0:0] shf_a2_d7;
+  reg [24:0] shf_1_d1;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
   reg [0:0] shf_a3_d4;
   reg [0:0] shf_a3_d5;
+  reg [0:0] shf_a3_d6;
+  reg [0:0] shf_a3_d7;
   reg [0:0] shf_a4_d1;
   reg [0:0] shf_a4_d2;
   reg [0:0] shf_a4_d3;
   reg [0:0] shf_a4_d4;
   reg [0:0] shf_a4_d5;
   reg [0:0] shf_a4_d6;
-  reg [24:0] shf_3_d1;
+  reg [0:0] shf_a4_d7;
+  reg [24:0] shf_4_d1;
   reg [16:0] y_sat_hi_d1;
   reg [0:0] y_sat_over_d1;
   reg [7:0] y_sat_lo_d1;
   reg [7:0] y_sat_lo_d2;
   reg [7:0] r_l;
-  always @(posedge aclk) r_l <= r;
+  always @(posedge aclk) r_l <= r_f;
   reg [4:0] shamt_l;
   always @(posedge aclk) shamt_l <= shamt_f;
-  wire [16:0] mul_a = e_i;
+  reg [16:0] mul_af;
+  always @(posedge aclk) mul_af <= e_i;
+  wire [16:0] mul_a = mul_af;
   reg [16:0] mul_areg;
   always @(posedge aclk) mul_areg <= mul_a;
   wire [7:0] mul_b = r_l;
   reg [7:0] mul_breg;
   always @(posedge aclk) mul_breg <= mul_b;
-  wire [24:0] mul_m = {8'd0, mul_areg_d13} * {17'd0, mul_breg};
+  wire [24:0] mul_m = {8'd0, mul_areg_d14} * {17'd0, mul_breg};
   reg [24:0] mul_mreg;
   always @(posedge aclk) mul_mreg <= mul_m;
   reg [24:0] mul_preg;
   always @(posedge aclk) mul_preg <= mul_mreg;
   wire [0:0] shf_a0 = shamt_l[0:0];
-  wire [24:0] shf_0 = shf_a0_d5[0] ? (mul_preg >> 1) : mul_preg;
+  wire [24:0] shf_0 = shf_a0_d6[0] ? (mul_preg >> 1) : mul_preg;
   wire [0:0] shf_a1 = shamt_l[1:1];
-  wire [24:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
+  wire [24:0] shf_1 = shf_a1_d6[0] ? (shf_0 >> 2) : shf_0;
   wire [0:0] shf_a2 = shamt_l[2:2];
-  wire [24:0] shf_2 = shf_a2_d5[0] ? (shf_1 >> 4) : shf_1;
+  wire [24:0] shf_2 = shf_a2_d7[0] ? (shf_1_d1 >> 4) : shf_1_d1;
   wire [0:0] shf_a3 = shamt_l[3:3];
-  wire [24:0] shf_3 = shf_a3_d5[0] ? (shf_2 >> 8) : shf_2;
+  wire [24:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
   wire [0:0] shf_a4 = shamt_l[4:4];
-  wire [24:0] shf_4 = shf_a4_d6[0] ? (shf_3_d1 >> 16) : shf_3_d1;
-  wire [25:0] half = {1'b0, shf_4} + 26'd1;
+  wire [24:0] shf_4 = shf_a4_d7[0] ? (shf_3 >> 16) : shf_3;
+  wire [25:0] half = {1'b0, shf_4_d1} + 26'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [24:0] y_full = half[25:1];
   wire [16:0] y_sat_hi = y_full[24:8];
@@ -962,43 +986,50 @@ module softmax_best700_n64_lane (
   // a register of its own, loaded from the block's valid bits
   reg fifo_wr;
   always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
-  reg  [5:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [6:0] fifo_count;     // beats in the memory: 7'd1 for none, an LFSR step up for each beat (taps 7, 6)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_ready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_best700_n64_pick u_count_ce (.s(m_ready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   wire        load = fifo_nonempty & (~head_valid | m_ready);
   // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
-  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = {fifo_count[5:0], ^{fifo_count[6], fifo_count[5]}};
+  wire [6:0] fifo_count_dec = {^{fifo_count[0], fifo_count[6]}, fifo_count[6:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_ready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
-  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 7'd1) & (fifo_count != 7'd2));
+  (* keep *) wire kept_b = (fifo_count == 7'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 6'd0;
+      fifo_count <= 7'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_ready);
       head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
   end
-  reg  [7:0] fifo_mem [0:31];
-  reg  [4:0] fifo_wp;
-  reg  [4:0] fifo_rp;
+  reg  [7:0] fifo_mem [0:47];
+  reg  [5:0] fifo_wp;
+  reg  [5:0] fifo_rp;
   reg  [7:0] head;
   always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= y_q;
   always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_wp <= 5'd0;
-      fifo_rp <= 5'd0;
+      fifo_wp <= 6'd0;
+      fifo_rp <= 6'd0;
     end else begin
-      if (fifo_wr) fifo_wp <= fifo_wp == 5'd31 ? 5'd0 : fifo_wp + 5'd1;
-      if (load) fifo_rp <= fifo_rp == 5'd31 ? 5'd0 : fifo_rp + 5'd1;
+      if (fifo_wr) fifo_wp <= fifo_wp == 6'd47 ? 6'd0 : fifo_wp + 6'd1;
+      if (load) fifo_rp <= fifo_rp == 6'd47 ? 6'd0 : fifo_rp + 6'd1;
     end
   end
   assign y = head;
@@ -1015,38 +1046,58 @@ module softmax_best700_n64_lane (
   always @(posedge aclk) mul_areg_d11 <= mul_areg_d10;
   always @(posedge aclk) mul_areg_d12 <= mul_areg_d11;
   always @(posedge aclk) mul_areg_d13 <= mul_areg_d12;
+  always @(posedge aclk) mul_areg_d14 <= mul_areg_d13;
   always @(posedge aclk) shf_a0_d1 <= shf_a0;
   always @(posedge aclk) shf_a0_d2 <= shf_a0_d1;
   always @(posedge aclk) shf_a0_d3 <= shf_a0_d2;
   always @(posedge aclk) shf_a0_d4 <= shf_a0_d3;
   always @(posedge aclk) shf_a0_d5 <= shf_a0_d4;
+  always @(posedge aclk) shf_a0_d6 <= shf_a0_d5;
   always @(posedge aclk) shf_a1_d1 <= shf_a1;
   always @(posedge aclk) shf_a1_d2 <= shf_a1_d1;
   always @(posedge aclk) shf_a1_d3 <= shf_a1_d2;
   always @(posedge aclk) shf_a1_d4 <= shf_a1_d3;
   always @(posedge aclk) shf_a1_d5 <= shf_a1_d4;
+  always @(posedge aclk) shf_a1_d6 <= shf_a1_d5;
   always @(posedge aclk) shf_a2_d1 <= shf_a2;
   always @(posedge aclk) shf_a2_d2 <= shf_a2_d1;
   always @(posedge aclk) shf_a2_d3 <= shf_a2_d2;
   always @(posedge aclk) shf_a2_d4 <= shf_a2_d3;
   always @(posedge aclk) shf_a2_d5 <= shf_a2_d4;
+  always @(posedge aclk) shf_a2_d6 <= shf_a2_d5;
+  always @(posedge aclk) shf_a2_d7 <= shf_a2_d6;
+  always @(posedge aclk) shf_1_d1 <= shf_1;
   always @(posedge aclk) shf_a3_d1 <= shf_a3;
   always @(posedge aclk) shf_a3_d2 <= shf_a3_d1;
   always @(posedge aclk) shf_a3_d3 <= shf_a3_d2;
   always @(posedge aclk) shf_a3_d4 <= shf_a3_d3;
   always @(posedge aclk) shf_a3_d5 <= shf_a3_d4;
+  always @(posedge aclk) shf_a3_d6 <= shf_a3_d5;
+  always @(posedge aclk) shf_a3_d7 <= shf_a3_d6;
   always @(posedge aclk) shf_a4_d1 <= shf_a4;
   always @(posedge aclk) shf_a4_d2 <= shf_a4_d1;
   always @(posedge aclk) shf_a4_d3 <= shf_a4_d2;
   always @(posedge aclk) shf_a4_d4 <= shf_a4_d3;
   always @(posedge aclk) shf_a4_d5 <= shf_a4_d4;
   always @(posedge aclk) shf_a4_d6 <= shf_a4_d5;
-  always @(posedge aclk) shf_3_d1 <= shf_3;
+  always @(posedge aclk) shf_a4_d7 <= shf_a4_d6;
+  always @(posedge aclk) shf_4_d1 <= shf_4;
   always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
   always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
   always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
   always @(posedge aclk) y_sat_lo_d2 <= y_sat_lo_d1;
 
+endmodule
+
+// the value a when s, else b: one LUT after the select (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_best700_n64_pick #(parameter W = 1) (
+  input  wire         s,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s) ? a : b;
 endmodule
 /* verilator lint_on DECLFILENAME */
 

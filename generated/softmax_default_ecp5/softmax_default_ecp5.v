@@ -44,38 +44,40 @@
 //   sum S = sum of n=8 entries: 16 bits (= 13 + ceil(log2 8)), cannot overflow
 //   tables: exp_lut 156x13b = 254 B, recip_lut 512x9b = 576 B; total 830 B
 //   error bound: |y - y_ref| <= 0.9099 LSB for every input of 1..8 elements (proven from the tables, README "The error bound")
-//   pipeline for 200 MHz (5.00 ns) on ecp5: 29 register stages, slowest estimate 4.05 ns (247 MHz)
+//   pipeline for 200 MHz (5.00 ns) on ecp5: 31 register stages, slowest estimate 4.05 ns (247 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
 //     stage 4: d = max - x -- 2.81 ns, 1 logic levels
 //     stage 5: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 6: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 7: sum tree, lane: product -- 3.96 ns, 1 logic levels
-//     stage 8: sum tree -- 3.03 ns, 1 logic levels
-//     stage 9: sum tree -- 3.07 ns, 1 logic levels
-//     stage 10: normalisation: leading one -- 3.08 ns, 2 logic levels
+//     stage 7: lane: product (before the DSP's route) -- 3.57 ns, 0 logic levels
+//     stage 8: sum tree, lane: product -- 2.99 ns, 1 logic levels
+//     stage 9: sum tree -- 3.03 ns, 1 logic levels
+//     stage 10: sum tree -- 3.07 ns, 1 logic levels
 //     stage 11: normalisation: leading one -- 3.08 ns, 2 logic levels
 //     stage 12: normalisation: leading one -- 3.08 ns, 2 logic levels
 //     stage 13: normalisation: leading one -- 3.08 ns, 2 logic levels
-//     stage 14: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
-//     stage 15: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
-//     stage 16: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 17: normalisation: register before the fan-out -- 1.57 ns, 0 logic levels
-//     stage 18: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
-//     stage 19: lane: product -- 0.60 ns, 0 logic levels
-//     stage 20: lane: product -- 0.60 ns, 0 logic levels
+//     stage 14: normalisation: leading one -- 3.08 ns, 2 logic levels
+//     stage 15: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
+//     stage 16: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
+//     stage 17: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 18: normalisation: register before the fan-out -- 3.57 ns, 0 logic levels
+//     stage 19: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 20: lane: product (before the DSP's route) -- 2.60 ns, 0 logic levels
 //     stage 21: lane: product -- 0.60 ns, 0 logic levels
-//     stage 22: lane: shift -- 3.08 ns, 2 logic levels
-//     stage 23: lane: shift -- 3.08 ns, 2 logic levels
-//     stage 24: lane: shift -- 1.84 ns, 1 logic levels
-//     stage 25: lane: round -- 3.35 ns, 1 logic levels
-//     stage 26: lane: saturate -- 3.08 ns, 2 logic levels
-//     stage 27: lane: saturate, output register -- 3.50 ns, 2 logic levels
-//   latency: 29 cycles, throughput 1 vector per cycle
+//     stage 22: lane: product -- 0.60 ns, 0 logic levels
+//     stage 23: lane: product -- 0.60 ns, 0 logic levels
+//     stage 24: lane: shift -- 3.84 ns, 1 logic levels
+//     stage 25: lane: shift -- 3.08 ns, 2 logic levels
+//     stage 26: lane: shift -- 3.08 ns, 2 logic levels
+//     stage 27: lane: round -- 3.35 ns, 1 logic levels
+//     stage 28: lane: saturate -- 3.08 ns, 2 logic levels
+//     stage 29: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 31 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 254 + recip_lut 576 = 830
-// Latency: 29 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 31 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -95,7 +97,7 @@ module softmax_default_ecp5 (
 
   localparam N  = 8;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 29;
+  localparam LATENCY = 31;
 
   // exp_lut: 156 entries x 13 bits (e^-d)
   function [13-1:0] exp_lut;
@@ -823,6 +825,7 @@ module softmax_default_ecp5 (
   reg [63:0] x_in_d2;
   reg [63:0] x_in_d3;
   reg [63:0] d_d1;
+  reg [103:0] e0_or_d1;
   reg [55:0] sm1_d1;
   reg [29:0] sm2_d1;
   reg [15:0] sm3_d1;
@@ -890,7 +893,7 @@ module softmax_default_ecp5 (
   wire [55:0] sm1;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_sm1
-      assign sm1[g*14 +: 14] = {1'b0, e0_or[(2*g)*13 +: 13]} + {1'b0, e0_or[(2*g+1)*13 +: 13]};
+      assign sm1[g*14 +: 14] = {1'b0, e0_or_d1[(2*g)*13 +: 13]} + {1'b0, e0_or_d1[(2*g+1)*13 +: 13]};
     end
   endgenerate
   wire [29:0] sm2;
@@ -933,6 +936,7 @@ module softmax_default_ecp5 (
   always @(posedge aclk) if (ce) x_in_d2 <= x_in_d1;
   always @(posedge aclk) if (ce) x_in_d3 <= x_in_d2;
   always @(posedge aclk) if (ce) d_d1 <= d;
+  always @(posedge aclk) if (ce) e0_or_d1 <= e0_or;
   always @(posedge aclk) if (ce) sm1_d1 <= sm1;
   always @(posedge aclk) if (ce) sm2_d1 <= sm2;
   always @(posedge aclk) if (ce) sm3_d1 <= sm3;
@@ -1009,18 +1013,23 @@ module softmax_default_ecp5_lane (
   reg [12:0] mul_areg_d10;
   reg [12:0] mul_areg_d11;
   reg [12:0] mul_areg_d12;
+  reg [12:0] mul_areg_d13;
   reg [0:0] shf_a0_d1;
   reg [0:0] shf_a0_d2;
   reg [0:0] shf_a0_d3;
   reg [0:0] shf_a0_d4;
   reg [0:0] shf_a0_d5;
   reg [0:0] shf_a0_d6;
+  reg [0:0] shf_a0_d7;
   reg [0:0] shf_a1_d1;
   reg [0:0] shf_a1_d2;
   reg [0:0] shf_a1_d3;
   reg [0:0] shf_a1_d4;
   reg [0:0] shf_a1_d5;
   reg [0:0] shf_a1_d6;
+  reg [0:0] shf_a1_d7;
+  reg [0:0] shf_a1_d8;
+  reg [22:0] shf_0_d1;
   reg [0:0] shf_a2_d1;
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
@@ -1028,7 +1037,7 @@ module softmax_default_ecp5_lane (
   reg [0:0] shf_a2_d5;
   reg [0:0] shf_a2_d6;
   reg [0:0] shf_a2_d7;
-  reg [22:0] shf_1_d1;
+  reg [0:0] shf_a2_d8;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
@@ -1036,6 +1045,9 @@ module softmax_default_ecp5_lane (
   reg [0:0] shf_a3_d5;
   reg [0:0] shf_a3_d6;
   reg [0:0] shf_a3_d7;
+  reg [0:0] shf_a3_d8;
+  reg [0:0] shf_a3_d9;
+  reg [22:0] shf_2_d1;
   reg [0:0] shf_a4_d1;
   reg [0:0] shf_a4_d2;
   reg [0:0] shf_a4_d3;
@@ -1044,7 +1056,7 @@ module softmax_default_ecp5_lane (
   reg [0:0] shf_a4_d6;
   reg [0:0] shf_a4_d7;
   reg [0:0] shf_a4_d8;
-  reg [22:0] shf_3_d1;
+  reg [0:0] shf_a4_d9;
   reg [22:0] shf_4_d1;
   reg [14:0] y_sat_hi_d1;
   reg [0:0] y_sat_over_d1;
@@ -1054,27 +1066,31 @@ module softmax_default_ecp5_lane (
   always @(posedge aclk) if (ce) r_l <= r_f;
   reg [4:0] shamt_l;
   always @(posedge aclk) if (ce) shamt_l <= shamt_f;
-  wire [12:0] mul_a = e_i;
+  reg [12:0] mul_af;
+  always @(posedge aclk) if (ce) mul_af <= e_i;
+  reg [9:0] mul_bf;
+  always @(posedge aclk) if (ce) mul_bf <= r_l;
+  wire [12:0] mul_a = mul_af;
   reg [12:0] mul_areg;
   always @(posedge aclk) if (ce) mul_areg <= mul_a;
-  wire [9:0] mul_b = r_l;
+  wire [9:0] mul_b = mul_bf;
   reg [9:0] mul_breg;
   always @(posedge aclk) if (ce) mul_breg <= mul_b;
-  wire [22:0] mul_m = {10'd0, mul_areg_d12} * {13'd0, mul_breg};
+  wire [22:0] mul_m = {10'd0, mul_areg_d13} * {13'd0, mul_breg};
   reg [22:0] mul_mreg;
   always @(posedge aclk) if (ce) mul_mreg <= mul_m;
   reg [22:0] mul_preg;
   always @(posedge aclk) if (ce) mul_preg <= mul_mreg;
   wire [0:0] shf_a0 = shamt_l[0:0];
-  wire [22:0] shf_0 = shf_a0_d6[0] ? (mul_preg >> 1) : mul_preg;
+  wire [22:0] shf_0 = shf_a0_d7[0] ? (mul_preg >> 1) : mul_preg;
   wire [0:0] shf_a1 = shamt_l[1:1];
-  wire [22:0] shf_1 = shf_a1_d6[0] ? (shf_0 >> 2) : shf_0;
+  wire [22:0] shf_1 = shf_a1_d8[0] ? (shf_0_d1 >> 2) : shf_0_d1;
   wire [0:0] shf_a2 = shamt_l[2:2];
-  wire [22:0] shf_2 = shf_a2_d7[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+  wire [22:0] shf_2 = shf_a2_d8[0] ? (shf_1 >> 4) : shf_1;
   wire [0:0] shf_a3 = shamt_l[3:3];
-  wire [22:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
+  wire [22:0] shf_3 = shf_a3_d9[0] ? (shf_2_d1 >> 8) : shf_2_d1;
   wire [0:0] shf_a4 = shamt_l[4:4];
-  wire [22:0] shf_4 = shf_a4_d8[0] ? (shf_3_d1 >> 16) : shf_3_d1;
+  wire [22:0] shf_4 = shf_a4_d9[0] ? (shf_3 >> 16) : shf_3;
   wire [23:0] half = {1'b0, shf_4_d1} + 24'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [22:0] y_full = half[23:1];
@@ -1110,18 +1126,23 @@ module softmax_default_ecp5_lane (
   always @(posedge aclk) if (ce) mul_areg_d10 <= mul_areg_d9;
   always @(posedge aclk) if (ce) mul_areg_d11 <= mul_areg_d10;
   always @(posedge aclk) if (ce) mul_areg_d12 <= mul_areg_d11;
+  always @(posedge aclk) if (ce) mul_areg_d13 <= mul_areg_d12;
   always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
   always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
   always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
   always @(posedge aclk) if (ce) shf_a0_d4 <= shf_a0_d3;
   always @(posedge aclk) if (ce) shf_a0_d5 <= shf_a0_d4;
   always @(posedge aclk) if (ce) shf_a0_d6 <= shf_a0_d5;
+  always @(posedge aclk) if (ce) shf_a0_d7 <= shf_a0_d6;
   always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
   always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
   always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
   always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
   always @(posedge aclk) if (ce) shf_a1_d5 <= shf_a1_d4;
   always @(posedge aclk) if (ce) shf_a1_d6 <= shf_a1_d5;
+  always @(posedge aclk) if (ce) shf_a1_d7 <= shf_a1_d6;
+  always @(posedge aclk) if (ce) shf_a1_d8 <= shf_a1_d7;
+  always @(posedge aclk) if (ce) shf_0_d1 <= shf_0;
   always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
   always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
   always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
@@ -1129,7 +1150,7 @@ module softmax_default_ecp5_lane (
   always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
   always @(posedge aclk) if (ce) shf_a2_d6 <= shf_a2_d5;
   always @(posedge aclk) if (ce) shf_a2_d7 <= shf_a2_d6;
-  always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
+  always @(posedge aclk) if (ce) shf_a2_d8 <= shf_a2_d7;
   always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
   always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
   always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
@@ -1137,6 +1158,9 @@ module softmax_default_ecp5_lane (
   always @(posedge aclk) if (ce) shf_a3_d5 <= shf_a3_d4;
   always @(posedge aclk) if (ce) shf_a3_d6 <= shf_a3_d5;
   always @(posedge aclk) if (ce) shf_a3_d7 <= shf_a3_d6;
+  always @(posedge aclk) if (ce) shf_a3_d8 <= shf_a3_d7;
+  always @(posedge aclk) if (ce) shf_a3_d9 <= shf_a3_d8;
+  always @(posedge aclk) if (ce) shf_2_d1 <= shf_2;
   always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
   always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
   always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
@@ -1145,7 +1169,7 @@ module softmax_default_ecp5_lane (
   always @(posedge aclk) if (ce) shf_a4_d6 <= shf_a4_d5;
   always @(posedge aclk) if (ce) shf_a4_d7 <= shf_a4_d6;
   always @(posedge aclk) if (ce) shf_a4_d8 <= shf_a4_d7;
-  always @(posedge aclk) if (ce) shf_3_d1 <= shf_3;
+  always @(posedge aclk) if (ce) shf_a4_d9 <= shf_a4_d8;
   always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
   always @(posedge aclk) if (ce) y_sat_hi_d1 <= y_sat_hi;
   always @(posedge aclk) if (ce) y_sat_over_d1 <= y_sat_over;

@@ -55,14 +55,14 @@
 //   stream: 8 lanes per beat, rows of 1..64 elements (at most 8 beats), keep bit per lane in tuser
 //   row stores: 18 + 30 beats x 136 bits = 6528 bits (block RAM); row queues 32 rows deep
 //   output FIFO: 48 beats x 137 bits and a head register; pass C runs without a clock enable and issues a beat while the FIFO has room for it (credits)
-//   pipeline: A: input register 1, A: max tree over 8 lanes (3 levels) 3, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 11, B: sum tree over 8 lanes (3 levels) 3, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 11, C: normalisation (rexp, interpolated) and lanes, for 150 MHz on ecp5 18, C: output FIFO and its head register 2
-//   latency of a row of len elements: 2*ceil(len/8) + 57 cycles (last input beat to last output beat; 73 for maxN)
+//   pipeline: A: input register 1, A: max tree over 8 lanes (3 levels) 3, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 11, B: sum tree over 8 lanes (3 levels) 3, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 11, C: normalisation (rexp, interpolated) and lanes, for 150 MHz on ecp5 19, C: output FIFO and its head register 2
+//   latency of a row of len elements: 2*ceil(len/8) + 58 cycles (last input beat to last output beat; 74 for maxN)
 //   throughput: 8 elements per cycle across back-to-back rows (8 rows of 64 in 64 cycles)
 //
 // Table bytes: exp_lut 417 + exp_lo_lut 416 + recip_lut 640 + slope_lut 416 = 1889
-// Latency of a row of len elements: 2*ceil(len/8) + 57 cycles, from the edge that accepts its last input
+// Latency of a row of len elements: 2*ceil(len/8) + 58 cycles, from the edge that accepts its last input
 //           beat to the edge that transfers its last output beat (sink always ready, the row not queued
-//           behind a longer one); 73 for a row of maxN = 64. Throughput 8 elements per clock.
+//           behind a longer one); 74 for a row of maxN = 64. Throughput 8 elements per clock.
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -1118,7 +1118,6 @@ module softmax_fmt16_s8_n64 (
   reg [79:0] b_ex_m_p11_pp0_d1;
   reg [79:0] b_ex_m_p11_pp2_d1;
   reg [79:0] b_ex_m_p11_pp4_d1;
-  reg [287:0] b_ex_m_p00_preg_d1;
   reg [207:0] b_ex_m_p01_t2_0_d1;
   reg [111:0] b_ex_m_p11_t2_0_d1;
   reg [359:0] b_ex_m_t1_0_d1;
@@ -1179,10 +1178,14 @@ module softmax_fmt16_s8_n64 (
   always @(posedge aclk) b_ex_lo_or <= b_ex_lo;
   wire [143:0] b_ex_m_a00 = {b_ex_hi_e[185:168], b_ex_hi_e[161:144], b_ex_hi_e[137:120], b_ex_hi_e[113:96], b_ex_hi_e[89:72], b_ex_hi_e[65:48], b_ex_hi_e[41:24], b_ex_hi_e[17:0]};
   wire [143:0] b_ex_m_b00 = {b_ex_lo_or[199:182], b_ex_lo_or[173:156], b_ex_lo_or[147:130], b_ex_lo_or[121:104], b_ex_lo_or[95:78], b_ex_lo_or[69:52], b_ex_lo_or[43:26], b_ex_lo_or[17:0]};
-  wire [143:0] b_ex_m_p00_a = b_ex_m_a00;
+  reg [143:0] b_ex_m_p00_af;
+  always @(posedge aclk) b_ex_m_p00_af <= b_ex_m_a00;
+  reg [143:0] b_ex_m_p00_bf;
+  always @(posedge aclk) b_ex_m_p00_bf <= b_ex_m_b00;
+  wire [143:0] b_ex_m_p00_a = b_ex_m_p00_af;
   reg [143:0] b_ex_m_p00_areg;
   always @(posedge aclk) b_ex_m_p00_areg <= b_ex_m_p00_a;
-  wire [143:0] b_ex_m_p00_b = b_ex_m_b00;
+  wire [143:0] b_ex_m_p00_b = b_ex_m_p00_bf;
   reg [143:0] b_ex_m_p00_breg;
   always @(posedge aclk) b_ex_m_p00_breg <= b_ex_m_p00_b;
   wire [287:0] b_ex_m_p00_m;
@@ -1306,7 +1309,7 @@ module softmax_fmt16_s8_n64 (
   wire [359:0] b_ex_m_t1_0;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_b_ex_m_t1_0
-      assign b_ex_m_t1_0[g*45 +: 45] = {9'd0, b_ex_m_p00_preg_d1[g*36 +: 36]} + {1'd0, {b_ex_m_p01_t2_0_d1[g*26 +: 26], 18'd0}};
+      assign b_ex_m_t1_0[g*45 +: 45] = {9'd0, b_ex_m_p00_preg[g*36 +: 36]} + {1'd0, {b_ex_m_p01_t2_0_d1[g*26 +: 26], 18'd0}};
     end
   endgenerate
   wire [255:0] b_ex_m_t1_1;
@@ -1355,7 +1358,6 @@ module softmax_fmt16_s8_n64 (
   always @(posedge aclk) b_ex_m_p11_pp0_d1 <= b_ex_m_p11_pp0;
   always @(posedge aclk) b_ex_m_p11_pp2_d1 <= b_ex_m_p11_pp2;
   always @(posedge aclk) b_ex_m_p11_pp4_d1 <= b_ex_m_p11_pp4;
-  always @(posedge aclk) b_ex_m_p00_preg_d1 <= b_ex_m_p00_preg;
   always @(posedge aclk) b_ex_m_p01_t2_0_d1 <= b_ex_m_p01_t2_0;
   always @(posedge aclk) b_ex_m_p11_t2_0_d1 <= b_ex_m_p11_t2_0;
   always @(posedge aclk) b_ex_m_t1_0_d1 <= b_ex_m_t1_0;
@@ -1519,7 +1521,6 @@ module softmax_fmt16_s8_n64 (
   reg [79:0] c_ex_m_p11_pp0_d1;
   reg [79:0] c_ex_m_p11_pp2_d1;
   reg [79:0] c_ex_m_p11_pp4_d1;
-  reg [287:0] c_ex_m_p00_preg_d1;
   reg [207:0] c_ex_m_p01_t2_0_d1;
   reg [111:0] c_ex_m_p11_t2_0_d1;
   reg [359:0] c_ex_m_t1_0_d1;
@@ -1590,10 +1591,14 @@ module softmax_fmt16_s8_n64 (
   always @(posedge aclk) c_ex_lo_or <= c_ex_lo;
   wire [143:0] c_ex_m_a00 = {c_ex_hi_e[185:168], c_ex_hi_e[161:144], c_ex_hi_e[137:120], c_ex_hi_e[113:96], c_ex_hi_e[89:72], c_ex_hi_e[65:48], c_ex_hi_e[41:24], c_ex_hi_e[17:0]};
   wire [143:0] c_ex_m_b00 = {c_ex_lo_or[199:182], c_ex_lo_or[173:156], c_ex_lo_or[147:130], c_ex_lo_or[121:104], c_ex_lo_or[95:78], c_ex_lo_or[69:52], c_ex_lo_or[43:26], c_ex_lo_or[17:0]};
-  wire [143:0] c_ex_m_p00_a = c_ex_m_a00;
+  reg [143:0] c_ex_m_p00_af;
+  always @(posedge aclk) c_ex_m_p00_af <= c_ex_m_a00;
+  reg [143:0] c_ex_m_p00_bf;
+  always @(posedge aclk) c_ex_m_p00_bf <= c_ex_m_b00;
+  wire [143:0] c_ex_m_p00_a = c_ex_m_p00_af;
   reg [143:0] c_ex_m_p00_areg;
   always @(posedge aclk) c_ex_m_p00_areg <= c_ex_m_p00_a;
-  wire [143:0] c_ex_m_p00_b = c_ex_m_b00;
+  wire [143:0] c_ex_m_p00_b = c_ex_m_p00_bf;
   reg [143:0] c_ex_m_p00_breg;
   always @(posedge aclk) c_ex_m_p00_breg <= c_ex_m_p00_b;
   wire [287:0] c_ex_m_p00_m;
@@ -1717,7 +1722,7 @@ module softmax_fmt16_s8_n64 (
   wire [359:0] c_ex_m_t1_0;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_c_ex_m_t1_0
-      assign c_ex_m_t1_0[g*45 +: 45] = {9'd0, c_ex_m_p00_preg_d1[g*36 +: 36]} + {1'd0, {c_ex_m_p01_t2_0_d1[g*26 +: 26], 18'd0}};
+      assign c_ex_m_t1_0[g*45 +: 45] = {9'd0, c_ex_m_p00_preg[g*36 +: 36]} + {1'd0, {c_ex_m_p01_t2_0_d1[g*26 +: 26], 18'd0}};
     end
   endgenerate
   wire [255:0] c_ex_m_t1_1;
@@ -1766,7 +1771,6 @@ module softmax_fmt16_s8_n64 (
   always @(posedge aclk) c_ex_m_p11_pp0_d1 <= c_ex_m_p11_pp0;
   always @(posedge aclk) c_ex_m_p11_pp2_d1 <= c_ex_m_p11_pp2;
   always @(posedge aclk) c_ex_m_p11_pp4_d1 <= c_ex_m_p11_pp4;
-  always @(posedge aclk) c_ex_m_p00_preg_d1 <= c_ex_m_p00_preg;
   always @(posedge aclk) c_ex_m_p01_t2_0_d1 <= c_ex_m_p01_t2_0;
   always @(posedge aclk) c_ex_m_p11_t2_0_d1 <= c_ex_m_p11_t2_0;
   always @(posedge aclk) c_ex_m_t1_0_d1 <= c_ex_m_t1_0;
@@ -1851,9 +1855,11 @@ module softmax_fmt16_s8_n64 (
   reg [11:0] n_dm_breg_d1;
   reg [11:0] n_dm_breg_d2;
   reg [11:0] n_dm_breg_d3;
+  reg [11:0] n_dm_breg_d4;
   reg [19:0] r0_lut_or_d1;
   reg [19:0] r0_lut_or_d2;
   reg [19:0] r0_lut_or_d3;
+  reg [19:0] r0_lut_or_d4;
   reg [4:0] nrm_lz_d1;
   reg [7:0] c_k2_d1;
   reg [7:0] c_k2_d2;
@@ -1873,6 +1879,7 @@ module softmax_fmt16_s8_n64 (
   reg [7:0] c_k2_d16;
   reg [7:0] c_k2_d17;
   reg [7:0] c_k2_d18;
+  reg [7:0] c_k2_d19;
   reg [0:0] c_l2_d1;
   reg [0:0] c_l2_d2;
   reg [0:0] c_l2_d3;
@@ -1891,6 +1898,7 @@ module softmax_fmt16_s8_n64 (
   reg [0:0] c_l2_d16;
   reg [0:0] c_l2_d17;
   reg [0:0] c_l2_d18;
+  reg [0:0] c_l2_d19;
   wire [0:0] nrm_z4 = ~|c_s2[29:14];
   wire [29:0] nrm_s4 = nrm_z4 ? {c_s2[13:0], 16'd0} : c_s2;
   wire [0:0] nrm_z3 = ~|nrm_s4_d1[29:22];
@@ -1914,20 +1922,22 @@ module softmax_fmt16_s8_n64 (
   always @(posedge aclk) sl_lut <= slope_lut(n_jh_d1);
   reg [12:0] sl_lut_or;
   always @(posedge aclk) sl_lut_or <= sl_lut;
-  wire [12:0] n_dm_a = sl_lut_or;
+  reg [12:0] n_dm_af;
+  always @(posedge aclk) n_dm_af <= sl_lut_or;
+  wire [12:0] n_dm_a = n_dm_af;
   reg [12:0] n_dm_areg;
   always @(posedge aclk) n_dm_areg <= n_dm_a;
   wire [11:0] n_dm_b = n_f;
   reg [11:0] n_dm_breg;
   always @(posedge aclk) n_dm_breg <= n_dm_b;
-  wire [24:0] n_dm_m = {12'd0, n_dm_areg} * {13'd0, n_dm_breg_d3};
+  wire [24:0] n_dm_m = {12'd0, n_dm_areg} * {13'd0, n_dm_breg_d4};
   reg [24:0] n_dm_mreg;
   always @(posedge aclk) n_dm_mreg <= n_dm_m;
   reg [24:0] n_dm_preg;
   always @(posedge aclk) n_dm_preg <= n_dm_mreg;
   wire [12:0] n_corr = n_dm_preg[24:12];
   wire unused_n_dm = &{1'b0, n_dm_preg[11:0], 1'b0};
-  wire [21:0] r = 22'd1048576 + {2'd0, r0_lut_or_d3} - {9'd0, n_corr};
+  wire [21:0] r = 22'd1048576 + {2'd0, r0_lut_or_d4} - {9'd0, n_corr};
   wire [5:0] shamt = 6'd33 - {1'd0, nrm_lz_d1};
   reg [21:0] r_f;
   always @(posedge aclk) r_f <= r;
@@ -1945,9 +1955,11 @@ module softmax_fmt16_s8_n64 (
   always @(posedge aclk) n_dm_breg_d1 <= n_dm_breg;
   always @(posedge aclk) n_dm_breg_d2 <= n_dm_breg_d1;
   always @(posedge aclk) n_dm_breg_d3 <= n_dm_breg_d2;
+  always @(posedge aclk) n_dm_breg_d4 <= n_dm_breg_d3;
   always @(posedge aclk) r0_lut_or_d1 <= r0_lut_or;
   always @(posedge aclk) r0_lut_or_d2 <= r0_lut_or_d1;
   always @(posedge aclk) r0_lut_or_d3 <= r0_lut_or_d2;
+  always @(posedge aclk) r0_lut_or_d4 <= r0_lut_or_d3;
   always @(posedge aclk) nrm_lz_d1 <= nrm_lz;
   always @(posedge aclk) c_k2_d1 <= c_k2;
   always @(posedge aclk) c_k2_d2 <= c_k2_d1;
@@ -1967,6 +1979,7 @@ module softmax_fmt16_s8_n64 (
   always @(posedge aclk) c_k2_d16 <= c_k2_d15;
   always @(posedge aclk) c_k2_d17 <= c_k2_d16;
   always @(posedge aclk) c_k2_d18 <= c_k2_d17;
+  always @(posedge aclk) c_k2_d19 <= c_k2_d18;
   always @(posedge aclk) c_l2_d1 <= c_l2;
   always @(posedge aclk) c_l2_d2 <= c_l2_d1;
   always @(posedge aclk) c_l2_d3 <= c_l2_d2;
@@ -1985,6 +1998,7 @@ module softmax_fmt16_s8_n64 (
   always @(posedge aclk) c_l2_d16 <= c_l2_d15;
   always @(posedge aclk) c_l2_d17 <= c_l2_d16;
   always @(posedge aclk) c_l2_d18 <= c_l2_d17;
+  always @(posedge aclk) c_l2_d19 <= c_l2_d18;
   wire [127:0] y_c;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_lane
@@ -1999,6 +2013,7 @@ module softmax_fmt16_s8_n64 (
       reg [23:0] e_i_d8;
       reg [23:0] e_i_d9;
       reg [23:0] e_i_d10;
+      reg [23:0] e_i_d11;
       reg [19:0] mul_p01_pp0_d1;
       reg [19:0] mul_p01_pp2_d1;
       reg [19:0] mul_p10_pp0_d1;
@@ -2022,6 +2037,7 @@ module softmax_fmt16_s8_n64 (
       reg [0:0] shf_a0_d8;
       reg [0:0] shf_a0_d9;
       reg [0:0] shf_a0_d10;
+      reg [0:0] shf_a0_d11;
       reg [0:0] shf_a1_d1;
       reg [0:0] shf_a1_d2;
       reg [0:0] shf_a1_d3;
@@ -2033,6 +2049,7 @@ module softmax_fmt16_s8_n64 (
       reg [0:0] shf_a1_d9;
       reg [0:0] shf_a1_d10;
       reg [0:0] shf_a1_d11;
+      reg [0:0] shf_a1_d12;
       reg [45:0] shf_0_d1;
       reg [0:0] shf_a2_d1;
       reg [0:0] shf_a2_d2;
@@ -2045,6 +2062,7 @@ module softmax_fmt16_s8_n64 (
       reg [0:0] shf_a2_d9;
       reg [0:0] shf_a2_d10;
       reg [0:0] shf_a2_d11;
+      reg [0:0] shf_a2_d12;
       reg [0:0] shf_a3_d1;
       reg [0:0] shf_a3_d2;
       reg [0:0] shf_a3_d3;
@@ -2056,6 +2074,7 @@ module softmax_fmt16_s8_n64 (
       reg [0:0] shf_a3_d9;
       reg [0:0] shf_a3_d10;
       reg [0:0] shf_a3_d11;
+      reg [0:0] shf_a3_d12;
       reg [0:0] shf_a4_d1;
       reg [0:0] shf_a4_d2;
       reg [0:0] shf_a4_d3;
@@ -2067,6 +2086,7 @@ module softmax_fmt16_s8_n64 (
       reg [0:0] shf_a4_d9;
       reg [0:0] shf_a4_d10;
       reg [0:0] shf_a4_d11;
+      reg [0:0] shf_a4_d12;
       reg [0:0] shf_a5_d1;
       reg [0:0] shf_a5_d2;
       reg [0:0] shf_a5_d3;
@@ -2079,13 +2099,14 @@ module softmax_fmt16_s8_n64 (
       reg [0:0] shf_a5_d10;
       reg [0:0] shf_a5_d11;
       reg [0:0] shf_a5_d12;
+      reg [0:0] shf_a5_d13;
       reg [45:0] shf_4_d1;
       reg [29:0] y_sat_hi_d1;
       reg [0:0] y_sat_over_d1;
       reg [15:0] y_sat_lo_d1;
       reg [15:0] y_sat_lo_d2;
       wire [23:0] e_i = c_e[g*24 +: 24];
-      wire [17:0] mul_a00 = e_i_d10[17:0];
+      wire [17:0] mul_a00 = e_i_d11[17:0];
       wire [17:0] mul_b00 = r_f[17:0];
       wire [17:0] mul_p00_a = mul_a00;
       reg [17:0] mul_p00_areg;
@@ -2098,7 +2119,7 @@ module softmax_fmt16_s8_n64 (
       always @(posedge aclk) mul_p00_mreg <= mul_p00_m;
       reg [35:0] mul_p00_preg;
       always @(posedge aclk) mul_p00_preg <= mul_p00_mreg;
-      wire [17:0] mul_a01 = e_i_d10[17:0];
+      wire [17:0] mul_a01 = e_i_d11[17:0];
       wire [3:0] mul_b01 = r_f[21:18];
       reg [17:0] mul_a01_l;
       (* keep *) always @(posedge aclk) if (!aresetn) mul_a01_l <= 18'd0; else mul_a01_l <= mul_a01;
@@ -2107,7 +2128,7 @@ module softmax_fmt16_s8_n64 (
       wire [19:0] mul_p01_pp0 = {2'b0, mul_a01_l & {18{mul_b01_l[0]}}} + {1'b0, mul_a01_l & {18{mul_b01_l[1]}}, 1'b0};
       wire [19:0] mul_p01_pp2 = {2'b0, mul_a01_l & {18{mul_b01_l[2]}}} + {1'b0, mul_a01_l & {18{mul_b01_l[3]}}, 1'b0};
       wire [21:0] mul_p01_t1_0 = {2'd0, mul_p01_pp0_d1} + {mul_p01_pp2_d1, 2'd0};
-      wire [5:0] mul_a10 = e_i_d10[23:18];
+      wire [5:0] mul_a10 = e_i_d11[23:18];
       wire [17:0] mul_b10 = r_f[17:0];
       reg [5:0] mul_a10_l;
       (* keep *) always @(posedge aclk) if (!aresetn) mul_a10_l <= 6'd0; else mul_a10_l <= mul_a10;
@@ -2118,7 +2139,7 @@ module softmax_fmt16_s8_n64 (
       wire [19:0] mul_p10_pp4 = {2'b0, mul_b10_l & {18{mul_a10_l[4]}}} + {1'b0, mul_b10_l & {18{mul_a10_l[5]}}, 1'b0};
       wire [22:0] mul_p10_t1_0 = {3'd0, mul_p10_pp0_d1} + {1'd0, {mul_p10_pp2_d1, 2'd0}};
       wire [23:0] mul_p10_t2_0 = {1'd0, mul_p10_t1_0_d1} + {mul_p10_pp4_d2, 4'd0};
-      wire [5:0] mul_a11 = e_i_d10[23:18];
+      wire [5:0] mul_a11 = e_i_d11[23:18];
       wire [3:0] mul_b11 = r_f[21:18];
       reg [5:0] mul_a11_l;
       (* keep *) always @(posedge aclk) if (!aresetn) mul_a11_l <= 6'd0; else mul_a11_l <= mul_a11;
@@ -2131,17 +2152,17 @@ module softmax_fmt16_s8_n64 (
       wire [27:0] mul_t1_1 = {4'd0, mul_p10_t2_0} + {mul_p11_t1_0_d1, 18'd0};
       wire [45:0] mul_t2_0 = {5'd0, mul_t1_0_d1} + {mul_t1_1_d1, 18'd0};
       wire [0:0] shf_a0 = shamt_f[0:0];
-      wire [45:0] shf_0 = shf_a0_d10[0] ? (mul_t2_0 >> 1) : mul_t2_0;
+      wire [45:0] shf_0 = shf_a0_d11[0] ? (mul_t2_0 >> 1) : mul_t2_0;
       wire [0:0] shf_a1 = shamt_f[1:1];
-      wire [45:0] shf_1 = shf_a1_d11[0] ? (shf_0_d1 >> 2) : shf_0_d1;
+      wire [45:0] shf_1 = shf_a1_d12[0] ? (shf_0_d1 >> 2) : shf_0_d1;
       wire [0:0] shf_a2 = shamt_f[2:2];
-      wire [45:0] shf_2 = shf_a2_d11[0] ? (shf_1 >> 4) : shf_1;
+      wire [45:0] shf_2 = shf_a2_d12[0] ? (shf_1 >> 4) : shf_1;
       wire [0:0] shf_a3 = shamt_f[3:3];
-      wire [45:0] shf_3 = shf_a3_d11[0] ? (shf_2 >> 8) : shf_2;
+      wire [45:0] shf_3 = shf_a3_d12[0] ? (shf_2 >> 8) : shf_2;
       wire [0:0] shf_a4 = shamt_f[4:4];
-      wire [45:0] shf_4 = shf_a4_d11[0] ? (shf_3 >> 16) : shf_3;
+      wire [45:0] shf_4 = shf_a4_d12[0] ? (shf_3 >> 16) : shf_3;
       wire [0:0] shf_a5 = shamt_f[5:5];
-      wire [45:0] shf_5 = shf_a5_d12[0] ? (shf_4_d1 >> 32) : shf_4_d1;
+      wire [45:0] shf_5 = shf_a5_d13[0] ? (shf_4_d1 >> 32) : shf_4_d1;
       wire [46:0] half = {1'b0, shf_5} + 47'd1;
       wire unused_half = &{1'b0, half[0], 1'b0};
       wire [45:0] y_full = half[46:1];
@@ -2149,7 +2170,7 @@ module softmax_fmt16_s8_n64 (
       wire [15:0] y_sat_lo = y_full[15:0];
       wire [0:0] y_sat_over = |y_sat_hi_d1;
       wire [15:0] y_sat = y_sat_over_d1 ? {16{1'b1}} : y_sat_lo_d2;
-      wire [15:0] y_k = c_k2_d18[g] ? y_sat : 16'd0;
+      wire [15:0] y_k = c_k2_d19[g] ? y_sat : 16'd0;
       assign y_c[g*16 +: 16] = y_k;
       (* keep *) always @(posedge aclk) e_i_d1 <= e_i;
       (* keep *) always @(posedge aclk) e_i_d2 <= e_i_d1;
@@ -2161,6 +2182,7 @@ module softmax_fmt16_s8_n64 (
       (* keep *) always @(posedge aclk) e_i_d8 <= e_i_d7;
       (* keep *) always @(posedge aclk) e_i_d9 <= e_i_d8;
       (* keep *) always @(posedge aclk) e_i_d10 <= e_i_d9;
+      (* keep *) always @(posedge aclk) e_i_d11 <= e_i_d10;
       (* keep *) always @(posedge aclk) mul_p01_pp0_d1 <= mul_p01_pp0;
       (* keep *) always @(posedge aclk) mul_p01_pp2_d1 <= mul_p01_pp2;
       (* keep *) always @(posedge aclk) mul_p10_pp0_d1 <= mul_p10_pp0;
@@ -2184,6 +2206,7 @@ module softmax_fmt16_s8_n64 (
       (* keep *) always @(posedge aclk) shf_a0_d8 <= shf_a0_d7;
       (* keep *) always @(posedge aclk) shf_a0_d9 <= shf_a0_d8;
       (* keep *) always @(posedge aclk) shf_a0_d10 <= shf_a0_d9;
+      (* keep *) always @(posedge aclk) shf_a0_d11 <= shf_a0_d10;
       (* keep *) always @(posedge aclk) shf_a1_d1 <= shf_a1;
       (* keep *) always @(posedge aclk) shf_a1_d2 <= shf_a1_d1;
       (* keep *) always @(posedge aclk) shf_a1_d3 <= shf_a1_d2;
@@ -2195,6 +2218,7 @@ module softmax_fmt16_s8_n64 (
       (* keep *) always @(posedge aclk) shf_a1_d9 <= shf_a1_d8;
       (* keep *) always @(posedge aclk) shf_a1_d10 <= shf_a1_d9;
       (* keep *) always @(posedge aclk) shf_a1_d11 <= shf_a1_d10;
+      (* keep *) always @(posedge aclk) shf_a1_d12 <= shf_a1_d11;
       (* keep *) always @(posedge aclk) shf_0_d1 <= shf_0;
       (* keep *) always @(posedge aclk) shf_a2_d1 <= shf_a2;
       (* keep *) always @(posedge aclk) shf_a2_d2 <= shf_a2_d1;
@@ -2207,6 +2231,7 @@ module softmax_fmt16_s8_n64 (
       (* keep *) always @(posedge aclk) shf_a2_d9 <= shf_a2_d8;
       (* keep *) always @(posedge aclk) shf_a2_d10 <= shf_a2_d9;
       (* keep *) always @(posedge aclk) shf_a2_d11 <= shf_a2_d10;
+      (* keep *) always @(posedge aclk) shf_a2_d12 <= shf_a2_d11;
       (* keep *) always @(posedge aclk) shf_a3_d1 <= shf_a3;
       (* keep *) always @(posedge aclk) shf_a3_d2 <= shf_a3_d1;
       (* keep *) always @(posedge aclk) shf_a3_d3 <= shf_a3_d2;
@@ -2218,6 +2243,7 @@ module softmax_fmt16_s8_n64 (
       (* keep *) always @(posedge aclk) shf_a3_d9 <= shf_a3_d8;
       (* keep *) always @(posedge aclk) shf_a3_d10 <= shf_a3_d9;
       (* keep *) always @(posedge aclk) shf_a3_d11 <= shf_a3_d10;
+      (* keep *) always @(posedge aclk) shf_a3_d12 <= shf_a3_d11;
       (* keep *) always @(posedge aclk) shf_a4_d1 <= shf_a4;
       (* keep *) always @(posedge aclk) shf_a4_d2 <= shf_a4_d1;
       (* keep *) always @(posedge aclk) shf_a4_d3 <= shf_a4_d2;
@@ -2229,6 +2255,7 @@ module softmax_fmt16_s8_n64 (
       (* keep *) always @(posedge aclk) shf_a4_d9 <= shf_a4_d8;
       (* keep *) always @(posedge aclk) shf_a4_d10 <= shf_a4_d9;
       (* keep *) always @(posedge aclk) shf_a4_d11 <= shf_a4_d10;
+      (* keep *) always @(posedge aclk) shf_a4_d12 <= shf_a4_d11;
       (* keep *) always @(posedge aclk) shf_a5_d1 <= shf_a5;
       (* keep *) always @(posedge aclk) shf_a5_d2 <= shf_a5_d1;
       (* keep *) always @(posedge aclk) shf_a5_d3 <= shf_a5_d2;
@@ -2241,6 +2268,7 @@ module softmax_fmt16_s8_n64 (
       (* keep *) always @(posedge aclk) shf_a5_d10 <= shf_a5_d9;
       (* keep *) always @(posedge aclk) shf_a5_d11 <= shf_a5_d10;
       (* keep *) always @(posedge aclk) shf_a5_d12 <= shf_a5_d11;
+      (* keep *) always @(posedge aclk) shf_a5_d13 <= shf_a5_d12;
       (* keep *) always @(posedge aclk) shf_4_d1 <= shf_4;
       (* keep *) always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
       (* keep *) always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
@@ -2284,17 +2312,19 @@ module softmax_fmt16_s8_n64 (
   always @(posedge aclk) if (!aresetn) c_vn17 <= 1'b0; else c_vn17 <= c_vn16;
   reg c_vn18;
   always @(posedge aclk) if (!aresetn) c_vn18 <= 1'b0; else c_vn18 <= c_vn17;
+  reg c_vn19;
+  always @(posedge aclk) if (!aresetn) c_vn19 <= 1'b0; else c_vn19 <= c_vn18;
   // The output FIFO (48 beats of 137 bits: the lanes' outputs, keep bits and last
   // bit) and its head register, which m_axis_tready reads; pass C's credits count the beats issued
   // and not yet read (in pass C, the FIFO and the head), at most CAPACITY, so none is ever lost.
   localparam FAW = 6;
   localparam [FAW:0] CAPACITY = 7'd49;   // beats the FIFO and its head register hold
   localparam [FAW:0] CAPACITY_LESS1 = 7'd48;
-  wire fifo_wr = c_vn18;
-  wire [137-1:0] fifo_in = { c_l2_d18, c_k2_d18, y_c };
+  wire fifo_wr = c_vn19;
+  wire [137-1:0] fifo_in = { c_l2_d19, c_k2_d19, y_c };
   wire [137-1:0] y;
-  reg  [6:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [6:0] fifo_count;     // beats in the memory: 7'd1 for none, an LFSR step up for each beat (taps 7, 6)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
   // the count moves when a write and a load do not cancel: its enable for either value of the ready
   // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
@@ -2303,18 +2333,19 @@ module softmax_fmt16_s8_n64 (
   wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
   wire        count_ce;
   softmax_fmt16_s8_n64_pick u_count_ce (.s(m_axis_tready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
+  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
   // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
-  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = {fifo_count[5:0], ^{fifo_count[6], fifo_count[5]}};
+  wire [6:0] fifo_count_dec = {^{fifo_count[0], fifo_count[6]}, fifo_count[6:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
-  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 7'd1) & (fifo_count != 7'd2));
+  (* keep *) wire kept_b = (fifo_count == 7'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 7'd0;
+      fifo_count <= 7'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
@@ -2327,7 +2358,6 @@ module softmax_fmt16_s8_n64 (
   reg  [5:0] fifo_wp;
   reg  [5:0] fifo_rp;
   reg  [136:0] head;
-  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
   always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= fifo_in;
   always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
   always @(posedge aclk) begin
@@ -2550,15 +2580,15 @@ endmodule
 
 // the modules after the block's own (each in this file)
 /* verilator lint_off DECLFILENAME */
-// One LUT after s: a boundary that synthesis keeps, so that s reaches y through this LUT alone.
+// the value a when s, else b: one LUT after the select (a boundary synthesis keeps)
 (* keep_hierarchy *)
-module softmax_fmt16_s8_n64_pick (
-  input  wire s,
-  input  wire a,
-  input  wire b,
-  output wire y
+module softmax_fmt16_s8_n64_pick #(parameter W = 1) (
+  input  wire         s,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
 );
-  assign y = s ? a : b;
+  assign y = (s) ? a : b;
 endmodule
 
 // the value a when s & t, else b: one LUT after the selects (a boundary synthesis keeps)

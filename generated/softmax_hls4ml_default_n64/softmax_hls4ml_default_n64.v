@@ -40,7 +40,7 @@
 //   sum S = sum of n=64 entries: 24 bits (= 18 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 250x18b = 563 B, inv_lut 128x18b = 288 B; total 851 B
 //   error bound: |y - y_ref| <= 255.0001 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 25 register stages, slowest estimate 5.21 ns (192 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 27 register stages, slowest estimate 5.21 ns (192 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -50,23 +50,25 @@
 //     stage 7: d = max - x -- 5.21 ns, 1 logic levels
 //     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 10: sum tree, lane: product -- 4.14 ns, 1 logic levels
-//     stage 11: sum tree -- 3.21 ns, 1 logic levels
-//     stage 12: sum tree -- 3.25 ns, 1 logic levels
-//     stage 13: sum tree -- 3.28 ns, 1 logic levels
-//     stage 14: sum tree -- 3.32 ns, 1 logic levels
-//     stage 15: sum tree -- 3.35 ns, 1 logic levels
-//     stage 16: normalisation: inverse table -- 2.20 ns, 0 logic levels
-//     stage 17: normalisation: inverse table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 18: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
-//     stage 19: lane: product -- 0.60 ns, 0 logic levels
-//     stage 20: lane: product -- 0.60 ns, 0 logic levels
-//     stage 21: lane: product -- 0.60 ns, 0 logic levels
-//     stage 22: output register -- 0.60 ns, 0 logic levels
-//   latency: 25 cycles, throughput 1 vector per cycle
+//     stage 10: lane: product (before the DSP's route) -- 3.57 ns, 0 logic levels
+//     stage 11: sum tree, lane: product -- 3.17 ns, 1 logic levels
+//     stage 12: sum tree -- 3.21 ns, 1 logic levels
+//     stage 13: sum tree -- 3.25 ns, 1 logic levels
+//     stage 14: sum tree -- 3.28 ns, 1 logic levels
+//     stage 15: sum tree -- 3.32 ns, 1 logic levels
+//     stage 16: sum tree -- 3.35 ns, 1 logic levels
+//     stage 17: normalisation: inverse table -- 2.20 ns, 0 logic levels
+//     stage 18: normalisation: inverse table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 19: normalisation: register before the fan-out -- 3.57 ns, 0 logic levels
+//     stage 20: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 21: lane: product -- 2.60 ns, 0 logic levels
+//     stage 22: lane: product -- 0.60 ns, 0 logic levels
+//     stage 23: lane: product -- 0.60 ns, 0 logic levels
+//     stage 24: output register -- 2.60 ns, 0 logic levels
+//   latency: 27 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 563 + inv_lut 288 = 851
-// Latency: 25 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 27 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -86,7 +88,7 @@ module softmax_hls4ml_default_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 25;
+  localparam LATENCY = 27;
 
   // exp_lut: 250 entries x 18 bits (e^-d, ap_fixed<18,8>)
   function [18-1:0] exp_lut;
@@ -527,6 +529,7 @@ module softmax_hls4ml_default_n64 (
   reg [511:0] x_in_d5;
   reg [511:0] x_in_d6;
   reg [511:0] d_d1;
+  reg [1151:0] e0_or_d1;
   reg [607:0] sm1_d1;
   reg [319:0] sm2_d1;
   reg [167:0] sm3_d1;
@@ -614,7 +617,7 @@ module softmax_hls4ml_default_n64 (
   wire [607:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*19 +: 19] = {1'b0, e0_or[(2*g)*18 +: 18]} + {1'b0, e0_or[(2*g+1)*18 +: 18]};
+      assign sm1[g*19 +: 19] = {1'b0, e0_or_d1[(2*g)*18 +: 18]} + {1'b0, e0_or_d1[(2*g+1)*18 +: 18]};
     end
   endgenerate
   wire [319:0] sm2;
@@ -653,6 +656,8 @@ module softmax_hls4ml_default_n64 (
   always @(posedge aclk) inv <= inv_lut(s_idx_d1);
   reg [17:0] inv_or;
   always @(posedge aclk) inv_or <= inv;
+  reg [17:0] inv_or_f;
+  always @(posedge aclk) inv_or_f <= inv_or;
   always @(posedge aclk) mx1_d1 <= mx1;
   always @(posedge aclk) mx2_d1 <= mx2;
   always @(posedge aclk) mx3_d1 <= mx3;
@@ -666,6 +671,7 @@ module softmax_hls4ml_default_n64 (
   always @(posedge aclk) x_in_d5 <= x_in_d4;
   always @(posedge aclk) x_in_d6 <= x_in_d5;
   always @(posedge aclk) d_d1 <= d;
+  always @(posedge aclk) e0_or_d1 <= e0_or;
   always @(posedge aclk) sm1_d1 <= sm1;
   always @(posedge aclk) sm2_d1 <= sm2;
   always @(posedge aclk) sm3_d1 <= sm3;
@@ -677,7 +683,7 @@ module softmax_hls4ml_default_n64 (
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_hls4ml_default_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*18 +: 18]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .inv_or(inv_or), .y(y_out[g*8 +: 8]));
+      softmax_hls4ml_default_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*18 +: 18]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .inv_or_f(inv_or_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
 
@@ -686,26 +692,32 @@ module softmax_hls4ml_default_n64 (
   // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
   // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
   wire fifo_wr = valid_pipe[PIPE-1];
-  reg  [5:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [5:0] fifo_count;     // beats in the memory: 6'd1 for none, an LFSR step up for each beat (taps 6, 5)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
-  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_axis_tready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_hls4ml_default_n64_pick u_count_ce (.s(m_axis_tready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
-  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = {fifo_count[4:0], ^{fifo_count[5], fifo_count[4]}};
+  wire [5:0] fifo_count_dec = {^{fifo_count[0], fifo_count[5]}, fifo_count[5:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
-  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 6'd1) & (fifo_count != 6'd2));
+  (* keep *) wire kept_b = (fifo_count == 6'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 6'd0;
+      fifo_count <= 6'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
       head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
@@ -745,7 +757,7 @@ module softmax_hls4ml_default_n64_lane (
   input  wire [17:0] e_i,
   input  wire wr_next,
   input  wire m_ready,
-  input  wire [17:0] inv_or,
+  input  wire [17:0] inv_or_f,
   output wire [7:0] y
 );
 
@@ -759,17 +771,20 @@ module softmax_hls4ml_default_n64_lane (
   reg [10:0] mul_areg_d7;
   reg [10:0] mul_areg_d8;
   reg [10:0] mul_areg_d9;
+  reg [10:0] mul_areg_d10;
   reg [17:0] inv_or_l;
-  always @(posedge aclk) inv_or_l <= inv_or;
+  always @(posedge aclk) inv_or_l <= inv_or_f;
   wire unused_e_hi = &{1'b0, e_i[17:11], 1'b0};
   wire [10:0] e_lo = e_i[10:0];
-  wire [10:0] mul_a = e_lo;
+  reg [10:0] mul_af;
+  always @(posedge aclk) mul_af <= e_lo;
+  wire [10:0] mul_a = mul_af;
   reg [10:0] mul_areg;
   always @(posedge aclk) mul_areg <= mul_a;
   wire [17:0] mul_b = inv_or_l;
   reg [17:0] mul_breg;
   always @(posedge aclk) mul_breg <= mul_b;
-  wire [28:0] mul_m = {18'd0, mul_areg_d9} * {11'd0, mul_breg};
+  wire [28:0] mul_m = {18'd0, mul_areg_d10} * {11'd0, mul_breg};
   reg [28:0] mul_mreg;
   always @(posedge aclk) mul_mreg <= mul_m;
   reg [28:0] mul_preg;
@@ -784,26 +799,33 @@ module softmax_hls4ml_default_n64_lane (
   // a register of its own, loaded from the block's valid bits
   reg fifo_wr;
   always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
-  reg  [5:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [5:0] fifo_count;     // beats in the memory: 6'd1 for none, an LFSR step up for each beat (taps 6, 5)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_ready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_hls4ml_default_n64_pick u_count_ce (.s(m_ready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   wire        load = fifo_nonempty & (~head_valid | m_ready);
   // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
-  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = {fifo_count[4:0], ^{fifo_count[5], fifo_count[4]}};
+  wire [5:0] fifo_count_dec = {^{fifo_count[0], fifo_count[5]}, fifo_count[5:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_ready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
-  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 6'd1) & (fifo_count != 6'd2));
+  (* keep *) wire kept_b = (fifo_count == 6'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 6'd0;
+      fifo_count <= 6'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_ready);
       head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
@@ -833,7 +855,19 @@ module softmax_hls4ml_default_n64_lane (
   always @(posedge aclk) mul_areg_d7 <= mul_areg_d6;
   always @(posedge aclk) mul_areg_d8 <= mul_areg_d7;
   always @(posedge aclk) mul_areg_d9 <= mul_areg_d8;
+  always @(posedge aclk) mul_areg_d10 <= mul_areg_d9;
 
+endmodule
+
+// the value a when s, else b: one LUT after the select (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_hls4ml_default_n64_pick #(parameter W = 1) (
+  input  wire         s,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s) ? a : b;
 endmodule
 /* verilator lint_on DECLFILENAME */
 

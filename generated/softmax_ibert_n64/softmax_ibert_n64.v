@@ -41,7 +41,7 @@
 //   sum S = sum of n=64 entries: 24 bits (= 18 + ceil(log2 64)), cannot overflow
 //   tables: none; total 0 B
 //   error bound: |y - y_ref| <= 1.3239 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 38 register stages, slowest estimate 5.62 ns (178 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 39 register stages, slowest estimate 5.56 ns (180 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -57,16 +57,15 @@
 //     stage 13: exponent lookup -- 0.60 ns, 0 logic levels
 //     stage 14: exponent lookup -- 0.60 ns, 0 logic levels
 //     stage 15: exponent lookup -- 0.60 ns, 0 logic levels
-//     stage 16: exponent lookup -- 5.62 ns, 3 logic levels
-//     stage 17: exponent lookup -- 4.32 ns, 3 logic levels
-//     stage 18: sum tree -- 3.17 ns, 1 logic levels
+//     stage 16: exponent lookup -- 5.14 ns, 1 logic levels
+//     stage 17: exponent lookup -- 5.56 ns, 4 logic levels
+//     stage 18: exponent lookup, sum tree -- 4.41 ns, 2 logic levels
 //     stage 19: sum tree -- 3.21 ns, 1 logic levels
 //     stage 20: sum tree -- 3.25 ns, 1 logic levels
 //     stage 21: sum tree -- 3.28 ns, 1 logic levels
 //     stage 22: sum tree -- 3.32 ns, 1 logic levels
 //     stage 23: sum tree, normalisation: register before the fan-out -- 3.35 ns, 1 logic levels
 //     stage 24: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
-//     stage 25: lane: divider -- 4.46 ns, 1 logic levels
 //     stage 26: lane: divider -- 4.46 ns, 1 logic levels
 //     stage 27: lane: divider -- 4.46 ns, 1 logic levels
 //     stage 28: lane: divider -- 4.46 ns, 1 logic levels
@@ -75,12 +74,13 @@
 //     stage 31: lane: divider -- 4.46 ns, 1 logic levels
 //     stage 32: lane: divider -- 4.46 ns, 1 logic levels
 //     stage 33: lane: divider -- 4.46 ns, 1 logic levels
-//     stage 34: lane: divider, lane: saturate -- 3.08 ns, 2 logic levels
-//     stage 35: lane: saturate, output register -- 3.50 ns, 2 logic levels
-//   latency: 38 cycles, throughput 1 vector per cycle
+//     stage 34: lane: divider -- 4.46 ns, 1 logic levels
+//     stage 35: lane: divider, lane: saturate -- 3.08 ns, 2 logic levels
+//     stage 36: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 39 cycles, throughput 1 vector per cycle
 //
 // Table bytes: none = 0
-// Latency: 38 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 39 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -100,7 +100,7 @@ module softmax_ibert_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 38;
+  localparam LATENCY = 39;
 
   // ---------------------------------------------------------------------------------------------
   // Handshake (pipeline.outputFifo): the pipeline never stalls. Each vector's valid bit travels
@@ -150,7 +150,6 @@ module softmax_ibert_n64 (
   reg [511:0] x_in_d4;
   reg [511:0] x_in_d5;
   reg [511:0] x_in_d6;
-  reg [1151:0] e_all_d1;
   reg [607:0] sm1_d1;
   reg [319:0] sm2_d1;
   reg [167:0] sm3_d1;
@@ -234,7 +233,7 @@ module softmax_ibert_n64 (
   wire [607:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*19 +: 19] = {1'b0, e_all_d1[(2*g)*18 +: 18]} + {1'b0, e_all_d1[(2*g+1)*18 +: 18]};
+      assign sm1[g*19 +: 19] = {1'b0, e_all[(2*g)*18 +: 18]} + {1'b0, e_all[(2*g+1)*18 +: 18]};
     end
   endgenerate
   wire [319:0] sm2;
@@ -281,7 +280,6 @@ module softmax_ibert_n64 (
   always @(posedge aclk) x_in_d4 <= x_in_d3;
   always @(posedge aclk) x_in_d5 <= x_in_d4;
   always @(posedge aclk) x_in_d6 <= x_in_d5;
-  always @(posedge aclk) e_all_d1 <= e_all;
   always @(posedge aclk) sm1_d1 <= sm1;
   always @(posedge aclk) sm2_d1 <= sm2;
   always @(posedge aclk) sm3_d1 <= sm3;
@@ -301,26 +299,32 @@ module softmax_ibert_n64 (
   // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
   // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
   wire fifo_wr = valid_pipe[PIPE-1];
-  reg  [6:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [6:0] fifo_count;     // beats in the memory: 7'd1 for none, an LFSR step up for each beat (taps 7, 6)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
-  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_axis_tready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_ibert_n64_pick u_count_ce (.s(m_axis_tready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
-  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = {fifo_count[5:0], ^{fifo_count[6], fifo_count[5]}};
+  wire [6:0] fifo_count_dec = {^{fifo_count[0], fifo_count[6]}, fifo_count[6:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
-  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 7'd1) & (fifo_count != 7'd2));
+  (* keep *) wire kept_b = (fifo_count == 7'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 7'd0;
+      fifo_count <= 7'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
       head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
@@ -379,12 +383,15 @@ module softmax_ibert_n64_exp (
   reg [0:0] e0_sh_a0_d4;
   reg [0:0] e0_sh_a0_d5;
   reg [0:0] e0_sh_a0_d6;
+  reg [0:0] e0_sh_a0_d7;
+  reg [17:0] e0_g_d1;
   reg [0:0] e0_sh_a1_d1;
   reg [0:0] e0_sh_a1_d2;
   reg [0:0] e0_sh_a1_d3;
   reg [0:0] e0_sh_a1_d4;
   reg [0:0] e0_sh_a1_d5;
   reg [0:0] e0_sh_a1_d6;
+  reg [0:0] e0_sh_a1_d7;
   reg [0:0] e0_sh_a2_d1;
   reg [0:0] e0_sh_a2_d2;
   reg [0:0] e0_sh_a2_d3;
@@ -392,7 +399,6 @@ module softmax_ibert_n64_exp (
   reg [0:0] e0_sh_a2_d5;
   reg [0:0] e0_sh_a2_d6;
   reg [0:0] e0_sh_a2_d7;
-  reg [17:0] e0_sh_1_d1;
   reg [0:0] e0_sh_a3_d1;
   reg [0:0] e0_sh_a3_d2;
   reg [0:0] e0_sh_a3_d3;
@@ -407,6 +413,8 @@ module softmax_ibert_n64_exp (
   reg [0:0] e0_sh_a4_d5;
   reg [0:0] e0_sh_a4_d6;
   reg [0:0] e0_sh_a4_d7;
+  reg [0:0] e0_sh_a4_d8;
+  reg [17:0] e0_sh_3_d1;
   wire [12:0] e0_tm0 = {1'd0, {d_i, 4'd0}};
   wire [11:0] e0_t = e0_tm0[11:0];
   wire unused_e0_tm = &{1'b0, e0_tm0[12:12], 1'b0};
@@ -442,15 +450,15 @@ module softmax_ibert_n64_exp (
   always @(posedge aclk) e0_sq_preg <= e0_sq_mreg;
   wire [17:0] e0_g = e0_sq_preg + 18'd62885;
   wire [0:0] e0_sh_a0 = e0_z[0:0];
-  wire [17:0] e0_sh_0 = e0_sh_a0_d6[0] ? (e0_g >> 1) : e0_g;
+  wire [17:0] e0_sh_0 = e0_sh_a0_d7[0] ? (e0_g_d1 >> 1) : e0_g_d1;
   wire [0:0] e0_sh_a1 = e0_z[1:1];
-  wire [17:0] e0_sh_1 = e0_sh_a1_d6[0] ? (e0_sh_0 >> 2) : e0_sh_0;
+  wire [17:0] e0_sh_1 = e0_sh_a1_d7[0] ? (e0_sh_0 >> 2) : e0_sh_0;
   wire [0:0] e0_sh_a2 = e0_z[2:2];
-  wire [17:0] e0_sh_2 = e0_sh_a2_d7[0] ? (e0_sh_1_d1 >> 4) : e0_sh_1_d1;
+  wire [17:0] e0_sh_2 = e0_sh_a2_d7[0] ? (e0_sh_1 >> 4) : e0_sh_1;
   wire [0:0] e0_sh_a3 = e0_z[3:3];
   wire [17:0] e0_sh_3 = e0_sh_a3_d7[0] ? (e0_sh_2 >> 8) : e0_sh_2;
   wire [0:0] e0_sh_a4 = e0_z[4:4];
-  wire [17:0] e0_sh_4 = e0_sh_a4_d7[0] ? (e0_sh_3 >> 16) : e0_sh_3;
+  wire [17:0] e0_sh_4 = e0_sh_a4_d8[0] ? (e0_sh_3_d1 >> 16) : e0_sh_3_d1;
   assign e = e0_sh_4;
   always @(posedge aclk) e0_t_d1 <= e0_t;
   always @(posedge aclk) e0_t_d2 <= e0_t_d1;
@@ -470,12 +478,15 @@ module softmax_ibert_n64_exp (
   always @(posedge aclk) e0_sh_a0_d4 <= e0_sh_a0_d3;
   always @(posedge aclk) e0_sh_a0_d5 <= e0_sh_a0_d4;
   always @(posedge aclk) e0_sh_a0_d6 <= e0_sh_a0_d5;
+  always @(posedge aclk) e0_sh_a0_d7 <= e0_sh_a0_d6;
+  always @(posedge aclk) e0_g_d1 <= e0_g;
   always @(posedge aclk) e0_sh_a1_d1 <= e0_sh_a1;
   always @(posedge aclk) e0_sh_a1_d2 <= e0_sh_a1_d1;
   always @(posedge aclk) e0_sh_a1_d3 <= e0_sh_a1_d2;
   always @(posedge aclk) e0_sh_a1_d4 <= e0_sh_a1_d3;
   always @(posedge aclk) e0_sh_a1_d5 <= e0_sh_a1_d4;
   always @(posedge aclk) e0_sh_a1_d6 <= e0_sh_a1_d5;
+  always @(posedge aclk) e0_sh_a1_d7 <= e0_sh_a1_d6;
   always @(posedge aclk) e0_sh_a2_d1 <= e0_sh_a2;
   always @(posedge aclk) e0_sh_a2_d2 <= e0_sh_a2_d1;
   always @(posedge aclk) e0_sh_a2_d3 <= e0_sh_a2_d2;
@@ -483,7 +494,6 @@ module softmax_ibert_n64_exp (
   always @(posedge aclk) e0_sh_a2_d5 <= e0_sh_a2_d4;
   always @(posedge aclk) e0_sh_a2_d6 <= e0_sh_a2_d5;
   always @(posedge aclk) e0_sh_a2_d7 <= e0_sh_a2_d6;
-  always @(posedge aclk) e0_sh_1_d1 <= e0_sh_1;
   always @(posedge aclk) e0_sh_a3_d1 <= e0_sh_a3;
   always @(posedge aclk) e0_sh_a3_d2 <= e0_sh_a3_d1;
   always @(posedge aclk) e0_sh_a3_d3 <= e0_sh_a3_d2;
@@ -498,6 +508,8 @@ module softmax_ibert_n64_exp (
   always @(posedge aclk) e0_sh_a4_d5 <= e0_sh_a4_d4;
   always @(posedge aclk) e0_sh_a4_d6 <= e0_sh_a4_d5;
   always @(posedge aclk) e0_sh_a4_d7 <= e0_sh_a4_d6;
+  always @(posedge aclk) e0_sh_a4_d8 <= e0_sh_a4_d7;
+  always @(posedge aclk) e0_sh_3_d1 <= e0_sh_3;
 
 endmodule
 
@@ -530,6 +542,15 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb8_d6;
   reg [0:0] nb8_d7;
   reg [0:0] nb8_d8;
+  reg [23:0] sm6_l_d1;
+  reg [23:0] sm6_l_d2;
+  reg [23:0] sm6_l_d3;
+  reg [23:0] sm6_l_d4;
+  reg [23:0] sm6_l_d5;
+  reg [23:0] sm6_l_d6;
+  reg [23:0] sm6_l_d7;
+  reg [23:0] sm6_l_d8;
+  reg [23:0] sm6_l_d9;
   reg [24:0] nr1_d1;
   reg [0:0] nb7_d1;
   reg [0:0] nb7_d2;
@@ -540,14 +561,6 @@ module softmax_ibert_n64_lane (
   reg [0:0] nb7_d7;
   reg [0:0] nb7_d8;
   reg [0:0] nb7_d9;
-  reg [23:0] sm6_l_d1;
-  reg [23:0] sm6_l_d2;
-  reg [23:0] sm6_l_d3;
-  reg [23:0] sm6_l_d4;
-  reg [23:0] sm6_l_d5;
-  reg [23:0] sm6_l_d6;
-  reg [23:0] sm6_l_d7;
-  reg [23:0] sm6_l_d8;
   reg [24:0] nr2_d1;
   reg [0:0] nb6_d1;
   reg [0:0] nb6_d2;
@@ -707,39 +720,39 @@ module softmax_ibert_n64_lane (
   wire [0:0] nb7 = num[7];
   wire [0:0] nb8 = num[8];
   wire [24:0] nr0 = {1'b0, rem0};
-  wire [26:0] dt8 = {nr0_d8, nb8_d8, 1'b1} + {{2'b0, sm6_l} ^ {26{~nr0_d8[24]}}, ~nr0_d8[24]};
+  wire [26:0] dt8 = {nr0_d8, nb8_d8, 1'b1} + {{2'b0, sm6_l_d1} ^ {26{~nr0_d8[24]}}, ~nr0_d8[24]};
   wire unused_dt8 = &{1'b0, dt8[26], dt8[0], 1'b0};
   wire [0:0] dn8 = dt8[25];
   wire [24:0] nr1 = dt8[25:1];
-  wire [26:0] dt7 = {nr1_d1, nb7_d9, 1'b1} + {{2'b0, sm6_l_d1} ^ {26{~nr1_d1[24]}}, ~nr1_d1[24]};
+  wire [26:0] dt7 = {nr1_d1, nb7_d9, 1'b1} + {{2'b0, sm6_l_d2} ^ {26{~nr1_d1[24]}}, ~nr1_d1[24]};
   wire unused_dt7 = &{1'b0, dt7[26], dt7[0], 1'b0};
   wire [0:0] dn7 = dt7[25];
   wire [24:0] nr2 = dt7[25:1];
-  wire [26:0] dt6 = {nr2_d1, nb6_d10, 1'b1} + {{2'b0, sm6_l_d2} ^ {26{~nr2_d1[24]}}, ~nr2_d1[24]};
+  wire [26:0] dt6 = {nr2_d1, nb6_d10, 1'b1} + {{2'b0, sm6_l_d3} ^ {26{~nr2_d1[24]}}, ~nr2_d1[24]};
   wire unused_dt6 = &{1'b0, dt6[26], dt6[0], 1'b0};
   wire [0:0] dn6 = dt6[25];
   wire [24:0] nr3 = dt6[25:1];
-  wire [26:0] dt5 = {nr3_d1, nb5_d11, 1'b1} + {{2'b0, sm6_l_d3} ^ {26{~nr3_d1[24]}}, ~nr3_d1[24]};
+  wire [26:0] dt5 = {nr3_d1, nb5_d11, 1'b1} + {{2'b0, sm6_l_d4} ^ {26{~nr3_d1[24]}}, ~nr3_d1[24]};
   wire unused_dt5 = &{1'b0, dt5[26], dt5[0], 1'b0};
   wire [0:0] dn5 = dt5[25];
   wire [24:0] nr4 = dt5[25:1];
-  wire [26:0] dt4 = {nr4_d1, nb4_d12, 1'b1} + {{2'b0, sm6_l_d4} ^ {26{~nr4_d1[24]}}, ~nr4_d1[24]};
+  wire [26:0] dt4 = {nr4_d1, nb4_d12, 1'b1} + {{2'b0, sm6_l_d5} ^ {26{~nr4_d1[24]}}, ~nr4_d1[24]};
   wire unused_dt4 = &{1'b0, dt4[26], dt4[0], 1'b0};
   wire [0:0] dn4 = dt4[25];
   wire [24:0] nr5 = dt4[25:1];
-  wire [26:0] dt3 = {nr5_d1, nb3_d13, 1'b1} + {{2'b0, sm6_l_d5} ^ {26{~nr5_d1[24]}}, ~nr5_d1[24]};
+  wire [26:0] dt3 = {nr5_d1, nb3_d13, 1'b1} + {{2'b0, sm6_l_d6} ^ {26{~nr5_d1[24]}}, ~nr5_d1[24]};
   wire unused_dt3 = &{1'b0, dt3[26], dt3[0], 1'b0};
   wire [0:0] dn3 = dt3[25];
   wire [24:0] nr6 = dt3[25:1];
-  wire [26:0] dt2 = {nr6_d1, nb2_d14, 1'b1} + {{2'b0, sm6_l_d6} ^ {26{~nr6_d1[24]}}, ~nr6_d1[24]};
+  wire [26:0] dt2 = {nr6_d1, nb2_d14, 1'b1} + {{2'b0, sm6_l_d7} ^ {26{~nr6_d1[24]}}, ~nr6_d1[24]};
   wire unused_dt2 = &{1'b0, dt2[26], dt2[0], 1'b0};
   wire [0:0] dn2 = dt2[25];
   wire [24:0] nr7 = dt2[25:1];
-  wire [26:0] dt1 = {nr7_d1, nb1_d15, 1'b1} + {{2'b0, sm6_l_d7} ^ {26{~nr7_d1[24]}}, ~nr7_d1[24]};
+  wire [26:0] dt1 = {nr7_d1, nb1_d15, 1'b1} + {{2'b0, sm6_l_d8} ^ {26{~nr7_d1[24]}}, ~nr7_d1[24]};
   wire unused_dt1 = &{1'b0, dt1[26], dt1[0], 1'b0};
   wire [0:0] dn1 = dt1[25];
   wire [24:0] nr8 = dt1[25:1];
-  wire [26:0] dt0 = {nr8_d1, nb0_d16, 1'b1} + {{2'b0, sm6_l_d8} ^ {26{~nr8_d1[24]}}, ~nr8_d1[24]};
+  wire [26:0] dt0 = {nr8_d1, nb0_d16, 1'b1} + {{2'b0, sm6_l_d9} ^ {26{~nr8_d1[24]}}, ~nr8_d1[24]};
   wire unused_dt0 = &{1'b0, dt0[26], dt0[0], 1'b0};
   wire [0:0] dn0 = dt0[25];
   wire [24:0] nr9 = dt0[25:1];
@@ -755,26 +768,33 @@ module softmax_ibert_n64_lane (
   // a register of its own, loaded from the block's valid bits
   reg fifo_wr;
   always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
-  reg  [6:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [6:0] fifo_count;     // beats in the memory: 7'd1 for none, an LFSR step up for each beat (taps 7, 6)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_ready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_ibert_n64_pick u_count_ce (.s(m_ready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   wire        load = fifo_nonempty & (~head_valid | m_ready);
   // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
-  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = {fifo_count[5:0], ^{fifo_count[6], fifo_count[5]}};
+  wire [6:0] fifo_count_dec = {^{fifo_count[0], fifo_count[6]}, fifo_count[6:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_ready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
-  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 7'd1) & (fifo_count != 7'd2));
+  (* keep *) wire kept_b = (fifo_count == 7'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 7'd0;
+      fifo_count <= 7'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_ready);
       head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
@@ -811,6 +831,15 @@ module softmax_ibert_n64_lane (
   always @(posedge aclk) nb8_d6 <= nb8_d5;
   always @(posedge aclk) nb8_d7 <= nb8_d6;
   always @(posedge aclk) nb8_d8 <= nb8_d7;
+  always @(posedge aclk) sm6_l_d1 <= sm6_l;
+  always @(posedge aclk) sm6_l_d2 <= sm6_l_d1;
+  always @(posedge aclk) sm6_l_d3 <= sm6_l_d2;
+  always @(posedge aclk) sm6_l_d4 <= sm6_l_d3;
+  always @(posedge aclk) sm6_l_d5 <= sm6_l_d4;
+  always @(posedge aclk) sm6_l_d6 <= sm6_l_d5;
+  always @(posedge aclk) sm6_l_d7 <= sm6_l_d6;
+  always @(posedge aclk) sm6_l_d8 <= sm6_l_d7;
+  always @(posedge aclk) sm6_l_d9 <= sm6_l_d8;
   always @(posedge aclk) nr1_d1 <= nr1;
   always @(posedge aclk) nb7_d1 <= nb7;
   always @(posedge aclk) nb7_d2 <= nb7_d1;
@@ -821,14 +850,6 @@ module softmax_ibert_n64_lane (
   always @(posedge aclk) nb7_d7 <= nb7_d6;
   always @(posedge aclk) nb7_d8 <= nb7_d7;
   always @(posedge aclk) nb7_d9 <= nb7_d8;
-  always @(posedge aclk) sm6_l_d1 <= sm6_l;
-  always @(posedge aclk) sm6_l_d2 <= sm6_l_d1;
-  always @(posedge aclk) sm6_l_d3 <= sm6_l_d2;
-  always @(posedge aclk) sm6_l_d4 <= sm6_l_d3;
-  always @(posedge aclk) sm6_l_d5 <= sm6_l_d4;
-  always @(posedge aclk) sm6_l_d6 <= sm6_l_d5;
-  always @(posedge aclk) sm6_l_d7 <= sm6_l_d6;
-  always @(posedge aclk) sm6_l_d8 <= sm6_l_d7;
   always @(posedge aclk) nr2_d1 <= nr2;
   always @(posedge aclk) nb6_d1 <= nb6;
   always @(posedge aclk) nb6_d2 <= nb6_d1;
@@ -975,6 +996,17 @@ module softmax_ibert_n64_lane (
   always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
   always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
 
+endmodule
+
+// the value a when s, else b: one LUT after the select (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_ibert_n64_pick #(parameter W = 1) (
+  input  wire         s,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s) ? a : b;
 endmodule
 /* verilator lint_on DECLFILENAME */
 

@@ -46,7 +46,7 @@
 //   sum S = sum of n=64 entries: 22 bits (= 16 + ceil(log2 64)), cannot overflow
 //   tables: exp_lut 189x16b = 378 B, ln_p 7x14b = 13 B, ln_m 256x11b = 352 B, y_lut 712x8b = 712 B; total 1455 B
 //   error bound: |y - y_ref| <= 1.1047 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 33 register stages, slowest estimate 5.56 ns (180 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 34 register stages, slowest estimate 5.64 ns (177 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -56,8 +56,7 @@
 //     stage 7: d = max - x -- 5.21 ns, 1 logic levels
 //     stage 8: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 9: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 10: sum tree -- 4.07 ns, 1 logic levels
-//     stage 11: sum tree -- 3.14 ns, 1 logic levels
+//     stage 11: sum tree -- 5.64 ns, 2 logic levels
 //     stage 12: sum tree -- 3.17 ns, 1 logic levels
 //     stage 13: sum tree -- 3.21 ns, 1 logic levels
 //     stage 14: sum tree -- 3.25 ns, 1 logic levels
@@ -68,19 +67,19 @@
 //     stage 19: normalisation: leading one, normalisation: p - pMin -- 2.60 ns, 1 logic levels
 //     stage 20: normalisation: ln 2^p, normalisation: ln m -- 2.20 ns, 0 logic levels
 //     stage 21: normalisation: ln 2^p (block RAM output register), normalisation: ln m (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 22: normalisation: ln S, normalisation: register before the fan-out -- 3.96 ns, 1 logic levels
-//     stage 23: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
-//     stage 24: lane: A = d 2^F + K, lane: leading one of A, lane: A < 2^m -- 5.47 ns, 3 logic levels
-//     stage 25: lane: leading one of A -- 5.56 ns, 4 logic levels
-//     stage 26: lane: leading one of A, lane: segment -- 5.08 ns, 3 logic levels
-//     stage 27: lane: output index -- 1.84 ns, 1 logic levels
-//     stage 28: lane: output table -- 2.20 ns, 0 logic levels
-//     stage 29: lane: output table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 30: output register -- 1.57 ns, 0 logic levels
-//   latency: 33 cycles, throughput 1 vector per cycle
+//     stage 23: normalisation: ln S, normalisation: register before the fan-out -- 2.99 ns, 1 logic levels
+//     stage 24: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 25: lane: A = d 2^F + K -- 4.99 ns, 1 logic levels
+//     stage 26: lane: leading one of A, lane: A < 2^m -- 5.56 ns, 4 logic levels
+//     stage 27: lane: leading one of A -- 5.56 ns, 4 logic levels
+//     stage 28: lane: leading one of A, lane: segment, lane: output index -- 3.84 ns, 2 logic levels
+//     stage 29: lane: output table -- 2.20 ns, 0 logic levels
+//     stage 30: lane: output table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 31: output register -- 3.57 ns, 0 logic levels
+//   latency: 34 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 378 + ln_p 13 + ln_m 352 + y_lut 712 = 1455
-// Latency: 33 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 34 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -100,7 +99,7 @@ module softmax_logexp_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 33;
+  localparam LATENCY = 34;
 
   // exp_lut: 189 entries x 16 bits (e^-d)
   function [16-1:0] exp_lut;
@@ -630,7 +629,7 @@ module softmax_logexp_n64 (
   reg [511:0] x_in_d5;
   reg [511:0] x_in_d6;
   reg [511:0] d_d1;
-  reg [543:0] sm1_d1;
+  reg [1023:0] e0_or_d1;
   reg [287:0] sm2_d1;
   reg [151:0] sm3_d1;
   reg [79:0] sm4_d1;
@@ -647,6 +646,8 @@ module softmax_logexp_n64 (
   reg [4:0] nrm_lz_d1;
   reg [2:0] pidx_d1;
   reg [7:0] q_d1;
+  reg [13:0] lnp_q_or_d1;
+  reg [10:0] lnm_q_or_d1;
   wire [255:0] mx1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_mx1
@@ -728,13 +729,13 @@ module softmax_logexp_n64 (
   wire [543:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*17 +: 17] = {1'b0, e0_or[(2*g)*16 +: 16]} + {1'b0, e0_or[(2*g+1)*16 +: 16]};
+      assign sm1[g*17 +: 17] = {1'b0, e0_or_d1[(2*g)*16 +: 16]} + {1'b0, e0_or_d1[(2*g+1)*16 +: 16]};
     end
   endgenerate
   wire [287:0] sm2;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_sm2
-      assign sm2[g*18 +: 18] = {1'b0, sm1_d1[(2*g)*17 +: 17]} + {1'b0, sm1_d1[(2*g+1)*17 +: 17]};
+      assign sm2[g*18 +: 18] = {1'b0, sm1[(2*g)*17 +: 17]} + {1'b0, sm1[(2*g+1)*17 +: 17]};
     end
   endgenerate
   wire [151:0] sm3;
@@ -785,7 +786,7 @@ module softmax_logexp_n64 (
   always @(posedge aclk) lnm_q <= ln_m(q_d1);
   reg [10:0] lnm_q_or;
   always @(posedge aclk) lnm_q_or <= lnm_q;
-  wire [13:0] ksum = lnp_q_or + {3'd0, lnm_q_or} + 14'd2;
+  wire [13:0] ksum = lnp_q_or_d1 + {3'd0, lnm_q_or_d1} + 14'd2;
   wire unused_ksum = &{1'b0, ksum[1:0], 1'b0};
   wire [11:0] k = ksum[13:2];
   reg [11:0] k_f;
@@ -803,7 +804,7 @@ module softmax_logexp_n64 (
   always @(posedge aclk) x_in_d5 <= x_in_d4;
   always @(posedge aclk) x_in_d6 <= x_in_d5;
   always @(posedge aclk) d_d1 <= d;
-  always @(posedge aclk) sm1_d1 <= sm1;
+  always @(posedge aclk) e0_or_d1 <= e0_or;
   always @(posedge aclk) sm2_d1 <= sm2;
   always @(posedge aclk) sm3_d1 <= sm3;
   always @(posedge aclk) sm4_d1 <= sm4;
@@ -820,6 +821,8 @@ module softmax_logexp_n64 (
   always @(posedge aclk) nrm_lz_d1 <= nrm_lz;
   always @(posedge aclk) pidx_d1 <= pidx;
   always @(posedge aclk) q_d1 <= q;
+  always @(posedge aclk) lnp_q_or_d1 <= lnp_q_or;
+  always @(posedge aclk) lnm_q_or_d1 <= lnm_q_or;
 
   // output lanes: logexp (normalized), one softmax_logexp_n64_lane per element, each ending in its output register
   wire [511:0] y_out;
@@ -834,26 +837,32 @@ module softmax_logexp_n64 (
   // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
   // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
   wire fifo_wr = valid_pipe[PIPE-1];
-  reg  [6:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [6:0] fifo_count;     // beats in the memory: 7'd1 for none, an LFSR step up for each beat (taps 7, 6)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
-  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_axis_tready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_logexp_n64_pick u_count_ce (.s(m_axis_tready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
-  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = {fifo_count[5:0], ^{fifo_count[6], fifo_count[5]}};
+  wire [6:0] fifo_count_dec = {^{fifo_count[0], fifo_count[6]}, fifo_count[6:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
-  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 7'd1) & (fifo_count != 7'd2));
+  (* keep *) wire kept_b = (fifo_count == 7'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 7'd0;
+      fifo_count <= 7'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
       head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
@@ -1635,39 +1644,39 @@ module softmax_logexp_n64_lane (
   reg [7:0] d_i_d15;
   reg [7:0] d_i_d16;
   reg [7:0] d_i_d17;
-  reg [0:0] an_z3_d1;
-  reg [0:0] an_z3_d2;
+  reg [7:0] d_i_d18;
   reg [13:0] a_d1;
-  reg [0:0] an_z1_d1;
-  reg [13:0] an_s2_d1;
   reg [0:0] an_z2_d1;
+  reg [13:0] an_s3_d1;
+  reg [0:0] an_z0_d1;
+  reg [13:0] an_s1_d1;
+  reg [0:0] an_z3_d1;
+  reg [3:0] an_lz_d1;
   reg [0:0] asmall_d1;
   reg [0:0] asmall_d2;
-  reg [0:0] asmall_d3;
   reg [7:0] alo_d1;
   reg [7:0] alo_d2;
   reg [7:0] alo_d3;
-  reg [2:0] aseg_d1;
-  reg [13:0] an_s0_d1;
   reg [9:0] yidx_d1;
   reg [11:0] k_l;
   always @(posedge aclk) k_l <= k_f;
-  wire [13:0] a = {1'd0, {d_i_d17, 5'd0}} + {2'd0, k_l};
-  wire [0:0] an_z3 = ~|a[13:6];
-  wire [13:0] an_s3 = an_z3_d1 ? {a_d1[5:0], 8'd0} : a_d1;
+  wire [13:0] a = {1'd0, {d_i_d18, 5'd0}} + {2'd0, k_l};
+  wire [0:0] an_z3 = ~|a_d1[13:6];
+  wire [13:0] an_s3 = an_z3 ? {a_d1[5:0], 8'd0} : a_d1;
   wire [0:0] an_z2 = ~|an_s3[13:10];
-  wire [13:0] an_s2 = an_z2 ? {an_s3[9:0], 4'd0} : an_s3;
+  wire [13:0] an_s2 = an_z2_d1 ? {an_s3_d1[9:0], 4'd0} : an_s3_d1;
   wire [0:0] an_z1 = ~|an_s2[13:12];
-  wire [13:0] an_s1 = an_z1_d1 ? {an_s2_d1[11:0], 2'd0} : an_s2_d1;
+  wire [13:0] an_s1 = an_z1 ? {an_s2[11:0], 2'd0} : an_s2;
   wire [0:0] an_z0 = ~|an_s1[13:13];
-  wire [13:0] an_s0 = an_z0 ? {an_s1[12:0], 1'd0} : an_s1;
-  wire [3:0] an_lz = {an_z3_d2, an_z2_d1, an_z1_d1, an_z0};
-  wire [0:0] asmall = ~|a[13:8];
+  wire [13:0] an_s0 = an_z0_d1 ? {an_s1_d1[12:0], 1'd0} : an_s1_d1;
+  wire [3:0] an_lz = {an_z3_d1, an_z2_d1, an_z1, an_z0};
+  wire [0:0] asmall = ~|a_d1[13:8];
   wire unused_alz = &{1'b0, an_lz[3:3], 1'b0};
-  wire [2:0] aseg = 3'd7 - an_lz[2:0];
+  wire [2:0] aseg = 3'd7 - an_lz_d1[2:0];
+  wire unused_alz_q = &{1'b0, an_lz_d1[3:3], 1'b0};
   wire [7:0] alo = a[7:0];
-  wire [9:0] yidx = asmall_d3 ? {2'd0, alo_d3} : {aseg_d1, an_s0_d1[12:6]};
-  wire unused_axn = &{1'b0, an_s0_d1[13], an_s0_d1[5:0], 1'b0};
+  wire [9:0] yidx = asmall_d2 ? {2'd0, alo_d3} : {aseg, an_s0[12:6]};
+  wire unused_axn = &{1'b0, an_s0[13], an_s0[5:0], 1'b0};
   reg [7:0] y_rom;
   always @(posedge aclk) y_rom <= y_lut(yidx_d1);
   reg [7:0] y_rom_or;
@@ -1678,26 +1687,33 @@ module softmax_logexp_n64_lane (
   // a register of its own, loaded from the block's valid bits
   reg fifo_wr;
   always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
-  reg  [6:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [6:0] fifo_count;     // beats in the memory: 7'd1 for none, an LFSR step up for each beat (taps 7, 6)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_ready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_logexp_n64_pick u_count_ce (.s(m_ready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   wire        load = fifo_nonempty & (~head_valid | m_ready);
   // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
-  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = {fifo_count[5:0], ^{fifo_count[6], fifo_count[5]}};
+  wire [6:0] fifo_count_dec = {^{fifo_count[0], fifo_count[6]}, fifo_count[6:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_ready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
-  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 7'd1) & (fifo_count != 7'd2));
+  (* keep *) wire kept_b = (fifo_count == 7'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 7'd0;
+      fifo_count <= 7'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_ready);
       head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
@@ -1735,22 +1751,32 @@ module softmax_logexp_n64_lane (
   always @(posedge aclk) d_i_d15 <= d_i_d14;
   always @(posedge aclk) d_i_d16 <= d_i_d15;
   always @(posedge aclk) d_i_d17 <= d_i_d16;
-  always @(posedge aclk) an_z3_d1 <= an_z3;
-  always @(posedge aclk) an_z3_d2 <= an_z3_d1;
+  always @(posedge aclk) d_i_d18 <= d_i_d17;
   always @(posedge aclk) a_d1 <= a;
-  always @(posedge aclk) an_z1_d1 <= an_z1;
-  always @(posedge aclk) an_s2_d1 <= an_s2;
   always @(posedge aclk) an_z2_d1 <= an_z2;
+  always @(posedge aclk) an_s3_d1 <= an_s3;
+  always @(posedge aclk) an_z0_d1 <= an_z0;
+  always @(posedge aclk) an_s1_d1 <= an_s1;
+  always @(posedge aclk) an_z3_d1 <= an_z3;
+  always @(posedge aclk) an_lz_d1 <= an_lz;
   always @(posedge aclk) asmall_d1 <= asmall;
   always @(posedge aclk) asmall_d2 <= asmall_d1;
-  always @(posedge aclk) asmall_d3 <= asmall_d2;
   always @(posedge aclk) alo_d1 <= alo;
   always @(posedge aclk) alo_d2 <= alo_d1;
   always @(posedge aclk) alo_d3 <= alo_d2;
-  always @(posedge aclk) aseg_d1 <= aseg;
-  always @(posedge aclk) an_s0_d1 <= an_s0;
   always @(posedge aclk) yidx_d1 <= yidx;
 
+endmodule
+
+// the value a when s, else b: one LUT after the select (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_logexp_n64_pick #(parameter W = 1) (
+  input  wire         s,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s) ? a : b;
 endmodule
 /* verilator lint_on DECLFILENAME */
 

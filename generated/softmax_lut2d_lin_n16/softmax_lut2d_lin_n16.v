@@ -44,7 +44,7 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, lut2d 992x8b = 992 B; total 1285 B
 //   error bound: |y - y_ref| <= 42.3882 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 17 register stages, slowest estimate 5.57 ns (180 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 19 register stages, slowest estimate 5.64 ns (177 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -52,17 +52,17 @@
 //     stage 5: d = max - x -- 2.81 ns, 1 logic levels
 //     stage 6: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 7: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 8: sum tree -- 4.00 ns, 1 logic levels
-//     stage 9: sum tree -- 5.57 ns, 2 logic levels
-//     stage 10: sum tree, normalisation: row, normalisation: register before the fan-out -- 5.21 ns, 2 logic levels
-//     stage 11: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
-//     stage 12: lane: 2D table -- 2.20 ns, 0 logic levels
-//     stage 13: lane: 2D table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 14: output register -- 1.57 ns, 0 logic levels
-//   latency: 17 cycles, throughput 1 vector per cycle
+//     stage 9: sum tree -- 5.50 ns, 2 logic levels
+//     stage 10: sum tree -- 5.64 ns, 2 logic levels
+//     stage 11: normalisation: row, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
+//     stage 12: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 14: lane: 2D table -- 2.20 ns, 0 logic levels
+//     stage 15: lane: 2D table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 16: output register -- 3.57 ns, 0 logic levels
+//   latency: 19 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + lut2d 992 = 1285
-// Latency: 17 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 19 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -82,7 +82,7 @@ module softmax_lut2d_lin_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 17;
+  localparam LATENCY = 19;
 
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
@@ -305,8 +305,9 @@ module softmax_lut2d_lin_n16 (
   reg [127:0] x_in_d3;
   reg [127:0] x_in_d4;
   reg [127:0] d_d1;
-  reg [119:0] sm1_d1;
-  reg [33:0] sm3_d1;
+  reg [223:0] e0_or_d1;
+  reg [63:0] sm2_d1;
+  reg [17:0] sm4_d1;
   wire [63:0] mx1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_mx1
@@ -368,29 +369,29 @@ module softmax_lut2d_lin_n16 (
   wire [119:0] sm1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_sm1
-      assign sm1[g*15 +: 15] = {1'b0, e0_or[(2*g)*14 +: 14]} + {1'b0, e0_or[(2*g+1)*14 +: 14]};
+      assign sm1[g*15 +: 15] = {1'b0, e0_or_d1[(2*g)*14 +: 14]} + {1'b0, e0_or_d1[(2*g+1)*14 +: 14]};
     end
   endgenerate
   wire [63:0] sm2;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_sm2
-      assign sm2[g*16 +: 16] = {1'b0, sm1_d1[(2*g)*15 +: 15]} + {1'b0, sm1_d1[(2*g+1)*15 +: 15]};
+      assign sm2[g*16 +: 16] = {1'b0, sm1[(2*g)*15 +: 15]} + {1'b0, sm1[(2*g+1)*15 +: 15]};
     end
   endgenerate
   wire [33:0] sm3;
   generate
     for (g = 0; g < 2; g = g + 1) begin : g_sm3
-      assign sm3[g*17 +: 17] = {1'b0, sm2[(2*g)*16 +: 16]} + {1'b0, sm2[(2*g+1)*16 +: 16]};
+      assign sm3[g*17 +: 17] = {1'b0, sm2_d1[(2*g)*16 +: 16]} + {1'b0, sm2_d1[(2*g+1)*16 +: 16]};
     end
   endgenerate
   wire [17:0] sm4;
   generate
     for (g = 0; g < 1; g = g + 1) begin : g_sm4
-      assign sm4[g*18 +: 18] = {1'b0, sm3_d1[(2*g)*17 +: 17]} + {1'b0, sm3_d1[(2*g+1)*17 +: 17]};
+      assign sm4[g*18 +: 18] = {1'b0, sm3[(2*g)*17 +: 17]} + {1'b0, sm3[(2*g+1)*17 +: 17]};
     end
   endgenerate
-  wire [4:0] row = sm4[17:13] - 5'd1;
-  wire unused_sum = &{1'b0, sm4[12:0], 1'b0};
+  wire [4:0] row = sm4_d1[17:13] - 5'd1;
+  wire unused_sum = &{1'b0, sm4_d1[12:0], 1'b0};
   reg [4:0] row_f;
   always @(posedge aclk) row_f <= row;
   always @(posedge aclk) mx1_d1 <= mx1;
@@ -402,8 +403,9 @@ module softmax_lut2d_lin_n16 (
   always @(posedge aclk) x_in_d3 <= x_in_d2;
   always @(posedge aclk) x_in_d4 <= x_in_d3;
   always @(posedge aclk) d_d1 <= d;
-  always @(posedge aclk) sm1_d1 <= sm1;
-  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) e0_or_d1 <= e0_or;
+  always @(posedge aclk) sm2_d1 <= sm2;
+  always @(posedge aclk) sm4_d1 <= sm4;
 
   // output lanes: lut2d (linear), one softmax_lut2d_lin_n16_lane per element, each ending in its output register
   wire [127:0] y_out;
@@ -418,26 +420,32 @@ module softmax_lut2d_lin_n16 (
   // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
   // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
   wire fifo_wr = valid_pipe[PIPE-1];
-  reg  [5:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [5:0] fifo_count;     // beats in the memory: 6'd1 for none, an LFSR step up for each beat (taps 6, 5)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
-  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_axis_tready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_lut2d_lin_n16_pick u_count_ce (.s(m_axis_tready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
-  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = {fifo_count[4:0], ^{fifo_count[5], fifo_count[4]}};
+  wire [5:0] fifo_count_dec = {^{fifo_count[0], fifo_count[5]}, fifo_count[5:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
-  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 6'd1) & (fifo_count != 6'd2));
+  (* keep *) wire kept_b = (fifo_count == 6'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 6'd0;
+      fifo_count <= 6'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
       head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
@@ -1293,12 +1301,14 @@ module softmax_lut2d_lin_n16_lane (
   reg [13:0] e_i_d2;
   reg [13:0] e_i_d3;
   reg [13:0] e_i_d4;
+  reg [13:0] e_i_d5;
+  reg [9:0] a2d_d1;
   reg [4:0] row_l;
   always @(posedge aclk) row_l <= row_f;
-  wire [9:0] a2d = {row_l, e_i_d4[13:9]};
-  wire unused_e = &{1'b0, e_i_d4[8:0], 1'b0};
+  wire [9:0] a2d = {row_l, e_i_d5[13:9]};
+  wire unused_e = &{1'b0, e_i_d5[8:0], 1'b0};
   reg [7:0] y_rom;
-  always @(posedge aclk) y_rom <= lut2d(a2d);
+  always @(posedge aclk) y_rom <= lut2d(a2d_d1);
   reg [7:0] y_rom_or;
   always @(posedge aclk) y_rom_or <= y_rom;
   reg [7:0] y_q;
@@ -1307,26 +1317,33 @@ module softmax_lut2d_lin_n16_lane (
   // a register of its own, loaded from the block's valid bits
   reg fifo_wr;
   always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
-  reg  [5:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [5:0] fifo_count;     // beats in the memory: 6'd1 for none, an LFSR step up for each beat (taps 6, 5)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_ready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_lut2d_lin_n16_pick u_count_ce (.s(m_ready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   wire        load = fifo_nonempty & (~head_valid | m_ready);
   // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
-  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = {fifo_count[4:0], ^{fifo_count[5], fifo_count[4]}};
+  wire [5:0] fifo_count_dec = {^{fifo_count[0], fifo_count[5]}, fifo_count[5:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_ready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
-  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 6'd1) & (fifo_count != 6'd2));
+  (* keep *) wire kept_b = (fifo_count == 6'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 6'd0;
+      fifo_count <= 6'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_ready);
       head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
@@ -1351,7 +1368,20 @@ module softmax_lut2d_lin_n16_lane (
   always @(posedge aclk) e_i_d2 <= e_i_d1;
   always @(posedge aclk) e_i_d3 <= e_i_d2;
   always @(posedge aclk) e_i_d4 <= e_i_d3;
+  always @(posedge aclk) e_i_d5 <= e_i_d4;
+  always @(posedge aclk) a2d_d1 <= a2d;
 
+endmodule
+
+// the value a when s, else b: one LUT after the select (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_lut2d_lin_n16_pick #(parameter W = 1) (
+  input  wire         s,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s) ? a : b;
 endmodule
 /* verilator lint_on DECLFILENAME */
 

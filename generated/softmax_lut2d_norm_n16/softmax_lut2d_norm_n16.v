@@ -46,7 +46,7 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, lut2d 1024x8b = 1024 B; total 1317 B
 //   error bound: |y - y_ref| <= 4.1626 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 21 register stages, slowest estimate 5.62 ns (178 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 23 register stages, slowest estimate 5.64 ns (177 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -54,21 +54,22 @@
 //     stage 5: d = max - x -- 2.81 ns, 1 logic levels
 //     stage 6: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 7: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 8: sum tree, lane: leading one of e -- 5.29 ns, 3 logic levels
-//     stage 9: sum tree, lane: leading one of e -- 5.57 ns, 4 logic levels
-//     stage 10: sum tree, normalisation: leading one, lane: leading one of e -- 5.62 ns, 3 logic levels
-//     stage 11: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 9: sum tree, lane: leading one of e -- 5.56 ns, 4 logic levels
+//     stage 10: sum tree, lane: leading one of e -- 5.64 ns, 4 logic levels
+//     stage 11: normalisation: leading one, lane: leading one of e -- 4.32 ns, 3 logic levels
 //     stage 12: normalisation: leading one -- 5.56 ns, 4 logic levels
-//     stage 13: normalisation: leading one, normalisation: p - pMin, normalisation: register before the fan-out -- 3.84 ns, 2 logic levels
-//     stage 14: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
-//     stage 15: lane: octave, lane: 2D address -- 5.15 ns, 3 logic levels
-//     stage 16: lane: 2D table -- 2.20 ns, 0 logic levels
-//     stage 17: lane: 2D table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 18: output register -- 1.57 ns, 0 logic levels
-//   latency: 21 cycles, throughput 1 vector per cycle
+//     stage 13: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 14: normalisation: leading one, normalisation: p - pMin, lane: coefficient register (fan-out), normalisation: register before the fan-out -- 2.60 ns, 1 logic levels
+//     stage 15: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 16: lane: octave -- 4.67 ns, 1 logic levels
+//     stage 17: lane: 2D address -- 3.08 ns, 2 logic levels
+//     stage 18: lane: 2D table -- 2.20 ns, 0 logic levels
+//     stage 19: lane: 2D table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 20: output register -- 3.57 ns, 0 logic levels
+//   latency: 23 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + lut2d 1024 = 1317
-// Latency: 21 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 23 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -88,7 +89,7 @@ module softmax_lut2d_norm_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 21;
+  localparam LATENCY = 23;
 
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
@@ -311,18 +312,18 @@ module softmax_lut2d_norm_n16 (
   reg [127:0] x_in_d3;
   reg [127:0] x_in_d4;
   reg [127:0] d_d1;
-  reg [119:0] sm1_d1;
-  reg [33:0] sm3_d1;
+  reg [223:0] e0_or_d1;
+  reg [63:0] sm2_d1;
+  reg [17:0] sm4_d1;
+  reg [17:0] nrm_s4_d1;
+  reg [0:0] nrm_z2_d1;
+  reg [17:0] nrm_s3_d1;
+  reg [0:0] nrm_z0_d1;
+  reg [17:0] nrm_s1_d1;
   reg [0:0] nrm_z4_d1;
   reg [0:0] nrm_z4_d2;
-  reg [0:0] nrm_z4_d3;
-  reg [17:0] sm4_d1;
-  reg [17:0] nrm_s3_d1;
-  reg [17:0] nrm_s1_d1;
   reg [0:0] nrm_z3_d1;
-  reg [0:0] nrm_z3_d2;
-  reg [0:0] nrm_z2_d1;
-  reg [0:0] nrm_z1_d1;
+  reg [4:0] nrm_lz_d1;
   wire [63:0] mx1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_mx1
@@ -384,44 +385,43 @@ module softmax_lut2d_norm_n16 (
   wire [119:0] sm1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_sm1
-      assign sm1[g*15 +: 15] = {1'b0, e0_or[(2*g)*14 +: 14]} + {1'b0, e0_or[(2*g+1)*14 +: 14]};
+      assign sm1[g*15 +: 15] = {1'b0, e0_or_d1[(2*g)*14 +: 14]} + {1'b0, e0_or_d1[(2*g+1)*14 +: 14]};
     end
   endgenerate
   wire [63:0] sm2;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_sm2
-      assign sm2[g*16 +: 16] = {1'b0, sm1_d1[(2*g)*15 +: 15]} + {1'b0, sm1_d1[(2*g+1)*15 +: 15]};
+      assign sm2[g*16 +: 16] = {1'b0, sm1[(2*g)*15 +: 15]} + {1'b0, sm1[(2*g+1)*15 +: 15]};
     end
   endgenerate
   wire [33:0] sm3;
   generate
     for (g = 0; g < 2; g = g + 1) begin : g_sm3
-      assign sm3[g*17 +: 17] = {1'b0, sm2[(2*g)*16 +: 16]} + {1'b0, sm2[(2*g+1)*16 +: 16]};
+      assign sm3[g*17 +: 17] = {1'b0, sm2_d1[(2*g)*16 +: 16]} + {1'b0, sm2_d1[(2*g+1)*16 +: 16]};
     end
   endgenerate
   wire [17:0] sm4;
   generate
     for (g = 0; g < 1; g = g + 1) begin : g_sm4
-      assign sm4[g*18 +: 18] = {1'b0, sm3_d1[(2*g)*17 +: 17]} + {1'b0, sm3_d1[(2*g+1)*17 +: 17]};
+      assign sm4[g*18 +: 18] = {1'b0, sm3[(2*g)*17 +: 17]} + {1'b0, sm3[(2*g+1)*17 +: 17]};
     end
   endgenerate
-  wire [0:0] nrm_z4 = ~|sm4[17:2];
-  wire [17:0] nrm_s4 = nrm_z4_d1 ? {sm4_d1[1:0], 16'd0} : sm4_d1;
-  wire [0:0] nrm_z3 = ~|nrm_s4[17:10];
-  wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4[9:0], 8'd0} : nrm_s4;
-  wire [0:0] nrm_z2 = ~|nrm_s3_d1[17:14];
-  wire [17:0] nrm_s2 = nrm_z2 ? {nrm_s3_d1[13:0], 4'd0} : nrm_s3_d1;
+  wire [0:0] nrm_z4 = ~|sm4_d1[17:2];
+  wire [17:0] nrm_s4 = nrm_z4 ? {sm4_d1[1:0], 16'd0} : sm4_d1;
+  wire [0:0] nrm_z3 = ~|nrm_s4_d1[17:10];
+  wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4_d1[9:0], 8'd0} : nrm_s4_d1;
+  wire [0:0] nrm_z2 = ~|nrm_s3[17:14];
+  wire [17:0] nrm_s2 = nrm_z2_d1 ? {nrm_s3_d1[13:0], 4'd0} : nrm_s3_d1;
   wire [0:0] nrm_z1 = ~|nrm_s2[17:16];
   wire [17:0] nrm_s1 = nrm_z1 ? {nrm_s2[15:0], 2'd0} : nrm_s2;
-  wire [0:0] nrm_z0 = ~|nrm_s1_d1[17:17];
-  wire [17:0] nrm_s0 = nrm_z0 ? {nrm_s1_d1[16:0], 1'd0} : nrm_s1_d1;
-  wire [4:0] nrm_lz = {nrm_z4_d3, nrm_z3_d2, nrm_z2_d1, nrm_z1_d1, nrm_z0};
+  wire [0:0] nrm_z0 = ~|nrm_s1[17:17];
+  wire [17:0] nrm_s0 = nrm_z0_d1 ? {nrm_s1_d1[16:0], 1'd0} : nrm_s1_d1;
+  wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
   wire [4:0] row = nrm_s0[16:12];
   wire unused_xn = &{1'b0, nrm_s0[11:0], nrm_s0[17], 1'b0};
   wire unused_lz = &{1'b0, nrm_lz[4:3], 1'b0};
-  wire [2:0] pc = 3'd4 - nrm_lz[2:0];
-  reg [4:0] row_f;
-  always @(posedge aclk) row_f <= row;
+  wire [2:0] pc = 3'd4 - nrm_lz_d1[2:0];
+  wire unused_lz_q = &{1'b0, nrm_lz_d1[4:3], 1'b0};
   reg [2:0] pc_f;
   always @(posedge aclk) pc_f <= pc;
   always @(posedge aclk) mx1_d1 <= mx1;
@@ -433,24 +433,24 @@ module softmax_lut2d_norm_n16 (
   always @(posedge aclk) x_in_d3 <= x_in_d2;
   always @(posedge aclk) x_in_d4 <= x_in_d3;
   always @(posedge aclk) d_d1 <= d;
-  always @(posedge aclk) sm1_d1 <= sm1;
-  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) e0_or_d1 <= e0_or;
+  always @(posedge aclk) sm2_d1 <= sm2;
+  always @(posedge aclk) sm4_d1 <= sm4;
+  always @(posedge aclk) nrm_s4_d1 <= nrm_s4;
+  always @(posedge aclk) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) nrm_z0_d1 <= nrm_z0;
+  always @(posedge aclk) nrm_s1_d1 <= nrm_s1;
   always @(posedge aclk) nrm_z4_d1 <= nrm_z4;
   always @(posedge aclk) nrm_z4_d2 <= nrm_z4_d1;
-  always @(posedge aclk) nrm_z4_d3 <= nrm_z4_d2;
-  always @(posedge aclk) sm4_d1 <= sm4;
-  always @(posedge aclk) nrm_s3_d1 <= nrm_s3;
-  always @(posedge aclk) nrm_s1_d1 <= nrm_s1;
   always @(posedge aclk) nrm_z3_d1 <= nrm_z3;
-  always @(posedge aclk) nrm_z3_d2 <= nrm_z3_d1;
-  always @(posedge aclk) nrm_z2_d1 <= nrm_z2;
-  always @(posedge aclk) nrm_z1_d1 <= nrm_z1;
+  always @(posedge aclk) nrm_lz_d1 <= nrm_lz;
 
   // output lanes: lut2d (normalized), one softmax_lut2d_norm_n16_lane per element, each ending in its output register
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*14 +: 14]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .row_f(row_f), .pc_f(pc_f), .y(y_out[g*8 +: 8]));
+      softmax_lut2d_norm_n16_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*14 +: 14]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .row(row), .pc_f(pc_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
 
@@ -459,26 +459,32 @@ module softmax_lut2d_norm_n16 (
   // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
   // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
   wire fifo_wr = valid_pipe[PIPE-1];
-  reg  [5:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [5:0] fifo_count;     // beats in the memory: 6'd1 for none, an LFSR step up for each beat (taps 6, 5)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
-  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_axis_tready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_lut2d_norm_n16_pick u_count_ce (.s(m_axis_tready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
-  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = {fifo_count[4:0], ^{fifo_count[5], fifo_count[4]}};
+  wire [5:0] fifo_count_dec = {^{fifo_count[0], fifo_count[5]}, fifo_count[5:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
-  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 6'd1) & (fifo_count != 6'd2));
+  (* keep *) wire kept_b = (fifo_count == 6'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 6'd0;
+      fifo_count <= 6'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
       head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
@@ -518,7 +524,7 @@ module softmax_lut2d_norm_n16_lane (
   input  wire [13:0] e_i,
   input  wire wr_next,
   input  wire m_ready,
-  input  wire [4:0] row_f,
+  input  wire [4:0] row,
   input  wire [2:0] pc_f,
   output wire [7:0] y
 );
@@ -1141,38 +1147,43 @@ module softmax_lut2d_norm_n16_lane (
     end
   endfunction
   // delayed copies (registers the pipeline adds to align operands)
+  reg [13:0] e_i_d1;
+  reg [0:0] en_z2_d1;
   reg [11:0] en_s3_d1;
+  reg [0:0] en_z0_d1;
   reg [5:0] en_s1_d1;
   reg [0:0] en_z3_d1;
-  reg [0:0] en_z3_d2;
-  reg [0:0] en_z2_d1;
-  reg [0:0] en_z1_d1;
   reg [3:0] en_lz_d1;
   reg [3:0] en_lz_d2;
   reg [3:0] en_lz_d3;
   reg [3:0] en_lz_d4;
   reg [3:0] en_lz_d5;
+  reg [3:0] en_lz_d6;
+  reg [4:0] oct_d1;
+  reg [4:0] row_l_d1;
+  reg [4:0] row_l_d2;
   reg [4:0] en_s0_d1;
   reg [4:0] en_s0_d2;
   reg [4:0] en_s0_d3;
   reg [4:0] en_s0_d4;
   reg [4:0] en_s0_d5;
+  reg [4:0] en_s0_d6;
   reg [9:0] a2d_d1;
   reg [4:0] row_l;
-  always @(posedge aclk) row_l <= row_f;
+  always @(posedge aclk) row_l <= row;
   reg [2:0] pc_l;
   always @(posedge aclk) pc_l <= pc_f;
-  wire [0:0] en_z3 = ~|e_i[13:6];
-  wire [11:0] en_s3 = en_z3 ? {e_i[5:0], 6'd0} : e_i[13:2];
-  wire [0:0] en_z2 = ~|en_s3_d1[11:8];
-  wire [7:0] en_s2 = en_z2 ? en_s3_d1[7:0] : en_s3_d1[11:4];
+  wire [0:0] en_z3 = ~|e_i_d1[13:6];
+  wire [11:0] en_s3 = en_z3 ? {e_i_d1[5:0], 6'd0} : e_i_d1[13:2];
+  wire [0:0] en_z2 = ~|en_s3[11:8];
+  wire [7:0] en_s2 = en_z2_d1 ? en_s3_d1[7:0] : en_s3_d1[11:4];
   wire [0:0] en_z1 = ~|en_s2[7:6];
   wire [5:0] en_s1 = en_z1 ? en_s2[5:0] : en_s2[7:2];
-  wire [0:0] en_z0 = ~|en_s1_d1[5:5];
-  wire [4:0] en_s0 = en_z0 ? en_s1_d1[4:0] : en_s1_d1[5:1];
-  wire [3:0] en_lz = {en_z3_d2, en_z2_d1, en_z1_d1, en_z0};
-  wire [4:0] oct = {1'd0, en_lz_d5} + {2'd0, pc_l};
-  wire [9:0] a2d = !en_s0_d5[4] ? 10'd1023 : (oct == 5'd0) ? 10'd1022 : (oct == 5'd1) ? {1'd0, row_l[4:0], en_s0_d5[3:0]} : (oct == 5'd2) ? {2'd2, row_l[4:1], en_s0_d5[3:0]} : (oct == 5'd3) ? {3'd6, row_l[4:1], en_s0_d5[3:1]} : (oct == 5'd4) ? {4'd14, row_l[4:2], en_s0_d5[3:1]} : (oct == 5'd5) ? {5'd30, row_l[4:2], en_s0_d5[3:2]} : (oct == 5'd6) ? {6'd62, row_l[4:3], en_s0_d5[3:2]} : (oct == 5'd7) ? {7'd126, row_l[4:3], en_s0_d5[3:3]} : (oct == 5'd8) ? {8'd254, row_l[4:4], en_s0_d5[3:3]} : (oct == 5'd9) ? {9'd510, row_l[4:4]} : 10'd1023;
+  wire [0:0] en_z0 = ~|en_s1[5:5];
+  wire [4:0] en_s0 = en_z0_d1 ? en_s1_d1[4:0] : en_s1_d1[5:1];
+  wire [3:0] en_lz = {en_z3_d1, en_z2_d1, en_z1, en_z0};
+  wire [4:0] oct = {1'd0, en_lz_d6} + {2'd0, pc_l};
+  wire [9:0] a2d = !en_s0_d6[4] ? 10'd1023 : (oct_d1 == 5'd0) ? 10'd1022 : (oct_d1 == 5'd1) ? {1'd0, row_l_d2[4:0], en_s0_d6[3:0]} : (oct_d1 == 5'd2) ? {2'd2, row_l_d2[4:1], en_s0_d6[3:0]} : (oct_d1 == 5'd3) ? {3'd6, row_l_d2[4:1], en_s0_d6[3:1]} : (oct_d1 == 5'd4) ? {4'd14, row_l_d2[4:2], en_s0_d6[3:1]} : (oct_d1 == 5'd5) ? {5'd30, row_l_d2[4:2], en_s0_d6[3:2]} : (oct_d1 == 5'd6) ? {6'd62, row_l_d2[4:3], en_s0_d6[3:2]} : (oct_d1 == 5'd7) ? {7'd126, row_l_d2[4:3], en_s0_d6[3:3]} : (oct_d1 == 5'd8) ? {8'd254, row_l_d2[4:4], en_s0_d6[3:3]} : (oct_d1 == 5'd9) ? {9'd510, row_l_d2[4:4]} : 10'd1023;
   reg [7:0] y_rom;
   always @(posedge aclk) y_rom <= lut2d(a2d_d1);
   reg [7:0] y_rom_or;
@@ -1183,26 +1194,33 @@ module softmax_lut2d_norm_n16_lane (
   // a register of its own, loaded from the block's valid bits
   reg fifo_wr;
   always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
-  reg  [5:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [5:0] fifo_count;     // beats in the memory: 6'd1 for none, an LFSR step up for each beat (taps 6, 5)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_ready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_lut2d_norm_n16_pick u_count_ce (.s(m_ready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   wire        load = fifo_nonempty & (~head_valid | m_ready);
   // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
-  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = {fifo_count[4:0], ^{fifo_count[5], fifo_count[4]}};
+  wire [5:0] fifo_count_dec = {^{fifo_count[0], fifo_count[5]}, fifo_count[5:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_ready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
-  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 6'd1) & (fifo_count != 6'd2));
+  (* keep *) wire kept_b = (fifo_count == 6'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 6'd0;
+      fifo_count <= 6'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_ready);
       head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
@@ -1223,24 +1241,40 @@ module softmax_lut2d_norm_n16_lane (
     end
   end
   assign y = head;
+  always @(posedge aclk) e_i_d1 <= e_i;
+  always @(posedge aclk) en_z2_d1 <= en_z2;
   always @(posedge aclk) en_s3_d1 <= en_s3;
+  always @(posedge aclk) en_z0_d1 <= en_z0;
   always @(posedge aclk) en_s1_d1 <= en_s1;
   always @(posedge aclk) en_z3_d1 <= en_z3;
-  always @(posedge aclk) en_z3_d2 <= en_z3_d1;
-  always @(posedge aclk) en_z2_d1 <= en_z2;
-  always @(posedge aclk) en_z1_d1 <= en_z1;
   always @(posedge aclk) en_lz_d1 <= en_lz;
   always @(posedge aclk) en_lz_d2 <= en_lz_d1;
   always @(posedge aclk) en_lz_d3 <= en_lz_d2;
   always @(posedge aclk) en_lz_d4 <= en_lz_d3;
   always @(posedge aclk) en_lz_d5 <= en_lz_d4;
+  always @(posedge aclk) en_lz_d6 <= en_lz_d5;
+  always @(posedge aclk) oct_d1 <= oct;
+  always @(posedge aclk) row_l_d1 <= row_l;
+  always @(posedge aclk) row_l_d2 <= row_l_d1;
   always @(posedge aclk) en_s0_d1 <= en_s0;
   always @(posedge aclk) en_s0_d2 <= en_s0_d1;
   always @(posedge aclk) en_s0_d3 <= en_s0_d2;
   always @(posedge aclk) en_s0_d4 <= en_s0_d3;
   always @(posedge aclk) en_s0_d5 <= en_s0_d4;
+  always @(posedge aclk) en_s0_d6 <= en_s0_d5;
   always @(posedge aclk) a2d_d1 <= a2d;
 
+endmodule
+
+// the value a when s, else b: one LUT after the select (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_lut2d_norm_n16_pick #(parameter W = 1) (
+  input  wire         s,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s) ? a : b;
 endmodule
 /* verilator lint_on DECLFILENAME */
 

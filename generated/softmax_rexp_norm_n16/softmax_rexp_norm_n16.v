@@ -44,7 +44,7 @@
 //   sum S = sum of n=16 entries: 18 bits (= 14 + ceil(log2 16)), cannot overflow
 //   tables: exp_lut 167x14b = 293 B, recip_lut 512x9b = 576 B; total 869 B
 //   error bound: |y - y_ref| <= 0.9322 LSB for every input of 1..16 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 26 register stages, slowest estimate 5.62 ns (178 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 29 register stages, slowest estimate 5.64 ns (177 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -52,26 +52,29 @@
 //     stage 5: d = max - x -- 2.81 ns, 1 logic levels
 //     stage 6: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 7: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 8: sum tree, lane: product -- 4.00 ns, 1 logic levels
-//     stage 9: sum tree -- 5.57 ns, 2 logic levels
-//     stage 10: sum tree, normalisation: leading one -- 5.62 ns, 3 logic levels
-//     stage 11: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 8: lane: product (before the DSP's route) -- 3.57 ns, 0 logic levels
+//     stage 9: sum tree, lane: product -- 5.50 ns, 2 logic levels
+//     stage 10: sum tree -- 5.64 ns, 2 logic levels
+//     stage 11: normalisation: leading one -- 4.32 ns, 3 logic levels
 //     stage 12: normalisation: leading one -- 5.56 ns, 4 logic levels
-//     stage 13: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 3.91 ns, 2 logic levels
-//     stage 14: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
-//     stage 15: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 16: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
-//     stage 17: lane: product -- 0.60 ns, 0 logic levels
-//     stage 18: lane: product -- 0.60 ns, 0 logic levels
-//     stage 19: lane: product -- 0.60 ns, 0 logic levels
-//     stage 20: lane: shift -- 5.56 ns, 4 logic levels
-//     stage 21: lane: shift, lane: round -- 4.63 ns, 2 logic levels
-//     stage 22: lane: saturate -- 3.08 ns, 2 logic levels
-//     stage 23: lane: saturate, output register -- 3.50 ns, 2 logic levels
-//   latency: 26 cycles, throughput 1 vector per cycle
+//     stage 13: normalisation: leading one -- 5.56 ns, 4 logic levels
+//     stage 14: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
+//     stage 15: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
+//     stage 16: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
+//     stage 17: normalisation: register before the fan-out -- 3.57 ns, 0 logic levels
+//     stage 18: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 19: lane: product -- 2.60 ns, 0 logic levels
+//     stage 20: lane: product -- 0.60 ns, 0 logic levels
+//     stage 21: lane: product -- 0.60 ns, 0 logic levels
+//     stage 22: lane: shift -- 5.08 ns, 2 logic levels
+//     stage 23: lane: shift -- 4.32 ns, 3 logic levels
+//     stage 24: lane: round -- 3.39 ns, 1 logic levels
+//     stage 25: lane: saturate -- 3.08 ns, 2 logic levels
+//     stage 26: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 29 cycles, throughput 1 vector per cycle
 //
 // Table bytes: exp_lut 293 + recip_lut 576 = 869
-// Latency: 26 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 29 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -91,7 +94,7 @@ module softmax_rexp_norm_n16 (
 
   localparam N  = 16;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 26;
+  localparam LATENCY = 29;
 
   // exp_lut: 167 entries x 14 bits (e^-d)
   function [14-1:0] exp_lut;
@@ -834,19 +837,19 @@ module softmax_rexp_norm_n16 (
   reg [127:0] x_in_d3;
   reg [127:0] x_in_d4;
   reg [127:0] d_d1;
-  reg [119:0] sm1_d1;
-  reg [33:0] sm3_d1;
+  reg [223:0] e0_or_d1;
+  reg [63:0] sm2_d1;
+  reg [17:0] sm4_d1;
+  reg [17:0] nrm_s4_d1;
+  reg [0:0] nrm_z2_d1;
+  reg [17:0] nrm_s3_d1;
+  reg [0:0] nrm_z0_d1;
+  reg [17:0] nrm_s1_d1;
   reg [0:0] nrm_z4_d1;
   reg [0:0] nrm_z4_d2;
-  reg [0:0] nrm_z4_d3;
-  reg [17:0] sm4_d1;
-  reg [17:0] nrm_s3_d1;
-  reg [17:0] nrm_s1_d1;
   reg [0:0] nrm_z3_d1;
-  reg [0:0] nrm_z3_d2;
-  reg [0:0] nrm_z2_d1;
-  reg [0:0] nrm_z1_d1;
   reg [8:0] n_j_d1;
+  reg [4:0] nrm_lz_d1;
   wire [63:0] mx1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_mx1
@@ -908,38 +911,38 @@ module softmax_rexp_norm_n16 (
   wire [119:0] sm1;
   generate
     for (g = 0; g < 8; g = g + 1) begin : g_sm1
-      assign sm1[g*15 +: 15] = {1'b0, e0_or[(2*g)*14 +: 14]} + {1'b0, e0_or[(2*g+1)*14 +: 14]};
+      assign sm1[g*15 +: 15] = {1'b0, e0_or_d1[(2*g)*14 +: 14]} + {1'b0, e0_or_d1[(2*g+1)*14 +: 14]};
     end
   endgenerate
   wire [63:0] sm2;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_sm2
-      assign sm2[g*16 +: 16] = {1'b0, sm1_d1[(2*g)*15 +: 15]} + {1'b0, sm1_d1[(2*g+1)*15 +: 15]};
+      assign sm2[g*16 +: 16] = {1'b0, sm1[(2*g)*15 +: 15]} + {1'b0, sm1[(2*g+1)*15 +: 15]};
     end
   endgenerate
   wire [33:0] sm3;
   generate
     for (g = 0; g < 2; g = g + 1) begin : g_sm3
-      assign sm3[g*17 +: 17] = {1'b0, sm2[(2*g)*16 +: 16]} + {1'b0, sm2[(2*g+1)*16 +: 16]};
+      assign sm3[g*17 +: 17] = {1'b0, sm2_d1[(2*g)*16 +: 16]} + {1'b0, sm2_d1[(2*g+1)*16 +: 16]};
     end
   endgenerate
   wire [17:0] sm4;
   generate
     for (g = 0; g < 1; g = g + 1) begin : g_sm4
-      assign sm4[g*18 +: 18] = {1'b0, sm3_d1[(2*g)*17 +: 17]} + {1'b0, sm3_d1[(2*g+1)*17 +: 17]};
+      assign sm4[g*18 +: 18] = {1'b0, sm3[(2*g)*17 +: 17]} + {1'b0, sm3[(2*g+1)*17 +: 17]};
     end
   endgenerate
-  wire [0:0] nrm_z4 = ~|sm4[17:2];
-  wire [17:0] nrm_s4 = nrm_z4_d1 ? {sm4_d1[1:0], 16'd0} : sm4_d1;
-  wire [0:0] nrm_z3 = ~|nrm_s4[17:10];
-  wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4[9:0], 8'd0} : nrm_s4;
-  wire [0:0] nrm_z2 = ~|nrm_s3_d1[17:14];
-  wire [17:0] nrm_s2 = nrm_z2 ? {nrm_s3_d1[13:0], 4'd0} : nrm_s3_d1;
+  wire [0:0] nrm_z4 = ~|sm4_d1[17:2];
+  wire [17:0] nrm_s4 = nrm_z4 ? {sm4_d1[1:0], 16'd0} : sm4_d1;
+  wire [0:0] nrm_z3 = ~|nrm_s4_d1[17:10];
+  wire [17:0] nrm_s3 = nrm_z3 ? {nrm_s4_d1[9:0], 8'd0} : nrm_s4_d1;
+  wire [0:0] nrm_z2 = ~|nrm_s3[17:14];
+  wire [17:0] nrm_s2 = nrm_z2_d1 ? {nrm_s3_d1[13:0], 4'd0} : nrm_s3_d1;
   wire [0:0] nrm_z1 = ~|nrm_s2[17:16];
   wire [17:0] nrm_s1 = nrm_z1 ? {nrm_s2[15:0], 2'd0} : nrm_s2;
-  wire [0:0] nrm_z0 = ~|nrm_s1_d1[17:17];
-  wire [17:0] nrm_s0 = nrm_z0 ? {nrm_s1_d1[16:0], 1'd0} : nrm_s1_d1;
-  wire [4:0] nrm_lz = {nrm_z4_d3, nrm_z3_d2, nrm_z2_d1, nrm_z1_d1, nrm_z0};
+  wire [0:0] nrm_z0 = ~|nrm_s1[17:17];
+  wire [17:0] nrm_s0 = nrm_z0_d1 ? {nrm_s1_d1[16:0], 1'd0} : nrm_s1_d1;
+  wire [4:0] nrm_lz = {nrm_z4_d2, nrm_z3_d1, nrm_z2_d1, nrm_z1, nrm_z0};
   wire [8:0] n_j = nrm_s0[16:8];
   wire unused_xn = &{1'b0, nrm_s0[7:0], nrm_s0[17], 1'b0};
   reg [8:0] r_lut;
@@ -947,7 +950,9 @@ module softmax_rexp_norm_n16 (
   reg [8:0] r_lut_or;
   always @(posedge aclk) r_lut_or <= r_lut;
   wire [9:0] r = {1'b1, r_lut_or};
-  wire [4:0] shamt = 5'd18 - nrm_lz;
+  wire [4:0] shamt = 5'd18 - nrm_lz_d1;
+  reg [9:0] r_f;
+  always @(posedge aclk) r_f <= r;
   reg [4:0] shamt_f;
   always @(posedge aclk) shamt_f <= shamt;
   always @(posedge aclk) mx1_d1 <= mx1;
@@ -959,25 +964,25 @@ module softmax_rexp_norm_n16 (
   always @(posedge aclk) x_in_d3 <= x_in_d2;
   always @(posedge aclk) x_in_d4 <= x_in_d3;
   always @(posedge aclk) d_d1 <= d;
-  always @(posedge aclk) sm1_d1 <= sm1;
-  always @(posedge aclk) sm3_d1 <= sm3;
+  always @(posedge aclk) e0_or_d1 <= e0_or;
+  always @(posedge aclk) sm2_d1 <= sm2;
+  always @(posedge aclk) sm4_d1 <= sm4;
+  always @(posedge aclk) nrm_s4_d1 <= nrm_s4;
+  always @(posedge aclk) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) nrm_z0_d1 <= nrm_z0;
+  always @(posedge aclk) nrm_s1_d1 <= nrm_s1;
   always @(posedge aclk) nrm_z4_d1 <= nrm_z4;
   always @(posedge aclk) nrm_z4_d2 <= nrm_z4_d1;
-  always @(posedge aclk) nrm_z4_d3 <= nrm_z4_d2;
-  always @(posedge aclk) sm4_d1 <= sm4;
-  always @(posedge aclk) nrm_s3_d1 <= nrm_s3;
-  always @(posedge aclk) nrm_s1_d1 <= nrm_s1;
   always @(posedge aclk) nrm_z3_d1 <= nrm_z3;
-  always @(posedge aclk) nrm_z3_d2 <= nrm_z3_d1;
-  always @(posedge aclk) nrm_z2_d1 <= nrm_z2;
-  always @(posedge aclk) nrm_z1_d1 <= nrm_z1;
   always @(posedge aclk) n_j_d1 <= n_j;
+  always @(posedge aclk) nrm_lz_d1 <= nrm_lz;
 
   // output lanes: rexp (normalized), one softmax_rexp_norm_n16_lane per element, each ending in its output register
   wire [127:0] y_out;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
-      softmax_rexp_norm_n16_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*14 +: 14]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .r(r), .shamt_f(shamt_f), .y(y_out[g*8 +: 8]));
+      softmax_rexp_norm_n16_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e0_or[g*14 +: 14]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .r_f(r_f), .shamt_f(shamt_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
 
@@ -986,26 +991,32 @@ module softmax_rexp_norm_n16 (
   // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
   // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
   wire fifo_wr = valid_pipe[PIPE-1];
-  reg  [5:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [5:0] fifo_count;     // beats in the memory: 6'd1 for none, an LFSR step up for each beat (taps 6, 5)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
-  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_axis_tready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_rexp_norm_n16_pick u_count_ce (.s(m_axis_tready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
-  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = {fifo_count[4:0], ^{fifo_count[5], fifo_count[4]}};
+  wire [5:0] fifo_count_dec = {^{fifo_count[0], fifo_count[5]}, fifo_count[5:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
-  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 6'd1) & (fifo_count != 6'd2));
+  (* keep *) wire kept_b = (fifo_count == 6'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 6'd0;
+      fifo_count <= 6'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
       head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
@@ -1045,7 +1056,7 @@ module softmax_rexp_norm_n16_lane (
   input  wire [13:0] e_i,
   input  wire wr_next,
   input  wire m_ready,
-  input  wire [9:0] r,
+  input  wire [9:0] r_f,
   input  wire [4:0] shamt_f,
   output wire [7:0] y
 );
@@ -1060,63 +1071,74 @@ module softmax_rexp_norm_n16_lane (
   reg [13:0] mul_areg_d7;
   reg [13:0] mul_areg_d8;
   reg [13:0] mul_areg_d9;
+  reg [13:0] mul_areg_d10;
   reg [0:0] shf_a0_d1;
   reg [0:0] shf_a0_d2;
   reg [0:0] shf_a0_d3;
   reg [0:0] shf_a0_d4;
   reg [0:0] shf_a0_d5;
+  reg [0:0] shf_a0_d6;
   reg [0:0] shf_a1_d1;
   reg [0:0] shf_a1_d2;
   reg [0:0] shf_a1_d3;
   reg [0:0] shf_a1_d4;
   reg [0:0] shf_a1_d5;
+  reg [0:0] shf_a1_d6;
   reg [0:0] shf_a2_d1;
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
   reg [0:0] shf_a2_d4;
   reg [0:0] shf_a2_d5;
+  reg [0:0] shf_a2_d6;
+  reg [0:0] shf_a2_d7;
+  reg [23:0] shf_1_d1;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
   reg [0:0] shf_a3_d4;
   reg [0:0] shf_a3_d5;
+  reg [0:0] shf_a3_d6;
+  reg [0:0] shf_a3_d7;
   reg [0:0] shf_a4_d1;
   reg [0:0] shf_a4_d2;
   reg [0:0] shf_a4_d3;
   reg [0:0] shf_a4_d4;
   reg [0:0] shf_a4_d5;
   reg [0:0] shf_a4_d6;
-  reg [23:0] shf_3_d1;
+  reg [0:0] shf_a4_d7;
+  reg [23:0] shf_4_d1;
   reg [15:0] y_sat_hi_d1;
   reg [0:0] y_sat_over_d1;
   reg [7:0] y_sat_lo_d1;
   reg [7:0] y_sat_lo_d2;
   reg [9:0] r_l;
-  always @(posedge aclk) r_l <= r;
+  always @(posedge aclk) r_l <= r_f;
   reg [4:0] shamt_l;
   always @(posedge aclk) shamt_l <= shamt_f;
-  wire [13:0] mul_a = e_i;
+  reg [13:0] mul_af;
+  always @(posedge aclk) mul_af <= e_i;
+  wire [13:0] mul_a = mul_af;
   reg [13:0] mul_areg;
   always @(posedge aclk) mul_areg <= mul_a;
   wire [9:0] mul_b = r_l;
   reg [9:0] mul_breg;
   always @(posedge aclk) mul_breg <= mul_b;
-  wire [23:0] mul_m = {10'd0, mul_areg_d9} * {14'd0, mul_breg};
+  wire [23:0] mul_m = {10'd0, mul_areg_d10} * {14'd0, mul_breg};
   reg [23:0] mul_mreg;
   always @(posedge aclk) mul_mreg <= mul_m;
   reg [23:0] mul_preg;
   always @(posedge aclk) mul_preg <= mul_mreg;
   wire [0:0] shf_a0 = shamt_l[0:0];
-  wire [23:0] shf_0 = shf_a0_d5[0] ? (mul_preg >> 1) : mul_preg;
+  wire [23:0] shf_0 = shf_a0_d6[0] ? (mul_preg >> 1) : mul_preg;
   wire [0:0] shf_a1 = shamt_l[1:1];
-  wire [23:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
+  wire [23:0] shf_1 = shf_a1_d6[0] ? (shf_0 >> 2) : shf_0;
   wire [0:0] shf_a2 = shamt_l[2:2];
-  wire [23:0] shf_2 = shf_a2_d5[0] ? (shf_1 >> 4) : shf_1;
+  wire [23:0] shf_2 = shf_a2_d7[0] ? (shf_1_d1 >> 4) : shf_1_d1;
   wire [0:0] shf_a3 = shamt_l[3:3];
-  wire [23:0] shf_3 = shf_a3_d5[0] ? (shf_2 >> 8) : shf_2;
+  wire [23:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
   wire [0:0] shf_a4 = shamt_l[4:4];
-  wire [23:0] shf_4 = shf_a4_d6[0] ? (shf_3_d1 >> 16) : shf_3_d1;
-  wire [24:0] half = {1'b0, shf_4} + 25'd1;
+  wire [23:0] shf_4 = shf_a4_d7[0] ? (shf_3 >> 16) : shf_3;
+  wire [24:0] half = {1'b0, shf_4_d1} + 25'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [23:0] y_full = half[24:1];
   wire [15:0] y_sat_hi = y_full[23:8];
@@ -1129,26 +1151,33 @@ module softmax_rexp_norm_n16_lane (
   // a register of its own, loaded from the block's valid bits
   reg fifo_wr;
   always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
-  reg  [5:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [5:0] fifo_count;     // beats in the memory: 6'd1 for none, an LFSR step up for each beat (taps 6, 5)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_ready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_rexp_norm_n16_pick u_count_ce (.s(m_ready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   wire        load = fifo_nonempty & (~head_valid | m_ready);
   // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [5:0] fifo_count_inc = fifo_count + 6'd1;
-  wire [5:0] fifo_count_dec = fifo_count - 6'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = {fifo_count[4:0], ^{fifo_count[5], fifo_count[4]}};
+  wire [5:0] fifo_count_dec = {^{fifo_count[0], fifo_count[5]}, fifo_count[5:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_ready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 6'd1);
-  (* keep *) wire kept_b = (fifo_count == 6'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 6'd1) & (fifo_count != 6'd2));
+  (* keep *) wire kept_b = (fifo_count == 6'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 6'd0;
+      fifo_count <= 6'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_ready);
       head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
@@ -1178,38 +1207,58 @@ module softmax_rexp_norm_n16_lane (
   always @(posedge aclk) mul_areg_d7 <= mul_areg_d6;
   always @(posedge aclk) mul_areg_d8 <= mul_areg_d7;
   always @(posedge aclk) mul_areg_d9 <= mul_areg_d8;
+  always @(posedge aclk) mul_areg_d10 <= mul_areg_d9;
   always @(posedge aclk) shf_a0_d1 <= shf_a0;
   always @(posedge aclk) shf_a0_d2 <= shf_a0_d1;
   always @(posedge aclk) shf_a0_d3 <= shf_a0_d2;
   always @(posedge aclk) shf_a0_d4 <= shf_a0_d3;
   always @(posedge aclk) shf_a0_d5 <= shf_a0_d4;
+  always @(posedge aclk) shf_a0_d6 <= shf_a0_d5;
   always @(posedge aclk) shf_a1_d1 <= shf_a1;
   always @(posedge aclk) shf_a1_d2 <= shf_a1_d1;
   always @(posedge aclk) shf_a1_d3 <= shf_a1_d2;
   always @(posedge aclk) shf_a1_d4 <= shf_a1_d3;
   always @(posedge aclk) shf_a1_d5 <= shf_a1_d4;
+  always @(posedge aclk) shf_a1_d6 <= shf_a1_d5;
   always @(posedge aclk) shf_a2_d1 <= shf_a2;
   always @(posedge aclk) shf_a2_d2 <= shf_a2_d1;
   always @(posedge aclk) shf_a2_d3 <= shf_a2_d2;
   always @(posedge aclk) shf_a2_d4 <= shf_a2_d3;
   always @(posedge aclk) shf_a2_d5 <= shf_a2_d4;
+  always @(posedge aclk) shf_a2_d6 <= shf_a2_d5;
+  always @(posedge aclk) shf_a2_d7 <= shf_a2_d6;
+  always @(posedge aclk) shf_1_d1 <= shf_1;
   always @(posedge aclk) shf_a3_d1 <= shf_a3;
   always @(posedge aclk) shf_a3_d2 <= shf_a3_d1;
   always @(posedge aclk) shf_a3_d3 <= shf_a3_d2;
   always @(posedge aclk) shf_a3_d4 <= shf_a3_d3;
   always @(posedge aclk) shf_a3_d5 <= shf_a3_d4;
+  always @(posedge aclk) shf_a3_d6 <= shf_a3_d5;
+  always @(posedge aclk) shf_a3_d7 <= shf_a3_d6;
   always @(posedge aclk) shf_a4_d1 <= shf_a4;
   always @(posedge aclk) shf_a4_d2 <= shf_a4_d1;
   always @(posedge aclk) shf_a4_d3 <= shf_a4_d2;
   always @(posedge aclk) shf_a4_d4 <= shf_a4_d3;
   always @(posedge aclk) shf_a4_d5 <= shf_a4_d4;
   always @(posedge aclk) shf_a4_d6 <= shf_a4_d5;
-  always @(posedge aclk) shf_3_d1 <= shf_3;
+  always @(posedge aclk) shf_a4_d7 <= shf_a4_d6;
+  always @(posedge aclk) shf_4_d1 <= shf_4;
   always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
   always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
   always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
   always @(posedge aclk) y_sat_lo_d2 <= y_sat_lo_d1;
 
+endmodule
+
+// the value a when s, else b: one LUT after the select (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_rexp_norm_n16_pick #(parameter W = 1) (
+  input  wire         s,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s) ? a : b;
 endmodule
 /* verilator lint_on DECLFILENAME */
 

@@ -46,7 +46,7 @@
 //   sum S = sum of n=64 entries: 22 bits (= 16 + ceil(log2 64)), cannot overflow
 //   tables: pow2_lut 64x16b = 128 B, recip_lut 512x9b = 576 B; total 704 B
 //   error bound: |y - y_ref| <= 1.2746 LSB for every input of 1..64 elements (proven from the tables, README "The error bound")
-//   pipeline for 150 MHz (6.67 ns) on ecp5: 37 register stages, slowest estimate 5.58 ns (179 MHz)
+//   pipeline for 150 MHz (6.67 ns) on ecp5: 39 register stages, slowest estimate 5.64 ns (177 MHz)
 //     stage 1: max tree -- 4.05 ns, 2 logic levels
 //     stage 2: max tree -- 4.05 ns, 2 logic levels
 //     stage 3: max tree -- 4.05 ns, 2 logic levels
@@ -60,9 +60,9 @@
 //     stage 11: exponent lookup -- 3.32 ns, 1 logic levels
 //     stage 12: exponent lookup -- 2.20 ns, 0 logic levels
 //     stage 13: exponent lookup (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 14: exponent lookup -- 5.29 ns, 3 logic levels
-//     stage 15: exponent lookup, sum tree, lane: product -- 5.58 ns, 3 logic levels
-//     stage 16: sum tree -- 3.14 ns, 1 logic levels
+//     stage 14: exponent lookup -- 4.81 ns, 1 logic levels
+//     stage 15: exponent lookup, lane: product (before the DSP's route) -- 5.56 ns, 4 logic levels
+//     stage 16: sum tree, lane: product -- 5.64 ns, 2 logic levels
 //     stage 17: sum tree -- 3.17 ns, 1 logic levels
 //     stage 18: sum tree -- 3.21 ns, 1 logic levels
 //     stage 19: sum tree -- 3.25 ns, 1 logic levels
@@ -73,18 +73,20 @@
 //     stage 24: normalisation: leading one, normalisation: shift amount, normalisation: register before the fan-out -- 2.67 ns, 1 logic levels
 //     stage 25: normalisation: reciprocal table, lane: coefficient register (fan-out) -- 2.20 ns, 0 logic levels
 //     stage 26: normalisation: reciprocal table (block RAM output register) -- 0.60 ns, 0 logic levels
-//     stage 27: lane: coefficient register (fan-out) -- 1.57 ns, 0 logic levels
-//     stage 28: lane: product -- 0.60 ns, 0 logic levels
-//     stage 29: lane: product -- 0.60 ns, 0 logic levels
+//     stage 27: normalisation: register before the fan-out -- 3.57 ns, 0 logic levels
+//     stage 28: lane: coefficient register (fan-out) -- 0.60 ns, 0 logic levels
+//     stage 29: lane: product -- 2.60 ns, 0 logic levels
 //     stage 30: lane: product -- 0.60 ns, 0 logic levels
-//     stage 31: lane: shift -- 5.56 ns, 4 logic levels
-//     stage 32: lane: shift, lane: round -- 4.70 ns, 2 logic levels
-//     stage 33: lane: saturate -- 4.32 ns, 3 logic levels
-//     stage 34: lane: saturate, output register -- 3.50 ns, 2 logic levels
-//   latency: 37 cycles, throughput 1 vector per cycle
+//     stage 31: lane: product -- 0.60 ns, 0 logic levels
+//     stage 32: lane: shift -- 5.08 ns, 2 logic levels
+//     stage 33: lane: shift -- 4.32 ns, 3 logic levels
+//     stage 34: lane: round -- 3.46 ns, 1 logic levels
+//     stage 35: lane: saturate -- 4.32 ns, 3 logic levels
+//     stage 36: lane: saturate, output register -- 3.50 ns, 2 logic levels
+//   latency: 39 cycles, throughput 1 vector per cycle
 //
 // Table bytes: pow2_lut 128 + recip_lut 576 = 704
-// Latency: 37 cycles from the edge that accepts an input beat to the edge that transfers its result
+// Latency: 39 cycles from the edge that accepts an input beat to the edge that transfers its result
 //           (sink always ready); throughput one vector per clock.
 `timescale 1ns / 1ps
 `default_nettype none
@@ -104,7 +106,7 @@ module softmax_softermax_n64 (
 
   localparam N  = 64;   // elements per vector
   localparam IW = 8;   // input element width
-  localparam LATENCY = 37;
+  localparam LATENCY = 39;
 
   // recip_lut: 512 entries x 9 bits (2^RW / m - 2^(RW-1))
   function [9-1:0] recip_lut;
@@ -672,8 +674,9 @@ module softmax_softermax_n64 (
   reg [511:0] x_in_dm [0:7];
   reg [2:0] x_in_wp;
   reg [2:0] x_in_rp;
+  reg [511:0] x_in_dq;
   reg [511:0] x_in_d6;
-  reg [543:0] sm1_d1;
+  reg [1023:0] e_all_d1;
   reg [287:0] sm2_d1;
   reg [151:0] sm3_d1;
   reg [79:0] sm4_d1;
@@ -767,13 +770,13 @@ module softmax_softermax_n64 (
   wire [543:0] sm1;
   generate
     for (g = 0; g < 32; g = g + 1) begin : g_sm1
-      assign sm1[g*17 +: 17] = {1'b0, e_all[(2*g)*16 +: 16]} + {1'b0, e_all[(2*g+1)*16 +: 16]};
+      assign sm1[g*17 +: 17] = {1'b0, e_all_d1[(2*g)*16 +: 16]} + {1'b0, e_all_d1[(2*g+1)*16 +: 16]};
     end
   endgenerate
   wire [287:0] sm2;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_sm2
-      assign sm2[g*18 +: 18] = {1'b0, sm1_d1[(2*g)*17 +: 17]} + {1'b0, sm1_d1[(2*g+1)*17 +: 17]};
+      assign sm2[g*18 +: 18] = {1'b0, sm1[(2*g)*17 +: 17]} + {1'b0, sm1[(2*g+1)*17 +: 17]};
     end
   endgenerate
   wire [151:0] sm3;
@@ -819,6 +822,8 @@ module softmax_softermax_n64 (
   always @(posedge aclk) r_lut_or <= r_lut;
   wire [9:0] r = {1'b1, r_lut_or};
   wire [4:0] shamt = 5'd22 - nrm_lz_d1;
+  reg [9:0] r_f;
+  always @(posedge aclk) r_f <= r;
   reg [4:0] shamt_f;
   always @(posedge aclk) shamt_f <= shamt;
   always @(posedge aclk) mx1_d1 <= mx1;
@@ -827,14 +832,15 @@ module softmax_softermax_n64 (
   always @(posedge aclk) mx4_d1 <= mx4;
   always @(posedge aclk) mx5_d1 <= mx5;
   always @(posedge aclk) mx6_d1 <= mx6;
-  // x_in delayed 6 cycles in distributed RAM (pipeline.ramDelays)
+  // x_in delayed 6 cycles: 5 in distributed RAM (pipeline.ramDelays), then a register
   always @(posedge aclk) if (!aresetn) x_in_wp <= 3'd0; else x_in_wp <= x_in_wp + 3'd1;
   always @(posedge aclk) begin
     x_in_dm[x_in_wp] <= x_in;
-    x_in_rp <= x_in_wp - 3'd4;
-    x_in_d6 <= x_in_dm[x_in_rp];
+    x_in_rp <= x_in_wp - 3'd3;
+    x_in_dq <= x_in_dm[x_in_rp];
+    x_in_d6 <= x_in_dq;
   end
-  always @(posedge aclk) sm1_d1 <= sm1;
+  always @(posedge aclk) e_all_d1 <= e_all;
   always @(posedge aclk) sm2_d1 <= sm2;
   always @(posedge aclk) sm3_d1 <= sm3;
   always @(posedge aclk) sm4_d1 <= sm4;
@@ -855,7 +861,7 @@ module softmax_softermax_n64 (
   wire [511:0] y_out;
   generate
     for (g = 0; g < 64; g = g + 1) begin : g_lane
-      softmax_softermax_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e_all[g*16 +: 16]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .r(r), .shamt_f(shamt_f), .y(y_out[g*8 +: 8]));
+      softmax_softermax_n64_lane u_lane (.aclk(aclk), .aresetn(aresetn), .e_i(e_all[g*16 +: 16]), .wr_next(valid_pipe[PIPE-2]), .m_ready(m_axis_tready), .r_f(r_f), .shamt_f(shamt_f), .y(y_out[g*8 +: 8]));
     end
   endgenerate
 
@@ -864,26 +870,32 @@ module softmax_softermax_n64 (
   // from one register; the lanes load the write enable from valid_pipe[PIPE-2] and read
   // m_axis_tready. The block keeps one more copy of the state, for m_axis_tvalid and the credits.
   wire fifo_wr = valid_pipe[PIPE-1];
-  reg  [6:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [6:0] fifo_count;     // beats in the memory: 7'd1 for none, an LFSR step up for each beat (taps 7, 6)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
-  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_axis_tready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_softermax_n64_pick u_count_ce (.s(m_axis_tready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
-  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = {fifo_count[5:0], ^{fifo_count[6], fifo_count[5]}};
+  wire [6:0] fifo_count_dec = {^{fifo_count[0], fifo_count[6]}, fifo_count[6:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
-  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 7'd1) & (fifo_count != 7'd2));
+  (* keep *) wire kept_b = (fifo_count == 7'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 7'd0;
+      fifo_count <= 7'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
       head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
@@ -939,14 +951,16 @@ module softmax_softermax_n64_exp (
   reg [0:0] e0_sh_a1_d1;
   reg [0:0] e0_sh_a1_d2;
   reg [0:0] e0_sh_a1_d3;
+  reg [0:0] e0_sh_a1_d4;
+  reg [15:0] e0_sh_0_d1;
   reg [0:0] e0_sh_a2_d1;
   reg [0:0] e0_sh_a2_d2;
   reg [0:0] e0_sh_a2_d3;
+  reg [0:0] e0_sh_a2_d4;
   reg [0:0] e0_sh_a3_d1;
   reg [0:0] e0_sh_a3_d2;
   reg [0:0] e0_sh_a3_d3;
   reg [0:0] e0_sh_a3_d4;
-  reg [15:0] e0_sh_2_d1;
   reg [0:0] e0_sh_a4_d1;
   reg [0:0] e0_sh_a4_d2;
   reg [0:0] e0_sh_a4_d3;
@@ -1039,11 +1053,11 @@ module softmax_softermax_n64_exp (
   wire [0:0] e0_sh_a0 = e0_z[0:0];
   wire [15:0] e0_sh_0 = e0_sh_a0_d3[0] ? (e0_g_or >> 1) : e0_g_or;
   wire [0:0] e0_sh_a1 = e0_z[1:1];
-  wire [15:0] e0_sh_1 = e0_sh_a1_d3[0] ? (e0_sh_0 >> 2) : e0_sh_0;
+  wire [15:0] e0_sh_1 = e0_sh_a1_d4[0] ? (e0_sh_0_d1 >> 2) : e0_sh_0_d1;
   wire [0:0] e0_sh_a2 = e0_z[2:2];
-  wire [15:0] e0_sh_2 = e0_sh_a2_d3[0] ? (e0_sh_1 >> 4) : e0_sh_1;
+  wire [15:0] e0_sh_2 = e0_sh_a2_d4[0] ? (e0_sh_1 >> 4) : e0_sh_1;
   wire [0:0] e0_sh_a3 = e0_z[3:3];
-  wire [15:0] e0_sh_3 = e0_sh_a3_d4[0] ? (e0_sh_2_d1 >> 8) : e0_sh_2_d1;
+  wire [15:0] e0_sh_3 = e0_sh_a3_d4[0] ? (e0_sh_2 >> 8) : e0_sh_2;
   wire [0:0] e0_sh_a4 = e0_z[4:4];
   wire [15:0] e0_sh_4 = (|e0_sh_a4_d4) ? 16'd0 : e0_sh_3;
   assign e = e0_sh_4;
@@ -1062,14 +1076,16 @@ module softmax_softermax_n64_exp (
   always @(posedge aclk) e0_sh_a1_d1 <= e0_sh_a1;
   always @(posedge aclk) e0_sh_a1_d2 <= e0_sh_a1_d1;
   always @(posedge aclk) e0_sh_a1_d3 <= e0_sh_a1_d2;
+  always @(posedge aclk) e0_sh_a1_d4 <= e0_sh_a1_d3;
+  always @(posedge aclk) e0_sh_0_d1 <= e0_sh_0;
   always @(posedge aclk) e0_sh_a2_d1 <= e0_sh_a2;
   always @(posedge aclk) e0_sh_a2_d2 <= e0_sh_a2_d1;
   always @(posedge aclk) e0_sh_a2_d3 <= e0_sh_a2_d2;
+  always @(posedge aclk) e0_sh_a2_d4 <= e0_sh_a2_d3;
   always @(posedge aclk) e0_sh_a3_d1 <= e0_sh_a3;
   always @(posedge aclk) e0_sh_a3_d2 <= e0_sh_a3_d1;
   always @(posedge aclk) e0_sh_a3_d3 <= e0_sh_a3_d2;
   always @(posedge aclk) e0_sh_a3_d4 <= e0_sh_a3_d3;
-  always @(posedge aclk) e0_sh_2_d1 <= e0_sh_2;
   always @(posedge aclk) e0_sh_a4_d1 <= e0_sh_a4;
   always @(posedge aclk) e0_sh_a4_d2 <= e0_sh_a4_d1;
   always @(posedge aclk) e0_sh_a4_d3 <= e0_sh_a4_d2;
@@ -1085,7 +1101,7 @@ module softmax_softermax_n64_lane (
   input  wire [15:0] e_i,
   input  wire wr_next,
   input  wire m_ready,
-  input  wire [9:0] r,
+  input  wire [9:0] r_f,
   input  wire [4:0] shamt_f,
   output wire [7:0] y
 );
@@ -1095,43 +1111,54 @@ module softmax_softermax_n64_lane (
   reg [15:0] mul_areg_dm [0:15];
   reg [3:0] mul_areg_wp;
   reg [3:0] mul_areg_rp;
+  reg [15:0] mul_areg_dq;
   reg [15:0] mul_areg_d13;
   reg [0:0] shf_a0_d1;
   reg [0:0] shf_a0_d2;
   reg [0:0] shf_a0_d3;
   reg [0:0] shf_a0_d4;
   reg [0:0] shf_a0_d5;
+  reg [0:0] shf_a0_d6;
   reg [0:0] shf_a1_d1;
   reg [0:0] shf_a1_d2;
   reg [0:0] shf_a1_d3;
   reg [0:0] shf_a1_d4;
   reg [0:0] shf_a1_d5;
+  reg [0:0] shf_a1_d6;
   reg [0:0] shf_a2_d1;
   reg [0:0] shf_a2_d2;
   reg [0:0] shf_a2_d3;
   reg [0:0] shf_a2_d4;
   reg [0:0] shf_a2_d5;
+  reg [0:0] shf_a2_d6;
+  reg [0:0] shf_a2_d7;
+  reg [25:0] shf_1_d1;
   reg [0:0] shf_a3_d1;
   reg [0:0] shf_a3_d2;
   reg [0:0] shf_a3_d3;
   reg [0:0] shf_a3_d4;
   reg [0:0] shf_a3_d5;
+  reg [0:0] shf_a3_d6;
+  reg [0:0] shf_a3_d7;
   reg [0:0] shf_a4_d1;
   reg [0:0] shf_a4_d2;
   reg [0:0] shf_a4_d3;
   reg [0:0] shf_a4_d4;
   reg [0:0] shf_a4_d5;
   reg [0:0] shf_a4_d6;
-  reg [25:0] shf_3_d1;
+  reg [0:0] shf_a4_d7;
+  reg [25:0] shf_4_d1;
   reg [17:0] y_sat_hi_d1;
   reg [0:0] y_sat_over_d1;
   reg [7:0] y_sat_lo_d1;
   reg [7:0] y_sat_lo_d2;
   reg [9:0] r_l;
-  always @(posedge aclk) r_l <= r;
+  always @(posedge aclk) r_l <= r_f;
   reg [4:0] shamt_l;
   always @(posedge aclk) shamt_l <= shamt_f;
-  wire [15:0] mul_a = e_i;
+  reg [15:0] mul_af;
+  always @(posedge aclk) mul_af <= e_i;
+  wire [15:0] mul_a = mul_af;
   reg [15:0] mul_areg;
   always @(posedge aclk) mul_areg <= mul_a;
   wire [9:0] mul_b = r_l;
@@ -1143,16 +1170,16 @@ module softmax_softermax_n64_lane (
   reg [25:0] mul_preg;
   always @(posedge aclk) mul_preg <= mul_mreg;
   wire [0:0] shf_a0 = shamt_l[0:0];
-  wire [25:0] shf_0 = shf_a0_d5[0] ? (mul_preg >> 1) : mul_preg;
+  wire [25:0] shf_0 = shf_a0_d6[0] ? (mul_preg >> 1) : mul_preg;
   wire [0:0] shf_a1 = shamt_l[1:1];
-  wire [25:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
+  wire [25:0] shf_1 = shf_a1_d6[0] ? (shf_0 >> 2) : shf_0;
   wire [0:0] shf_a2 = shamt_l[2:2];
-  wire [25:0] shf_2 = shf_a2_d5[0] ? (shf_1 >> 4) : shf_1;
+  wire [25:0] shf_2 = shf_a2_d7[0] ? (shf_1_d1 >> 4) : shf_1_d1;
   wire [0:0] shf_a3 = shamt_l[3:3];
-  wire [25:0] shf_3 = shf_a3_d5[0] ? (shf_2 >> 8) : shf_2;
+  wire [25:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
   wire [0:0] shf_a4 = shamt_l[4:4];
-  wire [25:0] shf_4 = shf_a4_d6[0] ? (shf_3_d1 >> 16) : shf_3_d1;
-  wire [26:0] half = {1'b0, shf_4} + 27'd1;
+  wire [25:0] shf_4 = shf_a4_d7[0] ? (shf_3 >> 16) : shf_3;
+  wire [26:0] half = {1'b0, shf_4_d1} + 27'd1;
   wire unused_half = &{1'b0, half[0], 1'b0};
   wire [25:0] y_full = half[26:1];
   wire [17:0] y_sat_hi = y_full[25:8];
@@ -1165,26 +1192,33 @@ module softmax_softermax_n64_lane (
   // a register of its own, loaded from the block's valid bits
   reg fifo_wr;
   always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;
-  reg  [6:0] fifo_count;     // beats in the memory
-  reg         fifo_nonempty;  // fifo_count != 0
+  reg  [6:0] fifo_count;     // beats in the memory: 7'd1 for none, an LFSR step up for each beat (taps 7, 6)
+  reg         fifo_nonempty;  // the memory holds a beat
   reg         head_valid;
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_ready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_softermax_n64_pick u_count_ce (.s(m_ready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
   wire        load = fifo_nonempty & (~head_valid | m_ready);
   // m_ready reaches every lane: each register takes it through one LUT, the rest of its next
   // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
-  // the count one up and one down, from the register alone: the write and the load only pick
-  wire [6:0] fifo_count_inc = fifo_count + 7'd1;
-  wire [6:0] fifo_count_dec = fifo_count - 7'd1;
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [6:0] fifo_count_inc = {fifo_count[5:0], ^{fifo_count[6], fifo_count[5]}};
+  wire [6:0] fifo_count_dec = {^{fifo_count[0], fifo_count[6]}, fifo_count[6:1]};
   // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
   // taken (kept_b & ~m_ready); a load with one held empties the memory
-  (* keep *) wire kept_a = fifo_wr | (fifo_count > 7'd1);
-  (* keep *) wire kept_b = (fifo_count == 7'd1) & head_valid;
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 7'd1) & (fifo_count != 7'd2));
+  (* keep *) wire kept_b = (fifo_count == 7'd2) & head_valid;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      fifo_count <= 7'd0;
+      fifo_count <= 7'd1;
       fifo_nonempty <= 1'b0;
       head_valid <= 1'b0;
     end else begin
-      if (fifo_wr ^ load) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
       fifo_nonempty <= kept_a | (kept_b & ~m_ready);
       head_valid <= fifo_nonempty | (head_valid & ~m_ready);
     end
@@ -1205,45 +1239,65 @@ module softmax_softermax_n64_lane (
     end
   end
   assign y = head;
-  // mul_areg delayed 13 cycles in distributed RAM (pipeline.ramDelays)
+  // mul_areg delayed 13 cycles: 12 in distributed RAM (pipeline.ramDelays), then a register
   always @(posedge aclk) if (!aresetn) mul_areg_wp <= 4'd0; else mul_areg_wp <= mul_areg_wp + 4'd1;
   always @(posedge aclk) begin
     mul_areg_dm[mul_areg_wp] <= mul_areg;
-    mul_areg_rp <= mul_areg_wp - 4'd11;
-    mul_areg_d13 <= mul_areg_dm[mul_areg_rp];
+    mul_areg_rp <= mul_areg_wp - 4'd10;
+    mul_areg_dq <= mul_areg_dm[mul_areg_rp];
+    mul_areg_d13 <= mul_areg_dq;
   end
   always @(posedge aclk) shf_a0_d1 <= shf_a0;
   always @(posedge aclk) shf_a0_d2 <= shf_a0_d1;
   always @(posedge aclk) shf_a0_d3 <= shf_a0_d2;
   always @(posedge aclk) shf_a0_d4 <= shf_a0_d3;
   always @(posedge aclk) shf_a0_d5 <= shf_a0_d4;
+  always @(posedge aclk) shf_a0_d6 <= shf_a0_d5;
   always @(posedge aclk) shf_a1_d1 <= shf_a1;
   always @(posedge aclk) shf_a1_d2 <= shf_a1_d1;
   always @(posedge aclk) shf_a1_d3 <= shf_a1_d2;
   always @(posedge aclk) shf_a1_d4 <= shf_a1_d3;
   always @(posedge aclk) shf_a1_d5 <= shf_a1_d4;
+  always @(posedge aclk) shf_a1_d6 <= shf_a1_d5;
   always @(posedge aclk) shf_a2_d1 <= shf_a2;
   always @(posedge aclk) shf_a2_d2 <= shf_a2_d1;
   always @(posedge aclk) shf_a2_d3 <= shf_a2_d2;
   always @(posedge aclk) shf_a2_d4 <= shf_a2_d3;
   always @(posedge aclk) shf_a2_d5 <= shf_a2_d4;
+  always @(posedge aclk) shf_a2_d6 <= shf_a2_d5;
+  always @(posedge aclk) shf_a2_d7 <= shf_a2_d6;
+  always @(posedge aclk) shf_1_d1 <= shf_1;
   always @(posedge aclk) shf_a3_d1 <= shf_a3;
   always @(posedge aclk) shf_a3_d2 <= shf_a3_d1;
   always @(posedge aclk) shf_a3_d3 <= shf_a3_d2;
   always @(posedge aclk) shf_a3_d4 <= shf_a3_d3;
   always @(posedge aclk) shf_a3_d5 <= shf_a3_d4;
+  always @(posedge aclk) shf_a3_d6 <= shf_a3_d5;
+  always @(posedge aclk) shf_a3_d7 <= shf_a3_d6;
   always @(posedge aclk) shf_a4_d1 <= shf_a4;
   always @(posedge aclk) shf_a4_d2 <= shf_a4_d1;
   always @(posedge aclk) shf_a4_d3 <= shf_a4_d2;
   always @(posedge aclk) shf_a4_d4 <= shf_a4_d3;
   always @(posedge aclk) shf_a4_d5 <= shf_a4_d4;
   always @(posedge aclk) shf_a4_d6 <= shf_a4_d5;
-  always @(posedge aclk) shf_3_d1 <= shf_3;
+  always @(posedge aclk) shf_a4_d7 <= shf_a4_d6;
+  always @(posedge aclk) shf_4_d1 <= shf_4;
   always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
   always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
   always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
   always @(posedge aclk) y_sat_lo_d2 <= y_sat_lo_d1;
 
+endmodule
+
+// the value a when s, else b: one LUT after the select (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_softermax_n64_pick #(parameter W = 1) (
+  input  wire         s,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s) ? a : b;
 endmodule
 /* verilator lint_on DECLFILENAME */
 

@@ -27,7 +27,8 @@
 //     },
 //     "pipeline": {
 //       "targetMHz": 150,
-//       "device": "ecp5"
+//       "device": "ecp5",
+//       "outputFifo": true
 //     },
 //     "verify": {
 //       "vectors": 24,
@@ -47,15 +48,16 @@
 //   tables: exp_lut 256x22b = 704 B, recip_lut 512x9b = 576 B; total 1280 B
 //   error bound: |y - y_ref| <= 0.9556 LSB for every input of 1..4096 elements (proven from the tables, README "The error bound")
 //   stream: 16 lanes per beat, rows of 1..4096 elements (at most 256 beats), keep bit per lane in tuser
-//   row stores: 263 + 268 beats x 144 bits = 76464 bits (block RAM); row queues 16 rows deep
-//   pipeline: A: input register 1, A: max tree over 16 lanes (4 levels) 4, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 5, B: sum tree over 16 lanes (4 levels) 4, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 5, C: normalisation (rexp, normalized) and lanes, for 150 MHz on ecp5 15, C: output (per lane) 1
-//   latency of a row of len elements: 2*ceil(len/16) + 37 cycles (last input beat to last output beat; 549 for maxN)
+//   row stores: 267 + 273 beats x 144 bits = 77760 bits (block RAM); row queues 16 rows deep
+//   output FIFO: 32 beats x 145 bits and a head register; pass C runs without a clock enable and issues a beat while the FIFO has room for it (credits)
+//   pipeline: A: input register 1, A: max tree over 16 lanes (4 levels) 4, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 5, B: sum tree over 16 lanes (4 levels) 4, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 5, C: normalisation (rexp, normalized) and lanes, for 150 MHz on ecp5 16, C: output FIFO and its head register 2
+//   latency of a row of len elements: 2*ceil(len/16) + 45 cycles (last input beat to last output beat; 557 for maxN)
 //   throughput: 16 elements per cycle across back-to-back rows (8 rows of 4096 in 2048 cycles)
 //
 // Table bytes: exp_lut 704 + recip_lut 576 = 1280
-// Latency of a row of len elements: 2*ceil(len/16) + 37 cycles, from the edge that accepts its last input
+// Latency of a row of len elements: 2*ceil(len/16) + 45 cycles, from the edge that accepts its last input
 //           beat to the edge that transfers its last output beat (sink always ready, the row not queued
-//           behind a longer one); 549 for a row of maxN = 4096. Throughput 16 elements per clock.
+//           behind a longer one); 557 for a row of maxN = 4096. Throughput 16 elements per clock.
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -84,8 +86,8 @@ module softmax_stream_p16_n4096 (
   localparam EW = 22;   // exponent table entry width
   localparam SW = 34;   // sum width: a row of up to 4096 elements cannot overflow it
   localparam BW = P*(IW+1);   // row store word: keep bits and elements
-  localparam D1 = 263;   // row store 1 depth (beats)
-  localparam D2 = 268;   // row store 2 depth (beats)
+  localparam D1 = 267;   // row store 1 depth (beats)
+  localparam D2 = 273;   // row store 2 depth (beats)
   localparam Q  = 16;   // row queue depth (rows)
 
   // exp_lut: 256 entries x 22 bits (e^-d), as a memory array of which each lane
@@ -959,6 +961,27 @@ module softmax_stream_p16_n4096 (
       assign a_xm[g*IW +: IW] = s_axis_tuser[g] ? s_axis_tdata[g*IW +: IW] : {1'b1, {(IW-1){1'b0}}};
     end
   endgenerate
+  // the beat goes into row store 1 a cycle after it is taken, from registers (a_wr, the write, reaches
+  // every RAM of the store: no logic before that route)
+  // (and the row's beat count into row queue 1 likewise)
+  reg a_wr, a_qw;
+  reg [BW-1:0] a_wd;
+  reg [9-1:0] a_wa;
+  reg [8:0] a_qd;
+  reg [4-1:0] a_qa;
+  always @(posedge aclk) begin
+    a_wd <= {s_axis_tuser, s_axis_tdata};
+    a_wa <= a_wp;
+    a_qd <= {1'b0, a_beat} - 9'd1;
+    a_qa <= q1_wc;
+    if (!aresetn) begin
+      a_wr <= 1'b0;
+      a_qw <= 1'b0;
+    end else begin
+      a_wr <= a_take;
+      a_qw <= a_take & s_axis_tlast;
+    end
+  end
   reg [P*IW-1:0] a_x;
   reg a_v, a_l;
   always @(posedge aclk) begin
@@ -1044,8 +1067,8 @@ module softmax_stream_p16_n4096 (
   always @(posedge aclk) begin
     if (a_t_ve4) a_acc <= a_new;
     if (a_push) q1m[q1_wm] <= a_new;
-    if (a_take) m1[a_wp] <= {s_axis_tuser, s_axis_tdata};
-    if (a_take && s_axis_tlast) q1c[q1_wc] <= {1'b0, a_beat} - 9'd1;
+    if (a_wr) m1[a_wa] <= a_wd;
+    if (a_qw) q1c[a_qa] <= a_qd;
   end
 
   // =============================================================================================
@@ -1066,12 +1089,16 @@ module softmax_stream_p16_n4096 (
   reg  [8:0] b_rem;
   reg  b_fresh;
   reg  [4-1:0] q1_rn;       // q1_r + 1 (mod Q), a register of its own: no adder before the queue read
-  wire [IW-1:0] b_max = q1m[q1_r];
   wire b_end = b_rem[8];
   // b_has: q1_avail != 0, kept as a register beside the counter; b_room: store 2 and queue 2 have
   // room for a beat and a row more than they hold (registered, so one behind, as a_ready)
   reg  b_has, b_room;
   wire b_go = b_has & b_room;
+  // pass B's datapath follows its decisions a cycle later (see "decisions and counters" below):
+  // b_go_q issues the beat, b_row_q ends the row; q1_rd is the row queue entry it reads (the row's
+  // max), q2_wm the entry of queue 2 it writes
+  reg  b_go_q, b_row_q;
+  reg  [4-1:0] q1_rd, q2_wm;
 
   (* no_rw_check *)   // never read where it is written in the same cycle: no bypass logic
   reg [BW-1:0] m2 [0:D2-1];      // row store 2: no reset, synchronous read (block RAM)
@@ -1084,15 +1111,13 @@ module softmax_stream_p16_n4096 (
   reg [9-1:0] b_wa;
   reg b_v1, b_l1;
   always @(posedge aclk) begin
-    if (b_go) b_rd <= m1[b_rp];
-    b_mx1 <= b_max;
+    b_rd <= m1[b_rp];            // every cycle: b_v1 says whether it holds a beat (no enable to fan out)
+    b_mx1 <= q1m[q1_rd];
     b_wa <= b_wp;
-    b_l1 <= b_end;
-    if (!aresetn) b_v1 <= 1'b0; else b_v1 <= b_go;
-    if (b_go && b_end) begin
-      q2c[q2_wc] <= q1c[q1_r];
-      q2m[q2_wc] <= b_max;
-    end
+    b_l1 <= b_row_q;
+    if (!aresetn) b_v1 <= 1'b0; else b_v1 <= b_go_q;
+    if (b_go & b_end) q2c[q2_wc] <= q1c[q1_r];
+    if (b_row_q) q2m[q2_wm] <= q1m[q1_rd];
   end
   // the copy to row store 2 a cycle later, from the read's first register (b_rd_d1), so that
   // the read data feeds that one register (the block RAM's output register)
@@ -1229,35 +1254,34 @@ module softmax_stream_p16_n4096 (
 
   // =============================================================================================
   // Pass C: read row store 2, e again, the method's normalisation of S and per-lane output.
-  // The pass advances while the output's skid register is empty (back-pressure); see the output.
+  // The pass never stalls (pipeline.outputFifo): each beat's valid bit travels beside it into the
+  // output FIFO, and a beat is issued only while the beats issued and not yet read fit the FIFO.
   // =============================================================================================
   reg  [9-1:0] c_rp;
-  reg  s_v;                      // the skid register holds a beat
-  wire ce = ~s_v;
   // as in pass B: beats left in the row, loaded when a row ends and while none of it is issued
   reg  [8:0] c_rem;
   reg  c_fresh;
   reg  [4-1:0] q2_rn;       // q2_r + 1 (mod Q)
   wire c_end = c_rem[8];
   reg  c_has;                    // q2_avail != 0, as b_has
-  // the counters read a copy of the enable of their own (c_ce == ce, kept inverted so that synthesis
-  // does not merge it with s_v): s_v drives every register of pass C, and that route (2.0 ns on
-  // ECP5) left no time for the row end and store 2's count after it
-  reg  c_ce;
-  wire c_go = c_ce & c_has;
+  // c_room: the FIFO and its head register have room for every beat issued and not yet read, and
+  // one more (registered; its next value below)
+  reg  c_room;
+  wire c_go = c_has & c_room;
+  // pass C's datapath follows its decisions a cycle later, as pass B's; q2_rd: the queue entry it reads
+  reg  c_go_q, c_row_q;
+  reg  [4-1:0] q2_rd;
 
   reg [BW-1:0] c_rd;
   reg [IW-1:0] c_mx1;
   reg [SW-1:0] c_s1;
   reg c_v1, c_l1;
   always @(posedge aclk) begin
-    if (ce) begin
-      c_rd <= m2[c_rp];
-      c_mx1 <= q2m[q2_r];
-      c_s1 <= q2s[q2_r];
-      c_l1 <= c_end;
-    end
-    if (!aresetn) c_v1 <= 1'b0; else if (ce) c_v1 <= c_go;
+    c_rd <= m2[c_rp];
+    c_mx1 <= q2m[q2_rd];
+    c_s1 <= q2s[q2_rd];
+    c_l1 <= c_row_q;
+    if (!aresetn) c_v1 <= 1'b0; else c_v1 <= c_go_q;
   end
 
   // d = max - x and the exponent lookup, as in pass B (the sum travels beside them)
@@ -1289,49 +1313,47 @@ module softmax_stream_p16_n4096 (
     for (g = 0; g < 16; g = g + 1) begin : g_c_ex
       reg [17:0] q_lo;
       reg [3:0] q_hi;
-      always @(posedge aclk) if (ce) q_lo <= g_exp_lut_rom[g].rom[c_d_d1[g*8 + 0 +: 8]];
-      always @(posedge aclk) if (ce) q_hi <= exp_lut_hi(c_d_d1[g*8 + 0 +: 8]);
+      always @(posedge aclk) q_lo <= g_exp_lut_rom[g].rom[c_d_d1[g*8 + 0 +: 8]];
+      always @(posedge aclk) q_hi <= exp_lut_hi(c_d_d1[g*8 + 0 +: 8]);
       wire [21:0] q = {q_hi, q_lo};
       assign c_ex[g*22 +: 22] = q;
     end
   endgenerate
   reg [351:0] c_ex_or;
-  always @(posedge aclk) if (ce) c_ex_or <= c_ex;
+  always @(posedge aclk) c_ex_or <= c_ex;
   wire [15:0] c_k0 = c_rd_d1[143:128];
-  always @(posedge aclk) if (ce) c_mx1_d1 <= c_mx1;
-  always @(posedge aclk) if (ce) c_rd_d1 <= c_rd;
-  always @(posedge aclk) if (ce) c_d_d1 <= c_d;
-  always @(posedge aclk) if (ce) c_s1_d1 <= c_s1;
-  always @(posedge aclk) if (ce) c_s1_d2 <= c_s1_d1;
-  always @(posedge aclk) if (ce) c_s1_d3 <= c_s1_d2;
-  always @(posedge aclk) if (ce) c_s1_d4 <= c_s1_d3;
-  always @(posedge aclk) if (ce) c_k0_d1 <= c_k0;
-  always @(posedge aclk) if (ce) c_k0_d2 <= c_k0_d1;
-  always @(posedge aclk) if (ce) c_k0_d3 <= c_k0_d2;
-  always @(posedge aclk) if (ce) c_l1_d1 <= c_l1;
-  always @(posedge aclk) if (ce) c_l1_d2 <= c_l1_d1;
-  always @(posedge aclk) if (ce) c_l1_d3 <= c_l1_d2;
-  always @(posedge aclk) if (ce) c_l1_d4 <= c_l1_d3;
+  always @(posedge aclk) c_mx1_d1 <= c_mx1;
+  always @(posedge aclk) c_rd_d1 <= c_rd;
+  always @(posedge aclk) c_d_d1 <= c_d;
+  always @(posedge aclk) c_s1_d1 <= c_s1;
+  always @(posedge aclk) c_s1_d2 <= c_s1_d1;
+  always @(posedge aclk) c_s1_d3 <= c_s1_d2;
+  always @(posedge aclk) c_s1_d4 <= c_s1_d3;
+  always @(posedge aclk) c_k0_d1 <= c_k0;
+  always @(posedge aclk) c_k0_d2 <= c_k0_d1;
+  always @(posedge aclk) c_k0_d3 <= c_k0_d2;
+  always @(posedge aclk) c_l1_d1 <= c_l1;
+  always @(posedge aclk) c_l1_d2 <= c_l1_d1;
+  always @(posedge aclk) c_l1_d3 <= c_l1_d2;
+  always @(posedge aclk) c_l1_d4 <= c_l1_d3;
   reg c_ve1;
-  always @(posedge aclk) if (!aresetn) c_ve1 <= 1'b0; else if (ce) c_ve1 <= c_v1;
+  always @(posedge aclk) if (!aresetn) c_ve1 <= 1'b0; else c_ve1 <= c_v1;
   reg c_ve2;
-  always @(posedge aclk) if (!aresetn) c_ve2 <= 1'b0; else if (ce) c_ve2 <= c_ve1;
+  always @(posedge aclk) if (!aresetn) c_ve2 <= 1'b0; else c_ve2 <= c_ve1;
   reg c_ve3;
-  always @(posedge aclk) if (!aresetn) c_ve3 <= 1'b0; else if (ce) c_ve3 <= c_ve2;
+  always @(posedge aclk) if (!aresetn) c_ve3 <= 1'b0; else c_ve3 <= c_ve2;
   reg c_ve4;
-  always @(posedge aclk) if (!aresetn) c_ve4 <= 1'b0; else if (ce) c_ve4 <= c_ve3;
+  always @(posedge aclk) if (!aresetn) c_ve4 <= 1'b0; else c_ve4 <= c_ve3;
   reg [P*EW-1:0] c_e;
   reg [P-1:0] c_k2;
   reg [SW-1:0] c_s2;
   reg c_v2, c_l2;
   always @(posedge aclk) begin
-    if (ce) begin
-      c_e <= c_ex_or;
-      c_k2 <= c_k0_d3;
-      c_s2 <= c_s1_d4;
-      c_l2 <= c_l1_d4;
-    end
-    if (!aresetn) c_v2 <= 1'b0; else if (ce) c_v2 <= c_ve4;
+    c_e <= c_ex_or;
+    c_k2 <= c_k0_d3;
+    c_s2 <= c_s1_d4;
+    c_l2 <= c_l1_d4;
+    if (!aresetn) c_v2 <= 1'b0; else c_v2 <= c_ve4;
   end
 
   // ---------------------------------------------------------------------------------------------
@@ -1368,6 +1390,7 @@ module softmax_stream_p16_n4096 (
   reg [15:0] c_k2_d13;
   reg [15:0] c_k2_d14;
   reg [15:0] c_k2_d15;
+  reg [15:0] c_k2_d16;
   reg [0:0] c_l2_d1;
   reg [0:0] c_l2_d2;
   reg [0:0] c_l2_d3;
@@ -1383,6 +1406,7 @@ module softmax_stream_p16_n4096 (
   reg [0:0] c_l2_d13;
   reg [0:0] c_l2_d14;
   reg [0:0] c_l2_d15;
+  reg [0:0] c_l2_d16;
   wire [0:0] nrm_z5 = ~|c_s2[33:2];
   wire [33:0] nrm_s5 = nrm_z5 ? {c_s2[1:0], 32'd0} : c_s2;
   wire [0:0] nrm_z4 = ~|nrm_s5_d1[33:18];
@@ -1399,57 +1423,61 @@ module softmax_stream_p16_n4096 (
   wire [8:0] n_j = nrm_s0[32:24];
   wire unused_xn = &{1'b0, nrm_s0[23:0], nrm_s0[33], 1'b0};
   reg [8:0] r_lut;
-  always @(posedge aclk) if (ce) r_lut <= recip_lut(n_j_d1);
+  always @(posedge aclk) r_lut <= recip_lut(n_j_d1);
   reg [8:0] r_lut_or;
-  always @(posedge aclk) if (ce) r_lut_or <= r_lut;
+  always @(posedge aclk) r_lut_or <= r_lut;
   wire [9:0] r = {1'b1, r_lut_or};
   wire [5:0] shamt = 6'd34 - nrm_lz_d1;
+  reg [9:0] r_f;
+  always @(posedge aclk) r_f <= r;
   reg [5:0] shamt_f;
-  always @(posedge aclk) if (ce) shamt_f <= shamt;
-  always @(posedge aclk) if (ce) nrm_s5_d1 <= nrm_s5;
-  always @(posedge aclk) if (ce) nrm_s4_d1 <= nrm_s4;
-  always @(posedge aclk) if (ce) nrm_z2_d1 <= nrm_z2;
-  always @(posedge aclk) if (ce) nrm_s3_d1 <= nrm_s3;
-  always @(posedge aclk) if (ce) nrm_z0_d1 <= nrm_z0;
-  always @(posedge aclk) if (ce) nrm_s1_d1 <= nrm_s1;
-  always @(posedge aclk) if (ce) nrm_z5_d1 <= nrm_z5;
-  always @(posedge aclk) if (ce) nrm_z5_d2 <= nrm_z5_d1;
-  always @(posedge aclk) if (ce) nrm_z5_d3 <= nrm_z5_d2;
-  always @(posedge aclk) if (ce) nrm_z4_d1 <= nrm_z4;
-  always @(posedge aclk) if (ce) nrm_z4_d2 <= nrm_z4_d1;
-  always @(posedge aclk) if (ce) nrm_z3_d1 <= nrm_z3;
-  always @(posedge aclk) if (ce) n_j_d1 <= n_j;
-  always @(posedge aclk) if (ce) nrm_lz_d1 <= nrm_lz;
-  always @(posedge aclk) if (ce) c_k2_d1 <= c_k2;
-  always @(posedge aclk) if (ce) c_k2_d2 <= c_k2_d1;
-  always @(posedge aclk) if (ce) c_k2_d3 <= c_k2_d2;
-  always @(posedge aclk) if (ce) c_k2_d4 <= c_k2_d3;
-  always @(posedge aclk) if (ce) c_k2_d5 <= c_k2_d4;
-  always @(posedge aclk) if (ce) c_k2_d6 <= c_k2_d5;
-  always @(posedge aclk) if (ce) c_k2_d7 <= c_k2_d6;
-  always @(posedge aclk) if (ce) c_k2_d8 <= c_k2_d7;
-  always @(posedge aclk) if (ce) c_k2_d9 <= c_k2_d8;
-  always @(posedge aclk) if (ce) c_k2_d10 <= c_k2_d9;
-  always @(posedge aclk) if (ce) c_k2_d11 <= c_k2_d10;
-  always @(posedge aclk) if (ce) c_k2_d12 <= c_k2_d11;
-  always @(posedge aclk) if (ce) c_k2_d13 <= c_k2_d12;
-  always @(posedge aclk) if (ce) c_k2_d14 <= c_k2_d13;
-  always @(posedge aclk) if (ce) c_k2_d15 <= c_k2_d14;
-  always @(posedge aclk) if (ce) c_l2_d1 <= c_l2;
-  always @(posedge aclk) if (ce) c_l2_d2 <= c_l2_d1;
-  always @(posedge aclk) if (ce) c_l2_d3 <= c_l2_d2;
-  always @(posedge aclk) if (ce) c_l2_d4 <= c_l2_d3;
-  always @(posedge aclk) if (ce) c_l2_d5 <= c_l2_d4;
-  always @(posedge aclk) if (ce) c_l2_d6 <= c_l2_d5;
-  always @(posedge aclk) if (ce) c_l2_d7 <= c_l2_d6;
-  always @(posedge aclk) if (ce) c_l2_d8 <= c_l2_d7;
-  always @(posedge aclk) if (ce) c_l2_d9 <= c_l2_d8;
-  always @(posedge aclk) if (ce) c_l2_d10 <= c_l2_d9;
-  always @(posedge aclk) if (ce) c_l2_d11 <= c_l2_d10;
-  always @(posedge aclk) if (ce) c_l2_d12 <= c_l2_d11;
-  always @(posedge aclk) if (ce) c_l2_d13 <= c_l2_d12;
-  always @(posedge aclk) if (ce) c_l2_d14 <= c_l2_d13;
-  always @(posedge aclk) if (ce) c_l2_d15 <= c_l2_d14;
+  always @(posedge aclk) shamt_f <= shamt;
+  always @(posedge aclk) nrm_s5_d1 <= nrm_s5;
+  always @(posedge aclk) nrm_s4_d1 <= nrm_s4;
+  always @(posedge aclk) nrm_z2_d1 <= nrm_z2;
+  always @(posedge aclk) nrm_s3_d1 <= nrm_s3;
+  always @(posedge aclk) nrm_z0_d1 <= nrm_z0;
+  always @(posedge aclk) nrm_s1_d1 <= nrm_s1;
+  always @(posedge aclk) nrm_z5_d1 <= nrm_z5;
+  always @(posedge aclk) nrm_z5_d2 <= nrm_z5_d1;
+  always @(posedge aclk) nrm_z5_d3 <= nrm_z5_d2;
+  always @(posedge aclk) nrm_z4_d1 <= nrm_z4;
+  always @(posedge aclk) nrm_z4_d2 <= nrm_z4_d1;
+  always @(posedge aclk) nrm_z3_d1 <= nrm_z3;
+  always @(posedge aclk) n_j_d1 <= n_j;
+  always @(posedge aclk) nrm_lz_d1 <= nrm_lz;
+  always @(posedge aclk) c_k2_d1 <= c_k2;
+  always @(posedge aclk) c_k2_d2 <= c_k2_d1;
+  always @(posedge aclk) c_k2_d3 <= c_k2_d2;
+  always @(posedge aclk) c_k2_d4 <= c_k2_d3;
+  always @(posedge aclk) c_k2_d5 <= c_k2_d4;
+  always @(posedge aclk) c_k2_d6 <= c_k2_d5;
+  always @(posedge aclk) c_k2_d7 <= c_k2_d6;
+  always @(posedge aclk) c_k2_d8 <= c_k2_d7;
+  always @(posedge aclk) c_k2_d9 <= c_k2_d8;
+  always @(posedge aclk) c_k2_d10 <= c_k2_d9;
+  always @(posedge aclk) c_k2_d11 <= c_k2_d10;
+  always @(posedge aclk) c_k2_d12 <= c_k2_d11;
+  always @(posedge aclk) c_k2_d13 <= c_k2_d12;
+  always @(posedge aclk) c_k2_d14 <= c_k2_d13;
+  always @(posedge aclk) c_k2_d15 <= c_k2_d14;
+  always @(posedge aclk) c_k2_d16 <= c_k2_d15;
+  always @(posedge aclk) c_l2_d1 <= c_l2;
+  always @(posedge aclk) c_l2_d2 <= c_l2_d1;
+  always @(posedge aclk) c_l2_d3 <= c_l2_d2;
+  always @(posedge aclk) c_l2_d4 <= c_l2_d3;
+  always @(posedge aclk) c_l2_d5 <= c_l2_d4;
+  always @(posedge aclk) c_l2_d6 <= c_l2_d5;
+  always @(posedge aclk) c_l2_d7 <= c_l2_d6;
+  always @(posedge aclk) c_l2_d8 <= c_l2_d7;
+  always @(posedge aclk) c_l2_d9 <= c_l2_d8;
+  always @(posedge aclk) c_l2_d10 <= c_l2_d9;
+  always @(posedge aclk) c_l2_d11 <= c_l2_d10;
+  always @(posedge aclk) c_l2_d12 <= c_l2_d11;
+  always @(posedge aclk) c_l2_d13 <= c_l2_d12;
+  always @(posedge aclk) c_l2_d14 <= c_l2_d13;
+  always @(posedge aclk) c_l2_d15 <= c_l2_d14;
+  always @(posedge aclk) c_l2_d16 <= c_l2_d15;
   wire [127:0] y_c;
   generate
     for (g = 0; g < 16; g = g + 1) begin : g_lane
@@ -1461,8 +1489,7 @@ module softmax_stream_p16_n4096 (
       reg [21:0] e_i_d5;
       reg [21:0] e_i_d6;
       reg [21:0] e_i_d7;
-      reg [9:0] mul_b10_d1;
-      reg [3:0] mul_a10_d1;
+      reg [21:0] e_i_d8;
       reg [11:0] mul_p10_pp0_d1;
       reg [11:0] mul_p10_pp2_d1;
       reg [13:0] mul_p10_t1_0_d1;
@@ -1471,74 +1498,88 @@ module softmax_stream_p16_n4096 (
       reg [0:0] shf_a0_d3;
       reg [0:0] shf_a0_d4;
       reg [0:0] shf_a0_d5;
+      reg [0:0] shf_a0_d6;
+      reg [0:0] shf_a0_d7;
+      reg [31:0] mul_t1_0_d1;
       reg [0:0] shf_a1_d1;
       reg [0:0] shf_a1_d2;
       reg [0:0] shf_a1_d3;
       reg [0:0] shf_a1_d4;
       reg [0:0] shf_a1_d5;
+      reg [0:0] shf_a1_d6;
+      reg [0:0] shf_a1_d7;
       reg [0:0] shf_a2_d1;
       reg [0:0] shf_a2_d2;
       reg [0:0] shf_a2_d3;
       reg [0:0] shf_a2_d4;
       reg [0:0] shf_a2_d5;
       reg [0:0] shf_a2_d6;
-      reg [31:0] shf_1_d1;
+      reg [0:0] shf_a2_d7;
       reg [0:0] shf_a3_d1;
       reg [0:0] shf_a3_d2;
       reg [0:0] shf_a3_d3;
       reg [0:0] shf_a3_d4;
       reg [0:0] shf_a3_d5;
       reg [0:0] shf_a3_d6;
+      reg [0:0] shf_a3_d7;
       reg [0:0] shf_a4_d1;
       reg [0:0] shf_a4_d2;
       reg [0:0] shf_a4_d3;
       reg [0:0] shf_a4_d4;
       reg [0:0] shf_a4_d5;
       reg [0:0] shf_a4_d6;
+      reg [0:0] shf_a4_d7;
+      reg [0:0] shf_a4_d8;
+      reg [31:0] shf_3_d1;
       reg [0:0] shf_a5_d1;
       reg [0:0] shf_a5_d2;
       reg [0:0] shf_a5_d3;
       reg [0:0] shf_a5_d4;
       reg [0:0] shf_a5_d5;
       reg [0:0] shf_a5_d6;
+      reg [0:0] shf_a5_d7;
+      reg [0:0] shf_a5_d8;
       reg [31:0] shf_5_d1;
       reg [23:0] y_sat_hi_d1;
       reg [0:0] y_sat_over_d1;
       reg [7:0] y_sat_lo_d1;
       reg [7:0] y_sat_lo_d2;
-      reg [7:0] y_k_d1;
       wire [21:0] e_i = c_e[g*22 +: 22];
-      wire [17:0] mul_a00 = e_i_d7[17:0];
-      wire [9:0] mul_b00 = r[9:0];
+      wire [17:0] mul_a00 = e_i_d8[17:0];
+      wire [9:0] mul_b00 = r_f[9:0];
       wire [17:0] mul_p00_a = mul_a00;
       reg [17:0] mul_p00_areg;
-      always @(posedge aclk) if (ce) mul_p00_areg <= mul_p00_a;
+      always @(posedge aclk) mul_p00_areg <= mul_p00_a;
       wire [9:0] mul_p00_b = mul_b00;
       reg [9:0] mul_p00_breg;
-      always @(posedge aclk) if (ce) mul_p00_breg <= mul_p00_b;
+      always @(posedge aclk) mul_p00_breg <= mul_p00_b;
       wire [27:0] mul_p00_m = {10'd0, mul_p00_areg} * {18'd0, mul_p00_breg};
       reg [27:0] mul_p00_mreg;
-      always @(posedge aclk) if (ce) mul_p00_mreg <= mul_p00_m;
+      always @(posedge aclk) mul_p00_mreg <= mul_p00_m;
       reg [27:0] mul_p00_preg;
-      always @(posedge aclk) if (ce) mul_p00_preg <= mul_p00_mreg;
-      wire [3:0] mul_a10 = e_i_d7[21:18];
-      wire [9:0] mul_b10 = r[9:0];
-      wire [11:0] mul_p10_pp0 = {2'b0, mul_b10_d1 & {10{mul_a10_d1[0]}}} + {1'b0, mul_b10_d1 & {10{mul_a10_d1[1]}}, 1'b0};
-      wire [11:0] mul_p10_pp2 = {2'b0, mul_b10_d1 & {10{mul_a10_d1[2]}}} + {1'b0, mul_b10_d1 & {10{mul_a10_d1[3]}}, 1'b0};
+      always @(posedge aclk) mul_p00_preg <= mul_p00_mreg;
+      wire [3:0] mul_a10 = e_i_d8[21:18];
+      wire [9:0] mul_b10 = r_f[9:0];
+      reg [3:0] mul_a10_l;
+      (* keep *) always @(posedge aclk) if (!aresetn) mul_a10_l <= 4'd0; else mul_a10_l <= mul_a10;
+      reg [9:0] mul_b10_l;
+      (* keep *) always @(posedge aclk) if (!aresetn) mul_b10_l <= 10'd0; else mul_b10_l <= mul_b10;
+      wire [11:0] mul_p10_pp0 = {2'b0, mul_b10_l & {10{mul_a10_l[0]}}} + {1'b0, mul_b10_l & {10{mul_a10_l[1]}}, 1'b0};
+      wire [11:0] mul_p10_pp2 = {2'b0, mul_b10_l & {10{mul_a10_l[2]}}} + {1'b0, mul_b10_l & {10{mul_a10_l[3]}}, 1'b0};
       wire [13:0] mul_p10_t1_0 = {2'd0, mul_p10_pp0_d1} + {mul_p10_pp2_d1, 2'd0};
       wire [31:0] mul_t1_0 = {4'd0, mul_p00_preg} + {mul_p10_t1_0_d1, 18'd0};
       wire [0:0] shf_a0 = shamt_f[0:0];
-      wire [31:0] shf_0 = shf_a0_d5[0] ? (mul_t1_0 >> 1) : mul_t1_0;
+      wire [31:0] shf_0 = shf_a0_d7[0] ? (mul_t1_0_d1 >> 1) : mul_t1_0_d1;
       wire [0:0] shf_a1 = shamt_f[1:1];
-      wire [31:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
+      wire [31:0] shf_1 = shf_a1_d7[0] ? (shf_0 >> 2) : shf_0;
       wire [0:0] shf_a2 = shamt_f[2:2];
-      wire [31:0] shf_2 = shf_a2_d6[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+      wire [31:0] shf_2 = shf_a2_d7[0] ? (shf_1 >> 4) : shf_1;
       wire [0:0] shf_a3 = shamt_f[3:3];
-      wire [31:0] shf_3 = shf_a3_d6[0] ? (shf_2 >> 8) : shf_2;
+      wire [31:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
       wire [0:0] shf_a4 = shamt_f[4:4];
-      wire [31:0] shf_4 = shf_a4_d6[0] ? (shf_3 >> 16) : shf_3;
+      wire [31:0] shf_4 = shf_a4_d8[0] ? (shf_3_d1 >> 16) : shf_3_d1;
       wire [0:0] shf_a5 = shamt_f[5:5];
-      wire [31:0] shf_5 = (|shf_a5_d6) ? 32'd0 : shf_4;
+      wire [31:0] shf_5 = (|shf_a5_d8) ? 32'd0 : shf_4;
       wire [32:0] half = {1'b0, shf_5_d1} + 33'd1;
       wire unused_half = &{1'b0, half[0], 1'b0};
       wire [31:0] y_full = half[32:1];
@@ -1546,223 +1587,405 @@ module softmax_stream_p16_n4096 (
       wire [7:0] y_sat_lo = y_full[7:0];
       wire [0:0] y_sat_over = |y_sat_hi_d1;
       wire [7:0] y_sat = y_sat_over_d1 ? {8{1'b1}} : y_sat_lo_d2;
-      wire [7:0] y_k = c_k2_d14[g] ? y_sat : 8'd0;
-      wire [7:0] y_m = y_k_d1;
-      assign y_c[g*8 +: 8] = y_m;
-      always @(posedge aclk) if (ce) e_i_d1 <= e_i;
-      always @(posedge aclk) if (ce) e_i_d2 <= e_i_d1;
-      always @(posedge aclk) if (ce) e_i_d3 <= e_i_d2;
-      always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
-      always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
-      always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
-      always @(posedge aclk) if (ce) e_i_d7 <= e_i_d6;
-      always @(posedge aclk) if (ce) mul_b10_d1 <= mul_b10;
-      always @(posedge aclk) if (ce) mul_a10_d1 <= mul_a10;
-      always @(posedge aclk) if (ce) mul_p10_pp0_d1 <= mul_p10_pp0;
-      always @(posedge aclk) if (ce) mul_p10_pp2_d1 <= mul_p10_pp2;
-      always @(posedge aclk) if (ce) mul_p10_t1_0_d1 <= mul_p10_t1_0;
-      always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
-      always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
-      always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
-      always @(posedge aclk) if (ce) shf_a0_d4 <= shf_a0_d3;
-      always @(posedge aclk) if (ce) shf_a0_d5 <= shf_a0_d4;
-      always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
-      always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
-      always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
-      always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
-      always @(posedge aclk) if (ce) shf_a1_d5 <= shf_a1_d4;
-      always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
-      always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
-      always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
-      always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
-      always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
-      always @(posedge aclk) if (ce) shf_a2_d6 <= shf_a2_d5;
-      always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
-      always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
-      always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
-      always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
-      always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
-      always @(posedge aclk) if (ce) shf_a3_d5 <= shf_a3_d4;
-      always @(posedge aclk) if (ce) shf_a3_d6 <= shf_a3_d5;
-      always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
-      always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
-      always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
-      always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
-      always @(posedge aclk) if (ce) shf_a4_d5 <= shf_a4_d4;
-      always @(posedge aclk) if (ce) shf_a4_d6 <= shf_a4_d5;
-      always @(posedge aclk) if (ce) shf_a5_d1 <= shf_a5;
-      always @(posedge aclk) if (ce) shf_a5_d2 <= shf_a5_d1;
-      always @(posedge aclk) if (ce) shf_a5_d3 <= shf_a5_d2;
-      always @(posedge aclk) if (ce) shf_a5_d4 <= shf_a5_d3;
-      always @(posedge aclk) if (ce) shf_a5_d5 <= shf_a5_d4;
-      always @(posedge aclk) if (ce) shf_a5_d6 <= shf_a5_d5;
-      always @(posedge aclk) if (ce) shf_5_d1 <= shf_5;
-      always @(posedge aclk) if (ce) y_sat_hi_d1 <= y_sat_hi;
-      always @(posedge aclk) if (ce) y_sat_over_d1 <= y_sat_over;
-      always @(posedge aclk) if (ce) y_sat_lo_d1 <= y_sat_lo;
-      always @(posedge aclk) if (ce) y_sat_lo_d2 <= y_sat_lo_d1;
-      always @(posedge aclk) if (ce) y_k_d1 <= y_k;
+      wire [7:0] y_k = c_k2_d16[g] ? y_sat : 8'd0;
+      assign y_c[g*8 +: 8] = y_k;
+      (* keep *) always @(posedge aclk) e_i_d1 <= e_i;
+      (* keep *) always @(posedge aclk) e_i_d2 <= e_i_d1;
+      (* keep *) always @(posedge aclk) e_i_d3 <= e_i_d2;
+      (* keep *) always @(posedge aclk) e_i_d4 <= e_i_d3;
+      (* keep *) always @(posedge aclk) e_i_d5 <= e_i_d4;
+      (* keep *) always @(posedge aclk) e_i_d6 <= e_i_d5;
+      (* keep *) always @(posedge aclk) e_i_d7 <= e_i_d6;
+      (* keep *) always @(posedge aclk) e_i_d8 <= e_i_d7;
+      (* keep *) always @(posedge aclk) mul_p10_pp0_d1 <= mul_p10_pp0;
+      (* keep *) always @(posedge aclk) mul_p10_pp2_d1 <= mul_p10_pp2;
+      (* keep *) always @(posedge aclk) mul_p10_t1_0_d1 <= mul_p10_t1_0;
+      (* keep *) always @(posedge aclk) shf_a0_d1 <= shf_a0;
+      (* keep *) always @(posedge aclk) shf_a0_d2 <= shf_a0_d1;
+      (* keep *) always @(posedge aclk) shf_a0_d3 <= shf_a0_d2;
+      (* keep *) always @(posedge aclk) shf_a0_d4 <= shf_a0_d3;
+      (* keep *) always @(posedge aclk) shf_a0_d5 <= shf_a0_d4;
+      (* keep *) always @(posedge aclk) shf_a0_d6 <= shf_a0_d5;
+      (* keep *) always @(posedge aclk) shf_a0_d7 <= shf_a0_d6;
+      (* keep *) always @(posedge aclk) mul_t1_0_d1 <= mul_t1_0;
+      (* keep *) always @(posedge aclk) shf_a1_d1 <= shf_a1;
+      (* keep *) always @(posedge aclk) shf_a1_d2 <= shf_a1_d1;
+      (* keep *) always @(posedge aclk) shf_a1_d3 <= shf_a1_d2;
+      (* keep *) always @(posedge aclk) shf_a1_d4 <= shf_a1_d3;
+      (* keep *) always @(posedge aclk) shf_a1_d5 <= shf_a1_d4;
+      (* keep *) always @(posedge aclk) shf_a1_d6 <= shf_a1_d5;
+      (* keep *) always @(posedge aclk) shf_a1_d7 <= shf_a1_d6;
+      (* keep *) always @(posedge aclk) shf_a2_d1 <= shf_a2;
+      (* keep *) always @(posedge aclk) shf_a2_d2 <= shf_a2_d1;
+      (* keep *) always @(posedge aclk) shf_a2_d3 <= shf_a2_d2;
+      (* keep *) always @(posedge aclk) shf_a2_d4 <= shf_a2_d3;
+      (* keep *) always @(posedge aclk) shf_a2_d5 <= shf_a2_d4;
+      (* keep *) always @(posedge aclk) shf_a2_d6 <= shf_a2_d5;
+      (* keep *) always @(posedge aclk) shf_a2_d7 <= shf_a2_d6;
+      (* keep *) always @(posedge aclk) shf_a3_d1 <= shf_a3;
+      (* keep *) always @(posedge aclk) shf_a3_d2 <= shf_a3_d1;
+      (* keep *) always @(posedge aclk) shf_a3_d3 <= shf_a3_d2;
+      (* keep *) always @(posedge aclk) shf_a3_d4 <= shf_a3_d3;
+      (* keep *) always @(posedge aclk) shf_a3_d5 <= shf_a3_d4;
+      (* keep *) always @(posedge aclk) shf_a3_d6 <= shf_a3_d5;
+      (* keep *) always @(posedge aclk) shf_a3_d7 <= shf_a3_d6;
+      (* keep *) always @(posedge aclk) shf_a4_d1 <= shf_a4;
+      (* keep *) always @(posedge aclk) shf_a4_d2 <= shf_a4_d1;
+      (* keep *) always @(posedge aclk) shf_a4_d3 <= shf_a4_d2;
+      (* keep *) always @(posedge aclk) shf_a4_d4 <= shf_a4_d3;
+      (* keep *) always @(posedge aclk) shf_a4_d5 <= shf_a4_d4;
+      (* keep *) always @(posedge aclk) shf_a4_d6 <= shf_a4_d5;
+      (* keep *) always @(posedge aclk) shf_a4_d7 <= shf_a4_d6;
+      (* keep *) always @(posedge aclk) shf_a4_d8 <= shf_a4_d7;
+      (* keep *) always @(posedge aclk) shf_3_d1 <= shf_3;
+      (* keep *) always @(posedge aclk) shf_a5_d1 <= shf_a5;
+      (* keep *) always @(posedge aclk) shf_a5_d2 <= shf_a5_d1;
+      (* keep *) always @(posedge aclk) shf_a5_d3 <= shf_a5_d2;
+      (* keep *) always @(posedge aclk) shf_a5_d4 <= shf_a5_d3;
+      (* keep *) always @(posedge aclk) shf_a5_d5 <= shf_a5_d4;
+      (* keep *) always @(posedge aclk) shf_a5_d6 <= shf_a5_d5;
+      (* keep *) always @(posedge aclk) shf_a5_d7 <= shf_a5_d6;
+      (* keep *) always @(posedge aclk) shf_a5_d8 <= shf_a5_d7;
+      (* keep *) always @(posedge aclk) shf_5_d1 <= shf_5;
+      (* keep *) always @(posedge aclk) y_sat_hi_d1 <= y_sat_hi;
+      (* keep *) always @(posedge aclk) y_sat_over_d1 <= y_sat_over;
+      (* keep *) always @(posedge aclk) y_sat_lo_d1 <= y_sat_lo;
+      (* keep *) always @(posedge aclk) y_sat_lo_d2 <= y_sat_lo_d1;
     end
   endgenerate
   reg c_vn1;
-  always @(posedge aclk) if (!aresetn) c_vn1 <= 1'b0; else if (ce) c_vn1 <= c_v2;
+  always @(posedge aclk) if (!aresetn) c_vn1 <= 1'b0; else c_vn1 <= c_v2;
   reg c_vn2;
-  always @(posedge aclk) if (!aresetn) c_vn2 <= 1'b0; else if (ce) c_vn2 <= c_vn1;
+  always @(posedge aclk) if (!aresetn) c_vn2 <= 1'b0; else c_vn2 <= c_vn1;
   reg c_vn3;
-  always @(posedge aclk) if (!aresetn) c_vn3 <= 1'b0; else if (ce) c_vn3 <= c_vn2;
+  always @(posedge aclk) if (!aresetn) c_vn3 <= 1'b0; else c_vn3 <= c_vn2;
   reg c_vn4;
-  always @(posedge aclk) if (!aresetn) c_vn4 <= 1'b0; else if (ce) c_vn4 <= c_vn3;
+  always @(posedge aclk) if (!aresetn) c_vn4 <= 1'b0; else c_vn4 <= c_vn3;
   reg c_vn5;
-  always @(posedge aclk) if (!aresetn) c_vn5 <= 1'b0; else if (ce) c_vn5 <= c_vn4;
+  always @(posedge aclk) if (!aresetn) c_vn5 <= 1'b0; else c_vn5 <= c_vn4;
   reg c_vn6;
-  always @(posedge aclk) if (!aresetn) c_vn6 <= 1'b0; else if (ce) c_vn6 <= c_vn5;
+  always @(posedge aclk) if (!aresetn) c_vn6 <= 1'b0; else c_vn6 <= c_vn5;
   reg c_vn7;
-  always @(posedge aclk) if (!aresetn) c_vn7 <= 1'b0; else if (ce) c_vn7 <= c_vn6;
+  always @(posedge aclk) if (!aresetn) c_vn7 <= 1'b0; else c_vn7 <= c_vn6;
   reg c_vn8;
-  always @(posedge aclk) if (!aresetn) c_vn8 <= 1'b0; else if (ce) c_vn8 <= c_vn7;
+  always @(posedge aclk) if (!aresetn) c_vn8 <= 1'b0; else c_vn8 <= c_vn7;
   reg c_vn9;
-  always @(posedge aclk) if (!aresetn) c_vn9 <= 1'b0; else if (ce) c_vn9 <= c_vn8;
+  always @(posedge aclk) if (!aresetn) c_vn9 <= 1'b0; else c_vn9 <= c_vn8;
   reg c_vn10;
-  always @(posedge aclk) if (!aresetn) c_vn10 <= 1'b0; else if (ce) c_vn10 <= c_vn9;
+  always @(posedge aclk) if (!aresetn) c_vn10 <= 1'b0; else c_vn10 <= c_vn9;
   reg c_vn11;
-  always @(posedge aclk) if (!aresetn) c_vn11 <= 1'b0; else if (ce) c_vn11 <= c_vn10;
+  always @(posedge aclk) if (!aresetn) c_vn11 <= 1'b0; else c_vn11 <= c_vn10;
   reg c_vn12;
-  always @(posedge aclk) if (!aresetn) c_vn12 <= 1'b0; else if (ce) c_vn12 <= c_vn11;
+  always @(posedge aclk) if (!aresetn) c_vn12 <= 1'b0; else c_vn12 <= c_vn11;
   reg c_vn13;
-  always @(posedge aclk) if (!aresetn) c_vn13 <= 1'b0; else if (ce) c_vn13 <= c_vn12;
+  always @(posedge aclk) if (!aresetn) c_vn13 <= 1'b0; else c_vn13 <= c_vn12;
   reg c_vn14;
-  always @(posedge aclk) if (!aresetn) c_vn14 <= 1'b0; else if (ce) c_vn14 <= c_vn13;
+  always @(posedge aclk) if (!aresetn) c_vn14 <= 1'b0; else c_vn14 <= c_vn13;
   reg c_vn15;
-  always @(posedge aclk) if (!aresetn) c_vn15 <= 1'b0; else if (ce) c_vn15 <= c_vn14;
-  // the output register and a skid register (an AXI4-Stream register slice): a beat that leaves
-  // pass C while the output register is held goes to the skid register, which stops pass C until
-  // it drains, so m_axis_tready drives only these registers and pass C's enable is a flip-flop
-  reg [P*OW-1:0] y_out, s_y;
-  reg [P-1:0] k_out, s_k;
-  reg l_out, v_out, s_l;
-  wire o_load = ~v_out | m_axis_tready;
+  always @(posedge aclk) if (!aresetn) c_vn15 <= 1'b0; else c_vn15 <= c_vn14;
+  reg c_vn16;
+  always @(posedge aclk) if (!aresetn) c_vn16 <= 1'b0; else c_vn16 <= c_vn15;
+  // The output FIFO (32 beats of 145 bits: the lanes' outputs, keep bits and last
+  // bit) and its head register, which m_axis_tready reads; pass C's credits count the beats issued
+  // and not yet read (in pass C, the FIFO and the head), at most CAPACITY, so none is ever lost.
+  localparam FAW = 5;
+  localparam [FAW:0] CAPACITY = 6'd33;   // beats the FIFO and its head register hold
+  localparam [FAW:0] CAPACITY_LESS1 = 6'd32;
+  wire fifo_wr = c_vn16;
+  wire [145-1:0] fifo_in = { c_l2_d16, c_k2_d16, y_c };
+  wire [145-1:0] y;
+  reg  [5:0] fifo_count;     // beats in the memory: 6'd1 for none, an LFSR step up for each beat (taps 6, 5)
+  reg         fifo_nonempty;  // the memory holds a beat
+  reg         head_valid;
+  // the count moves when a write and a load do not cancel: its enable for either value of the ready
+  // (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by
+  // m_axis_tready in a module of its own (one LUT after it)
+  wire        count_ce_r = fifo_wr ^ fifo_nonempty;
+  wire        count_ce_n = fifo_wr ^ (fifo_nonempty & ~head_valid);
+  wire        count_ce;
+  softmax_stream_p16_n4096_pick u_count_ce (.s(m_axis_tready), .a(count_ce_r), .b(count_ce_n), .y(count_ce));
+  wire        load = fifo_nonempty & (~head_valid | m_axis_tready);
+  // m_axis_tready reaches every lane: each register takes it through one LUT, the rest of its next
+  // value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)
+  // the count one up and one down (a shift and an exclusive-or), from the register alone: the write and the load only pick
+  wire [5:0] fifo_count_inc = {fifo_count[4:0], ^{fifo_count[5], fifo_count[4]}};
+  wire [5:0] fifo_count_dec = {^{fifo_count[0], fifo_count[5]}, fifo_count[5:1]};
+  // not empty next: a beat written or more than one held (kept_a), or one held, the head full and not
+  // taken (kept_b & ~m_axis_tready); a load with one held empties the memory
+  (* keep *) wire kept_a = fifo_wr | ((fifo_count != 6'd1) & (fifo_count != 6'd2));
+  (* keep *) wire kept_b = (fifo_count == 6'd2) & head_valid;
   always @(posedge aclk) begin
-    if (o_load) begin
-      y_out <= s_v ? s_y : y_c;
-      k_out <= s_v ? s_k : c_k2_d15;
-      l_out <= s_v ? s_l : c_l2_d15;
-    end else if (!s_v) begin
-      s_y <= y_c;
-      s_k <= c_k2_d15;
-      s_l <= c_l2_d15;
-    end
     if (!aresetn) begin
-      v_out <= 1'b0;
-      s_v <= 1'b0;
-      c_ce <= 1'b1;
+      fifo_count <= 6'd1;
+      fifo_nonempty <= 1'b0;
+      head_valid <= 1'b0;
     end else begin
-      if (o_load) v_out <= s_v | c_vn15;
-      s_v <= ~o_load & (s_v | c_vn15);
-      c_ce <= o_load | ~(s_v | c_vn15);
+      if (count_ce) fifo_count <= fifo_wr ? fifo_count_inc : fifo_count_dec;
+      fifo_nonempty <= kept_a | (kept_b & ~m_axis_tready);
+      head_valid <= fifo_nonempty | (head_valid & ~m_axis_tready);
     end
   end
+  reg  [144:0] fifo_mem [0:31];
+  reg  [4:0] fifo_wp;
+  reg  [4:0] fifo_rp;
+  reg  [144:0] head;
+  always @(posedge aclk) if (fifo_wr) fifo_mem[fifo_wp] <= fifo_in;
+  always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      fifo_wp <= 5'd0;
+      fifo_rp <= 5'd0;
+    end else begin
+      if (fifo_wr) fifo_wp <= fifo_wp == 5'd31 ? 5'd0 : fifo_wp + 5'd1;
+      if (load) fifo_rp <= fifo_rp == 5'd31 ? 5'd0 : fifo_rp + 5'd1;
+    end
+  end
+  assign y = head;
+  wire pop = head_valid & m_axis_tready;
+  wire [P*OW-1:0] y_out = y[P*OW-1:0];
   assign m_axis_tdata = y_out;
-  assign m_axis_tuser = k_out;
-  assign m_axis_tlast = l_out;
-  assign m_axis_tvalid = v_out;
+  assign m_axis_tuser = y[P*OW +: P];
+  assign m_axis_tlast = y[P*OW+P];
+  assign m_axis_tvalid = head_valid;
+  // (the credits, c_out and c_room: with the passes' decisions below)
 
   // =============================================================================================
-  // Pointers and counters of the three passes
+  // The passes' decisions and counters (pipeline.outputFifo). A pass decides from a few registers
+  // (b_go, c_go: issue a beat; b_row, c_row: its row's last), and its datapath (store read address,
+  // valid and last bits, the queue entry it reads) follows a cycle later from registered copies.
+  // Each count belongs to the pass whose flag reads it: that pass's own events move it at once, the
+  // other pass's events two cycles later, through two registers (the _q and _x copies), so that no
+  // decision and no logic routes across the block. A count that frees room late only keeps more
+  // beats or rows; one that shows a row late costs cycles of latency. Every register a decision
+  // moves takes its next value through a pick module (one LUT after the decision's registers), and
+  // each count keeps its value one up and one down in registers of their own.
   // =============================================================================================
-  wire a_row = a_take & s_axis_tlast;
   wire b_row = b_go & b_end;
   wire c_row = c_go & c_end;
-  // the two counts pass C's row end may load, each read at a register's address every cycle; kept,
-  // so that synthesis does not share one read port between them with c_row on its address (from the
-  // skid register through the queue's distributed RAM into c_rem: 6.10 ns on ECP5)
-  (* keep *) wire [8:0] c_cnt_next = q2c[q2_rn];
-  (* keep *) wire [8:0] c_cnt_this = q2c[q2_r];
+  reg  a_push_q, b_push_q, pop_q;
+  // the events that move another pass's count cross the block through two registers (the route
+  // between them alone in its cycle): _x, a cycle after _q
+  reg  b_go_x, b_row_x, c_go_x, c_row_x, a_push_x, b_push_x, pop_x;
+  always @(posedge aclk) begin
+    if (!aresetn) begin
+      b_go_q <= 1'b0; b_row_q <= 1'b0; c_go_q <= 1'b0; c_row_q <= 1'b0;
+      a_push_q <= 1'b0; b_push_q <= 1'b0; pop_q <= 1'b0;
+      b_go_x <= 1'b0; b_row_x <= 1'b0; c_go_x <= 1'b0; c_row_x <= 1'b0;
+      a_push_x <= 1'b0; b_push_x <= 1'b0; pop_x <= 1'b0;
+    end else begin
+      b_go_q <= b_go; b_row_q <= b_row; c_go_q <= c_go; c_row_q <= c_row;
+      a_push_q <= a_push; b_push_q <= b_push; pop_q <= pop;
+      b_go_x <= b_go_q; b_row_x <= b_row_q; c_go_x <= c_go_q; c_row_x <= c_row_q;
+      a_push_x <= a_push_q; b_push_x <= b_push_q; pop_x <= pop_q;
+    end
+  end
   always @(posedge aclk) begin
     if (!aresetn) begin
       a_ready <= 1'b0;
       b_room <= 1'b0;
-      b_has <= 1'b0;
-      c_has <= 1'b0;
     end else begin
-      a_ready <= (m1_cnt < 9'd262) && (q1_rows < 5'd15);
-      b_room <= (m2_cnt < 9'd267) && (q2_rows < 5'd15);
-      // the counters' next values are not 0: a row arrives, or one stays after any that ends
-      b_has <= a_push | (q1_avail > 5'd1) | ((q1_avail == 5'd1) & ~b_row);
-      c_has <= b_push | (q2_avail > 5'd1) | ((q2_avail == 5'd1) & ~c_row);
+      a_ready <= (m1_cnt < 9'd266) && (q1_rows < 5'd15);
+      b_room <= (m2_cnt < 9'd272) && (q2_rows < 5'd15);
     end
   end
+  // m1_cnt: up on s_axis_tvalid & a_ready, down on b_go_x
+  reg  [8:0] m1_cnt_up, m1_cnt_dn;   // m1_cnt + 1 and m1_cnt - 1
+  wire [26:0] m1_cnt_c_e = b_go_x ? {m1_cnt, m1_cnt_up, m1_cnt_dn} : {m1_cnt_up, m1_cnt_up + 9'd1, m1_cnt};
+  wire [26:0] m1_cnt_c_n = b_go_x ? {m1_cnt_dn, m1_cnt, m1_cnt_dn - 9'd1} : {m1_cnt, m1_cnt_up, m1_cnt_dn};
+  wire [26:0] m1_cnt_c_next;
+  softmax_stream_p16_n4096_pick2 #(.W(27)) u_m1_cnt_c (.s(s_axis_tvalid), .t(a_ready), .a(m1_cnt_c_e), .b(m1_cnt_c_n), .y(m1_cnt_c_next));
+  always @(posedge aclk) if (!aresetn) {m1_cnt, m1_cnt_up, m1_cnt_dn} <= {9'd0, 9'd1, {9{1'b1}}}; else {m1_cnt, m1_cnt_up, m1_cnt_dn} <= m1_cnt_c_next;
+  // q1_rows: up on s_axis_tvalid & a_ready & s_axis_tlast, down on b_row_x
+  reg  [4:0] q1_rows_up, q1_rows_dn;   // q1_rows + 1 and q1_rows - 1
+  wire [14:0] q1_rows_c_e = b_row_x ? {q1_rows, q1_rows_up, q1_rows_dn} : {q1_rows_up, q1_rows_up + 5'd1, q1_rows};
+  wire [14:0] q1_rows_c_n = b_row_x ? {q1_rows_dn, q1_rows, q1_rows_dn - 5'd1} : {q1_rows, q1_rows_up, q1_rows_dn};
+  wire [14:0] q1_rows_c_next;
+  softmax_stream_p16_n4096_pick3 #(.W(15)) u_q1_rows_c (.s(s_axis_tvalid), .t(a_ready), .u(s_axis_tlast), .a(q1_rows_c_e), .b(q1_rows_c_n), .y(q1_rows_c_next));
+  always @(posedge aclk) if (!aresetn) {q1_rows, q1_rows_up, q1_rows_dn} <= {5'd0, 5'd1, {5{1'b1}}}; else {q1_rows, q1_rows_up, q1_rows_dn} <= q1_rows_c_next;
+  // q1_avail: down on b_has & b_room & b_end, up on a_push_x
+  reg  [4:0] q1_avail_up, q1_avail_dn;   // q1_avail + 1 and q1_avail - 1
+  wire [14:0] q1_avail_c_e = a_push_x ? {q1_avail, q1_avail_up, q1_avail_dn} : {q1_avail_dn, q1_avail, q1_avail_dn - 5'd1};
+  wire [14:0] q1_avail_c_n = a_push_x ? {q1_avail_up, q1_avail_up + 5'd1, q1_avail} : {q1_avail, q1_avail_up, q1_avail_dn};
+  wire [14:0] q1_avail_c_next;
+  softmax_stream_p16_n4096_pick3 #(.W(15)) u_q1_avail_c (.s(b_has), .t(b_room), .u(b_end), .a(q1_avail_c_e), .b(q1_avail_c_n), .y(q1_avail_c_next));
+  always @(posedge aclk) if (!aresetn) {q1_avail, q1_avail_up, q1_avail_dn} <= {5'd0, 5'd1, {5{1'b1}}}; else {q1_avail, q1_avail_up, q1_avail_dn} <= q1_avail_c_next;
+  // m2_cnt: up on b_has & b_room, down on c_go_x
+  reg  [8:0] m2_cnt_up, m2_cnt_dn;   // m2_cnt + 1 and m2_cnt - 1
+  wire [26:0] m2_cnt_c_e = c_go_x ? {m2_cnt, m2_cnt_up, m2_cnt_dn} : {m2_cnt_up, m2_cnt_up + 9'd1, m2_cnt};
+  wire [26:0] m2_cnt_c_n = c_go_x ? {m2_cnt_dn, m2_cnt, m2_cnt_dn - 9'd1} : {m2_cnt, m2_cnt_up, m2_cnt_dn};
+  wire [26:0] m2_cnt_c_next;
+  softmax_stream_p16_n4096_pick2 #(.W(27)) u_m2_cnt_c (.s(b_has), .t(b_room), .a(m2_cnt_c_e), .b(m2_cnt_c_n), .y(m2_cnt_c_next));
+  always @(posedge aclk) if (!aresetn) {m2_cnt, m2_cnt_up, m2_cnt_dn} <= {9'd0, 9'd1, {9{1'b1}}}; else {m2_cnt, m2_cnt_up, m2_cnt_dn} <= m2_cnt_c_next;
+  // q2_rows: up on b_has & b_room & b_end, down on c_row_x
+  reg  [4:0] q2_rows_up, q2_rows_dn;   // q2_rows + 1 and q2_rows - 1
+  wire [14:0] q2_rows_c_e = c_row_x ? {q2_rows, q2_rows_up, q2_rows_dn} : {q2_rows_up, q2_rows_up + 5'd1, q2_rows};
+  wire [14:0] q2_rows_c_n = c_row_x ? {q2_rows_dn, q2_rows, q2_rows_dn - 5'd1} : {q2_rows, q2_rows_up, q2_rows_dn};
+  wire [14:0] q2_rows_c_next;
+  softmax_stream_p16_n4096_pick3 #(.W(15)) u_q2_rows_c (.s(b_has), .t(b_room), .u(b_end), .a(q2_rows_c_e), .b(q2_rows_c_n), .y(q2_rows_c_next));
+  always @(posedge aclk) if (!aresetn) {q2_rows, q2_rows_up, q2_rows_dn} <= {5'd0, 5'd1, {5{1'b1}}}; else {q2_rows, q2_rows_up, q2_rows_dn} <= q2_rows_c_next;
+  // q2_avail: down on c_has & c_room & c_end, up on b_push_x
+  reg  [4:0] q2_avail_up, q2_avail_dn;   // q2_avail + 1 and q2_avail - 1
+  wire [14:0] q2_avail_c_e = b_push_x ? {q2_avail, q2_avail_up, q2_avail_dn} : {q2_avail_dn, q2_avail, q2_avail_dn - 5'd1};
+  wire [14:0] q2_avail_c_n = b_push_x ? {q2_avail_up, q2_avail_up + 5'd1, q2_avail} : {q2_avail, q2_avail_up, q2_avail_dn};
+  wire [14:0] q2_avail_c_next;
+  softmax_stream_p16_n4096_pick3 #(.W(15)) u_q2_avail_c (.s(c_has), .t(c_room), .u(c_end), .a(q2_avail_c_e), .b(q2_avail_c_n), .y(q2_avail_c_next));
+  always @(posedge aclk) if (!aresetn) {q2_avail, q2_avail_up, q2_avail_dn} <= {5'd0, 5'd1, {5{1'b1}}}; else {q2_avail, q2_avail_up, q2_avail_dn} <= q2_avail_c_next;
+  // c_out: up on c_has & c_room, down on pop_x
+  reg  [5:0] c_out;
+  reg  [5:0] c_out_up, c_out_dn;   // c_out + 1 and c_out - 1
+  wire [17:0] c_out_c_e = pop_x ? {c_out, c_out_up, c_out_dn} : {c_out_up, c_out_up + 6'd1, c_out};
+  wire [17:0] c_out_c_n = pop_x ? {c_out_dn, c_out, c_out_dn - 6'd1} : {c_out, c_out_up, c_out_dn};
+  wire [17:0] c_out_c_next;
+  softmax_stream_p16_n4096_pick2 #(.W(18)) u_c_out_c (.s(c_has), .t(c_room), .a(c_out_c_e), .b(c_out_c_n), .y(c_out_c_next));
+  always @(posedge aclk) if (!aresetn) {c_out, c_out_up, c_out_dn} <= {6'd0, 6'd1, {6{1'b1}}}; else {c_out, c_out_up, c_out_dn} <= c_out_c_next;
+  // a row to take next: the count after the row end (or without it) not 0, a row pushed meanwhile
+  wire b_has_after = a_push_x | (q1_avail > 5'd1);
+  wire c_has_after = b_push_x | (q2_avail > 5'd1);
+  wire [0:0] b_has_e = b_has_after;
+  wire [0:0] b_has_n = a_push_x | (q1_avail != 5'd0);
+  wire [0:0] b_has_next;
+  softmax_stream_p16_n4096_pick3 #(.W(1)) u_b_has (.s(b_has), .t(b_room), .u(b_end), .a(b_has_e), .b(b_has_n), .y(b_has_next));
+  always @(posedge aclk) if (!aresetn) b_has <= 1'b0; else b_has <= b_has_next;
+  wire [0:0] c_has_e = c_has_after;
+  wire [0:0] c_has_n = b_push_x | (q2_avail != 5'd0);
+  wire [0:0] c_has_next;
+  softmax_stream_p16_n4096_pick3 #(.W(1)) u_c_has (.s(c_has), .t(c_room), .u(c_end), .a(c_has_e), .b(c_has_n), .y(c_has_next));
+  always @(posedge aclk) if (!aresetn) c_has <= 1'b0; else c_has <= c_has_next;
+  // room for one more beat in the output FIFO next: not full after a beat issued (one below, or full
+  // and a beat read) or without one (full and none read)
+  wire c_out_full = c_out == CAPACITY;
+  wire c_out_last = c_out == CAPACITY_LESS1;
+  wire [0:0] c_room_e = ~((~pop_x & c_out_last) | (pop_x & c_out_full));
+  wire [0:0] c_room_n = ~(~pop_x & c_out_full);
+  wire [0:0] c_room_next;
+  softmax_stream_p16_n4096_pick2 #(.W(1)) u_c_room (.s(c_has), .t(c_room), .a(c_room_e), .b(c_room_n), .y(c_room_next));
+  always @(posedge aclk) if (!aresetn) c_room <= 1'b0; else c_room <= c_room_next;
+  // the row counts a pass loads, read from the row queue at register addresses into registers (a
+  // cycle late: after a row end in the cycle before, the entries are those of the pointers before it
+  // moved): the row after the current one (cn0 at the next pointer, cn1 one further, for a row end
+  // just before) and the current row (cc)
+  reg  [3:0] q1_rnn, q2_rnn;   // q1_rn + 1, q2_rn + 1
+  reg  [8:0] b_cn0, b_cn1, b_cc;
   always @(posedge aclk) begin
-    if (!aresetn) begin
-      b_fresh <= 1'b1;
-      c_fresh <= 1'b1;
-    end else begin
-      if (b_go) b_fresh <= b_end;
-      if (c_go) c_fresh <= c_end;
-    end
-    if (b_row) b_rem <= q1c[q1_rn];
-    else if (b_go) b_rem <= b_rem - 9'd1;
-    else if (b_fresh) b_rem <= q1c[q1_r];
-    if (c_row) c_rem <= c_cnt_next;
-    else if (c_go) c_rem <= c_rem - 9'd1;
-    else if (c_fresh) c_rem <= c_cnt_this;
+    b_cn0 <= q1c[q1_rn];
+    b_cn1 <= q1c[q1_rnn];
+    b_cc <= q1c[q1_r];
   end
+  wire [8:0] b_cnt_next = b_row_q ? b_cn1 : b_cn0;   // the row after the current one
+  wire [8:0] b_cnt_this = b_row_q ? b_cn0 : b_cc;    // the current row
+  reg  [8:0] c_cn0, c_cn1, c_cc;
+  always @(posedge aclk) begin
+    c_cn0 <= q2c[q2_rn];
+    c_cn1 <= q2c[q2_rnn];
+    c_cc <= q2c[q2_r];
+  end
+  wire [8:0] c_cnt_next = c_row_q ? c_cn1 : c_cn0;   // the row after the current one
+  wire [8:0] c_cnt_this = c_row_q ? c_cn0 : c_cc;    // the current row
+  // the beats left and whether none of the row is issued yet, after a beat issued and without one
+  wire [8:0] b_rem_e = b_end ? b_cnt_next : b_rem - 9'd1;
+  wire [8:0] b_rem_n = b_fresh ? b_cnt_this : b_rem;
+  wire [8:0] b_rem_next;
+  softmax_stream_p16_n4096_pick2 #(.W(9)) u_b_rem (.s(b_has), .t(b_room), .a(b_rem_e), .b(b_rem_n), .y(b_rem_next));
+  always @(posedge aclk) b_rem <= b_rem_next;
+  wire [0:0] b_fresh_e = b_end;
+  wire [0:0] b_fresh_n = b_fresh;
+  wire [0:0] b_fresh_next;
+  softmax_stream_p16_n4096_pick2 #(.W(1)) u_b_fresh (.s(b_has), .t(b_room), .a(b_fresh_e), .b(b_fresh_n), .y(b_fresh_next));
+  always @(posedge aclk) if (!aresetn) b_fresh <= 1'b1; else b_fresh <= b_fresh_next;
+  wire [8:0] c_rem_e = c_end ? c_cnt_next : c_rem - 9'd1;
+  wire [8:0] c_rem_n = c_fresh ? c_cnt_this : c_rem;
+  wire [8:0] c_rem_next;
+  softmax_stream_p16_n4096_pick2 #(.W(9)) u_c_rem (.s(c_has), .t(c_room), .a(c_rem_e), .b(c_rem_n), .y(c_rem_next));
+  always @(posedge aclk) c_rem <= c_rem_next;
+  wire [0:0] c_fresh_e = c_end;
+  wire [0:0] c_fresh_n = c_fresh;
+  wire [0:0] c_fresh_next;
+  softmax_stream_p16_n4096_pick2 #(.W(1)) u_c_fresh (.s(c_has), .t(c_room), .a(c_fresh_e), .b(c_fresh_n), .y(c_fresh_next));
+  always @(posedge aclk) if (!aresetn) c_fresh <= 1'b1; else c_fresh <= c_fresh_next;
+  // pass A's write pointer, beat index and row queue entry, moved by a beat taken (its row's last)
+  wire [16:0] a_ptrs_e = {(a_wp == 9'd266) ? 9'd0 : a_wp + 9'd1, s_axis_tlast ? 8'd0 : a_beat + 8'd1};
+  wire [16:0] a_ptrs_n = {a_wp, a_beat};
+  wire [16:0] a_ptrs_next;
+  softmax_stream_p16_n4096_pick2 #(.W(17)) u_a_ptrs (.s(s_axis_tvalid), .t(a_ready), .a(a_ptrs_e), .b(a_ptrs_n), .y(a_ptrs_next));
+  always @(posedge aclk) if (!aresetn) {a_wp, a_beat} <= {9'd0, 8'd0}; else {a_wp, a_beat} <= a_ptrs_next;
+  wire [3:0] q1_wc_e = q1_wc + 4'd1;
+  wire [3:0] q1_wc_n = q1_wc;
+  wire [3:0] q1_wc_next;
+  softmax_stream_p16_n4096_pick3 #(.W(4)) u_q1_wc (.s(s_axis_tvalid), .t(a_ready), .u(s_axis_tlast), .a(q1_wc_e), .b(q1_wc_n), .y(q1_wc_next));
+  always @(posedge aclk) if (!aresetn) q1_wc <= 4'd0; else q1_wc <= q1_wc_next;
+  // the row queues' read pointers (and queue 2's count entry), moved by a row's last beat
+  wire [15:0] q1_ptrs_e = {q1_rn, q1_rnn, q1_rnn + 4'd1, q2_wc + 4'd1};
+  wire [15:0] q1_ptrs_n = {q1_r, q1_rn, q1_rnn, q2_wc};
+  wire [15:0] q1_ptrs_next;
+  softmax_stream_p16_n4096_pick3 #(.W(16)) u_q1_ptrs (.s(b_has), .t(b_room), .u(b_end), .a(q1_ptrs_e), .b(q1_ptrs_n), .y(q1_ptrs_next));
+  always @(posedge aclk) if (!aresetn) {q1_r, q1_rn, q1_rnn, q2_wc} <= {4'd0, 4'd1, 4'd2, 4'd0}; else {q1_r, q1_rn, q1_rnn, q2_wc} <= q1_ptrs_next;
+  wire [11:0] q2_ptrs_e = {q2_rn, q2_rnn, q2_rnn + 4'd1};
+  wire [11:0] q2_ptrs_n = {q2_r, q2_rn, q2_rnn};
+  wire [11:0] q2_ptrs_next;
+  softmax_stream_p16_n4096_pick3 #(.W(12)) u_q2_ptrs (.s(c_has), .t(c_room), .u(c_end), .a(q2_ptrs_e), .b(q2_ptrs_n), .y(q2_ptrs_next));
+  always @(posedge aclk) if (!aresetn) {q2_r, q2_rn, q2_rnn} <= {4'd0, 4'd1, 4'd2}; else {q2_r, q2_rn, q2_rnn} <= q2_ptrs_next;
   always @(posedge aclk) begin
     if (!aresetn) begin
-      a_wp <= 9'd0; a_beat <= 8'd0; a_first <= 1'b1;
+      a_first <= 1'b1;
       b_rp <= 9'd0; b_wp <= 9'd0;
       c_rp <= 9'd0;
-      m1_cnt <= 9'd0;
-      q1_rows <= 5'd0; q1_avail <= 5'd0; q2_rows <= 5'd0; q2_avail <= 5'd0;
-      q1_wc <= 4'd0; q1_wm <= 4'd0; q1_r <= 4'd0; q1_rn <= 4'd1;
-      q2_wc <= 4'd0; q2_ws <= 4'd0; q2_r <= 4'd0; q2_rn <= 4'd1;
+      q1_wm <= 4'd0; q1_rd <= 4'd0;
+      q2_wm <= 4'd0; q2_ws <= 4'd0; q2_rd <= 4'd0;
     end else begin
-      if (a_take) begin
-        a_wp <= (a_wp == 9'd262) ? 9'd0 : a_wp + 9'd1;
-        a_beat <= s_axis_tlast ? 8'd0 : a_beat + 8'd1;
-      end
-      if (a_row) q1_wc <= q1_wc + 4'd1;
       if (a_t_ve4) a_first <= a_l_d4;
       if (a_push) q1_wm <= q1_wm + 4'd1;
-      if (b_go) begin
-        b_rp <= (b_rp == 9'd262) ? 9'd0 : b_rp + 9'd1;
-        b_wp <= (b_wp == 9'd267) ? 9'd0 : b_wp + 9'd1;
+      if (b_go_q) begin
+        b_rp <= (b_rp == 9'd266) ? 9'd0 : b_rp + 9'd1;
+        b_wp <= (b_wp == 9'd272) ? 9'd0 : b_wp + 9'd1;
       end
-      if (b_row) begin
-        q1_r <= q1_rn;
-        q1_rn <= q1_rn + 4'd1;
-        q2_wc <= q2_wc + 4'd1;
+      if (b_row_q) begin
+        q1_rd <= q1_rd + 4'd1;
+        q2_wm <= q2_wm + 4'd1;
       end
       if (b_push) q2_ws <= q2_ws + 4'd1;
-      if (c_go) begin
-        c_rp <= (c_rp == 9'd267) ? 9'd0 : c_rp + 9'd1;
-      end
-      if (c_row) begin
-        q2_r <= q2_rn;
-        q2_rn <= q2_rn + 4'd1;
-      end
-      m1_cnt <= m1_cnt + (a_take ? 9'd1 : 9'd0) - (b_go ? 9'd1 : 9'd0);
-      q1_rows <= q1_rows + (a_row ? 5'd1 : 5'd0) - (b_row ? 5'd1 : 5'd0);
-      q1_avail <= q1_avail + (a_push ? 5'd1 : 5'd0) - (b_row ? 5'd1 : 5'd0);
-      q2_rows <= q2_rows + (b_row ? 5'd1 : 5'd0) - (c_row ? 5'd1 : 5'd0);
-      q2_avail <= q2_avail + (b_push ? 5'd1 : 5'd0) - (c_row ? 5'd1 : 5'd0);
+      if (c_go_q) c_rp <= (c_rp == 9'd272) ? 9'd0 : c_rp + 9'd1;
+      if (c_row_q) q2_rd <= q2_rd + 4'd1;
     end
   end
-
-  // store 2's count with its two next values in registers of their own (one up, one down), so that
-  // pass C's enable (from the skid register) only picks one and no carry chain follows it
-  reg  [9-1:0] m2_up, m2_dn;
-  wire m2_inc = b_go & ~c_go;
-  wire m2_dec = c_go & ~b_go;
-  always @(posedge aclk) begin
-    if (!aresetn) begin
-      m2_cnt <= 9'd0; m2_up <= 9'd1; m2_dn <= {9{1'b1}};
-    end else if (m2_inc) begin
-      m2_cnt <= m2_up; m2_up <= m2_up + 9'd1; m2_dn <= m2_cnt;
-    end else if (m2_dec) begin
-      m2_cnt <= m2_dn; m2_up <= m2_cnt; m2_dn <= m2_dn - 9'd1;
-    end
-  end
-
 endmodule
+
+// the modules after the block's own (each in this file)
+/* verilator lint_off DECLFILENAME */
+// the value a when s, else b: one LUT after the select (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_stream_p16_n4096_pick #(parameter W = 1) (
+  input  wire         s,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s) ? a : b;
+endmodule
+
+// the value a when s & t, else b: one LUT after the selects (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_stream_p16_n4096_pick2 #(parameter W = 1) (
+  input  wire         s,
+  input  wire         t,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s & t) ? a : b;
+endmodule
+
+// the value a when s & t & u, else b: one LUT after the selects (a boundary synthesis keeps)
+(* keep_hierarchy *)
+module softmax_stream_p16_n4096_pick3 #(parameter W = 1) (
+  input  wire         s,
+  input  wire         t,
+  input  wire         u,
+  input  wire [W-1:0] a,
+  input  wire [W-1:0] b,
+  output wire [W-1:0] y
+);
+  assign y = (s & t & u) ? a : b;
+endmodule
+/* verilator lint_on DECLFILENAME */
 
 `default_nettype wire

@@ -48,14 +48,14 @@
 //   error bound: |y - y_ref| <= 0.9529 LSB for every input of 1..1024 elements (proven from the tables, README "The error bound")
 //   stream: 4 lanes per beat, rows of 1..1024 elements (at most 256 beats), keep bit per lane in tuser
 //   row stores: 261 + 266 beats x 36 bits = 18972 bits (block RAM); row queues 16 rows deep
-//   pipeline: A: input register 1, A: max tree over 4 lanes (2 levels) 2, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 5, B: sum tree over 4 lanes (2 levels) 2, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 5, C: normalisation (rexp, normalized) and lanes, for 150 MHz on ecp5 14, C: output (per lane) 1
-//   latency of a row of len elements: 2*ceil(len/4) + 32 cycles (last input beat to last output beat; 544 for maxN)
+//   pipeline: A: input register 1, A: max tree over 4 lanes (2 levels) 2, A: running max, row queue 1, B: store 1 read 1, B: d = max - x, exponent lookup 5, B: sum tree over 4 lanes (2 levels) 2, B: running sum, row queue 1, C: store 2 read 1, C: d = max - x, exponent lookup 5, C: normalisation (rexp, normalized) and lanes, for 150 MHz on ecp5 15, C: output (per lane) 1
+//   latency of a row of len elements: 2*ceil(len/4) + 33 cycles (last input beat to last output beat; 545 for maxN)
 //   throughput: 4 elements per cycle across back-to-back rows (8 rows of 1024 in 2048 cycles)
 //
 // Table bytes: exp_lut 583 + recip_lut 576 = 1159
-// Latency of a row of len elements: 2*ceil(len/4) + 32 cycles, from the edge that accepts its last input
+// Latency of a row of len elements: 2*ceil(len/4) + 33 cycles, from the edge that accepts its last input
 //           beat to the edge that transfers its last output beat (sink always ready, the row not queued
-//           behind a longer one); 544 for a row of maxN = 1024. Throughput 4 elements per clock.
+//           behind a longer one); 545 for a row of maxN = 1024. Throughput 4 elements per clock.
 `timescale 1ns / 1ps
 `default_nettype none
 
@@ -1285,6 +1285,7 @@ module softmax_stream_p4_n1024 (
   reg [3:0] c_k2_d12;
   reg [3:0] c_k2_d13;
   reg [3:0] c_k2_d14;
+  reg [3:0] c_k2_d15;
   reg [0:0] c_l2_d1;
   reg [0:0] c_l2_d2;
   reg [0:0] c_l2_d3;
@@ -1299,6 +1300,7 @@ module softmax_stream_p4_n1024 (
   reg [0:0] c_l2_d12;
   reg [0:0] c_l2_d13;
   reg [0:0] c_l2_d14;
+  reg [0:0] c_l2_d15;
   wire [0:0] nrm_z4 = ~|c_s2[29:14];
   wire [29:0] nrm_s4 = nrm_z4 ? {c_s2[13:0], 16'd0} : c_s2;
   wire [0:0] nrm_z3 = ~|nrm_s4_d1[29:22];
@@ -1318,6 +1320,8 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) if (ce) r_lut_or <= r_lut;
   wire [9:0] r = {1'b1, r_lut_or};
   wire [4:0] shamt = 5'd30 - nrm_lz_d1;
+  reg [9:0] r_f;
+  always @(posedge aclk) if (ce) r_f <= r;
   reg [4:0] shamt_f;
   always @(posedge aclk) if (ce) shamt_f <= shamt;
   always @(posedge aclk) if (ce) nrm_s4_d1 <= nrm_s4;
@@ -1344,6 +1348,7 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) if (ce) c_k2_d12 <= c_k2_d11;
   always @(posedge aclk) if (ce) c_k2_d13 <= c_k2_d12;
   always @(posedge aclk) if (ce) c_k2_d14 <= c_k2_d13;
+  always @(posedge aclk) if (ce) c_k2_d15 <= c_k2_d14;
   always @(posedge aclk) if (ce) c_l2_d1 <= c_l2;
   always @(posedge aclk) if (ce) c_l2_d2 <= c_l2_d1;
   always @(posedge aclk) if (ce) c_l2_d3 <= c_l2_d2;
@@ -1358,6 +1363,7 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) if (ce) c_l2_d12 <= c_l2_d11;
   always @(posedge aclk) if (ce) c_l2_d13 <= c_l2_d12;
   always @(posedge aclk) if (ce) c_l2_d14 <= c_l2_d13;
+  always @(posedge aclk) if (ce) c_l2_d15 <= c_l2_d14;
   wire [31:0] y_c;
   generate
     for (g = 0; g < 4; g = g + 1) begin : g_lane
@@ -1368,48 +1374,56 @@ module softmax_stream_p4_n1024 (
       reg [19:0] e_i_d4;
       reg [19:0] e_i_d5;
       reg [19:0] e_i_d6;
-      reg [9:0] mul_b10_d1;
-      reg [1:0] mul_a10_d1;
+      reg [19:0] e_i_d7;
       reg [11:0] mul_p10_pp0_d1;
       reg [11:0] mul_p10_pp0_d2;
+      reg [11:0] mul_p10_pp0_d3;
       reg [0:0] shf_a0_d1;
       reg [0:0] shf_a0_d2;
       reg [0:0] shf_a0_d3;
       reg [0:0] shf_a0_d4;
       reg [0:0] shf_a0_d5;
+      reg [0:0] shf_a0_d6;
+      reg [0:0] shf_a0_d7;
+      reg [29:0] mul_t1_0_d1;
       reg [0:0] shf_a1_d1;
       reg [0:0] shf_a1_d2;
       reg [0:0] shf_a1_d3;
       reg [0:0] shf_a1_d4;
       reg [0:0] shf_a1_d5;
+      reg [0:0] shf_a1_d6;
+      reg [0:0] shf_a1_d7;
       reg [0:0] shf_a2_d1;
       reg [0:0] shf_a2_d2;
       reg [0:0] shf_a2_d3;
       reg [0:0] shf_a2_d4;
       reg [0:0] shf_a2_d5;
       reg [0:0] shf_a2_d6;
-      reg [29:0] shf_1_d1;
+      reg [0:0] shf_a2_d7;
       reg [0:0] shf_a3_d1;
       reg [0:0] shf_a3_d2;
       reg [0:0] shf_a3_d3;
       reg [0:0] shf_a3_d4;
       reg [0:0] shf_a3_d5;
       reg [0:0] shf_a3_d6;
+      reg [0:0] shf_a3_d7;
       reg [0:0] shf_a4_d1;
       reg [0:0] shf_a4_d2;
       reg [0:0] shf_a4_d3;
       reg [0:0] shf_a4_d4;
       reg [0:0] shf_a4_d5;
       reg [0:0] shf_a4_d6;
-      reg [29:0] shf_4_d1;
+      reg [0:0] shf_a4_d7;
+      reg [0:0] shf_a4_d8;
+      reg [29:0] shf_3_d1;
       reg [21:0] y_sat_hi_d1;
       reg [0:0] y_sat_over_d1;
       reg [7:0] y_sat_lo_d1;
       reg [7:0] y_sat_lo_d2;
       reg [7:0] y_k_d1;
       wire [19:0] e_i = c_e[g*20 +: 20];
-      wire [17:0] mul_a00 = e_i_d6[17:0];
-      wire [9:0] mul_b00 = r[9:0];
+      wire [17:0] mul_a00 = e_i_d7[17:0];
+      wire [9:0] mul_b00 = r_f[9:0];
       wire [17:0] mul_p00_a = mul_a00;
       reg [17:0] mul_p00_areg;
       always @(posedge aclk) if (ce) mul_p00_areg <= mul_p00_a;
@@ -1421,28 +1435,28 @@ module softmax_stream_p4_n1024 (
       always @(posedge aclk) if (ce) mul_p00_mreg <= mul_p00_m;
       reg [27:0] mul_p00_preg;
       always @(posedge aclk) if (ce) mul_p00_preg <= mul_p00_mreg;
-      wire [1:0] mul_a10 = e_i_d6[19:18];
-      wire [9:0] mul_b10 = r[9:0];
-      wire [11:0] mul_p10_pp0 = {2'b0, mul_b10_d1 & {10{mul_a10_d1[0]}}} + {1'b0, mul_b10_d1 & {10{mul_a10_d1[1]}}, 1'b0};
-      wire [29:0] mul_t1_0 = {2'd0, mul_p00_preg} + {mul_p10_pp0_d2, 18'd0};
+      wire [1:0] mul_a10 = e_i_d7[19:18];
+      wire [9:0] mul_b10 = r_f[9:0];
+      wire [11:0] mul_p10_pp0 = {2'b0, mul_b10 & {10{mul_a10[0]}}} + {1'b0, mul_b10 & {10{mul_a10[1]}}, 1'b0};
+      wire [29:0] mul_t1_0 = {2'd0, mul_p00_preg} + {mul_p10_pp0_d3, 18'd0};
       wire [0:0] shf_a0 = shamt_f[0:0];
-      wire [29:0] shf_0 = shf_a0_d5[0] ? (mul_t1_0 >> 1) : mul_t1_0;
+      wire [29:0] shf_0 = shf_a0_d7[0] ? (mul_t1_0_d1 >> 1) : mul_t1_0_d1;
       wire [0:0] shf_a1 = shamt_f[1:1];
-      wire [29:0] shf_1 = shf_a1_d5[0] ? (shf_0 >> 2) : shf_0;
+      wire [29:0] shf_1 = shf_a1_d7[0] ? (shf_0 >> 2) : shf_0;
       wire [0:0] shf_a2 = shamt_f[2:2];
-      wire [29:0] shf_2 = shf_a2_d6[0] ? (shf_1_d1 >> 4) : shf_1_d1;
+      wire [29:0] shf_2 = shf_a2_d7[0] ? (shf_1 >> 4) : shf_1;
       wire [0:0] shf_a3 = shamt_f[3:3];
-      wire [29:0] shf_3 = shf_a3_d6[0] ? (shf_2 >> 8) : shf_2;
+      wire [29:0] shf_3 = shf_a3_d7[0] ? (shf_2 >> 8) : shf_2;
       wire [0:0] shf_a4 = shamt_f[4:4];
-      wire [29:0] shf_4 = shf_a4_d6[0] ? (shf_3 >> 16) : shf_3;
-      wire [30:0] half = {1'b0, shf_4_d1} + 31'd1;
+      wire [29:0] shf_4 = shf_a4_d8[0] ? (shf_3_d1 >> 16) : shf_3_d1;
+      wire [30:0] half = {1'b0, shf_4} + 31'd1;
       wire unused_half = &{1'b0, half[0], 1'b0};
       wire [29:0] y_full = half[30:1];
       wire [21:0] y_sat_hi = y_full[29:8];
       wire [7:0] y_sat_lo = y_full[7:0];
       wire [0:0] y_sat_over = |y_sat_hi_d1;
       wire [7:0] y_sat = y_sat_over_d1 ? {8{1'b1}} : y_sat_lo_d2;
-      wire [7:0] y_k = c_k2_d13[g] ? y_sat : 8'd0;
+      wire [7:0] y_k = c_k2_d14[g] ? y_sat : 8'd0;
       wire [7:0] y_m = y_k_d1;
       assign y_c[g*8 +: 8] = y_m;
       always @(posedge aclk) if (ce) e_i_d1 <= e_i;
@@ -1451,40 +1465,48 @@ module softmax_stream_p4_n1024 (
       always @(posedge aclk) if (ce) e_i_d4 <= e_i_d3;
       always @(posedge aclk) if (ce) e_i_d5 <= e_i_d4;
       always @(posedge aclk) if (ce) e_i_d6 <= e_i_d5;
-      always @(posedge aclk) if (ce) mul_b10_d1 <= mul_b10;
-      always @(posedge aclk) if (ce) mul_a10_d1 <= mul_a10;
+      always @(posedge aclk) if (ce) e_i_d7 <= e_i_d6;
       always @(posedge aclk) if (ce) mul_p10_pp0_d1 <= mul_p10_pp0;
       always @(posedge aclk) if (ce) mul_p10_pp0_d2 <= mul_p10_pp0_d1;
+      always @(posedge aclk) if (ce) mul_p10_pp0_d3 <= mul_p10_pp0_d2;
       always @(posedge aclk) if (ce) shf_a0_d1 <= shf_a0;
       always @(posedge aclk) if (ce) shf_a0_d2 <= shf_a0_d1;
       always @(posedge aclk) if (ce) shf_a0_d3 <= shf_a0_d2;
       always @(posedge aclk) if (ce) shf_a0_d4 <= shf_a0_d3;
       always @(posedge aclk) if (ce) shf_a0_d5 <= shf_a0_d4;
+      always @(posedge aclk) if (ce) shf_a0_d6 <= shf_a0_d5;
+      always @(posedge aclk) if (ce) shf_a0_d7 <= shf_a0_d6;
+      always @(posedge aclk) if (ce) mul_t1_0_d1 <= mul_t1_0;
       always @(posedge aclk) if (ce) shf_a1_d1 <= shf_a1;
       always @(posedge aclk) if (ce) shf_a1_d2 <= shf_a1_d1;
       always @(posedge aclk) if (ce) shf_a1_d3 <= shf_a1_d2;
       always @(posedge aclk) if (ce) shf_a1_d4 <= shf_a1_d3;
       always @(posedge aclk) if (ce) shf_a1_d5 <= shf_a1_d4;
+      always @(posedge aclk) if (ce) shf_a1_d6 <= shf_a1_d5;
+      always @(posedge aclk) if (ce) shf_a1_d7 <= shf_a1_d6;
       always @(posedge aclk) if (ce) shf_a2_d1 <= shf_a2;
       always @(posedge aclk) if (ce) shf_a2_d2 <= shf_a2_d1;
       always @(posedge aclk) if (ce) shf_a2_d3 <= shf_a2_d2;
       always @(posedge aclk) if (ce) shf_a2_d4 <= shf_a2_d3;
       always @(posedge aclk) if (ce) shf_a2_d5 <= shf_a2_d4;
       always @(posedge aclk) if (ce) shf_a2_d6 <= shf_a2_d5;
-      always @(posedge aclk) if (ce) shf_1_d1 <= shf_1;
+      always @(posedge aclk) if (ce) shf_a2_d7 <= shf_a2_d6;
       always @(posedge aclk) if (ce) shf_a3_d1 <= shf_a3;
       always @(posedge aclk) if (ce) shf_a3_d2 <= shf_a3_d1;
       always @(posedge aclk) if (ce) shf_a3_d3 <= shf_a3_d2;
       always @(posedge aclk) if (ce) shf_a3_d4 <= shf_a3_d3;
       always @(posedge aclk) if (ce) shf_a3_d5 <= shf_a3_d4;
       always @(posedge aclk) if (ce) shf_a3_d6 <= shf_a3_d5;
+      always @(posedge aclk) if (ce) shf_a3_d7 <= shf_a3_d6;
       always @(posedge aclk) if (ce) shf_a4_d1 <= shf_a4;
       always @(posedge aclk) if (ce) shf_a4_d2 <= shf_a4_d1;
       always @(posedge aclk) if (ce) shf_a4_d3 <= shf_a4_d2;
       always @(posedge aclk) if (ce) shf_a4_d4 <= shf_a4_d3;
       always @(posedge aclk) if (ce) shf_a4_d5 <= shf_a4_d4;
       always @(posedge aclk) if (ce) shf_a4_d6 <= shf_a4_d5;
-      always @(posedge aclk) if (ce) shf_4_d1 <= shf_4;
+      always @(posedge aclk) if (ce) shf_a4_d7 <= shf_a4_d6;
+      always @(posedge aclk) if (ce) shf_a4_d8 <= shf_a4_d7;
+      always @(posedge aclk) if (ce) shf_3_d1 <= shf_3;
       always @(posedge aclk) if (ce) y_sat_hi_d1 <= y_sat_hi;
       always @(posedge aclk) if (ce) y_sat_over_d1 <= y_sat_over;
       always @(posedge aclk) if (ce) y_sat_lo_d1 <= y_sat_lo;
@@ -1520,6 +1542,8 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) if (!aresetn) c_vn13 <= 1'b0; else if (ce) c_vn13 <= c_vn12;
   reg c_vn14;
   always @(posedge aclk) if (!aresetn) c_vn14 <= 1'b0; else if (ce) c_vn14 <= c_vn13;
+  reg c_vn15;
+  always @(posedge aclk) if (!aresetn) c_vn15 <= 1'b0; else if (ce) c_vn15 <= c_vn14;
   // the output register and a skid register (an AXI4-Stream register slice): a beat that leaves
   // pass C while the output register is held goes to the skid register, which stops pass C until
   // it drains, so m_axis_tready drives only these registers and pass C's enable is a flip-flop
@@ -1530,21 +1554,21 @@ module softmax_stream_p4_n1024 (
   always @(posedge aclk) begin
     if (o_load) begin
       y_out <= s_v ? s_y : y_c;
-      k_out <= s_v ? s_k : c_k2_d14;
-      l_out <= s_v ? s_l : c_l2_d14;
+      k_out <= s_v ? s_k : c_k2_d15;
+      l_out <= s_v ? s_l : c_l2_d15;
     end else if (!s_v) begin
       s_y <= y_c;
-      s_k <= c_k2_d14;
-      s_l <= c_l2_d14;
+      s_k <= c_k2_d15;
+      s_l <= c_l2_d15;
     end
     if (!aresetn) begin
       v_out <= 1'b0;
       s_v <= 1'b0;
       c_ce <= 1'b1;
     end else begin
-      if (o_load) v_out <= s_v | c_vn14;
-      s_v <= ~o_load & (s_v | c_vn14);
-      c_ce <= o_load | ~(s_v | c_vn14);
+      if (o_load) v_out <= s_v | c_vn15;
+      s_v <= ~o_load & (s_v | c_vn15);
+      c_ce <= o_load | ~(s_v | c_vn15);
     end
   end
   assign m_axis_tdata = y_out;

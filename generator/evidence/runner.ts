@@ -127,7 +127,13 @@ export function simulate(spec: SimSpec): SimResult {
     // compare what the testbench wrote with the model, even when it stopped early
     const beats = existsSync(out) ? readHexBeats(readFileSync(out, 'utf8')) : [];
     const mismatches: Mismatch[] = [];
+    // beats with x or z bits (a register read before anything was written to it)
+    const unknown: number[] = [];
     beats.forEach((hex, k) => {
+      if (!/^[0-9a-fA-F]+$/.test(hex)) {
+        unknown.push(k);
+        return;
+      }
       const got = unpackBeat(hex, spec.n, spec.ow, false);
       const exp = spec.expected[k % nvec]!;
       for (let i = 0; i < spec.n; i++) {
@@ -141,6 +147,7 @@ export function simulate(spec: SimSpec): SimResult {
     else if (!read) problem = `the testbench did not confirm reading ${nvec} vectors`;
     else if (!pass) problem = `the testbench did not report PASS for ${nvec} vectors`;
     else if (beats.length !== 2 * nvec) problem = `expected ${2 * nvec} output beats, the testbench wrote ${beats.length}`;
+    else if (unknown.length) problem = `${unknown.length} output beat(s) hold x or z bits, the first beat ${unknown[0]}`;
     else if (mismatches.length) problem = `${mismatches.length} element(s) differ from the golden model`;
     return { ok: !problem, beats: beats.length, mismatches, problem, stdout: sim.stdout, phase0Cycles };
   } finally {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { resolvedConfigJson } from '../config/config.js';
 import { planTables } from '../numerics/plan.js';
-import { LANE_TABLES, fifoState, outputFifoDepth } from './archs/parallel.js';
+import { LANE_TABLES } from './archs/parallel.js';
+import { fifoState, outputFifoDepth } from './archs/fifo.js';
 import { bitsFor } from '../core/bits.js';
 import { delayModel, registeredEnable } from '../pipeline/delay.js';
 import { romSplit, type RomSplit, type TableSpec } from '../pipeline/rom.js';
@@ -154,7 +155,8 @@ export function renderRtl(p: Plan): string {
           fifoAddrBits: faw,
           fifoCapacity: `${faw + 1}'d${fifo + 1}`,
           fifoCapacityLess1: `${faw + 1}'d${fifo}`,
-          fifoState: [...fifoState({ fd: fifo, wr: 'fifo_wr', ready: 'm_axis_tready' }), 'wire        pop = head_valid & m_axis_tready;'].map((l) => `  ${l}`).join('\n'),
+          fifoBanks: sch.fifoBanks,
+          fifoState: [...fifoState({ fd: fifo, wr: 'fifo_wr', ready: 'm_axis_tready', pick: c.config.name, banks: sch.fifoBanks ?? 0 }), 'wire        pop = head_valid & m_axis_tready;'].map((l) => `  ${l}`).join('\n'),
         }),
     readyRegister: registeredEnable(sch.model, c.config.pipeline.outputSlice),
     // each ROM function goes where it is read: the block's module, or the lane module

@@ -48,6 +48,18 @@ export interface DelayModel {
    */
   romOutputRegister?: boolean;
   /**
+   * The route out of a hard block's row into the logic that reads it, where longer than `route`: from
+   * a block RAM's output register, or from the register after a DSP's product, to LUTs or a carry
+   * chain (the register and the RAM sit in the block's row, the logic among the lanes).
+   */
+  hardOutRoute?: number;
+  /**
+   * The route from a lane's copy of a coefficient (model.laneCoefficientRegisters) into the lane's
+   * logic, where longer than `route`: the placer puts the copy between the block's register, many
+   * lanes away, and the lane, so it is far from both.
+   */
+  laneCopyRoute?: number;
+  /**
    * Whether the table of a computed exponent (Softermax's 2^-f, 64 x 16 bits) is written as a memory
    * array with ram_style "block", so that it is a block RAM. As a function, Yosys builds so small a
    * table from LUTs: on ECP5, 119 LUT4, 36 PFUMX and 14 L6MUX21 per element.
@@ -86,6 +98,13 @@ export interface DelayModel {
    * routing: 7.2 ns against 3.7 ns for the subtraction, nextpnr-ecp5 on 8-bit operands).
    */
   compareBySubtract?: boolean;
+  /**
+   * The read of a parallel block's output FIFO (pipeline.outputFifo) into its head register, register
+   * to register: the read pointer, the distributed RAM's read, the multiplexer of its 16-beat RAMs and
+   * the routes. Where it does not fit the period less the slack, the FIFO is read through a register
+   * per RAM (generator/hardware/archs/fifo.ts, fifoReadBanks). Undefined: always fits.
+   */
+  fifoRead?: number;
   /**
    * Whether a delayed copy read at the end of a chain of three or more gets a synchronous clear, so
    * that synthesis cannot fold the chain into a shift-register primitive with a slow clock-to-out
@@ -126,6 +145,13 @@ export interface DelayModel {
    * the lane registers were there to take out.
    */
   keepHierarchy?: boolean;
+  /**
+   * The lanes of a stream block from which each lane keeps its own delayed copies of what the lanes
+   * compute alike (the shared shift amount's bits) also where pass C has a clock enable (without one
+   * it always does). Merged by synthesis, one lane's copy feeds every lane across the device.
+   * Undefined: only without the clock enable.
+   */
+  laneDelaysApartFrom?: number;
   /**
    * The cost of a register loaded with a constant under a condition (a saturation): Yosys folds the
    * constant into the flip-flop's synchronous set or reset, and on ECP5 (where the set overrides the
@@ -237,6 +263,11 @@ const ECP5: DelayModel = {
   romOut: 0.97,
   romSetup: 1.6,
   romOutputRegister: true,
+  // nextpnr-ecp5, the n = 64 blocks: 2.95 ns from a DP16KD's output register into Softermax's shift,
+  // 3.43 and 2.66 ns from the register after I-BERT's square (a MULT18X18D) into its carry chain
+  hardOutRoute: 3.0,
+  // nextpnr-ecp5, I-BERT at n = 64: 3.81 ns from a lane's copy of the divisor to its first divider step
+  laneCopyRoute: 3.0,
   computedTableBlockRam: true,
   // a written block RAM's read (no output register): 5.61 ns, and a longer route out of the RAM row
   ramOut: 5.61 + 0.5,
@@ -255,6 +286,9 @@ const ECP5: DelayModel = {
   readyRegister: true,
   syncSetCost: 1.0 + 0.24 + 0.42,
   keepHierarchy: true,
+  // nextpnr-ecp5, softmax_stream_p16_n4096 (16 lanes, pass C with a clock enable) at 150 MHz
+  // (143.58 MHz): 3.07 ns of route from lane 9's copy of a shift-amount bit into lane 8's shift
+  laneDelaysApartFrom: 16,
   nonRestoringDivide: true,
   dspMultipliers: true,
   dspWidth: 18,
@@ -263,6 +297,9 @@ const ECP5: DelayModel = {
   // the exponent table's output register to a MULT18X18D's input register, where a LUT's route to a
   // flip-flop takes about 1.0 ns
   dspInputRoute: 3.19 - 1.0,
+  // nextpnr-ecp5, the 16-bit block at n = 8 with the output FIFO at 200 MHz (183.89 MHz): 5.44 ns from
+  // the read pointer through the 64-beat FIFO's distributed RAM and 4:1 multiplexer into the head
+  fifoRead: 5.44,
   // DP16KD: 16 kbit as 16384 x 1 to 512 x 36 (1024 x 18, 2048 x 9, 4096 x 4, 8192 x 2)
   bramWidth: (a) => (a <= 9 ? 36 : a === 10 ? 18 : a === 11 ? 9 : a === 12 ? 4 : a === 13 ? 2 : 1),
 };

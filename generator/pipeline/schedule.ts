@@ -12,6 +12,8 @@ export interface Schedule {
   body: string;
   /** Modules the body instantiates (the range-reduced exponent, the lane), written after the block's module. */
   modules: string[];
+  /** The banks of the output FIFO's registered read (generator/hardware/archs/fifo.ts), where it has them. */
+  fifoBanks?: number;
 }
 
 /** Where the registers went: one line per stage with the model's estimate. */

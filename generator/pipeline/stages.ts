@@ -5,7 +5,7 @@
  */
 import { bitsFor } from '../core/bits.js';
 import { levelsFor, lutLevels } from './delay.js';
-import type { Pipe, Sig } from './builder.js';
+import { hardOutExtra, type Pipe, type Sig } from './builder.js';
 
 /**
  * An exponent computed by arithmetic, e = G(r) >> z: t = floor((d * mul + add) / 2^rsh) (the
@@ -395,7 +395,8 @@ function mul(p: Pipe, a: Sig, b: Sig, o: { count?: number; aw: number; bw: numbe
       code: (r) => emit(`${name}_m`, w, `${zx(sl(r(aq), o.aw), o.aw, w)} * ${zx(sl(r(bq), o.bw), o.bw, w)}`),
     });
     const mq = p.reg(m, `${name}_mreg`, what);
-    return p.reg(mq, `${name}_preg`, what);
+    // the product's register sits by the DSP row: its route into logic is longer (model.hardOutRoute)
+    return { ...p.reg(mq, `${name}_preg`, what), time: hardOutExtra(p.model) };
   }
   // the narrower operand picks the rows
   const [x, xw, y, yw] = o.aw >= o.bw ? [a, o.aw, b, o.bw] : [b, o.bw, a, o.aw];

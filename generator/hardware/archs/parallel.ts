@@ -6,115 +6,14 @@
  */
 import type { Plan } from '../../numerics/types.js';
 import type { Schedule } from '../../pipeline/schedule.js';
-import { Pipe, summarize, type Sig } from '../../pipeline/builder.js';
+import { Pipe, routeExtra, summarize, type Sig } from '../../pipeline/builder.js';
 import { delayModel, registeredEnable } from '../../pipeline/delay.js';
 import { beforeFanOut, expCalcOnlineStage, expUnitStage, intMaxStage, maxMinusX, tree, unusedOutside, wire } from '../../pipeline/stages.js';
+import { fifoReadBanks, fifoState, outputFifoDepth, pickModules } from './fifo.js';
 import { bitsFor } from '../../core/bits.js';
 
 /** pipeline.ramDelays: the shortest delay a distributed RAM takes (a chain of fewer registers costs less). */
 export const RAM_DELAY_MIN = 6;
-
-/**
- * The beats of a block's output FIFO (pipeline.outputFifo). A vector accepted in cycle t is read from
- * the head register in cycle t + latency at the earliest and its credit is back in t + latency + 1,
- * so a sink that is always ready sees one vector per clock when the FIFO and the head hold
- * latency + 1 beats: the FIFO latency. Rounded up to 16, the depth of one ECP5 distributed RAM.
- */
-export function outputFifoDepth(latency: number): number {
-  return Math.ceil(latency / 16) * 16;
-}
-
-/**
- * The module that picks one of two values by a select, kept whole by synthesis (`keep_hierarchy`):
- * one LUT after the select, whatever logic computes the two values. A kept wire is no such boundary:
- * ABC maps through it and shares logic across it (the FIFO count's enable went back onto the load).
- */
-export function pickModule(name: string): string {
-  return [
-    '// One LUT after s: a boundary that synthesis keeps, so that s reaches y through this LUT alone.',
-    '(* keep_hierarchy *)',
-    `module ${name} (`,
-    '  input  wire s,',
-    '  input  wire a,',
-    '  input  wire b,',
-    '  output wire y',
-    ');',
-    '  assign y = s ? a : b;',
-    'endmodule',
-  ].join('\n');
-}
-
-/**
- * One copy of the output FIFO's state (pipeline.outputFifo), as Verilog lines: the beats in the
- * memory, whether it holds any, whether the head register holds one, and `load`, the head's load.
- * `wr` writes a beat, `ready` is m_axis_tready. The block keeps one copy and each lane another; all
- * see the same inputs, so they agree. With `lane`, also the lane's part of the memory and the head
- * register, written from `lane.data` and read as `y`. With `pick` (a pickModule's name; the stream
- * block's FIFO), the count's enable is picked by the ready in that module, one LUT after it, and
- * `load` is the lane part's.
- */
-export function fifoState(o: { fd: number; wr: string; ready: string; pick?: string; lane?: { width: number; data: string } }): string[] {
-  const aw = bitsFor(o.fd - 1);
-  const cnt = (v: number) => `${aw + 1}'d${v}`;
-  const lines = [
-    `reg  [${aw}:0] fifo_count;     // beats in the memory`,
-    'reg         fifo_nonempty;  // fifo_count != 0',
-    'reg         head_valid;',
-    ...(o.pick
-      ? [
-          '// the count moves when a write and a load do not cancel: its enable for either value of the ready',
-          '// (the load is fifo_nonempty when ready, fifo_nonempty & ~head_valid when not), then picked by',
-          `// ${o.ready} in a module of its own (one LUT after it)`,
-          `wire        count_ce_r = ${o.wr} ^ fifo_nonempty;`,
-          `wire        count_ce_n = ${o.wr} ^ (fifo_nonempty & ~head_valid);`,
-          'wire        count_ce;',
-          `${o.pick} u_count_ce (.s(${o.ready}), .a(count_ce_r), .b(count_ce_n), .y(count_ce));`,
-        ]
-      : [`wire        load = fifo_nonempty & (~head_valid | ${o.ready});`]),
-    `// ${o.ready} reaches every lane: each register takes it through one LUT, the rest of its next`,
-    '// value computed from registers alone (kept, so that synthesis does not fold the ready into that logic)',
-    '// the count one up and one down, from the register alone: the write and the load only pick',
-    `wire [${aw}:0] fifo_count_inc = fifo_count + ${cnt(1)};`,
-    `wire [${aw}:0] fifo_count_dec = fifo_count - ${cnt(1)};`,
-    '// not empty next: a beat written or more than one held (kept_a), or one held, the head full and not',
-    `// taken (kept_b & ~${o.ready}); a load with one held empties the memory`,
-    `(* keep *) wire kept_a = ${o.wr} | (fifo_count > ${cnt(1)});`,
-    `(* keep *) wire kept_b = (fifo_count == ${cnt(1)}) & head_valid;`,
-    'always @(posedge aclk) begin',
-    '  if (!aresetn) begin',
-    `    fifo_count <= ${cnt(0)};`,
-    "    fifo_nonempty <= 1'b0;",
-    "    head_valid <= 1'b0;",
-    '  end else begin',
-    `    if (${o.pick ? 'count_ce' : `${o.wr} ^ load`}) fifo_count <= ${o.wr} ? fifo_count_inc : fifo_count_dec;`,
-    `    fifo_nonempty <= kept_a | (kept_b & ~${o.ready});`,
-    `    head_valid <= fifo_nonempty | (head_valid & ~${o.ready});`,
-    '  end',
-    'end',
-  ];
-  if (!o.lane) return lines;
-  const next = (ptr: string) => `${ptr} == ${aw}'d${o.fd - 1} ? ${aw}'d0 : ${ptr} + ${aw}'d1`;
-  return [
-    ...lines,
-    `reg  [${o.lane.width - 1}:0] fifo_mem [0:${o.fd - 1}];`,
-    `reg  [${aw - 1}:0] fifo_wp;`,
-    `reg  [${aw - 1}:0] fifo_rp;`,
-    `reg  [${o.lane.width - 1}:0] head;`,
-    ...(o.pick ? [`wire        load = fifo_nonempty & (~head_valid | ${o.ready});`] : []),
-    `always @(posedge aclk) if (${o.wr}) fifo_mem[fifo_wp] <= ${o.lane.data};`,
-    'always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];',
-    'always @(posedge aclk) begin',
-    '  if (!aresetn) begin',
-    `    fifo_wp <= ${aw}'d0;`,
-    `    fifo_rp <= ${aw}'d0;`,
-    '  end else begin',
-    `    if (${o.wr}) fifo_wp <= ${next('fifo_wp')};`,
-    `    if (load) fifo_rp <= ${next('fifo_rp')};`,
-    '  end',
-    'end',
-    'assign y = head;',
-  ];
-}
 
 /** Where render puts the ROM functions the lane module reads. */
 export const LANE_TABLES = '  // @lane-tables';
@@ -253,21 +152,24 @@ export function scheduleParallel(plan: Plan): Schedule {
   // (model.fanoutRoute: a coefficient whose logic leaves no time for that route is registered first;
   // the stage table keeps the logic's estimate, as for every other register)
   const laneCoefs = model.laneCoefficientRegisters && n > 1
-    ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, b.late?.includes(k) ? s : ln.reg(beforeFanOut(top, s), `${s.name}_l`, 'lane: coefficient register (fan-out)')]))
+    ? Object.fromEntries(Object.entries(coefs).map(([k, s]) => [k, b.late?.includes(k) ? s : { ...ln.reg(beforeFanOut(top, s), `${s.name}_l`, 'lane: coefficient register (fan-out)'), time: routeExtra(model, model.laneCopyRoute) }]))
     : coefs;
   const y = b.lane(ln, ei, laneCoefs);
   const yq = ln.reg(y, 'y_q', 'output register');
   // output.type int8 (TFLite): the port carries y - 128, the top bit inverted
   const yv = c.config.output.zeroPoint !== undefined ? `{~${yq.name}[${c.ow - 1}], ${yq.name}[${c.ow - 2}:0]}` : yq.name;
-  // pipeline.outputFifo: the FIFO depth follows from the latency
-  const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0) + (fifo ? 2 : 0);
+  // pipeline.outputFifo: the FIFO depth follows from the latency (a cycle more where its read goes
+  // through a register per bank: fifoReadBanks)
+  const banked = fifo && fifoReadBanks(model, periodNs, 16) > 0;
+  const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0) + (fifo ? 2 : 0) + (banked ? 1 : 0);
+  const fifoBanks = fifo ? fifoReadBanks(model, periodNs, outputFifoDepth(latency)) : 0;
   if (fifo) {
     ln.lines.push(
       "// this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable",
       '// a register of its own, loaded from the block\'s valid bits',
       'reg fifo_wr;',
       "always @(posedge aclk) if (!aresetn) fifo_wr <= 1'b0; else fifo_wr <= wr_next;",
-      ...fifoState({ fd: outputFifoDepth(latency), wr: 'fifo_wr', ready: 'm_ready', lane: { width: c.ow, data: yv } }),
+      ...fifoState({ fd: outputFifoDepth(latency), wr: 'fifo_wr', ready: 'm_ready', pick: c.config.name, lane: { width: c.ow, data: yv }, banks: fifoBanks }),
     );
   } else if (!localCe) ln.lines.push(`assign y = ${yv};`);
   else {
@@ -326,5 +228,6 @@ export function scheduleParallel(plan: Plan): Schedule {
     `  endgenerate`,
   ].join('\n');
   modules.push(laneModule);
-  return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules };
+  if (fifo) modules.push(...pickModules(c.config.name, [1]));
+  return { model, periodNs, latency, stages: summarize(top.log, model.reg), body, modules, ...(fifoBanks ? { fifoBanks } : {}) };
 }

@@ -161,8 +161,10 @@ export function passC(p: Plan, P: number): { code: string; cycles: number; k: st
   const coefs = Object.fromEntries(Object.entries(b.norm(top, sum)).map(([k, s]) => [k, P > 1 && !b.late?.includes(k) ? beforeFanOut(top, s) : s]));
   // with pipeline.outputFifo each lane keeps its own delayed copies of what the lanes compute alike
   // (the bits of the shared shift amount): merged, one lane's copy fed every lane's rounding across
-  // the device (2.72 ns of route, nextpnr-ecp5, the 16-bit stream block)
-  const ln = top.child(6, { keepDelays: passCe(p) === null });
+  // the device (2.72 ns of route, nextpnr-ecp5, the 16-bit stream block); with a clock enable too
+  // from model.laneDelaysApartFrom lanes on
+  const apart = passCe(p) === null || (top.model.laneDelaysApartFrom !== undefined && P >= top.model.laneDelaysApartFrom);
+  const ln = top.child(6, { keepDelays: apart });
   const ei = wire(ln, p.mp.laneInput === 'd' ? 'd_i' : 'e_i', lw, [e], 'output lanes', (r) => `${r(e)}[g*${lw} +: ${lw}]`);
   const y0 = b.lane(ln, ei, coefs);
   // the keep mask, then the output's skid select (in the template) before the output register: one

@@ -2,7 +2,7 @@
 import { header, romArrayContext, tableContexts, template, templateFormats } from '../render.js';
 import type { StreamPlan } from './stream.js';
 import { expTableArray, onlineSumWidth, onlineTop, passCe, validChain } from './stream-passes.js';
-import { fifoState, pickModule } from './parallel.js';
+import { fifoState, pickModules, pickName } from './fifo.js';
 import { clog2, bitsFor } from '../../core/bits.js';
 import { delayModel } from '../../pipeline/delay.js';
 
@@ -27,7 +27,6 @@ export function renderStreamRtl(sp: StreamPlan): string {
   const fd = sp.fifoDepth;
   const fifoWidth = P * c.ow + P + 1;
   const faw = fd === undefined ? 0 : bitsFor(fd - 1);
-  const pick = `${c.config.name}_pick`;
   const fifo =
     fd === undefined
       ? { outputFifo: false }
@@ -38,10 +37,10 @@ export function renderStreamRtl(sp: StreamPlan): string {
           fifoAddrBits: faw,
           fifoCapacity: `${faw + 1}'d${fd + 1}`,
           fifoCapacityLess1: `${faw + 1}'d${fd}`,
-          fifoState: fifoState({ fd, wr: 'fifo_wr', ready: 'm_axis_tready', pick, lane: { width: fifoWidth, data: 'fifo_in' } })
+          fifoState: fifoState({ fd, wr: 'fifo_wr', ready: 'm_axis_tready', pick: c.config.name, lane: { width: fifoWidth, data: 'fifo_in' } })
             .map((l) => `  ${l}`)
             .join('\n'),
-          pickModule: [pickModule(pick), ...pickSelModules(c.config.name)].join('\n\n'),
+          pickModule: pickModules(c.config.name, [1, 2, 3]).join('\n\n'),
           decisions: fifoDecisions(c.config.name, { c1w, c2w, qw, cw, faw, aw1, wrap1: sp.depth1 - 1 }),
         };
   const timing = [
@@ -107,6 +106,10 @@ export function renderStreamRtl(sp: StreamPlan): string {
     termsA: termsA?.code,
     expB,
     expC,
+    // pass C's first two register stages: with the output FIFO they take every beat, and the
+    // datapath follows the decision a cycle later (the registered c_go_q, c_row_q and q2_rd)
+    cRegs1: passRegs(fd === undefined ? 'ce' : null, [['c_rd', 'm2[c_rp]'], ['c_mx1', fd === undefined ? 'q2m[q2_r]' : 'q2m[q2_rd]'], ['c_s1', fd === undefined ? 'q2s[q2_r]' : 'q2s[q2_rd]'], ['c_l1', fd === undefined ? 'c_end' : 'c_row_q']], ['c_v1', fd === undefined ? 'c_go' : 'c_go_q']),
+    cRegs2: passRegs(fd === undefined ? 'ce' : null, [['c_e', expC.e], ['c_k2', expC.keep], ['c_s2', expC.s], ['c_l2', expC.last]], ['c_v2', expC.v]),
     methodName: p.method.name,
     addressing: c.config.method.addressing,
     pipelineNote: `${c.config.pipeline.targetMHz} MHz on ${c.config.pipeline.device}`,
@@ -126,34 +129,24 @@ export function renderStreamRtl(sp: StreamPlan): string {
   });
 }
 
+/**
+ * A stage of registers loaded on the clock enable `ce` (every cycle where null), and its valid bit,
+ * cleared by the reset: an always block of the template's indentation.
+ */
+function passRegs(ce: string | null, regs: [string, string][], valid: [string, string]): string {
+  const loads = regs.map(([r, v]) => `${r} <= ${v};`);
+  return [
+    '  always @(posedge aclk) begin',
+    ...(ce === null ? loads.map((l) => `    ${l}`) : [`    if (${ce}) begin`, ...loads.map((l) => `      ${l}`), '    end']),
+    `    if (!aresetn) ${valid[0]} <= 1'b0; else${ce === null ? '' : ` if (${ce})`} ${valid[0]} <= ${valid[1]};`,
+    '  end',
+  ].join('\n');
+}
+
 /** The pass's decision that picks a register's next value: the selects of a pick module (all high: a). */
 interface Sel {
   mod: string;
   sel: string[];
-}
-
-/**
- * The modules that pick a register's next value by a pass's decision, kept whole by synthesis
- * (keep_hierarchy): `<name>_pick2` by s & t (a beat issued: has & room), `<name>_pick3` by s & t & u
- * (its row's last beat). Each bit is one LUT after the selects, whatever logic computes the two
- * values (ABC otherwise computes the decision once and adds a level after it for every register).
- */
-export function pickSelModules(name: string): string[] {
-  return [2, 3].map((k) => {
-    const sel = ['s', 't', 'u'].slice(0, k);
-    return [
-      `// the value a when ${sel.join(' & ')}, else b: one LUT after the selects (a boundary synthesis keeps)`,
-      '(* keep_hierarchy *)',
-      `module ${name}_pick${k} #(parameter W = 1) (`,
-      ...sel.map((x) => `  input  wire         ${x},`),
-      '  input  wire [W-1:0] a,',
-      '  input  wire [W-1:0] b,',
-      '  output wire [W-1:0] y',
-      ');',
-      `  assign y = (${sel.join(' & ')}) ? a : b;`,
-      'endmodule',
-    ].join('\n');
-  });
 }
 
 /**
@@ -164,10 +157,10 @@ export function pickSelModules(name: string): string[] {
  * event and a cycle late by the other's (a registered copy).
  */
 function fifoDecisions(name: string, w: { c1w: number; c2w: number; qw: number; cw: number; faw: number; aw1: number; wrap1: number }): string {
-  const go = (x: 'b' | 'c'): Sel => ({ mod: `${name}_pick2`, sel: [`${x}_has`, `${x}_room`] });
-  const row = (x: 'b' | 'c'): Sel => ({ mod: `${name}_pick3`, sel: [`${x}_has`, `${x}_room`, `${x}_end`] });
-  const take: Sel = { mod: `${name}_pick2`, sel: ['s_axis_tvalid', 'a_ready'] };
-  const takeRow: Sel = { mod: `${name}_pick3`, sel: ['s_axis_tvalid', 'a_ready', 's_axis_tlast'] };
+  const go = (x: 'b' | 'c'): Sel => ({ mod: pickName(name, 2), sel: [`${x}_has`, `${x}_room`] });
+  const row = (x: 'b' | 'c'): Sel => ({ mod: pickName(name, 3), sel: [`${x}_has`, `${x}_room`, `${x}_end`] });
+  const take: Sel = { mod: pickName(name, 2), sel: ['s_axis_tvalid', 'a_ready'] };
+  const takeRow: Sel = { mod: pickName(name, 3), sel: ['s_axis_tvalid', 'a_ready', 's_axis_tlast'] };
   const lines: string[] = [];
   /** `regs` (a concatenation of `width` bits) loaded with a when the decision holds, else b. */
   const picked = (y: string, d: Sel, width: number, a: string, b: string, regs: string, reset?: string) => {

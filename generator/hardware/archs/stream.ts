@@ -20,7 +20,7 @@ import { clog2 } from '../../core/bits.js';
 import { expStage, passATerms, passC, streamTree } from './stream-passes.js';
 import { modelTrace } from '../../numerics/model.js';
 import { makePlan } from '../plan.js';
-import { outputFifoDepth } from './parallel.js';
+import { outputFifoDepth } from './fifo.js';
 import type { Plan, Config } from '../../numerics/types.js';
 
 export interface StreamPlan {

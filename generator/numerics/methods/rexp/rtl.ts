@@ -21,7 +21,7 @@ export function build(mp: MethodPlan, c: CommonPlan): MethodBuild {
       norm(top, sum) {
         // linear addressing: index = (S >> sh) - base, computed modulo 2^aw (exact: it is below the entries)
         const ridx = arith(top, 'ridx', aw, [sum], 'normalisation: table index', (r) => `${r(sum)}[${l.sh + aw - 1}:${l.sh}] - ${aw}'d${l.base % 2 ** aw}`);
-        unusedOutside(top, sum, l.sh, l.sh + aw - 1, 'unused_sum');
+        unusedOutside(top, sum, l.sh, l.sh + aw - 1, 'unused_sum', ridx.cycle);
         return { alpha: top.rom({ name: 'alpha', width: rw, addr: ridx, fn: 'recip_lut', what: 'normalisation: reciprocal table' }) };
       },
       lane(ln, e, k) {
