@@ -33,7 +33,8 @@ export const presets = readdirSync(join(ROOT, 'presets'))
  */
 export const STREAM_RAMS: Record<string, number> = {
   softmax_stream_p4_n1024: 32,
-  softmax_stream_p16_n4096: 107,
+  // (16 lanes, pipeline.outputFifo since the fifth ECP5 batch: its output FIFO and row queues too)
+  softmax_stream_p16_n4096: 117,
   softmax_attention_p8_n2048: 56,
   // the 16-bit stream block (8 lanes, pipeline.outputFifo): its output FIFO and row queues too
   softmax_fmt16_s8_n64: 98,
