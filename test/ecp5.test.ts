@@ -50,7 +50,11 @@ describe('ECP5 synthesis of a computed exponent (Softermax)', () => {
     const cells = parseStatCounts(readFileSync(join(work, 'stat.txt'), 'utf8'));
     // as a function (64 x 13 bits), Yosys built it from 119 LUT4, 36 PFUMX and 14 L6MUX21 per element
     expect(cells.DP16KD).toBe(1);
-    expect(cells.L6MUX21).toBeUndefined();
+    // (what multiplexers remain are the shift's after the read: 4 PFUMX and 1 L6MUX21 with the
+    // fifth ECP5 batch's registers, 42 LUT4)
+    expect(cells.L6MUX21 ?? 0).toBeLessThanOrEqual(1);
+    expect(cells.PFUMX ?? 0).toBeLessThanOrEqual(4);
+    expect(cells.LUT4 ?? 0).toBeLessThan(119);
   });
 });
 
