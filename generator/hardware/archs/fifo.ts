@@ -25,8 +25,12 @@ export function outputFifoDepth(latency: number): number {
  * taken the next beat.
  */
 export function fifoReadBanks(model: DelayModel, periodNs: number, depth: number): number {
-  if (model.fifoRead === undefined || model.fifoRead <= periodNs * (1 - model.slack)) return 0;
-  return Math.max(2, depth / 16);
+  return fifoReadRegistered(model, periodNs) ? Math.max(2, depth / 16) : 0;
+}
+
+/** Whether the output FIFO is read through bank registers at this period (fifoReadBanks). */
+export function fifoReadRegistered(model: DelayModel, periodNs: number): boolean {
+  return model.fifoRead !== undefined && model.fifoRead > periodNs * (1 - model.slack);
 }
 
 /**
@@ -91,7 +95,16 @@ export function fifoState(o: { fd: number; wr: string; ready: string; pick?: str
     'end',
   ];
   if (!o.lane) return lines;
-  const next = (ptr: string, aw: number, last: number) => `${ptr} == ${aw}'d${last} ? ${aw}'d0 : ${ptr} + ${aw}'d1`;
+  // pointers that wrap after `last`, cleared by the reset, each moving when its enable is set
+  const pointers = (ps: { name: string; w: number; en: string; last: number }[]) => [
+    'always @(posedge aclk) begin',
+    '  if (!aresetn) begin',
+    ...ps.map((p) => `    ${p.name} <= ${p.w}'d0;`),
+    '  end else begin',
+    ...ps.map((p) => `    if (${p.en}) ${p.name} <= ${p.name} == ${p.w}'d${p.last} ? ${p.w}'d0 : ${p.name} + ${p.w}'d1;`),
+    '  end',
+    'end',
+  ];
   const W = o.lane.width;
   if (!banks) {
     return [
@@ -102,15 +115,10 @@ export function fifoState(o: { fd: number; wr: string; ready: string; pick?: str
       `reg  [${W - 1}:0] head;`,
       `always @(posedge aclk) if (${o.wr}) fifo_mem[fifo_wp] <= ${o.lane.data};`,
       'always @(posedge aclk) if (load) head <= fifo_mem[fifo_rp];',
-      'always @(posedge aclk) begin',
-      '  if (!aresetn) begin',
-      `    fifo_wp <= ${aw}'d0;`,
-      `    fifo_rp <= ${aw}'d0;`,
-      '  end else begin',
-      `    if (${o.wr}) fifo_wp <= ${next('fifo_wp', aw, o.fd - 1)};`,
-      `    if (load) fifo_rp <= ${next('fifo_rp', aw, o.fd - 1)};`,
-      '  end',
-      'end',
+      ...pointers([
+        { name: 'fifo_wp', w: aw, en: o.wr, last: o.fd - 1 },
+        { name: 'fifo_rp', w: aw, en: 'load', last: o.fd - 1 },
+      ]),
       'assign y = head;',
     ];
   }
@@ -130,36 +138,27 @@ export function fifoState(o: { fd: number; wr: string; ready: string; pick?: str
   const heads: string[] = [];
   for (let b = 0; b < banks; b++) {
     const m = `fifo_mem${b}`;
+    const wrB = `${o.wr} && fifo_wb == ${bw}'d${b}`;
     out.push(
       `reg  [${W - 1}:0] ${m} [0:${words - 1}];`,
       `reg  [${ww - 1}:0] fifo_wp${b};`,
       `reg  [${ww - 1}:0] fifo_rp${b};`,
       `reg  [${W - 1}:0] fifo_q${b};`,
-      `always @(posedge aclk) if (${o.wr} && fifo_wb == ${bw}'d${b}) ${m}[fifo_wp${b}] <= ${o.lane.data};`,
+      `always @(posedge aclk) if (${wrB}) ${m}[fifo_wp${b}] <= ${o.lane.data};`,
       `always @(posedge aclk) fifo_q${b} <= ${m}[fifo_rp${b}];`,
-      'always @(posedge aclk) begin',
-      '  if (!aresetn) begin',
-      `    fifo_wp${b} <= ${ww}'d0;`,
-      `    fifo_rp${b} <= ${ww}'d0;`,
-      '  end else begin',
-      `    if (${o.wr} && fifo_wb == ${bw}'d${b}) fifo_wp${b} <= ${next(`fifo_wp${b}`, ww, words - 1)};`,
-      `    if (load && fifo_rb == ${bw}'d${b}) fifo_rp${b} <= ${next(`fifo_rp${b}`, ww, words - 1)};`,
-      '  end',
-      'end',
+      ...pointers([
+        { name: `fifo_wp${b}`, w: ww, en: wrB, last: words - 1 },
+        { name: `fifo_rp${b}`, w: ww, en: `load && fifo_rb == ${bw}'d${b}`, last: words - 1 },
+      ]),
     );
     heads.push(`    ${bw}'d${b}: head <= fifo_q${b};`);
   }
   return [
     ...out,
-    'always @(posedge aclk) begin',
-    '  if (!aresetn) begin',
-    `    fifo_wb <= ${bw}'d0;`,
-    `    fifo_rb <= ${bw}'d0;`,
-    '  end else begin',
-    `    if (${o.wr}) fifo_wb <= ${next('fifo_wb', bw, banks - 1)};`,
-    `    if (load) fifo_rb <= ${next('fifo_rb', bw, banks - 1)};`,
-    '  end',
-    'end',
+    ...pointers([
+      { name: 'fifo_wb', w: bw, en: o.wr, last: banks - 1 },
+      { name: 'fifo_rb', w: bw, en: 'load', last: banks - 1 },
+    ]),
     'always @(posedge aclk)',
     '  if (load)',
     '    case (fifo_rb)',

@@ -9,7 +9,7 @@ import type { Schedule } from '../../pipeline/schedule.js';
 import { Pipe, routeExtra, summarize, type Sig } from '../../pipeline/builder.js';
 import { delayModel, registeredEnable } from '../../pipeline/delay.js';
 import { beforeFanOut, expCalcOnlineStage, expUnitStage, intMaxStage, maxMinusX, tree, unusedOutside, wire } from '../../pipeline/stages.js';
-import { fifoReadBanks, fifoState, outputFifoDepth, pickModules } from './fifo.js';
+import { fifoReadBanks, fifoReadRegistered, fifoState, outputFifoDepth, pickModules } from './fifo.js';
 import { bitsFor } from '../../core/bits.js';
 
 /** pipeline.ramDelays: the shortest delay a distributed RAM takes (a chain of fewer registers costs less). */
@@ -160,9 +160,9 @@ export function scheduleParallel(plan: Plan): Schedule {
   const yv = c.config.output.zeroPoint !== undefined ? `{~${yq.name}[${c.ow - 1}], ${yq.name}[${c.ow - 2}:0]}` : yq.name;
   // pipeline.outputFifo: the FIFO depth follows from the latency (a cycle more where its read goes
   // through a register per bank: fifoReadBanks)
-  const banked = fifo && fifoReadBanks(model, periodNs, 16) > 0;
+  const banked = fifo && fifoReadRegistered(model, periodNs);
   const latency = yq.cycle + 1 + (cfg.outputSlice ? 1 : 0) + (fifo ? 2 : 0) + (banked ? 1 : 0);
-  const fifoBanks = fifo ? fifoReadBanks(model, periodNs, outputFifoDepth(latency)) : 0;
+  const fifoBanks = banked ? fifoReadBanks(model, periodNs, outputFifoDepth(latency)) : 0;
   if (fifo) {
     ln.lines.push(
       "// this lane's part of the output FIFO, with its own copy of the FIFO's state; its write enable",
