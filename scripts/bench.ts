@@ -11,7 +11,11 @@
  *   npm run bench                     measure and print; results to build/bench.json
  *   npm run bench -- --write          also save bench/results.json and the README's hardware table
  *   npm run bench -- --jobs 1         one synthesis at a time (default 2)
- *   npm run bench -- --only rexp      only rows whose method contains the text
+ *   npm run bench -- --only rexp      only rows whose method contains the text; --arch parallel|stream
+ *                                     and --n N select further; with --write the selected rows are
+ *                                     whose RTL changed (all of them with --force) are measured again
+ *                                     and merged into bench/results.json (the other rows, the ECP5
+ *                                     columns and the full run's wall time are kept)
  *   npm run bench -- --readme         rewrite the README table from bench/results.json (no synthesis)
  *   npm run bench -- --ecp5 [--write] the ECP5 columns only: each block pipelined for ecp5 at 150 MHz,
  *                                     synth_ecp5 and nextpnr-ecp5 on the LFE5U-85F; --write merges each
@@ -417,9 +421,19 @@ async function main(argv: string[]): Promise<void> {
   const only = option(argv, '--only');
   if (argv.includes('--ecp5')) return ecp5Main(argv, jobs, only);
   const t0 = Date.now();
-  const planned = selectedRows({ only });
+  const arch = option(argv, '--arch');
+  const nText = option(argv, '--n');
+  const partial = only !== undefined || arch !== undefined || nText !== undefined;
+  const planned = selectedRows({ only, arch, n: nText === undefined ? undefined : Number(nText) });
   // the largest blocks first, so that the two jobs finish together
-  const todo = planned.filter((p) => p.config).sort((a, b) => b.row.n - a.row.n);
+  // a part (--write with a selection) measures only rows whose RTL changed since bench/results.json,
+  // unless --force
+  const saved = partial && argv.includes('--write') && !argv.includes('--force') ? readResults() : undefined;
+  const changed = (p: (typeof planned)[number]): boolean => {
+    const o = saved?.rows.find((x) => sameRow(x, p.row));
+    return !o?.synthesis || o.synthesis.rtlSha256 !== rtlSha256(buildBlock(p.config!));
+  };
+  const todo = planned.filter((p) => p.config && (!saved || changed(p))).sort((a, b) => b.row.n - a.row.n);
   console.log(`bench: ${planned.length} rows, ${todo.length} blocks to synthesise with ${jobs} job(s)`);
   const vectorsByN = new Map<number, number[][]>();
   let done = 0;
@@ -468,8 +482,20 @@ async function main(argv: string[]): Promise<void> {
   console.log('\n' + table + '\n');
   for (const l of comparison(results)) console.log(l);
   console.log(`\nbench: ${results.wallSeconds} s wall time, ${results.toolCpuSeconds ?? '?'} CPU seconds in the tools; results in build/bench.json`);
-  if (argv.includes('--write')) {
-    if (only) throw new Error('--write needs the whole set: drop --only');
+  if (argv.includes('--write') && partial) {
+    // a part measured again: its rows replace theirs in the saved results (their ECP5 columns kept);
+    // the wall time stays that of the last full run
+    const old = readResults();
+    for (const row of todo.map((p) => p.row)) {
+      const at = old.rows.findIndex((x) => sameRow(x, row));
+      if (at < 0) throw new Error(`bench/results.json has no row ${row.arch} ${row.method} n=${row.n}: run the whole set with --write`);
+      if (old.rows[at].ecp5) row.ecp5 = old.rows[at].ecp5;
+      old.rows[at] = row;
+    }
+    writeFileSync(RESULTS, JSON.stringify(old, null, 2) + '\n');
+    replaceSection(join(ROOT, 'README.md'), BEGIN, END, benchTable(old));
+    console.log(`bench: merged ${todo.length} row(s) into bench/results.json and the README hardware table`);
+  } else if (argv.includes('--write')) {
     mkdirSync(join(ROOT, 'bench'), { recursive: true });
     // the ECP5 columns come from their own run (--ecp5): kept; a row whose ECP5 RTL changed since
     // fails test/bench.test.ts until --ecp5 runs again
