@@ -150,7 +150,7 @@ export function presetSuites(which: (arch: string, k: number) => boolean): void 
       if (config.arch === 'stream') {
         // generic `synth` would turn the row stores into tens of thousands of flip-flops (minutes);
         // an FPGA flow maps them to block RAM, which is what this checks
-        it('synthesises for iCE40 with its row stores in block RAM (synth_ice40)', () => {
+        it('maps its row stores to iCE40 block RAM (synth_ice40 through map_ram)', () => {
           const r = iceSynth(dir, config.name);
           expect(r.mapped).toEqual(block.stream!.sp.depth2 ? ['m1', 'm2'] : ['m1']);
           expect(r.ramCells).toBe(STREAM_RAMS[config.name]);
