@@ -125,6 +125,8 @@ export interface BenchResults {
   /** CPU seconds the synthesis tools used (user + system, from /proc), when known. */
   toolCpuSeconds?: number;
   jobs: number;
+  /** Rows measured again after that run, alone (`--write` with a selection; their RTL had changed). */
+  remeasured?: string[];
   /**
    * The ECP5 columns (npm run bench -- --ecp5), once a run has measured a row: the tools, and the job
    * count of the last run (each row keeps its own place-and-route seconds; a run writes each row as
@@ -273,6 +275,7 @@ export function benchTable(r: BenchResults): string {
         : '') +
       `One run of \`npm run bench\` with ${r.jobs} parallel job(s) took ${Math.round(r.wallSeconds)} s` +
       (r.toolCpuSeconds !== undefined ? ` (the tools used ${r.toolCpuSeconds} CPU seconds).` : '.') +
+      (r.remeasured?.length ? ` Measured again since, on their own after their RTL changed: ${r.remeasured.join('; ')}.` : '') +
       (r.ecp5
         ? ` ECP5 columns: the same block pipelined for \`ecp5\` at ${ECP5_TARGET_MHZ} MHz, a parallel one with the output FIFO (its own RTL, so its own latency), ${ECP5_FLOW} ` +
           `(${r.ecp5.tools.yosys}), registers packed into MULT18X18D and DP16KD, then ${r.ecp5.tools.nextpnr} on the ${r.ecp5.device} (seed ${r.ecp5.seed}, --freq ${ECP5_TARGET_MHZ}), ` +
@@ -491,6 +494,8 @@ async function main(argv: string[]): Promise<void> {
       if (at < 0) throw new Error(`bench/results.json has no row ${row.arch} ${row.method} n=${row.n}: run the whole set with --write`);
       if (old.rows[at].ecp5) row.ecp5 = old.rows[at].ecp5;
       old.rows[at] = row;
+      const tag = `${row.arch} ${row.method} ${addressingLabel(row)} n=${row.n}`;
+      old.remeasured = [...(old.remeasured ?? []).filter((t) => t !== tag), tag];
     }
     writeFileSync(RESULTS, JSON.stringify(old, null, 2) + '\n');
     replaceSection(join(ROOT, 'README.md'), BEGIN, END, benchTable(old));
