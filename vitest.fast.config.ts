@@ -31,6 +31,7 @@ export const FAST = [
   'timing',
   'tools',
   'wide',
+  'yosys-check',
 ];
 
 export default defineConfig({ test: { ...base.test, include: FAST.map((f) => `test/${f}.test.ts`) } });

@@ -33,7 +33,21 @@ export function rowStores(dir: string, top: string): MemCell[] {
 }
 
 /**
- * synth_ice40 of a block up to and through its RAM mapping (`-run :map_ffram`): which of the row
+ * Yosys's structural check right after proc, as an assertion (synth runs `check` there too but only
+ * reports; after its opt passes an undriven or doubly driven wire is gone and a final `check -assert`
+ * passes: tried on a broken block).
+ */
+export const PROC_CHECK = (top: string): string => `hierarchy -check -top ${top}; proc; opt_expr; opt_clean; check -assert`;
+
+/**
+ * The generated-block synthesis check: PROC_CHECK, then generic synth up to its gate-level techmap
+ * (the coarse part, then the fine part's opt -fast -full; memory_map; opt -full) and `check -assert`
+ * again (after the coarse part alone, Yosys 0.23 leaves undriven temporaries that fail it).
+ */
+export const yosysCheckScript = (top: string): string => `${PROC_CHECK(top)}; synth -top ${top} -run :fine; opt -fast -full; memory_map; opt -full; check -assert`;
+
+/**
+ * PROC_CHECK, then synth_ice40 of a block up to and through its RAM mapping (`-run :map_ffram`): which of the row
  * stores Yosys mapped to SB_RAM40_4K, and the RAM cell count (the same count the full flow gives:
  * 117 for softmax_stream_p16_n4096 either way; the full flow, whose logic mapping took that block
  * 243 s of the suite, runs in `npm run synth:presets`; each block's manifest test checks that its
@@ -41,7 +55,7 @@ export function rowStores(dir: string, top: string): MemCell[] {
  */
 export function iceSynth(dir: string, top: string): { mapped: string[]; ramCells: number; log: string } {
   const yosys = requireTool('yosys', 'yosys');
-  const r = spawnSync(yosys, ['-p', `read_verilog ${join(dir, top + '.v')}; synth_ice40 -top ${top} -run :map_ffram; stat`], {
+  const r = spawnSync(yosys, ['-p', `read_verilog ${join(dir, top + '.v')}; ${PROC_CHECK(top)}; synth_ice40 -top ${top} -run :map_ffram; stat`], {
     encoding: 'utf8',
     timeout: 600_000,
     maxBuffer: 256 * 1024 * 1024,
