@@ -12,7 +12,7 @@
  *   npm run bench -- --write          also save bench/results.json and the README's hardware table
  *   npm run bench -- --jobs 1         one synthesis at a time (default 2)
  *   npm run bench -- --only rexp      only rows whose method contains the text; --arch parallel|stream
- *                                     and --n N select further; with --write the selected rows are
+ *                                     and --n N select further; with --write the selected rows
  *                                     whose RTL changed (all of them with --force) are measured again
  *                                     and merged into bench/results.json (the other rows, the ECP5
  *                                     columns and the full run's wall time are kept)
@@ -150,6 +150,11 @@ export function benchConfig(arch: string, method: string, addressing: string | u
 /** Whether two rows are the same block of the set (arch, method, addressing, n and parameters). */
 export function sameRow(a: BenchRow, b: BenchRow): boolean {
   return a.arch === b.arch && a.method === b.method && a.addressing === b.addressing && a.n === b.n && JSON.stringify(a.params ?? {}) === JSON.stringify(b.params ?? {});
+}
+
+/** A row as the progress lines and the table's note name it. */
+function rowTag(row: BenchRow): string {
+  return `${row.arch} ${row.method} ${addressingLabel(row)} n=${row.n}`;
 }
 
 /** The addressing column: the addressing, and the parameters when they are not the defaults. */
@@ -381,7 +386,7 @@ async function ecp5Main(argv: string[], jobs: number, only: string | undefined):
   await pool(todo, jobs, async ({ row, block }) => {
     const dir = mkdtempSync(join(tmpdir(), 'softmax-lut-bench-ecp5-'));
     writeFiles(dir, block.files);
-    const tag = `${row.arch} ${row.method} ${addressingLabel(row)} n=${row.n}`;
+    const tag = rowTag(row);
     const t = Date.now();
     try {
       const r = await measureEcp5(join(dir, `${block.module}.v`), block.module, { freqMhz: ECP5_TARGET_MHZ, ioBits: ioBits(block), pack: packEcp5, timeoutMs: ECP5_TIMEOUT_MS });
@@ -451,7 +456,7 @@ async function main(argv: string[]): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'softmax-lut-bench-'));
     writeFiles(dir, block.files);
     const t = Date.now();
-    const tag = `${c.arch} ${c.method.name} ${addressingLabel(row)} n=${c.n}`;
+    const tag = rowTag(row);
     console.log(`bench: [start] ${tag}`);
     try {
       row.synthesis = await measureBlock(block, dir, { timeoutMs: PER_BLOCK_TIMEOUT_MS });
@@ -494,7 +499,7 @@ async function main(argv: string[]): Promise<void> {
       if (at < 0) throw new Error(`bench/results.json has no row ${row.arch} ${row.method} n=${row.n}: run the whole set with --write`);
       if (old.rows[at].ecp5) row.ecp5 = old.rows[at].ecp5;
       old.rows[at] = row;
-      const tag = `${row.arch} ${row.method} ${addressingLabel(row)} n=${row.n}`;
+      const tag = rowTag(row);
       old.remeasured = [...(old.remeasured ?? []).filter((t) => t !== tag), tag];
     }
     writeFileSync(RESULTS, JSON.stringify(old, null, 2) + '\n');
